@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     )
     from ._inputs import InputError
     from ._jobs import Accepted, AsyncJob, Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
-    from ._lazy import FieldDecodeError
+    from ._lazy import FieldDecodeError, MissingFieldError
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
     from ._pagination import AsyncPager, Pager, PaginationError
     from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits
@@ -60,6 +60,7 @@ _MODULE_OF: dict[str, str] = {
     "ConfigurationError": "._auth",
     "InputError": "._inputs",
     "FieldDecodeError": "._lazy",
+    "MissingFieldError": "._lazy",
     "OAuth": "._oauth",
     "Accepted": "._jobs",
     "AsyncJob": "._jobs",
@@ -157,6 +158,7 @@ __all__ = [
     "Klaviyo",
     "KlaviyoError",
     "Limiter",
+    "MissingFieldError",
     "NotFoundError",
     "OAuth",
     "OAuthToken",

@@ -15,6 +15,7 @@ Every error raised on purpose derives from :class:`KlaviyoError`::
     │   └── ResponseDecodeError       2xx whose body is not the documented JSON (or its encoding)
     ├── RateLimitWaitExceededError    not sent: the wait for a slot exceeds what the call may wait
     └── FieldDecodeError              (in _lazy) a nested member read later is not the documented shape
+        └── MissingFieldError         (in _lazy) a required member the API left out, when it is read
 
 :func:`status_error` picks the class for a response and never raises, whatever the body.
 

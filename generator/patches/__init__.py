@@ -19,6 +19,7 @@ from generator.pin import ROOT
 from . import (
     all_of_deep_merge,
     boolean_enums,
+    nullable_refs_and_enums,
     path_parameters_not_nullable,
     revision_header_optional,
     shared_response_schemas,
@@ -33,6 +34,7 @@ RULES: dict[str, Rule] = {
     "shared_response_schemas": shared_response_schemas.apply,
     "revision_header_optional": revision_header_optional.apply,
     "all_of_deep_merge": all_of_deep_merge.apply,
+    "nullable_refs_and_enums": nullable_refs_and_enums.apply,
 }
 PLAN_FILE = ROOT / "spec" / "patches.toml"
 

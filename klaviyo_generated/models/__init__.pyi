@@ -1907,8 +1907,14 @@ from .flow_v2_response_object_resource import FlowV2ResponseObjectResource as Fl
 from .flow_v2_response_object_resource_attributes import (
     FlowV2ResponseObjectResourceAttributes as FlowV2ResponseObjectResourceAttributes,
 )
-from .flow_v2_response_object_resource_attributes_trigger_type import (
-    FlowV2ResponseObjectResourceAttributesTriggerType as FlowV2ResponseObjectResourceAttributesTriggerType,
+from .flow_v2_response_object_resource_attributes_trigger_type_type_1 import (
+    FlowV2ResponseObjectResourceAttributesTriggerTypeType1 as FlowV2ResponseObjectResourceAttributesTriggerTypeType1,
+)
+from .flow_v2_response_object_resource_attributes_trigger_type_type_2_type_1 import (
+    FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1 as FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1,
+)
+from .flow_v2_response_object_resource_attributes_trigger_type_type_3_type_1 import (
+    FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1 as FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1,
 )
 from .flow_v2_response_object_resource_relationships import (
     FlowV2ResponseObjectResourceRelationships as FlowV2ResponseObjectResourceRelationships,
@@ -3798,8 +3804,14 @@ from .list_retrieve_response_object_resource import (
 from .list_retrieve_response_object_resource_attributes import (
     ListRetrieveResponseObjectResourceAttributes as ListRetrieveResponseObjectResourceAttributes,
 )
-from .list_retrieve_response_object_resource_attributes_opt_in_process import (
-    ListRetrieveResponseObjectResourceAttributesOptInProcess as ListRetrieveResponseObjectResourceAttributesOptInProcess,
+from .list_retrieve_response_object_resource_attributes_opt_in_process_type_1 import (
+    ListRetrieveResponseObjectResourceAttributesOptInProcessType1 as ListRetrieveResponseObjectResourceAttributesOptInProcessType1,
+)
+from .list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1 import (
+    ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1 as ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1,
+)
+from .list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1 import (
+    ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1 as ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1,
 )
 from .list_retrieve_response_object_resource_relationships import (
     ListRetrieveResponseObjectResourceRelationships as ListRetrieveResponseObjectResourceRelationships,
@@ -8579,7 +8591,9 @@ __all__ = (
     "FlowUpdateQueryResourceObjectAttributes",
     "FlowV2ResponseObjectResource",
     "FlowV2ResponseObjectResourceAttributes",
-    "FlowV2ResponseObjectResourceAttributesTriggerType",
+    "FlowV2ResponseObjectResourceAttributesTriggerTypeType1",
+    "FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1",
+    "FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1",
     "FlowV2ResponseObjectResourceRelationships",
     "FlowV2ResponseObjectResourceRelationshipsFlowActions",
     "FlowV2ResponseObjectResourceRelationshipsFlowActionsDataItem",
@@ -9481,7 +9495,9 @@ __all__ = (
     "ListResponseObjectResourceRelationshipsTagsDataItem",
     "ListRetrieveResponseObjectResource",
     "ListRetrieveResponseObjectResourceAttributes",
-    "ListRetrieveResponseObjectResourceAttributesOptInProcess",
+    "ListRetrieveResponseObjectResourceAttributesOptInProcessType1",
+    "ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1",
+    "ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1",
     "ListRetrieveResponseObjectResourceRelationships",
     "ListRetrieveResponseObjectResourceRelationshipsFlowTriggers",
     "ListRetrieveResponseObjectResourceRelationshipsFlowTriggersDataItem",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.ab_test_action_data_experiment_status import (
     AbTestActionDataExperimentStatus,
     check_ab_test_action_data_experiment_status,
@@ -53,35 +53,40 @@ class AbTestActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        main_action: dict[str, Any]
-        if isinstance(self.main_action, LazyModel):
-            main_action = self.main_action.to_dict()
-        else:
-            main_action = self.main_action.to_dict()
+            main_action: dict[str, Any]
+            if isinstance(self.main_action, LazyModel):
+                main_action = self.main_action.to_dict()
+            else:
+                main_action = self.main_action.to_dict()
 
-        field_dict["main_action"] = main_action
+            field_dict["main_action"] = main_action
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        experiment_status = self.experiment_status
-        if experiment_status is not UNSET:
-            field_dict["experiment_status"] = experiment_status
+            experiment_status = self.experiment_status
+            if experiment_status is not UNSET:
+                field_dict["experiment_status"] = experiment_status
 
-        current_experiment: dict[str, Any] | None | Unset
-        if isinstance(self.current_experiment, Unset):
-            current_experiment = UNSET
-        elif isinstance(self.current_experiment, LazyModel):
-            current_experiment = self.current_experiment.to_dict()
-        else:
-            current_experiment = self.current_experiment
-        if current_experiment is not UNSET:
-            field_dict["current_experiment"] = current_experiment
+            current_experiment: dict[str, Any] | None | Unset
+            if isinstance(self.current_experiment, Unset):
+                current_experiment = UNSET
+            elif isinstance(self.current_experiment, LazyModel):
+                current_experiment = self.current_experiment.to_dict()
+            else:
+                current_experiment = self.current_experiment
+            if current_experiment is not UNSET:
+                field_dict["current_experiment"] = current_experiment
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -110,7 +115,14 @@ class AbTestActionData(LazyModel):
 
                 return main_action_type_1
 
-            main_action = parse_union(_parse_main_action, src_value__)
+            main_action: SendEmailAction | SendSmsAction
+            match src_value__:
+                case {"type": "send-email"}:
+                    main_action = SendEmailAction.from_dict(src_value__)
+                case {"type": "send-sms"}:
+                    main_action = SendSmsAction.from_dict(src_value__)
+                case _:
+                    main_action = parse_union(_parse_main_action, src_value__)
 
             return main_action
 
@@ -148,9 +160,9 @@ class AbTestActionData(LazyModel):
                     return current_experiment_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(AbTestActionDataCurrentExperimentType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            current_experiment = parse_union(_parse_current_experiment, src_value__)
+            current_experiment = _parse_current_experiment(src_value__)
 
             return current_experiment
 
@@ -161,6 +173,7 @@ class AbTestActionData(LazyModel):
                 "experiment_status": ("experiment_status", _decode_experiment_status),
                 "current_experiment": ("current_experiment", _decode_current_experiment),
             },
+            copied={},
             known=(
                 "main_action",
                 "status",

@@ -35,6 +35,7 @@ class AbTestActionDataCurrentExperimentType0AllocationsType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

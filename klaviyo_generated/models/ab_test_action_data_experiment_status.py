@@ -16,9 +16,11 @@ AB_TEST_ACTION_DATA_EXPERIMENT_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_ab_test_action_data_experiment_status(value: str) -> AbTestActionDataExperimentStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in AB_TEST_ACTION_DATA_EXPERIMENT_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in AB_TEST_ACTION_DATA_EXPERIMENT_STATUS_VALUES:
+        return cast(AbTestActionDataExperimentStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(AbTestActionDataExperimentStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(AB_TEST_ACTION_DATA_EXPERIMENT_STATUS_VALUES)!r}"

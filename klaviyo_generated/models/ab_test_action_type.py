@@ -14,8 +14,10 @@ AB_TEST_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_ab_test_action_type(value: str) -> AbTestActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in AB_TEST_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in AB_TEST_ACTION_TYPE_VALUES:
+        return cast(AbTestActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(AbTestActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(AB_TEST_ACTION_TYPE_VALUES)!r}")

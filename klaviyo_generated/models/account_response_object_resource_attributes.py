@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -63,34 +63,43 @@ class AccountResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["test_account"] = self.test_account
+            field_dict["test_account"] = self.test_account
 
-        field_dict["contact_information"] = self.contact_information.to_dict()
+            field_dict["contact_information"] = self.contact_information.to_dict()
 
-        field_dict["timezone"] = self.timezone
+            field_dict["timezone"] = self.timezone
 
-        field_dict["preferred_currency"] = self.preferred_currency
+            field_dict["preferred_currency"] = self.preferred_currency
 
-        field_dict["public_api_key"] = self.public_api_key
+            field_dict["public_api_key"] = self.public_api_key
 
-        field_dict["locale"] = self.locale
+            field_dict["locale"] = self.locale
 
-        industry = self.industry
-        if industry is not UNSET:
-            field_dict["industry"] = industry
+            industry = self.industry
+            if industry is not UNSET:
+                field_dict["industry"] = industry
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.test_account = src_dict["test_account"]
-        instance.timezone = src_dict["timezone"]
-        instance.preferred_currency = src_dict["preferred_currency"]
-        instance.public_api_key = src_dict["public_api_key"]
-        instance.locale = src_dict["locale"]
+        try:
+            instance.test_account = src_dict["test_account"]
+            instance.timezone = src_dict["timezone"]
+            instance.preferred_currency = src_dict["preferred_currency"]
+            instance.public_api_key = src_dict["public_api_key"]
+            instance.locale = src_dict["locale"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.industry = src_dict.get("industry", UNSET)
         return instance
 
@@ -106,6 +115,14 @@ class AccountResponseObjectResourceAttributes(LazyModel):
         return LazyTable(
             fields={
                 "contact_information": ("contact_information", _decode_contact_information),
+            },
+            copied={
+                "test_account": "test_account",
+                "timezone": "timezone",
+                "preferred_currency": "preferred_currency",
+                "public_api_key": "public_api_key",
+                "locale": "locale",
+                "industry": "industry",
             },
             known=(
                 "test_account",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.action_output_condition_type import ActionOutputConditionType, check_action_output_condition_type
 from ..types import parse_union
 
@@ -64,29 +64,38 @@ class ActionOutputCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["output_config_id"] = self.output_config_id
+            field_dict["output_config_id"] = self.output_config_id
 
-        field_dict["field"] = self.field
+            field_dict["field"] = self.field
 
-        filter: dict[str, Any]
-        if isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        else:
-            filter = self.filter.to_dict()
+            filter: dict[str, Any]
+            if isinstance(self.filter, LazyModel):
+                filter = self.filter.to_dict()
+            else:
+                filter = self.filter.to_dict()
 
-        field_dict["filter"] = filter
+            field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.output_config_id = src_dict["output_config_id"]
-        instance.field = src_dict["field"]
+        try:
+            instance.output_config_id = src_dict["output_config_id"]
+            instance.field = src_dict["field"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -169,7 +178,21 @@ class ActionOutputCondition(LazyModel):
 
                 return filter_type_5
 
-            filter = parse_union(_parse_filter, src_value__)
+            filter: (
+                BooleanFilter
+                | ExistenceOperatorExistenceFilter
+                | NumericOperatorNumericFilter
+                | NumericRangeFilter
+                | StringArrayOperatorStringArrayFilter
+                | StringOperatorStringFilter
+            )
+            match src_value__:
+                case {"type": "boolean"}:
+                    filter = BooleanFilter.from_dict(src_value__)
+                case {"type": "existence"}:
+                    filter = ExistenceOperatorExistenceFilter.from_dict(src_value__)
+                case _:
+                    filter = parse_union(_parse_filter, src_value__)
 
             return filter
 
@@ -177,6 +200,10 @@ class ActionOutputCondition(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "filter": ("filter", _decode_filter),
+            },
+            copied={
+                "output_config_id": "output_config_id",
+                "field": "field",
             },
             known=(
                 "type",

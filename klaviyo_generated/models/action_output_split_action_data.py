@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.action_output_split_action_data_action_output_filter_type_0 import (
@@ -35,16 +34,21 @@ class ActionOutputSplitActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        action_output_filter: dict[str, Any] | None
-        if isinstance(self.action_output_filter, LazyModel):
-            action_output_filter = self.action_output_filter.to_dict()
-        else:
-            action_output_filter = self.action_output_filter
-        field_dict["action_output_filter"] = action_output_filter
+            action_output_filter: dict[str, Any] | None
+            if isinstance(self.action_output_filter, LazyModel):
+                action_output_filter = self.action_output_filter.to_dict()
+            else:
+                action_output_filter = self.action_output_filter
+            field_dict["action_output_filter"] = action_output_filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -69,9 +73,9 @@ class ActionOutputSplitActionData(LazyModel):
                     return action_output_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ActionOutputSplitActionDataActionOutputFilterType0 | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            action_output_filter = parse_union(_parse_action_output_filter, src_value__)
+            action_output_filter = _parse_action_output_filter(src_value__)
 
             return action_output_filter
 
@@ -79,6 +83,7 @@ class ActionOutputSplitActionData(LazyModel):
             fields={
                 "action_output_filter": ("action_output_filter", _decode_action_output_filter),
             },
+            copied={},
             known=("action_output_filter",),
             required=("action_output_filter",),
             additional=None,

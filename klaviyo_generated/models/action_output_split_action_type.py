@@ -14,8 +14,10 @@ ACTION_OUTPUT_SPLIT_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_action_output_split_action_type(value: str) -> ActionOutputSplitActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in ACTION_OUTPUT_SPLIT_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in ACTION_OUTPUT_SPLIT_ACTION_TYPE_VALUES:
+        return cast(ActionOutputSplitActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ActionOutputSplitActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(ACTION_OUTPUT_SPLIT_ACTION_TYPE_VALUES)!r}")

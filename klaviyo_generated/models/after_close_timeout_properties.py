@@ -49,6 +49,9 @@ class AfterCloseTimeoutProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "timeout_days": "timeout_days",
+            },
             known=("timeout_days",),
             required=(),
             additional=None,

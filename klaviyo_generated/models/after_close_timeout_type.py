@@ -14,8 +14,10 @@ AFTER_CLOSE_TIMEOUT_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_after_close_timeout_type(value: str) -> AfterCloseTimeoutType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in AFTER_CLOSE_TIMEOUT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in AFTER_CLOSE_TIMEOUT_TYPE_VALUES:
+        return cast(AfterCloseTimeoutType, value)
+    if type(value) is str and not strict_enums():
         return cast(AfterCloseTimeoutType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(AFTER_CLOSE_TIMEOUT_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.age_gate_display_device_item import AgeGateDisplayDeviceItem, check_age_gate_display_device_item
 from ..models.age_gate_type import AgeGateType, check_age_gate_type
 from ..types import UNSET, Unset
@@ -52,31 +52,36 @@ class AgeGate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["properties"] = self.properties.to_dict()
+            field_dict["properties"] = self.properties.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        styles = self.styles
-        if not isinstance(styles, Unset):
-            field_dict["styles"] = styles.to_dict()
+            styles = self.styles
+            if not isinstance(styles, Unset):
+                field_dict["styles"] = styles.to_dict()
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -127,6 +132,9 @@ class AgeGate(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "styles": ("styles", _decode_styles),
                 "display_device": ("display_device", _decode_display_device),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "type",

@@ -16,8 +16,10 @@ AGE_GATE_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_age_gate_display_device_item(value: str) -> AgeGateDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in AGE_GATE_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in AGE_GATE_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(AgeGateDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(AgeGateDisplayDeviceItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(AGE_GATE_DISPLAY_DEVICE_ITEM_VALUES)!r}")

@@ -36,7 +36,7 @@ class AgeGateProperties(LazyModel):
         label (None | str | Unset):
         show_label (bool | Unset):  Default: False.
         placeholder (None | str | Unset):
-        error_messages (ErrorMessages | Unset):
+        error_messages (ErrorMessages | None | Unset):
         property_name (AgeGatePropertiesPropertyName | Unset):  Default: '$age_gated_date_of_birth'. Example:
             $age_gated_date_of_birth.
         date_format (str | Unset):  Default: 'MM/DD/YYYY'. Example: MM/DD/YYYY.
@@ -49,7 +49,7 @@ class AgeGateProperties(LazyModel):
     label: None | str | Unset = UNSET
     show_label: bool | Unset = False
     placeholder: None | str | Unset = UNSET
-    error_messages: ErrorMessages | Unset = UNSET
+    error_messages: ErrorMessages | None | Unset = UNSET
     property_name: AgeGatePropertiesPropertyName | Unset = "$age_gated_date_of_birth"
     date_format: str | Unset = "MM/DD/YYYY"
     sms_country_code: AgeGatePropertiesSmsCountryCode | Unset = "US"
@@ -63,7 +63,7 @@ class AgeGateProperties(LazyModel):
         label: None | str | Unset = UNSET,
         show_label: bool | Unset = False,
         placeholder: None | str | Unset = UNSET,
-        error_messages: ErrorMessages | Unset = UNSET,
+        error_messages: ErrorMessages | None | Unset = UNSET,
         property_name: AgeGatePropertiesPropertyName | Unset = "$age_gated_date_of_birth",
         date_format: str | Unset = "MM/DD/YYYY",
         sms_country_code: AgeGatePropertiesSmsCountryCode | Unset = "US",
@@ -110,9 +110,15 @@ class AgeGateProperties(LazyModel):
         if placeholder is not UNSET:
             field_dict["placeholder"] = placeholder
 
-        error_messages = self.error_messages
-        if not isinstance(error_messages, Unset):
-            field_dict["error_messages"] = error_messages.to_dict()
+        error_messages: dict[str, Any] | None | Unset
+        if isinstance(self.error_messages, Unset):
+            error_messages = UNSET
+        elif isinstance(self.error_messages, LazyModel):
+            error_messages = self.error_messages.to_dict()
+        else:
+            error_messages = self.error_messages
+        if error_messages is not UNSET:
+            field_dict["error_messages"] = error_messages
 
         property_name = self.property_name
         if property_name is not UNSET:
@@ -158,13 +164,23 @@ class AgeGateProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
-            _error_messages = src_value__
-            error_messages: ErrorMessages | Unset
-            if isinstance(_error_messages, Unset):
-                error_messages = UNSET
-            else:
-                error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
+            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    error_messages_type_1 = ErrorMessages.from_dict(data)
+
+                    return error_messages_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            error_messages = _parse_error_messages(src_value__)
 
             return error_messages
 
@@ -201,6 +217,13 @@ class AgeGateProperties(LazyModel):
                 "property_name": ("property_name", _decode_property_name),
                 "sms_country_code": ("sms_country_code", _decode_sms_country_code),
                 "required": ("required", _decode_required),
+            },
+            copied={
+                "classname": "classname",
+                "label": "label",
+                "show_label": "show_label",
+                "placeholder": "placeholder",
+                "date_format": "date_format",
             },
             known=(
                 "display_device",

@@ -24,9 +24,11 @@ AGE_GATE_PROPERTIES_SMS_COUNTRY_CODE_VALUES: frozenset[str] = frozenset(
 
 
 def check_age_gate_properties_sms_country_code(value: str) -> AgeGatePropertiesSmsCountryCode:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in AGE_GATE_PROPERTIES_SMS_COUNTRY_CODE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in AGE_GATE_PROPERTIES_SMS_COUNTRY_CODE_VALUES:
+        return cast(AgeGatePropertiesSmsCountryCode, value)
+    if type(value) is str and not strict_enums():
         return cast(AgeGatePropertiesSmsCountryCode, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(AGE_GATE_PROPERTIES_SMS_COUNTRY_CODE_VALUES)!r}"

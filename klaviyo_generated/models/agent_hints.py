@@ -59,6 +59,7 @@ class AgentHints(LazyModel):
             fields={
                 "next_steps": ("next_steps", _decode_next_steps),
             },
+            copied={},
             known=("next_steps",),
             required=(),
             additional=None,

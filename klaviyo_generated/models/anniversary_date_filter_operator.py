@@ -15,8 +15,10 @@ ANNIVERSARY_DATE_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_anniversary_date_filter_operator(value: str) -> AnniversaryDateFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in ANNIVERSARY_DATE_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in ANNIVERSARY_DATE_FILTER_OPERATOR_VALUES:
+        return cast(AnniversaryDateFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(AnniversaryDateFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(ANNIVERSARY_DATE_FILTER_OPERATOR_VALUES)!r}")

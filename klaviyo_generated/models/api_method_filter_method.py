@@ -14,8 +14,10 @@ API_METHOD_FILTER_METHOD_VALUES: frozenset[str] = frozenset(
 
 
 def check_api_method_filter_method(value: str) -> APIMethodFilterMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in API_METHOD_FILTER_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in API_METHOD_FILTER_METHOD_VALUES:
+        return cast(APIMethodFilterMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(APIMethodFilterMethod, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(API_METHOD_FILTER_METHOD_VALUES)!r}")

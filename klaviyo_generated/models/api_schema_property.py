@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.api_schema_property_type import APISchemaPropertyType, check_api_schema_property_type
 from ..types import UNSET, Unset
 
@@ -43,25 +43,34 @@ class APISchemaProperty(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
-        instance.name = src_dict["name"]
+        try:
+            instance.id = src_dict["id"]
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.description = src_dict.get("description", UNSET)
         return instance
 
@@ -76,6 +85,11 @@ class APISchemaProperty(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "id": "id",
+                "name": "name",
+                "description": "description",
             },
             known=(
                 "id",

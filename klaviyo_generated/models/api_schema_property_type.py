@@ -18,8 +18,10 @@ API_SCHEMA_PROPERTY_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_api_schema_property_type(value: str) -> APISchemaPropertyType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in API_SCHEMA_PROPERTY_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in API_SCHEMA_PROPERTY_TYPE_VALUES:
+        return cast(APISchemaPropertyType, value)
+    if type(value) is str and not strict_enums():
         return cast(APISchemaPropertyType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(API_SCHEMA_PROPERTY_TYPE_VALUES)!r}")

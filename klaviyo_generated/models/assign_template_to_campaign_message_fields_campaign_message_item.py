@@ -58,9 +58,11 @@ ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES: frozens
 def check_assign_template_to_campaign_message_fields_campaign_message_item(
     value: str,
 ) -> AssignTemplateToCampaignMessageFieldsCampaignMessageItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES:
+        return cast(AssignTemplateToCampaignMessageFieldsCampaignMessageItem, value)
+    if type(value) is str and not strict_enums():
         return cast(AssignTemplateToCampaignMessageFieldsCampaignMessageItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES)!r}"

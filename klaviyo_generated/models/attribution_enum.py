@@ -14,8 +14,10 @@ ATTRIBUTION_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_attribution_enum(value: str) -> AttributionEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in ATTRIBUTION_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in ATTRIBUTION_ENUM_VALUES:
+        return cast(AttributionEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(AttributionEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(ATTRIBUTION_ENUM_VALUES)!r}")

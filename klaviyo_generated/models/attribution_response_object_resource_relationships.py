@@ -230,6 +230,7 @@ class AttributionResponseObjectResourceRelationships(LazyModel):
                 "flow_message": ("flow-message", _decode_flow_message),
                 "flow_message_variation": ("flow-message-variation", _decode_flow_message_variation),
             },
+            copied={},
             known=(
                 "event",
                 "attributed-event",

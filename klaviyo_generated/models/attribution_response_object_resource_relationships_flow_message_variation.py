@@ -91,6 +91,7 @@ class AttributionResponseObjectResourceRelationshipsFlowMessageVariation(LazyMod
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

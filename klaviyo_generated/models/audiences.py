@@ -8,8 +8,8 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -34,24 +34,29 @@ class Audiences(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        included = self.included
+            included = self.included
 
-        field_dict["included"] = included
+            field_dict["included"] = included
 
-        excluded: list[str] | None | Unset
-        if isinstance(self.excluded, Unset):
-            excluded = UNSET
-        elif isinstance(self.excluded, list):
-            excluded = self.excluded
+            excluded: list[str] | None | Unset
+            if isinstance(self.excluded, Unset):
+                excluded = UNSET
+            elif isinstance(self.excluded, list):
+                excluded = self.excluded
 
-        else:
-            excluded = self.excluded
-        if excluded is not UNSET:
-            field_dict["excluded"] = excluded
+            else:
+                excluded = self.excluded
+            if excluded is not UNSET:
+                field_dict["excluded"] = excluded
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -80,9 +85,9 @@ class Audiences(LazyModel):
                     return excluded_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            excluded = parse_union(_parse_excluded, src_value__)
+            excluded = _parse_excluded(src_value__)
 
             return excluded
 
@@ -91,6 +96,7 @@ class Audiences(LazyModel):
                 "included": ("included", _decode_included),
                 "excluded": ("excluded", _decode_excluded),
             },
+            copied={},
             known=(
                 "included",
                 "excluded",

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -84,9 +84,9 @@ class AudiencesUpdate(LazyModel):
                     return included_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            included = parse_union(_parse_included, src_value__)
+            included = _parse_included(src_value__)
 
             return included
 
@@ -104,9 +104,9 @@ class AudiencesUpdate(LazyModel):
                     return excluded_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            excluded = parse_union(_parse_excluded, src_value__)
+            excluded = _parse_excluded(src_value__)
 
             return excluded
 
@@ -115,6 +115,7 @@ class AudiencesUpdate(LazyModel):
                 "included": ("included", _decode_included),
                 "excluded": ("excluded", _decode_excluded),
             },
+            copied={},
             known=(
                 "included",
                 "excluded",

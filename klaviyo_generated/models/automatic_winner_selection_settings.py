@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -39,29 +40,38 @@ class AutomaticWinnerSelectionSettings(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["enabled"] = self.enabled
+            field_dict["enabled"] = self.enabled
 
-        field_dict["automatic_end_statistical_certainty"] = self.automatic_end_statistical_certainty
+            field_dict["automatic_end_statistical_certainty"] = self.automatic_end_statistical_certainty
 
-        automatic_end_date: None | str | Unset
-        if isinstance(self.automatic_end_date, Unset):
-            automatic_end_date = UNSET
-        elif isinstance(self.automatic_end_date, datetime.datetime):
-            automatic_end_date = self.automatic_end_date.isoformat()
-        else:
-            automatic_end_date = self.automatic_end_date
-        if automatic_end_date is not UNSET:
-            field_dict["automatic_end_date"] = automatic_end_date
+            automatic_end_date: None | str | Unset
+            if isinstance(self.automatic_end_date, Unset):
+                automatic_end_date = UNSET
+            elif isinstance(self.automatic_end_date, datetime.datetime):
+                automatic_end_date = self.automatic_end_date.isoformat()
+            else:
+                automatic_end_date = self.automatic_end_date
+            if automatic_end_date is not UNSET:
+                field_dict["automatic_end_date"] = automatic_end_date
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.enabled = src_dict["enabled"]
-        instance.automatic_end_statistical_certainty = src_dict["automatic_end_statistical_certainty"]
+        try:
+            instance.enabled = src_dict["enabled"]
+            instance.automatic_end_statistical_certainty = src_dict["automatic_end_statistical_certainty"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -76,20 +86,24 @@ class AutomaticWinnerSelectionSettings(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    automatic_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                    automatic_end_date_type_0 = parse_datetime(data)
 
                     return automatic_end_date_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            automatic_end_date = parse_union(_parse_automatic_end_date, src_value__)
+            automatic_end_date = _parse_automatic_end_date(src_value__)
 
             return automatic_end_date
 
         return LazyTable(
             fields={
                 "automatic_end_date": ("automatic_end_date", _decode_automatic_end_date),
+            },
+            copied={
+                "enabled": "enabled",
+                "automatic_end_statistical_certainty": "automatic_end_statistical_certainty",
             },
             known=(
                 "enabled",

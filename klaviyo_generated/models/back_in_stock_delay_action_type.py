@@ -14,8 +14,10 @@ BACK_IN_STOCK_DELAY_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_back_in_stock_delay_action_type(value: str) -> BackInStockDelayActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_DELAY_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_DELAY_ACTION_TYPE_VALUES:
+        return cast(BackInStockDelayActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(BackInStockDelayActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_DELAY_ACTION_TYPE_VALUES)!r}")

@@ -22,14 +22,14 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
     Attributes:
         enabled (bool | Unset):  Default: False.
         color (str | Unset):  Default: '#000000'. Example: #000000.
-        style (BackInStockDynamicButtonBorderStylesStyle | Unset): Border pattern enumeration. Default: 'solid'.
+        style (BackInStockDynamicButtonBorderStylesStyle | None | Unset): Border pattern enumeration. Default: 'solid'.
             Example: solid.
         width (int | Unset):  Default: 1. Example: 1.
     """
 
     enabled: bool | Unset = False
     color: str | Unset = "#000000"
-    style: BackInStockDynamicButtonBorderStylesStyle | Unset = "solid"
+    style: BackInStockDynamicButtonBorderStylesStyle | None | Unset = "solid"
     width: int | Unset = 1
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -37,7 +37,7 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
         self,
         enabled: bool | Unset = False,
         color: str | Unset = "#000000",
-        style: BackInStockDynamicButtonBorderStylesStyle | Unset = "solid",
+        style: BackInStockDynamicButtonBorderStylesStyle | None | Unset = "solid",
         width: int | Unset = 1,
     ) -> None:
         self.enabled = enabled
@@ -78,19 +78,34 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_style(src_value__: Any) -> BackInStockDynamicButtonBorderStylesStyle | Unset:
-            _style = src_value__
-            style: BackInStockDynamicButtonBorderStylesStyle | Unset
-            if isinstance(_style, Unset):
-                style = UNSET
-            else:
-                style = check_back_in_stock_dynamic_button_border_styles_style(_style)
+        def _decode_style(src_value__: Any) -> BackInStockDynamicButtonBorderStylesStyle | None | Unset:
+            def _parse_style(data: object) -> BackInStockDynamicButtonBorderStylesStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    style_type_1 = check_back_in_stock_dynamic_button_border_styles_style(data)
+
+                    return style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            style = _parse_style(src_value__)
 
             return style
 
         return LazyTable(
             fields={
                 "style": ("style", _decode_style),
+            },
+            copied={
+                "enabled": "enabled",
+                "color": "color",
+                "width": "width",
             },
             known=(
                 "enabled",

@@ -16,9 +16,11 @@ BACK_IN_STOCK_DYNAMIC_BUTTON_BORDER_STYLES_STYLE_VALUES: frozenset[str] = frozen
 
 
 def check_back_in_stock_dynamic_button_border_styles_style(value: str) -> BackInStockDynamicButtonBorderStylesStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_BORDER_STYLES_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_BORDER_STYLES_STYLE_VALUES:
+        return cast(BackInStockDynamicButtonBorderStylesStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(BackInStockDynamicButtonBorderStylesStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_DYNAMIC_BUTTON_BORDER_STYLES_STYLE_VALUES)!r}"

@@ -118,6 +118,9 @@ class BackInStockDynamicButtonData(LazyModel):
                 "text_styles": ("text_styles", _decode_text_styles),
                 "button_styles": ("button_styles", _decode_button_styles),
             },
+            copied={
+                "label": "label",
+            },
             known=(
                 "label",
                 "display",

@@ -15,9 +15,11 @@ BACK_IN_STOCK_DYNAMIC_BUTTON_DATA_DISPLAY_VALUES: frozenset[str] = frozenset(
 
 
 def check_back_in_stock_dynamic_button_data_display(value: str) -> BackInStockDynamicButtonDataDisplay:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_DATA_DISPLAY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_DATA_DISPLAY_VALUES:
+        return cast(BackInStockDynamicButtonDataDisplay, value)
+    if type(value) is str and not strict_enums():
         return cast(BackInStockDynamicButtonDataDisplay, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_DYNAMIC_BUTTON_DATA_DISPLAY_VALUES)!r}"

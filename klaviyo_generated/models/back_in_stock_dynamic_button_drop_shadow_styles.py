@@ -85,6 +85,13 @@ class BackInStockDynamicButtonDropShadowStyles(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "enabled": "enabled",
+                "color": "color",
+                "blur": "blur",
+                "x_offset": "x_offset",
+                "y_offset": "y_offset",
+            },
             known=(
                 "enabled",
                 "color",

@@ -160,6 +160,11 @@ class BackInStockDynamicButtonStyles(LazyModel):
                 "border": ("border", _decode_border),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
             },
+            copied={
+                "color": "color",
+                "border_radius": "border_radius",
+                "height": "height",
+            },
             known=(
                 "color",
                 "border_radius",

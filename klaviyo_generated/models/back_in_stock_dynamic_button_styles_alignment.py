@@ -16,9 +16,11 @@ BACK_IN_STOCK_DYNAMIC_BUTTON_STYLES_ALIGNMENT_VALUES: frozenset[str] = frozenset
 
 
 def check_back_in_stock_dynamic_button_styles_alignment(value: str) -> BackInStockDynamicButtonStylesAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_STYLES_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_STYLES_ALIGNMENT_VALUES:
+        return cast(BackInStockDynamicButtonStylesAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(BackInStockDynamicButtonStylesAlignment, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_DYNAMIC_BUTTON_STYLES_ALIGNMENT_VALUES)!r}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -27,8 +27,8 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
         font_family (BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica
             Neue', Helvetica, sans-serif". Example: Arial, 'Helvetica Neue', Helvetica, sans-serif.
         font_size (int | Unset):  Default: 16. Example: 16.
-        font_weight (BackInStockDynamicButtonTextStylesFontWeight | Unset): Font weight enumeration. Default: 400.
-            Example: 400.
+        font_weight (BackInStockDynamicButtonTextStylesFontWeight | None | Unset): Font weight enumeration. Default:
+            400. Example: 400.
         font_color (str | Unset):  Default: '#FFFFFF'. Example: #FFFFFF.
         font_style (None | str | Unset):
         text_decoration (None | str | Unset):
@@ -39,7 +39,7 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
         "Arial, 'Helvetica Neue', Helvetica, sans-serif"
     )
     font_size: int | Unset = 16
-    font_weight: BackInStockDynamicButtonTextStylesFontWeight | Unset = 400
+    font_weight: BackInStockDynamicButtonTextStylesFontWeight | None | Unset = 400
     font_color: str | Unset = "#FFFFFF"
     font_style: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
@@ -52,7 +52,7 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
         | str
         | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
         font_size: int | Unset = 16,
-        font_weight: BackInStockDynamicButtonTextStylesFontWeight | Unset = 400,
+        font_weight: BackInStockDynamicButtonTextStylesFontWeight | None | Unset = 400,
         font_color: str | Unset = "#FFFFFF",
         font_style: None | str | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
@@ -125,19 +125,31 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
                     return font_family_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset, data)
+                if isinstance(data, str):
+                    return data
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> BackInStockDynamicButtonTextStylesFontWeight | Unset:
-            _font_weight = src_value__
-            font_weight: BackInStockDynamicButtonTextStylesFontWeight | Unset
-            if isinstance(_font_weight, Unset):
-                font_weight = UNSET
-            else:
-                font_weight = check_back_in_stock_dynamic_button_text_styles_font_weight(_font_weight)
+        def _decode_font_weight(src_value__: Any) -> BackInStockDynamicButtonTextStylesFontWeight | None | Unset:
+            def _parse_font_weight(data: object) -> BackInStockDynamicButtonTextStylesFontWeight | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    font_weight_type_1 = check_back_in_stock_dynamic_button_text_styles_font_weight(data)
+
+                    return font_weight_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_weight = _parse_font_weight(src_value__)
 
             return font_weight
 
@@ -145,6 +157,13 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
             fields={
                 "font_family": ("font_family", _decode_font_family),
                 "font_weight": ("font_weight", _decode_font_weight),
+            },
+            copied={
+                "font_size": "font_size",
+                "font_color": "font_color",
+                "font_style": "font_style",
+                "text_decoration": "text_decoration",
+                "letter_spacing": "letter_spacing",
             },
             known=(
                 "font_family",

@@ -56,9 +56,11 @@ BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_FAMILY_TYPE_0_VALUES: frozenset[st
 def check_back_in_stock_dynamic_button_text_styles_font_family_type_0(
     value: str,
 ) -> BackInStockDynamicButtonTextStylesFontFamilyType0:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_FAMILY_TYPE_0_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_FAMILY_TYPE_0_VALUES:
+        return cast(BackInStockDynamicButtonTextStylesFontFamilyType0, value)
+    if type(value) is str and not strict_enums():
         return cast(BackInStockDynamicButtonTextStylesFontFamilyType0, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_FAMILY_TYPE_0_VALUES)!r}"

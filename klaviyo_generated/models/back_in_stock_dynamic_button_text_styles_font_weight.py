@@ -24,9 +24,11 @@ BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_WEIGHT_VALUES: frozenset[int] = fr
 def check_back_in_stock_dynamic_button_text_styles_font_weight(
     value: int,
 ) -> BackInStockDynamicButtonTextStylesFontWeight:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_WEIGHT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_WEIGHT_VALUES:
+        return cast(BackInStockDynamicButtonTextStylesFontWeight, value)
+    if type(value) is int and not strict_enums():
         return cast(BackInStockDynamicButtonTextStylesFontWeight, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_DYNAMIC_BUTTON_TEXT_STYLES_FONT_WEIGHT_VALUES)!r}"

@@ -18,9 +18,11 @@ BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: froz
 def check_back_in_stock_email_consent_checkbox_properties_display_device_item(
     value: str,
 ) -> BackInStockEmailConsentCheckboxPropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(BackInStockEmailConsentCheckboxPropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BackInStockEmailConsentCheckboxPropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

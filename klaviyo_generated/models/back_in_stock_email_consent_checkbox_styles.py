@@ -101,6 +101,9 @@ class BackInStockEmailConsentCheckboxStyles(LazyModel):
                 "padding": ("padding", _decode_padding),
                 "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
             },
+            copied={
+                "background_color": "background_color",
+            },
             known=(
                 "padding",
                 "background_color",

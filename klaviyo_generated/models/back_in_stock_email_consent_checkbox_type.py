@@ -14,9 +14,11 @@ BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_back_in_stock_email_consent_checkbox_type(value: str) -> BackInStockEmailConsentCheckboxType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_TYPE_VALUES:
+        return cast(BackInStockEmailConsentCheckboxType, value)
+    if type(value) is str and not strict_enums():
         return cast(BackInStockEmailConsentCheckboxType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACK_IN_STOCK_EMAIL_CONSENT_CHECKBOX_TYPE_VALUES)!r}"

@@ -75,6 +75,7 @@ class BackInStockProperties(LazyModel):
                 "tag_allowlist": ("tag_allowlist", _decode_tag_allowlist),
                 "tag_blocklist": ("tag_blocklist", _decode_tag_blocklist),
             },
+            copied={},
             known=(
                 "tag_allowlist",
                 "tag_blocklist",

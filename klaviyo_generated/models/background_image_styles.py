@@ -131,6 +131,10 @@ class BackgroundImageStyles(LazyModel):
                 "position": ("position", _decode_position),
                 "vertical_alignment": ("vertical_alignment", _decode_vertical_alignment),
             },
+            copied={
+                "width": "width",
+                "custom_width": "custom_width",
+            },
             known=(
                 "horizontal_alignment",
                 "width",

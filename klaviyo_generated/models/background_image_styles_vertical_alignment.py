@@ -16,9 +16,11 @@ BACKGROUND_IMAGE_STYLES_VERTICAL_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_background_image_styles_vertical_alignment(value: str) -> BackgroundImageStylesVerticalAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BACKGROUND_IMAGE_STYLES_VERTICAL_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BACKGROUND_IMAGE_STYLES_VERTICAL_ALIGNMENT_VALUES:
+        return cast(BackgroundImageStylesVerticalAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(BackgroundImageStylesVerticalAlignment, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BACKGROUND_IMAGE_STYLES_VERTICAL_ALIGNMENT_VALUES)!r}"

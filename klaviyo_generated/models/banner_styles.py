@@ -91,6 +91,9 @@ class BannerStyles(LazyModel):
                 "desktop_position": ("desktop_position", _decode_desktop_position),
                 "mobile_position": ("mobile_position", _decode_mobile_position),
             },
+            copied={
+                "scroll_with_page": "scroll_with_page",
+            },
             known=(
                 "desktop_position",
                 "mobile_position",

@@ -15,8 +15,10 @@ BANNER_STYLES_MOBILE_POSITION_VALUES: frozenset[str] = frozenset(
 
 
 def check_banner_styles_mobile_position(value: str) -> BannerStylesMobilePosition:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BANNER_STYLES_MOBILE_POSITION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BANNER_STYLES_MOBILE_POSITION_VALUES:
+        return cast(BannerStylesMobilePosition, value)
+    if type(value) is str and not strict_enums():
         return cast(BannerStylesMobilePosition, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BANNER_STYLES_MOBILE_POSITION_VALUES)!r}")

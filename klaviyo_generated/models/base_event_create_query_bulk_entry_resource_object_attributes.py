@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.base_event_create_query_bulk_entry_resource_object_attributes_metric import (
@@ -84,39 +85,44 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["properties"] = self.properties.to_dict()
+            field_dict["properties"] = self.properties.to_dict()
 
-        field_dict["metric"] = self.metric.to_dict()
+            field_dict["metric"] = self.metric.to_dict()
 
-        time: None | str | Unset
-        if isinstance(self.time, Unset):
-            time = UNSET
-        elif isinstance(self.time, datetime.datetime):
-            time = self.time.isoformat()
-        else:
-            time = self.time
-        if time is not UNSET:
-            field_dict["time"] = time
+            time: None | str | Unset
+            if isinstance(self.time, Unset):
+                time = UNSET
+            elif isinstance(self.time, datetime.datetime):
+                time = self.time.isoformat()
+            else:
+                time = self.time
+            if time is not UNSET:
+                field_dict["time"] = time
 
-        value = self.value
-        if value is not UNSET:
-            field_dict["value"] = value
+            value = self.value
+            if value is not UNSET:
+                field_dict["value"] = value
 
-        value_currency = self.value_currency
-        if value_currency is not UNSET:
-            field_dict["value_currency"] = value_currency
+            value_currency = self.value_currency
+            if value_currency is not UNSET:
+                field_dict["value_currency"] = value_currency
 
-        backfill = self.backfill
-        if backfill is not UNSET:
-            field_dict["backfill"] = backfill
+            backfill = self.backfill
+            if backfill is not UNSET:
+                field_dict["backfill"] = backfill
 
-        unique_id = self.unique_id
-        if unique_id is not UNSET:
-            field_dict["unique_id"] = unique_id
+            unique_id = self.unique_id
+            if unique_id is not UNSET:
+                field_dict["unique_id"] = unique_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -155,14 +161,14 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    time_type_0 = datetime.datetime.fromisoformat(data)
+                    time_type_0 = parse_datetime(data)
 
                     return time_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            time = parse_union(_parse_time, src_value__)
+            time = _parse_time(src_value__)
 
             return time
 
@@ -171,6 +177,12 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "metric": ("metric", _decode_metric),
                 "time": ("time", _decode_time),
+            },
+            copied={
+                "value": "value",
+                "value_currency": "value_currency",
+                "backfill": "backfill",
+                "unique_id": "unique_id",
             },
             known=(
                 "properties",

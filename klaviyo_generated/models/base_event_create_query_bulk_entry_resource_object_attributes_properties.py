@@ -49,6 +49,7 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties(LazyModel)
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

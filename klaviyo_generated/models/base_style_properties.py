@@ -94,6 +94,14 @@ class BaseStyleProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "currency": "currency",
+                "currency_set_on_template": "currency_set_on_template",
+                "disable_websafe_fonts": "disable_websafe_fonts",
+                "is_user_draggable": "is_user_draggable",
+                "mobile_optimizations": "mobile_optimizations",
+                "tip_tap_enabled": "tip_tap_enabled",
+            },
             known=(
                 "currency",
                 "currency_set_on_template",

@@ -14,8 +14,10 @@ BASE_STYLE_STYLE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_base_style_style_type(value: str) -> BaseStyleStyleType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BASE_STYLE_STYLE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BASE_STYLE_STYLE_TYPE_VALUES:
+        return cast(BaseStyleStyleType, value)
+    if type(value) is str and not strict_enums():
         return cast(BaseStyleStyleType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BASE_STYLE_STYLE_TYPE_VALUES)!r}")

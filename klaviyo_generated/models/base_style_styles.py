@@ -26,13 +26,13 @@ class BaseStyleStyles(LazyModel):
     """
     Attributes:
         background_asset_id (None | str | Unset):
-        background_format (BaseStyleStylesBackgroundFormat | Unset): Background format.
-        background_position (BaseStyleStylesBackgroundPosition | Unset): Background position.
+        background_format (BaseStyleStylesBackgroundFormat | None | Unset): Background format.
+        background_position (BaseStyleStylesBackgroundPosition | None | Unset): Background position.
         background_repeat (bool | None | Unset):
         background_url (None | str | Unset):
         border_color (None | str | Unset):
         border_radius (int | None | Unset):
-        border_style (BaseStyleStylesBorderStyle | Unset): Border style.
+        border_style (BaseStyleStylesBorderStyle | None | Unset): Border style.
         border_width (int | None | Unset):
         content_background_color (None | str | Unset):
         inner_padding_bottom (int | None | Unset):
@@ -43,13 +43,13 @@ class BaseStyleStyles(LazyModel):
     """
 
     background_asset_id: None | str | Unset = UNSET
-    background_format: BaseStyleStylesBackgroundFormat | Unset = UNSET
-    background_position: BaseStyleStylesBackgroundPosition | Unset = UNSET
+    background_format: BaseStyleStylesBackgroundFormat | None | Unset = UNSET
+    background_position: BaseStyleStylesBackgroundPosition | None | Unset = UNSET
     background_repeat: bool | None | Unset = UNSET
     background_url: None | str | Unset = UNSET
     border_color: None | str | Unset = UNSET
     border_radius: int | None | Unset = UNSET
-    border_style: BaseStyleStylesBorderStyle | Unset = UNSET
+    border_style: BaseStyleStylesBorderStyle | None | Unset = UNSET
     border_width: int | None | Unset = UNSET
     content_background_color: None | str | Unset = UNSET
     inner_padding_bottom: int | None | Unset = UNSET
@@ -62,13 +62,13 @@ class BaseStyleStyles(LazyModel):
     def __init__(
         self,
         background_asset_id: None | str | Unset = UNSET,
-        background_format: BaseStyleStylesBackgroundFormat | Unset = UNSET,
-        background_position: BaseStyleStylesBackgroundPosition | Unset = UNSET,
+        background_format: BaseStyleStylesBackgroundFormat | None | Unset = UNSET,
+        background_position: BaseStyleStylesBackgroundPosition | None | Unset = UNSET,
         background_repeat: bool | None | Unset = UNSET,
         background_url: None | str | Unset = UNSET,
         border_color: None | str | Unset = UNSET,
         border_radius: int | None | Unset = UNSET,
-        border_style: BaseStyleStylesBorderStyle | Unset = UNSET,
+        border_style: BaseStyleStylesBorderStyle | None | Unset = UNSET,
         border_width: int | None | Unset = UNSET,
         content_background_color: None | str | Unset = UNSET,
         inner_padding_bottom: int | None | Unset = UNSET,
@@ -179,33 +179,63 @@ class BaseStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_background_format(src_value__: Any) -> BaseStyleStylesBackgroundFormat | Unset:
-            _background_format = src_value__
-            background_format: BaseStyleStylesBackgroundFormat | Unset
-            if isinstance(_background_format, Unset):
-                background_format = UNSET
-            else:
-                background_format = check_base_style_styles_background_format(_background_format)
+        def _decode_background_format(src_value__: Any) -> BaseStyleStylesBackgroundFormat | None | Unset:
+            def _parse_background_format(data: object) -> BaseStyleStylesBackgroundFormat | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    background_format_type_1 = check_base_style_styles_background_format(data)
+
+                    return background_format_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background_format = _parse_background_format(src_value__)
 
             return background_format
 
-        def _decode_background_position(src_value__: Any) -> BaseStyleStylesBackgroundPosition | Unset:
-            _background_position = src_value__
-            background_position: BaseStyleStylesBackgroundPosition | Unset
-            if isinstance(_background_position, Unset):
-                background_position = UNSET
-            else:
-                background_position = check_base_style_styles_background_position(_background_position)
+        def _decode_background_position(src_value__: Any) -> BaseStyleStylesBackgroundPosition | None | Unset:
+            def _parse_background_position(data: object) -> BaseStyleStylesBackgroundPosition | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    background_position_type_1 = check_base_style_styles_background_position(data)
+
+                    return background_position_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background_position = _parse_background_position(src_value__)
 
             return background_position
 
-        def _decode_border_style(src_value__: Any) -> BaseStyleStylesBorderStyle | Unset:
-            _border_style = src_value__
-            border_style: BaseStyleStylesBorderStyle | Unset
-            if isinstance(_border_style, Unset):
-                border_style = UNSET
-            else:
-                border_style = check_base_style_styles_border_style(_border_style)
+        def _decode_border_style(src_value__: Any) -> BaseStyleStylesBorderStyle | None | Unset:
+            def _parse_border_style(data: object) -> BaseStyleStylesBorderStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    border_style_type_1 = check_base_style_styles_border_style(data)
+
+                    return border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_style = _parse_border_style(src_value__)
 
             return border_style
 
@@ -214,6 +244,20 @@ class BaseStyleStyles(LazyModel):
                 "background_format": ("background_format", _decode_background_format),
                 "background_position": ("background_position", _decode_background_position),
                 "border_style": ("border_style", _decode_border_style),
+            },
+            copied={
+                "background_asset_id": "background_asset_id",
+                "background_repeat": "background_repeat",
+                "background_url": "background_url",
+                "border_color": "border_color",
+                "border_radius": "border_radius",
+                "border_width": "border_width",
+                "content_background_color": "content_background_color",
+                "inner_padding_bottom": "inner_padding_bottom",
+                "inner_padding_left": "inner_padding_left",
+                "inner_padding_right": "inner_padding_right",
+                "inner_padding_top": "inner_padding_top",
+                "margin_top": "margin_top",
             },
             known=(
                 "background_asset_id",

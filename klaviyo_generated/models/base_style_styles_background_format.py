@@ -18,9 +18,11 @@ BASE_STYLE_STYLES_BACKGROUND_FORMAT_VALUES: frozenset[str] = frozenset(
 
 
 def check_base_style_styles_background_format(value: str) -> BaseStyleStylesBackgroundFormat:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BASE_STYLE_STYLES_BACKGROUND_FORMAT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BASE_STYLE_STYLES_BACKGROUND_FORMAT_VALUES:
+        return cast(BaseStyleStylesBackgroundFormat, value)
+    if type(value) is str and not strict_enums():
         return cast(BaseStyleStylesBackgroundFormat, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BASE_STYLE_STYLES_BACKGROUND_FORMAT_VALUES)!r}"

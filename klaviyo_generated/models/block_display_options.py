@@ -20,21 +20,21 @@ if TYPE_CHECKING:
 class BlockDisplayOptions(LazyModel):
     """
     Attributes:
-        show_on (BlockDisplayOptionsShowOn | Unset): Show on.
+        show_on (BlockDisplayOptionsShowOn | None | Unset): Show on.
         visible_check (None | str | Unset):
-        content_repeat (ContentRepeatV0 | Unset):
+        content_repeat (ContentRepeatV0 | None | Unset):
     """
 
-    show_on: BlockDisplayOptionsShowOn | Unset = UNSET
+    show_on: BlockDisplayOptionsShowOn | None | Unset = UNSET
     visible_check: None | str | Unset = UNSET
-    content_repeat: ContentRepeatV0 | Unset = UNSET
+    content_repeat: ContentRepeatV0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        show_on: BlockDisplayOptionsShowOn | Unset = UNSET,
+        show_on: BlockDisplayOptionsShowOn | None | Unset = UNSET,
         visible_check: None | str | Unset = UNSET,
-        content_repeat: ContentRepeatV0 | Unset = UNSET,
+        content_repeat: ContentRepeatV0 | None | Unset = UNSET,
     ) -> None:
         self.show_on = show_on
         self.visible_check = visible_check
@@ -52,9 +52,15 @@ class BlockDisplayOptions(LazyModel):
         if visible_check is not UNSET:
             field_dict["visible_check"] = visible_check
 
-        content_repeat = self.content_repeat
-        if not isinstance(content_repeat, Unset):
-            field_dict["content_repeat"] = content_repeat.to_dict()
+        content_repeat: dict[str, Any] | None | Unset
+        if isinstance(self.content_repeat, Unset):
+            content_repeat = UNSET
+        elif isinstance(self.content_repeat, LazyModel):
+            content_repeat = self.content_repeat.to_dict()
+        else:
+            content_repeat = self.content_repeat
+        if content_repeat is not UNSET:
+            field_dict["content_repeat"] = content_repeat
 
         return field_dict
 
@@ -68,23 +74,43 @@ class BlockDisplayOptions(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.content_repeat_v0 import ContentRepeatV0  # noqa: PLC0415
 
-        def _decode_show_on(src_value__: Any) -> BlockDisplayOptionsShowOn | Unset:
-            _show_on = src_value__
-            show_on: BlockDisplayOptionsShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_block_display_options_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> BlockDisplayOptionsShowOn | None | Unset:
+            def _parse_show_on(data: object) -> BlockDisplayOptionsShowOn | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_block_display_options_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
-        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV0 | Unset:
-            _content_repeat = src_value__
-            content_repeat: ContentRepeatV0 | Unset
-            if isinstance(_content_repeat, Unset):
-                content_repeat = UNSET
-            else:
-                content_repeat = ContentRepeatV0.from_dict(_content_repeat)
+        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV0 | None | Unset:
+            def _parse_content_repeat(data: object) -> ContentRepeatV0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    content_repeat_type_1 = ContentRepeatV0.from_dict(data)
+
+                    return content_repeat_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            content_repeat = _parse_content_repeat(src_value__)
 
             return content_repeat
 
@@ -92,6 +118,9 @@ class BlockDisplayOptions(LazyModel):
             fields={
                 "show_on": ("show_on", _decode_show_on),
                 "content_repeat": ("content_repeat", _decode_content_repeat),
+            },
+            copied={
+                "visible_check": "visible_check",
             },
             known=(
                 "show_on",

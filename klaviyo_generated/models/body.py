@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.body_properties import BodyProperties
@@ -47,31 +47,36 @@ class Body(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["properties"] = self.properties.to_dict()
+            field_dict["properties"] = self.properties.to_dict()
 
-        field_dict["styles"] = self.styles.to_dict()
+            field_dict["styles"] = self.styles.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        sections: list[dict[str, Any]] | None | Unset
-        if isinstance(self.sections, Unset):
-            sections = UNSET
-        elif isinstance(self.sections, list):
-            sections = []
-            for sections_type_0_item_data in self.sections:
-                sections_type_0_item = sections_type_0_item_data.to_dict()
-                sections.append(sections_type_0_item)
+            sections: list[dict[str, Any]] | None | Unset
+            if isinstance(self.sections, Unset):
+                sections = UNSET
+            elif isinstance(self.sections, list):
+                sections = []
+                for sections_type_0_item_data in self.sections:
+                    sections_type_0_item = sections_type_0_item_data.to_dict()
+                    sections.append(sections_type_0_item)
 
-        else:
-            sections = self.sections
-        if sections is not UNSET:
-            field_dict["sections"] = sections
+            else:
+                sections = self.sections
+            if sections is not UNSET:
+                field_dict["sections"] = sections
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -114,9 +119,9 @@ class Body(LazyModel):
                     return sections_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[SectionV1] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            sections = parse_union(_parse_sections, src_value__)
+            sections = _parse_sections(src_value__)
 
             return sections
 
@@ -125,6 +130,9 @@ class Body(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "styles": ("styles", _decode_styles),
                 "sections": ("sections", _decode_sections),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "properties",

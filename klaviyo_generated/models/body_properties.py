@@ -58,6 +58,10 @@ class BodyProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "id": "id",
+                "css_class": "css_class",
+            },
             known=(
                 "id",
                 "css_class",

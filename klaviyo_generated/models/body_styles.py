@@ -58,6 +58,10 @@ class BodyStyles(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "background_color": "background_color",
+                "width": "width",
+            },
             known=(
                 "background_color",
                 "width",

@@ -14,8 +14,10 @@ BOOLEAN_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_boolean_filter_operator(value: str) -> BooleanFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BOOLEAN_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BOOLEAN_FILTER_OPERATOR_VALUES:
+        return cast(BooleanFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(BooleanFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BOOLEAN_FILTER_OPERATOR_VALUES)!r}")

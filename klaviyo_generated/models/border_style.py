@@ -19,13 +19,13 @@ class BorderStyle(LazyModel):
     Attributes:
         radius (int | Unset):  Default: 8. Example: 8.
         color (None | str | Unset):
-        style (BorderStyleStyle | Unset): Border pattern enumeration.
+        style (BorderStyleStyle | None | Unset): Border pattern enumeration.
         thickness (int | None | Unset):
     """
 
     radius: int | Unset = 8
     color: None | str | Unset = UNSET
-    style: BorderStyleStyle | Unset = UNSET
+    style: BorderStyleStyle | None | Unset = UNSET
     thickness: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -33,7 +33,7 @@ class BorderStyle(LazyModel):
         self,
         radius: int | Unset = 8,
         color: None | str | Unset = UNSET,
-        style: BorderStyleStyle | Unset = UNSET,
+        style: BorderStyleStyle | None | Unset = UNSET,
         thickness: int | None | Unset = UNSET,
     ) -> None:
         self.radius = radius
@@ -74,19 +74,34 @@ class BorderStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_style(src_value__: Any) -> BorderStyleStyle | Unset:
-            _style = src_value__
-            style: BorderStyleStyle | Unset
-            if isinstance(_style, Unset):
-                style = UNSET
-            else:
-                style = check_border_style_style(_style)
+        def _decode_style(src_value__: Any) -> BorderStyleStyle | None | Unset:
+            def _parse_style(data: object) -> BorderStyleStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    style_type_1 = check_border_style_style(data)
+
+                    return style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            style = _parse_style(src_value__)
 
             return style
 
         return LazyTable(
             fields={
                 "style": ("style", _decode_style),
+            },
+            copied={
+                "radius": "radius",
+                "color": "color",
+                "thickness": "thickness",
             },
             known=(
                 "radius",

@@ -16,8 +16,10 @@ BORDER_STYLE_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_border_style_style(value: str) -> BorderStyleStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BORDER_STYLE_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BORDER_STYLE_STYLE_VALUES:
+        return cast(BorderStyleStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(BorderStyleStyle, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BORDER_STYLE_STYLE_VALUES)!r}")

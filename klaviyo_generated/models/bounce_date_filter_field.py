@@ -14,8 +14,10 @@ BOUNCE_DATE_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_bounce_date_filter_field(value: str) -> BounceDateFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BOUNCE_DATE_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BOUNCE_DATE_FILTER_FIELD_VALUES:
+        return cast(BounceDateFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(BounceDateFilterField, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BOUNCE_DATE_FILTER_FIELD_VALUES)!r}")

@@ -34,9 +34,11 @@ BULK_CREATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES:
 def check_bulk_create_catalog_variants_fields_catalog_variant_bulk_create_job_item(
     value: str,
 ) -> BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BULK_CREATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_CREATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES:
+        return cast(BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_CREATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES)!r}"

@@ -34,12 +34,11 @@ BULK_DELETE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_DELETE_JOB_ITEM_VALU
 def check_bulk_delete_catalog_categories_fields_catalog_category_bulk_delete_job_item(
     value: str,
 ) -> BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in BULK_DELETE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_DELETE_JOB_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_DELETE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_DELETE_JOB_ITEM_VALUES:
+        return cast(BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_DELETE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_DELETE_JOB_ITEM_VALUES)!r}"

@@ -34,9 +34,11 @@ BULK_DELETE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES: froze
 def check_bulk_delete_catalog_items_fields_catalog_item_bulk_delete_job_item(
     value: str,
 ) -> BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BULK_DELETE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_DELETE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES:
+        return cast(BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_DELETE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES)!r}"

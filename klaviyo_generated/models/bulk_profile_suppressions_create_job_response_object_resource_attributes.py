@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.bulk_profile_suppressions_create_job_response_object_resource_attributes_status import (
     BulkProfileSuppressionsCreateJobResponseObjectResourceAttributesStatus,
     check_bulk_profile_suppressions_create_job_response_object_resource_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -61,39 +62,48 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        created_at = self.created_at.isoformat()
-        field_dict["created_at"] = created_at
+            created_at = self.created_at.isoformat()
+            field_dict["created_at"] = created_at
 
-        field_dict["total_count"] = self.total_count
+            field_dict["total_count"] = self.total_count
 
-        completed_count = self.completed_count
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
+            completed_count = self.completed_count
+            if completed_count is not UNSET:
+                field_dict["completed_count"] = completed_count
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
+            completed_at: None | str | Unset
+            if isinstance(self.completed_at, Unset):
+                completed_at = UNSET
+            elif isinstance(self.completed_at, datetime.datetime):
+                completed_at = self.completed_at.isoformat()
+            else:
+                completed_at = self.completed_at
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
 
-        skipped_count = self.skipped_count
-        if skipped_count is not UNSET:
-            field_dict["skipped_count"] = skipped_count
+            skipped_count = self.skipped_count
+            if skipped_count is not UNSET:
+                field_dict["skipped_count"] = skipped_count
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.total_count = src_dict["total_count"]
+        try:
+            instance.total_count = src_dict["total_count"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.completed_count = src_dict.get("completed_count", UNSET)
         instance.skipped_count = src_dict.get("skipped_count", UNSET)
         return instance
@@ -107,7 +117,7 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
             return status
 
         def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = datetime.datetime.fromisoformat(src_value__)
+            created_at = parse_datetime(src_value__)
 
             return created_at
 
@@ -120,14 +130,14 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    completed_at_type_0 = datetime.datetime.fromisoformat(data)
+                    completed_at_type_0 = parse_datetime(data)
 
                     return completed_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            completed_at = parse_union(_parse_completed_at, src_value__)
+            completed_at = _parse_completed_at(src_value__)
 
             return completed_at
 
@@ -136,6 +146,11 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
                 "status": ("status", _decode_status),
                 "created_at": ("created_at", _decode_created_at),
                 "completed_at": ("completed_at", _decode_completed_at),
+            },
+            copied={
+                "total_count": "total_count",
+                "completed_count": "completed_count",
+                "skipped_count": "skipped_count",
             },
             known=(
                 "status",

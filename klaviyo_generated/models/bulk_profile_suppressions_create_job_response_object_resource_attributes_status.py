@@ -21,12 +21,11 @@ BULK_PROFILE_SUPPRESSIONS_CREATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_
 def check_bulk_profile_suppressions_create_job_response_object_resource_attributes_status(
     value: str,
 ) -> BulkProfileSuppressionsCreateJobResponseObjectResourceAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in BULK_PROFILE_SUPPRESSIONS_CREATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_PROFILE_SUPPRESSIONS_CREATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES:
+        return cast(BulkProfileSuppressionsCreateJobResponseObjectResourceAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkProfileSuppressionsCreateJobResponseObjectResourceAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_PROFILE_SUPPRESSIONS_CREATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -99,6 +99,7 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceRelationships(LazyMo
                 "lists": ("lists", _decode_lists),
                 "segments": ("segments", _decode_segments),
             },
+            copied={},
             known=(
                 "lists",
                 "segments",

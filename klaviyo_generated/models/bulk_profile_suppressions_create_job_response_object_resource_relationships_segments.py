@@ -105,6 +105,7 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsSegment
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

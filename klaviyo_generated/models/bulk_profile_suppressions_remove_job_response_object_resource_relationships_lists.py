@@ -103,6 +103,7 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsLists(L
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

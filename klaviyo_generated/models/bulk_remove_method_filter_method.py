@@ -14,8 +14,10 @@ BULK_REMOVE_METHOD_FILTER_METHOD_VALUES: frozenset[str] = frozenset(
 
 
 def check_bulk_remove_method_filter_method(value: str) -> BulkRemoveMethodFilterMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BULK_REMOVE_METHOD_FILTER_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_REMOVE_METHOD_FILTER_METHOD_VALUES:
+        return cast(BulkRemoveMethodFilterMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkRemoveMethodFilterMethod, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BULK_REMOVE_METHOD_FILTER_METHOD_VALUES)!r}")

@@ -24,9 +24,11 @@ BULK_SUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES: f
 def check_bulk_suppress_profiles_fields_profile_suppression_bulk_create_job_item(
     value: str,
 ) -> BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BULK_SUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_SUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES:
+        return cast(BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_SUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES)!r}"

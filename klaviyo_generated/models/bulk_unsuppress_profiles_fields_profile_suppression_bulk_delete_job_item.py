@@ -24,9 +24,11 @@ BULK_UNSUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_DELETE_JOB_ITEM_VALUES:
 def check_bulk_unsuppress_profiles_fields_profile_suppression_bulk_delete_job_item(
     value: str,
 ) -> BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BULK_UNSUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_DELETE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_UNSUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_DELETE_JOB_ITEM_VALUES:
+        return cast(BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_UNSUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_DELETE_JOB_ITEM_VALUES)!r}"

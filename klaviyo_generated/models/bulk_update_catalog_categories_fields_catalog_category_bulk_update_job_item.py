@@ -34,12 +34,11 @@ BULK_UPDATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALU
 def check_bulk_update_catalog_categories_fields_catalog_category_bulk_update_job_item(
     value: str,
 ) -> BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in BULK_UPDATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_UPDATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALUES:
+        return cast(BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_UPDATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALUES)!r}"

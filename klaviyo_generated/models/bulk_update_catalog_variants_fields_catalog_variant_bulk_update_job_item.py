@@ -34,9 +34,11 @@ BULK_UPDATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES:
 def check_bulk_update_catalog_variants_fields_catalog_variant_bulk_update_job_item(
     value: str,
 ) -> BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BULK_UPDATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BULK_UPDATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES:
+        return cast(BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(BULK_UPDATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES)!r}"

@@ -49,6 +49,9 @@ class ButtonBlockProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "href": "href",
+            },
             known=("href",),
             required=(),
             additional=None,

@@ -30,13 +30,13 @@ class ButtonBlockStyles(LazyModel):
         block_padding_top (int | None | Unset):
         border_color (None | str | Unset):
         border_radius (int | None | Unset):
-        border_style (ButtonBlockStylesBorderStyle | Unset): Border style.
+        border_style (ButtonBlockStylesBorderStyle | None | Unset): Border style.
         border_width (int | None | Unset):
         color (None | str | Unset):
         drop_shadow_color (None | str | Unset):
         font_family (None | str | Unset):
         font_size (int | None | Unset):
-        font_style (ButtonBlockStylesFontStyle | Unset): Font style.
+        font_style (ButtonBlockStylesFontStyle | None | Unset): Font style.
         font_weight (None | str | Unset):
         inner_padding_bottom (int | None | Unset):
         inner_padding_left (int | None | Unset):
@@ -45,7 +45,7 @@ class ButtonBlockStyles(LazyModel):
         letter_spacing (int | None | Unset):
         mobile_stretch_content (bool | None | Unset):
         stretch (bool | None | Unset):
-        text_align (ButtonBlockStylesTextAlign | Unset): Text Alignment.
+        text_align (ButtonBlockStylesTextAlign | None | Unset): Text Alignment.
         text_decoration (None | str | Unset):
     """
 
@@ -57,13 +57,13 @@ class ButtonBlockStyles(LazyModel):
     block_padding_top: int | None | Unset = UNSET
     border_color: None | str | Unset = UNSET
     border_radius: int | None | Unset = UNSET
-    border_style: ButtonBlockStylesBorderStyle | Unset = UNSET
+    border_style: ButtonBlockStylesBorderStyle | None | Unset = UNSET
     border_width: int | None | Unset = UNSET
     color: None | str | Unset = UNSET
     drop_shadow_color: None | str | Unset = UNSET
     font_family: None | str | Unset = UNSET
     font_size: int | None | Unset = UNSET
-    font_style: ButtonBlockStylesFontStyle | Unset = UNSET
+    font_style: ButtonBlockStylesFontStyle | None | Unset = UNSET
     font_weight: None | str | Unset = UNSET
     inner_padding_bottom: int | None | Unset = UNSET
     inner_padding_left: int | None | Unset = UNSET
@@ -72,7 +72,7 @@ class ButtonBlockStyles(LazyModel):
     letter_spacing: int | None | Unset = UNSET
     mobile_stretch_content: bool | None | Unset = UNSET
     stretch: bool | None | Unset = UNSET
-    text_align: ButtonBlockStylesTextAlign | Unset = UNSET
+    text_align: ButtonBlockStylesTextAlign | None | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -86,13 +86,13 @@ class ButtonBlockStyles(LazyModel):
         block_padding_top: int | None | Unset = UNSET,
         border_color: None | str | Unset = UNSET,
         border_radius: int | None | Unset = UNSET,
-        border_style: ButtonBlockStylesBorderStyle | Unset = UNSET,
+        border_style: ButtonBlockStylesBorderStyle | None | Unset = UNSET,
         border_width: int | None | Unset = UNSET,
         color: None | str | Unset = UNSET,
         drop_shadow_color: None | str | Unset = UNSET,
         font_family: None | str | Unset = UNSET,
         font_size: int | None | Unset = UNSET,
-        font_style: ButtonBlockStylesFontStyle | Unset = UNSET,
+        font_style: ButtonBlockStylesFontStyle | None | Unset = UNSET,
         font_weight: None | str | Unset = UNSET,
         inner_padding_bottom: int | None | Unset = UNSET,
         inner_padding_left: int | None | Unset = UNSET,
@@ -101,7 +101,7 @@ class ButtonBlockStyles(LazyModel):
         letter_spacing: int | None | Unset = UNSET,
         mobile_stretch_content: bool | None | Unset = UNSET,
         stretch: bool | None | Unset = UNSET,
-        text_align: ButtonBlockStylesTextAlign | Unset = UNSET,
+        text_align: ButtonBlockStylesTextAlign | None | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
     ) -> None:
         self.background_color = background_color
@@ -266,33 +266,63 @@ class ButtonBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_border_style(src_value__: Any) -> ButtonBlockStylesBorderStyle | Unset:
-            _border_style = src_value__
-            border_style: ButtonBlockStylesBorderStyle | Unset
-            if isinstance(_border_style, Unset):
-                border_style = UNSET
-            else:
-                border_style = check_button_block_styles_border_style(_border_style)
+        def _decode_border_style(src_value__: Any) -> ButtonBlockStylesBorderStyle | None | Unset:
+            def _parse_border_style(data: object) -> ButtonBlockStylesBorderStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    border_style_type_1 = check_button_block_styles_border_style(data)
+
+                    return border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_style = _parse_border_style(src_value__)
 
             return border_style
 
-        def _decode_font_style(src_value__: Any) -> ButtonBlockStylesFontStyle | Unset:
-            _font_style = src_value__
-            font_style: ButtonBlockStylesFontStyle | Unset
-            if isinstance(_font_style, Unset):
-                font_style = UNSET
-            else:
-                font_style = check_button_block_styles_font_style(_font_style)
+        def _decode_font_style(src_value__: Any) -> ButtonBlockStylesFontStyle | None | Unset:
+            def _parse_font_style(data: object) -> ButtonBlockStylesFontStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_style_type_1 = check_button_block_styles_font_style(data)
+
+                    return font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_style = _parse_font_style(src_value__)
 
             return font_style
 
-        def _decode_text_align(src_value__: Any) -> ButtonBlockStylesTextAlign | Unset:
-            _text_align = src_value__
-            text_align: ButtonBlockStylesTextAlign | Unset
-            if isinstance(_text_align, Unset):
-                text_align = UNSET
-            else:
-                text_align = check_button_block_styles_text_align(_text_align)
+        def _decode_text_align(src_value__: Any) -> ButtonBlockStylesTextAlign | None | Unset:
+            def _parse_text_align(data: object) -> ButtonBlockStylesTextAlign | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    text_align_type_1 = check_button_block_styles_text_align(data)
+
+                    return text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            text_align = _parse_text_align(src_value__)
 
             return text_align
 
@@ -301,6 +331,30 @@ class ButtonBlockStyles(LazyModel):
                 "border_style": ("border_style", _decode_border_style),
                 "font_style": ("font_style", _decode_font_style),
                 "text_align": ("text_align", _decode_text_align),
+            },
+            copied={
+                "background_color": "background_color",
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "border_color": "border_color",
+                "border_radius": "border_radius",
+                "border_width": "border_width",
+                "color": "color",
+                "drop_shadow_color": "drop_shadow_color",
+                "font_family": "font_family",
+                "font_size": "font_size",
+                "font_weight": "font_weight",
+                "inner_padding_bottom": "inner_padding_bottom",
+                "inner_padding_left": "inner_padding_left",
+                "inner_padding_right": "inner_padding_right",
+                "inner_padding_top": "inner_padding_top",
+                "letter_spacing": "letter_spacing",
+                "mobile_stretch_content": "mobile_stretch_content",
+                "stretch": "stretch",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "background_color",

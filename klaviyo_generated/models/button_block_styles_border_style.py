@@ -21,8 +21,10 @@ BUTTON_BLOCK_STYLES_BORDER_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_button_block_styles_border_style(value: str) -> ButtonBlockStylesBorderStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BUTTON_BLOCK_STYLES_BORDER_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BUTTON_BLOCK_STYLES_BORDER_STYLE_VALUES:
+        return cast(ButtonBlockStylesBorderStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(ButtonBlockStylesBorderStyle, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BUTTON_BLOCK_STYLES_BORDER_STYLE_VALUES)!r}")

@@ -16,8 +16,10 @@ BUTTON_BLOCK_STYLES_TEXT_ALIGN_VALUES: frozenset[str] = frozenset(
 
 
 def check_button_block_styles_text_align(value: str) -> ButtonBlockStylesTextAlign:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BUTTON_BLOCK_STYLES_TEXT_ALIGN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BUTTON_BLOCK_STYLES_TEXT_ALIGN_VALUES:
+        return cast(ButtonBlockStylesTextAlign, value)
+    if type(value) is str and not strict_enums():
         return cast(ButtonBlockStylesTextAlign, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BUTTON_BLOCK_STYLES_TEXT_ALIGN_VALUES)!r}")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.button_properties_display_device_item import (
     ButtonPropertiesDisplayDeviceItem,
     check_button_properties_display_device_item,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.additional_field import AdditionalField
@@ -49,44 +49,53 @@ class ButtonProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["label"] = self.label
+            field_dict["label"] = self.label
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        additional_fields: list[dict[str, Any]] | None | Unset
-        if isinstance(self.additional_fields, Unset):
-            additional_fields = UNSET
-        elif isinstance(self.additional_fields, list):
-            additional_fields = []
-            for additional_fields_type_0_item_data in self.additional_fields:
-                additional_fields_type_0_item = additional_fields_type_0_item_data.to_dict()
-                additional_fields.append(additional_fields_type_0_item)
+            additional_fields: list[dict[str, Any]] | None | Unset
+            if isinstance(self.additional_fields, Unset):
+                additional_fields = UNSET
+            elif isinstance(self.additional_fields, list):
+                additional_fields = []
+                for additional_fields_type_0_item_data in self.additional_fields:
+                    additional_fields_type_0_item = additional_fields_type_0_item_data.to_dict()
+                    additional_fields.append(additional_fields_type_0_item)
 
-        else:
-            additional_fields = self.additional_fields
-        if additional_fields is not UNSET:
-            field_dict["additional_fields"] = additional_fields
+            else:
+                additional_fields = self.additional_fields
+            if additional_fields is not UNSET:
+                field_dict["additional_fields"] = additional_fields
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.label = src_dict["label"]
+        try:
+            instance.label = src_dict["label"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         return instance
 
@@ -125,9 +134,9 @@ class ButtonProperties(LazyModel):
                     return additional_fields_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[AdditionalField] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            additional_fields = parse_union(_parse_additional_fields, src_value__)
+            additional_fields = _parse_additional_fields(src_value__)
 
             return additional_fields
 
@@ -135,6 +144,10 @@ class ButtonProperties(LazyModel):
             fields={
                 "display_device": ("display_device", _decode_display_device),
                 "additional_fields": ("additional_fields", _decode_additional_fields),
+            },
+            copied={
+                "label": "label",
+                "classname": "classname",
             },
             known=(
                 "label",

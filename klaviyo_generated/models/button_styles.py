@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -175,7 +175,9 @@ class ButtonStyles(LazyModel):
                     return height_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ButtonStylesHeightType1 | int | Unset, data)
+                if isinstance(data, int):
+                    return data
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             height = parse_union(_parse_height, src_value__)
 
@@ -230,6 +232,12 @@ class ButtonStyles(LazyModel):
                 "border_styles": ("border_styles", _decode_border_styles),
                 "text_styles": ("text_styles", _decode_text_styles),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+            },
+            copied={
+                "background_color": "background_color",
+                "hover_background_color": "hover_background_color",
+                "hover_text_color": "hover_text_color",
+                "color": "color",
             },
             known=(
                 "padding",

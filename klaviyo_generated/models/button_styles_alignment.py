@@ -16,8 +16,10 @@ BUTTON_STYLES_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_button_styles_alignment(value: str) -> ButtonStylesAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BUTTON_STYLES_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BUTTON_STYLES_ALIGNMENT_VALUES:
+        return cast(ButtonStylesAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(ButtonStylesAlignment, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BUTTON_STYLES_ALIGNMENT_VALUES)!r}")

@@ -14,8 +14,10 @@ BUTTON_STYLES_HEIGHT_TYPE_1_VALUES: frozenset[str] = frozenset(
 
 
 def check_button_styles_height_type_1(value: str) -> ButtonStylesHeightType1:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BUTTON_STYLES_HEIGHT_TYPE_1_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BUTTON_STYLES_HEIGHT_TYPE_1_VALUES:
+        return cast(ButtonStylesHeightType1, value)
+    if type(value) is str and not strict_enums():
         return cast(ButtonStylesHeightType1, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BUTTON_STYLES_HEIGHT_TYPE_1_VALUES)!r}")

@@ -15,8 +15,10 @@ BUTTON_STYLES_WIDTH_VALUES: frozenset[str] = frozenset(
 
 
 def check_button_styles_width(value: str) -> ButtonStylesWidth:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in BUTTON_STYLES_WIDTH_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in BUTTON_STYLES_WIDTH_VALUES:
+        return cast(ButtonStylesWidth, value)
+    if type(value) is str and not strict_enums():
         return cast(ButtonStylesWidth, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(BUTTON_STYLES_WIDTH_VALUES)!r}")

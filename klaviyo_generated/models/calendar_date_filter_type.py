@@ -14,8 +14,10 @@ CALENDAR_DATE_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_calendar_date_filter_type(value: str) -> CalendarDateFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CALENDAR_DATE_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CALENDAR_DATE_FILTER_TYPE_VALUES:
+        return cast(CalendarDateFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(CalendarDateFilterType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CALENDAR_DATE_FILTER_TYPE_VALUES)!r}")

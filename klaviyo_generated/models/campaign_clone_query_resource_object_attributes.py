@@ -49,6 +49,9 @@ class CampaignCloneQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "new_name": "new_name",
+            },
             known=("new_name",),
             required=(),
             additional=None,

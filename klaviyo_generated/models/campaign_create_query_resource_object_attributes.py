@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -76,50 +76,59 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["audiences"] = self.audiences.to_dict()
+            field_dict["audiences"] = self.audiences.to_dict()
 
-        field_dict["campaign-messages"] = self.campaign_messages.to_dict()
+            field_dict["campaign-messages"] = self.campaign_messages.to_dict()
 
-        send_strategy: dict[str, Any] | None | Unset
-        if isinstance(self.send_strategy, Unset):
-            send_strategy = UNSET
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        else:
-            send_strategy = self.send_strategy
-        if send_strategy is not UNSET:
-            field_dict["send_strategy"] = send_strategy
+            send_strategy: dict[str, Any] | None | Unset
+            if isinstance(self.send_strategy, Unset):
+                send_strategy = UNSET
+            elif isinstance(self.send_strategy, LazyModel):
+                send_strategy = self.send_strategy.to_dict()
+            else:
+                send_strategy = self.send_strategy
+            if send_strategy is not UNSET:
+                field_dict["send_strategy"] = send_strategy
 
-        send_options: dict[str, Any] | None | Unset
-        if isinstance(self.send_options, Unset):
-            send_options = UNSET
-        elif isinstance(self.send_options, LazyModel):
-            send_options = self.send_options.to_dict()
-        else:
-            send_options = self.send_options
-        if send_options is not UNSET:
-            field_dict["send_options"] = send_options
+            send_options: dict[str, Any] | None | Unset
+            if isinstance(self.send_options, Unset):
+                send_options = UNSET
+            elif isinstance(self.send_options, LazyModel):
+                send_options = self.send_options.to_dict()
+            else:
+                send_options = self.send_options
+            if send_options is not UNSET:
+                field_dict["send_options"] = send_options
 
-        tracking_options: dict[str, Any] | None | Unset
-        if isinstance(self.tracking_options, Unset):
-            tracking_options = UNSET
-        elif isinstance(self.tracking_options, LazyModel):
-            tracking_options = self.tracking_options.to_dict()
-        else:
-            tracking_options = self.tracking_options
-        if tracking_options is not UNSET:
-            field_dict["tracking_options"] = tracking_options
+            tracking_options: dict[str, Any] | None | Unset
+            if isinstance(self.tracking_options, Unset):
+                tracking_options = UNSET
+            elif isinstance(self.tracking_options, LazyModel):
+                tracking_options = self.tracking_options.to_dict()
+            else:
+                tracking_options = self.tracking_options
+            if tracking_options is not UNSET:
+                field_dict["tracking_options"] = tracking_options
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -197,15 +206,7 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
                     return send_strategy_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    ImmediateSendStrategy
-                    | None
-                    | SmartSendTimeStrategy
-                    | StaticSendStrategy
-                    | ThrottledSendStrategy
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             send_strategy = parse_union(_parse_send_strategy, src_value__)
 
@@ -243,7 +244,7 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
                     return send_options_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             send_options = parse_union(_parse_send_options, src_value__)
 
@@ -275,7 +276,7 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
                     return tracking_options_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             tracking_options = parse_union(_parse_tracking_options, src_value__)
 
@@ -288,6 +289,9 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
                 "send_strategy": ("send_strategy", _decode_send_strategy),
                 "send_options": ("send_options", _decode_send_options),
                 "tracking_options": ("tracking_options", _decode_tracking_options),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -45,17 +45,22 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition: dict[str, Any]
-        if isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        else:
-            definition = self.definition.to_dict()
+            definition: dict[str, Any]
+            if isinstance(self.definition, LazyModel):
+                definition = self.definition.to_dict()
+            else:
+                definition = self.definition.to_dict()
 
-        field_dict["definition"] = definition
+            field_dict["definition"] = definition
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -123,6 +128,7 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            copied={},
             known=("definition",),
             required=("definition",),
             additional=None,

@@ -68,6 +68,7 @@ class CampaignMessageCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "image": ("image", _decode_image),
             },
+            copied={},
             known=("image",),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.campaign_message_increment_badge_config import (
     CampaignMessageIncrementBadgeConfig,
     check_campaign_message_increment_badge_config,
@@ -33,11 +33,16 @@ class CampaignMessageIncrement(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["badge_config"] = self.badge_config
+            field_dict["badge_config"] = self.badge_config
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -56,6 +61,7 @@ class CampaignMessageIncrement(LazyModel):
             fields={
                 "badge_config": ("badge_config", _decode_badge_config),
             },
+            copied={},
             known=("badge_config",),
             required=("badge_config",),
             additional=None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -132,15 +132,7 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return definition_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    EmailMessageDefinition
-                    | MobilePushMessageSilentDefinitionUpdate
-                    | MobilePushMessageStandardDefinitionUpdate
-                    | None
-                    | SMSMessageDefinitionCreate
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             definition = parse_union(_parse_definition, src_value__)
 
@@ -150,6 +142,7 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            copied={},
             known=("definition",),
             required=(),
             additional=None,

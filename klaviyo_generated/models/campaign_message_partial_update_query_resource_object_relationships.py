@@ -70,6 +70,7 @@ class CampaignMessagePartialUpdateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "image": ("image", _decode_image),
             },
+            copied={},
             known=("image",),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.campaign_message_property_badge_config import (
     CampaignMessagePropertyBadgeConfig,
     check_campaign_message_property_badge_config,
@@ -37,18 +37,27 @@ class CampaignMessageProperty(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["badge_config"] = self.badge_config
+            field_dict["badge_config"] = self.badge_config
 
-        field_dict["set_from_property"] = self.set_from_property
+            field_dict["set_from_property"] = self.set_from_property
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.set_from_property = src_dict["set_from_property"]
+        try:
+            instance.set_from_property = src_dict["set_from_property"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -62,6 +71,9 @@ class CampaignMessageProperty(LazyModel):
         return LazyTable(
             fields={
                 "badge_config": ("badge_config", _decode_badge_config),
+            },
+            copied={
+                "set_from_property": "set_from_property",
             },
             known=(
                 "badge_config",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
@@ -183,15 +184,7 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
                     return definition_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    EmailMessageDefinition
-                    | MobilePushMessageSilentDefinition
-                    | MobilePushMessageStandardDefinition
-                    | None
-                    | SMSMessageDefinition
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             definition = parse_union(_parse_definition, src_value__)
 
@@ -216,9 +209,9 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
                     return send_times_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[SendTime] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            send_times = parse_union(_parse_send_times, src_value__)
+            send_times = _parse_send_times(src_value__)
 
             return send_times
 
@@ -231,14 +224,14 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_at_type_0 = datetime.datetime.fromisoformat(data)
+                    created_at_type_0 = parse_datetime(data)
 
                     return created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created_at = parse_union(_parse_created_at, src_value__)
+            created_at = _parse_created_at(src_value__)
 
             return created_at
 
@@ -251,14 +244,14 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_at_type_0 = parse_datetime(data)
 
                     return updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated_at = parse_union(_parse_updated_at, src_value__)
+            updated_at = _parse_updated_at(src_value__)
 
             return updated_at
 
@@ -269,6 +262,7 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            copied={},
             known=(
                 "definition",
                 "send_times",

@@ -118,6 +118,7 @@ class CampaignMessageResponseObjectResourceRelationships(LazyModel):
                 "template": ("template", _decode_template),
                 "image": ("image", _decode_image),
             },
+            copied={},
             known=(
                 "campaign",
                 "template",

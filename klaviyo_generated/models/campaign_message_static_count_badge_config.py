@@ -14,9 +14,11 @@ CAMPAIGN_MESSAGE_STATIC_COUNT_BADGE_CONFIG_VALUES: frozenset[str] = frozenset(
 
 
 def check_campaign_message_static_count_badge_config(value: str) -> CampaignMessageStaticCountBadgeConfig:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CAMPAIGN_MESSAGE_STATIC_COUNT_BADGE_CONFIG_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_MESSAGE_STATIC_COUNT_BADGE_CONFIG_VALUES:
+        return cast(CampaignMessageStaticCountBadgeConfig, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignMessageStaticCountBadgeConfig, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_MESSAGE_STATIC_COUNT_BADGE_CONFIG_VALUES)!r}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -29,7 +29,7 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): The campaign name Example: My new campaign.
-        audiences (AudiencesUpdate | Unset):
+        audiences (AudiencesUpdate | None | Unset): The audiences to be included and/or excluded from the campaign
         send_options (EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset): Options to use when sending a
             campaign
         tracking_options (CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset): The tracking
@@ -39,7 +39,7 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
 
     name: None | str | Unset = UNSET
-    audiences: AudiencesUpdate | Unset = UNSET
+    audiences: AudiencesUpdate | None | Unset = UNSET
     send_options: EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset = UNSET
     tracking_options: CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset = UNSET
     send_strategy: (
@@ -50,7 +50,7 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
     def __init__(
         self,
         name: None | str | Unset = UNSET,
-        audiences: AudiencesUpdate | Unset = UNSET,
+        audiences: AudiencesUpdate | None | Unset = UNSET,
         send_options: EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset = UNSET,
         tracking_options: CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset = UNSET,
         send_strategy: ImmediateSendStrategy
@@ -74,9 +74,15 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
         if name is not UNSET:
             field_dict["name"] = name
 
-        audiences = self.audiences
-        if not isinstance(audiences, Unset):
-            field_dict["audiences"] = audiences.to_dict()
+        audiences: dict[str, Any] | None | Unset
+        if isinstance(self.audiences, Unset):
+            audiences = UNSET
+        elif isinstance(self.audiences, LazyModel):
+            audiences = self.audiences.to_dict()
+        else:
+            audiences = self.audiences
+        if audiences is not UNSET:
+            field_dict["audiences"] = audiences
 
         send_options: dict[str, Any] | None | Unset
         if isinstance(self.send_options, Unset):
@@ -129,13 +135,23 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
         from ..models.static_send_strategy import StaticSendStrategy  # noqa: PLC0415
         from ..models.throttled_send_strategy import ThrottledSendStrategy  # noqa: PLC0415
 
-        def _decode_audiences(src_value__: Any) -> AudiencesUpdate | Unset:
-            _audiences = src_value__
-            audiences: AudiencesUpdate | Unset
-            if isinstance(_audiences, Unset):
-                audiences = UNSET
-            else:
-                audiences = AudiencesUpdate.from_dict(_audiences)
+        def _decode_audiences(src_value__: Any) -> AudiencesUpdate | None | Unset:
+            def _parse_audiences(data: object) -> AudiencesUpdate | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    audiences_type_1 = AudiencesUpdate.from_dict(data)
+
+                    return audiences_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            audiences = _parse_audiences(src_value__)
 
             return audiences
 
@@ -171,7 +187,7 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return send_options_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             send_options = parse_union(_parse_send_options, src_value__)
 
@@ -203,7 +219,7 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return tracking_options_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             tracking_options = parse_union(_parse_tracking_options, src_value__)
 
@@ -258,15 +274,7 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return send_strategy_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    ImmediateSendStrategy
-                    | None
-                    | SmartSendTimeStrategy
-                    | StaticSendStrategy
-                    | ThrottledSendStrategy
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             send_strategy = parse_union(_parse_send_strategy, src_value__)
 
@@ -278,6 +286,9 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
                 "send_options": ("send_options", _decode_send_options),
                 "tracking_options": ("tracking_options", _decode_tracking_options),
                 "send_strategy": ("send_strategy", _decode_send_strategy),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

@@ -14,9 +14,11 @@ CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_campaign_recipient_estimation_job_enum(value: str) -> CampaignRecipientEstimationJobEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ENUM_VALUES:
+        return cast(CampaignRecipientEstimationJobEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignRecipientEstimationJobEnum, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ENUM_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.campaign_recipient_estimation_job_response_object_resource_attributes_status import (
     CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus,
     check_campaign_recipient_estimation_job_response_object_resource_attributes_status,
@@ -34,11 +34,16 @@ class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -57,6 +62,7 @@ class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
             },
+            copied={},
             known=("status",),
             required=("status",),
             additional=None,

@@ -21,12 +21,11 @@ CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VAL
 def check_campaign_recipient_estimation_job_response_object_resource_attributes_status(
     value: str,
 ) -> CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES:
+        return cast(CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES)!r}"

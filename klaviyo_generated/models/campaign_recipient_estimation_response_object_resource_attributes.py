@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -29,16 +29,25 @@ class CampaignRecipientEstimationResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["estimated_recipient_count"] = self.estimated_recipient_count
+            field_dict["estimated_recipient_count"] = self.estimated_recipient_count
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.estimated_recipient_count = src_dict["estimated_recipient_count"]
+        try:
+            instance.estimated_recipient_count = src_dict["estimated_recipient_count"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -46,6 +55,9 @@ class CampaignRecipientEstimationResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "estimated_recipient_count": "estimated_recipient_count",
+            },
             known=("estimated_recipient_count",),
             required=("estimated_recipient_count",),
             additional=None,

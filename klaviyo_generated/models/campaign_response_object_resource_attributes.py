@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.campaign_response_object_resource_attributes_status import (
     CampaignResponseObjectResourceAttributesStatus,
     check_campaign_response_object_resource_attributes_status,
@@ -106,75 +107,84 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        field_dict["archived"] = self.archived
+            field_dict["archived"] = self.archived
 
-        field_dict["audiences"] = self.audiences.to_dict()
+            field_dict["audiences"] = self.audiences.to_dict()
 
-        send_options: dict[str, Any]
-        if isinstance(self.send_options, LazyModel):
-            send_options = self.send_options.to_dict()
-        else:
-            send_options = self.send_options.to_dict()
+            send_options: dict[str, Any]
+            if isinstance(self.send_options, LazyModel):
+                send_options = self.send_options.to_dict()
+            else:
+                send_options = self.send_options.to_dict()
 
-        field_dict["send_options"] = send_options
+            field_dict["send_options"] = send_options
 
-        send_strategy: dict[str, Any]
-        if isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        else:
-            send_strategy = self.send_strategy.to_dict()
+            send_strategy: dict[str, Any]
+            if isinstance(self.send_strategy, LazyModel):
+                send_strategy = self.send_strategy.to_dict()
+            else:
+                send_strategy = self.send_strategy.to_dict()
 
-        field_dict["send_strategy"] = send_strategy
+            field_dict["send_strategy"] = send_strategy
 
-        created_at = self.created_at.isoformat()
-        field_dict["created_at"] = created_at
+            created_at = self.created_at.isoformat()
+            field_dict["created_at"] = created_at
 
-        updated_at = self.updated_at.isoformat()
-        field_dict["updated_at"] = updated_at
+            updated_at = self.updated_at.isoformat()
+            field_dict["updated_at"] = updated_at
 
-        tracking_options: dict[str, Any] | None | Unset
-        if isinstance(self.tracking_options, Unset):
-            tracking_options = UNSET
-        elif isinstance(self.tracking_options, LazyModel):
-            tracking_options = self.tracking_options.to_dict()
-        else:
-            tracking_options = self.tracking_options
-        if tracking_options is not UNSET:
-            field_dict["tracking_options"] = tracking_options
+            tracking_options: dict[str, Any] | None | Unset
+            if isinstance(self.tracking_options, Unset):
+                tracking_options = UNSET
+            elif isinstance(self.tracking_options, LazyModel):
+                tracking_options = self.tracking_options.to_dict()
+            else:
+                tracking_options = self.tracking_options
+            if tracking_options is not UNSET:
+                field_dict["tracking_options"] = tracking_options
 
-        scheduled_at: None | str | Unset
-        if isinstance(self.scheduled_at, Unset):
-            scheduled_at = UNSET
-        elif isinstance(self.scheduled_at, datetime.datetime):
-            scheduled_at = self.scheduled_at.isoformat()
-        else:
-            scheduled_at = self.scheduled_at
-        if scheduled_at is not UNSET:
-            field_dict["scheduled_at"] = scheduled_at
+            scheduled_at: None | str | Unset
+            if isinstance(self.scheduled_at, Unset):
+                scheduled_at = UNSET
+            elif isinstance(self.scheduled_at, datetime.datetime):
+                scheduled_at = self.scheduled_at.isoformat()
+            else:
+                scheduled_at = self.scheduled_at
+            if scheduled_at is not UNSET:
+                field_dict["scheduled_at"] = scheduled_at
 
-        send_time: None | str | Unset
-        if isinstance(self.send_time, Unset):
-            send_time = UNSET
-        elif isinstance(self.send_time, datetime.datetime):
-            send_time = self.send_time.isoformat()
-        else:
-            send_time = self.send_time
-        if send_time is not UNSET:
-            field_dict["send_time"] = send_time
+            send_time: None | str | Unset
+            if isinstance(self.send_time, Unset):
+                send_time = UNSET
+            elif isinstance(self.send_time, datetime.datetime):
+                send_time = self.send_time.isoformat()
+            else:
+                send_time = self.send_time
+            if send_time is not UNSET:
+                field_dict["send_time"] = send_time
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.archived = src_dict["archived"]
+        try:
+            instance.name = src_dict["name"]
+            instance.archived = src_dict["archived"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -301,12 +311,12 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
             return send_strategy
 
         def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = datetime.datetime.fromisoformat(src_value__)
+            created_at = parse_datetime(src_value__)
 
             return created_at
 
         def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = datetime.datetime.fromisoformat(src_value__)
+            updated_at = parse_datetime(src_value__)
 
             return updated_at
 
@@ -336,7 +346,7 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
                     return tracking_options_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             tracking_options = parse_union(_parse_tracking_options, src_value__)
 
@@ -351,14 +361,14 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    scheduled_at_type_0 = datetime.datetime.fromisoformat(data)
+                    scheduled_at_type_0 = parse_datetime(data)
 
                     return scheduled_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            scheduled_at = parse_union(_parse_scheduled_at, src_value__)
+            scheduled_at = _parse_scheduled_at(src_value__)
 
             return scheduled_at
 
@@ -371,14 +381,14 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    send_time_type_0 = datetime.datetime.fromisoformat(data)
+                    send_time_type_0 = parse_datetime(data)
 
                     return send_time_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            send_time = parse_union(_parse_send_time, src_value__)
+            send_time = _parse_send_time(src_value__)
 
             return send_time
 
@@ -393,6 +403,10 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
                 "tracking_options": ("tracking_options", _decode_tracking_options),
                 "scheduled_at": ("scheduled_at", _decode_scheduled_at),
                 "send_time": ("send_time", _decode_send_time),
+            },
+            copied={
+                "name": "name",
+                "archived": "archived",
             },
             known=(
                 "name",

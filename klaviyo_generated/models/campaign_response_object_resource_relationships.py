@@ -97,6 +97,7 @@ class CampaignResponseObjectResourceRelationships(LazyModel):
                 "campaign_messages": ("campaign-messages", _decode_campaign_messages),
                 "tags": ("tags", _decode_tags),
             },
+            copied={},
             known=(
                 "campaign-messages",
                 "tags",

@@ -17,9 +17,11 @@ CAMPAIGN_SEND_JOB_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ACTION_VALUES:
 def check_campaign_send_job_partial_update_query_resource_object_attributes_action(
     value: str,
 ) -> CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CAMPAIGN_SEND_JOB_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ACTION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_SEND_JOB_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ACTION_VALUES:
+        return cast(CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_SEND_JOB_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ACTION_VALUES)!r}"

@@ -19,9 +19,11 @@ CAMPAIGN_SEND_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES: frozenset[s
 def check_campaign_send_job_response_object_resource_attributes_status(
     value: str,
 ) -> CampaignSendJobResponseObjectResourceAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CAMPAIGN_SEND_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_SEND_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES:
+        return cast(CampaignSendJobResponseObjectResourceAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignSendJobResponseObjectResourceAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_SEND_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -14,9 +14,11 @@ CAMPAIGN_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_campaign_tracking_setting_static_param_type(value: str) -> CampaignTrackingSettingStaticParamType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CAMPAIGN_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES:
+        return cast(CampaignTrackingSettingStaticParamType, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignTrackingSettingStaticParamType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES)!r}"

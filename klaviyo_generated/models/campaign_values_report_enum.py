@@ -14,8 +14,10 @@ CAMPAIGN_VALUES_REPORT_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_campaign_values_report_enum(value: str) -> CampaignValuesReportEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CAMPAIGN_VALUES_REPORT_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_VALUES_REPORT_ENUM_VALUES:
+        return cast(CampaignValuesReportEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignValuesReportEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_VALUES_REPORT_ENUM_VALUES)!r}")

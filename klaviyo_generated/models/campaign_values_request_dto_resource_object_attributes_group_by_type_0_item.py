@@ -38,12 +38,11 @@ CAMPAIGN_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALU
 def check_campaign_values_request_dto_resource_object_attributes_group_by_type_0_item(
     value: str,
 ) -> CampaignValuesRequestDTOResourceObjectAttributesGroupByType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in CAMPAIGN_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CAMPAIGN_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALUES:
+        return cast(CampaignValuesRequestDTOResourceObjectAttributesGroupByType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(CampaignValuesRequestDTOResourceObjectAttributesGroupByType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CAMPAIGN_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALUES)!r}"

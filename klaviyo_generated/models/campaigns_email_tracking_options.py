@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -132,24 +132,40 @@ class CampaignsEmailTrackingOptions(LazyModel):
 
                             return custom_tracking_params_type_0_item_type_1
 
-                        custom_tracking_params_type_0_item = parse_union(
-                            _parse_custom_tracking_params_type_0_item, custom_tracking_params_type_0_item_data
-                        )
+                        custom_tracking_params_type_0_item: DynamicTrackingParam | StaticTrackingParam
+                        match custom_tracking_params_type_0_item_data:
+                            case {"type": "dynamic"}:
+                                custom_tracking_params_type_0_item = DynamicTrackingParam.from_dict(
+                                    custom_tracking_params_type_0_item_data
+                                )
+                            case {"type": "static"}:
+                                custom_tracking_params_type_0_item = StaticTrackingParam.from_dict(
+                                    custom_tracking_params_type_0_item_data
+                                )
+                            case _:
+                                custom_tracking_params_type_0_item = parse_union(
+                                    _parse_custom_tracking_params_type_0_item, custom_tracking_params_type_0_item_data
+                                )
 
                         custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
                     return custom_tracking_params_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[DynamicTrackingParam | StaticTrackingParam] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_tracking_params = parse_union(_parse_custom_tracking_params, src_value__)
+            custom_tracking_params = _parse_custom_tracking_params(src_value__)
 
             return custom_tracking_params
 
         return LazyTable(
             fields={
                 "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
+            },
+            copied={
+                "add_tracking_params": "add_tracking_params",
+                "is_tracking_clicks": "is_tracking_clicks",
+                "is_tracking_opens": "is_tracking_opens",
             },
             known=(
                 "add_tracking_params",

@@ -21,21 +21,21 @@ if TYPE_CHECKING:
 class CartContentProperties(LazyModel):
     """
     Attributes:
-        value (CartValueProperties | Unset):
-        items (CartItemCountProperties | Unset):
-        product (CartProductProperties | Unset):
+        value (CartValueProperties | None | Unset):
+        items (CartItemCountProperties | None | Unset):
+        product (CartProductProperties | None | Unset):
     """
 
-    value: CartValueProperties | Unset = UNSET
-    items: CartItemCountProperties | Unset = UNSET
-    product: CartProductProperties | Unset = UNSET
+    value: CartValueProperties | None | Unset = UNSET
+    items: CartItemCountProperties | None | Unset = UNSET
+    product: CartProductProperties | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        value: CartValueProperties | Unset = UNSET,
-        items: CartItemCountProperties | Unset = UNSET,
-        product: CartProductProperties | Unset = UNSET,
+        value: CartValueProperties | None | Unset = UNSET,
+        items: CartItemCountProperties | None | Unset = UNSET,
+        product: CartProductProperties | None | Unset = UNSET,
     ) -> None:
         self.value = value
         self.items = items
@@ -45,17 +45,35 @@ class CartContentProperties(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value = self.value
-        if not isinstance(value, Unset):
-            field_dict["value"] = value.to_dict()
+        value: dict[str, Any] | None | Unset
+        if isinstance(self.value, Unset):
+            value = UNSET
+        elif isinstance(self.value, LazyModel):
+            value = self.value.to_dict()
+        else:
+            value = self.value
+        if value is not UNSET:
+            field_dict["value"] = value
 
-        items = self.items
-        if not isinstance(items, Unset):
-            field_dict["items"] = items.to_dict()
+        items: dict[str, Any] | None | Unset
+        if isinstance(self.items, Unset):
+            items = UNSET
+        elif isinstance(self.items, LazyModel):
+            items = self.items.to_dict()
+        else:
+            items = self.items
+        if items is not UNSET:
+            field_dict["items"] = items
 
-        product = self.product
-        if not isinstance(product, Unset):
-            field_dict["product"] = product.to_dict()
+        product: dict[str, Any] | None | Unset
+        if isinstance(self.product, Unset):
+            product = UNSET
+        elif isinstance(self.product, LazyModel):
+            product = self.product.to_dict()
+        else:
+            product = self.product
+        if product is not UNSET:
+            field_dict["product"] = product
 
         return field_dict
 
@@ -70,33 +88,63 @@ class CartContentProperties(LazyModel):
         from ..models.cart_product_properties import CartProductProperties  # noqa: PLC0415
         from ..models.cart_value_properties import CartValueProperties  # noqa: PLC0415
 
-        def _decode_value(src_value__: Any) -> CartValueProperties | Unset:
-            _value = src_value__
-            value: CartValueProperties | Unset
-            if isinstance(_value, Unset):
-                value = UNSET
-            else:
-                value = CartValueProperties.from_dict(_value)
+        def _decode_value(src_value__: Any) -> CartValueProperties | None | Unset:
+            def _parse_value(data: object) -> CartValueProperties | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    value_type_1 = CartValueProperties.from_dict(data)
+
+                    return value_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            value = _parse_value(src_value__)
 
             return value
 
-        def _decode_items(src_value__: Any) -> CartItemCountProperties | Unset:
-            _items = src_value__
-            items: CartItemCountProperties | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = CartItemCountProperties.from_dict(_items)
+        def _decode_items(src_value__: Any) -> CartItemCountProperties | None | Unset:
+            def _parse_items(data: object) -> CartItemCountProperties | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    items_type_1 = CartItemCountProperties.from_dict(data)
+
+                    return items_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            items = _parse_items(src_value__)
 
             return items
 
-        def _decode_product(src_value__: Any) -> CartProductProperties | Unset:
-            _product = src_value__
-            product: CartProductProperties | Unset
-            if isinstance(_product, Unset):
-                product = UNSET
-            else:
-                product = CartProductProperties.from_dict(_product)
+        def _decode_product(src_value__: Any) -> CartProductProperties | None | Unset:
+            def _parse_product(data: object) -> CartProductProperties | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    product_type_1 = CartProductProperties.from_dict(data)
+
+                    return product_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            product = _parse_product(src_value__)
 
             return product
 
@@ -106,6 +154,7 @@ class CartContentProperties(LazyModel):
                 "items": ("items", _decode_items),
                 "product": ("product", _decode_product),
             },
+            copied={},
             known=(
                 "value",
                 "items",

@@ -20,17 +20,17 @@ from ..types import UNSET, Unset
 class CartItemCountProperties(LazyModel):
     """
     Attributes:
-        comparison (CartItemCountPropertiesComparison | Unset): Number comparison enumeration.
+        comparison (CartItemCountPropertiesComparison | None | Unset): Number comparison enumeration.
         value (int | None | Unset):
     """
 
-    comparison: CartItemCountPropertiesComparison | Unset = UNSET
+    comparison: CartItemCountPropertiesComparison | None | Unset = UNSET
     value: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        comparison: CartItemCountPropertiesComparison | Unset = UNSET,
+        comparison: CartItemCountPropertiesComparison | None | Unset = UNSET,
         value: int | None | Unset = UNSET,
     ) -> None:
         self.comparison = comparison
@@ -59,19 +59,32 @@ class CartItemCountProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_comparison(src_value__: Any) -> CartItemCountPropertiesComparison | Unset:
-            _comparison = src_value__
-            comparison: CartItemCountPropertiesComparison | Unset
-            if isinstance(_comparison, Unset):
-                comparison = UNSET
-            else:
-                comparison = check_cart_item_count_properties_comparison(_comparison)
+        def _decode_comparison(src_value__: Any) -> CartItemCountPropertiesComparison | None | Unset:
+            def _parse_comparison(data: object) -> CartItemCountPropertiesComparison | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    comparison_type_1 = check_cart_item_count_properties_comparison(data)
+
+                    return comparison_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            comparison = _parse_comparison(src_value__)
 
             return comparison
 
         return LazyTable(
             fields={
                 "comparison": ("comparison", _decode_comparison),
+            },
+            copied={
+                "value": "value",
             },
             known=(
                 "comparison",

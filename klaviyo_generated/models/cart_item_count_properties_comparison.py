@@ -16,9 +16,11 @@ CART_ITEM_COUNT_PROPERTIES_COMPARISON_VALUES: frozenset[str] = frozenset(
 
 
 def check_cart_item_count_properties_comparison(value: str) -> CartItemCountPropertiesComparison:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CART_ITEM_COUNT_PROPERTIES_COMPARISON_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CART_ITEM_COUNT_PROPERTIES_COMPARISON_VALUES:
+        return cast(CartItemCountPropertiesComparison, value)
+    if type(value) is str and not strict_enums():
         return cast(CartItemCountPropertiesComparison, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CART_ITEM_COUNT_PROPERTIES_COMPARISON_VALUES)!r}"

@@ -14,8 +14,10 @@ CART_ITEM_COUNT_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_cart_item_count_type(value: str) -> CartItemCountType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CART_ITEM_COUNT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CART_ITEM_COUNT_TYPE_VALUES:
+        return cast(CartItemCountType, value)
+    if type(value) is str and not strict_enums():
         return cast(CartItemCountType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CART_ITEM_COUNT_TYPE_VALUES)!r}")

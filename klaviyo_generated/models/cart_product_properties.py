@@ -17,17 +17,17 @@ from ..types import UNSET, Unset
 class CartProductProperties(LazyModel):
     """
     Attributes:
-        type_ (CartProductPropertiesType | Unset): Product descriptor enumeration.
+        type_ (CartProductPropertiesType | None | Unset): Product descriptor enumeration.
         value (None | str | Unset):
     """
 
-    type_: CartProductPropertiesType | Unset = UNSET
+    type_: CartProductPropertiesType | None | Unset = UNSET
     value: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        type_: CartProductPropertiesType | Unset = UNSET,
+        type_: CartProductPropertiesType | None | Unset = UNSET,
         value: None | str | Unset = UNSET,
     ) -> None:
         self.type_ = type_
@@ -56,19 +56,32 @@ class CartProductProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CartProductPropertiesType | Unset:
-            _type_ = src_value__
-            type_: CartProductPropertiesType | Unset
-            if isinstance(_type_, Unset):
-                type_ = UNSET
-            else:
-                type_ = check_cart_product_properties_type(_type_)
+        def _decode_type_(src_value__: Any) -> CartProductPropertiesType | None | Unset:
+            def _parse_type_(data: object) -> CartProductPropertiesType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    type_type_1 = check_cart_product_properties_type(data)
+
+                    return type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            type_ = _parse_type_(src_value__)
 
             return type_
 
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "value": "value",
             },
             known=(
                 "type",

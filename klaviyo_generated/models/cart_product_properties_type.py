@@ -17,8 +17,10 @@ CART_PRODUCT_PROPERTIES_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_cart_product_properties_type(value: str) -> CartProductPropertiesType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CART_PRODUCT_PROPERTIES_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CART_PRODUCT_PROPERTIES_TYPE_VALUES:
+        return cast(CartProductPropertiesType, value)
+    if type(value) is str and not strict_enums():
         return cast(CartProductPropertiesType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CART_PRODUCT_PROPERTIES_TYPE_VALUES)!r}")

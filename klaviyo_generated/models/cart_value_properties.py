@@ -20,17 +20,17 @@ from ..types import UNSET, Unset
 class CartValueProperties(LazyModel):
     """
     Attributes:
-        comparison (CartValuePropertiesComparison | Unset): Number comparison enumeration.
+        comparison (CartValuePropertiesComparison | None | Unset): Number comparison enumeration.
         value (float | None | Unset):
     """
 
-    comparison: CartValuePropertiesComparison | Unset = UNSET
+    comparison: CartValuePropertiesComparison | None | Unset = UNSET
     value: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        comparison: CartValuePropertiesComparison | Unset = UNSET,
+        comparison: CartValuePropertiesComparison | None | Unset = UNSET,
         value: float | None | Unset = UNSET,
     ) -> None:
         self.comparison = comparison
@@ -59,19 +59,32 @@ class CartValueProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_comparison(src_value__: Any) -> CartValuePropertiesComparison | Unset:
-            _comparison = src_value__
-            comparison: CartValuePropertiesComparison | Unset
-            if isinstance(_comparison, Unset):
-                comparison = UNSET
-            else:
-                comparison = check_cart_value_properties_comparison(_comparison)
+        def _decode_comparison(src_value__: Any) -> CartValuePropertiesComparison | None | Unset:
+            def _parse_comparison(data: object) -> CartValuePropertiesComparison | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    comparison_type_1 = check_cart_value_properties_comparison(data)
+
+                    return comparison_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            comparison = _parse_comparison(src_value__)
 
             return comparison
 
         return LazyTable(
             fields={
                 "comparison": ("comparison", _decode_comparison),
+            },
+            copied={
+                "value": "value",
             },
             known=(
                 "comparison",

@@ -14,9 +14,11 @@ CATALOG_CATEGORY_BULK_UPDATE_JOB_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_catalog_category_bulk_update_job_enum(value: str) -> CatalogCategoryBulkUpdateJobEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_CATEGORY_BULK_UPDATE_JOB_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_CATEGORY_BULK_UPDATE_JOB_ENUM_VALUES:
+        return cast(CatalogCategoryBulkUpdateJobEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(CatalogCategoryBulkUpdateJobEnum, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_CATEGORY_BULK_UPDATE_JOB_ENUM_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.catalog_category_create_query_resource_object_attributes_integration_type import (
     CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType,
     check_catalog_category_create_query_resource_object_attributes_integration_type,
@@ -22,15 +22,15 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     Attributes:
         external_id (str): The ID of the catalog category in an external system. Example: SAMPLE-DATA-CATEGORY-APPAREL.
         name (str): The name of the catalog category. Example: Sample Data Category Apparel.
-        integration_type (CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset): The integration
-            type. Currently only "$custom" is supported. Default: '$custom'. Example: $custom.
+        integration_type (CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset): The
+            integration type. Currently only "$custom" is supported. Default: '$custom'. Example: $custom.
         catalog_type (None | str | Unset): The type of catalog. Currently only "$default" is supported. Default:
             '$default'. Example: $default.
     """
 
     external_id: str
     name: str
-    integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom"
+    integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset = "$custom"
     catalog_type: None | str | Unset = "$default"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,7 +38,7 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
         self,
         external_id: str,
         name: str,
-        integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom",
+        integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset = "$custom",
         catalog_type: None | str | Unset = "$default",
     ) -> None:
         self.external_id = external_id
@@ -48,27 +48,36 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["external_id"] = self.external_id
+            field_dict["external_id"] = self.external_id
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        integration_type = self.integration_type
-        if integration_type is not UNSET:
-            field_dict["integration_type"] = integration_type
+            integration_type = self.integration_type
+            if integration_type is not UNSET:
+                field_dict["integration_type"] = integration_type
 
-        catalog_type = self.catalog_type
-        if catalog_type is not UNSET:
-            field_dict["catalog_type"] = catalog_type
+            catalog_type = self.catalog_type
+            if catalog_type is not UNSET:
+                field_dict["catalog_type"] = catalog_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.external_id = src_dict["external_id"]
-        instance.name = src_dict["name"]
+        try:
+            instance.external_id = src_dict["external_id"]
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.catalog_type = src_dict.get("catalog_type", UNSET)
         return instance
 
@@ -77,21 +86,38 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
 
         def _decode_integration_type(
             src_value__: Any,
-        ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset:
-            _integration_type = src_value__
-            integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset
-            if isinstance(_integration_type, Unset):
-                integration_type = UNSET
-            else:
-                integration_type = check_catalog_category_create_query_resource_object_attributes_integration_type(
-                    _integration_type
-                )
+        ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
+            def _parse_integration_type(
+                data: object,
+            ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    integration_type_type_1 = (
+                        check_catalog_category_create_query_resource_object_attributes_integration_type(data)
+                    )
+
+                    return integration_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            integration_type = _parse_integration_type(src_value__)
 
             return integration_type
 
         return LazyTable(
             fields={
                 "integration_type": ("integration_type", _decode_integration_type),
+            },
+            copied={
+                "external_id": "external_id",
+                "name": "name",
+                "catalog_type": "catalog_type",
             },
             known=(
                 "external_id",

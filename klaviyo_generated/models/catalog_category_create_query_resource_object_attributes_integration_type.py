@@ -16,9 +16,11 @@ CATALOG_CATEGORY_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INTEGRATION_TYPE_VALUES
 def check_catalog_category_create_query_resource_object_attributes_integration_type(
     value: str,
 ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_CATEGORY_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INTEGRATION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_CATEGORY_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INTEGRATION_TYPE_VALUES:
+        return cast(CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType, value)
+    if type(value) is str and not strict_enums():
         return cast(CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_CATEGORY_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INTEGRATION_TYPE_VALUES)!r}"

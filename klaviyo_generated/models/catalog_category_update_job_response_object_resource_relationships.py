@@ -72,6 +72,7 @@ class CatalogCategoryUpdateJobResponseObjectResourceRelationships(LazyModel):
             fields={
                 "categories": ("categories", _decode_categories),
             },
+            copied={},
             known=("categories",),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ CATALOG_ITEM_BULK_CREATE_JOB_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_catalog_item_bulk_create_job_enum(value: str) -> CatalogItemBulkCreateJobEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_ITEM_BULK_CREATE_JOB_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_ITEM_BULK_CREATE_JOB_ENUM_VALUES:
+        return cast(CatalogItemBulkCreateJobEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(CatalogItemBulkCreateJobEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_ITEM_BULK_CREATE_JOB_ENUM_VALUES)!r}")

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.catalog_item_create_query_resource_object_attributes_integration_type import (
     CatalogItemCreateQueryResourceObjectAttributesIntegrationType,
     check_catalog_item_create_query_resource_object_attributes_integration_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.catalog_item_create_query_resource_object_attributes_custom_metadata_type_0 import (
@@ -31,8 +31,8 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
             buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope patterns..
         url (str): URL pointing to the location of the catalog item on your website. Example:
             https://via.placeholder.com/150.
-        integration_type (CatalogItemCreateQueryResourceObjectAttributesIntegrationType | Unset): The integration type.
-            Currently only "$custom" is supported. Default: '$custom'. Example: $custom.
+        integration_type (CatalogItemCreateQueryResourceObjectAttributesIntegrationType | None | Unset): The integration
+            type. Currently only "$custom" is supported. Default: '$custom'. Example: $custom.
         price (float | None | Unset): This field can be used to set the price on the catalog item, which is what gets
             displayed for the item when included in emails. For most price-update use cases, you will also want to update
             the `price` on any child variants, using the [Update Catalog Variant
@@ -55,7 +55,7 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
     title: str
     description: str
     url: str
-    integration_type: CatalogItemCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom"
+    integration_type: CatalogItemCreateQueryResourceObjectAttributesIntegrationType | None | Unset = "$custom"
     price: float | None | Unset = UNSET
     catalog_type: None | str | Unset = "$default"
     image_full_url: None | str | Unset = UNSET
@@ -71,7 +71,7 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
         title: str,
         description: str,
         url: str,
-        integration_type: CatalogItemCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom",
+        integration_type: CatalogItemCreateQueryResourceObjectAttributesIntegrationType | None | Unset = "$custom",
         price: float | None | Unset = UNSET,
         catalog_type: None | str | Unset = "$default",
         image_full_url: None | str | Unset = UNSET,
@@ -95,70 +95,79 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["external_id"] = self.external_id
+            field_dict["external_id"] = self.external_id
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        field_dict["description"] = self.description
+            field_dict["description"] = self.description
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        integration_type = self.integration_type
-        if integration_type is not UNSET:
-            field_dict["integration_type"] = integration_type
+            integration_type = self.integration_type
+            if integration_type is not UNSET:
+                field_dict["integration_type"] = integration_type
 
-        price = self.price
-        if price is not UNSET:
-            field_dict["price"] = price
+            price = self.price
+            if price is not UNSET:
+                field_dict["price"] = price
 
-        catalog_type = self.catalog_type
-        if catalog_type is not UNSET:
-            field_dict["catalog_type"] = catalog_type
+            catalog_type = self.catalog_type
+            if catalog_type is not UNSET:
+                field_dict["catalog_type"] = catalog_type
 
-        image_full_url = self.image_full_url
-        if image_full_url is not UNSET:
-            field_dict["image_full_url"] = image_full_url
+            image_full_url = self.image_full_url
+            if image_full_url is not UNSET:
+                field_dict["image_full_url"] = image_full_url
 
-        image_thumbnail_url = self.image_thumbnail_url
-        if image_thumbnail_url is not UNSET:
-            field_dict["image_thumbnail_url"] = image_thumbnail_url
+            image_thumbnail_url = self.image_thumbnail_url
+            if image_thumbnail_url is not UNSET:
+                field_dict["image_thumbnail_url"] = image_thumbnail_url
 
-        images: list[str] | None | Unset
-        if isinstance(self.images, Unset):
-            images = UNSET
-        elif isinstance(self.images, list):
-            images = self.images
+            images: list[str] | None | Unset
+            if isinstance(self.images, Unset):
+                images = UNSET
+            elif isinstance(self.images, list):
+                images = self.images
 
-        else:
-            images = self.images
-        if images is not UNSET:
-            field_dict["images"] = images
+            else:
+                images = self.images
+            if images is not UNSET:
+                field_dict["images"] = images
 
-        custom_metadata: dict[str, Any] | None | Unset
-        if isinstance(self.custom_metadata, Unset):
-            custom_metadata = UNSET
-        elif isinstance(self.custom_metadata, LazyModel):
-            custom_metadata = self.custom_metadata.to_dict()
-        else:
-            custom_metadata = self.custom_metadata
-        if custom_metadata is not UNSET:
-            field_dict["custom_metadata"] = custom_metadata
+            custom_metadata: dict[str, Any] | None | Unset
+            if isinstance(self.custom_metadata, Unset):
+                custom_metadata = UNSET
+            elif isinstance(self.custom_metadata, LazyModel):
+                custom_metadata = self.custom_metadata.to_dict()
+            else:
+                custom_metadata = self.custom_metadata
+            if custom_metadata is not UNSET:
+                field_dict["custom_metadata"] = custom_metadata
 
-        published = self.published
-        if published is not UNSET:
-            field_dict["published"] = published
+            published = self.published
+            if published is not UNSET:
+                field_dict["published"] = published
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.external_id = src_dict["external_id"]
-        instance.title = src_dict["title"]
-        instance.description = src_dict["description"]
-        instance.url = src_dict["url"]
+        try:
+            instance.external_id = src_dict["external_id"]
+            instance.title = src_dict["title"]
+            instance.description = src_dict["description"]
+            instance.url = src_dict["url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.price = src_dict.get("price", UNSET)
         instance.catalog_type = src_dict.get("catalog_type", UNSET)
         instance.image_full_url = src_dict.get("image_full_url", UNSET)
@@ -174,15 +183,27 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
 
         def _decode_integration_type(
             src_value__: Any,
-        ) -> CatalogItemCreateQueryResourceObjectAttributesIntegrationType | Unset:
-            _integration_type = src_value__
-            integration_type: CatalogItemCreateQueryResourceObjectAttributesIntegrationType | Unset
-            if isinstance(_integration_type, Unset):
-                integration_type = UNSET
-            else:
-                integration_type = check_catalog_item_create_query_resource_object_attributes_integration_type(
-                    _integration_type
-                )
+        ) -> CatalogItemCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
+            def _parse_integration_type(
+                data: object,
+            ) -> CatalogItemCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    integration_type_type_1 = (
+                        check_catalog_item_create_query_resource_object_attributes_integration_type(data)
+                    )
+
+                    return integration_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            integration_type = _parse_integration_type(src_value__)
 
             return integration_type
 
@@ -200,9 +221,9 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -226,9 +247,9 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
                     return custom_metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CatalogItemCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+            custom_metadata = _parse_custom_metadata(src_value__)
 
             return custom_metadata
 
@@ -237,6 +258,17 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
                 "integration_type": ("integration_type", _decode_integration_type),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+            },
+            copied={
+                "external_id": "external_id",
+                "title": "title",
+                "description": "description",
+                "url": "url",
+                "price": "price",
+                "catalog_type": "catalog_type",
+                "image_full_url": "image_full_url",
+                "image_thumbnail_url": "image_thumbnail_url",
+                "published": "published",
             },
             known=(
                 "external_id",

@@ -68,6 +68,7 @@ class CatalogItemCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "categories": ("categories", _decode_categories),
             },
+            copied={},
             known=("categories",),
             required=(),
             additional=None,

@@ -80,6 +80,7 @@ class CatalogItemCreateQueryResourceObjectRelationshipsCategories(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

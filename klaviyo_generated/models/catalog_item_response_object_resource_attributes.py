@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.catalog_item_response_object_resource_attributes_custom_metadata_type_0 import (
@@ -201,9 +202,9 @@ class CatalogItemResponseObjectResourceAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -227,9 +228,9 @@ class CatalogItemResponseObjectResourceAttributes(LazyModel):
                     return custom_metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CatalogItemResponseObjectResourceAttributesCustomMetadataType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+            custom_metadata = _parse_custom_metadata(src_value__)
 
             return custom_metadata
 
@@ -242,14 +243,14 @@ class CatalogItemResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -262,14 +263,14 @@ class CatalogItemResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -279,6 +280,16 @@ class CatalogItemResponseObjectResourceAttributes(LazyModel):
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
+            },
+            copied={
+                "external_id": "external_id",
+                "title": "title",
+                "description": "description",
+                "price": "price",
+                "url": "url",
+                "image_full_url": "image_full_url",
+                "image_thumbnail_url": "image_thumbnail_url",
+                "published": "published",
             },
             known=(
                 "external_id",

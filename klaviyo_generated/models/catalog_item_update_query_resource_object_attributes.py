@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.catalog_item_update_query_resource_object_attributes_custom_metadata_type_0 import (
@@ -161,9 +161,9 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -187,9 +187,9 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
                     return custom_metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+            custom_metadata = _parse_custom_metadata(src_value__)
 
             return custom_metadata
 
@@ -197,6 +197,15 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+            },
+            copied={
+                "title": "title",
+                "price": "price",
+                "description": "description",
+                "url": "url",
+                "image_full_url": "image_full_url",
+                "image_thumbnail_url": "image_thumbnail_url",
+                "published": "published",
             },
             known=(
                 "title",

@@ -68,6 +68,7 @@ class CatalogItemUpdateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "categories": ("categories", _decode_categories),
             },
+            copied={},
             known=("categories",),
             required=(),
             additional=None,

@@ -14,9 +14,11 @@ CATALOG_VARIANT_BULK_UPDATE_JOB_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_catalog_variant_bulk_update_job_enum(value: str) -> CatalogVariantBulkUpdateJobEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_VARIANT_BULK_UPDATE_JOB_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_VARIANT_BULK_UPDATE_JOB_ENUM_VALUES:
+        return cast(CatalogVariantBulkUpdateJobEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(CatalogVariantBulkUpdateJobEnum, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_VARIANT_BULK_UPDATE_JOB_ENUM_VALUES)!r}"

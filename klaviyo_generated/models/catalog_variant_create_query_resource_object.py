@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.catalog_variant_enum import CatalogVariantEnum, check_catalog_variant_enum
 
 if TYPE_CHECKING:
@@ -46,15 +46,20 @@ class CatalogVariantCreateQueryResourceObject(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["attributes"] = self.attributes.to_dict()
+            field_dict["attributes"] = self.attributes.to_dict()
 
-        field_dict["relationships"] = self.relationships.to_dict()
+            field_dict["relationships"] = self.relationships.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -91,6 +96,7 @@ class CatalogVariantCreateQueryResourceObject(LazyModel):
                 "attributes": ("attributes", _decode_attributes),
                 "relationships": ("relationships", _decode_relationships),
             },
+            copied={},
             known=(
                 "type",
                 "attributes",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.catalog_variant_create_query_resource_object_attributes_integration_type import (
     CatalogVariantCreateQueryResourceObjectAttributesIntegrationType,
     check_catalog_variant_create_query_resource_object_attributes_integration_type,
@@ -17,7 +17,7 @@ from ..models.catalog_variant_create_query_resource_object_attributes_inventory_
     CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy,
     check_catalog_variant_create_query_resource_object_attributes_inventory_policy,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.catalog_variant_create_query_resource_object_attributes_custom_metadata_type_0 import (
@@ -44,10 +44,11 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
             https://via.placeholder.com/150.
         catalog_type (None | str | Unset): The type of catalog. Currently only "$default" is supported. Default:
             '$default'. Example: $default.
-        integration_type (CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset): The integration
-            type. Currently only "$custom" is supported. Default: '$custom'. Example: $custom.
-        inventory_policy (CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset): This field controls
-            the visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
+        integration_type (CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | None | Unset): The
+            integration type. Currently only "$custom" is supported. Default: '$custom'. Example: $custom.
+        inventory_policy (CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | None | Unset): This field
+            controls the visibility of this catalog item variant in product feeds/blocks. This field supports the following
+            values:
             `1`: a product will not appear in dynamic product recommendation feeds and blocks if it is out of stock.
             `0` or `2`: a product can appear in dynamic product recommendation feeds and blocks regardless of inventory
             quantity. Default: 0. Example: 2.
@@ -72,8 +73,8 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
     price: float
     url: str
     catalog_type: None | str | Unset = "$default"
-    integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom"
-    inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset = 0
+    integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | None | Unset = "$custom"
+    inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | None | Unset = 0
     image_full_url: None | str | Unset = UNSET
     image_thumbnail_url: None | str | Unset = UNSET
     images: list[str] | None | Unset = UNSET
@@ -91,8 +92,8 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
         price: float,
         url: str,
         catalog_type: None | str | Unset = "$default",
-        integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom",
-        inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset = 0,
+        integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | None | Unset = "$custom",
+        inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | None | Unset = 0,
         image_full_url: None | str | Unset = UNSET,
         image_thumbnail_url: None | str | Unset = UNSET,
         images: list[str] | None | Unset = UNSET,
@@ -117,79 +118,88 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["external_id"] = self.external_id
+            field_dict["external_id"] = self.external_id
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        field_dict["description"] = self.description
+            field_dict["description"] = self.description
 
-        field_dict["sku"] = self.sku
+            field_dict["sku"] = self.sku
 
-        field_dict["inventory_quantity"] = self.inventory_quantity
+            field_dict["inventory_quantity"] = self.inventory_quantity
 
-        field_dict["price"] = self.price
+            field_dict["price"] = self.price
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        catalog_type = self.catalog_type
-        if catalog_type is not UNSET:
-            field_dict["catalog_type"] = catalog_type
+            catalog_type = self.catalog_type
+            if catalog_type is not UNSET:
+                field_dict["catalog_type"] = catalog_type
 
-        integration_type = self.integration_type
-        if integration_type is not UNSET:
-            field_dict["integration_type"] = integration_type
+            integration_type = self.integration_type
+            if integration_type is not UNSET:
+                field_dict["integration_type"] = integration_type
 
-        inventory_policy = self.inventory_policy
-        if inventory_policy is not UNSET:
-            field_dict["inventory_policy"] = inventory_policy
+            inventory_policy = self.inventory_policy
+            if inventory_policy is not UNSET:
+                field_dict["inventory_policy"] = inventory_policy
 
-        image_full_url = self.image_full_url
-        if image_full_url is not UNSET:
-            field_dict["image_full_url"] = image_full_url
+            image_full_url = self.image_full_url
+            if image_full_url is not UNSET:
+                field_dict["image_full_url"] = image_full_url
 
-        image_thumbnail_url = self.image_thumbnail_url
-        if image_thumbnail_url is not UNSET:
-            field_dict["image_thumbnail_url"] = image_thumbnail_url
+            image_thumbnail_url = self.image_thumbnail_url
+            if image_thumbnail_url is not UNSET:
+                field_dict["image_thumbnail_url"] = image_thumbnail_url
 
-        images: list[str] | None | Unset
-        if isinstance(self.images, Unset):
-            images = UNSET
-        elif isinstance(self.images, list):
-            images = self.images
+            images: list[str] | None | Unset
+            if isinstance(self.images, Unset):
+                images = UNSET
+            elif isinstance(self.images, list):
+                images = self.images
 
-        else:
-            images = self.images
-        if images is not UNSET:
-            field_dict["images"] = images
+            else:
+                images = self.images
+            if images is not UNSET:
+                field_dict["images"] = images
 
-        custom_metadata: dict[str, Any] | None | Unset
-        if isinstance(self.custom_metadata, Unset):
-            custom_metadata = UNSET
-        elif isinstance(self.custom_metadata, LazyModel):
-            custom_metadata = self.custom_metadata.to_dict()
-        else:
-            custom_metadata = self.custom_metadata
-        if custom_metadata is not UNSET:
-            field_dict["custom_metadata"] = custom_metadata
+            custom_metadata: dict[str, Any] | None | Unset
+            if isinstance(self.custom_metadata, Unset):
+                custom_metadata = UNSET
+            elif isinstance(self.custom_metadata, LazyModel):
+                custom_metadata = self.custom_metadata.to_dict()
+            else:
+                custom_metadata = self.custom_metadata
+            if custom_metadata is not UNSET:
+                field_dict["custom_metadata"] = custom_metadata
 
-        published = self.published
-        if published is not UNSET:
-            field_dict["published"] = published
+            published = self.published
+            if published is not UNSET:
+                field_dict["published"] = published
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.external_id = src_dict["external_id"]
-        instance.title = src_dict["title"]
-        instance.description = src_dict["description"]
-        instance.sku = src_dict["sku"]
-        instance.inventory_quantity = src_dict["inventory_quantity"]
-        instance.price = src_dict["price"]
-        instance.url = src_dict["url"]
+        try:
+            instance.external_id = src_dict["external_id"]
+            instance.title = src_dict["title"]
+            instance.description = src_dict["description"]
+            instance.sku = src_dict["sku"]
+            instance.inventory_quantity = src_dict["inventory_quantity"]
+            instance.price = src_dict["price"]
+            instance.url = src_dict["url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.catalog_type = src_dict.get("catalog_type", UNSET)
         instance.image_full_url = src_dict.get("image_full_url", UNSET)
         instance.image_thumbnail_url = src_dict.get("image_thumbnail_url", UNSET)
@@ -204,29 +214,53 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
 
         def _decode_integration_type(
             src_value__: Any,
-        ) -> CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset:
-            _integration_type = src_value__
-            integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset
-            if isinstance(_integration_type, Unset):
-                integration_type = UNSET
-            else:
-                integration_type = check_catalog_variant_create_query_resource_object_attributes_integration_type(
-                    _integration_type
-                )
+        ) -> CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
+            def _parse_integration_type(
+                data: object,
+            ) -> CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    integration_type_type_1 = (
+                        check_catalog_variant_create_query_resource_object_attributes_integration_type(data)
+                    )
+
+                    return integration_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            integration_type = _parse_integration_type(src_value__)
 
             return integration_type
 
         def _decode_inventory_policy(
             src_value__: Any,
-        ) -> CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset:
-            _inventory_policy = src_value__
-            inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset
-            if isinstance(_inventory_policy, Unset):
-                inventory_policy = UNSET
-            else:
-                inventory_policy = check_catalog_variant_create_query_resource_object_attributes_inventory_policy(
-                    _inventory_policy
-                )
+        ) -> CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
+            def _parse_inventory_policy(
+                data: object,
+            ) -> CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    inventory_policy_type_1 = (
+                        check_catalog_variant_create_query_resource_object_attributes_inventory_policy(data)
+                    )
+
+                    return inventory_policy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            inventory_policy = _parse_inventory_policy(src_value__)
 
             return inventory_policy
 
@@ -244,9 +278,9 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -270,9 +304,9 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
                     return custom_metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+            custom_metadata = _parse_custom_metadata(src_value__)
 
             return custom_metadata
 
@@ -282,6 +316,19 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
                 "inventory_policy": ("inventory_policy", _decode_inventory_policy),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+            },
+            copied={
+                "external_id": "external_id",
+                "title": "title",
+                "description": "description",
+                "sku": "sku",
+                "inventory_quantity": "inventory_quantity",
+                "price": "price",
+                "url": "url",
+                "catalog_type": "catalog_type",
+                "image_full_url": "image_full_url",
+                "image_thumbnail_url": "image_thumbnail_url",
+                "published": "published",
             },
             known=(
                 "external_id",

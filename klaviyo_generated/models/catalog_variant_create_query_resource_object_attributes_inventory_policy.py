@@ -18,9 +18,11 @@ CATALOG_VARIANT_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INVENTORY_POLICY_VALUES:
 def check_catalog_variant_create_query_resource_object_attributes_inventory_policy(
     value: int,
 ) -> CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_VARIANT_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INVENTORY_POLICY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_VARIANT_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INVENTORY_POLICY_VALUES:
+        return cast(CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy, value)
+    if type(value) is int and not strict_enums():
         return cast(CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_VARIANT_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_INVENTORY_POLICY_VALUES)!r}"

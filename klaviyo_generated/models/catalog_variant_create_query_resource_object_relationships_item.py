@@ -68,6 +68,7 @@ class CatalogVariantCreateQueryResourceObjectRelationshipsItem(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

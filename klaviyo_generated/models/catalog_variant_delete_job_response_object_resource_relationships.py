@@ -70,6 +70,7 @@ class CatalogVariantDeleteJobResponseObjectResourceRelationships(LazyModel):
             fields={
                 "variants": ("variants", _decode_variants),
             },
+            copied={},
             known=("variants",),
             required=(),
             additional=None,

@@ -101,6 +101,7 @@ class CatalogVariantDeleteJobResponseObjectResourceRelationshipsVariants(LazyMod
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

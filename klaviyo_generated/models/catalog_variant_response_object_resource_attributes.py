@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_variant_response_object_resource_attributes_inventory_policy import (
     CatalogVariantResponseObjectResourceAttributesInventoryPolicy,
     check_catalog_variant_response_object_resource_attributes_inventory_policy,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.catalog_variant_response_object_resource_attributes_custom_metadata_type_0 import (
@@ -34,8 +35,9 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
             with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope
             patterns..
         sku (None | str | Unset): The SKU of the catalog item variant. Example: OBS-MD.
-        inventory_policy (CatalogVariantResponseObjectResourceAttributesInventoryPolicy | Unset): This field controls
-            the visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
+        inventory_policy (CatalogVariantResponseObjectResourceAttributesInventoryPolicy | None | Unset): This field
+            controls the visibility of this catalog item variant in product feeds/blocks. This field supports the following
+            values:
             `1`: a product will not appear in dynamic product recommendation feeds and blocks if it is out of stock.
             `0` or `2`: a product can appear in dynamic product recommendation feeds and blocks regardless of inventory
             quantity. Example: 2.
@@ -68,7 +70,7 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
     title: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
     sku: None | str | Unset = UNSET
-    inventory_policy: CatalogVariantResponseObjectResourceAttributesInventoryPolicy | Unset = UNSET
+    inventory_policy: CatalogVariantResponseObjectResourceAttributesInventoryPolicy | None | Unset = UNSET
     inventory_quantity: float | None | Unset = UNSET
     price: float | None | Unset = UNSET
     url: None | str | Unset = UNSET
@@ -87,7 +89,7 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
         title: None | str | Unset = UNSET,
         description: None | str | Unset = UNSET,
         sku: None | str | Unset = UNSET,
-        inventory_policy: CatalogVariantResponseObjectResourceAttributesInventoryPolicy | Unset = UNSET,
+        inventory_policy: CatalogVariantResponseObjectResourceAttributesInventoryPolicy | None | Unset = UNSET,
         inventory_quantity: float | None | Unset = UNSET,
         price: float | None | Unset = UNSET,
         url: None | str | Unset = UNSET,
@@ -229,15 +231,27 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
 
         def _decode_inventory_policy(
             src_value__: Any,
-        ) -> CatalogVariantResponseObjectResourceAttributesInventoryPolicy | Unset:
-            _inventory_policy = src_value__
-            inventory_policy: CatalogVariantResponseObjectResourceAttributesInventoryPolicy | Unset
-            if isinstance(_inventory_policy, Unset):
-                inventory_policy = UNSET
-            else:
-                inventory_policy = check_catalog_variant_response_object_resource_attributes_inventory_policy(
-                    _inventory_policy
-                )
+        ) -> CatalogVariantResponseObjectResourceAttributesInventoryPolicy | None | Unset:
+            def _parse_inventory_policy(
+                data: object,
+            ) -> CatalogVariantResponseObjectResourceAttributesInventoryPolicy | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    inventory_policy_type_1 = (
+                        check_catalog_variant_response_object_resource_attributes_inventory_policy(data)
+                    )
+
+                    return inventory_policy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            inventory_policy = _parse_inventory_policy(src_value__)
 
             return inventory_policy
 
@@ -255,9 +269,9 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -281,9 +295,9 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
                     return custom_metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CatalogVariantResponseObjectResourceAttributesCustomMetadataType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+            custom_metadata = _parse_custom_metadata(src_value__)
 
             return custom_metadata
 
@@ -296,14 +310,14 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -316,14 +330,14 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -334,6 +348,18 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
+            },
+            copied={
+                "external_id": "external_id",
+                "title": "title",
+                "description": "description",
+                "sku": "sku",
+                "inventory_quantity": "inventory_quantity",
+                "price": "price",
+                "url": "url",
+                "image_full_url": "image_full_url",
+                "image_thumbnail_url": "image_thumbnail_url",
+                "published": "published",
             },
             known=(
                 "external_id",

@@ -42,6 +42,7 @@ class CatalogVariantResponseObjectResourceAttributesCustomMetadataType0(LazyMode
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

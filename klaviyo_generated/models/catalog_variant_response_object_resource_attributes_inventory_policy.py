@@ -18,9 +18,11 @@ CATALOG_VARIANT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_INVENTORY_POLICY_VALUES: fro
 def check_catalog_variant_response_object_resource_attributes_inventory_policy(
     value: int,
 ) -> CatalogVariantResponseObjectResourceAttributesInventoryPolicy:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_VARIANT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_INVENTORY_POLICY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_VARIANT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_INVENTORY_POLICY_VALUES:
+        return cast(CatalogVariantResponseObjectResourceAttributesInventoryPolicy, value)
+    if type(value) is int and not strict_enums():
         return cast(CatalogVariantResponseObjectResourceAttributesInventoryPolicy, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_VARIANT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_INVENTORY_POLICY_VALUES)!r}"

@@ -19,9 +19,11 @@ CATALOG_VARIANT_UPDATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES: fr
 def check_catalog_variant_update_job_response_object_resource_attributes_status(
     value: str,
 ) -> CatalogVariantUpdateJobResponseObjectResourceAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_VARIANT_UPDATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_VARIANT_UPDATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES:
+        return cast(CatalogVariantUpdateJobResponseObjectResourceAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(CatalogVariantUpdateJobResponseObjectResourceAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_VARIANT_UPDATE_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES)!r}"

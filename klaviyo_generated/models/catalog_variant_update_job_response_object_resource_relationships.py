@@ -70,6 +70,7 @@ class CatalogVariantUpdateJobResponseObjectResourceRelationships(LazyModel):
             fields={
                 "variants": ("variants", _decode_variants),
             },
+            copied={},
             known=("variants",),
             required=(),
             additional=None,

@@ -13,7 +13,7 @@ from ..models.catalog_variant_update_query_resource_object_attributes_inventory_
     CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy,
     check_catalog_variant_update_query_resource_object_attributes_inventory_policy,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.catalog_variant_update_query_resource_object_attributes_custom_metadata_type_0 import (
@@ -31,8 +31,9 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
             with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope
             patterns..
         sku (None | str | Unset): The SKU of the catalog item variant. Example: OBS-MD.
-        inventory_policy (CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset): This field controls
-            the visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
+        inventory_policy (CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | None | Unset): This field
+            controls the visibility of this catalog item variant in product feeds/blocks. This field supports the following
+            values:
             `1`: a product will not appear in dynamic product recommendation feeds and blocks if it is out of stock.
             `0` or `2`: a product can appear in dynamic product recommendation feeds and blocks regardless of inventory
             quantity. Example: 2.
@@ -60,7 +61,7 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
     title: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
     sku: None | str | Unset = UNSET
-    inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset = UNSET
+    inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | None | Unset = UNSET
     inventory_quantity: float | None | Unset = UNSET
     price: float | None | Unset = UNSET
     url: None | str | Unset = UNSET
@@ -76,7 +77,7 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
         title: None | str | Unset = UNSET,
         description: None | str | Unset = UNSET,
         sku: None | str | Unset = UNSET,
-        inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset = UNSET,
+        inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | None | Unset = UNSET,
         inventory_quantity: float | None | Unset = UNSET,
         price: float | None | Unset = UNSET,
         url: None | str | Unset = UNSET,
@@ -188,15 +189,27 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
 
         def _decode_inventory_policy(
             src_value__: Any,
-        ) -> CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset:
-            _inventory_policy = src_value__
-            inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset
-            if isinstance(_inventory_policy, Unset):
-                inventory_policy = UNSET
-            else:
-                inventory_policy = check_catalog_variant_update_query_resource_object_attributes_inventory_policy(
-                    _inventory_policy
-                )
+        ) -> CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
+            def _parse_inventory_policy(
+                data: object,
+            ) -> CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    inventory_policy_type_1 = (
+                        check_catalog_variant_update_query_resource_object_attributes_inventory_policy(data)
+                    )
+
+                    return inventory_policy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            inventory_policy = _parse_inventory_policy(src_value__)
 
             return inventory_policy
 
@@ -214,9 +227,9 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -240,9 +253,9 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
                     return custom_metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+            custom_metadata = _parse_custom_metadata(src_value__)
 
             return custom_metadata
 
@@ -251,6 +264,17 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
                 "inventory_policy": ("inventory_policy", _decode_inventory_policy),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
+                "sku": "sku",
+                "inventory_quantity": "inventory_quantity",
+                "price": "price",
+                "url": "url",
+                "image_full_url": "image_full_url",
+                "image_thumbnail_url": "image_thumbnail_url",
+                "published": "published",
             },
             known=(
                 "title",

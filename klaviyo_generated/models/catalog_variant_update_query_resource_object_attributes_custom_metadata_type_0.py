@@ -42,6 +42,7 @@ class CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0(LazyM
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -15,8 +15,10 @@ CHANNEL_PROPERTIES_CHANNEL_VALUES: frozenset[str] = frozenset(
 
 
 def check_channel_properties_channel(value: str) -> ChannelPropertiesChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CHANNEL_PROPERTIES_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CHANNEL_PROPERTIES_CHANNEL_VALUES:
+        return cast(ChannelPropertiesChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(ChannelPropertiesChannel, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CHANNEL_PROPERTIES_CHANNEL_VALUES)!r}")

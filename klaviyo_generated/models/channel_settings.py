@@ -83,6 +83,7 @@ class ChannelSettings(LazyModel):
                 "sms": ("sms", _decode_sms),
                 "whatsapp": ("whatsapp", _decode_whatsapp),
             },
+            copied={},
             known=(
                 "sms",
                 "whatsapp",

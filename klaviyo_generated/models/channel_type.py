@@ -14,8 +14,10 @@ CHANNEL_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_channel_type(value: str) -> ChannelType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CHANNEL_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CHANNEL_TYPE_VALUES:
+        return cast(ChannelType, value)
+    if type(value) is str and not strict_enums():
         return cast(ChannelType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CHANNEL_TYPE_VALUES)!r}")

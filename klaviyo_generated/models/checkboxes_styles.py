@@ -114,6 +114,9 @@ class CheckboxesStyles(LazyModel):
                 "arrangement": ("arrangement", _decode_arrangement),
                 "alignment": ("alignment", _decode_alignment),
             },
+            copied={
+                "background_color": "background_color",
+            },
             known=(
                 "padding",
                 "background_color",

@@ -16,8 +16,10 @@ CHECKBOXES_STYLES_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_checkboxes_styles_alignment(value: str) -> CheckboxesStylesAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CHECKBOXES_STYLES_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CHECKBOXES_STYLES_ALIGNMENT_VALUES:
+        return cast(CheckboxesStylesAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(CheckboxesStylesAlignment, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CHECKBOXES_STYLES_ALIGNMENT_VALUES)!r}")

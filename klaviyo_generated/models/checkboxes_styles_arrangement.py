@@ -15,8 +15,10 @@ CHECKBOXES_STYLES_ARRANGEMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_checkboxes_styles_arrangement(value: str) -> CheckboxesStylesArrangement:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CHECKBOXES_STYLES_ARRANGEMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CHECKBOXES_STYLES_ARRANGEMENT_VALUES:
+        return cast(CheckboxesStylesArrangement, value)
+    if type(value) is str and not strict_enums():
         return cast(CheckboxesStylesArrangement, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CHECKBOXES_STYLES_ARRANGEMENT_VALUES)!r}")

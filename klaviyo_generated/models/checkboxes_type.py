@@ -14,8 +14,10 @@ CHECKBOXES_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_checkboxes_type(value: str) -> CheckboxesType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CHECKBOXES_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CHECKBOXES_TYPE_VALUES:
+        return cast(CheckboxesType, value)
+    if type(value) is str and not strict_enums():
         return cast(CheckboxesType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CHECKBOXES_TYPE_VALUES)!r}")

@@ -14,8 +14,10 @@ CHECKOUT_METHOD_FILTER_METHOD_VALUES: frozenset[str] = frozenset(
 
 
 def check_checkout_method_filter_method(value: str) -> CheckoutMethodFilterMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CHECKOUT_METHOD_FILTER_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CHECKOUT_METHOD_FILTER_METHOD_VALUES:
+        return cast(CheckoutMethodFilterMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(CheckoutMethodFilterMethod, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CHECKOUT_METHOD_FILTER_METHOD_VALUES)!r}")

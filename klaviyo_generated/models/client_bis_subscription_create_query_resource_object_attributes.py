@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.client_bis_subscription_create_query_resource_object_attributes_channels_item import (
     ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem,
     check_client_bis_subscription_create_query_resource_object_attributes_channels_item,
@@ -46,18 +46,23 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channels = []
-        for channels_item_data in self.channels:
-            channels_item: str = channels_item_data
-            channels.append(channels_item)
+            channels = []
+            for channels_item_data in self.channels:
+                channels_item: str = channels_item_data
+                channels.append(channels_item)
 
-        field_dict["channels"] = channels
+            field_dict["channels"] = channels
 
-        field_dict["profile"] = self.profile.to_dict()
+            field_dict["profile"] = self.profile.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -94,6 +99,7 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
                 "channels": ("channels", _decode_channels),
                 "profile": ("profile", _decode_profile),
             },
+            copied={},
             known=(
                 "channels",
                 "profile",

@@ -19,12 +19,11 @@ CLIENT_BIS_SUBSCRIPTION_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_CHANNELS_ITEM_VA
 def check_client_bis_subscription_create_query_resource_object_attributes_channels_item(
     value: str,
 ) -> ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in CLIENT_BIS_SUBSCRIPTION_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_CHANNELS_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CLIENT_BIS_SUBSCRIPTION_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_CHANNELS_ITEM_VALUES:
+        return cast(ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem, value)
+    if type(value) is str and not strict_enums():
         return cast(ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CLIENT_BIS_SUBSCRIPTION_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_CHANNELS_ITEM_VALUES)!r}"

@@ -70,6 +70,7 @@ class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant(LazyMod
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

@@ -58,6 +58,10 @@ class ClientErrorErrorsItemSource(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "pointer": "pointer",
+                "parameter": "parameter",
+            },
             known=(
                 "pointer",
                 "parameter",

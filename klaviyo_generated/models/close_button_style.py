@@ -109,6 +109,13 @@ class CloseButtonStyle(LazyModel):
             fields={
                 "margin": ("margin", _decode_margin),
             },
+            copied={
+                "background_color": "background_color",
+                "outline_color": "outline_color",
+                "color": "color",
+                "stroke": "stroke",
+                "size": "size",
+            },
             known=(
                 "background_color",
                 "outline_color",

@@ -49,6 +49,9 @@ class CloseProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "list_id": "list_id",
+            },
             known=("list_id",),
             required=(),
             additional=None,

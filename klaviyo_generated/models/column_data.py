@@ -35,6 +35,7 @@ class ColumnData(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

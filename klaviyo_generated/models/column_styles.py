@@ -19,17 +19,17 @@ if TYPE_CHECKING:
 class ColumnStyles(LazyModel):
     """
     Attributes:
-        background_image (BackgroundImage | Unset):
+        background_image (BackgroundImage | None | Unset):
         background_color (None | str | Unset):
     """
 
-    background_image: BackgroundImage | Unset = UNSET
+    background_image: BackgroundImage | None | Unset = UNSET
     background_color: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        background_image: BackgroundImage | Unset = UNSET,
+        background_image: BackgroundImage | None | Unset = UNSET,
         background_color: None | str | Unset = UNSET,
     ) -> None:
         self.background_image = background_image
@@ -39,9 +39,15 @@ class ColumnStyles(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_image = self.background_image
-        if not isinstance(background_image, Unset):
-            field_dict["background_image"] = background_image.to_dict()
+        background_image: dict[str, Any] | None | Unset
+        if isinstance(self.background_image, Unset):
+            background_image = UNSET
+        elif isinstance(self.background_image, LazyModel):
+            background_image = self.background_image.to_dict()
+        else:
+            background_image = self.background_image
+        if background_image is not UNSET:
+            field_dict["background_image"] = background_image
 
         background_color = self.background_color
         if background_color is not UNSET:
@@ -59,19 +65,32 @@ class ColumnStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.background_image import BackgroundImage  # noqa: PLC0415
 
-        def _decode_background_image(src_value__: Any) -> BackgroundImage | Unset:
-            _background_image = src_value__
-            background_image: BackgroundImage | Unset
-            if isinstance(_background_image, Unset):
-                background_image = UNSET
-            else:
-                background_image = BackgroundImage.from_dict(_background_image)
+        def _decode_background_image(src_value__: Any) -> BackgroundImage | None | Unset:
+            def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    background_image_type_1 = BackgroundImage.from_dict(data)
+
+                    return background_image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background_image = _parse_background_image(src_value__)
 
             return background_image
 
         return LazyTable(
             fields={
                 "background_image": ("background_image", _decode_background_image),
+            },
+            copied={
+                "background_color": "background_color",
             },
             known=(
                 "background_image",

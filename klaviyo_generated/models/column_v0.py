@@ -22,19 +22,19 @@ class ColumnV0(LazyModel):
     Attributes:
         id (None | str | Unset): Not allowed on create.
         rows (list[RowV0] | Unset):
-        styles (ColumnStyles | Unset):
+        styles (ColumnStyles | None | Unset):
     """
 
     id: None | str | Unset = UNSET
     rows: list[RowV0] | Unset = UNSET
-    styles: ColumnStyles | Unset = UNSET
+    styles: ColumnStyles | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         id: None | str | Unset = UNSET,
         rows: list[RowV0] | Unset = UNSET,
-        styles: ColumnStyles | Unset = UNSET,
+        styles: ColumnStyles | None | Unset = UNSET,
     ) -> None:
         self.id = id
         self.rows = rows
@@ -58,9 +58,15 @@ class ColumnV0(LazyModel):
         if rows is not UNSET:
             field_dict["rows"] = rows
 
-        styles = self.styles
-        if not isinstance(styles, Unset):
-            field_dict["styles"] = styles.to_dict()
+        styles: dict[str, Any] | None | Unset
+        if isinstance(self.styles, Unset):
+            styles = UNSET
+        elif isinstance(self.styles, LazyModel):
+            styles = self.styles.to_dict()
+        else:
+            styles = self.styles
+        if styles is not UNSET:
+            field_dict["styles"] = styles
 
         return field_dict
 
@@ -87,13 +93,23 @@ class ColumnV0(LazyModel):
 
             return rows
 
-        def _decode_styles(src_value__: Any) -> ColumnStyles | Unset:
-            _styles = src_value__
-            styles: ColumnStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = ColumnStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> ColumnStyles | None | Unset:
+            def _parse_styles(data: object) -> ColumnStyles | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    styles_type_1 = ColumnStyles.from_dict(data)
+
+                    return styles_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            styles = _parse_styles(src_value__)
 
             return styles
 
@@ -101,6 +117,9 @@ class ColumnV0(LazyModel):
             fields={
                 "rows": ("rows", _decode_rows),
                 "styles": ("styles", _decode_styles),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "id",

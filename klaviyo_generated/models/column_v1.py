@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -36,7 +36,7 @@ class ColumnV1(LazyModel):
     Attributes:
         id (None | str | Unset):
         data_id (None | str | Unset):
-        data (ColumnData | Unset):
+        data (ColumnData | None | Unset):
         blocks (list[ButtonBlockV1 | CouponBlockV1 | DropShadowBlockV1 | HeaderBlockV1 | HorizontalRuleBlockV1 |
             HTMLBlockV1 | ImageBlockV1 | ProductBlockV1 | ReviewBlockV1 | SocialBlockV1 | SpacerBlockV1 | SplitBlockV1 |
             TableBlockV1 | TextBlockV1 | VideoBlockV1] | None | Unset):
@@ -44,7 +44,7 @@ class ColumnV1(LazyModel):
 
     id: None | str | Unset = UNSET
     data_id: None | str | Unset = UNSET
-    data: ColumnData | Unset = UNSET
+    data: ColumnData | None | Unset = UNSET
     blocks: (
         list[
             ButtonBlockV1
@@ -72,7 +72,7 @@ class ColumnV1(LazyModel):
         self,
         id: None | str | Unset = UNSET,
         data_id: None | str | Unset = UNSET,
-        data: ColumnData | Unset = UNSET,
+        data: ColumnData | None | Unset = UNSET,
         blocks: list[
             ButtonBlockV1
             | CouponBlockV1
@@ -110,9 +110,15 @@ class ColumnV1(LazyModel):
         if data_id is not UNSET:
             field_dict["data_id"] = data_id
 
-        data = self.data
-        if not isinstance(data, Unset):
-            field_dict["data"] = data.to_dict()
+        data: dict[str, Any] | None | Unset
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, LazyModel):
+            data = self.data.to_dict()
+        else:
+            data = self.data
+        if data is not UNSET:
+            field_dict["data"] = data
 
         blocks: list[dict[str, Any]] | None | Unset
         if isinstance(self.blocks, Unset):
@@ -161,13 +167,23 @@ class ColumnV1(LazyModel):
         from ..models.text_block_v1 import TextBlockV1  # noqa: PLC0415
         from ..models.video_block_v1 import VideoBlockV1  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ColumnData | Unset:
-            _data = src_value__
-            data: ColumnData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = ColumnData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> ColumnData | None | Unset:
+            def _parse_data(data: object) -> ColumnData | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_type_1 = ColumnData.from_dict(data)
+
+                    return data_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            data = _parse_data(src_value__)
 
             return data
 
@@ -365,37 +381,65 @@ class ColumnV1(LazyModel):
 
                             return blocks_type_0_item_type_14
 
-                        blocks_type_0_item = parse_union(_parse_blocks_type_0_item, blocks_type_0_item_data)
+                        blocks_type_0_item: (
+                            ButtonBlockV1
+                            | CouponBlockV1
+                            | DropShadowBlockV1
+                            | HeaderBlockV1
+                            | HorizontalRuleBlockV1
+                            | HTMLBlockV1
+                            | ImageBlockV1
+                            | ProductBlockV1
+                            | ReviewBlockV1
+                            | SocialBlockV1
+                            | SpacerBlockV1
+                            | SplitBlockV1
+                            | TableBlockV1
+                            | TextBlockV1
+                            | VideoBlockV1
+                        )
+                        match blocks_type_0_item_data:
+                            case {"type": "button"}:
+                                blocks_type_0_item = ButtonBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "coupon"}:
+                                blocks_type_0_item = CouponBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "drop_shadow"}:
+                                blocks_type_0_item = DropShadowBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "header"}:
+                                blocks_type_0_item = HeaderBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "horizontal_rule"}:
+                                blocks_type_0_item = HorizontalRuleBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "html"}:
+                                blocks_type_0_item = HTMLBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "image"}:
+                                blocks_type_0_item = ImageBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "product"}:
+                                blocks_type_0_item = ProductBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "review"}:
+                                blocks_type_0_item = ReviewBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "social"}:
+                                blocks_type_0_item = SocialBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "spacer"}:
+                                blocks_type_0_item = SpacerBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "split"}:
+                                blocks_type_0_item = SplitBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "table"}:
+                                blocks_type_0_item = TableBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "text"}:
+                                blocks_type_0_item = TextBlockV1.from_dict(blocks_type_0_item_data)
+                            case {"type": "video"}:
+                                blocks_type_0_item = VideoBlockV1.from_dict(blocks_type_0_item_data)
+                            case _:
+                                blocks_type_0_item = parse_union(_parse_blocks_type_0_item, blocks_type_0_item_data)
 
                         blocks_type_0.append(blocks_type_0_item)
 
                     return blocks_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    list[
-                        ButtonBlockV1
-                        | CouponBlockV1
-                        | DropShadowBlockV1
-                        | HeaderBlockV1
-                        | HorizontalRuleBlockV1
-                        | HTMLBlockV1
-                        | ImageBlockV1
-                        | ProductBlockV1
-                        | ReviewBlockV1
-                        | SocialBlockV1
-                        | SpacerBlockV1
-                        | SplitBlockV1
-                        | TableBlockV1
-                        | TextBlockV1
-                        | VideoBlockV1
-                    ]
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            blocks = parse_union(_parse_blocks, src_value__)
+            blocks = _parse_blocks(src_value__)
 
             return blocks
 
@@ -403,6 +447,10 @@ class ColumnV1(LazyModel):
             fields={
                 "data": ("data", _decode_data),
                 "blocks": ("blocks", _decode_blocks),
+            },
+            copied={
+                "id": "id",
+                "data_id": "data_id",
             },
             known=(
                 "id",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.conditional_branch_action_data_profile_filter_type_0 import (
@@ -35,16 +34,21 @@ class ConditionalBranchActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        profile_filter: dict[str, Any] | None
-        if isinstance(self.profile_filter, LazyModel):
-            profile_filter = self.profile_filter.to_dict()
-        else:
-            profile_filter = self.profile_filter
-        field_dict["profile_filter"] = profile_filter
+            profile_filter: dict[str, Any] | None
+            if isinstance(self.profile_filter, LazyModel):
+                profile_filter = self.profile_filter.to_dict()
+            else:
+                profile_filter = self.profile_filter
+            field_dict["profile_filter"] = profile_filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -69,9 +73,9 @@ class ConditionalBranchActionData(LazyModel):
                     return profile_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ConditionalBranchActionDataProfileFilterType0 | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            profile_filter = parse_union(_parse_profile_filter, src_value__)
+            profile_filter = _parse_profile_filter(src_value__)
 
             return profile_filter
 
@@ -79,6 +83,7 @@ class ConditionalBranchActionData(LazyModel):
             fields={
                 "profile_filter": ("profile_filter", _decode_profile_filter),
             },
+            copied={},
             known=("profile_filter",),
             required=("profile_filter",),
             additional=None,

@@ -14,8 +14,10 @@ CONDITIONAL_BRANCH_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_conditional_branch_action_type(value: str) -> ConditionalBranchActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CONDITIONAL_BRANCH_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CONDITIONAL_BRANCH_ACTION_TYPE_VALUES:
+        return cast(ConditionalBranchActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ConditionalBranchActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CONDITIONAL_BRANCH_ACTION_TYPE_VALUES)!r}")

@@ -14,9 +14,11 @@ CONSTANT_CONTACT_INTEGRATION_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_constant_contact_integration_filter_operator(value: str) -> ConstantContactIntegrationFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CONSTANT_CONTACT_INTEGRATION_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CONSTANT_CONTACT_INTEGRATION_FILTER_OPERATOR_VALUES:
+        return cast(ConstantContactIntegrationFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ConstantContactIntegrationFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CONSTANT_CONTACT_INTEGRATION_FILTER_OPERATOR_VALUES)!r}"

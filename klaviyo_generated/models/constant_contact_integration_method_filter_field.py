@@ -14,9 +14,11 @@ CONSTANT_CONTACT_INTEGRATION_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozen
 
 
 def check_constant_contact_integration_method_filter_field(value: str) -> ConstantContactIntegrationMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CONSTANT_CONTACT_INTEGRATION_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CONSTANT_CONTACT_INTEGRATION_METHOD_FILTER_FIELD_VALUES:
+        return cast(ConstantContactIntegrationMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(ConstantContactIntegrationMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CONSTANT_CONTACT_INTEGRATION_METHOD_FILTER_FIELD_VALUES)!r}"

@@ -14,8 +14,10 @@ CONSTANT_PROPERTY_MAPPING_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_constant_property_mapping_type(value: str) -> ConstantPropertyMappingType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CONSTANT_PROPERTY_MAPPING_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CONSTANT_PROPERTY_MAPPING_TYPE_VALUES:
+        return cast(ConstantPropertyMappingType, value)
+    if type(value) is str and not strict_enums():
         return cast(ConstantPropertyMappingType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CONSTANT_PROPERTY_MAPPING_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -51,28 +51,37 @@ class ContactInformation(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["default_sender_name"] = self.default_sender_name
+            field_dict["default_sender_name"] = self.default_sender_name
 
-        field_dict["default_sender_email"] = self.default_sender_email
+            field_dict["default_sender_email"] = self.default_sender_email
 
-        field_dict["organization_name"] = self.organization_name
+            field_dict["organization_name"] = self.organization_name
 
-        field_dict["street_address"] = self.street_address.to_dict()
+            field_dict["street_address"] = self.street_address.to_dict()
 
-        website_url = self.website_url
-        if website_url is not UNSET:
-            field_dict["website_url"] = website_url
+            website_url = self.website_url
+            if website_url is not UNSET:
+                field_dict["website_url"] = website_url
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.default_sender_name = src_dict["default_sender_name"]
-        instance.default_sender_email = src_dict["default_sender_email"]
-        instance.organization_name = src_dict["organization_name"]
+        try:
+            instance.default_sender_name = src_dict["default_sender_name"]
+            instance.default_sender_email = src_dict["default_sender_email"]
+            instance.organization_name = src_dict["organization_name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.website_url = src_dict.get("website_url", UNSET)
         return instance
 
@@ -88,6 +97,12 @@ class ContactInformation(LazyModel):
         return LazyTable(
             fields={
                 "street_address": ("street_address", _decode_street_address),
+            },
+            copied={
+                "default_sender_name": "default_sender_name",
+                "default_sender_email": "default_sender_email",
+                "organization_name": "organization_name",
+                "website_url": "website_url",
             },
             known=(
                 "default_sender_name",

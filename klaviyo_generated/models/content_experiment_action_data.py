@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.content_experiment_action_data_experiment_status import (
     ContentExperimentActionDataExperimentStatus,
     check_content_experiment_action_data_experiment_status,
@@ -33,13 +33,13 @@ class ContentExperimentActionData(LazyModel):
     Attributes:
         main_action (SendPushNotificationAction | SendWhatsAppAction):
         status (ContentExperimentActionDataStatus | Unset): Flow action status. Default: 'draft'. Example: draft.
-        experiment_status (ContentExperimentActionDataExperimentStatus | Unset): Not allowed on create.
+        experiment_status (ContentExperimentActionDataExperimentStatus | None | Unset): Not allowed on create.
         current_experiment (ContentExperimentActionDataCurrentExperimentType0 | None | Unset):
     """
 
     main_action: SendPushNotificationAction | SendWhatsAppAction
     status: ContentExperimentActionDataStatus | Unset = "draft"
-    experiment_status: ContentExperimentActionDataExperimentStatus | Unset = UNSET
+    experiment_status: ContentExperimentActionDataExperimentStatus | None | Unset = UNSET
     current_experiment: ContentExperimentActionDataCurrentExperimentType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,7 +47,7 @@ class ContentExperimentActionData(LazyModel):
         self,
         main_action: SendPushNotificationAction | SendWhatsAppAction,
         status: ContentExperimentActionDataStatus | Unset = "draft",
-        experiment_status: ContentExperimentActionDataExperimentStatus | Unset = UNSET,
+        experiment_status: ContentExperimentActionDataExperimentStatus | None | Unset = UNSET,
         current_experiment: ContentExperimentActionDataCurrentExperimentType0 | None | Unset = UNSET,
     ) -> None:
         self.main_action = main_action
@@ -57,35 +57,40 @@ class ContentExperimentActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        main_action: dict[str, Any]
-        if isinstance(self.main_action, LazyModel):
-            main_action = self.main_action.to_dict()
-        else:
-            main_action = self.main_action.to_dict()
+            main_action: dict[str, Any]
+            if isinstance(self.main_action, LazyModel):
+                main_action = self.main_action.to_dict()
+            else:
+                main_action = self.main_action.to_dict()
 
-        field_dict["main_action"] = main_action
+            field_dict["main_action"] = main_action
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        experiment_status = self.experiment_status
-        if experiment_status is not UNSET:
-            field_dict["experiment_status"] = experiment_status
+            experiment_status = self.experiment_status
+            if experiment_status is not UNSET:
+                field_dict["experiment_status"] = experiment_status
 
-        current_experiment: dict[str, Any] | None | Unset
-        if isinstance(self.current_experiment, Unset):
-            current_experiment = UNSET
-        elif isinstance(self.current_experiment, LazyModel):
-            current_experiment = self.current_experiment.to_dict()
-        else:
-            current_experiment = self.current_experiment
-        if current_experiment is not UNSET:
-            field_dict["current_experiment"] = current_experiment
+            current_experiment: dict[str, Any] | None | Unset
+            if isinstance(self.current_experiment, Unset):
+                current_experiment = UNSET
+            elif isinstance(self.current_experiment, LazyModel):
+                current_experiment = self.current_experiment.to_dict()
+            else:
+                current_experiment = self.current_experiment
+            if current_experiment is not UNSET:
+                field_dict["current_experiment"] = current_experiment
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -116,7 +121,14 @@ class ContentExperimentActionData(LazyModel):
 
                 return main_action_type_1
 
-            main_action = parse_union(_parse_main_action, src_value__)
+            main_action: SendPushNotificationAction | SendWhatsAppAction
+            match src_value__:
+                case {"type": "send-mobile-push"}:
+                    main_action = SendPushNotificationAction.from_dict(src_value__)
+                case {"type": "send-whatsapp"}:
+                    main_action = SendWhatsAppAction.from_dict(src_value__)
+                case _:
+                    main_action = parse_union(_parse_main_action, src_value__)
 
             return main_action
 
@@ -130,13 +142,23 @@ class ContentExperimentActionData(LazyModel):
 
             return status
 
-        def _decode_experiment_status(src_value__: Any) -> ContentExperimentActionDataExperimentStatus | Unset:
-            _experiment_status = src_value__
-            experiment_status: ContentExperimentActionDataExperimentStatus | Unset
-            if isinstance(_experiment_status, Unset):
-                experiment_status = UNSET
-            else:
-                experiment_status = check_content_experiment_action_data_experiment_status(_experiment_status)
+        def _decode_experiment_status(src_value__: Any) -> ContentExperimentActionDataExperimentStatus | None | Unset:
+            def _parse_experiment_status(data: object) -> ContentExperimentActionDataExperimentStatus | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    experiment_status_type_1 = check_content_experiment_action_data_experiment_status(data)
+
+                    return experiment_status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            experiment_status = _parse_experiment_status(src_value__)
 
             return experiment_status
 
@@ -158,9 +180,9 @@ class ContentExperimentActionData(LazyModel):
                     return current_experiment_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ContentExperimentActionDataCurrentExperimentType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            current_experiment = parse_union(_parse_current_experiment, src_value__)
+            current_experiment = _parse_current_experiment(src_value__)
 
             return current_experiment
 
@@ -171,6 +193,7 @@ class ContentExperimentActionData(LazyModel):
                 "experiment_status": ("experiment_status", _decode_experiment_status),
                 "current_experiment": ("current_experiment", _decode_current_experiment),
             },
+            copied={},
             known=(
                 "main_action",
                 "status",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.content_experiment_action_data_current_experiment_type_0_winner_metric import (
     ContentExperimentActionDataCurrentExperimentType0WinnerMetric,
     check_content_experiment_action_data_current_experiment_type_0_winner_metric,
@@ -33,8 +34,8 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
         name (None | str | Unset):
         allocations (ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset):
         started (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
-        winner_metric (ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset): The metric to use to
-            determine the winner of the content experiment
+        winner_metric (ContentExperimentActionDataCurrentExperimentType0WinnerMetric | None | Unset): The metric to use
+            to determine the winner of the content experiment
                 action.
     """
 
@@ -43,7 +44,7 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
     name: None | str | Unset = UNSET
     allocations: ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset = UNSET
     started: datetime.datetime | None | Unset = UNSET
-    winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset = UNSET
+    winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -53,7 +54,7 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
         name: None | str | Unset = UNSET,
         allocations: ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset = UNSET,
         started: datetime.datetime | None | Unset = UNSET,
-        winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset = UNSET,
+        winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | None | Unset = UNSET,
     ) -> None:
         self.variations = variations
         self.id = id
@@ -64,53 +65,58 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        variations = []
-        for variations_item_data in self.variations:
-            variations_item: dict[str, Any]
-            if isinstance(variations_item_data, LazyModel):
-                variations_item = variations_item_data.to_dict()
+            variations = []
+            for variations_item_data in self.variations:
+                variations_item: dict[str, Any]
+                if isinstance(variations_item_data, LazyModel):
+                    variations_item = variations_item_data.to_dict()
+                else:
+                    variations_item = variations_item_data.to_dict()
+
+                variations.append(variations_item)
+
+            field_dict["variations"] = variations
+
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
+
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
+
+            allocations: dict[str, Any] | None | Unset
+            if isinstance(self.allocations, Unset):
+                allocations = UNSET
+            elif isinstance(self.allocations, LazyModel):
+                allocations = self.allocations.to_dict()
             else:
-                variations_item = variations_item_data.to_dict()
+                allocations = self.allocations
+            if allocations is not UNSET:
+                field_dict["allocations"] = allocations
 
-            variations.append(variations_item)
+            started: None | str | Unset
+            if isinstance(self.started, Unset):
+                started = UNSET
+            elif isinstance(self.started, datetime.datetime):
+                started = self.started.isoformat()
+            else:
+                started = self.started
+            if started is not UNSET:
+                field_dict["started"] = started
 
-        field_dict["variations"] = variations
+            winner_metric = self.winner_metric
+            if winner_metric is not UNSET:
+                field_dict["winner_metric"] = winner_metric
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            return field_dict
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
-
-        allocations: dict[str, Any] | None | Unset
-        if isinstance(self.allocations, Unset):
-            allocations = UNSET
-        elif isinstance(self.allocations, LazyModel):
-            allocations = self.allocations.to_dict()
-        else:
-            allocations = self.allocations
-        if allocations is not UNSET:
-            field_dict["allocations"] = allocations
-
-        started: None | str | Unset
-        if isinstance(self.started, Unset):
-            started = UNSET
-        elif isinstance(self.started, datetime.datetime):
-            started = self.started.isoformat()
-        else:
-            started = self.started
-        if started is not UNSET:
-            field_dict["started"] = started
-
-        winner_metric = self.winner_metric
-        if winner_metric is not UNSET:
-            field_dict["winner_metric"] = winner_metric
-
-        return field_dict
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -147,7 +153,14 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
 
                     return variations_item_type_1
 
-                variations_item = parse_union(_parse_variations_item, variations_item_data)
+                variations_item: SendPushNotificationAction | SendWhatsAppAction
+                match variations_item_data:
+                    case {"type": "send-mobile-push"}:
+                        variations_item = SendPushNotificationAction.from_dict(variations_item_data)
+                    case {"type": "send-whatsapp"}:
+                        variations_item = SendWhatsAppAction.from_dict(variations_item_data)
+                    case _:
+                        variations_item = parse_union(_parse_variations_item, variations_item_data)
 
                 variations.append(variations_item)
 
@@ -173,9 +186,9 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
                     return allocations_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            allocations = parse_union(_parse_allocations, src_value__)
+            allocations = _parse_allocations(src_value__)
 
             return allocations
 
@@ -188,28 +201,40 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    started_type_0 = datetime.datetime.fromisoformat(data)
+                    started_type_0 = parse_datetime(data)
 
                     return started_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            started = parse_union(_parse_started, src_value__)
+            started = _parse_started(src_value__)
 
             return started
 
         def _decode_winner_metric(
             src_value__: Any,
-        ) -> ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset:
-            _winner_metric = src_value__
-            winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset
-            if isinstance(_winner_metric, Unset):
-                winner_metric = UNSET
-            else:
-                winner_metric = check_content_experiment_action_data_current_experiment_type_0_winner_metric(
-                    _winner_metric
-                )
+        ) -> ContentExperimentActionDataCurrentExperimentType0WinnerMetric | None | Unset:
+            def _parse_winner_metric(
+                data: object,
+            ) -> ContentExperimentActionDataCurrentExperimentType0WinnerMetric | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    winner_metric_type_1 = check_content_experiment_action_data_current_experiment_type_0_winner_metric(
+                        data
+                    )
+
+                    return winner_metric_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            winner_metric = _parse_winner_metric(src_value__)
 
             return winner_metric
 
@@ -219,6 +244,10 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
                 "allocations": ("allocations", _decode_allocations),
                 "started": ("started", _decode_started),
                 "winner_metric": ("winner_metric", _decode_winner_metric),
+            },
+            copied={
+                "id": "id",
+                "name": "name",
             },
             known=(
                 "variations",

@@ -35,6 +35,7 @@ class ContentExperimentActionDataCurrentExperimentType0AllocationsType0(LazyMode
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

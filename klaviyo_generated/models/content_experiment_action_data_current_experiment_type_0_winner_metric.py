@@ -17,9 +17,11 @@ CONTENT_EXPERIMENT_ACTION_DATA_CURRENT_EXPERIMENT_TYPE_0_WINNER_METRIC_VALUES: f
 def check_content_experiment_action_data_current_experiment_type_0_winner_metric(
     value: str,
 ) -> ContentExperimentActionDataCurrentExperimentType0WinnerMetric:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CONTENT_EXPERIMENT_ACTION_DATA_CURRENT_EXPERIMENT_TYPE_0_WINNER_METRIC_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CONTENT_EXPERIMENT_ACTION_DATA_CURRENT_EXPERIMENT_TYPE_0_WINNER_METRIC_VALUES:
+        return cast(ContentExperimentActionDataCurrentExperimentType0WinnerMetric, value)
+    if type(value) is str and not strict_enums():
         return cast(ContentExperimentActionDataCurrentExperimentType0WinnerMetric, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CONTENT_EXPERIMENT_ACTION_DATA_CURRENT_EXPERIMENT_TYPE_0_WINNER_METRIC_VALUES)!r}"

@@ -17,9 +17,11 @@ CONTENT_EXPERIMENT_ACTION_DATA_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_content_experiment_action_data_status(value: str) -> ContentExperimentActionDataStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CONTENT_EXPERIMENT_ACTION_DATA_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CONTENT_EXPERIMENT_ACTION_DATA_STATUS_VALUES:
+        return cast(ContentExperimentActionDataStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ContentExperimentActionDataStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CONTENT_EXPERIMENT_ACTION_DATA_STATUS_VALUES)!r}"

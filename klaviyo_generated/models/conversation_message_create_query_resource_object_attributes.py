@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -40,35 +40,44 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["body"] = self.body
+            field_dict["body"] = self.body
 
-        message_hierarchy: list[dict[str, Any]] | None | Unset
-        if isinstance(self.message_hierarchy, Unset):
-            message_hierarchy = UNSET
-        elif isinstance(self.message_hierarchy, list):
-            message_hierarchy = []
-            for message_hierarchy_type_0_item_data in self.message_hierarchy:
-                message_hierarchy_type_0_item: dict[str, Any]
-                if isinstance(message_hierarchy_type_0_item_data, LazyModel):
-                    message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
-                else:
-                    message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
+            message_hierarchy: list[dict[str, Any]] | None | Unset
+            if isinstance(self.message_hierarchy, Unset):
+                message_hierarchy = UNSET
+            elif isinstance(self.message_hierarchy, list):
+                message_hierarchy = []
+                for message_hierarchy_type_0_item_data in self.message_hierarchy:
+                    message_hierarchy_type_0_item: dict[str, Any]
+                    if isinstance(message_hierarchy_type_0_item_data, LazyModel):
+                        message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
+                    else:
+                        message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
 
-                message_hierarchy.append(message_hierarchy_type_0_item)
+                    message_hierarchy.append(message_hierarchy_type_0_item)
 
-        else:
-            message_hierarchy = self.message_hierarchy
-        if message_hierarchy is not UNSET:
-            field_dict["message_hierarchy"] = message_hierarchy
+            else:
+                message_hierarchy = self.message_hierarchy
+            if message_hierarchy is not UNSET:
+                field_dict["message_hierarchy"] = message_hierarchy
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.body = src_dict["body"]
+        try:
+            instance.body = src_dict["body"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -119,15 +128,18 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
                     return message_hierarchy_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            message_hierarchy = parse_union(_parse_message_hierarchy, src_value__)
+            message_hierarchy = _parse_message_hierarchy(src_value__)
 
             return message_hierarchy
 
         return LazyTable(
             fields={
                 "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
+            },
+            copied={
+                "body": "body",
             },
             known=(
                 "body",

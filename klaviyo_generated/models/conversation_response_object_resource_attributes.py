@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.conversation_response_object_resource_attributes_channel import (
     ConversationResponseObjectResourceAttributesChannel,
     check_conversation_response_object_resource_attributes_channel,
@@ -33,11 +33,16 @@ class ConversationResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -56,6 +61,7 @@ class ConversationResponseObjectResourceAttributes(LazyModel):
             fields={
                 "channel": ("channel", _decode_channel),
             },
+            copied={},
             known=("channel",),
             required=("channel",),
             additional=None,

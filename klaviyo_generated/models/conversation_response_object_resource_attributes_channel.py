@@ -18,9 +18,11 @@ CONVERSATION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CHANNEL_VALUES: frozenset[str] 
 def check_conversation_response_object_resource_attributes_channel(
     value: str,
 ) -> ConversationResponseObjectResourceAttributesChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CONVERSATION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CONVERSATION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CHANNEL_VALUES:
+        return cast(ConversationResponseObjectResourceAttributesChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(ConversationResponseObjectResourceAttributesChannel, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CONVERSATION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CHANNEL_VALUES)!r}"

@@ -68,6 +68,7 @@ class ConversationResponseObjectResourceRelationships(LazyModel):
             fields={
                 "profile": ("profile", _decode_profile),
             },
+            copied={},
             known=("profile",),
             required=(),
             additional=None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,7 +21,7 @@ from ..models.countdown_delay_action_data_unit import (
     CountdownDelayActionDataUnit,
     check_countdown_delay_action_data_unit,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -150,9 +150,9 @@ class CountdownDelayActionData(LazyModel):
                     return delay_until_weekdays_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            delay_until_weekdays = parse_union(_parse_delay_until_weekdays, src_value__)
+            delay_until_weekdays = _parse_delay_until_weekdays(src_value__)
 
             return delay_until_weekdays
 
@@ -161,6 +161,10 @@ class CountdownDelayActionData(LazyModel):
                 "unit": ("unit", _decode_unit),
                 "timezone": ("timezone", _decode_timezone),
                 "delay_until_weekdays": ("delay_until_weekdays", _decode_delay_until_weekdays),
+            },
+            copied={
+                "value": "value",
+                "delay_until_time": "delay_until_time",
             },
             known=(
                 "unit",

@@ -24,9 +24,11 @@ COUNTDOWN_DELAY_ACTION_DATA_DELAY_UNTIL_WEEKDAYS_TYPE_0_ITEM_VALUES: frozenset[s
 def check_countdown_delay_action_data_delay_until_weekdays_type_0_item(
     value: str,
 ) -> CountdownDelayActionDataDelayUntilWeekdaysType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUNTDOWN_DELAY_ACTION_DATA_DELAY_UNTIL_WEEKDAYS_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUNTDOWN_DELAY_ACTION_DATA_DELAY_UNTIL_WEEKDAYS_TYPE_0_ITEM_VALUES:
+        return cast(CountdownDelayActionDataDelayUntilWeekdaysType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(CountdownDelayActionDataDelayUntilWeekdaysType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(COUNTDOWN_DELAY_ACTION_DATA_DELAY_UNTIL_WEEKDAYS_TYPE_0_ITEM_VALUES)!r}"

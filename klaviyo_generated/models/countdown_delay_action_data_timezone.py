@@ -882,9 +882,11 @@ COUNTDOWN_DELAY_ACTION_DATA_TIMEZONE_VALUES: frozenset[str] = frozenset(
 
 
 def check_countdown_delay_action_data_timezone(value: str) -> CountdownDelayActionDataTimezone:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUNTDOWN_DELAY_ACTION_DATA_TIMEZONE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUNTDOWN_DELAY_ACTION_DATA_TIMEZONE_VALUES:
+        return cast(CountdownDelayActionDataTimezone, value)
+    if type(value) is str and not strict_enums():
         return cast(CountdownDelayActionDataTimezone, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(COUNTDOWN_DELAY_ACTION_DATA_TIMEZONE_VALUES)!r}"

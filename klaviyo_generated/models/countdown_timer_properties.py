@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.countdown_timer_properties_animation import (
     CountdownTimerPropertiesAnimation,
     check_countdown_timer_properties_animation,
@@ -37,7 +37,7 @@ class CountdownTimerProperties(LazyModel):
         classname (None | str | Unset):
         clock_face (CountdownTimerPropertiesClockFace | Unset): Options for displaying a timer. Default: 'simple'.
             Example: simple.
-        animation (CountdownTimerPropertiesAnimation | Unset): Options for timer completion animations. Default:
+        animation (CountdownTimerPropertiesAnimation | None | Unset): Options for timer completion animations. Default:
             'heartbeat'. Example: heartbeat.
     """
 
@@ -45,7 +45,7 @@ class CountdownTimerProperties(LazyModel):
     display_device: list[CountdownTimerPropertiesDisplayDeviceItem] | Unset = UNSET
     classname: None | str | Unset = UNSET
     clock_face: CountdownTimerPropertiesClockFace | Unset = "simple"
-    animation: CountdownTimerPropertiesAnimation | Unset = "heartbeat"
+    animation: CountdownTimerPropertiesAnimation | None | Unset = "heartbeat"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -54,7 +54,7 @@ class CountdownTimerProperties(LazyModel):
         display_device: list[CountdownTimerPropertiesDisplayDeviceItem] | Unset = UNSET,
         classname: None | str | Unset = UNSET,
         clock_face: CountdownTimerPropertiesClockFace | Unset = "simple",
-        animation: CountdownTimerPropertiesAnimation | Unset = "heartbeat",
+        animation: CountdownTimerPropertiesAnimation | None | Unset = "heartbeat",
     ) -> None:
         self.configuration = configuration
         self.display_device = display_device
@@ -64,39 +64,44 @@ class CountdownTimerProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        configuration: dict[str, Any]
-        if isinstance(self.configuration, LazyModel):
-            configuration = self.configuration.to_dict()
-        else:
-            configuration = self.configuration.to_dict()
+            configuration: dict[str, Any]
+            if isinstance(self.configuration, LazyModel):
+                configuration = self.configuration.to_dict()
+            else:
+                configuration = self.configuration.to_dict()
 
-        field_dict["configuration"] = configuration
+            field_dict["configuration"] = configuration
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        clock_face = self.clock_face
-        if clock_face is not UNSET:
-            field_dict["clock_face"] = clock_face
+            clock_face = self.clock_face
+            if clock_face is not UNSET:
+                field_dict["clock_face"] = clock_face
 
-        animation = self.animation
-        if animation is not UNSET:
-            field_dict["animation"] = animation
+            animation = self.animation
+            if animation is not UNSET:
+                field_dict["animation"] = animation
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -125,7 +130,14 @@ class CountdownTimerProperties(LazyModel):
 
                 return configuration_type_1
 
-            configuration = parse_union(_parse_configuration, src_value__)
+            configuration: FixedTimerConfiguration | VariableTimerConfiguration
+            match src_value__:
+                case {"type": "fixed"}:
+                    configuration = FixedTimerConfiguration.from_dict(src_value__)
+                case {"type": "variable"}:
+                    configuration = VariableTimerConfiguration.from_dict(src_value__)
+                case _:
+                    configuration = parse_union(_parse_configuration, src_value__)
 
             return configuration
 
@@ -151,13 +163,23 @@ class CountdownTimerProperties(LazyModel):
 
             return clock_face
 
-        def _decode_animation(src_value__: Any) -> CountdownTimerPropertiesAnimation | Unset:
-            _animation = src_value__
-            animation: CountdownTimerPropertiesAnimation | Unset
-            if isinstance(_animation, Unset):
-                animation = UNSET
-            else:
-                animation = check_countdown_timer_properties_animation(_animation)
+        def _decode_animation(src_value__: Any) -> CountdownTimerPropertiesAnimation | None | Unset:
+            def _parse_animation(data: object) -> CountdownTimerPropertiesAnimation | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    animation_type_1 = check_countdown_timer_properties_animation(data)
+
+                    return animation_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            animation = _parse_animation(src_value__)
 
             return animation
 
@@ -167,6 +189,9 @@ class CountdownTimerProperties(LazyModel):
                 "display_device": ("display_device", _decode_display_device),
                 "clock_face": ("clock_face", _decode_clock_face),
                 "animation": ("animation", _decode_animation),
+            },
+            copied={
+                "classname": "classname",
             },
             known=(
                 "configuration",

@@ -16,9 +16,11 @@ COUNTDOWN_TIMER_PROPERTIES_ANIMATION_VALUES: frozenset[str] = frozenset(
 
 
 def check_countdown_timer_properties_animation(value: str) -> CountdownTimerPropertiesAnimation:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUNTDOWN_TIMER_PROPERTIES_ANIMATION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUNTDOWN_TIMER_PROPERTIES_ANIMATION_VALUES:
+        return cast(CountdownTimerPropertiesAnimation, value)
+    if type(value) is str and not strict_enums():
         return cast(CountdownTimerPropertiesAnimation, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(COUNTDOWN_TIMER_PROPERTIES_ANIMATION_VALUES)!r}"

@@ -15,9 +15,11 @@ COUNTDOWN_TIMER_PROPERTIES_CLOCK_FACE_VALUES: frozenset[str] = frozenset(
 
 
 def check_countdown_timer_properties_clock_face(value: str) -> CountdownTimerPropertiesClockFace:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUNTDOWN_TIMER_PROPERTIES_CLOCK_FACE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUNTDOWN_TIMER_PROPERTIES_CLOCK_FACE_VALUES:
+        return cast(CountdownTimerPropertiesClockFace, value)
+    if type(value) is str and not strict_enums():
         return cast(CountdownTimerPropertiesClockFace, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(COUNTDOWN_TIMER_PROPERTIES_CLOCK_FACE_VALUES)!r}"

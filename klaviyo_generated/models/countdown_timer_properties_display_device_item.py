@@ -16,9 +16,11 @@ COUNTDOWN_TIMER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozense
 
 
 def check_countdown_timer_properties_display_device_item(value: str) -> CountdownTimerPropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUNTDOWN_TIMER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUNTDOWN_TIMER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(CountdownTimerPropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CountdownTimerPropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(COUNTDOWN_TIMER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

@@ -136,6 +136,11 @@ class CountdownTimerStyles(LazyModel):
                 "text_styles": ("text_styles", _decode_text_styles),
                 "label_font_weight": ("label_font_weight", _decode_label_font_weight),
             },
+            copied={
+                "background_color": "background_color",
+                "card_color": "card_color",
+                "label_font_size": "label_font_size",
+            },
             known=(
                 "padding",
                 "background_color",

@@ -22,9 +22,11 @@ COUNTDOWN_TIMER_STYLES_LABEL_FONT_WEIGHT_VALUES: frozenset[int] = frozenset(
 
 
 def check_countdown_timer_styles_label_font_weight(value: int) -> CountdownTimerStylesLabelFontWeight:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUNTDOWN_TIMER_STYLES_LABEL_FONT_WEIGHT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUNTDOWN_TIMER_STYLES_LABEL_FONT_WEIGHT_VALUES:
+        return cast(CountdownTimerStylesLabelFontWeight, value)
+    if type(value) is int and not strict_enums():
         return cast(CountdownTimerStylesLabelFontWeight, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(COUNTDOWN_TIMER_STYLES_LABEL_FONT_WEIGHT_VALUES)!r}"

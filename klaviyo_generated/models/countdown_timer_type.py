@@ -14,8 +14,10 @@ COUNTDOWN_TIMER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_countdown_timer_type(value: str) -> CountdownTimerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUNTDOWN_TIMER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUNTDOWN_TIMER_TYPE_VALUES:
+        return cast(CountdownTimerType, value)
+    if type(value) is str and not strict_enums():
         return cast(CountdownTimerType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(COUNTDOWN_TIMER_TYPE_VALUES)!r}")

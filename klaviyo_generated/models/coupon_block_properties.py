@@ -76,6 +76,12 @@ class CouponBlockProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "coupon_id": "coupon_id",
+                "coupon": "coupon",
+                "header_enabled": "header_enabled",
+                "href": "href",
+            },
             known=(
                 "coupon_id",
                 "coupon",

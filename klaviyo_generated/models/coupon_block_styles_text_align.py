@@ -16,8 +16,10 @@ COUPON_BLOCK_STYLES_TEXT_ALIGN_VALUES: frozenset[str] = frozenset(
 
 
 def check_coupon_block_styles_text_align(value: str) -> CouponBlockStylesTextAlign:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUPON_BLOCK_STYLES_TEXT_ALIGN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUPON_BLOCK_STYLES_TEXT_ALIGN_VALUES:
+        return cast(CouponBlockStylesTextAlign, value)
+    if type(value) is str and not strict_enums():
         return cast(CouponBlockStylesTextAlign, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(COUPON_BLOCK_STYLES_TEXT_ALIGN_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.coupon_block_v1_content_type import CouponBlockV1ContentType, check_coupon_block_v1_content_type
 from ..models.coupon_block_v1_type import CouponBlockV1Type, check_coupon_block_v1_type
 from ..types import UNSET, Unset
@@ -23,7 +23,7 @@ class CouponBlockV1(LazyModel):
     Attributes:
         content_type (CouponBlockV1ContentType):
         type_ (CouponBlockV1Type):
-        data (CouponBlockData):
+        data (CouponBlockData | None):
         id (None | str | Unset):
         data_id (None | str | Unset):
         universal_id (None | str | Unset):
@@ -31,7 +31,7 @@ class CouponBlockV1(LazyModel):
 
     content_type: CouponBlockV1ContentType
     type_: CouponBlockV1Type
-    data: CouponBlockData
+    data: CouponBlockData | None
     id: None | str | Unset = UNSET
     data_id: None | str | Unset = UNSET
     universal_id: None | str | Unset = UNSET
@@ -41,7 +41,7 @@ class CouponBlockV1(LazyModel):
         self,
         content_type: CouponBlockV1ContentType,
         type_: CouponBlockV1Type,
-        data: CouponBlockData,
+        data: CouponBlockData | None,
         id: None | str | Unset = UNSET,
         data_id: None | str | Unset = UNSET,
         universal_id: None | str | Unset = UNSET,
@@ -55,27 +55,37 @@ class CouponBlockV1(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["data"] = self.data.to_dict()
+            data: dict[str, Any] | None
+            if isinstance(self.data, LazyModel):
+                data = self.data.to_dict()
+            else:
+                data = self.data
+            field_dict["data"] = data
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        data_id = self.data_id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
+            data_id = self.data_id
+            if data_id is not UNSET:
+                field_dict["data_id"] = data_id
 
-        universal_id = self.universal_id
-        if universal_id is not UNSET:
-            field_dict["universal_id"] = universal_id
+            universal_id = self.universal_id
+            if universal_id is not UNSET:
+                field_dict["universal_id"] = universal_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -99,8 +109,21 @@ class CouponBlockV1(LazyModel):
 
             return type_
 
-        def _decode_data(src_value__: Any) -> CouponBlockData:
-            data = CouponBlockData.from_dict(src_value__)
+        def _decode_data(src_value__: Any) -> CouponBlockData | None:
+            def _parse_data(data: object) -> CouponBlockData | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_type_1 = CouponBlockData.from_dict(data)
+
+                    return data_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            data = _parse_data(src_value__)
 
             return data
 
@@ -109,6 +132,11 @@ class CouponBlockV1(LazyModel):
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
+            },
+            copied={
+                "id": "id",
+                "data_id": "data_id",
+                "universal_id": "universal_id",
             },
             known=(
                 "content_type",

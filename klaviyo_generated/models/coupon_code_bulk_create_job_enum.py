@@ -14,8 +14,10 @@ COUPON_CODE_BULK_CREATE_JOB_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_coupon_code_bulk_create_job_enum(value: str) -> CouponCodeBulkCreateJobEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUPON_CODE_BULK_CREATE_JOB_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUPON_CODE_BULK_CREATE_JOB_ENUM_VALUES:
+        return cast(CouponCodeBulkCreateJobEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(CouponCodeBulkCreateJobEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(COUPON_CODE_BULK_CREATE_JOB_ENUM_VALUES)!r}")

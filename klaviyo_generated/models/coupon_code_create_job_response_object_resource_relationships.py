@@ -72,6 +72,7 @@ class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
             fields={
                 "coupon_codes": ("coupon-codes", _decode_coupon_codes),
             },
+            copied={},
             known=("coupon-codes",),
             required=(),
             additional=None,

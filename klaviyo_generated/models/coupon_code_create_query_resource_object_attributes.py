@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -37,26 +38,35 @@ class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["unique_code"] = self.unique_code
+            field_dict["unique_code"] = self.unique_code
 
-        expires_at: None | str | Unset
-        if isinstance(self.expires_at, Unset):
-            expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
+            expires_at: None | str | Unset
+            if isinstance(self.expires_at, Unset):
+                expires_at = UNSET
+            elif isinstance(self.expires_at, datetime.datetime):
+                expires_at = self.expires_at.isoformat()
+            else:
+                expires_at = self.expires_at
+            if expires_at is not UNSET:
+                field_dict["expires_at"] = expires_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.unique_code = src_dict["unique_code"]
+        try:
+            instance.unique_code = src_dict["unique_code"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -71,20 +81,23 @@ class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                    expires_at_type_0 = parse_datetime(data)
 
                     return expires_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expires_at = parse_union(_parse_expires_at, src_value__)
+            expires_at = _parse_expires_at(src_value__)
 
             return expires_at
 
         return LazyTable(
             fields={
                 "expires_at": ("expires_at", _decode_expires_at),
+            },
+            copied={
+                "unique_code": "unique_code",
             },
             known=(
                 "unique_code",

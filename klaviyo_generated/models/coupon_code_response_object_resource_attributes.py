@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_code_response_object_resource_attributes_status import (
     CouponCodeResponseObjectResourceAttributesStatus,
     check_coupon_code_response_object_resource_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -25,20 +26,20 @@ class CouponCodeResponseObjectResourceAttributes(LazyModel):
             and is associated with a coupon. Example: ASD325FHK324UJDOI2M3JNES99.
         expires_at (datetime.datetime | None | Unset): The datetime when this coupon code will expire. If not specified
             or set to null, it will be automatically set to 1 year. Example: 2022-11-08T00:00:00+00:00.
-        status (CouponCodeResponseObjectResourceAttributesStatus | Unset): The current status of the coupon code.
+        status (CouponCodeResponseObjectResourceAttributesStatus | None | Unset): The current status of the coupon code.
             Example: UNASSIGNED.
     """
 
     unique_code: None | str | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
-    status: CouponCodeResponseObjectResourceAttributesStatus | Unset = UNSET
+    status: CouponCodeResponseObjectResourceAttributesStatus | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         unique_code: None | str | Unset = UNSET,
         expires_at: datetime.datetime | None | Unset = UNSET,
-        status: CouponCodeResponseObjectResourceAttributesStatus | Unset = UNSET,
+        status: CouponCodeResponseObjectResourceAttributesStatus | None | Unset = UNSET,
     ) -> None:
         self.unique_code = unique_code
         self.expires_at = expires_at
@@ -86,24 +87,34 @@ class CouponCodeResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                    expires_at_type_0 = parse_datetime(data)
 
                     return expires_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expires_at = parse_union(_parse_expires_at, src_value__)
+            expires_at = _parse_expires_at(src_value__)
 
             return expires_at
 
-        def _decode_status(src_value__: Any) -> CouponCodeResponseObjectResourceAttributesStatus | Unset:
-            _status = src_value__
-            status: CouponCodeResponseObjectResourceAttributesStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_coupon_code_response_object_resource_attributes_status(_status)
+        def _decode_status(src_value__: Any) -> CouponCodeResponseObjectResourceAttributesStatus | None | Unset:
+            def _parse_status(data: object) -> CouponCodeResponseObjectResourceAttributesStatus | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    status_type_1 = check_coupon_code_response_object_resource_attributes_status(data)
+
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            status = _parse_status(src_value__)
 
             return status
 
@@ -111,6 +122,9 @@ class CouponCodeResponseObjectResourceAttributes(LazyModel):
             fields={
                 "expires_at": ("expires_at", _decode_expires_at),
                 "status": ("status", _decode_status),
+            },
+            copied={
+                "unique_code": "unique_code",
             },
             known=(
                 "unique_code",

@@ -4,35 +4,36 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_code_update_query_resource_object_attributes_status import (
     CouponCodeUpdateQueryResourceObjectAttributesStatus,
     check_coupon_code_update_query_resource_object_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
-        status (CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset): The API status of our coupon codes.
+        status (CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset): The API status of our coupon codes.
         expires_at (datetime.datetime | None | Unset): The datetime when this coupon code will expire. If not specified
             or set to null, it will be automatically set to 1 year. Example: 2022-11-08T00:00:00+00:00.
     """
 
-    status: CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset = UNSET
+    status: CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        status: CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset = UNSET,
+        status: CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset = UNSET,
         expires_at: datetime.datetime | None | Unset = UNSET,
     ) -> None:
         self.status = status
@@ -66,13 +67,23 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset:
-            _status = src_value__
-            status: CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_coupon_code_update_query_resource_object_attributes_status(_status)
+        def _decode_status(src_value__: Any) -> CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset:
+            def _parse_status(data: object) -> CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    status_type_1 = check_coupon_code_update_query_resource_object_attributes_status(data)
+
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            status = _parse_status(src_value__)
 
             return status
 
@@ -85,14 +96,14 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                    expires_at_type_0 = parse_datetime(data)
 
                     return expires_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expires_at = parse_union(_parse_expires_at, src_value__)
+            expires_at = _parse_expires_at(src_value__)
 
             return expires_at
 
@@ -101,6 +112,7 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
                 "status": ("status", _decode_status),
                 "expires_at": ("expires_at", _decode_expires_at),
             },
+            copied={},
             known=(
                 "status",
                 "expires_at",

@@ -23,9 +23,11 @@ COUPON_CODE_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES: frozenset[str
 def check_coupon_code_update_query_resource_object_attributes_status(
     value: str,
 ) -> CouponCodeUpdateQueryResourceObjectAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in COUPON_CODE_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in COUPON_CODE_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES:
+        return cast(CouponCodeUpdateQueryResourceObjectAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(CouponCodeUpdateQueryResourceObjectAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(COUPON_CODE_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES)!r}"

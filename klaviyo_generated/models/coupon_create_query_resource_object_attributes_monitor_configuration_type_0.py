@@ -42,6 +42,7 @@ class CouponCreateQueryResourceObjectAttributesMonitorConfigurationType0(LazyMod
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

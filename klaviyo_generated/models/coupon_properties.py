@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.coupon_properties_display_device_item import (
     CouponPropertiesDisplayDeviceItem,
     check_coupon_properties_display_device_item,
@@ -50,35 +50,40 @@ class CouponProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        coupon: dict[str, Any]
-        if isinstance(self.coupon, LazyModel):
-            coupon = self.coupon.to_dict()
-        else:
-            coupon = self.coupon.to_dict()
+            coupon: dict[str, Any]
+            if isinstance(self.coupon, LazyModel):
+                coupon = self.coupon.to_dict()
+            else:
+                coupon = self.coupon.to_dict()
 
-        field_dict["coupon"] = coupon
+            field_dict["coupon"] = coupon
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        success_message = self.success_message
-        if success_message is not UNSET:
-            field_dict["success_message"] = success_message
+            success_message = self.success_message
+            if success_message is not UNSET:
+                field_dict["success_message"] = success_message
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -108,7 +113,14 @@ class CouponProperties(LazyModel):
 
                 return coupon_type_1
 
-            coupon = parse_union(_parse_coupon, src_value__)
+            coupon: StaticCouponConfig | UniqueCouponConfig
+            match src_value__:
+                case {"type": "unique"}:
+                    coupon = UniqueCouponConfig.from_dict(src_value__)
+                case {"type": "static"}:
+                    coupon = StaticCouponConfig.from_dict(src_value__)
+                case _:
+                    coupon = parse_union(_parse_coupon, src_value__)
 
             return coupon
 
@@ -128,6 +140,10 @@ class CouponProperties(LazyModel):
             fields={
                 "coupon": ("coupon", _decode_coupon),
                 "display_device": ("display_device", _decode_display_device),
+            },
+            copied={
+                "classname": "classname",
+                "success_message": "success_message",
             },
             known=(
                 "coupon",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.coupon_response_object_resource_attributes_monitor_configuration_type_0 import (
@@ -44,30 +44,39 @@ class CouponResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["external_id"] = self.external_id
+            field_dict["external_id"] = self.external_id
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        monitor_configuration: dict[str, Any] | None | Unset
-        if isinstance(self.monitor_configuration, Unset):
-            monitor_configuration = UNSET
-        elif isinstance(self.monitor_configuration, LazyModel):
-            monitor_configuration = self.monitor_configuration.to_dict()
-        else:
-            monitor_configuration = self.monitor_configuration
-        if monitor_configuration is not UNSET:
-            field_dict["monitor_configuration"] = monitor_configuration
+            monitor_configuration: dict[str, Any] | None | Unset
+            if isinstance(self.monitor_configuration, Unset):
+                monitor_configuration = UNSET
+            elif isinstance(self.monitor_configuration, LazyModel):
+                monitor_configuration = self.monitor_configuration.to_dict()
+            else:
+                monitor_configuration = self.monitor_configuration
+            if monitor_configuration is not UNSET:
+                field_dict["monitor_configuration"] = monitor_configuration
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.external_id = src_dict["external_id"]
+        try:
+            instance.external_id = src_dict["external_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.description = src_dict.get("description", UNSET)
         return instance
 
@@ -97,15 +106,19 @@ class CouponResponseObjectResourceAttributes(LazyModel):
                     return monitor_configuration_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CouponResponseObjectResourceAttributesMonitorConfigurationType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            monitor_configuration = parse_union(_parse_monitor_configuration, src_value__)
+            monitor_configuration = _parse_monitor_configuration(src_value__)
 
             return monitor_configuration
 
         return LazyTable(
             fields={
                 "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
+            },
+            copied={
+                "external_id": "external_id",
+                "description": "description",
             },
             known=(
                 "external_id",

@@ -24,14 +24,14 @@ class CouponStyles(LazyModel):
         padding (Padding | Unset):
         background_color (None | str | Unset):
         text_styles (TextStyleV0 | Unset):
-        border_styles (BorderStyle | Unset):
+        border_styles (BorderStyle | None | Unset):
         coupon_background_color (None | str | Unset):  Default: '#EEEEEE'. Example: #EEEEEE.
     """
 
     padding: Padding | Unset = UNSET
     background_color: None | str | Unset = UNSET
     text_styles: TextStyleV0 | Unset = UNSET
-    border_styles: BorderStyle | Unset = UNSET
+    border_styles: BorderStyle | None | Unset = UNSET
     coupon_background_color: None | str | Unset = "#EEEEEE"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,7 +40,7 @@ class CouponStyles(LazyModel):
         padding: Padding | Unset = UNSET,
         background_color: None | str | Unset = UNSET,
         text_styles: TextStyleV0 | Unset = UNSET,
-        border_styles: BorderStyle | Unset = UNSET,
+        border_styles: BorderStyle | None | Unset = UNSET,
         coupon_background_color: None | str | Unset = "#EEEEEE",
     ) -> None:
         self.padding = padding
@@ -65,9 +65,15 @@ class CouponStyles(LazyModel):
         if not isinstance(text_styles, Unset):
             field_dict["text_styles"] = text_styles.to_dict()
 
-        border_styles = self.border_styles
-        if not isinstance(border_styles, Unset):
-            field_dict["border_styles"] = border_styles.to_dict()
+        border_styles: dict[str, Any] | None | Unset
+        if isinstance(self.border_styles, Unset):
+            border_styles = UNSET
+        elif isinstance(self.border_styles, LazyModel):
+            border_styles = self.border_styles.to_dict()
+        else:
+            border_styles = self.border_styles
+        if border_styles is not UNSET:
+            field_dict["border_styles"] = border_styles
 
         coupon_background_color = self.coupon_background_color
         if coupon_background_color is not UNSET:
@@ -108,13 +114,23 @@ class CouponStyles(LazyModel):
 
             return text_styles
 
-        def _decode_border_styles(src_value__: Any) -> BorderStyle | Unset:
-            _border_styles = src_value__
-            border_styles: BorderStyle | Unset
-            if isinstance(_border_styles, Unset):
-                border_styles = UNSET
-            else:
-                border_styles = BorderStyle.from_dict(_border_styles)
+        def _decode_border_styles(src_value__: Any) -> BorderStyle | None | Unset:
+            def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    border_styles_type_1 = BorderStyle.from_dict(data)
+
+                    return border_styles_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_styles = _parse_border_styles(src_value__)
 
             return border_styles
 
@@ -123,6 +139,10 @@ class CouponStyles(LazyModel):
                 "padding": ("padding", _decode_padding),
                 "text_styles": ("text_styles", _decode_text_styles),
                 "border_styles": ("border_styles", _decode_border_styles),
+            },
+            copied={
+                "background_color": "background_color",
+                "coupon_background_color": "coupon_background_color",
             },
             known=(
                 "padding",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.coupon_update_query_resource_object_attributes_monitor_configuration_type_0 import (
@@ -92,15 +92,18 @@ class CouponUpdateQueryResourceObjectAttributes(LazyModel):
                     return monitor_configuration_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            monitor_configuration = parse_union(_parse_monitor_configuration, src_value__)
+            monitor_configuration = _parse_monitor_configuration(src_value__)
 
             return monitor_configuration
 
         return LazyTable(
             fields={
                 "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
+            },
+            copied={
+                "description": "description",
             },
             known=(
                 "description",

@@ -66,9 +66,11 @@ CREATE_CAMPAIGN_CLONE_FIELDS_CAMPAIGN_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_campaign_clone_fields_campaign_item(value: str) -> CreateCampaignCloneFieldsCampaignItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_CAMPAIGN_CLONE_FIELDS_CAMPAIGN_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_CAMPAIGN_CLONE_FIELDS_CAMPAIGN_ITEM_VALUES:
+        return cast(CreateCampaignCloneFieldsCampaignItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateCampaignCloneFieldsCampaignItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_CAMPAIGN_CLONE_FIELDS_CAMPAIGN_ITEM_VALUES)!r}"

@@ -19,9 +19,11 @@ CREATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES: frozenset[str] = fr
 def check_create_catalog_category_fields_catalog_category_item(
     value: str,
 ) -> CreateCatalogCategoryFieldsCatalogCategoryItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES:
+        return cast(CreateCatalogCategoryFieldsCatalogCategoryItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateCatalogCategoryFieldsCatalogCategoryItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES)!r}"

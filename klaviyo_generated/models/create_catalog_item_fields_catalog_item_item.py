@@ -40,9 +40,11 @@ CREATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_catalog_item_fields_catalog_item_item(value: str) -> CreateCatalogItemFieldsCatalogItemItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES:
+        return cast(CreateCatalogItemFieldsCatalogItemItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateCatalogItemFieldsCatalogItemItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES)!r}"

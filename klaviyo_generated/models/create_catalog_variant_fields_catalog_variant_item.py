@@ -48,9 +48,11 @@ CREATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES: frozenset[str] = froz
 def check_create_catalog_variant_fields_catalog_variant_item(
     value: str,
 ) -> CreateCatalogVariantFieldsCatalogVariantItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES:
+        return cast(CreateCatalogVariantFieldsCatalogVariantItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateCatalogVariantFieldsCatalogVariantItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES)!r}"

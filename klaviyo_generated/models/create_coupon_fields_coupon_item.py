@@ -17,8 +17,10 @@ CREATE_COUPON_FIELDS_COUPON_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_coupon_fields_coupon_item(value: str) -> CreateCouponFieldsCouponItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_COUPON_FIELDS_COUPON_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_COUPON_FIELDS_COUPON_ITEM_VALUES:
+        return cast(CreateCouponFieldsCouponItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateCouponFieldsCouponItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CREATE_COUPON_FIELDS_COUPON_ITEM_VALUES)!r}")

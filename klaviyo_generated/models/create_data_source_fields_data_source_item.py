@@ -18,9 +18,11 @@ CREATE_DATA_SOURCE_FIELDS_DATA_SOURCE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_data_source_fields_data_source_item(value: str) -> CreateDataSourceFieldsDataSourceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_DATA_SOURCE_FIELDS_DATA_SOURCE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_DATA_SOURCE_FIELDS_DATA_SOURCE_ITEM_VALUES:
+        return cast(CreateDataSourceFieldsDataSourceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateDataSourceFieldsDataSourceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_DATA_SOURCE_FIELDS_DATA_SOURCE_ITEM_VALUES)!r}"

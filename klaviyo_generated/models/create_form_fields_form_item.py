@@ -23,8 +23,10 @@ CREATE_FORM_FIELDS_FORM_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_form_fields_form_item(value: str) -> CreateFormFieldsFormItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_FORM_FIELDS_FORM_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_FORM_FIELDS_FORM_ITEM_VALUES:
+        return cast(CreateFormFieldsFormItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateFormFieldsFormItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CREATE_FORM_FIELDS_FORM_ITEM_VALUES)!r}")

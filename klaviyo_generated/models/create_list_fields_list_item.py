@@ -18,8 +18,10 @@ CREATE_LIST_FIELDS_LIST_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_list_fields_list_item(value: str) -> CreateListFieldsListItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_LIST_FIELDS_LIST_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_LIST_FIELDS_LIST_ITEM_VALUES:
+        return cast(CreateListFieldsListItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateListFieldsListItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CREATE_LIST_FIELDS_LIST_ITEM_VALUES)!r}")

@@ -22,9 +22,11 @@ CREATE_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_object_type_fields_object_type_item(value: str) -> CreateObjectTypeFieldsObjectTypeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES:
+        return cast(CreateObjectTypeFieldsObjectTypeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateObjectTypeFieldsObjectTypeItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES)!r}"

@@ -224,9 +224,11 @@ CREATE_OR_UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_or_update_profile_fields_profile_item(value: str) -> CreateOrUpdateProfileFieldsProfileItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_OR_UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_OR_UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES:
+        return cast(CreateOrUpdateProfileFieldsProfileItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateOrUpdateProfileFieldsProfileItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_OR_UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES)!r}"

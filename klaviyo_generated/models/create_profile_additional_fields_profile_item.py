@@ -15,9 +15,11 @@ CREATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES: frozenset[str] = frozenset
 
 
 def check_create_profile_additional_fields_profile_item(value: str) -> CreateProfileAdditionalFieldsProfileItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES:
+        return cast(CreateProfileAdditionalFieldsProfileItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateProfileAdditionalFieldsProfileItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES)!r}"

@@ -15,8 +15,10 @@ CREATE_TAG_FIELDS_TAG_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_tag_fields_tag_item(value: str) -> CreateTagFieldsTagItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_TAG_FIELDS_TAG_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_TAG_FIELDS_TAG_ITEM_VALUES:
+        return cast(CreateTagFieldsTagItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateTagFieldsTagItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CREATE_TAG_FIELDS_TAG_ITEM_VALUES)!r}")

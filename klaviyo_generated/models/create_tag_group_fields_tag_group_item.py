@@ -17,9 +17,11 @@ CREATE_TAG_GROUP_FIELDS_TAG_GROUP_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_tag_group_fields_tag_group_item(value: str) -> CreateTagGroupFieldsTagGroupItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_TAG_GROUP_FIELDS_TAG_GROUP_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_TAG_GROUP_FIELDS_TAG_GROUP_ITEM_VALUES:
+        return cast(CreateTagGroupFieldsTagGroupItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateTagGroupFieldsTagGroupItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_TAG_GROUP_FIELDS_TAG_GROUP_ITEM_VALUES)!r}"

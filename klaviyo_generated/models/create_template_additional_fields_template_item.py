@@ -14,9 +14,11 @@ CREATE_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES: frozenset[str] = frozens
 
 
 def check_create_template_additional_fields_template_item(value: str) -> CreateTemplateAdditionalFieldsTemplateItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES:
+        return cast(CreateTemplateAdditionalFieldsTemplateItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateTemplateAdditionalFieldsTemplateItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES)!r}"

@@ -22,9 +22,11 @@ CREATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_create_webhook_fields_webhook_item(value: str) -> CreateWebhookFieldsWebhookItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CREATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CREATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES:
+        return cast(CreateWebhookFieldsWebhookItem, value)
+    if type(value) is str and not strict_enums():
         return cast(CreateWebhookFieldsWebhookItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CREATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES)!r}"

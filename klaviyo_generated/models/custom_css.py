@@ -58,6 +58,10 @@ class CustomCss(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "enabled": "enabled",
+                "css": "css",
+            },
             known=(
                 "enabled",
                 "css",

@@ -90,6 +90,10 @@ class CustomHTMLProperties(LazyModel):
             fields={
                 "display_device": ("display_device", _decode_display_device),
             },
+            copied={
+                "classname": "classname",
+                "content": "content",
+            },
             known=(
                 "display_device",
                 "classname",

@@ -35,6 +35,7 @@ class CustomHTMLStyles(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ CUSTOM_HTML_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_custom_html_type(value: str) -> CustomHTMLType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_HTML_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_HTML_TYPE_VALUES:
+        return cast(CustomHTMLType, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomHTMLType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_HTML_TYPE_VALUES)!r}")

@@ -14,8 +14,10 @@ CUSTOM_JAVASCRIPT_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_custom_javascript_type(value: str) -> CustomJavascriptType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_JAVASCRIPT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_JAVASCRIPT_TYPE_VALUES:
+        return cast(CustomJavascriptType, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomJavascriptType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_JAVASCRIPT_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -62,24 +62,33 @@ class CustomMetricCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["property"] = self.property_
+            field_dict["property"] = self.property_
 
-        filter: dict[str, Any]
-        if isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        else:
-            filter = self.filter.to_dict()
+            filter: dict[str, Any]
+            if isinstance(self.filter, LazyModel):
+                filter = self.filter.to_dict()
+            else:
+                filter = self.filter.to_dict()
 
-        field_dict["filter"] = filter
+            field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.property_ = src_dict["property"]
+        try:
+            instance.property_ = src_dict["property"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -179,13 +188,34 @@ class CustomMetricCondition(LazyModel):
 
                 return filter_type_7
 
-            filter = parse_union(_parse_filter, src_value__)
+            filter: (
+                BooleanFilter
+                | ExistenceOperatorExistenceFilter
+                | ListContainsOperatorListContainsFilter
+                | ListRegexOperatorListContainsFilter
+                | ListSubstringFilter
+                | NumericOperatorNumericFilter
+                | StringInArrayFilter
+                | StringOperatorStringFilter
+            )
+            match src_value__:
+                case {"type": "numeric"}:
+                    filter = NumericOperatorNumericFilter.from_dict(src_value__)
+                case {"type": "existence"}:
+                    filter = ExistenceOperatorExistenceFilter.from_dict(src_value__)
+                case {"type": "boolean"}:
+                    filter = BooleanFilter.from_dict(src_value__)
+                case _:
+                    filter = parse_union(_parse_filter, src_value__)
 
             return filter
 
         return LazyTable(
             fields={
                 "filter": ("filter", _decode_filter),
+            },
+            copied={
+                "property_": "property",
             },
             known=(
                 "property",

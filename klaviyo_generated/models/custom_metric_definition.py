@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.custom_metric_definition_aggregation_method import (
     CustomMetricDefinitionAggregationMethod,
     check_custom_metric_definition_aggregation_method,
@@ -43,18 +43,23 @@ class CustomMetricDefinition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["aggregation_method"] = self.aggregation_method
+            field_dict["aggregation_method"] = self.aggregation_method
 
-        metric_groups = []
-        for metric_groups_item_data in self.metric_groups:
-            metric_groups_item = metric_groups_item_data.to_dict()
-            metric_groups.append(metric_groups_item)
+            metric_groups = []
+            for metric_groups_item_data in self.metric_groups:
+                metric_groups_item = metric_groups_item_data.to_dict()
+                metric_groups.append(metric_groups_item)
 
-        field_dict["metric_groups"] = metric_groups
+            field_dict["metric_groups"] = metric_groups
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -85,6 +90,7 @@ class CustomMetricDefinition(LazyModel):
                 "aggregation_method": ("aggregation_method", _decode_aggregation_method),
                 "metric_groups": ("metric_groups", _decode_metric_groups),
             },
+            copied={},
             known=(
                 "aggregation_method",
                 "metric_groups",

@@ -15,9 +15,11 @@ CUSTOM_METRIC_DEFINITION_AGGREGATION_METHOD_VALUES: frozenset[str] = frozenset(
 
 
 def check_custom_metric_definition_aggregation_method(value: str) -> CustomMetricDefinitionAggregationMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_METRIC_DEFINITION_AGGREGATION_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_METRIC_DEFINITION_AGGREGATION_METHOD_VALUES:
+        return cast(CustomMetricDefinitionAggregationMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomMetricDefinitionAggregationMethod, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_METRIC_DEFINITION_AGGREGATION_METHOD_VALUES)!r}"

@@ -14,8 +14,10 @@ CUSTOM_METRIC_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_custom_metric_enum(value: str) -> CustomMetricEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_METRIC_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_METRIC_ENUM_VALUES:
+        return cast(CustomMetricEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomMetricEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_METRIC_ENUM_VALUES)!r}")

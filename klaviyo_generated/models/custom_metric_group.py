@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.custom_metric_condition import CustomMetricCondition
@@ -45,34 +45,43 @@ class CustomMetricGroup(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["metric_id"] = self.metric_id
+            field_dict["metric_id"] = self.metric_id
 
-        metric_filters: list[dict[str, Any]] | None | Unset
-        if isinstance(self.metric_filters, Unset):
-            metric_filters = UNSET
-        elif isinstance(self.metric_filters, list):
-            metric_filters = []
-            for metric_filters_type_0_item_data in self.metric_filters:
-                metric_filters_type_0_item = metric_filters_type_0_item_data.to_dict()
-                metric_filters.append(metric_filters_type_0_item)
+            metric_filters: list[dict[str, Any]] | None | Unset
+            if isinstance(self.metric_filters, Unset):
+                metric_filters = UNSET
+            elif isinstance(self.metric_filters, list):
+                metric_filters = []
+                for metric_filters_type_0_item_data in self.metric_filters:
+                    metric_filters_type_0_item = metric_filters_type_0_item_data.to_dict()
+                    metric_filters.append(metric_filters_type_0_item)
 
-        else:
-            metric_filters = self.metric_filters
-        if metric_filters is not UNSET:
-            field_dict["metric_filters"] = metric_filters
+            else:
+                metric_filters = self.metric_filters
+            if metric_filters is not UNSET:
+                field_dict["metric_filters"] = metric_filters
 
-        value_property = self.value_property
-        if value_property is not UNSET:
-            field_dict["value_property"] = value_property
+            value_property = self.value_property
+            if value_property is not UNSET:
+                field_dict["value_property"] = value_property
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.metric_id = src_dict["metric_id"]
+        try:
+            instance.metric_id = src_dict["metric_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.value_property = src_dict.get("value_property", UNSET)
         return instance
 
@@ -99,15 +108,19 @@ class CustomMetricGroup(LazyModel):
                     return metric_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[CustomMetricCondition] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            metric_filters = parse_union(_parse_metric_filters, src_value__)
+            metric_filters = _parse_metric_filters(src_value__)
 
             return metric_filters
 
         return LazyTable(
             fields={
                 "metric_filters": ("metric_filters", _decode_metric_filters),
+            },
+            copied={
+                "metric_id": "metric_id",
+                "value_property": "value_property",
             },
             known=(
                 "metric_id",

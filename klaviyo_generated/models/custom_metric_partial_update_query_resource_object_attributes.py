@@ -21,17 +21,27 @@ class CustomMetricPartialUpdateQueryResourceObjectAttributes(LazyModel):
     Attributes:
         name (None | str | Unset): The name for this custom metric. Names must be unique across the account.
             Attempting to create a metric with a duplicate name will return a 400 status code. Example: My custom metric.
-        definition (CustomMetricDefinition | Unset):
+        definition (CustomMetricDefinition | None | Unset): The definition of a custom metric. It is composed of a list
+            of         `metric_groups`. Each group specifies how to query a particular metric with         customized
+            filters and the value property to calculate conversion value measurements         (if applicable). The groups
+            are combined with `AND` relationships, i.e., conversion         and conversion value measurements for each group
+            will be added together to get the final         result. Example: {'aggregation_method': 'value',
+            'metric_groups': [{'metric_id': 'AAAAAA', 'metric_filters': [{'property': 'my_string_property', 'filter':
+            {'type': 'string', 'operator': 'starts-with', 'value': 'some_substring'}}, {'property': 'my_numeric_property',
+            'filter': {'type': 'numeric', 'operator': 'greater-than-or-equal', 'value': 999}}], 'value_property': '$value'},
+            {'metric_id': 'BBBBBB', 'metric_filters': [{'property': 'my_boolean_property', 'filter': {'type': 'boolean',
+            'operator': 'equals', 'value': False}}, {'property': 'my_list_property', 'filter': {'type': 'list', 'operator':
+            'contains', 'value': 'some_value_in_a_list'}}], 'value_property': 'my_numeric_property'}]}.
     """
 
     name: None | str | Unset = UNSET
-    definition: CustomMetricDefinition | Unset = UNSET
+    definition: CustomMetricDefinition | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         name: None | str | Unset = UNSET,
-        definition: CustomMetricDefinition | Unset = UNSET,
+        definition: CustomMetricDefinition | None | Unset = UNSET,
     ) -> None:
         self.name = name
         self.definition = definition
@@ -44,9 +54,15 @@ class CustomMetricPartialUpdateQueryResourceObjectAttributes(LazyModel):
         if name is not UNSET:
             field_dict["name"] = name
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+        definition: dict[str, Any] | None | Unset
+        if isinstance(self.definition, Unset):
+            definition = UNSET
+        elif isinstance(self.definition, LazyModel):
+            definition = self.definition.to_dict()
+        else:
+            definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         return field_dict
 
@@ -60,19 +76,32 @@ class CustomMetricPartialUpdateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> CustomMetricDefinition | Unset:
-            _definition = src_value__
-            definition: CustomMetricDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = CustomMetricDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> CustomMetricDefinition | None | Unset:
+            def _parse_definition(data: object) -> CustomMetricDefinition | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = CustomMetricDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

@@ -14,9 +14,11 @@ CUSTOM_OBJECT_DATE_TRIGGER_DATE_FIELD_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_custom_object_date_trigger_date_field_type(value: str) -> CustomObjectDateTriggerDateFieldType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_OBJECT_DATE_TRIGGER_DATE_FIELD_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_OBJECT_DATE_TRIGGER_DATE_FIELD_TYPE_VALUES:
+        return cast(CustomObjectDateTriggerDateFieldType, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomObjectDateTriggerDateFieldType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_OBJECT_DATE_TRIGGER_DATE_FIELD_TYPE_VALUES)!r}"

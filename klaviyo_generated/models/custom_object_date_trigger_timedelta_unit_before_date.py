@@ -18,9 +18,11 @@ CUSTOM_OBJECT_DATE_TRIGGER_TIMEDELTA_UNIT_BEFORE_DATE_VALUES: frozenset[str] = f
 def check_custom_object_date_trigger_timedelta_unit_before_date(
     value: str,
 ) -> CustomObjectDateTriggerTimedeltaUnitBeforeDate:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_OBJECT_DATE_TRIGGER_TIMEDELTA_UNIT_BEFORE_DATE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_OBJECT_DATE_TRIGGER_TIMEDELTA_UNIT_BEFORE_DATE_VALUES:
+        return cast(CustomObjectDateTriggerTimedeltaUnitBeforeDate, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomObjectDateTriggerTimedeltaUnitBeforeDate, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_OBJECT_DATE_TRIGGER_TIMEDELTA_UNIT_BEFORE_DATE_VALUES)!r}"

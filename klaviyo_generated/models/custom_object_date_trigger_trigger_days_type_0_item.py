@@ -24,9 +24,11 @@ CUSTOM_OBJECT_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES: frozenset[str] = fro
 def check_custom_object_date_trigger_trigger_days_type_0_item(
     value: str,
 ) -> CustomObjectDateTriggerTriggerDaysType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_OBJECT_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_OBJECT_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES:
+        return cast(CustomObjectDateTriggerTriggerDaysType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomObjectDateTriggerTriggerDaysType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_OBJECT_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES)!r}"

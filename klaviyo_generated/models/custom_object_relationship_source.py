@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.custom_object_relationship_source_type import (
     CustomObjectRelationshipSourceType,
     check_custom_object_relationship_source_type,
@@ -28,15 +28,16 @@ class CustomObjectRelationshipSource(LazyModel):
         type_ (CustomObjectRelationshipSourceType): String literal for serialization
         id_path (str): JSONPath data selector to owning ID Example: $['id'].
         related_id_path (str): JSONPath data selector to related ID Example: $['related_id'].
-        update_strategy (CustomObjectRelationshipSourceUpdateStrategy | Unset): Strategy for updating relationships with
-            each new RawDataRecord ingestion Default: 'replace_from_origin'. Example: replace_from_origin.
+        update_strategy (CustomObjectRelationshipSourceUpdateStrategy | None | Unset): Strategy for updating
+            relationships with each new RawDataRecord ingestion Default: 'replace_from_origin'. Example:
+            replace_from_origin.
     """
 
     source_id: str
     type_: CustomObjectRelationshipSourceType
     id_path: str
     related_id_path: str
-    update_strategy: CustomObjectRelationshipSourceUpdateStrategy | Unset = "replace_from_origin"
+    update_strategy: CustomObjectRelationshipSourceUpdateStrategy | None | Unset = "replace_from_origin"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -45,7 +46,7 @@ class CustomObjectRelationshipSource(LazyModel):
         type_: CustomObjectRelationshipSourceType,
         id_path: str,
         related_id_path: str,
-        update_strategy: CustomObjectRelationshipSourceUpdateStrategy | Unset = "replace_from_origin",
+        update_strategy: CustomObjectRelationshipSourceUpdateStrategy | None | Unset = "replace_from_origin",
     ) -> None:
         self.source_id = source_id
         self.type_ = type_
@@ -55,28 +56,37 @@ class CustomObjectRelationshipSource(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["source_id"] = self.source_id
+            field_dict["source_id"] = self.source_id
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["id_path"] = self.id_path
+            field_dict["id_path"] = self.id_path
 
-        field_dict["related_id_path"] = self.related_id_path
+            field_dict["related_id_path"] = self.related_id_path
 
-        update_strategy = self.update_strategy
-        if update_strategy is not UNSET:
-            field_dict["update_strategy"] = update_strategy
+            update_strategy = self.update_strategy
+            if update_strategy is not UNSET:
+                field_dict["update_strategy"] = update_strategy
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.source_id = src_dict["source_id"]
-        instance.id_path = src_dict["id_path"]
-        instance.related_id_path = src_dict["related_id_path"]
+        try:
+            instance.source_id = src_dict["source_id"]
+            instance.id_path = src_dict["id_path"]
+            instance.related_id_path = src_dict["related_id_path"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -87,13 +97,23 @@ class CustomObjectRelationshipSource(LazyModel):
 
             return type_
 
-        def _decode_update_strategy(src_value__: Any) -> CustomObjectRelationshipSourceUpdateStrategy | Unset:
-            _update_strategy = src_value__
-            update_strategy: CustomObjectRelationshipSourceUpdateStrategy | Unset
-            if isinstance(_update_strategy, Unset):
-                update_strategy = UNSET
-            else:
-                update_strategy = check_custom_object_relationship_source_update_strategy(_update_strategy)
+        def _decode_update_strategy(src_value__: Any) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
+            def _parse_update_strategy(data: object) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    update_strategy_type_1 = check_custom_object_relationship_source_update_strategy(data)
+
+                    return update_strategy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            update_strategy = _parse_update_strategy(src_value__)
 
             return update_strategy
 
@@ -101,6 +121,11 @@ class CustomObjectRelationshipSource(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "update_strategy": ("update_strategy", _decode_update_strategy),
+            },
+            copied={
+                "source_id": "source_id",
+                "id_path": "id_path",
+                "related_id_path": "related_id_path",
             },
             known=(
                 "source_id",

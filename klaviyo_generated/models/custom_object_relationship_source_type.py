@@ -14,9 +14,11 @@ CUSTOM_OBJECT_RELATIONSHIP_SOURCE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_custom_object_relationship_source_type(value: str) -> CustomObjectRelationshipSourceType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CUSTOM_OBJECT_RELATIONSHIP_SOURCE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CUSTOM_OBJECT_RELATIONSHIP_SOURCE_TYPE_VALUES:
+        return cast(CustomObjectRelationshipSourceType, value)
+    if type(value) is str and not strict_enums():
         return cast(CustomObjectRelationshipSourceType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CUSTOM_OBJECT_RELATIONSHIP_SOURCE_TYPE_VALUES)!r}"

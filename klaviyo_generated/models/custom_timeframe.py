@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -36,15 +37,20 @@ class CustomTimeframe(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        start = self.start.isoformat()
-        field_dict["start"] = start
+            start = self.start.isoformat()
+            field_dict["start"] = start
 
-        end = self.end.isoformat()
-        field_dict["end"] = end
+            end = self.end.isoformat()
+            field_dict["end"] = end
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -55,12 +61,12 @@ class CustomTimeframe(LazyModel):
     def _klaviyo_table_() -> LazyTable:
 
         def _decode_start(src_value__: Any) -> datetime.datetime:
-            start = datetime.datetime.fromisoformat(src_value__)
+            start = parse_datetime(src_value__)
 
             return start
 
         def _decode_end(src_value__: Any) -> datetime.datetime:
-            end = datetime.datetime.fromisoformat(src_value__)
+            end = parse_datetime(src_value__)
 
             return end
 
@@ -69,6 +75,7 @@ class CustomTimeframe(LazyModel):
                 "start": ("start", _decode_start),
                 "end": ("end", _decode_end),
             },
+            copied={},
             known=(
                 "start",
                 "end",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -46,36 +46,45 @@ class CustomTrackingParamDTO(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        flow: dict[str, Any] | None | Unset
-        if isinstance(self.flow, Unset):
-            flow = UNSET
-        elif isinstance(self.flow, LazyModel):
-            flow = self.flow.to_dict()
-        else:
-            flow = self.flow
-        if flow is not UNSET:
-            field_dict["flow"] = flow
+            flow: dict[str, Any] | None | Unset
+            if isinstance(self.flow, Unset):
+                flow = UNSET
+            elif isinstance(self.flow, LazyModel):
+                flow = self.flow.to_dict()
+            else:
+                flow = self.flow
+            if flow is not UNSET:
+                field_dict["flow"] = flow
 
-        campaign: dict[str, Any] | None | Unset
-        if isinstance(self.campaign, Unset):
-            campaign = UNSET
-        elif isinstance(self.campaign, LazyModel):
-            campaign = self.campaign.to_dict()
-        else:
-            campaign = self.campaign
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
+            campaign: dict[str, Any] | None | Unset
+            if isinstance(self.campaign, Unset):
+                campaign = UNSET
+            elif isinstance(self.campaign, LazyModel):
+                campaign = self.campaign.to_dict()
+            else:
+                campaign = self.campaign
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -111,9 +120,16 @@ class CustomTrackingParamDTO(LazyModel):
                     return flow_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            flow = parse_union(_parse_flow, src_value__)
+            flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset
+            match src_value__:
+                case {"type": "dynamic"}:
+                    flow = FlowTrackingSettingDynamicParam.from_dict(src_value__)
+                case {"type": "static"}:
+                    flow = FlowTrackingSettingStaticParam.from_dict(src_value__)
+                case _:
+                    flow = parse_union(_parse_flow, src_value__)
 
             return flow
 
@@ -143,11 +159,16 @@ class CustomTrackingParamDTO(LazyModel):
                     return campaign_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset, data
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            campaign = parse_union(_parse_campaign, src_value__)
+            campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset
+            match src_value__:
+                case {"type": "dynamic"}:
+                    campaign = CampaignTrackingSettingDynamicParam.from_dict(src_value__)
+                case {"type": "static"}:
+                    campaign = CampaignTrackingSettingStaticParam.from_dict(src_value__)
+                case _:
+                    campaign = parse_union(_parse_campaign, src_value__)
 
             return campaign
 
@@ -155,6 +176,9 @@ class CustomTrackingParamDTO(LazyModel):
             fields={
                 "flow": ("flow", _decode_flow),
                 "campaign": ("campaign", _decode_campaign),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.data_privacy_create_deletion_job_query_resource_object_attributes_profile import (
@@ -34,11 +34,16 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["profile"] = self.profile.to_dict()
+            field_dict["profile"] = self.profile.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -60,6 +65,7 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectAttributes(LazyModel):
             fields={
                 "profile": ("profile", _decode_profile),
             },
+            copied={},
             known=("profile",),
             required=("profile",),
             additional=None,

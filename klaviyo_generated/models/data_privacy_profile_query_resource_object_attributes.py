@@ -58,6 +58,10 @@ class DataPrivacyProfileQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
+            },
             known=(
                 "email",
                 "phone_number",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.data_source_create_query_resource_object_attributes_visibility import (
     DataSourceCreateQueryResourceObjectAttributesVisibility,
     check_data_source_create_query_resource_object_attributes_visibility,
@@ -21,7 +21,7 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         title (str): The title of the data source. Must be between 1 and 255 characters and unique within the namespace.
-        visibility (DataSourceCreateQueryResourceObjectAttributesVisibility | Unset): Visibility of data source.
+        visibility (DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset): Visibility of data source.
             Default: 'private'. Example: private.
         description (None | str | Unset):  Default: ''.
         namespace (None | str | Unset): The namespace of the data source. Default: 'custom-objects'. Example: custom-
@@ -29,7 +29,7 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     """
 
     title: str
-    visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | Unset = "private"
+    visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset = "private"
     description: None | str | Unset = ""
     namespace: None | str | Unset = "custom-objects"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -37,7 +37,7 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     def __init__(
         self,
         title: str,
-        visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | Unset = "private",
+        visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset = "private",
         description: None | str | Unset = "",
         namespace: None | str | Unset = "custom-objects",
     ) -> None:
@@ -48,28 +48,37 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        visibility = self.visibility
-        if visibility is not UNSET:
-            field_dict["visibility"] = visibility
+            visibility = self.visibility
+            if visibility is not UNSET:
+                field_dict["visibility"] = visibility
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        namespace = self.namespace
-        if namespace is not UNSET:
-            field_dict["namespace"] = namespace
+            namespace = self.namespace
+            if namespace is not UNSET:
+                field_dict["namespace"] = namespace
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.title = src_dict["title"]
+        try:
+            instance.title = src_dict["title"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.description = src_dict.get("description", UNSET)
         instance.namespace = src_dict.get("namespace", UNSET)
         return instance
@@ -77,19 +86,38 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_visibility(src_value__: Any) -> DataSourceCreateQueryResourceObjectAttributesVisibility | Unset:
-            _visibility = src_value__
-            visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | Unset
-            if isinstance(_visibility, Unset):
-                visibility = UNSET
-            else:
-                visibility = check_data_source_create_query_resource_object_attributes_visibility(_visibility)
+        def _decode_visibility(
+            src_value__: Any,
+        ) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
+            def _parse_visibility(
+                data: object,
+            ) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    visibility_type_1 = check_data_source_create_query_resource_object_attributes_visibility(data)
+
+                    return visibility_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            visibility = _parse_visibility(src_value__)
 
             return visibility
 
         return LazyTable(
             fields={
                 "visibility": ("visibility", _decode_visibility),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
+                "namespace": "namespace",
             },
             known=(
                 "title",

@@ -17,9 +17,11 @@ DATA_SOURCE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES: frozenset
 def check_data_source_create_query_resource_object_attributes_visibility(
     value: str,
 ) -> DataSourceCreateQueryResourceObjectAttributesVisibility:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DATA_SOURCE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DATA_SOURCE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES:
+        return cast(DataSourceCreateQueryResourceObjectAttributesVisibility, value)
+    if type(value) is str and not strict_enums():
         return cast(DataSourceCreateQueryResourceObjectAttributesVisibility, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DATA_SOURCE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.data_source_record_bulk_create_job_enum import (
     DataSourceRecordBulkCreateJobEnum,
     check_data_source_record_bulk_create_job_enum,
@@ -50,17 +50,22 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["attributes"] = self.attributes.to_dict()
+            field_dict["attributes"] = self.attributes.to_dict()
 
-        relationships = self.relationships
-        if not isinstance(relationships, Unset):
-            field_dict["relationships"] = relationships.to_dict()
+            relationships = self.relationships
+            if not isinstance(relationships, Unset):
+                field_dict["relationships"] = relationships.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -106,6 +111,7 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
                 "attributes": ("attributes", _decode_attributes),
                 "relationships": ("relationships", _decode_relationships),
             },
+            copied={},
             known=(
                 "type",
                 "attributes",

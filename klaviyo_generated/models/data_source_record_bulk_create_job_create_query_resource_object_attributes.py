@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.data_source_record_bulk_create_job_create_query_resource_object_attributes_data_source_records_type_0 import (
@@ -86,14 +86,9 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
                     return data_source_records_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            data_source_records = parse_union(_parse_data_source_records, src_value__)
+            data_source_records = _parse_data_source_records(src_value__)
 
             return data_source_records
 
@@ -101,6 +96,7 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
             fields={
                 "data_source_records": ("data-source-records", _decode_data_source_records),
             },
+            copied={},
             known=("data-source-records",),
             required=(),
             additional=None,

@@ -72,6 +72,7 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSou
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.data_source_record_create_job_create_query_resource_object_attributes_data_source_record import (
@@ -36,11 +36,16 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["data-source-record"] = self.data_source_record.to_dict()
+            field_dict["data-source-record"] = self.data_source_record.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -66,6 +71,7 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "data_source_record": ("data-source-record", _decode_data_source_record),
             },
+            copied={},
             known=("data-source-record",),
             required=("data-source-record",),
             additional=None,

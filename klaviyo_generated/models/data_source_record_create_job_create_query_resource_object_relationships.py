@@ -72,6 +72,7 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationships(LazyModel)
             fields={
                 "data_source": ("data-source", _decode_data_source),
             },
+            copied={},
             known=("data-source",),
             required=(),
             additional=None,

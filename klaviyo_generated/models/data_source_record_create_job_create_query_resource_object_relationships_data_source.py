@@ -70,6 +70,7 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource(
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

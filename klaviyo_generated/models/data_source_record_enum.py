@@ -14,8 +14,10 @@ DATA_SOURCE_RECORD_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_data_source_record_enum(value: str) -> DataSourceRecordEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DATA_SOURCE_RECORD_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DATA_SOURCE_RECORD_ENUM_VALUES:
+        return cast(DataSourceRecordEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(DataSourceRecordEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DATA_SOURCE_RECORD_ENUM_VALUES)!r}")

@@ -35,6 +35,7 @@ class DataSourceRecordResourceObjectAttributesRecord(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -17,9 +17,11 @@ DATA_SOURCE_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_VISIBILITY_VALUES: frozenset[str
 def check_data_source_response_object_resource_attributes_visibility(
     value: str,
 ) -> DataSourceResponseObjectResourceAttributesVisibility:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DATA_SOURCE_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_VISIBILITY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DATA_SOURCE_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_VISIBILITY_VALUES:
+        return cast(DataSourceResponseObjectResourceAttributesVisibility, value)
+    if type(value) is str and not strict_enums():
         return cast(DataSourceResponseObjectResourceAttributesVisibility, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DATA_SOURCE_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_VISIBILITY_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.date_properties_display_device_item import (
     DatePropertiesDisplayDeviceItem,
     check_date_properties_display_device_item,
@@ -30,7 +30,7 @@ class DateProperties(LazyModel):
         show_label (bool | Unset):  Default: False.
         placeholder (None | str | Unset):
         required (bool | None | Unset):  Default: False.
-        error_messages (ErrorMessages | Unset):
+        error_messages (ErrorMessages | None | Unset):
         date_format (str | Unset):  Default: 'MM/DD'. Example: MM/DD.
     """
 
@@ -41,7 +41,7 @@ class DateProperties(LazyModel):
     show_label: bool | Unset = False
     placeholder: None | str | Unset = UNSET
     required: bool | None | Unset = False
-    error_messages: ErrorMessages | Unset = UNSET
+    error_messages: ErrorMessages | None | Unset = UNSET
     date_format: str | Unset = "MM/DD"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,7 +54,7 @@ class DateProperties(LazyModel):
         show_label: bool | Unset = False,
         placeholder: None | str | Unset = UNSET,
         required: bool | None | Unset = False,
-        error_messages: ErrorMessages | Unset = UNSET,
+        error_messages: ErrorMessages | None | Unset = UNSET,
         date_format: str | Unset = "MM/DD",
     ) -> None:
         self.property_name = property_name
@@ -69,54 +69,69 @@ class DateProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["property_name"] = self.property_name
+            field_dict["property_name"] = self.property_name
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        label = self.label
-        if label is not UNSET:
-            field_dict["label"] = label
+            label = self.label
+            if label is not UNSET:
+                field_dict["label"] = label
 
-        show_label = self.show_label
-        if show_label is not UNSET:
-            field_dict["show_label"] = show_label
+            show_label = self.show_label
+            if show_label is not UNSET:
+                field_dict["show_label"] = show_label
 
-        placeholder = self.placeholder
-        if placeholder is not UNSET:
-            field_dict["placeholder"] = placeholder
+            placeholder = self.placeholder
+            if placeholder is not UNSET:
+                field_dict["placeholder"] = placeholder
 
-        required = self.required
-        if required is not UNSET:
-            field_dict["required"] = required
+            required = self.required
+            if required is not UNSET:
+                field_dict["required"] = required
 
-        error_messages = self.error_messages
-        if not isinstance(error_messages, Unset):
-            field_dict["error_messages"] = error_messages.to_dict()
+            error_messages: dict[str, Any] | None | Unset
+            if isinstance(self.error_messages, Unset):
+                error_messages = UNSET
+            elif isinstance(self.error_messages, LazyModel):
+                error_messages = self.error_messages.to_dict()
+            else:
+                error_messages = self.error_messages
+            if error_messages is not UNSET:
+                field_dict["error_messages"] = error_messages
 
-        date_format = self.date_format
-        if date_format is not UNSET:
-            field_dict["date_format"] = date_format
+            date_format = self.date_format
+            if date_format is not UNSET:
+                field_dict["date_format"] = date_format
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.property_name = src_dict["property_name"]
+        try:
+            instance.property_name = src_dict["property_name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         instance.label = src_dict.get("label", UNSET)
         instance.show_label = src_dict.get("show_label", UNSET)
@@ -141,13 +156,23 @@ class DateProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
-            _error_messages = src_value__
-            error_messages: ErrorMessages | Unset
-            if isinstance(_error_messages, Unset):
-                error_messages = UNSET
-            else:
-                error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
+            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    error_messages_type_1 = ErrorMessages.from_dict(data)
+
+                    return error_messages_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            error_messages = _parse_error_messages(src_value__)
 
             return error_messages
 
@@ -155,6 +180,15 @@ class DateProperties(LazyModel):
             fields={
                 "display_device": ("display_device", _decode_display_device),
                 "error_messages": ("error_messages", _decode_error_messages),
+            },
+            copied={
+                "property_name": "property_name",
+                "classname": "classname",
+                "label": "label",
+                "show_label": "show_label",
+                "placeholder": "placeholder",
+                "required": "required",
+                "date_format": "date_format",
             },
             known=(
                 "property_name",

@@ -16,9 +16,11 @@ DATE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_date_properties_display_device_item(value: str) -> DatePropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DATE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DATE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(DatePropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(DatePropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DATE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

@@ -49,6 +49,9 @@ class DelayProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "seconds": "seconds",
+            },
             known=("seconds",),
             required=(),
             additional=None,

@@ -18,8 +18,10 @@ DEVICE_METADATA_KLAVIYO_SDK_VALUES: frozenset[str] = frozenset(
 
 
 def check_device_metadata_klaviyo_sdk(value: str) -> DeviceMetadataKlaviyoSdk:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DEVICE_METADATA_KLAVIYO_SDK_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DEVICE_METADATA_KLAVIYO_SDK_VALUES:
+        return cast(DeviceMetadataKlaviyoSdk, value)
+    if type(value) is str and not strict_enums():
         return cast(DeviceMetadataKlaviyoSdk, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DEVICE_METADATA_KLAVIYO_SDK_VALUES)!r}")

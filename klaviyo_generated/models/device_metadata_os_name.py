@@ -18,8 +18,10 @@ DEVICE_METADATA_OS_NAME_VALUES: frozenset[str] = frozenset(
 
 
 def check_device_metadata_os_name(value: str) -> DeviceMetadataOsName:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DEVICE_METADATA_OS_NAME_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DEVICE_METADATA_OS_NAME_VALUES:
+        return cast(DeviceMetadataOsName, value)
+    if type(value) is str and not strict_enums():
         return cast(DeviceMetadataOsName, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DEVICE_METADATA_OS_NAME_VALUES)!r}")

@@ -62,6 +62,7 @@ class DeviceProperties(LazyModel):
             fields={
                 "device": ("device", _decode_device),
             },
+            copied={},
             known=("device",),
             required=(),
             additional=None,

@@ -16,8 +16,10 @@ DEVICE_PROPERTIES_DEVICE_VALUES: frozenset[str] = frozenset(
 
 
 def check_device_properties_device(value: str) -> DevicePropertiesDevice:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DEVICE_PROPERTIES_DEVICE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DEVICE_PROPERTIES_DEVICE_VALUES:
+        return cast(DevicePropertiesDevice, value)
+    if type(value) is str and not strict_enums():
         return cast(DevicePropertiesDevice, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DEVICE_PROPERTIES_DEVICE_VALUES)!r}")

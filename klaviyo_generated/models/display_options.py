@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.display_options_show_on import DisplayOptionsShowOn, check_display_options_show_on
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.content_repeat_v1 import ContentRepeatV1
@@ -22,25 +22,25 @@ if TYPE_CHECKING:
 class DisplayOptions(LazyModel):
     """
     Attributes:
-        show_on (DisplayOptionsShowOn | Unset): Show on.
-        content_repeat (ContentRepeatV1 | Unset):
-        visibility (Visibility | Unset):
+        show_on (DisplayOptionsShowOn | None | Unset): Show on.
+        content_repeat (ContentRepeatV1 | None | Unset):
+        visibility (None | Unset | Visibility):
         layout_type (None | str | Unset):
         layout_config (DisplayOptionsLayoutConfigType0 | None | Unset):
     """
 
-    show_on: DisplayOptionsShowOn | Unset = UNSET
-    content_repeat: ContentRepeatV1 | Unset = UNSET
-    visibility: Visibility | Unset = UNSET
+    show_on: DisplayOptionsShowOn | None | Unset = UNSET
+    content_repeat: ContentRepeatV1 | None | Unset = UNSET
+    visibility: None | Unset | Visibility = UNSET
     layout_type: None | str | Unset = UNSET
     layout_config: DisplayOptionsLayoutConfigType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        show_on: DisplayOptionsShowOn | Unset = UNSET,
-        content_repeat: ContentRepeatV1 | Unset = UNSET,
-        visibility: Visibility | Unset = UNSET,
+        show_on: DisplayOptionsShowOn | None | Unset = UNSET,
+        content_repeat: ContentRepeatV1 | None | Unset = UNSET,
+        visibility: None | Unset | Visibility = UNSET,
         layout_type: None | str | Unset = UNSET,
         layout_config: DisplayOptionsLayoutConfigType0 | None | Unset = UNSET,
     ) -> None:
@@ -58,13 +58,25 @@ class DisplayOptions(LazyModel):
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
 
-        content_repeat = self.content_repeat
-        if not isinstance(content_repeat, Unset):
-            field_dict["content_repeat"] = content_repeat.to_dict()
+        content_repeat: dict[str, Any] | None | Unset
+        if isinstance(self.content_repeat, Unset):
+            content_repeat = UNSET
+        elif isinstance(self.content_repeat, LazyModel):
+            content_repeat = self.content_repeat.to_dict()
+        else:
+            content_repeat = self.content_repeat
+        if content_repeat is not UNSET:
+            field_dict["content_repeat"] = content_repeat
 
-        visibility = self.visibility
-        if not isinstance(visibility, Unset):
-            field_dict["visibility"] = visibility.to_dict()
+        visibility: dict[str, Any] | None | Unset
+        if isinstance(self.visibility, Unset):
+            visibility = UNSET
+        elif isinstance(self.visibility, LazyModel):
+            visibility = self.visibility.to_dict()
+        else:
+            visibility = self.visibility
+        if visibility is not UNSET:
+            field_dict["visibility"] = visibility
 
         layout_type = self.layout_type
         if layout_type is not UNSET:
@@ -94,33 +106,63 @@ class DisplayOptions(LazyModel):
         from ..models.display_options_layout_config_type_0 import DisplayOptionsLayoutConfigType0  # noqa: PLC0415
         from ..models.visibility import Visibility  # noqa: PLC0415
 
-        def _decode_show_on(src_value__: Any) -> DisplayOptionsShowOn | Unset:
-            _show_on = src_value__
-            show_on: DisplayOptionsShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_display_options_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> DisplayOptionsShowOn | None | Unset:
+            def _parse_show_on(data: object) -> DisplayOptionsShowOn | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_display_options_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
-        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV1 | Unset:
-            _content_repeat = src_value__
-            content_repeat: ContentRepeatV1 | Unset
-            if isinstance(_content_repeat, Unset):
-                content_repeat = UNSET
-            else:
-                content_repeat = ContentRepeatV1.from_dict(_content_repeat)
+        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV1 | None | Unset:
+            def _parse_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    content_repeat_type_1 = ContentRepeatV1.from_dict(data)
+
+                    return content_repeat_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            content_repeat = _parse_content_repeat(src_value__)
 
             return content_repeat
 
-        def _decode_visibility(src_value__: Any) -> Visibility | Unset:
-            _visibility = src_value__
-            visibility: Visibility | Unset
-            if isinstance(_visibility, Unset):
-                visibility = UNSET
-            else:
-                visibility = Visibility.from_dict(_visibility)
+        def _decode_visibility(src_value__: Any) -> None | Unset | Visibility:
+            def _parse_visibility(data: object) -> None | Unset | Visibility:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    visibility_type_1 = Visibility.from_dict(data)
+
+                    return visibility_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            visibility = _parse_visibility(src_value__)
 
             return visibility
 
@@ -138,9 +180,9 @@ class DisplayOptions(LazyModel):
                     return layout_config_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(DisplayOptionsLayoutConfigType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            layout_config = parse_union(_parse_layout_config, src_value__)
+            layout_config = _parse_layout_config(src_value__)
 
             return layout_config
 
@@ -150,6 +192,9 @@ class DisplayOptions(LazyModel):
                 "content_repeat": ("content_repeat", _decode_content_repeat),
                 "visibility": ("visibility", _decode_visibility),
                 "layout_config": ("layout_config", _decode_layout_config),
+            },
+            copied={
+                "layout_type": "layout_type",
             },
             known=(
                 "show_on",

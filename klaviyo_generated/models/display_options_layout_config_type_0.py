@@ -35,6 +35,7 @@ class DisplayOptionsLayoutConfigType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -16,8 +16,10 @@ DISPLAY_OPTIONS_SHOW_ON_VALUES: frozenset[str] = frozenset(
 
 
 def check_display_options_show_on(value: str) -> DisplayOptionsShowOn:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DISPLAY_OPTIONS_SHOW_ON_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DISPLAY_OPTIONS_SHOW_ON_VALUES:
+        return cast(DisplayOptionsShowOn, value)
+    if type(value) is str and not strict_enums():
         return cast(DisplayOptionsShowOn, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DISPLAY_OPTIONS_SHOW_ON_VALUES)!r}")

@@ -67,6 +67,11 @@ class DropShadow(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "enabled": "enabled",
+                "blur": "blur",
+                "color": "color",
+            },
             known=(
                 "enabled",
                 "blur",

@@ -26,7 +26,7 @@ class DropShadowBlockStyles(LazyModel):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
         mobile_stretch_content (bool | None | Unset):
-        shadow_color (DropShadowBlockStylesShadowColor | Unset): Shadow color.
+        shadow_color (DropShadowBlockStylesShadowColor | None | Unset): Shadow color.
     """
 
     block_background_color: None | str | Unset = UNSET
@@ -35,7 +35,7 @@ class DropShadowBlockStyles(LazyModel):
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
     mobile_stretch_content: bool | None | Unset = UNSET
-    shadow_color: DropShadowBlockStylesShadowColor | Unset = UNSET
+    shadow_color: DropShadowBlockStylesShadowColor | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -46,7 +46,7 @@ class DropShadowBlockStyles(LazyModel):
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
         mobile_stretch_content: bool | None | Unset = UNSET,
-        shadow_color: DropShadowBlockStylesShadowColor | Unset = UNSET,
+        shadow_color: DropShadowBlockStylesShadowColor | None | Unset = UNSET,
     ) -> None:
         self.block_background_color = block_background_color
         self.block_padding_bottom = block_padding_bottom
@@ -104,19 +104,37 @@ class DropShadowBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_shadow_color(src_value__: Any) -> DropShadowBlockStylesShadowColor | Unset:
-            _shadow_color = src_value__
-            shadow_color: DropShadowBlockStylesShadowColor | Unset
-            if isinstance(_shadow_color, Unset):
-                shadow_color = UNSET
-            else:
-                shadow_color = check_drop_shadow_block_styles_shadow_color(_shadow_color)
+        def _decode_shadow_color(src_value__: Any) -> DropShadowBlockStylesShadowColor | None | Unset:
+            def _parse_shadow_color(data: object) -> DropShadowBlockStylesShadowColor | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    shadow_color_type_1 = check_drop_shadow_block_styles_shadow_color(data)
+
+                    return shadow_color_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            shadow_color = _parse_shadow_color(src_value__)
 
             return shadow_color
 
         return LazyTable(
             fields={
                 "shadow_color": ("shadow_color", _decode_shadow_color),
+            },
+            copied={
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "mobile_stretch_content": "mobile_stretch_content",
             },
             known=(
                 "block_background_color",

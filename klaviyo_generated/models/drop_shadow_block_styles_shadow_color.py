@@ -16,9 +16,11 @@ DROP_SHADOW_BLOCK_STYLES_SHADOW_COLOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_drop_shadow_block_styles_shadow_color(value: str) -> DropShadowBlockStylesShadowColor:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DROP_SHADOW_BLOCK_STYLES_SHADOW_COLOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DROP_SHADOW_BLOCK_STYLES_SHADOW_COLOR_VALUES:
+        return cast(DropShadowBlockStylesShadowColor, value)
+    if type(value) is str and not strict_enums():
         return cast(DropShadowBlockStylesShadowColor, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DROP_SHADOW_BLOCK_STYLES_SHADOW_COLOR_VALUES)!r}"

@@ -14,8 +14,10 @@ DROP_SHADOW_BLOCK_V0_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_drop_shadow_block_v0_type(value: str) -> DropShadowBlockV0Type:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DROP_SHADOW_BLOCK_V0_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DROP_SHADOW_BLOCK_V0_TYPE_VALUES:
+        return cast(DropShadowBlockV0Type, value)
+    if type(value) is str and not strict_enums():
         return cast(DropShadowBlockV0Type, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DROP_SHADOW_BLOCK_V0_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.dropdown_properties_display_device_item import (
     DropdownPropertiesDisplayDeviceItem,
     check_dropdown_properties_display_device_item,
@@ -31,7 +31,7 @@ class DropdownProperties(LazyModel):
         label (None | str | Unset):
         show_label (bool | Unset):  Default: False.
         required (bool | None | Unset):  Default: False.
-        error_messages (ErrorMessages | Unset):
+        error_messages (ErrorMessages | None | Unset):
         placeholder (None | str | Unset):
     """
 
@@ -42,7 +42,7 @@ class DropdownProperties(LazyModel):
     label: None | str | Unset = UNSET
     show_label: bool | Unset = False
     required: bool | None | Unset = False
-    error_messages: ErrorMessages | Unset = UNSET
+    error_messages: ErrorMessages | None | Unset = UNSET
     placeholder: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -55,7 +55,7 @@ class DropdownProperties(LazyModel):
         label: None | str | Unset = UNSET,
         show_label: bool | Unset = False,
         required: bool | None | Unset = False,
-        error_messages: ErrorMessages | Unset = UNSET,
+        error_messages: ErrorMessages | None | Unset = UNSET,
         placeholder: None | str | Unset = UNSET,
     ) -> None:
         self.property_name = property_name
@@ -70,57 +70,72 @@ class DropdownProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["property_name"] = self.property_name
+            field_dict["property_name"] = self.property_name
 
-        options = []
-        for options_item_data in self.options:
-            options_item = options_item_data.to_dict()
-            options.append(options_item)
+            options = []
+            for options_item_data in self.options:
+                options_item = options_item_data.to_dict()
+                options.append(options_item)
 
-        field_dict["options"] = options
+            field_dict["options"] = options
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        label = self.label
-        if label is not UNSET:
-            field_dict["label"] = label
+            label = self.label
+            if label is not UNSET:
+                field_dict["label"] = label
 
-        show_label = self.show_label
-        if show_label is not UNSET:
-            field_dict["show_label"] = show_label
+            show_label = self.show_label
+            if show_label is not UNSET:
+                field_dict["show_label"] = show_label
 
-        required = self.required
-        if required is not UNSET:
-            field_dict["required"] = required
+            required = self.required
+            if required is not UNSET:
+                field_dict["required"] = required
 
-        error_messages = self.error_messages
-        if not isinstance(error_messages, Unset):
-            field_dict["error_messages"] = error_messages.to_dict()
+            error_messages: dict[str, Any] | None | Unset
+            if isinstance(self.error_messages, Unset):
+                error_messages = UNSET
+            elif isinstance(self.error_messages, LazyModel):
+                error_messages = self.error_messages.to_dict()
+            else:
+                error_messages = self.error_messages
+            if error_messages is not UNSET:
+                field_dict["error_messages"] = error_messages
 
-        placeholder = self.placeholder
-        if placeholder is not UNSET:
-            field_dict["placeholder"] = placeholder
+            placeholder = self.placeholder
+            if placeholder is not UNSET:
+                field_dict["placeholder"] = placeholder
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.property_name = src_dict["property_name"]
+        try:
+            instance.property_name = src_dict["property_name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         instance.label = src_dict.get("label", UNSET)
         instance.show_label = src_dict.get("show_label", UNSET)
@@ -155,13 +170,23 @@ class DropdownProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
-            _error_messages = src_value__
-            error_messages: ErrorMessages | Unset
-            if isinstance(_error_messages, Unset):
-                error_messages = UNSET
-            else:
-                error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
+            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    error_messages_type_1 = ErrorMessages.from_dict(data)
+
+                    return error_messages_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            error_messages = _parse_error_messages(src_value__)
 
             return error_messages
 
@@ -170,6 +195,14 @@ class DropdownProperties(LazyModel):
                 "options": ("options", _decode_options),
                 "display_device": ("display_device", _decode_display_device),
                 "error_messages": ("error_messages", _decode_error_messages),
+            },
+            copied={
+                "property_name": "property_name",
+                "classname": "classname",
+                "label": "label",
+                "show_label": "show_label",
+                "required": "required",
+                "placeholder": "placeholder",
             },
             known=(
                 "property_name",

@@ -73,6 +73,9 @@ class DropdownStyles(LazyModel):
             fields={
                 "padding": ("padding", _decode_padding),
             },
+            copied={
+                "background_color": "background_color",
+            },
             known=(
                 "padding",
                 "background_color",

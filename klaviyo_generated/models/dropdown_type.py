@@ -14,8 +14,10 @@ DROPDOWN_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_dropdown_type(value: str) -> DropdownType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DROPDOWN_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DROPDOWN_TYPE_VALUES:
+        return cast(DropdownType, value)
+    if type(value) is str and not strict_enums():
         return cast(DropdownType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DROPDOWN_TYPE_VALUES)!r}")

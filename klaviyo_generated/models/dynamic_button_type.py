@@ -14,8 +14,10 @@ DYNAMIC_BUTTON_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_dynamic_button_type(value: str) -> DynamicButtonType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DYNAMIC_BUTTON_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DYNAMIC_BUTTON_TYPE_VALUES:
+        return cast(DynamicButtonType, value)
+    if type(value) is str and not strict_enums():
         return cast(DynamicButtonType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DYNAMIC_BUTTON_TYPE_VALUES)!r}")

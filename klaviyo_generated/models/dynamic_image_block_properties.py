@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -42,23 +42,28 @@ class DynamicImageBlockProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        alt_text = self.alt_text
-        if alt_text is not UNSET:
-            field_dict["alt_text"] = alt_text
+            alt_text = self.alt_text
+            if alt_text is not UNSET:
+                field_dict["alt_text"] = alt_text
 
-        href = self.href
-        if href is not UNSET:
-            field_dict["href"] = href
+            href = self.href
+            if href is not UNSET:
+                field_dict["href"] = href
 
-        src = self.src
-        if src is not UNSET:
-            field_dict["src"] = src
+            src = self.src
+            if src is not UNSET:
+                field_dict["src"] = src
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -80,6 +85,11 @@ class DynamicImageBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
+            },
+            copied={
+                "alt_text": "alt_text",
+                "href": "href",
+                "src": "src",
             },
             known=(
                 "dynamic",

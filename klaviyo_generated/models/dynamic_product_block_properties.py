@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -90,71 +90,76 @@ class DynamicProductBlockProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        is_ai_generated = self.is_ai_generated
-        if is_ai_generated is not UNSET:
-            field_dict["is_ai_generated"] = is_ai_generated
+            is_ai_generated = self.is_ai_generated
+            if is_ai_generated is not UNSET:
+                field_dict["is_ai_generated"] = is_ai_generated
 
-        is_prebuilt_content = self.is_prebuilt_content
-        if is_prebuilt_content is not UNSET:
-            field_dict["is_prebuilt_content"] = is_prebuilt_content
+            is_prebuilt_content = self.is_prebuilt_content
+            if is_prebuilt_content is not UNSET:
+                field_dict["is_prebuilt_content"] = is_prebuilt_content
 
-        item_subtype_id = self.item_subtype_id
-        if item_subtype_id is not UNSET:
-            field_dict["item_subtype_id"] = item_subtype_id
+            item_subtype_id = self.item_subtype_id
+            if item_subtype_id is not UNSET:
+                field_dict["item_subtype_id"] = item_subtype_id
 
-        show_button = self.show_button
-        if show_button is not UNSET:
-            field_dict["show_button"] = show_button
+            show_button = self.show_button
+            if show_button is not UNSET:
+                field_dict["show_button"] = show_button
 
-        show_original_price = self.show_original_price
-        if show_original_price is not UNSET:
-            field_dict["show_original_price"] = show_original_price
+            show_original_price = self.show_original_price
+            if show_original_price is not UNSET:
+                field_dict["show_original_price"] = show_original_price
 
-        show_price = self.show_price
-        if show_price is not UNSET:
-            field_dict["show_price"] = show_price
+            show_price = self.show_price
+            if show_price is not UNSET:
+                field_dict["show_price"] = show_price
 
-        show_rating = self.show_rating
-        if show_rating is not UNSET:
-            field_dict["show_rating"] = show_rating
+            show_rating = self.show_rating
+            if show_rating is not UNSET:
+                field_dict["show_rating"] = show_rating
 
-        show_rating_count = self.show_rating_count
-        if show_rating_count is not UNSET:
-            field_dict["show_rating_count"] = show_rating_count
+            show_rating_count = self.show_rating_count
+            if show_rating_count is not UNSET:
+                field_dict["show_rating_count"] = show_rating_count
 
-        show_title = self.show_title
-        if show_title is not UNSET:
-            field_dict["show_title"] = show_title
+            show_title = self.show_title
+            if show_title is not UNSET:
+                field_dict["show_title"] = show_title
 
-        show_title_links = self.show_title_links
-        if show_title_links is not UNSET:
-            field_dict["show_title_links"] = show_title_links
+            show_title_links = self.show_title_links
+            if show_title_links is not UNSET:
+                field_dict["show_title_links"] = show_title_links
 
-        title_placeholder = self.title_placeholder
-        if title_placeholder is not UNSET:
-            field_dict["title_placeholder"] = title_placeholder
+            title_placeholder = self.title_placeholder
+            if title_placeholder is not UNSET:
+                field_dict["title_placeholder"] = title_placeholder
 
-        button_text = self.button_text
-        if button_text is not UNSET:
-            field_dict["button_text"] = button_text
+            button_text = self.button_text
+            if button_text is not UNSET:
+                field_dict["button_text"] = button_text
 
-        feed = self.feed
-        if feed is not UNSET:
-            field_dict["feed"] = feed
+            feed = self.feed
+            if feed is not UNSET:
+                field_dict["feed"] = feed
 
-        feed_offset = self.feed_offset
-        if feed_offset is not UNSET:
-            field_dict["feed_offset"] = feed_offset
+            feed_offset = self.feed_offset
+            if feed_offset is not UNSET:
+                field_dict["feed_offset"] = feed_offset
 
-        is_nbp = self.is_nbp
-        if is_nbp is not UNSET:
-            field_dict["is_nbp"] = is_nbp
+            is_nbp = self.is_nbp
+            if is_nbp is not UNSET:
+                field_dict["is_nbp"] = is_nbp
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -188,6 +193,23 @@ class DynamicProductBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
+            },
+            copied={
+                "is_ai_generated": "is_ai_generated",
+                "is_prebuilt_content": "is_prebuilt_content",
+                "item_subtype_id": "item_subtype_id",
+                "show_button": "show_button",
+                "show_original_price": "show_original_price",
+                "show_price": "show_price",
+                "show_rating": "show_rating",
+                "show_rating_count": "show_rating_count",
+                "show_title": "show_title",
+                "show_title_links": "show_title_links",
+                "title_placeholder": "title_placeholder",
+                "button_text": "button_text",
+                "feed": "feed",
+                "feed_offset": "feed_offset",
+                "is_nbp": "is_nbp",
             },
             known=(
                 "dynamic",

@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.dynamic_review_block_properties_fallback_content_type import (
     DynamicReviewBlockPropertiesFallbackContentType,
     check_dynamic_review_block_properties_fallback_content_type,
@@ -42,14 +42,14 @@ class DynamicReviewBlockProperties(LazyModel):
         quote_placeholder (None | str | Unset):
         product_name_placeholder (None | str | Unset):
         product_variant_name_placeholder (None | str | Unset):
-        verified_badge_language (DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset): Review block verified badge
-            language.
-        fallback_options (DynamicReviewBlockPropertiesFallbackOptions | Unset): Review block fallback options for
+        verified_badge_language (DynamicReviewBlockPropertiesVerifiedBadgeLanguage | None | Unset): Review block
+            verified badge language.
+        fallback_options (DynamicReviewBlockPropertiesFallbackOptions | None | Unset): Review block fallback options for
             dynamic selection.
-        fallback_content_type (DynamicReviewBlockPropertiesFallbackContentType | Unset): Review block fallback content
-            type.
+        fallback_content_type (DynamicReviewBlockPropertiesFallbackContentType | None | Unset): Review block fallback
+            content type.
         fallback_review_id (None | str | Unset):
-        product_selection_mode (DynamicReviewBlockPropertiesProductSelectionMode | Unset): Review block product
+        product_selection_mode (DynamicReviewBlockPropertiesProductSelectionMode | None | Unset): Review block product
             selection mode.
         product_id (None | str | Unset):
         product_event_variable (None | str | Unset):
@@ -65,11 +65,11 @@ class DynamicReviewBlockProperties(LazyModel):
     quote_placeholder: None | str | Unset = UNSET
     product_name_placeholder: None | str | Unset = UNSET
     product_variant_name_placeholder: None | str | Unset = UNSET
-    verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET
-    fallback_options: DynamicReviewBlockPropertiesFallbackOptions | Unset = UNSET
-    fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | Unset = UNSET
+    verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | None | Unset = UNSET
+    fallback_options: DynamicReviewBlockPropertiesFallbackOptions | None | Unset = UNSET
+    fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | None | Unset = UNSET
     fallback_review_id: None | str | Unset = UNSET
-    product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | Unset = UNSET
+    product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | None | Unset = UNSET
     product_id: None | str | Unset = UNSET
     product_event_variable: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -86,11 +86,11 @@ class DynamicReviewBlockProperties(LazyModel):
         quote_placeholder: None | str | Unset = UNSET,
         product_name_placeholder: None | str | Unset = UNSET,
         product_variant_name_placeholder: None | str | Unset = UNSET,
-        verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET,
-        fallback_options: DynamicReviewBlockPropertiesFallbackOptions | Unset = UNSET,
-        fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | Unset = UNSET,
+        verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | None | Unset = UNSET,
+        fallback_options: DynamicReviewBlockPropertiesFallbackOptions | None | Unset = UNSET,
+        fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | None | Unset = UNSET,
         fallback_review_id: None | str | Unset = UNSET,
-        product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | Unset = UNSET,
+        product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | None | Unset = UNSET,
         product_id: None | str | Unset = UNSET,
         product_event_variable: None | str | Unset = UNSET,
     ) -> None:
@@ -114,75 +114,80 @@ class DynamicReviewBlockProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        show_rating = self.show_rating
-        if show_rating is not UNSET:
-            field_dict["show_rating"] = show_rating
+            show_rating = self.show_rating
+            if show_rating is not UNSET:
+                field_dict["show_rating"] = show_rating
 
-        show_reviewer_name = self.show_reviewer_name
-        if show_reviewer_name is not UNSET:
-            field_dict["show_reviewer_name"] = show_reviewer_name
+            show_reviewer_name = self.show_reviewer_name
+            if show_reviewer_name is not UNSET:
+                field_dict["show_reviewer_name"] = show_reviewer_name
 
-        show_product_name = self.show_product_name
-        if show_product_name is not UNSET:
-            field_dict["show_product_name"] = show_product_name
+            show_product_name = self.show_product_name
+            if show_product_name is not UNSET:
+                field_dict["show_product_name"] = show_product_name
 
-        show_variant_name = self.show_variant_name
-        if show_variant_name is not UNSET:
-            field_dict["show_variant_name"] = show_variant_name
+            show_variant_name = self.show_variant_name
+            if show_variant_name is not UNSET:
+                field_dict["show_variant_name"] = show_variant_name
 
-        show_verified_badge = self.show_verified_badge
-        if show_verified_badge is not UNSET:
-            field_dict["show_verified_badge"] = show_verified_badge
+            show_verified_badge = self.show_verified_badge
+            if show_verified_badge is not UNSET:
+                field_dict["show_verified_badge"] = show_verified_badge
 
-        author_placeholder = self.author_placeholder
-        if author_placeholder is not UNSET:
-            field_dict["author_placeholder"] = author_placeholder
+            author_placeholder = self.author_placeholder
+            if author_placeholder is not UNSET:
+                field_dict["author_placeholder"] = author_placeholder
 
-        quote_placeholder = self.quote_placeholder
-        if quote_placeholder is not UNSET:
-            field_dict["quote_placeholder"] = quote_placeholder
+            quote_placeholder = self.quote_placeholder
+            if quote_placeholder is not UNSET:
+                field_dict["quote_placeholder"] = quote_placeholder
 
-        product_name_placeholder = self.product_name_placeholder
-        if product_name_placeholder is not UNSET:
-            field_dict["product_name_placeholder"] = product_name_placeholder
+            product_name_placeholder = self.product_name_placeholder
+            if product_name_placeholder is not UNSET:
+                field_dict["product_name_placeholder"] = product_name_placeholder
 
-        product_variant_name_placeholder = self.product_variant_name_placeholder
-        if product_variant_name_placeholder is not UNSET:
-            field_dict["product_variant_name_placeholder"] = product_variant_name_placeholder
+            product_variant_name_placeholder = self.product_variant_name_placeholder
+            if product_variant_name_placeholder is not UNSET:
+                field_dict["product_variant_name_placeholder"] = product_variant_name_placeholder
 
-        verified_badge_language = self.verified_badge_language
-        if verified_badge_language is not UNSET:
-            field_dict["verified_badge_language"] = verified_badge_language
+            verified_badge_language = self.verified_badge_language
+            if verified_badge_language is not UNSET:
+                field_dict["verified_badge_language"] = verified_badge_language
 
-        fallback_options = self.fallback_options
-        if fallback_options is not UNSET:
-            field_dict["fallback_options"] = fallback_options
+            fallback_options = self.fallback_options
+            if fallback_options is not UNSET:
+                field_dict["fallback_options"] = fallback_options
 
-        fallback_content_type = self.fallback_content_type
-        if fallback_content_type is not UNSET:
-            field_dict["fallback_content_type"] = fallback_content_type
+            fallback_content_type = self.fallback_content_type
+            if fallback_content_type is not UNSET:
+                field_dict["fallback_content_type"] = fallback_content_type
 
-        fallback_review_id = self.fallback_review_id
-        if fallback_review_id is not UNSET:
-            field_dict["fallback_review_id"] = fallback_review_id
+            fallback_review_id = self.fallback_review_id
+            if fallback_review_id is not UNSET:
+                field_dict["fallback_review_id"] = fallback_review_id
 
-        product_selection_mode = self.product_selection_mode
-        if product_selection_mode is not UNSET:
-            field_dict["product_selection_mode"] = product_selection_mode
+            product_selection_mode = self.product_selection_mode
+            if product_selection_mode is not UNSET:
+                field_dict["product_selection_mode"] = product_selection_mode
 
-        product_id = self.product_id
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
+            product_id = self.product_id
+            if product_id is not UNSET:
+                field_dict["product_id"] = product_id
 
-        product_event_variable = self.product_event_variable
-        if product_event_variable is not UNSET:
-            field_dict["product_event_variable"] = product_event_variable
+            product_event_variable = self.product_event_variable
+            if product_event_variable is not UNSET:
+                field_dict["product_event_variable"] = product_event_variable
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -212,51 +217,93 @@ class DynamicReviewBlockProperties(LazyModel):
 
         def _decode_verified_badge_language(
             src_value__: Any,
-        ) -> DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
-            _verified_badge_language = src_value__
-            verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset
-            if isinstance(_verified_badge_language, Unset):
-                verified_badge_language = UNSET
-            else:
-                verified_badge_language = check_dynamic_review_block_properties_verified_badge_language(
-                    _verified_badge_language
-                )
+        ) -> DynamicReviewBlockPropertiesVerifiedBadgeLanguage | None | Unset:
+            def _parse_verified_badge_language(
+                data: object,
+            ) -> DynamicReviewBlockPropertiesVerifiedBadgeLanguage | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    verified_badge_language_type_1 = check_dynamic_review_block_properties_verified_badge_language(data)
+
+                    return verified_badge_language_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            verified_badge_language = _parse_verified_badge_language(src_value__)
 
             return verified_badge_language
 
-        def _decode_fallback_options(src_value__: Any) -> DynamicReviewBlockPropertiesFallbackOptions | Unset:
-            _fallback_options = src_value__
-            fallback_options: DynamicReviewBlockPropertiesFallbackOptions | Unset
-            if isinstance(_fallback_options, Unset):
-                fallback_options = UNSET
-            else:
-                fallback_options = check_dynamic_review_block_properties_fallback_options(_fallback_options)
+        def _decode_fallback_options(src_value__: Any) -> DynamicReviewBlockPropertiesFallbackOptions | None | Unset:
+            def _parse_fallback_options(data: object) -> DynamicReviewBlockPropertiesFallbackOptions | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    fallback_options_type_1 = check_dynamic_review_block_properties_fallback_options(data)
+
+                    return fallback_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            fallback_options = _parse_fallback_options(src_value__)
 
             return fallback_options
 
-        def _decode_fallback_content_type(src_value__: Any) -> DynamicReviewBlockPropertiesFallbackContentType | Unset:
-            _fallback_content_type = src_value__
-            fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | Unset
-            if isinstance(_fallback_content_type, Unset):
-                fallback_content_type = UNSET
-            else:
-                fallback_content_type = check_dynamic_review_block_properties_fallback_content_type(
-                    _fallback_content_type
-                )
+        def _decode_fallback_content_type(
+            src_value__: Any,
+        ) -> DynamicReviewBlockPropertiesFallbackContentType | None | Unset:
+            def _parse_fallback_content_type(
+                data: object,
+            ) -> DynamicReviewBlockPropertiesFallbackContentType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    fallback_content_type_type_1 = check_dynamic_review_block_properties_fallback_content_type(data)
+
+                    return fallback_content_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            fallback_content_type = _parse_fallback_content_type(src_value__)
 
             return fallback_content_type
 
         def _decode_product_selection_mode(
             src_value__: Any,
-        ) -> DynamicReviewBlockPropertiesProductSelectionMode | Unset:
-            _product_selection_mode = src_value__
-            product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | Unset
-            if isinstance(_product_selection_mode, Unset):
-                product_selection_mode = UNSET
-            else:
-                product_selection_mode = check_dynamic_review_block_properties_product_selection_mode(
-                    _product_selection_mode
-                )
+        ) -> DynamicReviewBlockPropertiesProductSelectionMode | None | Unset:
+            def _parse_product_selection_mode(
+                data: object,
+            ) -> DynamicReviewBlockPropertiesProductSelectionMode | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    product_selection_mode_type_1 = check_dynamic_review_block_properties_product_selection_mode(data)
+
+                    return product_selection_mode_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            product_selection_mode = _parse_product_selection_mode(src_value__)
 
             return product_selection_mode
 
@@ -267,6 +314,20 @@ class DynamicReviewBlockProperties(LazyModel):
                 "fallback_options": ("fallback_options", _decode_fallback_options),
                 "fallback_content_type": ("fallback_content_type", _decode_fallback_content_type),
                 "product_selection_mode": ("product_selection_mode", _decode_product_selection_mode),
+            },
+            copied={
+                "show_rating": "show_rating",
+                "show_reviewer_name": "show_reviewer_name",
+                "show_product_name": "show_product_name",
+                "show_variant_name": "show_variant_name",
+                "show_verified_badge": "show_verified_badge",
+                "author_placeholder": "author_placeholder",
+                "quote_placeholder": "quote_placeholder",
+                "product_name_placeholder": "product_name_placeholder",
+                "product_variant_name_placeholder": "product_variant_name_placeholder",
+                "fallback_review_id": "fallback_review_id",
+                "product_id": "product_id",
+                "product_event_variable": "product_event_variable",
             },
             known=(
                 "dynamic",

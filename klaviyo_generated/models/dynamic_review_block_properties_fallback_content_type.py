@@ -17,9 +17,11 @@ DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_CONTENT_TYPE_VALUES: frozenset[str] = f
 def check_dynamic_review_block_properties_fallback_content_type(
     value: str,
 ) -> DynamicReviewBlockPropertiesFallbackContentType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_CONTENT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_CONTENT_TYPE_VALUES:
+        return cast(DynamicReviewBlockPropertiesFallbackContentType, value)
+    if type(value) is str and not strict_enums():
         return cast(DynamicReviewBlockPropertiesFallbackContentType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_CONTENT_TYPE_VALUES)!r}"

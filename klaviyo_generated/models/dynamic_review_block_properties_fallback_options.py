@@ -20,9 +20,11 @@ DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_OPTIONS_VALUES: frozenset[str] = frozen
 
 
 def check_dynamic_review_block_properties_fallback_options(value: str) -> DynamicReviewBlockPropertiesFallbackOptions:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_OPTIONS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_OPTIONS_VALUES:
+        return cast(DynamicReviewBlockPropertiesFallbackOptions, value)
+    if type(value) is str and not strict_enums():
         return cast(DynamicReviewBlockPropertiesFallbackOptions, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DYNAMIC_REVIEW_BLOCK_PROPERTIES_FALLBACK_OPTIONS_VALUES)!r}"

@@ -17,9 +17,11 @@ DYNAMIC_REVIEW_BLOCK_PROPERTIES_PRODUCT_SELECTION_MODE_VALUES: frozenset[str] = 
 def check_dynamic_review_block_properties_product_selection_mode(
     value: str,
 ) -> DynamicReviewBlockPropertiesProductSelectionMode:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_PRODUCT_SELECTION_MODE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_PRODUCT_SELECTION_MODE_VALUES:
+        return cast(DynamicReviewBlockPropertiesProductSelectionMode, value)
+    if type(value) is str and not strict_enums():
         return cast(DynamicReviewBlockPropertiesProductSelectionMode, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DYNAMIC_REVIEW_BLOCK_PROPERTIES_PRODUCT_SELECTION_MODE_VALUES)!r}"

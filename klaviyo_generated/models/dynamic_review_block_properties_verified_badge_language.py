@@ -27,9 +27,11 @@ DYNAMIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES: frozenset[str] =
 def check_dynamic_review_block_properties_verified_badge_language(
     value: str,
 ) -> DynamicReviewBlockPropertiesVerifiedBadgeLanguage:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DYNAMIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES:
+        return cast(DynamicReviewBlockPropertiesVerifiedBadgeLanguage, value)
+    if type(value) is str and not strict_enums():
         return cast(DynamicReviewBlockPropertiesVerifiedBadgeLanguage, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(DYNAMIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES)!r}"

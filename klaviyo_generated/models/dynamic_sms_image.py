@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -34,20 +34,29 @@ class DynamicSMSImage(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic_image_template"] = self.dynamic_image_template
+            field_dict["dynamic_image_template"] = self.dynamic_image_template
 
-        dynamic = self.dynamic
-        if dynamic is not UNSET:
-            field_dict["dynamic"] = dynamic
+            dynamic = self.dynamic
+            if dynamic is not UNSET:
+                field_dict["dynamic"] = dynamic
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.dynamic_image_template = src_dict["dynamic_image_template"]
+        try:
+            instance.dynamic_image_template = src_dict["dynamic_image_template"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -62,6 +71,9 @@ class DynamicSMSImage(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
+            },
+            copied={
+                "dynamic_image_template": "dynamic_image_template",
             },
             known=(
                 "dynamic_image_template",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class DynamicTableBlockProperties(LazyModel):
     Attributes:
         dynamic (Literal[True]):
         num_columns (int | None | Unset):
-        row_content_repeat (ContentRepeatV1 | Unset):
+        row_content_repeat (ContentRepeatV1 | None | Unset):
         show_headers (bool | None | Unset):
         show_fallback_content (bool | None | Unset):
         show_static_row (bool | None | Unset):
@@ -29,7 +29,7 @@ class DynamicTableBlockProperties(LazyModel):
 
     dynamic: Literal[True]
     num_columns: int | None | Unset = UNSET
-    row_content_repeat: ContentRepeatV1 | Unset = UNSET
+    row_content_repeat: ContentRepeatV1 | None | Unset = UNSET
     show_headers: bool | None | Unset = UNSET
     show_fallback_content: bool | None | Unset = UNSET
     show_static_row: bool | None | Unset = UNSET
@@ -39,7 +39,7 @@ class DynamicTableBlockProperties(LazyModel):
         self,
         dynamic: Literal[True],
         num_columns: int | None | Unset = UNSET,
-        row_content_repeat: ContentRepeatV1 | Unset = UNSET,
+        row_content_repeat: ContentRepeatV1 | None | Unset = UNSET,
         show_headers: bool | None | Unset = UNSET,
         show_fallback_content: bool | None | Unset = UNSET,
         show_static_row: bool | None | Unset = UNSET,
@@ -53,31 +53,42 @@ class DynamicTableBlockProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        num_columns = self.num_columns
-        if num_columns is not UNSET:
-            field_dict["num_columns"] = num_columns
+            num_columns = self.num_columns
+            if num_columns is not UNSET:
+                field_dict["num_columns"] = num_columns
 
-        row_content_repeat = self.row_content_repeat
-        if not isinstance(row_content_repeat, Unset):
-            field_dict["row_content_repeat"] = row_content_repeat.to_dict()
+            row_content_repeat: dict[str, Any] | None | Unset
+            if isinstance(self.row_content_repeat, Unset):
+                row_content_repeat = UNSET
+            elif isinstance(self.row_content_repeat, LazyModel):
+                row_content_repeat = self.row_content_repeat.to_dict()
+            else:
+                row_content_repeat = self.row_content_repeat
+            if row_content_repeat is not UNSET:
+                field_dict["row_content_repeat"] = row_content_repeat
 
-        show_headers = self.show_headers
-        if show_headers is not UNSET:
-            field_dict["show_headers"] = show_headers
+            show_headers = self.show_headers
+            if show_headers is not UNSET:
+                field_dict["show_headers"] = show_headers
 
-        show_fallback_content = self.show_fallback_content
-        if show_fallback_content is not UNSET:
-            field_dict["show_fallback_content"] = show_fallback_content
+            show_fallback_content = self.show_fallback_content
+            if show_fallback_content is not UNSET:
+                field_dict["show_fallback_content"] = show_fallback_content
 
-        show_static_row = self.show_static_row
-        if show_static_row is not UNSET:
-            field_dict["show_static_row"] = show_static_row
+            show_static_row = self.show_static_row
+            if show_static_row is not UNSET:
+                field_dict["show_static_row"] = show_static_row
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -98,13 +109,23 @@ class DynamicTableBlockProperties(LazyModel):
                 raise ValueError(f"dynamic must match const True, got '{dynamic}'")
             return dynamic
 
-        def _decode_row_content_repeat(src_value__: Any) -> ContentRepeatV1 | Unset:
-            _row_content_repeat = src_value__
-            row_content_repeat: ContentRepeatV1 | Unset
-            if isinstance(_row_content_repeat, Unset):
-                row_content_repeat = UNSET
-            else:
-                row_content_repeat = ContentRepeatV1.from_dict(_row_content_repeat)
+        def _decode_row_content_repeat(src_value__: Any) -> ContentRepeatV1 | None | Unset:
+            def _parse_row_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    row_content_repeat_type_1 = ContentRepeatV1.from_dict(data)
+
+                    return row_content_repeat_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            row_content_repeat = _parse_row_content_repeat(src_value__)
 
             return row_content_repeat
 
@@ -112,6 +133,12 @@ class DynamicTableBlockProperties(LazyModel):
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
                 "row_content_repeat": ("row_content_repeat", _decode_row_content_repeat),
+            },
+            copied={
+                "num_columns": "num_columns",
+                "show_headers": "show_headers",
+                "show_fallback_content": "show_fallback_content",
+                "show_static_row": "show_static_row",
             },
             known=(
                 "dynamic",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.dynamic_tracking_param_type import DynamicTrackingParamType, check_dynamic_tracking_param_type
 from ..models.dynamic_tracking_param_value import DynamicTrackingParamValue, check_dynamic_tracking_param_value
 
@@ -39,20 +39,29 @@ class DynamicTrackingParam(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["value"] = self.value
+            field_dict["value"] = self.value
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -72,6 +81,9 @@ class DynamicTrackingParam(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "value": ("value", _decode_value),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "type",

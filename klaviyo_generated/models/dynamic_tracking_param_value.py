@@ -38,8 +38,10 @@ DYNAMIC_TRACKING_PARAM_VALUE_VALUES: frozenset[str] = frozenset(
 
 
 def check_dynamic_tracking_param_value(value: str) -> DynamicTrackingParamValue:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in DYNAMIC_TRACKING_PARAM_VALUE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in DYNAMIC_TRACKING_PARAM_VALUE_VALUES:
+        return cast(DynamicTrackingParamValue, value)
+    if type(value) is str and not strict_enums():
         return cast(DynamicTrackingParamValue, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(DYNAMIC_TRACKING_PARAM_VALUE_VALUES)!r}")

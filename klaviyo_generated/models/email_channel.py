@@ -20,18 +20,18 @@ if TYPE_CHECKING:
 class EmailChannel(LazyModel):
     """
     Attributes:
-        marketing (EmailMarketing | Unset):
-        open_tracking (OpenTrackingConsent | Unset):
+        marketing (EmailMarketing | None | Unset): The email marketing subscription.
+        open_tracking (None | OpenTrackingConsent | Unset): The email open tracking consent.
     """
 
-    marketing: EmailMarketing | Unset = UNSET
-    open_tracking: OpenTrackingConsent | Unset = UNSET
+    marketing: EmailMarketing | None | Unset = UNSET
+    open_tracking: None | OpenTrackingConsent | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: EmailMarketing | Unset = UNSET,
-        open_tracking: OpenTrackingConsent | Unset = UNSET,
+        marketing: EmailMarketing | None | Unset = UNSET,
+        open_tracking: None | OpenTrackingConsent | Unset = UNSET,
     ) -> None:
         self.marketing = marketing
         self.open_tracking = open_tracking
@@ -40,13 +40,25 @@ class EmailChannel(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
-        open_tracking = self.open_tracking
-        if not isinstance(open_tracking, Unset):
-            field_dict["open_tracking"] = open_tracking.to_dict()
+        open_tracking: dict[str, Any] | None | Unset
+        if isinstance(self.open_tracking, Unset):
+            open_tracking = UNSET
+        elif isinstance(self.open_tracking, LazyModel):
+            open_tracking = self.open_tracking.to_dict()
+        else:
+            open_tracking = self.open_tracking
+        if open_tracking is not UNSET:
+            field_dict["open_tracking"] = open_tracking
 
         return field_dict
 
@@ -60,23 +72,43 @@ class EmailChannel(LazyModel):
         from ..models.email_marketing import EmailMarketing  # noqa: PLC0415
         from ..models.open_tracking_consent import OpenTrackingConsent  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> EmailMarketing | Unset:
-            _marketing = src_value__
-            marketing: EmailMarketing | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = EmailMarketing.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> EmailMarketing | None | Unset:
+            def _parse_marketing(data: object) -> EmailMarketing | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = EmailMarketing.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
-        def _decode_open_tracking(src_value__: Any) -> OpenTrackingConsent | Unset:
-            _open_tracking = src_value__
-            open_tracking: OpenTrackingConsent | Unset
-            if isinstance(_open_tracking, Unset):
-                open_tracking = UNSET
-            else:
-                open_tracking = OpenTrackingConsent.from_dict(_open_tracking)
+        def _decode_open_tracking(src_value__: Any) -> None | OpenTrackingConsent | Unset:
+            def _parse_open_tracking(data: object) -> None | OpenTrackingConsent | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    open_tracking_type_1 = OpenTrackingConsent.from_dict(data)
+
+                    return open_tracking_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            open_tracking = _parse_open_tracking(src_value__)
 
             return open_tracking
 
@@ -85,6 +117,7 @@ class EmailChannel(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "open_tracking": ("open_tracking", _decode_open_tracking),
             },
+            copied={},
             known=(
                 "marketing",
                 "open_tracking",

@@ -103,6 +103,15 @@ class EmailContent(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "subject": "subject",
+                "preview_text": "preview_text",
+                "from_email": "from_email",
+                "from_label": "from_label",
+                "reply_to_email": "reply_to_email",
+                "cc_email": "cc_email",
+                "bcc_email": "bcc_email",
+            },
             known=(
                 "subject",
                 "preview_text",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.email_marketing_list_suppression import EmailMarketingListSuppression
@@ -79,83 +80,92 @@ class EmailMarketing(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["can_receive_email_marketing"] = self.can_receive_email_marketing
+            field_dict["can_receive_email_marketing"] = self.can_receive_email_marketing
 
-        field_dict["consent"] = self.consent
+            field_dict["consent"] = self.consent
 
-        consent_timestamp: None | str | Unset
-        if isinstance(self.consent_timestamp, Unset):
-            consent_timestamp = UNSET
-        elif isinstance(self.consent_timestamp, datetime.datetime):
-            consent_timestamp = self.consent_timestamp.isoformat()
-        else:
-            consent_timestamp = self.consent_timestamp
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
+            consent_timestamp: None | str | Unset
+            if isinstance(self.consent_timestamp, Unset):
+                consent_timestamp = UNSET
+            elif isinstance(self.consent_timestamp, datetime.datetime):
+                consent_timestamp = self.consent_timestamp.isoformat()
+            else:
+                consent_timestamp = self.consent_timestamp
+            if consent_timestamp is not UNSET:
+                field_dict["consent_timestamp"] = consent_timestamp
 
-        last_updated: None | str | Unset
-        if isinstance(self.last_updated, Unset):
-            last_updated = UNSET
-        elif isinstance(self.last_updated, datetime.datetime):
-            last_updated = self.last_updated.isoformat()
-        else:
-            last_updated = self.last_updated
-        if last_updated is not UNSET:
-            field_dict["last_updated"] = last_updated
+            last_updated: None | str | Unset
+            if isinstance(self.last_updated, Unset):
+                last_updated = UNSET
+            elif isinstance(self.last_updated, datetime.datetime):
+                last_updated = self.last_updated.isoformat()
+            else:
+                last_updated = self.last_updated
+            if last_updated is not UNSET:
+                field_dict["last_updated"] = last_updated
 
-        method = self.method
-        if method is not UNSET:
-            field_dict["method"] = method
+            method = self.method
+            if method is not UNSET:
+                field_dict["method"] = method
 
-        method_detail = self.method_detail
-        if method_detail is not UNSET:
-            field_dict["method_detail"] = method_detail
+            method_detail = self.method_detail
+            if method_detail is not UNSET:
+                field_dict["method_detail"] = method_detail
 
-        custom_method_detail = self.custom_method_detail
-        if custom_method_detail is not UNSET:
-            field_dict["custom_method_detail"] = custom_method_detail
+            custom_method_detail = self.custom_method_detail
+            if custom_method_detail is not UNSET:
+                field_dict["custom_method_detail"] = custom_method_detail
 
-        double_optin = self.double_optin
-        if double_optin is not UNSET:
-            field_dict["double_optin"] = double_optin
+            double_optin = self.double_optin
+            if double_optin is not UNSET:
+                field_dict["double_optin"] = double_optin
 
-        suppression: list[dict[str, Any]] | None | Unset
-        if isinstance(self.suppression, Unset):
-            suppression = UNSET
-        elif isinstance(self.suppression, list):
-            suppression = []
-            for suppression_type_0_item_data in self.suppression:
-                suppression_type_0_item = suppression_type_0_item_data.to_dict()
-                suppression.append(suppression_type_0_item)
+            suppression: list[dict[str, Any]] | None | Unset
+            if isinstance(self.suppression, Unset):
+                suppression = UNSET
+            elif isinstance(self.suppression, list):
+                suppression = []
+                for suppression_type_0_item_data in self.suppression:
+                    suppression_type_0_item = suppression_type_0_item_data.to_dict()
+                    suppression.append(suppression_type_0_item)
 
-        else:
-            suppression = self.suppression
-        if suppression is not UNSET:
-            field_dict["suppression"] = suppression
+            else:
+                suppression = self.suppression
+            if suppression is not UNSET:
+                field_dict["suppression"] = suppression
 
-        list_suppressions: list[dict[str, Any]] | None | Unset
-        if isinstance(self.list_suppressions, Unset):
-            list_suppressions = UNSET
-        elif isinstance(self.list_suppressions, list):
-            list_suppressions = []
-            for list_suppressions_type_0_item_data in self.list_suppressions:
-                list_suppressions_type_0_item = list_suppressions_type_0_item_data.to_dict()
-                list_suppressions.append(list_suppressions_type_0_item)
+            list_suppressions: list[dict[str, Any]] | None | Unset
+            if isinstance(self.list_suppressions, Unset):
+                list_suppressions = UNSET
+            elif isinstance(self.list_suppressions, list):
+                list_suppressions = []
+                for list_suppressions_type_0_item_data in self.list_suppressions:
+                    list_suppressions_type_0_item = list_suppressions_type_0_item_data.to_dict()
+                    list_suppressions.append(list_suppressions_type_0_item)
 
-        else:
-            list_suppressions = self.list_suppressions
-        if list_suppressions is not UNSET:
-            field_dict["list_suppressions"] = list_suppressions
+            else:
+                list_suppressions = self.list_suppressions
+            if list_suppressions is not UNSET:
+                field_dict["list_suppressions"] = list_suppressions
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.can_receive_email_marketing = src_dict["can_receive_email_marketing"]
-        instance.consent = src_dict["consent"]
+        try:
+            instance.can_receive_email_marketing = src_dict["can_receive_email_marketing"]
+            instance.consent = src_dict["consent"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.method = src_dict.get("method", UNSET)
         instance.method_detail = src_dict.get("method_detail", UNSET)
         instance.custom_method_detail = src_dict.get("custom_method_detail", UNSET)
@@ -176,14 +186,14 @@ class EmailMarketing(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+                    consent_timestamp_type_0 = parse_datetime(data)
 
                     return consent_timestamp_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = parse_union(_parse_consent_timestamp, src_value__)
+            consent_timestamp = _parse_consent_timestamp(src_value__)
 
             return consent_timestamp
 
@@ -196,14 +206,14 @@ class EmailMarketing(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    last_updated_type_0 = datetime.datetime.fromisoformat(data)
+                    last_updated_type_0 = parse_datetime(data)
 
                     return last_updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            last_updated = parse_union(_parse_last_updated, src_value__)
+            last_updated = _parse_last_updated(src_value__)
 
             return last_updated
 
@@ -226,9 +236,9 @@ class EmailMarketing(LazyModel):
                     return suppression_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[EmailMarketingSuppression] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            suppression = parse_union(_parse_suppression, src_value__)
+            suppression = _parse_suppression(src_value__)
 
             return suppression
 
@@ -253,9 +263,9 @@ class EmailMarketing(LazyModel):
                     return list_suppressions_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[EmailMarketingListSuppression] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            list_suppressions = parse_union(_parse_list_suppressions, src_value__)
+            list_suppressions = _parse_list_suppressions(src_value__)
 
             return list_suppressions
 
@@ -265,6 +275,14 @@ class EmailMarketing(LazyModel):
                 "last_updated": ("last_updated", _decode_last_updated),
                 "suppression": ("suppression", _decode_suppression),
                 "list_suppressions": ("list_suppressions", _decode_list_suppressions),
+            },
+            copied={
+                "can_receive_email_marketing": "can_receive_email_marketing",
+                "consent": "consent",
+                "method": "method",
+                "method_detail": "method_detail",
+                "custom_method_detail": "custom_method_detail",
+                "double_optin": "double_optin",
             },
             known=(
                 "can_receive_email_marketing",

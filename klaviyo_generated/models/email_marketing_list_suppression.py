@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -39,35 +40,48 @@ class EmailMarketingListSuppression(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["list_id"] = self.list_id
+            field_dict["list_id"] = self.list_id
 
-        field_dict["reason"] = self.reason
+            field_dict["reason"] = self.reason
 
-        timestamp = self.timestamp.isoformat()
-        field_dict["timestamp"] = timestamp
+            timestamp = self.timestamp.isoformat()
+            field_dict["timestamp"] = timestamp
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.list_id = src_dict["list_id"]
-        instance.reason = src_dict["reason"]
+        try:
+            instance.list_id = src_dict["list_id"]
+            instance.reason = src_dict["reason"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = datetime.datetime.fromisoformat(src_value__)
+            timestamp = parse_datetime(src_value__)
 
             return timestamp
 
         return LazyTable(
             fields={
                 "timestamp": ("timestamp", _decode_timestamp),
+            },
+            copied={
+                "list_id": "list_id",
+                "reason": "reason",
             },
             known=(
                 "list_id",

@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.email_marketing_suppression_reason import (
     EmailMarketingSuppressionReason,
     check_email_marketing_suppression_reason,
@@ -39,14 +40,19 @@ class EmailMarketingSuppression(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["reason"] = self.reason
+            field_dict["reason"] = self.reason
 
-        timestamp = self.timestamp.isoformat()
-        field_dict["timestamp"] = timestamp
+            timestamp = self.timestamp.isoformat()
+            field_dict["timestamp"] = timestamp
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -62,7 +68,7 @@ class EmailMarketingSuppression(LazyModel):
             return reason
 
         def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = datetime.datetime.fromisoformat(src_value__)
+            timestamp = parse_datetime(src_value__)
 
             return timestamp
 
@@ -71,6 +77,7 @@ class EmailMarketingSuppression(LazyModel):
                 "reason": ("reason", _decode_reason),
                 "timestamp": ("timestamp", _decode_timestamp),
             },
+            copied={},
             known=(
                 "reason",
                 "timestamp",

@@ -20,9 +20,11 @@ EMAIL_MARKETING_SUPPRESSION_REASON_VALUES: frozenset[str] = frozenset(
 
 
 def check_email_marketing_suppression_reason(value: str) -> EmailMarketingSuppressionReason:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EMAIL_MARKETING_SUPPRESSION_REASON_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EMAIL_MARKETING_SUPPRESSION_REASON_VALUES:
+        return cast(EmailMarketingSuppressionReason, value)
+    if type(value) is str and not strict_enums():
         return cast(EmailMarketingSuppressionReason, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(EMAIL_MARKETING_SUPPRESSION_REASON_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.email_message_definition_channel import (
     EmailMessageDefinitionChannel,
     check_email_message_definition_channel,
@@ -25,19 +25,19 @@ class EmailMessageDefinition(LazyModel):
     Attributes:
         channel (EmailMessageDefinitionChannel):
         label (None | str | Unset): The label or name on the message Example: My message name.
-        content (EmailContent | Unset):
+        content (EmailContent | None | Unset): Additional attributes relating to the content of the message
     """
 
     channel: EmailMessageDefinitionChannel
     label: None | str | Unset = UNSET
-    content: EmailContent | Unset = UNSET
+    content: EmailContent | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         channel: EmailMessageDefinitionChannel,
         label: None | str | Unset = UNSET,
-        content: EmailContent | Unset = UNSET,
+        content: EmailContent | None | Unset = UNSET,
     ) -> None:
         self.channel = channel
         self.label = label
@@ -45,19 +45,30 @@ class EmailMessageDefinition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        label = self.label
-        if label is not UNSET:
-            field_dict["label"] = label
+            label = self.label
+            if label is not UNSET:
+                field_dict["label"] = label
 
-        content = self.content
-        if not isinstance(content, Unset):
-            field_dict["content"] = content.to_dict()
+            content: dict[str, Any] | None | Unset
+            if isinstance(self.content, Unset):
+                content = UNSET
+            elif isinstance(self.content, LazyModel):
+                content = self.content.to_dict()
+            else:
+                content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -74,13 +85,23 @@ class EmailMessageDefinition(LazyModel):
 
             return channel
 
-        def _decode_content(src_value__: Any) -> EmailContent | Unset:
-            _content = src_value__
-            content: EmailContent | Unset
-            if isinstance(_content, Unset):
-                content = UNSET
-            else:
-                content = EmailContent.from_dict(_content)
+        def _decode_content(src_value__: Any) -> EmailContent | None | Unset:
+            def _parse_content(data: object) -> EmailContent | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    content_type_1 = EmailContent.from_dict(data)
+
+                    return content_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            content = _parse_content(src_value__)
 
             return content
 
@@ -88,6 +109,9 @@ class EmailMessageDefinition(LazyModel):
             fields={
                 "channel": ("channel", _decode_channel),
                 "content": ("content", _decode_content),
+            },
+            copied={
+                "label": "label",
             },
             known=(
                 "channel",

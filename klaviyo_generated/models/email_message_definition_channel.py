@@ -14,8 +14,10 @@ EMAIL_MESSAGE_DEFINITION_CHANNEL_VALUES: frozenset[str] = frozenset(
 
 
 def check_email_message_definition_channel(value: str) -> EmailMessageDefinitionChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EMAIL_MESSAGE_DEFINITION_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EMAIL_MESSAGE_DEFINITION_CHANNEL_VALUES:
+        return cast(EmailMessageDefinitionChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(EmailMessageDefinitionChannel, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(EMAIL_MESSAGE_DEFINITION_CHANNEL_VALUES)!r}")

@@ -30,7 +30,7 @@ class EmailProperties(LazyModel):
         show_label (bool | Unset):  Default: False.
         placeholder (None | str | Unset):
         required (bool | None | Unset):  Default: False.
-        error_messages (ErrorMessages | Unset):
+        error_messages (ErrorMessages | None | Unset):
         property_name (EmailPropertiesPropertyName | Unset):  Default: '$email'. Example: $email.
     """
 
@@ -40,7 +40,7 @@ class EmailProperties(LazyModel):
     show_label: bool | Unset = False
     placeholder: None | str | Unset = UNSET
     required: bool | None | Unset = False
-    error_messages: ErrorMessages | Unset = UNSET
+    error_messages: ErrorMessages | None | Unset = UNSET
     property_name: EmailPropertiesPropertyName | Unset = "$email"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -52,7 +52,7 @@ class EmailProperties(LazyModel):
         show_label: bool | Unset = False,
         placeholder: None | str | Unset = UNSET,
         required: bool | None | Unset = False,
-        error_messages: ErrorMessages | Unset = UNSET,
+        error_messages: ErrorMessages | None | Unset = UNSET,
         property_name: EmailPropertiesPropertyName | Unset = "$email",
     ) -> None:
         self.display_device = display_device
@@ -98,9 +98,15 @@ class EmailProperties(LazyModel):
         if required is not UNSET:
             field_dict["required"] = required
 
-        error_messages = self.error_messages
-        if not isinstance(error_messages, Unset):
-            field_dict["error_messages"] = error_messages.to_dict()
+        error_messages: dict[str, Any] | None | Unset
+        if isinstance(self.error_messages, Unset):
+            error_messages = UNSET
+        elif isinstance(self.error_messages, LazyModel):
+            error_messages = self.error_messages.to_dict()
+        else:
+            error_messages = self.error_messages
+        if error_messages is not UNSET:
+            field_dict["error_messages"] = error_messages
 
         property_name = self.property_name
         if property_name is not UNSET:
@@ -134,13 +140,23 @@ class EmailProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
-            _error_messages = src_value__
-            error_messages: ErrorMessages | Unset
-            if isinstance(_error_messages, Unset):
-                error_messages = UNSET
-            else:
-                error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
+            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    error_messages_type_1 = ErrorMessages.from_dict(data)
+
+                    return error_messages_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            error_messages = _parse_error_messages(src_value__)
 
             return error_messages
 
@@ -159,6 +175,13 @@ class EmailProperties(LazyModel):
                 "display_device": ("display_device", _decode_display_device),
                 "error_messages": ("error_messages", _decode_error_messages),
                 "property_name": ("property_name", _decode_property_name),
+            },
+            copied={
+                "classname": "classname",
+                "label": "label",
+                "show_label": "show_label",
+                "placeholder": "placeholder",
+                "required": "required",
             },
             known=(
                 "display_device",

@@ -16,9 +16,11 @@ EMAIL_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_email_properties_display_device_item(value: str) -> EmailPropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EMAIL_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EMAIL_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(EmailPropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(EmailPropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(EMAIL_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

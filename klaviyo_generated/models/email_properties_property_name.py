@@ -14,8 +14,10 @@ EMAIL_PROPERTIES_PROPERTY_NAME_VALUES: frozenset[str] = frozenset(
 
 
 def check_email_properties_property_name(value: str) -> EmailPropertiesPropertyName:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EMAIL_PROPERTIES_PROPERTY_NAME_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EMAIL_PROPERTIES_PROPERTY_NAME_VALUES:
+        return cast(EmailPropertiesPropertyName, value)
+    if type(value) is str and not strict_enums():
         return cast(EmailPropertiesPropertyName, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(EMAIL_PROPERTIES_PROPERTY_NAME_VALUES)!r}")

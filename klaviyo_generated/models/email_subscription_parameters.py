@@ -20,18 +20,21 @@ if TYPE_CHECKING:
 class EmailSubscriptionParameters(LazyModel):
     """
     Attributes:
-        marketing (SubscriptionParameters | Unset):
-        open_tracking (OpenTrackingSubscriptionParameters | Unset):
+        marketing (None | SubscriptionParameters | Unset): The parameters to subscribe to on the "EMAIL" Channel.
+            Currently supports "MARKETING".
+        open_tracking (None | OpenTrackingSubscriptionParameters | Unset): The open-tracking consent to grant on the
+            "EMAIL" channel. Open-tracking consent is recorded on the profile only; it does not by itself add the profile to
+            a list specified in the request.
     """
 
-    marketing: SubscriptionParameters | Unset = UNSET
-    open_tracking: OpenTrackingSubscriptionParameters | Unset = UNSET
+    marketing: None | SubscriptionParameters | Unset = UNSET
+    open_tracking: None | OpenTrackingSubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: SubscriptionParameters | Unset = UNSET,
-        open_tracking: OpenTrackingSubscriptionParameters | Unset = UNSET,
+        marketing: None | SubscriptionParameters | Unset = UNSET,
+        open_tracking: None | OpenTrackingSubscriptionParameters | Unset = UNSET,
     ) -> None:
         self.marketing = marketing
         self.open_tracking = open_tracking
@@ -40,13 +43,25 @@ class EmailSubscriptionParameters(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
-        open_tracking = self.open_tracking
-        if not isinstance(open_tracking, Unset):
-            field_dict["open_tracking"] = open_tracking.to_dict()
+        open_tracking: dict[str, Any] | None | Unset
+        if isinstance(self.open_tracking, Unset):
+            open_tracking = UNSET
+        elif isinstance(self.open_tracking, LazyModel):
+            open_tracking = self.open_tracking.to_dict()
+        else:
+            open_tracking = self.open_tracking
+        if open_tracking is not UNSET:
+            field_dict["open_tracking"] = open_tracking
 
         return field_dict
 
@@ -60,23 +75,43 @@ class EmailSubscriptionParameters(LazyModel):
         from ..models.open_tracking_subscription_parameters import OpenTrackingSubscriptionParameters  # noqa: PLC0415
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> SubscriptionParameters | Unset:
-            _marketing = src_value__
-            marketing: SubscriptionParameters | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = SubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> None | SubscriptionParameters | Unset:
+            def _parse_marketing(data: object) -> None | SubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = SubscriptionParameters.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
-        def _decode_open_tracking(src_value__: Any) -> OpenTrackingSubscriptionParameters | Unset:
-            _open_tracking = src_value__
-            open_tracking: OpenTrackingSubscriptionParameters | Unset
-            if isinstance(_open_tracking, Unset):
-                open_tracking = UNSET
-            else:
-                open_tracking = OpenTrackingSubscriptionParameters.from_dict(_open_tracking)
+        def _decode_open_tracking(src_value__: Any) -> None | OpenTrackingSubscriptionParameters | Unset:
+            def _parse_open_tracking(data: object) -> None | OpenTrackingSubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    open_tracking_type_1 = OpenTrackingSubscriptionParameters.from_dict(data)
+
+                    return open_tracking_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            open_tracking = _parse_open_tracking(src_value__)
 
             return open_tracking
 
@@ -85,6 +120,7 @@ class EmailSubscriptionParameters(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "open_tracking": ("open_tracking", _decode_open_tracking),
             },
+            copied={},
             known=(
                 "marketing",
                 "open_tracking",

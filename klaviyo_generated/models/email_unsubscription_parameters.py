@@ -20,18 +20,20 @@ if TYPE_CHECKING:
 class EmailUnsubscriptionParameters(LazyModel):
     """
     Attributes:
-        marketing (UnsubscriptionParameters | Unset):
-        open_tracking (OpenTrackingUnsubscriptionParameters | Unset):
+        marketing (None | Unset | UnsubscriptionParameters): The parameters to unsubscribe from marketing on the "EMAIL"
+            channel.
+        open_tracking (None | OpenTrackingUnsubscriptionParameters | Unset): The open-tracking consent to revoke on the
+            "EMAIL" channel.
     """
 
-    marketing: UnsubscriptionParameters | Unset = UNSET
-    open_tracking: OpenTrackingUnsubscriptionParameters | Unset = UNSET
+    marketing: None | Unset | UnsubscriptionParameters = UNSET
+    open_tracking: None | OpenTrackingUnsubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: UnsubscriptionParameters | Unset = UNSET,
-        open_tracking: OpenTrackingUnsubscriptionParameters | Unset = UNSET,
+        marketing: None | Unset | UnsubscriptionParameters = UNSET,
+        open_tracking: None | OpenTrackingUnsubscriptionParameters | Unset = UNSET,
     ) -> None:
         self.marketing = marketing
         self.open_tracking = open_tracking
@@ -40,13 +42,25 @@ class EmailUnsubscriptionParameters(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
-        open_tracking = self.open_tracking
-        if not isinstance(open_tracking, Unset):
-            field_dict["open_tracking"] = open_tracking.to_dict()
+        open_tracking: dict[str, Any] | None | Unset
+        if isinstance(self.open_tracking, Unset):
+            open_tracking = UNSET
+        elif isinstance(self.open_tracking, LazyModel):
+            open_tracking = self.open_tracking.to_dict()
+        else:
+            open_tracking = self.open_tracking
+        if open_tracking is not UNSET:
+            field_dict["open_tracking"] = open_tracking
 
         return field_dict
 
@@ -60,23 +74,43 @@ class EmailUnsubscriptionParameters(LazyModel):
         from ..models.open_tracking_unsubscription_parameters import OpenTrackingUnsubscriptionParameters  # noqa: PLC0415
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> UnsubscriptionParameters | Unset:
-            _marketing = src_value__
-            marketing: UnsubscriptionParameters | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = UnsubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
+            def _parse_marketing(data: object) -> None | Unset | UnsubscriptionParameters:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = UnsubscriptionParameters.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
-        def _decode_open_tracking(src_value__: Any) -> OpenTrackingUnsubscriptionParameters | Unset:
-            _open_tracking = src_value__
-            open_tracking: OpenTrackingUnsubscriptionParameters | Unset
-            if isinstance(_open_tracking, Unset):
-                open_tracking = UNSET
-            else:
-                open_tracking = OpenTrackingUnsubscriptionParameters.from_dict(_open_tracking)
+        def _decode_open_tracking(src_value__: Any) -> None | OpenTrackingUnsubscriptionParameters | Unset:
+            def _parse_open_tracking(data: object) -> None | OpenTrackingUnsubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    open_tracking_type_1 = OpenTrackingUnsubscriptionParameters.from_dict(data)
+
+                    return open_tracking_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            open_tracking = _parse_open_tracking(src_value__)
 
             return open_tracking
 
@@ -85,6 +119,7 @@ class EmailUnsubscriptionParameters(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "open_tracking": ("open_tracking", _decode_open_tracking),
             },
+            copied={},
             known=(
                 "marketing",
                 "open_tracking",

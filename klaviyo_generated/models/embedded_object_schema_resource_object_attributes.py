@@ -13,7 +13,7 @@ from ..models.embedded_object_schema_resource_object_attributes_status import (
     EmbeddedObjectSchemaResourceObjectAttributesStatus,
     check_embedded_object_schema_resource_object_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.api_schema_property import APISchemaProperty
@@ -27,15 +27,15 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
     """
     Attributes:
         properties (list[APISchemaProperty] | None | Unset): Properties of the object schema
-        status (EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset): The status of this object schema Default:
-            'draft'. Example: draft.
+        status (EmbeddedObjectSchemaResourceObjectAttributesStatus | None | Unset): The status of this object schema
+            Default: 'draft'. Example: draft.
         required (list[str] | None | Unset): Properties that are required on the object schema
         source_mapping (EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset): The source
             mapping to create with this object schema
     """
 
     properties: list[APISchemaProperty] | None | Unset = UNSET
-    status: EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset = "draft"
+    status: EmbeddedObjectSchemaResourceObjectAttributesStatus | None | Unset = "draft"
     required: list[str] | None | Unset = UNSET
     source_mapping: EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,7 +43,7 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
     def __init__(
         self,
         properties: list[APISchemaProperty] | None | Unset = UNSET,
-        status: EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset = "draft",
+        status: EmbeddedObjectSchemaResourceObjectAttributesStatus | None | Unset = "draft",
         required: list[str] | None | Unset = UNSET,
         source_mapping: EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset = UNSET,
     ) -> None:
@@ -128,19 +128,29 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
                     return properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[APISchemaProperty] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
-        def _decode_status(src_value__: Any) -> EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset:
-            _status = src_value__
-            status: EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_embedded_object_schema_resource_object_attributes_status(_status)
+        def _decode_status(src_value__: Any) -> EmbeddedObjectSchemaResourceObjectAttributesStatus | None | Unset:
+            def _parse_status(data: object) -> EmbeddedObjectSchemaResourceObjectAttributesStatus | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    status_type_1 = check_embedded_object_schema_resource_object_attributes_status(data)
+
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            status = _parse_status(src_value__)
 
             return status
 
@@ -158,9 +168,9 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
                     return required_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            required = parse_union(_parse_required, src_value__)
+            required = _parse_required(src_value__)
 
             return required
 
@@ -184,9 +194,9 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
                     return source_mapping_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            source_mapping = parse_union(_parse_source_mapping, src_value__)
+            source_mapping = _parse_source_mapping(src_value__)
 
             return source_mapping
 
@@ -197,6 +207,7 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
                 "required": ("required", _decode_required),
                 "source_mapping": ("source-mapping", _decode_source_mapping),
             },
+            copied={},
             known=(
                 "properties",
                 "status",

@@ -17,9 +17,11 @@ EMBEDDED_OBJECT_SCHEMA_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES: frozenset[str] 
 def check_embedded_object_schema_resource_object_attributes_status(
     value: str,
 ) -> EmbeddedObjectSchemaResourceObjectAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EMBEDDED_OBJECT_SCHEMA_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EMBEDDED_OBJECT_SCHEMA_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES:
+        return cast(EmbeddedObjectSchemaResourceObjectAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(EmbeddedObjectSchemaResourceObjectAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(EMBEDDED_OBJECT_SCHEMA_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES)!r}"

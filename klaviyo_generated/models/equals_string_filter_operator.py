@@ -14,8 +14,10 @@ EQUALS_STRING_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_equals_string_filter_operator(value: str) -> EqualsStringFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EQUALS_STRING_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EQUALS_STRING_FILTER_OPERATOR_VALUES:
+        return cast(EqualsStringFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(EqualsStringFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(EQUALS_STRING_FILTER_OPERATOR_VALUES)!r}")

@@ -14,8 +14,10 @@ EQUALS_STRING_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_equals_string_filter_type(value: str) -> EqualsStringFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EQUALS_STRING_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EQUALS_STRING_FILTER_TYPE_VALUES:
+        return cast(EqualsStringFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(EqualsStringFilterType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(EQUALS_STRING_FILTER_TYPE_VALUES)!r}")

@@ -58,6 +58,10 @@ class ErrorMessages(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "required": "required",
+                "invalid": "invalid",
+            },
             known=(
                 "required",
                 "invalid",

@@ -50,6 +50,9 @@ class ErrorSource(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "pointer": "pointer",
+            },
             known=("pointer",),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ EVENT_BULK_CREATE_JOB_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_event_bulk_create_job_enum(value: str) -> EventBulkCreateJobEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EVENT_BULK_CREATE_JOB_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EVENT_BULK_CREATE_JOB_ENUM_VALUES:
+        return cast(EventBulkCreateJobEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(EventBulkCreateJobEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(EVENT_BULK_CREATE_JOB_ENUM_VALUES)!r}")

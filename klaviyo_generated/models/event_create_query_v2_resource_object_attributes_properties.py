@@ -49,6 +49,7 @@ class EventCreateQueryV2ResourceObjectAttributesProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

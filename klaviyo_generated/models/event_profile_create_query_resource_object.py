@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -44,17 +44,22 @@ class EventProfileCreateQueryResourceObject(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["attributes"] = self.attributes.to_dict()
+            field_dict["attributes"] = self.attributes.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -82,6 +87,9 @@ class EventProfileCreateQueryResourceObject(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "attributes": ("attributes", _decode_attributes),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "type",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.event_profile_create_query_resource_object_attributes_properties_type_0 import (
@@ -42,10 +42,10 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
         title (None | str | Unset): Individual's job title Example: Regional Manager.
         image (None | str | Unset): URL pointing to the location of a profile image Example:
             https://images.pexels.com/photos/3760854/pexels-photo-3760854.jpeg.
-        location (ProfileLocation | Unset):
+        location (None | ProfileLocation | Unset):
         properties (EventProfileCreateQueryResourceObjectAttributesPropertiesType0 | None | Unset): An object containing
             key/value pairs for any custom properties assigned to this profile Example: {'pseudonym': 'Dr. Octopus'}.
-        meta (OnsiteProfileMeta | Unset):
+        meta (None | OnsiteProfileMeta | Unset):
     """
 
     email: None | str | Unset = UNSET
@@ -59,9 +59,9 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
     locale: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
     image: None | str | Unset = UNSET
-    location: ProfileLocation | Unset = UNSET
+    location: None | ProfileLocation | Unset = UNSET
     properties: EventProfileCreateQueryResourceObjectAttributesPropertiesType0 | None | Unset = UNSET
-    meta: OnsiteProfileMeta | Unset = UNSET
+    meta: None | OnsiteProfileMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -77,9 +77,9 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
         locale: None | str | Unset = UNSET,
         title: None | str | Unset = UNSET,
         image: None | str | Unset = UNSET,
-        location: ProfileLocation | Unset = UNSET,
+        location: None | ProfileLocation | Unset = UNSET,
         properties: EventProfileCreateQueryResourceObjectAttributesPropertiesType0 | None | Unset = UNSET,
-        meta: OnsiteProfileMeta | Unset = UNSET,
+        meta: None | OnsiteProfileMeta | Unset = UNSET,
     ) -> None:
         self.email = email
         self.phone_number = phone_number
@@ -144,9 +144,15 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
         if image is not UNSET:
             field_dict["image"] = image
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+        location: dict[str, Any] | None | Unset
+        if isinstance(self.location, Unset):
+            location = UNSET
+        elif isinstance(self.location, LazyModel):
+            location = self.location.to_dict()
+        else:
+            location = self.location
+        if location is not UNSET:
+            field_dict["location"] = location
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
@@ -158,9 +164,15 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
         if properties is not UNSET:
             field_dict["properties"] = properties
 
-        meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+        meta: dict[str, Any] | None | Unset
+        if isinstance(self.meta, Unset):
+            meta = UNSET
+        elif isinstance(self.meta, LazyModel):
+            meta = self.meta.to_dict()
+        else:
+            meta = self.meta
+        if meta is not UNSET:
+            field_dict["meta"] = meta
 
         return field_dict
 
@@ -188,13 +200,23 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.onsite_profile_meta import OnsiteProfileMeta  # noqa: PLC0415
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
 
-        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
-            _location = src_value__
-            location: ProfileLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = ProfileLocation.from_dict(_location)
+        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
+            def _parse_location(data: object) -> None | ProfileLocation | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = ProfileLocation.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -216,19 +238,29 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
                     return properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EventProfileCreateQueryResourceObjectAttributesPropertiesType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
-        def _decode_meta(src_value__: Any) -> OnsiteProfileMeta | Unset:
-            _meta = src_value__
-            meta: OnsiteProfileMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = OnsiteProfileMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> None | OnsiteProfileMeta | Unset:
+            def _parse_meta(data: object) -> None | OnsiteProfileMeta | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    meta_type_1 = OnsiteProfileMeta.from_dict(data)
+
+                    return meta_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            meta = _parse_meta(src_value__)
 
             return meta
 
@@ -237,6 +269,19 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
                 "location": ("location", _decode_location),
                 "properties": ("properties", _decode_properties),
                 "meta": ("meta", _decode_meta),
+            },
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
+                "external_id": "external_id",
+                "anonymous_id": "anonymous_id",
+                "field_kx": "_kx",
+                "first_name": "first_name",
+                "last_name": "last_name",
+                "organization": "organization",
+                "locale": "locale",
+                "title": "title",
+                "image": "image",
             },
             known=(
                 "email",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.event_response_object_resource_attributes_event_properties_type_0 import (
@@ -113,9 +114,9 @@ class EventResponseObjectResourceAttributes(LazyModel):
                     return event_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            event_properties = parse_union(_parse_event_properties, src_value__)
+            event_properties = _parse_event_properties(src_value__)
 
             return event_properties
 
@@ -128,14 +129,14 @@ class EventResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    datetime_type_0 = datetime.datetime.fromisoformat(data)
+                    datetime_type_0 = parse_datetime(data)
 
                     return datetime_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            datetime_ = parse_union(_parse_datetime_, src_value__)
+            datetime_ = _parse_datetime_(src_value__)
 
             return datetime_
 
@@ -143,6 +144,10 @@ class EventResponseObjectResourceAttributes(LazyModel):
             fields={
                 "event_properties": ("event_properties", _decode_event_properties),
                 "datetime_": ("datetime", _decode_datetime_),
+            },
+            copied={
+                "timestamp": "timestamp",
+                "uuid": "uuid",
             },
             known=(
                 "timestamp",

@@ -118,6 +118,7 @@ class EventResponseObjectResourceRelationships(LazyModel):
                 "metric": ("metric", _decode_metric),
                 "attributions": ("attributions", _decode_attributions),
             },
+            copied={},
             known=(
                 "profile",
                 "metric",

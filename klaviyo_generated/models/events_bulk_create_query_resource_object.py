@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.event_bulk_create_enum import EventBulkCreateEnum, check_event_bulk_create_enum
 
 if TYPE_CHECKING:
@@ -39,13 +39,18 @@ class EventsBulkCreateQueryResourceObject(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["attributes"] = self.attributes.to_dict()
+            field_dict["attributes"] = self.attributes.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -73,6 +78,7 @@ class EventsBulkCreateQueryResourceObject(LazyModel):
                 "type_": ("type", _decode_type_),
                 "attributes": ("attributes", _decode_attributes),
             },
+            copied={},
             known=(
                 "type",
                 "attributes",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -49,17 +49,22 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["profile"] = self.profile.to_dict()
+            field_dict["profile"] = self.profile.to_dict()
 
-        field_dict["events"] = self.events.to_dict()
+            field_dict["events"] = self.events.to_dict()
 
-        backfill = self.backfill
-        if backfill is not UNSET:
-            field_dict["backfill"] = backfill
+            backfill = self.backfill
+            if backfill is not UNSET:
+                field_dict["backfill"] = backfill
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -90,6 +95,9 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "profile": ("profile", _decode_profile),
                 "events": ("events", _decode_events),
+            },
+            copied={
+                "backfill": "backfill",
             },
             known=(
                 "profile",

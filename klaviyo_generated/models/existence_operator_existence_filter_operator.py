@@ -15,9 +15,11 @@ EXISTENCE_OPERATOR_EXISTENCE_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_existence_operator_existence_filter_operator(value: str) -> ExistenceOperatorExistenceFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EXISTENCE_OPERATOR_EXISTENCE_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EXISTENCE_OPERATOR_EXISTENCE_FILTER_OPERATOR_VALUES:
+        return cast(ExistenceOperatorExistenceFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ExistenceOperatorExistenceFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(EXISTENCE_OPERATOR_EXISTENCE_FILTER_OPERATOR_VALUES)!r}"

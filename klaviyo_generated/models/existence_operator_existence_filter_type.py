@@ -14,9 +14,11 @@ EXISTENCE_OPERATOR_EXISTENCE_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_existence_operator_existence_filter_type(value: str) -> ExistenceOperatorExistenceFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EXISTENCE_OPERATOR_EXISTENCE_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EXISTENCE_OPERATOR_EXISTENCE_FILTER_TYPE_VALUES:
+        return cast(ExistenceOperatorExistenceFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(ExistenceOperatorExistenceFilterType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(EXISTENCE_OPERATOR_EXISTENCE_FILTER_TYPE_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.explicitly_reachable_reachable_status import (
     ExplicitlyReachableReachableStatus,
     check_explicitly_reachable_reachable_status,
@@ -44,23 +44,28 @@ class ExplicitlyReachable(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["reachable_status"] = self.reachable_status
+            field_dict["reachable_status"] = self.reachable_status
 
-        filters = []
-        for filters_item_data in self.filters:
-            filters_item: dict[str, Any]
-            if isinstance(filters_item_data, LazyModel):
-                filters_item = filters_item_data.to_dict()
-            else:
-                filters_item = filters_item_data.to_dict()
+            filters = []
+            for filters_item_data in self.filters:
+                filters_item: dict[str, Any]
+                if isinstance(filters_item_data, LazyModel):
+                    filters_item = filters_item_data.to_dict()
+                else:
+                    filters_item = filters_item_data.to_dict()
 
-            filters.append(filters_item)
+                filters.append(filters_item)
 
-        field_dict["filters"] = filters
+            field_dict["filters"] = filters
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -130,6 +135,7 @@ class ExplicitlyReachable(LazyModel):
                 "reachable_status": ("reachable_status", _decode_reachable_status),
                 "filters": ("filters", _decode_filters),
             },
+            copied={},
             known=(
                 "reachable_status",
                 "filters",

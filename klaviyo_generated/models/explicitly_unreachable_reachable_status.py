@@ -14,9 +14,11 @@ EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_explicitly_unreachable_reachable_status(value: str) -> ExplicitlyUnreachableReachableStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES:
+        return cast(ExplicitlyUnreachableReachableStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ExplicitlyUnreachableReachableStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES)!r}"

@@ -14,9 +14,11 @@ FAILED_AGE_GATE_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_failed_age_gate_method_filter_field(value: str) -> FailedAgeGateMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FAILED_AGE_GATE_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FAILED_AGE_GATE_METHOD_FILTER_FIELD_VALUES:
+        return cast(FailedAgeGateMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(FailedAgeGateMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FAILED_AGE_GATE_METHOD_FILTER_FIELD_VALUES)!r}"

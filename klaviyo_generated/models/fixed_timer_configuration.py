@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.fixed_timer_configuration_timezone import (
     FixedTimerConfigurationTimezone,
     check_fixed_timer_configuration_timezone,
 )
 from ..models.fixed_timer_configuration_type import FixedTimerConfigurationType, check_fixed_timer_configuration_type
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -44,23 +45,28 @@ class FixedTimerConfiguration(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["timezone"] = self.timezone
+            field_dict["timezone"] = self.timezone
 
-        end_time: None | str | Unset
-        if isinstance(self.end_time, Unset):
-            end_time = UNSET
-        elif isinstance(self.end_time, datetime.datetime):
-            end_time = self.end_time.isoformat()
-        else:
-            end_time = self.end_time
-        if end_time is not UNSET:
-            field_dict["end_time"] = end_time
+            end_time: None | str | Unset
+            if isinstance(self.end_time, Unset):
+                end_time = UNSET
+            elif isinstance(self.end_time, datetime.datetime):
+                end_time = self.end_time.isoformat()
+            else:
+                end_time = self.end_time
+            if end_time is not UNSET:
+                field_dict["end_time"] = end_time
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -89,14 +95,14 @@ class FixedTimerConfiguration(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    end_time_type_0 = datetime.datetime.fromisoformat(data)
+                    end_time_type_0 = parse_datetime(data)
 
                     return end_time_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            end_time = parse_union(_parse_end_time, src_value__)
+            end_time = _parse_end_time(src_value__)
 
             return end_time
 
@@ -106,6 +112,7 @@ class FixedTimerConfiguration(LazyModel):
                 "timezone": ("timezone", _decode_timezone),
                 "end_time": ("end_time", _decode_end_time),
             },
+            copied={},
             known=(
                 "type",
                 "timezone",

@@ -14,8 +14,10 @@ FIXED_TIMER_CONFIGURATION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_fixed_timer_configuration_type(value: str) -> FixedTimerConfigurationType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FIXED_TIMER_CONFIGURATION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FIXED_TIMER_CONFIGURATION_TYPE_VALUES:
+        return cast(FixedTimerConfigurationType, value)
+    if type(value) is str and not strict_enums():
         return cast(FixedTimerConfigurationType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(FIXED_TIMER_CONFIGURATION_TYPE_VALUES)!r}")

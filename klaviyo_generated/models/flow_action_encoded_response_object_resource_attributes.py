@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
@@ -180,14 +181,14 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -200,14 +201,14 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -427,33 +428,75 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
                     return definition_type_19
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    AbTestAction
-                    | ActionOutputSplitAction
-                    | BackInStockDelayAction
-                    | CodeAction
-                    | ConditionalBranchAction
-                    | ContentExperimentAction
-                    | CountdownDelayAction
-                    | InternalServiceAction
-                    | ListUpdateAction
-                    | MultiBranchSplitAction
-                    | None
-                    | SendEmailAction
-                    | SendInternalAlertAction
-                    | SendPushNotificationAction
-                    | SendSmsAction
-                    | SendWebhookAction
-                    | SendWhatsAppAction
-                    | TargetDateAction
-                    | TimeDelayAction
-                    | TriggerBranchAction
-                    | Unset
-                    | UpdateProfileAction,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            definition = parse_union(_parse_definition, src_value__)
+            definition: (
+                AbTestAction
+                | ActionOutputSplitAction
+                | BackInStockDelayAction
+                | CodeAction
+                | ConditionalBranchAction
+                | ContentExperimentAction
+                | CountdownDelayAction
+                | InternalServiceAction
+                | ListUpdateAction
+                | MultiBranchSplitAction
+                | None
+                | SendEmailAction
+                | SendInternalAlertAction
+                | SendPushNotificationAction
+                | SendSmsAction
+                | SendWebhookAction
+                | SendWhatsAppAction
+                | TargetDateAction
+                | TimeDelayAction
+                | TriggerBranchAction
+                | Unset
+                | UpdateProfileAction
+            )
+            match src_value__:
+                case {"type": "action-output-split"}:
+                    definition = ActionOutputSplitAction.from_dict(src_value__)
+                case {"type": "back-in-stock-delay"}:
+                    definition = BackInStockDelayAction.from_dict(src_value__)
+                case {"type": "conditional-split"}:
+                    definition = ConditionalBranchAction.from_dict(src_value__)
+                case {"type": "content-experiment"}:
+                    definition = ContentExperimentAction.from_dict(src_value__)
+                case {"type": "send-email"}:
+                    definition = SendEmailAction.from_dict(src_value__)
+                case {"type": "send-mobile-push"}:
+                    definition = SendPushNotificationAction.from_dict(src_value__)
+                case {"type": "send-sms"}:
+                    definition = SendSmsAction.from_dict(src_value__)
+                case {"type": "send-webhook"}:
+                    definition = SendWebhookAction.from_dict(src_value__)
+                case {"type": "send-internal-alert"}:
+                    definition = SendInternalAlertAction.from_dict(src_value__)
+                case {"type": "send-whatsapp"}:
+                    definition = SendWhatsAppAction.from_dict(src_value__)
+                case {"type": "time-delay"}:
+                    definition = TimeDelayAction.from_dict(src_value__)
+                case {"type": "trigger-split"}:
+                    definition = TriggerBranchAction.from_dict(src_value__)
+                case {"type": "update-profile"}:
+                    definition = UpdateProfileAction.from_dict(src_value__)
+                case {"type": "target-date"}:
+                    definition = TargetDateAction.from_dict(src_value__)
+                case {"type": "countdown-delay"}:
+                    definition = CountdownDelayAction.from_dict(src_value__)
+                case {"type": "ab-test"}:
+                    definition = AbTestAction.from_dict(src_value__)
+                case {"type": "internal-service"}:
+                    definition = InternalServiceAction.from_dict(src_value__)
+                case {"type": "code"}:
+                    definition = CodeAction.from_dict(src_value__)
+                case {"type": "multi-branch-split"}:
+                    definition = MultiBranchSplitAction.from_dict(src_value__)
+                case {"type": "list-update"}:
+                    definition = ListUpdateAction.from_dict(src_value__)
+                case _:
+                    definition = parse_union(_parse_definition, src_value__)
 
             return definition
 
@@ -463,6 +506,7 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
             },
+            copied={},
             known=(
                 "created",
                 "updated",

@@ -97,6 +97,7 @@ class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
                 "flow": ("flow", _decode_flow),
                 "flow_messages": ("flow-messages", _decode_flow_messages),
             },
+            copied={},
             known=(
                 "flow",
                 "flow-messages",

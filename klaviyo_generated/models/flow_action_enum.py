@@ -14,8 +14,10 @@ FLOW_ACTION_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_flow_action_enum(value: str) -> FlowActionEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOW_ACTION_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOW_ACTION_ENUM_VALUES:
+        return cast(FlowActionEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowActionEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(FLOW_ACTION_ENUM_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -96,17 +96,22 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition: dict[str, Any]
-        if isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        else:
-            definition = self.definition.to_dict()
+            definition: dict[str, Any]
+            if isinstance(self.definition, LazyModel):
+                definition = self.definition.to_dict()
+            else:
+                definition = self.definition.to_dict()
 
-        field_dict["definition"] = definition
+            field_dict["definition"] = definition
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -342,7 +347,71 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
 
                 return definition_type_19
 
-            definition = parse_union(_parse_definition, src_value__)
+            definition: (
+                AbTestAction
+                | ActionOutputSplitAction
+                | BackInStockDelayAction
+                | CodeAction
+                | ConditionalBranchAction
+                | ContentExperimentAction
+                | CountdownDelayAction
+                | InternalServiceAction
+                | ListUpdateAction
+                | MultiBranchSplitAction
+                | SendEmailAction
+                | SendInternalAlertAction
+                | SendPushNotificationAction
+                | SendSmsAction
+                | SendWebhookAction
+                | SendWhatsAppAction
+                | TargetDateAction
+                | TimeDelayAction
+                | TriggerBranchAction
+                | UpdateProfileAction
+            )
+            match src_value__:
+                case {"type": "action-output-split"}:
+                    definition = ActionOutputSplitAction.from_dict(src_value__)
+                case {"type": "back-in-stock-delay"}:
+                    definition = BackInStockDelayAction.from_dict(src_value__)
+                case {"type": "conditional-split"}:
+                    definition = ConditionalBranchAction.from_dict(src_value__)
+                case {"type": "content-experiment"}:
+                    definition = ContentExperimentAction.from_dict(src_value__)
+                case {"type": "send-email"}:
+                    definition = SendEmailAction.from_dict(src_value__)
+                case {"type": "send-mobile-push"}:
+                    definition = SendPushNotificationAction.from_dict(src_value__)
+                case {"type": "send-sms"}:
+                    definition = SendSmsAction.from_dict(src_value__)
+                case {"type": "send-webhook"}:
+                    definition = SendWebhookAction.from_dict(src_value__)
+                case {"type": "send-internal-alert"}:
+                    definition = SendInternalAlertAction.from_dict(src_value__)
+                case {"type": "send-whatsapp"}:
+                    definition = SendWhatsAppAction.from_dict(src_value__)
+                case {"type": "time-delay"}:
+                    definition = TimeDelayAction.from_dict(src_value__)
+                case {"type": "trigger-split"}:
+                    definition = TriggerBranchAction.from_dict(src_value__)
+                case {"type": "update-profile"}:
+                    definition = UpdateProfileAction.from_dict(src_value__)
+                case {"type": "target-date"}:
+                    definition = TargetDateAction.from_dict(src_value__)
+                case {"type": "countdown-delay"}:
+                    definition = CountdownDelayAction.from_dict(src_value__)
+                case {"type": "ab-test"}:
+                    definition = AbTestAction.from_dict(src_value__)
+                case {"type": "internal-service"}:
+                    definition = InternalServiceAction.from_dict(src_value__)
+                case {"type": "code"}:
+                    definition = CodeAction.from_dict(src_value__)
+                case {"type": "multi-branch-split"}:
+                    definition = MultiBranchSplitAction.from_dict(src_value__)
+                case {"type": "list-update"}:
+                    definition = ListUpdateAction.from_dict(src_value__)
+                case _:
+                    definition = parse_union(_parse_definition, src_value__)
 
             return definition
 
@@ -350,6 +419,7 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            copied={},
             known=("definition",),
             required=("definition",),
             additional=None,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ class FlowDefinition(LazyModel):
         entry_action_id (None | str): The ID of the action that is the entry point of the flow. Example: 123.
         profile_filter (FlowDefinitionProfileFilterType0 | None | Unset): Filters for users entering the flow. These
             filters are used on every action in the flow.
-        reentry_criteria (ReentryCriteria | Unset):
+        reentry_criteria (None | ReentryCriteria | Unset): Controls when a customer can re-enter the flow. If unit is
+            'alltime', a duration of 1 means no re-entry, while a duration of 0 means re-entry is allowed.
     """
 
     triggers: list[
@@ -95,7 +96,7 @@ class FlowDefinition(LazyModel):
     ]
     entry_action_id: None | str
     profile_filter: FlowDefinitionProfileFilterType0 | None | Unset = UNSET
-    reentry_criteria: ReentryCriteria | Unset = UNSET
+    reentry_criteria: None | ReentryCriteria | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -133,7 +134,7 @@ class FlowDefinition(LazyModel):
         ],
         entry_action_id: None | str,
         profile_filter: FlowDefinitionProfileFilterType0 | None | Unset = UNSET,
-        reentry_criteria: ReentryCriteria | Unset = UNSET,
+        reentry_criteria: None | ReentryCriteria | Unset = UNSET,
     ) -> None:
         self.triggers = triggers
         self.actions = actions
@@ -143,54 +144,69 @@ class FlowDefinition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        triggers = []
-        for triggers_item_data in self.triggers:
-            triggers_item: dict[str, Any]
-            if isinstance(triggers_item_data, LazyModel):
-                triggers_item = triggers_item_data.to_dict()
+            triggers = []
+            for triggers_item_data in self.triggers:
+                triggers_item: dict[str, Any]
+                if isinstance(triggers_item_data, LazyModel):
+                    triggers_item = triggers_item_data.to_dict()
+                else:
+                    triggers_item = triggers_item_data.to_dict()
+
+                triggers.append(triggers_item)
+
+            field_dict["triggers"] = triggers
+
+            actions = []
+            for actions_item_data in self.actions:
+                actions_item: dict[str, Any]
+                if isinstance(actions_item_data, LazyModel):
+                    actions_item = actions_item_data.to_dict()
+                else:
+                    actions_item = actions_item_data.to_dict()
+
+                actions.append(actions_item)
+
+            field_dict["actions"] = actions
+
+            field_dict["entry_action_id"] = self.entry_action_id
+
+            profile_filter: dict[str, Any] | None | Unset
+            if isinstance(self.profile_filter, Unset):
+                profile_filter = UNSET
+            elif isinstance(self.profile_filter, LazyModel):
+                profile_filter = self.profile_filter.to_dict()
             else:
-                triggers_item = triggers_item_data.to_dict()
+                profile_filter = self.profile_filter
+            if profile_filter is not UNSET:
+                field_dict["profile_filter"] = profile_filter
 
-            triggers.append(triggers_item)
-
-        field_dict["triggers"] = triggers
-
-        actions = []
-        for actions_item_data in self.actions:
-            actions_item: dict[str, Any]
-            if isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
+            reentry_criteria: dict[str, Any] | None | Unset
+            if isinstance(self.reentry_criteria, Unset):
+                reentry_criteria = UNSET
+            elif isinstance(self.reentry_criteria, LazyModel):
+                reentry_criteria = self.reentry_criteria.to_dict()
             else:
-                actions_item = actions_item_data.to_dict()
+                reentry_criteria = self.reentry_criteria
+            if reentry_criteria is not UNSET:
+                field_dict["reentry_criteria"] = reentry_criteria
 
-            actions.append(actions_item)
+            return field_dict
 
-        field_dict["actions"] = actions
-
-        field_dict["entry_action_id"] = self.entry_action_id
-
-        profile_filter: dict[str, Any] | None | Unset
-        if isinstance(self.profile_filter, Unset):
-            profile_filter = UNSET
-        elif isinstance(self.profile_filter, LazyModel):
-            profile_filter = self.profile_filter.to_dict()
-        else:
-            profile_filter = self.profile_filter
-        if profile_filter is not UNSET:
-            field_dict["profile_filter"] = profile_filter
-
-        reentry_criteria = self.reentry_criteria
-        if not isinstance(reentry_criteria, Unset):
-            field_dict["reentry_criteria"] = reentry_criteria.to_dict()
-
-        return field_dict
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.entry_action_id = src_dict["entry_action_id"]
+        try:
+            instance.entry_action_id = src_dict["entry_action_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -305,7 +321,28 @@ class FlowDefinition(LazyModel):
 
                     return triggers_item_type_6
 
-                triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
+                triggers_item: (
+                    CustomObjectDateTrigger
+                    | ListTrigger
+                    | LowInventoryTrigger
+                    | MetricTrigger
+                    | PriceDropTrigger
+                    | ProfilePropertyDateTrigger
+                    | SegmentTrigger
+                )
+                match triggers_item_data:
+                    case {"type": "list"}:
+                        triggers_item = ListTrigger.from_dict(triggers_item_data)
+                    case {"type": "segment"}:
+                        triggers_item = SegmentTrigger.from_dict(triggers_item_data)
+                    case {"type": "metric"}:
+                        triggers_item = MetricTrigger.from_dict(triggers_item_data)
+                    case {"type": "price-drop"}:
+                        triggers_item = PriceDropTrigger.from_dict(triggers_item_data)
+                    case {"type": "low-inventory"}:
+                        triggers_item = LowInventoryTrigger.from_dict(triggers_item_data)
+                    case _:
+                        triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
 
                 triggers.append(triggers_item)
 
@@ -521,7 +558,71 @@ class FlowDefinition(LazyModel):
 
                     return actions_item_type_19
 
-                actions_item = parse_union(_parse_actions_item, actions_item_data)
+                actions_item: (
+                    AbTestAction
+                    | ActionOutputSplitAction
+                    | BackInStockDelayAction
+                    | CodeAction
+                    | ConditionalBranchAction
+                    | ContentExperimentAction
+                    | CountdownDelayAction
+                    | InternalServiceAction
+                    | ListUpdateAction
+                    | MultiBranchSplitAction
+                    | SendEmailAction
+                    | SendInternalAlertAction
+                    | SendPushNotificationAction
+                    | SendSmsAction
+                    | SendWebhookAction
+                    | SendWhatsAppAction
+                    | TargetDateAction
+                    | TimeDelayAction
+                    | TriggerBranchAction
+                    | UpdateProfileAction
+                )
+                match actions_item_data:
+                    case {"type": "action-output-split"}:
+                        actions_item = ActionOutputSplitAction.from_dict(actions_item_data)
+                    case {"type": "back-in-stock-delay"}:
+                        actions_item = BackInStockDelayAction.from_dict(actions_item_data)
+                    case {"type": "conditional-split"}:
+                        actions_item = ConditionalBranchAction.from_dict(actions_item_data)
+                    case {"type": "content-experiment"}:
+                        actions_item = ContentExperimentAction.from_dict(actions_item_data)
+                    case {"type": "send-email"}:
+                        actions_item = SendEmailAction.from_dict(actions_item_data)
+                    case {"type": "send-mobile-push"}:
+                        actions_item = SendPushNotificationAction.from_dict(actions_item_data)
+                    case {"type": "send-sms"}:
+                        actions_item = SendSmsAction.from_dict(actions_item_data)
+                    case {"type": "send-webhook"}:
+                        actions_item = SendWebhookAction.from_dict(actions_item_data)
+                    case {"type": "send-internal-alert"}:
+                        actions_item = SendInternalAlertAction.from_dict(actions_item_data)
+                    case {"type": "send-whatsapp"}:
+                        actions_item = SendWhatsAppAction.from_dict(actions_item_data)
+                    case {"type": "time-delay"}:
+                        actions_item = TimeDelayAction.from_dict(actions_item_data)
+                    case {"type": "trigger-split"}:
+                        actions_item = TriggerBranchAction.from_dict(actions_item_data)
+                    case {"type": "update-profile"}:
+                        actions_item = UpdateProfileAction.from_dict(actions_item_data)
+                    case {"type": "target-date"}:
+                        actions_item = TargetDateAction.from_dict(actions_item_data)
+                    case {"type": "countdown-delay"}:
+                        actions_item = CountdownDelayAction.from_dict(actions_item_data)
+                    case {"type": "ab-test"}:
+                        actions_item = AbTestAction.from_dict(actions_item_data)
+                    case {"type": "internal-service"}:
+                        actions_item = InternalServiceAction.from_dict(actions_item_data)
+                    case {"type": "code"}:
+                        actions_item = CodeAction.from_dict(actions_item_data)
+                    case {"type": "multi-branch-split"}:
+                        actions_item = MultiBranchSplitAction.from_dict(actions_item_data)
+                    case {"type": "list-update"}:
+                        actions_item = ListUpdateAction.from_dict(actions_item_data)
+                    case _:
+                        actions_item = parse_union(_parse_actions_item, actions_item_data)
 
                 actions.append(actions_item)
 
@@ -541,19 +642,29 @@ class FlowDefinition(LazyModel):
                     return profile_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowDefinitionProfileFilterType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            profile_filter = parse_union(_parse_profile_filter, src_value__)
+            profile_filter = _parse_profile_filter(src_value__)
 
             return profile_filter
 
-        def _decode_reentry_criteria(src_value__: Any) -> ReentryCriteria | Unset:
-            _reentry_criteria = src_value__
-            reentry_criteria: ReentryCriteria | Unset
-            if isinstance(_reentry_criteria, Unset):
-                reentry_criteria = UNSET
-            else:
-                reentry_criteria = ReentryCriteria.from_dict(_reentry_criteria)
+        def _decode_reentry_criteria(src_value__: Any) -> None | ReentryCriteria | Unset:
+            def _parse_reentry_criteria(data: object) -> None | ReentryCriteria | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    reentry_criteria_type_1 = ReentryCriteria.from_dict(data)
+
+                    return reentry_criteria_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            reentry_criteria = _parse_reentry_criteria(src_value__)
 
             return reentry_criteria
 
@@ -563,6 +674,9 @@ class FlowDefinition(LazyModel):
                 "actions": ("actions", _decode_actions),
                 "profile_filter": ("profile_filter", _decode_profile_filter),
                 "reentry_criteria": ("reentry_criteria", _decode_reentry_criteria),
+            },
+            copied={
+                "entry_action_id": "entry_action_id",
             },
             known=(
                 "triggers",

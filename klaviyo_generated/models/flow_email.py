@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.flow_email_additional_filters_type_0 import FlowEmailAdditionalFiltersType0
@@ -212,9 +212,9 @@ class FlowEmail(LazyModel):
                     return custom_tracking_params_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[UtmParam] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_tracking_params = parse_union(_parse_custom_tracking_params, src_value__)
+            custom_tracking_params = _parse_custom_tracking_params(src_value__)
 
             return custom_tracking_params
 
@@ -232,9 +232,9 @@ class FlowEmail(LazyModel):
                     return additional_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowEmailAdditionalFiltersType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            additional_filters = parse_union(_parse_additional_filters, src_value__)
+            additional_filters = _parse_additional_filters(src_value__)
 
             return additional_filters
 
@@ -242,6 +242,21 @@ class FlowEmail(LazyModel):
             fields={
                 "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
                 "additional_filters": ("additional_filters", _decode_additional_filters),
+            },
+            copied={
+                "from_email": "from_email",
+                "from_label": "from_label",
+                "reply_to_email": "reply_to_email",
+                "cc_email": "cc_email",
+                "bcc_email": "bcc_email",
+                "subject_line": "subject_line",
+                "preview_text": "preview_text",
+                "template_id": "template_id",
+                "smart_sending_enabled": "smart_sending_enabled",
+                "transactional": "transactional",
+                "add_tracking_params": "add_tracking_params",
+                "name": "name",
+                "id": "id",
             },
             known=(
                 "from_email",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.flow_email_additional_filters_type_0_condition_groups_item import (
@@ -34,16 +34,21 @@ class FlowEmailAdditionalFiltersType0(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        condition_groups = []
-        for condition_groups_item_data in self.condition_groups:
-            condition_groups_item = condition_groups_item_data.to_dict()
-            condition_groups.append(condition_groups_item)
+            condition_groups = []
+            for condition_groups_item_data in self.condition_groups:
+                condition_groups_item = condition_groups_item_data.to_dict()
+                condition_groups.append(condition_groups_item)
 
-        field_dict["condition_groups"] = condition_groups
+            field_dict["condition_groups"] = condition_groups
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -72,6 +77,7 @@ class FlowEmailAdditionalFiltersType0(LazyModel):
             fields={
                 "condition_groups": ("condition_groups", _decode_condition_groups),
             },
+            copied={},
             known=("condition_groups",),
             required=("condition_groups",),
             additional=None,

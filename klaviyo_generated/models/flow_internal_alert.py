@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -54,38 +54,47 @@ class FlowInternalAlert(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["from_email"] = self.from_email
+            field_dict["from_email"] = self.from_email
 
-        field_dict["from_label"] = self.from_label
+            field_dict["from_label"] = self.from_label
 
-        to_emails = self.to_emails
+            to_emails = self.to_emails
 
-        field_dict["to_emails"] = to_emails
+            field_dict["to_emails"] = to_emails
 
-        field_dict["subject_line"] = self.subject_line
+            field_dict["subject_line"] = self.subject_line
 
-        template_id = self.template_id
-        if template_id is not UNSET:
-            field_dict["template_id"] = template_id
+            template_id = self.template_id
+            if template_id is not UNSET:
+                field_dict["template_id"] = template_id
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.from_email = src_dict["from_email"]
-        instance.from_label = src_dict["from_label"]
-        instance.subject_line = src_dict["subject_line"]
+        try:
+            instance.from_email = src_dict["from_email"]
+            instance.from_label = src_dict["from_label"]
+            instance.subject_line = src_dict["subject_line"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.template_id = src_dict.get("template_id", UNSET)
         instance.name = src_dict.get("name", UNSET)
         instance.id = src_dict.get("id", UNSET)
@@ -102,6 +111,14 @@ class FlowInternalAlert(LazyModel):
         return LazyTable(
             fields={
                 "to_emails": ("to_emails", _decode_to_emails),
+            },
+            copied={
+                "from_email": "from_email",
+                "from_label": "from_label",
+                "subject_line": "subject_line",
+                "template_id": "template_id",
+                "name": "name",
+                "id": "id",
             },
             known=(
                 "from_email",

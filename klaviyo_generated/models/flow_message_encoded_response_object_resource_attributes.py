@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
@@ -123,14 +124,14 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -143,14 +144,14 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -221,17 +222,7 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
                     return definition_type_5
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    FlowEmail
-                    | FlowInternalAlert
-                    | FlowPushNotification
-                    | FlowSms
-                    | FlowWebhook
-                    | FlowWhatsApp
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             definition = parse_union(_parse_definition, src_value__)
 
@@ -242,6 +233,9 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "channel": "channel",
             },
             known=(
                 "channel",

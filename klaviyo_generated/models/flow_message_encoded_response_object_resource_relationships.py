@@ -95,6 +95,7 @@ class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
                 "flow_action": ("flow-action", _decode_flow_action),
                 "template": ("template", _decode_template),
             },
+            copied={},
             known=(
                 "flow-action",
                 "template",

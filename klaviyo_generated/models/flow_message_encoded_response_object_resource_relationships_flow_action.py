@@ -91,6 +91,7 @@ class FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction(LazyModel)
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.flow_push_notification_on_open import FlowPushNotificationOnOpen, check_flow_push_notification_on_open
 from ..models.flow_push_notification_push_type import (
     FlowPushNotificationPushType,
@@ -47,7 +47,7 @@ class FlowPushNotification(LazyModel):
         ios_link (None | str | Unset):
         android_link (None | str | Unset):
         web_url (None | str | Unset):
-        push_type (FlowPushNotificationPushType | Unset): The type of push notification to send.
+        push_type (FlowPushNotificationPushType | None | Unset): The type of push notification to send.
         kv_pairs (FlowPushNotificationKvPairsType0 | None | Unset):
         conversion_metric_id (None | str | Unset):
         smart_sending_enabled (bool | Unset):  Default: True. Example: True.
@@ -69,7 +69,7 @@ class FlowPushNotification(LazyModel):
     ios_link: None | str | Unset = UNSET
     android_link: None | str | Unset = UNSET
     web_url: None | str | Unset = UNSET
-    push_type: FlowPushNotificationPushType | Unset = UNSET
+    push_type: FlowPushNotificationPushType | None | Unset = UNSET
     kv_pairs: FlowPushNotificationKvPairsType0 | None | Unset = UNSET
     conversion_metric_id: None | str | Unset = UNSET
     smart_sending_enabled: bool | Unset = True
@@ -93,7 +93,7 @@ class FlowPushNotification(LazyModel):
         ios_link: None | str | Unset = UNSET,
         android_link: None | str | Unset = UNSET,
         web_url: None | str | Unset = UNSET,
-        push_type: FlowPushNotificationPushType | Unset = UNSET,
+        push_type: FlowPushNotificationPushType | None | Unset = UNSET,
         kv_pairs: FlowPushNotificationKvPairsType0 | None | Unset = UNSET,
         conversion_metric_id: None | str | Unset = UNSET,
         smart_sending_enabled: bool | Unset = True,
@@ -125,121 +125,130 @@ class FlowPushNotification(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["body"] = self.body
+            field_dict["body"] = self.body
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        sound = self.sound
-        if sound is not UNSET:
-            field_dict["sound"] = sound
+            sound = self.sound
+            if sound is not UNSET:
+                field_dict["sound"] = sound
 
-        badge = self.badge
-        if badge is not UNSET:
-            field_dict["badge"] = badge
+            badge = self.badge
+            if badge is not UNSET:
+                field_dict["badge"] = badge
 
-        badge_options: dict[str, Any] | Unset
-        if isinstance(self.badge_options, Unset):
-            badge_options = UNSET
-        elif isinstance(self.badge_options, LazyModel):
-            badge_options = self.badge_options.to_dict()
-        else:
-            badge_options = self.badge_options.to_dict()
+            badge_options: dict[str, Any] | Unset
+            if isinstance(self.badge_options, Unset):
+                badge_options = UNSET
+            elif isinstance(self.badge_options, LazyModel):
+                badge_options = self.badge_options.to_dict()
+            else:
+                badge_options = self.badge_options.to_dict()
 
-        if badge_options is not UNSET:
-            field_dict["badge_options"] = badge_options
+            if badge_options is not UNSET:
+                field_dict["badge_options"] = badge_options
 
-        image_id = self.image_id
-        if image_id is not UNSET:
-            field_dict["image_id"] = image_id
+            image_id = self.image_id
+            if image_id is not UNSET:
+                field_dict["image_id"] = image_id
 
-        dynamic_image = self.dynamic_image
-        if dynamic_image is not UNSET:
-            field_dict["dynamic_image"] = dynamic_image
+            dynamic_image = self.dynamic_image
+            if dynamic_image is not UNSET:
+                field_dict["dynamic_image"] = dynamic_image
 
-        video_asset_id = self.video_asset_id
-        if video_asset_id is not UNSET:
-            field_dict["video_asset_id"] = video_asset_id
+            video_asset_id = self.video_asset_id
+            if video_asset_id is not UNSET:
+                field_dict["video_asset_id"] = video_asset_id
 
-        on_open = self.on_open
-        if on_open is not UNSET:
-            field_dict["on_open"] = on_open
+            on_open = self.on_open
+            if on_open is not UNSET:
+                field_dict["on_open"] = on_open
 
-        ios_link = self.ios_link
-        if ios_link is not UNSET:
-            field_dict["ios_link"] = ios_link
+            ios_link = self.ios_link
+            if ios_link is not UNSET:
+                field_dict["ios_link"] = ios_link
 
-        android_link = self.android_link
-        if android_link is not UNSET:
-            field_dict["android_link"] = android_link
+            android_link = self.android_link
+            if android_link is not UNSET:
+                field_dict["android_link"] = android_link
 
-        web_url = self.web_url
-        if web_url is not UNSET:
-            field_dict["web_url"] = web_url
+            web_url = self.web_url
+            if web_url is not UNSET:
+                field_dict["web_url"] = web_url
 
-        push_type = self.push_type
-        if push_type is not UNSET:
-            field_dict["push_type"] = push_type
+            push_type = self.push_type
+            if push_type is not UNSET:
+                field_dict["push_type"] = push_type
 
-        kv_pairs: dict[str, Any] | None | Unset
-        if isinstance(self.kv_pairs, Unset):
-            kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, LazyModel):
-            kv_pairs = self.kv_pairs.to_dict()
-        else:
-            kv_pairs = self.kv_pairs
-        if kv_pairs is not UNSET:
-            field_dict["kv_pairs"] = kv_pairs
+            kv_pairs: dict[str, Any] | None | Unset
+            if isinstance(self.kv_pairs, Unset):
+                kv_pairs = UNSET
+            elif isinstance(self.kv_pairs, LazyModel):
+                kv_pairs = self.kv_pairs.to_dict()
+            else:
+                kv_pairs = self.kv_pairs
+            if kv_pairs is not UNSET:
+                field_dict["kv_pairs"] = kv_pairs
 
-        conversion_metric_id = self.conversion_metric_id
-        if conversion_metric_id is not UNSET:
-            field_dict["conversion_metric_id"] = conversion_metric_id
+            conversion_metric_id = self.conversion_metric_id
+            if conversion_metric_id is not UNSET:
+                field_dict["conversion_metric_id"] = conversion_metric_id
 
-        smart_sending_enabled = self.smart_sending_enabled
-        if smart_sending_enabled is not UNSET:
-            field_dict["smart_sending_enabled"] = smart_sending_enabled
+            smart_sending_enabled = self.smart_sending_enabled
+            if smart_sending_enabled is not UNSET:
+                field_dict["smart_sending_enabled"] = smart_sending_enabled
 
-        additional_filters: dict[str, Any] | None | Unset
-        if isinstance(self.additional_filters, Unset):
-            additional_filters = UNSET
-        elif isinstance(self.additional_filters, LazyModel):
-            additional_filters = self.additional_filters.to_dict()
-        else:
-            additional_filters = self.additional_filters
-        if additional_filters is not UNSET:
-            field_dict["additional_filters"] = additional_filters
+            additional_filters: dict[str, Any] | None | Unset
+            if isinstance(self.additional_filters, Unset):
+                additional_filters = UNSET
+            elif isinstance(self.additional_filters, LazyModel):
+                additional_filters = self.additional_filters.to_dict()
+            else:
+                additional_filters = self.additional_filters
+            if additional_filters is not UNSET:
+                field_dict["additional_filters"] = additional_filters
 
-        action_buttons: list[dict[str, Any]] | None | Unset
-        if isinstance(self.action_buttons, Unset):
-            action_buttons = UNSET
-        elif isinstance(self.action_buttons, list):
-            action_buttons = []
-            for action_buttons_type_0_item_data in self.action_buttons:
-                action_buttons_type_0_item = action_buttons_type_0_item_data.to_dict()
-                action_buttons.append(action_buttons_type_0_item)
+            action_buttons: list[dict[str, Any]] | None | Unset
+            if isinstance(self.action_buttons, Unset):
+                action_buttons = UNSET
+            elif isinstance(self.action_buttons, list):
+                action_buttons = []
+                for action_buttons_type_0_item_data in self.action_buttons:
+                    action_buttons_type_0_item = action_buttons_type_0_item_data.to_dict()
+                    action_buttons.append(action_buttons_type_0_item)
 
-        else:
-            action_buttons = self.action_buttons
-        if action_buttons is not UNSET:
-            field_dict["action_buttons"] = action_buttons
+            else:
+                action_buttons = self.action_buttons
+            if action_buttons is not UNSET:
+                field_dict["action_buttons"] = action_buttons
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.body = src_dict["body"]
+        try:
+            instance.body = src_dict["body"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.title = src_dict.get("title", UNSET)
         instance.sound = src_dict.get("sound", UNSET)
         instance.badge = src_dict.get("badge", UNSET)
@@ -304,13 +313,23 @@ class FlowPushNotification(LazyModel):
 
             return on_open
 
-        def _decode_push_type(src_value__: Any) -> FlowPushNotificationPushType | Unset:
-            _push_type = src_value__
-            push_type: FlowPushNotificationPushType | Unset
-            if isinstance(_push_type, Unset):
-                push_type = UNSET
-            else:
-                push_type = check_flow_push_notification_push_type(_push_type)
+        def _decode_push_type(src_value__: Any) -> FlowPushNotificationPushType | None | Unset:
+            def _parse_push_type(data: object) -> FlowPushNotificationPushType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    push_type_type_1 = check_flow_push_notification_push_type(data)
+
+                    return push_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            push_type = _parse_push_type(src_value__)
 
             return push_type
 
@@ -328,9 +347,9 @@ class FlowPushNotification(LazyModel):
                     return kv_pairs_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowPushNotificationKvPairsType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
+            kv_pairs = _parse_kv_pairs(src_value__)
 
             return kv_pairs
 
@@ -348,9 +367,9 @@ class FlowPushNotification(LazyModel):
                     return additional_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowPushNotificationAdditionalFiltersType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            additional_filters = parse_union(_parse_additional_filters, src_value__)
+            additional_filters = _parse_additional_filters(src_value__)
 
             return additional_filters
 
@@ -373,9 +392,9 @@ class FlowPushNotification(LazyModel):
                     return action_buttons_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[PushActionButton] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            action_buttons = parse_union(_parse_action_buttons, src_value__)
+            action_buttons = _parse_action_buttons(src_value__)
 
             return action_buttons
 
@@ -387,6 +406,22 @@ class FlowPushNotification(LazyModel):
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
                 "additional_filters": ("additional_filters", _decode_additional_filters),
                 "action_buttons": ("action_buttons", _decode_action_buttons),
+            },
+            copied={
+                "body": "body",
+                "title": "title",
+                "sound": "sound",
+                "badge": "badge",
+                "image_id": "image_id",
+                "dynamic_image": "dynamic_image",
+                "video_asset_id": "video_asset_id",
+                "ios_link": "ios_link",
+                "android_link": "android_link",
+                "web_url": "web_url",
+                "conversion_metric_id": "conversion_metric_id",
+                "smart_sending_enabled": "smart_sending_enabled",
+                "name": "name",
+                "id": "id",
             },
             known=(
                 "body",

@@ -35,6 +35,7 @@ class FlowPushNotificationKvPairsType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

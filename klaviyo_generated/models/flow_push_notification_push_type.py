@@ -15,8 +15,10 @@ FLOW_PUSH_NOTIFICATION_PUSH_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_flow_push_notification_push_type(value: str) -> FlowPushNotificationPushType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOW_PUSH_NOTIFICATION_PUSH_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOW_PUSH_NOTIFICATION_PUSH_TYPE_VALUES:
+        return cast(FlowPushNotificationPushType, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowPushNotificationPushType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(FLOW_PUSH_NOTIFICATION_PUSH_TYPE_VALUES)!r}")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_response_object_resource_attributes_trigger_type import (
     FlowResponseObjectResourceAttributesTriggerType,
     check_flow_response_object_resource_attributes_trigger_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -26,7 +27,7 @@ class FlowResponseObjectResourceAttributes(LazyModel):
         archived (bool | None | Unset):
         created (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
         updated (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
-        trigger_type (FlowResponseObjectResourceAttributesTriggerType | Unset): Corresponds to the object which
+        trigger_type (FlowResponseObjectResourceAttributesTriggerType | None | Unset): Corresponds to the object which
             triggered the flow.
     """
 
@@ -35,7 +36,7 @@ class FlowResponseObjectResourceAttributes(LazyModel):
     archived: bool | None | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
-    trigger_type: FlowResponseObjectResourceAttributesTriggerType | Unset = UNSET
+    trigger_type: FlowResponseObjectResourceAttributesTriggerType | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -45,7 +46,7 @@ class FlowResponseObjectResourceAttributes(LazyModel):
         archived: bool | None | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
-        trigger_type: FlowResponseObjectResourceAttributesTriggerType | Unset = UNSET,
+        trigger_type: FlowResponseObjectResourceAttributesTriggerType | None | Unset = UNSET,
     ) -> None:
         self.name = name
         self.status = status
@@ -116,14 +117,14 @@ class FlowResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -136,24 +137,34 @@ class FlowResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
-        def _decode_trigger_type(src_value__: Any) -> FlowResponseObjectResourceAttributesTriggerType | Unset:
-            _trigger_type = src_value__
-            trigger_type: FlowResponseObjectResourceAttributesTriggerType | Unset
-            if isinstance(_trigger_type, Unset):
-                trigger_type = UNSET
-            else:
-                trigger_type = check_flow_response_object_resource_attributes_trigger_type(_trigger_type)
+        def _decode_trigger_type(src_value__: Any) -> FlowResponseObjectResourceAttributesTriggerType | None | Unset:
+            def _parse_trigger_type(data: object) -> FlowResponseObjectResourceAttributesTriggerType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    trigger_type_type_1 = check_flow_response_object_resource_attributes_trigger_type(data)
+
+                    return trigger_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            trigger_type = _parse_trigger_type(src_value__)
 
             return trigger_type
 
@@ -162,6 +173,11 @@ class FlowResponseObjectResourceAttributes(LazyModel):
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "trigger_type": ("trigger_type", _decode_trigger_type),
+            },
+            copied={
+                "name": "name",
+                "status": "status",
+                "archived": "archived",
             },
             known=(
                 "name",

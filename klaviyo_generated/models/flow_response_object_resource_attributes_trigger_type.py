@@ -23,9 +23,11 @@ FLOW_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_TRIGGER_TYPE_VALUES: frozenset[str] = f
 def check_flow_response_object_resource_attributes_trigger_type(
     value: str,
 ) -> FlowResponseObjectResourceAttributesTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOW_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOW_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_TRIGGER_TYPE_VALUES:
+        return cast(FlowResponseObjectResourceAttributesTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowResponseObjectResourceAttributesTriggerType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FLOW_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_TRIGGER_TYPE_VALUES)!r}"

@@ -91,6 +91,7 @@ class FlowResponseObjectResourceRelationships(LazyModel):
                 "flow_actions": ("flow-actions", _decode_flow_actions),
                 "tags": ("tags", _decode_tags),
             },
+            copied={},
             known=(
                 "flow-actions",
                 "tags",

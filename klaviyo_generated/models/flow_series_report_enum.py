@@ -14,8 +14,10 @@ FLOW_SERIES_REPORT_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_flow_series_report_enum(value: str) -> FlowSeriesReportEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOW_SERIES_REPORT_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOW_SERIES_REPORT_ENUM_VALUES:
+        return cast(FlowSeriesReportEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowSeriesReportEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(FLOW_SERIES_REPORT_ENUM_VALUES)!r}")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -108,114 +108,123 @@ class FlowSms(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["body"] = self.body
+            field_dict["body"] = self.body
 
-        image_id = self.image_id
-        if image_id is not UNSET:
-            field_dict["image_id"] = image_id
+            image_id = self.image_id
+            if image_id is not UNSET:
+                field_dict["image_id"] = image_id
 
-        dynamic_image = self.dynamic_image
-        if dynamic_image is not UNSET:
-            field_dict["dynamic_image"] = dynamic_image
+            dynamic_image = self.dynamic_image
+            if dynamic_image is not UNSET:
+                field_dict["dynamic_image"] = dynamic_image
 
-        message_hierarchy: list[dict[str, Any] | str] | None | Unset
-        if isinstance(self.message_hierarchy, Unset):
-            message_hierarchy = UNSET
-        elif isinstance(self.message_hierarchy, list):
-            message_hierarchy = []
-            for message_hierarchy_type_0_item_data in self.message_hierarchy:
-                message_hierarchy_type_0_item: dict[str, Any] | str
-                if isinstance(message_hierarchy_type_0_item_data, LazyModel):
-                    message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
-                else:
-                    message_hierarchy_type_0_item = message_hierarchy_type_0_item_data
-                message_hierarchy.append(message_hierarchy_type_0_item)
+            message_hierarchy: list[dict[str, Any] | str] | None | Unset
+            if isinstance(self.message_hierarchy, Unset):
+                message_hierarchy = UNSET
+            elif isinstance(self.message_hierarchy, list):
+                message_hierarchy = []
+                for message_hierarchy_type_0_item_data in self.message_hierarchy:
+                    message_hierarchy_type_0_item: dict[str, Any] | str
+                    if isinstance(message_hierarchy_type_0_item_data, LazyModel):
+                        message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
+                    else:
+                        message_hierarchy_type_0_item = message_hierarchy_type_0_item_data
+                    message_hierarchy.append(message_hierarchy_type_0_item)
 
-        else:
-            message_hierarchy = self.message_hierarchy
-        if message_hierarchy is not UNSET:
-            field_dict["message_hierarchy"] = message_hierarchy
+            else:
+                message_hierarchy = self.message_hierarchy
+            if message_hierarchy is not UNSET:
+                field_dict["message_hierarchy"] = message_hierarchy
 
-        shorten_links = self.shorten_links
-        if shorten_links is not UNSET:
-            field_dict["shorten_links"] = shorten_links
+            shorten_links = self.shorten_links
+            if shorten_links is not UNSET:
+                field_dict["shorten_links"] = shorten_links
 
-        include_contact_card = self.include_contact_card
-        if include_contact_card is not UNSET:
-            field_dict["include_contact_card"] = include_contact_card
+            include_contact_card = self.include_contact_card
+            if include_contact_card is not UNSET:
+                field_dict["include_contact_card"] = include_contact_card
 
-        add_org_prefix = self.add_org_prefix
-        if add_org_prefix is not UNSET:
-            field_dict["add_org_prefix"] = add_org_prefix
+            add_org_prefix = self.add_org_prefix
+            if add_org_prefix is not UNSET:
+                field_dict["add_org_prefix"] = add_org_prefix
 
-        add_info_link = self.add_info_link
-        if add_info_link is not UNSET:
-            field_dict["add_info_link"] = add_info_link
+            add_info_link = self.add_info_link
+            if add_info_link is not UNSET:
+                field_dict["add_info_link"] = add_info_link
 
-        add_opt_out_language = self.add_opt_out_language
-        if add_opt_out_language is not UNSET:
-            field_dict["add_opt_out_language"] = add_opt_out_language
+            add_opt_out_language = self.add_opt_out_language
+            if add_opt_out_language is not UNSET:
+                field_dict["add_opt_out_language"] = add_opt_out_language
 
-        smart_sending_enabled = self.smart_sending_enabled
-        if smart_sending_enabled is not UNSET:
-            field_dict["smart_sending_enabled"] = smart_sending_enabled
+            smart_sending_enabled = self.smart_sending_enabled
+            if smart_sending_enabled is not UNSET:
+                field_dict["smart_sending_enabled"] = smart_sending_enabled
 
-        sms_quiet_hours_enabled = self.sms_quiet_hours_enabled
-        if sms_quiet_hours_enabled is not UNSET:
-            field_dict["sms_quiet_hours_enabled"] = sms_quiet_hours_enabled
+            sms_quiet_hours_enabled = self.sms_quiet_hours_enabled
+            if sms_quiet_hours_enabled is not UNSET:
+                field_dict["sms_quiet_hours_enabled"] = sms_quiet_hours_enabled
 
-        transactional = self.transactional
-        if transactional is not UNSET:
-            field_dict["transactional"] = transactional
+            transactional = self.transactional
+            if transactional is not UNSET:
+                field_dict["transactional"] = transactional
 
-        add_tracking_params = self.add_tracking_params
-        if add_tracking_params is not UNSET:
-            field_dict["add_tracking_params"] = add_tracking_params
+            add_tracking_params = self.add_tracking_params
+            if add_tracking_params is not UNSET:
+                field_dict["add_tracking_params"] = add_tracking_params
 
-        custom_tracking_params: list[dict[str, Any]] | None | Unset
-        if isinstance(self.custom_tracking_params, Unset):
-            custom_tracking_params = UNSET
-        elif isinstance(self.custom_tracking_params, list):
-            custom_tracking_params = []
-            for custom_tracking_params_type_0_item_data in self.custom_tracking_params:
-                custom_tracking_params_type_0_item = custom_tracking_params_type_0_item_data.to_dict()
-                custom_tracking_params.append(custom_tracking_params_type_0_item)
+            custom_tracking_params: list[dict[str, Any]] | None | Unset
+            if isinstance(self.custom_tracking_params, Unset):
+                custom_tracking_params = UNSET
+            elif isinstance(self.custom_tracking_params, list):
+                custom_tracking_params = []
+                for custom_tracking_params_type_0_item_data in self.custom_tracking_params:
+                    custom_tracking_params_type_0_item = custom_tracking_params_type_0_item_data.to_dict()
+                    custom_tracking_params.append(custom_tracking_params_type_0_item)
 
-        else:
-            custom_tracking_params = self.custom_tracking_params
-        if custom_tracking_params is not UNSET:
-            field_dict["custom_tracking_params"] = custom_tracking_params
+            else:
+                custom_tracking_params = self.custom_tracking_params
+            if custom_tracking_params is not UNSET:
+                field_dict["custom_tracking_params"] = custom_tracking_params
 
-        template_id = self.template_id
-        if template_id is not UNSET:
-            field_dict["template_id"] = template_id
+            template_id = self.template_id
+            if template_id is not UNSET:
+                field_dict["template_id"] = template_id
 
-        additional_filters: dict[str, Any] | None | Unset
-        if isinstance(self.additional_filters, Unset):
-            additional_filters = UNSET
-        elif isinstance(self.additional_filters, LazyModel):
-            additional_filters = self.additional_filters.to_dict()
-        else:
-            additional_filters = self.additional_filters
-        if additional_filters is not UNSET:
-            field_dict["additional_filters"] = additional_filters
+            additional_filters: dict[str, Any] | None | Unset
+            if isinstance(self.additional_filters, Unset):
+                additional_filters = UNSET
+            elif isinstance(self.additional_filters, LazyModel):
+                additional_filters = self.additional_filters.to_dict()
+            else:
+                additional_filters = self.additional_filters
+            if additional_filters is not UNSET:
+                field_dict["additional_filters"] = additional_filters
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.body = src_dict["body"]
+        try:
+            instance.body = src_dict["body"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.image_id = src_dict.get("image_id", UNSET)
         instance.dynamic_image = src_dict.get("dynamic_image", UNSET)
         instance.shorten_links = src_dict.get("shorten_links", UNSET)
@@ -275,7 +284,9 @@ class FlowSms(LazyModel):
                                 return message_hierarchy_type_0_item_type_0_type_1
                             except (TypeError, ValueError, AttributeError, KeyError):
                                 pass
-                            return cast(MessageHierarchyRcsItem | MessageHierarchySmsItem | str, data)
+                            if isinstance(data, str):
+                                return data
+                            raise TypeError(f"{type(data).__name__} fits no variant")
 
                         message_hierarchy_type_0_item = parse_union(
                             _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
@@ -286,9 +297,9 @@ class FlowSms(LazyModel):
                     return message_hierarchy_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            message_hierarchy = parse_union(_parse_message_hierarchy, src_value__)
+            message_hierarchy = _parse_message_hierarchy(src_value__)
 
             return message_hierarchy
 
@@ -311,9 +322,9 @@ class FlowSms(LazyModel):
                     return custom_tracking_params_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[UtmParam] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_tracking_params = parse_union(_parse_custom_tracking_params, src_value__)
+            custom_tracking_params = _parse_custom_tracking_params(src_value__)
 
             return custom_tracking_params
 
@@ -331,9 +342,9 @@ class FlowSms(LazyModel):
                     return additional_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowSmsAdditionalFiltersType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            additional_filters = parse_union(_parse_additional_filters, src_value__)
+            additional_filters = _parse_additional_filters(src_value__)
 
             return additional_filters
 
@@ -342,6 +353,23 @@ class FlowSms(LazyModel):
                 "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
                 "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
                 "additional_filters": ("additional_filters", _decode_additional_filters),
+            },
+            copied={
+                "body": "body",
+                "image_id": "image_id",
+                "dynamic_image": "dynamic_image",
+                "shorten_links": "shorten_links",
+                "include_contact_card": "include_contact_card",
+                "add_org_prefix": "add_org_prefix",
+                "add_info_link": "add_info_link",
+                "add_opt_out_language": "add_opt_out_language",
+                "smart_sending_enabled": "smart_sending_enabled",
+                "sms_quiet_hours_enabled": "sms_quiet_hours_enabled",
+                "transactional": "transactional",
+                "add_tracking_params": "add_tracking_params",
+                "template_id": "template_id",
+                "name": "name",
+                "id": "id",
             },
             known=(
                 "body",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.flow_tracking_setting_dynamic_param_type import (
     FlowTrackingSettingDynamicParamType,
     check_flow_tracking_setting_dynamic_param_type,
@@ -41,13 +41,18 @@ class FlowTrackingSettingDynamicParam(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["value"] = self.value
+            field_dict["value"] = self.value
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -72,6 +77,7 @@ class FlowTrackingSettingDynamicParam(LazyModel):
                 "type_": ("type", _decode_type_),
                 "value": ("value", _decode_value),
             },
+            copied={},
             known=(
                 "type",
                 "value",

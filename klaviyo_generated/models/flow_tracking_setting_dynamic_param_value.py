@@ -32,9 +32,11 @@ FLOW_TRACKING_SETTING_DYNAMIC_PARAM_VALUE_VALUES: frozenset[str] = frozenset(
 
 
 def check_flow_tracking_setting_dynamic_param_value(value: str) -> FlowTrackingSettingDynamicParamValue:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOW_TRACKING_SETTING_DYNAMIC_PARAM_VALUE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOW_TRACKING_SETTING_DYNAMIC_PARAM_VALUE_VALUES:
+        return cast(FlowTrackingSettingDynamicParamValue, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowTrackingSettingDynamicParamValue, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FLOW_TRACKING_SETTING_DYNAMIC_PARAM_VALUE_VALUES)!r}"

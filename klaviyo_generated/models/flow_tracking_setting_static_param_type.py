@@ -14,9 +14,11 @@ FLOW_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_flow_tracking_setting_static_param_type(value: str) -> FlowTrackingSettingStaticParamType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOW_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOW_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES:
+        return cast(FlowTrackingSettingStaticParamType, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowTrackingSettingStaticParamType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FLOW_TRACKING_SETTING_STATIC_PARAM_TYPE_VALUES)!r}"

@@ -93,6 +93,7 @@ class FlowV2ResponseObjectResourceRelationships(LazyModel):
                 "flow_actions": ("flow-actions", _decode_flow_actions),
                 "tags": ("tags", _decode_tags),
             },
+            copied={},
             known=(
                 "flow-actions",
                 "tags",

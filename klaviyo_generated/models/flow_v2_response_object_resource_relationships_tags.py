@@ -97,6 +97,7 @@ class FlowV2ResponseObjectResourceRelationshipsTags(LazyModel):
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

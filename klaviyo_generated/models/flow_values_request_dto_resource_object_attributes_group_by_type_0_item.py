@@ -36,9 +36,11 @@ FLOW_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALUES: 
 def check_flow_values_request_dto_resource_object_attributes_group_by_type_0_item(
     value: str,
 ) -> FlowValuesRequestDTOResourceObjectAttributesGroupByType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOW_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOW_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALUES:
+        return cast(FlowValuesRequestDTOResourceObjectAttributesGroupByType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowValuesRequestDTOResourceObjectAttributesGroupByType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FLOW_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_GROUP_BY_TYPE_0_ITEM_VALUES)!r}"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.flow_webhook_headers_type_0 import FlowWebhookHeadersType0
@@ -49,38 +49,47 @@ class FlowWebhook(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
-            headers = UNSET
-        elif isinstance(self.headers, LazyModel):
-            headers = self.headers.to_dict()
-        else:
-            headers = self.headers
-        if headers is not UNSET:
-            field_dict["headers"] = headers
+            headers: dict[str, Any] | None | Unset
+            if isinstance(self.headers, Unset):
+                headers = UNSET
+            elif isinstance(self.headers, LazyModel):
+                headers = self.headers.to_dict()
+            else:
+                headers = self.headers
+            if headers is not UNSET:
+                field_dict["headers"] = headers
 
-        body = self.body
-        if body is not UNSET:
-            field_dict["body"] = body
+            body = self.body
+            if body is not UNSET:
+                field_dict["body"] = body
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.url = src_dict["url"]
+        try:
+            instance.url = src_dict["url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.body = src_dict.get("body", UNSET)
         instance.name = src_dict.get("name", UNSET)
         instance.id = src_dict.get("id", UNSET)
@@ -104,15 +113,21 @@ class FlowWebhook(LazyModel):
                     return headers_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowWebhookHeadersType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            headers = parse_union(_parse_headers, src_value__)
+            headers = _parse_headers(src_value__)
 
             return headers
 
         return LazyTable(
             fields={
                 "headers": ("headers", _decode_headers),
+            },
+            copied={
+                "url": "url",
+                "body": "body",
+                "name": "name",
+                "id": "id",
             },
             known=(
                 "url",

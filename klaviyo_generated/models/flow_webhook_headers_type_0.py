@@ -35,6 +35,7 @@ class FlowWebhookHeadersType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

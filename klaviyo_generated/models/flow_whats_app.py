@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.flow_whats_app_additional_filters_type_0 import FlowWhatsAppAdditionalFiltersType0
@@ -124,15 +124,23 @@ class FlowWhatsApp(LazyModel):
                     return additional_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowWhatsAppAdditionalFiltersType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            additional_filters = parse_union(_parse_additional_filters, src_value__)
+            additional_filters = _parse_additional_filters(src_value__)
 
             return additional_filters
 
         return LazyTable(
             fields={
                 "additional_filters": ("additional_filters", _decode_additional_filters),
+            },
+            copied={
+                "id": "id",
+                "name": "name",
+                "vendor_id": "vendor_id",
+                "smart_sending_enabled": "smart_sending_enabled",
+                "transactional": "transactional",
+                "add_tracking_params": "add_tracking_params",
             },
             known=(
                 "id",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -99,21 +99,26 @@ class FlowWhatsAppAdditionalFiltersType0ConditionGroupsItem(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        conditions = []
-        for conditions_item_data in self.conditions:
-            conditions_item: dict[str, Any]
-            if isinstance(conditions_item_data, LazyModel):
-                conditions_item = conditions_item_data.to_dict()
-            else:
-                conditions_item = conditions_item_data.to_dict()
+            conditions = []
+            for conditions_item_data in self.conditions:
+                conditions_item: dict[str, Any]
+                if isinstance(conditions_item_data, LazyModel):
+                    conditions_item = conditions_item_data.to_dict()
+                else:
+                    conditions_item = conditions_item_data.to_dict()
 
-            conditions.append(conditions_item)
+                conditions.append(conditions_item)
 
-        field_dict["conditions"] = conditions
+            field_dict["conditions"] = conditions
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -337,7 +342,51 @@ class FlowWhatsAppAdditionalFiltersType0ConditionGroupsItem(LazyModel):
 
                     return conditions_item_type_17
 
-                conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
+                conditions_item: (
+                    FlowsProfileMetricCondition
+                    | ProfileHasCustomObjectCondition
+                    | ProfileHasGroupMembershipCondition
+                    | ProfileHasNotReceivedEmailMessageCondition
+                    | ProfileHasNotReceivedPushMessageCondition
+                    | ProfileHasNotReceivedSmsMessageCondition
+                    | ProfileMarketingConsentCondition
+                    | ProfileNoGroupMembershipCondition
+                    | ProfilePermissionsCondition
+                    | ProfilePostalCodeDistanceCondition
+                    | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+                    | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+                    | ProfilePredictiveAnalyticsDateCondition
+                    | ProfilePredictiveAnalyticsNumericCondition
+                    | ProfilePredictiveAnalyticsStringCondition
+                    | ProfilePropertyCondition
+                    | ProfileRandomSampleCondition
+                    | ProfileRegionCondition
+                )
+                match conditions_item_data:
+                    case {"type": "profile-property"}:
+                        conditions_item = ProfilePropertyCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-region"}:
+                        conditions_item = ProfileRegionCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-postal-code-distance"}:
+                        conditions_item = ProfilePostalCodeDistanceCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-marketing-consent"}:
+                        conditions_item = ProfileMarketingConsentCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-metric"}:
+                        conditions_item = FlowsProfileMetricCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-sample"}:
+                        conditions_item = ProfileRandomSampleCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-has-custom-object"}:
+                        conditions_item = ProfileHasCustomObjectCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-permissions"}:
+                        conditions_item = ProfilePermissionsCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-not-sent-email"}:
+                        conditions_item = ProfileHasNotReceivedEmailMessageCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-not-sent-sms"}:
+                        conditions_item = ProfileHasNotReceivedSmsMessageCondition.from_dict(conditions_item_data)
+                    case {"type": "profile-not-sent-push"}:
+                        conditions_item = ProfileHasNotReceivedPushMessageCondition.from_dict(conditions_item_data)
+                    case _:
+                        conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
 
                 conditions.append(conditions_item)
 
@@ -347,6 +396,7 @@ class FlowWhatsAppAdditionalFiltersType0ConditionGroupsItem(LazyModel):
             fields={
                 "conditions": ("conditions", _decode_conditions),
             },
+            copied={},
             known=("conditions",),
             required=("conditions",),
             additional=None,

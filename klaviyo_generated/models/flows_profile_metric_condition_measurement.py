@@ -15,9 +15,11 @@ FLOWS_PROFILE_METRIC_CONDITION_MEASUREMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_flows_profile_metric_condition_measurement(value: str) -> FlowsProfileMetricConditionMeasurement:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FLOWS_PROFILE_METRIC_CONDITION_MEASUREMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FLOWS_PROFILE_METRIC_CONDITION_MEASUREMENT_VALUES:
+        return cast(FlowsProfileMetricConditionMeasurement, value)
+    if type(value) is str and not strict_enums():
         return cast(FlowsProfileMetricConditionMeasurement, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FLOWS_PROFILE_METRIC_CONDITION_MEASUREMENT_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.form_create_query_resource_object_attributes_status import (
     FormCreateQueryResourceObjectAttributesStatus,
     check_form_create_query_resource_object_attributes_status,
@@ -48,23 +48,32 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["definition"] = self.definition.to_dict()
+            field_dict["definition"] = self.definition.to_dict()
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        field_dict["ab_test"] = self.ab_test
+            field_dict["ab_test"] = self.ab_test
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.ab_test = src_dict["ab_test"]
-        instance.name = src_dict["name"]
+        try:
+            instance.ab_test = src_dict["ab_test"]
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -85,6 +94,10 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
                 "status": ("status", _decode_status),
+            },
+            copied={
+                "ab_test": "ab_test",
+                "name": "name",
             },
             known=(
                 "definition",

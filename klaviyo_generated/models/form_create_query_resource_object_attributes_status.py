@@ -16,9 +16,11 @@ FORM_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES: frozenset[str] = fro
 def check_form_create_query_resource_object_attributes_status(
     value: str,
 ) -> FormCreateQueryResourceObjectAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FORM_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FORM_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES:
+        return cast(FormCreateQueryResourceObjectAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(FormCreateQueryResourceObjectAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FORM_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -15,9 +15,11 @@ FORM_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES: frozenset[str] = frozens
 
 
 def check_form_response_object_resource_attributes_status(value: str) -> FormResponseObjectResourceAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FORM_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FORM_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES:
+        return cast(FormResponseObjectResourceAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(FormResponseObjectResourceAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FORM_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES)!r}"

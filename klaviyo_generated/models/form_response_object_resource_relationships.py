@@ -68,6 +68,7 @@ class FormResponseObjectResourceRelationships(LazyModel):
             fields={
                 "form_versions": ("form-versions", _decode_form_versions),
             },
+            copied={},
             known=("form-versions",),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ FORM_SUBSCRIBE_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_form_subscribe_filter_field(value: str) -> FormSubscribeFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FORM_SUBSCRIBE_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FORM_SUBSCRIBE_FILTER_FIELD_VALUES:
+        return cast(FormSubscribeFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(FormSubscribeFilterField, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(FORM_SUBSCRIBE_FILTER_FIELD_VALUES)!r}")

@@ -14,8 +14,10 @@ FORM_VALUES_REPORT_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_form_values_report_enum(value: str) -> FormValuesReportEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FORM_VALUES_REPORT_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FORM_VALUES_REPORT_ENUM_VALUES:
+        return cast(FormValuesReportEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(FormValuesReportEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(FORM_VALUES_REPORT_ENUM_VALUES)!r}")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.form_values_request_dto_resource_object_attributes_group_by_type_0_item import (
     FormValuesRequestDTOResourceObjectAttributesGroupByType0Item,
     check_form_values_request_dto_resource_object_attributes_group_by_type_0_item,
@@ -66,42 +66,47 @@ class FormValuesRequestDTOResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        statistics = []
-        for statistics_item_data in self.statistics:
-            statistics_item: str = statistics_item_data
-            statistics.append(statistics_item)
+            statistics = []
+            for statistics_item_data in self.statistics:
+                statistics_item: str = statistics_item_data
+                statistics.append(statistics_item)
 
-        field_dict["statistics"] = statistics
+            field_dict["statistics"] = statistics
 
-        timeframe: dict[str, Any]
-        if isinstance(self.timeframe, LazyModel):
-            timeframe = self.timeframe.to_dict()
-        else:
-            timeframe = self.timeframe.to_dict()
+            timeframe: dict[str, Any]
+            if isinstance(self.timeframe, LazyModel):
+                timeframe = self.timeframe.to_dict()
+            else:
+                timeframe = self.timeframe.to_dict()
 
-        field_dict["timeframe"] = timeframe
+            field_dict["timeframe"] = timeframe
 
-        group_by: list[str] | None | Unset
-        if isinstance(self.group_by, Unset):
-            group_by = UNSET
-        elif isinstance(self.group_by, list):
-            group_by = []
-            for group_by_type_0_item_data in self.group_by:
-                group_by_type_0_item: str = group_by_type_0_item_data
-                group_by.append(group_by_type_0_item)
+            group_by: list[str] | None | Unset
+            if isinstance(self.group_by, Unset):
+                group_by = UNSET
+            elif isinstance(self.group_by, list):
+                group_by = []
+                for group_by_type_0_item_data in self.group_by:
+                    group_by_type_0_item: str = group_by_type_0_item_data
+                    group_by.append(group_by_type_0_item)
 
-        else:
-            group_by = self.group_by
-        if group_by is not UNSET:
-            field_dict["group_by"] = group_by
+            else:
+                group_by = self.group_by
+            if group_by is not UNSET:
+                field_dict["group_by"] = group_by
 
-        filter = self.filter
-        if filter is not UNSET:
-            field_dict["filter"] = filter
+            filter = self.filter
+            if filter is not UNSET:
+                field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -173,9 +178,9 @@ class FormValuesRequestDTOResourceObjectAttributes(LazyModel):
                     return group_by_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[FormValuesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            group_by = parse_union(_parse_group_by, src_value__)
+            group_by = _parse_group_by(src_value__)
 
             return group_by
 
@@ -184,6 +189,9 @@ class FormValuesRequestDTOResourceObjectAttributes(LazyModel):
                 "statistics": ("statistics", _decode_statistics),
                 "timeframe": ("timeframe", _decode_timeframe),
                 "group_by": ("group_by", _decode_group_by),
+            },
+            copied={
+                "filter": "filter",
             },
             known=(
                 "statistics",

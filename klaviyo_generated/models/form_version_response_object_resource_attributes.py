@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.form_version_response_object_resource_attributes_form_type import (
     FormVersionResponseObjectResourceAttributesFormType,
     check_form_version_response_object_resource_attributes_form_type,
@@ -36,7 +37,7 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
             2024-03-04T00:00:00Z.
         updated_at (datetime.datetime): ISO8601 timestamp when the form version was last updated. Example:
             2024-03-04T00:00:00Z.
-        ab_test (FormVersionABTest | Unset):
+        ab_test (FormVersionABTest | None | Unset):
     """
 
     form_type: FormVersionResponseObjectResourceAttributesFormType
@@ -44,7 +45,7 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
     status: FormVersionResponseObjectResourceAttributesStatus
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    ab_test: FormVersionABTest | Unset = UNSET
+    ab_test: FormVersionABTest | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -54,7 +55,7 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
         status: FormVersionResponseObjectResourceAttributesStatus,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
-        ab_test: FormVersionABTest | Unset = UNSET,
+        ab_test: FormVersionABTest | None | Unset = UNSET,
     ) -> None:
         self.form_type = form_type
         self.variation_name = variation_name
@@ -65,30 +66,45 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["form_type"] = self.form_type
+            field_dict["form_type"] = self.form_type
 
-        field_dict["variation_name"] = self.variation_name
+            field_dict["variation_name"] = self.variation_name
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        created_at = self.created_at.isoformat()
-        field_dict["created_at"] = created_at
+            created_at = self.created_at.isoformat()
+            field_dict["created_at"] = created_at
 
-        updated_at = self.updated_at.isoformat()
-        field_dict["updated_at"] = updated_at
+            updated_at = self.updated_at.isoformat()
+            field_dict["updated_at"] = updated_at
 
-        ab_test = self.ab_test
-        if not isinstance(ab_test, Unset):
-            field_dict["ab_test"] = ab_test.to_dict()
+            ab_test: dict[str, Any] | None | Unset
+            if isinstance(self.ab_test, Unset):
+                ab_test = UNSET
+            elif isinstance(self.ab_test, LazyModel):
+                ab_test = self.ab_test.to_dict()
+            else:
+                ab_test = self.ab_test
+            if ab_test is not UNSET:
+                field_dict["ab_test"] = ab_test
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.variation_name = src_dict["variation_name"]
+        try:
+            instance.variation_name = src_dict["variation_name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -106,22 +122,32 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
             return status
 
         def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = datetime.datetime.fromisoformat(src_value__)
+            created_at = parse_datetime(src_value__)
 
             return created_at
 
         def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = datetime.datetime.fromisoformat(src_value__)
+            updated_at = parse_datetime(src_value__)
 
             return updated_at
 
-        def _decode_ab_test(src_value__: Any) -> FormVersionABTest | Unset:
-            _ab_test = src_value__
-            ab_test: FormVersionABTest | Unset
-            if isinstance(_ab_test, Unset):
-                ab_test = UNSET
-            else:
-                ab_test = FormVersionABTest.from_dict(_ab_test)
+        def _decode_ab_test(src_value__: Any) -> FormVersionABTest | None | Unset:
+            def _parse_ab_test(data: object) -> FormVersionABTest | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    ab_test_type_1 = FormVersionABTest.from_dict(data)
+
+                    return ab_test_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            ab_test = _parse_ab_test(src_value__)
 
             return ab_test
 
@@ -132,6 +158,9 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
                 "ab_test": ("ab_test", _decode_ab_test),
+            },
+            copied={
+                "variation_name": "variation_name",
             },
             known=(
                 "form_type",

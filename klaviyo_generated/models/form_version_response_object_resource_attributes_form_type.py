@@ -20,9 +20,11 @@ FORM_VERSION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_FORM_TYPE_VALUES: frozenset[str
 def check_form_version_response_object_resource_attributes_form_type(
     value: str,
 ) -> FormVersionResponseObjectResourceAttributesFormType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in FORM_VERSION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_FORM_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in FORM_VERSION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_FORM_TYPE_VALUES:
+        return cast(FormVersionResponseObjectResourceAttributesFormType, value)
+    if type(value) is str and not strict_enums():
         return cast(FormVersionResponseObjectResourceAttributesFormType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(FORM_VERSION_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_FORM_TYPE_VALUES)!r}"

@@ -68,6 +68,7 @@ class FormVersionResponseObjectResourceRelationships(LazyModel):
             fields={
                 "form": ("form", _decode_form),
             },
+            copied={},
             known=("form",),
             required=(),
             additional=None,

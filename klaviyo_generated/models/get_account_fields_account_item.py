@@ -52,8 +52,10 @@ GET_ACCOUNT_FIELDS_ACCOUNT_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_account_fields_account_item(value: str) -> GetAccountFieldsAccountItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_ACCOUNT_FIELDS_ACCOUNT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_ACCOUNT_FIELDS_ACCOUNT_ITEM_VALUES:
+        return cast(GetAccountFieldsAccountItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetAccountFieldsAccountItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_ACCOUNT_FIELDS_ACCOUNT_ITEM_VALUES)!r}")

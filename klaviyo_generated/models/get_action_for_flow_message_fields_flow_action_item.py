@@ -320,9 +320,11 @@ GET_ACTION_FOR_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES: frozenset[str] = fro
 def check_get_action_for_flow_message_fields_flow_action_item(
     value: str,
 ) -> GetActionForFlowMessageFieldsFlowActionItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_ACTION_FOR_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_ACTION_FOR_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES:
+        return cast(GetActionForFlowMessageFieldsFlowActionItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetActionForFlowMessageFieldsFlowActionItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_ACTION_FOR_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES)!r}"

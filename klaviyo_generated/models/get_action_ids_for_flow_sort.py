@@ -25,8 +25,10 @@ GET_ACTION_IDS_FOR_FLOW_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_action_ids_for_flow_sort(value: str) -> GetActionIdsForFlowSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_ACTION_IDS_FOR_FLOW_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_ACTION_IDS_FOR_FLOW_SORT_VALUES:
+        return cast(GetActionIdsForFlowSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetActionIdsForFlowSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_ACTION_IDS_FOR_FLOW_SORT_VALUES)!r}")

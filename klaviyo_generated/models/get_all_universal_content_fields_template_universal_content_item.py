@@ -102,9 +102,11 @@ GET_ALL_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES: frozens
 def check_get_all_universal_content_fields_template_universal_content_item(
     value: str,
 ) -> GetAllUniversalContentFieldsTemplateUniversalContentItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_ALL_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_ALL_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES:
+        return cast(GetAllUniversalContentFieldsTemplateUniversalContentItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetAllUniversalContentFieldsTemplateUniversalContentItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_ALL_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES)!r}"

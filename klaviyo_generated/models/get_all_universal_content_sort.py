@@ -21,8 +21,10 @@ GET_ALL_UNIVERSAL_CONTENT_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_all_universal_content_sort(value: str) -> GetAllUniversalContentSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_ALL_UNIVERSAL_CONTENT_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_ALL_UNIVERSAL_CONTENT_SORT_VALUES:
+        return cast(GetAllUniversalContentSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetAllUniversalContentSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_ALL_UNIVERSAL_CONTENT_SORT_VALUES)!r}")

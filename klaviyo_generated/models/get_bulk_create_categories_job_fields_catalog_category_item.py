@@ -19,9 +19,11 @@ GET_BULK_CREATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_ITEM_VALUES: frozenset[st
 def check_get_bulk_create_categories_job_fields_catalog_category_item(
     value: str,
 ) -> GetBulkCreateCategoriesJobFieldsCatalogCategoryItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_CREATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_CREATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_ITEM_VALUES:
+        return cast(GetBulkCreateCategoriesJobFieldsCatalogCategoryItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkCreateCategoriesJobFieldsCatalogCategoryItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_CREATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_ITEM_VALUES)!r}"

@@ -34,9 +34,11 @@ GET_BULK_CREATE_COUPON_CODE_JOBS_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES:
 def check_get_bulk_create_coupon_code_jobs_fields_coupon_code_bulk_create_job_item(
     value: str,
 ) -> GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_CREATE_COUPON_CODE_JOBS_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_CREATE_COUPON_CODE_JOBS_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES:
+        return cast(GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_CREATE_COUPON_CODE_JOBS_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES)!r}"

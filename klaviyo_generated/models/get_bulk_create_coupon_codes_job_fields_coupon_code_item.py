@@ -19,9 +19,11 @@ GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_ITEM_VALUES: frozenset[str] 
 def check_get_bulk_create_coupon_codes_job_fields_coupon_code_item(
     value: str,
 ) -> GetBulkCreateCouponCodesJobFieldsCouponCodeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_ITEM_VALUES:
+        return cast(GetBulkCreateCouponCodesJobFieldsCouponCodeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkCreateCouponCodesJobFieldsCouponCodeItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_ITEM_VALUES)!r}"

@@ -34,9 +34,11 @@ GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES:
 def check_get_bulk_create_variants_job_fields_catalog_variant_bulk_create_job_item(
     value: str,
 ) -> GetBulkCreateVariantsJobFieldsCatalogVariantBulkCreateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES:
+        return cast(GetBulkCreateVariantsJobFieldsCatalogVariantBulkCreateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkCreateVariantsJobFieldsCatalogVariantBulkCreateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES)!r}"

@@ -14,9 +14,11 @@ GET_BULK_CREATE_VARIANTS_JOB_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_bulk_create_variants_job_include_item(value: str) -> GetBulkCreateVariantsJobIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_CREATE_VARIANTS_JOB_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_CREATE_VARIANTS_JOB_INCLUDE_ITEM_VALUES:
+        return cast(GetBulkCreateVariantsJobIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkCreateVariantsJobIncludeItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_CREATE_VARIANTS_JOB_INCLUDE_ITEM_VALUES)!r}"

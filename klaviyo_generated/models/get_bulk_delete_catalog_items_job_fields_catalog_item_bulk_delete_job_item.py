@@ -34,9 +34,11 @@ GET_BULK_DELETE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUE
 def check_get_bulk_delete_catalog_items_job_fields_catalog_item_bulk_delete_job_item(
     value: str,
 ) -> GetBulkDeleteCatalogItemsJobFieldsCatalogItemBulkDeleteJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_DELETE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_DELETE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES:
+        return cast(GetBulkDeleteCatalogItemsJobFieldsCatalogItemBulkDeleteJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkDeleteCatalogItemsJobFieldsCatalogItemBulkDeleteJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_DELETE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES)!r}"

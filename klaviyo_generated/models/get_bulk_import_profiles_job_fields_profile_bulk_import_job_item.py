@@ -34,9 +34,11 @@ GET_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES: frozens
 def check_get_bulk_import_profiles_job_fields_profile_bulk_import_job_item(
     value: str,
 ) -> GetBulkImportProfilesJobFieldsProfileBulkImportJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES:
+        return cast(GetBulkImportProfilesJobFieldsProfileBulkImportJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkImportProfilesJobFieldsProfileBulkImportJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES)!r}"

@@ -24,12 +24,11 @@ GET_BULK_SUPPRESS_PROFILES_JOBS_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_
 def check_get_bulk_suppress_profiles_jobs_fields_profile_suppression_bulk_create_job_item(
     value: str,
 ) -> GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in GET_BULK_SUPPRESS_PROFILES_JOBS_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_SUPPRESS_PROFILES_JOBS_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES:
+        return cast(GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_SUPPRESS_PROFILES_JOBS_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES)!r}"

@@ -15,9 +15,11 @@ GET_BULK_SUPPRESS_PROFILES_JOBS_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_bulk_suppress_profiles_jobs_sort(value: str) -> GetBulkSuppressProfilesJobsSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_SUPPRESS_PROFILES_JOBS_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_SUPPRESS_PROFILES_JOBS_SORT_VALUES:
+        return cast(GetBulkSuppressProfilesJobsSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkSuppressProfilesJobsSort, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_SUPPRESS_PROFILES_JOBS_SORT_VALUES)!r}"

@@ -34,12 +34,11 @@ GET_BULK_UPDATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALU
 def check_get_bulk_update_categories_job_fields_catalog_category_bulk_update_job_item(
     value: str,
 ) -> GetBulkUpdateCategoriesJobFieldsCatalogCategoryBulkUpdateJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in GET_BULK_UPDATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_UPDATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALUES:
+        return cast(GetBulkUpdateCategoriesJobFieldsCatalogCategoryBulkUpdateJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkUpdateCategoriesJobFieldsCatalogCategoryBulkUpdateJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_UPDATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALUES)!r}"

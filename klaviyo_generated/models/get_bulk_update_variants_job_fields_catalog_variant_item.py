@@ -48,9 +48,11 @@ GET_BULK_UPDATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_ITEM_VALUES: frozenset[str] 
 def check_get_bulk_update_variants_job_fields_catalog_variant_item(
     value: str,
 ) -> GetBulkUpdateVariantsJobFieldsCatalogVariantItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_BULK_UPDATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_BULK_UPDATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_ITEM_VALUES:
+        return cast(GetBulkUpdateVariantsJobFieldsCatalogVariantItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetBulkUpdateVariantsJobFieldsCatalogVariantItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_BULK_UPDATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_ITEM_VALUES)!r}"

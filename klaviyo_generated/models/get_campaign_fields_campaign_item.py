@@ -66,8 +66,10 @@ GET_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_campaign_fields_campaign_item(value: str) -> GetCampaignFieldsCampaignItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES:
+        return cast(GetCampaignFieldsCampaignItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCampaignFieldsCampaignItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES)!r}")

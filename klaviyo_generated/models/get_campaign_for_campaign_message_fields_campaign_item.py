@@ -68,9 +68,11 @@ GET_CAMPAIGN_FOR_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_ITEM_VALUES: frozenset[str] = 
 def check_get_campaign_for_campaign_message_fields_campaign_item(
     value: str,
 ) -> GetCampaignForCampaignMessageFieldsCampaignItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CAMPAIGN_FOR_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CAMPAIGN_FOR_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_ITEM_VALUES:
+        return cast(GetCampaignForCampaignMessageFieldsCampaignItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCampaignForCampaignMessageFieldsCampaignItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CAMPAIGN_FOR_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_ITEM_VALUES)!r}"

@@ -17,12 +17,11 @@ GET_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_ITEM_VALU
 def check_get_campaign_recipient_estimation_fields_campaign_recipient_estimation_item(
     value: str,
 ) -> GetCampaignRecipientEstimationFieldsCampaignRecipientEstimationItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in GET_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_ITEM_VALUES:
+        return cast(GetCampaignRecipientEstimationFieldsCampaignRecipientEstimationItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCampaignRecipientEstimationFieldsCampaignRecipientEstimationItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_ITEM_VALUES)!r}"

@@ -17,9 +17,11 @@ GET_CAMPAIGN_SEND_JOB_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES: frozenset[str] = fro
 def check_get_campaign_send_job_fields_campaign_send_job_item(
     value: str,
 ) -> GetCampaignSendJobFieldsCampaignSendJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CAMPAIGN_SEND_JOB_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CAMPAIGN_SEND_JOB_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES:
+        return cast(GetCampaignSendJobFieldsCampaignSendJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCampaignSendJobFieldsCampaignSendJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CAMPAIGN_SEND_JOB_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES)!r}"

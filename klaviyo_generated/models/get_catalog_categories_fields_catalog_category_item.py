@@ -19,9 +19,11 @@ GET_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_ITEM_VALUES: frozenset[str] = fro
 def check_get_catalog_categories_fields_catalog_category_item(
     value: str,
 ) -> GetCatalogCategoriesFieldsCatalogCategoryItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_ITEM_VALUES:
+        return cast(GetCatalogCategoriesFieldsCatalogCategoryItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCatalogCategoriesFieldsCatalogCategoryItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_ITEM_VALUES)!r}"

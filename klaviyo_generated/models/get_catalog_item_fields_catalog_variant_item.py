@@ -46,9 +46,11 @@ GET_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_catalog_item_fields_catalog_variant_item(value: str) -> GetCatalogItemFieldsCatalogVariantItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES:
+        return cast(GetCatalogItemFieldsCatalogVariantItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCatalogItemFieldsCatalogVariantItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES)!r}"

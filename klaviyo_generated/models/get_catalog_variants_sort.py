@@ -15,8 +15,10 @@ GET_CATALOG_VARIANTS_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_catalog_variants_sort(value: str) -> GetCatalogVariantsSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CATALOG_VARIANTS_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CATALOG_VARIANTS_SORT_VALUES:
+        return cast(GetCatalogVariantsSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCatalogVariantsSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_CATALOG_VARIANTS_SORT_VALUES)!r}")

@@ -19,9 +19,11 @@ GET_CATEGORIES_FOR_CATALOG_ITEM_FIELDS_CATALOG_CATEGORY_ITEM_VALUES: frozenset[s
 def check_get_categories_for_catalog_item_fields_catalog_category_item(
     value: str,
 ) -> GetCategoriesForCatalogItemFieldsCatalogCategoryItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CATEGORIES_FOR_CATALOG_ITEM_FIELDS_CATALOG_CATEGORY_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CATEGORIES_FOR_CATALOG_ITEM_FIELDS_CATALOG_CATEGORY_ITEM_VALUES:
+        return cast(GetCategoriesForCatalogItemFieldsCatalogCategoryItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCategoriesForCatalogItemFieldsCatalogCategoryItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CATEGORIES_FOR_CATALOG_ITEM_FIELDS_CATALOG_CATEGORY_ITEM_VALUES)!r}"

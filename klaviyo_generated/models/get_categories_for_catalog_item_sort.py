@@ -15,9 +15,11 @@ GET_CATEGORIES_FOR_CATALOG_ITEM_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_categories_for_catalog_item_sort(value: str) -> GetCategoriesForCatalogItemSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CATEGORIES_FOR_CATALOG_ITEM_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CATEGORIES_FOR_CATALOG_ITEM_SORT_VALUES:
+        return cast(GetCategoriesForCatalogItemSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCategoriesForCatalogItemSort, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CATEGORIES_FOR_CATALOG_ITEM_SORT_VALUES)!r}"

@@ -17,9 +17,11 @@ GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_client_geofences_fields_geofence_item(value: str) -> GetClientGeofencesFieldsGeofenceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES:
+        return cast(GetClientGeofencesFieldsGeofenceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetClientGeofencesFieldsGeofenceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES)!r}"

@@ -17,9 +17,11 @@ GET_CLIENT_IP_ALLOWLIST_FIELDS_IP_ALLOWLIST_ITEM_VALUES: frozenset[str] = frozen
 
 
 def check_get_client_ip_allowlist_fields_ip_allowlist_item(value: str) -> GetClientIpAllowlistFieldsIpAllowlistItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CLIENT_IP_ALLOWLIST_FIELDS_IP_ALLOWLIST_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CLIENT_IP_ALLOWLIST_FIELDS_IP_ALLOWLIST_ITEM_VALUES:
+        return cast(GetClientIpAllowlistFieldsIpAllowlistItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetClientIpAllowlistFieldsIpAllowlistItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CLIENT_IP_ALLOWLIST_FIELDS_IP_ALLOWLIST_ITEM_VALUES)!r}"

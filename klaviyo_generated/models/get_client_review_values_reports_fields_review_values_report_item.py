@@ -17,9 +17,11 @@ GET_CLIENT_REVIEW_VALUES_REPORTS_FIELDS_REVIEW_VALUES_REPORT_ITEM_VALUES: frozen
 def check_get_client_review_values_reports_fields_review_values_report_item(
     value: str,
 ) -> GetClientReviewValuesReportsFieldsReviewValuesReportItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CLIENT_REVIEW_VALUES_REPORTS_FIELDS_REVIEW_VALUES_REPORT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CLIENT_REVIEW_VALUES_REPORTS_FIELDS_REVIEW_VALUES_REPORT_ITEM_VALUES:
+        return cast(GetClientReviewValuesReportsFieldsReviewValuesReportItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetClientReviewValuesReportsFieldsReviewValuesReportItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CLIENT_REVIEW_VALUES_REPORTS_FIELDS_REVIEW_VALUES_REPORT_ITEM_VALUES)!r}"

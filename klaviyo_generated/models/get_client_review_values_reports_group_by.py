@@ -15,9 +15,11 @@ GET_CLIENT_REVIEW_VALUES_REPORTS_GROUP_BY_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_client_review_values_reports_group_by(value: str) -> GetClientReviewValuesReportsGroupBy:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CLIENT_REVIEW_VALUES_REPORTS_GROUP_BY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CLIENT_REVIEW_VALUES_REPORTS_GROUP_BY_VALUES:
+        return cast(GetClientReviewValuesReportsGroupBy, value)
+    if type(value) is str and not strict_enums():
         return cast(GetClientReviewValuesReportsGroupBy, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CLIENT_REVIEW_VALUES_REPORTS_GROUP_BY_VALUES)!r}"

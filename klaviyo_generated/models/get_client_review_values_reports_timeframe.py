@@ -17,9 +17,11 @@ GET_CLIENT_REVIEW_VALUES_REPORTS_TIMEFRAME_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_client_review_values_reports_timeframe(value: str) -> GetClientReviewValuesReportsTimeframe:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CLIENT_REVIEW_VALUES_REPORTS_TIMEFRAME_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CLIENT_REVIEW_VALUES_REPORTS_TIMEFRAME_VALUES:
+        return cast(GetClientReviewValuesReportsTimeframe, value)
+    if type(value) is str and not strict_enums():
         return cast(GetClientReviewValuesReportsTimeframe, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CLIENT_REVIEW_VALUES_REPORTS_TIMEFRAME_VALUES)!r}"

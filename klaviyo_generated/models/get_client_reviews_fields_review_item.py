@@ -64,9 +64,11 @@ GET_CLIENT_REVIEWS_FIELDS_REVIEW_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_client_reviews_fields_review_item(value: str) -> GetClientReviewsFieldsReviewItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CLIENT_REVIEWS_FIELDS_REVIEW_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CLIENT_REVIEWS_FIELDS_REVIEW_ITEM_VALUES:
+        return cast(GetClientReviewsFieldsReviewItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetClientReviewsFieldsReviewItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CLIENT_REVIEWS_FIELDS_REVIEW_ITEM_VALUES)!r}"

@@ -17,9 +17,11 @@ GET_CONVERSATION_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES: frozenset[str] = f
 def check_get_conversation_for_profile_fields_conversation_item(
     value: str,
 ) -> GetConversationForProfileFieldsConversationItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CONVERSATION_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CONVERSATION_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES:
+        return cast(GetConversationForProfileFieldsConversationItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetConversationForProfileFieldsConversationItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CONVERSATION_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES)!r}"

@@ -17,9 +17,11 @@ GET_CONVERSATIONS_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES: frozenset[str] = 
 def check_get_conversations_for_profile_fields_conversation_item(
     value: str,
 ) -> GetConversationsForProfileFieldsConversationItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CONVERSATIONS_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CONVERSATIONS_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES:
+        return cast(GetConversationsForProfileFieldsConversationItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetConversationsForProfileFieldsConversationItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CONVERSATIONS_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES)!r}"

@@ -17,9 +17,11 @@ GET_COUPON_CODES_FIELDS_COUPON_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_coupon_codes_fields_coupon_item(value: str) -> GetCouponCodesFieldsCouponItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_COUPON_CODES_FIELDS_COUPON_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_COUPON_CODES_FIELDS_COUPON_ITEM_VALUES:
+        return cast(GetCouponCodesFieldsCouponItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCouponCodesFieldsCouponItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_COUPON_CODES_FIELDS_COUPON_ITEM_VALUES)!r}"

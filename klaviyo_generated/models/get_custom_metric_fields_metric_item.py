@@ -18,9 +18,11 @@ GET_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_custom_metric_fields_metric_item(value: str) -> GetCustomMetricFieldsMetricItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES:
+        return cast(GetCustomMetricFieldsMetricItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCustomMetricFieldsMetricItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES)!r}"

@@ -28,9 +28,11 @@ GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_custom_metric_id_for_mapped_metric_id(value: str) -> GetCustomMetricIdForMappedMetricId:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES:
+        return cast(GetCustomMetricIdForMappedMetricId, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCustomMetricIdForMappedMetricId, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES)!r}"

@@ -14,8 +14,10 @@ GET_CUSTOM_METRIC_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_custom_metric_include_item(value: str) -> GetCustomMetricIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CUSTOM_METRIC_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CUSTOM_METRIC_INCLUDE_ITEM_VALUES:
+        return cast(GetCustomMetricIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCustomMetricIncludeItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_CUSTOM_METRIC_INCLUDE_ITEM_VALUES)!r}")

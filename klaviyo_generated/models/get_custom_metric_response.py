@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.custom_metric_response_object_resource import CustomMetricResponseObjectResource
@@ -43,24 +43,29 @@ class GetCustomMetricResponse(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        data: dict[str, Any] | None
-        if isinstance(self.data, LazyModel):
-            data = self.data.to_dict()
-        else:
-            data = self.data
-        field_dict["data"] = data
+            data: dict[str, Any] | None
+            if isinstance(self.data, LazyModel):
+                data = self.data.to_dict()
+            else:
+                data = self.data
+            field_dict["data"] = data
 
-        links = self.links
-        if not isinstance(links, Unset):
-            field_dict["links"] = links.to_dict()
+            links = self.links
+            if not isinstance(links, Unset):
+                field_dict["links"] = links.to_dict()
 
-        meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+            meta = self.meta
+            if not isinstance(meta, Unset):
+                field_dict["meta"] = meta.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -85,9 +90,14 @@ class GetCustomMetricResponse(LazyModel):
                     return data_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CustomMetricResponseObjectResource | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            data = parse_union(_parse_data, src_value__)
+            data: CustomMetricResponseObjectResource | None
+            match src_value__:
+                case {"type": "custom-metric"}:
+                    data = CustomMetricResponseObjectResource.from_dict(src_value__)
+                case _:
+                    data = _parse_data(src_value__)
 
             return data
 
@@ -117,6 +127,7 @@ class GetCustomMetricResponse(LazyModel):
                 "links": ("links", _decode_links),
                 "meta": ("meta", _decode_meta),
             },
+            copied={},
             known=(
                 "data",
                 "links",

@@ -14,8 +14,10 @@ GET_CUSTOM_METRICS_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_custom_metrics_include_item(value: str) -> GetCustomMetricsIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_CUSTOM_METRICS_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_CUSTOM_METRICS_INCLUDE_ITEM_VALUES:
+        return cast(GetCustomMetricsIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetCustomMetricsIncludeItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_CUSTOM_METRICS_INCLUDE_ITEM_VALUES)!r}")

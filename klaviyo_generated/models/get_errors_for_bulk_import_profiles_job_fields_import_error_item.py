@@ -24,9 +24,11 @@ GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES: frozens
 def check_get_errors_for_bulk_import_profiles_job_fields_import_error_item(
     value: str,
 ) -> GetErrorsForBulkImportProfilesJobFieldsImportErrorItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES:
+        return cast(GetErrorsForBulkImportProfilesJobFieldsImportErrorItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetErrorsForBulkImportProfilesJobFieldsImportErrorItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -54,34 +54,39 @@ class GetEventResponseCompoundDocument(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["data"] = self.data.to_dict()
+            field_dict["data"] = self.data.to_dict()
 
-        included: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.included, Unset):
-            included = []
-            for included_item_data in self.included:
-                included_item: dict[str, Any]
-                if isinstance(included_item_data, LazyModel):
-                    included_item = included_item_data.to_dict()
-                else:
-                    included_item = included_item_data.to_dict()
+            included: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.included, Unset):
+                included = []
+                for included_item_data in self.included:
+                    included_item: dict[str, Any]
+                    if isinstance(included_item_data, LazyModel):
+                        included_item = included_item_data.to_dict()
+                    else:
+                        included_item = included_item_data.to_dict()
 
-                included.append(included_item)
+                    included.append(included_item)
 
-        if included is not UNSET:
-            field_dict["included"] = included
+            if included is not UNSET:
+                field_dict["included"] = included
 
-        links = self.links
-        if not isinstance(links, Unset):
-            field_dict["links"] = links.to_dict()
+            links = self.links
+            if not isinstance(links, Unset):
+                field_dict["links"] = links.to_dict()
 
-        meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+            meta = self.meta
+            if not isinstance(meta, Unset):
+                field_dict["meta"] = meta.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -144,7 +149,18 @@ class GetEventResponseCompoundDocument(LazyModel):
 
                         return included_item_type_2
 
-                    included_item = parse_union(_parse_included_item, included_item_data)
+                    included_item: (
+                        AttributionResponseObjectResource | MetricResponseObjectResource | ProfileResponseObjectResource
+                    )
+                    match included_item_data:
+                        case {"type": "metric"}:
+                            included_item = MetricResponseObjectResource.from_dict(included_item_data)
+                        case {"type": "profile"}:
+                            included_item = ProfileResponseObjectResource.from_dict(included_item_data)
+                        case {"type": "attribution"}:
+                            included_item = AttributionResponseObjectResource.from_dict(included_item_data)
+                        case _:
+                            included_item = parse_union(_parse_included_item, included_item_data)
 
                     included.append(included_item)
 
@@ -177,6 +193,7 @@ class GetEventResponseCompoundDocument(LazyModel):
                 "links": ("links", _decode_links),
                 "meta": ("meta", _decode_meta),
             },
+            copied={},
             known=(
                 "data",
                 "included",

@@ -14,9 +14,11 @@ GET_EVENTS_FIELDS_ATTRIBUTION_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_events_fields_attribution_item(value: str) -> GetEventsFieldsAttributionItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_EVENTS_FIELDS_ATTRIBUTION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_EVENTS_FIELDS_ATTRIBUTION_ITEM_VALUES:
+        return cast(GetEventsFieldsAttributionItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetEventsFieldsAttributionItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_EVENTS_FIELDS_ATTRIBUTION_ITEM_VALUES)!r}"

@@ -18,8 +18,10 @@ GET_EVENTS_FIELDS_EVENT_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_events_fields_event_item(value: str) -> GetEventsFieldsEventItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_EVENTS_FIELDS_EVENT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_EVENTS_FIELDS_EVENT_ITEM_VALUES:
+        return cast(GetEventsFieldsEventItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetEventsFieldsEventItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_EVENTS_FIELDS_EVENT_ITEM_VALUES)!r}")

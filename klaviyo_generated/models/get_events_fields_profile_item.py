@@ -64,8 +64,10 @@ GET_EVENTS_FIELDS_PROFILE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_events_fields_profile_item(value: str) -> GetEventsFieldsProfileItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_EVENTS_FIELDS_PROFILE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_EVENTS_FIELDS_PROFILE_ITEM_VALUES:
+        return cast(GetEventsFieldsProfileItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetEventsFieldsProfileItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_EVENTS_FIELDS_PROFILE_ITEM_VALUES)!r}")

@@ -116,9 +116,11 @@ GET_FLOW_ACTION_MESSAGES_FIELDS_FLOW_MESSAGE_ITEM_VALUES: frozenset[str] = froze
 
 
 def check_get_flow_action_messages_fields_flow_message_item(value: str) -> GetFlowActionMessagesFieldsFlowMessageItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_FLOW_ACTION_MESSAGES_FIELDS_FLOW_MESSAGE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_FLOW_ACTION_MESSAGES_FIELDS_FLOW_MESSAGE_ITEM_VALUES:
+        return cast(GetFlowActionMessagesFieldsFlowMessageItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetFlowActionMessagesFieldsFlowMessageItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_FLOW_ACTION_MESSAGES_FIELDS_FLOW_MESSAGE_ITEM_VALUES)!r}"

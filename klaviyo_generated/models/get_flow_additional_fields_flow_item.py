@@ -14,9 +14,11 @@ GET_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_flow_additional_fields_flow_item(value: str) -> GetFlowAdditionalFieldsFlowItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES:
+        return cast(GetFlowAdditionalFieldsFlowItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetFlowAdditionalFieldsFlowItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES)!r}"

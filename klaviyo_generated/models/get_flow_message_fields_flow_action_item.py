@@ -318,9 +318,11 @@ GET_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_flow_message_fields_flow_action_item(value: str) -> GetFlowMessageFieldsFlowActionItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES:
+        return cast(GetFlowMessageFieldsFlowActionItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetFlowMessageFieldsFlowActionItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES)!r}"

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..models.flow_v2_response_object_resource_attributes_trigger_type import (
-    FlowV2ResponseObjectResourceAttributesTriggerType,
-    check_flow_v2_response_object_resource_attributes_trigger_type,
+from ..models.flow_v2_response_object_resource_attributes_trigger_type_type_1 import (
+    FlowV2ResponseObjectResourceAttributesTriggerTypeType1,
+    check_flow_v2_response_object_resource_attributes_trigger_type_type_1,
+)
+from ..models.flow_v2_response_object_resource_attributes_trigger_type_type_2_type_1 import (
+    FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1,
+    check_flow_v2_response_object_resource_attributes_trigger_type_type_2_type_1,
+)
+from ..models.flow_v2_response_object_resource_attributes_trigger_type_type_3_type_1 import (
+    FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1,
+    check_flow_v2_response_object_resource_attributes_trigger_type_type_3_type_1,
 )
 from ..types import UNSET, Unset, parse_union
 
@@ -29,9 +38,12 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
         archived (bool | None | Unset):
         created (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
         updated (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
-        trigger_type (FlowV2ResponseObjectResourceAttributesTriggerType | Unset): Corresponds to the object which
+        trigger_type (FlowV2ResponseObjectResourceAttributesTriggerTypeType1 |
+            FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1 |
+            FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1 | None | Unset): Corresponds to the object which
             triggered the flow.
-        definition (FlowDefinition | Unset):
+        definition (FlowDefinition | None | Unset): The encoded flow definition. Unsupported objects (triggers, actions,
+            etc.) will be included but labeled as unsupported.
     """
 
     name: None | str | Unset = UNSET
@@ -39,8 +51,14 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     archived: bool | None | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
-    trigger_type: FlowV2ResponseObjectResourceAttributesTriggerType | Unset = UNSET
-    definition: FlowDefinition | Unset = UNSET
+    trigger_type: (
+        FlowV2ResponseObjectResourceAttributesTriggerTypeType1
+        | FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1
+        | FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1
+        | None
+        | Unset
+    ) = UNSET
+    definition: FlowDefinition | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -50,8 +68,12 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
         archived: bool | None | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
-        trigger_type: FlowV2ResponseObjectResourceAttributesTriggerType | Unset = UNSET,
-        definition: FlowDefinition | Unset = UNSET,
+        trigger_type: FlowV2ResponseObjectResourceAttributesTriggerTypeType1
+        | FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1
+        | FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1
+        | None
+        | Unset = UNSET,
+        definition: FlowDefinition | None | Unset = UNSET,
     ) -> None:
         self.name = name
         self.status = status
@@ -101,9 +123,15 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
         if trigger_type is not UNSET:
             field_dict["trigger_type"] = trigger_type
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+        definition: dict[str, Any] | None | Unset
+        if isinstance(self.definition, Unset):
+            definition = UNSET
+        elif isinstance(self.definition, LazyModel):
+            definition = self.definition.to_dict()
+        else:
+            definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         return field_dict
 
@@ -128,14 +156,14 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -148,34 +176,92 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
-        def _decode_trigger_type(src_value__: Any) -> FlowV2ResponseObjectResourceAttributesTriggerType | Unset:
-            _trigger_type = src_value__
-            trigger_type: FlowV2ResponseObjectResourceAttributesTriggerType | Unset
-            if isinstance(_trigger_type, Unset):
-                trigger_type = UNSET
-            else:
-                trigger_type = check_flow_v2_response_object_resource_attributes_trigger_type(_trigger_type)
+        def _decode_trigger_type(
+            src_value__: Any,
+        ) -> (
+            FlowV2ResponseObjectResourceAttributesTriggerTypeType1
+            | FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1
+            | FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1
+            | None
+            | Unset
+        ):
+            def _parse_trigger_type(
+                data: object,
+            ) -> (
+                FlowV2ResponseObjectResourceAttributesTriggerTypeType1
+                | FlowV2ResponseObjectResourceAttributesTriggerTypeType2Type1
+                | FlowV2ResponseObjectResourceAttributesTriggerTypeType3Type1
+                | None
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_flow_v2_response_object_resource_attributes_trigger_type_type_1 = (
+                        check_flow_v2_response_object_resource_attributes_trigger_type_type_1(data)
+                    )
+
+                    return componentsschemas_flow_v2_response_object_resource_attributes_trigger_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_flow_v2_response_object_resource_attributes_trigger_type_type_2_type_1 = (
+                        check_flow_v2_response_object_resource_attributes_trigger_type_type_2_type_1(data)
+                    )
+
+                    return componentsschemas_flow_v2_response_object_resource_attributes_trigger_type_type_2_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_flow_v2_response_object_resource_attributes_trigger_type_type_3_type_1 = (
+                        check_flow_v2_response_object_resource_attributes_trigger_type_type_3_type_1(data)
+                    )
+
+                    return componentsschemas_flow_v2_response_object_resource_attributes_trigger_type_type_3_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            trigger_type = parse_union(_parse_trigger_type, src_value__)
 
             return trigger_type
 
-        def _decode_definition(src_value__: Any) -> FlowDefinition | Unset:
-            _definition = src_value__
-            definition: FlowDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = FlowDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> FlowDefinition | None | Unset:
+            def _parse_definition(data: object) -> FlowDefinition | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = FlowDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
@@ -185,6 +271,11 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
                 "updated": ("updated", _decode_updated),
                 "trigger_type": ("trigger_type", _decode_trigger_type),
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "status": "status",
+                "archived": "archived",
             },
             known=(
                 "name",

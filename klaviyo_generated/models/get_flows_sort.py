@@ -38,8 +38,10 @@ GET_FLOWS_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_flows_sort(value: str) -> GetFlowsSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_FLOWS_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_FLOWS_SORT_VALUES:
+        return cast(GetFlowsSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetFlowsSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_FLOWS_SORT_VALUES)!r}")

@@ -22,9 +22,11 @@ GET_FLOWS_TRIGGERED_BY_SEGMENT_FIELDS_FLOW_ITEM_VALUES: frozenset[str] = frozens
 
 
 def check_get_flows_triggered_by_segment_fields_flow_item(value: str) -> GetFlowsTriggeredBySegmentFieldsFlowItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_FLOWS_TRIGGERED_BY_SEGMENT_FIELDS_FLOW_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_FLOWS_TRIGGERED_BY_SEGMENT_FIELDS_FLOW_ITEM_VALUES:
+        return cast(GetFlowsTriggeredBySegmentFieldsFlowItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetFlowsTriggeredBySegmentFieldsFlowItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_FLOWS_TRIGGERED_BY_SEGMENT_FIELDS_FLOW_ITEM_VALUES)!r}"

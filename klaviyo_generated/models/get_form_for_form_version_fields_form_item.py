@@ -19,9 +19,11 @@ GET_FORM_FOR_FORM_VERSION_FIELDS_FORM_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_form_for_form_version_fields_form_item(value: str) -> GetFormForFormVersionFieldsFormItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_FORM_FOR_FORM_VERSION_FIELDS_FORM_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_FORM_FOR_FORM_VERSION_FIELDS_FORM_ITEM_VALUES:
+        return cast(GetFormForFormVersionFieldsFormItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetFormForFormVersionFieldsFormItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_FORM_FOR_FORM_VERSION_FIELDS_FORM_ITEM_VALUES)!r}"

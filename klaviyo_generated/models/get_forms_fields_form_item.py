@@ -19,8 +19,10 @@ GET_FORMS_FIELDS_FORM_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_forms_fields_form_item(value: str) -> GetFormsFieldsFormItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_FORMS_FIELDS_FORM_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_FORMS_FIELDS_FORM_ITEM_VALUES:
+        return cast(GetFormsFieldsFormItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetFormsFieldsFormItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_FORMS_FIELDS_FORM_ITEM_VALUES)!r}")

@@ -20,8 +20,10 @@ GET_IMAGES_FIELDS_IMAGE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_images_fields_image_item(value: str) -> GetImagesFieldsImageItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_IMAGES_FIELDS_IMAGE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_IMAGES_FIELDS_IMAGE_ITEM_VALUES:
+        return cast(GetImagesFieldsImageItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetImagesFieldsImageItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_IMAGES_FIELDS_IMAGE_ITEM_VALUES)!r}")

@@ -23,8 +23,10 @@ GET_IMAGES_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_images_sort(value: str) -> GetImagesSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_IMAGES_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_IMAGES_SORT_VALUES:
+        return cast(GetImagesSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetImagesSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_IMAGES_SORT_VALUES)!r}")

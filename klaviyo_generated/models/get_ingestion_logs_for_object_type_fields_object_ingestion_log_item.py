@@ -23,9 +23,11 @@ GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_INGESTION_LOG_ITEM_VALUES: froz
 def check_get_ingestion_logs_for_object_type_fields_object_ingestion_log_item(
     value: str,
 ) -> GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_INGESTION_LOG_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_INGESTION_LOG_ITEM_VALUES:
+        return cast(GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_INGESTION_LOG_ITEM_VALUES)!r}"

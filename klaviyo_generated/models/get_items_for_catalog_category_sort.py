@@ -15,9 +15,11 @@ GET_ITEMS_FOR_CATALOG_CATEGORY_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_items_for_catalog_category_sort(value: str) -> GetItemsForCatalogCategorySort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_ITEMS_FOR_CATALOG_CATEGORY_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_ITEMS_FOR_CATALOG_CATEGORY_SORT_VALUES:
+        return cast(GetItemsForCatalogCategorySort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetItemsForCatalogCategorySort, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_ITEMS_FOR_CATALOG_CATEGORY_SORT_VALUES)!r}"

@@ -14,9 +14,11 @@ GET_LIST_ADDITIONAL_FIELDS_LIST_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_list_additional_fields_list_item(value: str) -> GetListAdditionalFieldsListItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_LIST_ADDITIONAL_FIELDS_LIST_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_LIST_ADDITIONAL_FIELDS_LIST_ITEM_VALUES:
+        return cast(GetListAdditionalFieldsListItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetListAdditionalFieldsListItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_LIST_ADDITIONAL_FIELDS_LIST_ITEM_VALUES)!r}"

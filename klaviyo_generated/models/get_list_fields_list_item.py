@@ -19,8 +19,10 @@ GET_LIST_FIELDS_LIST_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_list_fields_list_item(value: str) -> GetListFieldsListItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_LIST_FIELDS_LIST_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_LIST_FIELDS_LIST_ITEM_VALUES:
+        return cast(GetListFieldsListItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetListFieldsListItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_LIST_FIELDS_LIST_ITEM_VALUES)!r}")

@@ -20,9 +20,11 @@ GET_LIST_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES: frozenset[str] = 
 def check_get_list_for_bulk_import_profiles_job_fields_list_item(
     value: str,
 ) -> GetListForBulkImportProfilesJobFieldsListItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_LIST_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_LIST_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES:
+        return cast(GetListForBulkImportProfilesJobFieldsListItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetListForBulkImportProfilesJobFieldsListItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_LIST_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES)!r}"

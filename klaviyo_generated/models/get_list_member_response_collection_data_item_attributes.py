@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.list_member_response_object_resource_attributes_properties_type_0 import (
@@ -46,11 +47,11 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
             (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         last_event_date (datetime.datetime | None | Unset): Date and time of the most recent event the triggered an
             update to the profile, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
-        location (ProfileLocation | Unset):
+        location (None | ProfileLocation | Unset):
         properties (ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset): An object containing
             key/value pairs for any custom properties assigned to this profile Example: {'pseudonym': 'Dr. Octopus'}.
-        subscriptions (Subscriptions | Unset):
-        predictive_analytics (PredictiveAnalytics | Unset):
+        subscriptions (None | Subscriptions | Unset):
+        predictive_analytics (None | PredictiveAnalytics | Unset):
     """
 
     joined_group_at: datetime.datetime
@@ -66,10 +67,10 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     last_event_date: datetime.datetime | None | Unset = UNSET
-    location: ProfileLocation | Unset = UNSET
+    location: None | ProfileLocation | Unset = UNSET
     properties: ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset = UNSET
-    subscriptions: Subscriptions | Unset = UNSET
-    predictive_analytics: PredictiveAnalytics | Unset = UNSET
+    subscriptions: None | Subscriptions | Unset = UNSET
+    predictive_analytics: None | PredictiveAnalytics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -87,10 +88,10 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
         last_event_date: datetime.datetime | None | Unset = UNSET,
-        location: ProfileLocation | Unset = UNSET,
+        location: None | ProfileLocation | Unset = UNSET,
         properties: ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset = UNSET,
-        subscriptions: Subscriptions | Unset = UNSET,
-        predictive_analytics: PredictiveAnalytics | Unset = UNSET,
+        subscriptions: None | Subscriptions | Unset = UNSET,
+        predictive_analytics: None | PredictiveAnalytics | Unset = UNSET,
     ) -> None:
         self.joined_group_at = joined_group_at
         self.email = email
@@ -112,100 +113,123 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        joined_group_at = self.joined_group_at.isoformat()
-        field_dict["joined_group_at"] = joined_group_at
+            joined_group_at = self.joined_group_at.isoformat()
+            field_dict["joined_group_at"] = joined_group_at
 
-        email = self.email
-        if email is not UNSET:
-            field_dict["email"] = email
+            email = self.email
+            if email is not UNSET:
+                field_dict["email"] = email
 
-        phone_number = self.phone_number
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
+            phone_number = self.phone_number
+            if phone_number is not UNSET:
+                field_dict["phone_number"] = phone_number
 
-        external_id = self.external_id
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
+            external_id = self.external_id
+            if external_id is not UNSET:
+                field_dict["external_id"] = external_id
 
-        first_name = self.first_name
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
+            first_name = self.first_name
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
 
-        last_name = self.last_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
+            last_name = self.last_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
 
-        organization = self.organization
-        if organization is not UNSET:
-            field_dict["organization"] = organization
+            organization = self.organization
+            if organization is not UNSET:
+                field_dict["organization"] = organization
 
-        locale = self.locale
-        if locale is not UNSET:
-            field_dict["locale"] = locale
+            locale = self.locale
+            if locale is not UNSET:
+                field_dict["locale"] = locale
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        image = self.image
-        if image is not UNSET:
-            field_dict["image"] = image
+            image = self.image
+            if image is not UNSET:
+                field_dict["image"] = image
 
-        created: None | str | Unset
-        if isinstance(self.created, Unset):
-            created = UNSET
-        elif isinstance(self.created, datetime.datetime):
-            created = self.created.isoformat()
-        else:
-            created = self.created
-        if created is not UNSET:
-            field_dict["created"] = created
+            created: None | str | Unset
+            if isinstance(self.created, Unset):
+                created = UNSET
+            elif isinstance(self.created, datetime.datetime):
+                created = self.created.isoformat()
+            else:
+                created = self.created
+            if created is not UNSET:
+                field_dict["created"] = created
 
-        updated: None | str | Unset
-        if isinstance(self.updated, Unset):
-            updated = UNSET
-        elif isinstance(self.updated, datetime.datetime):
-            updated = self.updated.isoformat()
-        else:
-            updated = self.updated
-        if updated is not UNSET:
-            field_dict["updated"] = updated
+            updated: None | str | Unset
+            if isinstance(self.updated, Unset):
+                updated = UNSET
+            elif isinstance(self.updated, datetime.datetime):
+                updated = self.updated.isoformat()
+            else:
+                updated = self.updated
+            if updated is not UNSET:
+                field_dict["updated"] = updated
 
-        last_event_date: None | str | Unset
-        if isinstance(self.last_event_date, Unset):
-            last_event_date = UNSET
-        elif isinstance(self.last_event_date, datetime.datetime):
-            last_event_date = self.last_event_date.isoformat()
-        else:
-            last_event_date = self.last_event_date
-        if last_event_date is not UNSET:
-            field_dict["last_event_date"] = last_event_date
+            last_event_date: None | str | Unset
+            if isinstance(self.last_event_date, Unset):
+                last_event_date = UNSET
+            elif isinstance(self.last_event_date, datetime.datetime):
+                last_event_date = self.last_event_date.isoformat()
+            else:
+                last_event_date = self.last_event_date
+            if last_event_date is not UNSET:
+                field_dict["last_event_date"] = last_event_date
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+            location: dict[str, Any] | None | Unset
+            if isinstance(self.location, Unset):
+                location = UNSET
+            elif isinstance(self.location, LazyModel):
+                location = self.location.to_dict()
+            else:
+                location = self.location
+            if location is not UNSET:
+                field_dict["location"] = location
 
-        properties: dict[str, Any] | None | Unset
-        if isinstance(self.properties, Unset):
-            properties = UNSET
-        elif isinstance(self.properties, LazyModel):
-            properties = self.properties.to_dict()
-        else:
-            properties = self.properties
-        if properties is not UNSET:
-            field_dict["properties"] = properties
+            properties: dict[str, Any] | None | Unset
+            if isinstance(self.properties, Unset):
+                properties = UNSET
+            elif isinstance(self.properties, LazyModel):
+                properties = self.properties.to_dict()
+            else:
+                properties = self.properties
+            if properties is not UNSET:
+                field_dict["properties"] = properties
 
-        subscriptions = self.subscriptions
-        if not isinstance(subscriptions, Unset):
-            field_dict["subscriptions"] = subscriptions.to_dict()
+            subscriptions: dict[str, Any] | None | Unset
+            if isinstance(self.subscriptions, Unset):
+                subscriptions = UNSET
+            elif isinstance(self.subscriptions, LazyModel):
+                subscriptions = self.subscriptions.to_dict()
+            else:
+                subscriptions = self.subscriptions
+            if subscriptions is not UNSET:
+                field_dict["subscriptions"] = subscriptions
 
-        predictive_analytics = self.predictive_analytics
-        if not isinstance(predictive_analytics, Unset):
-            field_dict["predictive_analytics"] = predictive_analytics.to_dict()
+            predictive_analytics: dict[str, Any] | None | Unset
+            if isinstance(self.predictive_analytics, Unset):
+                predictive_analytics = UNSET
+            elif isinstance(self.predictive_analytics, LazyModel):
+                predictive_analytics = self.predictive_analytics.to_dict()
+            else:
+                predictive_analytics = self.predictive_analytics
+            if predictive_analytics is not UNSET:
+                field_dict["predictive_analytics"] = predictive_analytics
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -231,7 +255,7 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
         from ..models.subscriptions import Subscriptions  # noqa: PLC0415
 
         def _decode_joined_group_at(src_value__: Any) -> datetime.datetime:
-            joined_group_at = datetime.datetime.fromisoformat(src_value__)
+            joined_group_at = parse_datetime(src_value__)
 
             return joined_group_at
 
@@ -244,14 +268,14 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -264,14 +288,14 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -284,24 +308,34 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    last_event_date_type_0 = datetime.datetime.fromisoformat(data)
+                    last_event_date_type_0 = parse_datetime(data)
 
                     return last_event_date_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            last_event_date = parse_union(_parse_last_event_date, src_value__)
+            last_event_date = _parse_last_event_date(src_value__)
 
             return last_event_date
 
-        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
-            _location = src_value__
-            location: ProfileLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = ProfileLocation.from_dict(_location)
+        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
+            def _parse_location(data: object) -> None | ProfileLocation | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = ProfileLocation.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -325,29 +359,49 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
                     return componentsschemas_list_member_response_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
-        def _decode_subscriptions(src_value__: Any) -> Subscriptions | Unset:
-            _subscriptions = src_value__
-            subscriptions: Subscriptions | Unset
-            if isinstance(_subscriptions, Unset):
-                subscriptions = UNSET
-            else:
-                subscriptions = Subscriptions.from_dict(_subscriptions)
+        def _decode_subscriptions(src_value__: Any) -> None | Subscriptions | Unset:
+            def _parse_subscriptions(data: object) -> None | Subscriptions | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    subscriptions_type_1 = Subscriptions.from_dict(data)
+
+                    return subscriptions_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            subscriptions = _parse_subscriptions(src_value__)
 
             return subscriptions
 
-        def _decode_predictive_analytics(src_value__: Any) -> PredictiveAnalytics | Unset:
-            _predictive_analytics = src_value__
-            predictive_analytics: PredictiveAnalytics | Unset
-            if isinstance(_predictive_analytics, Unset):
-                predictive_analytics = UNSET
-            else:
-                predictive_analytics = PredictiveAnalytics.from_dict(_predictive_analytics)
+        def _decode_predictive_analytics(src_value__: Any) -> None | PredictiveAnalytics | Unset:
+            def _parse_predictive_analytics(data: object) -> None | PredictiveAnalytics | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    predictive_analytics_type_1 = PredictiveAnalytics.from_dict(data)
+
+                    return predictive_analytics_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            predictive_analytics = _parse_predictive_analytics(src_value__)
 
             return predictive_analytics
 
@@ -361,6 +415,17 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "subscriptions": ("subscriptions", _decode_subscriptions),
                 "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
+            },
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
+                "external_id": "external_id",
+                "first_name": "first_name",
+                "last_name": "last_name",
+                "organization": "organization",
+                "locale": "locale",
+                "title": "title",
+                "image": "image",
             },
             known=(
                 "joined_group_at",

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..models.list_retrieve_response_object_resource_attributes_opt_in_process import (
-    ListRetrieveResponseObjectResourceAttributesOptInProcess,
-    check_list_retrieve_response_object_resource_attributes_opt_in_process,
+from ..models.list_retrieve_response_object_resource_attributes_opt_in_process_type_1 import (
+    ListRetrieveResponseObjectResourceAttributesOptInProcessType1,
+    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_1,
+)
+from ..models.list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1 import (
+    ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1,
+    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1,
+)
+from ..models.list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1 import (
+    ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1,
+    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1,
 )
 from ..types import UNSET, Unset, parse_union
 
@@ -26,7 +35,9 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
             MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         updated (datetime.datetime | None | Unset): Date and time when the list was last updated, in ISO 8601 format
             (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
-        opt_in_process (ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset): The opt-in process for this
+        opt_in_process (ListRetrieveResponseObjectResourceAttributesOptInProcessType1 |
+            ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1 |
+            ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1 | None | Unset): The opt-in process for this
             list. Valid values: 'double_opt_in', 'single_opt_in'. Example: double_opt_in.
         profile_count (int | None | Unset):
     """
@@ -34,7 +45,13 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     name: None | str | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
-    opt_in_process: ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset = UNSET
+    opt_in_process: (
+        ListRetrieveResponseObjectResourceAttributesOptInProcessType1
+        | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
+        | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
+        | None
+        | Unset
+    ) = UNSET
     profile_count: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,7 +60,11 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
         name: None | str | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
-        opt_in_process: ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset = UNSET,
+        opt_in_process: ListRetrieveResponseObjectResourceAttributesOptInProcessType1
+        | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
+        | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
+        | None
+        | Unset = UNSET,
         profile_count: int | None | Unset = UNSET,
     ) -> None:
         self.name = name
@@ -109,14 +130,14 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -129,26 +150,76 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
         def _decode_opt_in_process(
             src_value__: Any,
-        ) -> ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset:
-            _opt_in_process = src_value__
-            opt_in_process: ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset
-            if isinstance(_opt_in_process, Unset):
-                opt_in_process = UNSET
-            else:
-                opt_in_process = check_list_retrieve_response_object_resource_attributes_opt_in_process(_opt_in_process)
+        ) -> (
+            ListRetrieveResponseObjectResourceAttributesOptInProcessType1
+            | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
+            | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
+            | None
+            | Unset
+        ):
+            def _parse_opt_in_process(
+                data: object,
+            ) -> (
+                ListRetrieveResponseObjectResourceAttributesOptInProcessType1
+                | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
+                | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
+                | None
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1 = (
+                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_1(data)
+                    )
+
+                    return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1 = (
+                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1(data)
+                    )
+
+                    return (
+                        componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1
+                    )
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1 = (
+                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1(data)
+                    )
+
+                    return (
+                        componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1
+                    )
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            opt_in_process = parse_union(_parse_opt_in_process, src_value__)
 
             return opt_in_process
 
@@ -157,6 +228,10 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            copied={
+                "name": "name",
+                "profile_count": "profile_count",
             },
             known=(
                 "name",

@@ -18,8 +18,10 @@ GET_LISTS_FIELDS_LIST_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_lists_fields_list_item(value: str) -> GetListsFieldsListItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_LISTS_FIELDS_LIST_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_LISTS_FIELDS_LIST_ITEM_VALUES:
+        return cast(GetListsFieldsListItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetListsFieldsListItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_LISTS_FIELDS_LIST_ITEM_VALUES)!r}")

@@ -15,8 +15,10 @@ GET_LISTS_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_lists_include_item(value: str) -> GetListsIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_LISTS_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_LISTS_INCLUDE_ITEM_VALUES:
+        return cast(GetListsIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetListsIncludeItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_LISTS_INCLUDE_ITEM_VALUES)!r}")

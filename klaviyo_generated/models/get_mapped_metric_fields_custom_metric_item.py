@@ -22,9 +22,11 @@ GET_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_mapped_metric_fields_custom_metric_item(value: str) -> GetMappedMetricFieldsCustomMetricItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES:
+        return cast(GetMappedMetricFieldsCustomMetricItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMappedMetricFieldsCustomMetricItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -49,39 +49,44 @@ class GetMappedMetricResponseCollectionCompoundDocument(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
-        field_dict["data"] = data
+            field_dict["data"] = data
 
-        links = self.links
-        if not isinstance(links, Unset):
-            field_dict["links"] = links.to_dict()
+            links = self.links
+            if not isinstance(links, Unset):
+                field_dict["links"] = links.to_dict()
 
-        meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+            meta = self.meta
+            if not isinstance(meta, Unset):
+                field_dict["meta"] = meta.to_dict()
 
-        included: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.included, Unset):
-            included = []
-            for included_item_data in self.included:
-                included_item: dict[str, Any]
-                if isinstance(included_item_data, LazyModel):
-                    included_item = included_item_data.to_dict()
-                else:
-                    included_item = included_item_data.to_dict()
+            included: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.included, Unset):
+                included = []
+                for included_item_data in self.included:
+                    included_item: dict[str, Any]
+                    if isinstance(included_item_data, LazyModel):
+                        included_item = included_item_data.to_dict()
+                    else:
+                        included_item = included_item_data.to_dict()
 
-                included.append(included_item)
+                    included.append(included_item)
 
-        if included is not UNSET:
-            field_dict["included"] = included
+            if included is not UNSET:
+                field_dict["included"] = included
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -152,7 +157,14 @@ class GetMappedMetricResponseCollectionCompoundDocument(LazyModel):
 
                         return included_item_type_1
 
-                    included_item = parse_union(_parse_included_item, included_item_data)
+                    included_item: CustomMetricResponseObjectResource | MetricResponseObjectResource
+                    match included_item_data:
+                        case {"type": "metric"}:
+                            included_item = MetricResponseObjectResource.from_dict(included_item_data)
+                        case {"type": "custom-metric"}:
+                            included_item = CustomMetricResponseObjectResource.from_dict(included_item_data)
+                        case _:
+                            included_item = parse_union(_parse_included_item, included_item_data)
 
                     included.append(included_item)
 
@@ -165,6 +177,7 @@ class GetMappedMetricResponseCollectionCompoundDocument(LazyModel):
                 "meta": ("meta", _decode_meta),
                 "included": ("included", _decode_included),
             },
+            copied={},
             known=(
                 "data",
                 "links",

@@ -22,9 +22,11 @@ GET_MAPPED_METRICS_FIELDS_CUSTOM_METRIC_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_mapped_metrics_fields_custom_metric_item(value: str) -> GetMappedMetricsFieldsCustomMetricItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_MAPPED_METRICS_FIELDS_CUSTOM_METRIC_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_MAPPED_METRICS_FIELDS_CUSTOM_METRIC_ITEM_VALUES:
+        return cast(GetMappedMetricsFieldsCustomMetricItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMappedMetricsFieldsCustomMetricItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_MAPPED_METRICS_FIELDS_CUSTOM_METRIC_ITEM_VALUES)!r}"

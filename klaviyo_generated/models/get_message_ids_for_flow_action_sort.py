@@ -21,9 +21,11 @@ GET_MESSAGE_IDS_FOR_FLOW_ACTION_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_message_ids_for_flow_action_sort(value: str) -> GetMessageIdsForFlowActionSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_MESSAGE_IDS_FOR_FLOW_ACTION_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_MESSAGE_IDS_FOR_FLOW_ACTION_SORT_VALUES:
+        return cast(GetMessageIdsForFlowActionSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMessageIdsForFlowActionSort, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_MESSAGE_IDS_FOR_FLOW_ACTION_SORT_VALUES)!r}"

@@ -23,9 +23,11 @@ GET_MESSAGES_FOR_CAMPAIGN_FIELDS_TEMPLATE_ITEM_VALUES: frozenset[str] = frozense
 
 
 def check_get_messages_for_campaign_fields_template_item(value: str) -> GetMessagesForCampaignFieldsTemplateItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_MESSAGES_FOR_CAMPAIGN_FIELDS_TEMPLATE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_MESSAGES_FOR_CAMPAIGN_FIELDS_TEMPLATE_ITEM_VALUES:
+        return cast(GetMessagesForCampaignFieldsTemplateItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMessagesForCampaignFieldsTemplateItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_MESSAGES_FOR_CAMPAIGN_FIELDS_TEMPLATE_ITEM_VALUES)!r}"

@@ -28,8 +28,10 @@ GET_METRIC_FOR_MAPPED_METRIC_ID_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_metric_for_mapped_metric_id(value: str) -> GetMetricForMappedMetricId:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_METRIC_FOR_MAPPED_METRIC_ID_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_METRIC_FOR_MAPPED_METRIC_ID_VALUES:
+        return cast(GetMetricForMappedMetricId, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMetricForMappedMetricId, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_METRIC_FOR_MAPPED_METRIC_ID_VALUES)!r}")

@@ -18,9 +18,11 @@ GET_METRIC_PROPERTY_FIELDS_METRIC_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_metric_property_fields_metric_item(value: str) -> GetMetricPropertyFieldsMetricItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_METRIC_PROPERTY_FIELDS_METRIC_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_METRIC_PROPERTY_FIELDS_METRIC_ITEM_VALUES:
+        return cast(GetMetricPropertyFieldsMetricItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMetricPropertyFieldsMetricItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_METRIC_PROPERTY_FIELDS_METRIC_ITEM_VALUES)!r}"

@@ -18,9 +18,11 @@ GET_METRIC_PROPERTY_FIELDS_METRIC_PROPERTY_ITEM_VALUES: frozenset[str] = frozens
 
 
 def check_get_metric_property_fields_metric_property_item(value: str) -> GetMetricPropertyFieldsMetricPropertyItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_METRIC_PROPERTY_FIELDS_METRIC_PROPERTY_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_METRIC_PROPERTY_FIELDS_METRIC_PROPERTY_ITEM_VALUES:
+        return cast(GetMetricPropertyFieldsMetricPropertyItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMetricPropertyFieldsMetricPropertyItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_METRIC_PROPERTY_FIELDS_METRIC_PROPERTY_ITEM_VALUES)!r}"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -42,37 +42,46 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["label"] = self.label
+            field_dict["label"] = self.label
 
-        field_dict["property"] = self.property_
+            field_dict["property"] = self.property_
 
-        field_dict["inferred_type"] = self.inferred_type
+            field_dict["inferred_type"] = self.inferred_type
 
-        sample_values: list[bool | float | int | str] | None | Unset
-        if isinstance(self.sample_values, Unset):
-            sample_values = UNSET
-        elif isinstance(self.sample_values, list):
-            sample_values = []
-            for sample_values_type_0_item_data in self.sample_values:
-                sample_values_type_0_item: bool | float | int | str
-                sample_values_type_0_item = sample_values_type_0_item_data
-                sample_values.append(sample_values_type_0_item)
+            sample_values: list[bool | float | int | str] | None | Unset
+            if isinstance(self.sample_values, Unset):
+                sample_values = UNSET
+            elif isinstance(self.sample_values, list):
+                sample_values = []
+                for sample_values_type_0_item_data in self.sample_values:
+                    sample_values_type_0_item: bool | float | int | str
+                    sample_values_type_0_item = sample_values_type_0_item_data
+                    sample_values.append(sample_values_type_0_item)
 
-        else:
-            sample_values = self.sample_values
-        if sample_values is not UNSET:
-            field_dict["sample_values"] = sample_values
+            else:
+                sample_values = self.sample_values
+            if sample_values is not UNSET:
+                field_dict["sample_values"] = sample_values
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.label = src_dict["label"]
-        instance.property_ = src_dict["property"]
-        instance.inferred_type = src_dict["inferred_type"]
+        try:
+            instance.label = src_dict["label"]
+            instance.property_ = src_dict["property"]
+            instance.inferred_type = src_dict["inferred_type"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -92,7 +101,9 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
                     for sample_values_type_0_item_data in _sample_values_type_0:
 
                         def _parse_sample_values_type_0_item(data: object) -> bool | float | int | str:
-                            return cast(bool | float | int | str, data)
+                            if isinstance(data, (int, float, str, bool)):
+                                return data
+                            raise TypeError(f"{type(data).__name__} fits no variant")
 
                         sample_values_type_0_item = _parse_sample_values_type_0_item(sample_values_type_0_item_data)
 
@@ -101,15 +112,20 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
                     return sample_values_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[bool | float | int | str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            sample_values = parse_union(_parse_sample_values, src_value__)
+            sample_values = _parse_sample_values(src_value__)
 
             return sample_values
 
         return LazyTable(
             fields={
                 "sample_values": ("sample_values", _decode_sample_values),
+            },
+            copied={
+                "label": "label",
+                "property_": "property",
+                "inferred_type": "inferred_type",
             },
             known=(
                 "label",

@@ -18,8 +18,10 @@ GET_METRICS_FIELDS_METRIC_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_metrics_fields_metric_item(value: str) -> GetMetricsFieldsMetricItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_METRICS_FIELDS_METRIC_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_METRICS_FIELDS_METRIC_ITEM_VALUES:
+        return cast(GetMetricsFieldsMetricItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMetricsFieldsMetricItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_METRICS_FIELDS_METRIC_ITEM_VALUES)!r}")

@@ -14,8 +14,10 @@ GET_METRICS_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_metrics_include_item(value: str) -> GetMetricsIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_METRICS_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_METRICS_INCLUDE_ITEM_VALUES:
+        return cast(GetMetricsIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetMetricsIncludeItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_METRICS_INCLUDE_ITEM_VALUES)!r}")

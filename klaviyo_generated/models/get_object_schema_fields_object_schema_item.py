@@ -38,9 +38,11 @@ GET_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_object_schema_fields_object_schema_item(value: str) -> GetObjectSchemaFieldsObjectSchemaItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES:
+        return cast(GetObjectSchemaFieldsObjectSchemaItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetObjectSchemaFieldsObjectSchemaItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES)!r}"

@@ -16,9 +16,11 @@ GET_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_object_schema_fields_source_mapping_item(value: str) -> GetObjectSchemaFieldsSourceMappingItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES:
+        return cast(GetObjectSchemaFieldsSourceMappingItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetObjectSchemaFieldsSourceMappingItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES)!r}"

@@ -20,9 +20,11 @@ GET_OBJECT_TYPE_FIELDS_PROFILE_OBJECT_TYPE_ITEM_VALUES: frozenset[str] = frozens
 
 
 def check_get_object_type_fields_profile_object_type_item(value: str) -> GetObjectTypeFieldsProfileObjectTypeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_OBJECT_TYPE_FIELDS_PROFILE_OBJECT_TYPE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_OBJECT_TYPE_FIELDS_PROFILE_OBJECT_TYPE_ITEM_VALUES:
+        return cast(GetObjectTypeFieldsProfileObjectTypeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetObjectTypeFieldsProfileObjectTypeItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_OBJECT_TYPE_FIELDS_PROFILE_OBJECT_TYPE_ITEM_VALUES)!r}"

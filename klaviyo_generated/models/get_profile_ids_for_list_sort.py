@@ -15,8 +15,10 @@ GET_PROFILE_IDS_FOR_LIST_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_profile_ids_for_list_sort(value: str) -> GetProfileIdsForListSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROFILE_IDS_FOR_LIST_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROFILE_IDS_FOR_LIST_SORT_VALUES:
+        return cast(GetProfileIdsForListSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetProfileIdsForListSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_PROFILE_IDS_FOR_LIST_SORT_VALUES)!r}")

@@ -15,9 +15,11 @@ GET_PROFILES_FIELDS_CONVERSATION_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_profiles_fields_conversation_item(value: str) -> GetProfilesFieldsConversationItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROFILES_FIELDS_CONVERSATION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROFILES_FIELDS_CONVERSATION_ITEM_VALUES:
+        return cast(GetProfilesFieldsConversationItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetProfilesFieldsConversationItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_PROFILES_FIELDS_CONVERSATION_ITEM_VALUES)!r}"

@@ -17,9 +17,11 @@ GET_PROFILES_FOR_LIST_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES: frozenset[str] = fr
 def check_get_profiles_for_list_additional_fields_profile_item(
     value: str,
 ) -> GetProfilesForListAdditionalFieldsProfileItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROFILES_FOR_LIST_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROFILES_FOR_LIST_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES:
+        return cast(GetProfilesForListAdditionalFieldsProfileItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetProfilesForListAdditionalFieldsProfileItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_PROFILES_FOR_LIST_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES)!r}"

@@ -15,8 +15,10 @@ GET_PROFILES_FOR_SEGMENT_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_profiles_for_segment_sort(value: str) -> GetProfilesForSegmentSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROFILES_FOR_SEGMENT_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROFILES_FOR_SEGMENT_SORT_VALUES:
+        return cast(GetProfilesForSegmentSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetProfilesForSegmentSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_PROFILES_FOR_SEGMENT_SORT_VALUES)!r}")

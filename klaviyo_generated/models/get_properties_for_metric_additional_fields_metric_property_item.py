@@ -16,9 +16,11 @@ GET_PROPERTIES_FOR_METRIC_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES: frozens
 def check_get_properties_for_metric_additional_fields_metric_property_item(
     value: str,
 ) -> GetPropertiesForMetricAdditionalFieldsMetricPropertyItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROPERTIES_FOR_METRIC_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROPERTIES_FOR_METRIC_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES:
+        return cast(GetPropertiesForMetricAdditionalFieldsMetricPropertyItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetPropertiesForMetricAdditionalFieldsMetricPropertyItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_PROPERTIES_FOR_METRIC_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES)!r}"

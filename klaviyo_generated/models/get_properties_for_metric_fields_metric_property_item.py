@@ -20,9 +20,11 @@ GET_PROPERTIES_FOR_METRIC_FIELDS_METRIC_PROPERTY_ITEM_VALUES: frozenset[str] = f
 def check_get_properties_for_metric_fields_metric_property_item(
     value: str,
 ) -> GetPropertiesForMetricFieldsMetricPropertyItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROPERTIES_FOR_METRIC_FIELDS_METRIC_PROPERTY_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROPERTIES_FOR_METRIC_FIELDS_METRIC_PROPERTY_ITEM_VALUES:
+        return cast(GetPropertiesForMetricFieldsMetricPropertyItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetPropertiesForMetricFieldsMetricPropertyItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_PROPERTIES_FOR_METRIC_FIELDS_METRIC_PROPERTY_ITEM_VALUES)!r}"

@@ -56,9 +56,11 @@ GET_PUSH_TOKEN_FIELDS_PUSH_TOKEN_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_push_token_fields_push_token_item(value: str) -> GetPushTokenFieldsPushTokenItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PUSH_TOKEN_FIELDS_PUSH_TOKEN_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PUSH_TOKEN_FIELDS_PUSH_TOKEN_ITEM_VALUES:
+        return cast(GetPushTokenFieldsPushTokenItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetPushTokenFieldsPushTokenItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_PUSH_TOKEN_FIELDS_PUSH_TOKEN_ITEM_VALUES)!r}"

@@ -14,8 +14,10 @@ GET_PUSH_TOKEN_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_push_token_include_item(value: str) -> GetPushTokenIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PUSH_TOKEN_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PUSH_TOKEN_INCLUDE_ITEM_VALUES:
+        return cast(GetPushTokenIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetPushTokenIncludeItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_PUSH_TOKEN_INCLUDE_ITEM_VALUES)!r}")

@@ -17,9 +17,11 @@ GET_RECORDS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES: frozenset[str] = f
 def check_get_records_for_object_type_fields_object_record_item(
     value: str,
 ) -> GetRecordsForObjectTypeFieldsObjectRecordItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_RECORDS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_RECORDS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES:
+        return cast(GetRecordsForObjectTypeFieldsObjectRecordItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetRecordsForObjectTypeFieldsObjectRecordItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_RECORDS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES)!r}"

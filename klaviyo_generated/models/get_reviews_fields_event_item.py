@@ -18,8 +18,10 @@ GET_REVIEWS_FIELDS_EVENT_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_reviews_fields_event_item(value: str) -> GetReviewsFieldsEventItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_REVIEWS_FIELDS_EVENT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_REVIEWS_FIELDS_EVENT_ITEM_VALUES:
+        return cast(GetReviewsFieldsEventItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetReviewsFieldsEventItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_REVIEWS_FIELDS_EVENT_ITEM_VALUES)!r}")

@@ -66,8 +66,10 @@ GET_REVIEWS_FIELDS_REVIEW_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_reviews_fields_review_item(value: str) -> GetReviewsFieldsReviewItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_REVIEWS_FIELDS_REVIEW_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_REVIEWS_FIELDS_REVIEW_ITEM_VALUES:
+        return cast(GetReviewsFieldsReviewItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetReviewsFieldsReviewItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_REVIEWS_FIELDS_REVIEW_ITEM_VALUES)!r}")

@@ -19,8 +19,10 @@ GET_REVIEWS_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_reviews_sort(value: str) -> GetReviewsSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_REVIEWS_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_REVIEWS_SORT_VALUES:
+        return cast(GetReviewsSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetReviewsSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_REVIEWS_SORT_VALUES)!r}")

@@ -25,9 +25,11 @@ GET_SCHEMA_VERSIONS_FOR_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES: frozenset[
 def check_get_schema_versions_for_object_type_fields_object_schema_item(
     value: str,
 ) -> GetSchemaVersionsForObjectTypeFieldsObjectSchemaItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_SCHEMA_VERSIONS_FOR_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_SCHEMA_VERSIONS_FOR_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES:
+        return cast(GetSchemaVersionsForObjectTypeFieldsObjectSchemaItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetSchemaVersionsForObjectTypeFieldsObjectSchemaItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_SCHEMA_VERSIONS_FOR_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES)!r}"

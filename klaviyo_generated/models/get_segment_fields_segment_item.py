@@ -34,8 +34,10 @@ GET_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_segment_fields_segment_item(value: str) -> GetSegmentFieldsSegmentItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES:
+        return cast(GetSegmentFieldsSegmentItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetSegmentFieldsSegmentItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES)!r}")

@@ -32,9 +32,11 @@ GET_SEGMENTS_FOR_PROFILE_FIELDS_SEGMENT_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_segments_for_profile_fields_segment_item(value: str) -> GetSegmentsForProfileFieldsSegmentItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_SEGMENTS_FOR_PROFILE_FIELDS_SEGMENT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_SEGMENTS_FOR_PROFILE_FIELDS_SEGMENT_ITEM_VALUES:
+        return cast(GetSegmentsForProfileFieldsSegmentItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetSegmentsForProfileFieldsSegmentItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_SEGMENTS_FOR_PROFILE_FIELDS_SEGMENT_ITEM_VALUES)!r}"

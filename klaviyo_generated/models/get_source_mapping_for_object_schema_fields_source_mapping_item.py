@@ -18,9 +18,11 @@ GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES: frozense
 def check_get_source_mapping_for_object_schema_fields_source_mapping_item(
     value: str,
 ) -> GetSourceMappingForObjectSchemaFieldsSourceMappingItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES:
+        return cast(GetSourceMappingForObjectSchemaFieldsSourceMappingItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetSourceMappingForObjectSchemaFieldsSourceMappingItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES)!r}"

@@ -14,8 +14,10 @@ GET_TAG_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_tag_include_item(value: str) -> GetTagIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_TAG_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_TAG_INCLUDE_ITEM_VALUES:
+        return cast(GetTagIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetTagIncludeItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_TAG_INCLUDE_ITEM_VALUES)!r}")

@@ -15,8 +15,10 @@ GET_TAGS_FOR_LIST_FIELDS_TAG_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_tags_for_list_fields_tag_item(value: str) -> GetTagsForListFieldsTagItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_TAGS_FOR_LIST_FIELDS_TAG_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_TAGS_FOR_LIST_FIELDS_TAG_ITEM_VALUES:
+        return cast(GetTagsForListFieldsTagItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetTagsForListFieldsTagItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_TAGS_FOR_LIST_FIELDS_TAG_ITEM_VALUES)!r}")

@@ -15,9 +15,11 @@ GET_TAGS_FOR_SEGMENT_FIELDS_TAG_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_tags_for_segment_fields_tag_item(value: str) -> GetTagsForSegmentFieldsTagItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_TAGS_FOR_SEGMENT_FIELDS_TAG_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_TAGS_FOR_SEGMENT_FIELDS_TAG_ITEM_VALUES:
+        return cast(GetTagsForSegmentFieldsTagItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetTagsForSegmentFieldsTagItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_TAGS_FOR_SEGMENT_FIELDS_TAG_ITEM_VALUES)!r}"

@@ -23,9 +23,11 @@ GET_TEMPLATE_FOR_FLOW_MESSAGE_FIELDS_TEMPLATE_ITEM_VALUES: frozenset[str] = froz
 
 
 def check_get_template_for_flow_message_fields_template_item(value: str) -> GetTemplateForFlowMessageFieldsTemplateItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_TEMPLATE_FOR_FLOW_MESSAGE_FIELDS_TEMPLATE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_TEMPLATE_FOR_FLOW_MESSAGE_FIELDS_TEMPLATE_ITEM_VALUES:
+        return cast(GetTemplateForFlowMessageFieldsTemplateItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetTemplateForFlowMessageFieldsTemplateItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_TEMPLATE_FOR_FLOW_MESSAGE_FIELDS_TEMPLATE_ITEM_VALUES)!r}"

@@ -21,8 +21,10 @@ GET_TEMPLATES_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_templates_sort(value: str) -> GetTemplatesSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_TEMPLATES_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_TEMPLATES_SORT_VALUES:
+        return cast(GetTemplatesSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetTemplatesSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_TEMPLATES_SORT_VALUES)!r}")

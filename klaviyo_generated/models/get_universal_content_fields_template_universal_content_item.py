@@ -102,9 +102,11 @@ GET_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES: frozenset[s
 def check_get_universal_content_fields_template_universal_content_item(
     value: str,
 ) -> GetUniversalContentFieldsTemplateUniversalContentItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES:
+        return cast(GetUniversalContentFieldsTemplateUniversalContentItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetUniversalContentFieldsTemplateUniversalContentItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES)!r}"

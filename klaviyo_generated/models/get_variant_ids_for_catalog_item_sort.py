@@ -15,9 +15,11 @@ GET_VARIANT_IDS_FOR_CATALOG_ITEM_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_variant_ids_for_catalog_item_sort(value: str) -> GetVariantIdsForCatalogItemSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_VARIANT_IDS_FOR_CATALOG_ITEM_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_VARIANT_IDS_FOR_CATALOG_ITEM_SORT_VALUES:
+        return cast(GetVariantIdsForCatalogItemSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetVariantIdsForCatalogItemSort, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_VARIANT_IDS_FOR_CATALOG_ITEM_SORT_VALUES)!r}"

@@ -23,9 +23,11 @@ GET_VERSIONS_FOR_FORM_FIELDS_FORM_VERSION_ITEM_VALUES: frozenset[str] = frozense
 
 
 def check_get_versions_for_form_fields_form_version_item(value: str) -> GetVersionsForFormFieldsFormVersionItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_VERSIONS_FOR_FORM_FIELDS_FORM_VERSION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_VERSIONS_FOR_FORM_FIELDS_FORM_VERSION_ITEM_VALUES:
+        return cast(GetVersionsForFormFieldsFormVersionItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetVersionsForFormFieldsFormVersionItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_VERSIONS_FOR_FORM_FIELDS_FORM_VERSION_ITEM_VALUES)!r}"

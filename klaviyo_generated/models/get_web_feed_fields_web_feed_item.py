@@ -23,8 +23,10 @@ GET_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_web_feed_fields_web_feed_item(value: str) -> GetWebFeedFieldsWebFeedItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES:
+        return cast(GetWebFeedFieldsWebFeedItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetWebFeedFieldsWebFeedItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES)!r}")

@@ -22,8 +22,10 @@ GET_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_webhook_fields_webhook_item(value: str) -> GetWebhookFieldsWebhookItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES:
+        return cast(GetWebhookFieldsWebhookItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetWebhookFieldsWebhookItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES)!r}")

@@ -14,9 +14,11 @@ GET_WEBHOOK_TOPICS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_webhook_topics_fields_webhook_topic_item(value: str) -> GetWebhookTopicsFieldsWebhookTopicItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_WEBHOOK_TOPICS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_WEBHOOK_TOPICS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES:
+        return cast(GetWebhookTopicsFieldsWebhookTopicItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetWebhookTopicsFieldsWebhookTopicItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(GET_WEBHOOK_TOPICS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES)!r}"

@@ -22,8 +22,10 @@ GET_WEBHOOKS_FIELDS_WEBHOOK_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_webhooks_fields_webhook_item(value: str) -> GetWebhooksFieldsWebhookItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_WEBHOOKS_FIELDS_WEBHOOK_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_WEBHOOKS_FIELDS_WEBHOOK_ITEM_VALUES:
+        return cast(GetWebhooksFieldsWebhookItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetWebhooksFieldsWebhookItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_WEBHOOKS_FIELDS_WEBHOOK_ITEM_VALUES)!r}")

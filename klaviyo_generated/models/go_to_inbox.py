@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.go_to_inbox_type import GoToInboxType, check_go_to_inbox_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -43,23 +43,28 @@ class GoToInbox(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        submit = self.submit
-        if submit is not UNSET:
-            field_dict["submit"] = submit
+            submit = self.submit
+            if submit is not UNSET:
+                field_dict["submit"] = submit
 
-        properties = self.properties
-        if properties is not UNSET:
-            field_dict["properties"] = properties
+            properties = self.properties
+            if properties is not UNSET:
+                field_dict["properties"] = properties
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -86,6 +91,10 @@ class GoToInbox(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "submit": ("submit", _decode_submit),
+            },
+            copied={
+                "id": "id",
+                "properties": "properties",
             },
             known=(
                 "type",

@@ -14,8 +14,10 @@ GO_TO_INBOX_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_go_to_inbox_type(value: str) -> GoToInboxType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GO_TO_INBOX_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GO_TO_INBOX_TYPE_VALUES:
+        return cast(GoToInboxType, value)
+    if type(value) is str and not strict_enums():
         return cast(GoToInboxType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GO_TO_INBOX_TYPE_VALUES)!r}")

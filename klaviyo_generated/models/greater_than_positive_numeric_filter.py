@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.greater_than_positive_numeric_filter_operator import (
     GreaterThanPositiveNumericFilterOperator,
     check_greater_than_positive_numeric_filter_operator,
@@ -45,20 +45,29 @@ class GreaterThanPositiveNumericFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        field_dict["value"] = self.value
+            field_dict["value"] = self.value
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.value = src_dict["value"]
+        try:
+            instance.value = src_dict["value"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -78,6 +87,9 @@ class GreaterThanPositiveNumericFilter(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
+            },
+            copied={
+                "value": "value",
             },
             known=(
                 "type",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.has_email_marketing_subscription import (
     HasEmailMarketingSubscription,
     check_has_email_marketing_subscription,
@@ -38,15 +38,20 @@ class HasEmailMarketing(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["subscription"] = self.subscription
+            field_dict["subscription"] = self.subscription
 
-        filters = self.filters
-        if filters is not UNSET:
-            field_dict["filters"] = filters
+            filters = self.filters
+            if filters is not UNSET:
+                field_dict["filters"] = filters
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -65,6 +70,9 @@ class HasEmailMarketing(LazyModel):
         return LazyTable(
             fields={
                 "subscription": ("subscription", _decode_subscription),
+            },
+            copied={
+                "filters": "filters",
             },
             known=(
                 "subscription",

@@ -14,9 +14,11 @@ HAS_EMAIL_MARKETING_SUBSCRIBED_SUBSCRIPTION_VALUES: frozenset[str] = frozenset(
 
 
 def check_has_email_marketing_subscribed_subscription(value: str) -> HasEmailMarketingSubscribedSubscription:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HAS_EMAIL_MARKETING_SUBSCRIBED_SUBSCRIPTION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HAS_EMAIL_MARKETING_SUBSCRIBED_SUBSCRIPTION_VALUES:
+        return cast(HasEmailMarketingSubscribedSubscription, value)
+    if type(value) is str and not strict_enums():
         return cast(HasEmailMarketingSubscribedSubscription, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(HAS_EMAIL_MARKETING_SUBSCRIBED_SUBSCRIPTION_VALUES)!r}"

@@ -14,8 +14,10 @@ HAS_PUSH_MARKETING_SUBSCRIPTION_VALUES: frozenset[str] = frozenset(
 
 
 def check_has_push_marketing_subscription(value: str) -> HasPushMarketingSubscription:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HAS_PUSH_MARKETING_SUBSCRIPTION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HAS_PUSH_MARKETING_SUBSCRIPTION_VALUES:
+        return cast(HasPushMarketingSubscription, value)
+    if type(value) is str and not strict_enums():
         return cast(HasPushMarketingSubscription, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HAS_PUSH_MARKETING_SUBSCRIPTION_VALUES)!r}")

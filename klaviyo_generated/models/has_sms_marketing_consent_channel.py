@@ -14,8 +14,10 @@ HAS_SMS_MARKETING_CONSENT_CHANNEL_VALUES: frozenset[str] = frozenset(
 
 
 def check_has_sms_marketing_consent_channel(value: str) -> HasSMSMarketingConsentChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HAS_SMS_MARKETING_CONSENT_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HAS_SMS_MARKETING_CONSENT_CHANNEL_VALUES:
+        return cast(HasSMSMarketingConsentChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(HasSMSMarketingConsentChannel, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HAS_SMS_MARKETING_CONSENT_CHANNEL_VALUES)!r}")

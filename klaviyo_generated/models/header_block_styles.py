@@ -46,29 +46,29 @@ class HeaderBlockStyles(LazyModel):
         block_padding_top (int | None | Unset):
         border_color (None | str | Unset):
         border_radius (int | None | Unset):
-        border_style (HeaderBlockStylesBorderStyle | Unset): Border style.
+        border_style (HeaderBlockStylesBorderStyle | None | Unset): Border style.
         border_width (int | None | Unset):
         color (None | str | Unset):
-        desktop_layout (HeaderBlockStylesDesktopLayout | Unset): Header block desktop layout.
+        desktop_layout (HeaderBlockStylesDesktopLayout | None | Unset): Header block desktop layout.
         font_family (None | str | Unset):
         font_size (int | None | Unset):
-        font_style (HeaderBlockStylesFontStyle | Unset): Font style.
+        font_style (HeaderBlockStylesFontStyle | None | Unset): Font style.
         font_weight (None | str | Unset):
         inner_padding_bottom (int | None | Unset):
         inner_padding_left (int | None | Unset):
         inner_padding_right (int | None | Unset):
         inner_padding_top (int | None | Unset):
-        item_align (HeaderBlockStylesItemAlign | Unset): Text Alignment.
+        item_align (HeaderBlockStylesItemAlign | None | Unset): Text Alignment.
         item_spacing (int | None | Unset):
-        item_spacing_type (HeaderBlockStylesItemSpacingType | Unset): Header block item spacing type.
+        item_spacing_type (HeaderBlockStylesItemSpacingType | None | Unset): Header block item spacing type.
         letter_spacing (int | None | Unset):
-        logo_align (HeaderBlockStylesLogoAlign | Unset): Text Alignment.
+        logo_align (HeaderBlockStylesLogoAlign | None | Unset): Text Alignment.
         logo_link_spacing (int | None | Unset):
-        mobile_layout (HeaderBlockStylesMobileLayout | Unset): Header block mobile layout.
+        mobile_layout (HeaderBlockStylesMobileLayout | None | Unset): Header block mobile layout.
         mobile_spacing (int | None | Unset):
         mobile_wrap (bool | None | Unset):
         text_decoration (None | str | Unset):
-        vertical_align (HeaderBlockStylesVerticalAlign | Unset): Vertical alignment.
+        vertical_align (HeaderBlockStylesVerticalAlign | None | Unset): Vertical alignment.
     """
 
     block_background_color: None | str | Unset = UNSET
@@ -78,29 +78,29 @@ class HeaderBlockStyles(LazyModel):
     block_padding_top: int | None | Unset = UNSET
     border_color: None | str | Unset = UNSET
     border_radius: int | None | Unset = UNSET
-    border_style: HeaderBlockStylesBorderStyle | Unset = UNSET
+    border_style: HeaderBlockStylesBorderStyle | None | Unset = UNSET
     border_width: int | None | Unset = UNSET
     color: None | str | Unset = UNSET
-    desktop_layout: HeaderBlockStylesDesktopLayout | Unset = UNSET
+    desktop_layout: HeaderBlockStylesDesktopLayout | None | Unset = UNSET
     font_family: None | str | Unset = UNSET
     font_size: int | None | Unset = UNSET
-    font_style: HeaderBlockStylesFontStyle | Unset = UNSET
+    font_style: HeaderBlockStylesFontStyle | None | Unset = UNSET
     font_weight: None | str | Unset = UNSET
     inner_padding_bottom: int | None | Unset = UNSET
     inner_padding_left: int | None | Unset = UNSET
     inner_padding_right: int | None | Unset = UNSET
     inner_padding_top: int | None | Unset = UNSET
-    item_align: HeaderBlockStylesItemAlign | Unset = UNSET
+    item_align: HeaderBlockStylesItemAlign | None | Unset = UNSET
     item_spacing: int | None | Unset = UNSET
-    item_spacing_type: HeaderBlockStylesItemSpacingType | Unset = UNSET
+    item_spacing_type: HeaderBlockStylesItemSpacingType | None | Unset = UNSET
     letter_spacing: int | None | Unset = UNSET
-    logo_align: HeaderBlockStylesLogoAlign | Unset = UNSET
+    logo_align: HeaderBlockStylesLogoAlign | None | Unset = UNSET
     logo_link_spacing: int | None | Unset = UNSET
-    mobile_layout: HeaderBlockStylesMobileLayout | Unset = UNSET
+    mobile_layout: HeaderBlockStylesMobileLayout | None | Unset = UNSET
     mobile_spacing: int | None | Unset = UNSET
     mobile_wrap: bool | None | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
-    vertical_align: HeaderBlockStylesVerticalAlign | Unset = UNSET
+    vertical_align: HeaderBlockStylesVerticalAlign | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -112,29 +112,29 @@ class HeaderBlockStyles(LazyModel):
         block_padding_top: int | None | Unset = UNSET,
         border_color: None | str | Unset = UNSET,
         border_radius: int | None | Unset = UNSET,
-        border_style: HeaderBlockStylesBorderStyle | Unset = UNSET,
+        border_style: HeaderBlockStylesBorderStyle | None | Unset = UNSET,
         border_width: int | None | Unset = UNSET,
         color: None | str | Unset = UNSET,
-        desktop_layout: HeaderBlockStylesDesktopLayout | Unset = UNSET,
+        desktop_layout: HeaderBlockStylesDesktopLayout | None | Unset = UNSET,
         font_family: None | str | Unset = UNSET,
         font_size: int | None | Unset = UNSET,
-        font_style: HeaderBlockStylesFontStyle | Unset = UNSET,
+        font_style: HeaderBlockStylesFontStyle | None | Unset = UNSET,
         font_weight: None | str | Unset = UNSET,
         inner_padding_bottom: int | None | Unset = UNSET,
         inner_padding_left: int | None | Unset = UNSET,
         inner_padding_right: int | None | Unset = UNSET,
         inner_padding_top: int | None | Unset = UNSET,
-        item_align: HeaderBlockStylesItemAlign | Unset = UNSET,
+        item_align: HeaderBlockStylesItemAlign | None | Unset = UNSET,
         item_spacing: int | None | Unset = UNSET,
-        item_spacing_type: HeaderBlockStylesItemSpacingType | Unset = UNSET,
+        item_spacing_type: HeaderBlockStylesItemSpacingType | None | Unset = UNSET,
         letter_spacing: int | None | Unset = UNSET,
-        logo_align: HeaderBlockStylesLogoAlign | Unset = UNSET,
+        logo_align: HeaderBlockStylesLogoAlign | None | Unset = UNSET,
         logo_link_spacing: int | None | Unset = UNSET,
-        mobile_layout: HeaderBlockStylesMobileLayout | Unset = UNSET,
+        mobile_layout: HeaderBlockStylesMobileLayout | None | Unset = UNSET,
         mobile_spacing: int | None | Unset = UNSET,
         mobile_wrap: bool | None | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
-        vertical_align: HeaderBlockStylesVerticalAlign | Unset = UNSET,
+        vertical_align: HeaderBlockStylesVerticalAlign | None | Unset = UNSET,
     ) -> None:
         self.block_background_color = block_background_color
         self.block_padding_bottom = block_padding_bottom
@@ -323,83 +323,163 @@ class HeaderBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_border_style(src_value__: Any) -> HeaderBlockStylesBorderStyle | Unset:
-            _border_style = src_value__
-            border_style: HeaderBlockStylesBorderStyle | Unset
-            if isinstance(_border_style, Unset):
-                border_style = UNSET
-            else:
-                border_style = check_header_block_styles_border_style(_border_style)
+        def _decode_border_style(src_value__: Any) -> HeaderBlockStylesBorderStyle | None | Unset:
+            def _parse_border_style(data: object) -> HeaderBlockStylesBorderStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    border_style_type_1 = check_header_block_styles_border_style(data)
+
+                    return border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_style = _parse_border_style(src_value__)
 
             return border_style
 
-        def _decode_desktop_layout(src_value__: Any) -> HeaderBlockStylesDesktopLayout | Unset:
-            _desktop_layout = src_value__
-            desktop_layout: HeaderBlockStylesDesktopLayout | Unset
-            if isinstance(_desktop_layout, Unset):
-                desktop_layout = UNSET
-            else:
-                desktop_layout = check_header_block_styles_desktop_layout(_desktop_layout)
+        def _decode_desktop_layout(src_value__: Any) -> HeaderBlockStylesDesktopLayout | None | Unset:
+            def _parse_desktop_layout(data: object) -> HeaderBlockStylesDesktopLayout | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    desktop_layout_type_1 = check_header_block_styles_desktop_layout(data)
+
+                    return desktop_layout_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            desktop_layout = _parse_desktop_layout(src_value__)
 
             return desktop_layout
 
-        def _decode_font_style(src_value__: Any) -> HeaderBlockStylesFontStyle | Unset:
-            _font_style = src_value__
-            font_style: HeaderBlockStylesFontStyle | Unset
-            if isinstance(_font_style, Unset):
-                font_style = UNSET
-            else:
-                font_style = check_header_block_styles_font_style(_font_style)
+        def _decode_font_style(src_value__: Any) -> HeaderBlockStylesFontStyle | None | Unset:
+            def _parse_font_style(data: object) -> HeaderBlockStylesFontStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_style_type_1 = check_header_block_styles_font_style(data)
+
+                    return font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_style = _parse_font_style(src_value__)
 
             return font_style
 
-        def _decode_item_align(src_value__: Any) -> HeaderBlockStylesItemAlign | Unset:
-            _item_align = src_value__
-            item_align: HeaderBlockStylesItemAlign | Unset
-            if isinstance(_item_align, Unset):
-                item_align = UNSET
-            else:
-                item_align = check_header_block_styles_item_align(_item_align)
+        def _decode_item_align(src_value__: Any) -> HeaderBlockStylesItemAlign | None | Unset:
+            def _parse_item_align(data: object) -> HeaderBlockStylesItemAlign | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    item_align_type_1 = check_header_block_styles_item_align(data)
+
+                    return item_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            item_align = _parse_item_align(src_value__)
 
             return item_align
 
-        def _decode_item_spacing_type(src_value__: Any) -> HeaderBlockStylesItemSpacingType | Unset:
-            _item_spacing_type = src_value__
-            item_spacing_type: HeaderBlockStylesItemSpacingType | Unset
-            if isinstance(_item_spacing_type, Unset):
-                item_spacing_type = UNSET
-            else:
-                item_spacing_type = check_header_block_styles_item_spacing_type(_item_spacing_type)
+        def _decode_item_spacing_type(src_value__: Any) -> HeaderBlockStylesItemSpacingType | None | Unset:
+            def _parse_item_spacing_type(data: object) -> HeaderBlockStylesItemSpacingType | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    item_spacing_type_type_1 = check_header_block_styles_item_spacing_type(data)
+
+                    return item_spacing_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            item_spacing_type = _parse_item_spacing_type(src_value__)
 
             return item_spacing_type
 
-        def _decode_logo_align(src_value__: Any) -> HeaderBlockStylesLogoAlign | Unset:
-            _logo_align = src_value__
-            logo_align: HeaderBlockStylesLogoAlign | Unset
-            if isinstance(_logo_align, Unset):
-                logo_align = UNSET
-            else:
-                logo_align = check_header_block_styles_logo_align(_logo_align)
+        def _decode_logo_align(src_value__: Any) -> HeaderBlockStylesLogoAlign | None | Unset:
+            def _parse_logo_align(data: object) -> HeaderBlockStylesLogoAlign | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    logo_align_type_1 = check_header_block_styles_logo_align(data)
+
+                    return logo_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            logo_align = _parse_logo_align(src_value__)
 
             return logo_align
 
-        def _decode_mobile_layout(src_value__: Any) -> HeaderBlockStylesMobileLayout | Unset:
-            _mobile_layout = src_value__
-            mobile_layout: HeaderBlockStylesMobileLayout | Unset
-            if isinstance(_mobile_layout, Unset):
-                mobile_layout = UNSET
-            else:
-                mobile_layout = check_header_block_styles_mobile_layout(_mobile_layout)
+        def _decode_mobile_layout(src_value__: Any) -> HeaderBlockStylesMobileLayout | None | Unset:
+            def _parse_mobile_layout(data: object) -> HeaderBlockStylesMobileLayout | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    mobile_layout_type_1 = check_header_block_styles_mobile_layout(data)
+
+                    return mobile_layout_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            mobile_layout = _parse_mobile_layout(src_value__)
 
             return mobile_layout
 
-        def _decode_vertical_align(src_value__: Any) -> HeaderBlockStylesVerticalAlign | Unset:
-            _vertical_align = src_value__
-            vertical_align: HeaderBlockStylesVerticalAlign | Unset
-            if isinstance(_vertical_align, Unset):
-                vertical_align = UNSET
-            else:
-                vertical_align = check_header_block_styles_vertical_align(_vertical_align)
+        def _decode_vertical_align(src_value__: Any) -> HeaderBlockStylesVerticalAlign | None | Unset:
+            def _parse_vertical_align(data: object) -> HeaderBlockStylesVerticalAlign | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    vertical_align_type_1 = check_header_block_styles_vertical_align(data)
+
+                    return vertical_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            vertical_align = _parse_vertical_align(src_value__)
 
             return vertical_align
 
@@ -413,6 +493,30 @@ class HeaderBlockStyles(LazyModel):
                 "logo_align": ("logo_align", _decode_logo_align),
                 "mobile_layout": ("mobile_layout", _decode_mobile_layout),
                 "vertical_align": ("vertical_align", _decode_vertical_align),
+            },
+            copied={
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "border_color": "border_color",
+                "border_radius": "border_radius",
+                "border_width": "border_width",
+                "color": "color",
+                "font_family": "font_family",
+                "font_size": "font_size",
+                "font_weight": "font_weight",
+                "inner_padding_bottom": "inner_padding_bottom",
+                "inner_padding_left": "inner_padding_left",
+                "inner_padding_right": "inner_padding_right",
+                "inner_padding_top": "inner_padding_top",
+                "item_spacing": "item_spacing",
+                "letter_spacing": "letter_spacing",
+                "logo_link_spacing": "logo_link_spacing",
+                "mobile_spacing": "mobile_spacing",
+                "mobile_wrap": "mobile_wrap",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "block_background_color",

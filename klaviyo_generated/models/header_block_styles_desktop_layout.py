@@ -17,9 +17,11 @@ HEADER_BLOCK_STYLES_DESKTOP_LAYOUT_VALUES: frozenset[str] = frozenset(
 
 
 def check_header_block_styles_desktop_layout(value: str) -> HeaderBlockStylesDesktopLayout:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HEADER_BLOCK_STYLES_DESKTOP_LAYOUT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HEADER_BLOCK_STYLES_DESKTOP_LAYOUT_VALUES:
+        return cast(HeaderBlockStylesDesktopLayout, value)
+    if type(value) is str and not strict_enums():
         return cast(HeaderBlockStylesDesktopLayout, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(HEADER_BLOCK_STYLES_DESKTOP_LAYOUT_VALUES)!r}"

@@ -15,8 +15,10 @@ HEADER_BLOCK_STYLES_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_header_block_styles_font_style(value: str) -> HeaderBlockStylesFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HEADER_BLOCK_STYLES_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HEADER_BLOCK_STYLES_FONT_STYLE_VALUES:
+        return cast(HeaderBlockStylesFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(HeaderBlockStylesFontStyle, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HEADER_BLOCK_STYLES_FONT_STYLE_VALUES)!r}")

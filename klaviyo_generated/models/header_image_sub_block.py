@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.header_image_sub_block_show_on import HeaderImageSubBlockShowOn, check_header_image_sub_block_show_on
 from ..models.header_image_sub_block_type import HeaderImageSubBlockType, check_header_image_sub_block_type
 from ..types import UNSET, Unset
@@ -26,7 +26,7 @@ class HeaderImageSubBlock(LazyModel):
         height (int | None | Unset):
         href (None | str | Unset):
         max_width (int | None | Unset):
-        show_on (HeaderImageSubBlockShowOn | Unset): Show on.
+        show_on (HeaderImageSubBlockShowOn | None | Unset): Show on.
         src (None | str | Unset):
         width (int | None | Unset):
     """
@@ -39,7 +39,7 @@ class HeaderImageSubBlock(LazyModel):
     height: int | None | Unset = UNSET
     href: None | str | Unset = UNSET
     max_width: int | None | Unset = UNSET
-    show_on: HeaderImageSubBlockShowOn | Unset = UNSET
+    show_on: HeaderImageSubBlockShowOn | None | Unset = UNSET
     src: None | str | Unset = UNSET
     width: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -54,7 +54,7 @@ class HeaderImageSubBlock(LazyModel):
         height: int | None | Unset = UNSET,
         href: None | str | Unset = UNSET,
         max_width: int | None | Unset = UNSET,
-        show_on: HeaderImageSubBlockShowOn | Unset = UNSET,
+        show_on: HeaderImageSubBlockShowOn | None | Unset = UNSET,
         src: None | str | Unset = UNSET,
         width: int | None | Unset = UNSET,
     ) -> None:
@@ -72,51 +72,56 @@ class HeaderImageSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        alt_text = self.alt_text
-        if alt_text is not UNSET:
-            field_dict["alt_text"] = alt_text
+            alt_text = self.alt_text
+            if alt_text is not UNSET:
+                field_dict["alt_text"] = alt_text
 
-        asset_id = self.asset_id
-        if asset_id is not UNSET:
-            field_dict["asset_id"] = asset_id
+            asset_id = self.asset_id
+            if asset_id is not UNSET:
+                field_dict["asset_id"] = asset_id
 
-        background_color = self.background_color
-        if background_color is not UNSET:
-            field_dict["background_color"] = background_color
+            background_color = self.background_color
+            if background_color is not UNSET:
+                field_dict["background_color"] = background_color
 
-        height = self.height
-        if height is not UNSET:
-            field_dict["height"] = height
+            height = self.height
+            if height is not UNSET:
+                field_dict["height"] = height
 
-        href = self.href
-        if href is not UNSET:
-            field_dict["href"] = href
+            href = self.href
+            if href is not UNSET:
+                field_dict["href"] = href
 
-        max_width = self.max_width
-        if max_width is not UNSET:
-            field_dict["max_width"] = max_width
+            max_width = self.max_width
+            if max_width is not UNSET:
+                field_dict["max_width"] = max_width
 
-        show_on = self.show_on
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
+            show_on = self.show_on
+            if show_on is not UNSET:
+                field_dict["show_on"] = show_on
 
-        src = self.src
-        if src is not UNSET:
-            field_dict["src"] = src
+            src = self.src
+            if src is not UNSET:
+                field_dict["src"] = src
 
-        width = self.width
-        if width is not UNSET:
-            field_dict["width"] = width
+            width = self.width
+            if width is not UNSET:
+                field_dict["width"] = width
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -140,13 +145,23 @@ class HeaderImageSubBlock(LazyModel):
 
             return type_
 
-        def _decode_show_on(src_value__: Any) -> HeaderImageSubBlockShowOn | Unset:
-            _show_on = src_value__
-            show_on: HeaderImageSubBlockShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_header_image_sub_block_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> HeaderImageSubBlockShowOn | None | Unset:
+            def _parse_show_on(data: object) -> HeaderImageSubBlockShowOn | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_header_image_sub_block_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
@@ -154,6 +169,17 @@ class HeaderImageSubBlock(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "show_on": ("show_on", _decode_show_on),
+            },
+            copied={
+                "id": "id",
+                "alt_text": "alt_text",
+                "asset_id": "asset_id",
+                "background_color": "background_color",
+                "height": "height",
+                "href": "href",
+                "max_width": "max_width",
+                "src": "src",
+                "width": "width",
             },
             known=(
                 "type",

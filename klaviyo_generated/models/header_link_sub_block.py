@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.header_link_sub_block_show_on import HeaderLinkSubBlockShowOn, check_header_link_sub_block_show_on
 from ..models.header_link_sub_block_type import HeaderLinkSubBlockType, check_header_link_sub_block_type
 from ..types import UNSET, Unset
@@ -24,7 +24,7 @@ class HeaderLinkSubBlock(LazyModel):
         content (None | str | Unset):
         drop_shadow_color (None | str | Unset):
         href (None | str | Unset):
-        show_on (HeaderLinkSubBlockShowOn | Unset): Show on.
+        show_on (HeaderLinkSubBlockShowOn | None | Unset): Show on.
     """
 
     type_: HeaderLinkSubBlockType
@@ -33,7 +33,7 @@ class HeaderLinkSubBlock(LazyModel):
     content: None | str | Unset = UNSET
     drop_shadow_color: None | str | Unset = UNSET
     href: None | str | Unset = UNSET
-    show_on: HeaderLinkSubBlockShowOn | Unset = UNSET
+    show_on: HeaderLinkSubBlockShowOn | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -44,7 +44,7 @@ class HeaderLinkSubBlock(LazyModel):
         content: None | str | Unset = UNSET,
         drop_shadow_color: None | str | Unset = UNSET,
         href: None | str | Unset = UNSET,
-        show_on: HeaderLinkSubBlockShowOn | Unset = UNSET,
+        show_on: HeaderLinkSubBlockShowOn | None | Unset = UNSET,
     ) -> None:
         self.type_ = type_
         self.id = id
@@ -56,35 +56,40 @@ class HeaderLinkSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        background_color = self.background_color
-        if background_color is not UNSET:
-            field_dict["background_color"] = background_color
+            background_color = self.background_color
+            if background_color is not UNSET:
+                field_dict["background_color"] = background_color
 
-        content = self.content
-        if content is not UNSET:
-            field_dict["content"] = content
+            content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        drop_shadow_color = self.drop_shadow_color
-        if drop_shadow_color is not UNSET:
-            field_dict["drop_shadow_color"] = drop_shadow_color
+            drop_shadow_color = self.drop_shadow_color
+            if drop_shadow_color is not UNSET:
+                field_dict["drop_shadow_color"] = drop_shadow_color
 
-        href = self.href
-        if href is not UNSET:
-            field_dict["href"] = href
+            href = self.href
+            if href is not UNSET:
+                field_dict["href"] = href
 
-        show_on = self.show_on
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
+            show_on = self.show_on
+            if show_on is not UNSET:
+                field_dict["show_on"] = show_on
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -104,13 +109,23 @@ class HeaderLinkSubBlock(LazyModel):
 
             return type_
 
-        def _decode_show_on(src_value__: Any) -> HeaderLinkSubBlockShowOn | Unset:
-            _show_on = src_value__
-            show_on: HeaderLinkSubBlockShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_header_link_sub_block_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> HeaderLinkSubBlockShowOn | None | Unset:
+            def _parse_show_on(data: object) -> HeaderLinkSubBlockShowOn | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_header_link_sub_block_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
@@ -118,6 +133,13 @@ class HeaderLinkSubBlock(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "show_on": ("show_on", _decode_show_on),
+            },
+            copied={
+                "id": "id",
+                "background_color": "background_color",
+                "content": "content",
+                "drop_shadow_color": "drop_shadow_color",
+                "href": "href",
             },
             known=(
                 "type",

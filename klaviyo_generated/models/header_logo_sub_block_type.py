@@ -14,8 +14,10 @@ HEADER_LOGO_SUB_BLOCK_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_header_logo_sub_block_type(value: str) -> HeaderLogoSubBlockType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HEADER_LOGO_SUB_BLOCK_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HEADER_LOGO_SUB_BLOCK_TYPE_VALUES:
+        return cast(HeaderLogoSubBlockType, value)
+    if type(value) is str and not strict_enums():
         return cast(HeaderLogoSubBlockType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HEADER_LOGO_SUB_BLOCK_TYPE_VALUES)!r}")

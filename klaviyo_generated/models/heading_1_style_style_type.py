@@ -14,8 +14,10 @@ HEADING_1_STYLE_STYLE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_heading_1_style_style_type(value: str) -> Heading1StyleStyleType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HEADING_1_STYLE_STYLE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HEADING_1_STYLE_STYLE_TYPE_VALUES:
+        return cast(Heading1StyleStyleType, value)
+    if type(value) is str and not strict_enums():
         return cast(Heading1StyleStyleType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HEADING_1_STYLE_STYLE_TYPE_VALUES)!r}")

@@ -21,28 +21,28 @@ class HeadingStyleStyles(LazyModel):
         color (None | str | Unset):
         font_family (None | str | Unset):
         font_size (int | None | Unset):
-        font_style (HeadingStyleStylesFontStyle | Unset): Font style.
+        font_style (HeadingStyleStylesFontStyle | None | Unset): Font style.
         font_weight (None | str | Unset):
         letter_spacing (int | None | Unset):
         line_height (float | None | Unset):
         margin_bottom (int | None | Unset):
         mobile_font_size (int | None | Unset):
         mobile_line_height (float | None | Unset):
-        text_align (HeadingStyleStylesTextAlign | Unset): Text Alignment.
+        text_align (HeadingStyleStylesTextAlign | None | Unset): Text Alignment.
         text_decoration (None | str | Unset):
     """
 
     color: None | str | Unset = UNSET
     font_family: None | str | Unset = UNSET
     font_size: int | None | Unset = UNSET
-    font_style: HeadingStyleStylesFontStyle | Unset = UNSET
+    font_style: HeadingStyleStylesFontStyle | None | Unset = UNSET
     font_weight: None | str | Unset = UNSET
     letter_spacing: int | None | Unset = UNSET
     line_height: float | None | Unset = UNSET
     margin_bottom: int | None | Unset = UNSET
     mobile_font_size: int | None | Unset = UNSET
     mobile_line_height: float | None | Unset = UNSET
-    text_align: HeadingStyleStylesTextAlign | Unset = UNSET
+    text_align: HeadingStyleStylesTextAlign | None | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -51,14 +51,14 @@ class HeadingStyleStyles(LazyModel):
         color: None | str | Unset = UNSET,
         font_family: None | str | Unset = UNSET,
         font_size: int | None | Unset = UNSET,
-        font_style: HeadingStyleStylesFontStyle | Unset = UNSET,
+        font_style: HeadingStyleStylesFontStyle | None | Unset = UNSET,
         font_weight: None | str | Unset = UNSET,
         letter_spacing: int | None | Unset = UNSET,
         line_height: float | None | Unset = UNSET,
         margin_bottom: int | None | Unset = UNSET,
         mobile_font_size: int | None | Unset = UNSET,
         mobile_line_height: float | None | Unset = UNSET,
-        text_align: HeadingStyleStylesTextAlign | Unset = UNSET,
+        text_align: HeadingStyleStylesTextAlign | None | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
     ) -> None:
         self.color = color
@@ -146,23 +146,43 @@ class HeadingStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_font_style(src_value__: Any) -> HeadingStyleStylesFontStyle | Unset:
-            _font_style = src_value__
-            font_style: HeadingStyleStylesFontStyle | Unset
-            if isinstance(_font_style, Unset):
-                font_style = UNSET
-            else:
-                font_style = check_heading_style_styles_font_style(_font_style)
+        def _decode_font_style(src_value__: Any) -> HeadingStyleStylesFontStyle | None | Unset:
+            def _parse_font_style(data: object) -> HeadingStyleStylesFontStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_style_type_1 = check_heading_style_styles_font_style(data)
+
+                    return font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_style = _parse_font_style(src_value__)
 
             return font_style
 
-        def _decode_text_align(src_value__: Any) -> HeadingStyleStylesTextAlign | Unset:
-            _text_align = src_value__
-            text_align: HeadingStyleStylesTextAlign | Unset
-            if isinstance(_text_align, Unset):
-                text_align = UNSET
-            else:
-                text_align = check_heading_style_styles_text_align(_text_align)
+        def _decode_text_align(src_value__: Any) -> HeadingStyleStylesTextAlign | None | Unset:
+            def _parse_text_align(data: object) -> HeadingStyleStylesTextAlign | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    text_align_type_1 = check_heading_style_styles_text_align(data)
+
+                    return text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            text_align = _parse_text_align(src_value__)
 
             return text_align
 
@@ -170,6 +190,18 @@ class HeadingStyleStyles(LazyModel):
             fields={
                 "font_style": ("font_style", _decode_font_style),
                 "text_align": ("text_align", _decode_text_align),
+            },
+            copied={
+                "color": "color",
+                "font_family": "font_family",
+                "font_size": "font_size",
+                "font_weight": "font_weight",
+                "letter_spacing": "letter_spacing",
+                "line_height": "line_height",
+                "margin_bottom": "margin_bottom",
+                "mobile_font_size": "mobile_font_size",
+                "mobile_line_height": "mobile_line_height",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "color",

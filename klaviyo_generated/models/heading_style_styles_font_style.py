@@ -15,8 +15,10 @@ HEADING_STYLE_STYLES_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_heading_style_styles_font_style(value: str) -> HeadingStyleStylesFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HEADING_STYLE_STYLES_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HEADING_STYLE_STYLES_FONT_STYLE_VALUES:
+        return cast(HeadingStyleStylesFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(HeadingStyleStylesFontStyle, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HEADING_STYLE_STYLES_FONT_STYLE_VALUES)!r}")

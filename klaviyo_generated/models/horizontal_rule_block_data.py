@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
@@ -37,13 +37,18 @@ class HorizontalRuleBlockData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["display_options"] = self.display_options.to_dict()
+            field_dict["display_options"] = self.display_options.to_dict()
 
-        field_dict["styles"] = self.styles.to_dict()
+            field_dict["styles"] = self.styles.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -70,6 +75,7 @@ class HorizontalRuleBlockData(LazyModel):
                 "display_options": ("display_options", _decode_display_options),
                 "styles": ("styles", _decode_styles),
             },
+            copied={},
             known=(
                 "display_options",
                 "styles",

@@ -26,7 +26,7 @@ class HorizontalRuleBlockStyles(LazyModel):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
         border_color (None | str | Unset):
-        border_style (HorizontalRuleBlockStylesBorderStyle | Unset): Border style.
+        border_style (HorizontalRuleBlockStylesBorderStyle | None | Unset): Border style.
         border_width (int | None | Unset):
         mobile_stretch_content (bool | None | Unset):
     """
@@ -37,7 +37,7 @@ class HorizontalRuleBlockStyles(LazyModel):
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
     border_color: None | str | Unset = UNSET
-    border_style: HorizontalRuleBlockStylesBorderStyle | Unset = UNSET
+    border_style: HorizontalRuleBlockStylesBorderStyle | None | Unset = UNSET
     border_width: int | None | Unset = UNSET
     mobile_stretch_content: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,7 +50,7 @@ class HorizontalRuleBlockStyles(LazyModel):
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
         border_color: None | str | Unset = UNSET,
-        border_style: HorizontalRuleBlockStylesBorderStyle | Unset = UNSET,
+        border_style: HorizontalRuleBlockStylesBorderStyle | None | Unset = UNSET,
         border_width: int | None | Unset = UNSET,
         mobile_stretch_content: bool | None | Unset = UNSET,
     ) -> None:
@@ -122,19 +122,39 @@ class HorizontalRuleBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_border_style(src_value__: Any) -> HorizontalRuleBlockStylesBorderStyle | Unset:
-            _border_style = src_value__
-            border_style: HorizontalRuleBlockStylesBorderStyle | Unset
-            if isinstance(_border_style, Unset):
-                border_style = UNSET
-            else:
-                border_style = check_horizontal_rule_block_styles_border_style(_border_style)
+        def _decode_border_style(src_value__: Any) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
+            def _parse_border_style(data: object) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    border_style_type_1 = check_horizontal_rule_block_styles_border_style(data)
+
+                    return border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_style = _parse_border_style(src_value__)
 
             return border_style
 
         return LazyTable(
             fields={
                 "border_style": ("border_style", _decode_border_style),
+            },
+            copied={
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "border_color": "border_color",
+                "border_width": "border_width",
+                "mobile_stretch_content": "mobile_stretch_content",
             },
             known=(
                 "block_background_color",

@@ -14,8 +14,10 @@ HORIZONTAL_RULE_BLOCK_V1_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_horizontal_rule_block_v1_type(value: str) -> HorizontalRuleBlockV1Type:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HORIZONTAL_RULE_BLOCK_V1_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HORIZONTAL_RULE_BLOCK_V1_TYPE_VALUES:
+        return cast(HorizontalRuleBlockV1Type, value)
+    if type(value) is str and not strict_enums():
         return cast(HorizontalRuleBlockV1Type, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HORIZONTAL_RULE_BLOCK_V1_TYPE_VALUES)!r}")

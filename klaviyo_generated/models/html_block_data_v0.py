@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.block_display_options import BlockDisplayOptions
@@ -36,18 +36,27 @@ class HTMLBlockDataV0(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content"] = self.content
+            field_dict["content"] = self.content
 
-        field_dict["display_options"] = self.display_options.to_dict()
+            field_dict["display_options"] = self.display_options.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.content = src_dict["content"]
+        try:
+            instance.content = src_dict["content"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -62,6 +71,9 @@ class HTMLBlockDataV0(LazyModel):
         return LazyTable(
             fields={
                 "display_options": ("display_options", _decode_display_options),
+            },
+            copied={
+                "content": "content",
             },
             known=(
                 "content",

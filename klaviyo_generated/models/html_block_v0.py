@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.html_block_v0_content_type import HTMLBlockV0ContentType, check_html_block_v0_content_type
 from ..models.html_block_v0_type import HTMLBlockV0Type, check_html_block_v0_type
 
@@ -42,15 +42,20 @@ class HTMLBlockV0(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["data"] = self.data.to_dict()
+            field_dict["data"] = self.data.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -82,6 +87,7 @@ class HTMLBlockV0(LazyModel):
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=(
                 "content_type",
                 "type",

@@ -14,8 +14,10 @@ HTML_BLOCK_V0_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_html_block_v0_type(value: str) -> HTMLBlockV0Type:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HTML_BLOCK_V0_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HTML_BLOCK_V0_TYPE_VALUES:
+        return cast(HTMLBlockV0Type, value)
+    if type(value) is str and not strict_enums():
         return cast(HTMLBlockV0Type, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HTML_BLOCK_V0_TYPE_VALUES)!r}")

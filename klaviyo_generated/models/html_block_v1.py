@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.html_block_v1_content_type import HTMLBlockV1ContentType, check_html_block_v1_content_type
 from ..models.html_block_v1_type import HTMLBlockV1Type, check_html_block_v1_type
 from ..types import UNSET, Unset
@@ -55,27 +55,32 @@ class HTMLBlockV1(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["data"] = self.data.to_dict()
+            field_dict["data"] = self.data.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        data_id = self.data_id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
+            data_id = self.data_id
+            if data_id is not UNSET:
+                field_dict["data_id"] = data_id
 
-        universal_id = self.universal_id
-        if universal_id is not UNSET:
-            field_dict["universal_id"] = universal_id
+            universal_id = self.universal_id
+            if universal_id is not UNSET:
+                field_dict["universal_id"] = universal_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -109,6 +114,11 @@ class HTMLBlockV1(LazyModel):
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
+            },
+            copied={
+                "id": "id",
+                "data_id": "data_id",
+                "universal_id": "universal_id",
             },
             known=(
                 "content_type",

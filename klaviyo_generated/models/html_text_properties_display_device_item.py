@@ -16,9 +16,11 @@ HTML_TEXT_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_html_text_properties_display_device_item(value: str) -> HTMLTextPropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HTML_TEXT_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HTML_TEXT_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(HTMLTextPropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(HTMLTextPropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(HTML_TEXT_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

@@ -14,8 +14,10 @@ HTML_TEXT_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_html_text_type(value: str) -> HTMLTextType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in HTML_TEXT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in HTML_TEXT_TYPE_VALUES:
+        return cast(HTMLTextType, value)
+    if type(value) is str and not strict_enums():
         return cast(HTMLTextType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(HTML_TEXT_TYPE_VALUES)!r}")

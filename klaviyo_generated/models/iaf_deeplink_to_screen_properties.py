@@ -49,6 +49,9 @@ class IafDeeplinkToScreenProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "deep_link_url": "deep_link_url",
+            },
             known=("deep_link_url",),
             required=(),
             additional=None,

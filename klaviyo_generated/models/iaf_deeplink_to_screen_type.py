@@ -14,8 +14,10 @@ IAF_DEEPLINK_TO_SCREEN_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_iaf_deeplink_to_screen_type(value: str) -> IafDeeplinkToScreenType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IAF_DEEPLINK_TO_SCREEN_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IAF_DEEPLINK_TO_SCREEN_TYPE_VALUES:
+        return cast(IafDeeplinkToScreenType, value)
+    if type(value) is str and not strict_enums():
         return cast(IafDeeplinkToScreenType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IAF_DEEPLINK_TO_SCREEN_TYPE_VALUES)!r}")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.image_type import ImageType, check_image_type
 from ..types import UNSET, Unset, parse_union
 
@@ -96,31 +96,36 @@ class Image(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["properties"] = self.properties.to_dict()
+            field_dict["properties"] = self.properties.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        styles = self.styles
-        if not isinstance(styles, Unset):
-            field_dict["styles"] = styles.to_dict()
+            styles = self.styles
+            if not isinstance(styles, Unset):
+                field_dict["styles"] = styles.to_dict()
 
-        action: dict[str, Any] | None | Unset
-        if isinstance(self.action, Unset):
-            action = UNSET
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        else:
-            action = self.action
-        if action is not UNSET:
-            field_dict["action"] = action
+            action: dict[str, Any] | None | Unset
+            if isinstance(self.action, Unset):
+                action = UNSET
+            elif isinstance(self.action, LazyModel):
+                action = self.action.to_dict()
+            else:
+                action = self.action
+            if action is not UNSET:
+                field_dict["action"] = action
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -312,26 +317,54 @@ class Image(LazyModel):
                     return action_type_12
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    Close
-                    | GoToInbox
-                    | IafDeeplinkToScreen
-                    | NextStep
-                    | None
-                    | OpenForm
-                    | PromotionalSMSSubscription
-                    | Redirect
-                    | ResendOptInCode
-                    | SkipToSuccess
-                    | SubmitBackInStock
-                    | SubmitOptInCode
-                    | SubscribeViaSMS
-                    | SubscribeViaWhatsApp
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            action = parse_union(_parse_action, src_value__)
+            action: (
+                Close
+                | GoToInbox
+                | IafDeeplinkToScreen
+                | NextStep
+                | None
+                | OpenForm
+                | PromotionalSMSSubscription
+                | Redirect
+                | ResendOptInCode
+                | SkipToSuccess
+                | SubmitBackInStock
+                | SubmitOptInCode
+                | SubscribeViaSMS
+                | SubscribeViaWhatsApp
+                | Unset
+            )
+            match src_value__:
+                case {"type": "close"}:
+                    action = Close.from_dict(src_value__)
+                case {"type": "next_step"}:
+                    action = NextStep.from_dict(src_value__)
+                case {"type": "open_form"}:
+                    action = OpenForm.from_dict(src_value__)
+                case {"type": "promotional_sms_subscription"}:
+                    action = PromotionalSMSSubscription.from_dict(src_value__)
+                case {"type": "redirect"}:
+                    action = Redirect.from_dict(src_value__)
+                case {"type": "resend_opt_in_code"}:
+                    action = ResendOptInCode.from_dict(src_value__)
+                case {"type": "submit_opt_in_code"}:
+                    action = SubmitOptInCode.from_dict(src_value__)
+                case {"type": "subscribe_via_sms"}:
+                    action = SubscribeViaSMS.from_dict(src_value__)
+                case {"type": "subscribe_via_whatsapp"}:
+                    action = SubscribeViaWhatsApp.from_dict(src_value__)
+                case {"type": "go_to_inbox"}:
+                    action = GoToInbox.from_dict(src_value__)
+                case {"type": "submit_back_in_stock"}:
+                    action = SubmitBackInStock.from_dict(src_value__)
+                case {"type": "skip_to_success"}:
+                    action = SkipToSuccess.from_dict(src_value__)
+                case {"type": "iaf_deeplink_to_screen"}:
+                    action = IafDeeplinkToScreen.from_dict(src_value__)
+                case _:
+                    action = parse_union(_parse_action, src_value__)
 
             return action
 
@@ -341,6 +374,9 @@ class Image(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "styles": ("styles", _decode_styles),
                 "action": ("action", _decode_action),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "type",

@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.image_asset_format import ImageAssetFormat, check_image_asset_format
 from ..models.image_asset_image_type import ImageAssetImageType, check_image_asset_image_type
 from ..models.image_asset_origin import ImageAssetOrigin, check_image_asset_origin
@@ -30,7 +31,7 @@ class ImageAsset(LazyModel):
         url (str): The full URL to access the image. Example:
             https://d3k81ch9hvuctc.cloudfront.net/company/RyGRiN/images/aa1ee5c1-039e-4d20-9e98-345755214556.jpeg.
         image_type (ImageAssetImageType): The type of image (static or dynamic).
-        origin (ImageAssetOrigin | Unset): The origin/source of the image (e.g., UI, API, AI, etc.).
+        origin (ImageAssetOrigin | None | Unset): The origin/source of the image (e.g., UI, API, AI, etc.).
         l10n_key (None | str | Unset): Localization key for this image asset, if applicable. Example:
             sms::01KAPBZTQBAJFD5RG9NYXBWHMR::mms_static_image_asset_id.
     """
@@ -43,7 +44,7 @@ class ImageAsset(LazyModel):
     updated: datetime.datetime
     url: str
     image_type: ImageAssetImageType
-    origin: ImageAssetOrigin | Unset = UNSET
+    origin: ImageAssetOrigin | None | Unset = UNSET
     l10n_key: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -57,7 +58,7 @@ class ImageAsset(LazyModel):
         updated: datetime.datetime,
         url: str,
         image_type: ImageAssetImageType,
-        origin: ImageAssetOrigin | Unset = UNSET,
+        origin: ImageAssetOrigin | None | Unset = UNSET,
         l10n_key: None | str | Unset = UNSET,
     ) -> None:
         self.id = id
@@ -73,43 +74,52 @@ class ImageAsset(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        field_dict["file_path"] = self.file_path
+            field_dict["file_path"] = self.file_path
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["format"] = self.format_
+            field_dict["format"] = self.format_
 
-        field_dict["file_size"] = self.file_size
+            field_dict["file_size"] = self.file_size
 
-        updated = self.updated.isoformat()
-        field_dict["updated"] = updated
+            updated = self.updated.isoformat()
+            field_dict["updated"] = updated
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        field_dict["image_type"] = self.image_type
+            field_dict["image_type"] = self.image_type
 
-        origin = self.origin
-        if origin is not UNSET:
-            field_dict["origin"] = origin
+            origin = self.origin
+            if origin is not UNSET:
+                field_dict["origin"] = origin
 
-        l10n_key = self.l10n_key
-        if l10n_key is not UNSET:
-            field_dict["l10n_key"] = l10n_key
+            l10n_key = self.l10n_key
+            if l10n_key is not UNSET:
+                field_dict["l10n_key"] = l10n_key
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
-        instance.file_path = src_dict["file_path"]
-        instance.name = src_dict["name"]
-        instance.file_size = src_dict["file_size"]
-        instance.url = src_dict["url"]
+        try:
+            instance.id = src_dict["id"]
+            instance.file_path = src_dict["file_path"]
+            instance.name = src_dict["name"]
+            instance.file_size = src_dict["file_size"]
+            instance.url = src_dict["url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.l10n_key = src_dict.get("l10n_key", UNSET)
         return instance
 
@@ -122,7 +132,7 @@ class ImageAsset(LazyModel):
             return format_
 
         def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = datetime.datetime.fromisoformat(src_value__)
+            updated = parse_datetime(src_value__)
 
             return updated
 
@@ -131,13 +141,23 @@ class ImageAsset(LazyModel):
 
             return image_type
 
-        def _decode_origin(src_value__: Any) -> ImageAssetOrigin | Unset:
-            _origin = src_value__
-            origin: ImageAssetOrigin | Unset
-            if isinstance(_origin, Unset):
-                origin = UNSET
-            else:
-                origin = check_image_asset_origin(_origin)
+        def _decode_origin(src_value__: Any) -> ImageAssetOrigin | None | Unset:
+            def _parse_origin(data: object) -> ImageAssetOrigin | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    origin_type_1 = check_image_asset_origin(data)
+
+                    return origin_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            origin = _parse_origin(src_value__)
 
             return origin
 
@@ -147,6 +167,14 @@ class ImageAsset(LazyModel):
                 "updated": ("updated", _decode_updated),
                 "image_type": ("image_type", _decode_image_type),
                 "origin": ("origin", _decode_origin),
+            },
+            copied={
+                "id": "id",
+                "file_path": "file_path",
+                "name": "name",
+                "file_size": "file_size",
+                "url": "url",
+                "l10n_key": "l10n_key",
             },
             known=(
                 "id",

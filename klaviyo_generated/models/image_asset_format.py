@@ -18,8 +18,10 @@ IMAGE_ASSET_FORMAT_VALUES: frozenset[str] = frozenset(
 
 
 def check_image_asset_format(value: str) -> ImageAssetFormat:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IMAGE_ASSET_FORMAT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IMAGE_ASSET_FORMAT_VALUES:
+        return cast(ImageAssetFormat, value)
+    if type(value) is str and not strict_enums():
         return cast(ImageAssetFormat, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IMAGE_ASSET_FORMAT_VALUES)!r}")

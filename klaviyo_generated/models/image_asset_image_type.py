@@ -15,8 +15,10 @@ IMAGE_ASSET_IMAGE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_image_asset_image_type(value: str) -> ImageAssetImageType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IMAGE_ASSET_IMAGE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IMAGE_ASSET_IMAGE_TYPE_VALUES:
+        return cast(ImageAssetImageType, value)
+    if type(value) is str and not strict_enums():
         return cast(ImageAssetImageType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IMAGE_ASSET_IMAGE_TYPE_VALUES)!r}")

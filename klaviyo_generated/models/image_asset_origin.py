@@ -54,8 +54,10 @@ IMAGE_ASSET_ORIGIN_VALUES: frozenset[str] = frozenset(
 
 
 def check_image_asset_origin(value: str) -> ImageAssetOrigin:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IMAGE_ASSET_ORIGIN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IMAGE_ASSET_ORIGIN_VALUES:
+        return cast(ImageAssetOrigin, value)
+    if type(value) is str and not strict_enums():
         return cast(ImageAssetOrigin, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IMAGE_ASSET_ORIGIN_VALUES)!r}")

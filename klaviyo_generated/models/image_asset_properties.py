@@ -85,6 +85,13 @@ class ImageAssetProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "src": "src",
+                "alt_text": "alt_text",
+                "original_image_url": "original_image_url",
+                "id": "id",
+                "asset_id": "asset_id",
+            },
             known=(
                 "src",
                 "alt_text",

@@ -103,6 +103,15 @@ class ImageBlockCroppingProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "aspect_ratio": "aspect_ratio",
+                "asset_id": "asset_id",
+                "height": "height",
+                "src": "src",
+                "width": "width",
+                "x": "x",
+                "y": "y",
+            },
             known=(
                 "aspect_ratio",
                 "asset_id",

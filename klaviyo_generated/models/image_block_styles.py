@@ -21,11 +21,11 @@ from ..types import UNSET, Unset
 class ImageBlockStyles(LazyModel):
     """
     Attributes:
-        align (ImageBlockStylesAlign | Unset): Image Alignment.
+        align (ImageBlockStylesAlign | None | Unset): Image Alignment.
         background_color (None | str | Unset):
         block_background_color (None | str | Unset):
         block_border_color (None | str | Unset):
-        block_border_style (ImageBlockStylesBlockBorderStyle | Unset): Border style.
+        block_border_style (ImageBlockStylesBlockBorderStyle | None | Unset): Border style.
         block_border_width (int | None | Unset):
         block_padding_bottom (int | None | Unset):
         block_padding_left (int | None | Unset):
@@ -42,11 +42,11 @@ class ImageBlockStyles(LazyModel):
         width (int | None | Unset):
     """
 
-    align: ImageBlockStylesAlign | Unset = UNSET
+    align: ImageBlockStylesAlign | None | Unset = UNSET
     background_color: None | str | Unset = UNSET
     block_background_color: None | str | Unset = UNSET
     block_border_color: None | str | Unset = UNSET
-    block_border_style: ImageBlockStylesBlockBorderStyle | Unset = UNSET
+    block_border_style: ImageBlockStylesBlockBorderStyle | None | Unset = UNSET
     block_border_width: int | None | Unset = UNSET
     block_padding_bottom: int | None | Unset = UNSET
     block_padding_left: int | None | Unset = UNSET
@@ -65,11 +65,11 @@ class ImageBlockStyles(LazyModel):
 
     def __init__(
         self,
-        align: ImageBlockStylesAlign | Unset = UNSET,
+        align: ImageBlockStylesAlign | None | Unset = UNSET,
         background_color: None | str | Unset = UNSET,
         block_background_color: None | str | Unset = UNSET,
         block_border_color: None | str | Unset = UNSET,
-        block_border_style: ImageBlockStylesBlockBorderStyle | Unset = UNSET,
+        block_border_style: ImageBlockStylesBlockBorderStyle | None | Unset = UNSET,
         block_border_width: int | None | Unset = UNSET,
         block_padding_bottom: int | None | Unset = UNSET,
         block_padding_left: int | None | Unset = UNSET,
@@ -212,23 +212,43 @@ class ImageBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_align(src_value__: Any) -> ImageBlockStylesAlign | Unset:
-            _align = src_value__
-            align: ImageBlockStylesAlign | Unset
-            if isinstance(_align, Unset):
-                align = UNSET
-            else:
-                align = check_image_block_styles_align(_align)
+        def _decode_align(src_value__: Any) -> ImageBlockStylesAlign | None | Unset:
+            def _parse_align(data: object) -> ImageBlockStylesAlign | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    align_type_1 = check_image_block_styles_align(data)
+
+                    return align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            align = _parse_align(src_value__)
 
             return align
 
-        def _decode_block_border_style(src_value__: Any) -> ImageBlockStylesBlockBorderStyle | Unset:
-            _block_border_style = src_value__
-            block_border_style: ImageBlockStylesBlockBorderStyle | Unset
-            if isinstance(_block_border_style, Unset):
-                block_border_style = UNSET
-            else:
-                block_border_style = check_image_block_styles_block_border_style(_block_border_style)
+        def _decode_block_border_style(src_value__: Any) -> ImageBlockStylesBlockBorderStyle | None | Unset:
+            def _parse_block_border_style(data: object) -> ImageBlockStylesBlockBorderStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    block_border_style_type_1 = check_image_block_styles_block_border_style(data)
+
+                    return block_border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            block_border_style = _parse_block_border_style(src_value__)
 
             return block_border_style
 
@@ -236,6 +256,25 @@ class ImageBlockStyles(LazyModel):
             fields={
                 "align": ("align", _decode_align),
                 "block_border_style": ("block_border_style", _decode_block_border_style),
+            },
+            copied={
+                "background_color": "background_color",
+                "block_background_color": "block_background_color",
+                "block_border_color": "block_border_color",
+                "block_border_width": "block_border_width",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "full_width_mobile": "full_width_mobile",
+                "height": "height",
+                "inner_padding_bottom": "inner_padding_bottom",
+                "inner_padding_left": "inner_padding_left",
+                "inner_padding_right": "inner_padding_right",
+                "inner_padding_top": "inner_padding_top",
+                "max_width": "max_width",
+                "mobile_stretch_content": "mobile_stretch_content",
+                "width": "width",
             },
             known=(
                 "align",

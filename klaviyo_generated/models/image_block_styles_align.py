@@ -16,8 +16,10 @@ IMAGE_BLOCK_STYLES_ALIGN_VALUES: frozenset[str] = frozenset(
 
 
 def check_image_block_styles_align(value: str) -> ImageBlockStylesAlign:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IMAGE_BLOCK_STYLES_ALIGN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IMAGE_BLOCK_STYLES_ALIGN_VALUES:
+        return cast(ImageBlockStylesAlign, value)
+    if type(value) is str and not strict_enums():
         return cast(ImageBlockStylesAlign, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IMAGE_BLOCK_STYLES_ALIGN_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -41,24 +41,33 @@ class ImageCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["import_from_url"] = self.import_from_url
+            field_dict["import_from_url"] = self.import_from_url
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        hidden = self.hidden
-        if hidden is not UNSET:
-            field_dict["hidden"] = hidden
+            hidden = self.hidden
+            if hidden is not UNSET:
+                field_dict["hidden"] = hidden
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.import_from_url = src_dict["import_from_url"]
+        try:
+            instance.import_from_url = src_dict["import_from_url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.name = src_dict.get("name", UNSET)
         instance.hidden = src_dict.get("hidden", UNSET)
         return instance
@@ -68,6 +77,11 @@ class ImageCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "import_from_url": "import_from_url",
+                "name": "name",
+                "hidden": "hidden",
+            },
             known=(
                 "import_from_url",
                 "name",

@@ -58,6 +58,10 @@ class ImagePartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "name": "name",
+                "hidden": "hidden",
+            },
             known=(
                 "name",
                 "hidden",

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.image_properties_display_device_item import (
     ImagePropertiesDisplayDeviceItem,
     check_image_properties_display_device_item,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.additional_field import AdditionalField
@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 class ImageProperties(LazyModel):
     """
     Attributes:
-        image (ImageAssetProperties):
+        image (ImageAssetProperties | None):
         display_device (list[ImagePropertiesDisplayDeviceItem] | Unset):
         classname (None | str | Unset):
         additional_fields (list[AdditionalField] | None | Unset):
     """
 
-    image: ImageAssetProperties
+    image: ImageAssetProperties | None
     display_device: list[ImagePropertiesDisplayDeviceItem] | Unset = UNSET
     classname: None | str | Unset = UNSET
     additional_fields: list[AdditionalField] | None | Unset = UNSET
@@ -38,7 +38,7 @@ class ImageProperties(LazyModel):
 
     def __init__(
         self,
-        image: ImageAssetProperties,
+        image: ImageAssetProperties | None,
         display_device: list[ImagePropertiesDisplayDeviceItem] | Unset = UNSET,
         classname: None | str | Unset = UNSET,
         additional_fields: list[AdditionalField] | None | Unset = UNSET,
@@ -50,39 +50,49 @@ class ImageProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["image"] = self.image.to_dict()
+            image: dict[str, Any] | None
+            if isinstance(self.image, LazyModel):
+                image = self.image.to_dict()
+            else:
+                image = self.image
+            field_dict["image"] = image
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        additional_fields: list[dict[str, Any]] | None | Unset
-        if isinstance(self.additional_fields, Unset):
-            additional_fields = UNSET
-        elif isinstance(self.additional_fields, list):
-            additional_fields = []
-            for additional_fields_type_0_item_data in self.additional_fields:
-                additional_fields_type_0_item = additional_fields_type_0_item_data.to_dict()
-                additional_fields.append(additional_fields_type_0_item)
+            additional_fields: list[dict[str, Any]] | None | Unset
+            if isinstance(self.additional_fields, Unset):
+                additional_fields = UNSET
+            elif isinstance(self.additional_fields, list):
+                additional_fields = []
+                for additional_fields_type_0_item_data in self.additional_fields:
+                    additional_fields_type_0_item = additional_fields_type_0_item_data.to_dict()
+                    additional_fields.append(additional_fields_type_0_item)
 
-        else:
-            additional_fields = self.additional_fields
-        if additional_fields is not UNSET:
-            field_dict["additional_fields"] = additional_fields
+            else:
+                additional_fields = self.additional_fields
+            if additional_fields is not UNSET:
+                field_dict["additional_fields"] = additional_fields
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -95,8 +105,21 @@ class ImageProperties(LazyModel):
         from ..models.additional_field import AdditionalField  # noqa: PLC0415
         from ..models.image_asset_properties import ImageAssetProperties  # noqa: PLC0415
 
-        def _decode_image(src_value__: Any) -> ImageAssetProperties:
-            image = ImageAssetProperties.from_dict(src_value__)
+        def _decode_image(src_value__: Any) -> ImageAssetProperties | None:
+            def _parse_image(data: object) -> ImageAssetProperties | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    image_type_1 = ImageAssetProperties.from_dict(data)
+
+                    return image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            image = _parse_image(src_value__)
 
             return image
 
@@ -131,9 +154,9 @@ class ImageProperties(LazyModel):
                     return additional_fields_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[AdditionalField] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            additional_fields = parse_union(_parse_additional_fields, src_value__)
+            additional_fields = _parse_additional_fields(src_value__)
 
             return additional_fields
 
@@ -142,6 +165,9 @@ class ImageProperties(LazyModel):
                 "image": ("image", _decode_image),
                 "display_device": ("display_device", _decode_display_device),
                 "additional_fields": ("additional_fields", _decode_additional_fields),
+            },
+            copied={
+                "classname": "classname",
             },
             known=(
                 "image",

@@ -127,6 +127,10 @@ class ImageStyles(LazyModel):
                 "padding": ("padding", _decode_padding),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
             },
+            copied={
+                "width": "width",
+                "background_color": "background_color",
+            },
             known=(
                 "horizontal_alignment",
                 "width",

@@ -16,8 +16,10 @@ IMAGE_STYLES_HORIZONTAL_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_image_styles_horizontal_alignment(value: str) -> ImageStylesHorizontalAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IMAGE_STYLES_HORIZONTAL_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IMAGE_STYLES_HORIZONTAL_ALIGNMENT_VALUES:
+        return cast(ImageStylesHorizontalAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(ImageStylesHorizontalAlignment, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IMAGE_STYLES_HORIZONTAL_ALIGNMENT_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.immediate_send_strategy_method import ImmediateSendStrategyMethod, check_immediate_send_strategy_method
 
 
@@ -30,11 +30,16 @@ class ImmediateSendStrategy(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["method"] = self.method
+            field_dict["method"] = self.method
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -53,6 +58,7 @@ class ImmediateSendStrategy(LazyModel):
             fields={
                 "method": ("method", _decode_method),
             },
+            copied={},
             known=("method",),
             required=("method",),
             additional=None,

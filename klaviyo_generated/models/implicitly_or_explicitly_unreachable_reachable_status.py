@@ -16,9 +16,11 @@ IMPLICITLY_OR_EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES: frozenset[str] = f
 def check_implicitly_or_explicitly_unreachable_reachable_status(
     value: str,
 ) -> ImplicitlyOrExplicitlyUnreachableReachableStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IMPLICITLY_OR_EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IMPLICITLY_OR_EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES:
+        return cast(ImplicitlyOrExplicitlyUnreachableReachableStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ImplicitlyOrExplicitlyUnreachableReachableStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(IMPLICITLY_OR_EXPLICITLY_UNREACHABLE_REACHABLE_STATUS_VALUES)!r}"

@@ -14,9 +14,11 @@ IMPLICITLY_REACHABLE_REACHABLE_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_implicitly_reachable_reachable_status(value: str) -> ImplicitlyReachableReachableStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IMPLICITLY_REACHABLE_REACHABLE_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IMPLICITLY_REACHABLE_REACHABLE_STATUS_VALUES:
+        return cast(ImplicitlyReachableReachableStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ImplicitlyReachableReachableStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(IMPLICITLY_REACHABLE_REACHABLE_STATUS_VALUES)!r}"

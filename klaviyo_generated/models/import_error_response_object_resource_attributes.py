@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.error_source import ErrorSource
@@ -52,34 +52,43 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["code"] = self.code
+            field_dict["code"] = self.code
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        field_dict["detail"] = self.detail
+            field_dict["detail"] = self.detail
 
-        field_dict["source"] = self.source.to_dict()
+            field_dict["source"] = self.source.to_dict()
 
-        original_payload: dict[str, Any] | None | Unset
-        if isinstance(self.original_payload, Unset):
-            original_payload = UNSET
-        elif isinstance(self.original_payload, LazyModel):
-            original_payload = self.original_payload.to_dict()
-        else:
-            original_payload = self.original_payload
-        if original_payload is not UNSET:
-            field_dict["original_payload"] = original_payload
+            original_payload: dict[str, Any] | None | Unset
+            if isinstance(self.original_payload, Unset):
+                original_payload = UNSET
+            elif isinstance(self.original_payload, LazyModel):
+                original_payload = self.original_payload.to_dict()
+            else:
+                original_payload = self.original_payload
+            if original_payload is not UNSET:
+                field_dict["original_payload"] = original_payload
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.code = src_dict["code"]
-        instance.title = src_dict["title"]
-        instance.detail = src_dict["detail"]
+        try:
+            instance.code = src_dict["code"]
+            instance.title = src_dict["title"]
+            instance.detail = src_dict["detail"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -114,9 +123,9 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
                     return original_payload_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            original_payload = parse_union(_parse_original_payload, src_value__)
+            original_payload = _parse_original_payload(src_value__)
 
             return original_payload
 
@@ -124,6 +133,11 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
             fields={
                 "source": ("source", _decode_source),
                 "original_payload": ("original_payload", _decode_original_payload),
+            },
+            copied={
+                "code": "code",
+                "title": "title",
+                "detail": "detail",
             },
             known=(
                 "code",

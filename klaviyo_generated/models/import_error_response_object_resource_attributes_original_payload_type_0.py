@@ -35,6 +35,7 @@ class ImportErrorResponseObjectResourceAttributesOriginalPayloadType0(LazyModel)
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ IN_STRING_ARRAY_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_in_string_array_filter_type(value: str) -> InStringArrayFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IN_STRING_ARRAY_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IN_STRING_ARRAY_FILTER_TYPE_VALUES:
+        return cast(InStringArrayFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(InStringArrayFilterType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IN_STRING_ARRAY_FILTER_TYPE_VALUES)!r}")

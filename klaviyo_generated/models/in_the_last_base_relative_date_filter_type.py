@@ -14,9 +14,11 @@ IN_THE_LAST_BASE_RELATIVE_DATE_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_in_the_last_base_relative_date_filter_type(value: str) -> InTheLastBaseRelativeDateFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IN_THE_LAST_BASE_RELATIVE_DATE_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IN_THE_LAST_BASE_RELATIVE_DATE_FILTER_TYPE_VALUES:
+        return cast(InTheLastBaseRelativeDateFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(InTheLastBaseRelativeDateFilterType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(IN_THE_LAST_BASE_RELATIVE_DATE_FILTER_TYPE_VALUES)!r}"

@@ -14,9 +14,11 @@ INBOUND_MESSAGE_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_inbound_message_method_filter_field(value: str) -> InboundMessageMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INBOUND_MESSAGE_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INBOUND_MESSAGE_METHOD_FILTER_FIELD_VALUES:
+        return cast(InboundMessageMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(InboundMessageMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(INBOUND_MESSAGE_METHOD_FILTER_FIELD_VALUES)!r}"

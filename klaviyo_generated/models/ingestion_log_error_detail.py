@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -43,26 +43,35 @@ class IngestionLogErrorDetail(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["code"] = self.code
+            field_dict["code"] = self.code
 
-        field_dict["message"] = self.message
+            field_dict["message"] = self.message
 
-        field_dict["property"] = self.property_
+            field_dict["property"] = self.property_
 
-        invalid_value = self.invalid_value
-        if invalid_value is not UNSET:
-            field_dict["invalid_value"] = invalid_value
+            invalid_value = self.invalid_value
+            if invalid_value is not UNSET:
+                field_dict["invalid_value"] = invalid_value
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.code = src_dict["code"]
-        instance.message = src_dict["message"]
-        instance.property_ = src_dict["property"]
+        try:
+            instance.code = src_dict["code"]
+            instance.message = src_dict["message"]
+            instance.property_ = src_dict["property"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.invalid_value = src_dict.get("invalid_value", UNSET)
         return instance
 
@@ -71,6 +80,12 @@ class IngestionLogErrorDetail(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "code": "code",
+                "message": "message",
+                "property_": "property",
+                "invalid_value": "invalid_value",
+            },
             known=(
                 "code",
                 "message",

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.ingestion_log_response_object_resource_attributes_event_type import (
     IngestionLogResponseObjectResourceAttributesEventType,
     check_ingestion_log_response_object_resource_attributes_event_type,
@@ -59,30 +60,39 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        field_dict["event_type"] = self.event_type
+            field_dict["event_type"] = self.event_type
 
-        timestamp = self.timestamp.isoformat()
-        field_dict["timestamp"] = timestamp
+            timestamp = self.timestamp.isoformat()
+            field_dict["timestamp"] = timestamp
 
-        field_dict["summary"] = self.summary
+            field_dict["summary"] = self.summary
 
-        errors = []
-        for errors_item_data in self.errors:
-            errors_item = errors_item_data.to_dict()
-            errors.append(errors_item)
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
 
-        field_dict["errors"] = errors
+            field_dict["errors"] = errors
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.summary = src_dict["summary"]
+        try:
+            instance.summary = src_dict["summary"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -100,7 +110,7 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
             return event_type
 
         def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = datetime.datetime.fromisoformat(src_value__)
+            timestamp = parse_datetime(src_value__)
 
             return timestamp
 
@@ -120,6 +130,9 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
                 "event_type": ("event_type", _decode_event_type),
                 "timestamp": ("timestamp", _decode_timestamp),
                 "errors": ("errors", _decode_errors),
+            },
+            copied={
+                "summary": "summary",
             },
             known=(
                 "status",

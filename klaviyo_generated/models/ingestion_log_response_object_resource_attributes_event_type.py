@@ -16,9 +16,11 @@ INGESTION_LOG_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_EVENT_TYPE_VALUES: frozenset[s
 def check_ingestion_log_response_object_resource_attributes_event_type(
     value: str,
 ) -> IngestionLogResponseObjectResourceAttributesEventType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INGESTION_LOG_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_EVENT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INGESTION_LOG_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_EVENT_TYPE_VALUES:
+        return cast(IngestionLogResponseObjectResourceAttributesEventType, value)
+    if type(value) is str and not strict_enums():
         return cast(IngestionLogResponseObjectResourceAttributesEventType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(INGESTION_LOG_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_EVENT_TYPE_VALUES)!r}"

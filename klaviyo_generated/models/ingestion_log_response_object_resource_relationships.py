@@ -95,6 +95,7 @@ class IngestionLogResponseObjectResourceRelationships(LazyModel):
                 "object_type": ("object-type", _decode_object_type),
                 "object_record": ("object-record", _decode_object_record),
             },
+            copied={},
             known=(
                 "object-type",
                 "object-record",

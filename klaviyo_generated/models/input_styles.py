@@ -145,6 +145,17 @@ class InputStyles(LazyModel):
             fields={
                 "text_styles": ("text_styles", _decode_text_styles),
             },
+            copied={
+                "label_color": "label_color",
+                "text_color": "text_color",
+                "placeholder_color": "placeholder_color",
+                "background_color": "background_color",
+                "border_color": "border_color",
+                "border_focus_color": "border_focus_color",
+                "focus_outline_color": "focus_outline_color",
+                "corner_radius": "corner_radius",
+                "field_height": "field_height",
+            },
             known=(
                 "text_styles",
                 "label_color",

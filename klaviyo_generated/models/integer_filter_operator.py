@@ -21,8 +21,10 @@ INTEGER_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_integer_filter_operator(value: str) -> IntegerFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INTEGER_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INTEGER_FILTER_OPERATOR_VALUES:
+        return cast(IntegerFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(IntegerFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(INTEGER_FILTER_OPERATOR_VALUES)!r}")

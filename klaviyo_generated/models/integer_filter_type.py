@@ -14,8 +14,10 @@ INTEGER_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_integer_filter_type(value: str) -> IntegerFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INTEGER_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INTEGER_FILTER_TYPE_VALUES:
+        return cast(IntegerFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(IntegerFilterType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(INTEGER_FILTER_TYPE_VALUES)!r}")

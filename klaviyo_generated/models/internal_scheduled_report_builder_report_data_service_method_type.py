@@ -16,9 +16,11 @@ INTERNAL_SCHEDULED_REPORT_BUILDER_REPORT_DATA_SERVICE_METHOD_TYPE_VALUES: frozen
 def check_internal_scheduled_report_builder_report_data_service_method_type(
     value: str,
 ) -> InternalScheduledReportBuilderReportDataServiceMethodType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INTERNAL_SCHEDULED_REPORT_BUILDER_REPORT_DATA_SERVICE_METHOD_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INTERNAL_SCHEDULED_REPORT_BUILDER_REPORT_DATA_SERVICE_METHOD_TYPE_VALUES:
+        return cast(InternalScheduledReportBuilderReportDataServiceMethodType, value)
+    if type(value) is str and not strict_enums():
         return cast(InternalScheduledReportBuilderReportDataServiceMethodType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(INTERNAL_SCHEDULED_REPORT_BUILDER_REPORT_DATA_SERVICE_METHOD_TYPE_VALUES)!r}"

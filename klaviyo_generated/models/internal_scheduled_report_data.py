@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.internal_scheduled_report_data_service_method_type import (
     InternalScheduledReportDataServiceMethodType,
     check_internal_scheduled_report_data_service_method_type,
@@ -37,18 +37,27 @@ class InternalScheduledReportData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["service_method_type"] = self.service_method_type
+            field_dict["service_method_type"] = self.service_method_type
 
-        field_dict["report_id"] = self.report_id
+            field_dict["report_id"] = self.report_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.report_id = src_dict["report_id"]
+        try:
+            instance.report_id = src_dict["report_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -62,6 +71,9 @@ class InternalScheduledReportData(LazyModel):
         return LazyTable(
             fields={
                 "service_method_type": ("service_method_type", _decode_service_method_type),
+            },
+            copied={
+                "report_id": "report_id",
             },
             known=(
                 "service_method_type",

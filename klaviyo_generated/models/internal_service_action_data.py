@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -143,15 +143,7 @@ class InternalServiceActionData(LazyModel):
                     return service_configuration_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    InternalScheduledReportBuilderReportData
-                    | InternalScheduledReportData
-                    | InternalTrackEventData
-                    | InternalUnknownServiceData
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             service_configuration = parse_union(_parse_service_configuration, src_value__)
 
@@ -172,6 +164,7 @@ class InternalServiceActionData(LazyModel):
                 "service_configuration": ("service_configuration", _decode_service_configuration),
                 "status": ("status", _decode_status),
             },
+            copied={},
             known=(
                 "service_configuration",
                 "status",

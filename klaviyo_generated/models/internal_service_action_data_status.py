@@ -17,9 +17,11 @@ INTERNAL_SERVICE_ACTION_DATA_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_internal_service_action_data_status(value: str) -> InternalServiceActionDataStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INTERNAL_SERVICE_ACTION_DATA_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INTERNAL_SERVICE_ACTION_DATA_STATUS_VALUES:
+        return cast(InternalServiceActionDataStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(InternalServiceActionDataStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(INTERNAL_SERVICE_ACTION_DATA_STATUS_VALUES)!r}"

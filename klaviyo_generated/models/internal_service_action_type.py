@@ -14,8 +14,10 @@ INTERNAL_SERVICE_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_internal_service_action_type(value: str) -> InternalServiceActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INTERNAL_SERVICE_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INTERNAL_SERVICE_ACTION_TYPE_VALUES:
+        return cast(InternalServiceActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(InternalServiceActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(INTERNAL_SERVICE_ACTION_TYPE_VALUES)!r}")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.internal_track_event_data_service_method_type import (
     InternalTrackEventDataServiceMethodType,
     check_internal_track_event_data_service_method_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.internal_track_event_data_event_payload_type_0 import InternalTrackEventDataEventPayloadType0
@@ -49,29 +49,34 @@ class InternalTrackEventData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["service_method_type"] = self.service_method_type
+            field_dict["service_method_type"] = self.service_method_type
 
-        event_key = self.event_key
-        if event_key is not UNSET:
-            field_dict["event_key"] = event_key
+            event_key = self.event_key
+            if event_key is not UNSET:
+                field_dict["event_key"] = event_key
 
-        event_payload: dict[str, Any] | None | Unset
-        if isinstance(self.event_payload, Unset):
-            event_payload = UNSET
-        elif isinstance(self.event_payload, LazyModel):
-            event_payload = self.event_payload.to_dict()
-        else:
-            event_payload = self.event_payload
-        if event_payload is not UNSET:
-            field_dict["event_payload"] = event_payload
+            event_payload: dict[str, Any] | None | Unset
+            if isinstance(self.event_payload, Unset):
+                event_payload = UNSET
+            elif isinstance(self.event_payload, LazyModel):
+                event_payload = self.event_payload.to_dict()
+            else:
+                event_payload = self.event_payload
+            if event_payload is not UNSET:
+                field_dict["event_payload"] = event_payload
 
-        tracking_company_id = self.tracking_company_id
-        if tracking_company_id is not UNSET:
-            field_dict["tracking_company_id"] = tracking_company_id
+            tracking_company_id = self.tracking_company_id
+            if tracking_company_id is not UNSET:
+                field_dict["tracking_company_id"] = tracking_company_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -103,9 +108,9 @@ class InternalTrackEventData(LazyModel):
                     return event_payload_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(InternalTrackEventDataEventPayloadType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            event_payload = parse_union(_parse_event_payload, src_value__)
+            event_payload = _parse_event_payload(src_value__)
 
             return event_payload
 
@@ -113,6 +118,10 @@ class InternalTrackEventData(LazyModel):
             fields={
                 "service_method_type": ("service_method_type", _decode_service_method_type),
                 "event_payload": ("event_payload", _decode_event_payload),
+            },
+            copied={
+                "event_key": "event_key",
+                "tracking_company_id": "tracking_company_id",
             },
             known=(
                 "service_method_type",

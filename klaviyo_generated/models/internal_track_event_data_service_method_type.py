@@ -14,9 +14,11 @@ INTERNAL_TRACK_EVENT_DATA_SERVICE_METHOD_TYPE_VALUES: frozenset[str] = frozenset
 
 
 def check_internal_track_event_data_service_method_type(value: str) -> InternalTrackEventDataServiceMethodType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INTERNAL_TRACK_EVENT_DATA_SERVICE_METHOD_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INTERNAL_TRACK_EVENT_DATA_SERVICE_METHOD_TYPE_VALUES:
+        return cast(InternalTrackEventDataServiceMethodType, value)
+    if type(value) is str and not strict_enums():
         return cast(InternalTrackEventDataServiceMethodType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(INTERNAL_TRACK_EVENT_DATA_SERVICE_METHOD_TYPE_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.internal_unknown_service_data_service_method_type import (
     InternalUnknownServiceDataServiceMethodType,
     check_internal_unknown_service_data_service_method_type,
@@ -33,11 +33,16 @@ class InternalUnknownServiceData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["service_method_type"] = self.service_method_type
+            field_dict["service_method_type"] = self.service_method_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -56,6 +61,7 @@ class InternalUnknownServiceData(LazyModel):
             fields={
                 "service_method_type": ("service_method_type", _decode_service_method_type),
             },
+            copied={},
             known=("service_method_type",),
             required=("service_method_type",),
             additional=None,

@@ -14,9 +14,11 @@ INTERNAL_UNKNOWN_SERVICE_DATA_SERVICE_METHOD_TYPE_VALUES: frozenset[str] = froze
 
 
 def check_internal_unknown_service_data_service_method_type(value: str) -> InternalUnknownServiceDataServiceMethodType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INTERNAL_UNKNOWN_SERVICE_DATA_SERVICE_METHOD_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INTERNAL_UNKNOWN_SERVICE_DATA_SERVICE_METHOD_TYPE_VALUES:
+        return cast(InternalUnknownServiceDataServiceMethodType, value)
+    if type(value) is str and not strict_enums():
         return cast(InternalUnknownServiceDataServiceMethodType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(INTERNAL_UNKNOWN_SERVICE_DATA_SERVICE_METHOD_TYPE_VALUES)!r}"

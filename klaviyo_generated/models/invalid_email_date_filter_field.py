@@ -14,8 +14,10 @@ INVALID_EMAIL_DATE_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_invalid_email_date_filter_field(value: str) -> InvalidEmailDateFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in INVALID_EMAIL_DATE_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in INVALID_EMAIL_DATE_FILTER_FIELD_VALUES:
+        return cast(InvalidEmailDateFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(InvalidEmailDateFilterField, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(INVALID_EMAIL_DATE_FILTER_FIELD_VALUES)!r}")

@@ -14,8 +14,10 @@ IP_ALLOWLIST_RESOURCE_NAME_VALUES: frozenset[str] = frozenset(
 
 
 def check_ip_allowlist_resource_name(value: str) -> IpAllowlistResourceName:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IP_ALLOWLIST_RESOURCE_NAME_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IP_ALLOWLIST_RESOURCE_NAME_VALUES:
+        return cast(IpAllowlistResourceName, value)
+    if type(value) is str and not strict_enums():
         return cast(IpAllowlistResourceName, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IP_ALLOWLIST_RESOURCE_NAME_VALUES)!r}")

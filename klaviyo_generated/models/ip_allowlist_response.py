@@ -9,7 +9,8 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -43,23 +44,32 @@ class IpAllowlistResponse(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        prefixes = self.prefixes
+            prefixes = self.prefixes
 
-        field_dict["prefixes"] = prefixes
+            field_dict["prefixes"] = prefixes
 
-        field_dict["sync_token"] = self.sync_token
+            field_dict["sync_token"] = self.sync_token
 
-        created = self.created.isoformat()
-        field_dict["created"] = created
+            created = self.created.isoformat()
+            field_dict["created"] = created
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.sync_token = src_dict["sync_token"]
+        try:
+            instance.sync_token = src_dict["sync_token"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -71,7 +81,7 @@ class IpAllowlistResponse(LazyModel):
             return prefixes
 
         def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = datetime.datetime.fromisoformat(src_value__)
+            created = parse_datetime(src_value__)
 
             return created
 
@@ -79,6 +89,9 @@ class IpAllowlistResponse(LazyModel):
             fields={
                 "prefixes": ("prefixes", _decode_prefixes),
                 "created": ("created", _decode_created),
+            },
+            copied={
+                "sync_token": "sync_token",
             },
             known=(
                 "prefixes",

@@ -14,8 +14,10 @@ IS_SET_EXISTENCE_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_is_set_existence_filter_operator(value: str) -> IsSetExistenceFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in IS_SET_EXISTENCE_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in IS_SET_EXISTENCE_FILTER_OPERATOR_VALUES:
+        return cast(IsSetExistenceFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(IsSetExistenceFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(IS_SET_EXISTENCE_FILTER_OPERATOR_VALUES)!r}")

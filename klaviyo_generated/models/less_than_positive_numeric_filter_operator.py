@@ -14,9 +14,11 @@ LESS_THAN_POSITIVE_NUMERIC_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_less_than_positive_numeric_filter_operator(value: str) -> LessThanPositiveNumericFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LESS_THAN_POSITIVE_NUMERIC_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LESS_THAN_POSITIVE_NUMERIC_FILTER_OPERATOR_VALUES:
+        return cast(LessThanPositiveNumericFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(LessThanPositiveNumericFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LESS_THAN_POSITIVE_NUMERIC_FILTER_OPERATOR_VALUES)!r}"

@@ -49,6 +49,9 @@ class Link(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "next_": "next",
+            },
             known=("next",),
             required=(),
             additional=None,

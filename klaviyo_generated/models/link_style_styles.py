@@ -18,13 +18,13 @@ class LinkStyleStyles(LazyModel):
     """
     Attributes:
         color (None | str | Unset):
-        font_style (LinkStyleStylesFontStyle | Unset): Font style.
+        font_style (LinkStyleStylesFontStyle | None | Unset): Font style.
         font_weight (None | str | Unset):
         text_decoration (None | str | Unset):
     """
 
     color: None | str | Unset = UNSET
-    font_style: LinkStyleStylesFontStyle | Unset = UNSET
+    font_style: LinkStyleStylesFontStyle | None | Unset = UNSET
     font_weight: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -32,7 +32,7 @@ class LinkStyleStyles(LazyModel):
     def __init__(
         self,
         color: None | str | Unset = UNSET,
-        font_style: LinkStyleStylesFontStyle | Unset = UNSET,
+        font_style: LinkStyleStylesFontStyle | None | Unset = UNSET,
         font_weight: None | str | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
     ) -> None:
@@ -74,19 +74,34 @@ class LinkStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_font_style(src_value__: Any) -> LinkStyleStylesFontStyle | Unset:
-            _font_style = src_value__
-            font_style: LinkStyleStylesFontStyle | Unset
-            if isinstance(_font_style, Unset):
-                font_style = UNSET
-            else:
-                font_style = check_link_style_styles_font_style(_font_style)
+        def _decode_font_style(src_value__: Any) -> LinkStyleStylesFontStyle | None | Unset:
+            def _parse_font_style(data: object) -> LinkStyleStylesFontStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_style_type_1 = check_link_style_styles_font_style(data)
+
+                    return font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_style = _parse_font_style(src_value__)
 
             return font_style
 
         return LazyTable(
             fields={
                 "font_style": ("font_style", _decode_font_style),
+            },
+            copied={
+                "color": "color",
+                "font_weight": "font_weight",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "color",

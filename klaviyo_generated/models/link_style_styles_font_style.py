@@ -15,8 +15,10 @@ LINK_STYLE_STYLES_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_link_style_styles_font_style(value: str) -> LinkStyleStylesFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LINK_STYLE_STYLES_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LINK_STYLE_STYLES_FONT_STYLE_VALUES:
+        return cast(LinkStyleStylesFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(LinkStyleStylesFontStyle, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LINK_STYLE_STYLES_FONT_STYLE_VALUES)!r}")

@@ -70,6 +70,9 @@ class LinkStyles(LazyModel):
             fields={
                 "decoration": ("decoration", _decode_decoration),
             },
+            copied={
+                "color": "color",
+            },
             known=(
                 "color",
                 "decoration",

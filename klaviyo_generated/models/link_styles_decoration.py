@@ -14,8 +14,10 @@ LINK_STYLES_DECORATION_VALUES: frozenset[str] = frozenset(
 
 
 def check_link_styles_decoration(value: str) -> LinkStylesDecoration:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LINK_STYLES_DECORATION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LINK_STYLES_DECORATION_VALUES:
+        return cast(LinkStylesDecoration, value)
+    if type(value) is str and not strict_enums():
         return cast(LinkStylesDecoration, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LINK_STYLES_DECORATION_VALUES)!r}")

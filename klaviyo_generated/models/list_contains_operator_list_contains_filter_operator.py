@@ -17,9 +17,11 @@ LIST_CONTAINS_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES: frozenset[str] = fr
 def check_list_contains_operator_list_contains_filter_operator(
     value: str,
 ) -> ListContainsOperatorListContainsFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_CONTAINS_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_CONTAINS_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES:
+        return cast(ListContainsOperatorListContainsFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ListContainsOperatorListContainsFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LIST_CONTAINS_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES)!r}"

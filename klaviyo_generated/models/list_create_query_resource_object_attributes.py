@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.list_create_query_resource_object_attributes_opt_in_process import (
     ListCreateQueryResourceObjectAttributesOptInProcess,
     check_list_create_query_resource_object_attributes_opt_in_process,
@@ -21,56 +21,83 @@ class ListCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): A helpful name to label the list Example: Newsletter.
-        opt_in_process (ListCreateQueryResourceObjectAttributesOptInProcess | Unset): The opt-in process for this list.
-            Valid values: 'double_opt_in', 'single_opt_in'. If not provided, uses account default. Example: double_opt_in.
+        opt_in_process (ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset): The opt-in process for this
+            list. Valid values: 'double_opt_in', 'single_opt_in'. If not provided, uses account default. Example:
+            double_opt_in.
     """
 
     name: str
-    opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | Unset = UNSET
+    opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         name: str,
-        opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | Unset = UNSET,
+        opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset = UNSET,
     ) -> None:
         self.name = name
         self.opt_in_process = opt_in_process
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        opt_in_process = self.opt_in_process
-        if opt_in_process is not UNSET:
-            field_dict["opt_in_process"] = opt_in_process
+            opt_in_process = self.opt_in_process
+            if opt_in_process is not UNSET:
+                field_dict["opt_in_process"] = opt_in_process
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_opt_in_process(src_value__: Any) -> ListCreateQueryResourceObjectAttributesOptInProcess | Unset:
-            _opt_in_process = src_value__
-            opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | Unset
-            if isinstance(_opt_in_process, Unset):
-                opt_in_process = UNSET
-            else:
-                opt_in_process = check_list_create_query_resource_object_attributes_opt_in_process(_opt_in_process)
+        def _decode_opt_in_process(
+            src_value__: Any,
+        ) -> ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset:
+            def _parse_opt_in_process(
+                data: object,
+            ) -> ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    opt_in_process_type_1 = check_list_create_query_resource_object_attributes_opt_in_process(data)
+
+                    return opt_in_process_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            opt_in_process = _parse_opt_in_process(src_value__)
 
             return opt_in_process
 
         return LazyTable(
             fields={
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

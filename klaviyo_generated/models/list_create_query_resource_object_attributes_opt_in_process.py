@@ -17,9 +17,11 @@ LIST_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_OPT_IN_PROCESS_VALUES: frozenset[st
 def check_list_create_query_resource_object_attributes_opt_in_process(
     value: str,
 ) -> ListCreateQueryResourceObjectAttributesOptInProcess:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_OPT_IN_PROCESS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_OPT_IN_PROCESS_VALUES:
+        return cast(ListCreateQueryResourceObjectAttributesOptInProcess, value)
+    if type(value) is str and not strict_enums():
         return cast(ListCreateQueryResourceObjectAttributesOptInProcess, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LIST_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_OPT_IN_PROCESS_VALUES)!r}"

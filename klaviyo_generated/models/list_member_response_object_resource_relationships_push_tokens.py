@@ -101,6 +101,7 @@ class ListMemberResponseObjectResourceRelationshipsPushTokens(LazyModel):
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

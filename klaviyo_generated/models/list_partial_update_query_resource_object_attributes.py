@@ -21,18 +21,18 @@ class ListPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): A helpful name to label the list Example: Newsletter.
-        opt_in_process (ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset): The opt-in process for this
-            list. Valid values: 'double_opt_in', 'single_opt_in'. Example: double_opt_in.
+        opt_in_process (ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset): The opt-in process
+            for this list. Valid values: 'double_opt_in', 'single_opt_in'. Example: double_opt_in.
     """
 
     name: None | str | Unset = UNSET
-    opt_in_process: ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset = UNSET
+    opt_in_process: ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         name: None | str | Unset = UNSET,
-        opt_in_process: ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset = UNSET,
+        opt_in_process: ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset = UNSET,
     ) -> None:
         self.name = name
         self.opt_in_process = opt_in_process
@@ -62,21 +62,36 @@ class ListPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         def _decode_opt_in_process(
             src_value__: Any,
-        ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset:
-            _opt_in_process = src_value__
-            opt_in_process: ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset
-            if isinstance(_opt_in_process, Unset):
-                opt_in_process = UNSET
-            else:
-                opt_in_process = check_list_partial_update_query_resource_object_attributes_opt_in_process(
-                    _opt_in_process
-                )
+        ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset:
+            def _parse_opt_in_process(
+                data: object,
+            ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    opt_in_process_type_1 = check_list_partial_update_query_resource_object_attributes_opt_in_process(
+                        data
+                    )
+
+                    return opt_in_process_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            opt_in_process = _parse_opt_in_process(src_value__)
 
             return opt_in_process
 
         return LazyTable(
             fields={
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

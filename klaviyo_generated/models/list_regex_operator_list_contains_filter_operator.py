@@ -19,9 +19,11 @@ LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES: frozenset[str] = froze
 
 
 def check_list_regex_operator_list_contains_filter_operator(value: str) -> ListRegexOperatorListContainsFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES:
+        return cast(ListRegexOperatorListContainsFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ListRegexOperatorListContainsFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_OPERATOR_VALUES)!r}"

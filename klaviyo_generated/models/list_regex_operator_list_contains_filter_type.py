@@ -14,9 +14,11 @@ LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_TYPE_VALUES: frozenset[str] = frozenset
 
 
 def check_list_regex_operator_list_contains_filter_type(value: str) -> ListRegexOperatorListContainsFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_TYPE_VALUES:
+        return cast(ListRegexOperatorListContainsFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(ListRegexOperatorListContainsFilterType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LIST_REGEX_OPERATOR_LIST_CONTAINS_FILTER_TYPE_VALUES)!r}"

@@ -17,9 +17,11 @@ LIST_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_OPT_IN_PROCESS_VALUES: frozenset[str] =
 def check_list_response_object_resource_attributes_opt_in_process(
     value: str,
 ) -> ListResponseObjectResourceAttributesOptInProcess:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_OPT_IN_PROCESS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_OPT_IN_PROCESS_VALUES:
+        return cast(ListResponseObjectResourceAttributesOptInProcess, value)
+    if type(value) is str and not strict_enums():
         return cast(ListResponseObjectResourceAttributesOptInProcess, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LIST_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_OPT_IN_PROCESS_VALUES)!r}"

@@ -116,6 +116,7 @@ class ListResponseObjectResourceRelationships(LazyModel):
                 "tags": ("tags", _decode_tags),
                 "flow_triggers": ("flow-triggers", _decode_flow_triggers),
             },
+            copied={},
             known=(
                 "profiles",
                 "tags",

@@ -120,6 +120,7 @@ class ListRetrieveResponseObjectResourceRelationships(LazyModel):
                 "tags": ("tags", _decode_tags),
                 "flow_triggers": ("flow-triggers", _decode_flow_triggers),
             },
+            copied={},
             known=(
                 "profiles",
                 "tags",

@@ -17,8 +17,10 @@ LIST_SET_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_list_set_filter_operator(value: str) -> ListSetFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_SET_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_SET_FILTER_OPERATOR_VALUES:
+        return cast(ListSetFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ListSetFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LIST_SET_FILTER_OPERATOR_VALUES)!r}")

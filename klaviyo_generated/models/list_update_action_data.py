@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.list_update_action_data_status import ListUpdateActionDataStatus, check_list_update_action_data_status
 from ..types import UNSET, Unset
 
@@ -44,26 +44,35 @@ class ListUpdateActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["on_execution"] = self.on_execution
+            field_dict["on_execution"] = self.on_execution
 
-        field_dict["list_id"] = self.list_id
+            field_dict["list_id"] = self.list_id
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.on_execution = src_dict["on_execution"]
-        instance.list_id = src_dict["list_id"]
+        try:
+            instance.name = src_dict["name"]
+            instance.on_execution = src_dict["on_execution"]
+            instance.list_id = src_dict["list_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -82,6 +91,11 @@ class ListUpdateActionData(LazyModel):
         return LazyTable(
             fields={
                 "status": ("status", _decode_status),
+            },
+            copied={
+                "name": "name",
+                "on_execution": "on_execution",
+                "list_id": "list_id",
             },
             known=(
                 "name",

@@ -17,8 +17,10 @@ LIST_UPDATE_ACTION_DATA_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_list_update_action_data_status(value: str) -> ListUpdateActionDataStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_UPDATE_ACTION_DATA_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_UPDATE_ACTION_DATA_STATUS_VALUES:
+        return cast(ListUpdateActionDataStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ListUpdateActionDataStatus, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LIST_UPDATE_ACTION_DATA_STATUS_VALUES)!r}")

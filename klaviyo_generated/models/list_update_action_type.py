@@ -14,8 +14,10 @@ LIST_UPDATE_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_list_update_action_type(value: str) -> ListUpdateActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LIST_UPDATE_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LIST_UPDATE_ACTION_TYPE_VALUES:
+        return cast(ListUpdateActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ListUpdateActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LIST_UPDATE_ACTION_TYPE_VALUES)!r}")

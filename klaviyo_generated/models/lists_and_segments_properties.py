@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -82,9 +82,9 @@ class ListsAndSegmentsProperties(LazyModel):
                     return allow_list_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            allow_list = parse_union(_parse_allow_list, src_value__)
+            allow_list = _parse_allow_list(src_value__)
 
             return allow_list
 
@@ -102,9 +102,9 @@ class ListsAndSegmentsProperties(LazyModel):
                     return deny_list_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            deny_list = parse_union(_parse_deny_list, src_value__)
+            deny_list = _parse_deny_list(src_value__)
 
             return deny_list
 
@@ -113,6 +113,7 @@ class ListsAndSegmentsProperties(LazyModel):
                 "allow_list": ("allow_list", _decode_allow_list),
                 "deny_list": ("deny_list", _decode_deny_list),
             },
+            copied={},
             known=(
                 "allow_list",
                 "deny_list",

@@ -14,8 +14,10 @@ LISTS_AND_SEGMENTS_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_lists_and_segments_type(value: str) -> ListsAndSegmentsType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LISTS_AND_SEGMENTS_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LISTS_AND_SEGMENTS_TYPE_VALUES:
+        return cast(ListsAndSegmentsType, value)
+    if type(value) is str and not strict_enums():
         return cast(ListsAndSegmentsType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LISTS_AND_SEGMENTS_TYPE_VALUES)!r}")

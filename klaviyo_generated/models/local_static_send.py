@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -36,15 +36,20 @@ class LocalStaticSend(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["is_local"] = self.is_local
+            field_dict["is_local"] = self.is_local
 
-        send_past_recipients_immediately = self.send_past_recipients_immediately
-        if send_past_recipients_immediately is not UNSET:
-            field_dict["send_past_recipients_immediately"] = send_past_recipients_immediately
+            send_past_recipients_immediately = self.send_past_recipients_immediately
+            if send_past_recipients_immediately is not UNSET:
+                field_dict["send_past_recipients_immediately"] = send_past_recipients_immediately
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -64,6 +69,9 @@ class LocalStaticSend(LazyModel):
         return LazyTable(
             fields={
                 "is_local": ("is_local", _decode_is_local),
+            },
+            copied={
+                "send_past_recipients_immediately": "send_past_recipients_immediately",
             },
             known=(
                 "is_local",

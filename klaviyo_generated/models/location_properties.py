@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -159,14 +159,9 @@ class LocationProperties(LazyModel):
                     return allow_list_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1]
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            allow_list = parse_union(_parse_allow_list, src_value__)
+            allow_list = _parse_allow_list(src_value__)
 
             return allow_list
 
@@ -215,14 +210,9 @@ class LocationProperties(LazyModel):
                     return deny_list_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1]
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            deny_list = parse_union(_parse_deny_list, src_value__)
+            deny_list = _parse_deny_list(src_value__)
 
             return deny_list
 
@@ -231,6 +221,7 @@ class LocationProperties(LazyModel):
                 "allow_list": ("allow_list", _decode_allow_list),
                 "deny_list": ("deny_list", _decode_deny_list),
             },
+            copied={},
             known=(
                 "allow_list",
                 "deny_list",

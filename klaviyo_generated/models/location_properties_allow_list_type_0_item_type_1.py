@@ -502,9 +502,11 @@ LOCATION_PROPERTIES_ALLOW_LIST_TYPE_0_ITEM_TYPE_1_VALUES: frozenset[str] = froze
 
 
 def check_location_properties_allow_list_type_0_item_type_1(value: str) -> LocationPropertiesAllowListType0ItemType1:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LOCATION_PROPERTIES_ALLOW_LIST_TYPE_0_ITEM_TYPE_1_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LOCATION_PROPERTIES_ALLOW_LIST_TYPE_0_ITEM_TYPE_1_VALUES:
+        return cast(LocationPropertiesAllowListType0ItemType1, value)
+    if type(value) is str and not strict_enums():
         return cast(LocationPropertiesAllowListType0ItemType1, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LOCATION_PROPERTIES_ALLOW_LIST_TYPE_0_ITEM_TYPE_1_VALUES)!r}"

@@ -22,9 +22,11 @@ LOCATION_PROPERTIES_DENY_LIST_TYPE_0_ITEM_TYPE_0_VALUES: frozenset[str] = frozen
 
 
 def check_location_properties_deny_list_type_0_item_type_0(value: str) -> LocationPropertiesDenyListType0ItemType0:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LOCATION_PROPERTIES_DENY_LIST_TYPE_0_ITEM_TYPE_0_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LOCATION_PROPERTIES_DENY_LIST_TYPE_0_ITEM_TYPE_0_VALUES:
+        return cast(LocationPropertiesDenyListType0ItemType0, value)
+    if type(value) is str and not strict_enums():
         return cast(LocationPropertiesDenyListType0ItemType0, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LOCATION_PROPERTIES_DENY_LIST_TYPE_0_ITEM_TYPE_0_VALUES)!r}"

@@ -14,8 +14,10 @@ LOCATION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_location_type(value: str) -> LocationType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LOCATION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LOCATION_TYPE_VALUES:
+        return cast(LocationType, value)
+    if type(value) is str and not strict_enums():
         return cast(LocationType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LOCATION_TYPE_VALUES)!r}")

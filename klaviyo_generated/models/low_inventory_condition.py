@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.low_inventory_condition_type import LowInventoryConditionType, check_low_inventory_condition_type
 from ..types import parse_union
 
@@ -93,29 +93,38 @@ class LowInventoryCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["metric_id"] = self.metric_id
+            field_dict["metric_id"] = self.metric_id
 
-        field_dict["field"] = self.field
+            field_dict["field"] = self.field
 
-        filter: dict[str, Any]
-        if isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        else:
-            filter = self.filter.to_dict()
+            filter: dict[str, Any]
+            if isinstance(self.filter, LazyModel):
+                filter = self.filter.to_dict()
+            else:
+                filter = self.filter.to_dict()
 
-        field_dict["filter"] = filter
+            field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.metric_id = src_dict["metric_id"]
-        instance.field = src_dict["field"]
+        try:
+            instance.metric_id = src_dict["metric_id"]
+            instance.field = src_dict["field"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -297,7 +306,30 @@ class LowInventoryCondition(LazyModel):
 
                 return filter_type_14
 
-            filter = parse_union(_parse_filter, src_value__)
+            filter: (
+                AnniversaryDateFilter
+                | BooleanFilter
+                | CalendarDateFilter
+                | ExistenceOperatorExistenceFilter
+                | ListContainsOperatorListContainsFilter
+                | ListLengthFilter
+                | NumericOperatorNumericFilter
+                | NumericRangeFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+                | StringArrayOperatorStringArrayFilter
+                | StringOperatorStringFilter
+            )
+            match src_value__:
+                case {"type": "boolean"}:
+                    filter = BooleanFilter.from_dict(src_value__)
+                case {"type": "existence"}:
+                    filter = ExistenceOperatorExistenceFilter.from_dict(src_value__)
+                case _:
+                    filter = parse_union(_parse_filter, src_value__)
 
             return filter
 
@@ -305,6 +337,10 @@ class LowInventoryCondition(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "filter": ("filter", _decode_filter),
+            },
+            copied={
+                "metric_id": "metric_id",
+                "field": "field",
             },
             known=(
                 "type",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.low_inventory_trigger_audience_item import (
     LowInventoryTriggerAudienceItem,
     check_low_inventory_trigger_audience_item,
@@ -18,7 +18,7 @@ from ..models.low_inventory_trigger_product_level import (
     check_low_inventory_trigger_product_level,
 )
 from ..models.low_inventory_trigger_type import LowInventoryTriggerType, check_low_inventory_trigger_type
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.low_inventory_trigger_trigger_filter_type_0 import LowInventoryTriggerTriggerFilterType0
@@ -62,38 +62,47 @@ class LowInventoryTrigger(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["product_level"] = self.product_level
+            field_dict["product_level"] = self.product_level
 
-        trigger_filter: dict[str, Any] | None
-        if isinstance(self.trigger_filter, LazyModel):
-            trigger_filter = self.trigger_filter.to_dict()
-        else:
-            trigger_filter = self.trigger_filter
-        field_dict["trigger_filter"] = trigger_filter
+            trigger_filter: dict[str, Any] | None
+            if isinstance(self.trigger_filter, LazyModel):
+                trigger_filter = self.trigger_filter.to_dict()
+            else:
+                trigger_filter = self.trigger_filter
+            field_dict["trigger_filter"] = trigger_filter
 
-        field_dict["inventory_count"] = self.inventory_count
+            field_dict["inventory_count"] = self.inventory_count
 
-        audience = []
-        for audience_item_data in self.audience:
-            audience_item: str = audience_item_data
-            audience.append(audience_item)
+            audience = []
+            for audience_item_data in self.audience:
+                audience_item: str = audience_item_data
+                audience.append(audience_item)
 
-        field_dict["audience"] = audience
+            field_dict["audience"] = audience
 
-        timeframe_days = self.timeframe_days
-        if timeframe_days is not UNSET:
-            field_dict["timeframe_days"] = timeframe_days
+            timeframe_days = self.timeframe_days
+            if timeframe_days is not UNSET:
+                field_dict["timeframe_days"] = timeframe_days
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.inventory_count = src_dict["inventory_count"]
+        try:
+            instance.inventory_count = src_dict["inventory_count"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.timeframe_days = src_dict.get("timeframe_days", UNSET)
         return instance
 
@@ -123,9 +132,9 @@ class LowInventoryTrigger(LazyModel):
                     return trigger_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(LowInventoryTriggerTriggerFilterType0 | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
+            trigger_filter = _parse_trigger_filter(src_value__)
 
             return trigger_filter
 
@@ -145,6 +154,10 @@ class LowInventoryTrigger(LazyModel):
                 "product_level": ("product_level", _decode_product_level),
                 "trigger_filter": ("trigger_filter", _decode_trigger_filter),
                 "audience": ("audience", _decode_audience),
+            },
+            copied={
+                "inventory_count": "inventory_count",
+                "timeframe_days": "timeframe_days",
             },
             known=(
                 "type",

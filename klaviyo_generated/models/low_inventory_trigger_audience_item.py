@@ -16,9 +16,11 @@ LOW_INVENTORY_TRIGGER_AUDIENCE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_low_inventory_trigger_audience_item(value: str) -> LowInventoryTriggerAudienceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LOW_INVENTORY_TRIGGER_AUDIENCE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LOW_INVENTORY_TRIGGER_AUDIENCE_ITEM_VALUES:
+        return cast(LowInventoryTriggerAudienceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(LowInventoryTriggerAudienceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LOW_INVENTORY_TRIGGER_AUDIENCE_ITEM_VALUES)!r}"

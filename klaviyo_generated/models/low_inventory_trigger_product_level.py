@@ -15,9 +15,11 @@ LOW_INVENTORY_TRIGGER_PRODUCT_LEVEL_VALUES: frozenset[str] = frozenset(
 
 
 def check_low_inventory_trigger_product_level(value: str) -> LowInventoryTriggerProductLevel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LOW_INVENTORY_TRIGGER_PRODUCT_LEVEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LOW_INVENTORY_TRIGGER_PRODUCT_LEVEL_VALUES:
+        return cast(LowInventoryTriggerProductLevel, value)
+    if type(value) is str and not strict_enums():
         return cast(LowInventoryTriggerProductLevel, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(LOW_INVENTORY_TRIGGER_PRODUCT_LEVEL_VALUES)!r}"

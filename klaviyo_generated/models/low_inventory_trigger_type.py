@@ -14,8 +14,10 @@ LOW_INVENTORY_TRIGGER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_low_inventory_trigger_type(value: str) -> LowInventoryTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LOW_INVENTORY_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LOW_INVENTORY_TRIGGER_TYPE_VALUES:
+        return cast(LowInventoryTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(LowInventoryTriggerType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LOW_INVENTORY_TRIGGER_TYPE_VALUES)!r}")

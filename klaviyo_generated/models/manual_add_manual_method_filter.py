@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.manual_add_manual_method_filter_field import (
     ManualAddManualMethodFilterField,
     check_manual_add_manual_method_filter_field,
@@ -29,19 +29,20 @@ class ManualAddManualMethodFilter(LazyModel):
     Attributes:
         field (ManualAddManualMethodFilterField):
         method (ManualAddManualMethodFilterMethod):
-        filter (InStringArrayFilter | Unset):
+        filter (InStringArrayFilter | None | Unset): Optional filter on a specific list of user email addresses who
+            initiated the manual action
     """
 
     field: ManualAddManualMethodFilterField
     method: ManualAddManualMethodFilterMethod
-    filter: InStringArrayFilter | Unset = UNSET
+    filter: InStringArrayFilter | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         field: ManualAddManualMethodFilterField,
         method: ManualAddManualMethodFilterMethod,
-        filter: InStringArrayFilter | Unset = UNSET,
+        filter: InStringArrayFilter | None | Unset = UNSET,
     ) -> None:
         self.field = field
         self.method = method
@@ -49,17 +50,28 @@ class ManualAddManualMethodFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["field"] = self.field
+            field_dict["field"] = self.field
 
-        field_dict["method"] = self.method
+            field_dict["method"] = self.method
 
-        filter = self.filter
-        if not isinstance(filter, Unset):
-            field_dict["filter"] = filter.to_dict()
+            filter: dict[str, Any] | None | Unset
+            if isinstance(self.filter, Unset):
+                filter = UNSET
+            elif isinstance(self.filter, LazyModel):
+                filter = self.filter.to_dict()
+            else:
+                filter = self.filter
+            if filter is not UNSET:
+                field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -80,13 +92,28 @@ class ManualAddManualMethodFilter(LazyModel):
 
             return method
 
-        def _decode_filter(src_value__: Any) -> InStringArrayFilter | Unset:
-            _filter = src_value__
-            filter: InStringArrayFilter | Unset
-            if isinstance(_filter, Unset):
-                filter = UNSET
-            else:
-                filter = InStringArrayFilter.from_dict(_filter)
+        def _decode_filter(src_value__: Any) -> InStringArrayFilter | None | Unset:
+            def _parse_filter(data: object) -> InStringArrayFilter | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = InStringArrayFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            filter: InStringArrayFilter | None | Unset
+            match src_value__:
+                case {"type": "string"}:
+                    filter = InStringArrayFilter.from_dict(src_value__)
+                case _:
+                    filter = _parse_filter(src_value__)
 
             return filter
 
@@ -96,6 +123,7 @@ class ManualAddManualMethodFilter(LazyModel):
                 "method": ("method", _decode_method),
                 "filter": ("filter", _decode_filter),
             },
+            copied={},
             known=(
                 "field",
                 "method",

@@ -14,9 +14,11 @@ MANUAL_IMPORT_MANUAL_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_manual_import_manual_method_filter_field(value: str) -> ManualImportManualMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MANUAL_IMPORT_MANUAL_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MANUAL_IMPORT_MANUAL_METHOD_FILTER_FIELD_VALUES:
+        return cast(ManualImportManualMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(ManualImportManualMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MANUAL_IMPORT_MANUAL_METHOD_FILTER_FIELD_VALUES)!r}"

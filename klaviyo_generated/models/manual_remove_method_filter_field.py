@@ -14,8 +14,10 @@ MANUAL_REMOVE_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_manual_remove_method_filter_field(value: str) -> ManualRemoveMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MANUAL_REMOVE_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MANUAL_REMOVE_METHOD_FILTER_FIELD_VALUES:
+        return cast(ManualRemoveMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(ManualRemoveMethodFilterField, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(MANUAL_REMOVE_METHOD_FILTER_FIELD_VALUES)!r}")

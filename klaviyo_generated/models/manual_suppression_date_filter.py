@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.manual_suppression_date_filter_field import (
     ManualSuppressionDateFilterField,
     check_manual_suppression_date_filter_field,
@@ -66,19 +66,24 @@ class ManualSuppressionDateFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["field"] = self.field
+            field_dict["field"] = self.field
 
-        filter: dict[str, Any]
-        if isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        else:
-            filter = self.filter.to_dict()
+            filter: dict[str, Any]
+            if isinstance(self.filter, LazyModel):
+                filter = self.filter.to_dict()
+            else:
+                filter = self.filter.to_dict()
 
-        field_dict["filter"] = filter
+            field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -187,7 +192,21 @@ class ManualSuppressionDateFilter(LazyModel):
 
                 return filter_type_7
 
-            filter = parse_union(_parse_filter, src_value__)
+            filter: (
+                AnniversaryDateFilter
+                | CalendarDateFilter
+                | IsSetExistenceFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+            )
+            match src_value__:
+                case {"type": "existence"}:
+                    filter = IsSetExistenceFilter.from_dict(src_value__)
+                case _:
+                    filter = parse_union(_parse_filter, src_value__)
 
             return filter
 
@@ -196,6 +215,7 @@ class ManualSuppressionDateFilter(LazyModel):
                 "field": ("field", _decode_field),
                 "filter": ("filter", _decode_filter),
             },
+            copied={},
             known=(
                 "field",
                 "filter",

@@ -14,9 +14,11 @@ MANUAL_SUPPRESSION_DATE_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_manual_suppression_date_filter_field(value: str) -> ManualSuppressionDateFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MANUAL_SUPPRESSION_DATE_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MANUAL_SUPPRESSION_DATE_FILTER_FIELD_VALUES:
+        return cast(ManualSuppressionDateFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(ManualSuppressionDateFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MANUAL_SUPPRESSION_DATE_FILTER_FIELD_VALUES)!r}"

@@ -14,8 +14,10 @@ MAPPED_METRIC_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_mapped_metric_enum(value: str) -> MappedMetricEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MAPPED_METRIC_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MAPPED_METRIC_ENUM_VALUES:
+        return cast(MappedMetricEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(MappedMetricEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(MAPPED_METRIC_ENUM_VALUES)!r}")

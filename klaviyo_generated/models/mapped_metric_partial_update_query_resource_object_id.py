@@ -30,9 +30,11 @@ MAPPED_METRIC_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ID_VALUES: frozenset[str] = f
 def check_mapped_metric_partial_update_query_resource_object_id(
     value: str,
 ) -> MappedMetricPartialUpdateQueryResourceObjectId:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MAPPED_METRIC_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ID_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MAPPED_METRIC_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ID_VALUES:
+        return cast(MappedMetricPartialUpdateQueryResourceObjectId, value)
+    if type(value) is str and not strict_enums():
         return cast(MappedMetricPartialUpdateQueryResourceObjectId, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MAPPED_METRIC_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ID_VALUES)!r}"

@@ -97,6 +97,7 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel):
                 "metric": ("metric", _decode_metric),
                 "custom_metric": ("custom-metric", _decode_custom_metric),
             },
+            copied={},
             known=(
                 "metric",
                 "custom-metric",

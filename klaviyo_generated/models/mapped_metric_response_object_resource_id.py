@@ -28,9 +28,11 @@ MAPPED_METRIC_RESPONSE_OBJECT_RESOURCE_ID_VALUES: frozenset[str] = frozenset(
 
 
 def check_mapped_metric_response_object_resource_id(value: str) -> MappedMetricResponseObjectResourceId:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MAPPED_METRIC_RESPONSE_OBJECT_RESOURCE_ID_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MAPPED_METRIC_RESPONSE_OBJECT_RESOURCE_ID_VALUES:
+        return cast(MappedMetricResponseObjectResourceId, value)
+    if type(value) is str and not strict_enums():
         return cast(MappedMetricResponseObjectResourceId, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MAPPED_METRIC_RESPONSE_OBJECT_RESOURCE_ID_VALUES)!r}"

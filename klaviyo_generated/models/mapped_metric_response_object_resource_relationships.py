@@ -95,6 +95,7 @@ class MappedMetricResponseObjectResourceRelationships(LazyModel):
                 "metric": ("metric", _decode_metric),
                 "custom_metric": ("custom-metric", _decode_custom_metric),
             },
+            copied={},
             known=(
                 "metric",
                 "custom-metric",

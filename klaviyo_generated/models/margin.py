@@ -76,6 +76,12 @@ class Margin(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "left": "left",
+                "right": "right",
+                "top": "top",
+                "bottom": "bottom",
+            },
             known=(
                 "left",
                 "right",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -59,40 +59,49 @@ class MediaAsset(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        field_dict["company_id"] = self.company_id
+            field_dict["company_id"] = self.company_id
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["file_size"] = self.file_size
+            field_dict["file_size"] = self.file_size
 
-        media_type = self.media_type
-        if media_type is not UNSET:
-            field_dict["media_type"] = media_type
+            media_type = self.media_type
+            if media_type is not UNSET:
+                field_dict["media_type"] = media_type
 
-        thumbnail_url = self.thumbnail_url
-        if thumbnail_url is not UNSET:
-            field_dict["thumbnail_url"] = thumbnail_url
+            thumbnail_url = self.thumbnail_url
+            if thumbnail_url is not UNSET:
+                field_dict["thumbnail_url"] = thumbnail_url
 
-        l10n_key = self.l10n_key
-        if l10n_key is not UNSET:
-            field_dict["l10n_key"] = l10n_key
+            l10n_key = self.l10n_key
+            if l10n_key is not UNSET:
+                field_dict["l10n_key"] = l10n_key
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
-        instance.company_id = src_dict["company_id"]
-        instance.url = src_dict["url"]
-        instance.name = src_dict["name"]
-        instance.file_size = src_dict["file_size"]
+        try:
+            instance.id = src_dict["id"]
+            instance.company_id = src_dict["company_id"]
+            instance.url = src_dict["url"]
+            instance.name = src_dict["name"]
+            instance.file_size = src_dict["file_size"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.media_type = src_dict.get("media_type", UNSET)
         instance.thumbnail_url = src_dict.get("thumbnail_url", UNSET)
         instance.l10n_key = src_dict.get("l10n_key", UNSET)
@@ -103,6 +112,16 @@ class MediaAsset(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "id": "id",
+                "company_id": "company_id",
+                "url": "url",
+                "name": "name",
+                "file_size": "file_size",
+                "media_type": "media_type",
+                "thumbnail_url": "thumbnail_url",
+                "l10n_key": "l10n_key",
+            },
             known=(
                 "id",
                 "company_id",

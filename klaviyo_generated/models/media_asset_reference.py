@@ -21,19 +21,19 @@ class MediaAssetReference(LazyModel):
     Attributes:
         static_asset_id (None | str | Unset): Reference to a static media asset.
         dynamic_template (None | str | Unset): Dynamic template (e.g. Django tags) resolving to the media URL.
-        thumbnail (SlimImageReference | Unset):
+        thumbnail (None | SlimImageReference | Unset): Optional thumbnail image reference for video media.
     """
 
     static_asset_id: None | str | Unset = UNSET
     dynamic_template: None | str | Unset = UNSET
-    thumbnail: SlimImageReference | Unset = UNSET
+    thumbnail: None | SlimImageReference | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         static_asset_id: None | str | Unset = UNSET,
         dynamic_template: None | str | Unset = UNSET,
-        thumbnail: SlimImageReference | Unset = UNSET,
+        thumbnail: None | SlimImageReference | Unset = UNSET,
     ) -> None:
         self.static_asset_id = static_asset_id
         self.dynamic_template = dynamic_template
@@ -51,9 +51,15 @@ class MediaAssetReference(LazyModel):
         if dynamic_template is not UNSET:
             field_dict["dynamic_template"] = dynamic_template
 
-        thumbnail = self.thumbnail
-        if not isinstance(thumbnail, Unset):
-            field_dict["thumbnail"] = thumbnail.to_dict()
+        thumbnail: dict[str, Any] | None | Unset
+        if isinstance(self.thumbnail, Unset):
+            thumbnail = UNSET
+        elif isinstance(self.thumbnail, LazyModel):
+            thumbnail = self.thumbnail.to_dict()
+        else:
+            thumbnail = self.thumbnail
+        if thumbnail is not UNSET:
+            field_dict["thumbnail"] = thumbnail
 
         return field_dict
 
@@ -68,19 +74,33 @@ class MediaAssetReference(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        def _decode_thumbnail(src_value__: Any) -> SlimImageReference | Unset:
-            _thumbnail = src_value__
-            thumbnail: SlimImageReference | Unset
-            if isinstance(_thumbnail, Unset):
-                thumbnail = UNSET
-            else:
-                thumbnail = SlimImageReference.from_dict(_thumbnail)
+        def _decode_thumbnail(src_value__: Any) -> None | SlimImageReference | Unset:
+            def _parse_thumbnail(data: object) -> None | SlimImageReference | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    thumbnail_type_1 = SlimImageReference.from_dict(data)
+
+                    return thumbnail_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            thumbnail = _parse_thumbnail(src_value__)
 
             return thumbnail
 
         return LazyTable(
             fields={
                 "thumbnail": ("thumbnail", _decode_thumbnail),
+            },
+            copied={
+                "static_asset_id": "static_asset_id",
+                "dynamic_template": "dynamic_template",
             },
             known=(
                 "static_asset_id",

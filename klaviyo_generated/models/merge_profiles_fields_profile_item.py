@@ -14,9 +14,11 @@ MERGE_PROFILES_FIELDS_PROFILE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_merge_profiles_fields_profile_item(value: str) -> MergeProfilesFieldsProfileItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MERGE_PROFILES_FIELDS_PROFILE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MERGE_PROFILES_FIELDS_PROFILE_ITEM_VALUES:
+        return cast(MergeProfilesFieldsProfileItem, value)
+    if type(value) is str and not strict_enums():
         return cast(MergeProfilesFieldsProfileItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MERGE_PROFILES_FIELDS_PROFILE_ITEM_VALUES)!r}"

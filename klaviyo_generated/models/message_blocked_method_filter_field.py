@@ -14,9 +14,11 @@ MESSAGE_BLOCKED_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_message_blocked_method_filter_field(value: str) -> MessageBlockedMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MESSAGE_BLOCKED_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MESSAGE_BLOCKED_METHOD_FILTER_FIELD_VALUES:
+        return cast(MessageBlockedMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(MessageBlockedMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MESSAGE_BLOCKED_METHOD_FILTER_FIELD_VALUES)!r}"

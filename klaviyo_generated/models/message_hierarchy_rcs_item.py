@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,7 +13,7 @@ from ..models.message_hierarchy_rcs_item_message_format import (
     MessageHierarchyRcsItemMessageFormat,
     check_message_hierarchy_rcs_item_message_format,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.message_hierarchy_rcs_item_extra_type_0 import MessageHierarchyRcsItemExtraType0
@@ -29,26 +29,27 @@ class MessageHierarchyRcsItem(LazyModel):
             ''.
         message_format (MessageHierarchyRcsItemMessageFormat | Unset): The format of this message (always 'RCS' for RCS
             entries). Default: 'RCS'. Example: RCS.
-        rich_content (RCSRichContent | Unset):
+        rich_content (None | RCSRichContent | Unset): Rich content for RCS messages (cards, suggestions, etc.).
         extra (MessageHierarchyRcsItemExtraType0 | None | Unset): Additional metadata for RCS messages. Legacy
             placement. This is typically used in rich_content.cards.extra.
-        image (SlimImageReference | Unset):
+        image (None | SlimImageReference | Unset): Legacy top-level image reference on the RCS hierarchy row (MySQL-
+            backed). Prefer rich_content for RCS media going forward.
     """
 
     message: str | Unset = ""
     message_format: MessageHierarchyRcsItemMessageFormat | Unset = "RCS"
-    rich_content: RCSRichContent | Unset = UNSET
+    rich_content: None | RCSRichContent | Unset = UNSET
     extra: MessageHierarchyRcsItemExtraType0 | None | Unset = UNSET
-    image: SlimImageReference | Unset = UNSET
+    image: None | SlimImageReference | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         message: str | Unset = "",
         message_format: MessageHierarchyRcsItemMessageFormat | Unset = "RCS",
-        rich_content: RCSRichContent | Unset = UNSET,
+        rich_content: None | RCSRichContent | Unset = UNSET,
         extra: MessageHierarchyRcsItemExtraType0 | None | Unset = UNSET,
-        image: SlimImageReference | Unset = UNSET,
+        image: None | SlimImageReference | Unset = UNSET,
     ) -> None:
         self.message = message
         self.message_format = message_format
@@ -68,9 +69,15 @@ class MessageHierarchyRcsItem(LazyModel):
         if message_format is not UNSET:
             field_dict["message_format"] = message_format
 
-        rich_content = self.rich_content
-        if not isinstance(rich_content, Unset):
-            field_dict["rich_content"] = rich_content.to_dict()
+        rich_content: dict[str, Any] | None | Unset
+        if isinstance(self.rich_content, Unset):
+            rich_content = UNSET
+        elif isinstance(self.rich_content, LazyModel):
+            rich_content = self.rich_content.to_dict()
+        else:
+            rich_content = self.rich_content
+        if rich_content is not UNSET:
+            field_dict["rich_content"] = rich_content
 
         extra: dict[str, Any] | None | Unset
         if isinstance(self.extra, Unset):
@@ -82,9 +89,15 @@ class MessageHierarchyRcsItem(LazyModel):
         if extra is not UNSET:
             field_dict["extra"] = extra
 
-        image = self.image
-        if not isinstance(image, Unset):
-            field_dict["image"] = image.to_dict()
+        image: dict[str, Any] | None | Unset
+        if isinstance(self.image, Unset):
+            image = UNSET
+        elif isinstance(self.image, LazyModel):
+            image = self.image.to_dict()
+        else:
+            image = self.image
+        if image is not UNSET:
+            field_dict["image"] = image
 
         return field_dict
 
@@ -110,13 +123,23 @@ class MessageHierarchyRcsItem(LazyModel):
 
             return message_format
 
-        def _decode_rich_content(src_value__: Any) -> RCSRichContent | Unset:
-            _rich_content = src_value__
-            rich_content: RCSRichContent | Unset
-            if isinstance(_rich_content, Unset):
-                rich_content = UNSET
-            else:
-                rich_content = RCSRichContent.from_dict(_rich_content)
+        def _decode_rich_content(src_value__: Any) -> None | RCSRichContent | Unset:
+            def _parse_rich_content(data: object) -> None | RCSRichContent | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    rich_content_type_1 = RCSRichContent.from_dict(data)
+
+                    return rich_content_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            rich_content = _parse_rich_content(src_value__)
 
             return rich_content
 
@@ -134,19 +157,29 @@ class MessageHierarchyRcsItem(LazyModel):
                     return extra_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MessageHierarchyRcsItemExtraType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            extra = parse_union(_parse_extra, src_value__)
+            extra = _parse_extra(src_value__)
 
             return extra
 
-        def _decode_image(src_value__: Any) -> SlimImageReference | Unset:
-            _image = src_value__
-            image: SlimImageReference | Unset
-            if isinstance(_image, Unset):
-                image = UNSET
-            else:
-                image = SlimImageReference.from_dict(_image)
+        def _decode_image(src_value__: Any) -> None | SlimImageReference | Unset:
+            def _parse_image(data: object) -> None | SlimImageReference | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    image_type_1 = SlimImageReference.from_dict(data)
+
+                    return image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            image = _parse_image(src_value__)
 
             return image
 
@@ -156,6 +189,9 @@ class MessageHierarchyRcsItem(LazyModel):
                 "rich_content": ("rich_content", _decode_rich_content),
                 "extra": ("extra", _decode_extra),
                 "image": ("image", _decode_image),
+            },
+            copied={
+                "message": "message",
             },
             known=(
                 "message",

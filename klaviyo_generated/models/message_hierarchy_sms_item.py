@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.message_hierarchy_sms_item_message_format import (
     MessageHierarchySmsItemMessageFormat,
     check_message_hierarchy_sms_item_message_format,
@@ -35,7 +35,7 @@ class MessageHierarchySmsItem(LazyModel):
             should_use_same_content flag).
         image (DynamicSMSImage | None | StaticSMSImage | Unset): Image reference for MMS messages. Mutually exclusive
             with media.
-        selected_image (ImageAsset | Unset):
+        selected_image (ImageAsset | None | Unset): Full image asset details for MMS messages.
         media (MediaAsset | MediaAssetReference | None | Unset): Video media for MMS messages as either a hydrated
             MediaAsset or a reference-style payload. Mutually exclusive with image.
     """
@@ -44,7 +44,7 @@ class MessageHierarchySmsItem(LazyModel):
     message_format: MessageHierarchySmsItemMessageFormat | Unset = "SMS"
     extra: MessageHierarchySmsItemExtraType0 | None | Unset = UNSET
     image: DynamicSMSImage | None | StaticSMSImage | Unset = UNSET
-    selected_image: ImageAsset | Unset = UNSET
+    selected_image: ImageAsset | None | Unset = UNSET
     media: MediaAsset | MediaAssetReference | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,7 +54,7 @@ class MessageHierarchySmsItem(LazyModel):
         message_format: MessageHierarchySmsItemMessageFormat | Unset = "SMS",
         extra: MessageHierarchySmsItemExtraType0 | None | Unset = UNSET,
         image: DynamicSMSImage | None | StaticSMSImage | Unset = UNSET,
-        selected_image: ImageAsset | Unset = UNSET,
+        selected_image: ImageAsset | None | Unset = UNSET,
         media: MediaAsset | MediaAssetReference | None | Unset = UNSET,
     ) -> None:
         self.message = message
@@ -66,54 +66,69 @@ class MessageHierarchySmsItem(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["message"] = self.message
+            field_dict["message"] = self.message
 
-        message_format = self.message_format
-        if message_format is not UNSET:
-            field_dict["message_format"] = message_format
+            message_format = self.message_format
+            if message_format is not UNSET:
+                field_dict["message_format"] = message_format
 
-        extra: dict[str, Any] | None | Unset
-        if isinstance(self.extra, Unset):
-            extra = UNSET
-        elif isinstance(self.extra, LazyModel):
-            extra = self.extra.to_dict()
-        else:
-            extra = self.extra
-        if extra is not UNSET:
-            field_dict["extra"] = extra
+            extra: dict[str, Any] | None | Unset
+            if isinstance(self.extra, Unset):
+                extra = UNSET
+            elif isinstance(self.extra, LazyModel):
+                extra = self.extra.to_dict()
+            else:
+                extra = self.extra
+            if extra is not UNSET:
+                field_dict["extra"] = extra
 
-        image: dict[str, Any] | None | Unset
-        if isinstance(self.image, Unset):
-            image = UNSET
-        elif isinstance(self.image, LazyModel):
-            image = self.image.to_dict()
-        else:
-            image = self.image
-        if image is not UNSET:
-            field_dict["image"] = image
+            image: dict[str, Any] | None | Unset
+            if isinstance(self.image, Unset):
+                image = UNSET
+            elif isinstance(self.image, LazyModel):
+                image = self.image.to_dict()
+            else:
+                image = self.image
+            if image is not UNSET:
+                field_dict["image"] = image
 
-        selected_image = self.selected_image
-        if not isinstance(selected_image, Unset):
-            field_dict["selected_image"] = selected_image.to_dict()
+            selected_image: dict[str, Any] | None | Unset
+            if isinstance(self.selected_image, Unset):
+                selected_image = UNSET
+            elif isinstance(self.selected_image, LazyModel):
+                selected_image = self.selected_image.to_dict()
+            else:
+                selected_image = self.selected_image
+            if selected_image is not UNSET:
+                field_dict["selected_image"] = selected_image
 
-        media: dict[str, Any] | None | Unset
-        if isinstance(self.media, Unset):
-            media = UNSET
-        elif isinstance(self.media, LazyModel):
-            media = self.media.to_dict()
-        else:
-            media = self.media
-        if media is not UNSET:
-            field_dict["media"] = media
+            media: dict[str, Any] | None | Unset
+            if isinstance(self.media, Unset):
+                media = UNSET
+            elif isinstance(self.media, LazyModel):
+                media = self.media.to_dict()
+            else:
+                media = self.media
+            if media is not UNSET:
+                field_dict["media"] = media
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.message = src_dict["message"]
+        try:
+            instance.message = src_dict["message"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -149,9 +164,9 @@ class MessageHierarchySmsItem(LazyModel):
                     return extra_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MessageHierarchySmsItemExtraType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            extra = parse_union(_parse_extra, src_value__)
+            extra = _parse_extra(src_value__)
 
             return extra
 
@@ -177,19 +192,29 @@ class MessageHierarchySmsItem(LazyModel):
                     return image_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(DynamicSMSImage | None | StaticSMSImage | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             image = parse_union(_parse_image, src_value__)
 
             return image
 
-        def _decode_selected_image(src_value__: Any) -> ImageAsset | Unset:
-            _selected_image = src_value__
-            selected_image: ImageAsset | Unset
-            if isinstance(_selected_image, Unset):
-                selected_image = UNSET
-            else:
-                selected_image = ImageAsset.from_dict(_selected_image)
+        def _decode_selected_image(src_value__: Any) -> ImageAsset | None | Unset:
+            def _parse_selected_image(data: object) -> ImageAsset | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    selected_image_type_1 = ImageAsset.from_dict(data)
+
+                    return selected_image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            selected_image = _parse_selected_image(src_value__)
 
             return selected_image
 
@@ -215,7 +240,7 @@ class MessageHierarchySmsItem(LazyModel):
                     return media_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MediaAsset | MediaAssetReference | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             media = parse_union(_parse_media, src_value__)
 
@@ -228,6 +253,9 @@ class MessageHierarchySmsItem(LazyModel):
                 "image": ("image", _decode_image),
                 "selected_image": ("selected_image", _decode_selected_image),
                 "media": ("media", _decode_media),
+            },
+            copied={
+                "message": "message",
             },
             known=(
                 "message",

@@ -14,9 +14,11 @@ MESSAGE_HIERARCHY_SMS_ITEM_MESSAGE_FORMAT_VALUES: frozenset[str] = frozenset(
 
 
 def check_message_hierarchy_sms_item_message_format(value: str) -> MessageHierarchySmsItemMessageFormat:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MESSAGE_HIERARCHY_SMS_ITEM_MESSAGE_FORMAT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MESSAGE_HIERARCHY_SMS_ITEM_MESSAGE_FORMAT_VALUES:
+        return cast(MessageHierarchySmsItemMessageFormat, value)
+    if type(value) is str and not strict_enums():
         return cast(MessageHierarchySmsItemMessageFormat, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MESSAGE_HIERARCHY_SMS_ITEM_MESSAGE_FORMAT_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.metric_aggregate_query_resource_object_attributes_by_type_0_item import (
     MetricAggregateQueryResourceObjectAttributesByType0Item,
     check_metric_aggregate_query_resource_object_attributes_by_type_0_item,
@@ -25,7 +25,7 @@ from ..models.metric_aggregate_query_resource_object_attributes_sort import (
     MetricAggregateQueryResourceObjectAttributesSort,
     check_metric_aggregate_query_resource_object_attributes_sort,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -42,8 +42,8 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
             `datetime` field. Example: ['greater-or-equal(datetime,2022-12-01T00:00:00)', 'less-
             than(datetime,2022-12-08T00:00:00)'].
         page_cursor (str | Unset): Optional pagination cursor to iterate over large result sets
-        interval (MetricAggregateQueryResourceObjectAttributesInterval | Unset): Aggregation interval, e.g. "hour",
-            "day", "week", "month" Default: 'day'. Example: day.
+        interval (MetricAggregateQueryResourceObjectAttributesInterval | None | Unset): Aggregation interval, e.g.
+            "hour", "day", "week", "month" Default: 'day'. Example: day.
         page_size (int | None | Unset): Alter the maximum number of returned rows in a single page of aggregation
             results Default: 500. Example: 500.
         by (list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset): Optional attribute(s) used
@@ -61,7 +61,7 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
     measurements: list[MetricAggregateQueryResourceObjectAttributesMeasurementsItem]
     filter: list[str]
     page_cursor: str | Unset = UNSET
-    interval: MetricAggregateQueryResourceObjectAttributesInterval | Unset = "day"
+    interval: MetricAggregateQueryResourceObjectAttributesInterval | None | Unset = "day"
     page_size: int | None | Unset = 500
     by: list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset = UNSET
     return_fields: list[str] | None | Unset = UNSET
@@ -75,7 +75,7 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
         measurements: list[MetricAggregateQueryResourceObjectAttributesMeasurementsItem],
         filter: list[str],
         page_cursor: str | Unset = UNSET,
-        interval: MetricAggregateQueryResourceObjectAttributesInterval | Unset = "day",
+        interval: MetricAggregateQueryResourceObjectAttributesInterval | None | Unset = "day",
         page_size: int | None | Unset = 500,
         by: list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset = UNSET,
         return_fields: list[str] | None | Unset = UNSET,
@@ -95,72 +95,81 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["metric_id"] = self.metric_id
+            field_dict["metric_id"] = self.metric_id
 
-        measurements = []
-        for measurements_item_data in self.measurements:
-            measurements_item: str = measurements_item_data
-            measurements.append(measurements_item)
+            measurements = []
+            for measurements_item_data in self.measurements:
+                measurements_item: str = measurements_item_data
+                measurements.append(measurements_item)
 
-        field_dict["measurements"] = measurements
+            field_dict["measurements"] = measurements
 
-        filter = self.filter
+            filter = self.filter
 
-        field_dict["filter"] = filter
+            field_dict["filter"] = filter
 
-        page_cursor = self.page_cursor
-        if page_cursor is not UNSET:
-            field_dict["page_cursor"] = page_cursor
+            page_cursor = self.page_cursor
+            if page_cursor is not UNSET:
+                field_dict["page_cursor"] = page_cursor
 
-        interval = self.interval
-        if interval is not UNSET:
-            field_dict["interval"] = interval
+            interval = self.interval
+            if interval is not UNSET:
+                field_dict["interval"] = interval
 
-        page_size = self.page_size
-        if page_size is not UNSET:
-            field_dict["page_size"] = page_size
+            page_size = self.page_size
+            if page_size is not UNSET:
+                field_dict["page_size"] = page_size
 
-        by: list[str] | None | Unset
-        if isinstance(self.by, Unset):
-            by = UNSET
-        elif isinstance(self.by, list):
-            by = []
-            for by_type_0_item_data in self.by:
-                by_type_0_item: str = by_type_0_item_data
-                by.append(by_type_0_item)
+            by: list[str] | None | Unset
+            if isinstance(self.by, Unset):
+                by = UNSET
+            elif isinstance(self.by, list):
+                by = []
+                for by_type_0_item_data in self.by:
+                    by_type_0_item: str = by_type_0_item_data
+                    by.append(by_type_0_item)
 
-        else:
-            by = self.by
-        if by is not UNSET:
-            field_dict["by"] = by
+            else:
+                by = self.by
+            if by is not UNSET:
+                field_dict["by"] = by
 
-        return_fields: list[str] | None | Unset
-        if isinstance(self.return_fields, Unset):
-            return_fields = UNSET
-        elif isinstance(self.return_fields, list):
-            return_fields = self.return_fields
+            return_fields: list[str] | None | Unset
+            if isinstance(self.return_fields, Unset):
+                return_fields = UNSET
+            elif isinstance(self.return_fields, list):
+                return_fields = self.return_fields
 
-        else:
-            return_fields = self.return_fields
-        if return_fields is not UNSET:
-            field_dict["return_fields"] = return_fields
+            else:
+                return_fields = self.return_fields
+            if return_fields is not UNSET:
+                field_dict["return_fields"] = return_fields
 
-        timezone = self.timezone
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
+            timezone = self.timezone
+            if timezone is not UNSET:
+                field_dict["timezone"] = timezone
 
-        sort = self.sort
-        if sort is not UNSET:
-            field_dict["sort"] = sort
+            sort = self.sort
+            if sort is not UNSET:
+                field_dict["sort"] = sort
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.metric_id = src_dict["metric_id"]
+        try:
+            instance.metric_id = src_dict["metric_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.page_cursor = src_dict.get("page_cursor", UNSET)
         instance.page_size = src_dict.get("page_size", UNSET)
         instance.timezone = src_dict.get("timezone", UNSET)
@@ -188,13 +197,23 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
 
             return filter
 
-        def _decode_interval(src_value__: Any) -> MetricAggregateQueryResourceObjectAttributesInterval | Unset:
-            _interval = src_value__
-            interval: MetricAggregateQueryResourceObjectAttributesInterval | Unset
-            if isinstance(_interval, Unset):
-                interval = UNSET
-            else:
-                interval = check_metric_aggregate_query_resource_object_attributes_interval(_interval)
+        def _decode_interval(src_value__: Any) -> MetricAggregateQueryResourceObjectAttributesInterval | None | Unset:
+            def _parse_interval(data: object) -> MetricAggregateQueryResourceObjectAttributesInterval | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    interval_type_1 = check_metric_aggregate_query_resource_object_attributes_interval(data)
+
+                    return interval_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            interval = _parse_interval(src_value__)
 
             return interval
 
@@ -221,9 +240,9 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
                     return by_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            by = parse_union(_parse_by, src_value__)
+            by = _parse_by(src_value__)
 
             return by
 
@@ -241,9 +260,9 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
                     return return_fields_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            return_fields = parse_union(_parse_return_fields, src_value__)
+            return_fields = _parse_return_fields(src_value__)
 
             return return_fields
 
@@ -265,6 +284,12 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
                 "by": ("by", _decode_by),
                 "return_fields": ("return_fields", _decode_return_fields),
                 "sort": ("sort", _decode_sort),
+            },
+            copied={
+                "metric_id": "metric_id",
+                "page_cursor": "page_cursor",
+                "page_size": "page_size",
+                "timezone": "timezone",
             },
             known=(
                 "metric_id",

@@ -88,9 +88,11 @@ METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_BY_TYPE_0_ITEM_VALUES: frozens
 def check_metric_aggregate_query_resource_object_attributes_by_type_0_item(
     value: str,
 ) -> MetricAggregateQueryResourceObjectAttributesByType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_BY_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_BY_TYPE_0_ITEM_VALUES:
+        return cast(MetricAggregateQueryResourceObjectAttributesByType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(MetricAggregateQueryResourceObjectAttributesByType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_BY_TYPE_0_ITEM_VALUES)!r}"

@@ -18,9 +18,11 @@ METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_MEASUREMENTS_ITEM_VALUES: froz
 def check_metric_aggregate_query_resource_object_attributes_measurements_item(
     value: str,
 ) -> MetricAggregateQueryResourceObjectAttributesMeasurementsItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_MEASUREMENTS_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_MEASUREMENTS_ITEM_VALUES:
+        return cast(MetricAggregateQueryResourceObjectAttributesMeasurementsItem, value)
+    if type(value) is str and not strict_enums():
         return cast(MetricAggregateQueryResourceObjectAttributesMeasurementsItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_MEASUREMENTS_ITEM_VALUES)!r}"

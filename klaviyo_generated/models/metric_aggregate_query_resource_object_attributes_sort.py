@@ -172,9 +172,11 @@ METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_SORT_VALUES: frozenset[str] = 
 def check_metric_aggregate_query_resource_object_attributes_sort(
     value: str,
 ) -> MetricAggregateQueryResourceObjectAttributesSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_SORT_VALUES:
+        return cast(MetricAggregateQueryResourceObjectAttributesSort, value)
+    if type(value) is str and not strict_enums():
         return cast(MetricAggregateQueryResourceObjectAttributesSort, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(METRIC_AGGREGATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_SORT_VALUES)!r}"

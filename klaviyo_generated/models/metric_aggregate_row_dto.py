@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.metric_aggregate_row_dto_measurements import MetricAggregateRowDTOMeasurements
@@ -36,15 +36,20 @@ class MetricAggregateRowDTO(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dimensions = self.dimensions
+            dimensions = self.dimensions
 
-        field_dict["dimensions"] = dimensions
+            field_dict["dimensions"] = dimensions
 
-        field_dict["measurements"] = self.measurements.to_dict()
+            field_dict["measurements"] = self.measurements.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -70,6 +75,7 @@ class MetricAggregateRowDTO(LazyModel):
                 "dimensions": ("dimensions", _decode_dimensions),
                 "measurements": ("measurements", _decode_measurements),
             },
+            copied={},
             known=(
                 "dimensions",
                 "measurements",

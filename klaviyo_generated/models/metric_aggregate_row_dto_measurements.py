@@ -37,6 +37,7 @@ class MetricAggregateRowDTOMeasurements(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

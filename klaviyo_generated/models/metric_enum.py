@@ -14,8 +14,10 @@ METRIC_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_metric_enum(value: str) -> MetricEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in METRIC_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in METRIC_ENUM_VALUES:
+        return cast(MetricEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(MetricEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(METRIC_ENUM_VALUES)!r}")

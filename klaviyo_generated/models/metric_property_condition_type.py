@@ -14,8 +14,10 @@ METRIC_PROPERTY_CONDITION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_metric_property_condition_type(value: str) -> MetricPropertyConditionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in METRIC_PROPERTY_CONDITION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in METRIC_PROPERTY_CONDITION_TYPE_VALUES:
+        return cast(MetricPropertyConditionType, value)
+    if type(value) is str and not strict_enums():
         return cast(MetricPropertyConditionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(METRIC_PROPERTY_CONDITION_TYPE_VALUES)!r}")

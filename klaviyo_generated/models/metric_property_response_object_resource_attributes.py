@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -37,22 +37,31 @@ class MetricPropertyResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["label"] = self.label
+            field_dict["label"] = self.label
 
-        field_dict["property"] = self.property_
+            field_dict["property"] = self.property_
 
-        field_dict["inferred_type"] = self.inferred_type
+            field_dict["inferred_type"] = self.inferred_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.label = src_dict["label"]
-        instance.property_ = src_dict["property"]
-        instance.inferred_type = src_dict["inferred_type"]
+        try:
+            instance.label = src_dict["label"]
+            instance.property_ = src_dict["property"]
+            instance.inferred_type = src_dict["inferred_type"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -60,6 +69,11 @@ class MetricPropertyResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "label": "label",
+                "property_": "property",
+                "inferred_type": "inferred_type",
+            },
             known=(
                 "label",
                 "property",

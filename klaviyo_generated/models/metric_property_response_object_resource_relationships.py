@@ -68,6 +68,7 @@ class MetricPropertyResponseObjectResourceRelationships(LazyModel):
             fields={
                 "metric": ("metric", _decode_metric),
             },
+            copied={},
             known=("metric",),
             required=(),
             additional=None,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.metric_response_object_resource_attributes_integration_type_0 import (
@@ -106,15 +106,20 @@ class MetricResponseObjectResourceAttributes(LazyModel):
                     return integration_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            integration = parse_union(_parse_integration, src_value__)
+            integration = _parse_integration(src_value__)
 
             return integration
 
         return LazyTable(
             fields={
                 "integration": ("integration", _decode_integration),
+            },
+            copied={
+                "name": "name",
+                "created": "created",
+                "updated": "updated",
             },
             known=(
                 "name",

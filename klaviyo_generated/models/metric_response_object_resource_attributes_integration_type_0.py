@@ -37,6 +37,7 @@ class MetricResponseObjectResourceAttributesIntegrationType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

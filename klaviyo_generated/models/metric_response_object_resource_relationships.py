@@ -68,6 +68,7 @@ class MetricResponseObjectResourceRelationships(LazyModel):
             fields={
                 "flow_triggers": ("flow-triggers", _decode_flow_triggers),
             },
+            copied={},
             known=("flow-triggers",),
             required=(),
             additional=None,

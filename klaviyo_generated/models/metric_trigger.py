@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.metric_trigger_type import MetricTriggerType, check_metric_trigger_type
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.metric_trigger_trigger_filter_type_0 import MetricTriggerTriggerFilterType0
@@ -42,25 +42,30 @@ class MetricTrigger(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        trigger_filter: dict[str, Any] | None | Unset
-        if isinstance(self.trigger_filter, Unset):
-            trigger_filter = UNSET
-        elif isinstance(self.trigger_filter, LazyModel):
-            trigger_filter = self.trigger_filter.to_dict()
-        else:
-            trigger_filter = self.trigger_filter
-        if trigger_filter is not UNSET:
-            field_dict["trigger_filter"] = trigger_filter
+            trigger_filter: dict[str, Any] | None | Unset
+            if isinstance(self.trigger_filter, Unset):
+                trigger_filter = UNSET
+            elif isinstance(self.trigger_filter, LazyModel):
+                trigger_filter = self.trigger_filter.to_dict()
+            else:
+                trigger_filter = self.trigger_filter
+            if trigger_filter is not UNSET:
+                field_dict["trigger_filter"] = trigger_filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -91,9 +96,9 @@ class MetricTrigger(LazyModel):
                     return trigger_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MetricTriggerTriggerFilterType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
+            trigger_filter = _parse_trigger_filter(src_value__)
 
             return trigger_filter
 
@@ -101,6 +106,9 @@ class MetricTrigger(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "type",

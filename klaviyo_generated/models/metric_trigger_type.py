@@ -14,8 +14,10 @@ METRIC_TRIGGER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_metric_trigger_type(value: str) -> MetricTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in METRIC_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in METRIC_TRIGGER_TYPE_VALUES:
+        return cast(MetricTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(MetricTriggerType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(METRIC_TRIGGER_TYPE_VALUES)!r}")

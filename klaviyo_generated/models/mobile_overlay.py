@@ -65,6 +65,9 @@ class MobileOverlay(LazyModel):
             fields={
                 "enabled": ("enabled", _decode_enabled),
             },
+            copied={
+                "color": "color",
+            },
             known=(
                 "color",
                 "enabled",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union, strict_enums
 
 if TYPE_CHECKING:
@@ -46,21 +46,26 @@ class MobilePushBadge(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["display"] = self.display
+            field_dict["display"] = self.display
 
-        badge_options: dict[str, Any] | None | Unset
-        if isinstance(self.badge_options, Unset):
-            badge_options = UNSET
-        elif isinstance(self.badge_options, LazyModel):
-            badge_options = self.badge_options.to_dict()
-        else:
-            badge_options = self.badge_options
-        if badge_options is not UNSET:
-            field_dict["badge_options"] = badge_options
+            badge_options: dict[str, Any] | None | Unset
+            if isinstance(self.badge_options, Unset):
+                badge_options = UNSET
+            elif isinstance(self.badge_options, LazyModel):
+                badge_options = self.badge_options.to_dict()
+            else:
+                badge_options = self.badge_options
+            if badge_options is not UNSET:
+                field_dict["badge_options"] = badge_options
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -113,9 +118,7 @@ class MobilePushBadge(LazyModel):
                     return badge_options_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset, data
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             badge_options = parse_union(_parse_badge_options, src_value__)
 
@@ -126,6 +129,7 @@ class MobilePushBadge(LazyModel):
                 "display": ("display", _decode_display),
                 "badge_options": ("badge_options", _decode_badge_options),
             },
+            copied={},
             known=(
                 "display",
                 "badge_options",

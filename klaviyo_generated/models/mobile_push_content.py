@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.push_action_button_definition import PushActionButtonDefinition
@@ -108,15 +108,20 @@ class MobilePushContent(LazyModel):
                     return action_buttons_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[PushActionButtonDefinition] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            action_buttons = parse_union(_parse_action_buttons, src_value__)
+            action_buttons = _parse_action_buttons(src_value__)
 
             return action_buttons
 
         return LazyTable(
             fields={
                 "action_buttons": ("action_buttons", _decode_action_buttons),
+            },
+            copied={
+                "title": "title",
+                "body": "body",
+                "dynamic_image": "dynamic_image",
             },
             known=(
                 "title",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.push_action_button_definition import PushActionButtonDefinition
@@ -46,38 +46,47 @@ class MobilePushContentCreate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["body"] = self.body
+            field_dict["body"] = self.body
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        dynamic_image = self.dynamic_image
-        if dynamic_image is not UNSET:
-            field_dict["dynamic_image"] = dynamic_image
+            dynamic_image = self.dynamic_image
+            if dynamic_image is not UNSET:
+                field_dict["dynamic_image"] = dynamic_image
 
-        action_buttons: list[dict[str, Any]] | None | Unset
-        if isinstance(self.action_buttons, Unset):
-            action_buttons = UNSET
-        elif isinstance(self.action_buttons, list):
-            action_buttons = []
-            for action_buttons_type_0_item_data in self.action_buttons:
-                action_buttons_type_0_item = action_buttons_type_0_item_data.to_dict()
-                action_buttons.append(action_buttons_type_0_item)
+            action_buttons: list[dict[str, Any]] | None | Unset
+            if isinstance(self.action_buttons, Unset):
+                action_buttons = UNSET
+            elif isinstance(self.action_buttons, list):
+                action_buttons = []
+                for action_buttons_type_0_item_data in self.action_buttons:
+                    action_buttons_type_0_item = action_buttons_type_0_item_data.to_dict()
+                    action_buttons.append(action_buttons_type_0_item)
 
-        else:
-            action_buttons = self.action_buttons
-        if action_buttons is not UNSET:
-            field_dict["action_buttons"] = action_buttons
+            else:
+                action_buttons = self.action_buttons
+            if action_buttons is not UNSET:
+                field_dict["action_buttons"] = action_buttons
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.body = src_dict["body"]
+        try:
+            instance.body = src_dict["body"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.title = src_dict.get("title", UNSET)
         instance.dynamic_image = src_dict.get("dynamic_image", UNSET)
         return instance
@@ -107,15 +116,20 @@ class MobilePushContentCreate(LazyModel):
                     return action_buttons_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[PushActionButtonDefinition] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            action_buttons = parse_union(_parse_action_buttons, src_value__)
+            action_buttons = _parse_action_buttons(src_value__)
 
             return action_buttons
 
         return LazyTable(
             fields={
                 "action_buttons": ("action_buttons", _decode_action_buttons),
+            },
+            copied={
+                "body": "body",
+                "title": "title",
+                "dynamic_image": "dynamic_image",
             },
             known=(
                 "body",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.mobile_push_message_silent_definition_create_channel import (
     MobilePushMessageSilentDefinitionCreateChannel,
     check_mobile_push_message_silent_definition_create_channel,
@@ -17,7 +17,7 @@ from ..models.mobile_push_message_silent_definition_create_notification_type imp
     MobilePushMessageSilentDefinitionCreateNotificationType,
     check_mobile_push_message_silent_definition_create_notification_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.mobile_push_message_silent_definition_create_kv_pairs_type_0 import (
@@ -53,25 +53,30 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        kv_pairs: dict[str, Any] | None | Unset
-        if isinstance(self.kv_pairs, Unset):
-            kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, LazyModel):
-            kv_pairs = self.kv_pairs.to_dict()
-        else:
-            kv_pairs = self.kv_pairs
-        if kv_pairs is not UNSET:
-            field_dict["kv_pairs"] = kv_pairs
+            kv_pairs: dict[str, Any] | None | Unset
+            if isinstance(self.kv_pairs, Unset):
+                kv_pairs = UNSET
+            elif isinstance(self.kv_pairs, LazyModel):
+                kv_pairs = self.kv_pairs.to_dict()
+            else:
+                kv_pairs = self.kv_pairs
+            if kv_pairs is not UNSET:
+                field_dict["kv_pairs"] = kv_pairs
 
-        notification_type = self.notification_type
-        if notification_type is not UNSET:
-            field_dict["notification_type"] = notification_type
+            notification_type = self.notification_type
+            if notification_type is not UNSET:
+                field_dict["notification_type"] = notification_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -103,9 +108,9 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
                     return kv_pairs_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
+            kv_pairs = _parse_kv_pairs(src_value__)
 
             return kv_pairs
 
@@ -129,6 +134,7 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
                 "notification_type": ("notification_type", _decode_notification_type),
             },
+            copied={},
             known=(
                 "channel",
                 "kv_pairs",

@@ -16,9 +16,11 @@ MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_CHANNEL_VALUES: frozenset[str] = fr
 def check_mobile_push_message_silent_definition_create_channel(
     value: str,
 ) -> MobilePushMessageSilentDefinitionCreateChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_CHANNEL_VALUES:
+        return cast(MobilePushMessageSilentDefinitionCreateChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(MobilePushMessageSilentDefinitionCreateChannel, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_CHANNEL_VALUES)!r}"

@@ -16,9 +16,11 @@ MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_NOTIFICATION_TYPE_VALUES: frozenset
 def check_mobile_push_message_silent_definition_create_notification_type(
     value: str,
 ) -> MobilePushMessageSilentDefinitionCreateNotificationType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_NOTIFICATION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_NOTIFICATION_TYPE_VALUES:
+        return cast(MobilePushMessageSilentDefinitionCreateNotificationType, value)
+    if type(value) is str and not strict_enums():
         return cast(MobilePushMessageSilentDefinitionCreateNotificationType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MOBILE_PUSH_MESSAGE_SILENT_DEFINITION_CREATE_NOTIFICATION_TYPE_VALUES)!r}"

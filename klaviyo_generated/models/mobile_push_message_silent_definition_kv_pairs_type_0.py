@@ -37,6 +37,7 @@ class MobilePushMessageSilentDefinitionKvPairsType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

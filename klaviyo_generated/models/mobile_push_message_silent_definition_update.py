@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.mobile_push_message_silent_definition_update_channel import (
     MobilePushMessageSilentDefinitionUpdateChannel,
     check_mobile_push_message_silent_definition_update_channel,
@@ -53,19 +53,24 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        kv_pairs = self.kv_pairs
-        if not isinstance(kv_pairs, Unset):
-            field_dict["kv_pairs"] = kv_pairs.to_dict()
+            kv_pairs = self.kv_pairs
+            if not isinstance(kv_pairs, Unset):
+                field_dict["kv_pairs"] = kv_pairs.to_dict()
 
-        notification_type = self.notification_type
-        if notification_type is not UNSET:
-            field_dict["notification_type"] = notification_type
+            notification_type = self.notification_type
+            if notification_type is not UNSET:
+                field_dict["notification_type"] = notification_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -113,6 +118,7 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
                 "notification_type": ("notification_type", _decode_notification_type),
             },
+            copied={},
             known=(
                 "channel",
                 "kv_pairs",

@@ -37,6 +37,7 @@ class MobilePushMessageSilentDefinitionUpdateKvPairs(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

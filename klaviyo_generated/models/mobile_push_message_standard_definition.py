@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.mobile_push_message_standard_definition_channel import (
     MobilePushMessageStandardDefinitionChannel,
     check_mobile_push_message_standard_definition_channel,
@@ -17,7 +17,7 @@ from ..models.mobile_push_message_standard_definition_notification_type import (
     MobilePushMessageStandardDefinitionNotificationType,
     check_mobile_push_message_standard_definition_notification_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.mobile_push_content import MobilePushContent
@@ -36,14 +36,14 @@ class MobilePushMessageStandardDefinition(LazyModel):
         content (MobilePushContent):
         kv_pairs (MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset): The key-value pairs to be sent with
             the push notification
-        options (MobilePushOptions | Unset):
+        options (MobilePushOptions | None | Unset):
     """
 
     channel: MobilePushMessageStandardDefinitionChannel
     notification_type: MobilePushMessageStandardDefinitionNotificationType
     content: MobilePushContent
     kv_pairs: MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset = UNSET
-    options: MobilePushOptions | Unset = UNSET
+    options: MobilePushOptions | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -52,7 +52,7 @@ class MobilePushMessageStandardDefinition(LazyModel):
         notification_type: MobilePushMessageStandardDefinitionNotificationType,
         content: MobilePushContent,
         kv_pairs: MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset = UNSET,
-        options: MobilePushOptions | Unset = UNSET,
+        options: MobilePushOptions | None | Unset = UNSET,
     ) -> None:
         self.channel = channel
         self.notification_type = notification_type
@@ -62,29 +62,40 @@ class MobilePushMessageStandardDefinition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        field_dict["notification_type"] = self.notification_type
+            field_dict["notification_type"] = self.notification_type
 
-        field_dict["content"] = self.content.to_dict()
+            field_dict["content"] = self.content.to_dict()
 
-        kv_pairs: dict[str, Any] | None | Unset
-        if isinstance(self.kv_pairs, Unset):
-            kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, LazyModel):
-            kv_pairs = self.kv_pairs.to_dict()
-        else:
-            kv_pairs = self.kv_pairs
-        if kv_pairs is not UNSET:
-            field_dict["kv_pairs"] = kv_pairs
+            kv_pairs: dict[str, Any] | None | Unset
+            if isinstance(self.kv_pairs, Unset):
+                kv_pairs = UNSET
+            elif isinstance(self.kv_pairs, LazyModel):
+                kv_pairs = self.kv_pairs.to_dict()
+            else:
+                kv_pairs = self.kv_pairs
+            if kv_pairs is not UNSET:
+                field_dict["kv_pairs"] = kv_pairs
 
-        options = self.options
-        if not isinstance(options, Unset):
-            field_dict["options"] = options.to_dict()
+            options: dict[str, Any] | None | Unset
+            if isinstance(self.options, Unset):
+                options = UNSET
+            elif isinstance(self.options, LazyModel):
+                options = self.options.to_dict()
+            else:
+                options = self.options
+            if options is not UNSET:
+                field_dict["options"] = options
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -128,19 +139,29 @@ class MobilePushMessageStandardDefinition(LazyModel):
                     return kv_pairs_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
+            kv_pairs = _parse_kv_pairs(src_value__)
 
             return kv_pairs
 
-        def _decode_options(src_value__: Any) -> MobilePushOptions | Unset:
-            _options = src_value__
-            options: MobilePushOptions | Unset
-            if isinstance(_options, Unset):
-                options = UNSET
-            else:
-                options = MobilePushOptions.from_dict(_options)
+        def _decode_options(src_value__: Any) -> MobilePushOptions | None | Unset:
+            def _parse_options(data: object) -> MobilePushOptions | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    options_type_1 = MobilePushOptions.from_dict(data)
+
+                    return options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            options = _parse_options(src_value__)
 
             return options
 
@@ -152,6 +173,7 @@ class MobilePushMessageStandardDefinition(LazyModel):
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
                 "options": ("options", _decode_options),
             },
+            copied={},
             known=(
                 "channel",
                 "notification_type",

@@ -14,9 +14,11 @@ MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CHANNEL_VALUES: frozenset[str] = frozens
 
 
 def check_mobile_push_message_standard_definition_channel(value: str) -> MobilePushMessageStandardDefinitionChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CHANNEL_VALUES:
+        return cast(MobilePushMessageStandardDefinitionChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(MobilePushMessageStandardDefinitionChannel, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CHANNEL_VALUES)!r}"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.mobile_push_message_standard_definition_create_channel import (
     MobilePushMessageStandardDefinitionCreateChannel,
     check_mobile_push_message_standard_definition_create_channel,
@@ -17,7 +17,7 @@ from ..models.mobile_push_message_standard_definition_create_notification_type i
     MobilePushMessageStandardDefinitionCreateNotificationType,
     check_mobile_push_message_standard_definition_create_notification_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.mobile_push_content_create import MobilePushContentCreate
@@ -35,7 +35,7 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
         content (MobilePushContentCreate):
         kv_pairs (MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset): The key-value pairs to be sent
             with the push notification
-        options (MobilePushOptions | Unset):
+        options (MobilePushOptions | None | Unset):
         notification_type (MobilePushMessageStandardDefinitionCreateNotificationType | Unset): The type of notification
             to send Default: 'standard'. Example: standard.
     """
@@ -43,7 +43,7 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
     channel: MobilePushMessageStandardDefinitionCreateChannel
     content: MobilePushContentCreate
     kv_pairs: MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset = UNSET
-    options: MobilePushOptions | Unset = UNSET
+    options: MobilePushOptions | None | Unset = UNSET
     notification_type: MobilePushMessageStandardDefinitionCreateNotificationType | Unset = "standard"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -52,7 +52,7 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
         channel: MobilePushMessageStandardDefinitionCreateChannel,
         content: MobilePushContentCreate,
         kv_pairs: MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset = UNSET,
-        options: MobilePushOptions | Unset = UNSET,
+        options: MobilePushOptions | None | Unset = UNSET,
         notification_type: MobilePushMessageStandardDefinitionCreateNotificationType | Unset = "standard",
     ) -> None:
         self.channel = channel
@@ -63,31 +63,42 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        field_dict["content"] = self.content.to_dict()
+            field_dict["content"] = self.content.to_dict()
 
-        kv_pairs: dict[str, Any] | None | Unset
-        if isinstance(self.kv_pairs, Unset):
-            kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, LazyModel):
-            kv_pairs = self.kv_pairs.to_dict()
-        else:
-            kv_pairs = self.kv_pairs
-        if kv_pairs is not UNSET:
-            field_dict["kv_pairs"] = kv_pairs
+            kv_pairs: dict[str, Any] | None | Unset
+            if isinstance(self.kv_pairs, Unset):
+                kv_pairs = UNSET
+            elif isinstance(self.kv_pairs, LazyModel):
+                kv_pairs = self.kv_pairs.to_dict()
+            else:
+                kv_pairs = self.kv_pairs
+            if kv_pairs is not UNSET:
+                field_dict["kv_pairs"] = kv_pairs
 
-        options = self.options
-        if not isinstance(options, Unset):
-            field_dict["options"] = options.to_dict()
+            options: dict[str, Any] | None | Unset
+            if isinstance(self.options, Unset):
+                options = UNSET
+            elif isinstance(self.options, LazyModel):
+                options = self.options.to_dict()
+            else:
+                options = self.options
+            if options is not UNSET:
+                field_dict["options"] = options
 
-        notification_type = self.notification_type
-        if notification_type is not UNSET:
-            field_dict["notification_type"] = notification_type
+            notification_type = self.notification_type
+            if notification_type is not UNSET:
+                field_dict["notification_type"] = notification_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -126,19 +137,29 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
                     return kv_pairs_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
+            kv_pairs = _parse_kv_pairs(src_value__)
 
             return kv_pairs
 
-        def _decode_options(src_value__: Any) -> MobilePushOptions | Unset:
-            _options = src_value__
-            options: MobilePushOptions | Unset
-            if isinstance(_options, Unset):
-                options = UNSET
-            else:
-                options = MobilePushOptions.from_dict(_options)
+        def _decode_options(src_value__: Any) -> MobilePushOptions | None | Unset:
+            def _parse_options(data: object) -> MobilePushOptions | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    options_type_1 = MobilePushOptions.from_dict(data)
+
+                    return options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            options = _parse_options(src_value__)
 
             return options
 
@@ -164,6 +185,7 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
                 "options": ("options", _decode_options),
                 "notification_type": ("notification_type", _decode_notification_type),
             },
+            copied={},
             known=(
                 "channel",
                 "content",

@@ -16,9 +16,11 @@ MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CREATE_CHANNEL_VALUES: frozenset[str] = 
 def check_mobile_push_message_standard_definition_create_channel(
     value: str,
 ) -> MobilePushMessageStandardDefinitionCreateChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CREATE_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CREATE_CHANNEL_VALUES:
+        return cast(MobilePushMessageStandardDefinitionCreateChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(MobilePushMessageStandardDefinitionCreateChannel, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(MOBILE_PUSH_MESSAGE_STANDARD_DEFINITION_CREATE_CHANNEL_VALUES)!r}"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.mobile_push_message_standard_definition_update_channel import (
     MobilePushMessageStandardDefinitionUpdateChannel,
     check_mobile_push_message_standard_definition_update_channel,
@@ -17,7 +17,7 @@ from ..models.mobile_push_message_standard_definition_update_notification_type i
     MobilePushMessageStandardDefinitionUpdateNotificationType,
     check_mobile_push_message_standard_definition_update_notification_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.mobile_push_content_update import MobilePushContentUpdate
@@ -34,16 +34,16 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
         channel (MobilePushMessageStandardDefinitionUpdateChannel):
         kv_pairs (MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset): The key-value pairs to be sent
             with the push notification
-        content (MobilePushContentUpdate | Unset):
-        options (MobilePushOptions | Unset):
+        content (MobilePushContentUpdate | None | Unset): Additional attributes relating to the content of the message
+        options (MobilePushOptions | None | Unset): Additional device specific options for the push notification
         notification_type (MobilePushMessageStandardDefinitionUpdateNotificationType | Unset): The type of notification
             to send Default: 'standard'. Example: standard.
     """
 
     channel: MobilePushMessageStandardDefinitionUpdateChannel
     kv_pairs: MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset = UNSET
-    content: MobilePushContentUpdate | Unset = UNSET
-    options: MobilePushOptions | Unset = UNSET
+    content: MobilePushContentUpdate | None | Unset = UNSET
+    options: MobilePushOptions | None | Unset = UNSET
     notification_type: MobilePushMessageStandardDefinitionUpdateNotificationType | Unset = "standard"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -51,8 +51,8 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
         self,
         channel: MobilePushMessageStandardDefinitionUpdateChannel,
         kv_pairs: MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset = UNSET,
-        content: MobilePushContentUpdate | Unset = UNSET,
-        options: MobilePushOptions | Unset = UNSET,
+        content: MobilePushContentUpdate | None | Unset = UNSET,
+        options: MobilePushOptions | None | Unset = UNSET,
         notification_type: MobilePushMessageStandardDefinitionUpdateNotificationType | Unset = "standard",
     ) -> None:
         self.channel = channel
@@ -63,33 +63,50 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        kv_pairs: dict[str, Any] | None | Unset
-        if isinstance(self.kv_pairs, Unset):
-            kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, LazyModel):
-            kv_pairs = self.kv_pairs.to_dict()
-        else:
-            kv_pairs = self.kv_pairs
-        if kv_pairs is not UNSET:
-            field_dict["kv_pairs"] = kv_pairs
+            kv_pairs: dict[str, Any] | None | Unset
+            if isinstance(self.kv_pairs, Unset):
+                kv_pairs = UNSET
+            elif isinstance(self.kv_pairs, LazyModel):
+                kv_pairs = self.kv_pairs.to_dict()
+            else:
+                kv_pairs = self.kv_pairs
+            if kv_pairs is not UNSET:
+                field_dict["kv_pairs"] = kv_pairs
 
-        content = self.content
-        if not isinstance(content, Unset):
-            field_dict["content"] = content.to_dict()
+            content: dict[str, Any] | None | Unset
+            if isinstance(self.content, Unset):
+                content = UNSET
+            elif isinstance(self.content, LazyModel):
+                content = self.content.to_dict()
+            else:
+                content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        options = self.options
-        if not isinstance(options, Unset):
-            field_dict["options"] = options.to_dict()
+            options: dict[str, Any] | None | Unset
+            if isinstance(self.options, Unset):
+                options = UNSET
+            elif isinstance(self.options, LazyModel):
+                options = self.options.to_dict()
+            else:
+                options = self.options
+            if options is not UNSET:
+                field_dict["options"] = options
 
-        notification_type = self.notification_type
-        if notification_type is not UNSET:
-            field_dict["notification_type"] = notification_type
+            notification_type = self.notification_type
+            if notification_type is not UNSET:
+                field_dict["notification_type"] = notification_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -123,29 +140,49 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
                     return kv_pairs_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
+            kv_pairs = _parse_kv_pairs(src_value__)
 
             return kv_pairs
 
-        def _decode_content(src_value__: Any) -> MobilePushContentUpdate | Unset:
-            _content = src_value__
-            content: MobilePushContentUpdate | Unset
-            if isinstance(_content, Unset):
-                content = UNSET
-            else:
-                content = MobilePushContentUpdate.from_dict(_content)
+        def _decode_content(src_value__: Any) -> MobilePushContentUpdate | None | Unset:
+            def _parse_content(data: object) -> MobilePushContentUpdate | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    content_type_1 = MobilePushContentUpdate.from_dict(data)
+
+                    return content_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            content = _parse_content(src_value__)
 
             return content
 
-        def _decode_options(src_value__: Any) -> MobilePushOptions | Unset:
-            _options = src_value__
-            options: MobilePushOptions | Unset
-            if isinstance(_options, Unset):
-                options = UNSET
-            else:
-                options = MobilePushOptions.from_dict(_options)
+        def _decode_options(src_value__: Any) -> MobilePushOptions | None | Unset:
+            def _parse_options(data: object) -> MobilePushOptions | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    options_type_1 = MobilePushOptions.from_dict(data)
+
+                    return options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            options = _parse_options(src_value__)
 
             return options
 
@@ -171,6 +208,7 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
                 "options": ("options", _decode_options),
                 "notification_type": ("notification_type", _decode_notification_type),
             },
+            copied={},
             known=(
                 "channel",
                 "kv_pairs",

@@ -37,6 +37,7 @@ class MobilePushMessageStandardDefinitionUpdateKvPairsType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -117,9 +117,18 @@ class MobilePushOptions(LazyModel):
                     return on_open_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            on_open = parse_union(_parse_on_open, src_value__)
+            on_open: None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset
+            match src_value__:
+                case {"type": "open_app"}:
+                    on_open = PushOnOpenApp.from_dict(src_value__)
+                case {"type": "deep_link"}:
+                    on_open = PushOnOpenDeepLink.from_dict(src_value__)
+                case {"type": "open_web_url"}:
+                    on_open = PushOnOpenWebUrl.from_dict(src_value__)
+                case _:
+                    on_open = parse_union(_parse_on_open, src_value__)
 
             return on_open
 
@@ -145,7 +154,7 @@ class MobilePushOptions(LazyModel):
                     return badge_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MobilePushBadge | MobilePushNoBadge | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             badge = parse_union(_parse_badge, src_value__)
 
@@ -155,6 +164,9 @@ class MobilePushOptions(LazyModel):
             fields={
                 "on_open": ("on_open", _decode_on_open),
                 "badge": ("badge", _decode_badge),
+            },
+            copied={
+                "play_sound": "play_sound",
             },
             known=(
                 "on_open",

@@ -49,6 +49,9 @@ class MobileStyleProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "mobile_padding_override": "mobile_padding_override",
+            },
             known=("mobile_padding_override",),
             required=(),
             additional=None,

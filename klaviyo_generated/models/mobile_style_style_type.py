@@ -14,8 +14,10 @@ MOBILE_STYLE_STYLE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_mobile_style_style_type(value: str) -> MobileStyleStyleType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MOBILE_STYLE_STYLE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MOBILE_STYLE_STYLE_TYPE_VALUES:
+        return cast(MobileStyleStyleType, value)
+    if type(value) is str and not strict_enums():
         return cast(MobileStyleStyleType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(MOBILE_STYLE_STYLE_TYPE_VALUES)!r}")

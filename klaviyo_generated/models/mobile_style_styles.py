@@ -103,6 +103,15 @@ class MobileStyleStyles(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "mobile_block_padding_left": "mobile_block_padding_left",
+                "mobile_block_padding_right": "mobile_block_padding_right",
+                "mobile_margin": "mobile_margin",
+                "mobile_padding_bottom": "mobile_padding_bottom",
+                "mobile_padding_left": "mobile_padding_left",
+                "mobile_padding_right": "mobile_padding_right",
+                "mobile_padding_top": "mobile_padding_top",
+            },
             known=(
                 "mobile_block_padding_left",
                 "mobile_block_padding_right",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.multi_branch_split_action_type import MultiBranchSplitActionType, check_multi_branch_split_action_type
 from ..types import UNSET, Unset
 
@@ -25,14 +25,14 @@ class MultiBranchSplitAction(LazyModel):
         temporary_id (None | str | Unset): A temporary ID to use only during a create operation. Existing actions should
             use the id field. Example: action-1.
         links (Any | Unset):
-        data (MultiBranchSplitActionData | Unset):
+        data (MultiBranchSplitActionData | None | Unset):
     """
 
     type_: MultiBranchSplitActionType
     id: None | str | Unset = UNSET
     temporary_id: None | str | Unset = UNSET
     links: Any | Unset = UNSET
-    data: MultiBranchSplitActionData | Unset = UNSET
+    data: MultiBranchSplitActionData | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -41,7 +41,7 @@ class MultiBranchSplitAction(LazyModel):
         id: None | str | Unset = UNSET,
         temporary_id: None | str | Unset = UNSET,
         links: Any | Unset = UNSET,
-        data: MultiBranchSplitActionData | Unset = UNSET,
+        data: MultiBranchSplitActionData | None | Unset = UNSET,
     ) -> None:
         self.type_ = type_
         self.id = id
@@ -51,27 +51,38 @@ class MultiBranchSplitAction(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        temporary_id = self.temporary_id
-        if temporary_id is not UNSET:
-            field_dict["temporary_id"] = temporary_id
+            temporary_id = self.temporary_id
+            if temporary_id is not UNSET:
+                field_dict["temporary_id"] = temporary_id
 
-        links = self.links
-        if links is not UNSET:
-            field_dict["links"] = links
+            links = self.links
+            if links is not UNSET:
+                field_dict["links"] = links
 
-        data = self.data
-        if not isinstance(data, Unset):
-            field_dict["data"] = data.to_dict()
+            data: dict[str, Any] | None | Unset
+            if isinstance(self.data, Unset):
+                data = UNSET
+            elif isinstance(self.data, LazyModel):
+                data = self.data.to_dict()
+            else:
+                data = self.data
+            if data is not UNSET:
+                field_dict["data"] = data
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -90,13 +101,23 @@ class MultiBranchSplitAction(LazyModel):
 
             return type_
 
-        def _decode_data(src_value__: Any) -> MultiBranchSplitActionData | Unset:
-            _data = src_value__
-            data: MultiBranchSplitActionData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = MultiBranchSplitActionData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> MultiBranchSplitActionData | None | Unset:
+            def _parse_data(data: object) -> MultiBranchSplitActionData | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_type_1 = MultiBranchSplitActionData.from_dict(data)
+
+                    return data_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            data = _parse_data(src_value__)
 
             return data
 
@@ -104,6 +125,11 @@ class MultiBranchSplitAction(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
+            },
+            copied={
+                "id": "id",
+                "temporary_id": "temporary_id",
+                "links": "links",
             },
             known=(
                 "type",

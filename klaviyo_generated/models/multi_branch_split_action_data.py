@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.multi_branch_split_branch import MultiBranchSplitBranch
@@ -36,23 +36,32 @@ class MultiBranchSplitActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        branches = []
-        for branches_item_data in self.branches:
-            branches_item = branches_item_data.to_dict()
-            branches.append(branches_item)
+            branches = []
+            for branches_item_data in self.branches:
+                branches_item = branches_item_data.to_dict()
+                branches.append(branches_item)
 
-        field_dict["branches"] = branches
+            field_dict["branches"] = branches
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -72,6 +81,9 @@ class MultiBranchSplitActionData(LazyModel):
         return LazyTable(
             fields={
                 "branches": ("branches", _decode_branches),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "branches",

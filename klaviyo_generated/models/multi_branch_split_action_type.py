@@ -14,8 +14,10 @@ MULTI_BRANCH_SPLIT_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_multi_branch_split_action_type(value: str) -> MultiBranchSplitActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in MULTI_BRANCH_SPLIT_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in MULTI_BRANCH_SPLIT_ACTION_TYPE_VALUES:
+        return cast(MultiBranchSplitActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(MultiBranchSplitActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(MULTI_BRANCH_SPLIT_ACTION_TYPE_VALUES)!r}")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.link import Link
@@ -24,7 +24,7 @@ class MultiBranchSplitBranch(LazyModel):
         order (int | None | Unset):
         is_else (bool | Unset):  Default: False.
         branch_filter (MultiBranchSplitBranchBranchFilterType0 | None | Unset):
-        links (Link | Unset):
+        links (Link | None | Unset):
         name (None | str | Unset):
     """
 
@@ -32,7 +32,7 @@ class MultiBranchSplitBranch(LazyModel):
     order: int | None | Unset = UNSET
     is_else: bool | Unset = False
     branch_filter: MultiBranchSplitBranchBranchFilterType0 | None | Unset = UNSET
-    links: Link | Unset = UNSET
+    links: Link | None | Unset = UNSET
     name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -42,7 +42,7 @@ class MultiBranchSplitBranch(LazyModel):
         order: int | None | Unset = UNSET,
         is_else: bool | Unset = False,
         branch_filter: MultiBranchSplitBranchBranchFilterType0 | None | Unset = UNSET,
-        links: Link | Unset = UNSET,
+        links: Link | None | Unset = UNSET,
         name: None | str | Unset = UNSET,
     ) -> None:
         self.branch_id = branch_id
@@ -54,42 +54,57 @@ class MultiBranchSplitBranch(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["branch_id"] = self.branch_id
+            field_dict["branch_id"] = self.branch_id
 
-        order = self.order
-        if order is not UNSET:
-            field_dict["order"] = order
+            order = self.order
+            if order is not UNSET:
+                field_dict["order"] = order
 
-        is_else = self.is_else
-        if is_else is not UNSET:
-            field_dict["is_else"] = is_else
+            is_else = self.is_else
+            if is_else is not UNSET:
+                field_dict["is_else"] = is_else
 
-        branch_filter: dict[str, Any] | None | Unset
-        if isinstance(self.branch_filter, Unset):
-            branch_filter = UNSET
-        elif isinstance(self.branch_filter, LazyModel):
-            branch_filter = self.branch_filter.to_dict()
-        else:
-            branch_filter = self.branch_filter
-        if branch_filter is not UNSET:
-            field_dict["branch_filter"] = branch_filter
+            branch_filter: dict[str, Any] | None | Unset
+            if isinstance(self.branch_filter, Unset):
+                branch_filter = UNSET
+            elif isinstance(self.branch_filter, LazyModel):
+                branch_filter = self.branch_filter.to_dict()
+            else:
+                branch_filter = self.branch_filter
+            if branch_filter is not UNSET:
+                field_dict["branch_filter"] = branch_filter
 
-        links = self.links
-        if not isinstance(links, Unset):
-            field_dict["links"] = links.to_dict()
+            links: dict[str, Any] | None | Unset
+            if isinstance(self.links, Unset):
+                links = UNSET
+            elif isinstance(self.links, LazyModel):
+                links = self.links.to_dict()
+            else:
+                links = self.links
+            if links is not UNSET:
+                field_dict["links"] = links
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.branch_id = src_dict["branch_id"]
+        try:
+            instance.branch_id = src_dict["branch_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.order = src_dict.get("order", UNSET)
         instance.is_else = src_dict.get("is_else", UNSET)
         instance.name = src_dict.get("name", UNSET)
@@ -114,19 +129,29 @@ class MultiBranchSplitBranch(LazyModel):
                     return branch_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MultiBranchSplitBranchBranchFilterType0 | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            branch_filter = parse_union(_parse_branch_filter, src_value__)
+            branch_filter = _parse_branch_filter(src_value__)
 
             return branch_filter
 
-        def _decode_links(src_value__: Any) -> Link | Unset:
-            _links = src_value__
-            links: Link | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = Link.from_dict(_links)
+        def _decode_links(src_value__: Any) -> Link | None | Unset:
+            def _parse_links(data: object) -> Link | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    links_type_1 = Link.from_dict(data)
+
+                    return links_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            links = _parse_links(src_value__)
 
             return links
 
@@ -134,6 +159,12 @@ class MultiBranchSplitBranch(LazyModel):
             fields={
                 "branch_filter": ("branch_filter", _decode_branch_filter),
                 "links": ("links", _decode_links),
+            },
+            copied={
+                "branch_id": "branch_id",
+                "order": "order",
+                "is_else": "is_else",
+                "name": "name",
             },
             known=(
                 "branch_id",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.next_step_type import NextStepType, check_next_step_type
 from ..types import UNSET, Unset
 
@@ -23,13 +23,13 @@ class NextStep(LazyModel):
         submit (bool):
         type_ (NextStepType):
         id (None | str | Unset): Not allowed on create.
-        properties (NextStepProperties | Unset):
+        properties (NextStepProperties | None | Unset):
     """
 
     submit: bool
     type_: NextStepType
     id: None | str | Unset = UNSET
-    properties: NextStepProperties | Unset = UNSET
+    properties: NextStepProperties | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -37,7 +37,7 @@ class NextStep(LazyModel):
         submit: bool,
         type_: NextStepType,
         id: None | str | Unset = UNSET,
-        properties: NextStepProperties | Unset = UNSET,
+        properties: NextStepProperties | None | Unset = UNSET,
     ) -> None:
         self.submit = submit
         self.type_ = type_
@@ -46,26 +46,41 @@ class NextStep(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["submit"] = self.submit
+            field_dict["submit"] = self.submit
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        properties = self.properties
-        if not isinstance(properties, Unset):
-            field_dict["properties"] = properties.to_dict()
+            properties: dict[str, Any] | None | Unset
+            if isinstance(self.properties, Unset):
+                properties = UNSET
+            elif isinstance(self.properties, LazyModel):
+                properties = self.properties.to_dict()
+            else:
+                properties = self.properties
+            if properties is not UNSET:
+                field_dict["properties"] = properties
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.submit = src_dict["submit"]
+        try:
+            instance.submit = src_dict["submit"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.id = src_dict.get("id", UNSET)
         return instance
 
@@ -78,13 +93,23 @@ class NextStep(LazyModel):
 
             return type_
 
-        def _decode_properties(src_value__: Any) -> NextStepProperties | Unset:
-            _properties = src_value__
-            properties: NextStepProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = NextStepProperties.from_dict(_properties)
+        def _decode_properties(src_value__: Any) -> NextStepProperties | None | Unset:
+            def _parse_properties(data: object) -> NextStepProperties | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_1 = NextStepProperties.from_dict(data)
+
+                    return properties_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            properties = _parse_properties(src_value__)
 
             return properties
 
@@ -92,6 +117,10 @@ class NextStep(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
+            },
+            copied={
+                "submit": "submit",
+                "id": "id",
             },
             known=(
                 "submit",

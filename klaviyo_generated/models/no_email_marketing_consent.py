@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.no_email_marketing_consent_channel import (
     NoEmailMarketingConsentChannel,
     check_no_email_marketing_consent_channel,
@@ -54,21 +54,26 @@ class NoEmailMarketingConsent(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        field_dict["can_receive_marketing"] = self.can_receive_marketing
+            field_dict["can_receive_marketing"] = self.can_receive_marketing
 
-        consent_status: dict[str, Any]
-        if isinstance(self.consent_status, LazyModel):
-            consent_status = self.consent_status.to_dict()
-        else:
-            consent_status = self.consent_status.to_dict()
+            consent_status: dict[str, Any]
+            if isinstance(self.consent_status, LazyModel):
+                consent_status = self.consent_status.to_dict()
+            else:
+                consent_status = self.consent_status.to_dict()
 
-        field_dict["consent_status"] = consent_status
+            field_dict["consent_status"] = consent_status
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -149,6 +154,7 @@ class NoEmailMarketingConsent(LazyModel):
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "consent_status": ("consent_status", _decode_consent_status),
             },
+            copied={},
             known=(
                 "channel",
                 "can_receive_marketing",

@@ -14,9 +14,11 @@ NO_EMAIL_MARKETING_NEVER_SUBSCRIBED_SUBSCRIPTION_VALUES: frozenset[str] = frozen
 
 
 def check_no_email_marketing_never_subscribed_subscription(value: str) -> NoEmailMarketingNeverSubscribedSubscription:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in NO_EMAIL_MARKETING_NEVER_SUBSCRIBED_SUBSCRIPTION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in NO_EMAIL_MARKETING_NEVER_SUBSCRIBED_SUBSCRIPTION_VALUES:
+        return cast(NoEmailMarketingNeverSubscribedSubscription, value)
+    if type(value) is str and not strict_enums():
         return cast(NoEmailMarketingNeverSubscribedSubscription, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(NO_EMAIL_MARKETING_NEVER_SUBSCRIBED_SUBSCRIPTION_VALUES)!r}"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.no_email_marketing_unsubscribed_subscription import (
     NoEmailMarketingUnsubscribedSubscription,
     check_no_email_marketing_unsubscribed_subscription,
@@ -96,41 +96,46 @@ class NoEmailMarketingUnsubscribed(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["subscription"] = self.subscription
+            field_dict["subscription"] = self.subscription
 
-        filters: list[dict[str, Any]] | None | Unset
-        if isinstance(self.filters, Unset):
-            filters = UNSET
-        elif isinstance(self.filters, list):
-            filters = []
-            for filters_type_0_item_data in self.filters:
-                filters_type_0_item: dict[str, Any]
-                if isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                else:
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
+            filters: list[dict[str, Any]] | None | Unset
+            if isinstance(self.filters, Unset):
+                filters = UNSET
+            elif isinstance(self.filters, list):
+                filters = []
+                for filters_type_0_item_data in self.filters:
+                    filters_type_0_item: dict[str, Any]
+                    if isinstance(filters_type_0_item_data, LazyModel):
+                        filters_type_0_item = filters_type_0_item_data.to_dict()
+                    else:
+                        filters_type_0_item = filters_type_0_item_data.to_dict()
 
-                filters.append(filters_type_0_item)
+                    filters.append(filters_type_0_item)
 
-        elif isinstance(self.filters, list):
-            filters = []
-            for filters_type_1_item_data in self.filters:
-                filters_type_1_item: dict[str, Any]
-                if isinstance(filters_type_1_item_data, LazyModel):
-                    filters_type_1_item = filters_type_1_item_data.to_dict()
-                else:
-                    filters_type_1_item = filters_type_1_item_data.to_dict()
+            elif isinstance(self.filters, list):
+                filters = []
+                for filters_type_1_item_data in self.filters:
+                    filters_type_1_item: dict[str, Any]
+                    if isinstance(filters_type_1_item_data, LazyModel):
+                        filters_type_1_item = filters_type_1_item_data.to_dict()
+                    else:
+                        filters_type_1_item = filters_type_1_item_data.to_dict()
 
-                filters.append(filters_type_1_item)
+                    filters.append(filters_type_1_item)
 
-        else:
-            filters = self.filters
-        if filters is not UNSET:
-            field_dict["filters"] = filters
+            else:
+                filters = self.filters
+            if filters is not UNSET:
+                field_dict["filters"] = filters
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -381,27 +386,7 @@ class NoEmailMarketingUnsubscribed(LazyModel):
                     return filters_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    list[
-                        APIMethodFilter
-                        | ConstantContactIntegrationMethodFilter
-                        | DataWarehouseImportMethodFilter
-                        | InboundMessageMethodFilter
-                        | MailboxProviderMethodFilter
-                        | ManualImportMethodFilter
-                        | ManualRemoveMethodFilter
-                        | OneClickUnsubscribeMethodFilter
-                        | PreferencePageMethodFilter
-                        | ProfileModificationMethodFilter
-                        | SftpMethodFilter
-                        | SpamComplaintMethodFilter
-                        | StatusDateFilter
-                    ]
-                    | list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             filters = parse_union(_parse_filters, src_value__)
 
@@ -412,6 +397,7 @@ class NoEmailMarketingUnsubscribed(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            copied={},
             known=(
                 "subscription",
                 "filters",

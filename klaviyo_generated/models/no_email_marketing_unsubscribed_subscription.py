@@ -14,9 +14,11 @@ NO_EMAIL_MARKETING_UNSUBSCRIBED_SUBSCRIPTION_VALUES: frozenset[str] = frozenset(
 
 
 def check_no_email_marketing_unsubscribed_subscription(value: str) -> NoEmailMarketingUnsubscribedSubscription:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in NO_EMAIL_MARKETING_UNSUBSCRIBED_SUBSCRIPTION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in NO_EMAIL_MARKETING_UNSUBSCRIBED_SUBSCRIPTION_VALUES:
+        return cast(NoEmailMarketingUnsubscribedSubscription, value)
+    if type(value) is str and not strict_enums():
         return cast(NoEmailMarketingUnsubscribedSubscription, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(NO_EMAIL_MARKETING_UNSUBSCRIBED_SUBSCRIPTION_VALUES)!r}"

@@ -14,8 +14,10 @@ NO_PUSH_MARKETING_CONSENT_CHANNEL_VALUES: frozenset[str] = frozenset(
 
 
 def check_no_push_marketing_consent_channel(value: str) -> NoPushMarketingConsentChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in NO_PUSH_MARKETING_CONSENT_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in NO_PUSH_MARKETING_CONSENT_CHANNEL_VALUES:
+        return cast(NoPushMarketingConsentChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(NoPushMarketingConsentChannel, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(NO_PUSH_MARKETING_CONSENT_CHANNEL_VALUES)!r}")

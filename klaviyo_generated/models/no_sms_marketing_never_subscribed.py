@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.no_sms_marketing_never_subscribed_subscription import (
     NoSMSMarketingNeverSubscribedSubscription,
     check_no_sms_marketing_never_subscribed_subscription,
@@ -33,11 +33,16 @@ class NoSMSMarketingNeverSubscribed(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["subscription"] = self.subscription
+            field_dict["subscription"] = self.subscription
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -56,6 +61,7 @@ class NoSMSMarketingNeverSubscribed(LazyModel):
             fields={
                 "subscription": ("subscription", _decode_subscription),
             },
+            copied={},
             known=("subscription",),
             required=("subscription",),
             additional=None,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.no_sms_marketing_unsubscribed_subscription import (
     NoSMSMarketingUnsubscribedSubscription,
     check_no_sms_marketing_unsubscribed_subscription,
@@ -100,30 +100,35 @@ class NoSMSMarketingUnsubscribed(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["subscription"] = self.subscription
+            field_dict["subscription"] = self.subscription
 
-        filters: list[dict[str, Any]] | None | Unset
-        if isinstance(self.filters, Unset):
-            filters = UNSET
-        elif isinstance(self.filters, list):
-            filters = []
-            for filters_type_0_item_data in self.filters:
-                filters_type_0_item: dict[str, Any]
-                if isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                else:
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
+            filters: list[dict[str, Any]] | None | Unset
+            if isinstance(self.filters, Unset):
+                filters = UNSET
+            elif isinstance(self.filters, list):
+                filters = []
+                for filters_type_0_item_data in self.filters:
+                    filters_type_0_item: dict[str, Any]
+                    if isinstance(filters_type_0_item_data, LazyModel):
+                        filters_type_0_item = filters_type_0_item_data.to_dict()
+                    else:
+                        filters_type_0_item = filters_type_0_item_data.to_dict()
 
-                filters.append(filters_type_0_item)
+                    filters.append(filters_type_0_item)
 
-        else:
-            filters = self.filters
-        if filters is not UNSET:
-            field_dict["filters"] = filters
+            else:
+                filters = self.filters
+            if filters is not UNSET:
+                field_dict["filters"] = filters
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -366,31 +371,9 @@ class NoSMSMarketingUnsubscribed(LazyModel):
                     return filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    list[
-                        BulkRemoveMethodFilter
-                        | CarrierDeactivationMethodFilter
-                        | CheckoutMethodFilter
-                        | FailedAgeGateMethodFilter
-                        | FormMethodFilter
-                        | InboundMessageMethodFilter
-                        | ManualAddManualMethodFilter
-                        | ManualImportManualMethodFilter
-                        | ManualRemoveMethodFilter
-                        | MessageBlockedMethodFilter
-                        | PreferencePageMethodFilter
-                        | ProvidedLandlineMethodFilter
-                        | ProvidedNoAgeMethodFilter
-                        | SftpMethodFilter
-                        | ShopifyIntegrationMethodFilter
-                        | StatusDateFilter
-                    ]
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            filters = parse_union(_parse_filters, src_value__)
+            filters = _parse_filters(src_value__)
 
             return filters
 
@@ -399,6 +382,7 @@ class NoSMSMarketingUnsubscribed(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            copied={},
             known=(
                 "subscription",
                 "filters",

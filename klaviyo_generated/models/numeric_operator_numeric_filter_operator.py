@@ -21,9 +21,11 @@ NUMERIC_OPERATOR_NUMERIC_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_numeric_operator_numeric_filter_operator(value: str) -> NumericOperatorNumericFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in NUMERIC_OPERATOR_NUMERIC_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in NUMERIC_OPERATOR_NUMERIC_FILTER_OPERATOR_VALUES:
+        return cast(NumericOperatorNumericFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(NumericOperatorNumericFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(NUMERIC_OPERATOR_NUMERIC_FILTER_OPERATOR_VALUES)!r}"

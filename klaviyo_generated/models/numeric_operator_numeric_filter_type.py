@@ -14,9 +14,11 @@ NUMERIC_OPERATOR_NUMERIC_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_numeric_operator_numeric_filter_type(value: str) -> NumericOperatorNumericFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in NUMERIC_OPERATOR_NUMERIC_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in NUMERIC_OPERATOR_NUMERIC_FILTER_TYPE_VALUES:
+        return cast(NumericOperatorNumericFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(NumericOperatorNumericFilterType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(NUMERIC_OPERATOR_NUMERIC_FILTER_TYPE_VALUES)!r}"

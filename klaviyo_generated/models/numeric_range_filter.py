@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.numeric_range_filter_operator import NumericRangeFilterOperator, check_numeric_range_filter_operator
 from ..models.numeric_range_filter_type import NumericRangeFilterType, check_numeric_range_filter_type
 
@@ -43,23 +43,32 @@ class NumericRangeFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        field_dict["start"] = self.start
+            field_dict["start"] = self.start
 
-        field_dict["end"] = self.end
+            field_dict["end"] = self.end
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.start = src_dict["start"]
-        instance.end = src_dict["end"]
+        try:
+            instance.start = src_dict["start"]
+            instance.end = src_dict["end"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -79,6 +88,10 @@ class NumericRangeFilter(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
+            },
+            copied={
+                "start": "start",
+                "end": "end",
             },
             known=(
                 "type",

@@ -14,8 +14,10 @@ NUMERIC_RANGE_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_numeric_range_filter_operator(value: str) -> NumericRangeFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in NUMERIC_RANGE_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in NUMERIC_RANGE_FILTER_OPERATOR_VALUES:
+        return cast(NumericRangeFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(NumericRangeFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(NUMERIC_RANGE_FILTER_OPERATOR_VALUES)!r}")

@@ -82,6 +82,7 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords(L
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.object_record_response_object_resource_attributes_record_properties import (
@@ -35,11 +35,16 @@ class ObjectRecordResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["record_properties"] = self.record_properties.to_dict()
+            field_dict["record_properties"] = self.record_properties.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -61,6 +66,7 @@ class ObjectRecordResponseObjectResourceAttributes(LazyModel):
             fields={
                 "record_properties": ("record_properties", _decode_record_properties),
             },
+            copied={},
             known=("record_properties",),
             required=("record_properties",),
             additional=None,

@@ -37,6 +37,7 @@ class ObjectRecordResponseObjectResourceAttributesRecordProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

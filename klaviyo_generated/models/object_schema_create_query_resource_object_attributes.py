@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.object_schema_create_query_resource_object_attributes_status import (
     ObjectSchemaCreateQueryResourceObjectAttributesStatus,
     check_object_schema_create_query_resource_object_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.api_schema_property import APISchemaProperty
@@ -29,9 +29,9 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
         title (str): The title for this object schema Example: My object.
         properties (list[APISchemaProperty]): Properties of the object schema
         description (None | str | Unset): The description of this object schema
-        status (ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset): The status to create this object schema
-            in. Defaults to `draft`. Setting `active` activates the schema immediately; while activation is in progress,
-            reads may report a `publishing` status. Default: 'draft'. Example: draft.
+        status (None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset): The status to create this object
+            schema in. Defaults to `draft`. Setting `active` activates the schema immediately; while activation is in
+            progress, reads may report a `publishing` status. Default: 'draft'. Example: draft.
         required (list[str] | None | Unset): Properties that are required on the object schema
         source_mapping (None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset): The source
             mapping to create with this object schema
@@ -40,7 +40,7 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
     title: str
     properties: list[APISchemaProperty]
     description: None | str | Unset = UNSET
-    status: ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset = "draft"
+    status: None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset = "draft"
     required: list[str] | None | Unset = UNSET
     source_mapping: None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,7 +50,7 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
         title: str,
         properties: list[APISchemaProperty],
         description: None | str | Unset = UNSET,
-        status: ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset = "draft",
+        status: None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset = "draft",
         required: list[str] | None | Unset = UNSET,
         source_mapping: None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset = UNSET,
     ) -> None:
@@ -63,52 +63,61 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        properties = []
-        for properties_item_data in self.properties:
-            properties_item = properties_item_data.to_dict()
-            properties.append(properties_item)
+            properties = []
+            for properties_item_data in self.properties:
+                properties_item = properties_item_data.to_dict()
+                properties.append(properties_item)
 
-        field_dict["properties"] = properties
+            field_dict["properties"] = properties
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        required: list[str] | None | Unset
-        if isinstance(self.required, Unset):
-            required = UNSET
-        elif isinstance(self.required, list):
-            required = self.required
+            required: list[str] | None | Unset
+            if isinstance(self.required, Unset):
+                required = UNSET
+            elif isinstance(self.required, list):
+                required = self.required
 
-        else:
-            required = self.required
-        if required is not UNSET:
-            field_dict["required"] = required
+            else:
+                required = self.required
+            if required is not UNSET:
+                field_dict["required"] = required
 
-        source_mapping: dict[str, Any] | None | Unset
-        if isinstance(self.source_mapping, Unset):
-            source_mapping = UNSET
-        elif isinstance(self.source_mapping, LazyModel):
-            source_mapping = self.source_mapping.to_dict()
-        else:
-            source_mapping = self.source_mapping
-        if source_mapping is not UNSET:
-            field_dict["source-mapping"] = source_mapping
+            source_mapping: dict[str, Any] | None | Unset
+            if isinstance(self.source_mapping, Unset):
+                source_mapping = UNSET
+            elif isinstance(self.source_mapping, LazyModel):
+                source_mapping = self.source_mapping.to_dict()
+            else:
+                source_mapping = self.source_mapping
+            if source_mapping is not UNSET:
+                field_dict["source-mapping"] = source_mapping
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.title = src_dict["title"]
+        try:
+            instance.title = src_dict["title"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.description = src_dict.get("description", UNSET)
         return instance
 
@@ -129,13 +138,23 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
 
             return properties
 
-        def _decode_status(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset:
-            _status = src_value__
-            status: ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_object_schema_create_query_resource_object_attributes_status(_status)
+        def _decode_status(src_value__: Any) -> None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset:
+            def _parse_status(data: object) -> None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    status_type_1 = check_object_schema_create_query_resource_object_attributes_status(data)
+
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            status = _parse_status(src_value__)
 
             return status
 
@@ -153,9 +172,9 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
                     return required_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            required = parse_union(_parse_required, src_value__)
+            required = _parse_required(src_value__)
 
             return required
 
@@ -179,9 +198,9 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
                     return source_mapping_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            source_mapping = parse_union(_parse_source_mapping, src_value__)
+            source_mapping = _parse_source_mapping(src_value__)
 
             return source_mapping
 
@@ -191,6 +210,10 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
                 "status": ("status", _decode_status),
                 "required": ("required", _decode_required),
                 "source_mapping": ("source-mapping", _decode_source_mapping),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
             },
             known=(
                 "title",

@@ -17,9 +17,11 @@ OBJECT_SCHEMA_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES: frozenset[s
 def check_object_schema_create_query_resource_object_attributes_status(
     value: str,
 ) -> ObjectSchemaCreateQueryResourceObjectAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in OBJECT_SCHEMA_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in OBJECT_SCHEMA_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES:
+        return cast(ObjectSchemaCreateQueryResourceObjectAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ObjectSchemaCreateQueryResourceObjectAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(OBJECT_SCHEMA_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -70,6 +70,7 @@ class ObjectSchemaCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "object_type": ("object-type", _decode_object_type),
             },
+            copied={},
             known=("object-type",),
             required=(),
             additional=None,

@@ -13,7 +13,7 @@ from ..models.object_schema_partial_update_query_resource_object_attributes_stat
     ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus,
     check_object_schema_partial_update_query_resource_object_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.api_schema_property import APISchemaProperty
@@ -26,16 +26,16 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
         title (None | str | Unset): The title for this object schema
         properties (list[APISchemaProperty] | None | Unset): Properties of the object schema
         description (None | str | Unset): The description of this object schema
-        status (ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset): The status to move this object
-            schema to. Only `active` and `draft` may be written; setting `active` activates the schema. While activation is
-            in progress, reads may report a `publishing` status.
+        status (None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset): The status to move this
+            object schema to. Only `active` and `draft` may be written; setting `active` activates the schema. While
+            activation is in progress, reads may report a `publishing` status.
         required (list[str] | None | Unset): Properties that are required on the object schema
     """
 
     title: None | str | Unset = UNSET
     properties: list[APISchemaProperty] | None | Unset = UNSET
     description: None | str | Unset = UNSET
-    status: ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset = UNSET
+    status: None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset = UNSET
     required: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -44,7 +44,7 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
         title: None | str | Unset = UNSET,
         properties: list[APISchemaProperty] | None | Unset = UNSET,
         description: None | str | Unset = UNSET,
-        status: ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset = UNSET,
+        status: None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset = UNSET,
         required: list[str] | None | Unset = UNSET,
     ) -> None:
         self.title = title
@@ -126,19 +126,33 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[APISchemaProperty] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
-        def _decode_status(src_value__: Any) -> ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset:
-            _status = src_value__
-            status: ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_object_schema_partial_update_query_resource_object_attributes_status(_status)
+        def _decode_status(
+            src_value__: Any,
+        ) -> None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset:
+            def _parse_status(
+                data: object,
+            ) -> None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    status_type_1 = check_object_schema_partial_update_query_resource_object_attributes_status(data)
+
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            status = _parse_status(src_value__)
 
             return status
 
@@ -156,9 +170,9 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return required_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            required = parse_union(_parse_required, src_value__)
+            required = _parse_required(src_value__)
 
             return required
 
@@ -167,6 +181,10 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "status": ("status", _decode_status),
                 "required": ("required", _decode_required),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
             },
             known=(
                 "title",

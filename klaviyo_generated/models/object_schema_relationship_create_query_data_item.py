@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.object_schema_enum import ObjectSchemaEnum, check_object_schema_enum
 from ..types import UNSET, Unset
 
@@ -22,19 +22,19 @@ class ObjectSchemaRelationshipCreateQueryDataItem(LazyModel):
     Attributes:
         type_ (ObjectSchemaEnum):
         id (str): The ULID ID of the related object schema. Example: 01K5YKKQKM819VVGCPZZKGE6D4.
-        meta (ObjectSchemaRelationshipCreateMeta | Unset):
+        meta (None | ObjectSchemaRelationshipCreateMeta | Unset):
     """
 
     type_: ObjectSchemaEnum
     id: str
-    meta: ObjectSchemaRelationshipCreateMeta | Unset = UNSET
+    meta: None | ObjectSchemaRelationshipCreateMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         type_: ObjectSchemaEnum,
         id: str,
-        meta: ObjectSchemaRelationshipCreateMeta | Unset = UNSET,
+        meta: None | ObjectSchemaRelationshipCreateMeta | Unset = UNSET,
     ) -> None:
         self.type_ = type_
         self.id = id
@@ -42,22 +42,37 @@ class ObjectSchemaRelationshipCreateQueryDataItem(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+            meta: dict[str, Any] | None | Unset
+            if isinstance(self.meta, Unset):
+                meta = UNSET
+            elif isinstance(self.meta, LazyModel):
+                meta = self.meta.to_dict()
+            else:
+                meta = self.meta
+            if meta is not UNSET:
+                field_dict["meta"] = meta
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
+        try:
+            instance.id = src_dict["id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -69,13 +84,23 @@ class ObjectSchemaRelationshipCreateQueryDataItem(LazyModel):
 
             return type_
 
-        def _decode_meta(src_value__: Any) -> ObjectSchemaRelationshipCreateMeta | Unset:
-            _meta = src_value__
-            meta: ObjectSchemaRelationshipCreateMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ObjectSchemaRelationshipCreateMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> None | ObjectSchemaRelationshipCreateMeta | Unset:
+            def _parse_meta(data: object) -> None | ObjectSchemaRelationshipCreateMeta | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    meta_type_1 = ObjectSchemaRelationshipCreateMeta.from_dict(data)
+
+                    return meta_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            meta = _parse_meta(src_value__)
 
             return meta
 
@@ -83,6 +108,9 @@ class ObjectSchemaRelationshipCreateQueryDataItem(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "meta": ("meta", _decode_meta),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "type",

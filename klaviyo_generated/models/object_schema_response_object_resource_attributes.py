@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.object_schema_response_object_resource_attributes_status import (
     ObjectSchemaResponseObjectResourceAttributesStatus,
     check_object_schema_response_object_resource_attributes_status,
@@ -18,7 +19,7 @@ from ..models.object_schema_response_object_resource_attributes_visibility impor
     ObjectSchemaResponseObjectResourceAttributesVisibility,
     check_object_schema_response_object_resource_attributes_visibility,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.api_schema_property import APISchemaProperty
@@ -67,44 +68,53 @@ class ObjectSchemaResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        field_dict["description"] = self.description
+            field_dict["description"] = self.description
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        properties = []
-        for properties_item_data in self.properties:
-            properties_item = properties_item_data.to_dict()
-            properties.append(properties_item)
+            properties = []
+            for properties_item_data in self.properties:
+                properties_item = properties_item_data.to_dict()
+                properties.append(properties_item)
 
-        field_dict["properties"] = properties
+            field_dict["properties"] = properties
 
-        required = self.required
+            required = self.required
 
-        field_dict["required"] = required
+            field_dict["required"] = required
 
-        field_dict["visibility"] = self.visibility
+            field_dict["visibility"] = self.visibility
 
-        published_at: None | str | Unset
-        if isinstance(self.published_at, Unset):
-            published_at = UNSET
-        elif isinstance(self.published_at, datetime.datetime):
-            published_at = self.published_at.isoformat()
-        else:
-            published_at = self.published_at
-        if published_at is not UNSET:
-            field_dict["published_at"] = published_at
+            published_at: None | str | Unset
+            if isinstance(self.published_at, Unset):
+                published_at = UNSET
+            elif isinstance(self.published_at, datetime.datetime):
+                published_at = self.published_at.isoformat()
+            else:
+                published_at = self.published_at
+            if published_at is not UNSET:
+                field_dict["published_at"] = published_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.title = src_dict["title"]
-        instance.description = src_dict["description"]
+        try:
+            instance.title = src_dict["title"]
+            instance.description = src_dict["description"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -145,14 +155,14 @@ class ObjectSchemaResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    published_at_type_0 = datetime.datetime.fromisoformat(data)
+                    published_at_type_0 = parse_datetime(data)
 
                     return published_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            published_at = parse_union(_parse_published_at, src_value__)
+            published_at = _parse_published_at(src_value__)
 
             return published_at
 
@@ -163,6 +173,10 @@ class ObjectSchemaResponseObjectResourceAttributes(LazyModel):
                 "required": ("required", _decode_required),
                 "visibility": ("visibility", _decode_visibility),
                 "published_at": ("published_at", _decode_published_at),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
             },
             known=(
                 "title",

@@ -19,9 +19,11 @@ OBJECT_SCHEMA_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES: frozenset[str] 
 def check_object_schema_response_object_resource_attributes_status(
     value: str,
 ) -> ObjectSchemaResponseObjectResourceAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in OBJECT_SCHEMA_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in OBJECT_SCHEMA_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES:
+        return cast(ObjectSchemaResponseObjectResourceAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ObjectSchemaResponseObjectResourceAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(OBJECT_SCHEMA_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES)!r}"

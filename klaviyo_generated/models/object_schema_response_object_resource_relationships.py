@@ -126,6 +126,7 @@ class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
                 "object_schemas": ("object-schemas", _decode_object_schemas),
                 "profile_object_schemas": ("profile-object-schemas", _decode_profile_object_schemas),
             },
+            copied={},
             known=(
                 "source-mapping",
                 "object-schemas",

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.object_type_create_query_resource_object_attributes_visibility import (
     ObjectTypeCreateQueryResourceObjectAttributesVisibility,
     check_object_type_create_query_resource_object_attributes_visibility,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.object_type_create_query_resource_object_attributes_object_schema_type_0 import (
@@ -29,8 +29,8 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
             schema title. Example: My object type.
         description (None | str | Unset): The description of this object type. Note that this description moves in
             lockstep with the associated object-schema description. Default: ''.
-        visibility (ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset): The visibility of this object type
-            Default: 'private'. Example: private.
+        visibility (None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset): The visibility of this
+            object type Default: 'private'. Example: private.
         namespace (None | str | Unset): The namespace of this object type. Either `custom-objects` or
             `applications/<application_id>`, where `<application_id>` is the ULID of the OAuth application that owns the
             object type. Defaults to `custom-objects`. Default: 'custom-objects'. Example: custom-objects.
@@ -40,7 +40,7 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
 
     title: str
     description: None | str | Unset = ""
-    visibility: ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset = "private"
+    visibility: None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset = "private"
     namespace: None | str | Unset = "custom-objects"
     object_schema: None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -49,7 +49,7 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
         self,
         title: str,
         description: None | str | Unset = "",
-        visibility: ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset = "private",
+        visibility: None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset = "private",
         namespace: None | str | Unset = "custom-objects",
         object_schema: None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset = UNSET,
     ) -> None:
@@ -61,38 +61,47 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        visibility = self.visibility
-        if visibility is not UNSET:
-            field_dict["visibility"] = visibility
+            visibility = self.visibility
+            if visibility is not UNSET:
+                field_dict["visibility"] = visibility
 
-        namespace = self.namespace
-        if namespace is not UNSET:
-            field_dict["namespace"] = namespace
+            namespace = self.namespace
+            if namespace is not UNSET:
+                field_dict["namespace"] = namespace
 
-        object_schema: dict[str, Any] | None | Unset
-        if isinstance(self.object_schema, Unset):
-            object_schema = UNSET
-        elif isinstance(self.object_schema, LazyModel):
-            object_schema = self.object_schema.to_dict()
-        else:
-            object_schema = self.object_schema
-        if object_schema is not UNSET:
-            field_dict["object-schema"] = object_schema
+            object_schema: dict[str, Any] | None | Unset
+            if isinstance(self.object_schema, Unset):
+                object_schema = UNSET
+            elif isinstance(self.object_schema, LazyModel):
+                object_schema = self.object_schema.to_dict()
+            else:
+                object_schema = self.object_schema
+            if object_schema is not UNSET:
+                field_dict["object-schema"] = object_schema
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.title = src_dict["title"]
+        try:
+            instance.title = src_dict["title"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.description = src_dict.get("description", UNSET)
         instance.namespace = src_dict.get("namespace", UNSET)
         return instance
@@ -103,13 +112,27 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
             ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0,  # noqa: PLC0415
         )
 
-        def _decode_visibility(src_value__: Any) -> ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
-            _visibility = src_value__
-            visibility: ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset
-            if isinstance(_visibility, Unset):
-                visibility = UNSET
-            else:
-                visibility = check_object_type_create_query_resource_object_attributes_visibility(_visibility)
+        def _decode_visibility(
+            src_value__: Any,
+        ) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
+            def _parse_visibility(
+                data: object,
+            ) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    visibility_type_1 = check_object_type_create_query_resource_object_attributes_visibility(data)
+
+                    return visibility_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            visibility = _parse_visibility(src_value__)
 
             return visibility
 
@@ -133,9 +156,9 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
                     return object_schema_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            object_schema = parse_union(_parse_object_schema, src_value__)
+            object_schema = _parse_object_schema(src_value__)
 
             return object_schema
 
@@ -143,6 +166,11 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "visibility": ("visibility", _decode_visibility),
                 "object_schema": ("object-schema", _decode_object_schema),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
+                "namespace": "namespace",
             },
             known=(
                 "title",

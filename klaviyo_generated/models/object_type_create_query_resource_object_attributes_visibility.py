@@ -17,9 +17,11 @@ OBJECT_TYPE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES: frozenset
 def check_object_type_create_query_resource_object_attributes_visibility(
     value: str,
 ) -> ObjectTypeCreateQueryResourceObjectAttributesVisibility:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in OBJECT_TYPE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in OBJECT_TYPE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES:
+        return cast(ObjectTypeCreateQueryResourceObjectAttributesVisibility, value)
+    if type(value) is str and not strict_enums():
         return cast(ObjectTypeCreateQueryResourceObjectAttributesVisibility, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(OBJECT_TYPE_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VISIBILITY_VALUES)!r}"

@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.object_type_response_object_resource_attributes_status import (
     ObjectTypeResponseObjectResourceAttributesStatus,
     check_object_type_response_object_resource_attributes_status,
@@ -58,30 +59,39 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        field_dict["description"] = self.description
+            field_dict["description"] = self.description
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        field_dict["namespace"] = self.namespace
+            field_dict["namespace"] = self.namespace
 
-        created_at = self.created_at.isoformat()
-        field_dict["created_at"] = created_at
+            created_at = self.created_at.isoformat()
+            field_dict["created_at"] = created_at
 
-        updated_at = self.updated_at.isoformat()
-        field_dict["updated_at"] = updated_at
+            updated_at = self.updated_at.isoformat()
+            field_dict["updated_at"] = updated_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.title = src_dict["title"]
-        instance.description = src_dict["description"]
-        instance.namespace = src_dict["namespace"]
+        try:
+            instance.title = src_dict["title"]
+            instance.description = src_dict["description"]
+            instance.namespace = src_dict["namespace"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -93,12 +103,12 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
             return status
 
         def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = datetime.datetime.fromisoformat(src_value__)
+            created_at = parse_datetime(src_value__)
 
             return created_at
 
         def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = datetime.datetime.fromisoformat(src_value__)
+            updated_at = parse_datetime(src_value__)
 
             return updated_at
 
@@ -107,6 +117,11 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
                 "status": ("status", _decode_status),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
+                "namespace": "namespace",
             },
             known=(
                 "title",

@@ -14,9 +14,11 @@ ONE_CLICK_UNSUBSCRIBE_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_one_click_unsubscribe_method_filter_field(value: str) -> OneClickUnsubscribeMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in ONE_CLICK_UNSUBSCRIBE_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in ONE_CLICK_UNSUBSCRIBE_METHOD_FILTER_FIELD_VALUES:
+        return cast(OneClickUnsubscribeMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(OneClickUnsubscribeMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(ONE_CLICK_UNSUBSCRIBE_METHOD_FILTER_FIELD_VALUES)!r}"

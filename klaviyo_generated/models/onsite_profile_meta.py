@@ -20,18 +20,21 @@ if TYPE_CHECKING:
 class OnsiteProfileMeta(LazyModel):
     """
     Attributes:
-        patch_properties (ProfileMetaPatchProperties | Unset):
-        patch_identifiers (PatchIdentifiers | Unset):
+        patch_properties (None | ProfileMetaPatchProperties | Unset): Specify one or more patch operations to apply to
+            existing property data Example: {'append': {'skus': '92538'}}.
+        patch_identifiers (None | PatchIdentifiers | Unset): Specify one or more patch operations to apply to existing
+            identifier data. Currently only `email` is supported, and it is used to add or remove secondary email addresses
+            on a profile. Example: {'append': {'email': ['example@test.com', 'another@example.com']}}.
     """
 
-    patch_properties: ProfileMetaPatchProperties | Unset = UNSET
-    patch_identifiers: PatchIdentifiers | Unset = UNSET
+    patch_properties: None | ProfileMetaPatchProperties | Unset = UNSET
+    patch_identifiers: None | PatchIdentifiers | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        patch_properties: ProfileMetaPatchProperties | Unset = UNSET,
-        patch_identifiers: PatchIdentifiers | Unset = UNSET,
+        patch_properties: None | ProfileMetaPatchProperties | Unset = UNSET,
+        patch_identifiers: None | PatchIdentifiers | Unset = UNSET,
     ) -> None:
         self.patch_properties = patch_properties
         self.patch_identifiers = patch_identifiers
@@ -40,13 +43,25 @@ class OnsiteProfileMeta(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        patch_properties = self.patch_properties
-        if not isinstance(patch_properties, Unset):
-            field_dict["patch_properties"] = patch_properties.to_dict()
+        patch_properties: dict[str, Any] | None | Unset
+        if isinstance(self.patch_properties, Unset):
+            patch_properties = UNSET
+        elif isinstance(self.patch_properties, LazyModel):
+            patch_properties = self.patch_properties.to_dict()
+        else:
+            patch_properties = self.patch_properties
+        if patch_properties is not UNSET:
+            field_dict["patch_properties"] = patch_properties
 
-        patch_identifiers = self.patch_identifiers
-        if not isinstance(patch_identifiers, Unset):
-            field_dict["patch_identifiers"] = patch_identifiers.to_dict()
+        patch_identifiers: dict[str, Any] | None | Unset
+        if isinstance(self.patch_identifiers, Unset):
+            patch_identifiers = UNSET
+        elif isinstance(self.patch_identifiers, LazyModel):
+            patch_identifiers = self.patch_identifiers.to_dict()
+        else:
+            patch_identifiers = self.patch_identifiers
+        if patch_identifiers is not UNSET:
+            field_dict["patch_identifiers"] = patch_identifiers
 
         return field_dict
 
@@ -60,23 +75,43 @@ class OnsiteProfileMeta(LazyModel):
         from ..models.patch_identifiers import PatchIdentifiers  # noqa: PLC0415
         from ..models.profile_meta_patch_properties import ProfileMetaPatchProperties  # noqa: PLC0415
 
-        def _decode_patch_properties(src_value__: Any) -> ProfileMetaPatchProperties | Unset:
-            _patch_properties = src_value__
-            patch_properties: ProfileMetaPatchProperties | Unset
-            if isinstance(_patch_properties, Unset):
-                patch_properties = UNSET
-            else:
-                patch_properties = ProfileMetaPatchProperties.from_dict(_patch_properties)
+        def _decode_patch_properties(src_value__: Any) -> None | ProfileMetaPatchProperties | Unset:
+            def _parse_patch_properties(data: object) -> None | ProfileMetaPatchProperties | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    patch_properties_type_1 = ProfileMetaPatchProperties.from_dict(data)
+
+                    return patch_properties_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            patch_properties = _parse_patch_properties(src_value__)
 
             return patch_properties
 
-        def _decode_patch_identifiers(src_value__: Any) -> PatchIdentifiers | Unset:
-            _patch_identifiers = src_value__
-            patch_identifiers: PatchIdentifiers | Unset
-            if isinstance(_patch_identifiers, Unset):
-                patch_identifiers = UNSET
-            else:
-                patch_identifiers = PatchIdentifiers.from_dict(_patch_identifiers)
+        def _decode_patch_identifiers(src_value__: Any) -> None | PatchIdentifiers | Unset:
+            def _parse_patch_identifiers(data: object) -> None | PatchIdentifiers | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    patch_identifiers_type_1 = PatchIdentifiers.from_dict(data)
+
+                    return patch_identifiers_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            patch_identifiers = _parse_patch_identifiers(src_value__)
 
             return patch_identifiers
 
@@ -85,6 +120,7 @@ class OnsiteProfileMeta(LazyModel):
                 "patch_properties": ("patch_properties", _decode_patch_properties),
                 "patch_identifiers": ("patch_identifiers", _decode_patch_identifiers),
             },
+            copied={},
             known=(
                 "patch_properties",
                 "patch_identifiers",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -40,15 +40,20 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["profile"] = self.profile.to_dict()
+            field_dict["profile"] = self.profile.to_dict()
 
-        custom_source = self.custom_source
-        if custom_source is not UNSET:
-            field_dict["custom_source"] = custom_source
+            custom_source = self.custom_source
+            if custom_source is not UNSET:
+                field_dict["custom_source"] = custom_source
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -70,6 +75,9 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "profile": ("profile", _decode_profile),
+            },
+            copied={
+                "custom_source": "custom_source",
             },
             known=(
                 "profile",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -34,20 +34,29 @@ class OpenFormProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["form_id_to_open"] = self.form_id_to_open
+            field_dict["form_id_to_open"] = self.form_id_to_open
 
-        close_form = self.close_form
-        if close_form is not UNSET:
-            field_dict["close_form"] = close_form
+            close_form = self.close_form
+            if close_form is not UNSET:
+                field_dict["close_form"] = close_form
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.form_id_to_open = src_dict["form_id_to_open"]
+        try:
+            instance.form_id_to_open = src_dict["form_id_to_open"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.close_form = src_dict.get("close_form", UNSET)
         return instance
 
@@ -56,6 +65,10 @@ class OpenFormProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "form_id_to_open": "form_id_to_open",
+                "close_form": "close_form",
+            },
             known=(
                 "form_id_to_open",
                 "close_form",

@@ -14,8 +14,10 @@ OPEN_FORM_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_open_form_type(value: str) -> OpenFormType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in OPEN_FORM_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in OPEN_FORM_TYPE_VALUES:
+        return cast(OpenFormType, value)
+    if type(value) is str and not strict_enums():
         return cast(OpenFormType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(OPEN_FORM_TYPE_VALUES)!r}")

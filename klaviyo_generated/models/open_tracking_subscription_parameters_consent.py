@@ -14,9 +14,11 @@ OPEN_TRACKING_SUBSCRIPTION_PARAMETERS_CONSENT_VALUES: frozenset[str] = frozenset
 
 
 def check_open_tracking_subscription_parameters_consent(value: str) -> OpenTrackingSubscriptionParametersConsent:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in OPEN_TRACKING_SUBSCRIPTION_PARAMETERS_CONSENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in OPEN_TRACKING_SUBSCRIPTION_PARAMETERS_CONSENT_VALUES:
+        return cast(OpenTrackingSubscriptionParametersConsent, value)
+    if type(value) is str and not strict_enums():
         return cast(OpenTrackingSubscriptionParametersConsent, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(OPEN_TRACKING_SUBSCRIPTION_PARAMETERS_CONSENT_VALUES)!r}"

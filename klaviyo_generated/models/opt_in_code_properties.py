@@ -31,7 +31,7 @@ class OptInCodeProperties(LazyModel):
         label (None | str | Unset):
         show_label (bool | Unset):  Default: False.
         placeholder (None | str | Unset):
-        error_messages (ErrorMessages | Unset):
+        error_messages (ErrorMessages | None | Unset):
         property_name (OptInCodePropertiesPropertyName | Unset):  Default: 'opt_in_code'. Example: opt_in_code.
         required (Literal[True] | Unset):  Default: True.
         display_device (list[OptInCodePropertiesDisplayDeviceItem] | Unset):
@@ -41,7 +41,7 @@ class OptInCodeProperties(LazyModel):
     label: None | str | Unset = UNSET
     show_label: bool | Unset = False
     placeholder: None | str | Unset = UNSET
-    error_messages: ErrorMessages | Unset = UNSET
+    error_messages: ErrorMessages | None | Unset = UNSET
     property_name: OptInCodePropertiesPropertyName | Unset = "opt_in_code"
     required: Literal[True] | Unset = True
     display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET
@@ -53,7 +53,7 @@ class OptInCodeProperties(LazyModel):
         label: None | str | Unset = UNSET,
         show_label: bool | Unset = False,
         placeholder: None | str | Unset = UNSET,
-        error_messages: ErrorMessages | Unset = UNSET,
+        error_messages: ErrorMessages | None | Unset = UNSET,
         property_name: OptInCodePropertiesPropertyName | Unset = "opt_in_code",
         required: Literal[True] | Unset = True,
         display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET,
@@ -87,9 +87,15 @@ class OptInCodeProperties(LazyModel):
         if placeholder is not UNSET:
             field_dict["placeholder"] = placeholder
 
-        error_messages = self.error_messages
-        if not isinstance(error_messages, Unset):
-            field_dict["error_messages"] = error_messages.to_dict()
+        error_messages: dict[str, Any] | None | Unset
+        if isinstance(self.error_messages, Unset):
+            error_messages = UNSET
+        elif isinstance(self.error_messages, LazyModel):
+            error_messages = self.error_messages.to_dict()
+        else:
+            error_messages = self.error_messages
+        if error_messages is not UNSET:
+            field_dict["error_messages"] = error_messages
 
         property_name = self.property_name
         if property_name is not UNSET:
@@ -124,13 +130,23 @@ class OptInCodeProperties(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.error_messages import ErrorMessages  # noqa: PLC0415
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
-            _error_messages = src_value__
-            error_messages: ErrorMessages | Unset
-            if isinstance(_error_messages, Unset):
-                error_messages = UNSET
-            else:
-                error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
+            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    error_messages_type_1 = ErrorMessages.from_dict(data)
+
+                    return error_messages_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            error_messages = _parse_error_messages(src_value__)
 
             return error_messages
 
@@ -168,6 +184,12 @@ class OptInCodeProperties(LazyModel):
                 "property_name": ("property_name", _decode_property_name),
                 "required": ("required", _decode_required),
                 "display_device": ("display_device", _decode_display_device),
+            },
+            copied={
+                "classname": "classname",
+                "label": "label",
+                "show_label": "show_label",
+                "placeholder": "placeholder",
             },
             known=(
                 "classname",

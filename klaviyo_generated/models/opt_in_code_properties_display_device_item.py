@@ -16,9 +16,11 @@ OPT_IN_CODE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_opt_in_code_properties_display_device_item(value: str) -> OptInCodePropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in OPT_IN_CODE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in OPT_IN_CODE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(OptInCodePropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(OptInCodePropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(OPT_IN_CODE_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

@@ -14,8 +14,10 @@ OPT_IN_CODE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_opt_in_code_type(value: str) -> OptInCodeType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in OPT_IN_CODE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in OPT_IN_CODE_TYPE_VALUES:
+        return cast(OptInCodeType, value)
+    if type(value) is str and not strict_enums():
         return cast(OptInCodeType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(OPT_IN_CODE_TYPE_VALUES)!r}")

@@ -76,6 +76,12 @@ class Padding(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "left": "left",
+                "right": "right",
+                "top": "top",
+                "bottom": "bottom",
+            },
             known=(
                 "left",
                 "right",

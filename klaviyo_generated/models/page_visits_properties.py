@@ -49,6 +49,9 @@ class PageVisitsProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "pages": "pages",
+            },
             known=("pages",),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ PAGE_VISITS_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_page_visits_type(value: str) -> PageVisitsType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PAGE_VISITS_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PAGE_VISITS_TYPE_VALUES:
+        return cast(PageVisitsType, value)
+    if type(value) is str and not strict_enums():
         return cast(PageVisitsType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PAGE_VISITS_TYPE_VALUES)!r}")

@@ -118,6 +118,7 @@ class PatchCampaignMessageResponseDataRelationships(LazyModel):
                 "template": ("template", _decode_template),
                 "image": ("image", _decode_image),
             },
+            copied={},
             known=(
                 "campaign",
                 "template",

@@ -50,9 +50,11 @@ PATCH_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = frozense
 
 
 def check_patch_campaign_response_data_attributes_status(value: str) -> PatchCampaignResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PatchCampaignResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchCampaignResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

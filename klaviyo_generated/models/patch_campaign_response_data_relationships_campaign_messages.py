@@ -99,6 +99,7 @@ class PatchCampaignResponseDataRelationshipsCampaignMessages(LazyModel):
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

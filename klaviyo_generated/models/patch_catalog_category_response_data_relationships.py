@@ -68,6 +68,7 @@ class PatchCatalogCategoryResponseDataRelationships(LazyModel):
             fields={
                 "items": ("items", _decode_items),
             },
+            copied={},
             known=("items",),
             required=(),
             additional=None,

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.patch_catalog_variant_response_data_attributes_inventory_policy import (
     PatchCatalogVariantResponseDataAttributesInventoryPolicy,
     check_patch_catalog_variant_response_data_attributes_inventory_policy,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.patch_catalog_variant_response_data_attributes_custom_metadata_type_0 import (
@@ -34,8 +35,8 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
             with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope
             patterns..
         sku (None | str | Unset): The SKU of the catalog item variant. Example: OBS-MD.
-        inventory_policy (PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset): This field controls the
-            visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
+        inventory_policy (None | PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset): This field controls
+            the visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
             `1`: a product will not appear in dynamic product recommendation feeds and blocks if it is out of stock.
             `0` or `2`: a product can appear in dynamic product recommendation feeds and blocks regardless of inventory
             quantity. Example: 2.
@@ -67,7 +68,7 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
     title: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
     sku: None | str | Unset = UNSET
-    inventory_policy: PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset = UNSET
+    inventory_policy: None | PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset = UNSET
     inventory_quantity: float | None | Unset = UNSET
     price: float | None | Unset = UNSET
     url: None | str | Unset = UNSET
@@ -86,7 +87,7 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
         title: None | str | Unset = UNSET,
         description: None | str | Unset = UNSET,
         sku: None | str | Unset = UNSET,
-        inventory_policy: PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset = UNSET,
+        inventory_policy: None | PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset = UNSET,
         inventory_quantity: float | None | Unset = UNSET,
         price: float | None | Unset = UNSET,
         url: None | str | Unset = UNSET,
@@ -228,15 +229,27 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
 
         def _decode_inventory_policy(
             src_value__: Any,
-        ) -> PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset:
-            _inventory_policy = src_value__
-            inventory_policy: PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset
-            if isinstance(_inventory_policy, Unset):
-                inventory_policy = UNSET
-            else:
-                inventory_policy = check_patch_catalog_variant_response_data_attributes_inventory_policy(
-                    _inventory_policy
-                )
+        ) -> None | PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset:
+            def _parse_inventory_policy(
+                data: object,
+            ) -> None | PatchCatalogVariantResponseDataAttributesInventoryPolicy | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    inventory_policy_type_1 = check_patch_catalog_variant_response_data_attributes_inventory_policy(
+                        data
+                    )
+
+                    return inventory_policy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            inventory_policy = _parse_inventory_policy(src_value__)
 
             return inventory_policy
 
@@ -254,9 +267,9 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -280,9 +293,9 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
                     return custom_metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | PatchCatalogVariantResponseDataAttributesCustomMetadataType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+            custom_metadata = _parse_custom_metadata(src_value__)
 
             return custom_metadata
 
@@ -295,14 +308,14 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -315,14 +328,14 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -333,6 +346,18 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
+            },
+            copied={
+                "external_id": "external_id",
+                "title": "title",
+                "description": "description",
+                "sku": "sku",
+                "inventory_quantity": "inventory_quantity",
+                "price": "price",
+                "url": "url",
+                "image_full_url": "image_full_url",
+                "image_thumbnail_url": "image_thumbnail_url",
+                "published": "published",
             },
             known=(
                 "external_id",

@@ -18,9 +18,11 @@ PATCH_CATALOG_VARIANT_RESPONSE_DATA_ATTRIBUTES_INVENTORY_POLICY_VALUES: frozense
 def check_patch_catalog_variant_response_data_attributes_inventory_policy(
     value: int,
 ) -> PatchCatalogVariantResponseDataAttributesInventoryPolicy:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_CATALOG_VARIANT_RESPONSE_DATA_ATTRIBUTES_INVENTORY_POLICY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_CATALOG_VARIANT_RESPONSE_DATA_ATTRIBUTES_INVENTORY_POLICY_VALUES:
+        return cast(PatchCatalogVariantResponseDataAttributesInventoryPolicy, value)
+    if type(value) is int and not strict_enums():
         return cast(PatchCatalogVariantResponseDataAttributesInventoryPolicy, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_CATALOG_VARIANT_RESPONSE_DATA_ATTRIBUTES_INVENTORY_POLICY_VALUES)!r}"

@@ -68,6 +68,7 @@ class PatchCatalogVariantResponseDataRelationships(LazyModel):
             fields={
                 "item": ("item", _decode_item),
             },
+            copied={},
             known=("item",),
             required=(),
             additional=None,

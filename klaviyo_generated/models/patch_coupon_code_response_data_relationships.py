@@ -93,6 +93,7 @@ class PatchCouponCodeResponseDataRelationships(LazyModel):
                 "coupon": ("coupon", _decode_coupon),
                 "profile": ("profile", _decode_profile),
             },
+            copied={},
             known=(
                 "coupon",
                 "profile",

@@ -95,6 +95,7 @@ class PatchFlowActionEncodedResponseDataRelationships(LazyModel):
                 "flow": ("flow", _decode_flow),
                 "flow_messages": ("flow-messages", _decode_flow_messages),
             },
+            copied={},
             known=(
                 "flow",
                 "flow-messages",

@@ -21,9 +21,11 @@ PATCH_FLOW_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES: frozenset[str] = frozen
 
 
 def check_patch_flow_response_data_attributes_trigger_type(value: str) -> PatchFlowResponseDataAttributesTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_FLOW_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_FLOW_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES:
+        return cast(PatchFlowResponseDataAttributesTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchFlowResponseDataAttributesTriggerType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_FLOW_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES)!r}"

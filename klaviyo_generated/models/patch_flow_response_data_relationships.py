@@ -89,6 +89,7 @@ class PatchFlowResponseDataRelationships(LazyModel):
                 "flow_actions": ("flow-actions", _decode_flow_actions),
                 "tags": ("tags", _decode_tags),
             },
+            copied={},
             known=(
                 "flow-actions",
                 "tags",

@@ -85,6 +85,7 @@ class PatchIdentifiers(LazyModel):
                 "append": ("append", _decode_append),
                 "unappend": ("unappend", _decode_unappend),
             },
+            copied={},
             known=(
                 "append",
                 "unappend",

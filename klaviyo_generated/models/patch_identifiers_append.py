@@ -35,6 +35,7 @@ class PatchIdentifiersAppend(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -35,6 +35,7 @@ class PatchIdentifiersUnappend(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -50,44 +51,60 @@ class PatchImageResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["image_url"] = self.image_url
+            field_dict["image_url"] = self.image_url
 
-        field_dict["format"] = self.format_
+            field_dict["format"] = self.format_
 
-        field_dict["size"] = self.size
+            field_dict["size"] = self.size
 
-        field_dict["hidden"] = self.hidden
+            field_dict["hidden"] = self.hidden
 
-        updated_at = self.updated_at.isoformat()
-        field_dict["updated_at"] = updated_at
+            updated_at = self.updated_at.isoformat()
+            field_dict["updated_at"] = updated_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.image_url = src_dict["image_url"]
-        instance.format_ = src_dict["format"]
-        instance.size = src_dict["size"]
-        instance.hidden = src_dict["hidden"]
+        try:
+            instance.name = src_dict["name"]
+            instance.image_url = src_dict["image_url"]
+            instance.format_ = src_dict["format"]
+            instance.size = src_dict["size"]
+            instance.hidden = src_dict["hidden"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = datetime.datetime.fromisoformat(src_value__)
+            updated_at = parse_datetime(src_value__)
 
             return updated_at
 
         return LazyTable(
             fields={
                 "updated_at": ("updated_at", _decode_updated_at),
+            },
+            copied={
+                "name": "name",
+                "image_url": "image_url",
+                "format_": "format",
+                "size": "size",
+                "hidden": "hidden",
             },
             known=(
                 "name",

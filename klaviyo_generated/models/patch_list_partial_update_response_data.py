@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.list_enum import ListEnum, check_list_enum
 from ..types import UNSET, Unset
 
@@ -54,26 +54,35 @@ class PatchListPartialUpdateResponseData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        field_dict["attributes"] = self.attributes.to_dict()
+            field_dict["attributes"] = self.attributes.to_dict()
 
-        field_dict["links"] = self.links.to_dict()
+            field_dict["links"] = self.links.to_dict()
 
-        relationships = self.relationships
-        if not isinstance(relationships, Unset):
-            field_dict["relationships"] = relationships.to_dict()
+            relationships = self.relationships
+            if not isinstance(relationships, Unset):
+                field_dict["relationships"] = relationships.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
+        try:
+            instance.id = src_dict["id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -117,6 +126,9 @@ class PatchListPartialUpdateResponseData(LazyModel):
                 "attributes": ("attributes", _decode_attributes),
                 "links": ("links", _decode_links),
                 "relationships": ("relationships", _decode_relationships),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "type",

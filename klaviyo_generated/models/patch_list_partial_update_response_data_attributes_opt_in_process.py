@@ -17,9 +17,11 @@ PATCH_LIST_PARTIAL_UPDATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES: frozen
 def check_patch_list_partial_update_response_data_attributes_opt_in_process(
     value: str,
 ) -> PatchListPartialUpdateResponseDataAttributesOptInProcess:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_LIST_PARTIAL_UPDATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_LIST_PARTIAL_UPDATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES:
+        return cast(PatchListPartialUpdateResponseDataAttributesOptInProcess, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchListPartialUpdateResponseDataAttributesOptInProcess, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_LIST_PARTIAL_UPDATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES)!r}"

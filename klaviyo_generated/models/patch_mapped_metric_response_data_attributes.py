@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -30,12 +31,17 @@ class PatchMappedMetricResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        updated = self.updated.isoformat()
-        field_dict["updated"] = updated
+            updated = self.updated.isoformat()
+            field_dict["updated"] = updated
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -46,7 +52,7 @@ class PatchMappedMetricResponseDataAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
 
         def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = datetime.datetime.fromisoformat(src_value__)
+            updated = parse_datetime(src_value__)
 
             return updated
 
@@ -54,6 +60,7 @@ class PatchMappedMetricResponseDataAttributes(LazyModel):
             fields={
                 "updated": ("updated", _decode_updated),
             },
+            copied={},
             known=("updated",),
             required=("updated",),
             additional=None,

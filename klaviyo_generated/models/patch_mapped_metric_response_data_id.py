@@ -28,9 +28,11 @@ PATCH_MAPPED_METRIC_RESPONSE_DATA_ID_VALUES: frozenset[str] = frozenset(
 
 
 def check_patch_mapped_metric_response_data_id(value: str) -> PatchMappedMetricResponseDataId:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_MAPPED_METRIC_RESPONSE_DATA_ID_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_MAPPED_METRIC_RESPONSE_DATA_ID_VALUES:
+        return cast(PatchMappedMetricResponseDataId, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchMappedMetricResponseDataId, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_MAPPED_METRIC_RESPONSE_DATA_ID_VALUES)!r}"

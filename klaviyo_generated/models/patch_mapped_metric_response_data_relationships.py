@@ -93,6 +93,7 @@ class PatchMappedMetricResponseDataRelationships(LazyModel):
                 "metric": ("metric", _decode_metric),
                 "custom_metric": ("custom-metric", _decode_custom_metric),
             },
+            copied={},
             known=(
                 "metric",
                 "custom-metric",

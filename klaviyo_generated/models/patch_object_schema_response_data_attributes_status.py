@@ -19,9 +19,11 @@ PATCH_OBJECT_SCHEMA_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = fro
 def check_patch_object_schema_response_data_attributes_status(
     value: str,
 ) -> PatchObjectSchemaResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_OBJECT_SCHEMA_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_OBJECT_SCHEMA_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PatchObjectSchemaResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchObjectSchemaResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_OBJECT_SCHEMA_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.patch_profile_response_data_attributes_properties_type_0 import (
@@ -44,11 +45,11 @@ class PatchProfileResponseDataAttributes(LazyModel):
             (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         last_event_date (datetime.datetime | None | Unset): Date and time of the most recent event the triggered an
             update to the profile, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
-        location (ProfileLocation | Unset):
+        location (None | ProfileLocation | Unset):
         properties (None | PatchProfileResponseDataAttributesPropertiesType0 | Unset): An object containing key/value
             pairs for any custom properties assigned to this profile Example: {'pseudonym': 'Dr. Octopus'}.
-        subscriptions (Subscriptions | Unset):
-        predictive_analytics (PredictiveAnalytics | Unset):
+        subscriptions (None | Subscriptions | Unset):
+        predictive_analytics (None | PredictiveAnalytics | Unset):
     """
 
     email: None | str | Unset = UNSET
@@ -63,10 +64,10 @@ class PatchProfileResponseDataAttributes(LazyModel):
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     last_event_date: datetime.datetime | None | Unset = UNSET
-    location: ProfileLocation | Unset = UNSET
+    location: None | ProfileLocation | Unset = UNSET
     properties: None | PatchProfileResponseDataAttributesPropertiesType0 | Unset = UNSET
-    subscriptions: Subscriptions | Unset = UNSET
-    predictive_analytics: PredictiveAnalytics | Unset = UNSET
+    subscriptions: None | Subscriptions | Unset = UNSET
+    predictive_analytics: None | PredictiveAnalytics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -83,10 +84,10 @@ class PatchProfileResponseDataAttributes(LazyModel):
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
         last_event_date: datetime.datetime | None | Unset = UNSET,
-        location: ProfileLocation | Unset = UNSET,
+        location: None | ProfileLocation | Unset = UNSET,
         properties: None | PatchProfileResponseDataAttributesPropertiesType0 | Unset = UNSET,
-        subscriptions: Subscriptions | Unset = UNSET,
-        predictive_analytics: PredictiveAnalytics | Unset = UNSET,
+        subscriptions: None | Subscriptions | Unset = UNSET,
+        predictive_analytics: None | PredictiveAnalytics | Unset = UNSET,
     ) -> None:
         self.email = email
         self.phone_number = phone_number
@@ -175,9 +176,15 @@ class PatchProfileResponseDataAttributes(LazyModel):
         if last_event_date is not UNSET:
             field_dict["last_event_date"] = last_event_date
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+        location: dict[str, Any] | None | Unset
+        if isinstance(self.location, Unset):
+            location = UNSET
+        elif isinstance(self.location, LazyModel):
+            location = self.location.to_dict()
+        else:
+            location = self.location
+        if location is not UNSET:
+            field_dict["location"] = location
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
@@ -189,13 +196,25 @@ class PatchProfileResponseDataAttributes(LazyModel):
         if properties is not UNSET:
             field_dict["properties"] = properties
 
-        subscriptions = self.subscriptions
-        if not isinstance(subscriptions, Unset):
-            field_dict["subscriptions"] = subscriptions.to_dict()
+        subscriptions: dict[str, Any] | None | Unset
+        if isinstance(self.subscriptions, Unset):
+            subscriptions = UNSET
+        elif isinstance(self.subscriptions, LazyModel):
+            subscriptions = self.subscriptions.to_dict()
+        else:
+            subscriptions = self.subscriptions
+        if subscriptions is not UNSET:
+            field_dict["subscriptions"] = subscriptions
 
-        predictive_analytics = self.predictive_analytics
-        if not isinstance(predictive_analytics, Unset):
-            field_dict["predictive_analytics"] = predictive_analytics.to_dict()
+        predictive_analytics: dict[str, Any] | None | Unset
+        if isinstance(self.predictive_analytics, Unset):
+            predictive_analytics = UNSET
+        elif isinstance(self.predictive_analytics, LazyModel):
+            predictive_analytics = self.predictive_analytics.to_dict()
+        else:
+            predictive_analytics = self.predictive_analytics
+        if predictive_analytics is not UNSET:
+            field_dict["predictive_analytics"] = predictive_analytics
 
         return field_dict
 
@@ -231,14 +250,14 @@ class PatchProfileResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -251,14 +270,14 @@ class PatchProfileResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -271,24 +290,34 @@ class PatchProfileResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    last_event_date_type_0 = datetime.datetime.fromisoformat(data)
+                    last_event_date_type_0 = parse_datetime(data)
 
                     return last_event_date_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            last_event_date = parse_union(_parse_last_event_date, src_value__)
+            last_event_date = _parse_last_event_date(src_value__)
 
             return last_event_date
 
-        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
-            _location = src_value__
-            location: ProfileLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = ProfileLocation.from_dict(_location)
+        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
+            def _parse_location(data: object) -> None | ProfileLocation | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = ProfileLocation.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -306,29 +335,49 @@ class PatchProfileResponseDataAttributes(LazyModel):
                     return properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | PatchProfileResponseDataAttributesPropertiesType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
-        def _decode_subscriptions(src_value__: Any) -> Subscriptions | Unset:
-            _subscriptions = src_value__
-            subscriptions: Subscriptions | Unset
-            if isinstance(_subscriptions, Unset):
-                subscriptions = UNSET
-            else:
-                subscriptions = Subscriptions.from_dict(_subscriptions)
+        def _decode_subscriptions(src_value__: Any) -> None | Subscriptions | Unset:
+            def _parse_subscriptions(data: object) -> None | Subscriptions | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    subscriptions_type_1 = Subscriptions.from_dict(data)
+
+                    return subscriptions_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            subscriptions = _parse_subscriptions(src_value__)
 
             return subscriptions
 
-        def _decode_predictive_analytics(src_value__: Any) -> PredictiveAnalytics | Unset:
-            _predictive_analytics = src_value__
-            predictive_analytics: PredictiveAnalytics | Unset
-            if isinstance(_predictive_analytics, Unset):
-                predictive_analytics = UNSET
-            else:
-                predictive_analytics = PredictiveAnalytics.from_dict(_predictive_analytics)
+        def _decode_predictive_analytics(src_value__: Any) -> None | PredictiveAnalytics | Unset:
+            def _parse_predictive_analytics(data: object) -> None | PredictiveAnalytics | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    predictive_analytics_type_1 = PredictiveAnalytics.from_dict(data)
+
+                    return predictive_analytics_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            predictive_analytics = _parse_predictive_analytics(src_value__)
 
             return predictive_analytics
 
@@ -341,6 +390,17 @@ class PatchProfileResponseDataAttributes(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "subscriptions": ("subscriptions", _decode_subscriptions),
                 "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
+            },
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
+                "external_id": "external_id",
+                "first_name": "first_name",
+                "last_name": "last_name",
+                "organization": "organization",
+                "locale": "locale",
+                "title": "title",
+                "image": "image",
             },
             known=(
                 "email",

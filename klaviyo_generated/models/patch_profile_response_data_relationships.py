@@ -114,6 +114,7 @@ class PatchProfileResponseDataRelationships(LazyModel):
                 "segments": ("segments", _decode_segments),
                 "push_tokens": ("push-tokens", _decode_push_tokens),
             },
+            copied={},
             known=(
                 "lists",
                 "segments",

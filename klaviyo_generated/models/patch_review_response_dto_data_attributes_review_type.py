@@ -19,9 +19,11 @@ PATCH_REVIEW_RESPONSE_DTO_DATA_ATTRIBUTES_REVIEW_TYPE_VALUES: frozenset[str] = f
 def check_patch_review_response_dto_data_attributes_review_type(
     value: str,
 ) -> PatchReviewResponseDTODataAttributesReviewType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_REVIEW_RESPONSE_DTO_DATA_ATTRIBUTES_REVIEW_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_REVIEW_RESPONSE_DTO_DATA_ATTRIBUTES_REVIEW_TYPE_VALUES:
+        return cast(PatchReviewResponseDTODataAttributesReviewType, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchReviewResponseDTODataAttributesReviewType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_REVIEW_RESPONSE_DTO_DATA_ATTRIBUTES_REVIEW_TYPE_VALUES)!r}"

@@ -91,6 +91,7 @@ class PatchReviewResponseDTODataRelationships(LazyModel):
                 "events": ("events", _decode_events),
                 "item": ("item", _decode_item),
             },
+            copied={},
             known=(
                 "events",
                 "item",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.segment_definition import SegmentDefinition
@@ -25,7 +26,7 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
         is_processing (bool):
         is_starred (bool):
         name (None | str | Unset): A helpful name to label the segment Example: Repeat Purchasers.
-        definition (SegmentDefinition | Unset):
+        definition (None | SegmentDefinition | Unset):
         created (datetime.datetime | None | Unset): Date and time when the segment was created, in ISO 8601 format
             (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         updated (datetime.datetime | None | Unset): Date and time when the segment was last updated, in ISO 8601 format
@@ -36,7 +37,7 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
     is_processing: bool
     is_starred: bool
     name: None | str | Unset = UNSET
-    definition: SegmentDefinition | Unset = UNSET
+    definition: None | SegmentDefinition | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -47,7 +48,7 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
         is_processing: bool,
         is_starred: bool,
         name: None | str | Unset = UNSET,
-        definition: SegmentDefinition | Unset = UNSET,
+        definition: None | SegmentDefinition | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
     ) -> None:
@@ -61,50 +62,65 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["is_active"] = self.is_active
+            field_dict["is_active"] = self.is_active
 
-        field_dict["is_processing"] = self.is_processing
+            field_dict["is_processing"] = self.is_processing
 
-        field_dict["is_starred"] = self.is_starred
+            field_dict["is_starred"] = self.is_starred
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+            definition: dict[str, Any] | None | Unset
+            if isinstance(self.definition, Unset):
+                definition = UNSET
+            elif isinstance(self.definition, LazyModel):
+                definition = self.definition.to_dict()
+            else:
+                definition = self.definition
+            if definition is not UNSET:
+                field_dict["definition"] = definition
 
-        created: None | str | Unset
-        if isinstance(self.created, Unset):
-            created = UNSET
-        elif isinstance(self.created, datetime.datetime):
-            created = self.created.isoformat()
-        else:
-            created = self.created
-        if created is not UNSET:
-            field_dict["created"] = created
+            created: None | str | Unset
+            if isinstance(self.created, Unset):
+                created = UNSET
+            elif isinstance(self.created, datetime.datetime):
+                created = self.created.isoformat()
+            else:
+                created = self.created
+            if created is not UNSET:
+                field_dict["created"] = created
 
-        updated: None | str | Unset
-        if isinstance(self.updated, Unset):
-            updated = UNSET
-        elif isinstance(self.updated, datetime.datetime):
-            updated = self.updated.isoformat()
-        else:
-            updated = self.updated
-        if updated is not UNSET:
-            field_dict["updated"] = updated
+            updated: None | str | Unset
+            if isinstance(self.updated, Unset):
+                updated = UNSET
+            elif isinstance(self.updated, datetime.datetime):
+                updated = self.updated.isoformat()
+            else:
+                updated = self.updated
+            if updated is not UNSET:
+                field_dict["updated"] = updated
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.is_active = src_dict["is_active"]
-        instance.is_processing = src_dict["is_processing"]
-        instance.is_starred = src_dict["is_starred"]
+        try:
+            instance.is_active = src_dict["is_active"]
+            instance.is_processing = src_dict["is_processing"]
+            instance.is_starred = src_dict["is_starred"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.name = src_dict.get("name", UNSET)
         return instance
 
@@ -112,13 +128,23 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> SegmentDefinition | Unset:
-            _definition = src_value__
-            definition: SegmentDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = SegmentDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> None | SegmentDefinition | Unset:
+            def _parse_definition(data: object) -> None | SegmentDefinition | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = SegmentDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
@@ -131,14 +157,14 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -151,14 +177,14 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -167,6 +193,12 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
                 "definition": ("definition", _decode_definition),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
+            },
+            copied={
+                "is_active": "is_active",
+                "is_processing": "is_processing",
+                "is_starred": "is_starred",
+                "name": "name",
             },
             known=(
                 "is_active",

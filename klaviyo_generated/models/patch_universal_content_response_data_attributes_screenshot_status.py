@@ -23,9 +23,11 @@ PATCH_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES: froze
 def check_patch_universal_content_response_data_attributes_screenshot_status(
     value: str,
 ) -> PatchUniversalContentResponseDataAttributesScreenshotStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES:
+        return cast(PatchUniversalContentResponseDataAttributesScreenshotStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchUniversalContentResponseDataAttributesScreenshotStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES)!r}"

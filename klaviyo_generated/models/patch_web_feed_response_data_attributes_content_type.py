@@ -17,9 +17,11 @@ PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_CONTENT_TYPE_VALUES: frozenset[str] = fr
 def check_patch_web_feed_response_data_attributes_content_type(
     value: str,
 ) -> PatchWebFeedResponseDataAttributesContentType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_CONTENT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_CONTENT_TYPE_VALUES:
+        return cast(PatchWebFeedResponseDataAttributesContentType, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchWebFeedResponseDataAttributesContentType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_CONTENT_TYPE_VALUES)!r}"

@@ -26,9 +26,11 @@ PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = frozense
 
 
 def check_patch_web_feed_response_data_attributes_status(value: str) -> PatchWebFeedResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PatchWebFeedResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PatchWebFeedResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PATCH_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -54,46 +55,55 @@ class PatchWebhookResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["endpoint_url"] = self.endpoint_url
+            field_dict["endpoint_url"] = self.endpoint_url
 
-        field_dict["enabled"] = self.enabled
+            field_dict["enabled"] = self.enabled
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
+            created_at: None | str | Unset
+            if isinstance(self.created_at, Unset):
+                created_at = UNSET
+            elif isinstance(self.created_at, datetime.datetime):
+                created_at = self.created_at.isoformat()
+            else:
+                created_at = self.created_at
+            if created_at is not UNSET:
+                field_dict["created_at"] = created_at
 
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
-        else:
-            updated_at = self.updated_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+            updated_at: None | str | Unset
+            if isinstance(self.updated_at, Unset):
+                updated_at = UNSET
+            elif isinstance(self.updated_at, datetime.datetime):
+                updated_at = self.updated_at.isoformat()
+            else:
+                updated_at = self.updated_at
+            if updated_at is not UNSET:
+                field_dict["updated_at"] = updated_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.endpoint_url = src_dict["endpoint_url"]
-        instance.enabled = src_dict["enabled"]
+        try:
+            instance.name = src_dict["name"]
+            instance.endpoint_url = src_dict["endpoint_url"]
+            instance.enabled = src_dict["enabled"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.description = src_dict.get("description", UNSET)
         return instance
 
@@ -109,14 +119,14 @@ class PatchWebhookResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_at_type_0 = datetime.datetime.fromisoformat(data)
+                    created_at_type_0 = parse_datetime(data)
 
                     return created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created_at = parse_union(_parse_created_at, src_value__)
+            created_at = _parse_created_at(src_value__)
 
             return created_at
 
@@ -129,14 +139,14 @@ class PatchWebhookResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_at_type_0 = parse_datetime(data)
 
                     return updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated_at = parse_union(_parse_updated_at, src_value__)
+            updated_at = _parse_updated_at(src_value__)
 
             return updated_at
 
@@ -144,6 +154,12 @@ class PatchWebhookResponseDataAttributes(LazyModel):
             fields={
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
+            },
+            copied={
+                "name": "name",
+                "endpoint_url": "endpoint_url",
+                "enabled": "enabled",
+                "description": "description",
             },
             known=(
                 "name",

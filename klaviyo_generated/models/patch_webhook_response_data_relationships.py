@@ -68,6 +68,7 @@ class PatchWebhookResponseDataRelationships(LazyModel):
             fields={
                 "webhook_topics": ("webhook-topics", _decode_webhook_topics),
             },
+            copied={},
             known=("webhook-topics",),
             required=(),
             additional=None,

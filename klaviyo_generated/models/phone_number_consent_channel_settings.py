@@ -20,15 +20,15 @@ from ..types import UNSET, Unset
 class PhoneNumberConsentChannelSettings(LazyModel):
     """
     Attributes:
-        consent_type (PhoneNumberConsentChannelSettingsConsentType | Unset): Consent Type Enum.
+        consent_type (None | PhoneNumberConsentChannelSettingsConsentType | Unset): Consent Type Enum.
     """
 
-    consent_type: PhoneNumberConsentChannelSettingsConsentType | Unset = UNSET
+    consent_type: None | PhoneNumberConsentChannelSettingsConsentType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        consent_type: PhoneNumberConsentChannelSettingsConsentType | Unset = UNSET,
+        consent_type: None | PhoneNumberConsentChannelSettingsConsentType | Unset = UNSET,
     ) -> None:
         self.consent_type = consent_type
         self.additional_properties = {}
@@ -50,13 +50,23 @@ class PhoneNumberConsentChannelSettings(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent_type(src_value__: Any) -> PhoneNumberConsentChannelSettingsConsentType | Unset:
-            _consent_type = src_value__
-            consent_type: PhoneNumberConsentChannelSettingsConsentType | Unset
-            if isinstance(_consent_type, Unset):
-                consent_type = UNSET
-            else:
-                consent_type = check_phone_number_consent_channel_settings_consent_type(_consent_type)
+        def _decode_consent_type(src_value__: Any) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
+            def _parse_consent_type(data: object) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    consent_type_type_1 = check_phone_number_consent_channel_settings_consent_type(data)
+
+                    return consent_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            consent_type = _parse_consent_type(src_value__)
 
             return consent_type
 
@@ -64,6 +74,7 @@ class PhoneNumberConsentChannelSettings(LazyModel):
             fields={
                 "consent_type": ("consent_type", _decode_consent_type),
             },
+            copied={},
             known=("consent_type",),
             required=(),
             additional=None,

@@ -18,9 +18,11 @@ PHONE_NUMBER_CONSENT_CHANNEL_SETTINGS_CONSENT_TYPE_VALUES: frozenset[str] = froz
 def check_phone_number_consent_channel_settings_consent_type(
     value: str,
 ) -> PhoneNumberConsentChannelSettingsConsentType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PHONE_NUMBER_CONSENT_CHANNEL_SETTINGS_CONSENT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PHONE_NUMBER_CONSENT_CHANNEL_SETTINGS_CONSENT_TYPE_VALUES:
+        return cast(PhoneNumberConsentChannelSettingsConsentType, value)
+    if type(value) is str and not strict_enums():
         return cast(PhoneNumberConsentChannelSettingsConsentType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PHONE_NUMBER_CONSENT_CHANNEL_SETTINGS_CONSENT_TYPE_VALUES)!r}"

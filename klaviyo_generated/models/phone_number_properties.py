@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,7 +17,7 @@ from ..models.phone_number_properties_sms_consent_type_type_0_item import (
     PhoneNumberPropertiesSmsConsentTypeType0Item,
     check_phone_number_properties_sms_consent_type_type_0_item,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.channel_settings import ChannelSettings
@@ -34,10 +34,10 @@ class PhoneNumberProperties(LazyModel):
         show_label (bool | Unset):  Default: False.
         placeholder (None | str | Unset):
         required (bool | None | Unset):  Default: False.
-        error_messages (ErrorMessages | Unset):
+        error_messages (ErrorMessages | None | Unset):
         property_name (str | Unset):  Default: '$phone_number'. Example: $phone_number.
         sms_consent_type (list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset):
-        channel_settings (ChannelSettings | Unset):
+        channel_settings (ChannelSettings | None | Unset):
     """
 
     display_device: list[PhoneNumberPropertiesDisplayDeviceItem] | Unset = UNSET
@@ -46,10 +46,10 @@ class PhoneNumberProperties(LazyModel):
     show_label: bool | Unset = False
     placeholder: None | str | Unset = UNSET
     required: bool | None | Unset = False
-    error_messages: ErrorMessages | Unset = UNSET
+    error_messages: ErrorMessages | None | Unset = UNSET
     property_name: str | Unset = "$phone_number"
     sms_consent_type: list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset = UNSET
-    channel_settings: ChannelSettings | Unset = UNSET
+    channel_settings: ChannelSettings | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -60,10 +60,10 @@ class PhoneNumberProperties(LazyModel):
         show_label: bool | Unset = False,
         placeholder: None | str | Unset = UNSET,
         required: bool | None | Unset = False,
-        error_messages: ErrorMessages | Unset = UNSET,
+        error_messages: ErrorMessages | None | Unset = UNSET,
         property_name: str | Unset = "$phone_number",
         sms_consent_type: list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset = UNSET,
-        channel_settings: ChannelSettings | Unset = UNSET,
+        channel_settings: ChannelSettings | None | Unset = UNSET,
     ) -> None:
         self.display_device = display_device
         self.classname = classname
@@ -110,9 +110,15 @@ class PhoneNumberProperties(LazyModel):
         if required is not UNSET:
             field_dict["required"] = required
 
-        error_messages = self.error_messages
-        if not isinstance(error_messages, Unset):
-            field_dict["error_messages"] = error_messages.to_dict()
+        error_messages: dict[str, Any] | None | Unset
+        if isinstance(self.error_messages, Unset):
+            error_messages = UNSET
+        elif isinstance(self.error_messages, LazyModel):
+            error_messages = self.error_messages.to_dict()
+        else:
+            error_messages = self.error_messages
+        if error_messages is not UNSET:
+            field_dict["error_messages"] = error_messages
 
         property_name = self.property_name
         if property_name is not UNSET:
@@ -132,9 +138,15 @@ class PhoneNumberProperties(LazyModel):
         if sms_consent_type is not UNSET:
             field_dict["sms_consent_type"] = sms_consent_type
 
-        channel_settings = self.channel_settings
-        if not isinstance(channel_settings, Unset):
-            field_dict["channel_settings"] = channel_settings.to_dict()
+        channel_settings: dict[str, Any] | None | Unset
+        if isinstance(self.channel_settings, Unset):
+            channel_settings = UNSET
+        elif isinstance(self.channel_settings, LazyModel):
+            channel_settings = self.channel_settings.to_dict()
+        else:
+            channel_settings = self.channel_settings
+        if channel_settings is not UNSET:
+            field_dict["channel_settings"] = channel_settings
 
         return field_dict
 
@@ -166,13 +178,23 @@ class PhoneNumberProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
-            _error_messages = src_value__
-            error_messages: ErrorMessages | Unset
-            if isinstance(_error_messages, Unset):
-                error_messages = UNSET
-            else:
-                error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
+            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    error_messages_type_1 = ErrorMessages.from_dict(data)
+
+                    return error_messages_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            error_messages = _parse_error_messages(src_value__)
 
             return error_messages
 
@@ -201,19 +223,29 @@ class PhoneNumberProperties(LazyModel):
                     return sms_consent_type_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            sms_consent_type = parse_union(_parse_sms_consent_type, src_value__)
+            sms_consent_type = _parse_sms_consent_type(src_value__)
 
             return sms_consent_type
 
-        def _decode_channel_settings(src_value__: Any) -> ChannelSettings | Unset:
-            _channel_settings = src_value__
-            channel_settings: ChannelSettings | Unset
-            if isinstance(_channel_settings, Unset):
-                channel_settings = UNSET
-            else:
-                channel_settings = ChannelSettings.from_dict(_channel_settings)
+        def _decode_channel_settings(src_value__: Any) -> ChannelSettings | None | Unset:
+            def _parse_channel_settings(data: object) -> ChannelSettings | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    channel_settings_type_1 = ChannelSettings.from_dict(data)
+
+                    return channel_settings_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            channel_settings = _parse_channel_settings(src_value__)
 
             return channel_settings
 
@@ -223,6 +255,14 @@ class PhoneNumberProperties(LazyModel):
                 "error_messages": ("error_messages", _decode_error_messages),
                 "sms_consent_type": ("sms_consent_type", _decode_sms_consent_type),
                 "channel_settings": ("channel_settings", _decode_channel_settings),
+            },
+            copied={
+                "classname": "classname",
+                "label": "label",
+                "show_label": "show_label",
+                "placeholder": "placeholder",
+                "required": "required",
+                "property_name": "property_name",
             },
             known=(
                 "display_device",

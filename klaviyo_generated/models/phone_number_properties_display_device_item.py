@@ -16,9 +16,11 @@ PHONE_NUMBER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_phone_number_properties_display_device_item(value: str) -> PhoneNumberPropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PHONE_NUMBER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PHONE_NUMBER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(PhoneNumberPropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(PhoneNumberPropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PHONE_NUMBER_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

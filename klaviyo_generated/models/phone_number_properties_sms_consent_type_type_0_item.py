@@ -18,9 +18,11 @@ PHONE_NUMBER_PROPERTIES_SMS_CONSENT_TYPE_TYPE_0_ITEM_VALUES: frozenset[str] = fr
 def check_phone_number_properties_sms_consent_type_type_0_item(
     value: str,
 ) -> PhoneNumberPropertiesSmsConsentTypeType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PHONE_NUMBER_PROPERTIES_SMS_CONSENT_TYPE_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PHONE_NUMBER_PROPERTIES_SMS_CONSENT_TYPE_TYPE_0_ITEM_VALUES:
+        return cast(PhoneNumberPropertiesSmsConsentTypeType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(PhoneNumberPropertiesSmsConsentTypeType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PHONE_NUMBER_PROPERTIES_SMS_CONSENT_TYPE_TYPE_0_ITEM_VALUES)!r}"

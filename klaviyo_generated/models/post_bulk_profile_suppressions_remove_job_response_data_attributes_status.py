@@ -21,9 +21,11 @@ POST_BULK_PROFILE_SUPPRESSIONS_REMOVE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES
 def check_post_bulk_profile_suppressions_remove_job_response_data_attributes_status(
     value: str,
 ) -> PostBulkProfileSuppressionsRemoveJobResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_BULK_PROFILE_SUPPRESSIONS_REMOVE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_BULK_PROFILE_SUPPRESSIONS_REMOVE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostBulkProfileSuppressionsRemoveJobResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostBulkProfileSuppressionsRemoveJobResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_BULK_PROFILE_SUPPRESSIONS_REMOVE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

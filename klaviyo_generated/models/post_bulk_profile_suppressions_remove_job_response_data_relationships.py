@@ -97,6 +97,7 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
                 "lists": ("lists", _decode_lists),
                 "segments": ("segments", _decode_segments),
             },
+            copied={},
             known=(
                 "lists",
                 "segments",

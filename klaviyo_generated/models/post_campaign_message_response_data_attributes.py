@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
             message
         send_times (list[SendTimeSubObject] | None | Unset): The list of appropriate Send Time Sub-objects associated
             with the message
-        render_options (RenderOptionsSubObject | Unset):
+        render_options (None | RenderOptionsSubObject | Unset): Additional options for rendering the message
         created_at (datetime.datetime | None | Unset): The datetime when the message was created Example:
             2022-11-08T00:00:00+00:00.
         updated_at (datetime.datetime | None | Unset): The datetime when the message was last updated Example:
@@ -40,7 +41,7 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
     channel: str
     content: EmailContentSubObject | SMSContentSubObject
     send_times: list[SendTimeSubObject] | None | Unset = UNSET
-    render_options: RenderOptionsSubObject | Unset = UNSET
+    render_options: None | RenderOptionsSubObject | Unset = UNSET
     created_at: datetime.datetime | None | Unset = UNSET
     updated_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -51,7 +52,7 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
         channel: str,
         content: EmailContentSubObject | SMSContentSubObject,
         send_times: list[SendTimeSubObject] | None | Unset = UNSET,
-        render_options: RenderOptionsSubObject | Unset = UNSET,
+        render_options: None | RenderOptionsSubObject | Unset = UNSET,
         created_at: datetime.datetime | None | Unset = UNSET,
         updated_at: datetime.datetime | None | Unset = UNSET,
     ) -> None:
@@ -65,65 +66,80 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["label"] = self.label
+            field_dict["label"] = self.label
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        content: dict[str, Any]
-        if isinstance(self.content, LazyModel):
-            content = self.content.to_dict()
-        else:
-            content = self.content.to_dict()
+            content: dict[str, Any]
+            if isinstance(self.content, LazyModel):
+                content = self.content.to_dict()
+            else:
+                content = self.content.to_dict()
 
-        field_dict["content"] = content
+            field_dict["content"] = content
 
-        send_times: list[dict[str, Any]] | None | Unset
-        if isinstance(self.send_times, Unset):
-            send_times = UNSET
-        elif isinstance(self.send_times, list):
-            send_times = []
-            for send_times_type_0_item_data in self.send_times:
-                send_times_type_0_item = send_times_type_0_item_data.to_dict()
-                send_times.append(send_times_type_0_item)
+            send_times: list[dict[str, Any]] | None | Unset
+            if isinstance(self.send_times, Unset):
+                send_times = UNSET
+            elif isinstance(self.send_times, list):
+                send_times = []
+                for send_times_type_0_item_data in self.send_times:
+                    send_times_type_0_item = send_times_type_0_item_data.to_dict()
+                    send_times.append(send_times_type_0_item)
 
-        else:
-            send_times = self.send_times
-        if send_times is not UNSET:
-            field_dict["send_times"] = send_times
+            else:
+                send_times = self.send_times
+            if send_times is not UNSET:
+                field_dict["send_times"] = send_times
 
-        render_options = self.render_options
-        if not isinstance(render_options, Unset):
-            field_dict["render_options"] = render_options.to_dict()
+            render_options: dict[str, Any] | None | Unset
+            if isinstance(self.render_options, Unset):
+                render_options = UNSET
+            elif isinstance(self.render_options, LazyModel):
+                render_options = self.render_options.to_dict()
+            else:
+                render_options = self.render_options
+            if render_options is not UNSET:
+                field_dict["render_options"] = render_options
 
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
+            created_at: None | str | Unset
+            if isinstance(self.created_at, Unset):
+                created_at = UNSET
+            elif isinstance(self.created_at, datetime.datetime):
+                created_at = self.created_at.isoformat()
+            else:
+                created_at = self.created_at
+            if created_at is not UNSET:
+                field_dict["created_at"] = created_at
 
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
-        else:
-            updated_at = self.updated_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+            updated_at: None | str | Unset
+            if isinstance(self.updated_at, Unset):
+                updated_at = UNSET
+            elif isinstance(self.updated_at, datetime.datetime):
+                updated_at = self.updated_at.isoformat()
+            else:
+                updated_at = self.updated_at
+            if updated_at is not UNSET:
+                field_dict["updated_at"] = updated_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.label = src_dict["label"]
-        instance.channel = src_dict["channel"]
+        try:
+            instance.label = src_dict["label"]
+            instance.channel = src_dict["channel"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -172,19 +188,29 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
                     return send_times_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[SendTimeSubObject] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            send_times = parse_union(_parse_send_times, src_value__)
+            send_times = _parse_send_times(src_value__)
 
             return send_times
 
-        def _decode_render_options(src_value__: Any) -> RenderOptionsSubObject | Unset:
-            _render_options = src_value__
-            render_options: RenderOptionsSubObject | Unset
-            if isinstance(_render_options, Unset):
-                render_options = UNSET
-            else:
-                render_options = RenderOptionsSubObject.from_dict(_render_options)
+        def _decode_render_options(src_value__: Any) -> None | RenderOptionsSubObject | Unset:
+            def _parse_render_options(data: object) -> None | RenderOptionsSubObject | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    render_options_type_1 = RenderOptionsSubObject.from_dict(data)
+
+                    return render_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            render_options = _parse_render_options(src_value__)
 
             return render_options
 
@@ -197,14 +223,14 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_at_type_0 = datetime.datetime.fromisoformat(data)
+                    created_at_type_0 = parse_datetime(data)
 
                     return created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created_at = parse_union(_parse_created_at, src_value__)
+            created_at = _parse_created_at(src_value__)
 
             return created_at
 
@@ -217,14 +243,14 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_at_type_0 = parse_datetime(data)
 
                     return updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated_at = parse_union(_parse_updated_at, src_value__)
+            updated_at = _parse_updated_at(src_value__)
 
             return updated_at
 
@@ -235,6 +261,10 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
                 "render_options": ("render_options", _decode_render_options),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
+            },
+            copied={
+                "label": "label",
+                "channel": "channel",
             },
             known=(
                 "label",

@@ -93,6 +93,7 @@ class PostCampaignMessageResponseDataRelationships(LazyModel):
                 "campaign": ("campaign", _decode_campaign),
                 "template": ("template", _decode_template),
             },
+            copied={},
             known=(
                 "campaign",
                 "template",

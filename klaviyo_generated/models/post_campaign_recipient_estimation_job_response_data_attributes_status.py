@@ -21,9 +21,11 @@ POST_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: f
 def check_post_campaign_recipient_estimation_job_response_data_attributes_status(
     value: str,
 ) -> PostCampaignRecipientEstimationJobResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostCampaignRecipientEstimationJobResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostCampaignRecipientEstimationJobResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -50,9 +50,11 @@ POST_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = frozenset
 
 
 def check_post_campaign_response_data_attributes_status(value: str) -> PostCampaignResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostCampaignResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostCampaignResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_CAMPAIGN_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

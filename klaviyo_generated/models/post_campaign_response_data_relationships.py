@@ -91,6 +91,7 @@ class PostCampaignResponseDataRelationships(LazyModel):
                 "campaign_messages": ("campaign-messages", _decode_campaign_messages),
                 "tags": ("tags", _decode_tags),
             },
+            copied={},
             known=(
                 "campaign-messages",
                 "tags",

@@ -68,6 +68,7 @@ class PostCampaignValuesResponseDTODataRelationships(LazyModel):
             fields={
                 "campaigns": ("campaigns", _decode_campaigns),
             },
+            copied={},
             known=("campaigns",),
             required=(),
             additional=None,

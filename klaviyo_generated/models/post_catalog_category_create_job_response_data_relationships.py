@@ -70,6 +70,7 @@ class PostCatalogCategoryCreateJobResponseDataRelationships(LazyModel):
             fields={
                 "categories": ("categories", _decode_categories),
             },
+            copied={},
             known=("categories",),
             required=(),
             additional=None,

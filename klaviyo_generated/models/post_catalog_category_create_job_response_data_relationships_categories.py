@@ -101,6 +101,7 @@ class PostCatalogCategoryCreateJobResponseDataRelationshipsCategories(LazyModel)
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

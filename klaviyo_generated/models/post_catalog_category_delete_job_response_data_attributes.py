@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.post_catalog_category_delete_job_response_data_attributes_status import (
     PostCatalogCategoryDeleteJobResponseDataAttributesStatus,
     check_post_catalog_category_delete_job_response_data_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.api_job_error_payload import APIJobErrorPayload
@@ -73,63 +74,72 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        created_at = self.created_at.isoformat()
-        field_dict["created_at"] = created_at
+            created_at = self.created_at.isoformat()
+            field_dict["created_at"] = created_at
 
-        field_dict["total_count"] = self.total_count
+            field_dict["total_count"] = self.total_count
 
-        completed_count = self.completed_count
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
+            completed_count = self.completed_count
+            if completed_count is not UNSET:
+                field_dict["completed_count"] = completed_count
 
-        failed_count = self.failed_count
-        if failed_count is not UNSET:
-            field_dict["failed_count"] = failed_count
+            failed_count = self.failed_count
+            if failed_count is not UNSET:
+                field_dict["failed_count"] = failed_count
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
+            completed_at: None | str | Unset
+            if isinstance(self.completed_at, Unset):
+                completed_at = UNSET
+            elif isinstance(self.completed_at, datetime.datetime):
+                completed_at = self.completed_at.isoformat()
+            else:
+                completed_at = self.completed_at
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
 
-        errors: list[dict[str, Any]] | None | Unset
-        if isinstance(self.errors, Unset):
-            errors = UNSET
-        elif isinstance(self.errors, list):
-            errors = []
-            for errors_type_0_item_data in self.errors:
-                errors_type_0_item = errors_type_0_item_data.to_dict()
-                errors.append(errors_type_0_item)
+            errors: list[dict[str, Any]] | None | Unset
+            if isinstance(self.errors, Unset):
+                errors = UNSET
+            elif isinstance(self.errors, list):
+                errors = []
+                for errors_type_0_item_data in self.errors:
+                    errors_type_0_item = errors_type_0_item_data.to_dict()
+                    errors.append(errors_type_0_item)
 
-        else:
-            errors = self.errors
-        if errors is not UNSET:
-            field_dict["errors"] = errors
+            else:
+                errors = self.errors
+            if errors is not UNSET:
+                field_dict["errors"] = errors
 
-        expires_at: None | str | Unset
-        if isinstance(self.expires_at, Unset):
-            expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
+            expires_at: None | str | Unset
+            if isinstance(self.expires_at, Unset):
+                expires_at = UNSET
+            elif isinstance(self.expires_at, datetime.datetime):
+                expires_at = self.expires_at.isoformat()
+            else:
+                expires_at = self.expires_at
+            if expires_at is not UNSET:
+                field_dict["expires_at"] = expires_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.total_count = src_dict["total_count"]
+        try:
+            instance.total_count = src_dict["total_count"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.completed_count = src_dict.get("completed_count", UNSET)
         instance.failed_count = src_dict.get("failed_count", UNSET)
         return instance
@@ -144,7 +154,7 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
             return status
 
         def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = datetime.datetime.fromisoformat(src_value__)
+            created_at = parse_datetime(src_value__)
 
             return created_at
 
@@ -157,14 +167,14 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    completed_at_type_0 = datetime.datetime.fromisoformat(data)
+                    completed_at_type_0 = parse_datetime(data)
 
                     return completed_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            completed_at = parse_union(_parse_completed_at, src_value__)
+            completed_at = _parse_completed_at(src_value__)
 
             return completed_at
 
@@ -187,9 +197,9 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
                     return errors_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[APIJobErrorPayload] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            errors = parse_union(_parse_errors, src_value__)
+            errors = _parse_errors(src_value__)
 
             return errors
 
@@ -202,14 +212,14 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                    expires_at_type_0 = parse_datetime(data)
 
                     return expires_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expires_at = parse_union(_parse_expires_at, src_value__)
+            expires_at = _parse_expires_at(src_value__)
 
             return expires_at
 
@@ -220,6 +230,11 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
                 "completed_at": ("completed_at", _decode_completed_at),
                 "errors": ("errors", _decode_errors),
                 "expires_at": ("expires_at", _decode_expires_at),
+            },
+            copied={
+                "total_count": "total_count",
+                "completed_count": "completed_count",
+                "failed_count": "failed_count",
             },
             known=(
                 "status",

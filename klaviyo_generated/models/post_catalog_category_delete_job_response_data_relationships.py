@@ -70,6 +70,7 @@ class PostCatalogCategoryDeleteJobResponseDataRelationships(LazyModel):
             fields={
                 "categories": ("categories", _decode_categories),
             },
+            copied={},
             known=("categories",),
             required=(),
             additional=None,

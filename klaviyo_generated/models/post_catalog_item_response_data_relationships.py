@@ -68,6 +68,7 @@ class PostCatalogItemResponseDataRelationships(LazyModel):
             fields={
                 "variants": ("variants", _decode_variants),
             },
+            copied={},
             known=("variants",),
             required=(),
             additional=None,

@@ -19,9 +19,11 @@ POST_CATALOG_VARIANT_UPDATE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozense
 def check_post_catalog_variant_update_job_response_data_attributes_status(
     value: str,
 ) -> PostCatalogVariantUpdateJobResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_CATALOG_VARIANT_UPDATE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_CATALOG_VARIANT_UPDATE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostCatalogVariantUpdateJobResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostCatalogVariantUpdateJobResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_CATALOG_VARIANT_UPDATE_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

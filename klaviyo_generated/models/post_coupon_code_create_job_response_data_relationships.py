@@ -70,6 +70,7 @@ class PostCouponCodeCreateJobResponseDataRelationships(LazyModel):
             fields={
                 "coupon_codes": ("coupon-codes", _decode_coupon_codes),
             },
+            copied={},
             known=("coupon-codes",),
             required=(),
             additional=None,

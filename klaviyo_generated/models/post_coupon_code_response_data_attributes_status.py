@@ -21,9 +21,11 @@ POST_COUPON_CODE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = frozen
 
 
 def check_post_coupon_code_response_data_attributes_status(value: str) -> PostCouponCodeResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_COUPON_CODE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_COUPON_CODE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostCouponCodeResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostCouponCodeResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_COUPON_CODE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -42,6 +42,7 @@ class PostCouponResponseDataAttributesMonitorConfigurationType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

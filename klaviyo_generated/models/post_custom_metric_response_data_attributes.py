@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.custom_metric_definition import CustomMetricDefinition
@@ -46,24 +47,33 @@ class PostCustomMetricResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        created = self.created.isoformat()
-        field_dict["created"] = created
+            created = self.created.isoformat()
+            field_dict["created"] = created
 
-        updated = self.updated.isoformat()
-        field_dict["updated"] = updated
+            updated = self.updated.isoformat()
+            field_dict["updated"] = updated
 
-        field_dict["definition"] = self.definition.to_dict()
+            field_dict["definition"] = self.definition.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -71,12 +81,12 @@ class PostCustomMetricResponseDataAttributes(LazyModel):
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
         def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = datetime.datetime.fromisoformat(src_value__)
+            created = parse_datetime(src_value__)
 
             return created
 
         def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = datetime.datetime.fromisoformat(src_value__)
+            updated = parse_datetime(src_value__)
 
             return updated
 
@@ -90,6 +100,9 @@ class PostCustomMetricResponseDataAttributes(LazyModel):
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

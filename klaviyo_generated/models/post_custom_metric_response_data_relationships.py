@@ -68,6 +68,7 @@ class PostCustomMetricResponseDataRelationships(LazyModel):
             fields={
                 "metrics": ("metrics", _decode_metrics),
             },
+            copied={},
             known=("metrics",),
             required=(),
             additional=None,

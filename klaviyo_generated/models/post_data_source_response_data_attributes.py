@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.post_data_source_response_data_attributes_visibility import (
     PostDataSourceResponseDataAttributesVisibility,
     check_post_data_source_response_data_attributes_visibility,
@@ -45,24 +45,33 @@ class PostDataSourceResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        field_dict["visibility"] = self.visibility
+            field_dict["visibility"] = self.visibility
 
-        field_dict["description"] = self.description
+            field_dict["description"] = self.description
 
-        field_dict["namespace"] = self.namespace
+            field_dict["namespace"] = self.namespace
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.title = src_dict["title"]
-        instance.description = src_dict["description"]
-        instance.namespace = src_dict["namespace"]
+        try:
+            instance.title = src_dict["title"]
+            instance.description = src_dict["description"]
+            instance.namespace = src_dict["namespace"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -76,6 +85,11 @@ class PostDataSourceResponseDataAttributes(LazyModel):
         return LazyTable(
             fields={
                 "visibility": ("visibility", _decode_visibility),
+            },
+            copied={
+                "title": "title",
+                "description": "description",
+                "namespace": "namespace",
             },
             known=(
                 "title",

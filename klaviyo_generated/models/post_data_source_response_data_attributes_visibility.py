@@ -17,9 +17,11 @@ POST_DATA_SOURCE_RESPONSE_DATA_ATTRIBUTES_VISIBILITY_VALUES: frozenset[str] = fr
 def check_post_data_source_response_data_attributes_visibility(
     value: str,
 ) -> PostDataSourceResponseDataAttributesVisibility:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_DATA_SOURCE_RESPONSE_DATA_ATTRIBUTES_VISIBILITY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_DATA_SOURCE_RESPONSE_DATA_ATTRIBUTES_VISIBILITY_VALUES:
+        return cast(PostDataSourceResponseDataAttributesVisibility, value)
+    if type(value) is str and not strict_enums():
         return cast(PostDataSourceResponseDataAttributesVisibility, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_DATA_SOURCE_RESPONSE_DATA_ATTRIBUTES_VISIBILITY_VALUES)!r}"

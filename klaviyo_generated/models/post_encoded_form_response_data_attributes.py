@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.post_encoded_form_response_data_attributes_status import (
     PostEncodedFormResponseDataAttributesStatus,
     check_post_encoded_form_response_data_attributes_status,
@@ -58,29 +59,38 @@ class PostEncodedFormResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        field_dict["ab_test"] = self.ab_test
+            field_dict["ab_test"] = self.ab_test
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["definition"] = self.definition.to_dict()
+            field_dict["definition"] = self.definition.to_dict()
 
-        created_at = self.created_at.isoformat()
-        field_dict["created_at"] = created_at
+            created_at = self.created_at.isoformat()
+            field_dict["created_at"] = created_at
 
-        updated_at = self.updated_at.isoformat()
-        field_dict["updated_at"] = updated_at
+            updated_at = self.updated_at.isoformat()
+            field_dict["updated_at"] = updated_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.ab_test = src_dict["ab_test"]
-        instance.name = src_dict["name"]
+        try:
+            instance.ab_test = src_dict["ab_test"]
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -98,12 +108,12 @@ class PostEncodedFormResponseDataAttributes(LazyModel):
             return definition
 
         def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = datetime.datetime.fromisoformat(src_value__)
+            created_at = parse_datetime(src_value__)
 
             return created_at
 
         def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = datetime.datetime.fromisoformat(src_value__)
+            updated_at = parse_datetime(src_value__)
 
             return updated_at
 
@@ -113,6 +123,10 @@ class PostEncodedFormResponseDataAttributes(LazyModel):
                 "definition": ("definition", _decode_definition),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
+            },
+            copied={
+                "ab_test": "ab_test",
+                "name": "name",
             },
             known=(
                 "status",

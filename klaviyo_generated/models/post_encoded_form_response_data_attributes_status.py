@@ -15,9 +15,11 @@ POST_ENCODED_FORM_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = froze
 
 
 def check_post_encoded_form_response_data_attributes_status(value: str) -> PostEncodedFormResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_ENCODED_FORM_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_ENCODED_FORM_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostEncodedFormResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostEncodedFormResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_ENCODED_FORM_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_flow_v2_response_data_attributes_trigger_type import (
     PostFlowV2ResponseDataAttributesTriggerType,
     check_post_flow_v2_response_data_attributes_trigger_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.flow_definition import FlowDefinition
@@ -29,9 +30,10 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
         archived (bool | None | Unset):
         created (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
         updated (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
-        trigger_type (PostFlowV2ResponseDataAttributesTriggerType | Unset): Corresponds to the object which triggered
-            the flow.
-        definition (FlowDefinition | Unset):
+        trigger_type (None | PostFlowV2ResponseDataAttributesTriggerType | Unset): Corresponds to the object which
+            triggered the flow.
+        definition (FlowDefinition | None | Unset): The encoded flow definition. Unsupported objects (triggers, actions,
+            etc.) will be included but labeled as unsupported.
     """
 
     name: None | str | Unset = UNSET
@@ -39,8 +41,8 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
     archived: bool | None | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
-    trigger_type: PostFlowV2ResponseDataAttributesTriggerType | Unset = UNSET
-    definition: FlowDefinition | Unset = UNSET
+    trigger_type: None | PostFlowV2ResponseDataAttributesTriggerType | Unset = UNSET
+    definition: FlowDefinition | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -50,8 +52,8 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
         archived: bool | None | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
-        trigger_type: PostFlowV2ResponseDataAttributesTriggerType | Unset = UNSET,
-        definition: FlowDefinition | Unset = UNSET,
+        trigger_type: None | PostFlowV2ResponseDataAttributesTriggerType | Unset = UNSET,
+        definition: FlowDefinition | None | Unset = UNSET,
     ) -> None:
         self.name = name
         self.status = status
@@ -101,9 +103,15 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
         if trigger_type is not UNSET:
             field_dict["trigger_type"] = trigger_type
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+        definition: dict[str, Any] | None | Unset
+        if isinstance(self.definition, Unset):
+            definition = UNSET
+        elif isinstance(self.definition, LazyModel):
+            definition = self.definition.to_dict()
+        else:
+            definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         return field_dict
 
@@ -128,14 +136,14 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -148,34 +156,54 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
-        def _decode_trigger_type(src_value__: Any) -> PostFlowV2ResponseDataAttributesTriggerType | Unset:
-            _trigger_type = src_value__
-            trigger_type: PostFlowV2ResponseDataAttributesTriggerType | Unset
-            if isinstance(_trigger_type, Unset):
-                trigger_type = UNSET
-            else:
-                trigger_type = check_post_flow_v2_response_data_attributes_trigger_type(_trigger_type)
+        def _decode_trigger_type(src_value__: Any) -> None | PostFlowV2ResponseDataAttributesTriggerType | Unset:
+            def _parse_trigger_type(data: object) -> None | PostFlowV2ResponseDataAttributesTriggerType | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    trigger_type_type_1 = check_post_flow_v2_response_data_attributes_trigger_type(data)
+
+                    return trigger_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            trigger_type = _parse_trigger_type(src_value__)
 
             return trigger_type
 
-        def _decode_definition(src_value__: Any) -> FlowDefinition | Unset:
-            _definition = src_value__
-            definition: FlowDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = FlowDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> FlowDefinition | None | Unset:
+            def _parse_definition(data: object) -> FlowDefinition | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = FlowDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
@@ -185,6 +213,11 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
                 "updated": ("updated", _decode_updated),
                 "trigger_type": ("trigger_type", _decode_trigger_type),
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "status": "status",
+                "archived": "archived",
             },
             known=(
                 "name",

@@ -21,9 +21,11 @@ POST_FLOW_V2_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES: frozenset[str] = froz
 
 
 def check_post_flow_v2_response_data_attributes_trigger_type(value: str) -> PostFlowV2ResponseDataAttributesTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_FLOW_V2_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_FLOW_V2_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES:
+        return cast(PostFlowV2ResponseDataAttributesTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(PostFlowV2ResponseDataAttributesTriggerType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_FLOW_V2_RESPONSE_DATA_ATTRIBUTES_TRIGGER_TYPE_VALUES)!r}"

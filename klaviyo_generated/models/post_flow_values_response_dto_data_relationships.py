@@ -93,6 +93,7 @@ class PostFlowValuesResponseDTODataRelationships(LazyModel):
                 "flows": ("flows", _decode_flows),
                 "flow_messages": ("flow-messages", _decode_flow_messages),
             },
+            copied={},
             known=(
                 "flows",
                 "flow-messages",

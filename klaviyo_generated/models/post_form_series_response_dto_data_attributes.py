@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.series_data import SeriesData
@@ -42,23 +43,28 @@ class PostFormSeriesResponseDTODataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        results = []
-        for results_item_data in self.results:
-            results_item = results_item_data.to_dict()
-            results.append(results_item)
+            results = []
+            for results_item_data in self.results:
+                results_item = results_item_data.to_dict()
+                results.append(results_item)
 
-        field_dict["results"] = results
+            field_dict["results"] = results
 
-        date_times = []
-        for date_times_item_data in self.date_times:
-            date_times_item = date_times_item_data.isoformat()
-            date_times.append(date_times_item)
+            date_times = []
+            for date_times_item_data in self.date_times:
+                date_times_item = date_times_item_data.isoformat()
+                date_times.append(date_times_item)
 
-        field_dict["date_times"] = date_times
+            field_dict["date_times"] = date_times
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -83,7 +89,7 @@ class PostFormSeriesResponseDTODataAttributes(LazyModel):
             date_times = []
             _date_times = src_value__
             for date_times_item_data in _date_times:
-                date_times_item = datetime.datetime.fromisoformat(date_times_item_data)
+                date_times_item = parse_datetime(date_times_item_data)
 
                 date_times.append(date_times_item)
 
@@ -94,6 +100,7 @@ class PostFormSeriesResponseDTODataAttributes(LazyModel):
                 "results": ("results", _decode_results),
                 "date_times": ("date_times", _decode_date_times),
             },
+            copied={},
             known=(
                 "results",
                 "date_times",

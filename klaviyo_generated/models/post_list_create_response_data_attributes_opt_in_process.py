@@ -17,9 +17,11 @@ POST_LIST_CREATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES: frozenset[str] 
 def check_post_list_create_response_data_attributes_opt_in_process(
     value: str,
 ) -> PostListCreateResponseDataAttributesOptInProcess:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_LIST_CREATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_LIST_CREATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES:
+        return cast(PostListCreateResponseDataAttributesOptInProcess, value)
+    if type(value) is str and not strict_enums():
         return cast(PostListCreateResponseDataAttributesOptInProcess, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_LIST_CREATE_RESPONSE_DATA_ATTRIBUTES_OPT_IN_PROCESS_VALUES)!r}"

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.metric_aggregate_row_dto import MetricAggregateRowDTO
@@ -37,23 +38,28 @@ class PostMetricAggregateResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dates = []
-        for dates_item_data in self.dates:
-            dates_item = dates_item_data.isoformat()
-            dates.append(dates_item)
+            dates = []
+            for dates_item_data in self.dates:
+                dates_item = dates_item_data.isoformat()
+                dates.append(dates_item)
 
-        field_dict["dates"] = dates
+            field_dict["dates"] = dates
 
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
-        field_dict["data"] = data
+            field_dict["data"] = data
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -68,7 +74,7 @@ class PostMetricAggregateResponseDataAttributes(LazyModel):
             dates = []
             _dates = src_value__
             for dates_item_data in _dates:
-                dates_item = datetime.datetime.fromisoformat(dates_item_data)
+                dates_item = parse_datetime(dates_item_data)
 
                 dates.append(dates_item)
 
@@ -89,6 +95,7 @@ class PostMetricAggregateResponseDataAttributes(LazyModel):
                 "dates": ("dates", _decode_dates),
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=(
                 "dates",
                 "data",

@@ -17,9 +17,11 @@ POST_OBJECT_TYPE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = frozen
 
 
 def check_post_object_type_response_data_attributes_status(value: str) -> PostObjectTypeResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_OBJECT_TYPE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_OBJECT_TYPE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostObjectTypeResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostObjectTypeResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_OBJECT_TYPE_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

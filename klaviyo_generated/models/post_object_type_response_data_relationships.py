@@ -172,6 +172,7 @@ class PostObjectTypeResponseDataRelationships(LazyModel):
                 "object_types": ("object-types", _decode_object_types),
                 "profile_object_types": ("profile-object-types", _decode_profile_object_types),
             },
+            copied={},
             known=(
                 "current-schema",
                 "draft-schema",

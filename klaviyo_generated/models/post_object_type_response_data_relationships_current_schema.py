@@ -89,6 +89,7 @@ class PostObjectTypeResponseDataRelationshipsCurrentSchema(LazyModel):
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

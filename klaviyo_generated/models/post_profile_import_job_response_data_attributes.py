@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.post_profile_import_job_response_data_attributes_status import (
     PostProfileImportJobResponseDataAttributesStatus,
     check_post_profile_import_job_response_data_attributes_status,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,59 +71,68 @@ class PostProfileImportJobResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["status"] = self.status
+            field_dict["status"] = self.status
 
-        created_at = self.created_at.isoformat()
-        field_dict["created_at"] = created_at
+            created_at = self.created_at.isoformat()
+            field_dict["created_at"] = created_at
 
-        field_dict["total_count"] = self.total_count
+            field_dict["total_count"] = self.total_count
 
-        completed_count = self.completed_count
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
+            completed_count = self.completed_count
+            if completed_count is not UNSET:
+                field_dict["completed_count"] = completed_count
 
-        failed_count = self.failed_count
-        if failed_count is not UNSET:
-            field_dict["failed_count"] = failed_count
+            failed_count = self.failed_count
+            if failed_count is not UNSET:
+                field_dict["failed_count"] = failed_count
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
+            completed_at: None | str | Unset
+            if isinstance(self.completed_at, Unset):
+                completed_at = UNSET
+            elif isinstance(self.completed_at, datetime.datetime):
+                completed_at = self.completed_at.isoformat()
+            else:
+                completed_at = self.completed_at
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
 
-        expires_at: None | str | Unset
-        if isinstance(self.expires_at, Unset):
-            expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
+            expires_at: None | str | Unset
+            if isinstance(self.expires_at, Unset):
+                expires_at = UNSET
+            elif isinstance(self.expires_at, datetime.datetime):
+                expires_at = self.expires_at.isoformat()
+            else:
+                expires_at = self.expires_at
+            if expires_at is not UNSET:
+                field_dict["expires_at"] = expires_at
 
-        started_at: None | str | Unset
-        if isinstance(self.started_at, Unset):
-            started_at = UNSET
-        elif isinstance(self.started_at, datetime.datetime):
-            started_at = self.started_at.isoformat()
-        else:
-            started_at = self.started_at
-        if started_at is not UNSET:
-            field_dict["started_at"] = started_at
+            started_at: None | str | Unset
+            if isinstance(self.started_at, Unset):
+                started_at = UNSET
+            elif isinstance(self.started_at, datetime.datetime):
+                started_at = self.started_at.isoformat()
+            else:
+                started_at = self.started_at
+            if started_at is not UNSET:
+                field_dict["started_at"] = started_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.total_count = src_dict["total_count"]
+        try:
+            instance.total_count = src_dict["total_count"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.completed_count = src_dict.get("completed_count", UNSET)
         instance.failed_count = src_dict.get("failed_count", UNSET)
         return instance
@@ -136,7 +146,7 @@ class PostProfileImportJobResponseDataAttributes(LazyModel):
             return status
 
         def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = datetime.datetime.fromisoformat(src_value__)
+            created_at = parse_datetime(src_value__)
 
             return created_at
 
@@ -149,14 +159,14 @@ class PostProfileImportJobResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    completed_at_type_0 = datetime.datetime.fromisoformat(data)
+                    completed_at_type_0 = parse_datetime(data)
 
                     return completed_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            completed_at = parse_union(_parse_completed_at, src_value__)
+            completed_at = _parse_completed_at(src_value__)
 
             return completed_at
 
@@ -169,14 +179,14 @@ class PostProfileImportJobResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                    expires_at_type_0 = parse_datetime(data)
 
                     return expires_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expires_at = parse_union(_parse_expires_at, src_value__)
+            expires_at = _parse_expires_at(src_value__)
 
             return expires_at
 
@@ -189,14 +199,14 @@ class PostProfileImportJobResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    started_at_type_0 = datetime.datetime.fromisoformat(data)
+                    started_at_type_0 = parse_datetime(data)
 
                     return started_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            started_at = parse_union(_parse_started_at, src_value__)
+            started_at = _parse_started_at(src_value__)
 
             return started_at
 
@@ -207,6 +217,11 @@ class PostProfileImportJobResponseDataAttributes(LazyModel):
                 "completed_at": ("completed_at", _decode_completed_at),
                 "expires_at": ("expires_at", _decode_expires_at),
                 "started_at": ("started_at", _decode_started_at),
+            },
+            copied={
+                "total_count": "total_count",
+                "completed_count": "completed_count",
+                "failed_count": "failed_count",
             },
             known=(
                 "status",

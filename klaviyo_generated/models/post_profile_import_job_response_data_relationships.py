@@ -120,6 +120,7 @@ class PostProfileImportJobResponseDataRelationships(LazyModel):
                 "profiles": ("profiles", _decode_profiles),
                 "import_errors": ("import-errors", _decode_import_errors),
             },
+            copied={},
             known=(
                 "lists",
                 "profiles",

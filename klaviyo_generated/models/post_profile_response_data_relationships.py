@@ -112,6 +112,7 @@ class PostProfileResponseDataRelationships(LazyModel):
                 "segments": ("segments", _decode_segments),
                 "push_tokens": ("push-tokens", _decode_push_tokens),
             },
+            copied={},
             known=(
                 "lists",
                 "segments",

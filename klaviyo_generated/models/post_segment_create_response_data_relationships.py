@@ -118,6 +118,7 @@ class PostSegmentCreateResponseDataRelationships(LazyModel):
                 "tags": ("tags", _decode_tags),
                 "flow_triggers": ("flow-triggers", _decode_flow_triggers),
             },
+            copied={},
             known=(
                 "profiles",
                 "tags",

@@ -64,6 +64,7 @@ class PostTagGroupResponseDataRelationships(LazyModel):
             fields={
                 "tags": ("tags", _decode_tags),
             },
+            copied={},
             known=("tags",),
             required=(),
             additional=None,

@@ -148,6 +148,7 @@ class PostTagResponseDataRelationships(LazyModel):
                 "campaigns": ("campaigns", _decode_campaigns),
                 "flows": ("flows", _decode_flows),
             },
+            copied={},
             known=(
                 "tag-group",
                 "lists",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.template_definition import TemplateDefinition
@@ -34,7 +35,8 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
             DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         updated (datetime.datetime | None | Unset): The date the template was updated in ISO 8601 format (YYYY-MM-
             DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
-        definition (TemplateDefinition | Unset):
+        definition (None | TemplateDefinition | Unset): Template definition for SYSTEM_DRAGGABLE templates. Omitted for
+            CODE/USER_DRAGGABLE. Use additional-fields[template]=definition to include in list responses.
     """
 
     name: str
@@ -44,7 +46,7 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
     amp: None | str | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
-    definition: TemplateDefinition | Unset = UNSET
+    definition: None | TemplateDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -56,7 +58,7 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
         amp: None | str | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
-        definition: TemplateDefinition | Unset = UNSET,
+        definition: None | TemplateDefinition | Unset = UNSET,
     ) -> None:
         self.name = name
         self.editor_type = editor_type
@@ -69,54 +71,69 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["editor_type"] = self.editor_type
+            field_dict["editor_type"] = self.editor_type
 
-        field_dict["html"] = self.html
+            field_dict["html"] = self.html
 
-        text = self.text
-        if text is not UNSET:
-            field_dict["text"] = text
+            text = self.text
+            if text is not UNSET:
+                field_dict["text"] = text
 
-        amp = self.amp
-        if amp is not UNSET:
-            field_dict["amp"] = amp
+            amp = self.amp
+            if amp is not UNSET:
+                field_dict["amp"] = amp
 
-        created: None | str | Unset
-        if isinstance(self.created, Unset):
-            created = UNSET
-        elif isinstance(self.created, datetime.datetime):
-            created = self.created.isoformat()
-        else:
-            created = self.created
-        if created is not UNSET:
-            field_dict["created"] = created
+            created: None | str | Unset
+            if isinstance(self.created, Unset):
+                created = UNSET
+            elif isinstance(self.created, datetime.datetime):
+                created = self.created.isoformat()
+            else:
+                created = self.created
+            if created is not UNSET:
+                field_dict["created"] = created
 
-        updated: None | str | Unset
-        if isinstance(self.updated, Unset):
-            updated = UNSET
-        elif isinstance(self.updated, datetime.datetime):
-            updated = self.updated.isoformat()
-        else:
-            updated = self.updated
-        if updated is not UNSET:
-            field_dict["updated"] = updated
+            updated: None | str | Unset
+            if isinstance(self.updated, Unset):
+                updated = UNSET
+            elif isinstance(self.updated, datetime.datetime):
+                updated = self.updated.isoformat()
+            else:
+                updated = self.updated
+            if updated is not UNSET:
+                field_dict["updated"] = updated
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+            definition: dict[str, Any] | None | Unset
+            if isinstance(self.definition, Unset):
+                definition = UNSET
+            elif isinstance(self.definition, LazyModel):
+                definition = self.definition.to_dict()
+            else:
+                definition = self.definition
+            if definition is not UNSET:
+                field_dict["definition"] = definition
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.editor_type = src_dict["editor_type"]
-        instance.html = src_dict["html"]
+        try:
+            instance.name = src_dict["name"]
+            instance.editor_type = src_dict["editor_type"]
+            instance.html = src_dict["html"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.text = src_dict.get("text", UNSET)
         instance.amp = src_dict.get("amp", UNSET)
         return instance
@@ -134,14 +151,14 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -154,24 +171,34 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
-        def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
-            _definition = src_value__
-            definition: TemplateDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = TemplateDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> None | TemplateDefinition | Unset:
+            def _parse_definition(data: object) -> None | TemplateDefinition | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = TemplateDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
@@ -180,6 +207,13 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "editor_type": "editor_type",
+                "html": "html",
+                "text": "text",
+                "amp": "amp",
             },
             known=(
                 "name",

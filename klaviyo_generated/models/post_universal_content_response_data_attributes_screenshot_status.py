@@ -23,9 +23,11 @@ POST_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES: frozen
 def check_post_universal_content_response_data_attributes_screenshot_status(
     value: str,
 ) -> PostUniversalContentResponseDataAttributesScreenshotStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES:
+        return cast(PostUniversalContentResponseDataAttributesScreenshotStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostUniversalContentResponseDataAttributesScreenshotStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_UNIVERSAL_CONTENT_RESPONSE_DATA_ATTRIBUTES_SCREENSHOT_STATUS_VALUES)!r}"

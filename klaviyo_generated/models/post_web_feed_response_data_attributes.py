@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.post_web_feed_response_data_attributes_content_type import (
     PostWebFeedResponseDataAttributesContentType,
     check_post_web_feed_response_data_attributes_content_type,
@@ -38,7 +39,7 @@ class PostWebFeedResponseDataAttributes(LazyModel):
             DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         updated (datetime.datetime): Date and time when the web feed was updated, in ISO 8601 format (YYYY-MM-
             DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
-        status (PostWebFeedResponseDataAttributesStatus | Unset): The cache status of this web feed if it exists
+        status (None | PostWebFeedResponseDataAttributesStatus | Unset): The cache status of this web feed if it exists
             Example: ok.
     """
 
@@ -48,7 +49,7 @@ class PostWebFeedResponseDataAttributes(LazyModel):
     content_type: PostWebFeedResponseDataAttributesContentType
     created: datetime.datetime
     updated: datetime.datetime
-    status: PostWebFeedResponseDataAttributesStatus | Unset = UNSET
+    status: None | PostWebFeedResponseDataAttributesStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -59,7 +60,7 @@ class PostWebFeedResponseDataAttributes(LazyModel):
         content_type: PostWebFeedResponseDataAttributesContentType,
         created: datetime.datetime,
         updated: datetime.datetime,
-        status: PostWebFeedResponseDataAttributesStatus | Unset = UNSET,
+        status: None | PostWebFeedResponseDataAttributesStatus | Unset = UNSET,
     ) -> None:
         self.name = name
         self.url = url
@@ -71,33 +72,42 @@ class PostWebFeedResponseDataAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        field_dict["request_method"] = self.request_method
+            field_dict["request_method"] = self.request_method
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        created = self.created.isoformat()
-        field_dict["created"] = created
+            created = self.created.isoformat()
+            field_dict["created"] = created
 
-        updated = self.updated.isoformat()
-        field_dict["updated"] = updated
+            updated = self.updated.isoformat()
+            field_dict["updated"] = updated
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.url = src_dict["url"]
+        try:
+            instance.name = src_dict["name"]
+            instance.url = src_dict["url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -114,22 +124,32 @@ class PostWebFeedResponseDataAttributes(LazyModel):
             return content_type
 
         def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = datetime.datetime.fromisoformat(src_value__)
+            created = parse_datetime(src_value__)
 
             return created
 
         def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = datetime.datetime.fromisoformat(src_value__)
+            updated = parse_datetime(src_value__)
 
             return updated
 
-        def _decode_status(src_value__: Any) -> PostWebFeedResponseDataAttributesStatus | Unset:
-            _status = src_value__
-            status: PostWebFeedResponseDataAttributesStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_post_web_feed_response_data_attributes_status(_status)
+        def _decode_status(src_value__: Any) -> None | PostWebFeedResponseDataAttributesStatus | Unset:
+            def _parse_status(data: object) -> None | PostWebFeedResponseDataAttributesStatus | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    status_type_1 = check_post_web_feed_response_data_attributes_status(data)
+
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            status = _parse_status(src_value__)
 
             return status
 
@@ -140,6 +160,10 @@ class PostWebFeedResponseDataAttributes(LazyModel):
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "status": ("status", _decode_status),
+            },
+            copied={
+                "name": "name",
+                "url": "url",
             },
             known=(
                 "name",

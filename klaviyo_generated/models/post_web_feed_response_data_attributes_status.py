@@ -26,9 +26,11 @@ POST_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = frozenset
 
 
 def check_post_web_feed_response_data_attributes_status(value: str) -> PostWebFeedResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in POST_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in POST_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(PostWebFeedResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PostWebFeedResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(POST_WEB_FEED_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

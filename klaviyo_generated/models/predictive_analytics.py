@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.predictive_analytics_ranked_channel_affinity_type_0_item import (
     PredictiveAnalyticsRankedChannelAffinityType0Item,
     check_predictive_analytics_ranked_channel_affinity_type_0_item,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -161,14 +162,14 @@ class PredictiveAnalytics(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    expected_date_of_next_order_type_0 = datetime.datetime.fromisoformat(data)
+                    expected_date_of_next_order_type_0 = parse_datetime(data)
 
                     return expected_date_of_next_order_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expected_date_of_next_order = parse_union(_parse_expected_date_of_next_order, src_value__)
+            expected_date_of_next_order = _parse_expected_date_of_next_order(src_value__)
 
             return expected_date_of_next_order
 
@@ -199,9 +200,9 @@ class PredictiveAnalytics(LazyModel):
                     return ranked_channel_affinity_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            ranked_channel_affinity = parse_union(_parse_ranked_channel_affinity, src_value__)
+            ranked_channel_affinity = _parse_ranked_channel_affinity(src_value__)
 
             return ranked_channel_affinity
 
@@ -209,6 +210,16 @@ class PredictiveAnalytics(LazyModel):
             fields={
                 "expected_date_of_next_order": ("expected_date_of_next_order", _decode_expected_date_of_next_order),
                 "ranked_channel_affinity": ("ranked_channel_affinity", _decode_ranked_channel_affinity),
+            },
+            copied={
+                "historic_clv": "historic_clv",
+                "predicted_clv": "predicted_clv",
+                "total_clv": "total_clv",
+                "historic_number_of_orders": "historic_number_of_orders",
+                "predicted_number_of_orders": "predicted_number_of_orders",
+                "average_days_between_orders": "average_days_between_orders",
+                "average_order_value": "average_order_value",
+                "churn_probability": "churn_probability",
             },
             known=(
                 "historic_clv",

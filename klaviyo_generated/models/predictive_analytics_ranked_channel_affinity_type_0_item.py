@@ -19,9 +19,11 @@ PREDICTIVE_ANALYTICS_RANKED_CHANNEL_AFFINITY_TYPE_0_ITEM_VALUES: frozenset[str] 
 def check_predictive_analytics_ranked_channel_affinity_type_0_item(
     value: str,
 ) -> PredictiveAnalyticsRankedChannelAffinityType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PREDICTIVE_ANALYTICS_RANKED_CHANNEL_AFFINITY_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PREDICTIVE_ANALYTICS_RANKED_CHANNEL_AFFINITY_TYPE_0_ITEM_VALUES:
+        return cast(PredictiveAnalyticsRankedChannelAffinityType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(PredictiveAnalyticsRankedChannelAffinityType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PREDICTIVE_ANALYTICS_RANKED_CHANNEL_AFFINITY_TYPE_0_ITEM_VALUES)!r}"

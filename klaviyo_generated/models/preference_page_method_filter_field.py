@@ -14,9 +14,11 @@ PREFERENCE_PAGE_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_preference_page_method_filter_field(value: str) -> PreferencePageMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PREFERENCE_PAGE_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PREFERENCE_PAGE_METHOD_FILTER_FIELD_VALUES:
+        return cast(PreferencePageMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(PreferencePageMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PREFERENCE_PAGE_METHOD_FILTER_FIELD_VALUES)!r}"

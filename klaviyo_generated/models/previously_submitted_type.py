@@ -14,8 +14,10 @@ PREVIOUSLY_SUBMITTED_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_previously_submitted_type(value: str) -> PreviouslySubmittedType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PREVIOUSLY_SUBMITTED_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PREVIOUSLY_SUBMITTED_TYPE_VALUES:
+        return cast(PreviouslySubmittedType, value)
+    if type(value) is str and not strict_enums():
         return cast(PreviouslySubmittedType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PREVIOUSLY_SUBMITTED_TYPE_VALUES)!r}")

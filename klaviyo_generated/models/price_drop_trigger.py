@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.price_drop_trigger_audience_item import (
     PriceDropTriggerAudienceItem,
     check_price_drop_trigger_audience_item,
@@ -22,7 +22,7 @@ from ..models.price_drop_trigger_price_drop_amount_unit import (
     check_price_drop_trigger_price_drop_amount_unit,
 )
 from ..models.price_drop_trigger_type import PriceDropTriggerType, check_price_drop_trigger_type
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.price_drop_trigger_trigger_filter_type_0 import PriceDropTriggerTriggerFilterType0
@@ -71,44 +71,53 @@ class PriceDropTrigger(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        trigger_filter: dict[str, Any] | None
-        if isinstance(self.trigger_filter, LazyModel):
-            trigger_filter = self.trigger_filter.to_dict()
-        else:
-            trigger_filter = self.trigger_filter
-        field_dict["trigger_filter"] = trigger_filter
+            trigger_filter: dict[str, Any] | None
+            if isinstance(self.trigger_filter, LazyModel):
+                trigger_filter = self.trigger_filter.to_dict()
+            else:
+                trigger_filter = self.trigger_filter
+            field_dict["trigger_filter"] = trigger_filter
 
-        field_dict["price_drop_amount_value"] = self.price_drop_amount_value
+            field_dict["price_drop_amount_value"] = self.price_drop_amount_value
 
-        audience = []
-        for audience_item_data in self.audience:
-            audience_item: str = audience_item_data
-            audience.append(audience_item)
+            audience = []
+            for audience_item_data in self.audience:
+                audience_item: str = audience_item_data
+                audience.append(audience_item)
 
-        field_dict["audience"] = audience
+            field_dict["audience"] = audience
 
-        price_drop_amount_unit = self.price_drop_amount_unit
-        if price_drop_amount_unit is not UNSET:
-            field_dict["price_drop_amount_unit"] = price_drop_amount_unit
+            price_drop_amount_unit = self.price_drop_amount_unit
+            if price_drop_amount_unit is not UNSET:
+                field_dict["price_drop_amount_unit"] = price_drop_amount_unit
 
-        timeframe_days = self.timeframe_days
-        if timeframe_days is not UNSET:
-            field_dict["timeframe_days"] = timeframe_days
+            timeframe_days = self.timeframe_days
+            if timeframe_days is not UNSET:
+                field_dict["timeframe_days"] = timeframe_days
 
-        currency_type = self.currency_type
-        if currency_type is not UNSET:
-            field_dict["currency_type"] = currency_type
+            currency_type = self.currency_type
+            if currency_type is not UNSET:
+                field_dict["currency_type"] = currency_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.price_drop_amount_value = src_dict["price_drop_amount_value"]
+        try:
+            instance.price_drop_amount_value = src_dict["price_drop_amount_value"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.timeframe_days = src_dict.get("timeframe_days", UNSET)
         return instance
 
@@ -133,9 +142,9 @@ class PriceDropTrigger(LazyModel):
                     return trigger_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | PriceDropTriggerTriggerFilterType0, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
+            trigger_filter = _parse_trigger_filter(src_value__)
 
             return trigger_filter
 
@@ -176,6 +185,10 @@ class PriceDropTrigger(LazyModel):
                 "audience": ("audience", _decode_audience),
                 "price_drop_amount_unit": ("price_drop_amount_unit", _decode_price_drop_amount_unit),
                 "currency_type": ("currency_type", _decode_currency_type),
+            },
+            copied={
+                "price_drop_amount_value": "price_drop_amount_value",
+                "timeframe_days": "timeframe_days",
             },
             known=(
                 "type",

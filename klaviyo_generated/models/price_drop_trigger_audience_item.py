@@ -15,8 +15,10 @@ PRICE_DROP_TRIGGER_AUDIENCE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_price_drop_trigger_audience_item(value: str) -> PriceDropTriggerAudienceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRICE_DROP_TRIGGER_AUDIENCE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRICE_DROP_TRIGGER_AUDIENCE_ITEM_VALUES:
+        return cast(PriceDropTriggerAudienceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(PriceDropTriggerAudienceItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PRICE_DROP_TRIGGER_AUDIENCE_ITEM_VALUES)!r}")

@@ -15,9 +15,11 @@ PRICE_DROP_TRIGGER_PRICE_DROP_AMOUNT_UNIT_VALUES: frozenset[str] = frozenset(
 
 
 def check_price_drop_trigger_price_drop_amount_unit(value: str) -> PriceDropTriggerPriceDropAmountUnit:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRICE_DROP_TRIGGER_PRICE_DROP_AMOUNT_UNIT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRICE_DROP_TRIGGER_PRICE_DROP_AMOUNT_UNIT_VALUES:
+        return cast(PriceDropTriggerPriceDropAmountUnit, value)
+    if type(value) is str and not strict_enums():
         return cast(PriceDropTriggerPriceDropAmountUnit, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PRICE_DROP_TRIGGER_PRICE_DROP_AMOUNT_UNIT_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.price_drop_condition import PriceDropCondition
@@ -32,16 +32,21 @@ class PriceDropTriggerTriggerFilterType0ConditionGroupsItem(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        conditions = []
-        for conditions_item_data in self.conditions:
-            conditions_item = conditions_item_data.to_dict()
-            conditions.append(conditions_item)
+            conditions = []
+            for conditions_item_data in self.conditions:
+                conditions_item = conditions_item_data.to_dict()
+                conditions.append(conditions_item)
 
-        field_dict["conditions"] = conditions
+            field_dict["conditions"] = conditions
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -66,6 +71,7 @@ class PriceDropTriggerTriggerFilterType0ConditionGroupsItem(LazyModel):
             fields={
                 "conditions": ("conditions", _decode_conditions),
             },
+            copied={},
             known=("conditions",),
             required=("conditions",),
             additional=None,

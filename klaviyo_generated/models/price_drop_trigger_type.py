@@ -14,8 +14,10 @@ PRICE_DROP_TRIGGER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_price_drop_trigger_type(value: str) -> PriceDropTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRICE_DROP_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRICE_DROP_TRIGGER_TYPE_VALUES:
+        return cast(PriceDropTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(PriceDropTriggerType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PRICE_DROP_TRIGGER_TYPE_VALUES)!r}")

@@ -62,17 +62,17 @@ class ProductBlockStyles(LazyModel):
         block_padding_left (int | None | Unset):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
-        button_alignment (ProductBlockStylesButtonAlignment | Unset): Text Alignment.
+        button_alignment (None | ProductBlockStylesButtonAlignment | Unset): Text Alignment.
         button_background_color (None | str | Unset):
         button_border_color (None | str | Unset):
         button_border_radius (int | None | Unset):
-        button_border_style (ProductBlockStylesButtonBorderStyle | Unset): Border style.
+        button_border_style (None | ProductBlockStylesButtonBorderStyle | Unset): Border style.
         button_border_width (int | None | Unset):
         button_drop_shadow_color (None | str | Unset):
         button_font_color (None | str | Unset):
         button_font_family (None | str | Unset):
         button_font_size (int | None | Unset):
-        button_font_style (ProductBlockStylesButtonFontStyle | Unset): Font style.
+        button_font_style (None | ProductBlockStylesButtonFontStyle | Unset): Font style.
         button_font_weight (None | str | Unset):
         button_letter_spacing (int | None | Unset):
         button_padding_bottom (int | None | Unset):
@@ -83,34 +83,34 @@ class ProductBlockStyles(LazyModel):
         description_font_color (None | str | Unset):
         description_font_family (None | str | Unset):
         description_font_size (int | None | Unset):
-        description_font_style (ProductBlockStylesDescriptionFontStyle | Unset): Font style.
+        description_font_style (None | ProductBlockStylesDescriptionFontStyle | Unset): Font style.
         description_font_weight (None | str | Unset):
         description_letter_spacing (int | None | Unset):
         description_padding_bottom (int | None | Unset):
         description_padding_top (int | None | Unset):
         description_text_decoration (None | str | Unset):
         item_border_color (None | str | Unset):
-        item_border_style (ProductBlockStylesItemBorderStyle | Unset): Border style.
+        item_border_style (None | ProductBlockStylesItemBorderStyle | Unset): Border style.
         item_border_width (int | None | Unset):
         item_max_height (int | None | Unset):
         item_padding_bottom (int | None | Unset):
         item_padding_left (int | None | Unset):
         item_padding_right (int | None | Unset):
         item_padding_top (int | None | Unset):
-        item_text_alignment (ProductBlockStylesItemTextAlignment | Unset): Text Alignment.
-        layout (ProductBlockStylesLayout | Unset): Product layout options.
+        item_text_alignment (None | ProductBlockStylesItemTextAlignment | Unset): Text Alignment.
+        layout (None | ProductBlockStylesLayout | Unset): Product layout options.
         num_columns (int | None | Unset):
         num_rows (int | None | Unset):
         original_price_font_color (None | str | Unset):
         original_price_font_family (None | str | Unset):
         original_price_font_size (int | None | Unset):
-        original_price_font_style (ProductBlockStylesOriginalPriceFontStyle | Unset): Font style.
+        original_price_font_style (None | ProductBlockStylesOriginalPriceFontStyle | Unset): Font style.
         original_price_font_weight (None | str | Unset):
         original_price_text_decoration (None | str | Unset):
         price_font_color (None | str | Unset):
         price_font_family (None | str | Unset):
         price_font_size (int | None | Unset):
-        price_font_style (ProductBlockStylesPriceFontStyle | Unset): Font style.
+        price_font_style (None | ProductBlockStylesPriceFontStyle | Unset): Font style.
         price_font_weight (None | str | Unset):
         price_letter_spacing (int | None | Unset):
         price_padding_bottom (int | None | Unset):
@@ -119,7 +119,7 @@ class ProductBlockStyles(LazyModel):
         rating_font_color (None | str | Unset):
         rating_font_family (None | str | Unset):
         rating_font_size (int | None | Unset):
-        rating_font_style (ProductBlockStylesRatingFontStyle | Unset): Font style.
+        rating_font_style (None | ProductBlockStylesRatingFontStyle | Unset): Font style.
         rating_font_weight (None | str | Unset):
         rating_letter_spacing (int | None | Unset):
         rating_padding_bottom (int | None | Unset):
@@ -129,7 +129,7 @@ class ProductBlockStyles(LazyModel):
         title_font_color (None | str | Unset):
         title_font_family (None | str | Unset):
         title_font_size (int | None | Unset):
-        title_font_style (ProductBlockStylesTitleFontStyle | Unset): Font style.
+        title_font_style (None | ProductBlockStylesTitleFontStyle | Unset): Font style.
         title_font_weight (None | str | Unset):
         title_letter_spacing (int | None | Unset):
         title_padding_bottom (int | None | Unset):
@@ -142,17 +142,17 @@ class ProductBlockStyles(LazyModel):
     block_padding_left: int | None | Unset = UNSET
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
-    button_alignment: ProductBlockStylesButtonAlignment | Unset = UNSET
+    button_alignment: None | ProductBlockStylesButtonAlignment | Unset = UNSET
     button_background_color: None | str | Unset = UNSET
     button_border_color: None | str | Unset = UNSET
     button_border_radius: int | None | Unset = UNSET
-    button_border_style: ProductBlockStylesButtonBorderStyle | Unset = UNSET
+    button_border_style: None | ProductBlockStylesButtonBorderStyle | Unset = UNSET
     button_border_width: int | None | Unset = UNSET
     button_drop_shadow_color: None | str | Unset = UNSET
     button_font_color: None | str | Unset = UNSET
     button_font_family: None | str | Unset = UNSET
     button_font_size: int | None | Unset = UNSET
-    button_font_style: ProductBlockStylesButtonFontStyle | Unset = UNSET
+    button_font_style: None | ProductBlockStylesButtonFontStyle | Unset = UNSET
     button_font_weight: None | str | Unset = UNSET
     button_letter_spacing: int | None | Unset = UNSET
     button_padding_bottom: int | None | Unset = UNSET
@@ -163,34 +163,34 @@ class ProductBlockStyles(LazyModel):
     description_font_color: None | str | Unset = UNSET
     description_font_family: None | str | Unset = UNSET
     description_font_size: int | None | Unset = UNSET
-    description_font_style: ProductBlockStylesDescriptionFontStyle | Unset = UNSET
+    description_font_style: None | ProductBlockStylesDescriptionFontStyle | Unset = UNSET
     description_font_weight: None | str | Unset = UNSET
     description_letter_spacing: int | None | Unset = UNSET
     description_padding_bottom: int | None | Unset = UNSET
     description_padding_top: int | None | Unset = UNSET
     description_text_decoration: None | str | Unset = UNSET
     item_border_color: None | str | Unset = UNSET
-    item_border_style: ProductBlockStylesItemBorderStyle | Unset = UNSET
+    item_border_style: None | ProductBlockStylesItemBorderStyle | Unset = UNSET
     item_border_width: int | None | Unset = UNSET
     item_max_height: int | None | Unset = UNSET
     item_padding_bottom: int | None | Unset = UNSET
     item_padding_left: int | None | Unset = UNSET
     item_padding_right: int | None | Unset = UNSET
     item_padding_top: int | None | Unset = UNSET
-    item_text_alignment: ProductBlockStylesItemTextAlignment | Unset = UNSET
-    layout: ProductBlockStylesLayout | Unset = UNSET
+    item_text_alignment: None | ProductBlockStylesItemTextAlignment | Unset = UNSET
+    layout: None | ProductBlockStylesLayout | Unset = UNSET
     num_columns: int | None | Unset = UNSET
     num_rows: int | None | Unset = UNSET
     original_price_font_color: None | str | Unset = UNSET
     original_price_font_family: None | str | Unset = UNSET
     original_price_font_size: int | None | Unset = UNSET
-    original_price_font_style: ProductBlockStylesOriginalPriceFontStyle | Unset = UNSET
+    original_price_font_style: None | ProductBlockStylesOriginalPriceFontStyle | Unset = UNSET
     original_price_font_weight: None | str | Unset = UNSET
     original_price_text_decoration: None | str | Unset = UNSET
     price_font_color: None | str | Unset = UNSET
     price_font_family: None | str | Unset = UNSET
     price_font_size: int | None | Unset = UNSET
-    price_font_style: ProductBlockStylesPriceFontStyle | Unset = UNSET
+    price_font_style: None | ProductBlockStylesPriceFontStyle | Unset = UNSET
     price_font_weight: None | str | Unset = UNSET
     price_letter_spacing: int | None | Unset = UNSET
     price_padding_bottom: int | None | Unset = UNSET
@@ -199,7 +199,7 @@ class ProductBlockStyles(LazyModel):
     rating_font_color: None | str | Unset = UNSET
     rating_font_family: None | str | Unset = UNSET
     rating_font_size: int | None | Unset = UNSET
-    rating_font_style: ProductBlockStylesRatingFontStyle | Unset = UNSET
+    rating_font_style: None | ProductBlockStylesRatingFontStyle | Unset = UNSET
     rating_font_weight: None | str | Unset = UNSET
     rating_letter_spacing: int | None | Unset = UNSET
     rating_padding_bottom: int | None | Unset = UNSET
@@ -209,7 +209,7 @@ class ProductBlockStyles(LazyModel):
     title_font_color: None | str | Unset = UNSET
     title_font_family: None | str | Unset = UNSET
     title_font_size: int | None | Unset = UNSET
-    title_font_style: ProductBlockStylesTitleFontStyle | Unset = UNSET
+    title_font_style: None | ProductBlockStylesTitleFontStyle | Unset = UNSET
     title_font_weight: None | str | Unset = UNSET
     title_letter_spacing: int | None | Unset = UNSET
     title_padding_bottom: int | None | Unset = UNSET
@@ -224,17 +224,17 @@ class ProductBlockStyles(LazyModel):
         block_padding_left: int | None | Unset = UNSET,
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
-        button_alignment: ProductBlockStylesButtonAlignment | Unset = UNSET,
+        button_alignment: None | ProductBlockStylesButtonAlignment | Unset = UNSET,
         button_background_color: None | str | Unset = UNSET,
         button_border_color: None | str | Unset = UNSET,
         button_border_radius: int | None | Unset = UNSET,
-        button_border_style: ProductBlockStylesButtonBorderStyle | Unset = UNSET,
+        button_border_style: None | ProductBlockStylesButtonBorderStyle | Unset = UNSET,
         button_border_width: int | None | Unset = UNSET,
         button_drop_shadow_color: None | str | Unset = UNSET,
         button_font_color: None | str | Unset = UNSET,
         button_font_family: None | str | Unset = UNSET,
         button_font_size: int | None | Unset = UNSET,
-        button_font_style: ProductBlockStylesButtonFontStyle | Unset = UNSET,
+        button_font_style: None | ProductBlockStylesButtonFontStyle | Unset = UNSET,
         button_font_weight: None | str | Unset = UNSET,
         button_letter_spacing: int | None | Unset = UNSET,
         button_padding_bottom: int | None | Unset = UNSET,
@@ -245,34 +245,34 @@ class ProductBlockStyles(LazyModel):
         description_font_color: None | str | Unset = UNSET,
         description_font_family: None | str | Unset = UNSET,
         description_font_size: int | None | Unset = UNSET,
-        description_font_style: ProductBlockStylesDescriptionFontStyle | Unset = UNSET,
+        description_font_style: None | ProductBlockStylesDescriptionFontStyle | Unset = UNSET,
         description_font_weight: None | str | Unset = UNSET,
         description_letter_spacing: int | None | Unset = UNSET,
         description_padding_bottom: int | None | Unset = UNSET,
         description_padding_top: int | None | Unset = UNSET,
         description_text_decoration: None | str | Unset = UNSET,
         item_border_color: None | str | Unset = UNSET,
-        item_border_style: ProductBlockStylesItemBorderStyle | Unset = UNSET,
+        item_border_style: None | ProductBlockStylesItemBorderStyle | Unset = UNSET,
         item_border_width: int | None | Unset = UNSET,
         item_max_height: int | None | Unset = UNSET,
         item_padding_bottom: int | None | Unset = UNSET,
         item_padding_left: int | None | Unset = UNSET,
         item_padding_right: int | None | Unset = UNSET,
         item_padding_top: int | None | Unset = UNSET,
-        item_text_alignment: ProductBlockStylesItemTextAlignment | Unset = UNSET,
-        layout: ProductBlockStylesLayout | Unset = UNSET,
+        item_text_alignment: None | ProductBlockStylesItemTextAlignment | Unset = UNSET,
+        layout: None | ProductBlockStylesLayout | Unset = UNSET,
         num_columns: int | None | Unset = UNSET,
         num_rows: int | None | Unset = UNSET,
         original_price_font_color: None | str | Unset = UNSET,
         original_price_font_family: None | str | Unset = UNSET,
         original_price_font_size: int | None | Unset = UNSET,
-        original_price_font_style: ProductBlockStylesOriginalPriceFontStyle | Unset = UNSET,
+        original_price_font_style: None | ProductBlockStylesOriginalPriceFontStyle | Unset = UNSET,
         original_price_font_weight: None | str | Unset = UNSET,
         original_price_text_decoration: None | str | Unset = UNSET,
         price_font_color: None | str | Unset = UNSET,
         price_font_family: None | str | Unset = UNSET,
         price_font_size: int | None | Unset = UNSET,
-        price_font_style: ProductBlockStylesPriceFontStyle | Unset = UNSET,
+        price_font_style: None | ProductBlockStylesPriceFontStyle | Unset = UNSET,
         price_font_weight: None | str | Unset = UNSET,
         price_letter_spacing: int | None | Unset = UNSET,
         price_padding_bottom: int | None | Unset = UNSET,
@@ -281,7 +281,7 @@ class ProductBlockStyles(LazyModel):
         rating_font_color: None | str | Unset = UNSET,
         rating_font_family: None | str | Unset = UNSET,
         rating_font_size: int | None | Unset = UNSET,
-        rating_font_style: ProductBlockStylesRatingFontStyle | Unset = UNSET,
+        rating_font_style: None | ProductBlockStylesRatingFontStyle | Unset = UNSET,
         rating_font_weight: None | str | Unset = UNSET,
         rating_letter_spacing: int | None | Unset = UNSET,
         rating_padding_bottom: int | None | Unset = UNSET,
@@ -291,7 +291,7 @@ class ProductBlockStyles(LazyModel):
         title_font_color: None | str | Unset = UNSET,
         title_font_family: None | str | Unset = UNSET,
         title_font_size: int | None | Unset = UNSET,
-        title_font_style: ProductBlockStylesTitleFontStyle | Unset = UNSET,
+        title_font_style: None | ProductBlockStylesTitleFontStyle | Unset = UNSET,
         title_font_weight: None | str | Unset = UNSET,
         title_letter_spacing: int | None | Unset = UNSET,
         title_padding_bottom: int | None | Unset = UNSET,
@@ -770,115 +770,227 @@ class ProductBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_button_alignment(src_value__: Any) -> ProductBlockStylesButtonAlignment | Unset:
-            _button_alignment = src_value__
-            button_alignment: ProductBlockStylesButtonAlignment | Unset
-            if isinstance(_button_alignment, Unset):
-                button_alignment = UNSET
-            else:
-                button_alignment = check_product_block_styles_button_alignment(_button_alignment)
+        def _decode_button_alignment(src_value__: Any) -> None | ProductBlockStylesButtonAlignment | Unset:
+            def _parse_button_alignment(data: object) -> None | ProductBlockStylesButtonAlignment | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    button_alignment_type_1 = check_product_block_styles_button_alignment(data)
+
+                    return button_alignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            button_alignment = _parse_button_alignment(src_value__)
 
             return button_alignment
 
-        def _decode_button_border_style(src_value__: Any) -> ProductBlockStylesButtonBorderStyle | Unset:
-            _button_border_style = src_value__
-            button_border_style: ProductBlockStylesButtonBorderStyle | Unset
-            if isinstance(_button_border_style, Unset):
-                button_border_style = UNSET
-            else:
-                button_border_style = check_product_block_styles_button_border_style(_button_border_style)
+        def _decode_button_border_style(src_value__: Any) -> None | ProductBlockStylesButtonBorderStyle | Unset:
+            def _parse_button_border_style(data: object) -> None | ProductBlockStylesButtonBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    button_border_style_type_1 = check_product_block_styles_button_border_style(data)
+
+                    return button_border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            button_border_style = _parse_button_border_style(src_value__)
 
             return button_border_style
 
-        def _decode_button_font_style(src_value__: Any) -> ProductBlockStylesButtonFontStyle | Unset:
-            _button_font_style = src_value__
-            button_font_style: ProductBlockStylesButtonFontStyle | Unset
-            if isinstance(_button_font_style, Unset):
-                button_font_style = UNSET
-            else:
-                button_font_style = check_product_block_styles_button_font_style(_button_font_style)
+        def _decode_button_font_style(src_value__: Any) -> None | ProductBlockStylesButtonFontStyle | Unset:
+            def _parse_button_font_style(data: object) -> None | ProductBlockStylesButtonFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    button_font_style_type_1 = check_product_block_styles_button_font_style(data)
+
+                    return button_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            button_font_style = _parse_button_font_style(src_value__)
 
             return button_font_style
 
-        def _decode_description_font_style(src_value__: Any) -> ProductBlockStylesDescriptionFontStyle | Unset:
-            _description_font_style = src_value__
-            description_font_style: ProductBlockStylesDescriptionFontStyle | Unset
-            if isinstance(_description_font_style, Unset):
-                description_font_style = UNSET
-            else:
-                description_font_style = check_product_block_styles_description_font_style(_description_font_style)
+        def _decode_description_font_style(src_value__: Any) -> None | ProductBlockStylesDescriptionFontStyle | Unset:
+            def _parse_description_font_style(data: object) -> None | ProductBlockStylesDescriptionFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    description_font_style_type_1 = check_product_block_styles_description_font_style(data)
+
+                    return description_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            description_font_style = _parse_description_font_style(src_value__)
 
             return description_font_style
 
-        def _decode_item_border_style(src_value__: Any) -> ProductBlockStylesItemBorderStyle | Unset:
-            _item_border_style = src_value__
-            item_border_style: ProductBlockStylesItemBorderStyle | Unset
-            if isinstance(_item_border_style, Unset):
-                item_border_style = UNSET
-            else:
-                item_border_style = check_product_block_styles_item_border_style(_item_border_style)
+        def _decode_item_border_style(src_value__: Any) -> None | ProductBlockStylesItemBorderStyle | Unset:
+            def _parse_item_border_style(data: object) -> None | ProductBlockStylesItemBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    item_border_style_type_1 = check_product_block_styles_item_border_style(data)
+
+                    return item_border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            item_border_style = _parse_item_border_style(src_value__)
 
             return item_border_style
 
-        def _decode_item_text_alignment(src_value__: Any) -> ProductBlockStylesItemTextAlignment | Unset:
-            _item_text_alignment = src_value__
-            item_text_alignment: ProductBlockStylesItemTextAlignment | Unset
-            if isinstance(_item_text_alignment, Unset):
-                item_text_alignment = UNSET
-            else:
-                item_text_alignment = check_product_block_styles_item_text_alignment(_item_text_alignment)
+        def _decode_item_text_alignment(src_value__: Any) -> None | ProductBlockStylesItemTextAlignment | Unset:
+            def _parse_item_text_alignment(data: object) -> None | ProductBlockStylesItemTextAlignment | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    item_text_alignment_type_1 = check_product_block_styles_item_text_alignment(data)
+
+                    return item_text_alignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            item_text_alignment = _parse_item_text_alignment(src_value__)
 
             return item_text_alignment
 
-        def _decode_layout(src_value__: Any) -> ProductBlockStylesLayout | Unset:
-            _layout = src_value__
-            layout: ProductBlockStylesLayout | Unset
-            if isinstance(_layout, Unset):
-                layout = UNSET
-            else:
-                layout = check_product_block_styles_layout(_layout)
+        def _decode_layout(src_value__: Any) -> None | ProductBlockStylesLayout | Unset:
+            def _parse_layout(data: object) -> None | ProductBlockStylesLayout | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    layout_type_1 = check_product_block_styles_layout(data)
+
+                    return layout_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            layout = _parse_layout(src_value__)
 
             return layout
 
-        def _decode_original_price_font_style(src_value__: Any) -> ProductBlockStylesOriginalPriceFontStyle | Unset:
-            _original_price_font_style = src_value__
-            original_price_font_style: ProductBlockStylesOriginalPriceFontStyle | Unset
-            if isinstance(_original_price_font_style, Unset):
-                original_price_font_style = UNSET
-            else:
-                original_price_font_style = check_product_block_styles_original_price_font_style(
-                    _original_price_font_style
-                )
+        def _decode_original_price_font_style(
+            src_value__: Any,
+        ) -> None | ProductBlockStylesOriginalPriceFontStyle | Unset:
+            def _parse_original_price_font_style(
+                data: object,
+            ) -> None | ProductBlockStylesOriginalPriceFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    original_price_font_style_type_1 = check_product_block_styles_original_price_font_style(data)
+
+                    return original_price_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            original_price_font_style = _parse_original_price_font_style(src_value__)
 
             return original_price_font_style
 
-        def _decode_price_font_style(src_value__: Any) -> ProductBlockStylesPriceFontStyle | Unset:
-            _price_font_style = src_value__
-            price_font_style: ProductBlockStylesPriceFontStyle | Unset
-            if isinstance(_price_font_style, Unset):
-                price_font_style = UNSET
-            else:
-                price_font_style = check_product_block_styles_price_font_style(_price_font_style)
+        def _decode_price_font_style(src_value__: Any) -> None | ProductBlockStylesPriceFontStyle | Unset:
+            def _parse_price_font_style(data: object) -> None | ProductBlockStylesPriceFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    price_font_style_type_1 = check_product_block_styles_price_font_style(data)
+
+                    return price_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            price_font_style = _parse_price_font_style(src_value__)
 
             return price_font_style
 
-        def _decode_rating_font_style(src_value__: Any) -> ProductBlockStylesRatingFontStyle | Unset:
-            _rating_font_style = src_value__
-            rating_font_style: ProductBlockStylesRatingFontStyle | Unset
-            if isinstance(_rating_font_style, Unset):
-                rating_font_style = UNSET
-            else:
-                rating_font_style = check_product_block_styles_rating_font_style(_rating_font_style)
+        def _decode_rating_font_style(src_value__: Any) -> None | ProductBlockStylesRatingFontStyle | Unset:
+            def _parse_rating_font_style(data: object) -> None | ProductBlockStylesRatingFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    rating_font_style_type_1 = check_product_block_styles_rating_font_style(data)
+
+                    return rating_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            rating_font_style = _parse_rating_font_style(src_value__)
 
             return rating_font_style
 
-        def _decode_title_font_style(src_value__: Any) -> ProductBlockStylesTitleFontStyle | Unset:
-            _title_font_style = src_value__
-            title_font_style: ProductBlockStylesTitleFontStyle | Unset
-            if isinstance(_title_font_style, Unset):
-                title_font_style = UNSET
-            else:
-                title_font_style = check_product_block_styles_title_font_style(_title_font_style)
+        def _decode_title_font_style(src_value__: Any) -> None | ProductBlockStylesTitleFontStyle | Unset:
+            def _parse_title_font_style(data: object) -> None | ProductBlockStylesTitleFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    title_font_style_type_1 = check_product_block_styles_title_font_style(data)
+
+                    return title_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            title_font_style = _parse_title_font_style(src_value__)
 
             return title_font_style
 
@@ -895,6 +1007,75 @@ class ProductBlockStyles(LazyModel):
                 "price_font_style": ("price_font_style", _decode_price_font_style),
                 "rating_font_style": ("rating_font_style", _decode_rating_font_style),
                 "title_font_style": ("title_font_style", _decode_title_font_style),
+            },
+            copied={
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "button_background_color": "button_background_color",
+                "button_border_color": "button_border_color",
+                "button_border_radius": "button_border_radius",
+                "button_border_width": "button_border_width",
+                "button_drop_shadow_color": "button_drop_shadow_color",
+                "button_font_color": "button_font_color",
+                "button_font_family": "button_font_family",
+                "button_font_size": "button_font_size",
+                "button_font_weight": "button_font_weight",
+                "button_letter_spacing": "button_letter_spacing",
+                "button_padding_bottom": "button_padding_bottom",
+                "button_padding_left": "button_padding_left",
+                "button_padding_right": "button_padding_right",
+                "button_padding_top": "button_padding_top",
+                "button_text_decoration": "button_text_decoration",
+                "description_font_color": "description_font_color",
+                "description_font_family": "description_font_family",
+                "description_font_size": "description_font_size",
+                "description_font_weight": "description_font_weight",
+                "description_letter_spacing": "description_letter_spacing",
+                "description_padding_bottom": "description_padding_bottom",
+                "description_padding_top": "description_padding_top",
+                "description_text_decoration": "description_text_decoration",
+                "item_border_color": "item_border_color",
+                "item_border_width": "item_border_width",
+                "item_max_height": "item_max_height",
+                "item_padding_bottom": "item_padding_bottom",
+                "item_padding_left": "item_padding_left",
+                "item_padding_right": "item_padding_right",
+                "item_padding_top": "item_padding_top",
+                "num_columns": "num_columns",
+                "num_rows": "num_rows",
+                "original_price_font_color": "original_price_font_color",
+                "original_price_font_family": "original_price_font_family",
+                "original_price_font_size": "original_price_font_size",
+                "original_price_font_weight": "original_price_font_weight",
+                "original_price_text_decoration": "original_price_text_decoration",
+                "price_font_color": "price_font_color",
+                "price_font_family": "price_font_family",
+                "price_font_size": "price_font_size",
+                "price_font_weight": "price_font_weight",
+                "price_letter_spacing": "price_letter_spacing",
+                "price_padding_bottom": "price_padding_bottom",
+                "price_padding_top": "price_padding_top",
+                "price_text_decoration": "price_text_decoration",
+                "rating_font_color": "rating_font_color",
+                "rating_font_family": "rating_font_family",
+                "rating_font_size": "rating_font_size",
+                "rating_font_weight": "rating_font_weight",
+                "rating_letter_spacing": "rating_letter_spacing",
+                "rating_padding_bottom": "rating_padding_bottom",
+                "rating_padding_top": "rating_padding_top",
+                "rating_text_decoration": "rating_text_decoration",
+                "stack_on_mobile": "stack_on_mobile",
+                "title_font_color": "title_font_color",
+                "title_font_family": "title_font_family",
+                "title_font_size": "title_font_size",
+                "title_font_weight": "title_font_weight",
+                "title_letter_spacing": "title_letter_spacing",
+                "title_padding_bottom": "title_padding_bottom",
+                "title_padding_top": "title_padding_top",
+                "title_text_decoration": "title_text_decoration",
             },
             known=(
                 "block_background_color",

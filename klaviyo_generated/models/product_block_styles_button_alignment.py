@@ -16,9 +16,11 @@ PRODUCT_BLOCK_STYLES_BUTTON_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_product_block_styles_button_alignment(value: str) -> ProductBlockStylesButtonAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRODUCT_BLOCK_STYLES_BUTTON_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRODUCT_BLOCK_STYLES_BUTTON_ALIGNMENT_VALUES:
+        return cast(ProductBlockStylesButtonAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(ProductBlockStylesButtonAlignment, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PRODUCT_BLOCK_STYLES_BUTTON_ALIGNMENT_VALUES)!r}"

@@ -16,9 +16,11 @@ PRODUCT_BLOCK_STYLES_ITEM_TEXT_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_product_block_styles_item_text_alignment(value: str) -> ProductBlockStylesItemTextAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRODUCT_BLOCK_STYLES_ITEM_TEXT_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRODUCT_BLOCK_STYLES_ITEM_TEXT_ALIGNMENT_VALUES:
+        return cast(ProductBlockStylesItemTextAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(ProductBlockStylesItemTextAlignment, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PRODUCT_BLOCK_STYLES_ITEM_TEXT_ALIGNMENT_VALUES)!r}"

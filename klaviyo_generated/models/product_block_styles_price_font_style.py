@@ -15,9 +15,11 @@ PRODUCT_BLOCK_STYLES_PRICE_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_product_block_styles_price_font_style(value: str) -> ProductBlockStylesPriceFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRODUCT_BLOCK_STYLES_PRICE_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRODUCT_BLOCK_STYLES_PRICE_FONT_STYLE_VALUES:
+        return cast(ProductBlockStylesPriceFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(ProductBlockStylesPriceFontStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PRODUCT_BLOCK_STYLES_PRICE_FONT_STYLE_VALUES)!r}"

@@ -15,9 +15,11 @@ PRODUCT_BLOCK_STYLES_TITLE_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_product_block_styles_title_font_style(value: str) -> ProductBlockStylesTitleFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRODUCT_BLOCK_STYLES_TITLE_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRODUCT_BLOCK_STYLES_TITLE_FONT_STYLE_VALUES:
+        return cast(ProductBlockStylesTitleFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(ProductBlockStylesTitleFontStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PRODUCT_BLOCK_STYLES_TITLE_FONT_STYLE_VALUES)!r}"

@@ -14,8 +14,10 @@ PRODUCT_BLOCK_V0_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_product_block_v0_type(value: str) -> ProductBlockV0Type:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PRODUCT_BLOCK_V0_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PRODUCT_BLOCK_V0_TYPE_VALUES:
+        return cast(ProductBlockV0Type, value)
+    if type(value) is str and not strict_enums():
         return cast(ProductBlockV0Type, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PRODUCT_BLOCK_V0_TYPE_VALUES)!r}")

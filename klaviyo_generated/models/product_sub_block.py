@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.product_sub_block_type import ProductSubBlockType, check_product_sub_block_type
 from ..types import UNSET, Unset
 
@@ -87,67 +87,72 @@ class ProductSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        product_id = self.product_id
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
+            product_id = self.product_id
+            if product_id is not UNSET:
+                field_dict["product_id"] = product_id
 
-        external_id = self.external_id
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
+            external_id = self.external_id
+            if external_id is not UNSET:
+                field_dict["external_id"] = external_id
 
-        autogenerate_link = self.autogenerate_link
-        if autogenerate_link is not UNSET:
-            field_dict["autogenerate_link"] = autogenerate_link
+            autogenerate_link = self.autogenerate_link
+            if autogenerate_link is not UNSET:
+                field_dict["autogenerate_link"] = autogenerate_link
 
-        button_text = self.button_text
-        if button_text is not UNSET:
-            field_dict["button_text"] = button_text
+            button_text = self.button_text
+            if button_text is not UNSET:
+                field_dict["button_text"] = button_text
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        image_url = self.image_url
-        if image_url is not UNSET:
-            field_dict["image_url"] = image_url
+            image_url = self.image_url
+            if image_url is not UNSET:
+                field_dict["image_url"] = image_url
 
-        link = self.link
-        if link is not UNSET:
-            field_dict["link"] = link
+            link = self.link
+            if link is not UNSET:
+                field_dict["link"] = link
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        original_price = self.original_price
-        if original_price is not UNSET:
-            field_dict["original_price"] = original_price
+            original_price = self.original_price
+            if original_price is not UNSET:
+                field_dict["original_price"] = original_price
 
-        price = self.price
-        if price is not UNSET:
-            field_dict["price"] = price
+            price = self.price
+            if price is not UNSET:
+                field_dict["price"] = price
 
-        currency_code = self.currency_code
-        if currency_code is not UNSET:
-            field_dict["currency_code"] = currency_code
+            currency_code = self.currency_code
+            if currency_code is not UNSET:
+                field_dict["currency_code"] = currency_code
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        url = self.url
-        if url is not UNSET:
-            field_dict["url"] = url
+            url = self.url
+            if url is not UNSET:
+                field_dict["url"] = url
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -179,6 +184,22 @@ class ProductSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "id": "id",
+                "product_id": "product_id",
+                "external_id": "external_id",
+                "autogenerate_link": "autogenerate_link",
+                "button_text": "button_text",
+                "description": "description",
+                "image_url": "image_url",
+                "link": "link",
+                "name": "name",
+                "original_price": "original_price",
+                "price": "price",
+                "currency_code": "currency_code",
+                "title": "title",
+                "url": "url",
             },
             known=(
                 "type",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.profile_create_query_resource_object_attributes_properties_type_0 import (
@@ -35,7 +35,7 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
         title (None | str | Unset): Individual's job title Example: Regional Manager.
         image (None | str | Unset): URL pointing to the location of a profile image Example:
             https://images.pexels.com/photos/3760854/pexels-photo-3760854.jpeg.
-        location (ProfileLocation | Unset):
+        location (None | ProfileLocation | Unset):
         properties (None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset): An object containing
             key/value pairs for any custom properties assigned to this profile Example: {'pseudonym': 'Dr. Octopus'}.
     """
@@ -49,7 +49,7 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
     locale: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
     image: None | str | Unset = UNSET
-    location: ProfileLocation | Unset = UNSET
+    location: None | ProfileLocation | Unset = UNSET
     properties: None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -64,7 +64,7 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
         locale: None | str | Unset = UNSET,
         title: None | str | Unset = UNSET,
         image: None | str | Unset = UNSET,
-        location: ProfileLocation | Unset = UNSET,
+        location: None | ProfileLocation | Unset = UNSET,
         properties: None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset = UNSET,
     ) -> None:
         self.email = email
@@ -119,9 +119,15 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
         if image is not UNSET:
             field_dict["image"] = image
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+        location: dict[str, Any] | None | Unset
+        if isinstance(self.location, Unset):
+            location = UNSET
+        elif isinstance(self.location, LazyModel):
+            location = self.location.to_dict()
+        else:
+            location = self.location
+        if location is not UNSET:
+            field_dict["location"] = location
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
@@ -156,13 +162,23 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
         )
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
 
-        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
-            _location = src_value__
-            location: ProfileLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = ProfileLocation.from_dict(_location)
+        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
+            def _parse_location(data: object) -> None | ProfileLocation | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = ProfileLocation.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -184,9 +200,9 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
                     return properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
@@ -194,6 +210,17 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "location": ("location", _decode_location),
                 "properties": ("properties", _decode_properties),
+            },
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
+                "external_id": "external_id",
+                "first_name": "first_name",
+                "last_name": "last_name",
+                "organization": "organization",
+                "locale": "locale",
+                "title": "title",
+                "image": "image",
             },
             known=(
                 "email",

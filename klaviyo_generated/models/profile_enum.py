@@ -14,8 +14,10 @@ PROFILE_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_enum(value: str) -> ProfileEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_ENUM_VALUES:
+        return cast(ProfileEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_ENUM_VALUES)!r}")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.property_filter import PropertyFilter
@@ -88,15 +88,18 @@ class ProfileEventTrackedProperties(LazyModel):
                     return property_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[PropertyFilter] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            property_filters = parse_union(_parse_property_filters, src_value__)
+            property_filters = _parse_property_filters(src_value__)
 
             return property_filters
 
         return LazyTable(
             fields={
                 "property_filters": ("property_filters", _decode_property_filters),
+            },
+            copied={
+                "metric": "metric",
             },
             known=(
                 "metric",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_has_custom_object_condition_type import (
     ProfileHasCustomObjectConditionType,
     check_profile_has_custom_object_condition_type,
@@ -53,30 +53,39 @@ class ProfileHasCustomObjectCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["object_type_id"] = self.object_type_id
+            field_dict["object_type_id"] = self.object_type_id
 
-        field_dict["object_type_relationship_id"] = self.object_type_relationship_id
+            field_dict["object_type_relationship_id"] = self.object_type_relationship_id
 
-        field_dict["filter"] = self.filter.to_dict()
+            field_dict["filter"] = self.filter.to_dict()
 
-        filters = []
-        for filters_item_data in self.filters:
-            filters_item = filters_item_data.to_dict()
-            filters.append(filters_item)
+            filters = []
+            for filters_item_data in self.filters:
+                filters_item = filters_item_data.to_dict()
+                filters.append(filters_item)
 
-        field_dict["filters"] = filters
+            field_dict["filters"] = filters
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.object_type_id = src_dict["object_type_id"]
-        instance.object_type_relationship_id = src_dict["object_type_relationship_id"]
+        try:
+            instance.object_type_id = src_dict["object_type_id"]
+            instance.object_type_relationship_id = src_dict["object_type_relationship_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -109,6 +118,10 @@ class ProfileHasCustomObjectCondition(LazyModel):
                 "type_": ("type", _decode_type_),
                 "filter": ("filter", _decode_filter),
                 "filters": ("filters", _decode_filters),
+            },
+            copied={
+                "object_type_id": "object_type_id",
+                "object_type_relationship_id": "object_type_relationship_id",
             },
             known=(
                 "type",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_has_group_membership_condition_type import (
     ProfileHasGroupMembershipConditionType,
     check_profile_has_group_membership_condition_type,
@@ -65,27 +65,32 @@ class ProfileHasGroupMembershipCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["is_member"] = self.is_member
+            field_dict["is_member"] = self.is_member
 
-        group_ids = self.group_ids
+            group_ids = self.group_ids
 
-        field_dict["group_ids"] = group_ids
+            field_dict["group_ids"] = group_ids
 
-        timeframe_filter: dict[str, Any] | None | Unset
-        if isinstance(self.timeframe_filter, Unset):
-            timeframe_filter = UNSET
-        elif isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
-        else:
-            timeframe_filter = self.timeframe_filter
-        if timeframe_filter is not UNSET:
-            field_dict["timeframe_filter"] = timeframe_filter
+            timeframe_filter: dict[str, Any] | None | Unset
+            if isinstance(self.timeframe_filter, Unset):
+                timeframe_filter = UNSET
+            elif isinstance(self.timeframe_filter, LazyModel):
+                timeframe_filter = self.timeframe_filter.to_dict()
+            else:
+                timeframe_filter = self.timeframe_filter
+            if timeframe_filter is not UNSET:
+                field_dict["timeframe_filter"] = timeframe_filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -171,15 +176,7 @@ class ProfileHasGroupMembershipCondition(LazyModel):
                     return timeframe_filter_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    None
-                    | RelativeDateOperatorBaseRelativeDateFilter
-                    | RelativeDateRangeFilter
-                    | StaticDateFilter
-                    | StaticDateRangeFilter
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
@@ -192,6 +189,7 @@ class ProfileHasGroupMembershipCondition(LazyModel):
                 "group_ids": ("group_ids", _decode_group_ids),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
             },
+            copied={},
             known=(
                 "type",
                 "is_member",

@@ -14,9 +14,11 @@ PROFILE_HAS_GROUP_MEMBERSHIP_CONDITION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_has_group_membership_condition_type(value: str) -> ProfileHasGroupMembershipConditionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_HAS_GROUP_MEMBERSHIP_CONDITION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_HAS_GROUP_MEMBERSHIP_CONDITION_TYPE_VALUES:
+        return cast(ProfileHasGroupMembershipConditionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileHasGroupMembershipConditionType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_HAS_GROUP_MEMBERSHIP_CONDITION_TYPE_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_has_not_received_email_message_condition_type import (
     ProfileHasNotReceivedEmailMessageConditionType,
     check_profile_has_not_received_email_message_condition_type,
@@ -42,19 +42,24 @@ class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        timeframe_filter: dict[str, Any]
-        if isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
-        else:
-            timeframe_filter = self.timeframe_filter.to_dict()
+            timeframe_filter: dict[str, Any]
+            if isinstance(self.timeframe_filter, LazyModel):
+                timeframe_filter = self.timeframe_filter.to_dict()
+            else:
+                timeframe_filter = self.timeframe_filter.to_dict()
 
-        field_dict["timeframe_filter"] = timeframe_filter
+            field_dict["timeframe_filter"] = timeframe_filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -96,6 +101,7 @@ class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
                 "type_": ("type", _decode_type_),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
             },
+            copied={},
             known=(
                 "type",
                 "timeframe_filter",

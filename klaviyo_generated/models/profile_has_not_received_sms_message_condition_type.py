@@ -16,9 +16,11 @@ PROFILE_HAS_NOT_RECEIVED_SMS_MESSAGE_CONDITION_TYPE_VALUES: frozenset[str] = fro
 def check_profile_has_not_received_sms_message_condition_type(
     value: str,
 ) -> ProfileHasNotReceivedSmsMessageConditionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_HAS_NOT_RECEIVED_SMS_MESSAGE_CONDITION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_HAS_NOT_RECEIVED_SMS_MESSAGE_CONDITION_TYPE_VALUES:
+        return cast(ProfileHasNotReceivedSmsMessageConditionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileHasNotReceivedSmsMessageConditionType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_HAS_NOT_RECEIVED_SMS_MESSAGE_CONDITION_TYPE_VALUES)!r}"

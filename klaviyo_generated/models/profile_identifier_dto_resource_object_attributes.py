@@ -68,6 +68,11 @@ class ProfileIdentifierDTOResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
+                "external_id": "external_id",
+            },
             known=(
                 "email",
                 "phone_number",

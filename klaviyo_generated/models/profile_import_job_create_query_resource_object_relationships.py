@@ -68,6 +68,7 @@ class ProfileImportJobCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "lists": ("lists", _decode_lists),
             },
+            copied={},
             known=("lists",),
             required=(),
             additional=None,

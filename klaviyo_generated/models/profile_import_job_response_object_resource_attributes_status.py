@@ -19,9 +19,11 @@ PROFILE_IMPORT_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES: frozenset[
 def check_profile_import_job_response_object_resource_attributes_status(
     value: str,
 ) -> ProfileImportJobResponseObjectResourceAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_IMPORT_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_IMPORT_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES:
+        return cast(ProfileImportJobResponseObjectResourceAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileImportJobResponseObjectResourceAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_IMPORT_JOB_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_STATUS_VALUES)!r}"

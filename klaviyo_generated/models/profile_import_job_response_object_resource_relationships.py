@@ -122,6 +122,7 @@ class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
                 "profiles": ("profiles", _decode_profiles),
                 "import_errors": ("import-errors", _decode_import_errors),
             },
+            copied={},
             known=(
                 "lists",
                 "profiles",

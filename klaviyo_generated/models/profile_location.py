@@ -133,6 +133,18 @@ class ProfileLocation(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "address1": "address1",
+                "address2": "address2",
+                "city": "city",
+                "country": "country",
+                "latitude": "latitude",
+                "longitude": "longitude",
+                "region": "region",
+                "zip_": "zip",
+                "timezone": "timezone",
+                "ip": "ip",
+            },
             known=(
                 "address1",
                 "address2",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_marketing_consent_condition_type import (
     ProfileMarketingConsentConditionType,
     check_profile_marketing_consent_condition_type,
@@ -59,19 +59,24 @@ class ProfileMarketingConsentCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        consent: dict[str, Any]
-        if isinstance(self.consent, LazyModel):
-            consent = self.consent.to_dict()
-        else:
-            consent = self.consent.to_dict()
+            consent: dict[str, Any]
+            if isinstance(self.consent, LazyModel):
+                consent = self.consent.to_dict()
+            else:
+                consent = self.consent.to_dict()
 
-        field_dict["consent"] = consent
+            field_dict["consent"] = consent
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -167,6 +172,7 @@ class ProfileMarketingConsentCondition(LazyModel):
                 "type_": ("type", _decode_type_),
                 "consent": ("consent", _decode_consent),
             },
+            copied={},
             known=(
                 "type",
                 "consent",

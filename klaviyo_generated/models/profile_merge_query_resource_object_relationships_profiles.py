@@ -78,6 +78,7 @@ class ProfileMergeQueryResourceObjectRelationshipsProfiles(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

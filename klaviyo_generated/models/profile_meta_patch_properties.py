@@ -104,9 +104,9 @@ class ProfileMetaPatchProperties(LazyModel):
                     return append_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ProfileMetaPatchPropertiesAppendType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            append = parse_union(_parse_append, src_value__)
+            append = _parse_append(src_value__)
 
             return append
 
@@ -124,9 +124,9 @@ class ProfileMetaPatchProperties(LazyModel):
                     return unappend_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ProfileMetaPatchPropertiesUnappendType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            unappend = parse_union(_parse_unappend, src_value__)
+            unappend = _parse_unappend(src_value__)
 
             return unappend
 
@@ -144,7 +144,9 @@ class ProfileMetaPatchProperties(LazyModel):
                     return unset_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | str | Unset, data)
+                if isinstance(data, str):
+                    return data
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             unset = parse_union(_parse_unset, src_value__)
 
@@ -156,6 +158,7 @@ class ProfileMetaPatchProperties(LazyModel):
                 "unappend": ("unappend", _decode_unappend),
                 "unset": ("unset", _decode_unset),
             },
+            copied={},
             known=(
                 "append",
                 "unappend",

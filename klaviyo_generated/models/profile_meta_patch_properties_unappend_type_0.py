@@ -42,6 +42,7 @@ class ProfileMetaPatchPropertiesUnappendType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -14,9 +14,11 @@ PROFILE_MODIFICATION_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_modification_method_filter_field(value: str) -> ProfileModificationMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_MODIFICATION_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_MODIFICATION_METHOD_FILTER_FIELD_VALUES:
+        return cast(ProfileModificationMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileModificationMethodFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_MODIFICATION_METHOD_FILTER_FIELD_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_no_group_membership_condition_type import (
     ProfileNoGroupMembershipConditionType,
     check_profile_no_group_membership_condition_type,
@@ -42,17 +42,22 @@ class ProfileNoGroupMembershipCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["is_member"] = self.is_member
+            field_dict["is_member"] = self.is_member
 
-        group_ids = self.group_ids
+            group_ids = self.group_ids
 
-        field_dict["group_ids"] = group_ids
+            field_dict["group_ids"] = group_ids
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -84,6 +89,7 @@ class ProfileNoGroupMembershipCondition(LazyModel):
                 "is_member": ("is_member", _decode_is_member),
                 "group_ids": ("group_ids", _decode_group_ids),
             },
+            copied={},
             known=(
                 "type",
                 "is_member",

@@ -14,8 +14,10 @@ PROFILE_OBJECT_TYPE_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_object_type_enum(value: str) -> ProfileObjectTypeEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_OBJECT_TYPE_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_OBJECT_TYPE_ENUM_VALUES:
+        return cast(ProfileObjectTypeEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileObjectTypeEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_OBJECT_TYPE_ENUM_VALUES)!r}")

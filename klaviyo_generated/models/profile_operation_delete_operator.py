@@ -14,8 +14,10 @@ PROFILE_OPERATION_DELETE_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_operation_delete_operator(value: str) -> ProfileOperationDeleteOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_OPERATION_DELETE_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_OPERATION_DELETE_OPERATOR_VALUES:
+        return cast(ProfileOperationDeleteOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileOperationDeleteOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_OPERATION_DELETE_OPERATOR_VALUES)!r}")

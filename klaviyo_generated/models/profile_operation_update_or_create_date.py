@@ -9,7 +9,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_operation_update_or_create_date_operator import (
     ProfileOperationUpdateOrCreateDateOperator,
     check_profile_operation_update_or_create_date_operator,
@@ -55,28 +55,37 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        field_dict["property_type"] = self.property_type
+            field_dict["property_type"] = self.property_type
 
-        field_dict["property_key"] = self.property_key
+            field_dict["property_key"] = self.property_key
 
-        property_value: str
-        if isinstance(self.property_value, datetime.date):
-            property_value = self.property_value.isoformat()
-        else:
-            property_value = self.property_value
+            property_value: str
+            if isinstance(self.property_value, datetime.date):
+                property_value = self.property_value.isoformat()
+            else:
+                property_value = self.property_value
 
-        field_dict["property_value"] = property_value
+            field_dict["property_value"] = property_value
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.property_key = src_dict["property_key"]
+        try:
+            instance.property_key = src_dict["property_key"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -121,6 +130,9 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "property_type": ("property_type", _decode_property_type),
                 "property_value": ("property_value", _decode_property_value),
+            },
+            copied={
+                "property_key": "property_key",
             },
             known=(
                 "operator",

@@ -15,9 +15,11 @@ PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_OPERATOR_VALUES: frozenset[str] = frozen
 
 
 def check_profile_operation_update_or_create_date_operator(value: str) -> ProfileOperationUpdateOrCreateDateOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_OPERATOR_VALUES:
+        return cast(ProfileOperationUpdateOrCreateDateOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileOperationUpdateOrCreateDateOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_OPERATOR_VALUES)!r}"

@@ -16,9 +16,11 @@ PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_PROPERTY_TYPE_VALUES: frozenset[str] = f
 def check_profile_operation_update_or_create_date_property_type(
     value: str,
 ) -> ProfileOperationUpdateOrCreateDatePropertyType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_PROPERTY_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_PROPERTY_TYPE_VALUES:
+        return cast(ProfileOperationUpdateOrCreateDatePropertyType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileOperationUpdateOrCreateDatePropertyType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_OPERATION_UPDATE_OR_CREATE_DATE_PROPERTY_TYPE_VALUES)!r}"

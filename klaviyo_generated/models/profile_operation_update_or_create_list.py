@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_operation_update_or_create_list_operator import (
     ProfileOperationUpdateOrCreateListOperator,
     check_profile_operation_update_or_create_list_operator,
@@ -32,15 +32,15 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
         property_type (ProfileOperationUpdateOrCreateListPropertyType):
         property_key (str):
         property_value (str):
-        property_operation (ProfileOperationUpdateOrCreateListPropertyOperation | Unset): The type of operation to
-            perform on a list property.
+        property_operation (None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset): The type of operation
+            to perform on a list property.
     """
 
     operator: ProfileOperationUpdateOrCreateListOperator
     property_type: ProfileOperationUpdateOrCreateListPropertyType
     property_key: str
     property_value: str
-    property_operation: ProfileOperationUpdateOrCreateListPropertyOperation | Unset = UNSET
+    property_operation: None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -49,7 +49,7 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
         property_type: ProfileOperationUpdateOrCreateListPropertyType,
         property_key: str,
         property_value: str,
-        property_operation: ProfileOperationUpdateOrCreateListPropertyOperation | Unset = UNSET,
+        property_operation: None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset = UNSET,
     ) -> None:
         self.operator = operator
         self.property_type = property_type
@@ -59,27 +59,36 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        field_dict["property_type"] = self.property_type
+            field_dict["property_type"] = self.property_type
 
-        field_dict["property_key"] = self.property_key
+            field_dict["property_key"] = self.property_key
 
-        field_dict["property_value"] = self.property_value
+            field_dict["property_value"] = self.property_value
 
-        property_operation = self.property_operation
-        if property_operation is not UNSET:
-            field_dict["property_operation"] = property_operation
+            property_operation = self.property_operation
+            if property_operation is not UNSET:
+                field_dict["property_operation"] = property_operation
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.property_key = src_dict["property_key"]
-        instance.property_value = src_dict["property_value"]
+        try:
+            instance.property_key = src_dict["property_key"]
+            instance.property_value = src_dict["property_value"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -95,15 +104,27 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
 
             return property_type
 
-        def _decode_property_operation(src_value__: Any) -> ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
-            _property_operation = src_value__
-            property_operation: ProfileOperationUpdateOrCreateListPropertyOperation | Unset
-            if isinstance(_property_operation, Unset):
-                property_operation = UNSET
-            else:
-                property_operation = check_profile_operation_update_or_create_list_property_operation(
-                    _property_operation
-                )
+        def _decode_property_operation(
+            src_value__: Any,
+        ) -> None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
+            def _parse_property_operation(
+                data: object,
+            ) -> None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    property_operation_type_1 = check_profile_operation_update_or_create_list_property_operation(data)
+
+                    return property_operation_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            property_operation = _parse_property_operation(src_value__)
 
             return property_operation
 
@@ -112,6 +133,10 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "property_type": ("property_type", _decode_property_type),
                 "property_operation": ("property_operation", _decode_property_operation),
+            },
+            copied={
+                "property_key": "property_key",
+                "property_value": "property_value",
             },
             known=(
                 "operator",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_permissions_condition_channel import (
     ProfilePermissionsConditionChannel,
     check_profile_permissions_condition_channel,
@@ -67,21 +67,26 @@ class ProfilePermissionsCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        permission: dict[str, Any]
-        if isinstance(self.permission, LazyModel):
-            permission = self.permission.to_dict()
-        else:
-            permission = self.permission.to_dict()
+            permission: dict[str, Any]
+            if isinstance(self.permission, LazyModel):
+                permission = self.permission.to_dict()
+            else:
+                permission = self.permission.to_dict()
 
-        field_dict["permission"] = permission
+            field_dict["permission"] = permission
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -183,6 +188,7 @@ class ProfilePermissionsCondition(LazyModel):
                 "permission": ("permission", _decode_permission),
                 "channel": ("channel", _decode_channel),
             },
+            copied={},
             known=(
                 "type",
                 "permission",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_postal_code_distance_condition_type import (
     ProfilePostalCodeDistanceConditionType,
     check_profile_postal_code_distance_condition_type,
@@ -58,31 +58,40 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["country_code"] = self.country_code
+            field_dict["country_code"] = self.country_code
 
-        field_dict["postal_code"] = self.postal_code
+            field_dict["postal_code"] = self.postal_code
 
-        field_dict["unit"] = self.unit
+            field_dict["unit"] = self.unit
 
-        filter: dict[str, Any]
-        if isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        else:
-            filter = self.filter.to_dict()
+            filter: dict[str, Any]
+            if isinstance(self.filter, LazyModel):
+                filter = self.filter.to_dict()
+            else:
+                filter = self.filter.to_dict()
 
-        field_dict["filter"] = filter
+            field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.country_code = src_dict["country_code"]
-        instance.postal_code = src_dict["postal_code"]
+        try:
+            instance.country_code = src_dict["country_code"]
+            instance.postal_code = src_dict["postal_code"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -125,6 +134,10 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
                 "type_": ("type", _decode_type_),
                 "unit": ("unit", _decode_unit),
                 "filter": ("filter", _decode_filter),
+            },
+            copied={
+                "country_code": "country_code",
+                "postal_code": "postal_code",
             },
             known=(
                 "type",

@@ -14,9 +14,11 @@ PROFILE_POSTAL_CODE_DISTANCE_CONDITION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_postal_code_distance_condition_type(value: str) -> ProfilePostalCodeDistanceConditionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_POSTAL_CODE_DISTANCE_CONDITION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_POSTAL_CODE_DISTANCE_CONDITION_TYPE_VALUES:
+        return cast(ProfilePostalCodeDistanceConditionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePostalCodeDistanceConditionType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_POSTAL_CODE_DISTANCE_CONDITION_TYPE_VALUES)!r}"

@@ -15,9 +15,11 @@ PROFILE_POSTAL_CODE_DISTANCE_CONDITION_UNIT_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_postal_code_distance_condition_unit(value: str) -> ProfilePostalCodeDistanceConditionUnit:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_POSTAL_CODE_DISTANCE_CONDITION_UNIT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_POSTAL_CODE_DISTANCE_CONDITION_UNIT_VALUES:
+        return cast(ProfilePostalCodeDistanceConditionUnit, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePostalCodeDistanceConditionUnit, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_POSTAL_CODE_DISTANCE_CONDITION_UNIT_VALUES)!r}"

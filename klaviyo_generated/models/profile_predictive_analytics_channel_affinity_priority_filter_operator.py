@@ -16,9 +16,11 @@ PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_PRIORITY_FILTER_OPERATOR_VALUES: f
 def check_profile_predictive_analytics_channel_affinity_priority_filter_operator(
     value: str,
 ) -> ProfilePredictiveAnalyticsChannelAffinityPriorityFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_PRIORITY_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_PRIORITY_FILTER_OPERATOR_VALUES:
+        return cast(ProfilePredictiveAnalyticsChannelAffinityPriorityFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePredictiveAnalyticsChannelAffinityPriorityFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_PRIORITY_FILTER_OPERATOR_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_predictive_analytics_channel_affinity_rank_condition_dimension import (
     ProfilePredictiveAnalyticsChannelAffinityRankConditionDimension,
     check_profile_predictive_analytics_channel_affinity_rank_condition_dimension,
@@ -68,19 +68,24 @@ class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["dimension"] = self.dimension
+            field_dict["dimension"] = self.dimension
 
-        field_dict["measurement"] = self.measurement
+            field_dict["measurement"] = self.measurement
 
-        field_dict["predicted_channel"] = self.predicted_channel
+            field_dict["predicted_channel"] = self.predicted_channel
 
-        field_dict["filter"] = self.filter.to_dict()
+            field_dict["filter"] = self.filter.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -130,6 +135,7 @@ class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
                 "predicted_channel": ("predicted_channel", _decode_predicted_channel),
                 "filter": ("filter", _decode_filter),
             },
+            copied={},
             known=(
                 "type",
                 "dimension",

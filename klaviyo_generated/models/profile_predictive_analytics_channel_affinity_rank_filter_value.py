@@ -18,9 +18,11 @@ PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_RANK_FILTER_VALUE_VALUES: frozense
 def check_profile_predictive_analytics_channel_affinity_rank_filter_value(
     value: str,
 ) -> ProfilePredictiveAnalyticsChannelAffinityRankFilterValue:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_RANK_FILTER_VALUE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_RANK_FILTER_VALUE_VALUES:
+        return cast(ProfilePredictiveAnalyticsChannelAffinityRankFilterValue, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePredictiveAnalyticsChannelAffinityRankFilterValue, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PREDICTIVE_ANALYTICS_CHANNEL_AFFINITY_RANK_FILTER_VALUE_VALUES)!r}"

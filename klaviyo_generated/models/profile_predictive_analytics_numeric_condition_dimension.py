@@ -32,9 +32,11 @@ PROFILE_PREDICTIVE_ANALYTICS_NUMERIC_CONDITION_DIMENSION_VALUES: frozenset[str] 
 def check_profile_predictive_analytics_numeric_condition_dimension(
     value: str,
 ) -> ProfilePredictiveAnalyticsNumericConditionDimension:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PREDICTIVE_ANALYTICS_NUMERIC_CONDITION_DIMENSION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PREDICTIVE_ANALYTICS_NUMERIC_CONDITION_DIMENSION_VALUES:
+        return cast(ProfilePredictiveAnalyticsNumericConditionDimension, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePredictiveAnalyticsNumericConditionDimension, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PREDICTIVE_ANALYTICS_NUMERIC_CONDITION_DIMENSION_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.profile_predictive_analytics_string_condition_dimension import (
     ProfilePredictiveAnalyticsStringConditionDimension,
     check_profile_predictive_analytics_string_condition_dimension,
@@ -49,15 +49,20 @@ class ProfilePredictiveAnalyticsStringCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["dimension"] = self.dimension
+            field_dict["dimension"] = self.dimension
 
-        field_dict["filter"] = self.filter.to_dict()
+            field_dict["filter"] = self.filter.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -89,6 +94,7 @@ class ProfilePredictiveAnalyticsStringCondition(LazyModel):
                 "dimension": ("dimension", _decode_dimension),
                 "filter": ("filter", _decode_filter),
             },
+            copied={},
             known=(
                 "type",
                 "dimension",

@@ -16,9 +16,11 @@ PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_DIMENSION_VALUES: frozenset[str] =
 def check_profile_predictive_analytics_string_condition_dimension(
     value: str,
 ) -> ProfilePredictiveAnalyticsStringConditionDimension:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_DIMENSION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_DIMENSION_VALUES:
+        return cast(ProfilePredictiveAnalyticsStringConditionDimension, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePredictiveAnalyticsStringConditionDimension, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_DIMENSION_VALUES)!r}"

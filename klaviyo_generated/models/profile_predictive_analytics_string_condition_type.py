@@ -16,9 +16,11 @@ PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_TYPE_VALUES: frozenset[str] = froz
 def check_profile_predictive_analytics_string_condition_type(
     value: str,
 ) -> ProfilePredictiveAnalyticsStringConditionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_TYPE_VALUES:
+        return cast(ProfilePredictiveAnalyticsStringConditionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePredictiveAnalyticsStringConditionType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PREDICTIVE_ANALYTICS_STRING_CONDITION_TYPE_VALUES)!r}"

@@ -14,9 +14,11 @@ PROFILE_PREDICTIVE_ANALYTICS_STRING_FILTER_TYPE_VALUES: frozenset[str] = frozens
 
 
 def check_profile_predictive_analytics_string_filter_type(value: str) -> ProfilePredictiveAnalyticsStringFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PREDICTIVE_ANALYTICS_STRING_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PREDICTIVE_ANALYTICS_STRING_FILTER_TYPE_VALUES:
+        return cast(ProfilePredictiveAnalyticsStringFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePredictiveAnalyticsStringFilterType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PREDICTIVE_ANALYTICS_STRING_FILTER_TYPE_VALUES)!r}"

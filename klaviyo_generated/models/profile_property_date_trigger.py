@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_property_date_trigger_date_field_type import (
     ProfilePropertyDateTriggerDateFieldType,
     check_profile_property_date_trigger_date_field_type,
@@ -33,7 +33,7 @@ from ..models.profile_property_date_trigger_type import (
     ProfilePropertyDateTriggerType,
     check_profile_property_date_trigger_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -88,52 +88,61 @@ class ProfilePropertyDateTrigger(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["date_field_type"] = self.date_field_type
+            field_dict["date_field_type"] = self.date_field_type
 
-        field_dict["date_profile_property"] = self.date_profile_property
+            field_dict["date_profile_property"] = self.date_profile_property
 
-        field_dict["timedelta_value_before_date"] = self.timedelta_value_before_date
+            field_dict["timedelta_value_before_date"] = self.timedelta_value_before_date
 
-        field_dict["trigger_time"] = self.trigger_time
+            field_dict["trigger_time"] = self.trigger_time
 
-        timedelta_unit_before_date = self.timedelta_unit_before_date
-        if timedelta_unit_before_date is not UNSET:
-            field_dict["timedelta_unit_before_date"] = timedelta_unit_before_date
+            timedelta_unit_before_date = self.timedelta_unit_before_date
+            if timedelta_unit_before_date is not UNSET:
+                field_dict["timedelta_unit_before_date"] = timedelta_unit_before_date
 
-        recurrence_frequency = self.recurrence_frequency
-        if recurrence_frequency is not UNSET:
-            field_dict["recurrence_frequency"] = recurrence_frequency
+            recurrence_frequency = self.recurrence_frequency
+            if recurrence_frequency is not UNSET:
+                field_dict["recurrence_frequency"] = recurrence_frequency
 
-        timezone = self.timezone
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
+            timezone = self.timezone
+            if timezone is not UNSET:
+                field_dict["timezone"] = timezone
 
-        trigger_days: list[str] | None | Unset
-        if isinstance(self.trigger_days, Unset):
-            trigger_days = UNSET
-        elif isinstance(self.trigger_days, list):
-            trigger_days = []
-            for trigger_days_type_0_item_data in self.trigger_days:
-                trigger_days_type_0_item: str = trigger_days_type_0_item_data
-                trigger_days.append(trigger_days_type_0_item)
+            trigger_days: list[str] | None | Unset
+            if isinstance(self.trigger_days, Unset):
+                trigger_days = UNSET
+            elif isinstance(self.trigger_days, list):
+                trigger_days = []
+                for trigger_days_type_0_item_data in self.trigger_days:
+                    trigger_days_type_0_item: str = trigger_days_type_0_item_data
+                    trigger_days.append(trigger_days_type_0_item)
 
-        else:
-            trigger_days = self.trigger_days
-        if trigger_days is not UNSET:
-            field_dict["trigger_days"] = trigger_days
+            else:
+                trigger_days = self.trigger_days
+            if trigger_days is not UNSET:
+                field_dict["trigger_days"] = trigger_days
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.date_profile_property = src_dict["date_profile_property"]
-        instance.timedelta_value_before_date = src_dict["timedelta_value_before_date"]
-        instance.trigger_time = src_dict["trigger_time"]
+        try:
+            instance.date_profile_property = src_dict["date_profile_property"]
+            instance.timedelta_value_before_date = src_dict["timedelta_value_before_date"]
+            instance.trigger_time = src_dict["trigger_time"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -208,9 +217,9 @@ class ProfilePropertyDateTrigger(LazyModel):
                     return trigger_days_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            trigger_days = parse_union(_parse_trigger_days, src_value__)
+            trigger_days = _parse_trigger_days(src_value__)
 
             return trigger_days
 
@@ -222,6 +231,11 @@ class ProfilePropertyDateTrigger(LazyModel):
                 "recurrence_frequency": ("recurrence_frequency", _decode_recurrence_frequency),
                 "timezone": ("timezone", _decode_timezone),
                 "trigger_days": ("trigger_days", _decode_trigger_days),
+            },
+            copied={
+                "date_profile_property": "date_profile_property",
+                "timedelta_value_before_date": "timedelta_value_before_date",
+                "trigger_time": "trigger_time",
             },
             known=(
                 "type",

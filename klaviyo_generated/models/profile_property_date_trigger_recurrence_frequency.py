@@ -19,9 +19,11 @@ PROFILE_PROPERTY_DATE_TRIGGER_RECURRENCE_FREQUENCY_VALUES: frozenset[str] = froz
 def check_profile_property_date_trigger_recurrence_frequency(
     value: str,
 ) -> ProfilePropertyDateTriggerRecurrenceFrequency:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PROPERTY_DATE_TRIGGER_RECURRENCE_FREQUENCY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PROPERTY_DATE_TRIGGER_RECURRENCE_FREQUENCY_VALUES:
+        return cast(ProfilePropertyDateTriggerRecurrenceFrequency, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePropertyDateTriggerRecurrenceFrequency, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PROPERTY_DATE_TRIGGER_RECURRENCE_FREQUENCY_VALUES)!r}"

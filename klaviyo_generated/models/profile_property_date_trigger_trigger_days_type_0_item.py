@@ -24,9 +24,11 @@ PROFILE_PROPERTY_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES: frozenset[str] = 
 def check_profile_property_date_trigger_trigger_days_type_0_item(
     value: str,
 ) -> ProfilePropertyDateTriggerTriggerDaysType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PROPERTY_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PROPERTY_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES:
+        return cast(ProfilePropertyDateTriggerTriggerDaysType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePropertyDateTriggerTriggerDaysType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PROPERTY_DATE_TRIGGER_TRIGGER_DAYS_TYPE_0_ITEM_VALUES)!r}"

@@ -14,9 +14,11 @@ PROFILE_PROPERTY_DATE_TRIGGER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_property_date_trigger_type(value: str) -> ProfilePropertyDateTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_PROPERTY_DATE_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_PROPERTY_DATE_TRIGGER_TYPE_VALUES:
+        return cast(ProfilePropertyDateTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfilePropertyDateTriggerType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_PROPERTY_DATE_TRIGGER_TYPE_VALUES)!r}"

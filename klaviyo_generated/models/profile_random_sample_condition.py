@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_random_sample_condition_type import (
     ProfileRandomSampleConditionType,
     check_profile_random_sample_condition_type,
@@ -37,18 +37,27 @@ class ProfileRandomSampleCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["percentage"] = self.percentage
+            field_dict["percentage"] = self.percentage
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.percentage = src_dict["percentage"]
+        try:
+            instance.percentage = src_dict["percentage"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -62,6 +71,9 @@ class ProfileRandomSampleCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "percentage": "percentage",
             },
             known=(
                 "type",

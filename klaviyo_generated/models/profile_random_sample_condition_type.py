@@ -14,9 +14,11 @@ PROFILE_RANDOM_SAMPLE_CONDITION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_random_sample_condition_type(value: str) -> ProfileRandomSampleConditionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_RANDOM_SAMPLE_CONDITION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_RANDOM_SAMPLE_CONDITION_TYPE_VALUES:
+        return cast(ProfileRandomSampleConditionType, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileRandomSampleConditionType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_RANDOM_SAMPLE_CONDITION_TYPE_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_region_condition_region import ProfileRegionConditionRegion, check_profile_region_condition_region
 from ..models.profile_region_condition_type import ProfileRegionConditionType, check_profile_region_condition_type
 
@@ -39,20 +39,29 @@ class ProfileRegionCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["in_region"] = self.in_region
+            field_dict["in_region"] = self.in_region
 
-        field_dict["region"] = self.region
+            field_dict["region"] = self.region
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.in_region = src_dict["in_region"]
+        try:
+            instance.in_region = src_dict["in_region"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -72,6 +81,9 @@ class ProfileRegionCondition(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "region": ("region", _decode_region),
+            },
+            copied={
+                "in_region": "in_region",
             },
             known=(
                 "type",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.profile_relationship_source_type import (
     ProfileRelationshipSourceType,
     check_profile_relationship_source_type,
@@ -32,15 +32,15 @@ class ProfileRelationshipSource(LazyModel):
         id_path (str): JSONPath data selector to owning ID Example: $['id'].
         related_id_paths (list[RelatedIdPath]): List of profile identifier mappings to JSONPath data selectors Example:
             [{'identifier_type': 'email', 'path': "$['email']"}].
-        update_strategy (ProfileRelationshipSourceUpdateStrategy | Unset): Strategy for updating relationships with each
-            new RawDataRecord ingestion Default: 'replace_from_origin'. Example: replace_from_origin.
+        update_strategy (None | ProfileRelationshipSourceUpdateStrategy | Unset): Strategy for updating relationships
+            with each new RawDataRecord ingestion Default: 'replace_from_origin'. Example: replace_from_origin.
     """
 
     source_id: str
     type_: ProfileRelationshipSourceType
     id_path: str
     related_id_paths: list[RelatedIdPath]
-    update_strategy: ProfileRelationshipSourceUpdateStrategy | Unset = "replace_from_origin"
+    update_strategy: None | ProfileRelationshipSourceUpdateStrategy | Unset = "replace_from_origin"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -49,7 +49,7 @@ class ProfileRelationshipSource(LazyModel):
         type_: ProfileRelationshipSourceType,
         id_path: str,
         related_id_paths: list[RelatedIdPath],
-        update_strategy: ProfileRelationshipSourceUpdateStrategy | Unset = "replace_from_origin",
+        update_strategy: None | ProfileRelationshipSourceUpdateStrategy | Unset = "replace_from_origin",
     ) -> None:
         self.source_id = source_id
         self.type_ = type_
@@ -59,32 +59,41 @@ class ProfileRelationshipSource(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["source_id"] = self.source_id
+            field_dict["source_id"] = self.source_id
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["id_path"] = self.id_path
+            field_dict["id_path"] = self.id_path
 
-        related_id_paths = []
-        for related_id_paths_item_data in self.related_id_paths:
-            related_id_paths_item = related_id_paths_item_data.to_dict()
-            related_id_paths.append(related_id_paths_item)
+            related_id_paths = []
+            for related_id_paths_item_data in self.related_id_paths:
+                related_id_paths_item = related_id_paths_item_data.to_dict()
+                related_id_paths.append(related_id_paths_item)
 
-        field_dict["related_id_paths"] = related_id_paths
+            field_dict["related_id_paths"] = related_id_paths
 
-        update_strategy = self.update_strategy
-        if update_strategy is not UNSET:
-            field_dict["update_strategy"] = update_strategy
+            update_strategy = self.update_strategy
+            if update_strategy is not UNSET:
+                field_dict["update_strategy"] = update_strategy
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.source_id = src_dict["source_id"]
-        instance.id_path = src_dict["id_path"]
+        try:
+            instance.source_id = src_dict["source_id"]
+            instance.id_path = src_dict["id_path"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -106,13 +115,23 @@ class ProfileRelationshipSource(LazyModel):
 
             return related_id_paths
 
-        def _decode_update_strategy(src_value__: Any) -> ProfileRelationshipSourceUpdateStrategy | Unset:
-            _update_strategy = src_value__
-            update_strategy: ProfileRelationshipSourceUpdateStrategy | Unset
-            if isinstance(_update_strategy, Unset):
-                update_strategy = UNSET
-            else:
-                update_strategy = check_profile_relationship_source_update_strategy(_update_strategy)
+        def _decode_update_strategy(src_value__: Any) -> None | ProfileRelationshipSourceUpdateStrategy | Unset:
+            def _parse_update_strategy(data: object) -> None | ProfileRelationshipSourceUpdateStrategy | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    update_strategy_type_1 = check_profile_relationship_source_update_strategy(data)
+
+                    return update_strategy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            update_strategy = _parse_update_strategy(src_value__)
 
             return update_strategy
 
@@ -121,6 +140,10 @@ class ProfileRelationshipSource(LazyModel):
                 "type_": ("type", _decode_type_),
                 "related_id_paths": ("related_id_paths", _decode_related_id_paths),
                 "update_strategy": ("update_strategy", _decode_update_strategy),
+            },
+            copied={
+                "source_id": "source_id",
+                "id_path": "id_path",
             },
             known=(
                 "source_id",

@@ -15,9 +15,11 @@ PROFILE_RELATIONSHIP_SOURCE_UPDATE_STRATEGY_VALUES: frozenset[str] = frozenset(
 
 
 def check_profile_relationship_source_update_strategy(value: str) -> ProfileRelationshipSourceUpdateStrategy:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_RELATIONSHIP_SOURCE_UPDATE_STRATEGY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_RELATIONSHIP_SOURCE_UPDATE_STRATEGY_VALUES:
+        return cast(ProfileRelationshipSourceUpdateStrategy, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileRelationshipSourceUpdateStrategy, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_RELATIONSHIP_SOURCE_UPDATE_STRATEGY_VALUES)!r}"

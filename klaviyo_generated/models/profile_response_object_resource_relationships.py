@@ -118,6 +118,7 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
                 "segments": ("segments", _decode_segments),
                 "push_tokens": ("push-tokens", _decode_push_tokens),
             },
+            copied={},
             known=(
                 "lists",
                 "segments",

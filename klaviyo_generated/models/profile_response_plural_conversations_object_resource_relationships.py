@@ -155,6 +155,7 @@ class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
                 "push_tokens": ("push-tokens", _decode_push_tokens),
                 "conversations": ("conversations", _decode_conversations),
             },
+            copied={},
             known=(
                 "lists",
                 "segments",

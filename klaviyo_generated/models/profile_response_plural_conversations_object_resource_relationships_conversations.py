@@ -105,6 +105,7 @@ class ProfileResponsePluralConversationsObjectResourceRelationshipsConversations
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

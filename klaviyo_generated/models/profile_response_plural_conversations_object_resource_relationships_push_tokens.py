@@ -103,6 +103,7 @@ class ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens(La
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            copied={},
             known=(
                 "data",
                 "links",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.subscription_channels import SubscriptionChannels
@@ -51,29 +51,34 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["subscriptions"] = self.subscriptions.to_dict()
+            field_dict["subscriptions"] = self.subscriptions.to_dict()
 
-        email = self.email
-        if email is not UNSET:
-            field_dict["email"] = email
+            email = self.email
+            if email is not UNSET:
+                field_dict["email"] = email
 
-        phone_number = self.phone_number
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
+            phone_number = self.phone_number
+            if phone_number is not UNSET:
+                field_dict["phone_number"] = phone_number
 
-        age_gated_date_of_birth: None | str | Unset
-        if isinstance(self.age_gated_date_of_birth, Unset):
-            age_gated_date_of_birth = UNSET
-        elif isinstance(self.age_gated_date_of_birth, datetime.date):
-            age_gated_date_of_birth = self.age_gated_date_of_birth.isoformat()
-        else:
-            age_gated_date_of_birth = self.age_gated_date_of_birth
-        if age_gated_date_of_birth is not UNSET:
-            field_dict["age_gated_date_of_birth"] = age_gated_date_of_birth
+            age_gated_date_of_birth: None | str | Unset
+            if isinstance(self.age_gated_date_of_birth, Unset):
+                age_gated_date_of_birth = UNSET
+            elif isinstance(self.age_gated_date_of_birth, datetime.date):
+                age_gated_date_of_birth = self.age_gated_date_of_birth.isoformat()
+            else:
+                age_gated_date_of_birth = self.age_gated_date_of_birth
+            if age_gated_date_of_birth is not UNSET:
+                field_dict["age_gated_date_of_birth"] = age_gated_date_of_birth
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -105,9 +110,9 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
                     return age_gated_date_of_birth_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.date | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            age_gated_date_of_birth = parse_union(_parse_age_gated_date_of_birth, src_value__)
+            age_gated_date_of_birth = _parse_age_gated_date_of_birth(src_value__)
 
             return age_gated_date_of_birth
 
@@ -115,6 +120,10 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "subscriptions": ("subscriptions", _decode_subscriptions),
                 "age_gated_date_of_birth": ("age_gated_date_of_birth", _decode_age_gated_date_of_birth),
+            },
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
             },
             known=(
                 "subscriptions",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -42,19 +42,24 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["subscriptions"] = self.subscriptions.to_dict()
+            field_dict["subscriptions"] = self.subscriptions.to_dict()
 
-        email = self.email
-        if email is not UNSET:
-            field_dict["email"] = email
+            email = self.email
+            if email is not UNSET:
+                field_dict["email"] = email
 
-        phone_number = self.phone_number
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
+            phone_number = self.phone_number
+            if phone_number is not UNSET:
+                field_dict["phone_number"] = phone_number
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -75,6 +80,10 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "subscriptions": ("subscriptions", _decode_subscriptions),
+            },
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
             },
             known=(
                 "subscriptions",

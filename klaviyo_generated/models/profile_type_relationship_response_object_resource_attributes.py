@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
-        meta (ObjectTypeRelationshipMeta | Unset):
+        meta (None | ObjectTypeRelationshipMeta | Unset):
     """
 
-    meta: ObjectTypeRelationshipMeta | Unset = UNSET
+    meta: None | ObjectTypeRelationshipMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        meta: ObjectTypeRelationshipMeta | Unset = UNSET,
+        meta: None | ObjectTypeRelationshipMeta | Unset = UNSET,
     ) -> None:
         self.meta = meta
         self.additional_properties = {}
@@ -35,9 +35,15 @@ class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+        meta: dict[str, Any] | None | Unset
+        if isinstance(self.meta, Unset):
+            meta = UNSET
+        elif isinstance(self.meta, LazyModel):
+            meta = self.meta.to_dict()
+        else:
+            meta = self.meta
+        if meta is not UNSET:
+            field_dict["meta"] = meta
 
         return field_dict
 
@@ -50,13 +56,23 @@ class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_type_relationship_meta import ObjectTypeRelationshipMeta  # noqa: PLC0415
 
-        def _decode_meta(src_value__: Any) -> ObjectTypeRelationshipMeta | Unset:
-            _meta = src_value__
-            meta: ObjectTypeRelationshipMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ObjectTypeRelationshipMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> None | ObjectTypeRelationshipMeta | Unset:
+            def _parse_meta(data: object) -> None | ObjectTypeRelationshipMeta | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    meta_type_1 = ObjectTypeRelationshipMeta.from_dict(data)
+
+                    return meta_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            meta = _parse_meta(src_value__)
 
             return meta
 
@@ -64,6 +80,7 @@ class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
             fields={
                 "meta": ("meta", _decode_meta),
             },
+            copied={},
             known=("meta",),
             required=(),
             additional=None,

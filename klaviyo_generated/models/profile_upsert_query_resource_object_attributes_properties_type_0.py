@@ -42,6 +42,7 @@ class ProfileUpsertQueryResourceObjectAttributesPropertiesType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

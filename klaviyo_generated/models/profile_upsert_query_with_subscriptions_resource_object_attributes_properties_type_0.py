@@ -42,6 +42,7 @@ class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesPropertiesType0
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ PROMOTIONAL_SMS_SUBSCRIPTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_promotional_sms_subscription_type(value: str) -> PromotionalSMSSubscriptionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROMOTIONAL_SMS_SUBSCRIPTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROMOTIONAL_SMS_SUBSCRIPTION_TYPE_VALUES:
+        return cast(PromotionalSMSSubscriptionType, value)
+    if type(value) is str and not strict_enums():
         return cast(PromotionalSMSSubscriptionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PROMOTIONAL_SMS_SUBSCRIPTION_TYPE_VALUES)!r}")

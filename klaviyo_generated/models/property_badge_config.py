@@ -14,8 +14,10 @@ PROPERTY_BADGE_CONFIG_VALUES: frozenset[str] = frozenset(
 
 
 def check_property_badge_config(value: str) -> PropertyBadgeConfig:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROPERTY_BADGE_CONFIG_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROPERTY_BADGE_CONFIG_VALUES:
+        return cast(PropertyBadgeConfig, value)
+    if type(value) is str and not strict_enums():
         return cast(PropertyBadgeConfig, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PROPERTY_BADGE_CONFIG_VALUES)!r}")

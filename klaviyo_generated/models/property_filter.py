@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -33,19 +33,28 @@ class PropertyFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["property"] = self.property_
+            field_dict["property"] = self.property_
 
-        field_dict["value"] = self.value
+            field_dict["value"] = self.value
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.property_ = src_dict["property"]
-        instance.value = src_dict["value"]
+        try:
+            instance.property_ = src_dict["property"]
+            instance.value = src_dict["value"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -53,6 +62,10 @@ class PropertyFilter(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "property_": "property",
+                "value": "value",
+            },
             known=(
                 "property",
                 "value",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -37,22 +37,31 @@ class PropertySource(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["source_id"] = self.source_id
+            field_dict["source_id"] = self.source_id
 
-        field_dict["id_path"] = self.id_path
+            field_dict["id_path"] = self.id_path
 
-        field_dict["data_path"] = self.data_path
+            field_dict["data_path"] = self.data_path
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.source_id = src_dict["source_id"]
-        instance.id_path = src_dict["id_path"]
-        instance.data_path = src_dict["data_path"]
+        try:
+            instance.source_id = src_dict["source_id"]
+            instance.id_path = src_dict["id_path"]
+            instance.data_path = src_dict["data_path"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -60,6 +69,11 @@ class PropertySource(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "source_id": "source_id",
+                "id_path": "id_path",
+                "data_path": "data_path",
+            },
             known=(
                 "source_id",
                 "id_path",

@@ -14,9 +14,11 @@ PROVIDED_NO_AGE_METHOD_FILTER_METHOD_VALUES: frozenset[str] = frozenset(
 
 
 def check_provided_no_age_method_filter_method(value: str) -> ProvidedNoAgeMethodFilterMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROVIDED_NO_AGE_METHOD_FILTER_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROVIDED_NO_AGE_METHOD_FILTER_METHOD_VALUES:
+        return cast(ProvidedNoAgeMethodFilterMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(ProvidedNoAgeMethodFilterMethod, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROVIDED_NO_AGE_METHOD_FILTER_METHOD_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.push_action_button_action_type import PushActionButtonActionType, check_push_action_button_action_type
 from ..types import UNSET, Unset
 
@@ -51,34 +51,43 @@ class PushActionButton(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["label"] = self.label
+            field_dict["label"] = self.label
 
-        field_dict["action_type"] = self.action_type
+            field_dict["action_type"] = self.action_type
 
-        position = self.position
-        if position is not UNSET:
-            field_dict["position"] = position
+            position = self.position
+            if position is not UNSET:
+                field_dict["position"] = position
 
-        url = self.url
-        if url is not UNSET:
-            field_dict["url"] = url
+            url = self.url
+            if url is not UNSET:
+                field_dict["url"] = url
 
-        icon = self.icon
-        if icon is not UNSET:
-            field_dict["icon"] = icon
+            icon = self.icon
+            if icon is not UNSET:
+                field_dict["icon"] = icon
 
-        custom_action_id = self.custom_action_id
-        if custom_action_id is not UNSET:
-            field_dict["custom_action_id"] = custom_action_id
+            custom_action_id = self.custom_action_id
+            if custom_action_id is not UNSET:
+                field_dict["custom_action_id"] = custom_action_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.label = src_dict["label"]
+        try:
+            instance.label = src_dict["label"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.position = src_dict.get("position", UNSET)
         instance.url = src_dict.get("url", UNSET)
         instance.icon = src_dict.get("icon", UNSET)
@@ -96,6 +105,13 @@ class PushActionButton(LazyModel):
         return LazyTable(
             fields={
                 "action_type": ("action_type", _decode_action_type),
+            },
+            copied={
+                "label": "label",
+                "position": "position",
+                "url": "url",
+                "icon": "icon",
+                "custom_action_id": "custom_action_id",
             },
             known=(
                 "label",

@@ -17,8 +17,10 @@ PUSH_ACTION_BUTTON_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_push_action_button_action_type(value: str) -> PushActionButtonActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_ACTION_BUTTON_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_ACTION_BUTTON_ACTION_TYPE_VALUES:
+        return cast(PushActionButtonActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(PushActionButtonActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PUSH_ACTION_BUTTON_ACTION_TYPE_VALUES)!r}")

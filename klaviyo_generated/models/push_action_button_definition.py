@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -43,27 +43,36 @@ class PushActionButtonDefinition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["label"] = self.label
+            field_dict["label"] = self.label
 
-        field_dict["action_type"] = self.action_type
+            field_dict["action_type"] = self.action_type
 
-        position = self.position
-        if position is not UNSET:
-            field_dict["position"] = position
+            position = self.position
+            if position is not UNSET:
+                field_dict["position"] = position
 
-        url = self.url
-        if url is not UNSET:
-            field_dict["url"] = url
+            url = self.url
+            if url is not UNSET:
+                field_dict["url"] = url
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.label = src_dict["label"]
-        instance.action_type = src_dict["action_type"]
+        try:
+            instance.label = src_dict["label"]
+            instance.action_type = src_dict["action_type"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.position = src_dict.get("position", UNSET)
         instance.url = src_dict.get("url", UNSET)
         return instance
@@ -73,6 +82,12 @@ class PushActionButtonDefinition(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "label": "label",
+                "action_type": "action_type",
+                "position": "position",
+                "url": "url",
+            },
             known=(
                 "label",
                 "action_type",

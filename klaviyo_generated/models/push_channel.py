@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 class PushChannel(LazyModel):
     """
     Attributes:
-        marketing (PushMarketing | Unset):
+        marketing (None | PushMarketing | Unset): The mobile push marketing subscription.
     """
 
-    marketing: PushMarketing | Unset = UNSET
+    marketing: None | PushMarketing | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: PushMarketing | Unset = UNSET,
+        marketing: None | PushMarketing | Unset = UNSET,
     ) -> None:
         self.marketing = marketing
         self.additional_properties = {}
@@ -35,9 +35,15 @@ class PushChannel(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
         return field_dict
 
@@ -50,13 +56,23 @@ class PushChannel(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_marketing import PushMarketing  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> PushMarketing | Unset:
-            _marketing = src_value__
-            marketing: PushMarketing | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = PushMarketing.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> None | PushMarketing | Unset:
+            def _parse_marketing(data: object) -> None | PushMarketing | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = PushMarketing.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
@@ -64,6 +80,7 @@ class PushChannel(LazyModel):
             fields={
                 "marketing": ("marketing", _decode_marketing),
             },
+            copied={},
             known=("marketing",),
             required=(),
             additional=None,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -40,29 +41,38 @@ class PushMarketing(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["can_receive_push_marketing"] = self.can_receive_push_marketing
+            field_dict["can_receive_push_marketing"] = self.can_receive_push_marketing
 
-        field_dict["consent"] = self.consent
+            field_dict["consent"] = self.consent
 
-        consent_timestamp: None | str | Unset
-        if isinstance(self.consent_timestamp, Unset):
-            consent_timestamp = UNSET
-        elif isinstance(self.consent_timestamp, datetime.datetime):
-            consent_timestamp = self.consent_timestamp.isoformat()
-        else:
-            consent_timestamp = self.consent_timestamp
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
+            consent_timestamp: None | str | Unset
+            if isinstance(self.consent_timestamp, Unset):
+                consent_timestamp = UNSET
+            elif isinstance(self.consent_timestamp, datetime.datetime):
+                consent_timestamp = self.consent_timestamp.isoformat()
+            else:
+                consent_timestamp = self.consent_timestamp
+            if consent_timestamp is not UNSET:
+                field_dict["consent_timestamp"] = consent_timestamp
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.can_receive_push_marketing = src_dict["can_receive_push_marketing"]
-        instance.consent = src_dict["consent"]
+        try:
+            instance.can_receive_push_marketing = src_dict["can_receive_push_marketing"]
+            instance.consent = src_dict["consent"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -77,20 +87,24 @@ class PushMarketing(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+                    consent_timestamp_type_0 = parse_datetime(data)
 
                     return consent_timestamp_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = parse_union(_parse_consent_timestamp, src_value__)
+            consent_timestamp = _parse_consent_timestamp(src_value__)
 
             return consent_timestamp
 
         return LazyTable(
             fields={
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+            },
+            copied={
+                "can_receive_push_marketing": "can_receive_push_marketing",
+                "consent": "consent",
             },
             known=(
                 "can_receive_push_marketing",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.push_on_open_deep_link_type import PushOnOpenDeepLinkType, check_push_on_open_deep_link_type
 from ..types import UNSET, Unset
 
@@ -39,19 +39,24 @@ class PushOnOpenDeepLink(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        ios_deep_link = self.ios_deep_link
-        if ios_deep_link is not UNSET:
-            field_dict["ios_deep_link"] = ios_deep_link
+            ios_deep_link = self.ios_deep_link
+            if ios_deep_link is not UNSET:
+                field_dict["ios_deep_link"] = ios_deep_link
 
-        android_deep_link = self.android_deep_link
-        if android_deep_link is not UNSET:
-            field_dict["android_deep_link"] = android_deep_link
+            android_deep_link = self.android_deep_link
+            if android_deep_link is not UNSET:
+                field_dict["android_deep_link"] = android_deep_link
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -71,6 +76,10 @@ class PushOnOpenDeepLink(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "ios_deep_link": "ios_deep_link",
+                "android_deep_link": "android_deep_link",
             },
             known=(
                 "type",

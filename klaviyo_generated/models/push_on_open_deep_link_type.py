@@ -14,8 +14,10 @@ PUSH_ON_OPEN_DEEP_LINK_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_push_on_open_deep_link_type(value: str) -> PushOnOpenDeepLinkType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_ON_OPEN_DEEP_LINK_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_ON_OPEN_DEEP_LINK_TYPE_VALUES:
+        return cast(PushOnOpenDeepLinkType, value)
+    if type(value) is str and not strict_enums():
         return cast(PushOnOpenDeepLinkType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PUSH_ON_OPEN_DEEP_LINK_TYPE_VALUES)!r}")

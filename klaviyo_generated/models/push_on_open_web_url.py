@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.push_on_open_web_url_type import PushOnOpenWebUrlType, check_push_on_open_web_url_type
 from ..types import UNSET, Unset
 
@@ -35,15 +35,20 @@ class PushOnOpenWebUrl(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        web_url = self.web_url
-        if web_url is not UNSET:
-            field_dict["web_url"] = web_url
+            web_url = self.web_url
+            if web_url is not UNSET:
+                field_dict["web_url"] = web_url
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -62,6 +67,9 @@ class PushOnOpenWebUrl(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "web_url": "web_url",
             },
             known=(
                 "type",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.profile_location import ProfileLocation
@@ -40,10 +40,10 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
         title (None | str | Unset): Individual's job title Example: Regional Manager.
         image (None | str | Unset): URL pointing to the location of a profile image Example:
             https://images.pexels.com/photos/3760854/pexels-photo-3760854.jpeg.
-        location (ProfileLocation | Unset):
+        location (None | ProfileLocation | Unset):
         properties (None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset): An object containing
             key/value pairs for any custom properties assigned to this profile Example: {'pseudonym': 'Dr. Octopus'}.
-        meta (ProfileMeta | Unset):
+        meta (None | ProfileMeta | Unset):
         email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
     """
 
@@ -56,9 +56,9 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
     locale: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
     image: None | str | Unset = UNSET
-    location: ProfileLocation | Unset = UNSET
+    location: None | ProfileLocation | Unset = UNSET
     properties: None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset = UNSET
-    meta: ProfileMeta | Unset = UNSET
+    meta: None | ProfileMeta | Unset = UNSET
     email: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -73,9 +73,9 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
         locale: None | str | Unset = UNSET,
         title: None | str | Unset = UNSET,
         image: None | str | Unset = UNSET,
-        location: ProfileLocation | Unset = UNSET,
+        location: None | ProfileLocation | Unset = UNSET,
         properties: None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset = UNSET,
-        meta: ProfileMeta | Unset = UNSET,
+        meta: None | ProfileMeta | Unset = UNSET,
         email: None | str | Unset = UNSET,
     ) -> None:
         self.phone_number = phone_number
@@ -132,9 +132,15 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
         if image is not UNSET:
             field_dict["image"] = image
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+        location: dict[str, Any] | None | Unset
+        if isinstance(self.location, Unset):
+            location = UNSET
+        elif isinstance(self.location, LazyModel):
+            location = self.location.to_dict()
+        else:
+            location = self.location
+        if location is not UNSET:
+            field_dict["location"] = location
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
@@ -146,9 +152,15 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
         if properties is not UNSET:
             field_dict["properties"] = properties
 
-        meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+        meta: dict[str, Any] | None | Unset
+        if isinstance(self.meta, Unset):
+            meta = UNSET
+        elif isinstance(self.meta, LazyModel):
+            meta = self.meta.to_dict()
+        else:
+            meta = self.meta
+        if meta is not UNSET:
+            field_dict["meta"] = meta
 
         email = self.email
         if email is not UNSET:
@@ -179,13 +191,23 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
             PushProfileUpsertQueryResourceObjectAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
-            _location = src_value__
-            location: ProfileLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = ProfileLocation.from_dict(_location)
+        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
+            def _parse_location(data: object) -> None | ProfileLocation | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = ProfileLocation.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -207,19 +229,29 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
                     return properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
-        def _decode_meta(src_value__: Any) -> ProfileMeta | Unset:
-            _meta = src_value__
-            meta: ProfileMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ProfileMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> None | ProfileMeta | Unset:
+            def _parse_meta(data: object) -> None | ProfileMeta | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    meta_type_1 = ProfileMeta.from_dict(data)
+
+                    return meta_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            meta = _parse_meta(src_value__)
 
             return meta
 
@@ -228,6 +260,18 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
                 "location": ("location", _decode_location),
                 "properties": ("properties", _decode_properties),
                 "meta": ("meta", _decode_meta),
+            },
+            copied={
+                "phone_number": "phone_number",
+                "external_id": "external_id",
+                "field_kx": "_kx",
+                "first_name": "first_name",
+                "last_name": "last_name",
+                "organization": "organization",
+                "locale": "locale",
+                "title": "title",
+                "image": "image",
+                "email": "email",
             },
             known=(
                 "phone_number",

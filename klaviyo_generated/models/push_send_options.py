@@ -49,6 +49,9 @@ class PushSendOptions(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "use_smart_sending": "use_smart_sending",
+            },
             known=("use_smart_sending",),
             required=(),
             additional=None,

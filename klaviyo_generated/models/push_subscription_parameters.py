@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.push_token_entry import PushTokenEntry
@@ -42,29 +42,34 @@ class PushSubscriptionParameters(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["marketing"] = self.marketing.to_dict()
+            field_dict["marketing"] = self.marketing.to_dict()
 
-        tokens: list[dict[str, Any]] | None | Unset
-        if isinstance(self.tokens, Unset):
-            tokens = UNSET
-        elif isinstance(self.tokens, list):
-            tokens = []
-            for tokens_type_0_item_data in self.tokens:
-                tokens_type_0_item = tokens_type_0_item_data.to_dict()
-                tokens.append(tokens_type_0_item)
+            tokens: list[dict[str, Any]] | None | Unset
+            if isinstance(self.tokens, Unset):
+                tokens = UNSET
+            elif isinstance(self.tokens, list):
+                tokens = []
+                for tokens_type_0_item_data in self.tokens:
+                    tokens_type_0_item = tokens_type_0_item_data.to_dict()
+                    tokens.append(tokens_type_0_item)
 
-        else:
-            tokens = self.tokens
-        if tokens is not UNSET:
-            field_dict["tokens"] = tokens
+            else:
+                tokens = self.tokens
+            if tokens is not UNSET:
+                field_dict["tokens"] = tokens
 
-        anonymous_id = self.anonymous_id
-        if anonymous_id is not UNSET:
-            field_dict["anonymous_id"] = anonymous_id
+            anonymous_id = self.anonymous_id
+            if anonymous_id is not UNSET:
+                field_dict["anonymous_id"] = anonymous_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -101,9 +106,9 @@ class PushSubscriptionParameters(LazyModel):
                     return tokens_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[PushTokenEntry] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            tokens = parse_union(_parse_tokens, src_value__)
+            tokens = _parse_tokens(src_value__)
 
             return tokens
 
@@ -111,6 +116,9 @@ class PushSubscriptionParameters(LazyModel):
             fields={
                 "marketing": ("marketing", _decode_marketing),
                 "tokens": ("tokens", _decode_tokens),
+            },
+            copied={
+                "anonymous_id": "anonymous_id",
             },
             known=(
                 "marketing",

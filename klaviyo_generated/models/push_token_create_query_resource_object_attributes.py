@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.push_token_create_query_resource_object_attributes_background import (
     PushTokenCreateQueryResourceObjectAttributesBackground,
     check_push_token_create_query_resource_object_attributes_background,
@@ -44,20 +44,20 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
         vendor (PushTokenCreateQueryResourceObjectAttributesVendor): The vendor of the push token. Example: apns.
         profile (PushTokenCreateQueryResourceObjectAttributesProfile): The profile associated with the push token to
             create/update
-        enablement_status (PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset): This is the enablement
-            status for the individual push token. Default: 'AUTHORIZED'. Example: AUTHORIZED.
-        background (PushTokenCreateQueryResourceObjectAttributesBackground | Unset): The background state of the push
-            token. Default: 'AVAILABLE'. Example: AVAILABLE.
-        device_metadata (DeviceMetadata | Unset):
+        enablement_status (None | PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset): This is the
+            enablement status for the individual push token. Default: 'AUTHORIZED'. Example: AUTHORIZED.
+        background (None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset): The background state of the
+            push token. Default: 'AVAILABLE'. Example: AVAILABLE.
+        device_metadata (DeviceMetadata | None | Unset): Metadata about the device that created the push token
     """
 
     token: str
     platform: PushTokenCreateQueryResourceObjectAttributesPlatform
     vendor: PushTokenCreateQueryResourceObjectAttributesVendor
     profile: PushTokenCreateQueryResourceObjectAttributesProfile
-    enablement_status: PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset = "AUTHORIZED"
-    background: PushTokenCreateQueryResourceObjectAttributesBackground | Unset = "AVAILABLE"
-    device_metadata: DeviceMetadata | Unset = UNSET
+    enablement_status: None | PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset = "AUTHORIZED"
+    background: None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset = "AVAILABLE"
+    device_metadata: DeviceMetadata | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -66,9 +66,9 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
         platform: PushTokenCreateQueryResourceObjectAttributesPlatform,
         vendor: PushTokenCreateQueryResourceObjectAttributesVendor,
         profile: PushTokenCreateQueryResourceObjectAttributesProfile,
-        enablement_status: PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset = "AUTHORIZED",
-        background: PushTokenCreateQueryResourceObjectAttributesBackground | Unset = "AVAILABLE",
-        device_metadata: DeviceMetadata | Unset = UNSET,
+        enablement_status: None | PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset = "AUTHORIZED",
+        background: None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset = "AVAILABLE",
+        device_metadata: DeviceMetadata | None | Unset = UNSET,
     ) -> None:
         self.token = token
         self.platform = platform
@@ -80,34 +80,49 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["token"] = self.token
+            field_dict["token"] = self.token
 
-        field_dict["platform"] = self.platform
+            field_dict["platform"] = self.platform
 
-        field_dict["vendor"] = self.vendor
+            field_dict["vendor"] = self.vendor
 
-        field_dict["profile"] = self.profile.to_dict()
+            field_dict["profile"] = self.profile.to_dict()
 
-        enablement_status = self.enablement_status
-        if enablement_status is not UNSET:
-            field_dict["enablement_status"] = enablement_status
+            enablement_status = self.enablement_status
+            if enablement_status is not UNSET:
+                field_dict["enablement_status"] = enablement_status
 
-        background = self.background
-        if background is not UNSET:
-            field_dict["background"] = background
+            background = self.background
+            if background is not UNSET:
+                field_dict["background"] = background
 
-        device_metadata = self.device_metadata
-        if not isinstance(device_metadata, Unset):
-            field_dict["device_metadata"] = device_metadata.to_dict()
+            device_metadata: dict[str, Any] | None | Unset
+            if isinstance(self.device_metadata, Unset):
+                device_metadata = UNSET
+            elif isinstance(self.device_metadata, LazyModel):
+                device_metadata = self.device_metadata.to_dict()
+            else:
+                device_metadata = self.device_metadata
+            if device_metadata is not UNSET:
+                field_dict["device_metadata"] = device_metadata
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.token = src_dict["token"]
+        try:
+            instance.token = src_dict["token"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -134,35 +149,71 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
 
         def _decode_enablement_status(
             src_value__: Any,
-        ) -> PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset:
-            _enablement_status = src_value__
-            enablement_status: PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset
-            if isinstance(_enablement_status, Unset):
-                enablement_status = UNSET
-            else:
-                enablement_status = check_push_token_create_query_resource_object_attributes_enablement_status(
-                    _enablement_status
-                )
+        ) -> None | PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset:
+            def _parse_enablement_status(
+                data: object,
+            ) -> None | PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    enablement_status_type_1 = (
+                        check_push_token_create_query_resource_object_attributes_enablement_status(data)
+                    )
+
+                    return enablement_status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            enablement_status = _parse_enablement_status(src_value__)
 
             return enablement_status
 
-        def _decode_background(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesBackground | Unset:
-            _background = src_value__
-            background: PushTokenCreateQueryResourceObjectAttributesBackground | Unset
-            if isinstance(_background, Unset):
-                background = UNSET
-            else:
-                background = check_push_token_create_query_resource_object_attributes_background(_background)
+        def _decode_background(
+            src_value__: Any,
+        ) -> None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset:
+            def _parse_background(
+                data: object,
+            ) -> None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    background_type_1 = check_push_token_create_query_resource_object_attributes_background(data)
+
+                    return background_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background = _parse_background(src_value__)
 
             return background
 
-        def _decode_device_metadata(src_value__: Any) -> DeviceMetadata | Unset:
-            _device_metadata = src_value__
-            device_metadata: DeviceMetadata | Unset
-            if isinstance(_device_metadata, Unset):
-                device_metadata = UNSET
-            else:
-                device_metadata = DeviceMetadata.from_dict(_device_metadata)
+        def _decode_device_metadata(src_value__: Any) -> DeviceMetadata | None | Unset:
+            def _parse_device_metadata(data: object) -> DeviceMetadata | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    device_metadata_type_1 = DeviceMetadata.from_dict(data)
+
+                    return device_metadata_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            device_metadata = _parse_device_metadata(src_value__)
 
             return device_metadata
 
@@ -174,6 +225,9 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
                 "enablement_status": ("enablement_status", _decode_enablement_status),
                 "background": ("background", _decode_background),
                 "device_metadata": ("device_metadata", _decode_device_metadata),
+            },
+            copied={
+                "token": "token",
             },
             known=(
                 "token",

@@ -22,9 +22,11 @@ PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ENABLEMENT_STATUS_VALUES: fro
 def check_push_token_create_query_resource_object_attributes_enablement_status(
     value: str,
 ) -> PushTokenCreateQueryResourceObjectAttributesEnablementStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ENABLEMENT_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ENABLEMENT_STATUS_VALUES:
+        return cast(PushTokenCreateQueryResourceObjectAttributesEnablementStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenCreateQueryResourceObjectAttributesEnablementStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_ENABLEMENT_STATUS_VALUES)!r}"

@@ -17,9 +17,11 @@ PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_PLATFORM_VALUES: frozenset[st
 def check_push_token_create_query_resource_object_attributes_platform(
     value: str,
 ) -> PushTokenCreateQueryResourceObjectAttributesPlatform:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_PLATFORM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_PLATFORM_VALUES:
+        return cast(PushTokenCreateQueryResourceObjectAttributesPlatform, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenCreateQueryResourceObjectAttributesPlatform, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_CREATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_PLATFORM_VALUES)!r}"

@@ -30,49 +30,50 @@ class PushTokenDeviceMetadata(LazyModel):
     Attributes:
         device_id (None | str | Unset): Relatively stable ID for the device. Will update on app uninstall and reinstall
             Example: 1234567890.
-        klaviyo_sdk (PushTokenDeviceMetadataKlaviyoSdk | Unset): The name of the SDK used to create the push token.
-            Example: swift.
+        klaviyo_sdk (None | PushTokenDeviceMetadataKlaviyoSdk | Unset): The name of the SDK used to create the push
+            token. Example: swift.
         sdk_version (None | str | Unset): The version of the SDK used to create the push token Example: 1.0.0.
         device_model (None | str | Unset): The model of the device Example: iPhone12,1.
-        os_name (PushTokenDeviceMetadataOsName | Unset): The name of the operating system on the device. Example: ios.
+        os_name (None | PushTokenDeviceMetadataOsName | Unset): The name of the operating system on the device. Example:
+            ios.
         os_version (None | str | Unset): The version of the operating system on the device Example: 14.0.
         manufacturer (None | str | Unset): The manufacturer of the device Example: Apple.
         app_name (None | str | Unset): The name of the app that created the push token Example: Klaviyo.
         app_version (None | str | Unset): The version of the app that created the push token Example: 1.0.0.
         app_build (None | str | Unset): The build of the app that created the push token Example: 1.
         app_id (None | str | Unset): The ID of the app that created the push token Example: com.klaviyo.app.
-        environment (PushTokenDeviceMetadataEnvironment | Unset): The environment in which the push token was created
-            Example: release.
+        environment (None | PushTokenDeviceMetadataEnvironment | Unset): The environment in which the push token was
+            created Example: release.
     """
 
     device_id: None | str | Unset = UNSET
-    klaviyo_sdk: PushTokenDeviceMetadataKlaviyoSdk | Unset = UNSET
+    klaviyo_sdk: None | PushTokenDeviceMetadataKlaviyoSdk | Unset = UNSET
     sdk_version: None | str | Unset = UNSET
     device_model: None | str | Unset = UNSET
-    os_name: PushTokenDeviceMetadataOsName | Unset = UNSET
+    os_name: None | PushTokenDeviceMetadataOsName | Unset = UNSET
     os_version: None | str | Unset = UNSET
     manufacturer: None | str | Unset = UNSET
     app_name: None | str | Unset = UNSET
     app_version: None | str | Unset = UNSET
     app_build: None | str | Unset = UNSET
     app_id: None | str | Unset = UNSET
-    environment: PushTokenDeviceMetadataEnvironment | Unset = UNSET
+    environment: None | PushTokenDeviceMetadataEnvironment | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         device_id: None | str | Unset = UNSET,
-        klaviyo_sdk: PushTokenDeviceMetadataKlaviyoSdk | Unset = UNSET,
+        klaviyo_sdk: None | PushTokenDeviceMetadataKlaviyoSdk | Unset = UNSET,
         sdk_version: None | str | Unset = UNSET,
         device_model: None | str | Unset = UNSET,
-        os_name: PushTokenDeviceMetadataOsName | Unset = UNSET,
+        os_name: None | PushTokenDeviceMetadataOsName | Unset = UNSET,
         os_version: None | str | Unset = UNSET,
         manufacturer: None | str | Unset = UNSET,
         app_name: None | str | Unset = UNSET,
         app_version: None | str | Unset = UNSET,
         app_build: None | str | Unset = UNSET,
         app_id: None | str | Unset = UNSET,
-        environment: PushTokenDeviceMetadataEnvironment | Unset = UNSET,
+        environment: None | PushTokenDeviceMetadataEnvironment | Unset = UNSET,
     ) -> None:
         self.device_id = device_id
         self.klaviyo_sdk = klaviyo_sdk
@@ -158,33 +159,63 @@ class PushTokenDeviceMetadata(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_klaviyo_sdk(src_value__: Any) -> PushTokenDeviceMetadataKlaviyoSdk | Unset:
-            _klaviyo_sdk = src_value__
-            klaviyo_sdk: PushTokenDeviceMetadataKlaviyoSdk | Unset
-            if isinstance(_klaviyo_sdk, Unset):
-                klaviyo_sdk = UNSET
-            else:
-                klaviyo_sdk = check_push_token_device_metadata_klaviyo_sdk(_klaviyo_sdk)
+        def _decode_klaviyo_sdk(src_value__: Any) -> None | PushTokenDeviceMetadataKlaviyoSdk | Unset:
+            def _parse_klaviyo_sdk(data: object) -> None | PushTokenDeviceMetadataKlaviyoSdk | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    klaviyo_sdk_type_1 = check_push_token_device_metadata_klaviyo_sdk(data)
+
+                    return klaviyo_sdk_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            klaviyo_sdk = _parse_klaviyo_sdk(src_value__)
 
             return klaviyo_sdk
 
-        def _decode_os_name(src_value__: Any) -> PushTokenDeviceMetadataOsName | Unset:
-            _os_name = src_value__
-            os_name: PushTokenDeviceMetadataOsName | Unset
-            if isinstance(_os_name, Unset):
-                os_name = UNSET
-            else:
-                os_name = check_push_token_device_metadata_os_name(_os_name)
+        def _decode_os_name(src_value__: Any) -> None | PushTokenDeviceMetadataOsName | Unset:
+            def _parse_os_name(data: object) -> None | PushTokenDeviceMetadataOsName | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    os_name_type_1 = check_push_token_device_metadata_os_name(data)
+
+                    return os_name_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            os_name = _parse_os_name(src_value__)
 
             return os_name
 
-        def _decode_environment(src_value__: Any) -> PushTokenDeviceMetadataEnvironment | Unset:
-            _environment = src_value__
-            environment: PushTokenDeviceMetadataEnvironment | Unset
-            if isinstance(_environment, Unset):
-                environment = UNSET
-            else:
-                environment = check_push_token_device_metadata_environment(_environment)
+        def _decode_environment(src_value__: Any) -> None | PushTokenDeviceMetadataEnvironment | Unset:
+            def _parse_environment(data: object) -> None | PushTokenDeviceMetadataEnvironment | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    environment_type_1 = check_push_token_device_metadata_environment(data)
+
+                    return environment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            environment = _parse_environment(src_value__)
 
             return environment
 
@@ -193,6 +224,17 @@ class PushTokenDeviceMetadata(LazyModel):
                 "klaviyo_sdk": ("klaviyo_sdk", _decode_klaviyo_sdk),
                 "os_name": ("os_name", _decode_os_name),
                 "environment": ("environment", _decode_environment),
+            },
+            copied={
+                "device_id": "device_id",
+                "sdk_version": "sdk_version",
+                "device_model": "device_model",
+                "os_version": "os_version",
+                "manufacturer": "manufacturer",
+                "app_name": "app_name",
+                "app_version": "app_version",
+                "app_build": "app_build",
+                "app_id": "app_id",
             },
             known=(
                 "device_id",

@@ -15,9 +15,11 @@ PUSH_TOKEN_DEVICE_METADATA_ENVIRONMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_push_token_device_metadata_environment(value: str) -> PushTokenDeviceMetadataEnvironment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_DEVICE_METADATA_ENVIRONMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_DEVICE_METADATA_ENVIRONMENT_VALUES:
+        return cast(PushTokenDeviceMetadataEnvironment, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenDeviceMetadataEnvironment, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_DEVICE_METADATA_ENVIRONMENT_VALUES)!r}"

@@ -18,9 +18,11 @@ PUSH_TOKEN_DEVICE_METADATA_OS_NAME_VALUES: frozenset[str] = frozenset(
 
 
 def check_push_token_device_metadata_os_name(value: str) -> PushTokenDeviceMetadataOsName:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_DEVICE_METADATA_OS_NAME_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_DEVICE_METADATA_OS_NAME_VALUES:
+        return cast(PushTokenDeviceMetadataOsName, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenDeviceMetadataOsName, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_DEVICE_METADATA_OS_NAME_VALUES)!r}"

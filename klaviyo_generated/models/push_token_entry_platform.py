@@ -15,8 +15,10 @@ PUSH_TOKEN_ENTRY_PLATFORM_VALUES: frozenset[str] = frozenset(
 
 
 def check_push_token_entry_platform(value: str) -> PushTokenEntryPlatform:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_ENTRY_PLATFORM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_ENTRY_PLATFORM_VALUES:
+        return cast(PushTokenEntryPlatform, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenEntryPlatform, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_ENTRY_PLATFORM_VALUES)!r}")

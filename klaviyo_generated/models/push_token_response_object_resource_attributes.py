@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.push_token_response_object_resource_attributes_enablement_status import (
     PushTokenResponseObjectResourceAttributesEnablementStatus,
     check_push_token_response_object_resource_attributes_enablement_status,
@@ -36,7 +37,7 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
         vendor (str): The vendor of the push token('APNs', 'FCM')
         background (str): The background state of the push token
         recorded_date (str): The date the push token was recorded
-        metadata (DeviceMetadata | Unset):
+        metadata (DeviceMetadata | None | Unset): Metadata of device
     """
 
     created: datetime.datetime
@@ -46,7 +47,7 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
     vendor: str
     background: str
     recorded_date: str
-    metadata: DeviceMetadata | Unset = UNSET
+    metadata: DeviceMetadata | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -58,7 +59,7 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
         vendor: str,
         background: str,
         recorded_date: str,
-        metadata: DeviceMetadata | Unset = UNSET,
+        metadata: DeviceMetadata | None | Unset = UNSET,
     ) -> None:
         self.created = created
         self.token = token
@@ -71,36 +72,51 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        created = self.created.isoformat()
-        field_dict["created"] = created
+            created = self.created.isoformat()
+            field_dict["created"] = created
 
-        field_dict["token"] = self.token
+            field_dict["token"] = self.token
 
-        field_dict["enablement_status"] = self.enablement_status
+            field_dict["enablement_status"] = self.enablement_status
 
-        field_dict["platform"] = self.platform
+            field_dict["platform"] = self.platform
 
-        field_dict["vendor"] = self.vendor
+            field_dict["vendor"] = self.vendor
 
-        field_dict["background"] = self.background
+            field_dict["background"] = self.background
 
-        field_dict["recorded_date"] = self.recorded_date
+            field_dict["recorded_date"] = self.recorded_date
 
-        metadata = self.metadata
-        if not isinstance(metadata, Unset):
-            field_dict["metadata"] = metadata.to_dict()
+            metadata: dict[str, Any] | None | Unset
+            if isinstance(self.metadata, Unset):
+                metadata = UNSET
+            elif isinstance(self.metadata, LazyModel):
+                metadata = self.metadata.to_dict()
+            else:
+                metadata = self.metadata
+            if metadata is not UNSET:
+                field_dict["metadata"] = metadata
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.token = src_dict["token"]
-        instance.vendor = src_dict["vendor"]
-        instance.background = src_dict["background"]
-        instance.recorded_date = src_dict["recorded_date"]
+        try:
+            instance.token = src_dict["token"]
+            instance.vendor = src_dict["vendor"]
+            instance.background = src_dict["background"]
+            instance.recorded_date = src_dict["recorded_date"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -108,7 +124,7 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
         from ..models.device_metadata import DeviceMetadata  # noqa: PLC0415
 
         def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = datetime.datetime.fromisoformat(src_value__)
+            created = parse_datetime(src_value__)
 
             return created
 
@@ -122,13 +138,23 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
 
             return platform
 
-        def _decode_metadata(src_value__: Any) -> DeviceMetadata | Unset:
-            _metadata = src_value__
-            metadata: DeviceMetadata | Unset
-            if isinstance(_metadata, Unset):
-                metadata = UNSET
-            else:
-                metadata = DeviceMetadata.from_dict(_metadata)
+        def _decode_metadata(src_value__: Any) -> DeviceMetadata | None | Unset:
+            def _parse_metadata(data: object) -> DeviceMetadata | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    metadata_type_1 = DeviceMetadata.from_dict(data)
+
+                    return metadata_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            metadata = _parse_metadata(src_value__)
 
             return metadata
 
@@ -138,6 +164,12 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
                 "enablement_status": ("enablement_status", _decode_enablement_status),
                 "platform": ("platform", _decode_platform),
                 "metadata": ("metadata", _decode_metadata),
+            },
+            copied={
+                "token": "token",
+                "vendor": "vendor",
+                "background": "background",
+                "recorded_date": "recorded_date",
             },
             known=(
                 "created",

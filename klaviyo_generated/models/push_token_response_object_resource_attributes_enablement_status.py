@@ -22,9 +22,11 @@ PUSH_TOKEN_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_ENABLEMENT_STATUS_VALUES: frozens
 def check_push_token_response_object_resource_attributes_enablement_status(
     value: str,
 ) -> PushTokenResponseObjectResourceAttributesEnablementStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_ENABLEMENT_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_ENABLEMENT_STATUS_VALUES:
+        return cast(PushTokenResponseObjectResourceAttributesEnablementStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenResponseObjectResourceAttributesEnablementStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_ENABLEMENT_STATUS_VALUES)!r}"

@@ -68,6 +68,7 @@ class PushTokenResponseObjectResourceRelationships(LazyModel):
             fields={
                 "profile": ("profile", _decode_profile),
             },
+            copied={},
             known=("profile",),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ PUSH_TOKEN_UNREGISTER_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_push_token_unregister_enum(value: str) -> PushTokenUnregisterEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_UNREGISTER_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_UNREGISTER_ENUM_VALUES:
+        return cast(PushTokenUnregisterEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenUnregisterEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_UNREGISTER_ENUM_VALUES)!r}")

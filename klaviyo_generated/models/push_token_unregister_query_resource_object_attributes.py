@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.push_token_unregister_query_resource_object_attributes_platform import (
     PushTokenUnregisterQueryResourceObjectAttributesPlatform,
     check_push_token_unregister_query_resource_object_attributes_platform,
@@ -34,14 +34,14 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
             created.
         profile (PushTokenUnregisterQueryResourceObjectAttributesProfile): The profile associated with the push token to
             create/update
-        vendor (PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset): The vendor of the push token. Example:
-            apns.
+        vendor (None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset): The vendor of the push token.
+            Example: apns.
     """
 
     token: str
     platform: PushTokenUnregisterQueryResourceObjectAttributesPlatform
     profile: PushTokenUnregisterQueryResourceObjectAttributesProfile
-    vendor: PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset = UNSET
+    vendor: None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -49,7 +49,7 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
         token: str,
         platform: PushTokenUnregisterQueryResourceObjectAttributesPlatform,
         profile: PushTokenUnregisterQueryResourceObjectAttributesProfile,
-        vendor: PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset = UNSET,
+        vendor: None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset = UNSET,
     ) -> None:
         self.token = token
         self.platform = platform
@@ -58,24 +58,33 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["token"] = self.token
+            field_dict["token"] = self.token
 
-        field_dict["platform"] = self.platform
+            field_dict["platform"] = self.platform
 
-        field_dict["profile"] = self.profile.to_dict()
+            field_dict["profile"] = self.profile.to_dict()
 
-        vendor = self.vendor
-        if vendor is not UNSET:
-            field_dict["vendor"] = vendor
+            vendor = self.vendor
+            if vendor is not UNSET:
+                field_dict["vendor"] = vendor
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.token = src_dict["token"]
+        try:
+            instance.token = src_dict["token"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -94,13 +103,23 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
 
             return profile
 
-        def _decode_vendor(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
-            _vendor = src_value__
-            vendor: PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset
-            if isinstance(_vendor, Unset):
-                vendor = UNSET
-            else:
-                vendor = check_push_token_unregister_query_resource_object_attributes_vendor(_vendor)
+        def _decode_vendor(src_value__: Any) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
+            def _parse_vendor(data: object) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    vendor_type_1 = check_push_token_unregister_query_resource_object_attributes_vendor(data)
+
+                    return vendor_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            vendor = _parse_vendor(src_value__)
 
             return vendor
 
@@ -109,6 +128,9 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
                 "platform": ("platform", _decode_platform),
                 "profile": ("profile", _decode_profile),
                 "vendor": ("vendor", _decode_vendor),
+            },
+            copied={
+                "token": "token",
             },
             known=(
                 "token",

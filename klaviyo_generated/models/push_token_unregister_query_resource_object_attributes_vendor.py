@@ -17,9 +17,11 @@ PUSH_TOKEN_UNREGISTER_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VENDOR_VALUES: frozenset[
 def check_push_token_unregister_query_resource_object_attributes_vendor(
     value: str,
 ) -> PushTokenUnregisterQueryResourceObjectAttributesVendor:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PUSH_TOKEN_UNREGISTER_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VENDOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PUSH_TOKEN_UNREGISTER_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VENDOR_VALUES:
+        return cast(PushTokenUnregisterQueryResourceObjectAttributesVendor, value)
+    if type(value) is str and not strict_enums():
         return cast(PushTokenUnregisterQueryResourceObjectAttributesVendor, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PUSH_TOKEN_UNREGISTER_QUERY_RESOURCE_OBJECT_ATTRIBUTES_VENDOR_VALUES)!r}"

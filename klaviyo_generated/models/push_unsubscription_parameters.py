@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 
 if TYPE_CHECKING:
     from ..models.push_token_entry import PushTokenEntry
@@ -37,18 +37,23 @@ class PushUnsubscriptionParameters(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["marketing"] = self.marketing.to_dict()
+            field_dict["marketing"] = self.marketing.to_dict()
 
-        tokens = []
-        for tokens_item_data in self.tokens:
-            tokens_item = tokens_item_data.to_dict()
-            tokens.append(tokens_item)
+            tokens = []
+            for tokens_item_data in self.tokens:
+                tokens_item = tokens_item_data.to_dict()
+                tokens.append(tokens_item)
 
-        field_dict["tokens"] = tokens
+            field_dict["tokens"] = tokens
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -80,6 +85,7 @@ class PushUnsubscriptionParameters(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "tokens": ("tokens", _decode_tokens),
             },
+            copied={},
             known=(
                 "marketing",
                 "tokens",

@@ -17,9 +17,11 @@ QUERY_CAMPAIGN_VALUES_FIELDS_CAMPAIGN_VALUES_REPORT_ITEM_VALUES: frozenset[str] 
 def check_query_campaign_values_fields_campaign_values_report_item(
     value: str,
 ) -> QueryCampaignValuesFieldsCampaignValuesReportItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in QUERY_CAMPAIGN_VALUES_FIELDS_CAMPAIGN_VALUES_REPORT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in QUERY_CAMPAIGN_VALUES_FIELDS_CAMPAIGN_VALUES_REPORT_ITEM_VALUES:
+        return cast(QueryCampaignValuesFieldsCampaignValuesReportItem, value)
+    if type(value) is str and not strict_enums():
         return cast(QueryCampaignValuesFieldsCampaignValuesReportItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(QUERY_CAMPAIGN_VALUES_FIELDS_CAMPAIGN_VALUES_REPORT_ITEM_VALUES)!r}"

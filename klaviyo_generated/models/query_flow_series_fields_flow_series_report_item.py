@@ -16,9 +16,11 @@ QUERY_FLOW_SERIES_FIELDS_FLOW_SERIES_REPORT_ITEM_VALUES: frozenset[str] = frozen
 
 
 def check_query_flow_series_fields_flow_series_report_item(value: str) -> QueryFlowSeriesFieldsFlowSeriesReportItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in QUERY_FLOW_SERIES_FIELDS_FLOW_SERIES_REPORT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in QUERY_FLOW_SERIES_FIELDS_FLOW_SERIES_REPORT_ITEM_VALUES:
+        return cast(QueryFlowSeriesFieldsFlowSeriesReportItem, value)
+    if type(value) is str and not strict_enums():
         return cast(QueryFlowSeriesFieldsFlowSeriesReportItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(QUERY_FLOW_SERIES_FIELDS_FLOW_SERIES_REPORT_ITEM_VALUES)!r}"

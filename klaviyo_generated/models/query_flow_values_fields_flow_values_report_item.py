@@ -15,9 +15,11 @@ QUERY_FLOW_VALUES_FIELDS_FLOW_VALUES_REPORT_ITEM_VALUES: frozenset[str] = frozen
 
 
 def check_query_flow_values_fields_flow_values_report_item(value: str) -> QueryFlowValuesFieldsFlowValuesReportItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in QUERY_FLOW_VALUES_FIELDS_FLOW_VALUES_REPORT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in QUERY_FLOW_VALUES_FIELDS_FLOW_VALUES_REPORT_ITEM_VALUES:
+        return cast(QueryFlowValuesFieldsFlowValuesReportItem, value)
+    if type(value) is str and not strict_enums():
         return cast(QueryFlowValuesFieldsFlowValuesReportItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(QUERY_FLOW_VALUES_FIELDS_FLOW_VALUES_REPORT_ITEM_VALUES)!r}"

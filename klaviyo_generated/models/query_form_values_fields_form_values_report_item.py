@@ -15,9 +15,11 @@ QUERY_FORM_VALUES_FIELDS_FORM_VALUES_REPORT_ITEM_VALUES: frozenset[str] = frozen
 
 
 def check_query_form_values_fields_form_values_report_item(value: str) -> QueryFormValuesFieldsFormValuesReportItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in QUERY_FORM_VALUES_FIELDS_FORM_VALUES_REPORT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in QUERY_FORM_VALUES_FIELDS_FORM_VALUES_REPORT_ITEM_VALUES:
+        return cast(QueryFormValuesFieldsFormValuesReportItem, value)
+    if type(value) is str and not strict_enums():
         return cast(QueryFormValuesFieldsFormValuesReportItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(QUERY_FORM_VALUES_FIELDS_FORM_VALUES_REPORT_ITEM_VALUES)!r}"

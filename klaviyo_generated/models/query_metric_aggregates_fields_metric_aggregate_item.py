@@ -18,9 +18,11 @@ QUERY_METRIC_AGGREGATES_FIELDS_METRIC_AGGREGATE_ITEM_VALUES: frozenset[str] = fr
 def check_query_metric_aggregates_fields_metric_aggregate_item(
     value: str,
 ) -> QueryMetricAggregatesFieldsMetricAggregateItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in QUERY_METRIC_AGGREGATES_FIELDS_METRIC_AGGREGATE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in QUERY_METRIC_AGGREGATES_FIELDS_METRIC_AGGREGATE_ITEM_VALUES:
+        return cast(QueryMetricAggregatesFieldsMetricAggregateItem, value)
+    if type(value) is str and not strict_enums():
         return cast(QueryMetricAggregatesFieldsMetricAggregateItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(QUERY_METRIC_AGGREGATES_FIELDS_METRIC_AGGREGATE_ITEM_VALUES)!r}"

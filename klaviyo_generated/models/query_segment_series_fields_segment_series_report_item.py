@@ -18,9 +18,11 @@ QUERY_SEGMENT_SERIES_FIELDS_SEGMENT_SERIES_REPORT_ITEM_VALUES: frozenset[str] = 
 def check_query_segment_series_fields_segment_series_report_item(
     value: str,
 ) -> QuerySegmentSeriesFieldsSegmentSeriesReportItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in QUERY_SEGMENT_SERIES_FIELDS_SEGMENT_SERIES_REPORT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in QUERY_SEGMENT_SERIES_FIELDS_SEGMENT_SERIES_REPORT_ITEM_VALUES:
+        return cast(QuerySegmentSeriesFieldsSegmentSeriesReportItem, value)
+    if type(value) is str and not strict_enums():
         return cast(QuerySegmentSeriesFieldsSegmentSeriesReportItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(QUERY_SEGMENT_SERIES_FIELDS_SEGMENT_SERIES_REPORT_ITEM_VALUES)!r}"

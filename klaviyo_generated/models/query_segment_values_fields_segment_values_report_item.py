@@ -17,9 +17,11 @@ QUERY_SEGMENT_VALUES_FIELDS_SEGMENT_VALUES_REPORT_ITEM_VALUES: frozenset[str] = 
 def check_query_segment_values_fields_segment_values_report_item(
     value: str,
 ) -> QuerySegmentValuesFieldsSegmentValuesReportItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in QUERY_SEGMENT_VALUES_FIELDS_SEGMENT_VALUES_REPORT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in QUERY_SEGMENT_VALUES_FIELDS_SEGMENT_VALUES_REPORT_ITEM_VALUES:
+        return cast(QuerySegmentValuesFieldsSegmentValuesReportItem, value)
+    if type(value) is str and not strict_enums():
         return cast(QuerySegmentValuesFieldsSegmentValuesReportItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(QUERY_SEGMENT_VALUES_FIELDS_SEGMENT_VALUES_REPORT_ITEM_VALUES)!r}"

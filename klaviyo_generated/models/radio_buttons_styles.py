@@ -118,6 +118,9 @@ class RadioButtonsStyles(LazyModel):
                 "arrangement": ("arrangement", _decode_arrangement),
                 "alignment": ("alignment", _decode_alignment),
             },
+            copied={
+                "background_color": "background_color",
+            },
             known=(
                 "padding",
                 "background_color",

@@ -117,6 +117,12 @@ class RatingStyle(LazyModel):
                 "shape": ("shape", _decode_shape),
                 "alignment": ("alignment", _decode_alignment),
             },
+            copied={
+                "color": "color",
+                "empty_color": "empty_color",
+                "font_size": "font_size",
+                "character_spacing": "character_spacing",
+            },
             known=(
                 "color",
                 "empty_color",

@@ -16,8 +16,10 @@ RATING_STYLE_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_rating_style_alignment(value: str) -> RatingStyleAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RATING_STYLE_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RATING_STYLE_ALIGNMENT_VALUES:
+        return cast(RatingStyleAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(RatingStyleAlignment, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RATING_STYLE_ALIGNMENT_VALUES)!r}")

@@ -16,8 +16,10 @@ RATING_STYLE_SHAPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_rating_style_shape(value: str) -> RatingStyleShape:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RATING_STYLE_SHAPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RATING_STYLE_SHAPE_VALUES:
+        return cast(RatingStyleShape, value)
+    if type(value) is str and not strict_enums():
         return cast(RatingStyleShape, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RATING_STYLE_SHAPE_VALUES)!r}")

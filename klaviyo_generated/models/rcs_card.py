@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -64,68 +64,77 @@ class RCSCard(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        text = self.text
-        if text is not UNSET:
-            field_dict["text"] = text
+            text = self.text
+            if text is not UNSET:
+                field_dict["text"] = text
 
-        extra: dict[str, Any] | None | Unset
-        if isinstance(self.extra, Unset):
-            extra = UNSET
-        elif isinstance(self.extra, LazyModel):
-            extra = self.extra.to_dict()
-        else:
-            extra = self.extra
-        if extra is not UNSET:
-            field_dict["extra"] = extra
+            extra: dict[str, Any] | None | Unset
+            if isinstance(self.extra, Unset):
+                extra = UNSET
+            elif isinstance(self.extra, LazyModel):
+                extra = self.extra.to_dict()
+            else:
+                extra = self.extra
+            if extra is not UNSET:
+                field_dict["extra"] = extra
 
-        image: dict[str, Any] | None | Unset
-        if isinstance(self.image, Unset):
-            image = UNSET
-        elif isinstance(self.image, LazyModel):
-            image = self.image.to_dict()
-        else:
-            image = self.image
-        if image is not UNSET:
-            field_dict["image"] = image
+            image: dict[str, Any] | None | Unset
+            if isinstance(self.image, Unset):
+                image = UNSET
+            elif isinstance(self.image, LazyModel):
+                image = self.image.to_dict()
+            else:
+                image = self.image
+            if image is not UNSET:
+                field_dict["image"] = image
 
-        video: dict[str, Any] | None | Unset
-        if isinstance(self.video, Unset):
-            video = UNSET
-        elif isinstance(self.video, LazyModel):
-            video = self.video.to_dict()
-        else:
-            video = self.video
-        if video is not UNSET:
-            field_dict["video"] = video
+            video: dict[str, Any] | None | Unset
+            if isinstance(self.video, Unset):
+                video = UNSET
+            elif isinstance(self.video, LazyModel):
+                video = self.video.to_dict()
+            else:
+                video = self.video
+            if video is not UNSET:
+                field_dict["video"] = video
 
-        buttons: list[dict[str, Any]] | None | Unset
-        if isinstance(self.buttons, Unset):
-            buttons = UNSET
-        elif isinstance(self.buttons, list):
-            buttons = []
-            for buttons_type_0_item_data in self.buttons:
-                buttons_type_0_item = buttons_type_0_item_data.to_dict()
-                buttons.append(buttons_type_0_item)
+            buttons: list[dict[str, Any]] | None | Unset
+            if isinstance(self.buttons, Unset):
+                buttons = UNSET
+            elif isinstance(self.buttons, list):
+                buttons = []
+                for buttons_type_0_item_data in self.buttons:
+                    buttons_type_0_item = buttons_type_0_item_data.to_dict()
+                    buttons.append(buttons_type_0_item)
 
-        else:
-            buttons = self.buttons
-        if buttons is not UNSET:
-            field_dict["buttons"] = buttons
+            else:
+                buttons = self.buttons
+            if buttons is not UNSET:
+                field_dict["buttons"] = buttons
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
+        try:
+            instance.id = src_dict["id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.title = src_dict.get("title", UNSET)
         instance.text = src_dict.get("text", UNSET)
         return instance
@@ -153,9 +162,9 @@ class RCSCard(LazyModel):
                     return extra_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | RCSCardExtraType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            extra = parse_union(_parse_extra, src_value__)
+            extra = _parse_extra(src_value__)
 
             return extra
 
@@ -181,7 +190,7 @@ class RCSCard(LazyModel):
                     return image_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(ImageAsset | None | SlimImageReference | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             image = parse_union(_parse_image, src_value__)
 
@@ -209,7 +218,7 @@ class RCSCard(LazyModel):
                     return video_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(MediaAsset | MediaAssetReference | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             video = parse_union(_parse_video, src_value__)
 
@@ -234,9 +243,9 @@ class RCSCard(LazyModel):
                     return buttons_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[RCSSuggestion] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            buttons = parse_union(_parse_buttons, src_value__)
+            buttons = _parse_buttons(src_value__)
 
             return buttons
 
@@ -246,6 +255,11 @@ class RCSCard(LazyModel):
                 "image": ("image", _decode_image),
                 "video": ("video", _decode_video),
                 "buttons": ("buttons", _decode_buttons),
+            },
+            copied={
+                "id": "id",
+                "title": "title",
+                "text": "text",
             },
             known=(
                 "id",

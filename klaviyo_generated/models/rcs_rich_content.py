@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.media_asset_reference import MediaAssetReference
@@ -23,19 +23,19 @@ class RCSRichContent(LazyModel):
     Attributes:
         cards (list[RCSCard] | None | Unset): List of cards in this rich content.
         suggestions (list[RCSSuggestion] | None | Unset): List of suggestion buttons for user interaction.
-        file (MediaAssetReference | Unset):
+        file (MediaAssetReference | None | Unset): Standalone media file for RCS messages without cards.
     """
 
     cards: list[RCSCard] | None | Unset = UNSET
     suggestions: list[RCSSuggestion] | None | Unset = UNSET
-    file: MediaAssetReference | Unset = UNSET
+    file: MediaAssetReference | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         cards: list[RCSCard] | None | Unset = UNSET,
         suggestions: list[RCSSuggestion] | None | Unset = UNSET,
-        file: MediaAssetReference | Unset = UNSET,
+        file: MediaAssetReference | None | Unset = UNSET,
     ) -> None:
         self.cards = cards
         self.suggestions = suggestions
@@ -73,9 +73,15 @@ class RCSRichContent(LazyModel):
         if suggestions is not UNSET:
             field_dict["suggestions"] = suggestions
 
-        file = self.file
-        if not isinstance(file, Unset):
-            field_dict["file"] = file.to_dict()
+        file: dict[str, Any] | None | Unset
+        if isinstance(self.file, Unset):
+            file = UNSET
+        elif isinstance(self.file, LazyModel):
+            file = self.file.to_dict()
+        else:
+            file = self.file
+        if file is not UNSET:
+            field_dict["file"] = file
 
         return field_dict
 
@@ -109,9 +115,9 @@ class RCSRichContent(LazyModel):
                     return cards_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[RCSCard] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            cards = parse_union(_parse_cards, src_value__)
+            cards = _parse_cards(src_value__)
 
             return cards
 
@@ -134,19 +140,29 @@ class RCSRichContent(LazyModel):
                     return suggestions_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[RCSSuggestion] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            suggestions = parse_union(_parse_suggestions, src_value__)
+            suggestions = _parse_suggestions(src_value__)
 
             return suggestions
 
-        def _decode_file(src_value__: Any) -> MediaAssetReference | Unset:
-            _file = src_value__
-            file: MediaAssetReference | Unset
-            if isinstance(_file, Unset):
-                file = UNSET
-            else:
-                file = MediaAssetReference.from_dict(_file)
+        def _decode_file(src_value__: Any) -> MediaAssetReference | None | Unset:
+            def _parse_file(data: object) -> MediaAssetReference | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    file_type_1 = MediaAssetReference.from_dict(data)
+
+                    return file_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            file = _parse_file(src_value__)
 
             return file
 
@@ -156,6 +172,7 @@ class RCSRichContent(LazyModel):
                 "suggestions": ("suggestions", _decode_suggestions),
                 "file": ("file", _decode_file),
             },
+            copied={},
             known=(
                 "cards",
                 "suggestions",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.rcs_suggestion_open_mode import RCSSuggestionOpenMode, check_rcs_suggestion_open_mode
 from ..models.rcs_suggestion_type import RCSSuggestionType, check_rcs_suggestion_type
 from ..types import UNSET, Unset
@@ -22,15 +22,15 @@ class RCSSuggestion(LazyModel):
         text (str): The display text for the suggestion button. Example: Shop Now.
         type_ (RCSSuggestionType): The type of action this suggestion performs.
         url (None | str | Unset): The URL to open (required for OPEN_URL type). Example: https://www.example.com/shop.
-        open_mode (RCSSuggestionOpenMode | Unset): How the URL opens on the device for OPEN_URL suggestions (browser vs
-            webview size). Emitted to Infobip as openIn. Absent means browser. Example: WEBVIEW_FULL.
+        open_mode (None | RCSSuggestionOpenMode | Unset): How the URL opens on the device for OPEN_URL suggestions
+            (browser vs webview size). Emitted to Infobip as openIn. Absent means browser. Example: WEBVIEW_FULL.
     """
 
     id: str
     text: str
     type_: RCSSuggestionType
     url: None | str | Unset = UNSET
-    open_mode: RCSSuggestionOpenMode | Unset = UNSET
+    open_mode: None | RCSSuggestionOpenMode | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -39,7 +39,7 @@ class RCSSuggestion(LazyModel):
         text: str,
         type_: RCSSuggestionType,
         url: None | str | Unset = UNSET,
-        open_mode: RCSSuggestionOpenMode | Unset = UNSET,
+        open_mode: None | RCSSuggestionOpenMode | Unset = UNSET,
     ) -> None:
         self.id = id
         self.text = text
@@ -49,29 +49,38 @@ class RCSSuggestion(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        field_dict["text"] = self.text
+            field_dict["text"] = self.text
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        url = self.url
-        if url is not UNSET:
-            field_dict["url"] = url
+            url = self.url
+            if url is not UNSET:
+                field_dict["url"] = url
 
-        open_mode = self.open_mode
-        if open_mode is not UNSET:
-            field_dict["open_mode"] = open_mode
+            open_mode = self.open_mode
+            if open_mode is not UNSET:
+                field_dict["open_mode"] = open_mode
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
-        instance.text = src_dict["text"]
+        try:
+            instance.id = src_dict["id"]
+            instance.text = src_dict["text"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.url = src_dict.get("url", UNSET)
         return instance
 
@@ -83,13 +92,23 @@ class RCSSuggestion(LazyModel):
 
             return type_
 
-        def _decode_open_mode(src_value__: Any) -> RCSSuggestionOpenMode | Unset:
-            _open_mode = src_value__
-            open_mode: RCSSuggestionOpenMode | Unset
-            if isinstance(_open_mode, Unset):
-                open_mode = UNSET
-            else:
-                open_mode = check_rcs_suggestion_open_mode(_open_mode)
+        def _decode_open_mode(src_value__: Any) -> None | RCSSuggestionOpenMode | Unset:
+            def _parse_open_mode(data: object) -> None | RCSSuggestionOpenMode | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    open_mode_type_1 = check_rcs_suggestion_open_mode(data)
+
+                    return open_mode_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            open_mode = _parse_open_mode(src_value__)
 
             return open_mode
 
@@ -97,6 +116,11 @@ class RCSSuggestion(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "open_mode": ("open_mode", _decode_open_mode),
+            },
+            copied={
+                "id": "id",
+                "text": "text",
+                "url": "url",
             },
             known=(
                 "id",

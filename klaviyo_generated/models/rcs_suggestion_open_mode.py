@@ -17,8 +17,10 @@ RCS_SUGGESTION_OPEN_MODE_VALUES: frozenset[str] = frozenset(
 
 
 def check_rcs_suggestion_open_mode(value: str) -> RCSSuggestionOpenMode:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RCS_SUGGESTION_OPEN_MODE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RCS_SUGGESTION_OPEN_MODE_VALUES:
+        return cast(RCSSuggestionOpenMode, value)
+    if type(value) is str and not strict_enums():
         return cast(RCSSuggestionOpenMode, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RCS_SUGGESTION_OPEN_MODE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.recorded_date_filter_field import RecordedDateFilterField, check_recorded_date_filter_field
 from ..types import parse_union
 
@@ -60,19 +60,24 @@ class RecordedDateFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["field"] = self.field
+            field_dict["field"] = self.field
 
-        filter: dict[str, Any]
-        if isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        else:
-            filter = self.filter.to_dict()
+            filter: dict[str, Any]
+            if isinstance(self.filter, LazyModel):
+                filter = self.filter.to_dict()
+            else:
+                filter = self.filter.to_dict()
 
-        field_dict["filter"] = filter
+            field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -179,6 +184,7 @@ class RecordedDateFilter(LazyModel):
                 "field": ("field", _decode_field),
                 "filter": ("filter", _decode_filter),
             },
+            copied={},
             known=(
                 "field",
                 "filter",

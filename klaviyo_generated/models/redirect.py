@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.redirect_type import RedirectType, check_redirect_type
 from ..types import UNSET, Unset
 
@@ -46,24 +46,33 @@ class Redirect(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["submit"] = self.submit
+            field_dict["submit"] = self.submit
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["properties"] = self.properties.to_dict()
+            field_dict["properties"] = self.properties.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.submit = src_dict["submit"]
+        try:
+            instance.submit = src_dict["submit"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.id = src_dict.get("id", UNSET)
         return instance
 
@@ -85,6 +94,10 @@ class Redirect(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
+            },
+            copied={
+                "submit": "submit",
+                "id": "id",
             },
             known=(
                 "submit",

@@ -67,6 +67,11 @@ class RedirectProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "list_id": "list_id",
+                "url": "url",
+                "new_window": "new_window",
+            },
             known=(
                 "list_id",
                 "url",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.reentry_criteria_unit_type_0 import ReentryCriteriaUnitType0, check_reentry_criteria_unit_type_0
 from ..models.reentry_criteria_unit_type_1 import ReentryCriteriaUnitType1, check_reentry_criteria_unit_type_1
 from ..types import parse_union
@@ -36,18 +36,27 @@ class ReentryCriteria(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["duration"] = self.duration
+            field_dict["duration"] = self.duration
 
-        field_dict["unit"] = self.unit
+            field_dict["unit"] = self.unit
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.duration = src_dict["duration"]
+        try:
+            instance.duration = src_dict["duration"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -76,6 +85,9 @@ class ReentryCriteria(LazyModel):
         return LazyTable(
             fields={
                 "unit": ("unit", _decode_unit),
+            },
+            copied={
+                "duration": "duration",
             },
             known=(
                 "duration",

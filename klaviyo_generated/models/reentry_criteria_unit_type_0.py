@@ -16,8 +16,10 @@ REENTRY_CRITERIA_UNIT_TYPE_0_VALUES: frozenset[str] = frozenset(
 
 
 def check_reentry_criteria_unit_type_0(value: str) -> ReentryCriteriaUnitType0:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REENTRY_CRITERIA_UNIT_TYPE_0_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REENTRY_CRITERIA_UNIT_TYPE_0_VALUES:
+        return cast(ReentryCriteriaUnitType0, value)
+    if type(value) is str and not strict_enums():
         return cast(ReentryCriteriaUnitType0, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REENTRY_CRITERIA_UNIT_TYPE_0_VALUES)!r}")

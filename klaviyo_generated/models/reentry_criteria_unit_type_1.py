@@ -14,8 +14,10 @@ REENTRY_CRITERIA_UNIT_TYPE_1_VALUES: frozenset[str] = frozenset(
 
 
 def check_reentry_criteria_unit_type_1(value: str) -> ReentryCriteriaUnitType1:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REENTRY_CRITERIA_UNIT_TYPE_1_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REENTRY_CRITERIA_UNIT_TYPE_1_VALUES:
+        return cast(ReentryCriteriaUnitType1, value)
+    if type(value) is str and not strict_enums():
         return cast(ReentryCriteriaUnitType1, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REENTRY_CRITERIA_UNIT_TYPE_1_VALUES)!r}")

@@ -17,12 +17,11 @@ REFRESH_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_I
 def check_refresh_campaign_recipient_estimation_fields_campaign_recipient_estimation_job_item(
     value: str,
 ) -> RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if (
-        value in REFRESH_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ITEM_VALUES
-        or not strict_enums()
-    ):
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REFRESH_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ITEM_VALUES:
+        return cast(RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REFRESH_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ITEM_VALUES)!r}"

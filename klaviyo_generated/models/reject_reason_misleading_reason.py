@@ -14,8 +14,10 @@ REJECT_REASON_MISLEADING_REASON_VALUES: frozenset[str] = frozenset(
 
 
 def check_reject_reason_misleading_reason(value: str) -> RejectReasonMisleadingReason:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REJECT_REASON_MISLEADING_REASON_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REJECT_REASON_MISLEADING_REASON_VALUES:
+        return cast(RejectReasonMisleadingReason, value)
+    if type(value) is str and not strict_enums():
         return cast(RejectReasonMisleadingReason, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REJECT_REASON_MISLEADING_REASON_VALUES)!r}")

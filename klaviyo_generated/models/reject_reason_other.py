@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.reject_reason_other_reason import RejectReasonOtherReason, check_reject_reason_other_reason
 from ..types import UNSET, Unset
 
@@ -36,15 +36,20 @@ class RejectReasonOther(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["reason"] = self.reason
+            field_dict["reason"] = self.reason
 
-        status_explanation = self.status_explanation
-        if status_explanation is not UNSET:
-            field_dict["status_explanation"] = status_explanation
+            status_explanation = self.status_explanation
+            if status_explanation is not UNSET:
+                field_dict["status_explanation"] = status_explanation
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -63,6 +68,9 @@ class RejectReasonOther(LazyModel):
         return LazyTable(
             fields={
                 "reason": ("reason", _decode_reason),
+            },
+            copied={
+                "status_explanation": "status_explanation",
             },
             known=(
                 "reason",

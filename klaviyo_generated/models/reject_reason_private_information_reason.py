@@ -14,9 +14,11 @@ REJECT_REASON_PRIVATE_INFORMATION_REASON_VALUES: frozenset[str] = frozenset(
 
 
 def check_reject_reason_private_information_reason(value: str) -> RejectReasonPrivateInformationReason:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REJECT_REASON_PRIVATE_INFORMATION_REASON_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REJECT_REASON_PRIVATE_INFORMATION_REASON_VALUES:
+        return cast(RejectReasonPrivateInformationReason, value)
+    if type(value) is str and not strict_enums():
         return cast(RejectReasonPrivateInformationReason, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REJECT_REASON_PRIVATE_INFORMATION_REASON_VALUES)!r}"

@@ -14,8 +14,10 @@ REJECT_REASON_UNRELATED_REASON_VALUES: frozenset[str] = frozenset(
 
 
 def check_reject_reason_unrelated_reason(value: str) -> RejectReasonUnrelatedReason:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REJECT_REASON_UNRELATED_REASON_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REJECT_REASON_UNRELATED_REASON_VALUES:
+        return cast(RejectReasonUnrelatedReason, value)
+    if type(value) is str and not strict_enums():
         return cast(RejectReasonUnrelatedReason, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REJECT_REASON_UNRELATED_REASON_VALUES)!r}")

@@ -18,8 +18,10 @@ RELATED_ID_PATH_IDENTIFIER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_related_id_path_identifier_type(value: str) -> RelatedIdPathIdentifierType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RELATED_ID_PATH_IDENTIFIER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RELATED_ID_PATH_IDENTIFIER_TYPE_VALUES:
+        return cast(RelatedIdPathIdentifierType, value)
+    if type(value) is str and not strict_enums():
         return cast(RelatedIdPathIdentifierType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RELATED_ID_PATH_IDENTIFIER_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.relative_anniversary_date_filter_operator import (
     RelativeAnniversaryDateFilterOperator,
     check_relative_anniversary_date_filter_operator,
@@ -55,22 +55,31 @@ class RelativeAnniversaryDateFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        field_dict["unit"] = self.unit
+            field_dict["unit"] = self.unit
 
-        field_dict["quantity"] = self.quantity
+            field_dict["quantity"] = self.quantity
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.quantity = src_dict["quantity"]
+        try:
+            instance.quantity = src_dict["quantity"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -96,6 +105,9 @@ class RelativeAnniversaryDateFilter(LazyModel):
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
                 "unit": ("unit", _decode_unit),
+            },
+            copied={
+                "quantity": "quantity",
             },
             known=(
                 "type",

@@ -18,9 +18,11 @@ RELATIVE_DATE_OPERATOR_BASE_RELATIVE_DATE_FILTER_UNIT_VALUES: frozenset[str] = f
 def check_relative_date_operator_base_relative_date_filter_unit(
     value: str,
 ) -> RelativeDateOperatorBaseRelativeDateFilterUnit:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RELATIVE_DATE_OPERATOR_BASE_RELATIVE_DATE_FILTER_UNIT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RELATIVE_DATE_OPERATOR_BASE_RELATIVE_DATE_FILTER_UNIT_VALUES:
+        return cast(RelativeDateOperatorBaseRelativeDateFilterUnit, value)
+    if type(value) is str and not strict_enums():
         return cast(RelativeDateOperatorBaseRelativeDateFilterUnit, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(RELATIVE_DATE_OPERATOR_BASE_RELATIVE_DATE_FILTER_UNIT_VALUES)!r}"

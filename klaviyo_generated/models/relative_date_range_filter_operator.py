@@ -14,9 +14,11 @@ RELATIVE_DATE_RANGE_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_relative_date_range_filter_operator(value: str) -> RelativeDateRangeFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RELATIVE_DATE_RANGE_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RELATIVE_DATE_RANGE_FILTER_OPERATOR_VALUES:
+        return cast(RelativeDateRangeFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(RelativeDateRangeFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(RELATIVE_DATE_RANGE_FILTER_OPERATOR_VALUES)!r}"

@@ -14,8 +14,10 @@ RELATIVE_DATE_RANGE_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_relative_date_range_filter_type(value: str) -> RelativeDateRangeFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RELATIVE_DATE_RANGE_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RELATIVE_DATE_RANGE_FILTER_TYPE_VALUES:
+        return cast(RelativeDateRangeFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(RelativeDateRangeFilterType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RELATIVE_DATE_RANGE_FILTER_TYPE_VALUES)!r}")

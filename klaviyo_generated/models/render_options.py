@@ -76,6 +76,12 @@ class RenderOptions(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "shorten_links": "shorten_links",
+                "add_org_prefix": "add_org_prefix",
+                "add_info_link": "add_info_link",
+                "add_opt_out_language": "add_opt_out_language",
+            },
             known=(
                 "shorten_links",
                 "add_org_prefix",

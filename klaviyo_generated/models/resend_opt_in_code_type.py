@@ -14,8 +14,10 @@ RESEND_OPT_IN_CODE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_resend_opt_in_code_type(value: str) -> ResendOptInCodeType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RESEND_OPT_IN_CODE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RESEND_OPT_IN_CODE_TYPE_VALUES:
+        return cast(ResendOptInCodeType, value)
+    if type(value) is str and not strict_enums():
         return cast(ResendOptInCodeType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RESEND_OPT_IN_CODE_TYPE_VALUES)!r}")

@@ -65,6 +65,7 @@ class ResponseMeta(LazyModel):
             fields={
                 "agent_hints": ("agent_hints", _decode_agent_hints),
             },
+            copied={},
             known=("agent_hints",),
             required=(),
             additional=None,

@@ -64,11 +64,11 @@ from ..types import UNSET, Unset
 class ReviewBlockStyles(LazyModel):
     """
     Attributes:
-        author_align (ReviewBlockStylesAuthorAlign | Unset): Text Alignment.
+        author_align (None | ReviewBlockStylesAuthorAlign | Unset): Text Alignment.
         author_color (None | str | Unset):
         author_font_family (None | str | Unset):
         author_font_size (int | None | Unset):
-        author_font_style (ReviewBlockStylesAuthorFontStyle | Unset): Font style.
+        author_font_style (None | ReviewBlockStylesAuthorFontStyle | Unset): Font style.
         author_font_weight (None | str | Unset):
         author_letter_spacing (int | None | Unset):
         author_text_decoration (None | str | Unset):
@@ -78,53 +78,53 @@ class ReviewBlockStyles(LazyModel):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
         border_radius (int | None | Unset):
-        border_style (ReviewBlockStylesBorderStyle | Unset): Border style.
+        border_style (None | ReviewBlockStylesBorderStyle | Unset): Border style.
         border_width (int | None | Unset):
         empty_star_color (None | str | Unset):
-        layout (ReviewBlockStylesLayout | Unset): Review block layout options.
-        product_name_align (ReviewBlockStylesProductNameAlign | Unset): Text Alignment.
+        layout (None | ReviewBlockStylesLayout | Unset): Review block layout options.
+        product_name_align (None | ReviewBlockStylesProductNameAlign | Unset): Text Alignment.
         product_name_color (None | str | Unset):
         product_name_font_family (None | str | Unset):
         product_name_font_size (int | None | Unset):
-        product_name_font_style (ReviewBlockStylesProductNameFontStyle | Unset): Font style.
+        product_name_font_style (None | ReviewBlockStylesProductNameFontStyle | Unset): Font style.
         product_name_font_weight (None | str | Unset):
         product_name_letter_spacing (int | None | Unset):
         product_name_text_decoration (None | str | Unset):
-        quote_align (ReviewBlockStylesQuoteAlign | Unset): Text Alignment.
+        quote_align (None | ReviewBlockStylesQuoteAlign | Unset): Text Alignment.
         quote_color (None | str | Unset):
         quote_font_family (None | str | Unset):
         quote_font_size (int | None | Unset):
-        quote_font_style (ReviewBlockStylesQuoteFontStyle | Unset): Font style.
+        quote_font_style (None | ReviewBlockStylesQuoteFontStyle | Unset): Font style.
         quote_font_weight (None | str | Unset):
         quote_letter_spacing (int | None | Unset):
         quote_line_height (float | None | Unset):
-        quote_style (ReviewBlockStylesQuoteStyle | Unset): Review block quote style.
+        quote_style (None | ReviewBlockStylesQuoteStyle | Unset): Review block quote style.
         quote_text_decoration (None | str | Unset):
         shadow_color (None | str | Unset):
         star_color (None | str | Unset):
-        star_size (ReviewBlockStylesStarSize | Unset): Review block star size.
-        star_rating_shape (ReviewBlockStylesStarRatingShape | Unset): Review block star rating shape.
+        star_size (None | ReviewBlockStylesStarSize | Unset): Review block star size.
+        star_rating_shape (None | ReviewBlockStylesStarRatingShape | Unset): Review block star rating shape.
         star_icon_spacing (int | None | Unset):
-        star_alignment (ReviewBlockStylesStarAlignment | Unset): Text Alignment.
+        star_alignment (None | ReviewBlockStylesStarAlignment | Unset): Text Alignment.
         text_area_bg_color (None | str | Unset):
         text_area_border_color (None | str | Unset):
         verified_color (None | str | Unset):
         verified_font_family (None | str | Unset):
         verified_font_size (int | None | Unset):
-        verified_font_style (ReviewBlockStylesVerifiedFontStyle | Unset): Font style.
+        verified_font_style (None | ReviewBlockStylesVerifiedFontStyle | Unset): Font style.
         verified_font_weight (None | str | Unset):
         verified_letter_spacing (int | None | Unset):
         verified_text_decoration (None | str | Unset):
-        verified_badge_color (ReviewBlockStylesVerifiedBadgeColor | Unset): Review block verified badge color.
+        verified_badge_color (None | ReviewBlockStylesVerifiedBadgeColor | Unset): Review block verified badge color.
         verified_badge_size (int | None | Unset):
-        verified_badge_style (ReviewBlockStylesVerifiedBadgeStyle | Unset): Review block verified badge style.
+        verified_badge_style (None | ReviewBlockStylesVerifiedBadgeStyle | Unset): Review block verified badge style.
     """
 
-    author_align: ReviewBlockStylesAuthorAlign | Unset = UNSET
+    author_align: None | ReviewBlockStylesAuthorAlign | Unset = UNSET
     author_color: None | str | Unset = UNSET
     author_font_family: None | str | Unset = UNSET
     author_font_size: int | None | Unset = UNSET
-    author_font_style: ReviewBlockStylesAuthorFontStyle | Unset = UNSET
+    author_font_style: None | ReviewBlockStylesAuthorFontStyle | Unset = UNSET
     author_font_weight: None | str | Unset = UNSET
     author_letter_spacing: int | None | Unset = UNSET
     author_text_decoration: None | str | Unset = UNSET
@@ -134,55 +134,55 @@ class ReviewBlockStyles(LazyModel):
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
     border_radius: int | None | Unset = UNSET
-    border_style: ReviewBlockStylesBorderStyle | Unset = UNSET
+    border_style: None | ReviewBlockStylesBorderStyle | Unset = UNSET
     border_width: int | None | Unset = UNSET
     empty_star_color: None | str | Unset = UNSET
-    layout: ReviewBlockStylesLayout | Unset = UNSET
-    product_name_align: ReviewBlockStylesProductNameAlign | Unset = UNSET
+    layout: None | ReviewBlockStylesLayout | Unset = UNSET
+    product_name_align: None | ReviewBlockStylesProductNameAlign | Unset = UNSET
     product_name_color: None | str | Unset = UNSET
     product_name_font_family: None | str | Unset = UNSET
     product_name_font_size: int | None | Unset = UNSET
-    product_name_font_style: ReviewBlockStylesProductNameFontStyle | Unset = UNSET
+    product_name_font_style: None | ReviewBlockStylesProductNameFontStyle | Unset = UNSET
     product_name_font_weight: None | str | Unset = UNSET
     product_name_letter_spacing: int | None | Unset = UNSET
     product_name_text_decoration: None | str | Unset = UNSET
-    quote_align: ReviewBlockStylesQuoteAlign | Unset = UNSET
+    quote_align: None | ReviewBlockStylesQuoteAlign | Unset = UNSET
     quote_color: None | str | Unset = UNSET
     quote_font_family: None | str | Unset = UNSET
     quote_font_size: int | None | Unset = UNSET
-    quote_font_style: ReviewBlockStylesQuoteFontStyle | Unset = UNSET
+    quote_font_style: None | ReviewBlockStylesQuoteFontStyle | Unset = UNSET
     quote_font_weight: None | str | Unset = UNSET
     quote_letter_spacing: int | None | Unset = UNSET
     quote_line_height: float | None | Unset = UNSET
-    quote_style: ReviewBlockStylesQuoteStyle | Unset = UNSET
+    quote_style: None | ReviewBlockStylesQuoteStyle | Unset = UNSET
     quote_text_decoration: None | str | Unset = UNSET
     shadow_color: None | str | Unset = UNSET
     star_color: None | str | Unset = UNSET
-    star_size: ReviewBlockStylesStarSize | Unset = UNSET
-    star_rating_shape: ReviewBlockStylesStarRatingShape | Unset = UNSET
+    star_size: None | ReviewBlockStylesStarSize | Unset = UNSET
+    star_rating_shape: None | ReviewBlockStylesStarRatingShape | Unset = UNSET
     star_icon_spacing: int | None | Unset = UNSET
-    star_alignment: ReviewBlockStylesStarAlignment | Unset = UNSET
+    star_alignment: None | ReviewBlockStylesStarAlignment | Unset = UNSET
     text_area_bg_color: None | str | Unset = UNSET
     text_area_border_color: None | str | Unset = UNSET
     verified_color: None | str | Unset = UNSET
     verified_font_family: None | str | Unset = UNSET
     verified_font_size: int | None | Unset = UNSET
-    verified_font_style: ReviewBlockStylesVerifiedFontStyle | Unset = UNSET
+    verified_font_style: None | ReviewBlockStylesVerifiedFontStyle | Unset = UNSET
     verified_font_weight: None | str | Unset = UNSET
     verified_letter_spacing: int | None | Unset = UNSET
     verified_text_decoration: None | str | Unset = UNSET
-    verified_badge_color: ReviewBlockStylesVerifiedBadgeColor | Unset = UNSET
+    verified_badge_color: None | ReviewBlockStylesVerifiedBadgeColor | Unset = UNSET
     verified_badge_size: int | None | Unset = UNSET
-    verified_badge_style: ReviewBlockStylesVerifiedBadgeStyle | Unset = UNSET
+    verified_badge_style: None | ReviewBlockStylesVerifiedBadgeStyle | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        author_align: ReviewBlockStylesAuthorAlign | Unset = UNSET,
+        author_align: None | ReviewBlockStylesAuthorAlign | Unset = UNSET,
         author_color: None | str | Unset = UNSET,
         author_font_family: None | str | Unset = UNSET,
         author_font_size: int | None | Unset = UNSET,
-        author_font_style: ReviewBlockStylesAuthorFontStyle | Unset = UNSET,
+        author_font_style: None | ReviewBlockStylesAuthorFontStyle | Unset = UNSET,
         author_font_weight: None | str | Unset = UNSET,
         author_letter_spacing: int | None | Unset = UNSET,
         author_text_decoration: None | str | Unset = UNSET,
@@ -192,46 +192,46 @@ class ReviewBlockStyles(LazyModel):
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
         border_radius: int | None | Unset = UNSET,
-        border_style: ReviewBlockStylesBorderStyle | Unset = UNSET,
+        border_style: None | ReviewBlockStylesBorderStyle | Unset = UNSET,
         border_width: int | None | Unset = UNSET,
         empty_star_color: None | str | Unset = UNSET,
-        layout: ReviewBlockStylesLayout | Unset = UNSET,
-        product_name_align: ReviewBlockStylesProductNameAlign | Unset = UNSET,
+        layout: None | ReviewBlockStylesLayout | Unset = UNSET,
+        product_name_align: None | ReviewBlockStylesProductNameAlign | Unset = UNSET,
         product_name_color: None | str | Unset = UNSET,
         product_name_font_family: None | str | Unset = UNSET,
         product_name_font_size: int | None | Unset = UNSET,
-        product_name_font_style: ReviewBlockStylesProductNameFontStyle | Unset = UNSET,
+        product_name_font_style: None | ReviewBlockStylesProductNameFontStyle | Unset = UNSET,
         product_name_font_weight: None | str | Unset = UNSET,
         product_name_letter_spacing: int | None | Unset = UNSET,
         product_name_text_decoration: None | str | Unset = UNSET,
-        quote_align: ReviewBlockStylesQuoteAlign | Unset = UNSET,
+        quote_align: None | ReviewBlockStylesQuoteAlign | Unset = UNSET,
         quote_color: None | str | Unset = UNSET,
         quote_font_family: None | str | Unset = UNSET,
         quote_font_size: int | None | Unset = UNSET,
-        quote_font_style: ReviewBlockStylesQuoteFontStyle | Unset = UNSET,
+        quote_font_style: None | ReviewBlockStylesQuoteFontStyle | Unset = UNSET,
         quote_font_weight: None | str | Unset = UNSET,
         quote_letter_spacing: int | None | Unset = UNSET,
         quote_line_height: float | None | Unset = UNSET,
-        quote_style: ReviewBlockStylesQuoteStyle | Unset = UNSET,
+        quote_style: None | ReviewBlockStylesQuoteStyle | Unset = UNSET,
         quote_text_decoration: None | str | Unset = UNSET,
         shadow_color: None | str | Unset = UNSET,
         star_color: None | str | Unset = UNSET,
-        star_size: ReviewBlockStylesStarSize | Unset = UNSET,
-        star_rating_shape: ReviewBlockStylesStarRatingShape | Unset = UNSET,
+        star_size: None | ReviewBlockStylesStarSize | Unset = UNSET,
+        star_rating_shape: None | ReviewBlockStylesStarRatingShape | Unset = UNSET,
         star_icon_spacing: int | None | Unset = UNSET,
-        star_alignment: ReviewBlockStylesStarAlignment | Unset = UNSET,
+        star_alignment: None | ReviewBlockStylesStarAlignment | Unset = UNSET,
         text_area_bg_color: None | str | Unset = UNSET,
         text_area_border_color: None | str | Unset = UNSET,
         verified_color: None | str | Unset = UNSET,
         verified_font_family: None | str | Unset = UNSET,
         verified_font_size: int | None | Unset = UNSET,
-        verified_font_style: ReviewBlockStylesVerifiedFontStyle | Unset = UNSET,
+        verified_font_style: None | ReviewBlockStylesVerifiedFontStyle | Unset = UNSET,
         verified_font_weight: None | str | Unset = UNSET,
         verified_letter_spacing: int | None | Unset = UNSET,
         verified_text_decoration: None | str | Unset = UNSET,
-        verified_badge_color: ReviewBlockStylesVerifiedBadgeColor | Unset = UNSET,
+        verified_badge_color: None | ReviewBlockStylesVerifiedBadgeColor | Unset = UNSET,
         verified_badge_size: int | None | Unset = UNSET,
-        verified_badge_style: ReviewBlockStylesVerifiedBadgeStyle | Unset = UNSET,
+        verified_badge_style: None | ReviewBlockStylesVerifiedBadgeStyle | Unset = UNSET,
     ) -> None:
         self.author_align = author_align
         self.author_color = author_color
@@ -557,153 +557,303 @@ class ReviewBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_author_align(src_value__: Any) -> ReviewBlockStylesAuthorAlign | Unset:
-            _author_align = src_value__
-            author_align: ReviewBlockStylesAuthorAlign | Unset
-            if isinstance(_author_align, Unset):
-                author_align = UNSET
-            else:
-                author_align = check_review_block_styles_author_align(_author_align)
+        def _decode_author_align(src_value__: Any) -> None | ReviewBlockStylesAuthorAlign | Unset:
+            def _parse_author_align(data: object) -> None | ReviewBlockStylesAuthorAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    author_align_type_1 = check_review_block_styles_author_align(data)
+
+                    return author_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            author_align = _parse_author_align(src_value__)
 
             return author_align
 
-        def _decode_author_font_style(src_value__: Any) -> ReviewBlockStylesAuthorFontStyle | Unset:
-            _author_font_style = src_value__
-            author_font_style: ReviewBlockStylesAuthorFontStyle | Unset
-            if isinstance(_author_font_style, Unset):
-                author_font_style = UNSET
-            else:
-                author_font_style = check_review_block_styles_author_font_style(_author_font_style)
+        def _decode_author_font_style(src_value__: Any) -> None | ReviewBlockStylesAuthorFontStyle | Unset:
+            def _parse_author_font_style(data: object) -> None | ReviewBlockStylesAuthorFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    author_font_style_type_1 = check_review_block_styles_author_font_style(data)
+
+                    return author_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            author_font_style = _parse_author_font_style(src_value__)
 
             return author_font_style
 
-        def _decode_border_style(src_value__: Any) -> ReviewBlockStylesBorderStyle | Unset:
-            _border_style = src_value__
-            border_style: ReviewBlockStylesBorderStyle | Unset
-            if isinstance(_border_style, Unset):
-                border_style = UNSET
-            else:
-                border_style = check_review_block_styles_border_style(_border_style)
+        def _decode_border_style(src_value__: Any) -> None | ReviewBlockStylesBorderStyle | Unset:
+            def _parse_border_style(data: object) -> None | ReviewBlockStylesBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    border_style_type_1 = check_review_block_styles_border_style(data)
+
+                    return border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_style = _parse_border_style(src_value__)
 
             return border_style
 
-        def _decode_layout(src_value__: Any) -> ReviewBlockStylesLayout | Unset:
-            _layout = src_value__
-            layout: ReviewBlockStylesLayout | Unset
-            if isinstance(_layout, Unset):
-                layout = UNSET
-            else:
-                layout = check_review_block_styles_layout(_layout)
+        def _decode_layout(src_value__: Any) -> None | ReviewBlockStylesLayout | Unset:
+            def _parse_layout(data: object) -> None | ReviewBlockStylesLayout | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    layout_type_1 = check_review_block_styles_layout(data)
+
+                    return layout_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            layout = _parse_layout(src_value__)
 
             return layout
 
-        def _decode_product_name_align(src_value__: Any) -> ReviewBlockStylesProductNameAlign | Unset:
-            _product_name_align = src_value__
-            product_name_align: ReviewBlockStylesProductNameAlign | Unset
-            if isinstance(_product_name_align, Unset):
-                product_name_align = UNSET
-            else:
-                product_name_align = check_review_block_styles_product_name_align(_product_name_align)
+        def _decode_product_name_align(src_value__: Any) -> None | ReviewBlockStylesProductNameAlign | Unset:
+            def _parse_product_name_align(data: object) -> None | ReviewBlockStylesProductNameAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    product_name_align_type_1 = check_review_block_styles_product_name_align(data)
+
+                    return product_name_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            product_name_align = _parse_product_name_align(src_value__)
 
             return product_name_align
 
-        def _decode_product_name_font_style(src_value__: Any) -> ReviewBlockStylesProductNameFontStyle | Unset:
-            _product_name_font_style = src_value__
-            product_name_font_style: ReviewBlockStylesProductNameFontStyle | Unset
-            if isinstance(_product_name_font_style, Unset):
-                product_name_font_style = UNSET
-            else:
-                product_name_font_style = check_review_block_styles_product_name_font_style(_product_name_font_style)
+        def _decode_product_name_font_style(src_value__: Any) -> None | ReviewBlockStylesProductNameFontStyle | Unset:
+            def _parse_product_name_font_style(data: object) -> None | ReviewBlockStylesProductNameFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    product_name_font_style_type_1 = check_review_block_styles_product_name_font_style(data)
+
+                    return product_name_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            product_name_font_style = _parse_product_name_font_style(src_value__)
 
             return product_name_font_style
 
-        def _decode_quote_align(src_value__: Any) -> ReviewBlockStylesQuoteAlign | Unset:
-            _quote_align = src_value__
-            quote_align: ReviewBlockStylesQuoteAlign | Unset
-            if isinstance(_quote_align, Unset):
-                quote_align = UNSET
-            else:
-                quote_align = check_review_block_styles_quote_align(_quote_align)
+        def _decode_quote_align(src_value__: Any) -> None | ReviewBlockStylesQuoteAlign | Unset:
+            def _parse_quote_align(data: object) -> None | ReviewBlockStylesQuoteAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    quote_align_type_1 = check_review_block_styles_quote_align(data)
+
+                    return quote_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            quote_align = _parse_quote_align(src_value__)
 
             return quote_align
 
-        def _decode_quote_font_style(src_value__: Any) -> ReviewBlockStylesQuoteFontStyle | Unset:
-            _quote_font_style = src_value__
-            quote_font_style: ReviewBlockStylesQuoteFontStyle | Unset
-            if isinstance(_quote_font_style, Unset):
-                quote_font_style = UNSET
-            else:
-                quote_font_style = check_review_block_styles_quote_font_style(_quote_font_style)
+        def _decode_quote_font_style(src_value__: Any) -> None | ReviewBlockStylesQuoteFontStyle | Unset:
+            def _parse_quote_font_style(data: object) -> None | ReviewBlockStylesQuoteFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    quote_font_style_type_1 = check_review_block_styles_quote_font_style(data)
+
+                    return quote_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            quote_font_style = _parse_quote_font_style(src_value__)
 
             return quote_font_style
 
-        def _decode_quote_style(src_value__: Any) -> ReviewBlockStylesQuoteStyle | Unset:
-            _quote_style = src_value__
-            quote_style: ReviewBlockStylesQuoteStyle | Unset
-            if isinstance(_quote_style, Unset):
-                quote_style = UNSET
-            else:
-                quote_style = check_review_block_styles_quote_style(_quote_style)
+        def _decode_quote_style(src_value__: Any) -> None | ReviewBlockStylesQuoteStyle | Unset:
+            def _parse_quote_style(data: object) -> None | ReviewBlockStylesQuoteStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    quote_style_type_1 = check_review_block_styles_quote_style(data)
+
+                    return quote_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            quote_style = _parse_quote_style(src_value__)
 
             return quote_style
 
-        def _decode_star_size(src_value__: Any) -> ReviewBlockStylesStarSize | Unset:
-            _star_size = src_value__
-            star_size: ReviewBlockStylesStarSize | Unset
-            if isinstance(_star_size, Unset):
-                star_size = UNSET
-            else:
-                star_size = check_review_block_styles_star_size(_star_size)
+        def _decode_star_size(src_value__: Any) -> None | ReviewBlockStylesStarSize | Unset:
+            def _parse_star_size(data: object) -> None | ReviewBlockStylesStarSize | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    star_size_type_1 = check_review_block_styles_star_size(data)
+
+                    return star_size_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            star_size = _parse_star_size(src_value__)
 
             return star_size
 
-        def _decode_star_rating_shape(src_value__: Any) -> ReviewBlockStylesStarRatingShape | Unset:
-            _star_rating_shape = src_value__
-            star_rating_shape: ReviewBlockStylesStarRatingShape | Unset
-            if isinstance(_star_rating_shape, Unset):
-                star_rating_shape = UNSET
-            else:
-                star_rating_shape = check_review_block_styles_star_rating_shape(_star_rating_shape)
+        def _decode_star_rating_shape(src_value__: Any) -> None | ReviewBlockStylesStarRatingShape | Unset:
+            def _parse_star_rating_shape(data: object) -> None | ReviewBlockStylesStarRatingShape | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    star_rating_shape_type_1 = check_review_block_styles_star_rating_shape(data)
+
+                    return star_rating_shape_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            star_rating_shape = _parse_star_rating_shape(src_value__)
 
             return star_rating_shape
 
-        def _decode_star_alignment(src_value__: Any) -> ReviewBlockStylesStarAlignment | Unset:
-            _star_alignment = src_value__
-            star_alignment: ReviewBlockStylesStarAlignment | Unset
-            if isinstance(_star_alignment, Unset):
-                star_alignment = UNSET
-            else:
-                star_alignment = check_review_block_styles_star_alignment(_star_alignment)
+        def _decode_star_alignment(src_value__: Any) -> None | ReviewBlockStylesStarAlignment | Unset:
+            def _parse_star_alignment(data: object) -> None | ReviewBlockStylesStarAlignment | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    star_alignment_type_1 = check_review_block_styles_star_alignment(data)
+
+                    return star_alignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            star_alignment = _parse_star_alignment(src_value__)
 
             return star_alignment
 
-        def _decode_verified_font_style(src_value__: Any) -> ReviewBlockStylesVerifiedFontStyle | Unset:
-            _verified_font_style = src_value__
-            verified_font_style: ReviewBlockStylesVerifiedFontStyle | Unset
-            if isinstance(_verified_font_style, Unset):
-                verified_font_style = UNSET
-            else:
-                verified_font_style = check_review_block_styles_verified_font_style(_verified_font_style)
+        def _decode_verified_font_style(src_value__: Any) -> None | ReviewBlockStylesVerifiedFontStyle | Unset:
+            def _parse_verified_font_style(data: object) -> None | ReviewBlockStylesVerifiedFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    verified_font_style_type_1 = check_review_block_styles_verified_font_style(data)
+
+                    return verified_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            verified_font_style = _parse_verified_font_style(src_value__)
 
             return verified_font_style
 
-        def _decode_verified_badge_color(src_value__: Any) -> ReviewBlockStylesVerifiedBadgeColor | Unset:
-            _verified_badge_color = src_value__
-            verified_badge_color: ReviewBlockStylesVerifiedBadgeColor | Unset
-            if isinstance(_verified_badge_color, Unset):
-                verified_badge_color = UNSET
-            else:
-                verified_badge_color = check_review_block_styles_verified_badge_color(_verified_badge_color)
+        def _decode_verified_badge_color(src_value__: Any) -> None | ReviewBlockStylesVerifiedBadgeColor | Unset:
+            def _parse_verified_badge_color(data: object) -> None | ReviewBlockStylesVerifiedBadgeColor | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    verified_badge_color_type_1 = check_review_block_styles_verified_badge_color(data)
+
+                    return verified_badge_color_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            verified_badge_color = _parse_verified_badge_color(src_value__)
 
             return verified_badge_color
 
-        def _decode_verified_badge_style(src_value__: Any) -> ReviewBlockStylesVerifiedBadgeStyle | Unset:
-            _verified_badge_style = src_value__
-            verified_badge_style: ReviewBlockStylesVerifiedBadgeStyle | Unset
-            if isinstance(_verified_badge_style, Unset):
-                verified_badge_style = UNSET
-            else:
-                verified_badge_style = check_review_block_styles_verified_badge_style(_verified_badge_style)
+        def _decode_verified_badge_style(src_value__: Any) -> None | ReviewBlockStylesVerifiedBadgeStyle | Unset:
+            def _parse_verified_badge_style(data: object) -> None | ReviewBlockStylesVerifiedBadgeStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    verified_badge_style_type_1 = check_review_block_styles_verified_badge_style(data)
+
+                    return verified_badge_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            verified_badge_style = _parse_verified_badge_style(src_value__)
 
             return verified_badge_style
 
@@ -724,6 +874,47 @@ class ReviewBlockStyles(LazyModel):
                 "verified_font_style": ("verified_font_style", _decode_verified_font_style),
                 "verified_badge_color": ("verified_badge_color", _decode_verified_badge_color),
                 "verified_badge_style": ("verified_badge_style", _decode_verified_badge_style),
+            },
+            copied={
+                "author_color": "author_color",
+                "author_font_family": "author_font_family",
+                "author_font_size": "author_font_size",
+                "author_font_weight": "author_font_weight",
+                "author_letter_spacing": "author_letter_spacing",
+                "author_text_decoration": "author_text_decoration",
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "border_radius": "border_radius",
+                "border_width": "border_width",
+                "empty_star_color": "empty_star_color",
+                "product_name_color": "product_name_color",
+                "product_name_font_family": "product_name_font_family",
+                "product_name_font_size": "product_name_font_size",
+                "product_name_font_weight": "product_name_font_weight",
+                "product_name_letter_spacing": "product_name_letter_spacing",
+                "product_name_text_decoration": "product_name_text_decoration",
+                "quote_color": "quote_color",
+                "quote_font_family": "quote_font_family",
+                "quote_font_size": "quote_font_size",
+                "quote_font_weight": "quote_font_weight",
+                "quote_letter_spacing": "quote_letter_spacing",
+                "quote_line_height": "quote_line_height",
+                "quote_text_decoration": "quote_text_decoration",
+                "shadow_color": "shadow_color",
+                "star_color": "star_color",
+                "star_icon_spacing": "star_icon_spacing",
+                "text_area_bg_color": "text_area_bg_color",
+                "text_area_border_color": "text_area_border_color",
+                "verified_color": "verified_color",
+                "verified_font_family": "verified_font_family",
+                "verified_font_size": "verified_font_size",
+                "verified_font_weight": "verified_font_weight",
+                "verified_letter_spacing": "verified_letter_spacing",
+                "verified_text_decoration": "verified_text_decoration",
+                "verified_badge_size": "verified_badge_size",
             },
             known=(
                 "author_align",

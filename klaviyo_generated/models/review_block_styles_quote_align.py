@@ -16,8 +16,10 @@ REVIEW_BLOCK_STYLES_QUOTE_ALIGN_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_block_styles_quote_align(value: str) -> ReviewBlockStylesQuoteAlign:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_BLOCK_STYLES_QUOTE_ALIGN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_BLOCK_STYLES_QUOTE_ALIGN_VALUES:
+        return cast(ReviewBlockStylesQuoteAlign, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewBlockStylesQuoteAlign, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_BLOCK_STYLES_QUOTE_ALIGN_VALUES)!r}")

@@ -16,8 +16,10 @@ REVIEW_BLOCK_STYLES_STAR_SIZE_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_block_styles_star_size(value: str) -> ReviewBlockStylesStarSize:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_BLOCK_STYLES_STAR_SIZE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_BLOCK_STYLES_STAR_SIZE_VALUES:
+        return cast(ReviewBlockStylesStarSize, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewBlockStylesStarSize, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_BLOCK_STYLES_STAR_SIZE_VALUES)!r}")

@@ -16,9 +16,11 @@ REVIEW_BLOCK_STYLES_VERIFIED_BADGE_COLOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_block_styles_verified_badge_color(value: str) -> ReviewBlockStylesVerifiedBadgeColor:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_BLOCK_STYLES_VERIFIED_BADGE_COLOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_BLOCK_STYLES_VERIFIED_BADGE_COLOR_VALUES:
+        return cast(ReviewBlockStylesVerifiedBadgeColor, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewBlockStylesVerifiedBadgeColor, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_BLOCK_STYLES_VERIFIED_BADGE_COLOR_VALUES)!r}"

@@ -16,9 +16,11 @@ REVIEW_BLOCK_STYLES_VERIFIED_BADGE_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_block_styles_verified_badge_style(value: str) -> ReviewBlockStylesVerifiedBadgeStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_BLOCK_STYLES_VERIFIED_BADGE_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_BLOCK_STYLES_VERIFIED_BADGE_STYLE_VALUES:
+        return cast(ReviewBlockStylesVerifiedBadgeStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewBlockStylesVerifiedBadgeStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_BLOCK_STYLES_VERIFIED_BADGE_STYLE_VALUES)!r}"

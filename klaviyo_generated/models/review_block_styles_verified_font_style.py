@@ -15,9 +15,11 @@ REVIEW_BLOCK_STYLES_VERIFIED_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_block_styles_verified_font_style(value: str) -> ReviewBlockStylesVerifiedFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_BLOCK_STYLES_VERIFIED_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_BLOCK_STYLES_VERIFIED_FONT_STYLE_VALUES:
+        return cast(ReviewBlockStylesVerifiedFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewBlockStylesVerifiedFontStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_BLOCK_STYLES_VERIFIED_FONT_STYLE_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.review_create_dto_resource_object_attributes_incentive_type import (
     ReviewCreateDTOResourceObjectAttributesIncentiveType,
     check_review_create_dto_resource_object_attributes_incentive_type,
@@ -21,7 +21,7 @@ from ..models.review_create_dto_resource_object_attributes_review_type import (
     ReviewCreateDTOResourceObjectAttributesReviewType,
     check_review_create_dto_resource_object_attributes_review_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.custom_question_dto import CustomQuestionDTO
@@ -38,10 +38,11 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
         author (str): The author of this review Example: John Doe.
         content (str): The content of this review Example: This was an absolutely amazing t-shirt. I loved the color and
             the fit..
-        incentive_type (ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset): The incentive type for the review
-        product (ReviewProductExternalId | Unset):
-        rating (ReviewCreateDTOResourceObjectAttributesRating | Unset): The rating of this review on a scale from 1-5.
-            If the review type is "question", this field will be null. Example: 2.
+        incentive_type (None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset): The incentive type for the
+            review
+        product (None | ReviewProductExternalId | Unset): The product associated with this review
+        rating (None | ReviewCreateDTOResourceObjectAttributesRating | Unset): The rating of this review on a scale from
+            1-5. If the review type is "question", this field will be null. Example: 2.
         title (None | str | Unset): The title of this review Example: Great product!.
         custom_questions (list[CustomQuestionDTO] | None | Unset): Custom question and answers for the review Example:
             [{'id': '9ff0d32e-0edb-4513-a6a5-12814a6cb755', 'answers': ['M', 'L']}].
@@ -54,9 +55,9 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
     email: str
     author: str
     content: str
-    incentive_type: ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset = UNSET
-    product: ReviewProductExternalId | Unset = UNSET
-    rating: ReviewCreateDTOResourceObjectAttributesRating | Unset = UNSET
+    incentive_type: None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset = UNSET
+    product: None | ReviewProductExternalId | Unset = UNSET
+    rating: None | ReviewCreateDTOResourceObjectAttributesRating | Unset = UNSET
     title: None | str | Unset = UNSET
     custom_questions: list[CustomQuestionDTO] | None | Unset = UNSET
     images: list[str] | None | Unset = UNSET
@@ -68,9 +69,9 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
         email: str,
         author: str,
         content: str,
-        incentive_type: ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset = UNSET,
-        product: ReviewProductExternalId | Unset = UNSET,
-        rating: ReviewCreateDTOResourceObjectAttributesRating | Unset = UNSET,
+        incentive_type: None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset = UNSET,
+        product: None | ReviewProductExternalId | Unset = UNSET,
+        rating: None | ReviewCreateDTOResourceObjectAttributesRating | Unset = UNSET,
         title: None | str | Unset = UNSET,
         custom_questions: list[CustomQuestionDTO] | None | Unset = UNSET,
         images: list[str] | None | Unset = UNSET,
@@ -88,65 +89,80 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["review_type"] = self.review_type
+            field_dict["review_type"] = self.review_type
 
-        field_dict["email"] = self.email
+            field_dict["email"] = self.email
 
-        field_dict["author"] = self.author
+            field_dict["author"] = self.author
 
-        field_dict["content"] = self.content
+            field_dict["content"] = self.content
 
-        incentive_type = self.incentive_type
-        if incentive_type is not UNSET:
-            field_dict["incentive_type"] = incentive_type
+            incentive_type = self.incentive_type
+            if incentive_type is not UNSET:
+                field_dict["incentive_type"] = incentive_type
 
-        product = self.product
-        if not isinstance(product, Unset):
-            field_dict["product"] = product.to_dict()
+            product: dict[str, Any] | None | Unset
+            if isinstance(self.product, Unset):
+                product = UNSET
+            elif isinstance(self.product, LazyModel):
+                product = self.product.to_dict()
+            else:
+                product = self.product
+            if product is not UNSET:
+                field_dict["product"] = product
 
-        rating = self.rating
-        if rating is not UNSET:
-            field_dict["rating"] = rating
+            rating = self.rating
+            if rating is not UNSET:
+                field_dict["rating"] = rating
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        custom_questions: list[dict[str, Any]] | None | Unset
-        if isinstance(self.custom_questions, Unset):
-            custom_questions = UNSET
-        elif isinstance(self.custom_questions, list):
-            custom_questions = []
-            for custom_questions_type_0_item_data in self.custom_questions:
-                custom_questions_type_0_item = custom_questions_type_0_item_data.to_dict()
-                custom_questions.append(custom_questions_type_0_item)
+            custom_questions: list[dict[str, Any]] | None | Unset
+            if isinstance(self.custom_questions, Unset):
+                custom_questions = UNSET
+            elif isinstance(self.custom_questions, list):
+                custom_questions = []
+                for custom_questions_type_0_item_data in self.custom_questions:
+                    custom_questions_type_0_item = custom_questions_type_0_item_data.to_dict()
+                    custom_questions.append(custom_questions_type_0_item)
 
-        else:
-            custom_questions = self.custom_questions
-        if custom_questions is not UNSET:
-            field_dict["custom_questions"] = custom_questions
+            else:
+                custom_questions = self.custom_questions
+            if custom_questions is not UNSET:
+                field_dict["custom_questions"] = custom_questions
 
-        images: list[str] | None | Unset
-        if isinstance(self.images, Unset):
-            images = UNSET
-        elif isinstance(self.images, list):
-            images = self.images
+            images: list[str] | None | Unset
+            if isinstance(self.images, Unset):
+                images = UNSET
+            elif isinstance(self.images, list):
+                images = self.images
 
-        else:
-            images = self.images
-        if images is not UNSET:
-            field_dict["images"] = images
+            else:
+                images = self.images
+            if images is not UNSET:
+                field_dict["images"] = images
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.email = src_dict["email"]
-        instance.author = src_dict["author"]
-        instance.content = src_dict["content"]
+        try:
+            instance.email = src_dict["email"]
+            instance.author = src_dict["author"]
+            instance.content = src_dict["content"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.title = src_dict.get("title", UNSET)
         return instance
 
@@ -160,33 +176,67 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
 
             return review_type
 
-        def _decode_incentive_type(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset:
-            _incentive_type = src_value__
-            incentive_type: ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset
-            if isinstance(_incentive_type, Unset):
-                incentive_type = UNSET
-            else:
-                incentive_type = check_review_create_dto_resource_object_attributes_incentive_type(_incentive_type)
+        def _decode_incentive_type(
+            src_value__: Any,
+        ) -> None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset:
+            def _parse_incentive_type(
+                data: object,
+            ) -> None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    incentive_type_type_1 = check_review_create_dto_resource_object_attributes_incentive_type(data)
+
+                    return incentive_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            incentive_type = _parse_incentive_type(src_value__)
 
             return incentive_type
 
-        def _decode_product(src_value__: Any) -> ReviewProductExternalId | Unset:
-            _product = src_value__
-            product: ReviewProductExternalId | Unset
-            if isinstance(_product, Unset):
-                product = UNSET
-            else:
-                product = ReviewProductExternalId.from_dict(_product)
+        def _decode_product(src_value__: Any) -> None | ReviewProductExternalId | Unset:
+            def _parse_product(data: object) -> None | ReviewProductExternalId | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    product_type_1 = ReviewProductExternalId.from_dict(data)
+
+                    return product_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            product = _parse_product(src_value__)
 
             return product
 
-        def _decode_rating(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributesRating | Unset:
-            _rating = src_value__
-            rating: ReviewCreateDTOResourceObjectAttributesRating | Unset
-            if isinstance(_rating, Unset):
-                rating = UNSET
-            else:
-                rating = check_review_create_dto_resource_object_attributes_rating(_rating)
+        def _decode_rating(src_value__: Any) -> None | ReviewCreateDTOResourceObjectAttributesRating | Unset:
+            def _parse_rating(data: object) -> None | ReviewCreateDTOResourceObjectAttributesRating | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    rating_type_1 = check_review_create_dto_resource_object_attributes_rating(data)
+
+                    return rating_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            rating = _parse_rating(src_value__)
 
             return rating
 
@@ -209,9 +259,9 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
                     return custom_questions_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[CustomQuestionDTO] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_questions = parse_union(_parse_custom_questions, src_value__)
+            custom_questions = _parse_custom_questions(src_value__)
 
             return custom_questions
 
@@ -229,9 +279,9 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
                     return images_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = parse_union(_parse_images, src_value__)
+            images = _parse_images(src_value__)
 
             return images
 
@@ -243,6 +293,12 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
                 "rating": ("rating", _decode_rating),
                 "custom_questions": ("custom_questions", _decode_custom_questions),
                 "images": ("images", _decode_images),
+            },
+            copied={
+                "email": "email",
+                "author": "author",
+                "content": "content",
+                "title": "title",
             },
             known=(
                 "review_type",

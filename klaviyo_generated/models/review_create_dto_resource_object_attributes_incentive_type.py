@@ -30,9 +30,11 @@ REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_INCENTIVE_TYPE_VALUES: frozenset[st
 def check_review_create_dto_resource_object_attributes_incentive_type(
     value: str,
 ) -> ReviewCreateDTOResourceObjectAttributesIncentiveType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_INCENTIVE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_INCENTIVE_TYPE_VALUES:
+        return cast(ReviewCreateDTOResourceObjectAttributesIncentiveType, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewCreateDTOResourceObjectAttributesIncentiveType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_INCENTIVE_TYPE_VALUES)!r}"

@@ -20,9 +20,11 @@ REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_RATING_VALUES: frozenset[int] = fro
 def check_review_create_dto_resource_object_attributes_rating(
     value: int,
 ) -> ReviewCreateDTOResourceObjectAttributesRating:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_RATING_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_RATING_VALUES:
+        return cast(ReviewCreateDTOResourceObjectAttributesRating, value)
+    if type(value) is int and not strict_enums():
         return cast(ReviewCreateDTOResourceObjectAttributesRating, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_RATING_VALUES)!r}"

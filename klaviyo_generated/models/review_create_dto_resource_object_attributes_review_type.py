@@ -19,9 +19,11 @@ REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_REVIEW_TYPE_VALUES: frozenset[str] 
 def check_review_create_dto_resource_object_attributes_review_type(
     value: str,
 ) -> ReviewCreateDTOResourceObjectAttributesReviewType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_REVIEW_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_REVIEW_TYPE_VALUES:
+        return cast(ReviewCreateDTOResourceObjectAttributesReviewType, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewCreateDTOResourceObjectAttributesReviewType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_CREATE_DTO_RESOURCE_OBJECT_ATTRIBUTES_REVIEW_TYPE_VALUES)!r}"

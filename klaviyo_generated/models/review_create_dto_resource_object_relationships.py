@@ -68,6 +68,7 @@ class ReviewCreateDTOResourceObjectRelationships(LazyModel):
             fields={
                 "order": ("order", _decode_order),
             },
+            copied={},
             known=("order",),
             required=(),
             additional=None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -145,16 +145,7 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
                     return status_type_4
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    None
-                    | ReviewStatusFeatured
-                    | ReviewStatusPending
-                    | ReviewStatusPublished
-                    | ReviewStatusRejected
-                    | ReviewStatusUnpublished
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             status = parse_union(_parse_status, src_value__)
 
@@ -164,6 +155,7 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
             },
+            copied={},
             known=("status",),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -42,27 +42,36 @@ class ReviewProductDTO(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        image_url = self.image_url
-        if image_url is not UNSET:
-            field_dict["image_url"] = image_url
+            image_url = self.image_url
+            if image_url is not UNSET:
+                field_dict["image_url"] = image_url
 
-        external_id = self.external_id
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
+            external_id = self.external_id
+            if external_id is not UNSET:
+                field_dict["external_id"] = external_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.url = src_dict["url"]
-        instance.name = src_dict["name"]
+        try:
+            instance.url = src_dict["url"]
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.image_url = src_dict.get("image_url", UNSET)
         instance.external_id = src_dict.get("external_id", UNSET)
         return instance
@@ -72,6 +81,12 @@ class ReviewProductDTO(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "url": "url",
+                "name": "name",
+                "image_url": "image_url",
+                "external_id": "external_id",
+            },
             known=(
                 "url",
                 "name",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.review_product_external_id_integration_key import (
     ReviewProductExternalIdIntegrationKey,
     check_review_product_external_id_integration_key,
@@ -38,18 +38,27 @@ class ReviewProductExternalId(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["external_id"] = self.external_id
+            field_dict["external_id"] = self.external_id
 
-        field_dict["integration_key"] = self.integration_key
+            field_dict["integration_key"] = self.integration_key
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.external_id = src_dict["external_id"]
+        try:
+            instance.external_id = src_dict["external_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -63,6 +72,9 @@ class ReviewProductExternalId(LazyModel):
         return LazyTable(
             fields={
                 "integration_key": ("integration_key", _decode_integration_key),
+            },
+            copied={
+                "external_id": "external_id",
             },
             known=(
                 "external_id",

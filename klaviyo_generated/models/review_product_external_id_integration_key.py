@@ -15,9 +15,11 @@ REVIEW_PRODUCT_EXTERNAL_ID_INTEGRATION_KEY_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_product_external_id_integration_key(value: str) -> ReviewProductExternalIdIntegrationKey:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_PRODUCT_EXTERNAL_ID_INTEGRATION_KEY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_PRODUCT_EXTERNAL_ID_INTEGRATION_KEY_VALUES:
+        return cast(ReviewProductExternalIdIntegrationKey, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewProductExternalIdIntegrationKey, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_PRODUCT_EXTERNAL_ID_INTEGRATION_KEY_VALUES)!r}"

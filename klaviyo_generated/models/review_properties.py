@@ -153,6 +153,17 @@ class ReviewProperties(LazyModel):
             fields={
                 "display_device": ("display_device", _decode_display_device),
             },
+            copied={
+                "classname": "classname",
+                "author": "author",
+                "content": "content",
+                "rating": "rating",
+                "verified": "verified",
+                "review_id": "review_id",
+                "show_rating": "show_rating",
+                "show_author": "show_author",
+                "show_verified": "show_verified",
+            },
             known=(
                 "display_device",
                 "classname",

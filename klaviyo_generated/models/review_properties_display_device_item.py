@@ -16,9 +16,11 @@ REVIEW_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_properties_display_device_item(value: str) -> ReviewPropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(ReviewPropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewPropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

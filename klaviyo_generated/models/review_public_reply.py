@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -38,35 +39,48 @@ class ReviewPublicReply(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content"] = self.content
+            field_dict["content"] = self.content
 
-        field_dict["author"] = self.author
+            field_dict["author"] = self.author
 
-        updated = self.updated.isoformat()
-        field_dict["updated"] = updated
+            updated = self.updated.isoformat()
+            field_dict["updated"] = updated
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.content = src_dict["content"]
-        instance.author = src_dict["author"]
+        try:
+            instance.content = src_dict["content"]
+            instance.author = src_dict["author"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = datetime.datetime.fromisoformat(src_value__)
+            updated = parse_datetime(src_value__)
 
             return updated
 
         return LazyTable(
             fields={
                 "updated": ("updated", _decode_updated),
+            },
+            copied={
+                "content": "content",
+                "author": "author",
             },
             known=(
                 "content",

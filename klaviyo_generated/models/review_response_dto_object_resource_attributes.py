@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.review_response_dto_object_resource_attributes_review_type import (
     ReviewResponseDTOObjectResourceAttributesReviewType,
     check_review_response_dto_object_resource_attributes_review_type,
@@ -42,7 +43,7 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
         email (None | str | Unset): The email of the author of this review Example: john@doe.com.
         status (None | ReviewStatusFeatured | ReviewStatusPending | ReviewStatusPublished | ReviewStatusRejected |
             ReviewStatusUnpublished | Unset): The status of this review
-        product (ReviewProductDTO | Unset):
+        product (None | ReviewProductDTO | Unset): The product associated with this review
         rating (int | None | Unset): The rating of this review on a scale from 1-5. If the review type is "question",
             this field will be null. Example: 2.
         author (None | str | Unset): The author of this review Example: John D.
@@ -51,7 +52,7 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
         title (None | str | Unset): The title of this review Example: Smells great, would recommend.
         smart_quote (None | str | Unset): A quote from this review that summarizes the content Example: I love the
             smell.
-        public_reply (ReviewPublicReply | Unset):
+        public_reply (None | ReviewPublicReply | Unset): The public reply to this review (if one exists)
     """
 
     verified: bool
@@ -69,13 +70,13 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
         | ReviewStatusUnpublished
         | Unset
     ) = UNSET
-    product: ReviewProductDTO | Unset = UNSET
+    product: None | ReviewProductDTO | Unset = UNSET
     rating: int | None | Unset = UNSET
     author: None | str | Unset = UNSET
     content: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
     smart_quote: None | str | Unset = UNSET
-    public_reply: ReviewPublicReply | Unset = UNSET
+    public_reply: None | ReviewPublicReply | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -93,13 +94,13 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
         | ReviewStatusRejected
         | ReviewStatusUnpublished
         | Unset = UNSET,
-        product: ReviewProductDTO | Unset = UNSET,
+        product: None | ReviewProductDTO | Unset = UNSET,
         rating: int | None | Unset = UNSET,
         author: None | str | Unset = UNSET,
         content: None | str | Unset = UNSET,
         title: None | str | Unset = UNSET,
         smart_quote: None | str | Unset = UNSET,
-        public_reply: ReviewPublicReply | Unset = UNSET,
+        public_reply: None | ReviewPublicReply | Unset = UNSET,
     ) -> None:
         self.verified = verified
         self.review_type = review_type
@@ -118,70 +119,91 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["verified"] = self.verified
+            field_dict["verified"] = self.verified
 
-        field_dict["review_type"] = self.review_type
+            field_dict["review_type"] = self.review_type
 
-        created = self.created.isoformat()
-        field_dict["created"] = created
+            created = self.created.isoformat()
+            field_dict["created"] = created
 
-        updated = self.updated.isoformat()
-        field_dict["updated"] = updated
+            updated = self.updated.isoformat()
+            field_dict["updated"] = updated
 
-        images = self.images
+            images = self.images
 
-        field_dict["images"] = images
+            field_dict["images"] = images
 
-        email = self.email
-        if email is not UNSET:
-            field_dict["email"] = email
+            email = self.email
+            if email is not UNSET:
+                field_dict["email"] = email
 
-        status: dict[str, Any] | None | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        else:
-            status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status: dict[str, Any] | None | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            elif isinstance(self.status, LazyModel):
+                status = self.status.to_dict()
+            else:
+                status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        product = self.product
-        if not isinstance(product, Unset):
-            field_dict["product"] = product.to_dict()
+            product: dict[str, Any] | None | Unset
+            if isinstance(self.product, Unset):
+                product = UNSET
+            elif isinstance(self.product, LazyModel):
+                product = self.product.to_dict()
+            else:
+                product = self.product
+            if product is not UNSET:
+                field_dict["product"] = product
 
-        rating = self.rating
-        if rating is not UNSET:
-            field_dict["rating"] = rating
+            rating = self.rating
+            if rating is not UNSET:
+                field_dict["rating"] = rating
 
-        author = self.author
-        if author is not UNSET:
-            field_dict["author"] = author
+            author = self.author
+            if author is not UNSET:
+                field_dict["author"] = author
 
-        content = self.content
-        if content is not UNSET:
-            field_dict["content"] = content
+            content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        smart_quote = self.smart_quote
-        if smart_quote is not UNSET:
-            field_dict["smart_quote"] = smart_quote
+            smart_quote = self.smart_quote
+            if smart_quote is not UNSET:
+                field_dict["smart_quote"] = smart_quote
 
-        public_reply = self.public_reply
-        if not isinstance(public_reply, Unset):
-            field_dict["public_reply"] = public_reply.to_dict()
+            public_reply: dict[str, Any] | None | Unset
+            if isinstance(self.public_reply, Unset):
+                public_reply = UNSET
+            elif isinstance(self.public_reply, LazyModel):
+                public_reply = self.public_reply.to_dict()
+            else:
+                public_reply = self.public_reply
+            if public_reply is not UNSET:
+                field_dict["public_reply"] = public_reply
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.verified = src_dict["verified"]
+        try:
+            instance.verified = src_dict["verified"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.email = src_dict.get("email", UNSET)
         instance.rating = src_dict.get("rating", UNSET)
         instance.author = src_dict.get("author", UNSET)
@@ -206,12 +228,12 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
             return review_type
 
         def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = datetime.datetime.fromisoformat(src_value__)
+            created = parse_datetime(src_value__)
 
             return created
 
         def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = datetime.datetime.fromisoformat(src_value__)
+            updated = parse_datetime(src_value__)
 
             return updated
 
@@ -286,38 +308,49 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
                     return status_type_4
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    None
-                    | ReviewStatusFeatured
-                    | ReviewStatusPending
-                    | ReviewStatusPublished
-                    | ReviewStatusRejected
-                    | ReviewStatusUnpublished
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             status = parse_union(_parse_status, src_value__)
 
             return status
 
-        def _decode_product(src_value__: Any) -> ReviewProductDTO | Unset:
-            _product = src_value__
-            product: ReviewProductDTO | Unset
-            if isinstance(_product, Unset):
-                product = UNSET
-            else:
-                product = ReviewProductDTO.from_dict(_product)
+        def _decode_product(src_value__: Any) -> None | ReviewProductDTO | Unset:
+            def _parse_product(data: object) -> None | ReviewProductDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    product_type_1 = ReviewProductDTO.from_dict(data)
+
+                    return product_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            product = _parse_product(src_value__)
 
             return product
 
-        def _decode_public_reply(src_value__: Any) -> ReviewPublicReply | Unset:
-            _public_reply = src_value__
-            public_reply: ReviewPublicReply | Unset
-            if isinstance(_public_reply, Unset):
-                public_reply = UNSET
-            else:
-                public_reply = ReviewPublicReply.from_dict(_public_reply)
+        def _decode_public_reply(src_value__: Any) -> None | ReviewPublicReply | Unset:
+            def _parse_public_reply(data: object) -> None | ReviewPublicReply | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    public_reply_type_1 = ReviewPublicReply.from_dict(data)
+
+                    return public_reply_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            public_reply = _parse_public_reply(src_value__)
 
             return public_reply
 
@@ -330,6 +363,15 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
                 "status": ("status", _decode_status),
                 "product": ("product", _decode_product),
                 "public_reply": ("public_reply", _decode_public_reply),
+            },
+            copied={
+                "verified": "verified",
+                "email": "email",
+                "rating": "rating",
+                "author": "author",
+                "content": "content",
+                "title": "title",
+                "smart_quote": "smart_quote",
             },
             known=(
                 "verified",

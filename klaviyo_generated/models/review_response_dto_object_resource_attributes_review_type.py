@@ -19,9 +19,11 @@ REVIEW_RESPONSE_DTO_OBJECT_RESOURCE_ATTRIBUTES_REVIEW_TYPE_VALUES: frozenset[str
 def check_review_response_dto_object_resource_attributes_review_type(
     value: str,
 ) -> ReviewResponseDTOObjectResourceAttributesReviewType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_RESPONSE_DTO_OBJECT_RESOURCE_ATTRIBUTES_REVIEW_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_RESPONSE_DTO_OBJECT_RESOURCE_ATTRIBUTES_REVIEW_TYPE_VALUES:
+        return cast(ReviewResponseDTOObjectResourceAttributesReviewType, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewResponseDTOObjectResourceAttributesReviewType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_RESPONSE_DTO_OBJECT_RESOURCE_ATTRIBUTES_REVIEW_TYPE_VALUES)!r}"

@@ -93,6 +93,7 @@ class ReviewResponseDTOObjectResourceRelationships(LazyModel):
                 "events": ("events", _decode_events),
                 "item": ("item", _decode_item),
             },
+            copied={},
             known=(
                 "events",
                 "item",

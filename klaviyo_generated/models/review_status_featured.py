@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.review_status_featured_value import ReviewStatusFeaturedValue, check_review_status_featured_value
 
 
@@ -30,11 +30,16 @@ class ReviewStatusFeatured(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["value"] = self.value
+            field_dict["value"] = self.value
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -53,6 +58,7 @@ class ReviewStatusFeatured(LazyModel):
             fields={
                 "value": ("value", _decode_value),
             },
+            copied={},
             known=("value",),
             required=("value",),
             additional=None,

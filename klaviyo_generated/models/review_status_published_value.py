@@ -14,8 +14,10 @@ REVIEW_STATUS_PUBLISHED_VALUE_VALUES: frozenset[str] = frozenset(
 
 
 def check_review_status_published_value(value: str) -> ReviewStatusPublishedValue:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEW_STATUS_PUBLISHED_VALUE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEW_STATUS_PUBLISHED_VALUE_VALUES:
+        return cast(ReviewStatusPublishedValue, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewStatusPublishedValue, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REVIEW_STATUS_PUBLISHED_VALUE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.review_status_rejected_value import ReviewStatusRejectedValue, check_review_status_rejected_value
 from ..types import parse_union
 
@@ -56,19 +56,24 @@ class ReviewStatusRejected(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["value"] = self.value
+            field_dict["value"] = self.value
 
-        rejection_reason: dict[str, Any]
-        if isinstance(self.rejection_reason, LazyModel):
-            rejection_reason = self.rejection_reason.to_dict()
-        else:
-            rejection_reason = self.rejection_reason.to_dict()
+            rejection_reason: dict[str, Any]
+            if isinstance(self.rejection_reason, LazyModel):
+                rejection_reason = self.rejection_reason.to_dict()
+            else:
+                rejection_reason = self.rejection_reason.to_dict()
 
-        field_dict["rejection_reason"] = rejection_reason
+            field_dict["rejection_reason"] = rejection_reason
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -164,6 +169,7 @@ class ReviewStatusRejected(LazyModel):
                 "value": ("value", _decode_value),
                 "rejection_reason": ("rejection_reason", _decode_rejection_reason),
             },
+            copied={},
             known=(
                 "value",
                 "rejection_reason",

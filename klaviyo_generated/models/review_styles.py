@@ -145,6 +145,10 @@ class ReviewStyles(LazyModel):
                 "quote_style": ("quote_style", _decode_quote_style),
                 "reviewer_name_style": ("reviewer_name_style", _decode_reviewer_name_style),
             },
+            copied={
+                "background_color": "background_color",
+                "block_background_color": "block_background_color",
+            },
             known=(
                 "padding",
                 "background_color",

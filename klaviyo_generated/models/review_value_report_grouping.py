@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -39,19 +39,24 @@ class ReviewValueReportGrouping(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        groupings: dict[str, Any]
-        if isinstance(self.groupings, LazyModel):
-            groupings = self.groupings.to_dict()
-        else:
-            groupings = self.groupings.to_dict()
+            groupings: dict[str, Any]
+            if isinstance(self.groupings, LazyModel):
+                groupings = self.groupings.to_dict()
+            else:
+                groupings = self.groupings.to_dict()
 
-        field_dict["groupings"] = groupings
+            field_dict["groupings"] = groupings
 
-        field_dict["statistics"] = self.statistics.to_dict()
+            field_dict["statistics"] = self.statistics.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -94,6 +99,7 @@ class ReviewValueReportGrouping(LazyModel):
                 "groupings": ("groupings", _decode_groupings),
                 "statistics": ("statistics", _decode_statistics),
             },
+            copied={},
             known=(
                 "groupings",
                 "statistics",

@@ -156,6 +156,16 @@ class ReviewerNameStyle(LazyModel):
                 "layout": ("layout", _decode_layout),
                 "alignment": ("alignment", _decode_alignment),
             },
+            copied={
+                "font_family": "font_family",
+                "font_size": "font_size",
+                "text_color": "text_color",
+                "character_spacing": "character_spacing",
+                "font_weight": "font_weight",
+                "font_style": "font_style",
+                "text_decoration": "text_decoration",
+                "line_height": "line_height",
+            },
             known=(
                 "layout",
                 "font_family",

@@ -16,8 +16,10 @@ REVIEWER_NAME_STYLE_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_reviewer_name_style_alignment(value: str) -> ReviewerNameStyleAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in REVIEWER_NAME_STYLE_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in REVIEWER_NAME_STYLE_ALIGNMENT_VALUES:
+        return cast(ReviewerNameStyleAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(ReviewerNameStyleAlignment, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(REVIEWER_NAME_STYLE_ALIGNMENT_VALUES)!r}")

@@ -110,6 +110,9 @@ class RichTextMargin(LazyModel):
                 "right": ("right", _decode_right),
                 "top": ("top", _decode_top),
             },
+            copied={
+                "bottom": "bottom",
+            },
             known=(
                 "left",
                 "right",

@@ -14,8 +14,10 @@ RICH_TEXT_MARGIN_RIGHT_VALUES: frozenset[int] = frozenset(
 
 
 def check_rich_text_margin_right(value: int) -> RichTextMarginRight:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RICH_TEXT_MARGIN_RIGHT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RICH_TEXT_MARGIN_RIGHT_VALUES:
+        return cast(RichTextMarginRight, value)
+    if type(value) is int and not strict_enums():
         return cast(RichTextMarginRight, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RICH_TEXT_MARGIN_RIGHT_VALUES)!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,7 +28,7 @@ class RichTextStyle(LazyModel):
         font_family (RichTextStyleFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-
             serif". Example: Arial, 'Helvetica Neue', Helvetica, sans-serif.
         font_size (int | Unset):  Default: 16. Example: 16.
-        font_weight (RichTextStyleFontWeight | Unset): Font weight enumeration. Default: 400. Example: 400.
+        font_weight (None | RichTextStyleFontWeight | Unset): Font weight enumeration. Default: 400. Example: 400.
         text_color (str | Unset):  Default: '#000000'. Example: #000000.
         font_style (None | str | Unset):
         text_decoration (None | str | Unset):
@@ -40,7 +40,7 @@ class RichTextStyle(LazyModel):
 
     font_family: RichTextStyleFontFamilyType0 | str | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif"
     font_size: int | Unset = 16
-    font_weight: RichTextStyleFontWeight | Unset = 400
+    font_weight: None | RichTextStyleFontWeight | Unset = 400
     text_color: str | Unset = "#000000"
     font_style: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
@@ -54,7 +54,7 @@ class RichTextStyle(LazyModel):
         self,
         font_family: RichTextStyleFontFamilyType0 | str | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
         font_size: int | Unset = 16,
-        font_weight: RichTextStyleFontWeight | Unset = 400,
+        font_weight: None | RichTextStyleFontWeight | Unset = 400,
         text_color: str | Unset = "#000000",
         font_style: None | str | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
@@ -147,19 +147,31 @@ class RichTextStyle(LazyModel):
                     return font_family_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(RichTextStyleFontFamilyType0 | str | Unset, data)
+                if isinstance(data, str):
+                    return data
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> RichTextStyleFontWeight | Unset:
-            _font_weight = src_value__
-            font_weight: RichTextStyleFontWeight | Unset
-            if isinstance(_font_weight, Unset):
-                font_weight = UNSET
-            else:
-                font_weight = check_rich_text_style_font_weight(_font_weight)
+        def _decode_font_weight(src_value__: Any) -> None | RichTextStyleFontWeight | Unset:
+            def _parse_font_weight(data: object) -> None | RichTextStyleFontWeight | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    font_weight_type_1 = check_rich_text_style_font_weight(data)
+
+                    return font_weight_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_weight = _parse_font_weight(src_value__)
 
             return font_weight
 
@@ -189,6 +201,14 @@ class RichTextStyle(LazyModel):
                 "font_weight": ("font_weight", _decode_font_weight),
                 "alignment": ("alignment", _decode_alignment),
                 "margin": ("margin", _decode_margin),
+            },
+            copied={
+                "font_size": "font_size",
+                "text_color": "text_color",
+                "font_style": "font_style",
+                "text_decoration": "text_decoration",
+                "line_spacing": "line_spacing",
+                "character_spacing": "character_spacing",
             },
             known=(
                 "font_family",

@@ -16,8 +16,10 @@ RICH_TEXT_STYLE_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_rich_text_style_alignment(value: str) -> RichTextStyleAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RICH_TEXT_STYLE_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RICH_TEXT_STYLE_ALIGNMENT_VALUES:
+        return cast(RichTextStyleAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(RichTextStyleAlignment, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RICH_TEXT_STYLE_ALIGNMENT_VALUES)!r}")

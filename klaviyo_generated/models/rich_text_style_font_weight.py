@@ -22,8 +22,10 @@ RICH_TEXT_STYLE_FONT_WEIGHT_VALUES: frozenset[int] = frozenset(
 
 
 def check_rich_text_style_font_weight(value: int) -> RichTextStyleFontWeight:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in RICH_TEXT_STYLE_FONT_WEIGHT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in RICH_TEXT_STYLE_FONT_WEIGHT_VALUES:
+        return cast(RichTextStyleFontWeight, value)
+    if type(value) is int and not strict_enums():
         return cast(RichTextStyleFontWeight, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(RICH_TEXT_STYLE_FONT_WEIGHT_VALUES)!r}")

@@ -199,6 +199,7 @@ class RichTextStyles(LazyModel):
                 "h5": ("h5", _decode_h5),
                 "h6": ("h6", _decode_h6),
             },
+            copied={},
             known=(
                 "body",
                 "link",

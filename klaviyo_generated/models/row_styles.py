@@ -17,15 +17,15 @@ from ..types import UNSET, Unset
 class RowStyles(LazyModel):
     """
     Attributes:
-        column_layout (RowStylesColumnLayout | Unset): Column layout.
+        column_layout (None | RowStylesColumnLayout | Unset): Column layout.
     """
 
-    column_layout: RowStylesColumnLayout | Unset = UNSET
+    column_layout: None | RowStylesColumnLayout | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        column_layout: RowStylesColumnLayout | Unset = UNSET,
+        column_layout: None | RowStylesColumnLayout | Unset = UNSET,
     ) -> None:
         self.column_layout = column_layout
         self.additional_properties = {}
@@ -47,13 +47,23 @@ class RowStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_column_layout(src_value__: Any) -> RowStylesColumnLayout | Unset:
-            _column_layout = src_value__
-            column_layout: RowStylesColumnLayout | Unset
-            if isinstance(_column_layout, Unset):
-                column_layout = UNSET
-            else:
-                column_layout = check_row_styles_column_layout(_column_layout)
+        def _decode_column_layout(src_value__: Any) -> None | RowStylesColumnLayout | Unset:
+            def _parse_column_layout(data: object) -> None | RowStylesColumnLayout | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    column_layout_type_1 = check_row_styles_column_layout(data)
+
+                    return column_layout_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            column_layout = _parse_column_layout(src_value__)
 
             return column_layout
 
@@ -61,6 +71,7 @@ class RowStyles(LazyModel):
             fields={
                 "column_layout": ("column_layout", _decode_column_layout),
             },
+            copied={},
             known=("column_layout",),
             required=(),
             additional=None,

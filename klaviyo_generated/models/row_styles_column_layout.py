@@ -36,8 +36,10 @@ ROW_STYLES_COLUMN_LAYOUT_VALUES: frozenset[str] = frozenset(
 
 
 def check_row_styles_column_layout(value: str) -> RowStylesColumnLayout:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in ROW_STYLES_COLUMN_LAYOUT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in ROW_STYLES_COLUMN_LAYOUT_VALUES:
+        return cast(RowStylesColumnLayout, value)
+    if type(value) is str and not strict_enums():
         return cast(RowStylesColumnLayout, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(ROW_STYLES_COLUMN_LAYOUT_VALUES)!r}")

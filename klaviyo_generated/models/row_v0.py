@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -103,25 +103,30 @@ class RowV0(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        blocks = []
-        for blocks_item_data in self.blocks:
-            blocks_item: dict[str, Any]
-            if isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            else:
-                blocks_item = blocks_item_data.to_dict()
+            blocks = []
+            for blocks_item_data in self.blocks:
+                blocks_item: dict[str, Any]
+                if isinstance(blocks_item_data, LazyModel):
+                    blocks_item = blocks_item_data.to_dict()
+                else:
+                    blocks_item = blocks_item_data.to_dict()
 
-            blocks.append(blocks_item)
+                blocks.append(blocks_item)
 
-        field_dict["blocks"] = blocks
+            field_dict["blocks"] = blocks
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -373,7 +378,74 @@ class RowV0(LazyModel):
 
                     return blocks_item_type_20
 
-                blocks_item = parse_union(_parse_blocks_item, blocks_item_data)
+                blocks_item: (
+                    AgeGate
+                    | BackInStockEmailConsentCheckbox
+                    | Button
+                    | Checkboxes
+                    | CountdownTimer
+                    | Coupon
+                    | CustomHTML
+                    | Date
+                    | Dropdown
+                    | Email
+                    | HTMLText
+                    | Image
+                    | OptInCode
+                    | PhoneNumber
+                    | RadioButtons
+                    | Review
+                    | SignupCounter
+                    | SMSConsentCheckbox
+                    | SMSDisclosure
+                    | SpinToWin
+                    | Text
+                )
+                match blocks_item_data:
+                    case {"type": "button"}:
+                        blocks_item = Button.from_dict(blocks_item_data)
+                    case {"type": "age_gate"}:
+                        blocks_item = AgeGate.from_dict(blocks_item_data)
+                    case {"type": "coupon"}:
+                        blocks_item = Coupon.from_dict(blocks_item_data)
+                    case {"type": "date"}:
+                        blocks_item = Date.from_dict(blocks_item_data)
+                    case {"type": "email"}:
+                        blocks_item = Email.from_dict(blocks_item_data)
+                    case {"type": "html_text"}:
+                        blocks_item = HTMLText.from_dict(blocks_item_data)
+                    case {"type": "opt_in_code"}:
+                        blocks_item = OptInCode.from_dict(blocks_item_data)
+                    case {"type": "phone_number"}:
+                        blocks_item = PhoneNumber.from_dict(blocks_item_data)
+                    case {"type": "promotional_sms_checkbox"}:
+                        blocks_item = SMSConsentCheckbox.from_dict(blocks_item_data)
+                    case {"type": "text"}:
+                        blocks_item = Text.from_dict(blocks_item_data)
+                    case {"type": "checkboxes"}:
+                        blocks_item = Checkboxes.from_dict(blocks_item_data)
+                    case {"type": "radio_buttons"}:
+                        blocks_item = RadioButtons.from_dict(blocks_item_data)
+                    case {"type": "dropdown"}:
+                        blocks_item = Dropdown.from_dict(blocks_item_data)
+                    case {"type": "image"}:
+                        blocks_item = Image.from_dict(blocks_item_data)
+                    case {"type": "countdown_timer"}:
+                        blocks_item = CountdownTimer.from_dict(blocks_item_data)
+                    case {"type": "signup_counter"}:
+                        blocks_item = SignupCounter.from_dict(blocks_item_data)
+                    case {"type": "spin_to_win"}:
+                        blocks_item = SpinToWin.from_dict(blocks_item_data)
+                    case {"type": "sms_disclosure"}:
+                        blocks_item = SMSDisclosure.from_dict(blocks_item_data)
+                    case {"type": "bis_promotional_email_checkbox"}:
+                        blocks_item = BackInStockEmailConsentCheckbox.from_dict(blocks_item_data)
+                    case {"type": "review"}:
+                        blocks_item = Review.from_dict(blocks_item_data)
+                    case {"type": "custom_html"}:
+                        blocks_item = CustomHTML.from_dict(blocks_item_data)
+                    case _:
+                        blocks_item = parse_union(_parse_blocks_item, blocks_item_data)
 
                 blocks.append(blocks_item)
 
@@ -382,6 +454,9 @@ class RowV0(LazyModel):
         return LazyTable(
             fields={
                 "blocks": ("blocks", _decode_blocks),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "blocks",

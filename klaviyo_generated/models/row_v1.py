@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.column_v1 import ColumnV1
@@ -46,33 +46,38 @@ class RowV1(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["data"] = self.data.to_dict()
+            field_dict["data"] = self.data.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        data_id = self.data_id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
+            data_id = self.data_id
+            if data_id is not UNSET:
+                field_dict["data_id"] = data_id
 
-        columns: list[dict[str, Any]] | None | Unset
-        if isinstance(self.columns, Unset):
-            columns = UNSET
-        elif isinstance(self.columns, list):
-            columns = []
-            for columns_type_0_item_data in self.columns:
-                columns_type_0_item = columns_type_0_item_data.to_dict()
-                columns.append(columns_type_0_item)
+            columns: list[dict[str, Any]] | None | Unset
+            if isinstance(self.columns, Unset):
+                columns = UNSET
+            elif isinstance(self.columns, list):
+                columns = []
+                for columns_type_0_item_data in self.columns:
+                    columns_type_0_item = columns_type_0_item_data.to_dict()
+                    columns.append(columns_type_0_item)
 
-        else:
-            columns = self.columns
-        if columns is not UNSET:
-            field_dict["columns"] = columns
+            else:
+                columns = self.columns
+            if columns is not UNSET:
+                field_dict["columns"] = columns
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -110,9 +115,9 @@ class RowV1(LazyModel):
                     return columns_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[ColumnV1] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            columns = parse_union(_parse_columns, src_value__)
+            columns = _parse_columns(src_value__)
 
             return columns
 
@@ -120,6 +125,10 @@ class RowV1(LazyModel):
             fields={
                 "data": ("data", _decode_data),
                 "columns": ("columns", _decode_columns),
+            },
+            copied={
+                "id": "id",
+                "data_id": "data_id",
             },
             known=(
                 "data",

@@ -49,6 +49,9 @@ class ScrollProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "percentage": "percentage",
+            },
             known=("percentage",),
             required=(),
             additional=None,

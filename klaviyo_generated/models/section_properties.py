@@ -58,6 +58,10 @@ class SectionProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "is_ai_generated": "is_ai_generated",
+                "is_prebuilt_content": "is_prebuilt_content",
+            },
             known=(
                 "is_ai_generated",
                 "is_prebuilt_content",

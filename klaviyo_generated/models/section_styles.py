@@ -33,18 +33,18 @@ class SectionStyles(LazyModel):
     Attributes:
         background_asset_id (None | str | Unset):
         background_color (None | str | Unset):
-        background_format (SectionStylesBackgroundFormat | Unset): Background format.
+        background_format (None | SectionStylesBackgroundFormat | Unset): Background format.
         background_image_full_width (bool | None | Unset):
-        background_position (SectionStylesBackgroundPosition | Unset): Background position.
+        background_position (None | SectionStylesBackgroundPosition | Unset): Background position.
         background_repeat (bool | None | Unset):
         background_url (None | str | Unset):
         border_color (None | str | Unset):
-        border_style (SectionStylesBorderStyle | Unset): Border style.
+        border_style (None | SectionStylesBorderStyle | Unset): Border style.
         border_width (int | None | Unset):
-        column_align (SectionStylesColumnAlign | Unset): Vertical alignment.
-        column_direction (SectionStylesColumnDirection | Unset): Stacking direction.
+        column_align (None | SectionStylesColumnAlign | Unset): Vertical alignment.
+        column_direction (None | SectionStylesColumnDirection | Unset): Stacking direction.
         content_color (None | str | Unset):
-        content_color_type (SectionStylesContentColorType | Unset): Content color type.
+        content_color_type (None | SectionStylesContentColorType | Unset): Content color type.
         inner_padding_bottom (int | None | Unset):
         inner_padding_left (int | None | Unset):
         inner_padding_right (int | None | Unset):
@@ -54,18 +54,18 @@ class SectionStyles(LazyModel):
 
     background_asset_id: None | str | Unset = UNSET
     background_color: None | str | Unset = UNSET
-    background_format: SectionStylesBackgroundFormat | Unset = UNSET
+    background_format: None | SectionStylesBackgroundFormat | Unset = UNSET
     background_image_full_width: bool | None | Unset = UNSET
-    background_position: SectionStylesBackgroundPosition | Unset = UNSET
+    background_position: None | SectionStylesBackgroundPosition | Unset = UNSET
     background_repeat: bool | None | Unset = UNSET
     background_url: None | str | Unset = UNSET
     border_color: None | str | Unset = UNSET
-    border_style: SectionStylesBorderStyle | Unset = UNSET
+    border_style: None | SectionStylesBorderStyle | Unset = UNSET
     border_width: int | None | Unset = UNSET
-    column_align: SectionStylesColumnAlign | Unset = UNSET
-    column_direction: SectionStylesColumnDirection | Unset = UNSET
+    column_align: None | SectionStylesColumnAlign | Unset = UNSET
+    column_direction: None | SectionStylesColumnDirection | Unset = UNSET
     content_color: None | str | Unset = UNSET
-    content_color_type: SectionStylesContentColorType | Unset = UNSET
+    content_color_type: None | SectionStylesContentColorType | Unset = UNSET
     inner_padding_bottom: int | None | Unset = UNSET
     inner_padding_left: int | None | Unset = UNSET
     inner_padding_right: int | None | Unset = UNSET
@@ -77,18 +77,18 @@ class SectionStyles(LazyModel):
         self,
         background_asset_id: None | str | Unset = UNSET,
         background_color: None | str | Unset = UNSET,
-        background_format: SectionStylesBackgroundFormat | Unset = UNSET,
+        background_format: None | SectionStylesBackgroundFormat | Unset = UNSET,
         background_image_full_width: bool | None | Unset = UNSET,
-        background_position: SectionStylesBackgroundPosition | Unset = UNSET,
+        background_position: None | SectionStylesBackgroundPosition | Unset = UNSET,
         background_repeat: bool | None | Unset = UNSET,
         background_url: None | str | Unset = UNSET,
         border_color: None | str | Unset = UNSET,
-        border_style: SectionStylesBorderStyle | Unset = UNSET,
+        border_style: None | SectionStylesBorderStyle | Unset = UNSET,
         border_width: int | None | Unset = UNSET,
-        column_align: SectionStylesColumnAlign | Unset = UNSET,
-        column_direction: SectionStylesColumnDirection | Unset = UNSET,
+        column_align: None | SectionStylesColumnAlign | Unset = UNSET,
+        column_direction: None | SectionStylesColumnDirection | Unset = UNSET,
         content_color: None | str | Unset = UNSET,
-        content_color_type: SectionStylesContentColorType | Unset = UNSET,
+        content_color_type: None | SectionStylesContentColorType | Unset = UNSET,
         inner_padding_bottom: int | None | Unset = UNSET,
         inner_padding_left: int | None | Unset = UNSET,
         inner_padding_right: int | None | Unset = UNSET,
@@ -218,63 +218,123 @@ class SectionStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_background_format(src_value__: Any) -> SectionStylesBackgroundFormat | Unset:
-            _background_format = src_value__
-            background_format: SectionStylesBackgroundFormat | Unset
-            if isinstance(_background_format, Unset):
-                background_format = UNSET
-            else:
-                background_format = check_section_styles_background_format(_background_format)
+        def _decode_background_format(src_value__: Any) -> None | SectionStylesBackgroundFormat | Unset:
+            def _parse_background_format(data: object) -> None | SectionStylesBackgroundFormat | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    background_format_type_1 = check_section_styles_background_format(data)
+
+                    return background_format_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background_format = _parse_background_format(src_value__)
 
             return background_format
 
-        def _decode_background_position(src_value__: Any) -> SectionStylesBackgroundPosition | Unset:
-            _background_position = src_value__
-            background_position: SectionStylesBackgroundPosition | Unset
-            if isinstance(_background_position, Unset):
-                background_position = UNSET
-            else:
-                background_position = check_section_styles_background_position(_background_position)
+        def _decode_background_position(src_value__: Any) -> None | SectionStylesBackgroundPosition | Unset:
+            def _parse_background_position(data: object) -> None | SectionStylesBackgroundPosition | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    background_position_type_1 = check_section_styles_background_position(data)
+
+                    return background_position_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background_position = _parse_background_position(src_value__)
 
             return background_position
 
-        def _decode_border_style(src_value__: Any) -> SectionStylesBorderStyle | Unset:
-            _border_style = src_value__
-            border_style: SectionStylesBorderStyle | Unset
-            if isinstance(_border_style, Unset):
-                border_style = UNSET
-            else:
-                border_style = check_section_styles_border_style(_border_style)
+        def _decode_border_style(src_value__: Any) -> None | SectionStylesBorderStyle | Unset:
+            def _parse_border_style(data: object) -> None | SectionStylesBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    border_style_type_1 = check_section_styles_border_style(data)
+
+                    return border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_style = _parse_border_style(src_value__)
 
             return border_style
 
-        def _decode_column_align(src_value__: Any) -> SectionStylesColumnAlign | Unset:
-            _column_align = src_value__
-            column_align: SectionStylesColumnAlign | Unset
-            if isinstance(_column_align, Unset):
-                column_align = UNSET
-            else:
-                column_align = check_section_styles_column_align(_column_align)
+        def _decode_column_align(src_value__: Any) -> None | SectionStylesColumnAlign | Unset:
+            def _parse_column_align(data: object) -> None | SectionStylesColumnAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    column_align_type_1 = check_section_styles_column_align(data)
+
+                    return column_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            column_align = _parse_column_align(src_value__)
 
             return column_align
 
-        def _decode_column_direction(src_value__: Any) -> SectionStylesColumnDirection | Unset:
-            _column_direction = src_value__
-            column_direction: SectionStylesColumnDirection | Unset
-            if isinstance(_column_direction, Unset):
-                column_direction = UNSET
-            else:
-                column_direction = check_section_styles_column_direction(_column_direction)
+        def _decode_column_direction(src_value__: Any) -> None | SectionStylesColumnDirection | Unset:
+            def _parse_column_direction(data: object) -> None | SectionStylesColumnDirection | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    column_direction_type_1 = check_section_styles_column_direction(data)
+
+                    return column_direction_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            column_direction = _parse_column_direction(src_value__)
 
             return column_direction
 
-        def _decode_content_color_type(src_value__: Any) -> SectionStylesContentColorType | Unset:
-            _content_color_type = src_value__
-            content_color_type: SectionStylesContentColorType | Unset
-            if isinstance(_content_color_type, Unset):
-                content_color_type = UNSET
-            else:
-                content_color_type = check_section_styles_content_color_type(_content_color_type)
+        def _decode_content_color_type(src_value__: Any) -> None | SectionStylesContentColorType | Unset:
+            def _parse_content_color_type(data: object) -> None | SectionStylesContentColorType | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    content_color_type_type_1 = check_section_styles_content_color_type(data)
+
+                    return content_color_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            content_color_type = _parse_content_color_type(src_value__)
 
             return content_color_type
 
@@ -286,6 +346,21 @@ class SectionStyles(LazyModel):
                 "column_align": ("column_align", _decode_column_align),
                 "column_direction": ("column_direction", _decode_column_direction),
                 "content_color_type": ("content_color_type", _decode_content_color_type),
+            },
+            copied={
+                "background_asset_id": "background_asset_id",
+                "background_color": "background_color",
+                "background_image_full_width": "background_image_full_width",
+                "background_repeat": "background_repeat",
+                "background_url": "background_url",
+                "border_color": "border_color",
+                "border_width": "border_width",
+                "content_color": "content_color",
+                "inner_padding_bottom": "inner_padding_bottom",
+                "inner_padding_left": "inner_padding_left",
+                "inner_padding_right": "inner_padding_right",
+                "inner_padding_top": "inner_padding_top",
+                "stack_on_mobile": "stack_on_mobile",
             },
             known=(
                 "background_asset_id",

@@ -18,8 +18,10 @@ SECTION_STYLES_BACKGROUND_FORMAT_VALUES: frozenset[str] = frozenset(
 
 
 def check_section_styles_background_format(value: str) -> SectionStylesBackgroundFormat:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SECTION_STYLES_BACKGROUND_FORMAT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SECTION_STYLES_BACKGROUND_FORMAT_VALUES:
+        return cast(SectionStylesBackgroundFormat, value)
+    if type(value) is str and not strict_enums():
         return cast(SectionStylesBackgroundFormat, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SECTION_STYLES_BACKGROUND_FORMAT_VALUES)!r}")

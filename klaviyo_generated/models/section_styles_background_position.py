@@ -32,9 +32,11 @@ SECTION_STYLES_BACKGROUND_POSITION_VALUES: frozenset[str] = frozenset(
 
 
 def check_section_styles_background_position(value: str) -> SectionStylesBackgroundPosition:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SECTION_STYLES_BACKGROUND_POSITION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SECTION_STYLES_BACKGROUND_POSITION_VALUES:
+        return cast(SectionStylesBackgroundPosition, value)
+    if type(value) is str and not strict_enums():
         return cast(SectionStylesBackgroundPosition, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SECTION_STYLES_BACKGROUND_POSITION_VALUES)!r}"

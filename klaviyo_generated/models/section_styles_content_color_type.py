@@ -16,8 +16,10 @@ SECTION_STYLES_CONTENT_COLOR_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_section_styles_content_color_type(value: str) -> SectionStylesContentColorType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SECTION_STYLES_CONTENT_COLOR_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SECTION_STYLES_CONTENT_COLOR_TYPE_VALUES:
+        return cast(SectionStylesContentColorType, value)
+    if type(value) is str and not strict_enums():
         return cast(SectionStylesContentColorType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SECTION_STYLES_CONTENT_COLOR_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.section_v0_content_type import SectionV0ContentType, check_section_v0_content_type
 from ..models.section_v0_type import SectionV0Type, check_section_v0_type
 from ..types import UNSET, Unset
@@ -40,17 +40,22 @@ class SectionV0(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        data = self.data
-        if data is not UNSET:
-            field_dict["data"] = data
+            data = self.data
+            if data is not UNSET:
+                field_dict["data"] = data
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -75,6 +80,9 @@ class SectionV0(LazyModel):
             fields={
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "data": "data",
             },
             known=(
                 "content_type",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.section_v1_content_type import SectionV1ContentType, check_section_v1_content_type
 from ..models.section_v1_type import SectionV1Type, check_section_v1_type
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.row_v1 import RowV1
@@ -60,41 +60,46 @@ class SectionV1(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["data"] = self.data.to_dict()
+            field_dict["data"] = self.data.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        data_id = self.data_id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
+            data_id = self.data_id
+            if data_id is not UNSET:
+                field_dict["data_id"] = data_id
 
-        universal_id = self.universal_id
-        if universal_id is not UNSET:
-            field_dict["universal_id"] = universal_id
+            universal_id = self.universal_id
+            if universal_id is not UNSET:
+                field_dict["universal_id"] = universal_id
 
-        rows: list[dict[str, Any]] | None | Unset
-        if isinstance(self.rows, Unset):
-            rows = UNSET
-        elif isinstance(self.rows, list):
-            rows = []
-            for rows_type_0_item_data in self.rows:
-                rows_type_0_item = rows_type_0_item_data.to_dict()
-                rows.append(rows_type_0_item)
+            rows: list[dict[str, Any]] | None | Unset
+            if isinstance(self.rows, Unset):
+                rows = UNSET
+            elif isinstance(self.rows, list):
+                rows = []
+                for rows_type_0_item_data in self.rows:
+                    rows_type_0_item = rows_type_0_item_data.to_dict()
+                    rows.append(rows_type_0_item)
 
-        else:
-            rows = self.rows
-        if rows is not UNSET:
-            field_dict["rows"] = rows
+            else:
+                rows = self.rows
+            if rows is not UNSET:
+                field_dict["rows"] = rows
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -143,9 +148,9 @@ class SectionV1(LazyModel):
                     return rows_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[RowV1] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            rows = parse_union(_parse_rows, src_value__)
+            rows = _parse_rows(src_value__)
 
             return rows
 
@@ -155,6 +160,11 @@ class SectionV1(LazyModel):
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
                 "rows": ("rows", _decode_rows),
+            },
+            copied={
+                "id": "id",
+                "data_id": "data_id",
+                "universal_id": "universal_id",
             },
             known=(
                 "content_type",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -41,22 +41,31 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["definition"] = self.definition.to_dict()
+            field_dict["definition"] = self.definition.to_dict()
 
-        is_starred = self.is_starred
-        if is_starred is not UNSET:
-            field_dict["is_starred"] = is_starred
+            is_starred = self.is_starred
+            if is_starred is not UNSET:
+                field_dict["is_starred"] = is_starred
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.is_starred = src_dict.get("is_starred", UNSET)
         return instance
 
@@ -72,6 +81,10 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "is_starred": "is_starred",
             },
             known=(
                 "name",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.profile_location import ProfileLocation
@@ -44,7 +45,7 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
             (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         last_event_date (datetime.datetime | None | Unset): Date and time of the most recent event the triggered an
             update to the profile, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
-        location (ProfileLocation | Unset):
+        location (None | ProfileLocation | Unset):
         properties (None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset): An object containing
             key/value pairs for any custom properties assigned to this profile Example: {'pseudonym': 'Dr. Octopus'}.
     """
@@ -62,7 +63,7 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     last_event_date: datetime.datetime | None | Unset = UNSET
-    location: ProfileLocation | Unset = UNSET
+    location: None | ProfileLocation | Unset = UNSET
     properties: None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -81,7 +82,7 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
         created: datetime.datetime | None | Unset = UNSET,
         updated: datetime.datetime | None | Unset = UNSET,
         last_event_date: datetime.datetime | None | Unset = UNSET,
-        location: ProfileLocation | Unset = UNSET,
+        location: None | ProfileLocation | Unset = UNSET,
         properties: None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET,
     ) -> None:
         self.joined_group_at = joined_group_at
@@ -102,92 +103,103 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        joined_group_at = self.joined_group_at.isoformat()
-        field_dict["joined_group_at"] = joined_group_at
+            joined_group_at = self.joined_group_at.isoformat()
+            field_dict["joined_group_at"] = joined_group_at
 
-        email = self.email
-        if email is not UNSET:
-            field_dict["email"] = email
+            email = self.email
+            if email is not UNSET:
+                field_dict["email"] = email
 
-        phone_number = self.phone_number
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
+            phone_number = self.phone_number
+            if phone_number is not UNSET:
+                field_dict["phone_number"] = phone_number
 
-        external_id = self.external_id
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
+            external_id = self.external_id
+            if external_id is not UNSET:
+                field_dict["external_id"] = external_id
 
-        first_name = self.first_name
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
+            first_name = self.first_name
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
 
-        last_name = self.last_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
+            last_name = self.last_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
 
-        organization = self.organization
-        if organization is not UNSET:
-            field_dict["organization"] = organization
+            organization = self.organization
+            if organization is not UNSET:
+                field_dict["organization"] = organization
 
-        locale = self.locale
-        if locale is not UNSET:
-            field_dict["locale"] = locale
+            locale = self.locale
+            if locale is not UNSET:
+                field_dict["locale"] = locale
 
-        title = self.title
-        if title is not UNSET:
-            field_dict["title"] = title
+            title = self.title
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        image = self.image
-        if image is not UNSET:
-            field_dict["image"] = image
+            image = self.image
+            if image is not UNSET:
+                field_dict["image"] = image
 
-        created: None | str | Unset
-        if isinstance(self.created, Unset):
-            created = UNSET
-        elif isinstance(self.created, datetime.datetime):
-            created = self.created.isoformat()
-        else:
-            created = self.created
-        if created is not UNSET:
-            field_dict["created"] = created
+            created: None | str | Unset
+            if isinstance(self.created, Unset):
+                created = UNSET
+            elif isinstance(self.created, datetime.datetime):
+                created = self.created.isoformat()
+            else:
+                created = self.created
+            if created is not UNSET:
+                field_dict["created"] = created
 
-        updated: None | str | Unset
-        if isinstance(self.updated, Unset):
-            updated = UNSET
-        elif isinstance(self.updated, datetime.datetime):
-            updated = self.updated.isoformat()
-        else:
-            updated = self.updated
-        if updated is not UNSET:
-            field_dict["updated"] = updated
+            updated: None | str | Unset
+            if isinstance(self.updated, Unset):
+                updated = UNSET
+            elif isinstance(self.updated, datetime.datetime):
+                updated = self.updated.isoformat()
+            else:
+                updated = self.updated
+            if updated is not UNSET:
+                field_dict["updated"] = updated
 
-        last_event_date: None | str | Unset
-        if isinstance(self.last_event_date, Unset):
-            last_event_date = UNSET
-        elif isinstance(self.last_event_date, datetime.datetime):
-            last_event_date = self.last_event_date.isoformat()
-        else:
-            last_event_date = self.last_event_date
-        if last_event_date is not UNSET:
-            field_dict["last_event_date"] = last_event_date
+            last_event_date: None | str | Unset
+            if isinstance(self.last_event_date, Unset):
+                last_event_date = UNSET
+            elif isinstance(self.last_event_date, datetime.datetime):
+                last_event_date = self.last_event_date.isoformat()
+            else:
+                last_event_date = self.last_event_date
+            if last_event_date is not UNSET:
+                field_dict["last_event_date"] = last_event_date
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+            location: dict[str, Any] | None | Unset
+            if isinstance(self.location, Unset):
+                location = UNSET
+            elif isinstance(self.location, LazyModel):
+                location = self.location.to_dict()
+            else:
+                location = self.location
+            if location is not UNSET:
+                field_dict["location"] = location
 
-        properties: dict[str, Any] | None | Unset
-        if isinstance(self.properties, Unset):
-            properties = UNSET
-        elif isinstance(self.properties, LazyModel):
-            properties = self.properties.to_dict()
-        else:
-            properties = self.properties
-        if properties is not UNSET:
-            field_dict["properties"] = properties
+            properties: dict[str, Any] | None | Unset
+            if isinstance(self.properties, Unset):
+                properties = UNSET
+            elif isinstance(self.properties, LazyModel):
+                properties = self.properties.to_dict()
+            else:
+                properties = self.properties
+            if properties is not UNSET:
+                field_dict["properties"] = properties
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -211,7 +223,7 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
         )
 
         def _decode_joined_group_at(src_value__: Any) -> datetime.datetime:
-            joined_group_at = datetime.datetime.fromisoformat(src_value__)
+            joined_group_at = parse_datetime(src_value__)
 
             return joined_group_at
 
@@ -224,14 +236,14 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -244,14 +256,14 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -264,24 +276,34 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    last_event_date_type_0 = datetime.datetime.fromisoformat(data)
+                    last_event_date_type_0 = parse_datetime(data)
 
                     return last_event_date_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            last_event_date = parse_union(_parse_last_event_date, src_value__)
+            last_event_date = _parse_last_event_date(src_value__)
 
             return last_event_date
 
-        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
-            _location = src_value__
-            location: ProfileLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = ProfileLocation.from_dict(_location)
+        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
+            def _parse_location(data: object) -> None | ProfileLocation | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = ProfileLocation.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -305,9 +327,9 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
                     return componentsschemas_segment_member_response_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
@@ -319,6 +341,17 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
                 "last_event_date": ("last_event_date", _decode_last_event_date),
                 "location": ("location", _decode_location),
                 "properties": ("properties", _decode_properties),
+            },
+            copied={
+                "email": "email",
+                "phone_number": "phone_number",
+                "external_id": "external_id",
+                "first_name": "first_name",
+                "last_name": "last_name",
+                "organization": "organization",
+                "locale": "locale",
+                "title": "title",
+                "image": "image",
             },
             known=(
                 "joined_group_at",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
-        definition (SegmentDefinition | Unset):
+        definition (None | SegmentDefinition | Unset):
         name (None | str | Unset):
         is_starred (bool | None | Unset):
         is_active (bool | None | Unset): Set to false to deactivate the segment. When deactivating, this must be the
@@ -28,7 +28,7 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
             segment. Set to true to reactivate a deactivated segment.
     """
 
-    definition: SegmentDefinition | Unset = UNSET
+    definition: None | SegmentDefinition | Unset = UNSET
     name: None | str | Unset = UNSET
     is_starred: bool | None | Unset = UNSET
     is_active: bool | None | Unset = UNSET
@@ -36,7 +36,7 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     def __init__(
         self,
-        definition: SegmentDefinition | Unset = UNSET,
+        definition: None | SegmentDefinition | Unset = UNSET,
         name: None | str | Unset = UNSET,
         is_starred: bool | None | Unset = UNSET,
         is_active: bool | None | Unset = UNSET,
@@ -50,9 +50,15 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+        definition: dict[str, Any] | None | Unset
+        if isinstance(self.definition, Unset):
+            definition = UNSET
+        elif isinstance(self.definition, LazyModel):
+            definition = self.definition.to_dict()
+        else:
+            definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         name = self.name
         if name is not UNSET:
@@ -80,19 +86,34 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> SegmentDefinition | Unset:
-            _definition = src_value__
-            definition: SegmentDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = SegmentDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> None | SegmentDefinition | Unset:
+            def _parse_definition(data: object) -> None | SegmentDefinition | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = SegmentDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "is_starred": "is_starred",
+                "is_active": "is_active",
             },
             known=(
                 "definition",

@@ -14,8 +14,10 @@ SEGMENT_SERIES_REPORT_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_segment_series_report_enum(value: str) -> SegmentSeriesReportEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SEGMENT_SERIES_REPORT_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SEGMENT_SERIES_REPORT_ENUM_VALUES:
+        return cast(SegmentSeriesReportEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(SegmentSeriesReportEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SEGMENT_SERIES_REPORT_ENUM_VALUES)!r}")

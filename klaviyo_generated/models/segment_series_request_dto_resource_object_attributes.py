@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.segment_series_request_dto_resource_object_attributes_interval import (
     SegmentSeriesRequestDTOResourceObjectAttributesInterval,
     check_segment_series_request_dto_resource_object_attributes_interval,
@@ -65,30 +65,35 @@ class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        statistics = []
-        for statistics_item_data in self.statistics:
-            statistics_item: str = statistics_item_data
-            statistics.append(statistics_item)
+            statistics = []
+            for statistics_item_data in self.statistics:
+                statistics_item: str = statistics_item_data
+                statistics.append(statistics_item)
 
-        field_dict["statistics"] = statistics
+            field_dict["statistics"] = statistics
 
-        timeframe: dict[str, Any]
-        if isinstance(self.timeframe, LazyModel):
-            timeframe = self.timeframe.to_dict()
-        else:
-            timeframe = self.timeframe.to_dict()
+            timeframe: dict[str, Any]
+            if isinstance(self.timeframe, LazyModel):
+                timeframe = self.timeframe.to_dict()
+            else:
+                timeframe = self.timeframe.to_dict()
 
-        field_dict["timeframe"] = timeframe
+            field_dict["timeframe"] = timeframe
 
-        field_dict["interval"] = self.interval
+            field_dict["interval"] = self.interval
 
-        filter = self.filter
-        if filter is not UNSET:
-            field_dict["filter"] = filter
+            filter = self.filter
+            if filter is not UNSET:
+                field_dict["filter"] = filter
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -143,6 +148,9 @@ class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
                 "statistics": ("statistics", _decode_statistics),
                 "timeframe": ("timeframe", _decode_timeframe),
                 "interval": ("interval", _decode_interval),
+            },
+            copied={
+                "filter": "filter",
             },
             known=(
                 "statistics",

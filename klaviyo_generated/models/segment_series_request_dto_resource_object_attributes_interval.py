@@ -19,9 +19,11 @@ SEGMENT_SERIES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_INTERVAL_VALUES: frozenset
 def check_segment_series_request_dto_resource_object_attributes_interval(
     value: str,
 ) -> SegmentSeriesRequestDTOResourceObjectAttributesInterval:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SEGMENT_SERIES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_INTERVAL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SEGMENT_SERIES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_INTERVAL_VALUES:
+        return cast(SegmentSeriesRequestDTOResourceObjectAttributesInterval, value)
+    if type(value) is str and not strict_enums():
         return cast(SegmentSeriesRequestDTOResourceObjectAttributesInterval, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SEGMENT_SERIES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_INTERVAL_VALUES)!r}"

@@ -14,8 +14,10 @@ SEGMENT_TRIGGER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_segment_trigger_type(value: str) -> SegmentTriggerType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SEGMENT_TRIGGER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SEGMENT_TRIGGER_TYPE_VALUES:
+        return cast(SegmentTriggerType, value)
+    if type(value) is str and not strict_enums():
         return cast(SegmentTriggerType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SEGMENT_TRIGGER_TYPE_VALUES)!r}")

@@ -21,9 +21,11 @@ SEGMENT_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_STATISTICS_ITEM_VALUES: fr
 def check_segment_values_request_dto_resource_object_attributes_statistics_item(
     value: str,
 ) -> SegmentValuesRequestDTOResourceObjectAttributesStatisticsItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SEGMENT_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_STATISTICS_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SEGMENT_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_STATISTICS_ITEM_VALUES:
+        return cast(SegmentValuesRequestDTOResourceObjectAttributesStatisticsItem, value)
+    if type(value) is str and not strict_enums():
         return cast(SegmentValuesRequestDTOResourceObjectAttributesStatisticsItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SEGMENT_VALUES_REQUEST_DTO_RESOURCE_OBJECT_ATTRIBUTES_STATISTICS_ITEM_VALUES)!r}"

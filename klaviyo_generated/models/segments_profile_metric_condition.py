@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.segments_profile_metric_condition_measurement import (
     SegmentsProfileMetricConditionMeasurement,
     check_segments_profile_metric_condition_measurement,
@@ -81,44 +81,53 @@ class SegmentsProfileMetricCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["metric_id"] = self.metric_id
+            field_dict["metric_id"] = self.metric_id
 
-        field_dict["measurement"] = self.measurement
+            field_dict["measurement"] = self.measurement
 
-        field_dict["measurement_filter"] = self.measurement_filter.to_dict()
+            field_dict["measurement_filter"] = self.measurement_filter.to_dict()
 
-        timeframe_filter: dict[str, Any]
-        if isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
-        else:
-            timeframe_filter = self.timeframe_filter.to_dict()
+            timeframe_filter: dict[str, Any]
+            if isinstance(self.timeframe_filter, LazyModel):
+                timeframe_filter = self.timeframe_filter.to_dict()
+            else:
+                timeframe_filter = self.timeframe_filter.to_dict()
 
-        field_dict["timeframe_filter"] = timeframe_filter
+            field_dict["timeframe_filter"] = timeframe_filter
 
-        metric_filters: list[dict[str, Any]] | None | Unset
-        if isinstance(self.metric_filters, Unset):
-            metric_filters = UNSET
-        elif isinstance(self.metric_filters, list):
-            metric_filters = []
-            for metric_filters_type_0_item_data in self.metric_filters:
-                metric_filters_type_0_item = metric_filters_type_0_item_data.to_dict()
-                metric_filters.append(metric_filters_type_0_item)
+            metric_filters: list[dict[str, Any]] | None | Unset
+            if isinstance(self.metric_filters, Unset):
+                metric_filters = UNSET
+            elif isinstance(self.metric_filters, list):
+                metric_filters = []
+                for metric_filters_type_0_item_data in self.metric_filters:
+                    metric_filters_type_0_item = metric_filters_type_0_item_data.to_dict()
+                    metric_filters.append(metric_filters_type_0_item)
 
-        else:
-            metric_filters = self.metric_filters
-        if metric_filters is not UNSET:
-            field_dict["metric_filters"] = metric_filters
+            else:
+                metric_filters = self.metric_filters
+            if metric_filters is not UNSET:
+                field_dict["metric_filters"] = metric_filters
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.metric_id = src_dict["metric_id"]
+        try:
+            instance.metric_id = src_dict["metric_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -238,9 +247,9 @@ class SegmentsProfileMetricCondition(LazyModel):
                     return metric_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[ProfileMetricPropertyFilter] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            metric_filters = parse_union(_parse_metric_filters, src_value__)
+            metric_filters = _parse_metric_filters(src_value__)
 
             return metric_filters
 
@@ -251,6 +260,9 @@ class SegmentsProfileMetricCondition(LazyModel):
                 "measurement_filter": ("measurement_filter", _decode_measurement_filter),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
                 "metric_filters": ("metric_filters", _decode_metric_filters),
+            },
+            copied={
+                "metric_id": "metric_id",
             },
             known=(
                 "type",

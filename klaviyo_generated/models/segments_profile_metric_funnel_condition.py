@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.segments_profile_metric_funnel_condition_completion_window_seconds import (
     SegmentsProfileMetricFunnelConditionCompletionWindowSeconds,
     check_segments_profile_metric_funnel_condition_completion_window_seconds,
@@ -33,7 +33,7 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
         type_ (SegmentsProfileMetricFunnelConditionType):
         timeframe_filter (RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter):
         steps (list[ProfileMetricFunnelSteps]):
-        completion_window_seconds (SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset): Allowed
+        completion_window_seconds (None | SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset): Allowed
             completion window durations for funnel conditions (in
                 seconds).
     """
@@ -41,7 +41,7 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
     type_: SegmentsProfileMetricFunnelConditionType
     timeframe_filter: RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter
     steps: list[ProfileMetricFunnelSteps]
-    completion_window_seconds: SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset = UNSET
+    completion_window_seconds: None | SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -49,7 +49,7 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
         type_: SegmentsProfileMetricFunnelConditionType,
         timeframe_filter: RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter,
         steps: list[ProfileMetricFunnelSteps],
-        completion_window_seconds: SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset = UNSET,
+        completion_window_seconds: None | SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset = UNSET,
     ) -> None:
         self.type_ = type_
         self.timeframe_filter = timeframe_filter
@@ -58,30 +58,35 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        timeframe_filter: dict[str, Any]
-        if isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
-        else:
-            timeframe_filter = self.timeframe_filter.to_dict()
+            timeframe_filter: dict[str, Any]
+            if isinstance(self.timeframe_filter, LazyModel):
+                timeframe_filter = self.timeframe_filter.to_dict()
+            else:
+                timeframe_filter = self.timeframe_filter.to_dict()
 
-        field_dict["timeframe_filter"] = timeframe_filter
+            field_dict["timeframe_filter"] = timeframe_filter
 
-        steps = []
-        for steps_item_data in self.steps:
-            steps_item = steps_item_data.to_dict()
-            steps.append(steps_item)
+            steps = []
+            for steps_item_data in self.steps:
+                steps_item = steps_item_data.to_dict()
+                steps.append(steps_item)
 
-        field_dict["steps"] = steps
+            field_dict["steps"] = steps
 
-        completion_window_seconds = self.completion_window_seconds
-        if completion_window_seconds is not UNSET:
-            field_dict["completion_window_seconds"] = completion_window_seconds
+            completion_window_seconds = self.completion_window_seconds
+            if completion_window_seconds is not UNSET:
+                field_dict["completion_window_seconds"] = completion_window_seconds
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -144,15 +149,27 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
 
         def _decode_completion_window_seconds(
             src_value__: Any,
-        ) -> SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset:
-            _completion_window_seconds = src_value__
-            completion_window_seconds: SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset
-            if isinstance(_completion_window_seconds, Unset):
-                completion_window_seconds = UNSET
-            else:
-                completion_window_seconds = check_segments_profile_metric_funnel_condition_completion_window_seconds(
-                    _completion_window_seconds
-                )
+        ) -> None | SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset:
+            def _parse_completion_window_seconds(
+                data: object,
+            ) -> None | SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    completion_window_seconds_type_1 = (
+                        check_segments_profile_metric_funnel_condition_completion_window_seconds(data)
+                    )
+
+                    return completion_window_seconds_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            completion_window_seconds = _parse_completion_window_seconds(src_value__)
 
             return completion_window_seconds
 
@@ -163,6 +180,7 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
                 "steps": ("steps", _decode_steps),
                 "completion_window_seconds": ("completion_window_seconds", _decode_completion_window_seconds),
             },
+            copied={},
             known=(
                 "type",
                 "timeframe_filter",

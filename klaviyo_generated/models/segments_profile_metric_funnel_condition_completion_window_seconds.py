@@ -26,9 +26,11 @@ SEGMENTS_PROFILE_METRIC_FUNNEL_CONDITION_COMPLETION_WINDOW_SECONDS_VALUES: froze
 def check_segments_profile_metric_funnel_condition_completion_window_seconds(
     value: str,
 ) -> SegmentsProfileMetricFunnelConditionCompletionWindowSeconds:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SEGMENTS_PROFILE_METRIC_FUNNEL_CONDITION_COMPLETION_WINDOW_SECONDS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SEGMENTS_PROFILE_METRIC_FUNNEL_CONDITION_COMPLETION_WINDOW_SECONDS_VALUES:
+        return cast(SegmentsProfileMetricFunnelConditionCompletionWindowSeconds, value)
+    if type(value) is str and not strict_enums():
         return cast(SegmentsProfileMetricFunnelConditionCompletionWindowSeconds, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SEGMENTS_PROFILE_METRIC_FUNNEL_CONDITION_COMPLETION_WINDOW_SECONDS_VALUES)!r}"

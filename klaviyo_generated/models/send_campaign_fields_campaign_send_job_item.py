@@ -15,9 +15,11 @@ SEND_CAMPAIGN_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_send_campaign_fields_campaign_send_job_item(value: str) -> SendCampaignFieldsCampaignSendJobItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SEND_CAMPAIGN_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SEND_CAMPAIGN_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES:
+        return cast(SendCampaignFieldsCampaignSendJobItem, value)
+    if type(value) is str and not strict_enums():
         return cast(SendCampaignFieldsCampaignSendJobItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SEND_CAMPAIGN_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES)!r}"

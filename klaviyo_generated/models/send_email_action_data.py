@@ -20,17 +20,17 @@ if TYPE_CHECKING:
 class SendEmailActionData(LazyModel):
     """
     Attributes:
-        message (FlowEmail | Unset):
+        message (FlowEmail | None | Unset):
         status (SendEmailActionDataStatus | Unset): Flow action status. Default: 'draft'. Example: draft.
     """
 
-    message: FlowEmail | Unset = UNSET
+    message: FlowEmail | None | Unset = UNSET
     status: SendEmailActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        message: FlowEmail | Unset = UNSET,
+        message: FlowEmail | None | Unset = UNSET,
         status: SendEmailActionDataStatus | Unset = "draft",
     ) -> None:
         self.message = message
@@ -40,9 +40,15 @@ class SendEmailActionData(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        message = self.message
-        if not isinstance(message, Unset):
-            field_dict["message"] = message.to_dict()
+        message: dict[str, Any] | None | Unset
+        if isinstance(self.message, Unset):
+            message = UNSET
+        elif isinstance(self.message, LazyModel):
+            message = self.message.to_dict()
+        else:
+            message = self.message
+        if message is not UNSET:
+            field_dict["message"] = message
 
         status = self.status
         if status is not UNSET:
@@ -59,13 +65,23 @@ class SendEmailActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_email import FlowEmail  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowEmail | Unset:
-            _message = src_value__
-            message: FlowEmail | Unset
-            if isinstance(_message, Unset):
-                message = UNSET
-            else:
-                message = FlowEmail.from_dict(_message)
+        def _decode_message(src_value__: Any) -> FlowEmail | None | Unset:
+            def _parse_message(data: object) -> FlowEmail | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    message_type_1 = FlowEmail.from_dict(data)
+
+                    return message_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            message = _parse_message(src_value__)
 
             return message
 
@@ -84,6 +100,7 @@ class SendEmailActionData(LazyModel):
                 "message": ("message", _decode_message),
                 "status": ("status", _decode_status),
             },
+            copied={},
             known=(
                 "message",
                 "status",

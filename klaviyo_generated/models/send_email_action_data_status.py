@@ -17,8 +17,10 @@ SEND_EMAIL_ACTION_DATA_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_send_email_action_data_status(value: str) -> SendEmailActionDataStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SEND_EMAIL_ACTION_DATA_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SEND_EMAIL_ACTION_DATA_STATUS_VALUES:
+        return cast(SendEmailActionDataStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(SendEmailActionDataStatus, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SEND_EMAIL_ACTION_DATA_STATUS_VALUES)!r}")

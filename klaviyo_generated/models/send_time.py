@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -34,32 +35,44 @@ class SendTime(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        datetime_ = self.datetime_.isoformat()
-        field_dict["datetime"] = datetime_
+            datetime_ = self.datetime_.isoformat()
+            field_dict["datetime"] = datetime_
 
-        field_dict["is_local"] = self.is_local
+            field_dict["is_local"] = self.is_local
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.is_local = src_dict["is_local"]
+        try:
+            instance.is_local = src_dict["is_local"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = datetime.datetime.fromisoformat(src_value__)
+            datetime_ = parse_datetime(src_value__)
 
             return datetime_
 
         return LazyTable(
             fields={
                 "datetime_": ("datetime", _decode_datetime_),
+            },
+            copied={
+                "is_local": "is_local",
             },
             known=(
                 "datetime",

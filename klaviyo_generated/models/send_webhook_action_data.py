@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.send_webhook_action_data_status import SendWebhookActionDataStatus, check_send_webhook_action_data_status
 from ..types import UNSET, Unset
 
@@ -38,15 +38,20 @@ class SendWebhookActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["message"] = self.message.to_dict()
+            field_dict["message"] = self.message.to_dict()
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -77,6 +82,7 @@ class SendWebhookActionData(LazyModel):
                 "message": ("message", _decode_message),
                 "status": ("status", _decode_status),
             },
+            copied={},
             known=(
                 "message",
                 "status",

@@ -23,17 +23,17 @@ if TYPE_CHECKING:
 class SendWhatsAppActionData(LazyModel):
     """
     Attributes:
-        message (FlowWhatsApp | Unset):
+        message (FlowWhatsApp | None | Unset):
         status (SendWhatsAppActionDataStatus | Unset): Flow action status. Default: 'draft'. Example: draft.
     """
 
-    message: FlowWhatsApp | Unset = UNSET
+    message: FlowWhatsApp | None | Unset = UNSET
     status: SendWhatsAppActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        message: FlowWhatsApp | Unset = UNSET,
+        message: FlowWhatsApp | None | Unset = UNSET,
         status: SendWhatsAppActionDataStatus | Unset = "draft",
     ) -> None:
         self.message = message
@@ -43,9 +43,15 @@ class SendWhatsAppActionData(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        message = self.message
-        if not isinstance(message, Unset):
-            field_dict["message"] = message.to_dict()
+        message: dict[str, Any] | None | Unset
+        if isinstance(self.message, Unset):
+            message = UNSET
+        elif isinstance(self.message, LazyModel):
+            message = self.message.to_dict()
+        else:
+            message = self.message
+        if message is not UNSET:
+            field_dict["message"] = message
 
         status = self.status
         if status is not UNSET:
@@ -62,13 +68,23 @@ class SendWhatsAppActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_whats_app import FlowWhatsApp  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowWhatsApp | Unset:
-            _message = src_value__
-            message: FlowWhatsApp | Unset
-            if isinstance(_message, Unset):
-                message = UNSET
-            else:
-                message = FlowWhatsApp.from_dict(_message)
+        def _decode_message(src_value__: Any) -> FlowWhatsApp | None | Unset:
+            def _parse_message(data: object) -> FlowWhatsApp | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    message_type_1 = FlowWhatsApp.from_dict(data)
+
+                    return message_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            message = _parse_message(src_value__)
 
             return message
 
@@ -87,6 +103,7 @@ class SendWhatsAppActionData(LazyModel):
                 "message": ("message", _decode_message),
                 "status": ("status", _decode_status),
             },
+            copied={},
             known=(
                 "message",
                 "status",

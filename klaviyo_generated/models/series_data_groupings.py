@@ -37,6 +37,7 @@ class SeriesDataGroupings(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

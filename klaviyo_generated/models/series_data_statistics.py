@@ -37,6 +37,7 @@ class SeriesDataStatistics(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.server_bis_subscription_create_query_resource_object_attributes_channels_item import (
     ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem,
     check_server_bis_subscription_create_query_resource_object_attributes_channels_item,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.server_bis_subscription_create_query_resource_object_attributes_profile_type_0 import (
@@ -47,26 +47,31 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channels = []
-        for channels_item_data in self.channels:
-            channels_item: str = channels_item_data
-            channels.append(channels_item)
+            channels = []
+            for channels_item_data in self.channels:
+                channels_item: str = channels_item_data
+                channels.append(channels_item)
 
-        field_dict["channels"] = channels
+            field_dict["channels"] = channels
 
-        profile: dict[str, Any] | None | Unset
-        if isinstance(self.profile, Unset):
-            profile = UNSET
-        elif isinstance(self.profile, LazyModel):
-            profile = self.profile.to_dict()
-        else:
-            profile = self.profile
-        if profile is not UNSET:
-            field_dict["profile"] = profile
+            profile: dict[str, Any] | None | Unset
+            if isinstance(self.profile, Unset):
+                profile = UNSET
+            elif isinstance(self.profile, LazyModel):
+                profile = self.profile.to_dict()
+            else:
+                profile = self.profile
+            if profile is not UNSET:
+                field_dict["profile"] = profile
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -113,9 +118,9 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
                     return profile_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            profile = parse_union(_parse_profile, src_value__)
+            profile = _parse_profile(src_value__)
 
             return profile
 
@@ -124,6 +129,7 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
                 "channels": ("channels", _decode_channels),
                 "profile": ("profile", _decode_profile),
             },
+            copied={},
             known=(
                 "channels",
                 "profile",

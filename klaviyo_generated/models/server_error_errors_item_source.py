@@ -58,6 +58,10 @@ class ServerErrorErrorsItemSource(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "pointer": "pointer",
+                "parameter": "parameter",
+            },
             known=(
                 "pointer",
                 "parameter",

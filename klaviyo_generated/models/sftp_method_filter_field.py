@@ -14,8 +14,10 @@ SFTP_METHOD_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_sftp_method_filter_field(value: str) -> SftpMethodFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SFTP_METHOD_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SFTP_METHOD_FILTER_FIELD_VALUES:
+        return cast(SftpMethodFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(SftpMethodFilterField, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SFTP_METHOD_FILTER_FIELD_VALUES)!r}")

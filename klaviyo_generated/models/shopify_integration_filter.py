@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.shopify_integration_filter_operator import (
     ShopifyIntegrationFilterOperator,
     check_shopify_integration_filter_operator,
@@ -46,20 +46,25 @@ class ShopifyIntegrationFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        value = []
-        for value_item_data in self.value:
-            value_item: str = value_item_data
-            value.append(value_item)
+            value = []
+            for value_item_data in self.value:
+                value_item: str = value_item_data
+                value.append(value_item)
 
-        field_dict["value"] = value
+            field_dict["value"] = value
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -95,6 +100,7 @@ class ShopifyIntegrationFilter(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "value": ("value", _decode_value),
             },
+            copied={},
             known=(
                 "type",
                 "operator",

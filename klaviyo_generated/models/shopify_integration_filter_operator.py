@@ -14,9 +14,11 @@ SHOPIFY_INTEGRATION_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_shopify_integration_filter_operator(value: str) -> ShopifyIntegrationFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SHOPIFY_INTEGRATION_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SHOPIFY_INTEGRATION_FILTER_OPERATOR_VALUES:
+        return cast(ShopifyIntegrationFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(ShopifyIntegrationFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SHOPIFY_INTEGRATION_FILTER_OPERATOR_VALUES)!r}"

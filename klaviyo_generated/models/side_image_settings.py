@@ -113,6 +113,7 @@ class SideImageSettings(LazyModel):
                 "alignment": ("alignment", _decode_alignment),
                 "device_type": ("device_type", _decode_device_type),
             },
+            copied={},
             known=(
                 "size",
                 "alignment",

@@ -15,8 +15,10 @@ SIDE_IMAGE_SETTINGS_ALIGNMENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_side_image_settings_alignment(value: str) -> SideImageSettingsAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SIDE_IMAGE_SETTINGS_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SIDE_IMAGE_SETTINGS_ALIGNMENT_VALUES:
+        return cast(SideImageSettingsAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(SideImageSettingsAlignment, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SIDE_IMAGE_SETTINGS_ALIGNMENT_VALUES)!r}")

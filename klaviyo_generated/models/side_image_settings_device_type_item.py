@@ -16,9 +16,11 @@ SIDE_IMAGE_SETTINGS_DEVICE_TYPE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_side_image_settings_device_type_item(value: str) -> SideImageSettingsDeviceTypeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SIDE_IMAGE_SETTINGS_DEVICE_TYPE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SIDE_IMAGE_SETTINGS_DEVICE_TYPE_ITEM_VALUES:
+        return cast(SideImageSettingsDeviceTypeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(SideImageSettingsDeviceTypeItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SIDE_IMAGE_SETTINGS_DEVICE_TYPE_ITEM_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.signup_counter_properties_display_device_item import (
     SignupCounterPropertiesDisplayDeviceItem,
     check_signup_counter_properties_display_device_item,
@@ -54,35 +54,44 @@ class SignupCounterProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["timeframe"] = self.timeframe
+            field_dict["timeframe"] = self.timeframe
 
-        field_dict["min_submits"] = self.min_submits
+            field_dict["min_submits"] = self.min_submits
 
-        field_dict["content"] = self.content
+            field_dict["content"] = self.content
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.min_submits = src_dict["min_submits"]
-        instance.content = src_dict["content"]
+        try:
+            instance.min_submits = src_dict["min_submits"]
+            instance.content = src_dict["content"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         return instance
 
@@ -110,6 +119,11 @@ class SignupCounterProperties(LazyModel):
             fields={
                 "timeframe": ("timeframe", _decode_timeframe),
                 "display_device": ("display_device", _decode_display_device),
+            },
+            copied={
+                "min_submits": "min_submits",
+                "content": "content",
+                "classname": "classname",
             },
             known=(
                 "timeframe",

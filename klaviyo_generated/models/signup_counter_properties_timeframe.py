@@ -17,9 +17,11 @@ SIGNUP_COUNTER_PROPERTIES_TIMEFRAME_VALUES: frozenset[str] = frozenset(
 
 
 def check_signup_counter_properties_timeframe(value: str) -> SignupCounterPropertiesTimeframe:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SIGNUP_COUNTER_PROPERTIES_TIMEFRAME_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SIGNUP_COUNTER_PROPERTIES_TIMEFRAME_VALUES:
+        return cast(SignupCounterPropertiesTimeframe, value)
+    if type(value) is str and not strict_enums():
         return cast(SignupCounterPropertiesTimeframe, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SIGNUP_COUNTER_PROPERTIES_TIMEFRAME_VALUES)!r}"

@@ -14,8 +14,10 @@ SIGNUP_COUNTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_signup_counter_type(value: str) -> SignupCounterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SIGNUP_COUNTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SIGNUP_COUNTER_TYPE_VALUES:
+        return cast(SignupCounterType, value)
+    if type(value) is str and not strict_enums():
         return cast(SignupCounterType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SIGNUP_COUNTER_TYPE_VALUES)!r}")

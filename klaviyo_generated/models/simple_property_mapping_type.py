@@ -14,8 +14,10 @@ SIMPLE_PROPERTY_MAPPING_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_simple_property_mapping_type(value: str) -> SimplePropertyMappingType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SIMPLE_PROPERTY_MAPPING_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SIMPLE_PROPERTY_MAPPING_TYPE_VALUES:
+        return cast(SimplePropertyMappingType, value)
+    if type(value) is str and not strict_enums():
         return cast(SimplePropertyMappingType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SIMPLE_PROPERTY_MAPPING_TYPE_VALUES)!r}")

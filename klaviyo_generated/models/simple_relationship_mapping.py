@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.simple_relationship_mapping_type import (
     SimpleRelationshipMappingType,
     check_simple_relationship_mapping_type,
@@ -46,26 +46,35 @@ class SimpleRelationshipMapping(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["relationship_id"] = self.relationship_id
+            field_dict["relationship_id"] = self.relationship_id
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        source: dict[str, Any]
-        if isinstance(self.source, LazyModel):
-            source = self.source.to_dict()
-        else:
-            source = self.source.to_dict()
+            source: dict[str, Any]
+            if isinstance(self.source, LazyModel):
+                source = self.source.to_dict()
+            else:
+                source = self.source.to_dict()
 
-        field_dict["source"] = source
+            field_dict["source"] = source
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.relationship_id = src_dict["relationship_id"]
+        try:
+            instance.relationship_id = src_dict["relationship_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -94,7 +103,14 @@ class SimpleRelationshipMapping(LazyModel):
 
                 return source_type_1
 
-            source = parse_union(_parse_source, src_value__)
+            source: CustomObjectRelationshipSource | ProfileRelationshipSource
+            match src_value__:
+                case {"type": "custom-object"}:
+                    source = CustomObjectRelationshipSource.from_dict(src_value__)
+                case {"type": "profile"}:
+                    source = ProfileRelationshipSource.from_dict(src_value__)
+                case _:
+                    source = parse_union(_parse_source, src_value__)
 
             return source
 
@@ -102,6 +118,9 @@ class SimpleRelationshipMapping(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "source": ("source", _decode_source),
+            },
+            copied={
+                "relationship_id": "relationship_id",
             },
             known=(
                 "relationship_id",

@@ -14,8 +14,10 @@ SIMPLE_RELATIONSHIP_MAPPING_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_simple_relationship_mapping_type(value: str) -> SimpleRelationshipMappingType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SIMPLE_RELATIONSHIP_MAPPING_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SIMPLE_RELATIONSHIP_MAPPING_TYPE_VALUES:
+        return cast(SimpleRelationshipMappingType, value)
+    if type(value) is str and not strict_enums():
         return cast(SimpleRelationshipMappingType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SIMPLE_RELATIONSHIP_MAPPING_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.since_flow_start_date_filter_operator import (
     SinceFlowStartDateFilterOperator,
     check_since_flow_start_date_filter_operator,
@@ -41,13 +41,18 @@ class SinceFlowStartDateFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -72,6 +77,7 @@ class SinceFlowStartDateFilter(LazyModel):
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
             },
+            copied={},
             known=(
                 "type",
                 "operator",

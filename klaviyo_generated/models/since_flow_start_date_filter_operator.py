@@ -14,9 +14,11 @@ SINCE_FLOW_START_DATE_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_since_flow_start_date_filter_operator(value: str) -> SinceFlowStartDateFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SINCE_FLOW_START_DATE_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SINCE_FLOW_START_DATE_FILTER_OPERATOR_VALUES:
+        return cast(SinceFlowStartDateFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(SinceFlowStartDateFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SINCE_FLOW_START_DATE_FILTER_OPERATOR_VALUES)!r}"

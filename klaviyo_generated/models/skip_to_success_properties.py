@@ -35,6 +35,7 @@ class SkipToSuccessProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

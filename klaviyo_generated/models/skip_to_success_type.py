@@ -14,8 +14,10 @@ SKIP_TO_SUCCESS_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_skip_to_success_type(value: str) -> SkipToSuccessType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SKIP_TO_SUCCESS_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SKIP_TO_SUCCESS_TYPE_VALUES:
+        return cast(SkipToSuccessType, value)
+    if type(value) is str and not strict_enums():
         return cast(SkipToSuccessType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SKIP_TO_SUCCESS_TYPE_VALUES)!r}")

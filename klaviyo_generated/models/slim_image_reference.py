@@ -67,6 +67,11 @@ class SlimImageReference(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "static_image_asset_id": "static_image_asset_id",
+                "dynamic_image_template": "dynamic_image_template",
+                "rendered_asset_url": "rendered_asset_url",
+            },
             known=(
                 "static_image_asset_id",
                 "dynamic_image_template",

@@ -9,7 +9,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.smart_send_time_strategy_method import SmartSendTimeStrategyMethod, check_smart_send_time_strategy_method
 
 
@@ -35,14 +35,19 @@ class SmartSendTimeStrategy(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["method"] = self.method
+            field_dict["method"] = self.method
 
-        date = self.date.isoformat()
-        field_dict["date"] = date
+            date = self.date.isoformat()
+            field_dict["date"] = date
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -67,6 +72,7 @@ class SmartSendTimeStrategy(LazyModel):
                 "method": ("method", _decode_method),
                 "date": ("date", _decode_date),
             },
+            copied={},
             known=(
                 "method",
                 "date",

@@ -14,8 +14,10 @@ SMART_SEND_TIME_STRATEGY_METHOD_VALUES: frozenset[str] = frozenset(
 
 
 def check_smart_send_time_strategy_method(value: str) -> SmartSendTimeStrategyMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMART_SEND_TIME_STRATEGY_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMART_SEND_TIME_STRATEGY_METHOD_VALUES:
+        return cast(SmartSendTimeStrategyMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(SmartSendTimeStrategyMethod, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SMART_SEND_TIME_STRATEGY_METHOD_VALUES)!r}")

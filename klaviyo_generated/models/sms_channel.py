@@ -20,18 +20,18 @@ if TYPE_CHECKING:
 class SMSChannel(LazyModel):
     """
     Attributes:
-        marketing (SMSMarketing | Unset):
-        transactional (SMSTransactional | Unset):
+        marketing (None | SMSMarketing | Unset): The SMS marketing subscription.
+        transactional (None | SMSTransactional | Unset): The SMS transactional subscription.
     """
 
-    marketing: SMSMarketing | Unset = UNSET
-    transactional: SMSTransactional | Unset = UNSET
+    marketing: None | SMSMarketing | Unset = UNSET
+    transactional: None | SMSTransactional | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: SMSMarketing | Unset = UNSET,
-        transactional: SMSTransactional | Unset = UNSET,
+        marketing: None | SMSMarketing | Unset = UNSET,
+        transactional: None | SMSTransactional | Unset = UNSET,
     ) -> None:
         self.marketing = marketing
         self.transactional = transactional
@@ -40,13 +40,25 @@ class SMSChannel(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
-        transactional = self.transactional
-        if not isinstance(transactional, Unset):
-            field_dict["transactional"] = transactional.to_dict()
+        transactional: dict[str, Any] | None | Unset
+        if isinstance(self.transactional, Unset):
+            transactional = UNSET
+        elif isinstance(self.transactional, LazyModel):
+            transactional = self.transactional.to_dict()
+        else:
+            transactional = self.transactional
+        if transactional is not UNSET:
+            field_dict["transactional"] = transactional
 
         return field_dict
 
@@ -60,23 +72,43 @@ class SMSChannel(LazyModel):
         from ..models.sms_marketing import SMSMarketing  # noqa: PLC0415
         from ..models.sms_transactional import SMSTransactional  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> SMSMarketing | Unset:
-            _marketing = src_value__
-            marketing: SMSMarketing | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = SMSMarketing.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> None | SMSMarketing | Unset:
+            def _parse_marketing(data: object) -> None | SMSMarketing | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = SMSMarketing.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
-        def _decode_transactional(src_value__: Any) -> SMSTransactional | Unset:
-            _transactional = src_value__
-            transactional: SMSTransactional | Unset
-            if isinstance(_transactional, Unset):
-                transactional = UNSET
-            else:
-                transactional = SMSTransactional.from_dict(_transactional)
+        def _decode_transactional(src_value__: Any) -> None | SMSTransactional | Unset:
+            def _parse_transactional(data: object) -> None | SMSTransactional | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    transactional_type_1 = SMSTransactional.from_dict(data)
+
+                    return transactional_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            transactional = _parse_transactional(src_value__)
 
             return transactional
 
@@ -85,6 +117,7 @@ class SMSChannel(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "transactional": ("transactional", _decode_transactional),
             },
+            copied={},
             known=(
                 "marketing",
                 "transactional",

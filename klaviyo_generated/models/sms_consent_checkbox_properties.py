@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.sms_consent_checkbox_properties_channels_item import (
     SMSConsentCheckboxPropertiesChannelsItem,
     check_sms_consent_checkbox_properties_channels_item,
@@ -36,7 +36,7 @@ class SMSConsentCheckboxProperties(LazyModel):
         classname (None | str | Unset):
         label (None | str | Unset):
         show_label (bool | Unset):  Default: False.
-        error_messages (ErrorMessages | Unset):
+        error_messages (ErrorMessages | None | Unset):
         required (Literal[False] | Unset):  Default: False.
         property_name (SMSConsentCheckboxPropertiesPropertyName | Unset):  Default: 'opt_in_promotional_sms'. Example:
             opt_in_promotional_sms.
@@ -49,7 +49,7 @@ class SMSConsentCheckboxProperties(LazyModel):
     classname: None | str | Unset = UNSET
     label: None | str | Unset = UNSET
     show_label: bool | Unset = False
-    error_messages: ErrorMessages | Unset = UNSET
+    error_messages: ErrorMessages | None | Unset = UNSET
     required: Literal[False] | Unset = False
     property_name: SMSConsentCheckboxPropertiesPropertyName | Unset = "opt_in_promotional_sms"
     placeholder: None | Unset = None
@@ -63,7 +63,7 @@ class SMSConsentCheckboxProperties(LazyModel):
         classname: None | str | Unset = UNSET,
         label: None | str | Unset = UNSET,
         show_label: bool | Unset = False,
-        error_messages: ErrorMessages | Unset = UNSET,
+        error_messages: ErrorMessages | None | Unset = UNSET,
         required: Literal[False] | Unset = False,
         property_name: SMSConsentCheckboxPropertiesPropertyName | Unset = "opt_in_promotional_sms",
         placeholder: None | Unset = None,
@@ -82,64 +82,79 @@ class SMSConsentCheckboxProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["checkbox_text"] = self.checkbox_text
+            field_dict["checkbox_text"] = self.checkbox_text
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        label = self.label
-        if label is not UNSET:
-            field_dict["label"] = label
+            label = self.label
+            if label is not UNSET:
+                field_dict["label"] = label
 
-        show_label = self.show_label
-        if show_label is not UNSET:
-            field_dict["show_label"] = show_label
+            show_label = self.show_label
+            if show_label is not UNSET:
+                field_dict["show_label"] = show_label
 
-        error_messages = self.error_messages
-        if not isinstance(error_messages, Unset):
-            field_dict["error_messages"] = error_messages.to_dict()
+            error_messages: dict[str, Any] | None | Unset
+            if isinstance(self.error_messages, Unset):
+                error_messages = UNSET
+            elif isinstance(self.error_messages, LazyModel):
+                error_messages = self.error_messages.to_dict()
+            else:
+                error_messages = self.error_messages
+            if error_messages is not UNSET:
+                field_dict["error_messages"] = error_messages
 
-        required = self.required
-        if required is not UNSET:
-            field_dict["required"] = required
+            required = self.required
+            if required is not UNSET:
+                field_dict["required"] = required
 
-        property_name = self.property_name
-        if property_name is not UNSET:
-            field_dict["property_name"] = property_name
+            property_name = self.property_name
+            if property_name is not UNSET:
+                field_dict["property_name"] = property_name
 
-        placeholder = self.placeholder
-        if placeholder is not UNSET:
-            field_dict["placeholder"] = placeholder
+            placeholder = self.placeholder
+            if placeholder is not UNSET:
+                field_dict["placeholder"] = placeholder
 
-        channels: list[str] | Unset = UNSET
-        if not isinstance(self.channels, Unset):
-            channels = []
-            for channels_item_data in self.channels:
-                channels_item: str = channels_item_data
-                channels.append(channels_item)
+            channels: list[str] | Unset = UNSET
+            if not isinstance(self.channels, Unset):
+                channels = []
+                for channels_item_data in self.channels:
+                    channels_item: str = channels_item_data
+                    channels.append(channels_item)
 
-        if channels is not UNSET:
-            field_dict["channels"] = channels
+            if channels is not UNSET:
+                field_dict["channels"] = channels
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.checkbox_text = src_dict["checkbox_text"]
+        try:
+            instance.checkbox_text = src_dict["checkbox_text"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         instance.label = src_dict.get("label", UNSET)
         instance.show_label = src_dict.get("show_label", UNSET)
@@ -164,13 +179,23 @@ class SMSConsentCheckboxProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
-            _error_messages = src_value__
-            error_messages: ErrorMessages | Unset
-            if isinstance(_error_messages, Unset):
-                error_messages = UNSET
-            else:
-                error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
+            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    error_messages_type_1 = ErrorMessages.from_dict(data)
+
+                    return error_messages_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            error_messages = _parse_error_messages(src_value__)
 
             return error_messages
 
@@ -209,6 +234,13 @@ class SMSConsentCheckboxProperties(LazyModel):
                 "required": ("required", _decode_required),
                 "property_name": ("property_name", _decode_property_name),
                 "channels": ("channels", _decode_channels),
+            },
+            copied={
+                "checkbox_text": "checkbox_text",
+                "classname": "classname",
+                "label": "label",
+                "show_label": "show_label",
+                "placeholder": "placeholder",
             },
             known=(
                 "checkbox_text",

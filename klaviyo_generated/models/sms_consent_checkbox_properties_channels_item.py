@@ -15,9 +15,11 @@ SMS_CONSENT_CHECKBOX_PROPERTIES_CHANNELS_ITEM_VALUES: frozenset[str] = frozenset
 
 
 def check_sms_consent_checkbox_properties_channels_item(value: str) -> SMSConsentCheckboxPropertiesChannelsItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_CONSENT_CHECKBOX_PROPERTIES_CHANNELS_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_CONSENT_CHECKBOX_PROPERTIES_CHANNELS_ITEM_VALUES:
+        return cast(SMSConsentCheckboxPropertiesChannelsItem, value)
+    if type(value) is str and not strict_enums():
         return cast(SMSConsentCheckboxPropertiesChannelsItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SMS_CONSENT_CHECKBOX_PROPERTIES_CHANNELS_ITEM_VALUES)!r}"

@@ -14,9 +14,11 @@ SMS_CONSENT_CHECKBOX_PROPERTIES_PROPERTY_NAME_VALUES: frozenset[str] = frozenset
 
 
 def check_sms_consent_checkbox_properties_property_name(value: str) -> SMSConsentCheckboxPropertiesPropertyName:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_CONSENT_CHECKBOX_PROPERTIES_PROPERTY_NAME_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_CONSENT_CHECKBOX_PROPERTIES_PROPERTY_NAME_VALUES:
+        return cast(SMSConsentCheckboxPropertiesPropertyName, value)
+    if type(value) is str and not strict_enums():
         return cast(SMSConsentCheckboxPropertiesPropertyName, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SMS_CONSENT_CHECKBOX_PROPERTIES_PROPERTY_NAME_VALUES)!r}"

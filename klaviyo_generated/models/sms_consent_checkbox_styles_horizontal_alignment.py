@@ -16,9 +16,11 @@ SMS_CONSENT_CHECKBOX_STYLES_HORIZONTAL_ALIGNMENT_VALUES: frozenset[str] = frozen
 
 
 def check_sms_consent_checkbox_styles_horizontal_alignment(value: str) -> SMSConsentCheckboxStylesHorizontalAlignment:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_CONSENT_CHECKBOX_STYLES_HORIZONTAL_ALIGNMENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_CONSENT_CHECKBOX_STYLES_HORIZONTAL_ALIGNMENT_VALUES:
+        return cast(SMSConsentCheckboxStylesHorizontalAlignment, value)
+    if type(value) is str and not strict_enums():
         return cast(SMSConsentCheckboxStylesHorizontalAlignment, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SMS_CONSENT_CHECKBOX_STYLES_HORIZONTAL_ALIGNMENT_VALUES)!r}"

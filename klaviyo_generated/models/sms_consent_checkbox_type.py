@@ -14,8 +14,10 @@ SMS_CONSENT_CHECKBOX_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_sms_consent_checkbox_type(value: str) -> SMSConsentCheckboxType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_CONSENT_CHECKBOX_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_CONSENT_CHECKBOX_TYPE_VALUES:
+        return cast(SMSConsentCheckboxType, value)
+    if type(value) is str and not strict_enums():
         return cast(SMSConsentCheckboxType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SMS_CONSENT_CHECKBOX_TYPE_VALUES)!r}")

@@ -49,6 +49,9 @@ class SMSContentCreate(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "body": "body",
+            },
             known=("body",),
             required=(),
             additional=None,

@@ -58,6 +58,10 @@ class SMSContentSubObject(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "body": "body",
+                "media_url": "media_url",
+            },
             known=(
                 "body",
                 "media_url",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.sms_disclosure_account_default_type import (
     SMSDisclosureAccountDefaultType,
     check_sms_disclosure_account_default_type,
@@ -38,15 +38,20 @@ class SMSDisclosureAccountDefault(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        html = self.html
-        if html is not UNSET:
-            field_dict["html"] = html
+            html = self.html
+            if html is not UNSET:
+                field_dict["html"] = html
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -65,6 +70,9 @@ class SMSDisclosureAccountDefault(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "html": "html",
             },
             known=(
                 "type",

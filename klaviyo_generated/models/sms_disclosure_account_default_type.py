@@ -14,9 +14,11 @@ SMS_DISCLOSURE_ACCOUNT_DEFAULT_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_sms_disclosure_account_default_type(value: str) -> SMSDisclosureAccountDefaultType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_DISCLOSURE_ACCOUNT_DEFAULT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_DISCLOSURE_ACCOUNT_DEFAULT_TYPE_VALUES:
+        return cast(SMSDisclosureAccountDefaultType, value)
+    if type(value) is str and not strict_enums():
         return cast(SMSDisclosureAccountDefaultType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SMS_DISCLOSURE_ACCOUNT_DEFAULT_TYPE_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.sms_disclosure_custom_type import SMSDisclosureCustomType, check_sms_disclosure_custom_type
 from ..types import UNSET, Unset
 
@@ -47,27 +47,32 @@ class SMSDisclosureCustom(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        compliance_company_name = self.compliance_company_name
-        if compliance_company_name is not UNSET:
-            field_dict["compliance_company_name"] = compliance_company_name
+            compliance_company_name = self.compliance_company_name
+            if compliance_company_name is not UNSET:
+                field_dict["compliance_company_name"] = compliance_company_name
 
-        privacy_policy_url = self.privacy_policy_url
-        if privacy_policy_url is not UNSET:
-            field_dict["privacy_policy_url"] = privacy_policy_url
+            privacy_policy_url = self.privacy_policy_url
+            if privacy_policy_url is not UNSET:
+                field_dict["privacy_policy_url"] = privacy_policy_url
 
-        terms_of_service_url = self.terms_of_service_url
-        if terms_of_service_url is not UNSET:
-            field_dict["terms_of_service_url"] = terms_of_service_url
+            terms_of_service_url = self.terms_of_service_url
+            if terms_of_service_url is not UNSET:
+                field_dict["terms_of_service_url"] = terms_of_service_url
 
-        html = self.html
-        if html is not UNSET:
-            field_dict["html"] = html
+            html = self.html
+            if html is not UNSET:
+                field_dict["html"] = html
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -89,6 +94,12 @@ class SMSDisclosureCustom(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "compliance_company_name": "compliance_company_name",
+                "privacy_policy_url": "privacy_policy_url",
+                "terms_of_service_url": "terms_of_service_url",
+                "html": "html",
             },
             known=(
                 "type",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -27,7 +27,8 @@ class SMSDisclosureLinkTextStyle(LazyModel):
         font_family (SMSDisclosureLinkTextStyleFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica Neue',
             Helvetica, sans-serif". Example: Arial, 'Helvetica Neue', Helvetica, sans-serif.
         font_size (int | Unset):  Default: 16. Example: 16.
-        font_weight (SMSDisclosureLinkTextStyleFontWeight | Unset): Font weight enumeration. Default: 400. Example: 400.
+        font_weight (None | SMSDisclosureLinkTextStyleFontWeight | Unset): Font weight enumeration. Default: 400.
+            Example: 400.
         character_spacing (int | None | Unset):  Default: 0.
         font_style (None | str | Unset):
         text_decoration (None | str | Unset):
@@ -38,7 +39,7 @@ class SMSDisclosureLinkTextStyle(LazyModel):
         "Arial, 'Helvetica Neue', Helvetica, sans-serif"
     )
     font_size: int | Unset = 16
-    font_weight: SMSDisclosureLinkTextStyleFontWeight | Unset = 400
+    font_weight: None | SMSDisclosureLinkTextStyleFontWeight | Unset = 400
     character_spacing: int | None | Unset = 0
     font_style: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
@@ -51,7 +52,7 @@ class SMSDisclosureLinkTextStyle(LazyModel):
         | str
         | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
         font_size: int | Unset = 16,
-        font_weight: SMSDisclosureLinkTextStyleFontWeight | Unset = 400,
+        font_weight: None | SMSDisclosureLinkTextStyleFontWeight | Unset = 400,
         character_spacing: int | None | Unset = 0,
         font_style: None | str | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
@@ -124,19 +125,31 @@ class SMSDisclosureLinkTextStyle(LazyModel):
                     return font_family_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(SMSDisclosureLinkTextStyleFontFamilyType0 | str | Unset, data)
+                if isinstance(data, str):
+                    return data
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> SMSDisclosureLinkTextStyleFontWeight | Unset:
-            _font_weight = src_value__
-            font_weight: SMSDisclosureLinkTextStyleFontWeight | Unset
-            if isinstance(_font_weight, Unset):
-                font_weight = UNSET
-            else:
-                font_weight = check_sms_disclosure_link_text_style_font_weight(_font_weight)
+        def _decode_font_weight(src_value__: Any) -> None | SMSDisclosureLinkTextStyleFontWeight | Unset:
+            def _parse_font_weight(data: object) -> None | SMSDisclosureLinkTextStyleFontWeight | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    font_weight_type_1 = check_sms_disclosure_link_text_style_font_weight(data)
+
+                    return font_weight_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_weight = _parse_font_weight(src_value__)
 
             return font_weight
 
@@ -144,6 +157,13 @@ class SMSDisclosureLinkTextStyle(LazyModel):
             fields={
                 "font_family": ("font_family", _decode_font_family),
                 "font_weight": ("font_weight", _decode_font_weight),
+            },
+            copied={
+                "font_size": "font_size",
+                "character_spacing": "character_spacing",
+                "font_style": "font_style",
+                "text_decoration": "text_decoration",
+                "text_color": "text_color",
             },
             known=(
                 "font_family",

@@ -116,7 +116,14 @@ class SMSDisclosureProperties(LazyModel):
 
                 return content_type_1
 
-            content = parse_union(_parse_content, src_value__)
+            content: SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset
+            match src_value__:
+                case {"type": "custom"}:
+                    content = SMSDisclosureCustom.from_dict(src_value__)
+                case {"type": "account_default"}:
+                    content = SMSDisclosureAccountDefault.from_dict(src_value__)
+                case _:
+                    content = parse_union(_parse_content, src_value__)
 
             return content
 
@@ -124,6 +131,9 @@ class SMSDisclosureProperties(LazyModel):
             fields={
                 "display_device": ("display_device", _decode_display_device),
                 "content": ("content", _decode_content),
+            },
+            copied={
+                "classname": "classname",
             },
             known=(
                 "display_device",

@@ -115,6 +115,9 @@ class SMSDisclosureStyles(LazyModel):
                 "link_styles": ("link_styles", _decode_link_styles),
                 "text_styles": ("text_styles", _decode_text_styles),
             },
+            copied={
+                "background_color": "background_color",
+            },
             known=(
                 "padding",
                 "background_color",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -27,7 +27,8 @@ class SMSDisclosureTextStyle(LazyModel):
         font_family (SMSDisclosureTextStyleFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica Neue',
             Helvetica, sans-serif". Example: Arial, 'Helvetica Neue', Helvetica, sans-serif.
         font_size (int | Unset):  Default: 16. Example: 16.
-        font_weight (SMSDisclosureTextStyleFontWeight | Unset): Font weight enumeration. Default: 400. Example: 400.
+        font_weight (None | SMSDisclosureTextStyleFontWeight | Unset): Font weight enumeration. Default: 400. Example:
+            400.
         text_color (str | Unset):  Default: '#000000'. Example: #000000.
         character_spacing (int | None | Unset):  Default: 0.
         font_style (None | str | Unset):
@@ -36,7 +37,7 @@ class SMSDisclosureTextStyle(LazyModel):
 
     font_family: SMSDisclosureTextStyleFontFamilyType0 | str | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif"
     font_size: int | Unset = 16
-    font_weight: SMSDisclosureTextStyleFontWeight | Unset = 400
+    font_weight: None | SMSDisclosureTextStyleFontWeight | Unset = 400
     text_color: str | Unset = "#000000"
     character_spacing: int | None | Unset = 0
     font_style: None | str | Unset = UNSET
@@ -49,7 +50,7 @@ class SMSDisclosureTextStyle(LazyModel):
         | str
         | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
         font_size: int | Unset = 16,
-        font_weight: SMSDisclosureTextStyleFontWeight | Unset = 400,
+        font_weight: None | SMSDisclosureTextStyleFontWeight | Unset = 400,
         text_color: str | Unset = "#000000",
         character_spacing: int | None | Unset = 0,
         font_style: None | str | Unset = UNSET,
@@ -122,19 +123,31 @@ class SMSDisclosureTextStyle(LazyModel):
                     return font_family_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(SMSDisclosureTextStyleFontFamilyType0 | str | Unset, data)
+                if isinstance(data, str):
+                    return data
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> SMSDisclosureTextStyleFontWeight | Unset:
-            _font_weight = src_value__
-            font_weight: SMSDisclosureTextStyleFontWeight | Unset
-            if isinstance(_font_weight, Unset):
-                font_weight = UNSET
-            else:
-                font_weight = check_sms_disclosure_text_style_font_weight(_font_weight)
+        def _decode_font_weight(src_value__: Any) -> None | SMSDisclosureTextStyleFontWeight | Unset:
+            def _parse_font_weight(data: object) -> None | SMSDisclosureTextStyleFontWeight | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    font_weight_type_1 = check_sms_disclosure_text_style_font_weight(data)
+
+                    return font_weight_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_weight = _parse_font_weight(src_value__)
 
             return font_weight
 
@@ -142,6 +155,13 @@ class SMSDisclosureTextStyle(LazyModel):
             fields={
                 "font_family": ("font_family", _decode_font_family),
                 "font_weight": ("font_weight", _decode_font_weight),
+            },
+            copied={
+                "font_size": "font_size",
+                "text_color": "text_color",
+                "character_spacing": "character_spacing",
+                "font_style": "font_style",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "font_family",

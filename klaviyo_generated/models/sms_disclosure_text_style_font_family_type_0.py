@@ -54,9 +54,11 @@ SMS_DISCLOSURE_TEXT_STYLE_FONT_FAMILY_TYPE_0_VALUES: frozenset[str] = frozenset(
 
 
 def check_sms_disclosure_text_style_font_family_type_0(value: str) -> SMSDisclosureTextStyleFontFamilyType0:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_DISCLOSURE_TEXT_STYLE_FONT_FAMILY_TYPE_0_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_DISCLOSURE_TEXT_STYLE_FONT_FAMILY_TYPE_0_VALUES:
+        return cast(SMSDisclosureTextStyleFontFamilyType0, value)
+    if type(value) is str and not strict_enums():
         return cast(SMSDisclosureTextStyleFontFamilyType0, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SMS_DISCLOSURE_TEXT_STYLE_FONT_FAMILY_TYPE_0_VALUES)!r}"

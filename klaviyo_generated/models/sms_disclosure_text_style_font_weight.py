@@ -22,9 +22,11 @@ SMS_DISCLOSURE_TEXT_STYLE_FONT_WEIGHT_VALUES: frozenset[int] = frozenset(
 
 
 def check_sms_disclosure_text_style_font_weight(value: int) -> SMSDisclosureTextStyleFontWeight:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_DISCLOSURE_TEXT_STYLE_FONT_WEIGHT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_DISCLOSURE_TEXT_STYLE_FONT_WEIGHT_VALUES:
+        return cast(SMSDisclosureTextStyleFontWeight, value)
+    if type(value) is int and not strict_enums():
         return cast(SMSDisclosureTextStyleFontWeight, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SMS_DISCLOSURE_TEXT_STYLE_FONT_WEIGHT_VALUES)!r}"

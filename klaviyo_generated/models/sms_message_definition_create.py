@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.sms_message_definition_create_channel import (
     SMSMessageDefinitionCreateChannel,
     check_sms_message_definition_create_channel,
@@ -25,20 +25,20 @@ class SMSMessageDefinitionCreate(LazyModel):
     """
     Attributes:
         channel (SMSMessageDefinitionCreateChannel):
-        content (SMSContentCreate | Unset):
-        render_options (RenderOptions | Unset):
+        content (None | SMSContentCreate | Unset): Additional attributes relating to the content of the message
+        render_options (None | RenderOptions | Unset): Additional options for rendering the message
     """
 
     channel: SMSMessageDefinitionCreateChannel
-    content: SMSContentCreate | Unset = UNSET
-    render_options: RenderOptions | Unset = UNSET
+    content: None | SMSContentCreate | Unset = UNSET
+    render_options: None | RenderOptions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         channel: SMSMessageDefinitionCreateChannel,
-        content: SMSContentCreate | Unset = UNSET,
-        render_options: RenderOptions | Unset = UNSET,
+        content: None | SMSContentCreate | Unset = UNSET,
+        render_options: None | RenderOptions | Unset = UNSET,
     ) -> None:
         self.channel = channel
         self.content = content
@@ -46,19 +46,36 @@ class SMSMessageDefinitionCreate(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["channel"] = self.channel
+            field_dict["channel"] = self.channel
 
-        content = self.content
-        if not isinstance(content, Unset):
-            field_dict["content"] = content.to_dict()
+            content: dict[str, Any] | None | Unset
+            if isinstance(self.content, Unset):
+                content = UNSET
+            elif isinstance(self.content, LazyModel):
+                content = self.content.to_dict()
+            else:
+                content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        render_options = self.render_options
-        if not isinstance(render_options, Unset):
-            field_dict["render_options"] = render_options.to_dict()
+            render_options: dict[str, Any] | None | Unset
+            if isinstance(self.render_options, Unset):
+                render_options = UNSET
+            elif isinstance(self.render_options, LazyModel):
+                render_options = self.render_options.to_dict()
+            else:
+                render_options = self.render_options
+            if render_options is not UNSET:
+                field_dict["render_options"] = render_options
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -75,23 +92,43 @@ class SMSMessageDefinitionCreate(LazyModel):
 
             return channel
 
-        def _decode_content(src_value__: Any) -> SMSContentCreate | Unset:
-            _content = src_value__
-            content: SMSContentCreate | Unset
-            if isinstance(_content, Unset):
-                content = UNSET
-            else:
-                content = SMSContentCreate.from_dict(_content)
+        def _decode_content(src_value__: Any) -> None | SMSContentCreate | Unset:
+            def _parse_content(data: object) -> None | SMSContentCreate | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    content_type_1 = SMSContentCreate.from_dict(data)
+
+                    return content_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            content = _parse_content(src_value__)
 
             return content
 
-        def _decode_render_options(src_value__: Any) -> RenderOptions | Unset:
-            _render_options = src_value__
-            render_options: RenderOptions | Unset
-            if isinstance(_render_options, Unset):
-                render_options = UNSET
-            else:
-                render_options = RenderOptions.from_dict(_render_options)
+        def _decode_render_options(src_value__: Any) -> None | RenderOptions | Unset:
+            def _parse_render_options(data: object) -> None | RenderOptions | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    render_options_type_1 = RenderOptions.from_dict(data)
+
+                    return render_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            render_options = _parse_render_options(src_value__)
 
             return render_options
 
@@ -101,6 +138,7 @@ class SMSMessageDefinitionCreate(LazyModel):
                 "content": ("content", _decode_content),
                 "render_options": ("render_options", _decode_render_options),
             },
+            copied={},
             known=(
                 "channel",
                 "content",

@@ -14,9 +14,11 @@ SMS_MESSAGE_DEFINITION_CREATE_CHANNEL_VALUES: frozenset[str] = frozenset(
 
 
 def check_sms_message_definition_create_channel(value: str) -> SMSMessageDefinitionCreateChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SMS_MESSAGE_DEFINITION_CREATE_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SMS_MESSAGE_DEFINITION_CREATE_CHANNEL_VALUES:
+        return cast(SMSMessageDefinitionCreateChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(SMSMessageDefinitionCreateChannel, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SMS_MESSAGE_DEFINITION_CREATE_CHANNEL_VALUES)!r}"

@@ -19,18 +19,20 @@ if TYPE_CHECKING:
 class SMSSubscriptionParameters(LazyModel):
     """
     Attributes:
-        marketing (SubscriptionParameters | Unset):
-        transactional (SubscriptionParameters | Unset):
+        marketing (None | SubscriptionParameters | Unset): The parameters to subscribe to marketing on the "SMS"
+            Channel.
+        transactional (None | SubscriptionParameters | Unset): The parameters to subscribe to transactional messaging on
+            the "SMS" Channel.
     """
 
-    marketing: SubscriptionParameters | Unset = UNSET
-    transactional: SubscriptionParameters | Unset = UNSET
+    marketing: None | SubscriptionParameters | Unset = UNSET
+    transactional: None | SubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: SubscriptionParameters | Unset = UNSET,
-        transactional: SubscriptionParameters | Unset = UNSET,
+        marketing: None | SubscriptionParameters | Unset = UNSET,
+        transactional: None | SubscriptionParameters | Unset = UNSET,
     ) -> None:
         self.marketing = marketing
         self.transactional = transactional
@@ -39,13 +41,25 @@ class SMSSubscriptionParameters(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
-        transactional = self.transactional
-        if not isinstance(transactional, Unset):
-            field_dict["transactional"] = transactional.to_dict()
+        transactional: dict[str, Any] | None | Unset
+        if isinstance(self.transactional, Unset):
+            transactional = UNSET
+        elif isinstance(self.transactional, LazyModel):
+            transactional = self.transactional.to_dict()
+        else:
+            transactional = self.transactional
+        if transactional is not UNSET:
+            field_dict["transactional"] = transactional
 
         return field_dict
 
@@ -58,23 +72,43 @@ class SMSSubscriptionParameters(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> SubscriptionParameters | Unset:
-            _marketing = src_value__
-            marketing: SubscriptionParameters | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = SubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> None | SubscriptionParameters | Unset:
+            def _parse_marketing(data: object) -> None | SubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = SubscriptionParameters.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
-        def _decode_transactional(src_value__: Any) -> SubscriptionParameters | Unset:
-            _transactional = src_value__
-            transactional: SubscriptionParameters | Unset
-            if isinstance(_transactional, Unset):
-                transactional = UNSET
-            else:
-                transactional = SubscriptionParameters.from_dict(_transactional)
+        def _decode_transactional(src_value__: Any) -> None | SubscriptionParameters | Unset:
+            def _parse_transactional(data: object) -> None | SubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    transactional_type_1 = SubscriptionParameters.from_dict(data)
+
+                    return transactional_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            transactional = _parse_transactional(src_value__)
 
             return transactional
 
@@ -83,6 +117,7 @@ class SMSSubscriptionParameters(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "transactional": ("transactional", _decode_transactional),
             },
+            copied={},
             known=(
                 "marketing",
                 "transactional",

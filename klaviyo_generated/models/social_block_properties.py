@@ -49,6 +49,9 @@ class SocialBlockProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "show_labels": "show_labels",
+            },
             known=("show_labels",),
             required=(),
             additional=None,

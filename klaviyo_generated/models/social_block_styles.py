@@ -28,14 +28,14 @@ class SocialBlockStyles(LazyModel):
         block_padding_left (int | None | Unset):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
-        icon_align (SocialBlockStylesIconAlign | Unset): Text Alignment.
-        icon_color (SocialBlockStylesIconColor | Unset): Social block icon color.
-        icon_size (SocialBlockStylesIconSize | Unset): Social block icon size.
+        icon_align (None | SocialBlockStylesIconAlign | Unset): Text Alignment.
+        icon_color (None | SocialBlockStylesIconColor | Unset): Social block icon color.
+        icon_size (None | SocialBlockStylesIconSize | Unset): Social block icon size.
         icon_spacing (int | None | Unset):
         label_color (None | str | Unset):
         label_font_family (None | str | Unset):
         label_font_size (int | None | Unset):
-        label_font_style (SocialBlockStylesLabelFontStyle | Unset): Font style.
+        label_font_style (None | SocialBlockStylesLabelFontStyle | Unset): Font style.
         label_text_decoration (None | str | Unset):
         label_font_weight (None | str | Unset):
         stack_on_mobile (bool | None | Unset):
@@ -46,14 +46,14 @@ class SocialBlockStyles(LazyModel):
     block_padding_left: int | None | Unset = UNSET
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
-    icon_align: SocialBlockStylesIconAlign | Unset = UNSET
-    icon_color: SocialBlockStylesIconColor | Unset = UNSET
-    icon_size: SocialBlockStylesIconSize | Unset = UNSET
+    icon_align: None | SocialBlockStylesIconAlign | Unset = UNSET
+    icon_color: None | SocialBlockStylesIconColor | Unset = UNSET
+    icon_size: None | SocialBlockStylesIconSize | Unset = UNSET
     icon_spacing: int | None | Unset = UNSET
     label_color: None | str | Unset = UNSET
     label_font_family: None | str | Unset = UNSET
     label_font_size: int | None | Unset = UNSET
-    label_font_style: SocialBlockStylesLabelFontStyle | Unset = UNSET
+    label_font_style: None | SocialBlockStylesLabelFontStyle | Unset = UNSET
     label_text_decoration: None | str | Unset = UNSET
     label_font_weight: None | str | Unset = UNSET
     stack_on_mobile: bool | None | Unset = UNSET
@@ -66,14 +66,14 @@ class SocialBlockStyles(LazyModel):
         block_padding_left: int | None | Unset = UNSET,
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
-        icon_align: SocialBlockStylesIconAlign | Unset = UNSET,
-        icon_color: SocialBlockStylesIconColor | Unset = UNSET,
-        icon_size: SocialBlockStylesIconSize | Unset = UNSET,
+        icon_align: None | SocialBlockStylesIconAlign | Unset = UNSET,
+        icon_color: None | SocialBlockStylesIconColor | Unset = UNSET,
+        icon_size: None | SocialBlockStylesIconSize | Unset = UNSET,
         icon_spacing: int | None | Unset = UNSET,
         label_color: None | str | Unset = UNSET,
         label_font_family: None | str | Unset = UNSET,
         label_font_size: int | None | Unset = UNSET,
-        label_font_style: SocialBlockStylesLabelFontStyle | Unset = UNSET,
+        label_font_style: None | SocialBlockStylesLabelFontStyle | Unset = UNSET,
         label_text_decoration: None | str | Unset = UNSET,
         label_font_weight: None | str | Unset = UNSET,
         stack_on_mobile: bool | None | Unset = UNSET,
@@ -185,43 +185,83 @@ class SocialBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_icon_align(src_value__: Any) -> SocialBlockStylesIconAlign | Unset:
-            _icon_align = src_value__
-            icon_align: SocialBlockStylesIconAlign | Unset
-            if isinstance(_icon_align, Unset):
-                icon_align = UNSET
-            else:
-                icon_align = check_social_block_styles_icon_align(_icon_align)
+        def _decode_icon_align(src_value__: Any) -> None | SocialBlockStylesIconAlign | Unset:
+            def _parse_icon_align(data: object) -> None | SocialBlockStylesIconAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    icon_align_type_1 = check_social_block_styles_icon_align(data)
+
+                    return icon_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            icon_align = _parse_icon_align(src_value__)
 
             return icon_align
 
-        def _decode_icon_color(src_value__: Any) -> SocialBlockStylesIconColor | Unset:
-            _icon_color = src_value__
-            icon_color: SocialBlockStylesIconColor | Unset
-            if isinstance(_icon_color, Unset):
-                icon_color = UNSET
-            else:
-                icon_color = check_social_block_styles_icon_color(_icon_color)
+        def _decode_icon_color(src_value__: Any) -> None | SocialBlockStylesIconColor | Unset:
+            def _parse_icon_color(data: object) -> None | SocialBlockStylesIconColor | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    icon_color_type_1 = check_social_block_styles_icon_color(data)
+
+                    return icon_color_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            icon_color = _parse_icon_color(src_value__)
 
             return icon_color
 
-        def _decode_icon_size(src_value__: Any) -> SocialBlockStylesIconSize | Unset:
-            _icon_size = src_value__
-            icon_size: SocialBlockStylesIconSize | Unset
-            if isinstance(_icon_size, Unset):
-                icon_size = UNSET
-            else:
-                icon_size = check_social_block_styles_icon_size(_icon_size)
+        def _decode_icon_size(src_value__: Any) -> None | SocialBlockStylesIconSize | Unset:
+            def _parse_icon_size(data: object) -> None | SocialBlockStylesIconSize | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    icon_size_type_1 = check_social_block_styles_icon_size(data)
+
+                    return icon_size_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            icon_size = _parse_icon_size(src_value__)
 
             return icon_size
 
-        def _decode_label_font_style(src_value__: Any) -> SocialBlockStylesLabelFontStyle | Unset:
-            _label_font_style = src_value__
-            label_font_style: SocialBlockStylesLabelFontStyle | Unset
-            if isinstance(_label_font_style, Unset):
-                label_font_style = UNSET
-            else:
-                label_font_style = check_social_block_styles_label_font_style(_label_font_style)
+        def _decode_label_font_style(src_value__: Any) -> None | SocialBlockStylesLabelFontStyle | Unset:
+            def _parse_label_font_style(data: object) -> None | SocialBlockStylesLabelFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    label_font_style_type_1 = check_social_block_styles_label_font_style(data)
+
+                    return label_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            label_font_style = _parse_label_font_style(src_value__)
 
             return label_font_style
 
@@ -231,6 +271,20 @@ class SocialBlockStyles(LazyModel):
                 "icon_color": ("icon_color", _decode_icon_color),
                 "icon_size": ("icon_size", _decode_icon_size),
                 "label_font_style": ("label_font_style", _decode_label_font_style),
+            },
+            copied={
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "icon_spacing": "icon_spacing",
+                "label_color": "label_color",
+                "label_font_family": "label_font_family",
+                "label_font_size": "label_font_size",
+                "label_text_decoration": "label_text_decoration",
+                "label_font_weight": "label_font_weight",
+                "stack_on_mobile": "stack_on_mobile",
             },
             known=(
                 "block_background_color",

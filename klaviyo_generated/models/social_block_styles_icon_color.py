@@ -17,8 +17,10 @@ SOCIAL_BLOCK_STYLES_ICON_COLOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_social_block_styles_icon_color(value: str) -> SocialBlockStylesIconColor:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SOCIAL_BLOCK_STYLES_ICON_COLOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SOCIAL_BLOCK_STYLES_ICON_COLOR_VALUES:
+        return cast(SocialBlockStylesIconColor, value)
+    if type(value) is str and not strict_enums():
         return cast(SocialBlockStylesIconColor, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SOCIAL_BLOCK_STYLES_ICON_COLOR_VALUES)!r}")

@@ -16,8 +16,10 @@ SOCIAL_BLOCK_STYLES_ICON_SIZE_VALUES: frozenset[str] = frozenset(
 
 
 def check_social_block_styles_icon_size(value: str) -> SocialBlockStylesIconSize:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SOCIAL_BLOCK_STYLES_ICON_SIZE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SOCIAL_BLOCK_STYLES_ICON_SIZE_VALUES:
+        return cast(SocialBlockStylesIconSize, value)
+    if type(value) is str and not strict_enums():
         return cast(SocialBlockStylesIconSize, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SOCIAL_BLOCK_STYLES_ICON_SIZE_VALUES)!r}")

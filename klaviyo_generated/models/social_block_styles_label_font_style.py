@@ -15,9 +15,11 @@ SOCIAL_BLOCK_STYLES_LABEL_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_social_block_styles_label_font_style(value: str) -> SocialBlockStylesLabelFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SOCIAL_BLOCK_STYLES_LABEL_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SOCIAL_BLOCK_STYLES_LABEL_FONT_STYLE_VALUES:
+        return cast(SocialBlockStylesLabelFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(SocialBlockStylesLabelFontStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SOCIAL_BLOCK_STYLES_LABEL_FONT_STYLE_VALUES)!r}"

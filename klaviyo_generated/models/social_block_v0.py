@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.social_block_v0_content_type import SocialBlockV0ContentType, check_social_block_v0_content_type
 from ..models.social_block_v0_type import SocialBlockV0Type, check_social_block_v0_type
 
@@ -39,20 +39,29 @@ class SocialBlockV0(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["data"] = self.data
+            field_dict["data"] = self.data
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.data = src_dict["data"]
+        try:
+            instance.data = src_dict["data"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -72,6 +81,9 @@ class SocialBlockV0(LazyModel):
             fields={
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "data": "data",
             },
             known=(
                 "content_type",

@@ -14,8 +14,10 @@ SOCIAL_BLOCK_V1_CONTENT_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_social_block_v1_content_type(value: str) -> SocialBlockV1ContentType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SOCIAL_BLOCK_V1_CONTENT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SOCIAL_BLOCK_V1_CONTENT_TYPE_VALUES:
+        return cast(SocialBlockV1ContentType, value)
+    if type(value) is str and not strict_enums():
         return cast(SocialBlockV1ContentType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SOCIAL_BLOCK_V1_CONTENT_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.social_icon_sub_block_link_type import SocialIconSubBlockLinkType, check_social_icon_sub_block_link_type
 from ..models.social_icon_sub_block_type import SocialIconSubBlockType, check_social_icon_sub_block_type
 from ..types import UNSET, Unset
@@ -24,7 +24,7 @@ class SocialIconSubBlock(LazyModel):
         custom_src (None | str | Unset):
         custom_size (int | None | Unset):
         label (None | str | Unset):
-        link_type (SocialIconSubBlockLinkType | Unset): Social block link type.
+        link_type (None | SocialIconSubBlockLinkType | Unset): Social block link type.
         link_url (None | str | Unset):
     """
 
@@ -34,7 +34,7 @@ class SocialIconSubBlock(LazyModel):
     custom_src: None | str | Unset = UNSET
     custom_size: int | None | Unset = UNSET
     label: None | str | Unset = UNSET
-    link_type: SocialIconSubBlockLinkType | Unset = UNSET
+    link_type: None | SocialIconSubBlockLinkType | Unset = UNSET
     link_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -46,7 +46,7 @@ class SocialIconSubBlock(LazyModel):
         custom_src: None | str | Unset = UNSET,
         custom_size: int | None | Unset = UNSET,
         label: None | str | Unset = UNSET,
-        link_type: SocialIconSubBlockLinkType | Unset = UNSET,
+        link_type: None | SocialIconSubBlockLinkType | Unset = UNSET,
         link_url: None | str | Unset = UNSET,
     ) -> None:
         self.type_ = type_
@@ -60,39 +60,44 @@ class SocialIconSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        custom_asset_id = self.custom_asset_id
-        if custom_asset_id is not UNSET:
-            field_dict["custom_asset_id"] = custom_asset_id
+            custom_asset_id = self.custom_asset_id
+            if custom_asset_id is not UNSET:
+                field_dict["custom_asset_id"] = custom_asset_id
 
-        custom_src = self.custom_src
-        if custom_src is not UNSET:
-            field_dict["custom_src"] = custom_src
+            custom_src = self.custom_src
+            if custom_src is not UNSET:
+                field_dict["custom_src"] = custom_src
 
-        custom_size = self.custom_size
-        if custom_size is not UNSET:
-            field_dict["custom_size"] = custom_size
+            custom_size = self.custom_size
+            if custom_size is not UNSET:
+                field_dict["custom_size"] = custom_size
 
-        label = self.label
-        if label is not UNSET:
-            field_dict["label"] = label
+            label = self.label
+            if label is not UNSET:
+                field_dict["label"] = label
 
-        link_type = self.link_type
-        if link_type is not UNSET:
-            field_dict["link_type"] = link_type
+            link_type = self.link_type
+            if link_type is not UNSET:
+                field_dict["link_type"] = link_type
 
-        link_url = self.link_url
-        if link_url is not UNSET:
-            field_dict["link_url"] = link_url
+            link_url = self.link_url
+            if link_url is not UNSET:
+                field_dict["link_url"] = link_url
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -113,13 +118,23 @@ class SocialIconSubBlock(LazyModel):
 
             return type_
 
-        def _decode_link_type(src_value__: Any) -> SocialIconSubBlockLinkType | Unset:
-            _link_type = src_value__
-            link_type: SocialIconSubBlockLinkType | Unset
-            if isinstance(_link_type, Unset):
-                link_type = UNSET
-            else:
-                link_type = check_social_icon_sub_block_link_type(_link_type)
+        def _decode_link_type(src_value__: Any) -> None | SocialIconSubBlockLinkType | Unset:
+            def _parse_link_type(data: object) -> None | SocialIconSubBlockLinkType | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    link_type_type_1 = check_social_icon_sub_block_link_type(data)
+
+                    return link_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            link_type = _parse_link_type(src_value__)
 
             return link_type
 
@@ -127,6 +142,14 @@ class SocialIconSubBlock(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "link_type": ("link_type", _decode_link_type),
+            },
+            copied={
+                "id": "id",
+                "custom_asset_id": "custom_asset_id",
+                "custom_src": "custom_src",
+                "custom_size": "custom_size",
+                "label": "label",
+                "link_url": "link_url",
             },
             known=(
                 "type",

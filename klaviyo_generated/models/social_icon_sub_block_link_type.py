@@ -54,8 +54,10 @@ SOCIAL_ICON_SUB_BLOCK_LINK_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_social_icon_sub_block_link_type(value: str) -> SocialIconSubBlockLinkType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SOCIAL_ICON_SUB_BLOCK_LINK_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SOCIAL_ICON_SUB_BLOCK_LINK_TYPE_VALUES:
+        return cast(SocialIconSubBlockLinkType, value)
+    if type(value) is str and not strict_enums():
         return cast(SocialIconSubBlockLinkType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SOCIAL_ICON_SUB_BLOCK_LINK_TYPE_VALUES)!r}")

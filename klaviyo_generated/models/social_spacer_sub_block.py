@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.social_spacer_sub_block_type import SocialSpacerSubBlockType, check_social_spacer_sub_block_type
 from ..types import UNSET, Unset
 
@@ -39,19 +39,24 @@ class SocialSpacerSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        width = self.width
-        if width is not UNSET:
-            field_dict["width"] = width
+            width = self.width
+            if width is not UNSET:
+                field_dict["width"] = width
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -71,6 +76,10 @@ class SocialSpacerSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "id": "id",
+                "width": "width",
             },
             known=(
                 "type",

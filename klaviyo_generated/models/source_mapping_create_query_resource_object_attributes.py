@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -123,18 +123,29 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
 
                             return property_mappings_type_0_item_type_1
 
-                        property_mappings_type_0_item = parse_union(
-                            _parse_property_mappings_type_0_item, property_mappings_type_0_item_data
-                        )
+                        property_mappings_type_0_item: ConstantPropertyMapping | SimplePropertyMapping
+                        match property_mappings_type_0_item_data:
+                            case {"type": "constant"}:
+                                property_mappings_type_0_item = ConstantPropertyMapping.from_dict(
+                                    property_mappings_type_0_item_data
+                                )
+                            case {"type": "simple"}:
+                                property_mappings_type_0_item = SimplePropertyMapping.from_dict(
+                                    property_mappings_type_0_item_data
+                                )
+                            case _:
+                                property_mappings_type_0_item = parse_union(
+                                    _parse_property_mappings_type_0_item, property_mappings_type_0_item_data
+                                )
 
                         property_mappings_type_0.append(property_mappings_type_0_item)
 
                     return property_mappings_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            property_mappings = parse_union(_parse_property_mappings, src_value__)
+            property_mappings = _parse_property_mappings(src_value__)
 
             return property_mappings
 
@@ -159,9 +170,9 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
                     return relationship_mappings_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[SimpleRelationshipMapping] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            relationship_mappings = parse_union(_parse_relationship_mappings, src_value__)
+            relationship_mappings = _parse_relationship_mappings(src_value__)
 
             return relationship_mappings
 
@@ -170,6 +181,7 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
                 "property_mappings": ("property_mappings", _decode_property_mappings),
                 "relationship_mappings": ("relationship_mappings", _decode_relationship_mappings),
             },
+            copied={},
             known=(
                 "property_mappings",
                 "relationship_mappings",

@@ -14,8 +14,10 @@ SOURCE_MAPPING_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_source_mapping_enum(value: str) -> SourceMappingEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SOURCE_MAPPING_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SOURCE_MAPPING_ENUM_VALUES:
+        return cast(SourceMappingEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(SourceMappingEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SOURCE_MAPPING_ENUM_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -40,28 +40,33 @@ class SourceMappingResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_mappings = []
-        for property_mappings_item_data in self.property_mappings:
-            property_mappings_item: dict[str, Any]
-            if isinstance(property_mappings_item_data, LazyModel):
-                property_mappings_item = property_mappings_item_data.to_dict()
-            else:
-                property_mappings_item = property_mappings_item_data.to_dict()
+            property_mappings = []
+            for property_mappings_item_data in self.property_mappings:
+                property_mappings_item: dict[str, Any]
+                if isinstance(property_mappings_item_data, LazyModel):
+                    property_mappings_item = property_mappings_item_data.to_dict()
+                else:
+                    property_mappings_item = property_mappings_item_data.to_dict()
 
-            property_mappings.append(property_mappings_item)
+                property_mappings.append(property_mappings_item)
 
-        field_dict["property_mappings"] = property_mappings
+            field_dict["property_mappings"] = property_mappings
 
-        relationship_mappings = []
-        for relationship_mappings_item_data in self.relationship_mappings:
-            relationship_mappings_item = relationship_mappings_item_data.to_dict()
-            relationship_mappings.append(relationship_mappings_item)
+            relationship_mappings = []
+            for relationship_mappings_item_data in self.relationship_mappings:
+                relationship_mappings_item = relationship_mappings_item_data.to_dict()
+                relationship_mappings.append(relationship_mappings_item)
 
-        field_dict["relationship_mappings"] = relationship_mappings
+            field_dict["relationship_mappings"] = relationship_mappings
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -94,7 +99,14 @@ class SourceMappingResponseObjectResourceAttributes(LazyModel):
 
                     return property_mappings_item_type_1
 
-                property_mappings_item = parse_union(_parse_property_mappings_item, property_mappings_item_data)
+                property_mappings_item: ConstantPropertyMapping | SimplePropertyMapping
+                match property_mappings_item_data:
+                    case {"type": "constant"}:
+                        property_mappings_item = ConstantPropertyMapping.from_dict(property_mappings_item_data)
+                    case {"type": "simple"}:
+                        property_mappings_item = SimplePropertyMapping.from_dict(property_mappings_item_data)
+                    case _:
+                        property_mappings_item = parse_union(_parse_property_mappings_item, property_mappings_item_data)
 
                 property_mappings.append(property_mappings_item)
 
@@ -115,6 +127,7 @@ class SourceMappingResponseObjectResourceAttributes(LazyModel):
                 "property_mappings": ("property_mappings", _decode_property_mappings),
                 "relationship_mappings": ("relationship_mappings", _decode_relationship_mappings),
             },
+            copied={},
             known=(
                 "property_mappings",
                 "relationship_mappings",

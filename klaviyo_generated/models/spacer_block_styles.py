@@ -58,6 +58,10 @@ class SpacerBlockStyles(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "background_color": "background_color",
+                "height": "height",
+            },
             known=(
                 "background_color",
                 "height",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.spin_to_win_properties_display_device_item import (
     SpinToWinPropertiesDisplayDeviceItem,
     check_spin_to_win_properties_display_device_item,
@@ -49,34 +49,39 @@ class SpinToWinProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        slices = []
-        for slices_item_data in self.slices:
-            slices_item = slices_item_data.to_dict()
-            slices.append(slices_item)
+            slices = []
+            for slices_item_data in self.slices:
+                slices_item = slices_item_data.to_dict()
+                slices.append(slices_item)
 
-        field_dict["slices"] = slices
+            field_dict["slices"] = slices
 
-        display_device: list[str] | Unset = UNSET
-        if not isinstance(self.display_device, Unset):
-            display_device = []
-            for display_device_item_data in self.display_device:
-                display_device_item: str = display_device_item_data
-                display_device.append(display_device_item)
+            display_device: list[str] | Unset = UNSET
+            if not isinstance(self.display_device, Unset):
+                display_device = []
+                for display_device_item_data in self.display_device:
+                    display_device_item: str = display_device_item_data
+                    display_device.append(display_device_item)
 
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
+            if display_device is not UNSET:
+                field_dict["display_device"] = display_device
 
-        classname = self.classname
-        if classname is not UNSET:
-            field_dict["classname"] = classname
+            classname = self.classname
+            if classname is not UNSET:
+                field_dict["classname"] = classname
 
-        duplicate_slices = self.duplicate_slices
-        if duplicate_slices is not UNSET:
-            field_dict["duplicate_slices"] = duplicate_slices
+            duplicate_slices = self.duplicate_slices
+            if duplicate_slices is not UNSET:
+                field_dict["duplicate_slices"] = duplicate_slices
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -115,6 +120,10 @@ class SpinToWinProperties(LazyModel):
             fields={
                 "slices": ("slices", _decode_slices),
                 "display_device": ("display_device", _decode_display_device),
+            },
+            copied={
+                "classname": "classname",
+                "duplicate_slices": "duplicate_slices",
             },
             known=(
                 "slices",

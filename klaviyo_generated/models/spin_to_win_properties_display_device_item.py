@@ -16,9 +16,11 @@ SPIN_TO_WIN_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_spin_to_win_properties_display_device_item(value: str) -> SpinToWinPropertiesDisplayDeviceItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SPIN_TO_WIN_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SPIN_TO_WIN_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES:
+        return cast(SpinToWinPropertiesDisplayDeviceItem, value)
+    if type(value) is str and not strict_enums():
         return cast(SpinToWinPropertiesDisplayDeviceItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SPIN_TO_WIN_PROPERTIES_DISPLAY_DEVICE_ITEM_VALUES)!r}"

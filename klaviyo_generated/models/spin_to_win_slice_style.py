@@ -58,6 +58,10 @@ class SpinToWinSliceStyle(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "background_color": "background_color",
+                "text_color": "text_color",
+            },
             known=(
                 "background_color",
                 "text_color",

@@ -168,6 +168,14 @@ class SpinToWinStyles(LazyModel):
                 "slice_styles": ("slice_styles", _decode_slice_styles),
                 "text_styles": ("text_styles", _decode_text_styles),
             },
+            copied={
+                "background_color": "background_color",
+                "center_color": "center_color",
+                "outline_color": "outline_color",
+                "outline_thickness": "outline_thickness",
+                "pin_color": "pin_color",
+                "wheel_size": "wheel_size",
+            },
             known=(
                 "padding",
                 "background_color",

@@ -14,8 +14,10 @@ SPIN_TO_WIN_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_spin_to_win_type(value: str) -> SpinToWinType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SPIN_TO_WIN_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SPIN_TO_WIN_TYPE_VALUES:
+        return cast(SpinToWinType, value)
+    if type(value) is str and not strict_enums():
         return cast(SpinToWinType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SPIN_TO_WIN_TYPE_VALUES)!r}")

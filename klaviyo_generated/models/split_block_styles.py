@@ -26,7 +26,7 @@ class SplitBlockStyles(LazyModel):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
         column_widths (None | str | Unset):
-        mobile_stack_order (SplitBlockStylesMobileStackOrder | Unset): Stacking direction.
+        mobile_stack_order (None | SplitBlockStylesMobileStackOrder | Unset): Stacking direction.
         padding_in_between (int | None | Unset):
     """
 
@@ -36,7 +36,7 @@ class SplitBlockStyles(LazyModel):
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
     column_widths: None | str | Unset = UNSET
-    mobile_stack_order: SplitBlockStylesMobileStackOrder | Unset = UNSET
+    mobile_stack_order: None | SplitBlockStylesMobileStackOrder | Unset = UNSET
     padding_in_between: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,7 +48,7 @@ class SplitBlockStyles(LazyModel):
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
         column_widths: None | str | Unset = UNSET,
-        mobile_stack_order: SplitBlockStylesMobileStackOrder | Unset = UNSET,
+        mobile_stack_order: None | SplitBlockStylesMobileStackOrder | Unset = UNSET,
         padding_in_between: int | None | Unset = UNSET,
     ) -> None:
         self.block_background_color = block_background_color
@@ -113,19 +113,38 @@ class SplitBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_mobile_stack_order(src_value__: Any) -> SplitBlockStylesMobileStackOrder | Unset:
-            _mobile_stack_order = src_value__
-            mobile_stack_order: SplitBlockStylesMobileStackOrder | Unset
-            if isinstance(_mobile_stack_order, Unset):
-                mobile_stack_order = UNSET
-            else:
-                mobile_stack_order = check_split_block_styles_mobile_stack_order(_mobile_stack_order)
+        def _decode_mobile_stack_order(src_value__: Any) -> None | SplitBlockStylesMobileStackOrder | Unset:
+            def _parse_mobile_stack_order(data: object) -> None | SplitBlockStylesMobileStackOrder | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    mobile_stack_order_type_1 = check_split_block_styles_mobile_stack_order(data)
+
+                    return mobile_stack_order_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            mobile_stack_order = _parse_mobile_stack_order(src_value__)
 
             return mobile_stack_order
 
         return LazyTable(
             fields={
                 "mobile_stack_order": ("mobile_stack_order", _decode_mobile_stack_order),
+            },
+            copied={
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "column_widths": "column_widths",
+                "padding_in_between": "padding_in_between",
             },
             known=(
                 "block_background_color",

@@ -16,9 +16,11 @@ SPLIT_BLOCK_STYLES_MOBILE_STACK_ORDER_VALUES: frozenset[str] = frozenset(
 
 
 def check_split_block_styles_mobile_stack_order(value: str) -> SplitBlockStylesMobileStackOrder:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SPLIT_BLOCK_STYLES_MOBILE_STACK_ORDER_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SPLIT_BLOCK_STYLES_MOBILE_STACK_ORDER_VALUES:
+        return cast(SplitBlockStylesMobileStackOrder, value)
+    if type(value) is str and not strict_enums():
         return cast(SplitBlockStylesMobileStackOrder, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SPLIT_BLOCK_STYLES_MOBILE_STACK_ORDER_VALUES)!r}"

@@ -14,8 +14,10 @@ SPLIT_BLOCK_V0_CONTENT_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_split_block_v0_content_type(value: str) -> SplitBlockV0ContentType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SPLIT_BLOCK_V0_CONTENT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SPLIT_BLOCK_V0_CONTENT_TYPE_VALUES:
+        return cast(SplitBlockV0ContentType, value)
+    if type(value) is str and not strict_enums():
         return cast(SplitBlockV0ContentType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SPLIT_BLOCK_V0_CONTENT_TYPE_VALUES)!r}")

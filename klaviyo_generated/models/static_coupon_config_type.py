@@ -14,8 +14,10 @@ STATIC_COUPON_CONFIG_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_static_coupon_config_type(value: str) -> StaticCouponConfigType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STATIC_COUPON_CONFIG_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STATIC_COUPON_CONFIG_TYPE_VALUES:
+        return cast(StaticCouponConfigType, value)
+    if type(value) is str and not strict_enums():
         return cast(StaticCouponConfigType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(STATIC_COUPON_CONFIG_TYPE_VALUES)!r}")

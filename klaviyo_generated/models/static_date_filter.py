@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.static_date_filter_operator import StaticDateFilterOperator, check_static_date_filter_operator
 from ..models.static_date_filter_type import StaticDateFilterType, check_static_date_filter_type
 
@@ -42,16 +43,21 @@ class StaticDateFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        date = self.date.isoformat()
-        field_dict["date"] = date
+            date = self.date.isoformat()
+            field_dict["date"] = date
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -72,7 +78,7 @@ class StaticDateFilter(LazyModel):
             return operator
 
         def _decode_date(src_value__: Any) -> datetime.datetime:
-            date = datetime.datetime.fromisoformat(src_value__)
+            date = parse_datetime(src_value__)
 
             return date
 
@@ -82,6 +88,7 @@ class StaticDateFilter(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "date": ("date", _decode_date),
             },
+            copied={},
             known=(
                 "type",
                 "operator",

@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.static_date_range_filter_operator import (
     StaticDateRangeFilterOperator,
     check_static_date_range_filter_operator,
@@ -49,19 +50,24 @@ class StaticDateRangeFilter(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["operator"] = self.operator
+            field_dict["operator"] = self.operator
 
-        start = self.start.isoformat()
-        field_dict["start"] = start
+            start = self.start.isoformat()
+            field_dict["start"] = start
 
-        end = self.end.isoformat()
-        field_dict["end"] = end
+            end = self.end.isoformat()
+            field_dict["end"] = end
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -82,12 +88,12 @@ class StaticDateRangeFilter(LazyModel):
             return operator
 
         def _decode_start(src_value__: Any) -> datetime.datetime:
-            start = datetime.datetime.fromisoformat(src_value__)
+            start = parse_datetime(src_value__)
 
             return start
 
         def _decode_end(src_value__: Any) -> datetime.datetime:
-            end = datetime.datetime.fromisoformat(src_value__)
+            end = parse_datetime(src_value__)
 
             return end
 
@@ -98,6 +104,7 @@ class StaticDateRangeFilter(LazyModel):
                 "start": ("start", _decode_start),
                 "end": ("end", _decode_end),
             },
+            copied={},
             known=(
                 "type",
                 "operator",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class StaticImageBlockProperties(LazyModel):
         dynamic (Literal[False] | None):
         alt_text (None | str | Unset):
         asset_id (None | str | Unset):
-        cropping_properties (ImageBlockCroppingProperties | Unset):
+        cropping_properties (ImageBlockCroppingProperties | None | Unset):
         href (None | str | Unset):
         src (None | str | Unset):
     """
@@ -30,7 +30,7 @@ class StaticImageBlockProperties(LazyModel):
     dynamic: Literal[False] | None
     alt_text: None | str | Unset = UNSET
     asset_id: None | str | Unset = UNSET
-    cropping_properties: ImageBlockCroppingProperties | Unset = UNSET
+    cropping_properties: ImageBlockCroppingProperties | None | Unset = UNSET
     href: None | str | Unset = UNSET
     src: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -40,7 +40,7 @@ class StaticImageBlockProperties(LazyModel):
         dynamic: Literal[False] | None,
         alt_text: None | str | Unset = UNSET,
         asset_id: None | str | Unset = UNSET,
-        cropping_properties: ImageBlockCroppingProperties | Unset = UNSET,
+        cropping_properties: ImageBlockCroppingProperties | None | Unset = UNSET,
         href: None | str | Unset = UNSET,
         src: None | str | Unset = UNSET,
     ) -> None:
@@ -53,31 +53,42 @@ class StaticImageBlockProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        alt_text = self.alt_text
-        if alt_text is not UNSET:
-            field_dict["alt_text"] = alt_text
+            alt_text = self.alt_text
+            if alt_text is not UNSET:
+                field_dict["alt_text"] = alt_text
 
-        asset_id = self.asset_id
-        if asset_id is not UNSET:
-            field_dict["asset_id"] = asset_id
+            asset_id = self.asset_id
+            if asset_id is not UNSET:
+                field_dict["asset_id"] = asset_id
 
-        cropping_properties = self.cropping_properties
-        if not isinstance(cropping_properties, Unset):
-            field_dict["cropping_properties"] = cropping_properties.to_dict()
+            cropping_properties: dict[str, Any] | None | Unset
+            if isinstance(self.cropping_properties, Unset):
+                cropping_properties = UNSET
+            elif isinstance(self.cropping_properties, LazyModel):
+                cropping_properties = self.cropping_properties.to_dict()
+            else:
+                cropping_properties = self.cropping_properties
+            if cropping_properties is not UNSET:
+                field_dict["cropping_properties"] = cropping_properties
 
-        href = self.href
-        if href is not UNSET:
-            field_dict["href"] = href
+            href = self.href
+            if href is not UNSET:
+                field_dict["href"] = href
 
-        src = self.src
-        if src is not UNSET:
-            field_dict["src"] = src
+            src = self.src
+            if src is not UNSET:
+                field_dict["src"] = src
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -100,19 +111,29 @@ class StaticImageBlockProperties(LazyModel):
                 if dynamic_type_0 != False and strict_enums():
                     raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
                 return dynamic_type_0
-                return cast(Literal[False] | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             dynamic = _parse_dynamic(src_value__)
 
             return dynamic
 
-        def _decode_cropping_properties(src_value__: Any) -> ImageBlockCroppingProperties | Unset:
-            _cropping_properties = src_value__
-            cropping_properties: ImageBlockCroppingProperties | Unset
-            if isinstance(_cropping_properties, Unset):
-                cropping_properties = UNSET
-            else:
-                cropping_properties = ImageBlockCroppingProperties.from_dict(_cropping_properties)
+        def _decode_cropping_properties(src_value__: Any) -> ImageBlockCroppingProperties | None | Unset:
+            def _parse_cropping_properties(data: object) -> ImageBlockCroppingProperties | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    cropping_properties_type_1 = ImageBlockCroppingProperties.from_dict(data)
+
+                    return cropping_properties_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            cropping_properties = _parse_cropping_properties(src_value__)
 
             return cropping_properties
 
@@ -120,6 +141,12 @@ class StaticImageBlockProperties(LazyModel):
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
                 "cropping_properties": ("cropping_properties", _decode_cropping_properties),
+            },
+            copied={
+                "alt_text": "alt_text",
+                "asset_id": "asset_id",
+                "href": "href",
+                "src": "src",
             },
             known=(
                 "dynamic",

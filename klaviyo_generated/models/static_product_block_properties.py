@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -90,71 +90,76 @@ class StaticProductBlockProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        is_ai_generated = self.is_ai_generated
-        if is_ai_generated is not UNSET:
-            field_dict["is_ai_generated"] = is_ai_generated
+            is_ai_generated = self.is_ai_generated
+            if is_ai_generated is not UNSET:
+                field_dict["is_ai_generated"] = is_ai_generated
 
-        is_prebuilt_content = self.is_prebuilt_content
-        if is_prebuilt_content is not UNSET:
-            field_dict["is_prebuilt_content"] = is_prebuilt_content
+            is_prebuilt_content = self.is_prebuilt_content
+            if is_prebuilt_content is not UNSET:
+                field_dict["is_prebuilt_content"] = is_prebuilt_content
 
-        item_subtype_id = self.item_subtype_id
-        if item_subtype_id is not UNSET:
-            field_dict["item_subtype_id"] = item_subtype_id
+            item_subtype_id = self.item_subtype_id
+            if item_subtype_id is not UNSET:
+                field_dict["item_subtype_id"] = item_subtype_id
 
-        show_button = self.show_button
-        if show_button is not UNSET:
-            field_dict["show_button"] = show_button
+            show_button = self.show_button
+            if show_button is not UNSET:
+                field_dict["show_button"] = show_button
 
-        show_original_price = self.show_original_price
-        if show_original_price is not UNSET:
-            field_dict["show_original_price"] = show_original_price
+            show_original_price = self.show_original_price
+            if show_original_price is not UNSET:
+                field_dict["show_original_price"] = show_original_price
 
-        show_price = self.show_price
-        if show_price is not UNSET:
-            field_dict["show_price"] = show_price
+            show_price = self.show_price
+            if show_price is not UNSET:
+                field_dict["show_price"] = show_price
 
-        show_rating = self.show_rating
-        if show_rating is not UNSET:
-            field_dict["show_rating"] = show_rating
+            show_rating = self.show_rating
+            if show_rating is not UNSET:
+                field_dict["show_rating"] = show_rating
 
-        show_rating_count = self.show_rating_count
-        if show_rating_count is not UNSET:
-            field_dict["show_rating_count"] = show_rating_count
+            show_rating_count = self.show_rating_count
+            if show_rating_count is not UNSET:
+                field_dict["show_rating_count"] = show_rating_count
 
-        show_title = self.show_title
-        if show_title is not UNSET:
-            field_dict["show_title"] = show_title
+            show_title = self.show_title
+            if show_title is not UNSET:
+                field_dict["show_title"] = show_title
 
-        show_title_links = self.show_title_links
-        if show_title_links is not UNSET:
-            field_dict["show_title_links"] = show_title_links
+            show_title_links = self.show_title_links
+            if show_title_links is not UNSET:
+                field_dict["show_title_links"] = show_title_links
 
-        title_placeholder = self.title_placeholder
-        if title_placeholder is not UNSET:
-            field_dict["title_placeholder"] = title_placeholder
+            title_placeholder = self.title_placeholder
+            if title_placeholder is not UNSET:
+                field_dict["title_placeholder"] = title_placeholder
 
-        show_description = self.show_description
-        if show_description is not UNSET:
-            field_dict["show_description"] = show_description
+            show_description = self.show_description
+            if show_description is not UNSET:
+                field_dict["show_description"] = show_description
 
-        localize_for_recipient = self.localize_for_recipient
-        if localize_for_recipient is not UNSET:
-            field_dict["localize_for_recipient"] = localize_for_recipient
+            localize_for_recipient = self.localize_for_recipient
+            if localize_for_recipient is not UNSET:
+                field_dict["localize_for_recipient"] = localize_for_recipient
 
-        language = self.language
-        if language is not UNSET:
-            field_dict["language"] = language
+            language = self.language
+            if language is not UNSET:
+                field_dict["language"] = language
 
-        region = self.region
-        if region is not UNSET:
-            field_dict["region"] = region
+            region = self.region
+            if region is not UNSET:
+                field_dict["region"] = region
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -187,7 +192,7 @@ class StaticProductBlockProperties(LazyModel):
                 if dynamic_type_0 != False and strict_enums():
                     raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
                 return dynamic_type_0
-                return cast(Literal[False] | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             dynamic = _parse_dynamic(src_value__)
 
@@ -196,6 +201,23 @@ class StaticProductBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
+            },
+            copied={
+                "is_ai_generated": "is_ai_generated",
+                "is_prebuilt_content": "is_prebuilt_content",
+                "item_subtype_id": "item_subtype_id",
+                "show_button": "show_button",
+                "show_original_price": "show_original_price",
+                "show_price": "show_price",
+                "show_rating": "show_rating",
+                "show_rating_count": "show_rating_count",
+                "show_title": "show_title",
+                "show_title_links": "show_title_links",
+                "title_placeholder": "title_placeholder",
+                "show_description": "show_description",
+                "localize_for_recipient": "localize_for_recipient",
+                "language": "language",
+                "region": "region",
             },
             known=(
                 "dynamic",

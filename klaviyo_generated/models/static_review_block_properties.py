@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.static_review_block_properties_verified_badge_language import (
     StaticReviewBlockPropertiesVerifiedBadgeLanguage,
     check_static_review_block_properties_verified_badge_language,
@@ -30,8 +30,8 @@ class StaticReviewBlockProperties(LazyModel):
         quote_placeholder (None | str | Unset):
         product_name_placeholder (None | str | Unset):
         product_variant_name_placeholder (None | str | Unset):
-        verified_badge_language (StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset): Review block verified badge
-            language.
+        verified_badge_language (None | StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset): Review block verified
+            badge language.
         author (None | str | Unset):
         product_name (None | str | Unset):
         product_variant_name (None | str | Unset):
@@ -50,7 +50,7 @@ class StaticReviewBlockProperties(LazyModel):
     quote_placeholder: None | str | Unset = UNSET
     product_name_placeholder: None | str | Unset = UNSET
     product_variant_name_placeholder: None | str | Unset = UNSET
-    verified_badge_language: StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET
+    verified_badge_language: None | StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET
     author: None | str | Unset = UNSET
     product_name: None | str | Unset = UNSET
     product_variant_name: None | str | Unset = UNSET
@@ -71,7 +71,7 @@ class StaticReviewBlockProperties(LazyModel):
         quote_placeholder: None | str | Unset = UNSET,
         product_name_placeholder: None | str | Unset = UNSET,
         product_variant_name_placeholder: None | str | Unset = UNSET,
-        verified_badge_language: StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET,
+        verified_badge_language: None | StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET,
         author: None | str | Unset = UNSET,
         product_name: None | str | Unset = UNSET,
         product_variant_name: None | str | Unset = UNSET,
@@ -99,75 +99,80 @@ class StaticReviewBlockProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        show_rating = self.show_rating
-        if show_rating is not UNSET:
-            field_dict["show_rating"] = show_rating
+            show_rating = self.show_rating
+            if show_rating is not UNSET:
+                field_dict["show_rating"] = show_rating
 
-        show_reviewer_name = self.show_reviewer_name
-        if show_reviewer_name is not UNSET:
-            field_dict["show_reviewer_name"] = show_reviewer_name
+            show_reviewer_name = self.show_reviewer_name
+            if show_reviewer_name is not UNSET:
+                field_dict["show_reviewer_name"] = show_reviewer_name
 
-        show_product_name = self.show_product_name
-        if show_product_name is not UNSET:
-            field_dict["show_product_name"] = show_product_name
+            show_product_name = self.show_product_name
+            if show_product_name is not UNSET:
+                field_dict["show_product_name"] = show_product_name
 
-        show_variant_name = self.show_variant_name
-        if show_variant_name is not UNSET:
-            field_dict["show_variant_name"] = show_variant_name
+            show_variant_name = self.show_variant_name
+            if show_variant_name is not UNSET:
+                field_dict["show_variant_name"] = show_variant_name
 
-        show_verified_badge = self.show_verified_badge
-        if show_verified_badge is not UNSET:
-            field_dict["show_verified_badge"] = show_verified_badge
+            show_verified_badge = self.show_verified_badge
+            if show_verified_badge is not UNSET:
+                field_dict["show_verified_badge"] = show_verified_badge
 
-        author_placeholder = self.author_placeholder
-        if author_placeholder is not UNSET:
-            field_dict["author_placeholder"] = author_placeholder
+            author_placeholder = self.author_placeholder
+            if author_placeholder is not UNSET:
+                field_dict["author_placeholder"] = author_placeholder
 
-        quote_placeholder = self.quote_placeholder
-        if quote_placeholder is not UNSET:
-            field_dict["quote_placeholder"] = quote_placeholder
+            quote_placeholder = self.quote_placeholder
+            if quote_placeholder is not UNSET:
+                field_dict["quote_placeholder"] = quote_placeholder
 
-        product_name_placeholder = self.product_name_placeholder
-        if product_name_placeholder is not UNSET:
-            field_dict["product_name_placeholder"] = product_name_placeholder
+            product_name_placeholder = self.product_name_placeholder
+            if product_name_placeholder is not UNSET:
+                field_dict["product_name_placeholder"] = product_name_placeholder
 
-        product_variant_name_placeholder = self.product_variant_name_placeholder
-        if product_variant_name_placeholder is not UNSET:
-            field_dict["product_variant_name_placeholder"] = product_variant_name_placeholder
+            product_variant_name_placeholder = self.product_variant_name_placeholder
+            if product_variant_name_placeholder is not UNSET:
+                field_dict["product_variant_name_placeholder"] = product_variant_name_placeholder
 
-        verified_badge_language = self.verified_badge_language
-        if verified_badge_language is not UNSET:
-            field_dict["verified_badge_language"] = verified_badge_language
+            verified_badge_language = self.verified_badge_language
+            if verified_badge_language is not UNSET:
+                field_dict["verified_badge_language"] = verified_badge_language
 
-        author = self.author
-        if author is not UNSET:
-            field_dict["author"] = author
+            author = self.author
+            if author is not UNSET:
+                field_dict["author"] = author
 
-        product_name = self.product_name
-        if product_name is not UNSET:
-            field_dict["product_name"] = product_name
+            product_name = self.product_name
+            if product_name is not UNSET:
+                field_dict["product_name"] = product_name
 
-        product_variant_name = self.product_variant_name
-        if product_variant_name is not UNSET:
-            field_dict["product_variant_name"] = product_variant_name
+            product_variant_name = self.product_variant_name
+            if product_variant_name is not UNSET:
+                field_dict["product_variant_name"] = product_variant_name
 
-        quote = self.quote
-        if quote is not UNSET:
-            field_dict["quote"] = quote
+            quote = self.quote
+            if quote is not UNSET:
+                field_dict["quote"] = quote
 
-        stars = self.stars
-        if stars is not UNSET:
-            field_dict["stars"] = stars
+            stars = self.stars
+            if stars is not UNSET:
+                field_dict["stars"] = stars
 
-        verified = self.verified
-        if verified is not UNSET:
-            field_dict["verified"] = verified
+            verified = self.verified
+            if verified is not UNSET:
+                field_dict["verified"] = verified
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -200,7 +205,7 @@ class StaticReviewBlockProperties(LazyModel):
                 if dynamic_type_0 != False and strict_enums():
                     raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
                 return dynamic_type_0
-                return cast(Literal[False] | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             dynamic = _parse_dynamic(src_value__)
 
@@ -208,15 +213,25 @@ class StaticReviewBlockProperties(LazyModel):
 
         def _decode_verified_badge_language(
             src_value__: Any,
-        ) -> StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
-            _verified_badge_language = src_value__
-            verified_badge_language: StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset
-            if isinstance(_verified_badge_language, Unset):
-                verified_badge_language = UNSET
-            else:
-                verified_badge_language = check_static_review_block_properties_verified_badge_language(
-                    _verified_badge_language
-                )
+        ) -> None | StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
+            def _parse_verified_badge_language(
+                data: object,
+            ) -> None | StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    verified_badge_language_type_1 = check_static_review_block_properties_verified_badge_language(data)
+
+                    return verified_badge_language_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            verified_badge_language = _parse_verified_badge_language(src_value__)
 
             return verified_badge_language
 
@@ -224,6 +239,23 @@ class StaticReviewBlockProperties(LazyModel):
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
                 "verified_badge_language": ("verified_badge_language", _decode_verified_badge_language),
+            },
+            copied={
+                "show_rating": "show_rating",
+                "show_reviewer_name": "show_reviewer_name",
+                "show_product_name": "show_product_name",
+                "show_variant_name": "show_variant_name",
+                "show_verified_badge": "show_verified_badge",
+                "author_placeholder": "author_placeholder",
+                "quote_placeholder": "quote_placeholder",
+                "product_name_placeholder": "product_name_placeholder",
+                "product_variant_name_placeholder": "product_variant_name_placeholder",
+                "author": "author",
+                "product_name": "product_name",
+                "product_variant_name": "product_variant_name",
+                "quote": "quote",
+                "stars": "stars",
+                "verified": "verified",
             },
             known=(
                 "dynamic",

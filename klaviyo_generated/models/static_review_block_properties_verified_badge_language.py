@@ -27,9 +27,11 @@ STATIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES: frozenset[str] = 
 def check_static_review_block_properties_verified_badge_language(
     value: str,
 ) -> StaticReviewBlockPropertiesVerifiedBadgeLanguage:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STATIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STATIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES:
+        return cast(StaticReviewBlockPropertiesVerifiedBadgeLanguage, value)
+    if type(value) is str and not strict_enums():
         return cast(StaticReviewBlockPropertiesVerifiedBadgeLanguage, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(STATIC_REVIEW_BLOCK_PROPERTIES_VERIFIED_BADGE_LANGUAGE_VALUES)!r}"

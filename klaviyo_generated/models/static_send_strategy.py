@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.static_send_strategy_method import StaticSendStrategyMethod, check_static_send_strategy_method
 from ..types import UNSET, Unset, parse_union
 
@@ -45,24 +46,29 @@ class StaticSendStrategy(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["method"] = self.method
+            field_dict["method"] = self.method
 
-        datetime_ = self.datetime_.isoformat()
-        field_dict["datetime"] = datetime_
+            datetime_ = self.datetime_.isoformat()
+            field_dict["datetime"] = datetime_
 
-        options: dict[str, Any] | None | Unset
-        if isinstance(self.options, Unset):
-            options = UNSET
-        elif isinstance(self.options, LazyModel):
-            options = self.options.to_dict()
-        else:
-            options = self.options
-        if options is not UNSET:
-            field_dict["options"] = options
+            options: dict[str, Any] | None | Unset
+            if isinstance(self.options, Unset):
+                options = UNSET
+            elif isinstance(self.options, LazyModel):
+                options = self.options.to_dict()
+            else:
+                options = self.options
+            if options is not UNSET:
+                field_dict["options"] = options
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -80,7 +86,7 @@ class StaticSendStrategy(LazyModel):
             return method
 
         def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = datetime.datetime.fromisoformat(src_value__)
+            datetime_ = parse_datetime(src_value__)
 
             return datetime_
 
@@ -106,7 +112,7 @@ class StaticSendStrategy(LazyModel):
                     return options_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(LocalStaticSend | None | NonLocalStaticSend | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             options = parse_union(_parse_options, src_value__)
 
@@ -118,6 +124,7 @@ class StaticSendStrategy(LazyModel):
                 "datetime_": ("datetime", _decode_datetime_),
                 "options": ("options", _decode_options),
             },
+            copied={},
             known=(
                 "method",
                 "datetime",

@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -34,20 +34,29 @@ class StaticSMSImage(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["static_image_asset_id"] = self.static_image_asset_id
+            field_dict["static_image_asset_id"] = self.static_image_asset_id
 
-        dynamic = self.dynamic
-        if dynamic is not UNSET:
-            field_dict["dynamic"] = dynamic
+            dynamic = self.dynamic
+            if dynamic is not UNSET:
+                field_dict["dynamic"] = dynamic
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.static_image_asset_id = src_dict["static_image_asset_id"]
+        try:
+            instance.static_image_asset_id = src_dict["static_image_asset_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -63,7 +72,7 @@ class StaticSMSImage(LazyModel):
                 if dynamic_type_0 != False and strict_enums():
                     raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
                 return dynamic_type_0
-                return cast(Literal[False] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             dynamic = _parse_dynamic(src_value__)
 
@@ -72,6 +81,9 @@ class StaticSMSImage(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
+            },
+            copied={
+                "static_image_asset_id": "static_image_asset_id",
             },
             known=(
                 "static_image_asset_id",

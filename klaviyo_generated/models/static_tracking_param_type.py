@@ -14,8 +14,10 @@ STATIC_TRACKING_PARAM_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_static_tracking_param_type(value: str) -> StaticTrackingParamType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STATIC_TRACKING_PARAM_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STATIC_TRACKING_PARAM_TYPE_VALUES:
+        return cast(StaticTrackingParamType, value)
+    if type(value) is str and not strict_enums():
         return cast(StaticTrackingParamType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(STATIC_TRACKING_PARAM_TYPE_VALUES)!r}")

@@ -94,6 +94,14 @@ class StatisticsDTO(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "average_rating": "average_rating",
+                "total_reviews": "total_reviews",
+                "total_questions": "total_questions",
+                "total_ratings": "total_ratings",
+                "total_store_reviews": "total_store_reviews",
+                "average_store_rating": "average_store_rating",
+            },
             known=(
                 "average_rating",
                 "total_reviews",

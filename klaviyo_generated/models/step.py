@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.column_v0 import ColumnV0
@@ -45,38 +45,43 @@ class Step(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        columns = []
-        for columns_item_data in self.columns:
-            columns_item = columns_item_data.to_dict()
-            columns.append(columns_item)
+            columns = []
+            for columns_item_data in self.columns:
+                columns_item = columns_item_data.to_dict()
+                columns.append(columns_item)
 
-        field_dict["columns"] = columns
+            field_dict["columns"] = columns
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        steps: list[dict[str, Any]] | None | Unset
-        if isinstance(self.steps, Unset):
-            steps = UNSET
-        elif isinstance(self.steps, list):
-            steps = []
-            for steps_type_0_item_data in self.steps:
-                steps_type_0_item = steps_type_0_item_data.to_dict()
-                steps.append(steps_type_0_item)
+            steps: list[dict[str, Any]] | None | Unset
+            if isinstance(self.steps, Unset):
+                steps = UNSET
+            elif isinstance(self.steps, list):
+                steps = []
+                for steps_type_0_item_data in self.steps:
+                    steps_type_0_item = steps_type_0_item_data.to_dict()
+                    steps.append(steps_type_0_item)
 
-        else:
-            steps = self.steps
-        if steps is not UNSET:
-            field_dict["steps"] = steps
+            else:
+                steps = self.steps
+            if steps is not UNSET:
+                field_dict["steps"] = steps
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -118,9 +123,9 @@ class Step(LazyModel):
                     return steps_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[Step] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            steps = parse_union(_parse_steps, src_value__)
+            steps = _parse_steps(src_value__)
 
             return steps
 
@@ -128,6 +133,10 @@ class Step(LazyModel):
             fields={
                 "columns": ("columns", _decode_columns),
                 "steps": ("steps", _decode_steps),
+            },
+            copied={
+                "id": "id",
+                "name": "name",
             },
             known=(
                 "columns",

@@ -95,6 +95,14 @@ class StreetAddress(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "address1": "address1",
+                "address2": "address2",
+                "city": "city",
+                "region": "region",
+                "country": "country",
+                "zip_": "zip",
+            },
             known=(
                 "address1",
                 "address2",

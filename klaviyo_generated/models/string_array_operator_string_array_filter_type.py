@@ -14,9 +14,11 @@ STRING_ARRAY_OPERATOR_STRING_ARRAY_FILTER_TYPE_VALUES: frozenset[str] = frozense
 
 
 def check_string_array_operator_string_array_filter_type(value: str) -> StringArrayOperatorStringArrayFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STRING_ARRAY_OPERATOR_STRING_ARRAY_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STRING_ARRAY_OPERATOR_STRING_ARRAY_FILTER_TYPE_VALUES:
+        return cast(StringArrayOperatorStringArrayFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(StringArrayOperatorStringArrayFilterType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(STRING_ARRAY_OPERATOR_STRING_ARRAY_FILTER_TYPE_VALUES)!r}"

@@ -14,8 +14,10 @@ STRING_IN_ARRAY_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_string_in_array_filter_operator(value: str) -> StringInArrayFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STRING_IN_ARRAY_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STRING_IN_ARRAY_FILTER_OPERATOR_VALUES:
+        return cast(StringInArrayFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(StringInArrayFilterOperator, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(STRING_IN_ARRAY_FILTER_OPERATOR_VALUES)!r}")

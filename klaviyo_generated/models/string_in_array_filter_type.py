@@ -14,8 +14,10 @@ STRING_IN_ARRAY_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_string_in_array_filter_type(value: str) -> StringInArrayFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STRING_IN_ARRAY_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STRING_IN_ARRAY_FILTER_TYPE_VALUES:
+        return cast(StringInArrayFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(StringInArrayFilterType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(STRING_IN_ARRAY_FILTER_TYPE_VALUES)!r}")

@@ -34,9 +34,11 @@ STRING_OPERATOR_STRING_FILTER_OPERATOR_VALUES: frozenset[str] = frozenset(
 
 
 def check_string_operator_string_filter_operator(value: str) -> StringOperatorStringFilterOperator:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STRING_OPERATOR_STRING_FILTER_OPERATOR_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STRING_OPERATOR_STRING_FILTER_OPERATOR_VALUES:
+        return cast(StringOperatorStringFilterOperator, value)
+    if type(value) is str and not strict_enums():
         return cast(StringOperatorStringFilterOperator, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(STRING_OPERATOR_STRING_FILTER_OPERATOR_VALUES)!r}"

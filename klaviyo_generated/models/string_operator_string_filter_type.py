@@ -14,9 +14,11 @@ STRING_OPERATOR_STRING_FILTER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_string_operator_string_filter_type(value: str) -> StringOperatorStringFilterType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in STRING_OPERATOR_STRING_FILTER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in STRING_OPERATOR_STRING_FILTER_TYPE_VALUES:
+        return cast(StringOperatorStringFilterType, value)
+    if type(value) is str and not strict_enums():
         return cast(StringOperatorStringFilterType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(STRING_OPERATOR_STRING_FILTER_TYPE_VALUES)!r}"

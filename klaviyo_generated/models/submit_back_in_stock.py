@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.submit_back_in_stock_type import SubmitBackInStockType, check_submit_back_in_stock_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -22,13 +22,13 @@ class SubmitBackInStock(LazyModel):
     Attributes:
         type_ (SubmitBackInStockType):
         id (None | str | Unset): Not allowed on create.
-        properties (SubmitBackInStockProperties | Unset):
+        properties (None | SubmitBackInStockProperties | Unset):
         submit (Literal[True] | Unset):  Default: True.
     """
 
     type_: SubmitBackInStockType
     id: None | str | Unset = UNSET
-    properties: SubmitBackInStockProperties | Unset = UNSET
+    properties: None | SubmitBackInStockProperties | Unset = UNSET
     submit: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -36,7 +36,7 @@ class SubmitBackInStock(LazyModel):
         self,
         type_: SubmitBackInStockType,
         id: None | str | Unset = UNSET,
-        properties: SubmitBackInStockProperties | Unset = UNSET,
+        properties: None | SubmitBackInStockProperties | Unset = UNSET,
         submit: Literal[True] | Unset = True,
     ) -> None:
         self.type_ = type_
@@ -46,23 +46,34 @@ class SubmitBackInStock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        properties = self.properties
-        if not isinstance(properties, Unset):
-            field_dict["properties"] = properties.to_dict()
+            properties: dict[str, Any] | None | Unset
+            if isinstance(self.properties, Unset):
+                properties = UNSET
+            elif isinstance(self.properties, LazyModel):
+                properties = self.properties.to_dict()
+            else:
+                properties = self.properties
+            if properties is not UNSET:
+                field_dict["properties"] = properties
 
-        submit = self.submit
-        if submit is not UNSET:
-            field_dict["submit"] = submit
+            submit = self.submit
+            if submit is not UNSET:
+                field_dict["submit"] = submit
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -79,13 +90,23 @@ class SubmitBackInStock(LazyModel):
 
             return type_
 
-        def _decode_properties(src_value__: Any) -> SubmitBackInStockProperties | Unset:
-            _properties = src_value__
-            properties: SubmitBackInStockProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = SubmitBackInStockProperties.from_dict(_properties)
+        def _decode_properties(src_value__: Any) -> None | SubmitBackInStockProperties | Unset:
+            def _parse_properties(data: object) -> None | SubmitBackInStockProperties | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_1 = SubmitBackInStockProperties.from_dict(data)
+
+                    return properties_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            properties = _parse_properties(src_value__)
 
             return properties
 
@@ -100,6 +121,9 @@ class SubmitBackInStock(LazyModel):
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
                 "submit": ("submit", _decode_submit),
+            },
+            copied={
+                "id": "id",
             },
             known=(
                 "type",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -37,22 +37,31 @@ class SubscribeViaSMSProperties(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["opt_in_keyword"] = self.opt_in_keyword
+            field_dict["opt_in_keyword"] = self.opt_in_keyword
 
-        field_dict["opt_in_message"] = self.opt_in_message
+            field_dict["opt_in_message"] = self.opt_in_message
 
-        field_dict["sending_number"] = self.sending_number
+            field_dict["sending_number"] = self.sending_number
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.opt_in_keyword = src_dict["opt_in_keyword"]
-        instance.opt_in_message = src_dict["opt_in_message"]
-        instance.sending_number = src_dict["sending_number"]
+        try:
+            instance.opt_in_keyword = src_dict["opt_in_keyword"]
+            instance.opt_in_message = src_dict["opt_in_message"]
+            instance.sending_number = src_dict["sending_number"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -60,6 +69,11 @@ class SubscribeViaSMSProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "opt_in_keyword": "opt_in_keyword",
+                "opt_in_message": "opt_in_message",
+                "sending_number": "sending_number",
+            },
             known=(
                 "opt_in_keyword",
                 "opt_in_message",

@@ -14,8 +14,10 @@ SUBSCRIBE_VIA_WHATS_APP_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_subscribe_via_whats_app_type(value: str) -> SubscribeViaWhatsAppType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SUBSCRIBE_VIA_WHATS_APP_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SUBSCRIBE_VIA_WHATS_APP_TYPE_VALUES:
+        return cast(SubscribeViaWhatsAppType, value)
+    if type(value) is str and not strict_enums():
         return cast(SubscribeViaWhatsAppType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SUBSCRIBE_VIA_WHATS_APP_TYPE_VALUES)!r}")

@@ -14,9 +14,11 @@ SUBSCRIBED_SMS_IS_RCS_CAPABLE_FILTER_FIELD_VALUES: frozenset[str] = frozenset(
 
 
 def check_subscribed_sms_is_rcs_capable_filter_field(value: str) -> SubscribedSMSIsRcsCapableFilterField:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SUBSCRIBED_SMS_IS_RCS_CAPABLE_FILTER_FIELD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SUBSCRIBED_SMS_IS_RCS_CAPABLE_FILTER_FIELD_VALUES:
+        return cast(SubscribedSMSIsRcsCapableFilterField, value)
+    if type(value) is str and not strict_enums():
         return cast(SubscribedSMSIsRcsCapableFilterField, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(SUBSCRIBED_SMS_IS_RCS_CAPABLE_FILTER_FIELD_VALUES)!r}"

@@ -22,24 +22,28 @@ if TYPE_CHECKING:
 class SubscriptionChannels(LazyModel):
     """
     Attributes:
-        email (EmailSubscriptionParameters | Unset):
-        sms (SMSSubscriptionParameters | Unset):
-        whatsapp (WhatsAppSubscriptionParameters | Unset):
-        push (PushSubscriptionParameters | Unset):
+        email (EmailSubscriptionParameters | None | Unset): The subscription parameters to subscribe to on the "EMAIL"
+            Channel.
+        sms (None | SMSSubscriptionParameters | Unset): The subscription parameters to subscribe to on the "SMS"
+            Channel.
+        whatsapp (None | Unset | WhatsAppSubscriptionParameters): The subscription parameters to subscribe to on the
+            "WhatsApp" Channel.
+        push (None | PushSubscriptionParameters | Unset): The subscription parameters to subscribe to on the "Push"
+            Channel.
     """
 
-    email: EmailSubscriptionParameters | Unset = UNSET
-    sms: SMSSubscriptionParameters | Unset = UNSET
-    whatsapp: WhatsAppSubscriptionParameters | Unset = UNSET
-    push: PushSubscriptionParameters | Unset = UNSET
+    email: EmailSubscriptionParameters | None | Unset = UNSET
+    sms: None | SMSSubscriptionParameters | Unset = UNSET
+    whatsapp: None | Unset | WhatsAppSubscriptionParameters = UNSET
+    push: None | PushSubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        email: EmailSubscriptionParameters | Unset = UNSET,
-        sms: SMSSubscriptionParameters | Unset = UNSET,
-        whatsapp: WhatsAppSubscriptionParameters | Unset = UNSET,
-        push: PushSubscriptionParameters | Unset = UNSET,
+        email: EmailSubscriptionParameters | None | Unset = UNSET,
+        sms: None | SMSSubscriptionParameters | Unset = UNSET,
+        whatsapp: None | Unset | WhatsAppSubscriptionParameters = UNSET,
+        push: None | PushSubscriptionParameters | Unset = UNSET,
     ) -> None:
         self.email = email
         self.sms = sms
@@ -50,21 +54,45 @@ class SubscriptionChannels(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email = self.email
-        if not isinstance(email, Unset):
-            field_dict["email"] = email.to_dict()
+        email: dict[str, Any] | None | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        elif isinstance(self.email, LazyModel):
+            email = self.email.to_dict()
+        else:
+            email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
-        sms = self.sms
-        if not isinstance(sms, Unset):
-            field_dict["sms"] = sms.to_dict()
+        sms: dict[str, Any] | None | Unset
+        if isinstance(self.sms, Unset):
+            sms = UNSET
+        elif isinstance(self.sms, LazyModel):
+            sms = self.sms.to_dict()
+        else:
+            sms = self.sms
+        if sms is not UNSET:
+            field_dict["sms"] = sms
 
-        whatsapp = self.whatsapp
-        if not isinstance(whatsapp, Unset):
-            field_dict["whatsapp"] = whatsapp.to_dict()
+        whatsapp: dict[str, Any] | None | Unset
+        if isinstance(self.whatsapp, Unset):
+            whatsapp = UNSET
+        elif isinstance(self.whatsapp, LazyModel):
+            whatsapp = self.whatsapp.to_dict()
+        else:
+            whatsapp = self.whatsapp
+        if whatsapp is not UNSET:
+            field_dict["whatsapp"] = whatsapp
 
-        push = self.push
-        if not isinstance(push, Unset):
-            field_dict["push"] = push.to_dict()
+        push: dict[str, Any] | None | Unset
+        if isinstance(self.push, Unset):
+            push = UNSET
+        elif isinstance(self.push, LazyModel):
+            push = self.push.to_dict()
+        else:
+            push = self.push
+        if push is not UNSET:
+            field_dict["push"] = push
 
         return field_dict
 
@@ -80,43 +108,83 @@ class SubscriptionChannels(LazyModel):
         from ..models.sms_subscription_parameters import SMSSubscriptionParameters  # noqa: PLC0415
         from ..models.whats_app_subscription_parameters import WhatsAppSubscriptionParameters  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailSubscriptionParameters | Unset:
-            _email = src_value__
-            email: EmailSubscriptionParameters | Unset
-            if isinstance(_email, Unset):
-                email = UNSET
-            else:
-                email = EmailSubscriptionParameters.from_dict(_email)
+        def _decode_email(src_value__: Any) -> EmailSubscriptionParameters | None | Unset:
+            def _parse_email(data: object) -> EmailSubscriptionParameters | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    email_type_1 = EmailSubscriptionParameters.from_dict(data)
+
+                    return email_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            email = _parse_email(src_value__)
 
             return email
 
-        def _decode_sms(src_value__: Any) -> SMSSubscriptionParameters | Unset:
-            _sms = src_value__
-            sms: SMSSubscriptionParameters | Unset
-            if isinstance(_sms, Unset):
-                sms = UNSET
-            else:
-                sms = SMSSubscriptionParameters.from_dict(_sms)
+        def _decode_sms(src_value__: Any) -> None | SMSSubscriptionParameters | Unset:
+            def _parse_sms(data: object) -> None | SMSSubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    sms_type_1 = SMSSubscriptionParameters.from_dict(data)
+
+                    return sms_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            sms = _parse_sms(src_value__)
 
             return sms
 
-        def _decode_whatsapp(src_value__: Any) -> WhatsAppSubscriptionParameters | Unset:
-            _whatsapp = src_value__
-            whatsapp: WhatsAppSubscriptionParameters | Unset
-            if isinstance(_whatsapp, Unset):
-                whatsapp = UNSET
-            else:
-                whatsapp = WhatsAppSubscriptionParameters.from_dict(_whatsapp)
+        def _decode_whatsapp(src_value__: Any) -> None | Unset | WhatsAppSubscriptionParameters:
+            def _parse_whatsapp(data: object) -> None | Unset | WhatsAppSubscriptionParameters:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    whatsapp_type_1 = WhatsAppSubscriptionParameters.from_dict(data)
+
+                    return whatsapp_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            whatsapp = _parse_whatsapp(src_value__)
 
             return whatsapp
 
-        def _decode_push(src_value__: Any) -> PushSubscriptionParameters | Unset:
-            _push = src_value__
-            push: PushSubscriptionParameters | Unset
-            if isinstance(_push, Unset):
-                push = UNSET
-            else:
-                push = PushSubscriptionParameters.from_dict(_push)
+        def _decode_push(src_value__: Any) -> None | PushSubscriptionParameters | Unset:
+            def _parse_push(data: object) -> None | PushSubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    push_type_1 = PushSubscriptionParameters.from_dict(data)
+
+                    return push_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            push = _parse_push(src_value__)
 
             return push
 
@@ -127,6 +195,7 @@ class SubscriptionChannels(LazyModel):
                 "whatsapp": ("whatsapp", _decode_whatsapp),
                 "push": ("push", _decode_push),
             },
+            copied={},
             known=(
                 "email",
                 "sms",

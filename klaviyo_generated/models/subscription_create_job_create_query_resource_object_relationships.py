@@ -68,6 +68,7 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "list_": ("list", _decode_list_),
             },
+            copied={},
             known=("list",),
             required=(),
             additional=None,

@@ -70,6 +70,7 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList(LazyModel)
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.subscription_parameters_consent import (
     SubscriptionParametersConsent,
     check_subscription_parameters_consent,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -42,21 +43,26 @@ class SubscriptionParameters(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["consent"] = self.consent
+            field_dict["consent"] = self.consent
 
-        consented_at: None | str | Unset
-        if isinstance(self.consented_at, Unset):
-            consented_at = UNSET
-        elif isinstance(self.consented_at, datetime.datetime):
-            consented_at = self.consented_at.isoformat()
-        else:
-            consented_at = self.consented_at
-        if consented_at is not UNSET:
-            field_dict["consented_at"] = consented_at
+            consented_at: None | str | Unset
+            if isinstance(self.consented_at, Unset):
+                consented_at = UNSET
+            elif isinstance(self.consented_at, datetime.datetime):
+                consented_at = self.consented_at.isoformat()
+            else:
+                consented_at = self.consented_at
+            if consented_at is not UNSET:
+                field_dict["consented_at"] = consented_at
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -80,14 +86,14 @@ class SubscriptionParameters(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    consented_at_type_0 = datetime.datetime.fromisoformat(data)
+                    consented_at_type_0 = parse_datetime(data)
 
                     return consented_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consented_at = parse_union(_parse_consented_at, src_value__)
+            consented_at = _parse_consented_at(src_value__)
 
             return consented_at
 
@@ -96,6 +102,7 @@ class SubscriptionParameters(LazyModel):
                 "consent": ("consent", _decode_consent),
                 "consented_at": ("consented_at", _decode_consented_at),
             },
+            copied={},
             known=(
                 "consent",
                 "consented_at",

@@ -14,8 +14,10 @@ SUBSCRIPTION_PARAMETERS_CONSENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_subscription_parameters_consent(value: str) -> SubscriptionParametersConsent:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in SUBSCRIPTION_PARAMETERS_CONSENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in SUBSCRIPTION_PARAMETERS_CONSENT_VALUES:
+        return cast(SubscriptionParametersConsent, value)
+    if type(value) is str and not strict_enums():
         return cast(SubscriptionParametersConsent, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(SUBSCRIPTION_PARAMETERS_CONSENT_VALUES)!r}")

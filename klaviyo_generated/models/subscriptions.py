@@ -22,24 +22,24 @@ if TYPE_CHECKING:
 class Subscriptions(LazyModel):
     """
     Attributes:
-        email (EmailChannel | Unset):
-        sms (SMSChannel | Unset):
-        mobile_push (PushChannel | Unset):
-        whatsapp (WhatsappChannel | Unset):
+        email (EmailChannel | None | Unset): The email channel subscription.
+        sms (None | SMSChannel | Unset): The SMS channel subscription.
+        mobile_push (None | PushChannel | Unset): The mobile push channel subscription.
+        whatsapp (None | Unset | WhatsappChannel): The whatsapp channel subscription.
     """
 
-    email: EmailChannel | Unset = UNSET
-    sms: SMSChannel | Unset = UNSET
-    mobile_push: PushChannel | Unset = UNSET
-    whatsapp: WhatsappChannel | Unset = UNSET
+    email: EmailChannel | None | Unset = UNSET
+    sms: None | SMSChannel | Unset = UNSET
+    mobile_push: None | PushChannel | Unset = UNSET
+    whatsapp: None | Unset | WhatsappChannel = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        email: EmailChannel | Unset = UNSET,
-        sms: SMSChannel | Unset = UNSET,
-        mobile_push: PushChannel | Unset = UNSET,
-        whatsapp: WhatsappChannel | Unset = UNSET,
+        email: EmailChannel | None | Unset = UNSET,
+        sms: None | SMSChannel | Unset = UNSET,
+        mobile_push: None | PushChannel | Unset = UNSET,
+        whatsapp: None | Unset | WhatsappChannel = UNSET,
     ) -> None:
         self.email = email
         self.sms = sms
@@ -50,21 +50,45 @@ class Subscriptions(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email = self.email
-        if not isinstance(email, Unset):
-            field_dict["email"] = email.to_dict()
+        email: dict[str, Any] | None | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        elif isinstance(self.email, LazyModel):
+            email = self.email.to_dict()
+        else:
+            email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
-        sms = self.sms
-        if not isinstance(sms, Unset):
-            field_dict["sms"] = sms.to_dict()
+        sms: dict[str, Any] | None | Unset
+        if isinstance(self.sms, Unset):
+            sms = UNSET
+        elif isinstance(self.sms, LazyModel):
+            sms = self.sms.to_dict()
+        else:
+            sms = self.sms
+        if sms is not UNSET:
+            field_dict["sms"] = sms
 
-        mobile_push = self.mobile_push
-        if not isinstance(mobile_push, Unset):
-            field_dict["mobile_push"] = mobile_push.to_dict()
+        mobile_push: dict[str, Any] | None | Unset
+        if isinstance(self.mobile_push, Unset):
+            mobile_push = UNSET
+        elif isinstance(self.mobile_push, LazyModel):
+            mobile_push = self.mobile_push.to_dict()
+        else:
+            mobile_push = self.mobile_push
+        if mobile_push is not UNSET:
+            field_dict["mobile_push"] = mobile_push
 
-        whatsapp = self.whatsapp
-        if not isinstance(whatsapp, Unset):
-            field_dict["whatsapp"] = whatsapp.to_dict()
+        whatsapp: dict[str, Any] | None | Unset
+        if isinstance(self.whatsapp, Unset):
+            whatsapp = UNSET
+        elif isinstance(self.whatsapp, LazyModel):
+            whatsapp = self.whatsapp.to_dict()
+        else:
+            whatsapp = self.whatsapp
+        if whatsapp is not UNSET:
+            field_dict["whatsapp"] = whatsapp
 
         return field_dict
 
@@ -80,43 +104,83 @@ class Subscriptions(LazyModel):
         from ..models.sms_channel import SMSChannel  # noqa: PLC0415
         from ..models.whatsapp_channel import WhatsappChannel  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailChannel | Unset:
-            _email = src_value__
-            email: EmailChannel | Unset
-            if isinstance(_email, Unset):
-                email = UNSET
-            else:
-                email = EmailChannel.from_dict(_email)
+        def _decode_email(src_value__: Any) -> EmailChannel | None | Unset:
+            def _parse_email(data: object) -> EmailChannel | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    email_type_1 = EmailChannel.from_dict(data)
+
+                    return email_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            email = _parse_email(src_value__)
 
             return email
 
-        def _decode_sms(src_value__: Any) -> SMSChannel | Unset:
-            _sms = src_value__
-            sms: SMSChannel | Unset
-            if isinstance(_sms, Unset):
-                sms = UNSET
-            else:
-                sms = SMSChannel.from_dict(_sms)
+        def _decode_sms(src_value__: Any) -> None | SMSChannel | Unset:
+            def _parse_sms(data: object) -> None | SMSChannel | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    sms_type_1 = SMSChannel.from_dict(data)
+
+                    return sms_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            sms = _parse_sms(src_value__)
 
             return sms
 
-        def _decode_mobile_push(src_value__: Any) -> PushChannel | Unset:
-            _mobile_push = src_value__
-            mobile_push: PushChannel | Unset
-            if isinstance(_mobile_push, Unset):
-                mobile_push = UNSET
-            else:
-                mobile_push = PushChannel.from_dict(_mobile_push)
+        def _decode_mobile_push(src_value__: Any) -> None | PushChannel | Unset:
+            def _parse_mobile_push(data: object) -> None | PushChannel | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    mobile_push_type_1 = PushChannel.from_dict(data)
+
+                    return mobile_push_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            mobile_push = _parse_mobile_push(src_value__)
 
             return mobile_push
 
-        def _decode_whatsapp(src_value__: Any) -> WhatsappChannel | Unset:
-            _whatsapp = src_value__
-            whatsapp: WhatsappChannel | Unset
-            if isinstance(_whatsapp, Unset):
-                whatsapp = UNSET
-            else:
-                whatsapp = WhatsappChannel.from_dict(_whatsapp)
+        def _decode_whatsapp(src_value__: Any) -> None | Unset | WhatsappChannel:
+            def _parse_whatsapp(data: object) -> None | Unset | WhatsappChannel:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    whatsapp_type_1 = WhatsappChannel.from_dict(data)
+
+                    return whatsapp_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            whatsapp = _parse_whatsapp(src_value__)
 
             return whatsapp
 
@@ -127,6 +191,7 @@ class Subscriptions(LazyModel):
                 "mobile_push": ("mobile_push", _decode_mobile_push),
                 "whatsapp": ("whatsapp", _decode_whatsapp),
             },
+            copied={},
             known=(
                 "email",
                 "sms",

@@ -95,6 +95,7 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
                 "list_": ("list", _decode_list_),
                 "segment": ("segment", _decode_segment),
             },
+            copied={},
             known=(
                 "list",
                 "segment",

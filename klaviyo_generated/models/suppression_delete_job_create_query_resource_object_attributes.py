@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.suppression_delete_job_create_query_resource_object_attributes_profiles_type_0 import (
@@ -81,9 +81,9 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
                     return profiles_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            profiles = parse_union(_parse_profiles, src_value__)
+            profiles = _parse_profiles(src_value__)
 
             return profiles
 
@@ -91,6 +91,7 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "profiles": ("profiles", _decode_profiles),
             },
+            copied={},
             known=("profiles",),
             required=(),
             additional=None,

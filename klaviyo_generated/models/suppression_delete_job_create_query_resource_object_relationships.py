@@ -95,6 +95,7 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
                 "list_": ("list", _decode_list_),
                 "segment": ("segment", _decode_segment),
             },
+            copied={},
             known=(
                 "list",
                 "segment",

@@ -70,6 +70,7 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

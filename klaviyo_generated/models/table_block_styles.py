@@ -42,28 +42,28 @@ class TableBlockStyles(LazyModel):
     Attributes:
         block_background_color (None | str | Unset):
         block_border_color (None | str | Unset):
-        block_border_style (TableBlockStylesBlockBorderStyle | Unset): Border style.
+        block_border_style (None | TableBlockStylesBlockBorderStyle | Unset): Border style.
         block_border_width (int | None | Unset):
         block_padding_bottom (int | None | Unset):
         block_padding_left (int | None | Unset):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
         cell_horizontal_border_color (None | str | Unset):
-        cell_horizontal_border_style (TableBlockStylesCellHorizontalBorderStyle | Unset): Border style.
+        cell_horizontal_border_style (None | TableBlockStylesCellHorizontalBorderStyle | Unset): Border style.
         cell_horizontal_border_width (int | None | Unset):
         cell_padding_bottom (int | None | Unset):
         cell_padding_left (int | None | Unset):
         cell_padding_right (int | None | Unset):
         cell_padding_top (int | None | Unset):
-        cell_vertical_align (TableBlockStylesCellVerticalAlign | Unset): Vertical alignment.
+        cell_vertical_align (None | TableBlockStylesCellVerticalAlign | Unset): Vertical alignment.
         cell_vertical_border_color (None | str | Unset):
-        cell_vertical_border_style (TableBlockStylesCellVerticalBorderStyle | Unset): Border style.
+        cell_vertical_border_style (None | TableBlockStylesCellVerticalBorderStyle | Unset): Border style.
         cell_vertical_border_width (int | None | Unset):
         header_background_color (None | str | Unset):
         header_font_color (None | str | Unset):
         header_font_family (None | str | Unset):
         header_font_size (int | None | Unset):
-        header_font_style (TableBlockStylesHeaderFontStyle | Unset): Font style.
+        header_font_style (None | TableBlockStylesHeaderFontStyle | Unset): Font style.
         header_font_weight (None | str | Unset):
         header_letter_spacing (int | None | Unset):
         header_line_height (float | None | Unset):
@@ -76,34 +76,34 @@ class TableBlockStyles(LazyModel):
         table_font_color (None | str | Unset):
         table_font_family (None | str | Unset):
         table_font_size (int | None | Unset):
-        table_text_align (TableBlockStylesTableTextAlign | Unset): Text Alignment.
+        table_text_align (None | TableBlockStylesTableTextAlign | Unset): Text Alignment.
         use_legacy_mobile_padding (bool | None | Unset):
     """
 
     block_background_color: None | str | Unset = UNSET
     block_border_color: None | str | Unset = UNSET
-    block_border_style: TableBlockStylesBlockBorderStyle | Unset = UNSET
+    block_border_style: None | TableBlockStylesBlockBorderStyle | Unset = UNSET
     block_border_width: int | None | Unset = UNSET
     block_padding_bottom: int | None | Unset = UNSET
     block_padding_left: int | None | Unset = UNSET
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
     cell_horizontal_border_color: None | str | Unset = UNSET
-    cell_horizontal_border_style: TableBlockStylesCellHorizontalBorderStyle | Unset = UNSET
+    cell_horizontal_border_style: None | TableBlockStylesCellHorizontalBorderStyle | Unset = UNSET
     cell_horizontal_border_width: int | None | Unset = UNSET
     cell_padding_bottom: int | None | Unset = UNSET
     cell_padding_left: int | None | Unset = UNSET
     cell_padding_right: int | None | Unset = UNSET
     cell_padding_top: int | None | Unset = UNSET
-    cell_vertical_align: TableBlockStylesCellVerticalAlign | Unset = UNSET
+    cell_vertical_align: None | TableBlockStylesCellVerticalAlign | Unset = UNSET
     cell_vertical_border_color: None | str | Unset = UNSET
-    cell_vertical_border_style: TableBlockStylesCellVerticalBorderStyle | Unset = UNSET
+    cell_vertical_border_style: None | TableBlockStylesCellVerticalBorderStyle | Unset = UNSET
     cell_vertical_border_width: int | None | Unset = UNSET
     header_background_color: None | str | Unset = UNSET
     header_font_color: None | str | Unset = UNSET
     header_font_family: None | str | Unset = UNSET
     header_font_size: int | None | Unset = UNSET
-    header_font_style: TableBlockStylesHeaderFontStyle | Unset = UNSET
+    header_font_style: None | TableBlockStylesHeaderFontStyle | Unset = UNSET
     header_font_weight: None | str | Unset = UNSET
     header_letter_spacing: int | None | Unset = UNSET
     header_line_height: float | None | Unset = UNSET
@@ -116,7 +116,7 @@ class TableBlockStyles(LazyModel):
     table_font_color: None | str | Unset = UNSET
     table_font_family: None | str | Unset = UNSET
     table_font_size: int | None | Unset = UNSET
-    table_text_align: TableBlockStylesTableTextAlign | Unset = UNSET
+    table_text_align: None | TableBlockStylesTableTextAlign | Unset = UNSET
     use_legacy_mobile_padding: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -124,28 +124,28 @@ class TableBlockStyles(LazyModel):
         self,
         block_background_color: None | str | Unset = UNSET,
         block_border_color: None | str | Unset = UNSET,
-        block_border_style: TableBlockStylesBlockBorderStyle | Unset = UNSET,
+        block_border_style: None | TableBlockStylesBlockBorderStyle | Unset = UNSET,
         block_border_width: int | None | Unset = UNSET,
         block_padding_bottom: int | None | Unset = UNSET,
         block_padding_left: int | None | Unset = UNSET,
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
         cell_horizontal_border_color: None | str | Unset = UNSET,
-        cell_horizontal_border_style: TableBlockStylesCellHorizontalBorderStyle | Unset = UNSET,
+        cell_horizontal_border_style: None | TableBlockStylesCellHorizontalBorderStyle | Unset = UNSET,
         cell_horizontal_border_width: int | None | Unset = UNSET,
         cell_padding_bottom: int | None | Unset = UNSET,
         cell_padding_left: int | None | Unset = UNSET,
         cell_padding_right: int | None | Unset = UNSET,
         cell_padding_top: int | None | Unset = UNSET,
-        cell_vertical_align: TableBlockStylesCellVerticalAlign | Unset = UNSET,
+        cell_vertical_align: None | TableBlockStylesCellVerticalAlign | Unset = UNSET,
         cell_vertical_border_color: None | str | Unset = UNSET,
-        cell_vertical_border_style: TableBlockStylesCellVerticalBorderStyle | Unset = UNSET,
+        cell_vertical_border_style: None | TableBlockStylesCellVerticalBorderStyle | Unset = UNSET,
         cell_vertical_border_width: int | None | Unset = UNSET,
         header_background_color: None | str | Unset = UNSET,
         header_font_color: None | str | Unset = UNSET,
         header_font_family: None | str | Unset = UNSET,
         header_font_size: int | None | Unset = UNSET,
-        header_font_style: TableBlockStylesHeaderFontStyle | Unset = UNSET,
+        header_font_style: None | TableBlockStylesHeaderFontStyle | Unset = UNSET,
         header_font_weight: None | str | Unset = UNSET,
         header_letter_spacing: int | None | Unset = UNSET,
         header_line_height: float | None | Unset = UNSET,
@@ -158,7 +158,7 @@ class TableBlockStyles(LazyModel):
         table_font_color: None | str | Unset = UNSET,
         table_font_family: None | str | Unset = UNSET,
         table_font_size: int | None | Unset = UNSET,
-        table_text_align: TableBlockStylesTableTextAlign | Unset = UNSET,
+        table_text_align: None | TableBlockStylesTableTextAlign | Unset = UNSET,
         use_legacy_mobile_padding: bool | None | Unset = UNSET,
     ) -> None:
         self.block_background_color = block_background_color
@@ -398,67 +398,131 @@ class TableBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_block_border_style(src_value__: Any) -> TableBlockStylesBlockBorderStyle | Unset:
-            _block_border_style = src_value__
-            block_border_style: TableBlockStylesBlockBorderStyle | Unset
-            if isinstance(_block_border_style, Unset):
-                block_border_style = UNSET
-            else:
-                block_border_style = check_table_block_styles_block_border_style(_block_border_style)
+        def _decode_block_border_style(src_value__: Any) -> None | TableBlockStylesBlockBorderStyle | Unset:
+            def _parse_block_border_style(data: object) -> None | TableBlockStylesBlockBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    block_border_style_type_1 = check_table_block_styles_block_border_style(data)
+
+                    return block_border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            block_border_style = _parse_block_border_style(src_value__)
 
             return block_border_style
 
-        def _decode_cell_horizontal_border_style(src_value__: Any) -> TableBlockStylesCellHorizontalBorderStyle | Unset:
-            _cell_horizontal_border_style = src_value__
-            cell_horizontal_border_style: TableBlockStylesCellHorizontalBorderStyle | Unset
-            if isinstance(_cell_horizontal_border_style, Unset):
-                cell_horizontal_border_style = UNSET
-            else:
-                cell_horizontal_border_style = check_table_block_styles_cell_horizontal_border_style(
-                    _cell_horizontal_border_style
-                )
+        def _decode_cell_horizontal_border_style(
+            src_value__: Any,
+        ) -> None | TableBlockStylesCellHorizontalBorderStyle | Unset:
+            def _parse_cell_horizontal_border_style(
+                data: object,
+            ) -> None | TableBlockStylesCellHorizontalBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    cell_horizontal_border_style_type_1 = check_table_block_styles_cell_horizontal_border_style(data)
+
+                    return cell_horizontal_border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            cell_horizontal_border_style = _parse_cell_horizontal_border_style(src_value__)
 
             return cell_horizontal_border_style
 
-        def _decode_cell_vertical_align(src_value__: Any) -> TableBlockStylesCellVerticalAlign | Unset:
-            _cell_vertical_align = src_value__
-            cell_vertical_align: TableBlockStylesCellVerticalAlign | Unset
-            if isinstance(_cell_vertical_align, Unset):
-                cell_vertical_align = UNSET
-            else:
-                cell_vertical_align = check_table_block_styles_cell_vertical_align(_cell_vertical_align)
+        def _decode_cell_vertical_align(src_value__: Any) -> None | TableBlockStylesCellVerticalAlign | Unset:
+            def _parse_cell_vertical_align(data: object) -> None | TableBlockStylesCellVerticalAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    cell_vertical_align_type_1 = check_table_block_styles_cell_vertical_align(data)
+
+                    return cell_vertical_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            cell_vertical_align = _parse_cell_vertical_align(src_value__)
 
             return cell_vertical_align
 
-        def _decode_cell_vertical_border_style(src_value__: Any) -> TableBlockStylesCellVerticalBorderStyle | Unset:
-            _cell_vertical_border_style = src_value__
-            cell_vertical_border_style: TableBlockStylesCellVerticalBorderStyle | Unset
-            if isinstance(_cell_vertical_border_style, Unset):
-                cell_vertical_border_style = UNSET
-            else:
-                cell_vertical_border_style = check_table_block_styles_cell_vertical_border_style(
-                    _cell_vertical_border_style
-                )
+        def _decode_cell_vertical_border_style(
+            src_value__: Any,
+        ) -> None | TableBlockStylesCellVerticalBorderStyle | Unset:
+            def _parse_cell_vertical_border_style(
+                data: object,
+            ) -> None | TableBlockStylesCellVerticalBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    cell_vertical_border_style_type_1 = check_table_block_styles_cell_vertical_border_style(data)
+
+                    return cell_vertical_border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            cell_vertical_border_style = _parse_cell_vertical_border_style(src_value__)
 
             return cell_vertical_border_style
 
-        def _decode_header_font_style(src_value__: Any) -> TableBlockStylesHeaderFontStyle | Unset:
-            _header_font_style = src_value__
-            header_font_style: TableBlockStylesHeaderFontStyle | Unset
-            if isinstance(_header_font_style, Unset):
-                header_font_style = UNSET
-            else:
-                header_font_style = check_table_block_styles_header_font_style(_header_font_style)
+        def _decode_header_font_style(src_value__: Any) -> None | TableBlockStylesHeaderFontStyle | Unset:
+            def _parse_header_font_style(data: object) -> None | TableBlockStylesHeaderFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    header_font_style_type_1 = check_table_block_styles_header_font_style(data)
+
+                    return header_font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            header_font_style = _parse_header_font_style(src_value__)
 
             return header_font_style
 
-        def _decode_table_text_align(src_value__: Any) -> TableBlockStylesTableTextAlign | Unset:
-            _table_text_align = src_value__
-            table_text_align: TableBlockStylesTableTextAlign | Unset
-            if isinstance(_table_text_align, Unset):
-                table_text_align = UNSET
-            else:
-                table_text_align = check_table_block_styles_table_text_align(_table_text_align)
+        def _decode_table_text_align(src_value__: Any) -> None | TableBlockStylesTableTextAlign | Unset:
+            def _parse_table_text_align(data: object) -> None | TableBlockStylesTableTextAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    table_text_align_type_1 = check_table_block_styles_table_text_align(data)
+
+                    return table_text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            table_text_align = _parse_table_text_align(src_value__)
 
             return table_text_align
 
@@ -470,6 +534,40 @@ class TableBlockStyles(LazyModel):
                 "cell_vertical_border_style": ("cell_vertical_border_style", _decode_cell_vertical_border_style),
                 "header_font_style": ("header_font_style", _decode_header_font_style),
                 "table_text_align": ("table_text_align", _decode_table_text_align),
+            },
+            copied={
+                "block_background_color": "block_background_color",
+                "block_border_color": "block_border_color",
+                "block_border_width": "block_border_width",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "cell_horizontal_border_color": "cell_horizontal_border_color",
+                "cell_horizontal_border_width": "cell_horizontal_border_width",
+                "cell_padding_bottom": "cell_padding_bottom",
+                "cell_padding_left": "cell_padding_left",
+                "cell_padding_right": "cell_padding_right",
+                "cell_padding_top": "cell_padding_top",
+                "cell_vertical_border_color": "cell_vertical_border_color",
+                "cell_vertical_border_width": "cell_vertical_border_width",
+                "header_background_color": "header_background_color",
+                "header_font_color": "header_font_color",
+                "header_font_family": "header_font_family",
+                "header_font_size": "header_font_size",
+                "header_font_weight": "header_font_weight",
+                "header_letter_spacing": "header_letter_spacing",
+                "header_line_height": "header_line_height",
+                "header_padding_bottom": "header_padding_bottom",
+                "header_padding_left": "header_padding_left",
+                "header_padding_right": "header_padding_right",
+                "header_padding_top": "header_padding_top",
+                "header_text_decoration": "header_text_decoration",
+                "table_background_color": "table_background_color",
+                "table_font_color": "table_font_color",
+                "table_font_family": "table_font_family",
+                "table_font_size": "table_font_size",
+                "use_legacy_mobile_padding": "use_legacy_mobile_padding",
             },
             known=(
                 "block_background_color",

@@ -23,9 +23,11 @@ TABLE_BLOCK_STYLES_CELL_HORIZONTAL_BORDER_STYLE_VALUES: frozenset[str] = frozens
 
 
 def check_table_block_styles_cell_horizontal_border_style(value: str) -> TableBlockStylesCellHorizontalBorderStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TABLE_BLOCK_STYLES_CELL_HORIZONTAL_BORDER_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TABLE_BLOCK_STYLES_CELL_HORIZONTAL_BORDER_STYLE_VALUES:
+        return cast(TableBlockStylesCellHorizontalBorderStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(TableBlockStylesCellHorizontalBorderStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(TABLE_BLOCK_STYLES_CELL_HORIZONTAL_BORDER_STYLE_VALUES)!r}"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.table_block_v1_content_type import TableBlockV1ContentType, check_table_block_v1_content_type
 from ..models.table_block_v1_type import TableBlockV1Type, check_table_block_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -30,7 +30,7 @@ class TableBlockV1(LazyModel):
     Attributes:
         content_type (TableBlockV1ContentType):
         type_ (TableBlockV1Type):
-        data (TableBlockData):
+        data (None | TableBlockData):
         id (None | str | Unset):
         data_id (None | str | Unset):
         universal_id (None | str | Unset):
@@ -40,7 +40,7 @@ class TableBlockV1(LazyModel):
 
     content_type: TableBlockV1ContentType
     type_: TableBlockV1Type
-    data: TableBlockData
+    data: None | TableBlockData
     id: None | str | Unset = UNSET
     data_id: None | str | Unset = UNSET
     universal_id: None | str | Unset = UNSET
@@ -63,7 +63,7 @@ class TableBlockV1(LazyModel):
         self,
         content_type: TableBlockV1ContentType,
         type_: TableBlockV1Type,
-        data: TableBlockData,
+        data: None | TableBlockData,
         id: None | str | Unset = UNSET,
         data_id: None | str | Unset = UNSET,
         universal_id: None | str | Unset = UNSET,
@@ -89,46 +89,56 @@ class TableBlockV1(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["data"] = self.data.to_dict()
+            data: dict[str, Any] | None
+            if isinstance(self.data, LazyModel):
+                data = self.data.to_dict()
+            else:
+                data = self.data
+            field_dict["data"] = data
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        data_id = self.data_id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
+            data_id = self.data_id
+            if data_id is not UNSET:
+                field_dict["data_id"] = data_id
 
-        universal_id = self.universal_id
-        if universal_id is not UNSET:
-            field_dict["universal_id"] = universal_id
+            universal_id = self.universal_id
+            if universal_id is not UNSET:
+                field_dict["universal_id"] = universal_id
 
-        subblocks: list[dict[str, Any]] | None | Unset
-        if isinstance(self.subblocks, Unset):
-            subblocks = UNSET
-        elif isinstance(self.subblocks, list):
-            subblocks = []
-            for subblocks_type_0_item_data in self.subblocks:
-                subblocks_type_0_item: dict[str, Any]
-                if isinstance(subblocks_type_0_item_data, LazyModel):
-                    subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
-                else:
-                    subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
+            subblocks: list[dict[str, Any]] | None | Unset
+            if isinstance(self.subblocks, Unset):
+                subblocks = UNSET
+            elif isinstance(self.subblocks, list):
+                subblocks = []
+                for subblocks_type_0_item_data in self.subblocks:
+                    subblocks_type_0_item: dict[str, Any]
+                    if isinstance(subblocks_type_0_item_data, LazyModel):
+                        subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
+                    else:
+                        subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
 
-                subblocks.append(subblocks_type_0_item)
+                    subblocks.append(subblocks_type_0_item)
 
-        else:
-            subblocks = self.subblocks
-        if subblocks is not UNSET:
-            field_dict["subblocks"] = subblocks
+            else:
+                subblocks = self.subblocks
+            if subblocks is not UNSET:
+                field_dict["subblocks"] = subblocks
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -159,8 +169,21 @@ class TableBlockV1(LazyModel):
 
             return type_
 
-        def _decode_data(src_value__: Any) -> TableBlockData:
-            data = TableBlockData.from_dict(src_value__)
+        def _decode_data(src_value__: Any) -> None | TableBlockData:
+            def _parse_data(data: object) -> None | TableBlockData:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_type_1 = TableBlockData.from_dict(data)
+
+                    return data_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            data = _parse_data(src_value__)
 
             return data
 
@@ -270,29 +293,43 @@ class TableBlockV1(LazyModel):
 
                             return subblocks_type_0_item_type_6
 
-                        subblocks_type_0_item = parse_union(_parse_subblocks_type_0_item, subblocks_type_0_item_data)
+                        subblocks_type_0_item: (
+                            TableFallbackHtmlSubBlock
+                            | TableFallbackImageSubBlock
+                            | TableFallbackTextSubBlock
+                            | TableHeaderSubBlock
+                            | TableHtmlSubBlock
+                            | TableImageSubBlock
+                            | TableTextSubBlock
+                        )
+                        match subblocks_type_0_item_data:
+                            case {"type": "table_header"}:
+                                subblocks_type_0_item = TableHeaderSubBlock.from_dict(subblocks_type_0_item_data)
+                            case {"type": "table_html"}:
+                                subblocks_type_0_item = TableHtmlSubBlock.from_dict(subblocks_type_0_item_data)
+                            case {"type": "table_image"}:
+                                subblocks_type_0_item = TableImageSubBlock.from_dict(subblocks_type_0_item_data)
+                            case {"type": "table_text"}:
+                                subblocks_type_0_item = TableTextSubBlock.from_dict(subblocks_type_0_item_data)
+                            case {"type": "table_fallback_html"}:
+                                subblocks_type_0_item = TableFallbackHtmlSubBlock.from_dict(subblocks_type_0_item_data)
+                            case {"type": "table_fallback_image"}:
+                                subblocks_type_0_item = TableFallbackImageSubBlock.from_dict(subblocks_type_0_item_data)
+                            case {"type": "table_fallback_text"}:
+                                subblocks_type_0_item = TableFallbackTextSubBlock.from_dict(subblocks_type_0_item_data)
+                            case _:
+                                subblocks_type_0_item = parse_union(
+                                    _parse_subblocks_type_0_item, subblocks_type_0_item_data
+                                )
 
                         subblocks_type_0.append(subblocks_type_0_item)
 
                     return subblocks_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    list[
-                        TableFallbackHtmlSubBlock
-                        | TableFallbackImageSubBlock
-                        | TableFallbackTextSubBlock
-                        | TableHeaderSubBlock
-                        | TableHtmlSubBlock
-                        | TableImageSubBlock
-                        | TableTextSubBlock
-                    ]
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            subblocks = parse_union(_parse_subblocks, src_value__)
+            subblocks = _parse_subblocks(src_value__)
 
             return subblocks
 
@@ -302,6 +339,11 @@ class TableBlockV1(LazyModel):
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
                 "subblocks": ("subblocks", _decode_subblocks),
+            },
+            copied={
+                "id": "id",
+                "data_id": "data_id",
+                "universal_id": "universal_id",
             },
             known=(
                 "content_type",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.table_fallback_html_sub_block_show_on import (
     TableFallbackHtmlSubBlockShowOn,
     check_table_fallback_html_sub_block_show_on,
@@ -26,13 +26,13 @@ class TableFallbackHtmlSubBlock(LazyModel):
     Attributes:
         type_ (TableFallbackHtmlSubBlockType):
         content (None | str | Unset):
-        show_on (TableFallbackHtmlSubBlockShowOn | Unset): Show on.
+        show_on (None | TableFallbackHtmlSubBlockShowOn | Unset): Show on.
         id (None | str | Unset):
     """
 
     type_: TableFallbackHtmlSubBlockType
     content: None | str | Unset = UNSET
-    show_on: TableFallbackHtmlSubBlockShowOn | Unset = UNSET
+    show_on: None | TableFallbackHtmlSubBlockShowOn | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,7 +40,7 @@ class TableFallbackHtmlSubBlock(LazyModel):
         self,
         type_: TableFallbackHtmlSubBlockType,
         content: None | str | Unset = UNSET,
-        show_on: TableFallbackHtmlSubBlockShowOn | Unset = UNSET,
+        show_on: None | TableFallbackHtmlSubBlockShowOn | Unset = UNSET,
         id: None | str | Unset = UNSET,
     ) -> None:
         self.type_ = type_
@@ -50,23 +50,28 @@ class TableFallbackHtmlSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        content = self.content
-        if content is not UNSET:
-            field_dict["content"] = content
+            content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        show_on = self.show_on
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
+            show_on = self.show_on
+            if show_on is not UNSET:
+                field_dict["show_on"] = show_on
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -83,13 +88,23 @@ class TableFallbackHtmlSubBlock(LazyModel):
 
             return type_
 
-        def _decode_show_on(src_value__: Any) -> TableFallbackHtmlSubBlockShowOn | Unset:
-            _show_on = src_value__
-            show_on: TableFallbackHtmlSubBlockShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_table_fallback_html_sub_block_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> None | TableFallbackHtmlSubBlockShowOn | Unset:
+            def _parse_show_on(data: object) -> None | TableFallbackHtmlSubBlockShowOn | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_table_fallback_html_sub_block_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
@@ -97,6 +112,10 @@ class TableFallbackHtmlSubBlock(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "show_on": ("show_on", _decode_show_on),
+            },
+            copied={
+                "content": "content",
+                "id": "id",
             },
             known=(
                 "type",

@@ -16,9 +16,11 @@ TABLE_FALLBACK_HTML_SUB_BLOCK_SHOW_ON_VALUES: frozenset[str] = frozenset(
 
 
 def check_table_fallback_html_sub_block_show_on(value: str) -> TableFallbackHtmlSubBlockShowOn:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TABLE_FALLBACK_HTML_SUB_BLOCK_SHOW_ON_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TABLE_FALLBACK_HTML_SUB_BLOCK_SHOW_ON_VALUES:
+        return cast(TableFallbackHtmlSubBlockShowOn, value)
+    if type(value) is str and not strict_enums():
         return cast(TableFallbackHtmlSubBlockShowOn, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(TABLE_FALLBACK_HTML_SUB_BLOCK_SHOW_ON_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.table_fallback_image_sub_block_cell_text_align import (
     TableFallbackImageSubBlockCellTextAlign,
     check_table_fallback_image_sub_block_cell_text_align,
@@ -41,10 +41,10 @@ class TableFallbackImageSubBlock(LazyModel):
         width (int | None | Unset):
         height (int | None | Unset):
         image_width (int | None | Unset):
-        image_align (TableFallbackImageSubBlockImageAlign | Unset): Image Alignment.
-        show_on (TableFallbackImageSubBlockShowOn | Unset): Show on.
+        image_align (None | TableFallbackImageSubBlockImageAlign | Unset): Image Alignment.
+        show_on (None | TableFallbackImageSubBlockShowOn | Unset): Show on.
         table_column_width (None | str | Unset):
-        cell_text_align (TableFallbackImageSubBlockCellTextAlign | Unset): Text Alignment.
+        cell_text_align (None | TableFallbackImageSubBlockCellTextAlign | Unset): Text Alignment.
         cropped_asset_id (None | str | Unset):
         cropped_src (None | str | Unset):
         cropping_aspect_ratio (None | str | Unset):
@@ -64,10 +64,10 @@ class TableFallbackImageSubBlock(LazyModel):
     width: int | None | Unset = UNSET
     height: int | None | Unset = UNSET
     image_width: int | None | Unset = UNSET
-    image_align: TableFallbackImageSubBlockImageAlign | Unset = UNSET
-    show_on: TableFallbackImageSubBlockShowOn | Unset = UNSET
+    image_align: None | TableFallbackImageSubBlockImageAlign | Unset = UNSET
+    show_on: None | TableFallbackImageSubBlockShowOn | Unset = UNSET
     table_column_width: None | str | Unset = UNSET
-    cell_text_align: TableFallbackImageSubBlockCellTextAlign | Unset = UNSET
+    cell_text_align: None | TableFallbackImageSubBlockCellTextAlign | Unset = UNSET
     cropped_asset_id: None | str | Unset = UNSET
     cropped_src: None | str | Unset = UNSET
     cropping_aspect_ratio: None | str | Unset = UNSET
@@ -89,10 +89,10 @@ class TableFallbackImageSubBlock(LazyModel):
         width: int | None | Unset = UNSET,
         height: int | None | Unset = UNSET,
         image_width: int | None | Unset = UNSET,
-        image_align: TableFallbackImageSubBlockImageAlign | Unset = UNSET,
-        show_on: TableFallbackImageSubBlockShowOn | Unset = UNSET,
+        image_align: None | TableFallbackImageSubBlockImageAlign | Unset = UNSET,
+        show_on: None | TableFallbackImageSubBlockShowOn | Unset = UNSET,
         table_column_width: None | str | Unset = UNSET,
-        cell_text_align: TableFallbackImageSubBlockCellTextAlign | Unset = UNSET,
+        cell_text_align: None | TableFallbackImageSubBlockCellTextAlign | Unset = UNSET,
         cropped_asset_id: None | str | Unset = UNSET,
         cropped_src: None | str | Unset = UNSET,
         cropping_aspect_ratio: None | str | Unset = UNSET,
@@ -126,91 +126,96 @@ class TableFallbackImageSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        dynamic = self.dynamic
-        if dynamic is not UNSET:
-            field_dict["dynamic"] = dynamic
+            dynamic = self.dynamic
+            if dynamic is not UNSET:
+                field_dict["dynamic"] = dynamic
 
-        alt_text = self.alt_text
-        if alt_text is not UNSET:
-            field_dict["alt_text"] = alt_text
+            alt_text = self.alt_text
+            if alt_text is not UNSET:
+                field_dict["alt_text"] = alt_text
 
-        asset_id = self.asset_id
-        if asset_id is not UNSET:
-            field_dict["asset_id"] = asset_id
+            asset_id = self.asset_id
+            if asset_id is not UNSET:
+                field_dict["asset_id"] = asset_id
 
-        href = self.href
-        if href is not UNSET:
-            field_dict["href"] = href
+            href = self.href
+            if href is not UNSET:
+                field_dict["href"] = href
 
-        src = self.src
-        if src is not UNSET:
-            field_dict["src"] = src
+            src = self.src
+            if src is not UNSET:
+                field_dict["src"] = src
 
-        width = self.width
-        if width is not UNSET:
-            field_dict["width"] = width
+            width = self.width
+            if width is not UNSET:
+                field_dict["width"] = width
 
-        height = self.height
-        if height is not UNSET:
-            field_dict["height"] = height
+            height = self.height
+            if height is not UNSET:
+                field_dict["height"] = height
 
-        image_width = self.image_width
-        if image_width is not UNSET:
-            field_dict["image_width"] = image_width
+            image_width = self.image_width
+            if image_width is not UNSET:
+                field_dict["image_width"] = image_width
 
-        image_align = self.image_align
-        if image_align is not UNSET:
-            field_dict["image_align"] = image_align
+            image_align = self.image_align
+            if image_align is not UNSET:
+                field_dict["image_align"] = image_align
 
-        show_on = self.show_on
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
+            show_on = self.show_on
+            if show_on is not UNSET:
+                field_dict["show_on"] = show_on
 
-        table_column_width = self.table_column_width
-        if table_column_width is not UNSET:
-            field_dict["table_column_width"] = table_column_width
+            table_column_width = self.table_column_width
+            if table_column_width is not UNSET:
+                field_dict["table_column_width"] = table_column_width
 
-        cell_text_align = self.cell_text_align
-        if cell_text_align is not UNSET:
-            field_dict["cell_text_align"] = cell_text_align
+            cell_text_align = self.cell_text_align
+            if cell_text_align is not UNSET:
+                field_dict["cell_text_align"] = cell_text_align
 
-        cropped_asset_id = self.cropped_asset_id
-        if cropped_asset_id is not UNSET:
-            field_dict["cropped_asset_id"] = cropped_asset_id
+            cropped_asset_id = self.cropped_asset_id
+            if cropped_asset_id is not UNSET:
+                field_dict["cropped_asset_id"] = cropped_asset_id
 
-        cropped_src = self.cropped_src
-        if cropped_src is not UNSET:
-            field_dict["cropped_src"] = cropped_src
+            cropped_src = self.cropped_src
+            if cropped_src is not UNSET:
+                field_dict["cropped_src"] = cropped_src
 
-        cropping_aspect_ratio = self.cropping_aspect_ratio
-        if cropping_aspect_ratio is not UNSET:
-            field_dict["cropping_aspect_ratio"] = cropping_aspect_ratio
+            cropping_aspect_ratio = self.cropping_aspect_ratio
+            if cropping_aspect_ratio is not UNSET:
+                field_dict["cropping_aspect_ratio"] = cropping_aspect_ratio
 
-        cropping_height = self.cropping_height
-        if cropping_height is not UNSET:
-            field_dict["cropping_height"] = cropping_height
+            cropping_height = self.cropping_height
+            if cropping_height is not UNSET:
+                field_dict["cropping_height"] = cropping_height
 
-        cropping_width = self.cropping_width
-        if cropping_width is not UNSET:
-            field_dict["cropping_width"] = cropping_width
+            cropping_width = self.cropping_width
+            if cropping_width is not UNSET:
+                field_dict["cropping_width"] = cropping_width
 
-        cropping_x = self.cropping_x
-        if cropping_x is not UNSET:
-            field_dict["cropping_x"] = cropping_x
+            cropping_x = self.cropping_x
+            if cropping_x is not UNSET:
+                field_dict["cropping_x"] = cropping_x
 
-        cropping_y = self.cropping_y
-        if cropping_y is not UNSET:
-            field_dict["cropping_y"] = cropping_y
+            cropping_y = self.cropping_y
+            if cropping_y is not UNSET:
+                field_dict["cropping_y"] = cropping_y
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -242,33 +247,63 @@ class TableFallbackImageSubBlock(LazyModel):
 
             return type_
 
-        def _decode_image_align(src_value__: Any) -> TableFallbackImageSubBlockImageAlign | Unset:
-            _image_align = src_value__
-            image_align: TableFallbackImageSubBlockImageAlign | Unset
-            if isinstance(_image_align, Unset):
-                image_align = UNSET
-            else:
-                image_align = check_table_fallback_image_sub_block_image_align(_image_align)
+        def _decode_image_align(src_value__: Any) -> None | TableFallbackImageSubBlockImageAlign | Unset:
+            def _parse_image_align(data: object) -> None | TableFallbackImageSubBlockImageAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    image_align_type_1 = check_table_fallback_image_sub_block_image_align(data)
+
+                    return image_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            image_align = _parse_image_align(src_value__)
 
             return image_align
 
-        def _decode_show_on(src_value__: Any) -> TableFallbackImageSubBlockShowOn | Unset:
-            _show_on = src_value__
-            show_on: TableFallbackImageSubBlockShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_table_fallback_image_sub_block_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> None | TableFallbackImageSubBlockShowOn | Unset:
+            def _parse_show_on(data: object) -> None | TableFallbackImageSubBlockShowOn | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_table_fallback_image_sub_block_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
-        def _decode_cell_text_align(src_value__: Any) -> TableFallbackImageSubBlockCellTextAlign | Unset:
-            _cell_text_align = src_value__
-            cell_text_align: TableFallbackImageSubBlockCellTextAlign | Unset
-            if isinstance(_cell_text_align, Unset):
-                cell_text_align = UNSET
-            else:
-                cell_text_align = check_table_fallback_image_sub_block_cell_text_align(_cell_text_align)
+        def _decode_cell_text_align(src_value__: Any) -> None | TableFallbackImageSubBlockCellTextAlign | Unset:
+            def _parse_cell_text_align(data: object) -> None | TableFallbackImageSubBlockCellTextAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    cell_text_align_type_1 = check_table_fallback_image_sub_block_cell_text_align(data)
+
+                    return cell_text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            cell_text_align = _parse_cell_text_align(src_value__)
 
             return cell_text_align
 
@@ -278,6 +313,25 @@ class TableFallbackImageSubBlock(LazyModel):
                 "image_align": ("image_align", _decode_image_align),
                 "show_on": ("show_on", _decode_show_on),
                 "cell_text_align": ("cell_text_align", _decode_cell_text_align),
+            },
+            copied={
+                "dynamic": "dynamic",
+                "alt_text": "alt_text",
+                "asset_id": "asset_id",
+                "href": "href",
+                "src": "src",
+                "width": "width",
+                "height": "height",
+                "image_width": "image_width",
+                "table_column_width": "table_column_width",
+                "cropped_asset_id": "cropped_asset_id",
+                "cropped_src": "cropped_src",
+                "cropping_aspect_ratio": "cropping_aspect_ratio",
+                "cropping_height": "cropping_height",
+                "cropping_width": "cropping_width",
+                "cropping_x": "cropping_x",
+                "cropping_y": "cropping_y",
+                "id": "id",
             },
             known=(
                 "type",

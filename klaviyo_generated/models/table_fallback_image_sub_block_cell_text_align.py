@@ -16,9 +16,11 @@ TABLE_FALLBACK_IMAGE_SUB_BLOCK_CELL_TEXT_ALIGN_VALUES: frozenset[str] = frozense
 
 
 def check_table_fallback_image_sub_block_cell_text_align(value: str) -> TableFallbackImageSubBlockCellTextAlign:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TABLE_FALLBACK_IMAGE_SUB_BLOCK_CELL_TEXT_ALIGN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TABLE_FALLBACK_IMAGE_SUB_BLOCK_CELL_TEXT_ALIGN_VALUES:
+        return cast(TableFallbackImageSubBlockCellTextAlign, value)
+    if type(value) is str and not strict_enums():
         return cast(TableFallbackImageSubBlockCellTextAlign, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(TABLE_FALLBACK_IMAGE_SUB_BLOCK_CELL_TEXT_ALIGN_VALUES)!r}"

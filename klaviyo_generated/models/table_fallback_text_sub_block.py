@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.table_fallback_text_sub_block_cell_text_align import (
     TableFallbackTextSubBlockCellTextAlign,
     check_table_fallback_text_sub_block_cell_text_align,
@@ -34,14 +34,14 @@ class TableFallbackTextSubBlock(LazyModel):
     Attributes:
         type_ (TableFallbackTextSubBlockType):
         content (None | str | Unset):
-        cell_text_align (TableFallbackTextSubBlockCellTextAlign | Unset): Text Alignment.
+        cell_text_align (None | TableFallbackTextSubBlockCellTextAlign | Unset): Text Alignment.
         color (None | str | Unset):
         font_family (None | str | Unset):
         font_size (int | None | Unset):
-        font_style (TableFallbackTextSubBlockFontStyle | Unset): Font style.
+        font_style (None | TableFallbackTextSubBlockFontStyle | Unset): Font style.
         font_weight (None | str | Unset):
         letter_spacing (int | None | Unset):
-        show_on (TableFallbackTextSubBlockShowOn | Unset): Show on.
+        show_on (None | TableFallbackTextSubBlockShowOn | Unset): Show on.
         table_column_width (None | str | Unset):
         text_decoration (None | str | Unset):
         id (None | str | Unset):
@@ -49,14 +49,14 @@ class TableFallbackTextSubBlock(LazyModel):
 
     type_: TableFallbackTextSubBlockType
     content: None | str | Unset = UNSET
-    cell_text_align: TableFallbackTextSubBlockCellTextAlign | Unset = UNSET
+    cell_text_align: None | TableFallbackTextSubBlockCellTextAlign | Unset = UNSET
     color: None | str | Unset = UNSET
     font_family: None | str | Unset = UNSET
     font_size: int | None | Unset = UNSET
-    font_style: TableFallbackTextSubBlockFontStyle | Unset = UNSET
+    font_style: None | TableFallbackTextSubBlockFontStyle | Unset = UNSET
     font_weight: None | str | Unset = UNSET
     letter_spacing: int | None | Unset = UNSET
-    show_on: TableFallbackTextSubBlockShowOn | Unset = UNSET
+    show_on: None | TableFallbackTextSubBlockShowOn | Unset = UNSET
     table_column_width: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     id: None | str | Unset = UNSET
@@ -66,14 +66,14 @@ class TableFallbackTextSubBlock(LazyModel):
         self,
         type_: TableFallbackTextSubBlockType,
         content: None | str | Unset = UNSET,
-        cell_text_align: TableFallbackTextSubBlockCellTextAlign | Unset = UNSET,
+        cell_text_align: None | TableFallbackTextSubBlockCellTextAlign | Unset = UNSET,
         color: None | str | Unset = UNSET,
         font_family: None | str | Unset = UNSET,
         font_size: int | None | Unset = UNSET,
-        font_style: TableFallbackTextSubBlockFontStyle | Unset = UNSET,
+        font_style: None | TableFallbackTextSubBlockFontStyle | Unset = UNSET,
         font_weight: None | str | Unset = UNSET,
         letter_spacing: int | None | Unset = UNSET,
-        show_on: TableFallbackTextSubBlockShowOn | Unset = UNSET,
+        show_on: None | TableFallbackTextSubBlockShowOn | Unset = UNSET,
         table_column_width: None | str | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
         id: None | str | Unset = UNSET,
@@ -94,59 +94,64 @@ class TableFallbackTextSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        content = self.content
-        if content is not UNSET:
-            field_dict["content"] = content
+            content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        cell_text_align = self.cell_text_align
-        if cell_text_align is not UNSET:
-            field_dict["cell_text_align"] = cell_text_align
+            cell_text_align = self.cell_text_align
+            if cell_text_align is not UNSET:
+                field_dict["cell_text_align"] = cell_text_align
 
-        color = self.color
-        if color is not UNSET:
-            field_dict["color"] = color
+            color = self.color
+            if color is not UNSET:
+                field_dict["color"] = color
 
-        font_family = self.font_family
-        if font_family is not UNSET:
-            field_dict["font_family"] = font_family
+            font_family = self.font_family
+            if font_family is not UNSET:
+                field_dict["font_family"] = font_family
 
-        font_size = self.font_size
-        if font_size is not UNSET:
-            field_dict["font_size"] = font_size
+            font_size = self.font_size
+            if font_size is not UNSET:
+                field_dict["font_size"] = font_size
 
-        font_style = self.font_style
-        if font_style is not UNSET:
-            field_dict["font_style"] = font_style
+            font_style = self.font_style
+            if font_style is not UNSET:
+                field_dict["font_style"] = font_style
 
-        font_weight = self.font_weight
-        if font_weight is not UNSET:
-            field_dict["font_weight"] = font_weight
+            font_weight = self.font_weight
+            if font_weight is not UNSET:
+                field_dict["font_weight"] = font_weight
 
-        letter_spacing = self.letter_spacing
-        if letter_spacing is not UNSET:
-            field_dict["letter_spacing"] = letter_spacing
+            letter_spacing = self.letter_spacing
+            if letter_spacing is not UNSET:
+                field_dict["letter_spacing"] = letter_spacing
 
-        show_on = self.show_on
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
+            show_on = self.show_on
+            if show_on is not UNSET:
+                field_dict["show_on"] = show_on
 
-        table_column_width = self.table_column_width
-        if table_column_width is not UNSET:
-            field_dict["table_column_width"] = table_column_width
+            table_column_width = self.table_column_width
+            if table_column_width is not UNSET:
+                field_dict["table_column_width"] = table_column_width
 
-        text_decoration = self.text_decoration
-        if text_decoration is not UNSET:
-            field_dict["text_decoration"] = text_decoration
+            text_decoration = self.text_decoration
+            if text_decoration is not UNSET:
+                field_dict["text_decoration"] = text_decoration
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -170,33 +175,63 @@ class TableFallbackTextSubBlock(LazyModel):
 
             return type_
 
-        def _decode_cell_text_align(src_value__: Any) -> TableFallbackTextSubBlockCellTextAlign | Unset:
-            _cell_text_align = src_value__
-            cell_text_align: TableFallbackTextSubBlockCellTextAlign | Unset
-            if isinstance(_cell_text_align, Unset):
-                cell_text_align = UNSET
-            else:
-                cell_text_align = check_table_fallback_text_sub_block_cell_text_align(_cell_text_align)
+        def _decode_cell_text_align(src_value__: Any) -> None | TableFallbackTextSubBlockCellTextAlign | Unset:
+            def _parse_cell_text_align(data: object) -> None | TableFallbackTextSubBlockCellTextAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    cell_text_align_type_1 = check_table_fallback_text_sub_block_cell_text_align(data)
+
+                    return cell_text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            cell_text_align = _parse_cell_text_align(src_value__)
 
             return cell_text_align
 
-        def _decode_font_style(src_value__: Any) -> TableFallbackTextSubBlockFontStyle | Unset:
-            _font_style = src_value__
-            font_style: TableFallbackTextSubBlockFontStyle | Unset
-            if isinstance(_font_style, Unset):
-                font_style = UNSET
-            else:
-                font_style = check_table_fallback_text_sub_block_font_style(_font_style)
+        def _decode_font_style(src_value__: Any) -> None | TableFallbackTextSubBlockFontStyle | Unset:
+            def _parse_font_style(data: object) -> None | TableFallbackTextSubBlockFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_style_type_1 = check_table_fallback_text_sub_block_font_style(data)
+
+                    return font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_style = _parse_font_style(src_value__)
 
             return font_style
 
-        def _decode_show_on(src_value__: Any) -> TableFallbackTextSubBlockShowOn | Unset:
-            _show_on = src_value__
-            show_on: TableFallbackTextSubBlockShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_table_fallback_text_sub_block_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> None | TableFallbackTextSubBlockShowOn | Unset:
+            def _parse_show_on(data: object) -> None | TableFallbackTextSubBlockShowOn | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_table_fallback_text_sub_block_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
@@ -206,6 +241,17 @@ class TableFallbackTextSubBlock(LazyModel):
                 "cell_text_align": ("cell_text_align", _decode_cell_text_align),
                 "font_style": ("font_style", _decode_font_style),
                 "show_on": ("show_on", _decode_show_on),
+            },
+            copied={
+                "content": "content",
+                "color": "color",
+                "font_family": "font_family",
+                "font_size": "font_size",
+                "font_weight": "font_weight",
+                "letter_spacing": "letter_spacing",
+                "table_column_width": "table_column_width",
+                "text_decoration": "text_decoration",
+                "id": "id",
             },
             known=(
                 "type",

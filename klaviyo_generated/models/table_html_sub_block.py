@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.table_html_sub_block_show_on import TableHtmlSubBlockShowOn, check_table_html_sub_block_show_on
 from ..models.table_html_sub_block_type import TableHtmlSubBlockType, check_table_html_sub_block_type
 from ..types import UNSET, Unset
@@ -20,13 +20,13 @@ class TableHtmlSubBlock(LazyModel):
     Attributes:
         type_ (TableHtmlSubBlockType):
         content (None | str | Unset):
-        show_on (TableHtmlSubBlockShowOn | Unset): Show on.
+        show_on (None | TableHtmlSubBlockShowOn | Unset): Show on.
         id (None | str | Unset):
     """
 
     type_: TableHtmlSubBlockType
     content: None | str | Unset = UNSET
-    show_on: TableHtmlSubBlockShowOn | Unset = UNSET
+    show_on: None | TableHtmlSubBlockShowOn | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -34,7 +34,7 @@ class TableHtmlSubBlock(LazyModel):
         self,
         type_: TableHtmlSubBlockType,
         content: None | str | Unset = UNSET,
-        show_on: TableHtmlSubBlockShowOn | Unset = UNSET,
+        show_on: None | TableHtmlSubBlockShowOn | Unset = UNSET,
         id: None | str | Unset = UNSET,
     ) -> None:
         self.type_ = type_
@@ -44,23 +44,28 @@ class TableHtmlSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        content = self.content
-        if content is not UNSET:
-            field_dict["content"] = content
+            content = self.content
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        show_on = self.show_on
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
+            show_on = self.show_on
+            if show_on is not UNSET:
+                field_dict["show_on"] = show_on
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -77,13 +82,23 @@ class TableHtmlSubBlock(LazyModel):
 
             return type_
 
-        def _decode_show_on(src_value__: Any) -> TableHtmlSubBlockShowOn | Unset:
-            _show_on = src_value__
-            show_on: TableHtmlSubBlockShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_table_html_sub_block_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> None | TableHtmlSubBlockShowOn | Unset:
+            def _parse_show_on(data: object) -> None | TableHtmlSubBlockShowOn | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_table_html_sub_block_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
@@ -91,6 +106,10 @@ class TableHtmlSubBlock(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "show_on": ("show_on", _decode_show_on),
+            },
+            copied={
+                "content": "content",
+                "id": "id",
             },
             known=(
                 "type",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.table_image_sub_block_cell_text_align import (
     TableImageSubBlockCellTextAlign,
     check_table_image_sub_block_cell_text_align,
@@ -35,10 +35,10 @@ class TableImageSubBlock(LazyModel):
         width (int | None | Unset):
         height (int | None | Unset):
         image_width (int | None | Unset):
-        image_align (TableImageSubBlockImageAlign | Unset): Image Alignment.
-        show_on (TableImageSubBlockShowOn | Unset): Show on.
+        image_align (None | TableImageSubBlockImageAlign | Unset): Image Alignment.
+        show_on (None | TableImageSubBlockShowOn | Unset): Show on.
         table_column_width (None | str | Unset):
-        cell_text_align (TableImageSubBlockCellTextAlign | Unset): Text Alignment.
+        cell_text_align (None | TableImageSubBlockCellTextAlign | Unset): Text Alignment.
         cropped_asset_id (None | str | Unset):
         cropped_src (None | str | Unset):
         cropping_aspect_ratio (None | str | Unset):
@@ -58,10 +58,10 @@ class TableImageSubBlock(LazyModel):
     width: int | None | Unset = UNSET
     height: int | None | Unset = UNSET
     image_width: int | None | Unset = UNSET
-    image_align: TableImageSubBlockImageAlign | Unset = UNSET
-    show_on: TableImageSubBlockShowOn | Unset = UNSET
+    image_align: None | TableImageSubBlockImageAlign | Unset = UNSET
+    show_on: None | TableImageSubBlockShowOn | Unset = UNSET
     table_column_width: None | str | Unset = UNSET
-    cell_text_align: TableImageSubBlockCellTextAlign | Unset = UNSET
+    cell_text_align: None | TableImageSubBlockCellTextAlign | Unset = UNSET
     cropped_asset_id: None | str | Unset = UNSET
     cropped_src: None | str | Unset = UNSET
     cropping_aspect_ratio: None | str | Unset = UNSET
@@ -83,10 +83,10 @@ class TableImageSubBlock(LazyModel):
         width: int | None | Unset = UNSET,
         height: int | None | Unset = UNSET,
         image_width: int | None | Unset = UNSET,
-        image_align: TableImageSubBlockImageAlign | Unset = UNSET,
-        show_on: TableImageSubBlockShowOn | Unset = UNSET,
+        image_align: None | TableImageSubBlockImageAlign | Unset = UNSET,
+        show_on: None | TableImageSubBlockShowOn | Unset = UNSET,
         table_column_width: None | str | Unset = UNSET,
-        cell_text_align: TableImageSubBlockCellTextAlign | Unset = UNSET,
+        cell_text_align: None | TableImageSubBlockCellTextAlign | Unset = UNSET,
         cropped_asset_id: None | str | Unset = UNSET,
         cropped_src: None | str | Unset = UNSET,
         cropping_aspect_ratio: None | str | Unset = UNSET,
@@ -120,91 +120,96 @@ class TableImageSubBlock(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        dynamic = self.dynamic
-        if dynamic is not UNSET:
-            field_dict["dynamic"] = dynamic
+            dynamic = self.dynamic
+            if dynamic is not UNSET:
+                field_dict["dynamic"] = dynamic
 
-        alt_text = self.alt_text
-        if alt_text is not UNSET:
-            field_dict["alt_text"] = alt_text
+            alt_text = self.alt_text
+            if alt_text is not UNSET:
+                field_dict["alt_text"] = alt_text
 
-        asset_id = self.asset_id
-        if asset_id is not UNSET:
-            field_dict["asset_id"] = asset_id
+            asset_id = self.asset_id
+            if asset_id is not UNSET:
+                field_dict["asset_id"] = asset_id
 
-        href = self.href
-        if href is not UNSET:
-            field_dict["href"] = href
+            href = self.href
+            if href is not UNSET:
+                field_dict["href"] = href
 
-        src = self.src
-        if src is not UNSET:
-            field_dict["src"] = src
+            src = self.src
+            if src is not UNSET:
+                field_dict["src"] = src
 
-        width = self.width
-        if width is not UNSET:
-            field_dict["width"] = width
+            width = self.width
+            if width is not UNSET:
+                field_dict["width"] = width
 
-        height = self.height
-        if height is not UNSET:
-            field_dict["height"] = height
+            height = self.height
+            if height is not UNSET:
+                field_dict["height"] = height
 
-        image_width = self.image_width
-        if image_width is not UNSET:
-            field_dict["image_width"] = image_width
+            image_width = self.image_width
+            if image_width is not UNSET:
+                field_dict["image_width"] = image_width
 
-        image_align = self.image_align
-        if image_align is not UNSET:
-            field_dict["image_align"] = image_align
+            image_align = self.image_align
+            if image_align is not UNSET:
+                field_dict["image_align"] = image_align
 
-        show_on = self.show_on
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
+            show_on = self.show_on
+            if show_on is not UNSET:
+                field_dict["show_on"] = show_on
 
-        table_column_width = self.table_column_width
-        if table_column_width is not UNSET:
-            field_dict["table_column_width"] = table_column_width
+            table_column_width = self.table_column_width
+            if table_column_width is not UNSET:
+                field_dict["table_column_width"] = table_column_width
 
-        cell_text_align = self.cell_text_align
-        if cell_text_align is not UNSET:
-            field_dict["cell_text_align"] = cell_text_align
+            cell_text_align = self.cell_text_align
+            if cell_text_align is not UNSET:
+                field_dict["cell_text_align"] = cell_text_align
 
-        cropped_asset_id = self.cropped_asset_id
-        if cropped_asset_id is not UNSET:
-            field_dict["cropped_asset_id"] = cropped_asset_id
+            cropped_asset_id = self.cropped_asset_id
+            if cropped_asset_id is not UNSET:
+                field_dict["cropped_asset_id"] = cropped_asset_id
 
-        cropped_src = self.cropped_src
-        if cropped_src is not UNSET:
-            field_dict["cropped_src"] = cropped_src
+            cropped_src = self.cropped_src
+            if cropped_src is not UNSET:
+                field_dict["cropped_src"] = cropped_src
 
-        cropping_aspect_ratio = self.cropping_aspect_ratio
-        if cropping_aspect_ratio is not UNSET:
-            field_dict["cropping_aspect_ratio"] = cropping_aspect_ratio
+            cropping_aspect_ratio = self.cropping_aspect_ratio
+            if cropping_aspect_ratio is not UNSET:
+                field_dict["cropping_aspect_ratio"] = cropping_aspect_ratio
 
-        cropping_height = self.cropping_height
-        if cropping_height is not UNSET:
-            field_dict["cropping_height"] = cropping_height
+            cropping_height = self.cropping_height
+            if cropping_height is not UNSET:
+                field_dict["cropping_height"] = cropping_height
 
-        cropping_width = self.cropping_width
-        if cropping_width is not UNSET:
-            field_dict["cropping_width"] = cropping_width
+            cropping_width = self.cropping_width
+            if cropping_width is not UNSET:
+                field_dict["cropping_width"] = cropping_width
 
-        cropping_x = self.cropping_x
-        if cropping_x is not UNSET:
-            field_dict["cropping_x"] = cropping_x
+            cropping_x = self.cropping_x
+            if cropping_x is not UNSET:
+                field_dict["cropping_x"] = cropping_x
 
-        cropping_y = self.cropping_y
-        if cropping_y is not UNSET:
-            field_dict["cropping_y"] = cropping_y
+            cropping_y = self.cropping_y
+            if cropping_y is not UNSET:
+                field_dict["cropping_y"] = cropping_y
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -236,33 +241,63 @@ class TableImageSubBlock(LazyModel):
 
             return type_
 
-        def _decode_image_align(src_value__: Any) -> TableImageSubBlockImageAlign | Unset:
-            _image_align = src_value__
-            image_align: TableImageSubBlockImageAlign | Unset
-            if isinstance(_image_align, Unset):
-                image_align = UNSET
-            else:
-                image_align = check_table_image_sub_block_image_align(_image_align)
+        def _decode_image_align(src_value__: Any) -> None | TableImageSubBlockImageAlign | Unset:
+            def _parse_image_align(data: object) -> None | TableImageSubBlockImageAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    image_align_type_1 = check_table_image_sub_block_image_align(data)
+
+                    return image_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            image_align = _parse_image_align(src_value__)
 
             return image_align
 
-        def _decode_show_on(src_value__: Any) -> TableImageSubBlockShowOn | Unset:
-            _show_on = src_value__
-            show_on: TableImageSubBlockShowOn | Unset
-            if isinstance(_show_on, Unset):
-                show_on = UNSET
-            else:
-                show_on = check_table_image_sub_block_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> None | TableImageSubBlockShowOn | Unset:
+            def _parse_show_on(data: object) -> None | TableImageSubBlockShowOn | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    show_on_type_1 = check_table_image_sub_block_show_on(data)
+
+                    return show_on_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            show_on = _parse_show_on(src_value__)
 
             return show_on
 
-        def _decode_cell_text_align(src_value__: Any) -> TableImageSubBlockCellTextAlign | Unset:
-            _cell_text_align = src_value__
-            cell_text_align: TableImageSubBlockCellTextAlign | Unset
-            if isinstance(_cell_text_align, Unset):
-                cell_text_align = UNSET
-            else:
-                cell_text_align = check_table_image_sub_block_cell_text_align(_cell_text_align)
+        def _decode_cell_text_align(src_value__: Any) -> None | TableImageSubBlockCellTextAlign | Unset:
+            def _parse_cell_text_align(data: object) -> None | TableImageSubBlockCellTextAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    cell_text_align_type_1 = check_table_image_sub_block_cell_text_align(data)
+
+                    return cell_text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            cell_text_align = _parse_cell_text_align(src_value__)
 
             return cell_text_align
 
@@ -272,6 +307,25 @@ class TableImageSubBlock(LazyModel):
                 "image_align": ("image_align", _decode_image_align),
                 "show_on": ("show_on", _decode_show_on),
                 "cell_text_align": ("cell_text_align", _decode_cell_text_align),
+            },
+            copied={
+                "dynamic": "dynamic",
+                "alt_text": "alt_text",
+                "asset_id": "asset_id",
+                "href": "href",
+                "src": "src",
+                "width": "width",
+                "height": "height",
+                "image_width": "image_width",
+                "table_column_width": "table_column_width",
+                "cropped_asset_id": "cropped_asset_id",
+                "cropped_src": "cropped_src",
+                "cropping_aspect_ratio": "cropping_aspect_ratio",
+                "cropping_height": "cropping_height",
+                "cropping_width": "cropping_width",
+                "cropping_x": "cropping_x",
+                "cropping_y": "cropping_y",
+                "id": "id",
             },
             known=(
                 "type",

@@ -15,8 +15,10 @@ TABLE_TEXT_SUB_BLOCK_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_table_text_sub_block_font_style(value: str) -> TableTextSubBlockFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TABLE_TEXT_SUB_BLOCK_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TABLE_TEXT_SUB_BLOCK_FONT_STYLE_VALUES:
+        return cast(TableTextSubBlockFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(TableTextSubBlockFontStyle, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TABLE_TEXT_SUB_BLOCK_FONT_STYLE_VALUES)!r}")

@@ -68,6 +68,7 @@ class TagCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "tag_group": ("tag-group", _decode_tag_group),
             },
+            copied={},
             known=("tag-group",),
             required=(),
             additional=None,

@@ -14,8 +14,10 @@ TAG_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_tag_enum(value: str) -> TagEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TAG_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TAG_ENUM_VALUES:
+        return cast(TagEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(TagEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TAG_ENUM_VALUES)!r}")

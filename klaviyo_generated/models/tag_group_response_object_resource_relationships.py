@@ -68,6 +68,7 @@ class TagGroupResponseObjectResourceRelationships(LazyModel):
             fields={
                 "tags": ("tags", _decode_tags),
             },
+            copied={},
             known=("tags",),
             required=(),
             additional=None,

@@ -8,8 +8,8 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -34,27 +34,36 @@ class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        return_fields: list[str] | None | Unset
-        if isinstance(self.return_fields, Unset):
-            return_fields = UNSET
-        elif isinstance(self.return_fields, list):
-            return_fields = self.return_fields
+            return_fields: list[str] | None | Unset
+            if isinstance(self.return_fields, Unset):
+                return_fields = UNSET
+            elif isinstance(self.return_fields, list):
+                return_fields = self.return_fields
 
-        else:
-            return_fields = self.return_fields
-        if return_fields is not UNSET:
-            field_dict["return_fields"] = return_fields
+            else:
+                return_fields = self.return_fields
+            if return_fields is not UNSET:
+                field_dict["return_fields"] = return_fields
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -74,15 +83,18 @@ class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
                     return return_fields_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            return_fields = parse_union(_parse_return_fields, src_value__)
+            return_fields = _parse_return_fields(src_value__)
 
             return return_fields
 
         return LazyTable(
             fields={
                 "return_fields": ("return_fields", _decode_return_fields),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

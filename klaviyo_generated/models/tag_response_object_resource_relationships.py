@@ -164,6 +164,7 @@ class TagResponseObjectResourceRelationships(LazyModel):
                 "campaigns": ("campaigns", _decode_campaigns),
                 "flows": ("flows", _decode_flows),
             },
+            copied={},
             known=(
                 "tag-group",
                 "lists",

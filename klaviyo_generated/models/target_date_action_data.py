@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,7 +17,7 @@ from ..models.target_date_action_data_timezone import (
     TargetDateActionDataTimezone,
     check_target_date_action_data_timezone,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -112,9 +112,9 @@ class TargetDateActionData(LazyModel):
                     return target_days_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[TargetDateActionDataTargetDaysType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            target_days = parse_union(_parse_target_days, src_value__)
+            target_days = _parse_target_days(src_value__)
 
             return target_days
 
@@ -122,6 +122,9 @@ class TargetDateActionData(LazyModel):
             fields={
                 "timezone": ("timezone", _decode_timezone),
                 "target_days": ("target_days", _decode_target_days),
+            },
+            copied={
+                "target_time": "target_time",
             },
             known=(
                 "timezone",

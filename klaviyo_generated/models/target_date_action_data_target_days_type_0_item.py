@@ -22,9 +22,11 @@ TARGET_DATE_ACTION_DATA_TARGET_DAYS_TYPE_0_ITEM_VALUES: frozenset[str] = frozens
 
 
 def check_target_date_action_data_target_days_type_0_item(value: str) -> TargetDateActionDataTargetDaysType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TARGET_DATE_ACTION_DATA_TARGET_DAYS_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TARGET_DATE_ACTION_DATA_TARGET_DAYS_TYPE_0_ITEM_VALUES:
+        return cast(TargetDateActionDataTargetDaysType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(TargetDateActionDataTargetDaysType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(TARGET_DATE_ACTION_DATA_TARGET_DAYS_TYPE_0_ITEM_VALUES)!r}"

@@ -882,8 +882,10 @@ TARGET_DATE_ACTION_DATA_TIMEZONE_VALUES: frozenset[str] = frozenset(
 
 
 def check_target_date_action_data_timezone(value: str) -> TargetDateActionDataTimezone:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TARGET_DATE_ACTION_DATA_TIMEZONE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TARGET_DATE_ACTION_DATA_TIMEZONE_VALUES:
+        return cast(TargetDateActionDataTimezone, value)
+    if type(value) is str and not strict_enums():
         return cast(TargetDateActionDataTimezone, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TARGET_DATE_ACTION_DATA_TIMEZONE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.teaser_device_type import TeaserDeviceType, check_teaser_device_type
 from ..models.teaser_display_order import TeaserDisplayOrder, check_teaser_display_order
 from ..models.teaser_location import TeaserLocation, check_teaser_location
@@ -75,52 +75,61 @@ class Teaser(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["content"] = self.content
+            field_dict["content"] = self.content
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        display_order = self.display_order
-        if display_order is not UNSET:
-            field_dict["display_order"] = display_order
+            display_order = self.display_order
+            if display_order is not UNSET:
+                field_dict["display_order"] = display_order
 
-        teaser_type = self.teaser_type
-        if teaser_type is not UNSET:
-            field_dict["teaser_type"] = teaser_type
+            teaser_type = self.teaser_type
+            if teaser_type is not UNSET:
+                field_dict["teaser_type"] = teaser_type
 
-        location = self.location
-        if location is not UNSET:
-            field_dict["location"] = location
+            location = self.location
+            if location is not UNSET:
+                field_dict["location"] = location
 
-        size = self.size
-        if size is not UNSET:
-            field_dict["size"] = size
+            size = self.size
+            if size is not UNSET:
+                field_dict["size"] = size
 
-        custom_size = self.custom_size
-        if custom_size is not UNSET:
-            field_dict["custom_size"] = custom_size
+            custom_size = self.custom_size
+            if custom_size is not UNSET:
+                field_dict["custom_size"] = custom_size
 
-        styles = self.styles
-        if not isinstance(styles, Unset):
-            field_dict["styles"] = styles.to_dict()
+            styles = self.styles
+            if not isinstance(styles, Unset):
+                field_dict["styles"] = styles.to_dict()
 
-        close_button = self.close_button
-        if close_button is not UNSET:
-            field_dict["close_button"] = close_button
+            close_button = self.close_button
+            if close_button is not UNSET:
+                field_dict["close_button"] = close_button
 
-        device_type = self.device_type
-        if device_type is not UNSET:
-            field_dict["device_type"] = device_type
+            device_type = self.device_type
+            if device_type is not UNSET:
+                field_dict["device_type"] = device_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.content = src_dict["content"]
+        try:
+            instance.content = src_dict["content"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.custom_size = src_dict.get("custom_size", UNSET)
         instance.close_button = src_dict.get("close_button", UNSET)
@@ -198,6 +207,12 @@ class Teaser(LazyModel):
                 "size": ("size", _decode_size),
                 "styles": ("styles", _decode_styles),
                 "device_type": ("device_type", _decode_device_type),
+            },
+            copied={
+                "content": "content",
+                "id": "id",
+                "custom_size": "custom_size",
+                "close_button": "close_button",
             },
             known=(
                 "content",

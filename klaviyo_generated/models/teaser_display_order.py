@@ -16,8 +16,10 @@ TEASER_DISPLAY_ORDER_VALUES: frozenset[str] = frozenset(
 
 
 def check_teaser_display_order(value: str) -> TeaserDisplayOrder:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEASER_DISPLAY_ORDER_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEASER_DISPLAY_ORDER_VALUES:
+        return cast(TeaserDisplayOrder, value)
+    if type(value) is str and not strict_enums():
         return cast(TeaserDisplayOrder, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEASER_DISPLAY_ORDER_VALUES)!r}")

@@ -17,8 +17,10 @@ TEASER_SIZE_VALUES: frozenset[str] = frozenset(
 
 
 def check_teaser_size(value: str) -> TeaserSize:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEASER_SIZE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEASER_SIZE_VALUES:
+        return cast(TeaserSize, value)
+    if type(value) is str and not strict_enums():
         return cast(TeaserSize, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEASER_SIZE_VALUES)!r}")

@@ -25,7 +25,7 @@ class TeaserStyles(LazyModel):
         background_color (str | Unset):  Default: '#FFFFFF'. Example: #FFFFFF.
         drop_shadow (DropShadow | Unset):
         corner_radius (int | Unset):  Default: 4. Example: 4.
-        background_image (BackgroundImage | Unset):
+        background_image (BackgroundImage | None | Unset):
         close_button (CloseButtonStyle | Unset):
         margin (Margin | Unset):
     """
@@ -33,7 +33,7 @@ class TeaserStyles(LazyModel):
     background_color: str | Unset = "#FFFFFF"
     drop_shadow: DropShadow | Unset = UNSET
     corner_radius: int | Unset = 4
-    background_image: BackgroundImage | Unset = UNSET
+    background_image: BackgroundImage | None | Unset = UNSET
     close_button: CloseButtonStyle | Unset = UNSET
     margin: Margin | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,7 +43,7 @@ class TeaserStyles(LazyModel):
         background_color: str | Unset = "#FFFFFF",
         drop_shadow: DropShadow | Unset = UNSET,
         corner_radius: int | Unset = 4,
-        background_image: BackgroundImage | Unset = UNSET,
+        background_image: BackgroundImage | None | Unset = UNSET,
         close_button: CloseButtonStyle | Unset = UNSET,
         margin: Margin | Unset = UNSET,
     ) -> None:
@@ -70,9 +70,15 @@ class TeaserStyles(LazyModel):
         if corner_radius is not UNSET:
             field_dict["corner_radius"] = corner_radius
 
-        background_image = self.background_image
-        if not isinstance(background_image, Unset):
-            field_dict["background_image"] = background_image.to_dict()
+        background_image: dict[str, Any] | None | Unset
+        if isinstance(self.background_image, Unset):
+            background_image = UNSET
+        elif isinstance(self.background_image, LazyModel):
+            background_image = self.background_image.to_dict()
+        else:
+            background_image = self.background_image
+        if background_image is not UNSET:
+            field_dict["background_image"] = background_image
 
         close_button = self.close_button
         if not isinstance(close_button, Unset):
@@ -108,13 +114,23 @@ class TeaserStyles(LazyModel):
 
             return drop_shadow
 
-        def _decode_background_image(src_value__: Any) -> BackgroundImage | Unset:
-            _background_image = src_value__
-            background_image: BackgroundImage | Unset
-            if isinstance(_background_image, Unset):
-                background_image = UNSET
-            else:
-                background_image = BackgroundImage.from_dict(_background_image)
+        def _decode_background_image(src_value__: Any) -> BackgroundImage | None | Unset:
+            def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    background_image_type_1 = BackgroundImage.from_dict(data)
+
+                    return background_image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background_image = _parse_background_image(src_value__)
 
             return background_image
 
@@ -144,6 +160,10 @@ class TeaserStyles(LazyModel):
                 "background_image": ("background_image", _decode_background_image),
                 "close_button": ("close_button", _decode_close_button),
                 "margin": ("margin", _decode_margin),
+            },
+            copied={
+                "background_color": "background_color",
+                "corner_radius": "corner_radius",
             },
             known=(
                 "background_color",

@@ -16,8 +16,10 @@ TEASER_TEASER_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_teaser_teaser_type(value: str) -> TeaserTeaserType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEASER_TEASER_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEASER_TEASER_TYPE_VALUES:
+        return cast(TeaserTeaserType, value)
+    if type(value) is str and not strict_enums():
         return cast(TeaserTeaserType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEASER_TEASER_TYPE_VALUES)!r}")

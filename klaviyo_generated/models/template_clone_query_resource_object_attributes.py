@@ -49,6 +49,9 @@ class TemplateCloneQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "name": "name",
+            },
             known=("name",),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +23,8 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
         editor_type (str): Restricted to CODE, USER_DRAGGABLE, or SYSTEM_DRAGGABLE
         html (None | str | Unset): The HTML contents of the template. Required for CODE/USER_DRAGGABLE; not allowed for
             SYSTEM_DRAGGABLE.
-        definition (TemplateDefinition | Unset):
+        definition (None | TemplateDefinition | Unset): The template definition. Required for SYSTEM_DRAGGABLE; ignored
+            for CODE/USER_DRAGGABLE.
         text (None | str | Unset): The plaintext version of the template Example: hello world.
         amp (None | str | Unset): The AMP version of the template. Requires AMP Email to be enabled to access in-app.
             Refer to the AMP Email setup guide at https://developers.klaviyo.com/en/docs/send_amp_emails_in_klaviyo Not
@@ -33,7 +34,7 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     name: str
     editor_type: str
     html: None | str | Unset = UNSET
-    definition: TemplateDefinition | Unset = UNSET
+    definition: None | TemplateDefinition | Unset = UNSET
     text: None | str | Unset = UNSET
     amp: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,7 +44,7 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
         name: str,
         editor_type: str,
         html: None | str | Unset = UNSET,
-        definition: TemplateDefinition | Unset = UNSET,
+        definition: None | TemplateDefinition | Unset = UNSET,
         text: None | str | Unset = UNSET,
         amp: None | str | Unset = UNSET,
     ) -> None:
@@ -56,35 +57,50 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["editor_type"] = self.editor_type
+            field_dict["editor_type"] = self.editor_type
 
-        html = self.html
-        if html is not UNSET:
-            field_dict["html"] = html
+            html = self.html
+            if html is not UNSET:
+                field_dict["html"] = html
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+            definition: dict[str, Any] | None | Unset
+            if isinstance(self.definition, Unset):
+                definition = UNSET
+            elif isinstance(self.definition, LazyModel):
+                definition = self.definition.to_dict()
+            else:
+                definition = self.definition
+            if definition is not UNSET:
+                field_dict["definition"] = definition
 
-        text = self.text
-        if text is not UNSET:
-            field_dict["text"] = text
+            text = self.text
+            if text is not UNSET:
+                field_dict["text"] = text
 
-        amp = self.amp
-        if amp is not UNSET:
-            field_dict["amp"] = amp
+            amp = self.amp
+            if amp is not UNSET:
+                field_dict["amp"] = amp
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.editor_type = src_dict["editor_type"]
+        try:
+            instance.name = src_dict["name"]
+            instance.editor_type = src_dict["editor_type"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.html = src_dict.get("html", UNSET)
         instance.text = src_dict.get("text", UNSET)
         instance.amp = src_dict.get("amp", UNSET)
@@ -94,19 +110,36 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.template_definition import TemplateDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
-            _definition = src_value__
-            definition: TemplateDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = TemplateDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> None | TemplateDefinition | Unset:
+            def _parse_definition(data: object) -> None | TemplateDefinition | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = TemplateDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "editor_type": "editor_type",
+                "html": "html",
+                "text": "text",
+                "amp": "amp",
             },
             known=(
                 "name",

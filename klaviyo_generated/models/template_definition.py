@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -72,31 +72,36 @@ class TemplateDefinition(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["body"] = self.body.to_dict()
+            field_dict["body"] = self.body.to_dict()
 
-        styles = []
-        for styles_item_data in self.styles:
-            styles_item: dict[str, Any]
-            if isinstance(styles_item_data, LazyModel):
-                styles_item = styles_item_data.to_dict()
-            else:
-                styles_item = styles_item_data.to_dict()
+            styles = []
+            for styles_item_data in self.styles:
+                styles_item: dict[str, Any]
+                if isinstance(styles_item_data, LazyModel):
+                    styles_item = styles_item_data.to_dict()
+                else:
+                    styles_item = styles_item_data.to_dict()
 
-            styles.append(styles_item)
+                styles.append(styles_item)
 
-        field_dict["styles"] = styles
+            field_dict["styles"] = styles
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        template_id = self.template_id
-        if template_id is not UNSET:
-            field_dict["template_id"] = template_id
+            template_id = self.template_id
+            if template_id is not UNSET:
+                field_dict["template_id"] = template_id
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -222,6 +227,10 @@ class TemplateDefinition(LazyModel):
             fields={
                 "body": ("body", _decode_body),
                 "styles": ("styles", _decode_styles),
+            },
+            copied={
+                "id": "id",
+                "template_id": "template_id",
             },
             known=(
                 "body",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -62,50 +63,59 @@ class TemplateDndResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["editor_type"] = self.editor_type
+            field_dict["editor_type"] = self.editor_type
 
-        field_dict["html"] = self.html
+            field_dict["html"] = self.html
 
-        text = self.text
-        if text is not UNSET:
-            field_dict["text"] = text
+            text = self.text
+            if text is not UNSET:
+                field_dict["text"] = text
 
-        amp = self.amp
-        if amp is not UNSET:
-            field_dict["amp"] = amp
+            amp = self.amp
+            if amp is not UNSET:
+                field_dict["amp"] = amp
 
-        created: None | str | Unset
-        if isinstance(self.created, Unset):
-            created = UNSET
-        elif isinstance(self.created, datetime.datetime):
-            created = self.created.isoformat()
-        else:
-            created = self.created
-        if created is not UNSET:
-            field_dict["created"] = created
+            created: None | str | Unset
+            if isinstance(self.created, Unset):
+                created = UNSET
+            elif isinstance(self.created, datetime.datetime):
+                created = self.created.isoformat()
+            else:
+                created = self.created
+            if created is not UNSET:
+                field_dict["created"] = created
 
-        updated: None | str | Unset
-        if isinstance(self.updated, Unset):
-            updated = UNSET
-        elif isinstance(self.updated, datetime.datetime):
-            updated = self.updated.isoformat()
-        else:
-            updated = self.updated
-        if updated is not UNSET:
-            field_dict["updated"] = updated
+            updated: None | str | Unset
+            if isinstance(self.updated, Unset):
+                updated = UNSET
+            elif isinstance(self.updated, datetime.datetime):
+                updated = self.updated.isoformat()
+            else:
+                updated = self.updated
+            if updated is not UNSET:
+                field_dict["updated"] = updated
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.editor_type = src_dict["editor_type"]
-        instance.html = src_dict["html"]
+        try:
+            instance.name = src_dict["name"]
+            instance.editor_type = src_dict["editor_type"]
+            instance.html = src_dict["html"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.text = src_dict.get("text", UNSET)
         instance.amp = src_dict.get("amp", UNSET)
         return instance
@@ -122,14 +132,14 @@ class TemplateDndResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -142,14 +152,14 @@ class TemplateDndResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    updated_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_type_0 = parse_datetime(data)
 
                     return updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = parse_union(_parse_updated, src_value__)
+            updated = _parse_updated(src_value__)
 
             return updated
 
@@ -157,6 +167,13 @@ class TemplateDndResponseObjectResourceAttributes(LazyModel):
             fields={
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
+            },
+            copied={
+                "name": "name",
+                "editor_type": "editor_type",
+                "html": "html",
+                "text": "text",
+                "amp": "amp",
             },
             known=(
                 "name",

@@ -14,8 +14,10 @@ TEMPLATE_ENUM_VALUES: frozenset[str] = frozenset(
 
 
 def check_template_enum(value: str) -> TemplateEnum:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEMPLATE_ENUM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEMPLATE_ENUM_VALUES:
+        return cast(TemplateEnum, value)
+    if type(value) is str and not strict_enums():
         return cast(TemplateEnum, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEMPLATE_ENUM_VALUES)!r}")

@@ -43,6 +43,7 @@ class TemplateRenderQueryResourceObjectAttributesContext(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

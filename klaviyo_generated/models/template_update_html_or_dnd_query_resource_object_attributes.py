@@ -28,7 +28,8 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
                               </body>
                           </html>
                       .
-        definition (TemplateDefinition | Unset):
+        definition (None | TemplateDefinition | Unset): The template definition for SYSTEM_DRAGGABLE templates. Entirely
+            replaces the existing definition. Not allowed for CODE/USER_DRAGGABLE.
         text (None | str | Unset): The plaintext of the template Example: hello world.
         amp (None | str | Unset): The AMP version of the template. Requires AMP Email to be enabled to access in-app.
             Refer to the AMP Email setup guide at https://developers.klaviyo.com/en/docs/send_amp_emails_in_klaviyo Not
@@ -37,7 +38,7 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
 
     name: None | str | Unset = UNSET
     html: None | str | Unset = UNSET
-    definition: TemplateDefinition | Unset = UNSET
+    definition: None | TemplateDefinition | Unset = UNSET
     text: None | str | Unset = UNSET
     amp: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -46,7 +47,7 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
         self,
         name: None | str | Unset = UNSET,
         html: None | str | Unset = UNSET,
-        definition: TemplateDefinition | Unset = UNSET,
+        definition: None | TemplateDefinition | Unset = UNSET,
         text: None | str | Unset = UNSET,
         amp: None | str | Unset = UNSET,
     ) -> None:
@@ -68,9 +69,15 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
         if html is not UNSET:
             field_dict["html"] = html
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+        definition: dict[str, Any] | None | Unset
+        if isinstance(self.definition, Unset):
+            definition = UNSET
+        elif isinstance(self.definition, LazyModel):
+            definition = self.definition.to_dict()
+        else:
+            definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         text = self.text
         if text is not UNSET:
@@ -95,19 +102,35 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.template_definition import TemplateDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
-            _definition = src_value__
-            definition: TemplateDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = TemplateDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> None | TemplateDefinition | Unset:
+            def _parse_definition(data: object) -> None | TemplateDefinition | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = TemplateDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "html": "html",
+                "text": "text",
+                "amp": "amp",
             },
             known=(
                 "name",

@@ -29,7 +29,7 @@ class TextBlockStylesV0(LazyModel):
         background_color (None | str | Unset):
         block_background_color (None | str | Unset):
         block_border_color (None | str | Unset):
-        block_border_style (TextBlockStylesV0BlockBorderStyle | Unset): Border style.
+        block_border_style (None | TextBlockStylesV0BlockBorderStyle | Unset): Border style.
         block_border_width (int | None | Unset):
         block_padding_bottom (int | None | Unset):
         block_padding_left (int | None | Unset):
@@ -39,7 +39,7 @@ class TextBlockStylesV0(LazyModel):
         extra_css_class (None | str | Unset):
         font_family (None | str | Unset):
         font_size (int | None | Unset):
-        font_style (TextBlockStylesV0FontStyle | Unset): Font style.
+        font_style (None | TextBlockStylesV0FontStyle | Unset): Font style.
         font_weight (None | str | Unset):
         inner_padding_bottom (int | None | Unset):
         inner_padding_left (int | None | Unset):
@@ -48,15 +48,15 @@ class TextBlockStylesV0(LazyModel):
         letter_spacing (int | None | Unset):
         line_height (float | None | Unset):
         mobile_stretch_content (bool | None | Unset):
-        text_align (TextBlockStylesV0TextAlign | Unset): Text Alignment.
+        text_align (None | TextBlockStylesV0TextAlign | Unset): Text Alignment.
         text_decoration (None | str | Unset):
-        text_table_layout (TextBlockStylesV0TextTableLayout | Unset): Text table layout.
+        text_table_layout (None | TextBlockStylesV0TextTableLayout | Unset): Text table layout.
     """
 
     background_color: None | str | Unset = UNSET
     block_background_color: None | str | Unset = UNSET
     block_border_color: None | str | Unset = UNSET
-    block_border_style: TextBlockStylesV0BlockBorderStyle | Unset = UNSET
+    block_border_style: None | TextBlockStylesV0BlockBorderStyle | Unset = UNSET
     block_border_width: int | None | Unset = UNSET
     block_padding_bottom: int | None | Unset = UNSET
     block_padding_left: int | None | Unset = UNSET
@@ -66,7 +66,7 @@ class TextBlockStylesV0(LazyModel):
     extra_css_class: None | str | Unset = UNSET
     font_family: None | str | Unset = UNSET
     font_size: int | None | Unset = UNSET
-    font_style: TextBlockStylesV0FontStyle | Unset = UNSET
+    font_style: None | TextBlockStylesV0FontStyle | Unset = UNSET
     font_weight: None | str | Unset = UNSET
     inner_padding_bottom: int | None | Unset = UNSET
     inner_padding_left: int | None | Unset = UNSET
@@ -75,9 +75,9 @@ class TextBlockStylesV0(LazyModel):
     letter_spacing: int | None | Unset = UNSET
     line_height: float | None | Unset = UNSET
     mobile_stretch_content: bool | None | Unset = UNSET
-    text_align: TextBlockStylesV0TextAlign | Unset = UNSET
+    text_align: None | TextBlockStylesV0TextAlign | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
-    text_table_layout: TextBlockStylesV0TextTableLayout | Unset = UNSET
+    text_table_layout: None | TextBlockStylesV0TextTableLayout | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -85,7 +85,7 @@ class TextBlockStylesV0(LazyModel):
         background_color: None | str | Unset = UNSET,
         block_background_color: None | str | Unset = UNSET,
         block_border_color: None | str | Unset = UNSET,
-        block_border_style: TextBlockStylesV0BlockBorderStyle | Unset = UNSET,
+        block_border_style: None | TextBlockStylesV0BlockBorderStyle | Unset = UNSET,
         block_border_width: int | None | Unset = UNSET,
         block_padding_bottom: int | None | Unset = UNSET,
         block_padding_left: int | None | Unset = UNSET,
@@ -95,7 +95,7 @@ class TextBlockStylesV0(LazyModel):
         extra_css_class: None | str | Unset = UNSET,
         font_family: None | str | Unset = UNSET,
         font_size: int | None | Unset = UNSET,
-        font_style: TextBlockStylesV0FontStyle | Unset = UNSET,
+        font_style: None | TextBlockStylesV0FontStyle | Unset = UNSET,
         font_weight: None | str | Unset = UNSET,
         inner_padding_bottom: int | None | Unset = UNSET,
         inner_padding_left: int | None | Unset = UNSET,
@@ -104,9 +104,9 @@ class TextBlockStylesV0(LazyModel):
         letter_spacing: int | None | Unset = UNSET,
         line_height: float | None | Unset = UNSET,
         mobile_stretch_content: bool | None | Unset = UNSET,
-        text_align: TextBlockStylesV0TextAlign | Unset = UNSET,
+        text_align: None | TextBlockStylesV0TextAlign | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
-        text_table_layout: TextBlockStylesV0TextTableLayout | Unset = UNSET,
+        text_table_layout: None | TextBlockStylesV0TextTableLayout | Unset = UNSET,
     ) -> None:
         self.background_color = background_color
         self.block_background_color = block_background_color
@@ -269,43 +269,83 @@ class TextBlockStylesV0(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_block_border_style(src_value__: Any) -> TextBlockStylesV0BlockBorderStyle | Unset:
-            _block_border_style = src_value__
-            block_border_style: TextBlockStylesV0BlockBorderStyle | Unset
-            if isinstance(_block_border_style, Unset):
-                block_border_style = UNSET
-            else:
-                block_border_style = check_text_block_styles_v0_block_border_style(_block_border_style)
+        def _decode_block_border_style(src_value__: Any) -> None | TextBlockStylesV0BlockBorderStyle | Unset:
+            def _parse_block_border_style(data: object) -> None | TextBlockStylesV0BlockBorderStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    block_border_style_type_1 = check_text_block_styles_v0_block_border_style(data)
+
+                    return block_border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            block_border_style = _parse_block_border_style(src_value__)
 
             return block_border_style
 
-        def _decode_font_style(src_value__: Any) -> TextBlockStylesV0FontStyle | Unset:
-            _font_style = src_value__
-            font_style: TextBlockStylesV0FontStyle | Unset
-            if isinstance(_font_style, Unset):
-                font_style = UNSET
-            else:
-                font_style = check_text_block_styles_v0_font_style(_font_style)
+        def _decode_font_style(src_value__: Any) -> None | TextBlockStylesV0FontStyle | Unset:
+            def _parse_font_style(data: object) -> None | TextBlockStylesV0FontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_style_type_1 = check_text_block_styles_v0_font_style(data)
+
+                    return font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_style = _parse_font_style(src_value__)
 
             return font_style
 
-        def _decode_text_align(src_value__: Any) -> TextBlockStylesV0TextAlign | Unset:
-            _text_align = src_value__
-            text_align: TextBlockStylesV0TextAlign | Unset
-            if isinstance(_text_align, Unset):
-                text_align = UNSET
-            else:
-                text_align = check_text_block_styles_v0_text_align(_text_align)
+        def _decode_text_align(src_value__: Any) -> None | TextBlockStylesV0TextAlign | Unset:
+            def _parse_text_align(data: object) -> None | TextBlockStylesV0TextAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    text_align_type_1 = check_text_block_styles_v0_text_align(data)
+
+                    return text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            text_align = _parse_text_align(src_value__)
 
             return text_align
 
-        def _decode_text_table_layout(src_value__: Any) -> TextBlockStylesV0TextTableLayout | Unset:
-            _text_table_layout = src_value__
-            text_table_layout: TextBlockStylesV0TextTableLayout | Unset
-            if isinstance(_text_table_layout, Unset):
-                text_table_layout = UNSET
-            else:
-                text_table_layout = check_text_block_styles_v0_text_table_layout(_text_table_layout)
+        def _decode_text_table_layout(src_value__: Any) -> None | TextBlockStylesV0TextTableLayout | Unset:
+            def _parse_text_table_layout(data: object) -> None | TextBlockStylesV0TextTableLayout | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    text_table_layout_type_1 = check_text_block_styles_v0_text_table_layout(data)
+
+                    return text_table_layout_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            text_table_layout = _parse_text_table_layout(src_value__)
 
             return text_table_layout
 
@@ -315,6 +355,29 @@ class TextBlockStylesV0(LazyModel):
                 "font_style": ("font_style", _decode_font_style),
                 "text_align": ("text_align", _decode_text_align),
                 "text_table_layout": ("text_table_layout", _decode_text_table_layout),
+            },
+            copied={
+                "background_color": "background_color",
+                "block_background_color": "block_background_color",
+                "block_border_color": "block_border_color",
+                "block_border_width": "block_border_width",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "color": "color",
+                "extra_css_class": "extra_css_class",
+                "font_family": "font_family",
+                "font_size": "font_size",
+                "font_weight": "font_weight",
+                "inner_padding_bottom": "inner_padding_bottom",
+                "inner_padding_left": "inner_padding_left",
+                "inner_padding_right": "inner_padding_right",
+                "inner_padding_top": "inner_padding_top",
+                "letter_spacing": "letter_spacing",
+                "line_height": "line_height",
+                "mobile_stretch_content": "mobile_stretch_content",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "background_color",

@@ -21,9 +21,11 @@ TEXT_BLOCK_STYLES_V0_BLOCK_BORDER_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_text_block_styles_v0_block_border_style(value: str) -> TextBlockStylesV0BlockBorderStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEXT_BLOCK_STYLES_V0_BLOCK_BORDER_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEXT_BLOCK_STYLES_V0_BLOCK_BORDER_STYLE_VALUES:
+        return cast(TextBlockStylesV0BlockBorderStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(TextBlockStylesV0BlockBorderStyle, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(TEXT_BLOCK_STYLES_V0_BLOCK_BORDER_STYLE_VALUES)!r}"

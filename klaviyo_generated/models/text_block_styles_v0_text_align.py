@@ -16,8 +16,10 @@ TEXT_BLOCK_STYLES_V0_TEXT_ALIGN_VALUES: frozenset[str] = frozenset(
 
 
 def check_text_block_styles_v0_text_align(value: str) -> TextBlockStylesV0TextAlign:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEXT_BLOCK_STYLES_V0_TEXT_ALIGN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEXT_BLOCK_STYLES_V0_TEXT_ALIGN_VALUES:
+        return cast(TextBlockStylesV0TextAlign, value)
+    if type(value) is str and not strict_enums():
         return cast(TextBlockStylesV0TextAlign, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEXT_BLOCK_STYLES_V0_TEXT_ALIGN_VALUES)!r}")

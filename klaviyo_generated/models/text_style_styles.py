@@ -21,26 +21,26 @@ class TextStyleStyles(LazyModel):
         color (None | str | Unset):
         font_family (None | str | Unset):
         font_size (int | None | Unset):
-        font_style (TextStyleStylesFontStyle | Unset): Font style.
+        font_style (None | TextStyleStylesFontStyle | Unset): Font style.
         font_weight (None | str | Unset):
         letter_spacing (int | None | Unset):
         line_height (float | None | Unset):
         mobile_font_size (int | None | Unset):
         mobile_line_height (float | None | Unset):
-        text_align (TextStyleStylesTextAlign | Unset): Text Alignment.
+        text_align (None | TextStyleStylesTextAlign | Unset): Text Alignment.
         text_decoration (None | str | Unset):
     """
 
     color: None | str | Unset = UNSET
     font_family: None | str | Unset = UNSET
     font_size: int | None | Unset = UNSET
-    font_style: TextStyleStylesFontStyle | Unset = UNSET
+    font_style: None | TextStyleStylesFontStyle | Unset = UNSET
     font_weight: None | str | Unset = UNSET
     letter_spacing: int | None | Unset = UNSET
     line_height: float | None | Unset = UNSET
     mobile_font_size: int | None | Unset = UNSET
     mobile_line_height: float | None | Unset = UNSET
-    text_align: TextStyleStylesTextAlign | Unset = UNSET
+    text_align: None | TextStyleStylesTextAlign | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -49,13 +49,13 @@ class TextStyleStyles(LazyModel):
         color: None | str | Unset = UNSET,
         font_family: None | str | Unset = UNSET,
         font_size: int | None | Unset = UNSET,
-        font_style: TextStyleStylesFontStyle | Unset = UNSET,
+        font_style: None | TextStyleStylesFontStyle | Unset = UNSET,
         font_weight: None | str | Unset = UNSET,
         letter_spacing: int | None | Unset = UNSET,
         line_height: float | None | Unset = UNSET,
         mobile_font_size: int | None | Unset = UNSET,
         mobile_line_height: float | None | Unset = UNSET,
-        text_align: TextStyleStylesTextAlign | Unset = UNSET,
+        text_align: None | TextStyleStylesTextAlign | Unset = UNSET,
         text_decoration: None | str | Unset = UNSET,
     ) -> None:
         self.color = color
@@ -137,23 +137,43 @@ class TextStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_font_style(src_value__: Any) -> TextStyleStylesFontStyle | Unset:
-            _font_style = src_value__
-            font_style: TextStyleStylesFontStyle | Unset
-            if isinstance(_font_style, Unset):
-                font_style = UNSET
-            else:
-                font_style = check_text_style_styles_font_style(_font_style)
+        def _decode_font_style(src_value__: Any) -> None | TextStyleStylesFontStyle | Unset:
+            def _parse_font_style(data: object) -> None | TextStyleStylesFontStyle | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_style_type_1 = check_text_style_styles_font_style(data)
+
+                    return font_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_style = _parse_font_style(src_value__)
 
             return font_style
 
-        def _decode_text_align(src_value__: Any) -> TextStyleStylesTextAlign | Unset:
-            _text_align = src_value__
-            text_align: TextStyleStylesTextAlign | Unset
-            if isinstance(_text_align, Unset):
-                text_align = UNSET
-            else:
-                text_align = check_text_style_styles_text_align(_text_align)
+        def _decode_text_align(src_value__: Any) -> None | TextStyleStylesTextAlign | Unset:
+            def _parse_text_align(data: object) -> None | TextStyleStylesTextAlign | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    text_align_type_1 = check_text_style_styles_text_align(data)
+
+                    return text_align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            text_align = _parse_text_align(src_value__)
 
             return text_align
 
@@ -161,6 +181,17 @@ class TextStyleStyles(LazyModel):
             fields={
                 "font_style": ("font_style", _decode_font_style),
                 "text_align": ("text_align", _decode_text_align),
+            },
+            copied={
+                "color": "color",
+                "font_family": "font_family",
+                "font_size": "font_size",
+                "font_weight": "font_weight",
+                "letter_spacing": "letter_spacing",
+                "line_height": "line_height",
+                "mobile_font_size": "mobile_font_size",
+                "mobile_line_height": "mobile_line_height",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "color",

@@ -15,8 +15,10 @@ TEXT_STYLE_STYLES_FONT_STYLE_VALUES: frozenset[str] = frozenset(
 
 
 def check_text_style_styles_font_style(value: str) -> TextStyleStylesFontStyle:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEXT_STYLE_STYLES_FONT_STYLE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEXT_STYLE_STYLES_FONT_STYLE_VALUES:
+        return cast(TextStyleStylesFontStyle, value)
+    if type(value) is str and not strict_enums():
         return cast(TextStyleStylesFontStyle, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEXT_STYLE_STYLES_FONT_STYLE_VALUES)!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,7 +21,7 @@ class TextStyleV0(LazyModel):
         font_family (str | TextStyleV0FontFamilyType0 | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-
             serif". Example: Arial, 'Helvetica Neue', Helvetica, sans-serif.
         font_size (int | Unset):  Default: 16. Example: 16.
-        font_weight (TextStyleV0FontWeight | Unset): Font weight enumeration. Default: 400. Example: 400.
+        font_weight (None | TextStyleV0FontWeight | Unset): Font weight enumeration. Default: 400. Example: 400.
         text_color (str | Unset):  Default: '#000000'. Example: #000000.
         character_spacing (int | None | Unset):  Default: 0.
         font_style (None | str | Unset):
@@ -30,7 +30,7 @@ class TextStyleV0(LazyModel):
 
     font_family: str | TextStyleV0FontFamilyType0 | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif"
     font_size: int | Unset = 16
-    font_weight: TextStyleV0FontWeight | Unset = 400
+    font_weight: None | TextStyleV0FontWeight | Unset = 400
     text_color: str | Unset = "#000000"
     character_spacing: int | None | Unset = 0
     font_style: None | str | Unset = UNSET
@@ -41,7 +41,7 @@ class TextStyleV0(LazyModel):
         self,
         font_family: str | TextStyleV0FontFamilyType0 | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
         font_size: int | Unset = 16,
-        font_weight: TextStyleV0FontWeight | Unset = 400,
+        font_weight: None | TextStyleV0FontWeight | Unset = 400,
         text_color: str | Unset = "#000000",
         character_spacing: int | None | Unset = 0,
         font_style: None | str | Unset = UNSET,
@@ -114,19 +114,31 @@ class TextStyleV0(LazyModel):
                     return font_family_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(str | TextStyleV0FontFamilyType0 | Unset, data)
+                if isinstance(data, str):
+                    return data
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> TextStyleV0FontWeight | Unset:
-            _font_weight = src_value__
-            font_weight: TextStyleV0FontWeight | Unset
-            if isinstance(_font_weight, Unset):
-                font_weight = UNSET
-            else:
-                font_weight = check_text_style_v0_font_weight(_font_weight)
+        def _decode_font_weight(src_value__: Any) -> None | TextStyleV0FontWeight | Unset:
+            def _parse_font_weight(data: object) -> None | TextStyleV0FontWeight | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, int):
+                        raise TypeError()
+                    font_weight_type_1 = check_text_style_v0_font_weight(data)
+
+                    return font_weight_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            font_weight = _parse_font_weight(src_value__)
 
             return font_weight
 
@@ -134,6 +146,13 @@ class TextStyleV0(LazyModel):
             fields={
                 "font_family": ("font_family", _decode_font_family),
                 "font_weight": ("font_weight", _decode_font_weight),
+            },
+            copied={
+                "font_size": "font_size",
+                "text_color": "text_color",
+                "character_spacing": "character_spacing",
+                "font_style": "font_style",
+                "text_decoration": "text_decoration",
             },
             known=(
                 "font_family",

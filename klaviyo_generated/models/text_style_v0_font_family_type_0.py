@@ -54,8 +54,10 @@ TEXT_STYLE_V0_FONT_FAMILY_TYPE_0_VALUES: frozenset[str] = frozenset(
 
 
 def check_text_style_v0_font_family_type_0(value: str) -> TextStyleV0FontFamilyType0:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEXT_STYLE_V0_FONT_FAMILY_TYPE_0_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEXT_STYLE_V0_FONT_FAMILY_TYPE_0_VALUES:
+        return cast(TextStyleV0FontFamilyType0, value)
+    if type(value) is str and not strict_enums():
         return cast(TextStyleV0FontFamilyType0, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEXT_STYLE_V0_FONT_FAMILY_TYPE_0_VALUES)!r}")

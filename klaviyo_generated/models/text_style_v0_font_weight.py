@@ -22,8 +22,10 @@ TEXT_STYLE_V0_FONT_WEIGHT_VALUES: frozenset[int] = frozenset(
 
 
 def check_text_style_v0_font_weight(value: int) -> TextStyleV0FontWeight:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEXT_STYLE_V0_FONT_WEIGHT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEXT_STYLE_V0_FONT_WEIGHT_VALUES:
+        return cast(TextStyleV0FontWeight, value)
+    if type(value) is int and not strict_enums():
         return cast(TextStyleV0FontWeight, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEXT_STYLE_V0_FONT_WEIGHT_VALUES)!r}")

@@ -14,8 +14,10 @@ TEXT_STYLE_V1_STYLE_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_text_style_v1_style_type(value: str) -> TextStyleV1StyleType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TEXT_STYLE_V1_STYLE_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TEXT_STYLE_V1_STYLE_TYPE_VALUES:
+        return cast(TextStyleV1StyleType, value)
+    if type(value) is str and not strict_enums():
         return cast(TextStyleV1StyleType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TEXT_STYLE_V1_STYLE_TYPE_VALUES)!r}")

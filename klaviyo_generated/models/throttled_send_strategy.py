@@ -9,7 +9,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.throttled_send_strategy_method import ThrottledSendStrategyMethod, check_throttled_send_strategy_method
 from ..models.throttled_send_strategy_throttle_percentage import (
     ThrottledSendStrategyThrottlePercentage,
@@ -43,16 +44,21 @@ class ThrottledSendStrategy(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["method"] = self.method
+            field_dict["method"] = self.method
 
-        datetime_ = self.datetime_.isoformat()
-        field_dict["datetime"] = datetime_
+            datetime_ = self.datetime_.isoformat()
+            field_dict["datetime"] = datetime_
 
-        field_dict["throttle_percentage"] = self.throttle_percentage
+            field_dict["throttle_percentage"] = self.throttle_percentage
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -68,7 +74,7 @@ class ThrottledSendStrategy(LazyModel):
             return method
 
         def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = datetime.datetime.fromisoformat(src_value__)
+            datetime_ = parse_datetime(src_value__)
 
             return datetime_
 
@@ -83,6 +89,7 @@ class ThrottledSendStrategy(LazyModel):
                 "datetime_": ("datetime", _decode_datetime_),
                 "throttle_percentage": ("throttle_percentage", _decode_throttle_percentage),
             },
+            copied={},
             known=(
                 "method",
                 "datetime",

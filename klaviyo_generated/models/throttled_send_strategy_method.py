@@ -14,8 +14,10 @@ THROTTLED_SEND_STRATEGY_METHOD_VALUES: frozenset[str] = frozenset(
 
 
 def check_throttled_send_strategy_method(value: str) -> ThrottledSendStrategyMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in THROTTLED_SEND_STRATEGY_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in THROTTLED_SEND_STRATEGY_METHOD_VALUES:
+        return cast(ThrottledSendStrategyMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(ThrottledSendStrategyMethod, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(THROTTLED_SEND_STRATEGY_METHOD_VALUES)!r}")

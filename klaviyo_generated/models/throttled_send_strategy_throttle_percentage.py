@@ -25,9 +25,11 @@ THROTTLED_SEND_STRATEGY_THROTTLE_PERCENTAGE_VALUES: frozenset[int] = frozenset(
 
 
 def check_throttled_send_strategy_throttle_percentage(value: int) -> ThrottledSendStrategyThrottlePercentage:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in THROTTLED_SEND_STRATEGY_THROTTLE_PERCENTAGE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in THROTTLED_SEND_STRATEGY_THROTTLE_PERCENTAGE_VALUES:
+        return cast(ThrottledSendStrategyThrottlePercentage, value)
+    if type(value) is int and not strict_enums():
         return cast(ThrottledSendStrategyThrottlePercentage, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(THROTTLED_SEND_STRATEGY_THROTTLE_PERCENTAGE_VALUES)!r}"

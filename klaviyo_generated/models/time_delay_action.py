@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.time_delay_action_type import TimeDelayActionType, check_time_delay_action_type
 from ..types import UNSET, Unset
 
@@ -26,14 +26,14 @@ class TimeDelayAction(LazyModel):
         id (None | str | Unset): The real ID of an action. Not allowed on create. Example: 123.
         temporary_id (None | str | Unset): A temporary ID to use only during a create operation. Existing actions should
             use the id field. Example: action-1.
-        links (Link | Unset):
+        links (Link | None | Unset):
     """
 
     type_: TimeDelayActionType
     data: TimeDelayActionData
     id: None | str | Unset = UNSET
     temporary_id: None | str | Unset = UNSET
-    links: Link | Unset = UNSET
+    links: Link | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -42,7 +42,7 @@ class TimeDelayAction(LazyModel):
         data: TimeDelayActionData,
         id: None | str | Unset = UNSET,
         temporary_id: None | str | Unset = UNSET,
-        links: Link | Unset = UNSET,
+        links: Link | None | Unset = UNSET,
     ) -> None:
         self.type_ = type_
         self.data = data
@@ -52,25 +52,36 @@ class TimeDelayAction(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["data"] = self.data.to_dict()
+            field_dict["data"] = self.data.to_dict()
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        temporary_id = self.temporary_id
-        if temporary_id is not UNSET:
-            field_dict["temporary_id"] = temporary_id
+            temporary_id = self.temporary_id
+            if temporary_id is not UNSET:
+                field_dict["temporary_id"] = temporary_id
 
-        links = self.links
-        if not isinstance(links, Unset):
-            field_dict["links"] = links.to_dict()
+            links: dict[str, Any] | None | Unset
+            if isinstance(self.links, Unset):
+                links = UNSET
+            elif isinstance(self.links, LazyModel):
+                links = self.links.to_dict()
+            else:
+                links = self.links
+            if links is not UNSET:
+                field_dict["links"] = links
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -94,13 +105,23 @@ class TimeDelayAction(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> Link | Unset:
-            _links = src_value__
-            links: Link | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = Link.from_dict(_links)
+        def _decode_links(src_value__: Any) -> Link | None | Unset:
+            def _parse_links(data: object) -> Link | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    links_type_1 = Link.from_dict(data)
+
+                    return links_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            links = _parse_links(src_value__)
 
             return links
 
@@ -109,6 +130,10 @@ class TimeDelayAction(LazyModel):
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
+            },
+            copied={
+                "id": "id",
+                "temporary_id": "temporary_id",
             },
             known=(
                 "type",

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.time_delay_action_data_delay_until_weekdays_type_0_item import (
     TimeDelayActionDataDelayUntilWeekdaysType0Item,
     check_time_delay_action_data_delay_until_weekdays_type_0_item,
 )
 from ..models.time_delay_action_data_timezone import TimeDelayActionDataTimezone, check_time_delay_action_data_timezone
 from ..models.time_delay_action_data_unit import TimeDelayActionDataUnit, check_time_delay_action_data_unit
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -56,46 +56,55 @@ class TimeDelayActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["value"] = self.value
+            field_dict["value"] = self.value
 
-        unit = self.unit
-        if unit is not UNSET:
-            field_dict["unit"] = unit
+            unit = self.unit
+            if unit is not UNSET:
+                field_dict["unit"] = unit
 
-        secondary_value = self.secondary_value
-        if secondary_value is not UNSET:
-            field_dict["secondary_value"] = secondary_value
+            secondary_value = self.secondary_value
+            if secondary_value is not UNSET:
+                field_dict["secondary_value"] = secondary_value
 
-        timezone = self.timezone
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
+            timezone = self.timezone
+            if timezone is not UNSET:
+                field_dict["timezone"] = timezone
 
-        delay_until_time = self.delay_until_time
-        if delay_until_time is not UNSET:
-            field_dict["delay_until_time"] = delay_until_time
+            delay_until_time = self.delay_until_time
+            if delay_until_time is not UNSET:
+                field_dict["delay_until_time"] = delay_until_time
 
-        delay_until_weekdays: list[str] | None | Unset
-        if isinstance(self.delay_until_weekdays, Unset):
-            delay_until_weekdays = UNSET
-        elif isinstance(self.delay_until_weekdays, list):
-            delay_until_weekdays = []
-            for delay_until_weekdays_type_0_item_data in self.delay_until_weekdays:
-                delay_until_weekdays_type_0_item: str = delay_until_weekdays_type_0_item_data
-                delay_until_weekdays.append(delay_until_weekdays_type_0_item)
+            delay_until_weekdays: list[str] | None | Unset
+            if isinstance(self.delay_until_weekdays, Unset):
+                delay_until_weekdays = UNSET
+            elif isinstance(self.delay_until_weekdays, list):
+                delay_until_weekdays = []
+                for delay_until_weekdays_type_0_item_data in self.delay_until_weekdays:
+                    delay_until_weekdays_type_0_item: str = delay_until_weekdays_type_0_item_data
+                    delay_until_weekdays.append(delay_until_weekdays_type_0_item)
 
-        else:
-            delay_until_weekdays = self.delay_until_weekdays
-        if delay_until_weekdays is not UNSET:
-            field_dict["delay_until_weekdays"] = delay_until_weekdays
+            else:
+                delay_until_weekdays = self.delay_until_weekdays
+            if delay_until_weekdays is not UNSET:
+                field_dict["delay_until_weekdays"] = delay_until_weekdays
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.value = src_dict["value"]
+        try:
+            instance.value = src_dict["value"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.secondary_value = src_dict.get("secondary_value", UNSET)
         instance.delay_until_time = src_dict.get("delay_until_time", UNSET)
         return instance
@@ -150,9 +159,9 @@ class TimeDelayActionData(LazyModel):
                     return delay_until_weekdays_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[TimeDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            delay_until_weekdays = parse_union(_parse_delay_until_weekdays, src_value__)
+            delay_until_weekdays = _parse_delay_until_weekdays(src_value__)
 
             return delay_until_weekdays
 
@@ -161,6 +170,11 @@ class TimeDelayActionData(LazyModel):
                 "unit": ("unit", _decode_unit),
                 "timezone": ("timezone", _decode_timezone),
                 "delay_until_weekdays": ("delay_until_weekdays", _decode_delay_until_weekdays),
+            },
+            copied={
+                "value": "value",
+                "secondary_value": "secondary_value",
+                "delay_until_time": "delay_until_time",
             },
             known=(
                 "value",

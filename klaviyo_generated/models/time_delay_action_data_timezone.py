@@ -882,8 +882,10 @@ TIME_DELAY_ACTION_DATA_TIMEZONE_VALUES: frozenset[str] = frozenset(
 
 
 def check_time_delay_action_data_timezone(value: str) -> TimeDelayActionDataTimezone:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TIME_DELAY_ACTION_DATA_TIMEZONE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TIME_DELAY_ACTION_DATA_TIMEZONE_VALUES:
+        return cast(TimeDelayActionDataTimezone, value)
+    if type(value) is str and not strict_enums():
         return cast(TimeDelayActionDataTimezone, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TIME_DELAY_ACTION_DATA_TIMEZONE_VALUES)!r}")

@@ -42,8 +42,10 @@ TIMEFRAME_KEY_VALUES: frozenset[str] = frozenset(
 
 
 def check_timeframe_key(value: str) -> TimeframeKey:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TIMEFRAME_KEY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TIMEFRAME_KEY_VALUES:
+        return cast(TimeframeKey, value)
+    if type(value) is str and not strict_enums():
         return cast(TimeframeKey, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(TIMEFRAME_KEY_VALUES)!r}")

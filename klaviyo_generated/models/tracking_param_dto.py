@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -104,9 +104,16 @@ class TrackingParamDTO(LazyModel):
                     return flow_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            flow = parse_union(_parse_flow, src_value__)
+            flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset
+            match src_value__:
+                case {"type": "dynamic"}:
+                    flow = FlowTrackingSettingDynamicParam.from_dict(src_value__)
+                case {"type": "static"}:
+                    flow = FlowTrackingSettingStaticParam.from_dict(src_value__)
+                case _:
+                    flow = parse_union(_parse_flow, src_value__)
 
             return flow
 
@@ -136,11 +143,16 @@ class TrackingParamDTO(LazyModel):
                     return campaign_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset, data
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            campaign = parse_union(_parse_campaign, src_value__)
+            campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset
+            match src_value__:
+                case {"type": "dynamic"}:
+                    campaign = CampaignTrackingSettingDynamicParam.from_dict(src_value__)
+                case {"type": "static"}:
+                    campaign = CampaignTrackingSettingStaticParam.from_dict(src_value__)
+                case _:
+                    campaign = parse_union(_parse_campaign, src_value__)
 
             return campaign
 
@@ -149,6 +161,7 @@ class TrackingParamDTO(LazyModel):
                 "flow": ("flow", _decode_flow),
                 "campaign": ("campaign", _decode_campaign),
             },
+            copied={},
             known=(
                 "flow",
                 "campaign",

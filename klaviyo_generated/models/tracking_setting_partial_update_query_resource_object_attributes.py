@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.custom_tracking_param_dto import CustomTrackingParamDTO
@@ -22,31 +22,31 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
     Attributes:
         auto_add_parameters (bool | None | Unset): Whether tracking parameters are automatically added to campaigns and
             flows.
-        utm_source (TrackingParamDTO | Unset):
-        utm_medium (TrackingParamDTO | Unset):
-        utm_campaign (TrackingParamDTO | Unset):
-        utm_id (TrackingParamDTO | Unset):
-        utm_term (TrackingParamDTO | Unset):
+        utm_source (None | TrackingParamDTO | Unset): The utm_source tracking parameter.
+        utm_medium (None | TrackingParamDTO | Unset): The utm_medium tracking parameter.
+        utm_campaign (None | TrackingParamDTO | Unset): The utm_campaign tracking parameter.
+        utm_id (None | TrackingParamDTO | Unset): The utm_id tracking parameter.
+        utm_term (None | TrackingParamDTO | Unset): The utm_term tracking parameter.
         custom_parameters (list[CustomTrackingParamDTO] | None | Unset): List of custom tracking parameters.
     """
 
     auto_add_parameters: bool | None | Unset = UNSET
-    utm_source: TrackingParamDTO | Unset = UNSET
-    utm_medium: TrackingParamDTO | Unset = UNSET
-    utm_campaign: TrackingParamDTO | Unset = UNSET
-    utm_id: TrackingParamDTO | Unset = UNSET
-    utm_term: TrackingParamDTO | Unset = UNSET
+    utm_source: None | TrackingParamDTO | Unset = UNSET
+    utm_medium: None | TrackingParamDTO | Unset = UNSET
+    utm_campaign: None | TrackingParamDTO | Unset = UNSET
+    utm_id: None | TrackingParamDTO | Unset = UNSET
+    utm_term: None | TrackingParamDTO | Unset = UNSET
     custom_parameters: list[CustomTrackingParamDTO] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         auto_add_parameters: bool | None | Unset = UNSET,
-        utm_source: TrackingParamDTO | Unset = UNSET,
-        utm_medium: TrackingParamDTO | Unset = UNSET,
-        utm_campaign: TrackingParamDTO | Unset = UNSET,
-        utm_id: TrackingParamDTO | Unset = UNSET,
-        utm_term: TrackingParamDTO | Unset = UNSET,
+        utm_source: None | TrackingParamDTO | Unset = UNSET,
+        utm_medium: None | TrackingParamDTO | Unset = UNSET,
+        utm_campaign: None | TrackingParamDTO | Unset = UNSET,
+        utm_id: None | TrackingParamDTO | Unset = UNSET,
+        utm_term: None | TrackingParamDTO | Unset = UNSET,
         custom_parameters: list[CustomTrackingParamDTO] | None | Unset = UNSET,
     ) -> None:
         self.auto_add_parameters = auto_add_parameters
@@ -65,25 +65,55 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
         if auto_add_parameters is not UNSET:
             field_dict["auto_add_parameters"] = auto_add_parameters
 
-        utm_source = self.utm_source
-        if not isinstance(utm_source, Unset):
-            field_dict["utm_source"] = utm_source.to_dict()
+        utm_source: dict[str, Any] | None | Unset
+        if isinstance(self.utm_source, Unset):
+            utm_source = UNSET
+        elif isinstance(self.utm_source, LazyModel):
+            utm_source = self.utm_source.to_dict()
+        else:
+            utm_source = self.utm_source
+        if utm_source is not UNSET:
+            field_dict["utm_source"] = utm_source
 
-        utm_medium = self.utm_medium
-        if not isinstance(utm_medium, Unset):
-            field_dict["utm_medium"] = utm_medium.to_dict()
+        utm_medium: dict[str, Any] | None | Unset
+        if isinstance(self.utm_medium, Unset):
+            utm_medium = UNSET
+        elif isinstance(self.utm_medium, LazyModel):
+            utm_medium = self.utm_medium.to_dict()
+        else:
+            utm_medium = self.utm_medium
+        if utm_medium is not UNSET:
+            field_dict["utm_medium"] = utm_medium
 
-        utm_campaign = self.utm_campaign
-        if not isinstance(utm_campaign, Unset):
-            field_dict["utm_campaign"] = utm_campaign.to_dict()
+        utm_campaign: dict[str, Any] | None | Unset
+        if isinstance(self.utm_campaign, Unset):
+            utm_campaign = UNSET
+        elif isinstance(self.utm_campaign, LazyModel):
+            utm_campaign = self.utm_campaign.to_dict()
+        else:
+            utm_campaign = self.utm_campaign
+        if utm_campaign is not UNSET:
+            field_dict["utm_campaign"] = utm_campaign
 
-        utm_id = self.utm_id
-        if not isinstance(utm_id, Unset):
-            field_dict["utm_id"] = utm_id.to_dict()
+        utm_id: dict[str, Any] | None | Unset
+        if isinstance(self.utm_id, Unset):
+            utm_id = UNSET
+        elif isinstance(self.utm_id, LazyModel):
+            utm_id = self.utm_id.to_dict()
+        else:
+            utm_id = self.utm_id
+        if utm_id is not UNSET:
+            field_dict["utm_id"] = utm_id
 
-        utm_term = self.utm_term
-        if not isinstance(utm_term, Unset):
-            field_dict["utm_term"] = utm_term.to_dict()
+        utm_term: dict[str, Any] | None | Unset
+        if isinstance(self.utm_term, Unset):
+            utm_term = UNSET
+        elif isinstance(self.utm_term, LazyModel):
+            utm_term = self.utm_term.to_dict()
+        else:
+            utm_term = self.utm_term
+        if utm_term is not UNSET:
+            field_dict["utm_term"] = utm_term
 
         custom_parameters: list[dict[str, Any]] | None | Unset
         if isinstance(self.custom_parameters, Unset):
@@ -112,53 +142,103 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
         from ..models.custom_tracking_param_dto import CustomTrackingParamDTO  # noqa: PLC0415
         from ..models.tracking_param_dto import TrackingParamDTO  # noqa: PLC0415
 
-        def _decode_utm_source(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_source = src_value__
-            utm_source: TrackingParamDTO | Unset
-            if isinstance(_utm_source, Unset):
-                utm_source = UNSET
-            else:
-                utm_source = TrackingParamDTO.from_dict(_utm_source)
+        def _decode_utm_source(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_source(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_source_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_source_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_source = _parse_utm_source(src_value__)
 
             return utm_source
 
-        def _decode_utm_medium(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_medium = src_value__
-            utm_medium: TrackingParamDTO | Unset
-            if isinstance(_utm_medium, Unset):
-                utm_medium = UNSET
-            else:
-                utm_medium = TrackingParamDTO.from_dict(_utm_medium)
+        def _decode_utm_medium(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_medium(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_medium_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_medium_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_medium = _parse_utm_medium(src_value__)
 
             return utm_medium
 
-        def _decode_utm_campaign(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_campaign = src_value__
-            utm_campaign: TrackingParamDTO | Unset
-            if isinstance(_utm_campaign, Unset):
-                utm_campaign = UNSET
-            else:
-                utm_campaign = TrackingParamDTO.from_dict(_utm_campaign)
+        def _decode_utm_campaign(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_campaign(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_campaign_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_campaign_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_campaign = _parse_utm_campaign(src_value__)
 
             return utm_campaign
 
-        def _decode_utm_id(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_id = src_value__
-            utm_id: TrackingParamDTO | Unset
-            if isinstance(_utm_id, Unset):
-                utm_id = UNSET
-            else:
-                utm_id = TrackingParamDTO.from_dict(_utm_id)
+        def _decode_utm_id(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_id(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_id_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_id_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_id = _parse_utm_id(src_value__)
 
             return utm_id
 
-        def _decode_utm_term(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_term = src_value__
-            utm_term: TrackingParamDTO | Unset
-            if isinstance(_utm_term, Unset):
-                utm_term = UNSET
-            else:
-                utm_term = TrackingParamDTO.from_dict(_utm_term)
+        def _decode_utm_term(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_term(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_term_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_term_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_term = _parse_utm_term(src_value__)
 
             return utm_term
 
@@ -183,9 +263,9 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return custom_parameters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[CustomTrackingParamDTO] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_parameters = parse_union(_parse_custom_parameters, src_value__)
+            custom_parameters = _parse_custom_parameters(src_value__)
 
             return custom_parameters
 
@@ -197,6 +277,9 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
                 "utm_id": ("utm_id", _decode_utm_id),
                 "utm_term": ("utm_term", _decode_utm_term),
                 "custom_parameters": ("custom_parameters", _decode_custom_parameters),
+            },
+            copied={
+                "auto_add_parameters": "auto_add_parameters",
             },
             known=(
                 "auto_add_parameters",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.custom_tracking_param_dto import CustomTrackingParamDTO
@@ -23,18 +23,18 @@ class TrackingSettingResponseObjectResourceAttributes(LazyModel):
         auto_add_parameters (bool): Whether tracking parameters are automatically added to campaigns and flows.
         utm_source (TrackingParamDTO):
         utm_medium (TrackingParamDTO):
-        utm_campaign (TrackingParamDTO | Unset):
-        utm_id (TrackingParamDTO | Unset):
-        utm_term (TrackingParamDTO | Unset):
+        utm_campaign (None | TrackingParamDTO | Unset): The utm_campaign tracking parameter.
+        utm_id (None | TrackingParamDTO | Unset): The utm_id tracking parameter.
+        utm_term (None | TrackingParamDTO | Unset): The utm_term tracking parameter.
         custom_parameters (list[CustomTrackingParamDTO] | None | Unset): Additional custom tracking parameters.
     """
 
     auto_add_parameters: bool
     utm_source: TrackingParamDTO
     utm_medium: TrackingParamDTO
-    utm_campaign: TrackingParamDTO | Unset = UNSET
-    utm_id: TrackingParamDTO | Unset = UNSET
-    utm_term: TrackingParamDTO | Unset = UNSET
+    utm_campaign: None | TrackingParamDTO | Unset = UNSET
+    utm_id: None | TrackingParamDTO | Unset = UNSET
+    utm_term: None | TrackingParamDTO | Unset = UNSET
     custom_parameters: list[CustomTrackingParamDTO] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,9 +43,9 @@ class TrackingSettingResponseObjectResourceAttributes(LazyModel):
         auto_add_parameters: bool,
         utm_source: TrackingParamDTO,
         utm_medium: TrackingParamDTO,
-        utm_campaign: TrackingParamDTO | Unset = UNSET,
-        utm_id: TrackingParamDTO | Unset = UNSET,
-        utm_term: TrackingParamDTO | Unset = UNSET,
+        utm_campaign: None | TrackingParamDTO | Unset = UNSET,
+        utm_id: None | TrackingParamDTO | Unset = UNSET,
+        utm_term: None | TrackingParamDTO | Unset = UNSET,
         custom_parameters: list[CustomTrackingParamDTO] | None | Unset = UNSET,
     ) -> None:
         self.auto_add_parameters = auto_add_parameters
@@ -58,46 +58,73 @@ class TrackingSettingResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["auto_add_parameters"] = self.auto_add_parameters
+            field_dict["auto_add_parameters"] = self.auto_add_parameters
 
-        field_dict["utm_source"] = self.utm_source.to_dict()
+            field_dict["utm_source"] = self.utm_source.to_dict()
 
-        field_dict["utm_medium"] = self.utm_medium.to_dict()
+            field_dict["utm_medium"] = self.utm_medium.to_dict()
 
-        utm_campaign = self.utm_campaign
-        if not isinstance(utm_campaign, Unset):
-            field_dict["utm_campaign"] = utm_campaign.to_dict()
+            utm_campaign: dict[str, Any] | None | Unset
+            if isinstance(self.utm_campaign, Unset):
+                utm_campaign = UNSET
+            elif isinstance(self.utm_campaign, LazyModel):
+                utm_campaign = self.utm_campaign.to_dict()
+            else:
+                utm_campaign = self.utm_campaign
+            if utm_campaign is not UNSET:
+                field_dict["utm_campaign"] = utm_campaign
 
-        utm_id = self.utm_id
-        if not isinstance(utm_id, Unset):
-            field_dict["utm_id"] = utm_id.to_dict()
+            utm_id: dict[str, Any] | None | Unset
+            if isinstance(self.utm_id, Unset):
+                utm_id = UNSET
+            elif isinstance(self.utm_id, LazyModel):
+                utm_id = self.utm_id.to_dict()
+            else:
+                utm_id = self.utm_id
+            if utm_id is not UNSET:
+                field_dict["utm_id"] = utm_id
 
-        utm_term = self.utm_term
-        if not isinstance(utm_term, Unset):
-            field_dict["utm_term"] = utm_term.to_dict()
+            utm_term: dict[str, Any] | None | Unset
+            if isinstance(self.utm_term, Unset):
+                utm_term = UNSET
+            elif isinstance(self.utm_term, LazyModel):
+                utm_term = self.utm_term.to_dict()
+            else:
+                utm_term = self.utm_term
+            if utm_term is not UNSET:
+                field_dict["utm_term"] = utm_term
 
-        custom_parameters: list[dict[str, Any]] | None | Unset
-        if isinstance(self.custom_parameters, Unset):
-            custom_parameters = UNSET
-        elif isinstance(self.custom_parameters, list):
-            custom_parameters = []
-            for custom_parameters_type_0_item_data in self.custom_parameters:
-                custom_parameters_type_0_item = custom_parameters_type_0_item_data.to_dict()
-                custom_parameters.append(custom_parameters_type_0_item)
+            custom_parameters: list[dict[str, Any]] | None | Unset
+            if isinstance(self.custom_parameters, Unset):
+                custom_parameters = UNSET
+            elif isinstance(self.custom_parameters, list):
+                custom_parameters = []
+                for custom_parameters_type_0_item_data in self.custom_parameters:
+                    custom_parameters_type_0_item = custom_parameters_type_0_item_data.to_dict()
+                    custom_parameters.append(custom_parameters_type_0_item)
 
-        else:
-            custom_parameters = self.custom_parameters
-        if custom_parameters is not UNSET:
-            field_dict["custom_parameters"] = custom_parameters
+            else:
+                custom_parameters = self.custom_parameters
+            if custom_parameters is not UNSET:
+                field_dict["custom_parameters"] = custom_parameters
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.auto_add_parameters = src_dict["auto_add_parameters"]
+        try:
+            instance.auto_add_parameters = src_dict["auto_add_parameters"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -115,33 +142,63 @@ class TrackingSettingResponseObjectResourceAttributes(LazyModel):
 
             return utm_medium
 
-        def _decode_utm_campaign(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_campaign = src_value__
-            utm_campaign: TrackingParamDTO | Unset
-            if isinstance(_utm_campaign, Unset):
-                utm_campaign = UNSET
-            else:
-                utm_campaign = TrackingParamDTO.from_dict(_utm_campaign)
+        def _decode_utm_campaign(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_campaign(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_campaign_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_campaign_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_campaign = _parse_utm_campaign(src_value__)
 
             return utm_campaign
 
-        def _decode_utm_id(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_id = src_value__
-            utm_id: TrackingParamDTO | Unset
-            if isinstance(_utm_id, Unset):
-                utm_id = UNSET
-            else:
-                utm_id = TrackingParamDTO.from_dict(_utm_id)
+        def _decode_utm_id(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_id(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_id_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_id_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_id = _parse_utm_id(src_value__)
 
             return utm_id
 
-        def _decode_utm_term(src_value__: Any) -> TrackingParamDTO | Unset:
-            _utm_term = src_value__
-            utm_term: TrackingParamDTO | Unset
-            if isinstance(_utm_term, Unset):
-                utm_term = UNSET
-            else:
-                utm_term = TrackingParamDTO.from_dict(_utm_term)
+        def _decode_utm_term(src_value__: Any) -> None | TrackingParamDTO | Unset:
+            def _parse_utm_term(data: object) -> None | TrackingParamDTO | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    utm_term_type_1 = TrackingParamDTO.from_dict(data)
+
+                    return utm_term_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            utm_term = _parse_utm_term(src_value__)
 
             return utm_term
 
@@ -166,9 +223,9 @@ class TrackingSettingResponseObjectResourceAttributes(LazyModel):
                     return custom_parameters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[CustomTrackingParamDTO] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_parameters = parse_union(_parse_custom_parameters, src_value__)
+            custom_parameters = _parse_custom_parameters(src_value__)
 
             return custom_parameters
 
@@ -180,6 +237,9 @@ class TrackingSettingResponseObjectResourceAttributes(LazyModel):
                 "utm_id": ("utm_id", _decode_utm_id),
                 "utm_term": ("utm_term", _decode_utm_term),
                 "custom_parameters": ("custom_parameters", _decode_custom_parameters),
+            },
+            copied={
+                "auto_add_parameters": "auto_add_parameters",
             },
             known=(
                 "auto_add_parameters",

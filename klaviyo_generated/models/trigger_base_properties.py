@@ -35,6 +35,7 @@ class TriggerBaseProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.trigger_branch_action_data_trigger_subtype import (
     TriggerBranchActionDataTriggerSubtype,
     check_trigger_branch_action_data_trigger_subtype,
@@ -17,7 +17,7 @@ from ..models.trigger_branch_action_data_trigger_type import (
     TriggerBranchActionDataTriggerType,
     check_trigger_branch_action_data_trigger_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.trigger_branch_action_data_trigger_filter_type_0 import TriggerBranchActionDataTriggerFilterType0
@@ -30,13 +30,13 @@ class TriggerBranchActionData(LazyModel):
         trigger_filter (None | TriggerBranchActionDataTriggerFilterType0):
         trigger_id (str):
         trigger_type (TriggerBranchActionDataTriggerType): Trigger type.
-        trigger_subtype (TriggerBranchActionDataTriggerSubtype | Unset): Date trigger type.
+        trigger_subtype (None | TriggerBranchActionDataTriggerSubtype | Unset): Date trigger type.
     """
 
     trigger_filter: None | TriggerBranchActionDataTriggerFilterType0
     trigger_id: str
     trigger_type: TriggerBranchActionDataTriggerType
-    trigger_subtype: TriggerBranchActionDataTriggerSubtype | Unset = UNSET
+    trigger_subtype: None | TriggerBranchActionDataTriggerSubtype | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -44,7 +44,7 @@ class TriggerBranchActionData(LazyModel):
         trigger_filter: None | TriggerBranchActionDataTriggerFilterType0,
         trigger_id: str,
         trigger_type: TriggerBranchActionDataTriggerType,
-        trigger_subtype: TriggerBranchActionDataTriggerSubtype | Unset = UNSET,
+        trigger_subtype: None | TriggerBranchActionDataTriggerSubtype | Unset = UNSET,
     ) -> None:
         self.trigger_filter = trigger_filter
         self.trigger_id = trigger_id
@@ -53,29 +53,38 @@ class TriggerBranchActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        trigger_filter: dict[str, Any] | None
-        if isinstance(self.trigger_filter, LazyModel):
-            trigger_filter = self.trigger_filter.to_dict()
-        else:
-            trigger_filter = self.trigger_filter
-        field_dict["trigger_filter"] = trigger_filter
+            trigger_filter: dict[str, Any] | None
+            if isinstance(self.trigger_filter, LazyModel):
+                trigger_filter = self.trigger_filter.to_dict()
+            else:
+                trigger_filter = self.trigger_filter
+            field_dict["trigger_filter"] = trigger_filter
 
-        field_dict["trigger_id"] = self.trigger_id
+            field_dict["trigger_id"] = self.trigger_id
 
-        field_dict["trigger_type"] = self.trigger_type
+            field_dict["trigger_type"] = self.trigger_type
 
-        trigger_subtype = self.trigger_subtype
-        if trigger_subtype is not UNSET:
-            field_dict["trigger_subtype"] = trigger_subtype
+            trigger_subtype = self.trigger_subtype
+            if trigger_subtype is not UNSET:
+                field_dict["trigger_subtype"] = trigger_subtype
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.trigger_id = src_dict["trigger_id"]
+        try:
+            instance.trigger_id = src_dict["trigger_id"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -94,9 +103,9 @@ class TriggerBranchActionData(LazyModel):
                     return trigger_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | TriggerBranchActionDataTriggerFilterType0, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
+            trigger_filter = _parse_trigger_filter(src_value__)
 
             return trigger_filter
 
@@ -105,13 +114,23 @@ class TriggerBranchActionData(LazyModel):
 
             return trigger_type
 
-        def _decode_trigger_subtype(src_value__: Any) -> TriggerBranchActionDataTriggerSubtype | Unset:
-            _trigger_subtype = src_value__
-            trigger_subtype: TriggerBranchActionDataTriggerSubtype | Unset
-            if isinstance(_trigger_subtype, Unset):
-                trigger_subtype = UNSET
-            else:
-                trigger_subtype = check_trigger_branch_action_data_trigger_subtype(_trigger_subtype)
+        def _decode_trigger_subtype(src_value__: Any) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
+            def _parse_trigger_subtype(data: object) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    trigger_subtype_type_1 = check_trigger_branch_action_data_trigger_subtype(data)
+
+                    return trigger_subtype_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            trigger_subtype = _parse_trigger_subtype(src_value__)
 
             return trigger_subtype
 
@@ -120,6 +139,9 @@ class TriggerBranchActionData(LazyModel):
                 "trigger_filter": ("trigger_filter", _decode_trigger_filter),
                 "trigger_type": ("trigger_type", _decode_trigger_type),
                 "trigger_subtype": ("trigger_subtype", _decode_trigger_subtype),
+            },
+            copied={
+                "trigger_id": "trigger_id",
             },
             known=(
                 "trigger_filter",

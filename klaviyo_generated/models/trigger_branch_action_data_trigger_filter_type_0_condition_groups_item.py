@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -50,21 +50,26 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        conditions = []
-        for conditions_item_data in self.conditions:
-            conditions_item: dict[str, Any]
-            if isinstance(conditions_item_data, LazyModel):
-                conditions_item = conditions_item_data.to_dict()
-            else:
-                conditions_item = conditions_item_data.to_dict()
+            conditions = []
+            for conditions_item_data in self.conditions:
+                conditions_item: dict[str, Any]
+                if isinstance(conditions_item_data, LazyModel):
+                    conditions_item = conditions_item_data.to_dict()
+                else:
+                    conditions_item = conditions_item_data.to_dict()
 
-            conditions.append(conditions_item)
+                conditions.append(conditions_item)
 
-        field_dict["conditions"] = conditions
+            field_dict["conditions"] = conditions
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -139,7 +144,26 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
 
                     return conditions_item_type_4
 
-                conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
+                conditions_item: (
+                    CustomObjectPropertyCondition
+                    | CustomObjectTriggerCondition
+                    | LowInventoryCondition
+                    | MetricPropertyCondition
+                    | PriceDropCondition
+                )
+                match conditions_item_data:
+                    case {"type": "metric-property"}:
+                        conditions_item = MetricPropertyCondition.from_dict(conditions_item_data)
+                    case {"type": "custom-object-trigger-property"}:
+                        conditions_item = CustomObjectTriggerCondition.from_dict(conditions_item_data)
+                    case {"type": "custom-object-property"}:
+                        conditions_item = CustomObjectPropertyCondition.from_dict(conditions_item_data)
+                    case {"type": "price-drop-property"}:
+                        conditions_item = PriceDropCondition.from_dict(conditions_item_data)
+                    case {"type": "low-inventory-property"}:
+                        conditions_item = LowInventoryCondition.from_dict(conditions_item_data)
+                    case _:
+                        conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
 
                 conditions.append(conditions_item)
 
@@ -149,6 +173,7 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
             fields={
                 "conditions": ("conditions", _decode_conditions),
             },
+            copied={},
             known=("conditions",),
             required=("conditions",),
             additional=None,

@@ -19,9 +19,11 @@ TRIGGER_BRANCH_ACTION_DATA_TRIGGER_SUBTYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_trigger_branch_action_data_trigger_subtype(value: str) -> TriggerBranchActionDataTriggerSubtype:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in TRIGGER_BRANCH_ACTION_DATA_TRIGGER_SUBTYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in TRIGGER_BRANCH_ACTION_DATA_TRIGGER_SUBTYPE_VALUES:
+        return cast(TriggerBranchActionDataTriggerSubtype, value)
+    if type(value) is str and not strict_enums():
         return cast(TriggerBranchActionDataTriggerSubtype, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(TRIGGER_BRANCH_ACTION_DATA_TRIGGER_SUBTYPE_VALUES)!r}"

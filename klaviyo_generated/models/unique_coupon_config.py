@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.unique_coupon_config_integration import (
     UniqueCouponConfigIntegration,
     check_unique_coupon_config_integration,
@@ -52,27 +52,32 @@ class UniqueCouponConfig(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        code = self.code
-        if code is not UNSET:
-            field_dict["code"] = code
+            code = self.code
+            if code is not UNSET:
+                field_dict["code"] = code
 
-        fallback_coupon_code = self.fallback_coupon_code
-        if fallback_coupon_code is not UNSET:
-            field_dict["fallback_coupon_code"] = fallback_coupon_code
+            fallback_coupon_code = self.fallback_coupon_code
+            if fallback_coupon_code is not UNSET:
+                field_dict["fallback_coupon_code"] = fallback_coupon_code
 
-        integration = self.integration
-        if integration is not UNSET:
-            field_dict["integration"] = integration
+            integration = self.integration
+            if integration is not UNSET:
+                field_dict["integration"] = integration
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -104,6 +109,11 @@ class UniqueCouponConfig(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "integration": ("integration", _decode_integration),
+            },
+            copied={
+                "id": "id",
+                "code": "code",
+                "fallback_coupon_code": "fallback_coupon_code",
             },
             known=(
                 "type",

@@ -14,8 +14,10 @@ UNIQUE_COUPON_CONFIG_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_unique_coupon_config_type(value: str) -> UniqueCouponConfigType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UNIQUE_COUPON_CONFIG_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UNIQUE_COUPON_CONFIG_TYPE_VALUES:
+        return cast(UniqueCouponConfigType, value)
+    if type(value) is str and not strict_enums():
         return cast(UniqueCouponConfigType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(UNIQUE_COUPON_CONFIG_TYPE_VALUES)!r}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -58,24 +58,33 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        definition: dict[str, Any]
-        if isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        else:
-            definition = self.definition.to_dict()
+            definition: dict[str, Any]
+            if isinstance(self.definition, LazyModel):
+                definition = self.definition.to_dict()
+            else:
+                definition = self.definition.to_dict()
 
-        field_dict["definition"] = definition
+            field_dict["definition"] = definition
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
+        try:
+            instance.name = src_dict["name"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -164,13 +173,41 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
 
                 return definition_type_6
 
-            definition = parse_union(_parse_definition, src_value__)
+            definition: (
+                ButtonBlockV0
+                | DropShadowBlockV0
+                | HorizontalRuleBlockV0
+                | HTMLBlockV0
+                | ImageBlockV0
+                | SpacerBlockV0
+                | TextBlockV0
+            )
+            match src_value__:
+                case {"type": "button"}:
+                    definition = ButtonBlockV0.from_dict(src_value__)
+                case {"type": "drop_shadow"}:
+                    definition = DropShadowBlockV0.from_dict(src_value__)
+                case {"type": "horizontal_rule"}:
+                    definition = HorizontalRuleBlockV0.from_dict(src_value__)
+                case {"type": "html"}:
+                    definition = HTMLBlockV0.from_dict(src_value__)
+                case {"type": "image"}:
+                    definition = ImageBlockV0.from_dict(src_value__)
+                case {"type": "spacer"}:
+                    definition = SpacerBlockV0.from_dict(src_value__)
+                case {"type": "text"}:
+                    definition = TextBlockV0.from_dict(src_value__)
+                case _:
+                    definition = parse_union(_parse_definition, src_value__)
 
             return definition
 
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

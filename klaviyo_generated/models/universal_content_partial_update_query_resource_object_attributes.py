@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -182,26 +182,45 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
                     return definition_type_6
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    ButtonBlockV0
-                    | DropShadowBlockV0
-                    | HorizontalRuleBlockV0
-                    | HTMLBlockV0
-                    | ImageBlockV0
-                    | None
-                    | SpacerBlockV0
-                    | TextBlockV0
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            definition = parse_union(_parse_definition, src_value__)
+            definition: (
+                ButtonBlockV0
+                | DropShadowBlockV0
+                | HorizontalRuleBlockV0
+                | HTMLBlockV0
+                | ImageBlockV0
+                | None
+                | SpacerBlockV0
+                | TextBlockV0
+                | Unset
+            )
+            match src_value__:
+                case {"type": "button"}:
+                    definition = ButtonBlockV0.from_dict(src_value__)
+                case {"type": "drop_shadow"}:
+                    definition = DropShadowBlockV0.from_dict(src_value__)
+                case {"type": "horizontal_rule"}:
+                    definition = HorizontalRuleBlockV0.from_dict(src_value__)
+                case {"type": "html"}:
+                    definition = HTMLBlockV0.from_dict(src_value__)
+                case {"type": "image"}:
+                    definition = ImageBlockV0.from_dict(src_value__)
+                case {"type": "spacer"}:
+                    definition = SpacerBlockV0.from_dict(src_value__)
+                case {"type": "text"}:
+                    definition = TextBlockV0.from_dict(src_value__)
+                case _:
+                    definition = parse_union(_parse_definition, src_value__)
 
             return definition
 
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
             },
             known=(
                 "name",

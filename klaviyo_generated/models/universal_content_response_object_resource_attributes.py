@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.universal_content_response_object_resource_attributes_screenshot_status import (
     UniversalContentResponseObjectResourceAttributesScreenshotStatus,
     check_universal_content_response_object_resource_attributes_screenshot_status,
@@ -117,37 +118,46 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        created = self.created.isoformat()
-        field_dict["created"] = created
+            created = self.created.isoformat()
+            field_dict["created"] = created
 
-        updated = self.updated.isoformat()
-        field_dict["updated"] = updated
+            updated = self.updated.isoformat()
+            field_dict["updated"] = updated
 
-        field_dict["screenshot_status"] = self.screenshot_status
+            field_dict["screenshot_status"] = self.screenshot_status
 
-        field_dict["screenshot_url"] = self.screenshot_url
+            field_dict["screenshot_url"] = self.screenshot_url
 
-        definition: dict[str, Any] | None | Unset
-        if isinstance(self.definition, Unset):
-            definition = UNSET
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        else:
-            definition = self.definition
-        if definition is not UNSET:
-            field_dict["definition"] = definition
+            definition: dict[str, Any] | None | Unset
+            if isinstance(self.definition, Unset):
+                definition = UNSET
+            elif isinstance(self.definition, LazyModel):
+                definition = self.definition.to_dict()
+            else:
+                definition = self.definition
+            if definition is not UNSET:
+                field_dict["definition"] = definition
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.screenshot_url = src_dict["screenshot_url"]
+        try:
+            instance.name = src_dict["name"]
+            instance.screenshot_url = src_dict["screenshot_url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -171,12 +181,12 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
         from ..models.video_block_v0 import VideoBlockV0  # noqa: PLC0415
 
         def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = datetime.datetime.fromisoformat(src_value__)
+            created = parse_datetime(src_value__)
 
             return created
 
         def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = datetime.datetime.fromisoformat(src_value__)
+            updated = parse_datetime(src_value__)
 
             return updated
 
@@ -375,30 +385,66 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
                     return definition_type_16
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    ButtonBlockV0
-                    | CouponBlockV0
-                    | DropShadowBlockV0
-                    | HeaderBlockV0
-                    | HorizontalRuleBlockV0
-                    | HTMLBlockV0
-                    | ImageBlockV0
-                    | None
-                    | ProductBlockV0
-                    | ReviewBlockV0
-                    | SectionV0
-                    | SocialBlockV0
-                    | SpacerBlockV0
-                    | SplitBlockV0
-                    | TableBlockV0
-                    | TextBlockV0
-                    | Unset
-                    | UnsupportedBlock
-                    | VideoBlockV0,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            definition = parse_union(_parse_definition, src_value__)
+            definition: (
+                ButtonBlockV0
+                | CouponBlockV0
+                | DropShadowBlockV0
+                | HeaderBlockV0
+                | HorizontalRuleBlockV0
+                | HTMLBlockV0
+                | ImageBlockV0
+                | None
+                | ProductBlockV0
+                | ReviewBlockV0
+                | SectionV0
+                | SocialBlockV0
+                | SpacerBlockV0
+                | SplitBlockV0
+                | TableBlockV0
+                | TextBlockV0
+                | Unset
+                | UnsupportedBlock
+                | VideoBlockV0
+            )
+            match src_value__:
+                case {"type": "button"}:
+                    definition = ButtonBlockV0.from_dict(src_value__)
+                case {"type": "coupon"}:
+                    definition = CouponBlockV0.from_dict(src_value__)
+                case {"type": "drop_shadow"}:
+                    definition = DropShadowBlockV0.from_dict(src_value__)
+                case {"type": "header"}:
+                    definition = HeaderBlockV0.from_dict(src_value__)
+                case {"type": "horizontal_rule"}:
+                    definition = HorizontalRuleBlockV0.from_dict(src_value__)
+                case {"type": "html"}:
+                    definition = HTMLBlockV0.from_dict(src_value__)
+                case {"type": "image"}:
+                    definition = ImageBlockV0.from_dict(src_value__)
+                case {"type": "product"}:
+                    definition = ProductBlockV0.from_dict(src_value__)
+                case {"type": "review"}:
+                    definition = ReviewBlockV0.from_dict(src_value__)
+                case {"type": "social"}:
+                    definition = SocialBlockV0.from_dict(src_value__)
+                case {"type": "spacer"}:
+                    definition = SpacerBlockV0.from_dict(src_value__)
+                case {"type": "split"}:
+                    definition = SplitBlockV0.from_dict(src_value__)
+                case {"type": "table"}:
+                    definition = TableBlockV0.from_dict(src_value__)
+                case {"type": "text"}:
+                    definition = TextBlockV0.from_dict(src_value__)
+                case {"type": "unsupported"}:
+                    definition = UnsupportedBlock.from_dict(src_value__)
+                case {"type": "video"}:
+                    definition = VideoBlockV0.from_dict(src_value__)
+                case {"type": "section"}:
+                    definition = SectionV0.from_dict(src_value__)
+                case _:
+                    definition = parse_union(_parse_definition, src_value__)
 
             return definition
 
@@ -408,6 +454,10 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
                 "updated": ("updated", _decode_updated),
                 "screenshot_status": ("screenshot_status", _decode_screenshot_status),
                 "definition": ("definition", _decode_definition),
+            },
+            copied={
+                "name": "name",
+                "screenshot_url": "screenshot_url",
             },
             known=(
                 "name",

@@ -23,9 +23,11 @@ UNIVERSAL_CONTENT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_SCREENSHOT_STATUS_VALUES: 
 def check_universal_content_response_object_resource_attributes_screenshot_status(
     value: str,
 ) -> UniversalContentResponseObjectResourceAttributesScreenshotStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UNIVERSAL_CONTENT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_SCREENSHOT_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UNIVERSAL_CONTENT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_SCREENSHOT_STATUS_VALUES:
+        return cast(UniversalContentResponseObjectResourceAttributesScreenshotStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(UniversalContentResponseObjectResourceAttributesScreenshotStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UNIVERSAL_CONTENT_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_SCREENSHOT_STATUS_VALUES)!r}"

@@ -22,24 +22,28 @@ if TYPE_CHECKING:
 class UnsubscriptionChannels(LazyModel):
     """
     Attributes:
-        email (EmailUnsubscriptionParameters | Unset):
-        sms (SMSUnsubscriptionParameters | Unset):
-        whatsapp (WhatsAppUnsubscriptionParameters | Unset):
-        push (PushUnsubscriptionParameters | Unset):
+        email (EmailUnsubscriptionParameters | None | Unset): The subscription parameters to unsubscribe from the
+            "EMAIL" Channel.
+        sms (None | SMSUnsubscriptionParameters | Unset): The subscription parameters to unsubscribe from the "SMS"
+            Channel.
+        whatsapp (None | Unset | WhatsAppUnsubscriptionParameters): The subscription parameters to unsubscribe from the
+            "WhatsApp" Channel.
+        push (None | PushUnsubscriptionParameters | Unset): The subscription parameters to unsubscribe from the "Push"
+            Channel.
     """
 
-    email: EmailUnsubscriptionParameters | Unset = UNSET
-    sms: SMSUnsubscriptionParameters | Unset = UNSET
-    whatsapp: WhatsAppUnsubscriptionParameters | Unset = UNSET
-    push: PushUnsubscriptionParameters | Unset = UNSET
+    email: EmailUnsubscriptionParameters | None | Unset = UNSET
+    sms: None | SMSUnsubscriptionParameters | Unset = UNSET
+    whatsapp: None | Unset | WhatsAppUnsubscriptionParameters = UNSET
+    push: None | PushUnsubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        email: EmailUnsubscriptionParameters | Unset = UNSET,
-        sms: SMSUnsubscriptionParameters | Unset = UNSET,
-        whatsapp: WhatsAppUnsubscriptionParameters | Unset = UNSET,
-        push: PushUnsubscriptionParameters | Unset = UNSET,
+        email: EmailUnsubscriptionParameters | None | Unset = UNSET,
+        sms: None | SMSUnsubscriptionParameters | Unset = UNSET,
+        whatsapp: None | Unset | WhatsAppUnsubscriptionParameters = UNSET,
+        push: None | PushUnsubscriptionParameters | Unset = UNSET,
     ) -> None:
         self.email = email
         self.sms = sms
@@ -50,21 +54,45 @@ class UnsubscriptionChannels(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email = self.email
-        if not isinstance(email, Unset):
-            field_dict["email"] = email.to_dict()
+        email: dict[str, Any] | None | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        elif isinstance(self.email, LazyModel):
+            email = self.email.to_dict()
+        else:
+            email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
-        sms = self.sms
-        if not isinstance(sms, Unset):
-            field_dict["sms"] = sms.to_dict()
+        sms: dict[str, Any] | None | Unset
+        if isinstance(self.sms, Unset):
+            sms = UNSET
+        elif isinstance(self.sms, LazyModel):
+            sms = self.sms.to_dict()
+        else:
+            sms = self.sms
+        if sms is not UNSET:
+            field_dict["sms"] = sms
 
-        whatsapp = self.whatsapp
-        if not isinstance(whatsapp, Unset):
-            field_dict["whatsapp"] = whatsapp.to_dict()
+        whatsapp: dict[str, Any] | None | Unset
+        if isinstance(self.whatsapp, Unset):
+            whatsapp = UNSET
+        elif isinstance(self.whatsapp, LazyModel):
+            whatsapp = self.whatsapp.to_dict()
+        else:
+            whatsapp = self.whatsapp
+        if whatsapp is not UNSET:
+            field_dict["whatsapp"] = whatsapp
 
-        push = self.push
-        if not isinstance(push, Unset):
-            field_dict["push"] = push.to_dict()
+        push: dict[str, Any] | None | Unset
+        if isinstance(self.push, Unset):
+            push = UNSET
+        elif isinstance(self.push, LazyModel):
+            push = self.push.to_dict()
+        else:
+            push = self.push
+        if push is not UNSET:
+            field_dict["push"] = push
 
         return field_dict
 
@@ -80,43 +108,83 @@ class UnsubscriptionChannels(LazyModel):
         from ..models.sms_unsubscription_parameters import SMSUnsubscriptionParameters  # noqa: PLC0415
         from ..models.whats_app_unsubscription_parameters import WhatsAppUnsubscriptionParameters  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailUnsubscriptionParameters | Unset:
-            _email = src_value__
-            email: EmailUnsubscriptionParameters | Unset
-            if isinstance(_email, Unset):
-                email = UNSET
-            else:
-                email = EmailUnsubscriptionParameters.from_dict(_email)
+        def _decode_email(src_value__: Any) -> EmailUnsubscriptionParameters | None | Unset:
+            def _parse_email(data: object) -> EmailUnsubscriptionParameters | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    email_type_1 = EmailUnsubscriptionParameters.from_dict(data)
+
+                    return email_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            email = _parse_email(src_value__)
 
             return email
 
-        def _decode_sms(src_value__: Any) -> SMSUnsubscriptionParameters | Unset:
-            _sms = src_value__
-            sms: SMSUnsubscriptionParameters | Unset
-            if isinstance(_sms, Unset):
-                sms = UNSET
-            else:
-                sms = SMSUnsubscriptionParameters.from_dict(_sms)
+        def _decode_sms(src_value__: Any) -> None | SMSUnsubscriptionParameters | Unset:
+            def _parse_sms(data: object) -> None | SMSUnsubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    sms_type_1 = SMSUnsubscriptionParameters.from_dict(data)
+
+                    return sms_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            sms = _parse_sms(src_value__)
 
             return sms
 
-        def _decode_whatsapp(src_value__: Any) -> WhatsAppUnsubscriptionParameters | Unset:
-            _whatsapp = src_value__
-            whatsapp: WhatsAppUnsubscriptionParameters | Unset
-            if isinstance(_whatsapp, Unset):
-                whatsapp = UNSET
-            else:
-                whatsapp = WhatsAppUnsubscriptionParameters.from_dict(_whatsapp)
+        def _decode_whatsapp(src_value__: Any) -> None | Unset | WhatsAppUnsubscriptionParameters:
+            def _parse_whatsapp(data: object) -> None | Unset | WhatsAppUnsubscriptionParameters:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    whatsapp_type_1 = WhatsAppUnsubscriptionParameters.from_dict(data)
+
+                    return whatsapp_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            whatsapp = _parse_whatsapp(src_value__)
 
             return whatsapp
 
-        def _decode_push(src_value__: Any) -> PushUnsubscriptionParameters | Unset:
-            _push = src_value__
-            push: PushUnsubscriptionParameters | Unset
-            if isinstance(_push, Unset):
-                push = UNSET
-            else:
-                push = PushUnsubscriptionParameters.from_dict(_push)
+        def _decode_push(src_value__: Any) -> None | PushUnsubscriptionParameters | Unset:
+            def _parse_push(data: object) -> None | PushUnsubscriptionParameters | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    push_type_1 = PushUnsubscriptionParameters.from_dict(data)
+
+                    return push_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            push = _parse_push(src_value__)
 
             return push
 
@@ -127,6 +195,7 @@ class UnsubscriptionChannels(LazyModel):
                 "whatsapp": ("whatsapp", _decode_whatsapp),
                 "push": ("push", _decode_push),
             },
+            copied={},
             known=(
                 "email",
                 "sms",

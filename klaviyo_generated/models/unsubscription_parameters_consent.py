@@ -14,8 +14,10 @@ UNSUBSCRIPTION_PARAMETERS_CONSENT_VALUES: frozenset[str] = frozenset(
 
 
 def check_unsubscription_parameters_consent(value: str) -> UnsubscriptionParametersConsent:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UNSUBSCRIPTION_PARAMETERS_CONSENT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UNSUBSCRIPTION_PARAMETERS_CONSENT_VALUES:
+        return cast(UnsubscriptionParametersConsent, value)
+    if type(value) is str and not strict_enums():
         return cast(UnsubscriptionParametersConsent, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(UNSUBSCRIPTION_PARAMETERS_CONSENT_VALUES)!r}")

@@ -14,8 +14,10 @@ UNSUPPORTED_BLOCK_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_unsupported_block_type(value: str) -> UnsupportedBlockType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UNSUPPORTED_BLOCK_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UNSUPPORTED_BLOCK_TYPE_VALUES:
+        return cast(UnsupportedBlockType, value)
+    if type(value) is str and not strict_enums():
         return cast(UnsupportedBlockType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(UNSUPPORTED_BLOCK_TYPE_VALUES)!r}")

@@ -40,9 +40,11 @@ UPDATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_catalog_item_fields_catalog_item_item(value: str) -> UpdateCatalogItemFieldsCatalogItemItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES:
+        return cast(UpdateCatalogItemFieldsCatalogItemItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateCatalogItemFieldsCatalogItemItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES)!r}"

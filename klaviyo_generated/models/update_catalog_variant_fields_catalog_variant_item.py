@@ -48,9 +48,11 @@ UPDATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES: frozenset[str] = froz
 def check_update_catalog_variant_fields_catalog_variant_item(
     value: str,
 ) -> UpdateCatalogVariantFieldsCatalogVariantItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES:
+        return cast(UpdateCatalogVariantFieldsCatalogVariantItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateCatalogVariantFieldsCatalogVariantItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES)!r}"

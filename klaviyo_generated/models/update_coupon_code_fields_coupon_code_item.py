@@ -17,9 +17,11 @@ UPDATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_coupon_code_fields_coupon_code_item(value: str) -> UpdateCouponCodeFieldsCouponCodeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES:
+        return cast(UpdateCouponCodeFieldsCouponCodeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateCouponCodeFieldsCouponCodeItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES)!r}"

@@ -17,8 +17,10 @@ UPDATE_COUPON_FIELDS_COUPON_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_coupon_fields_coupon_item(value: str) -> UpdateCouponFieldsCouponItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_COUPON_FIELDS_COUPON_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_COUPON_FIELDS_COUPON_ITEM_VALUES:
+        return cast(UpdateCouponFieldsCouponItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateCouponFieldsCouponItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_COUPON_FIELDS_COUPON_ITEM_VALUES)!r}")

@@ -318,9 +318,11 @@ UPDATE_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_flow_action_fields_flow_action_item(value: str) -> UpdateFlowActionFieldsFlowActionItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES:
+        return cast(UpdateFlowActionFieldsFlowActionItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateFlowActionFieldsFlowActionItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES)!r}"

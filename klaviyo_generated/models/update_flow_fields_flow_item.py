@@ -20,8 +20,10 @@ UPDATE_FLOW_FIELDS_FLOW_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_flow_fields_flow_item(value: str) -> UpdateFlowFieldsFlowItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_FLOW_FIELDS_FLOW_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_FLOW_FIELDS_FLOW_ITEM_VALUES:
+        return cast(UpdateFlowFieldsFlowItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateFlowFieldsFlowItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_FLOW_FIELDS_FLOW_ITEM_VALUES)!r}")

@@ -15,9 +15,11 @@ UPDATE_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES: frozenset[str] = frozense
 
 
 def check_update_mapped_metric_fields_mapped_metric_item(value: str) -> UpdateMappedMetricFieldsMappedMetricItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES:
+        return cast(UpdateMappedMetricFieldsMappedMetricItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateMappedMetricFieldsMappedMetricItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES)!r}"

@@ -28,8 +28,10 @@ UPDATE_MAPPED_METRIC_ID_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_mapped_metric_id(value: str) -> UpdateMappedMetricId:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_MAPPED_METRIC_ID_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_MAPPED_METRIC_ID_VALUES:
+        return cast(UpdateMappedMetricId, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateMappedMetricId, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_MAPPED_METRIC_ID_VALUES)!r}")

@@ -23,9 +23,11 @@ UPDATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES: frozenset[str] = frozense
 
 
 def check_update_object_schema_fields_object_schema_item(value: str) -> UpdateObjectSchemaFieldsObjectSchemaItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES:
+        return cast(UpdateObjectSchemaFieldsObjectSchemaItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateObjectSchemaFieldsObjectSchemaItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.update_profile_action_type import UpdateProfileActionType, check_update_profile_action_type
 from ..types import UNSET, Unset
 
@@ -25,15 +25,15 @@ class UpdateProfileAction(LazyModel):
         id (None | str | Unset): The real ID of an action. Not allowed on create. Example: 123.
         temporary_id (None | str | Unset): A temporary ID to use only during a create operation. Existing actions should
             use the id field. Example: action-1.
-        links (Link | Unset):
-        data (UpdateProfileActionData | Unset):
+        links (Link | None | Unset):
+        data (None | Unset | UpdateProfileActionData): The maximum allowed sum of profile strings is 100KB.
     """
 
     type_: UpdateProfileActionType
     id: None | str | Unset = UNSET
     temporary_id: None | str | Unset = UNSET
-    links: Link | Unset = UNSET
-    data: UpdateProfileActionData | Unset = UNSET
+    links: Link | None | Unset = UNSET
+    data: None | Unset | UpdateProfileActionData = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -41,8 +41,8 @@ class UpdateProfileAction(LazyModel):
         type_: UpdateProfileActionType,
         id: None | str | Unset = UNSET,
         temporary_id: None | str | Unset = UNSET,
-        links: Link | Unset = UNSET,
-        data: UpdateProfileActionData | Unset = UNSET,
+        links: Link | None | Unset = UNSET,
+        data: None | Unset | UpdateProfileActionData = UNSET,
     ) -> None:
         self.type_ = type_
         self.id = id
@@ -52,27 +52,44 @@ class UpdateProfileAction(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        temporary_id = self.temporary_id
-        if temporary_id is not UNSET:
-            field_dict["temporary_id"] = temporary_id
+            temporary_id = self.temporary_id
+            if temporary_id is not UNSET:
+                field_dict["temporary_id"] = temporary_id
 
-        links = self.links
-        if not isinstance(links, Unset):
-            field_dict["links"] = links.to_dict()
+            links: dict[str, Any] | None | Unset
+            if isinstance(self.links, Unset):
+                links = UNSET
+            elif isinstance(self.links, LazyModel):
+                links = self.links.to_dict()
+            else:
+                links = self.links
+            if links is not UNSET:
+                field_dict["links"] = links
 
-        data = self.data
-        if not isinstance(data, Unset):
-            field_dict["data"] = data.to_dict()
+            data: dict[str, Any] | None | Unset
+            if isinstance(self.data, Unset):
+                data = UNSET
+            elif isinstance(self.data, LazyModel):
+                data = self.data.to_dict()
+            else:
+                data = self.data
+            if data is not UNSET:
+                field_dict["data"] = data
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -91,23 +108,43 @@ class UpdateProfileAction(LazyModel):
 
             return type_
 
-        def _decode_links(src_value__: Any) -> Link | Unset:
-            _links = src_value__
-            links: Link | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = Link.from_dict(_links)
+        def _decode_links(src_value__: Any) -> Link | None | Unset:
+            def _parse_links(data: object) -> Link | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    links_type_1 = Link.from_dict(data)
+
+                    return links_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            links = _parse_links(src_value__)
 
             return links
 
-        def _decode_data(src_value__: Any) -> UpdateProfileActionData | Unset:
-            _data = src_value__
-            data: UpdateProfileActionData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = UpdateProfileActionData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> None | Unset | UpdateProfileActionData:
+            def _parse_data(data: object) -> None | Unset | UpdateProfileActionData:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_type_1 = UpdateProfileActionData.from_dict(data)
+
+                    return data_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            data = _parse_data(src_value__)
 
             return data
 
@@ -116,6 +153,10 @@ class UpdateProfileAction(LazyModel):
                 "type_": ("type", _decode_type_),
                 "links": ("links", _decode_links),
                 "data": ("data", _decode_data),
+            },
+            copied={
+                "id": "id",
+                "temporary_id": "temporary_id",
             },
             known=(
                 "type",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.update_profile_action_data_status import (
     UpdateProfileActionDataStatus,
     check_update_profile_action_data_status,
@@ -62,25 +62,30 @@ class UpdateProfileActionData(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        profile_operations = []
-        for profile_operations_item_data in self.profile_operations:
-            profile_operations_item: dict[str, Any]
-            if isinstance(profile_operations_item_data, LazyModel):
-                profile_operations_item = profile_operations_item_data.to_dict()
-            else:
-                profile_operations_item = profile_operations_item_data.to_dict()
+            profile_operations = []
+            for profile_operations_item_data in self.profile_operations:
+                profile_operations_item: dict[str, Any]
+                if isinstance(profile_operations_item_data, LazyModel):
+                    profile_operations_item = profile_operations_item_data.to_dict()
+                else:
+                    profile_operations_item = profile_operations_item_data.to_dict()
 
-            profile_operations.append(profile_operations_item)
+                profile_operations.append(profile_operations_item)
 
-        field_dict["profile_operations"] = profile_operations
+            field_dict["profile_operations"] = profile_operations
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -187,6 +192,7 @@ class UpdateProfileActionData(LazyModel):
                 "profile_operations": ("profile_operations", _decode_profile_operations),
                 "status": ("status", _decode_status),
             },
+            copied={},
             known=(
                 "profile_operations",
                 "status",

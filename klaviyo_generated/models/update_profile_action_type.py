@@ -14,8 +14,10 @@ UPDATE_PROFILE_ACTION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_profile_action_type(value: str) -> UpdateProfileActionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_PROFILE_ACTION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_PROFILE_ACTION_TYPE_VALUES:
+        return cast(UpdateProfileActionType, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateProfileActionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_PROFILE_ACTION_TYPE_VALUES)!r}")

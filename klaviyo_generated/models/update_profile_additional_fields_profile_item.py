@@ -15,9 +15,11 @@ UPDATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES: frozenset[str] = frozenset
 
 
 def check_update_profile_additional_fields_profile_item(value: str) -> UpdateProfileAdditionalFieldsProfileItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES:
+        return cast(UpdateProfileAdditionalFieldsProfileItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateProfileAdditionalFieldsProfileItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES)!r}"

@@ -224,9 +224,11 @@ UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_profile_fields_profile_item(value: str) -> UpdateProfileFieldsProfileItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES:
+        return cast(UpdateProfileFieldsProfileItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateProfileFieldsProfileItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES)!r}"

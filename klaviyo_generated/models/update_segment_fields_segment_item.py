@@ -32,9 +32,11 @@ UPDATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_segment_fields_segment_item(value: str) -> UpdateSegmentFieldsSegmentItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES:
+        return cast(UpdateSegmentFieldsSegmentItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateSegmentFieldsSegmentItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES)!r}"

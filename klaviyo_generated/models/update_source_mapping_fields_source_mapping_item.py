@@ -16,9 +16,11 @@ UPDATE_SOURCE_MAPPING_FIELDS_SOURCE_MAPPING_ITEM_VALUES: frozenset[str] = frozen
 
 
 def check_update_source_mapping_fields_source_mapping_item(value: str) -> UpdateSourceMappingFieldsSourceMappingItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_SOURCE_MAPPING_FIELDS_SOURCE_MAPPING_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_SOURCE_MAPPING_FIELDS_SOURCE_MAPPING_ITEM_VALUES:
+        return cast(UpdateSourceMappingFieldsSourceMappingItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateSourceMappingFieldsSourceMappingItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_SOURCE_MAPPING_FIELDS_SOURCE_MAPPING_ITEM_VALUES)!r}"

@@ -56,9 +56,11 @@ UPDATE_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_template_fields_template_item(value: str) -> UpdateTemplateFieldsTemplateItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES:
+        return cast(UpdateTemplateFieldsTemplateItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateTemplateFieldsTemplateItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES)!r}"

@@ -92,9 +92,11 @@ UPDATE_TRACKING_SETTING_FIELDS_TRACKING_SETTING_ITEM_VALUES: frozenset[str] = fr
 def check_update_tracking_setting_fields_tracking_setting_item(
     value: str,
 ) -> UpdateTrackingSettingFieldsTrackingSettingItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_TRACKING_SETTING_FIELDS_TRACKING_SETTING_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_TRACKING_SETTING_FIELDS_TRACKING_SETTING_ITEM_VALUES:
+        return cast(UpdateTrackingSettingFieldsTrackingSettingItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateTrackingSettingFieldsTrackingSettingItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_TRACKING_SETTING_FIELDS_TRACKING_SETTING_ITEM_VALUES)!r}"

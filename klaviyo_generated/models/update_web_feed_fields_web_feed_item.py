@@ -23,9 +23,11 @@ UPDATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_update_web_feed_fields_web_feed_item(value: str) -> UpdateWebFeedFieldsWebFeedItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPDATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPDATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES:
+        return cast(UpdateWebFeedFieldsWebFeedItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UpdateWebFeedFieldsWebFeedItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPDATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES)!r}"

@@ -20,9 +20,11 @@ UPLOAD_IMAGE_FROM_FILE_FIELDS_IMAGE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_upload_image_from_file_fields_image_item(value: str) -> UploadImageFromFileFieldsImageItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPLOAD_IMAGE_FROM_FILE_FIELDS_IMAGE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPLOAD_IMAGE_FROM_FILE_FIELDS_IMAGE_ITEM_VALUES:
+        return cast(UploadImageFromFileFieldsImageItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UploadImageFromFileFieldsImageItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPLOAD_IMAGE_FROM_FILE_FIELDS_IMAGE_ITEM_VALUES)!r}"

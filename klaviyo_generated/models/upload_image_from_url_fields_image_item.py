@@ -20,9 +20,11 @@ UPLOAD_IMAGE_FROM_URL_FIELDS_IMAGE_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_upload_image_from_url_fields_image_item(value: str) -> UploadImageFromUrlFieldsImageItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in UPLOAD_IMAGE_FROM_URL_FIELDS_IMAGE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in UPLOAD_IMAGE_FROM_URL_FIELDS_IMAGE_ITEM_VALUES:
+        return cast(UploadImageFromUrlFieldsImageItem, value)
+    if type(value) is str and not strict_enums():
         return cast(UploadImageFromUrlFieldsImageItem, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(UPLOAD_IMAGE_FROM_URL_FIELDS_IMAGE_ITEM_VALUES)!r}"

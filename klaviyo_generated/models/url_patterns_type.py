@@ -14,8 +14,10 @@ URL_PATTERNS_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_url_patterns_type(value: str) -> URLPatternsType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in URL_PATTERNS_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in URL_PATTERNS_TYPE_VALUES:
+        return cast(URLPatternsType, value)
+    if type(value) is str and not strict_enums():
         return cast(URLPatternsType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(URL_PATTERNS_TYPE_VALUES)!r}")

@@ -37,6 +37,7 @@ class ValuesDataGroupings(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

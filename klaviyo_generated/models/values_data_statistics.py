@@ -37,6 +37,7 @@ class ValuesDataStatistics(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.variable_timer_configuration_type import (
     VariableTimerConfigurationType,
     check_variable_timer_configuration_type,
@@ -45,24 +45,33 @@ class VariableTimerConfiguration(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["type"] = self.type_
+            field_dict["type"] = self.type_
 
-        field_dict["days"] = self.days
+            field_dict["days"] = self.days
 
-        field_dict["hours"] = self.hours
+            field_dict["hours"] = self.hours
 
-        field_dict["minutes"] = self.minutes
+            field_dict["minutes"] = self.minutes
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.days = src_dict["days"]
-        instance.hours = src_dict["hours"]
-        instance.minutes = src_dict["minutes"]
+        try:
+            instance.days = src_dict["days"]
+            instance.hours = src_dict["hours"]
+            instance.minutes = src_dict["minutes"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -76,6 +85,11 @@ class VariableTimerConfiguration(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
+            },
+            copied={
+                "days": "days",
+                "hours": "hours",
+                "minutes": "minutes",
             },
             known=(
                 "type",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..models.version_channel import VersionChannel, check_version_channel
 from ..models.version_location import VersionLocation, check_version_location
 from ..models.version_specialties_item import VersionSpecialtiesItem, check_version_specialties_item
@@ -54,12 +54,12 @@ class Version(LazyModel):
             | CustomJavascript | Delay | Device | ExitIntent | IdentifiedProfiles | ListsAndSegments | Location | PageVisits
             | PreviouslySubmitted | ProfileEventTracked | Scroll | UnidentifiedProfiles | URLPatterns] | Unset):
         teasers (list[Teaser] | Unset):
-        dynamic_button (DynamicButton | Unset):
+        dynamic_button (DynamicButton | None | Unset):
         name (None | str | Unset):
         styles (VersionStyles | Unset):
         properties (VersionProperties | Unset):
         type_ (VersionType | Unset): Form type enumeration. Default: 'popup'. Example: popup.
-        location (VersionLocation | Unset): Display location enumeration.
+        location (None | Unset | VersionLocation): Display location enumeration.
         status (VersionStatus | Unset): Form status enumeration. Default: 'draft'. Example: draft.
         ab_test (bool | Unset):  Default: False.
         specialties (list[VersionSpecialtiesItem] | Unset):
@@ -95,12 +95,12 @@ class Version(LazyModel):
         | Unset
     ) = UNSET
     teasers: list[Teaser] | Unset = UNSET
-    dynamic_button: DynamicButton | Unset = UNSET
+    dynamic_button: DynamicButton | None | Unset = UNSET
     name: None | str | Unset = UNSET
     styles: VersionStyles | Unset = UNSET
     properties: VersionProperties | Unset = UNSET
     type_: VersionType | Unset = "popup"
-    location: VersionLocation | Unset = UNSET
+    location: None | Unset | VersionLocation = UNSET
     status: VersionStatus | Unset = "draft"
     ab_test: bool | Unset = False
     specialties: list[VersionSpecialtiesItem] | Unset = UNSET
@@ -136,12 +136,12 @@ class Version(LazyModel):
         ]
         | Unset = UNSET,
         teasers: list[Teaser] | Unset = UNSET,
-        dynamic_button: DynamicButton | Unset = UNSET,
+        dynamic_button: DynamicButton | None | Unset = UNSET,
         name: None | str | Unset = UNSET,
         styles: VersionStyles | Unset = UNSET,
         properties: VersionProperties | Unset = UNSET,
         type_: VersionType | Unset = "popup",
-        location: VersionLocation | Unset = UNSET,
+        location: None | Unset | VersionLocation = UNSET,
         status: VersionStatus | Unset = "draft",
         ab_test: bool | Unset = False,
         specialties: list[VersionSpecialtiesItem] | Unset = UNSET,
@@ -166,95 +166,106 @@ class Version(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        steps = []
-        for steps_item_data in self.steps:
-            steps_item = steps_item_data.to_dict()
-            steps.append(steps_item)
+            steps = []
+            for steps_item_data in self.steps:
+                steps_item = steps_item_data.to_dict()
+                steps.append(steps_item)
 
-        field_dict["steps"] = steps
+            field_dict["steps"] = steps
 
-        id = self.id
-        if id is not UNSET:
-            field_dict["id"] = id
+            id = self.id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        triggers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.triggers, Unset):
-            triggers = []
-            for triggers_item_data in self.triggers:
-                triggers_item: dict[str, Any]
-                if isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                else:
-                    triggers_item = triggers_item_data.to_dict()
+            triggers: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.triggers, Unset):
+                triggers = []
+                for triggers_item_data in self.triggers:
+                    triggers_item: dict[str, Any]
+                    if isinstance(triggers_item_data, LazyModel):
+                        triggers_item = triggers_item_data.to_dict()
+                    else:
+                        triggers_item = triggers_item_data.to_dict()
 
-                triggers.append(triggers_item)
+                    triggers.append(triggers_item)
 
-        if triggers is not UNSET:
-            field_dict["triggers"] = triggers
+            if triggers is not UNSET:
+                field_dict["triggers"] = triggers
 
-        teasers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.teasers, Unset):
-            teasers = []
-            for teasers_item_data in self.teasers:
-                teasers_item = teasers_item_data.to_dict()
-                teasers.append(teasers_item)
+            teasers: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.teasers, Unset):
+                teasers = []
+                for teasers_item_data in self.teasers:
+                    teasers_item = teasers_item_data.to_dict()
+                    teasers.append(teasers_item)
 
-        if teasers is not UNSET:
-            field_dict["teasers"] = teasers
+            if teasers is not UNSET:
+                field_dict["teasers"] = teasers
 
-        dynamic_button = self.dynamic_button
-        if not isinstance(dynamic_button, Unset):
-            field_dict["dynamic_button"] = dynamic_button.to_dict()
+            dynamic_button: dict[str, Any] | None | Unset
+            if isinstance(self.dynamic_button, Unset):
+                dynamic_button = UNSET
+            elif isinstance(self.dynamic_button, LazyModel):
+                dynamic_button = self.dynamic_button.to_dict()
+            else:
+                dynamic_button = self.dynamic_button
+            if dynamic_button is not UNSET:
+                field_dict["dynamic_button"] = dynamic_button
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        styles = self.styles
-        if not isinstance(styles, Unset):
-            field_dict["styles"] = styles.to_dict()
+            styles = self.styles
+            if not isinstance(styles, Unset):
+                field_dict["styles"] = styles.to_dict()
 
-        properties = self.properties
-        if not isinstance(properties, Unset):
-            field_dict["properties"] = properties.to_dict()
+            properties = self.properties
+            if not isinstance(properties, Unset):
+                field_dict["properties"] = properties.to_dict()
 
-        type_ = self.type_
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+            type_ = self.type_
+            if type_ is not UNSET:
+                field_dict["type"] = type_
 
-        location = self.location
-        if location is not UNSET:
-            field_dict["location"] = location
+            location = self.location
+            if location is not UNSET:
+                field_dict["location"] = location
 
-        status = self.status
-        if status is not UNSET:
-            field_dict["status"] = status
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        ab_test = self.ab_test
-        if ab_test is not UNSET:
-            field_dict["ab_test"] = ab_test
+            ab_test = self.ab_test
+            if ab_test is not UNSET:
+                field_dict["ab_test"] = ab_test
 
-        specialties: list[str] | Unset = UNSET
-        if not isinstance(self.specialties, Unset):
-            specialties = []
-            for specialties_item_data in self.specialties:
-                specialties_item: str = specialties_item_data
-                specialties.append(specialties_item)
+            specialties: list[str] | Unset = UNSET
+            if not isinstance(self.specialties, Unset):
+                specialties = []
+                for specialties_item_data in self.specialties:
+                    specialties_item: str = specialties_item_data
+                    specialties.append(specialties_item)
 
-        if specialties is not UNSET:
-            field_dict["specialties"] = specialties
+            if specialties is not UNSET:
+                field_dict["specialties"] = specialties
 
-        channel = self.channel
-        if channel is not UNSET:
-            field_dict["channel"] = channel
+            channel = self.channel
+            if channel is not UNSET:
+                field_dict["channel"] = channel
 
-        message_priority = self.message_priority
-        if message_priority is not UNSET:
-            field_dict["message_priority"] = message_priority
+            message_priority = self.message_priority
+            if message_priority is not UNSET:
+                field_dict["message_priority"] = message_priority
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -542,7 +553,71 @@ class Version(LazyModel):
 
                         return triggers_item_type_19
 
-                    triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
+                    triggers_item: (
+                        AfterCloseTimeout
+                        | BackInStock
+                        | CartContent
+                        | CartItemCount
+                        | CartProduct
+                        | CartValue
+                        | Channel
+                        | CustomJavascript
+                        | Delay
+                        | Device
+                        | ExitIntent
+                        | IdentifiedProfiles
+                        | ListsAndSegments
+                        | Location
+                        | PageVisits
+                        | PreviouslySubmitted
+                        | ProfileEventTracked
+                        | Scroll
+                        | UnidentifiedProfiles
+                        | URLPatterns
+                    )
+                    match triggers_item_data:
+                        case {"type": "after_close_or_submit_timeout"}:
+                            triggers_item = AfterCloseTimeout.from_dict(triggers_item_data)
+                        case {"type": "cart_content"}:
+                            triggers_item = CartContent.from_dict(triggers_item_data)
+                        case {"type": "cart_item_count"}:
+                            triggers_item = CartItemCount.from_dict(triggers_item_data)
+                        case {"type": "cart_product"}:
+                            triggers_item = CartProduct.from_dict(triggers_item_data)
+                        case {"type": "cart_value"}:
+                            triggers_item = CartValue.from_dict(triggers_item_data)
+                        case {"type": "channel"}:
+                            triggers_item = Channel.from_dict(triggers_item_data)
+                        case {"type": "custom_javascript"}:
+                            triggers_item = CustomJavascript.from_dict(triggers_item_data)
+                        case {"type": "delay"}:
+                            triggers_item = Delay.from_dict(triggers_item_data)
+                        case {"type": "device"}:
+                            triggers_item = Device.from_dict(triggers_item_data)
+                        case {"type": "exit_intent"}:
+                            triggers_item = ExitIntent.from_dict(triggers_item_data)
+                        case {"type": "identified_profiles"}:
+                            triggers_item = IdentifiedProfiles.from_dict(triggers_item_data)
+                        case {"type": "lists_and_segments"}:
+                            triggers_item = ListsAndSegments.from_dict(triggers_item_data)
+                        case {"type": "location"}:
+                            triggers_item = Location.from_dict(triggers_item_data)
+                        case {"type": "page_visits"}:
+                            triggers_item = PageVisits.from_dict(triggers_item_data)
+                        case {"type": "previously_submitted"}:
+                            triggers_item = PreviouslySubmitted.from_dict(triggers_item_data)
+                        case {"type": "profile_event_tracked"}:
+                            triggers_item = ProfileEventTracked.from_dict(triggers_item_data)
+                        case {"type": "scroll_percentage"}:
+                            triggers_item = Scroll.from_dict(triggers_item_data)
+                        case {"type": "unidentified_profiles"}:
+                            triggers_item = UnidentifiedProfiles.from_dict(triggers_item_data)
+                        case {"type": "url_patterns"}:
+                            triggers_item = URLPatterns.from_dict(triggers_item_data)
+                        case {"type": "back_in_stock"}:
+                            triggers_item = BackInStock.from_dict(triggers_item_data)
+                        case _:
+                            triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
 
                     triggers.append(triggers_item)
 
@@ -560,13 +635,28 @@ class Version(LazyModel):
 
             return teasers
 
-        def _decode_dynamic_button(src_value__: Any) -> DynamicButton | Unset:
-            _dynamic_button = src_value__
-            dynamic_button: DynamicButton | Unset
-            if isinstance(_dynamic_button, Unset):
-                dynamic_button = UNSET
-            else:
-                dynamic_button = DynamicButton.from_dict(_dynamic_button)
+        def _decode_dynamic_button(src_value__: Any) -> DynamicButton | None | Unset:
+            def _parse_dynamic_button(data: object) -> DynamicButton | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    dynamic_button_type_1 = DynamicButton.from_dict(data)
+
+                    return dynamic_button_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            dynamic_button: DynamicButton | None | Unset
+            match src_value__:
+                case {"type": "BACK_IN_STOCK_OPEN"}:
+                    dynamic_button = DynamicButton.from_dict(src_value__)
+                case _:
+                    dynamic_button = _parse_dynamic_button(src_value__)
 
             return dynamic_button
 
@@ -600,13 +690,23 @@ class Version(LazyModel):
 
             return type_
 
-        def _decode_location(src_value__: Any) -> VersionLocation | Unset:
-            _location = src_value__
-            location: VersionLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = check_version_location(_location)
+        def _decode_location(src_value__: Any) -> None | Unset | VersionLocation:
+            def _parse_location(data: object) -> None | Unset | VersionLocation:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    location_type_1 = check_version_location(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -655,6 +755,12 @@ class Version(LazyModel):
                 "status": ("status", _decode_status),
                 "specialties": ("specialties", _decode_specialties),
                 "channel": ("channel", _decode_channel),
+            },
+            copied={
+                "id": "id",
+                "name": "name",
+                "ab_test": "ab_test",
+                "message_priority": "message_priority",
             },
             known=(
                 "steps",

@@ -15,8 +15,10 @@ VERSION_CHANNEL_VALUES: frozenset[str] = frozenset(
 
 
 def check_version_channel(value: str) -> VersionChannel:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_CHANNEL_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_CHANNEL_VALUES:
+        return cast(VersionChannel, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionChannel, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(VERSION_CHANNEL_VALUES)!r}")

@@ -23,8 +23,10 @@ VERSION_LOCATION_VALUES: frozenset[str] = frozenset(
 
 
 def check_version_location(value: str) -> VersionLocation:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_LOCATION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_LOCATION_VALUES:
+        return cast(VersionLocation, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionLocation, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(VERSION_LOCATION_VALUES)!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,7 +17,7 @@ from ..models.version_properties_rule_based_trigger_evaluation import (
     VersionPropertiesRuleBasedTriggerEvaluation,
     check_version_properties_rule_based_trigger_evaluation,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.side_image_settings import SideImageSettings
@@ -27,18 +27,18 @@ if TYPE_CHECKING:
 class VersionProperties(LazyModel):
     """
     Attributes:
-        side_image_settings (SideImageSettings | Unset):
+        side_image_settings (None | SideImageSettings | Unset):
         click_outside_to_close (list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset):
-        rule_based_trigger_evaluation (VersionPropertiesRuleBasedTriggerEvaluation | Unset): Side image alignment
+        rule_based_trigger_evaluation (None | Unset | VersionPropertiesRuleBasedTriggerEvaluation): Side image alignment
             enumeration. Default: 'any'. Example: any.
         record_utm_params_on_submit (bool | Unset):  Default: False.
         show_close_button (bool | Unset):  Default: True. Example: True.
         accessible_name (None | str | Unset):
     """
 
-    side_image_settings: SideImageSettings | Unset = UNSET
+    side_image_settings: None | SideImageSettings | Unset = UNSET
     click_outside_to_close: list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset = UNSET
-    rule_based_trigger_evaluation: VersionPropertiesRuleBasedTriggerEvaluation | Unset = "any"
+    rule_based_trigger_evaluation: None | Unset | VersionPropertiesRuleBasedTriggerEvaluation = "any"
     record_utm_params_on_submit: bool | Unset = False
     show_close_button: bool | Unset = True
     accessible_name: None | str | Unset = UNSET
@@ -46,9 +46,9 @@ class VersionProperties(LazyModel):
 
     def __init__(
         self,
-        side_image_settings: SideImageSettings | Unset = UNSET,
+        side_image_settings: None | SideImageSettings | Unset = UNSET,
         click_outside_to_close: list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset = UNSET,
-        rule_based_trigger_evaluation: VersionPropertiesRuleBasedTriggerEvaluation | Unset = "any",
+        rule_based_trigger_evaluation: None | Unset | VersionPropertiesRuleBasedTriggerEvaluation = "any",
         record_utm_params_on_submit: bool | Unset = False,
         show_close_button: bool | Unset = True,
         accessible_name: None | str | Unset = UNSET,
@@ -64,9 +64,15 @@ class VersionProperties(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        side_image_settings = self.side_image_settings
-        if not isinstance(side_image_settings, Unset):
-            field_dict["side_image_settings"] = side_image_settings.to_dict()
+        side_image_settings: dict[str, Any] | None | Unset
+        if isinstance(self.side_image_settings, Unset):
+            side_image_settings = UNSET
+        elif isinstance(self.side_image_settings, LazyModel):
+            side_image_settings = self.side_image_settings.to_dict()
+        else:
+            side_image_settings = self.side_image_settings
+        if side_image_settings is not UNSET:
+            field_dict["side_image_settings"] = side_image_settings
 
         click_outside_to_close: list[str] | None | Unset
         if isinstance(self.click_outside_to_close, Unset):
@@ -112,13 +118,23 @@ class VersionProperties(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.side_image_settings import SideImageSettings  # noqa: PLC0415
 
-        def _decode_side_image_settings(src_value__: Any) -> SideImageSettings | Unset:
-            _side_image_settings = src_value__
-            side_image_settings: SideImageSettings | Unset
-            if isinstance(_side_image_settings, Unset):
-                side_image_settings = UNSET
-            else:
-                side_image_settings = SideImageSettings.from_dict(_side_image_settings)
+        def _decode_side_image_settings(src_value__: Any) -> None | SideImageSettings | Unset:
+            def _parse_side_image_settings(data: object) -> None | SideImageSettings | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    side_image_settings_type_1 = SideImageSettings.from_dict(data)
+
+                    return side_image_settings_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            side_image_settings = _parse_side_image_settings(src_value__)
 
             return side_image_settings
 
@@ -149,23 +165,33 @@ class VersionProperties(LazyModel):
                     return click_outside_to_close_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            click_outside_to_close = parse_union(_parse_click_outside_to_close, src_value__)
+            click_outside_to_close = _parse_click_outside_to_close(src_value__)
 
             return click_outside_to_close
 
         def _decode_rule_based_trigger_evaluation(
             src_value__: Any,
-        ) -> VersionPropertiesRuleBasedTriggerEvaluation | Unset:
-            _rule_based_trigger_evaluation = src_value__
-            rule_based_trigger_evaluation: VersionPropertiesRuleBasedTriggerEvaluation | Unset
-            if isinstance(_rule_based_trigger_evaluation, Unset):
-                rule_based_trigger_evaluation = UNSET
-            else:
-                rule_based_trigger_evaluation = check_version_properties_rule_based_trigger_evaluation(
-                    _rule_based_trigger_evaluation
-                )
+        ) -> None | Unset | VersionPropertiesRuleBasedTriggerEvaluation:
+            def _parse_rule_based_trigger_evaluation(
+                data: object,
+            ) -> None | Unset | VersionPropertiesRuleBasedTriggerEvaluation:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    rule_based_trigger_evaluation_type_1 = check_version_properties_rule_based_trigger_evaluation(data)
+
+                    return rule_based_trigger_evaluation_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            rule_based_trigger_evaluation = _parse_rule_based_trigger_evaluation(src_value__)
 
             return rule_based_trigger_evaluation
 
@@ -177,6 +203,11 @@ class VersionProperties(LazyModel):
                     "rule_based_trigger_evaluation",
                     _decode_rule_based_trigger_evaluation,
                 ),
+            },
+            copied={
+                "record_utm_params_on_submit": "record_utm_params_on_submit",
+                "show_close_button": "show_close_button",
+                "accessible_name": "accessible_name",
             },
             known=(
                 "side_image_settings",

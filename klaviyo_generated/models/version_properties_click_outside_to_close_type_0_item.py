@@ -18,9 +18,11 @@ VERSION_PROPERTIES_CLICK_OUTSIDE_TO_CLOSE_TYPE_0_ITEM_VALUES: frozenset[str] = f
 def check_version_properties_click_outside_to_close_type_0_item(
     value: str,
 ) -> VersionPropertiesClickOutsideToCloseType0Item:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_PROPERTIES_CLICK_OUTSIDE_TO_CLOSE_TYPE_0_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_PROPERTIES_CLICK_OUTSIDE_TO_CLOSE_TYPE_0_ITEM_VALUES:
+        return cast(VersionPropertiesClickOutsideToCloseType0Item, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionPropertiesClickOutsideToCloseType0Item, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(VERSION_PROPERTIES_CLICK_OUTSIDE_TO_CLOSE_TYPE_0_ITEM_VALUES)!r}"

@@ -15,9 +15,11 @@ VERSION_PROPERTIES_RULE_BASED_TRIGGER_EVALUATION_VALUES: frozenset[str] = frozen
 
 
 def check_version_properties_rule_based_trigger_evaluation(value: str) -> VersionPropertiesRuleBasedTriggerEvaluation:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_PROPERTIES_RULE_BASED_TRIGGER_EVALUATION_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_PROPERTIES_RULE_BASED_TRIGGER_EVALUATION_VALUES:
+        return cast(VersionPropertiesRuleBasedTriggerEvaluation, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionPropertiesRuleBasedTriggerEvaluation, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(VERSION_PROPERTIES_RULE_BASED_TRIGGER_EVALUATION_VALUES)!r}"

@@ -14,8 +14,10 @@ VERSION_SPECIALTIES_ITEM_VALUES: frozenset[str] = frozenset(
 
 
 def check_version_specialties_item(value: str) -> VersionSpecialtiesItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_SPECIALTIES_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_SPECIALTIES_ITEM_VALUES:
+        return cast(VersionSpecialtiesItem, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionSpecialtiesItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(VERSION_SPECIALTIES_ITEM_VALUES)!r}")

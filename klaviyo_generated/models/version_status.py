@@ -15,8 +15,10 @@ VERSION_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_version_status(value: str) -> VersionStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_STATUS_VALUES:
+        return cast(VersionStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionStatus, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(VERSION_STATUS_VALUES)!r}")

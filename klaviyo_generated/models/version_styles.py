@@ -31,61 +31,61 @@ class VersionStyles(LazyModel):
     """
     Attributes:
         wrap_content (Literal[False] | Unset):  Default: False.
-        border_styles (BorderStyle | Unset):
+        border_styles (BorderStyle | None | Unset):
         close_button (CloseButtonStyle | Unset):
         margin (Margin | Unset):
         padding (Padding | Unset):
         minimum_height (int | Unset):  Default: 250. Example: 250.
         width (VersionStylesWidth | Unset): Version width enumeration. Default: 'medium'. Example: medium.
         custom_width (int | None | Unset):
-        background_image (BackgroundImage | Unset):
+        background_image (BackgroundImage | None | Unset):
         background_color (None | str | Unset):  Default: '#FFFFFF'. Example: #FFFFFF.
         input_styles (InputStyles | Unset):
         drop_shadow (DropShadow | Unset):
         overlay_color (str | Unset):  Default: 'rgba(20,20,20,0.6)'. Example: rgba(20,20,20,0.6).
         rich_text_styles (RichTextStyles | Unset):
-        mobile_overlay (MobileOverlay | Unset):
-        banner_styles (BannerStyles | Unset):
+        mobile_overlay (MobileOverlay | None | Unset):
+        banner_styles (BannerStyles | None | Unset):
         custom_css (CustomCss | Unset):
     """
 
     wrap_content: Literal[False] | Unset = False
-    border_styles: BorderStyle | Unset = UNSET
+    border_styles: BorderStyle | None | Unset = UNSET
     close_button: CloseButtonStyle | Unset = UNSET
     margin: Margin | Unset = UNSET
     padding: Padding | Unset = UNSET
     minimum_height: int | Unset = 250
     width: VersionStylesWidth | Unset = "medium"
     custom_width: int | None | Unset = UNSET
-    background_image: BackgroundImage | Unset = UNSET
+    background_image: BackgroundImage | None | Unset = UNSET
     background_color: None | str | Unset = "#FFFFFF"
     input_styles: InputStyles | Unset = UNSET
     drop_shadow: DropShadow | Unset = UNSET
     overlay_color: str | Unset = "rgba(20,20,20,0.6)"
     rich_text_styles: RichTextStyles | Unset = UNSET
-    mobile_overlay: MobileOverlay | Unset = UNSET
-    banner_styles: BannerStyles | Unset = UNSET
+    mobile_overlay: MobileOverlay | None | Unset = UNSET
+    banner_styles: BannerStyles | None | Unset = UNSET
     custom_css: CustomCss | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         wrap_content: Literal[False] | Unset = False,
-        border_styles: BorderStyle | Unset = UNSET,
+        border_styles: BorderStyle | None | Unset = UNSET,
         close_button: CloseButtonStyle | Unset = UNSET,
         margin: Margin | Unset = UNSET,
         padding: Padding | Unset = UNSET,
         minimum_height: int | Unset = 250,
         width: VersionStylesWidth | Unset = "medium",
         custom_width: int | None | Unset = UNSET,
-        background_image: BackgroundImage | Unset = UNSET,
+        background_image: BackgroundImage | None | Unset = UNSET,
         background_color: None | str | Unset = "#FFFFFF",
         input_styles: InputStyles | Unset = UNSET,
         drop_shadow: DropShadow | Unset = UNSET,
         overlay_color: str | Unset = "rgba(20,20,20,0.6)",
         rich_text_styles: RichTextStyles | Unset = UNSET,
-        mobile_overlay: MobileOverlay | Unset = UNSET,
-        banner_styles: BannerStyles | Unset = UNSET,
+        mobile_overlay: MobileOverlay | None | Unset = UNSET,
+        banner_styles: BannerStyles | None | Unset = UNSET,
         custom_css: CustomCss | Unset = UNSET,
     ) -> None:
         self.wrap_content = wrap_content
@@ -114,9 +114,15 @@ class VersionStyles(LazyModel):
         if wrap_content is not UNSET:
             field_dict["wrap_content"] = wrap_content
 
-        border_styles = self.border_styles
-        if not isinstance(border_styles, Unset):
-            field_dict["border_styles"] = border_styles.to_dict()
+        border_styles: dict[str, Any] | None | Unset
+        if isinstance(self.border_styles, Unset):
+            border_styles = UNSET
+        elif isinstance(self.border_styles, LazyModel):
+            border_styles = self.border_styles.to_dict()
+        else:
+            border_styles = self.border_styles
+        if border_styles is not UNSET:
+            field_dict["border_styles"] = border_styles
 
         close_button = self.close_button
         if not isinstance(close_button, Unset):
@@ -142,9 +148,15 @@ class VersionStyles(LazyModel):
         if custom_width is not UNSET:
             field_dict["custom_width"] = custom_width
 
-        background_image = self.background_image
-        if not isinstance(background_image, Unset):
-            field_dict["background_image"] = background_image.to_dict()
+        background_image: dict[str, Any] | None | Unset
+        if isinstance(self.background_image, Unset):
+            background_image = UNSET
+        elif isinstance(self.background_image, LazyModel):
+            background_image = self.background_image.to_dict()
+        else:
+            background_image = self.background_image
+        if background_image is not UNSET:
+            field_dict["background_image"] = background_image
 
         background_color = self.background_color
         if background_color is not UNSET:
@@ -166,13 +178,25 @@ class VersionStyles(LazyModel):
         if not isinstance(rich_text_styles, Unset):
             field_dict["rich_text_styles"] = rich_text_styles.to_dict()
 
-        mobile_overlay = self.mobile_overlay
-        if not isinstance(mobile_overlay, Unset):
-            field_dict["mobile_overlay"] = mobile_overlay.to_dict()
+        mobile_overlay: dict[str, Any] | None | Unset
+        if isinstance(self.mobile_overlay, Unset):
+            mobile_overlay = UNSET
+        elif isinstance(self.mobile_overlay, LazyModel):
+            mobile_overlay = self.mobile_overlay.to_dict()
+        else:
+            mobile_overlay = self.mobile_overlay
+        if mobile_overlay is not UNSET:
+            field_dict["mobile_overlay"] = mobile_overlay
 
-        banner_styles = self.banner_styles
-        if not isinstance(banner_styles, Unset):
-            field_dict["banner_styles"] = banner_styles.to_dict()
+        banner_styles: dict[str, Any] | None | Unset
+        if isinstance(self.banner_styles, Unset):
+            banner_styles = UNSET
+        elif isinstance(self.banner_styles, LazyModel):
+            banner_styles = self.banner_styles.to_dict()
+        else:
+            banner_styles = self.banner_styles
+        if banner_styles is not UNSET:
+            field_dict["banner_styles"] = banner_styles
 
         custom_css = self.custom_css
         if not isinstance(custom_css, Unset):
@@ -209,13 +233,23 @@ class VersionStyles(LazyModel):
                 raise ValueError(f"wrap_content must match const False, got '{wrap_content}'")
             return wrap_content
 
-        def _decode_border_styles(src_value__: Any) -> BorderStyle | Unset:
-            _border_styles = src_value__
-            border_styles: BorderStyle | Unset
-            if isinstance(_border_styles, Unset):
-                border_styles = UNSET
-            else:
-                border_styles = BorderStyle.from_dict(_border_styles)
+        def _decode_border_styles(src_value__: Any) -> BorderStyle | None | Unset:
+            def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    border_styles_type_1 = BorderStyle.from_dict(data)
+
+                    return border_styles_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_styles = _parse_border_styles(src_value__)
 
             return border_styles
 
@@ -259,13 +293,23 @@ class VersionStyles(LazyModel):
 
             return width
 
-        def _decode_background_image(src_value__: Any) -> BackgroundImage | Unset:
-            _background_image = src_value__
-            background_image: BackgroundImage | Unset
-            if isinstance(_background_image, Unset):
-                background_image = UNSET
-            else:
-                background_image = BackgroundImage.from_dict(_background_image)
+        def _decode_background_image(src_value__: Any) -> BackgroundImage | None | Unset:
+            def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    background_image_type_1 = BackgroundImage.from_dict(data)
+
+                    return background_image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            background_image = _parse_background_image(src_value__)
 
             return background_image
 
@@ -299,23 +343,43 @@ class VersionStyles(LazyModel):
 
             return rich_text_styles
 
-        def _decode_mobile_overlay(src_value__: Any) -> MobileOverlay | Unset:
-            _mobile_overlay = src_value__
-            mobile_overlay: MobileOverlay | Unset
-            if isinstance(_mobile_overlay, Unset):
-                mobile_overlay = UNSET
-            else:
-                mobile_overlay = MobileOverlay.from_dict(_mobile_overlay)
+        def _decode_mobile_overlay(src_value__: Any) -> MobileOverlay | None | Unset:
+            def _parse_mobile_overlay(data: object) -> MobileOverlay | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    mobile_overlay_type_1 = MobileOverlay.from_dict(data)
+
+                    return mobile_overlay_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            mobile_overlay = _parse_mobile_overlay(src_value__)
 
             return mobile_overlay
 
-        def _decode_banner_styles(src_value__: Any) -> BannerStyles | Unset:
-            _banner_styles = src_value__
-            banner_styles: BannerStyles | Unset
-            if isinstance(_banner_styles, Unset):
-                banner_styles = UNSET
-            else:
-                banner_styles = BannerStyles.from_dict(_banner_styles)
+        def _decode_banner_styles(src_value__: Any) -> BannerStyles | None | Unset:
+            def _parse_banner_styles(data: object) -> BannerStyles | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    banner_styles_type_1 = BannerStyles.from_dict(data)
+
+                    return banner_styles_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            banner_styles = _parse_banner_styles(src_value__)
 
             return banner_styles
 
@@ -344,6 +408,12 @@ class VersionStyles(LazyModel):
                 "mobile_overlay": ("mobile_overlay", _decode_mobile_overlay),
                 "banner_styles": ("banner_styles", _decode_banner_styles),
                 "custom_css": ("custom_css", _decode_custom_css),
+            },
+            copied={
+                "minimum_height": "minimum_height",
+                "custom_width": "custom_width",
+                "background_color": "background_color",
+                "overlay_color": "overlay_color",
             },
             known=(
                 "wrap_content",

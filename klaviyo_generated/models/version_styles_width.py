@@ -18,8 +18,10 @@ VERSION_STYLES_WIDTH_VALUES: frozenset[str] = frozenset(
 
 
 def check_version_styles_width(value: str) -> VersionStylesWidth:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_STYLES_WIDTH_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_STYLES_WIDTH_VALUES:
+        return cast(VersionStylesWidth, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionStylesWidth, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(VERSION_STYLES_WIDTH_VALUES)!r}")

@@ -18,8 +18,10 @@ VERSION_TYPE_VALUES: frozenset[str] = frozenset(
 
 
 def check_version_type(value: str) -> VersionType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VERSION_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VERSION_TYPE_VALUES:
+        return cast(VersionType, value)
+    if type(value) is str and not strict_enums():
         return cast(VersionType, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(VERSION_TYPE_VALUES)!r}")

@@ -103,6 +103,15 @@ class VideoBlockProperties(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "raw_asset_id": "raw_asset_id",
+                "src_asset_id": "src_asset_id",
+                "alt_text": "alt_text",
+                "href": "href",
+                "overlay_toggle": "overlay_toggle",
+                "raw_src": "raw_src",
+                "src": "src",
+            },
             known=(
                 "raw_asset_id",
                 "src_asset_id",

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 class VideoBlockStyles(LazyModel):
     """
     Attributes:
-        align (VideoBlockStylesAlign | Unset): Image Alignment.
+        align (None | Unset | VideoBlockStylesAlign): Image Alignment.
         background_color (None | str | Unset):
         block_background_color (None | str | Unset):
         block_padding_bottom (int | None | Unset):
@@ -26,7 +26,7 @@ class VideoBlockStyles(LazyModel):
         block_padding_right (int | None | Unset):
         block_padding_top (int | None | Unset):
         border_color (None | str | Unset):
-        border_style (VideoBlockStylesBorderStyle | Unset): Border style.
+        border_style (None | Unset | VideoBlockStylesBorderStyle): Border style.
         border_width (int | None | Unset):
         full_width_mobile (bool | None | Unset):
         height (int | None | Unset):
@@ -39,7 +39,7 @@ class VideoBlockStyles(LazyModel):
         width (int | None | Unset):
     """
 
-    align: VideoBlockStylesAlign | Unset = UNSET
+    align: None | Unset | VideoBlockStylesAlign = UNSET
     background_color: None | str | Unset = UNSET
     block_background_color: None | str | Unset = UNSET
     block_padding_bottom: int | None | Unset = UNSET
@@ -47,7 +47,7 @@ class VideoBlockStyles(LazyModel):
     block_padding_right: int | None | Unset = UNSET
     block_padding_top: int | None | Unset = UNSET
     border_color: None | str | Unset = UNSET
-    border_style: VideoBlockStylesBorderStyle | Unset = UNSET
+    border_style: None | Unset | VideoBlockStylesBorderStyle = UNSET
     border_width: int | None | Unset = UNSET
     full_width_mobile: bool | None | Unset = UNSET
     height: int | None | Unset = UNSET
@@ -62,7 +62,7 @@ class VideoBlockStyles(LazyModel):
 
     def __init__(
         self,
-        align: VideoBlockStylesAlign | Unset = UNSET,
+        align: None | Unset | VideoBlockStylesAlign = UNSET,
         background_color: None | str | Unset = UNSET,
         block_background_color: None | str | Unset = UNSET,
         block_padding_bottom: int | None | Unset = UNSET,
@@ -70,7 +70,7 @@ class VideoBlockStyles(LazyModel):
         block_padding_right: int | None | Unset = UNSET,
         block_padding_top: int | None | Unset = UNSET,
         border_color: None | str | Unset = UNSET,
-        border_style: VideoBlockStylesBorderStyle | Unset = UNSET,
+        border_style: None | Unset | VideoBlockStylesBorderStyle = UNSET,
         border_width: int | None | Unset = UNSET,
         full_width_mobile: bool | None | Unset = UNSET,
         height: int | None | Unset = UNSET,
@@ -209,23 +209,43 @@ class VideoBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_align(src_value__: Any) -> VideoBlockStylesAlign | Unset:
-            _align = src_value__
-            align: VideoBlockStylesAlign | Unset
-            if isinstance(_align, Unset):
-                align = UNSET
-            else:
-                align = check_video_block_styles_align(_align)
+        def _decode_align(src_value__: Any) -> None | Unset | VideoBlockStylesAlign:
+            def _parse_align(data: object) -> None | Unset | VideoBlockStylesAlign:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    align_type_1 = check_video_block_styles_align(data)
+
+                    return align_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            align = _parse_align(src_value__)
 
             return align
 
-        def _decode_border_style(src_value__: Any) -> VideoBlockStylesBorderStyle | Unset:
-            _border_style = src_value__
-            border_style: VideoBlockStylesBorderStyle | Unset
-            if isinstance(_border_style, Unset):
-                border_style = UNSET
-            else:
-                border_style = check_video_block_styles_border_style(_border_style)
+        def _decode_border_style(src_value__: Any) -> None | Unset | VideoBlockStylesBorderStyle:
+            def _parse_border_style(data: object) -> None | Unset | VideoBlockStylesBorderStyle:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    border_style_type_1 = check_video_block_styles_border_style(data)
+
+                    return border_style_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            border_style = _parse_border_style(src_value__)
 
             return border_style
 
@@ -233,6 +253,25 @@ class VideoBlockStyles(LazyModel):
             fields={
                 "align": ("align", _decode_align),
                 "border_style": ("border_style", _decode_border_style),
+            },
+            copied={
+                "background_color": "background_color",
+                "block_background_color": "block_background_color",
+                "block_padding_bottom": "block_padding_bottom",
+                "block_padding_left": "block_padding_left",
+                "block_padding_right": "block_padding_right",
+                "block_padding_top": "block_padding_top",
+                "border_color": "border_color",
+                "border_width": "border_width",
+                "full_width_mobile": "full_width_mobile",
+                "height": "height",
+                "inner_padding_bottom": "inner_padding_bottom",
+                "inner_padding_left": "inner_padding_left",
+                "inner_padding_right": "inner_padding_right",
+                "inner_padding_top": "inner_padding_top",
+                "max_width": "max_width",
+                "mobile_stretch_content": "mobile_stretch_content",
+                "width": "width",
             },
             known=(
                 "align",

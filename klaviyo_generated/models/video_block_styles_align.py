@@ -16,8 +16,10 @@ VIDEO_BLOCK_STYLES_ALIGN_VALUES: frozenset[str] = frozenset(
 
 
 def check_video_block_styles_align(value: str) -> VideoBlockStylesAlign:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in VIDEO_BLOCK_STYLES_ALIGN_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in VIDEO_BLOCK_STYLES_ALIGN_VALUES:
+        return cast(VideoBlockStylesAlign, value)
+    if type(value) is str and not strict_enums():
         return cast(VideoBlockStylesAlign, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(VIDEO_BLOCK_STYLES_ALIGN_VALUES)!r}")

@@ -67,6 +67,11 @@ class Visibility(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "check": "check",
+                "definition": "definition",
+                "is_code_only": "is_code_only",
+            },
             known=(
                 "check",
                 "definition",

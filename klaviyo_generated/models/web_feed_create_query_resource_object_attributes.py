@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..models.web_feed_create_query_resource_object_attributes_content_type import (
     WebFeedCreateQueryResourceObjectAttributesContentType,
     check_web_feed_create_query_resource_object_attributes_content_type,
@@ -51,23 +51,32 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["url"] = self.url
+            field_dict["url"] = self.url
 
-        field_dict["request_method"] = self.request_method
+            field_dict["request_method"] = self.request_method
 
-        field_dict["content_type"] = self.content_type
+            field_dict["content_type"] = self.content_type
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.url = src_dict["url"]
+        try:
+            instance.name = src_dict["name"]
+            instance.url = src_dict["url"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -87,6 +96,10 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "request_method": ("request_method", _decode_request_method),
                 "content_type": ("content_type", _decode_content_type),
+            },
+            copied={
+                "name": "name",
+                "url": "url",
             },
             known=(
                 "name",

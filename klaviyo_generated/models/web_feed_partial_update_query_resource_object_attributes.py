@@ -27,24 +27,24 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
         name (None | str | Unset): The name of this web feed Example: Blog_posts.
         url (None | str | Unset): The URL of the web feed Example: https://help.klaviyo.com/api/v2/help_center/en-
             us/articles.json.
-        request_method (WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset): The HTTP method for
-            requesting the web feed Example: get.
-        content_type (WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset): The content-type of the web
-            feed Example: json.
+        request_method (None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod): The HTTP method
+            for requesting the web feed Example: get.
+        content_type (None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType): The content-type of
+            the web feed Example: json.
     """
 
     name: None | str | Unset = UNSET
     url: None | str | Unset = UNSET
-    request_method: WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset = UNSET
-    content_type: WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset = UNSET
+    request_method: None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod = UNSET
+    content_type: None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         name: None | str | Unset = UNSET,
         url: None | str | Unset = UNSET,
-        request_method: WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset = UNSET,
-        content_type: WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset = UNSET,
+        request_method: None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod = UNSET,
+        content_type: None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType = UNSET,
     ) -> None:
         self.name = name
         self.url = url
@@ -85,29 +85,53 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         def _decode_request_method(
             src_value__: Any,
-        ) -> WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset:
-            _request_method = src_value__
-            request_method: WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset
-            if isinstance(_request_method, Unset):
-                request_method = UNSET
-            else:
-                request_method = check_web_feed_partial_update_query_resource_object_attributes_request_method(
-                    _request_method
-                )
+        ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod:
+            def _parse_request_method(
+                data: object,
+            ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    request_method_type_1 = (
+                        check_web_feed_partial_update_query_resource_object_attributes_request_method(data)
+                    )
+
+                    return request_method_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            request_method = _parse_request_method(src_value__)
 
             return request_method
 
         def _decode_content_type(
             src_value__: Any,
-        ) -> WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset:
-            _content_type = src_value__
-            content_type: WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset
-            if isinstance(_content_type, Unset):
-                content_type = UNSET
-            else:
-                content_type = check_web_feed_partial_update_query_resource_object_attributes_content_type(
-                    _content_type
-                )
+        ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType:
+            def _parse_content_type(
+                data: object,
+            ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    content_type_type_1 = check_web_feed_partial_update_query_resource_object_attributes_content_type(
+                        data
+                    )
+
+                    return content_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            content_type = _parse_content_type(src_value__)
 
             return content_type
 
@@ -115,6 +139,10 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "request_method": ("request_method", _decode_request_method),
                 "content_type": ("content_type", _decode_content_type),
+            },
+            copied={
+                "name": "name",
+                "url": "url",
             },
             known=(
                 "name",

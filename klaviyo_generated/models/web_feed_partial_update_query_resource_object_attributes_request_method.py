@@ -17,9 +17,11 @@ WEB_FEED_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_REQUEST_METHOD_VALUES: 
 def check_web_feed_partial_update_query_resource_object_attributes_request_method(
     value: str,
 ) -> WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in WEB_FEED_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_REQUEST_METHOD_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in WEB_FEED_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_REQUEST_METHOD_VALUES:
+        return cast(WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod, value)
+    if type(value) is str and not strict_enums():
         return cast(WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(WEB_FEED_PARTIAL_UPDATE_QUERY_RESOURCE_OBJECT_ATTRIBUTES_REQUEST_METHOD_VALUES)!r}"

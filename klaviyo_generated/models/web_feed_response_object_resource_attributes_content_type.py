@@ -17,9 +17,11 @@ WEB_FEED_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CONTENT_TYPE_VALUES: frozenset[str]
 def check_web_feed_response_object_resource_attributes_content_type(
     value: str,
 ) -> WebFeedResponseObjectResourceAttributesContentType:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in WEB_FEED_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CONTENT_TYPE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in WEB_FEED_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CONTENT_TYPE_VALUES:
+        return cast(WebFeedResponseObjectResourceAttributesContentType, value)
+    if type(value) is str and not strict_enums():
         return cast(WebFeedResponseObjectResourceAttributesContentType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(WEB_FEED_RESPONSE_OBJECT_RESOURCE_ATTRIBUTES_CONTENT_TYPE_VALUES)!r}"

@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -43,26 +43,35 @@ class WebhookCreateQueryResourceObjectAttributes(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["name"] = self.name
+            field_dict["name"] = self.name
 
-        field_dict["endpoint_url"] = self.endpoint_url
+            field_dict["endpoint_url"] = self.endpoint_url
 
-        field_dict["secret_key"] = self.secret_key
+            field_dict["secret_key"] = self.secret_key
 
-        description = self.description
-        if description is not UNSET:
-            field_dict["description"] = description
+            description = self.description
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.name = src_dict["name"]
-        instance.endpoint_url = src_dict["endpoint_url"]
-        instance.secret_key = src_dict["secret_key"]
+        try:
+            instance.name = src_dict["name"]
+            instance.endpoint_url = src_dict["endpoint_url"]
+            instance.secret_key = src_dict["secret_key"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.description = src_dict.get("description", UNSET)
         return instance
 
@@ -71,6 +80,12 @@ class WebhookCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "name": "name",
+                "endpoint_url": "endpoint_url",
+                "secret_key": "secret_key",
+                "description": "description",
+            },
             known=(
                 "name",
                 "endpoint_url",

@@ -80,6 +80,7 @@ class WebhookCreateQueryResourceObjectRelationshipsWebhookTopics(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            copied={},
             known=("data",),
             required=(),
             additional=None,

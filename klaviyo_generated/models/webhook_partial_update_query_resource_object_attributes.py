@@ -86,6 +86,13 @@ class WebhookPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "name": "name",
+                "description": "description",
+                "endpoint_url": "endpoint_url",
+                "secret_key": "secret_key",
+                "enabled": "enabled",
+            },
             known=(
                 "name",
                 "description",

@@ -72,6 +72,7 @@ class WebhookPartialUpdateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "webhook_topics": ("webhook-topics", _decode_webhook_topics),
             },
+            copied={},
             known=("webhook-topics",),
             required=(),
             additional=None,

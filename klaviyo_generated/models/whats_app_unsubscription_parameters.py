@@ -19,21 +19,24 @@ if TYPE_CHECKING:
 class WhatsAppUnsubscriptionParameters(LazyModel):
     """
     Attributes:
-        marketing (UnsubscriptionParameters | Unset):
-        transactional (UnsubscriptionParameters | Unset):
-        conversational (UnsubscriptionParameters | Unset):
+        marketing (None | Unset | UnsubscriptionParameters): The parameters to unsubscribe from marketing on the
+            "WhatsApp" channel.
+        transactional (None | Unset | UnsubscriptionParameters): The parameters to unsubscribe from transactional
+            messaging on the "WhatsApp" channel.
+        conversational (None | Unset | UnsubscriptionParameters): The parameters to unsubscribe from conversational
+            messaging on the "WhatsApp" channel.
     """
 
-    marketing: UnsubscriptionParameters | Unset = UNSET
-    transactional: UnsubscriptionParameters | Unset = UNSET
-    conversational: UnsubscriptionParameters | Unset = UNSET
+    marketing: None | Unset | UnsubscriptionParameters = UNSET
+    transactional: None | Unset | UnsubscriptionParameters = UNSET
+    conversational: None | Unset | UnsubscriptionParameters = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: UnsubscriptionParameters | Unset = UNSET,
-        transactional: UnsubscriptionParameters | Unset = UNSET,
-        conversational: UnsubscriptionParameters | Unset = UNSET,
+        marketing: None | Unset | UnsubscriptionParameters = UNSET,
+        transactional: None | Unset | UnsubscriptionParameters = UNSET,
+        conversational: None | Unset | UnsubscriptionParameters = UNSET,
     ) -> None:
         self.marketing = marketing
         self.transactional = transactional
@@ -43,17 +46,35 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
-        transactional = self.transactional
-        if not isinstance(transactional, Unset):
-            field_dict["transactional"] = transactional.to_dict()
+        transactional: dict[str, Any] | None | Unset
+        if isinstance(self.transactional, Unset):
+            transactional = UNSET
+        elif isinstance(self.transactional, LazyModel):
+            transactional = self.transactional.to_dict()
+        else:
+            transactional = self.transactional
+        if transactional is not UNSET:
+            field_dict["transactional"] = transactional
 
-        conversational = self.conversational
-        if not isinstance(conversational, Unset):
-            field_dict["conversational"] = conversational.to_dict()
+        conversational: dict[str, Any] | None | Unset
+        if isinstance(self.conversational, Unset):
+            conversational = UNSET
+        elif isinstance(self.conversational, LazyModel):
+            conversational = self.conversational.to_dict()
+        else:
+            conversational = self.conversational
+        if conversational is not UNSET:
+            field_dict["conversational"] = conversational
 
         return field_dict
 
@@ -66,33 +87,63 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> UnsubscriptionParameters | Unset:
-            _marketing = src_value__
-            marketing: UnsubscriptionParameters | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = UnsubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
+            def _parse_marketing(data: object) -> None | Unset | UnsubscriptionParameters:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = UnsubscriptionParameters.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
-        def _decode_transactional(src_value__: Any) -> UnsubscriptionParameters | Unset:
-            _transactional = src_value__
-            transactional: UnsubscriptionParameters | Unset
-            if isinstance(_transactional, Unset):
-                transactional = UNSET
-            else:
-                transactional = UnsubscriptionParameters.from_dict(_transactional)
+        def _decode_transactional(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
+            def _parse_transactional(data: object) -> None | Unset | UnsubscriptionParameters:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    transactional_type_1 = UnsubscriptionParameters.from_dict(data)
+
+                    return transactional_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            transactional = _parse_transactional(src_value__)
 
             return transactional
 
-        def _decode_conversational(src_value__: Any) -> UnsubscriptionParameters | Unset:
-            _conversational = src_value__
-            conversational: UnsubscriptionParameters | Unset
-            if isinstance(_conversational, Unset):
-                conversational = UNSET
-            else:
-                conversational = UnsubscriptionParameters.from_dict(_conversational)
+        def _decode_conversational(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
+            def _parse_conversational(data: object) -> None | Unset | UnsubscriptionParameters:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    conversational_type_1 = UnsubscriptionParameters.from_dict(data)
+
+                    return conversational_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            conversational = _parse_conversational(src_value__)
 
             return conversational
 
@@ -102,6 +153,7 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
                 "transactional": ("transactional", _decode_transactional),
                 "conversational": ("conversational", _decode_conversational),
             },
+            copied={},
             known=(
                 "marketing",
                 "transactional",

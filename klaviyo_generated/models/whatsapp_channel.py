@@ -21,21 +21,21 @@ if TYPE_CHECKING:
 class WhatsappChannel(LazyModel):
     """
     Attributes:
-        marketing (WhatsappMarketingChannel | Unset):
-        transactional (WhatsappTransactionalChannel | Unset):
-        conversational (WhatsappConversationalChannel | Unset):
+        marketing (None | Unset | WhatsappMarketingChannel): The Whatsapp marketing subscription.
+        transactional (None | Unset | WhatsappTransactionalChannel): The Whatsapp transactional subscription.
+        conversational (None | Unset | WhatsappConversationalChannel): The Whatsapp conversational subscription.
     """
 
-    marketing: WhatsappMarketingChannel | Unset = UNSET
-    transactional: WhatsappTransactionalChannel | Unset = UNSET
-    conversational: WhatsappConversationalChannel | Unset = UNSET
+    marketing: None | Unset | WhatsappMarketingChannel = UNSET
+    transactional: None | Unset | WhatsappTransactionalChannel = UNSET
+    conversational: None | Unset | WhatsappConversationalChannel = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        marketing: WhatsappMarketingChannel | Unset = UNSET,
-        transactional: WhatsappTransactionalChannel | Unset = UNSET,
-        conversational: WhatsappConversationalChannel | Unset = UNSET,
+        marketing: None | Unset | WhatsappMarketingChannel = UNSET,
+        transactional: None | Unset | WhatsappTransactionalChannel = UNSET,
+        conversational: None | Unset | WhatsappConversationalChannel = UNSET,
     ) -> None:
         self.marketing = marketing
         self.transactional = transactional
@@ -45,17 +45,35 @@ class WhatsappChannel(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        marketing = self.marketing
-        if not isinstance(marketing, Unset):
-            field_dict["marketing"] = marketing.to_dict()
+        marketing: dict[str, Any] | None | Unset
+        if isinstance(self.marketing, Unset):
+            marketing = UNSET
+        elif isinstance(self.marketing, LazyModel):
+            marketing = self.marketing.to_dict()
+        else:
+            marketing = self.marketing
+        if marketing is not UNSET:
+            field_dict["marketing"] = marketing
 
-        transactional = self.transactional
-        if not isinstance(transactional, Unset):
-            field_dict["transactional"] = transactional.to_dict()
+        transactional: dict[str, Any] | None | Unset
+        if isinstance(self.transactional, Unset):
+            transactional = UNSET
+        elif isinstance(self.transactional, LazyModel):
+            transactional = self.transactional.to_dict()
+        else:
+            transactional = self.transactional
+        if transactional is not UNSET:
+            field_dict["transactional"] = transactional
 
-        conversational = self.conversational
-        if not isinstance(conversational, Unset):
-            field_dict["conversational"] = conversational.to_dict()
+        conversational: dict[str, Any] | None | Unset
+        if isinstance(self.conversational, Unset):
+            conversational = UNSET
+        elif isinstance(self.conversational, LazyModel):
+            conversational = self.conversational.to_dict()
+        else:
+            conversational = self.conversational
+        if conversational is not UNSET:
+            field_dict["conversational"] = conversational
 
         return field_dict
 
@@ -70,33 +88,63 @@ class WhatsappChannel(LazyModel):
         from ..models.whatsapp_marketing_channel import WhatsappMarketingChannel  # noqa: PLC0415
         from ..models.whatsapp_transactional_channel import WhatsappTransactionalChannel  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> WhatsappMarketingChannel | Unset:
-            _marketing = src_value__
-            marketing: WhatsappMarketingChannel | Unset
-            if isinstance(_marketing, Unset):
-                marketing = UNSET
-            else:
-                marketing = WhatsappMarketingChannel.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> None | Unset | WhatsappMarketingChannel:
+            def _parse_marketing(data: object) -> None | Unset | WhatsappMarketingChannel:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    marketing_type_1 = WhatsappMarketingChannel.from_dict(data)
+
+                    return marketing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            marketing = _parse_marketing(src_value__)
 
             return marketing
 
-        def _decode_transactional(src_value__: Any) -> WhatsappTransactionalChannel | Unset:
-            _transactional = src_value__
-            transactional: WhatsappTransactionalChannel | Unset
-            if isinstance(_transactional, Unset):
-                transactional = UNSET
-            else:
-                transactional = WhatsappTransactionalChannel.from_dict(_transactional)
+        def _decode_transactional(src_value__: Any) -> None | Unset | WhatsappTransactionalChannel:
+            def _parse_transactional(data: object) -> None | Unset | WhatsappTransactionalChannel:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    transactional_type_1 = WhatsappTransactionalChannel.from_dict(data)
+
+                    return transactional_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            transactional = _parse_transactional(src_value__)
 
             return transactional
 
-        def _decode_conversational(src_value__: Any) -> WhatsappConversationalChannel | Unset:
-            _conversational = src_value__
-            conversational: WhatsappConversationalChannel | Unset
-            if isinstance(_conversational, Unset):
-                conversational = UNSET
-            else:
-                conversational = WhatsappConversationalChannel.from_dict(_conversational)
+        def _decode_conversational(src_value__: Any) -> None | Unset | WhatsappConversationalChannel:
+            def _parse_conversational(data: object) -> None | Unset | WhatsappConversationalChannel:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    conversational_type_1 = WhatsappConversationalChannel.from_dict(data)
+
+                    return conversational_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            conversational = _parse_conversational(src_value__)
 
             return conversational
 
@@ -106,6 +154,7 @@ class WhatsappChannel(LazyModel):
                 "transactional": ("transactional", _decode_transactional),
                 "conversational": ("conversational", _decode_conversational),
             },
+            copied={},
             known=(
                 "marketing",
                 "transactional",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.whatsapp_marketing_channel_metadata_type_0 import WhatsappMarketingChannelMetadataType0
@@ -67,73 +68,82 @@ class WhatsappMarketingChannel(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["consent"] = self.consent
+            field_dict["consent"] = self.consent
 
-        field_dict["can_receive"] = self.can_receive
+            field_dict["can_receive"] = self.can_receive
 
-        consent_timestamp: None | str | Unset
-        if isinstance(self.consent_timestamp, Unset):
-            consent_timestamp = UNSET
-        elif isinstance(self.consent_timestamp, datetime.datetime):
-            consent_timestamp = self.consent_timestamp.isoformat()
-        else:
-            consent_timestamp = self.consent_timestamp
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
+            consent_timestamp: None | str | Unset
+            if isinstance(self.consent_timestamp, Unset):
+                consent_timestamp = UNSET
+            elif isinstance(self.consent_timestamp, datetime.datetime):
+                consent_timestamp = self.consent_timestamp.isoformat()
+            else:
+                consent_timestamp = self.consent_timestamp
+            if consent_timestamp is not UNSET:
+                field_dict["consent_timestamp"] = consent_timestamp
 
-        last_updated: None | str | Unset
-        if isinstance(self.last_updated, Unset):
-            last_updated = UNSET
-        elif isinstance(self.last_updated, datetime.datetime):
-            last_updated = self.last_updated.isoformat()
-        else:
-            last_updated = self.last_updated
-        if last_updated is not UNSET:
-            field_dict["last_updated"] = last_updated
+            last_updated: None | str | Unset
+            if isinstance(self.last_updated, Unset):
+                last_updated = UNSET
+            elif isinstance(self.last_updated, datetime.datetime):
+                last_updated = self.last_updated.isoformat()
+            else:
+                last_updated = self.last_updated
+            if last_updated is not UNSET:
+                field_dict["last_updated"] = last_updated
 
-        created_timestamp: None | str | Unset
-        if isinstance(self.created_timestamp, Unset):
-            created_timestamp = UNSET
-        elif isinstance(self.created_timestamp, datetime.datetime):
-            created_timestamp = self.created_timestamp.isoformat()
-        else:
-            created_timestamp = self.created_timestamp
-        if created_timestamp is not UNSET:
-            field_dict["created_timestamp"] = created_timestamp
+            created_timestamp: None | str | Unset
+            if isinstance(self.created_timestamp, Unset):
+                created_timestamp = UNSET
+            elif isinstance(self.created_timestamp, datetime.datetime):
+                created_timestamp = self.created_timestamp.isoformat()
+            else:
+                created_timestamp = self.created_timestamp
+            if created_timestamp is not UNSET:
+                field_dict["created_timestamp"] = created_timestamp
 
-        metadata: dict[str, Any] | None | Unset
-        if isinstance(self.metadata, Unset):
-            metadata = UNSET
-        elif isinstance(self.metadata, LazyModel):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+            metadata: dict[str, Any] | None | Unset
+            if isinstance(self.metadata, Unset):
+                metadata = UNSET
+            elif isinstance(self.metadata, LazyModel):
+                metadata = self.metadata.to_dict()
+            else:
+                metadata = self.metadata
+            if metadata is not UNSET:
+                field_dict["metadata"] = metadata
 
-        valid_until: None | str | Unset
-        if isinstance(self.valid_until, Unset):
-            valid_until = UNSET
-        elif isinstance(self.valid_until, datetime.datetime):
-            valid_until = self.valid_until.isoformat()
-        else:
-            valid_until = self.valid_until
-        if valid_until is not UNSET:
-            field_dict["valid_until"] = valid_until
+            valid_until: None | str | Unset
+            if isinstance(self.valid_until, Unset):
+                valid_until = UNSET
+            elif isinstance(self.valid_until, datetime.datetime):
+                valid_until = self.valid_until.isoformat()
+            else:
+                valid_until = self.valid_until
+            if valid_until is not UNSET:
+                field_dict["valid_until"] = valid_until
 
-        phone_number = self.phone_number
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
+            phone_number = self.phone_number
+            if phone_number is not UNSET:
+                field_dict["phone_number"] = phone_number
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.consent = src_dict["consent"]
-        instance.can_receive = src_dict["can_receive"]
+        try:
+            instance.consent = src_dict["consent"]
+            instance.can_receive = src_dict["can_receive"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.phone_number = src_dict.get("phone_number", UNSET)
         return instance
 
@@ -150,14 +160,14 @@ class WhatsappMarketingChannel(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+                    consent_timestamp_type_0 = parse_datetime(data)
 
                     return consent_timestamp_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = parse_union(_parse_consent_timestamp, src_value__)
+            consent_timestamp = _parse_consent_timestamp(src_value__)
 
             return consent_timestamp
 
@@ -170,14 +180,14 @@ class WhatsappMarketingChannel(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    last_updated_type_0 = datetime.datetime.fromisoformat(data)
+                    last_updated_type_0 = parse_datetime(data)
 
                     return last_updated_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            last_updated = parse_union(_parse_last_updated, src_value__)
+            last_updated = _parse_last_updated(src_value__)
 
             return last_updated
 
@@ -190,14 +200,14 @@ class WhatsappMarketingChannel(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+                    created_timestamp_type_0 = parse_datetime(data)
 
                     return created_timestamp_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created_timestamp = parse_union(_parse_created_timestamp, src_value__)
+            created_timestamp = _parse_created_timestamp(src_value__)
 
             return created_timestamp
 
@@ -215,9 +225,9 @@ class WhatsappMarketingChannel(LazyModel):
                     return metadata_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | Unset | WhatsappMarketingChannelMetadataType0, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            metadata = parse_union(_parse_metadata, src_value__)
+            metadata = _parse_metadata(src_value__)
 
             return metadata
 
@@ -230,14 +240,14 @@ class WhatsappMarketingChannel(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    valid_until_type_0 = datetime.datetime.fromisoformat(data)
+                    valid_until_type_0 = parse_datetime(data)
 
                     return valid_until_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            valid_until = parse_union(_parse_valid_until, src_value__)
+            valid_until = _parse_valid_until(src_value__)
 
             return valid_until
 
@@ -248,6 +258,11 @@ class WhatsappMarketingChannel(LazyModel):
                 "created_timestamp": ("created_timestamp", _decode_created_timestamp),
                 "metadata": ("metadata", _decode_metadata),
                 "valid_until": ("valid_until", _decode_valid_until),
+            },
+            copied={
+                "consent": "consent",
+                "can_receive": "can_receive",
+                "phone_number": "phone_number",
             },
             known=(
                 "consent",

@@ -12,7 +12,7 @@ class AbTestActionParam(TypedDict):
     data: "AbTestActionDataParam"
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
+    links: NotRequired["None | LinkParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -15,8 +15,8 @@ class AbTestActionDataCurrentExperimentType0Param(TypedDict):
     name: NotRequired[str | None]
     allocations: NotRequired["AbTestActionDataCurrentExperimentType0AllocationsType0Param | None"]
     started: NotRequired[DateTime | None]
-    winner_metric: NotRequired[Literal["submission", "unique-clicks", "unique-opens", "unique-placed-orders"]]
-    automatic_winner_selection_settings: NotRequired["AutomaticWinnerSelectionSettingsParam"]
+    winner_metric: NotRequired[None | Literal["submission", "unique-clicks", "unique-opens", "unique-placed-orders"]]
+    automatic_winner_selection_settings: NotRequired["None | AutomaticWinnerSelectionSettingsParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -11,8 +11,8 @@ class ActionOutputSplitActionParam(TypedDict):
     type: Literal["action-output-split"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["BooleanBranchLinksParam"]
-    data: NotRequired["ActionOutputSplitActionDataParam"]
+    links: NotRequired["None | BooleanBranchLinksParam"]
+    data: NotRequired["None | ActionOutputSplitActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

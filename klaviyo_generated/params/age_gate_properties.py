@@ -13,7 +13,7 @@ class AgeGatePropertiesParam(TypedDict):
     label: NotRequired[str | None]
     show_label: NotRequired[bool]
     placeholder: NotRequired[str | None]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
     property_name: NotRequired[Literal["$age_gated_date_of_birth"]]
     date_format: NotRequired[str]
     sms_country_code: NotRequired[Literal["AT", "AU", "CH", "DE", "ES", "FR", "GB", "IE", "IT", "PT", "US"]]

@@ -10,7 +10,7 @@ class APIMethodFilterParam(TypedDict):
 
     field: Literal["method"]
     method: Literal["api"]
-    filter: NotRequired["InStringArrayFilterParam"]
+    filter: NotRequired["None | InStringArrayFilterParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

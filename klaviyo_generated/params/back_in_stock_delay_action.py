@@ -11,7 +11,7 @@ class BackInStockDelayActionParam(TypedDict):
     type: Literal["back-in-stock-delay"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
+    links: NotRequired["None | LinkParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

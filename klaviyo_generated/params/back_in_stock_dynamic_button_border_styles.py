@@ -10,7 +10,7 @@ class BackInStockDynamicButtonBorderStylesParam(TypedDict):
 
     enabled: NotRequired[bool]
     color: NotRequired[str]
-    style: NotRequired[Literal["dashed", "dotted", "solid"]]
+    style: NotRequired[None | Literal["dashed", "dotted", "solid"]]
     width: NotRequired[int]
 
 

@@ -13,7 +13,7 @@ class BackInStockEmailConsentCheckboxPropertiesParam(TypedDict):
     classname: NotRequired[str | None]
     label: NotRequired[str | None]
     show_label: NotRequired[bool]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
     required: NotRequired[Literal[False]]
     property_name: NotRequired[Literal["opt_in_promotional_email"]]
     placeholder: NotRequired[None]

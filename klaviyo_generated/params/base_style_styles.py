@@ -9,9 +9,10 @@ class BaseStyleStylesParam(TypedDict):
     """``BaseStyleStyles`` as JSON."""
 
     background_asset_id: NotRequired[str | None]
-    background_format: NotRequired[Literal["auto", "contain", "cover", "initial", "repeat"]]
+    background_format: NotRequired[None | Literal["auto", "contain", "cover", "initial", "repeat"]]
     background_position: NotRequired[
-        Literal[
+        None
+        | Literal[
             "center-bottom",
             "center-center",
             "center-top",
@@ -27,7 +28,7 @@ class BaseStyleStylesParam(TypedDict):
     background_url: NotRequired[str | None]
     border_color: NotRequired[str | None]
     border_radius: NotRequired[int | None]
-    border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    border_style: NotRequired[None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
     border_width: NotRequired[int | None]
     content_background_color: NotRequired[str | None]
     inner_padding_bottom: NotRequired[int | None]

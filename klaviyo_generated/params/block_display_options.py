@@ -8,9 +8,9 @@ from typing import Literal, NotRequired, TypedDict
 class BlockDisplayOptionsParam(TypedDict):
     """``BlockDisplayOptions`` as JSON."""
 
-    show_on: NotRequired[Literal["all", "desktop", "mobile"]]
+    show_on: NotRequired[None | Literal["all", "desktop", "mobile"]]
     visible_check: NotRequired[str | None]
-    content_repeat: NotRequired["ContentRepeatV0Param"]
+    content_repeat: NotRequired["None | ContentRepeatV0Param"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -10,7 +10,7 @@ class BorderStyleParam(TypedDict):
 
     radius: NotRequired[int]
     color: NotRequired[str | None]
-    style: NotRequired[Literal["dashed", "dotted", "solid"]]
+    style: NotRequired[None | Literal["dashed", "dotted", "solid"]]
     thickness: NotRequired[int | None]
 
 

@@ -10,7 +10,7 @@ class ButtonBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["button"]
-    data: "ButtonBlockDataParam"
+    data: "None | ButtonBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

@@ -9,7 +9,7 @@ class CampaignPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CampaignPartialUpdateQueryResourceObjectAttributes`` as JSON."""
 
     name: NotRequired[str | None]
-    audiences: NotRequired["AudiencesUpdateParam"]
+    audiences: NotRequired["None | AudiencesUpdateParam"]
     send_options: NotRequired["EmailSendOptionsParam | SMSSendOptionsParam | PushSendOptionsParam | None"]
     tracking_options: NotRequired["CampaignsEmailTrackingOptionsParam | CampaignsSMSTrackingOptionsParam | None"]
     send_strategy: NotRequired[

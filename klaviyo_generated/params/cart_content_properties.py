@@ -8,9 +8,9 @@ from typing import NotRequired, TypedDict
 class CartContentPropertiesParam(TypedDict):
     """``CartContentProperties`` as JSON."""
 
-    value: NotRequired["CartValuePropertiesParam"]
-    items: NotRequired["CartItemCountPropertiesParam"]
-    product: NotRequired["CartProductPropertiesParam"]
+    value: NotRequired["None | CartValuePropertiesParam"]
+    items: NotRequired["None | CartItemCountPropertiesParam"]
+    product: NotRequired["None | CartProductPropertiesParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class CartItemCountPropertiesParam(TypedDict):
     """``CartItemCountProperties`` as JSON."""
 
-    comparison: NotRequired[Literal["equals", "greater_than", "less_than"]]
+    comparison: NotRequired[None | Literal["equals", "greater_than", "less_than"]]
     value: NotRequired[int | None]
 
 

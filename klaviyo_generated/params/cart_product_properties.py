@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class CartProductPropertiesParam(TypedDict):
     """``CartProductProperties`` as JSON."""
 
-    type: NotRequired[Literal["brand", "categories", "id", "name"]]
+    type: NotRequired[None | Literal["brand", "categories", "id", "name"]]
     value: NotRequired[str | None]
 
 

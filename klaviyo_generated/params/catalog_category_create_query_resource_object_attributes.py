@@ -10,7 +10,7 @@ class CatalogCategoryCreateQueryResourceObjectAttributesParam(TypedDict):
 
     external_id: str
     name: str
-    integration_type: NotRequired[Literal["$custom"]]
+    integration_type: NotRequired[None | Literal["$custom"]]
     catalog_type: NotRequired[str | None]
 
 

@@ -12,7 +12,7 @@ class CatalogItemCreateQueryResourceObjectAttributesParam(TypedDict):
     title: str
     description: str
     url: str
-    integration_type: NotRequired[Literal["$custom"]]
+    integration_type: NotRequired[None | Literal["$custom"]]
     price: NotRequired[float | None]
     catalog_type: NotRequired[str | None]
     image_full_url: NotRequired[str | None]

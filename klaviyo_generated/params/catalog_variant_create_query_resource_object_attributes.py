@@ -16,8 +16,8 @@ class CatalogVariantCreateQueryResourceObjectAttributesParam(TypedDict):
     price: float
     url: str
     catalog_type: NotRequired[str | None]
-    integration_type: NotRequired[Literal["$custom"]]
-    inventory_policy: NotRequired[Literal[0, 1, 2]]
+    integration_type: NotRequired[None | Literal["$custom"]]
+    inventory_policy: NotRequired[None | Literal[0, 1, 2]]
     image_full_url: NotRequired[str | None]
     image_thumbnail_url: NotRequired[str | None]
     images: NotRequired[list[str] | None]

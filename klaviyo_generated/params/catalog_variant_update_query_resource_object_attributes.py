@@ -11,7 +11,7 @@ class CatalogVariantUpdateQueryResourceObjectAttributesParam(TypedDict):
     title: NotRequired[str | None]
     description: NotRequired[str | None]
     sku: NotRequired[str | None]
-    inventory_policy: NotRequired[Literal[0, 1, 2]]
+    inventory_policy: NotRequired[None | Literal[0, 1, 2]]
     inventory_quantity: NotRequired[float | None]
     price: NotRequired[float | None]
     url: NotRequired[str | None]

@@ -11,7 +11,7 @@ class CloseParam(TypedDict):
     submit: bool
     type: Literal["close"]
     id: NotRequired[str | None]
-    properties: NotRequired["ClosePropertiesParam"]
+    properties: NotRequired["None | ClosePropertiesParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

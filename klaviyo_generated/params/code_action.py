@@ -11,7 +11,7 @@ class CodeActionParam(TypedDict):
     type: Literal["code"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
+    links: NotRequired["None | LinkParam"]
     data: NotRequired[Any]
 
 

@@ -8,7 +8,7 @@ from typing import NotRequired, TypedDict
 class ColumnStylesParam(TypedDict):
     """``ColumnStyles`` as JSON."""
 
-    background_image: NotRequired["BackgroundImageParam"]
+    background_image: NotRequired["None | BackgroundImageParam"]
     background_color: NotRequired[str | None]
 
 

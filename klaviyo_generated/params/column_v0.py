@@ -10,7 +10,7 @@ class ColumnV0Param(TypedDict):
 
     id: NotRequired[str | None]
     rows: NotRequired["list[RowV0Param]"]
-    styles: NotRequired["ColumnStylesParam"]
+    styles: NotRequired["None | ColumnStylesParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -10,7 +10,7 @@ class ColumnV1Param(TypedDict):
 
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
-    data: NotRequired["ColumnDataParam"]
+    data: NotRequired["None | ColumnDataParam"]
     blocks: NotRequired[
         "list[ButtonBlockV1Param | CouponBlockV1Param | DropShadowBlockV1Param | HeaderBlockV1Param | HorizontalRuleBlockV1Param | HTMLBlockV1Param | ImageBlockV1Param | ProductBlockV1Param | ReviewBlockV1Param | SocialBlockV1Param | SpacerBlockV1Param | SplitBlockV1Param | TableBlockV1Param | TextBlockV1Param | VideoBlockV1Param] | None"
     ]

@@ -11,8 +11,8 @@ class ConditionalBranchActionParam(TypedDict):
     type: Literal["conditional-split"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["BooleanBranchLinksParam"]
-    data: NotRequired["ConditionalBranchActionDataParam"]
+    links: NotRequired["None | BooleanBranchLinksParam"]
+    data: NotRequired["None | ConditionalBranchActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

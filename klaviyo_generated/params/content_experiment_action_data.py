@@ -10,7 +10,7 @@ class ContentExperimentActionDataParam(TypedDict):
 
     main_action: "SendPushNotificationActionParam | SendWhatsAppActionParam"
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
-    experiment_status: NotRequired[Literal["completed", "draft", "live"]]
+    experiment_status: NotRequired[None | Literal["completed", "draft", "live"]]
     current_experiment: NotRequired["ContentExperimentActionDataCurrentExperimentType0Param | None"]
 
 

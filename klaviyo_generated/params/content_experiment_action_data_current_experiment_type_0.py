@@ -15,7 +15,7 @@ class ContentExperimentActionDataCurrentExperimentType0Param(TypedDict):
     name: NotRequired[str | None]
     allocations: NotRequired["ContentExperimentActionDataCurrentExperimentType0AllocationsType0Param | None"]
     started: NotRequired[DateTime | None]
-    winner_metric: NotRequired[Literal["click-rate", "open-rate"]]
+    winner_metric: NotRequired[None | Literal["click-rate", "open-rate"]]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -12,7 +12,7 @@ class CountdownTimerPropertiesParam(TypedDict):
     display_device: NotRequired[list[Literal["both", "desktop", "mobile"]]]
     classname: NotRequired[str | None]
     clock_face: NotRequired[Literal["flip", "simple"]]
-    animation: NotRequired[Literal["flash", "heartbeat", "pulse"]]
+    animation: NotRequired[None | Literal["flash", "heartbeat", "pulse"]]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -16,12 +16,12 @@ class CouponBlockStylesParam(TypedDict):
     block_padding_top: NotRequired[int | None]
     border_color: NotRequired[str | None]
     border_radius: NotRequired[int | None]
-    border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    border_style: NotRequired[None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
     border_width: NotRequired[int | None]
     color: NotRequired[str | None]
     font_family: NotRequired[str | None]
     font_size: NotRequired[int | None]
-    font_style: NotRequired[Literal["italic", "normal"]]
+    font_style: NotRequired[None | Literal["italic", "normal"]]
     font_weight: NotRequired[str | None]
     header_font_family: NotRequired[str | None]
     header_font_size: NotRequired[int | None]
@@ -36,7 +36,7 @@ class CouponBlockStylesParam(TypedDict):
     letter_spacing: NotRequired[int | None]
     mobile_stretch_content: NotRequired[bool | None]
     stretch: NotRequired[bool | None]
-    text_align: NotRequired[Literal["center", "left", "right"]]
+    text_align: NotRequired[None | Literal["center", "left", "right"]]
     text_decoration: NotRequired[str | None]
 
 

@@ -10,7 +10,7 @@ class CouponBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["coupon"]
-    data: "CouponBlockDataParam"
+    data: "None | CouponBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

@@ -11,7 +11,7 @@ class CouponCodeUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CouponCodeUpdateQueryResourceObjectAttributes`` as JSON."""
 
     status: NotRequired[
-        Literal["ASSIGNED_TO_PROFILE", "DELETING", "PROCESSING", "UNASSIGNED", "USED", "VERSION_NOT_ACTIVE"]
+        None | Literal["ASSIGNED_TO_PROFILE", "DELETING", "PROCESSING", "UNASSIGNED", "USED", "VERSION_NOT_ACTIVE"]
     ]
     expires_at: NotRequired[DateTime | None]
 

@@ -11,7 +11,7 @@ class CouponStylesParam(TypedDict):
     padding: NotRequired["PaddingParam"]
     background_color: NotRequired[str | None]
     text_styles: NotRequired["TextStyleV0Param"]
-    border_styles: NotRequired["BorderStyleParam"]
+    border_styles: NotRequired["None | BorderStyleParam"]
     coupon_background_color: NotRequired[str | None]
 
 

@@ -9,7 +9,7 @@ class CustomMetricPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CustomMetricPartialUpdateQueryResourceObjectAttributes`` as JSON."""
 
     name: NotRequired[str | None]
-    definition: NotRequired["CustomMetricDefinitionParam"]
+    definition: NotRequired["None | CustomMetricDefinitionParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -12,7 +12,7 @@ class CustomObjectRelationshipSourceParam(TypedDict):
     type: Literal["custom-object"]
     id_path: str
     related_id_path: str
-    update_strategy: NotRequired[Literal["additive", "replace_from_origin"]]
+    update_strategy: NotRequired[None | Literal["additive", "replace_from_origin"]]
 
 
 __all__ = ["CustomObjectRelationshipSourceParam"]

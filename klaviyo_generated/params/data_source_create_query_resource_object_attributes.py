@@ -9,7 +9,7 @@ class DataSourceCreateQueryResourceObjectAttributesParam(TypedDict):
     """``DataSourceCreateQueryResourceObjectAttributes`` as JSON."""
 
     title: str
-    visibility: NotRequired[Literal["private", "shared"]]
+    visibility: NotRequired[None | Literal["private", "shared"]]
     description: NotRequired[str | None]
     namespace: NotRequired[str | None]
 

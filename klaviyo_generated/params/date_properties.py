@@ -15,7 +15,7 @@ class DatePropertiesParam(TypedDict):
     show_label: NotRequired[bool]
     placeholder: NotRequired[str | None]
     required: NotRequired[bool | None]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
     date_format: NotRequired[str]
 
 

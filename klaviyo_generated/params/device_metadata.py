@@ -9,17 +9,17 @@ class DeviceMetadataParam(TypedDict):
     """``DeviceMetadata`` as JSON."""
 
     device_id: NotRequired[str | None]
-    klaviyo_sdk: NotRequired[Literal["android", "flutter", "flutter_community", "react_native", "swift"]]
+    klaviyo_sdk: NotRequired[None | Literal["android", "flutter", "flutter_community", "react_native", "swift"]]
     sdk_version: NotRequired[str | None]
     device_model: NotRequired[str | None]
-    os_name: NotRequired[Literal["android", "ios", "ipados", "macos", "tvos"]]
+    os_name: NotRequired[None | Literal["android", "ios", "ipados", "macos", "tvos"]]
     os_version: NotRequired[str | None]
     manufacturer: NotRequired[str | None]
     app_name: NotRequired[str | None]
     app_version: NotRequired[str | None]
     app_build: NotRequired[str | None]
     app_id: NotRequired[str | None]
-    environment: NotRequired[Literal["debug", "release"]]
+    environment: NotRequired[None | Literal["debug", "release"]]
 
 
 __all__ = ["DeviceMetadataParam"]

@@ -8,9 +8,9 @@ from typing import Literal, NotRequired, TypedDict
 class DisplayOptionsParam(TypedDict):
     """``DisplayOptions`` as JSON."""
 
-    show_on: NotRequired[Literal["all", "desktop", "mobile"]]
-    content_repeat: NotRequired["ContentRepeatV1Param"]
-    visibility: NotRequired["VisibilityParam"]
+    show_on: NotRequired[None | Literal["all", "desktop", "mobile"]]
+    content_repeat: NotRequired["None | ContentRepeatV1Param"]
+    visibility: NotRequired["None | VisibilityParam"]
     layout_type: NotRequired[str | None]
     layout_config: NotRequired["DisplayOptionsLayoutConfigType0Param | None"]
 

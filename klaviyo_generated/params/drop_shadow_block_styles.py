@@ -14,7 +14,7 @@ class DropShadowBlockStylesParam(TypedDict):
     block_padding_right: NotRequired[int | None]
     block_padding_top: NotRequired[int | None]
     mobile_stretch_content: NotRequired[bool | None]
-    shadow_color: NotRequired[Literal["dark", "light", "medium"]]
+    shadow_color: NotRequired[None | Literal["dark", "light", "medium"]]
 
 
 __all__ = ["DropShadowBlockStylesParam"]

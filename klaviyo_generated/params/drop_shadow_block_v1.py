@@ -10,7 +10,7 @@ class DropShadowBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["drop_shadow"]
-    data: "DropShadowBlockDataParam"
+    data: "None | DropShadowBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

@@ -19,7 +19,8 @@ class DynamicReviewBlockPropertiesParam(TypedDict):
     product_name_placeholder: NotRequired[str | None]
     product_variant_name_placeholder: NotRequired[str | None]
     verified_badge_language: NotRequired[
-        Literal[
+        None
+        | Literal[
             "dutch",
             "english",
             "french",
@@ -33,11 +34,11 @@ class DynamicReviewBlockPropertiesParam(TypedDict):
         ]
     ]
     fallback_options: NotRequired[
-        Literal["high-quality-review", "high-quality-review-or-static", "no-review", "recent", "static-only"]
+        None | Literal["high-quality-review", "high-quality-review-or-static", "no-review", "recent", "static-only"]
     ]
-    fallback_content_type: NotRequired[Literal["full", "quote"]]
+    fallback_content_type: NotRequired[None | Literal["full", "quote"]]
     fallback_review_id: NotRequired[str | None]
-    product_selection_mode: NotRequired[Literal["automatic", "manual"]]
+    product_selection_mode: NotRequired[None | Literal["automatic", "manual"]]
     product_id: NotRequired[str | None]
     product_event_variable: NotRequired[str | None]
 

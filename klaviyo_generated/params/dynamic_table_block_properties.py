@@ -10,7 +10,7 @@ class DynamicTableBlockPropertiesParam(TypedDict):
 
     dynamic: Literal[True]
     num_columns: NotRequired[int | None]
-    row_content_repeat: NotRequired["ContentRepeatV1Param"]
+    row_content_repeat: NotRequired["None | ContentRepeatV1Param"]
     show_headers: NotRequired[bool | None]
     show_fallback_content: NotRequired[bool | None]
     show_static_row: NotRequired[bool | None]

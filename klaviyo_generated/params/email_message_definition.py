@@ -10,7 +10,7 @@ class EmailMessageDefinitionParam(TypedDict):
 
     channel: Literal["email"]
     label: NotRequired[str | None]
-    content: NotRequired["EmailContentParam"]
+    content: NotRequired["None | EmailContentParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -14,7 +14,7 @@ class EmailPropertiesParam(TypedDict):
     show_label: NotRequired[bool]
     placeholder: NotRequired[str | None]
     required: NotRequired[bool | None]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
     property_name: NotRequired[Literal["$email"]]
 
 

@@ -8,8 +8,8 @@ from typing import NotRequired, TypedDict
 class EmailSubscriptionParametersParam(TypedDict):
     """``EmailSubscriptionParameters`` as JSON."""
 
-    marketing: NotRequired["SubscriptionParametersParam"]
-    open_tracking: NotRequired["OpenTrackingSubscriptionParametersParam"]
+    marketing: NotRequired["None | SubscriptionParametersParam"]
+    open_tracking: NotRequired["None | OpenTrackingSubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

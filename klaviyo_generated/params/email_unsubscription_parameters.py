@@ -8,8 +8,8 @@ from typing import NotRequired, TypedDict
 class EmailUnsubscriptionParametersParam(TypedDict):
     """``EmailUnsubscriptionParameters`` as JSON."""
 
-    marketing: NotRequired["UnsubscriptionParametersParam"]
-    open_tracking: NotRequired["OpenTrackingUnsubscriptionParametersParam"]
+    marketing: NotRequired["None | UnsubscriptionParametersParam"]
+    open_tracking: NotRequired["None | OpenTrackingUnsubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

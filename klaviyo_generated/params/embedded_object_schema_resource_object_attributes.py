@@ -8,7 +8,7 @@ EmbeddedObjectSchemaResourceObjectAttributesParam = TypedDict(
     "EmbeddedObjectSchemaResourceObjectAttributesParam",
     {
         "properties": NotRequired["list[APISchemaPropertyParam] | None"],
-        "status": NotRequired[Literal["active", "draft"]],
+        "status": NotRequired[None | Literal["active", "draft"]],
         "required": NotRequired[list[str] | None],
         "source-mapping": NotRequired["EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0Param | None"],
     },

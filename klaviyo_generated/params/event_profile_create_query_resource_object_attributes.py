@@ -19,9 +19,9 @@ class EventProfileCreateQueryResourceObjectAttributesParam(TypedDict):
     locale: NotRequired[str | None]
     title: NotRequired[str | None]
     image: NotRequired[str | None]
-    location: NotRequired["ProfileLocationParam"]
+    location: NotRequired["None | ProfileLocationParam"]
     properties: NotRequired["EventProfileCreateQueryResourceObjectAttributesPropertiesType0Param | None"]
-    meta: NotRequired["OnsiteProfileMetaParam"]
+    meta: NotRequired["None | OnsiteProfileMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

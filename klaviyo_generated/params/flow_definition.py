@@ -12,7 +12,7 @@ class FlowDefinitionParam(TypedDict):
     actions: "list[ActionOutputSplitActionParam | BackInStockDelayActionParam | ConditionalBranchActionParam | ContentExperimentActionParam | SendEmailActionParam | SendPushNotificationActionParam | SendSmsActionParam | SendWebhookActionParam | SendInternalAlertActionParam | SendWhatsAppActionParam | TimeDelayActionParam | TriggerBranchActionParam | UpdateProfileActionParam | TargetDateActionParam | CountdownDelayActionParam | AbTestActionParam | InternalServiceActionParam | CodeActionParam | MultiBranchSplitActionParam | ListUpdateActionParam]"
     entry_action_id: str | None
     profile_filter: NotRequired["FlowDefinitionProfileFilterType0Param | None"]
-    reentry_criteria: NotRequired["ReentryCriteriaParam"]
+    reentry_criteria: NotRequired["None | ReentryCriteriaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -20,7 +20,7 @@ class FlowPushNotificationParam(TypedDict):
     ios_link: NotRequired[str | None]
     android_link: NotRequired[str | None]
     web_url: NotRequired[str | None]
-    push_type: NotRequired[Literal["silent", "standard"]]
+    push_type: NotRequired[None | Literal["silent", "standard"]]
     kv_pairs: NotRequired["FlowPushNotificationKvPairsType0Param | None"]
     conversion_metric_id: NotRequired[str | None]
     smart_sending_enabled: NotRequired[bool]

@@ -10,7 +10,7 @@ class FormMethodFilterParam(TypedDict):
 
     field: Literal["method"]
     method: Literal["form"]
-    filter: NotRequired["InStringArrayFilterParam"]
+    filter: NotRequired["None | InStringArrayFilterParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

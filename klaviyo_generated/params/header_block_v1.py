@@ -10,7 +10,7 @@ class HeaderBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["header"]
-    data: "HeaderBlockDataParam"
+    data: "None | HeaderBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

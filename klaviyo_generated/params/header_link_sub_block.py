@@ -14,7 +14,7 @@ class HeaderLinkSubBlockParam(TypedDict):
     content: NotRequired[str | None]
     drop_shadow_color: NotRequired[str | None]
     href: NotRequired[str | None]
-    show_on: NotRequired[Literal["all", "desktop", "mobile"]]
+    show_on: NotRequired[None | Literal["all", "desktop", "mobile"]]
 
 
 __all__ = ["HeaderLinkSubBlockParam"]

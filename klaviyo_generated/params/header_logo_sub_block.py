@@ -15,7 +15,7 @@ class HeaderLogoSubBlockParam(TypedDict):
     height: NotRequired[int | None]
     href: NotRequired[str | None]
     max_width: NotRequired[int | None]
-    show_on: NotRequired[Literal["all", "desktop", "mobile"]]
+    show_on: NotRequired[None | Literal["all", "desktop", "mobile"]]
     src: NotRequired[str | None]
     width: NotRequired[int | None]
 

@@ -14,7 +14,7 @@ class HorizontalRuleBlockStylesParam(TypedDict):
     block_padding_right: NotRequired[int | None]
     block_padding_top: NotRequired[int | None]
     border_color: NotRequired[str | None]
-    border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    border_style: NotRequired[None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
     border_width: NotRequired[int | None]
     mobile_stretch_content: NotRequired[bool | None]
 

@@ -10,7 +10,7 @@ class HorizontalRuleBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["horizontal_rule"]
-    data: "HorizontalRuleBlockDataParam"
+    data: "None | HorizontalRuleBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

@@ -19,7 +19,8 @@ class ImageAssetParam(TypedDict):
     url: str
     image_type: Literal["dynamic", "static"]
     origin: NotRequired[
-        Literal[
+        None
+        | Literal[
             "ADOPTION_SMS_FORM_FROM_EMAIL_FORM",
             "ADOPTION_SMS_MULTI_STEP_FORM_FROM_EMAIL_FORM",
             "AI",

@@ -8,11 +8,13 @@ from typing import Literal, NotRequired, TypedDict
 class ImageBlockStylesParam(TypedDict):
     """``ImageBlockStyles`` as JSON."""
 
-    align: NotRequired[Literal["center", "left", "right"]]
+    align: NotRequired[None | Literal["center", "left", "right"]]
     background_color: NotRequired[str | None]
     block_background_color: NotRequired[str | None]
     block_border_color: NotRequired[str | None]
-    block_border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    block_border_style: NotRequired[
+        None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]
+    ]
     block_border_width: NotRequired[int | None]
     block_padding_bottom: NotRequired[int | None]
     block_padding_left: NotRequired[int | None]

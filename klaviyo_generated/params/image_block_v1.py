@@ -10,7 +10,7 @@ class ImageBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["image"]
-    data: "ImageBlockDataParam"
+    data: "None | ImageBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class ImagePropertiesParam(TypedDict):
     """``ImageProperties`` as JSON."""
 
-    image: "ImageAssetPropertiesParam"
+    image: "None | ImageAssetPropertiesParam"
     display_device: NotRequired[list[Literal["both", "desktop", "mobile"]]]
     classname: NotRequired[str | None]
     additional_fields: NotRequired["list[AdditionalFieldParam] | None"]

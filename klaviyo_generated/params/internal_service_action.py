@@ -11,8 +11,8 @@ class InternalServiceActionParam(TypedDict):
     type: Literal["internal-service"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["InternalServiceActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | InternalServiceActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -9,7 +9,7 @@ class LinkStyleStylesParam(TypedDict):
     """``LinkStyleStyles`` as JSON."""
 
     color: NotRequired[str | None]
-    font_style: NotRequired[Literal["italic", "normal"]]
+    font_style: NotRequired[None | Literal["italic", "normal"]]
     font_weight: NotRequired[str | None]
     text_decoration: NotRequired[str | None]
 

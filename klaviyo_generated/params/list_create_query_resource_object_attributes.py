@@ -9,7 +9,7 @@ class ListCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ListCreateQueryResourceObjectAttributes`` as JSON."""
 
     name: str
-    opt_in_process: NotRequired[Literal["double_opt_in", "single_opt_in"]]
+    opt_in_process: NotRequired[None | Literal["double_opt_in", "single_opt_in"]]
 
 
 __all__ = ["ListCreateQueryResourceObjectAttributesParam"]

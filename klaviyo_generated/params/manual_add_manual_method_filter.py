@@ -10,7 +10,7 @@ class ManualAddManualMethodFilterParam(TypedDict):
 
     field: Literal["method"]
     method: Literal["manual_add"]
-    filter: NotRequired["InStringArrayFilterParam"]
+    filter: NotRequired["None | InStringArrayFilterParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

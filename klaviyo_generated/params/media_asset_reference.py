@@ -10,7 +10,7 @@ class MediaAssetReferenceParam(TypedDict):
 
     static_asset_id: NotRequired[str | None]
     dynamic_template: NotRequired[str | None]
-    thumbnail: NotRequired["SlimImageReferenceParam"]
+    thumbnail: NotRequired["None | SlimImageReferenceParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

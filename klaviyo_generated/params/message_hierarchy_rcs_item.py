@@ -10,9 +10,9 @@ class MessageHierarchyRcsItemParam(TypedDict):
 
     message: NotRequired[str]
     message_format: NotRequired[Literal["RCS"]]
-    rich_content: NotRequired["RCSRichContentParam"]
+    rich_content: NotRequired["None | RCSRichContentParam"]
     extra: NotRequired["MessageHierarchyRcsItemExtraType0Param | None"]
-    image: NotRequired["SlimImageReferenceParam"]
+    image: NotRequired["None | SlimImageReferenceParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -12,7 +12,7 @@ class MessageHierarchySmsItemParam(TypedDict):
     message_format: NotRequired[Literal["SMS"]]
     extra: NotRequired["MessageHierarchySmsItemExtraType0Param | None"]
     image: NotRequired["StaticSMSImageParam | DynamicSMSImageParam | None"]
-    selected_image: NotRequired["ImageAssetParam"]
+    selected_image: NotRequired["None | ImageAssetParam"]
     media: NotRequired["MediaAssetParam | MediaAssetReferenceParam | None"]
 
 

@@ -12,7 +12,7 @@ class MetricAggregateQueryResourceObjectAttributesParam(TypedDict):
     measurements: list[Literal["count", "sum_value", "unique"]]
     filter: list[str]
     page_cursor: NotRequired[str]
-    interval: NotRequired[Literal["day", "hour", "month", "week"]]
+    interval: NotRequired[None | Literal["day", "hour", "month", "week"]]
     page_size: NotRequired[int | None]
     by: NotRequired[
         list[

@@ -11,7 +11,7 @@ class MobilePushMessageStandardDefinitionCreateParam(TypedDict):
     channel: Literal["mobile_push"]
     content: "MobilePushContentCreateParam"
     kv_pairs: NotRequired["MobilePushMessageStandardDefinitionCreateKvPairsType0Param | None"]
-    options: NotRequired["MobilePushOptionsParam"]
+    options: NotRequired["None | MobilePushOptionsParam"]
     notification_type: NotRequired[Literal["standard"]]
 
 

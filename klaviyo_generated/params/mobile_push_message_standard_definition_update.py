@@ -10,8 +10,8 @@ class MobilePushMessageStandardDefinitionUpdateParam(TypedDict):
 
     channel: Literal["mobile_push"]
     kv_pairs: NotRequired["MobilePushMessageStandardDefinitionUpdateKvPairsType0Param | None"]
-    content: NotRequired["MobilePushContentUpdateParam"]
-    options: NotRequired["MobilePushOptionsParam"]
+    content: NotRequired["None | MobilePushContentUpdateParam"]
+    options: NotRequired["None | MobilePushOptionsParam"]
     notification_type: NotRequired[Literal["standard"]]
 
 

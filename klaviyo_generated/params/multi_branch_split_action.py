@@ -12,7 +12,7 @@ class MultiBranchSplitActionParam(TypedDict):
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
     links: NotRequired[Any]
-    data: NotRequired["MultiBranchSplitActionDataParam"]
+    data: NotRequired["None | MultiBranchSplitActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

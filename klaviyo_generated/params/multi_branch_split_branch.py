@@ -12,7 +12,7 @@ class MultiBranchSplitBranchParam(TypedDict):
     order: NotRequired[int | None]
     is_else: NotRequired[bool]
     branch_filter: NotRequired["MultiBranchSplitBranchBranchFilterType0Param | None"]
-    links: NotRequired["LinkParam"]
+    links: NotRequired["None | LinkParam"]
     name: NotRequired[str | None]
 
 

@@ -11,7 +11,7 @@ class NextStepParam(TypedDict):
     submit: bool
     type: Literal["next_step"]
     id: NotRequired[str | None]
-    properties: NotRequired["NextStepPropertiesParam"]
+    properties: NotRequired["None | NextStepPropertiesParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -10,7 +10,7 @@ ObjectSchemaCreateQueryResourceObjectAttributesParam = TypedDict(
         "title": str,
         "properties": "list[APISchemaPropertyParam]",
         "description": NotRequired[str | None],
-        "status": NotRequired[Literal["active", "draft"]],
+        "status": NotRequired[None | Literal["active", "draft"]],
         "required": NotRequired[list[str] | None],
         "source-mapping": NotRequired["ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0Param | None"],
     },

@@ -11,7 +11,7 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     title: NotRequired[str | None]
     properties: NotRequired["list[APISchemaPropertyParam] | None"]
     description: NotRequired[str | None]
-    status: NotRequired[Literal["active", "draft"]]
+    status: NotRequired[None | Literal["active", "draft"]]
     required: NotRequired[list[str] | None]
 
 

@@ -10,7 +10,7 @@ class ObjectSchemaRelationshipCreateQueryDataItemParam(TypedDict):
 
     type: Literal["object-schema"]
     id: str
-    meta: NotRequired["ObjectSchemaRelationshipCreateMetaParam"]
+    meta: NotRequired["None | ObjectSchemaRelationshipCreateMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -10,7 +10,7 @@ class ObjectSchemaRelationshipDeleteQueryDataItemParam(TypedDict):
 
     type: Literal["object-schema"]
     id: str
-    meta: NotRequired["ObjectSchemaRelationshipDeleteMetaParam"]
+    meta: NotRequired["None | ObjectSchemaRelationshipDeleteMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -9,7 +9,7 @@ ObjectTypeCreateQueryResourceObjectAttributesParam = TypedDict(
     {
         "title": str,
         "description": NotRequired[str | None],
-        "visibility": NotRequired[Literal["private", "shared"]],
+        "visibility": NotRequired[None | Literal["private", "shared"]],
         "namespace": NotRequired[str | None],
         "object-schema": NotRequired["ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0Param | None"],
     },

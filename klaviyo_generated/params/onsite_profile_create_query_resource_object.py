@@ -11,7 +11,7 @@ class OnsiteProfileCreateQueryResourceObjectParam(TypedDict):
     type: Literal["profile"]
     attributes: "OnsiteProfileCreateQueryResourceObjectAttributesParam"
     id: NotRequired[str | None]
-    meta: NotRequired["OnsiteProfileMetaParam"]
+    meta: NotRequired["None | OnsiteProfileMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

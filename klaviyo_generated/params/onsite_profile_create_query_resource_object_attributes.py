@@ -19,7 +19,7 @@ class OnsiteProfileCreateQueryResourceObjectAttributesParam(TypedDict):
     locale: NotRequired[str | None]
     title: NotRequired[str | None]
     image: NotRequired[str | None]
-    location: NotRequired["ProfileLocationParam"]
+    location: NotRequired["None | ProfileLocationParam"]
     properties: NotRequired["OnsiteProfileCreateQueryResourceObjectAttributesPropertiesType0Param | None"]
 
 

@@ -12,7 +12,7 @@ class OptInCodePropertiesParam(TypedDict):
     label: NotRequired[str | None]
     show_label: NotRequired[bool]
     placeholder: NotRequired[str | None]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
     property_name: NotRequired[Literal["opt_in_code"]]
     required: NotRequired[Literal[True]]
     display_device: NotRequired[list[Literal["both", "desktop", "mobile"]]]

@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class PhoneNumberConsentChannelSettingsParam(TypedDict):
     """``PhoneNumberConsentChannelSettings`` as JSON."""
 
-    consent_type: NotRequired[Literal["phone_number_only", "promotional", "transactional"]]
+    consent_type: NotRequired[None | Literal["phone_number_only", "promotional", "transactional"]]
 
 
 __all__ = ["PhoneNumberConsentChannelSettingsParam"]

@@ -14,10 +14,10 @@ class PhoneNumberPropertiesParam(TypedDict):
     show_label: NotRequired[bool]
     placeholder: NotRequired[str | None]
     required: NotRequired[bool | None]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
     property_name: NotRequired[str]
     sms_consent_type: NotRequired[list[Literal["phone_number_only", "promotional", "transactional"]] | None]
-    channel_settings: NotRequired["ChannelSettingsParam"]
+    channel_settings: NotRequired["None | ChannelSettingsParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -10,7 +10,7 @@ class PreferencePageFilterParam(TypedDict):
 
     field: Literal["method"]
     method: Literal["preference_page"]
-    filter: NotRequired["EqualsStringFilterParam"]
+    filter: NotRequired["None | EqualsStringFilterParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

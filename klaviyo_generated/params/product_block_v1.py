@@ -10,7 +10,7 @@ class ProductBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["product"]
-    data: "ProductBlockDataParam"
+    data: "None | ProductBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

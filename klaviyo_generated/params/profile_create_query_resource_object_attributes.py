@@ -17,7 +17,7 @@ class ProfileCreateQueryResourceObjectAttributesParam(TypedDict):
     locale: NotRequired[str | None]
     title: NotRequired[str | None]
     image: NotRequired[str | None]
-    location: NotRequired["ProfileLocationParam"]
+    location: NotRequired["None | ProfileLocationParam"]
     properties: NotRequired["ProfileCreateQueryResourceObjectAttributesPropertiesType0Param | None"]
 
 

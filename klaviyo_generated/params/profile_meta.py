@@ -8,8 +8,8 @@ from typing import NotRequired, TypedDict
 class ProfileMetaParam(TypedDict):
     """``ProfileMeta`` as JSON."""
 
-    patch_properties: NotRequired["ProfileMetaPatchPropertiesParam"]
-    patch_identifiers: NotRequired["PatchIdentifiersParam"]
+    patch_properties: NotRequired["None | ProfileMetaPatchPropertiesParam"]
+    patch_identifiers: NotRequired["None | PatchIdentifiersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

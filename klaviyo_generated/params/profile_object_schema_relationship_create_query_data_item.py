@@ -10,7 +10,7 @@ class ProfileObjectSchemaRelationshipCreateQueryDataItemParam(TypedDict):
 
     type: Literal["profile-object-schema"]
     id: str
-    meta: NotRequired["ObjectSchemaRelationshipCreateMetaParam"]
+    meta: NotRequired["None | ObjectSchemaRelationshipCreateMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

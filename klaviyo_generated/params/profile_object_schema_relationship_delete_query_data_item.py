@@ -10,7 +10,7 @@ class ProfileObjectSchemaRelationshipDeleteQueryDataItemParam(TypedDict):
 
     type: Literal["profile-object-schema"]
     id: str
-    meta: NotRequired["ObjectSchemaRelationshipDeleteMetaParam"]
+    meta: NotRequired["None | ObjectSchemaRelationshipDeleteMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

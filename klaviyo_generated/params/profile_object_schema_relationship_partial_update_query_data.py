@@ -10,7 +10,7 @@ class ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam(TypedDict):
 
     type: Literal["profile-object-schema"]
     id: str
-    meta: NotRequired["ObjectSchemaRelationshipUpdateMetaParam"]
+    meta: NotRequired["None | ObjectSchemaRelationshipUpdateMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

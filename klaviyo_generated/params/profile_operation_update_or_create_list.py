@@ -12,7 +12,7 @@ class ProfileOperationUpdateOrCreateListParam(TypedDict):
     property_type: Literal["list"]
     property_key: str
     property_value: str
-    property_operation: NotRequired[Literal["add", "remove"]]
+    property_operation: NotRequired[None | Literal["add", "remove"]]
 
 
 __all__ = ["ProfileOperationUpdateOrCreateListParam"]

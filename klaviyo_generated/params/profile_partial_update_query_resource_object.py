@@ -11,7 +11,7 @@ class ProfilePartialUpdateQueryResourceObjectParam(TypedDict):
     type: Literal["profile"]
     id: str
     attributes: "ProfilePartialUpdateQueryResourceObjectAttributesParam"
-    meta: NotRequired["ProfileMetaParam"]
+    meta: NotRequired["None | ProfileMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -12,7 +12,7 @@ class ProfileRelationshipSourceParam(TypedDict):
     type: Literal["profile"]
     id_path: str
     related_id_paths: "list[RelatedIdPathParam]"
-    update_strategy: NotRequired[Literal["additive", "replace_from_origin"]]
+    update_strategy: NotRequired[None | Literal["additive", "replace_from_origin"]]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -11,7 +11,7 @@ class ProfileUpsertQueryResourceObjectParam(TypedDict):
     type: Literal["profile"]
     attributes: "ProfileUpsertQueryResourceObjectAttributesParam"
     id: NotRequired[str | None]
-    meta: NotRequired["ProfileMetaParam"]
+    meta: NotRequired["None | ProfileMetaParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

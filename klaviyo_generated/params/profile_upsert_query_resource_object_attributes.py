@@ -18,7 +18,7 @@ class ProfileUpsertQueryResourceObjectAttributesParam(TypedDict):
     locale: NotRequired[str | None]
     title: NotRequired[str | None]
     image: NotRequired[str | None]
-    location: NotRequired["ProfileLocationParam"]
+    location: NotRequired["None | ProfileLocationParam"]
     properties: NotRequired["ProfileUpsertQueryResourceObjectAttributesPropertiesType0Param | None"]
 
 

@@ -18,10 +18,10 @@ class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesParam(TypedDict
     locale: NotRequired[str | None]
     title: NotRequired[str | None]
     image: NotRequired[str | None]
-    location: NotRequired["ProfileLocationParam"]
+    location: NotRequired["None | ProfileLocationParam"]
     properties: NotRequired["ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesPropertiesType0Param | None"]
-    meta: NotRequired["ProfileMetaParam"]
-    subscriptions: NotRequired["SubscriptionChannelsParam"]
+    meta: NotRequired["None | ProfileMetaParam"]
+    subscriptions: NotRequired["None | SubscriptionChannelsParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -17,9 +17,9 @@ class PushProfileUpsertQueryResourceObjectAttributesParam(TypedDict):
     locale: NotRequired[str | None]
     title: NotRequired[str | None]
     image: NotRequired[str | None]
-    location: NotRequired["ProfileLocationParam"]
+    location: NotRequired["None | ProfileLocationParam"]
     properties: NotRequired["PushProfileUpsertQueryResourceObjectAttributesPropertiesType0Param | None"]
-    meta: NotRequired["ProfileMetaParam"]
+    meta: NotRequired["None | ProfileMetaParam"]
     email: NotRequired[str | None]
 
 

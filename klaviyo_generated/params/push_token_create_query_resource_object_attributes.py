@@ -12,9 +12,11 @@ class PushTokenCreateQueryResourceObjectAttributesParam(TypedDict):
     platform: Literal["android", "ios"]
     vendor: Literal["apns", "fcm"]
     profile: "PushTokenCreateQueryResourceObjectAttributesProfileParam"
-    enablement_status: NotRequired[Literal["AUTHORIZED", "DENIED", "NOT_DETERMINED", "PROVISIONAL", "UNAUTHORIZED"]]
-    background: NotRequired[Literal["AVAILABLE", "DENIED", "RESTRICTED"]]
-    device_metadata: NotRequired["DeviceMetadataParam"]
+    enablement_status: NotRequired[
+        None | Literal["AUTHORIZED", "DENIED", "NOT_DETERMINED", "PROVISIONAL", "UNAUTHORIZED"]
+    ]
+    background: NotRequired[None | Literal["AVAILABLE", "DENIED", "RESTRICTED"]]
+    device_metadata: NotRequired["None | DeviceMetadataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -11,9 +11,11 @@ class PushTokenEntryParam(TypedDict):
     token: str
     platform: Literal["android", "ios"]
     vendor: Literal["apns", "fcm"]
-    enablement_status: NotRequired[Literal["AUTHORIZED", "DENIED", "NOT_DETERMINED", "PROVISIONAL", "UNAUTHORIZED"]]
-    background: NotRequired[Literal["AVAILABLE", "DENIED", "RESTRICTED"]]
-    device_metadata: NotRequired["PushTokenDeviceMetadataParam"]
+    enablement_status: NotRequired[
+        None | Literal["AUTHORIZED", "DENIED", "NOT_DETERMINED", "PROVISIONAL", "UNAUTHORIZED"]
+    ]
+    background: NotRequired[None | Literal["AVAILABLE", "DENIED", "RESTRICTED"]]
+    device_metadata: NotRequired["None | PushTokenDeviceMetadataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

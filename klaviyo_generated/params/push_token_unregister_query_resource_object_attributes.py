@@ -11,7 +11,7 @@ class PushTokenUnregisterQueryResourceObjectAttributesParam(TypedDict):
     token: str
     platform: Literal["android", "ios"]
     profile: "PushTokenUnregisterQueryResourceObjectAttributesProfileParam"
-    vendor: NotRequired[Literal["apns", "fcm"]]
+    vendor: NotRequired[None | Literal["apns", "fcm"]]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

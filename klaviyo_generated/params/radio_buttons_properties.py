@@ -15,7 +15,7 @@ class RadioButtonsPropertiesParam(TypedDict):
     label: NotRequired[str | None]
     show_label: NotRequired[bool]
     required: NotRequired[bool | None]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
     placeholder: NotRequired[str | None]
 
 

@@ -10,7 +10,7 @@ class RCSRichContentParam(TypedDict):
 
     cards: NotRequired["list[RCSCardParam] | None"]
     suggestions: NotRequired["list[RCSSuggestionParam] | None"]
-    file: NotRequired["MediaAssetReferenceParam"]
+    file: NotRequired["None | MediaAssetReferenceParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -12,7 +12,7 @@ class RCSSuggestionParam(TypedDict):
     text: str
     type: Literal["OPEN_URL", "REPLY"]
     url: NotRequired[str | None]
-    open_mode: NotRequired[Literal["BROWSER", "WEBVIEW_FULL", "WEBVIEW_HALF", "WEBVIEW_TALL"]]
+    open_mode: NotRequired[None | Literal["BROWSER", "WEBVIEW_FULL", "WEBVIEW_HALF", "WEBVIEW_TALL"]]
 
 
 __all__ = ["RCSSuggestionParam"]

@@ -8,11 +8,11 @@ from typing import Literal, NotRequired, TypedDict
 class ReviewBlockStylesParam(TypedDict):
     """``ReviewBlockStyles`` as JSON."""
 
-    author_align: NotRequired[Literal["center", "left", "right"]]
+    author_align: NotRequired[None | Literal["center", "left", "right"]]
     author_color: NotRequired[str | None]
     author_font_family: NotRequired[str | None]
     author_font_size: NotRequired[int | None]
-    author_font_style: NotRequired[Literal["italic", "normal"]]
+    author_font_style: NotRequired[None | Literal["italic", "normal"]]
     author_font_weight: NotRequired[str | None]
     author_letter_spacing: NotRequired[int | None]
     author_text_decoration: NotRequired[str | None]
@@ -22,11 +22,12 @@ class ReviewBlockStylesParam(TypedDict):
     block_padding_right: NotRequired[int | None]
     block_padding_top: NotRequired[int | None]
     border_radius: NotRequired[int | None]
-    border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    border_style: NotRequired[None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
     border_width: NotRequired[int | None]
     empty_star_color: NotRequired[str | None]
     layout: NotRequired[
-        Literal[
+        None
+        | Literal[
             "big-quotes",
             "centered-in-quote-bubble",
             "centered-rating-first",
@@ -41,42 +42,42 @@ class ReviewBlockStylesParam(TypedDict):
             "subtle-background",
         ]
     ]
-    product_name_align: NotRequired[Literal["center", "left", "right"]]
+    product_name_align: NotRequired[None | Literal["center", "left", "right"]]
     product_name_color: NotRequired[str | None]
     product_name_font_family: NotRequired[str | None]
     product_name_font_size: NotRequired[int | None]
-    product_name_font_style: NotRequired[Literal["italic", "normal"]]
+    product_name_font_style: NotRequired[None | Literal["italic", "normal"]]
     product_name_font_weight: NotRequired[str | None]
     product_name_letter_spacing: NotRequired[int | None]
     product_name_text_decoration: NotRequired[str | None]
-    quote_align: NotRequired[Literal["center", "left", "right"]]
+    quote_align: NotRequired[None | Literal["center", "left", "right"]]
     quote_color: NotRequired[str | None]
     quote_font_family: NotRequired[str | None]
     quote_font_size: NotRequired[int | None]
-    quote_font_style: NotRequired[Literal["italic", "normal"]]
+    quote_font_style: NotRequired[None | Literal["italic", "normal"]]
     quote_font_weight: NotRequired[str | None]
     quote_letter_spacing: NotRequired[int | None]
     quote_line_height: NotRequired[float | None]
-    quote_style: NotRequired[Literal["line", "square", "standard"]]
+    quote_style: NotRequired[None | Literal["line", "square", "standard"]]
     quote_text_decoration: NotRequired[str | None]
     shadow_color: NotRequired[str | None]
     star_color: NotRequired[str | None]
-    star_size: NotRequired[Literal["large", "medium", "small"]]
-    star_rating_shape: NotRequired[Literal["circle", "heart", "star"]]
+    star_size: NotRequired[None | Literal["large", "medium", "small"]]
+    star_rating_shape: NotRequired[None | Literal["circle", "heart", "star"]]
     star_icon_spacing: NotRequired[int | None]
-    star_alignment: NotRequired[Literal["center", "left", "right"]]
+    star_alignment: NotRequired[None | Literal["center", "left", "right"]]
     text_area_bg_color: NotRequired[str | None]
     text_area_border_color: NotRequired[str | None]
     verified_color: NotRequired[str | None]
     verified_font_family: NotRequired[str | None]
     verified_font_size: NotRequired[int | None]
-    verified_font_style: NotRequired[Literal["italic", "normal"]]
+    verified_font_style: NotRequired[None | Literal["italic", "normal"]]
     verified_font_weight: NotRequired[str | None]
     verified_letter_spacing: NotRequired[int | None]
     verified_text_decoration: NotRequired[str | None]
-    verified_badge_color: NotRequired[Literal["dark", "default", "light"]]
+    verified_badge_color: NotRequired[None | Literal["dark", "default", "light"]]
     verified_badge_size: NotRequired[int | None]
-    verified_badge_style: NotRequired[Literal["badge-and-text", "badge-only", "text-only"]]
+    verified_badge_style: NotRequired[None | Literal["badge-and-text", "badge-only", "text-only"]]
 
 
 __all__ = ["ReviewBlockStylesParam"]

@@ -10,7 +10,7 @@ class ReviewBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["review"]
-    data: "ReviewBlockDataParam"
+    data: "None | ReviewBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

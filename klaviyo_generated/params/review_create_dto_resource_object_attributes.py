@@ -13,7 +13,8 @@ class ReviewCreateDTOResourceObjectAttributesParam(TypedDict):
     author: str
     content: str
     incentive_type: NotRequired[
-        Literal[
+        None
+        | Literal[
             "coupon_or_discount",
             "employee_review",
             "free_product",
@@ -23,8 +24,8 @@ class ReviewCreateDTOResourceObjectAttributesParam(TypedDict):
             "sweepstakes_entry",
         ]
     ]
-    product: NotRequired["ReviewProductExternalIdParam"]
-    rating: NotRequired[Literal[1, 2, 3, 4, 5]]
+    product: NotRequired["None | ReviewProductExternalIdParam"]
+    rating: NotRequired[None | Literal[1, 2, 3, 4, 5]]
     title: NotRequired[str | None]
     custom_questions: NotRequired["list[CustomQuestionDTOParam] | None"]
     images: NotRequired[list[str] | None]

@@ -9,7 +9,8 @@ class RowStylesParam(TypedDict):
     """``RowStyles`` as JSON."""
 
     column_layout: NotRequired[
-        Literal[
+        None
+        | Literal[
             "1-column-full-width",
             "2-columns-25%-75%",
             "2-columns-33%-67%",

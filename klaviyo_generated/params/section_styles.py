@@ -10,10 +10,11 @@ class SectionStylesParam(TypedDict):
 
     background_asset_id: NotRequired[str | None]
     background_color: NotRequired[str | None]
-    background_format: NotRequired[Literal["auto", "contain", "cover", "initial", "repeat"]]
+    background_format: NotRequired[None | Literal["auto", "contain", "cover", "initial", "repeat"]]
     background_image_full_width: NotRequired[bool | None]
     background_position: NotRequired[
-        Literal[
+        None
+        | Literal[
             "center-bottom",
             "center-center",
             "center-top",
@@ -28,12 +29,12 @@ class SectionStylesParam(TypedDict):
     background_repeat: NotRequired[bool | None]
     background_url: NotRequired[str | None]
     border_color: NotRequired[str | None]
-    border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    border_style: NotRequired[None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
     border_width: NotRequired[int | None]
-    column_align: NotRequired[Literal["baseline", "bottom", "middle", "top"]]
-    column_direction: NotRequired[Literal["ltr", "no-stack", "rtl"]]
+    column_align: NotRequired[None | Literal["baseline", "bottom", "middle", "top"]]
+    column_direction: NotRequired[None | Literal["ltr", "no-stack", "rtl"]]
     content_color: NotRequired[str | None]
-    content_color_type: NotRequired[Literal["none", "section", "template"]]
+    content_color_type: NotRequired[None | Literal["none", "section", "template"]]
     inner_padding_bottom: NotRequired[int | None]
     inner_padding_left: NotRequired[int | None]
     inner_padding_right: NotRequired[int | None]

@@ -8,7 +8,7 @@ from typing import NotRequired, TypedDict
 class SegmentPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``SegmentPartialUpdateQueryResourceObjectAttributes`` as JSON."""
 
-    definition: NotRequired["SegmentDefinitionParam"]
+    definition: NotRequired["None | SegmentDefinitionParam"]
     name: NotRequired[str | None]
     is_starred: NotRequired[bool | None]
     is_active: NotRequired[bool | None]

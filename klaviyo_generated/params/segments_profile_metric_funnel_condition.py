@@ -14,7 +14,7 @@ class SegmentsProfileMetricFunnelConditionParam(TypedDict):
     )
     steps: "list[ProfileMetricFunnelStepsParam]"
     completion_window_seconds: NotRequired[
-        Literal["DAYS_1", "DAYS_180", "DAYS_3", "DAYS_30", "DAYS_5", "DAYS_90", "HOURS_1", "WEEKS_1", "YEARS_1"]
+        None | Literal["DAYS_1", "DAYS_180", "DAYS_3", "DAYS_30", "DAYS_5", "DAYS_90", "HOURS_1", "WEEKS_1", "YEARS_1"]
     ]
 
 

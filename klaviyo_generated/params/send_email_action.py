@@ -11,8 +11,8 @@ class SendEmailActionParam(TypedDict):
     type: Literal["send-email"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["SendEmailActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | SendEmailActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

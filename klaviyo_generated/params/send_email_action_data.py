@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class SendEmailActionDataParam(TypedDict):
     """``SendEmailActionData`` as JSON."""
 
-    message: NotRequired["FlowEmailParam"]
+    message: NotRequired["None | FlowEmailParam"]
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 

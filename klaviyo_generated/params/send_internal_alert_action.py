@@ -11,8 +11,8 @@ class SendInternalAlertActionParam(TypedDict):
     type: Literal["send-internal-alert"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["SendInternalAlertActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | SendInternalAlertActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -11,8 +11,8 @@ class SendPushNotificationActionParam(TypedDict):
     type: Literal["send-mobile-push"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["SendPushNotificationActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | SendPushNotificationActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class SendPushNotificationActionDataParam(TypedDict):
     """``SendPushNotificationActionData`` as JSON."""
 
-    message: NotRequired["FlowPushNotificationParam"]
+    message: NotRequired["None | FlowPushNotificationParam"]
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 

@@ -11,8 +11,8 @@ class SendSmsActionParam(TypedDict):
     type: Literal["send-sms"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["SendSmsActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | SendSmsActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class SendSmsActionDataParam(TypedDict):
     """``SendSmsActionData`` as JSON."""
 
-    message: NotRequired["FlowSmsParam"]
+    message: NotRequired["None | FlowSmsParam"]
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 

@@ -11,8 +11,8 @@ class SendWebhookActionParam(TypedDict):
     type: Literal["send-webhook"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["SendWebhookActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | SendWebhookActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

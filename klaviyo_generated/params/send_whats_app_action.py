@@ -11,8 +11,8 @@ class SendWhatsAppActionParam(TypedDict):
     type: Literal["send-whatsapp"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["SendWhatsAppActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | SendWhatsAppActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class SendWhatsAppActionDataParam(TypedDict):
     """``SendWhatsAppActionData`` as JSON."""
 
-    message: NotRequired["FlowWhatsAppParam"]
+    message: NotRequired["None | FlowWhatsAppParam"]
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 

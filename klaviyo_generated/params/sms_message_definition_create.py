@@ -9,8 +9,8 @@ class SMSMessageDefinitionCreateParam(TypedDict):
     """``SMSMessageDefinitionCreate`` as JSON."""
 
     channel: Literal["sms"]
-    content: NotRequired["SMSContentCreateParam"]
-    render_options: NotRequired["RenderOptionsParam"]
+    content: NotRequired["None | SMSContentCreateParam"]
+    render_options: NotRequired["None | RenderOptionsParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

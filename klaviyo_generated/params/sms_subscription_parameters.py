@@ -8,8 +8,8 @@ from typing import NotRequired, TypedDict
 class SMSSubscriptionParametersParam(TypedDict):
     """``SMSSubscriptionParameters`` as JSON."""
 
-    marketing: NotRequired["SubscriptionParametersParam"]
-    transactional: NotRequired["SubscriptionParametersParam"]
+    marketing: NotRequired["None | SubscriptionParametersParam"]
+    transactional: NotRequired["None | SubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

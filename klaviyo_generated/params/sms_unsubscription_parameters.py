@@ -8,8 +8,8 @@ from typing import NotRequired, TypedDict
 class SMSUnsubscriptionParametersParam(TypedDict):
     """``SMSUnsubscriptionParameters`` as JSON."""
 
-    marketing: NotRequired["UnsubscriptionParametersParam"]
-    transactional: NotRequired["UnsubscriptionParametersParam"]
+    marketing: NotRequired["None | UnsubscriptionParametersParam"]
+    transactional: NotRequired["None | UnsubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

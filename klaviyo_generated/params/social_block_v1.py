@@ -10,7 +10,7 @@ class SocialBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["social"]
-    data: "SocialBlockDataParam"
+    data: "None | SocialBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

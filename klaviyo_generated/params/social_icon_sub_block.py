@@ -15,7 +15,8 @@ class SocialIconSubBlockParam(TypedDict):
     custom_size: NotRequired[int | None]
     label: NotRequired[str | None]
     link_type: NotRequired[
-        Literal[
+        None
+        | Literal[
             "android",
             "apple",
             "custom",

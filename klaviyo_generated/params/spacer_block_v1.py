@@ -10,7 +10,7 @@ class SpacerBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["spacer"]
-    data: "SpacerBlockDataParam"
+    data: "None | SpacerBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

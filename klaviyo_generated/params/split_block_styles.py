@@ -14,7 +14,7 @@ class SplitBlockStylesParam(TypedDict):
     block_padding_right: NotRequired[int | None]
     block_padding_top: NotRequired[int | None]
     column_widths: NotRequired[str | None]
-    mobile_stack_order: NotRequired[Literal["ltr", "no-stack", "rtl"]]
+    mobile_stack_order: NotRequired[None | Literal["ltr", "no-stack", "rtl"]]
     padding_in_between: NotRequired[int | None]
 
 

@@ -10,7 +10,7 @@ class SplitBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["split"]
-    data: "SplitBlockDataParam"
+    data: "None | SplitBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

@@ -11,7 +11,7 @@ class StaticImageBlockPropertiesParam(TypedDict):
     dynamic: Literal[False] | None
     alt_text: NotRequired[str | None]
     asset_id: NotRequired[str | None]
-    cropping_properties: NotRequired["ImageBlockCroppingPropertiesParam"]
+    cropping_properties: NotRequired["None | ImageBlockCroppingPropertiesParam"]
     href: NotRequired[str | None]
     src: NotRequired[str | None]
 

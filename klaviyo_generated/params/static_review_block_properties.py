@@ -19,7 +19,8 @@ class StaticReviewBlockPropertiesParam(TypedDict):
     product_name_placeholder: NotRequired[str | None]
     product_variant_name_placeholder: NotRequired[str | None]
     verified_badge_language: NotRequired[
-        Literal[
+        None
+        | Literal[
             "dutch",
             "english",
             "french",

@@ -10,7 +10,7 @@ class SubmitBackInStockParam(TypedDict):
 
     type: Literal["submit_back_in_stock"]
     id: NotRequired[str | None]
-    properties: NotRequired["SubmitBackInStockPropertiesParam"]
+    properties: NotRequired["None | SubmitBackInStockPropertiesParam"]
     submit: NotRequired[Literal[True]]
 
 

@@ -8,10 +8,10 @@ from typing import NotRequired, TypedDict
 class SubscriptionChannelsParam(TypedDict):
     """``SubscriptionChannels`` as JSON."""
 
-    email: NotRequired["EmailSubscriptionParametersParam"]
-    sms: NotRequired["SMSSubscriptionParametersParam"]
-    whatsapp: NotRequired["WhatsAppSubscriptionParametersParam"]
-    push: NotRequired["PushSubscriptionParametersParam"]
+    email: NotRequired["None | EmailSubscriptionParametersParam"]
+    sms: NotRequired["None | SMSSubscriptionParametersParam"]
+    whatsapp: NotRequired["None | WhatsAppSubscriptionParametersParam"]
+    push: NotRequired["None | PushSubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

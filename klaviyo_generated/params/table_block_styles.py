@@ -10,7 +10,9 @@ class TableBlockStylesParam(TypedDict):
 
     block_background_color: NotRequired[str | None]
     block_border_color: NotRequired[str | None]
-    block_border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    block_border_style: NotRequired[
+        None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]
+    ]
     block_border_width: NotRequired[int | None]
     block_padding_bottom: NotRequired[int | None]
     block_padding_left: NotRequired[int | None]
@@ -18,24 +20,24 @@ class TableBlockStylesParam(TypedDict):
     block_padding_top: NotRequired[int | None]
     cell_horizontal_border_color: NotRequired[str | None]
     cell_horizontal_border_style: NotRequired[
-        Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]
+        None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]
     ]
     cell_horizontal_border_width: NotRequired[int | None]
     cell_padding_bottom: NotRequired[int | None]
     cell_padding_left: NotRequired[int | None]
     cell_padding_right: NotRequired[int | None]
     cell_padding_top: NotRequired[int | None]
-    cell_vertical_align: NotRequired[Literal["baseline", "bottom", "middle", "top"]]
+    cell_vertical_align: NotRequired[None | Literal["baseline", "bottom", "middle", "top"]]
     cell_vertical_border_color: NotRequired[str | None]
     cell_vertical_border_style: NotRequired[
-        Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]
+        None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]
     ]
     cell_vertical_border_width: NotRequired[int | None]
     header_background_color: NotRequired[str | None]
     header_font_color: NotRequired[str | None]
     header_font_family: NotRequired[str | None]
     header_font_size: NotRequired[int | None]
-    header_font_style: NotRequired[Literal["italic", "normal"]]
+    header_font_style: NotRequired[None | Literal["italic", "normal"]]
     header_font_weight: NotRequired[str | None]
     header_letter_spacing: NotRequired[int | None]
     header_line_height: NotRequired[float | None]
@@ -48,7 +50,7 @@ class TableBlockStylesParam(TypedDict):
     table_font_color: NotRequired[str | None]
     table_font_family: NotRequired[str | None]
     table_font_size: NotRequired[int | None]
-    table_text_align: NotRequired[Literal["center", "left", "right"]]
+    table_text_align: NotRequired[None | Literal["center", "left", "right"]]
     use_legacy_mobile_padding: NotRequired[bool | None]
 
 

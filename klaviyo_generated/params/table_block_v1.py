@@ -10,7 +10,7 @@ class TableBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["table"]
-    data: "TableBlockDataParam"
+    data: "None | TableBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

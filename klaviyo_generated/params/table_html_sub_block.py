@@ -10,7 +10,7 @@ class TableHtmlSubBlockParam(TypedDict):
 
     type: Literal["table_html"]
     content: NotRequired[str | None]
-    show_on: NotRequired[Literal["all", "desktop", "mobile"]]
+    show_on: NotRequired[None | Literal["all", "desktop", "mobile"]]
     id: NotRequired[str | None]
 
 

@@ -11,7 +11,7 @@ class TeaserStylesParam(TypedDict):
     background_color: NotRequired[str]
     drop_shadow: NotRequired["DropShadowParam"]
     corner_radius: NotRequired[int]
-    background_image: NotRequired["BackgroundImageParam"]
+    background_image: NotRequired["None | BackgroundImageParam"]
     close_button: NotRequired["CloseButtonStyleParam"]
     margin: NotRequired["MarginParam"]
 

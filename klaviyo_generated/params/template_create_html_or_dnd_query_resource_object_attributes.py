@@ -11,7 +11,7 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam(TypedDict):
     name: str
     editor_type: str
     html: NotRequired[str | None]
-    definition: NotRequired["TemplateDefinitionParam"]
+    definition: NotRequired["None | TemplateDefinitionParam"]
     text: NotRequired[str | None]
     amp: NotRequired[str | None]
 

@@ -10,7 +10,7 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributesParam(TypedDict):
 
     name: NotRequired[str | None]
     html: NotRequired[str | None]
-    definition: NotRequired["TemplateDefinitionParam"]
+    definition: NotRequired["None | TemplateDefinitionParam"]
     text: NotRequired[str | None]
     amp: NotRequired[str | None]
 

@@ -11,7 +11,9 @@ class TextBlockStylesV0Param(TypedDict):
     background_color: NotRequired[str | None]
     block_background_color: NotRequired[str | None]
     block_border_color: NotRequired[str | None]
-    block_border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    block_border_style: NotRequired[
+        None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]
+    ]
     block_border_width: NotRequired[int | None]
     block_padding_bottom: NotRequired[int | None]
     block_padding_left: NotRequired[int | None]
@@ -21,7 +23,7 @@ class TextBlockStylesV0Param(TypedDict):
     extra_css_class: NotRequired[str | None]
     font_family: NotRequired[str | None]
     font_size: NotRequired[int | None]
-    font_style: NotRequired[Literal["italic", "normal"]]
+    font_style: NotRequired[None | Literal["italic", "normal"]]
     font_weight: NotRequired[str | None]
     inner_padding_bottom: NotRequired[int | None]
     inner_padding_left: NotRequired[int | None]
@@ -30,9 +32,9 @@ class TextBlockStylesV0Param(TypedDict):
     letter_spacing: NotRequired[int | None]
     line_height: NotRequired[float | None]
     mobile_stretch_content: NotRequired[bool | None]
-    text_align: NotRequired[Literal["center", "left", "right"]]
+    text_align: NotRequired[None | Literal["center", "left", "right"]]
     text_decoration: NotRequired[str | None]
-    text_table_layout: NotRequired[Literal["auto", "fixed", "inherit", "initial"]]
+    text_table_layout: NotRequired[None | Literal["auto", "fixed", "inherit", "initial"]]
 
 
 __all__ = ["TextBlockStylesV0Param"]

@@ -15,7 +15,7 @@ class TextPropertiesParam(TypedDict):
     show_label: NotRequired[bool]
     placeholder: NotRequired[str | None]
     required: NotRequired[bool | None]
-    error_messages: NotRequired["ErrorMessagesParam"]
+    error_messages: NotRequired["None | ErrorMessagesParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

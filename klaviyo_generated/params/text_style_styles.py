@@ -11,13 +11,13 @@ class TextStyleStylesParam(TypedDict):
     color: NotRequired[str | None]
     font_family: NotRequired[str | None]
     font_size: NotRequired[int | None]
-    font_style: NotRequired[Literal["italic", "normal"]]
+    font_style: NotRequired[None | Literal["italic", "normal"]]
     font_weight: NotRequired[str | None]
     letter_spacing: NotRequired[int | None]
     line_height: NotRequired[float | None]
     mobile_font_size: NotRequired[int | None]
     mobile_line_height: NotRequired[float | None]
-    text_align: NotRequired[Literal["center", "left", "right"]]
+    text_align: NotRequired[None | Literal["center", "left", "right"]]
     text_decoration: NotRequired[str | None]
 
 

@@ -34,7 +34,7 @@ class TextStyleV0Param(TypedDict):
         | str
     ]
     font_size: NotRequired[int]
-    font_weight: NotRequired[Literal[100, 200, 300, 400, 500, 600, 700, 800, 900]]
+    font_weight: NotRequired[None | Literal[100, 200, 300, 400, 500, 600, 700, 800, 900]]
     text_color: NotRequired[str]
     character_spacing: NotRequired[int | None]
     font_style: NotRequired[str | None]

@@ -12,7 +12,7 @@ class TimeDelayActionParam(TypedDict):
     data: "TimeDelayActionDataParam"
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
+    links: NotRequired["None | LinkParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -9,11 +9,11 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``TrackingSettingPartialUpdateQueryResourceObjectAttributes`` as JSON."""
 
     auto_add_parameters: NotRequired[bool | None]
-    utm_source: NotRequired["TrackingParamDTOParam"]
-    utm_medium: NotRequired["TrackingParamDTOParam"]
-    utm_campaign: NotRequired["TrackingParamDTOParam"]
-    utm_id: NotRequired["TrackingParamDTOParam"]
-    utm_term: NotRequired["TrackingParamDTOParam"]
+    utm_source: NotRequired["None | TrackingParamDTOParam"]
+    utm_medium: NotRequired["None | TrackingParamDTOParam"]
+    utm_campaign: NotRequired["None | TrackingParamDTOParam"]
+    utm_id: NotRequired["None | TrackingParamDTOParam"]
+    utm_term: NotRequired["None | TrackingParamDTOParam"]
     custom_parameters: NotRequired["list[CustomTrackingParamDTOParam] | None"]
 
 

@@ -11,8 +11,8 @@ class TriggerBranchActionParam(TypedDict):
     type: Literal["trigger-split"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["BooleanBranchLinksParam"]
-    data: NotRequired["TriggerBranchActionDataParam"]
+    links: NotRequired["None | BooleanBranchLinksParam"]
+    data: NotRequired["None | TriggerBranchActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -11,7 +11,9 @@ class TriggerBranchActionDataParam(TypedDict):
     trigger_filter: "TriggerBranchActionDataTriggerFilterType0Param | None"
     trigger_id: str
     trigger_type: Literal["date", "list", "low-inventory", "metric", "price-drop", "scheduled", "segment"]
-    trigger_subtype: NotRequired[Literal["custom-object", "legacy-custom-object", "profile-property", "profile-trait"]]
+    trigger_subtype: NotRequired[
+        None | Literal["custom-object", "legacy-custom-object", "profile-property", "profile-trait"]
+    ]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -8,10 +8,10 @@ from typing import NotRequired, TypedDict
 class UnsubscriptionChannelsParam(TypedDict):
     """``UnsubscriptionChannels`` as JSON."""
 
-    email: NotRequired["EmailUnsubscriptionParametersParam"]
-    sms: NotRequired["SMSUnsubscriptionParametersParam"]
-    whatsapp: NotRequired["WhatsAppUnsubscriptionParametersParam"]
-    push: NotRequired["PushUnsubscriptionParametersParam"]
+    email: NotRequired["None | EmailUnsubscriptionParametersParam"]
+    sms: NotRequired["None | SMSUnsubscriptionParametersParam"]
+    whatsapp: NotRequired["None | WhatsAppUnsubscriptionParametersParam"]
+    push: NotRequired["None | PushUnsubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

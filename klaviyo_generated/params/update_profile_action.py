@@ -11,8 +11,8 @@ class UpdateProfileActionParam(TypedDict):
     type: Literal["update-profile"]
     id: NotRequired[str | None]
     temporary_id: NotRequired[str | None]
-    links: NotRequired["LinkParam"]
-    data: NotRequired["UpdateProfileActionDataParam"]
+    links: NotRequired["None | LinkParam"]
+    data: NotRequired["None | UpdateProfileActionDataParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

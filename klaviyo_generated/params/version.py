@@ -14,13 +14,14 @@ class VersionParam(TypedDict):
         "list[AfterCloseTimeoutParam | CartContentParam | CartItemCountParam | CartProductParam | CartValueParam | ChannelParam | CustomJavascriptParam | DelayParam | DeviceParam | ExitIntentParam | IdentifiedProfilesParam | ListsAndSegmentsParam | LocationParam | PageVisitsParam | PreviouslySubmittedParam | ProfileEventTrackedParam | ScrollParam | UnidentifiedProfilesParam | URLPatternsParam | BackInStockParam]"
     ]
     teasers: NotRequired["list[TeaserParam]"]
-    dynamic_button: NotRequired["DynamicButtonParam"]
+    dynamic_button: NotRequired["None | DynamicButtonParam"]
     name: NotRequired[str | None]
     styles: NotRequired["VersionStylesParam"]
     properties: NotRequired["VersionPropertiesParam"]
     type: NotRequired[Literal["banner", "embed", "flyout", "full_screen", "popup"]]
     location: NotRequired[
-        Literal[
+        None
+        | Literal[
             "bottom_center",
             "bottom_left",
             "bottom_right",

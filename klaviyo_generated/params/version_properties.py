@@ -8,9 +8,9 @@ from typing import Literal, NotRequired, TypedDict
 class VersionPropertiesParam(TypedDict):
     """``VersionProperties`` as JSON."""
 
-    side_image_settings: NotRequired["SideImageSettingsParam"]
+    side_image_settings: NotRequired["None | SideImageSettingsParam"]
     click_outside_to_close: NotRequired[list[Literal["both", "desktop", "mobile"]] | None]
-    rule_based_trigger_evaluation: NotRequired[Literal["all", "any"]]
+    rule_based_trigger_evaluation: NotRequired[None | Literal["all", "any"]]
     record_utm_params_on_submit: NotRequired[bool]
     show_close_button: NotRequired[bool]
     accessible_name: NotRequired[str | None]

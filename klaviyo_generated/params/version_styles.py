@@ -9,21 +9,21 @@ class VersionStylesParam(TypedDict):
     """``VersionStyles`` as JSON."""
 
     wrap_content: NotRequired[Literal[False]]
-    border_styles: NotRequired["BorderStyleParam"]
+    border_styles: NotRequired["None | BorderStyleParam"]
     close_button: NotRequired["CloseButtonStyleParam"]
     margin: NotRequired["MarginParam"]
     padding: NotRequired["PaddingParam"]
     minimum_height: NotRequired[int]
     width: NotRequired[Literal["custom", "full", "large", "medium", "small"]]
     custom_width: NotRequired[int | None]
-    background_image: NotRequired["BackgroundImageParam"]
+    background_image: NotRequired["None | BackgroundImageParam"]
     background_color: NotRequired[str | None]
     input_styles: NotRequired["InputStylesParam"]
     drop_shadow: NotRequired["DropShadowParam"]
     overlay_color: NotRequired[str]
     rich_text_styles: NotRequired["RichTextStylesParam"]
-    mobile_overlay: NotRequired["MobileOverlayParam"]
-    banner_styles: NotRequired["BannerStylesParam"]
+    mobile_overlay: NotRequired["None | MobileOverlayParam"]
+    banner_styles: NotRequired["None | BannerStylesParam"]
     custom_css: NotRequired["CustomCssParam"]
 
 

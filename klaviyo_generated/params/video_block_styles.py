@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class VideoBlockStylesParam(TypedDict):
     """``VideoBlockStyles`` as JSON."""
 
-    align: NotRequired[Literal["center", "left", "right"]]
+    align: NotRequired[None | Literal["center", "left", "right"]]
     background_color: NotRequired[str | None]
     block_background_color: NotRequired[str | None]
     block_padding_bottom: NotRequired[int | None]
@@ -16,7 +16,7 @@ class VideoBlockStylesParam(TypedDict):
     block_padding_right: NotRequired[int | None]
     block_padding_top: NotRequired[int | None]
     border_color: NotRequired[str | None]
-    border_style: NotRequired[Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
+    border_style: NotRequired[None | Literal["dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"]]
     border_width: NotRequired[int | None]
     full_width_mobile: NotRequired[bool | None]
     height: NotRequired[int | None]

@@ -10,7 +10,7 @@ class VideoBlockV1Param(TypedDict):
 
     content_type: Literal["block"]
     type: Literal["video"]
-    data: "VideoBlockDataParam"
+    data: "None | VideoBlockDataParam"
     id: NotRequired[str | None]
     data_id: NotRequired[str | None]
     universal_id: NotRequired[str | None]

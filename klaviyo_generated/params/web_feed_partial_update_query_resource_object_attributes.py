@@ -10,8 +10,8 @@ class WebFeedPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
 
     name: NotRequired[str | None]
     url: NotRequired[str | None]
-    request_method: NotRequired[Literal["get", "post"]]
-    content_type: NotRequired[Literal["json", "xml"]]
+    request_method: NotRequired[None | Literal["get", "post"]]
+    content_type: NotRequired[None | Literal["json", "xml"]]
 
 
 __all__ = ["WebFeedPartialUpdateQueryResourceObjectAttributesParam"]

@@ -8,8 +8,8 @@ from typing import NotRequired, TypedDict
 class WhatsAppSubscriptionParametersParam(TypedDict):
     """``WhatsAppSubscriptionParameters`` as JSON."""
 
-    marketing: NotRequired["SubscriptionParametersParam"]
-    transactional: NotRequired["SubscriptionParametersParam"]
+    marketing: NotRequired["None | SubscriptionParametersParam"]
+    transactional: NotRequired["None | SubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

@@ -8,9 +8,9 @@ from typing import NotRequired, TypedDict
 class WhatsAppUnsubscriptionParametersParam(TypedDict):
     """``WhatsAppUnsubscriptionParameters`` as JSON."""
 
-    marketing: NotRequired["UnsubscriptionParametersParam"]
-    transactional: NotRequired["UnsubscriptionParametersParam"]
-    conversational: NotRequired["UnsubscriptionParametersParam"]
+    marketing: NotRequired["None | UnsubscriptionParametersParam"]
+    transactional: NotRequired["None | UnsubscriptionParametersParam"]
+    conversational: NotRequired["None | UnsubscriptionParametersParam"]
 
 
 # Imported after the class exists, so that shapes which contain each other import.

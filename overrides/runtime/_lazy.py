@@ -2,27 +2,38 @@
 
 Decoding a page of 100 profiles eagerly builds well over a thousand attrs objects and parses every
 timestamp, most of which a sync job never reads. Instead the generated ``from_dict`` checks the
-object's shape (a JSON object carrying every required member), remembers it, copies the members
-that need no decoding (strings, numbers, booleans, plain dicts) straight into the instance, and
-leaves the others (nested models, lists of them, timestamps, enums, unions) out. For each of those
-the class carries a non-data descriptor (``_LazyField``, installed the first time the class decodes
-anything): the first read finds no instance attribute, so Python asks the descriptor, which decodes
-that one member with the field's generated decoder and stores the result on the instance. From then
-on the instance attribute shadows the descriptor, so every later read is a plain attribute read,
-as fast as on an eagerly built model. Models are attrs classes with a ``__dict__`` (not slotted)
-for exactly this; a ``__getattr__`` fallback would have slowed every attribute read of every model
-(measured: ``to_dict`` of a profile took twice as long). The models keep their attrs behaviour
-(``==``, ``repr``, ``to_dict``, ``attrs.evolve``, pickling read through the same path and see
-decoded values).
+object's shape (a JSON object), remembers it, copies the members that need no decoding (strings,
+numbers, booleans, plain dicts) straight into the instance, and leaves the others (nested models,
+lists of them, timestamps, enums, unions) out. For each of those the class carries a non-data
+descriptor (``_LazyField``, installed the first time the class decodes anything): the first read
+finds no instance attribute, so Python asks the descriptor, which decodes that one member with the
+field's generated decoder and stores the result on the instance. From then on the instance
+attribute shadows the descriptor, so every later read is a plain attribute read, as fast as on an
+eagerly built model. Models are attrs classes with a ``__dict__`` (not slotted) for exactly this; a
+``__getattr__`` fallback would have slowed every attribute read of every model (measured:
+``to_dict`` of a profile took twice as long). The models keep their attrs behaviour (``==``,
+``repr``, ``to_dict``, ``attrs.evolve``, pickling read through the same path and see decoded values).
 
-Two things follow, both deliberate:
+One rule for answers that drift from the pinned revision (the API adds and omits members between
+revisions, and one missing member must not cost the whole call):
 
-* A malformed member nested below the first level surfaces when it is read, as
-  ``FieldDecodeError`` (a ``ValueError``, naming the model, the member and the raw value), not when
-  the response is parsed. A missing required member or a body that is not a JSON object is still
-  refused at parse time, and the client decodes a response document's own members before returning.
-* While a union chooses its variant (``types.strict_enums()``) a variant must prove that it fits,
-  so ``from_dict`` decodes everything at once there and lets the first error disqualify it.
+* A **missing required member** does not fail the document: reading it raises ``MissingFieldError``
+  (a ``FieldDecodeError`` and an ``AttributeError``, so ``getattr(model, name, default)`` and
+  ``hasattr`` work), naming the model and the member. ``to_dict()`` leaves it out, ``repr`` shows it
+  as ``<missing>``. Required members that need no decoding get a descriptor too, for this alone.
+* A **present member of the wrong shape** raises ``FieldDecodeError`` (a ``ValueError``, naming the
+  model, the member and the raw value) when it is read, whether it is nullable or not.
+* The response **document itself** is checked before the call returns (``complete_document``,
+  ``decode_first_level``): a body that is not a JSON object, or whose own members (``data``,
+  ``links``, ``included``) are missing when required or of the wrong shape, fails the call; below
+  them the two rules above hold.
+* **Unknown members and enum values are kept** (``additional_properties``; the raw string).
+
+While a union chooses its variant (``types.parse_union``) a variant must prove that it fits: in the
+strict pass (``types.strict_enums()``) ``from_dict`` decodes everything at once and lets the first
+error disqualify it, and in both passes a missing required member disqualifies it (otherwise the
+first variant would win every union). JSON:API resources are chosen by their ``type`` member before
+that, without trying anything.
 
 ``from_dict`` keeps a reference to the mapping it is given rather than a copy: do not mutate it
 afterwards (``json.loads`` output, which is what the client passes, is never shared).
@@ -30,13 +41,24 @@ afterwards (``json.loads`` output, which is what the client passes, is never sha
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._base_error import KlaviyoError
-from .types import _STRICT_ENUMS, UNSET
+from .types import _CHOOSING, _STRICT_ENUMS, UNSET
 
-__all__ = ["FieldDecodeError", "LazyModel", "LazyTable", "decode_first_level", "lazy_from_dict"]
+__all__ = [
+    "FieldDecodeError",
+    "LazyModel",
+    "LazyTable",
+    "MissingFieldError",
+    "complete_document",
+    "copy_present",
+    "decode_first_level",
+    "lazy_from_dict",
+    "partial_to_dict",
+]
 
 Decoder = Callable[[Any], Any]
 
@@ -61,29 +83,47 @@ class FieldDecodeError(KlaviyoError, ValueError):
         self.raw = raw
 
 
+class MissingFieldError(FieldDecodeError, AttributeError):
+    """A required member the API left out of this answer, raised when it is read.
+
+    The rest of the model decodes as usual. An ``AttributeError`` too, so ``hasattr(model, name)`` is
+    False and ``getattr(model, name, default)`` gives the default; ``raw`` is ``UNSET``.
+    """
+
+    def __init__(self, model: str, member: str, name: str) -> None:
+        KlaviyoError.__init__(self, f"{model}.{member} is missing: the API left out this required member")
+        self.model = model
+        self.member = member
+        self.raw = UNSET
+        self.name = name
+
+
 class LazyTable:
     """How one model decodes: its fields' JSON names and decoders, and what it requires.
 
     Attributes:
-        fields: the fields decoded on first read: python name -> (JSON member name, decoder). The
-            other fields are copied from the JSON by ``from_dict`` itself.
+        fields: the fields decoded on first read: python name -> (JSON member name, decoder).
+        copied: the other fields, which ``from_dict`` copies from the JSON itself: python name -> JSON
+            member name.
         known: the JSON member names of every field (the rest are additional properties).
         required: the JSON members that must be present.
         additional: ``False`` when the model keeps no additional properties; ``None`` when it keeps
             them as raw JSON values; else the decoder for each of them.
     """
 
-    __slots__ = ("additional", "fields", "known", "required")
+    __slots__ = ("additional", "copied", "fields", "known", "required")
 
     def __init__(
         self,
         *,
         fields: dict[str, tuple[str, Decoder]],
+        copied: dict[str, str] | None = None,
         known: tuple[str, ...],
         required: tuple[str, ...],
         additional: Decoder | bool | None,
     ) -> None:
         self.fields = fields
+        self.copied = copied or {}
         self.known = frozenset(known)
         self.required = frozenset(required)
         self.additional = additional
@@ -100,7 +140,11 @@ def _table(cls: type[LazyModel]) -> LazyTable:
         # descriptors are in place before any such instance exists.
         table = cls._klaviyo_table_()
         for name, (key, decode) in table.fields.items():
-            setattr(cls, name, _LazyField(cls.__name__, name, key, decode))
+            setattr(cls, name, _LazyField(cls.__name__, name, key, decode, required=key in table.required))
+        for name, key in table.copied.items():
+            if key in table.required:
+                # Only read when from_dict found the member missing: a present one shadows it.
+                setattr(cls, name, _LazyField(cls.__name__, name, key, _as_is, required=True))
         if table.additional is not False:
             cls.additional_properties = _LazyAdditional(cls.__name__, table)  # type: ignore[attr-defined]
         _TABLES[cls] = table
@@ -122,10 +166,10 @@ class _LazyField:
     It holds the member's name and decoder itself, so a first read costs one call and one lookup.
     """
 
-    __slots__ = ("decode", "key", "model", "name")
+    __slots__ = ("decode", "key", "model", "name", "required")
 
-    def __init__(self, model: str, name: str, key: str, decode: Decoder) -> None:
-        self.model, self.name, self.key, self.decode = model, name, key, decode
+    def __init__(self, model: str, name: str, key: str, decode: Decoder, *, required: bool) -> None:
+        self.model, self.name, self.key, self.decode, self.required = model, name, key, decode, required
 
     def __get__(self, instance: LazyModel | None, owner: type | None = None) -> Any:
         if instance is None:
@@ -133,6 +177,8 @@ class _LazyField:
         value = _raw_of(instance, self.name).get(self.key, UNSET)
         if value is not UNSET:
             value = _decoded(self.decode, value, self.model, self.key)
+        elif self.required:
+            raise MissingFieldError(self.model, self.key, self.name)
         # The descriptor has no __set__, so the value lands on the instance and shadows it.
         setattr(instance, self.name, value)
         return value
@@ -154,6 +200,10 @@ class _LazyAdditional:
         return value
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _NAMES.get(cls)
     if names is None:
@@ -162,6 +212,16 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 _NAMES: dict[type, tuple[str, ...]] = {}
+
+
+class _Missing:
+    """Stands for a member the API left out, where a model shows or compares all of its fields."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Final = _Missing()
 
 
 class LazyModel:
@@ -177,13 +237,13 @@ class LazyModel:
 
     def __repr__(self) -> str:
         cls = type(self)
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _field_names(cls))
+        shown = ", ".join(f"{name}={getattr(self, name, _MISSING)!r}" for name in _field_names(cls))
         return f"{cls.__qualname__}({shown})"
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _field_names(type(self)))
+        return all(getattr(self, name, _MISSING) == getattr(other, name, _MISSING) for name in _field_names(type(self)))
 
     __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as attrs makes it
 
@@ -224,13 +284,14 @@ def lazy_from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
 
     The generated ``from_dict`` calls this, then copies the members that need no decoding.
 
-    Raises ``TypeError`` when ``src_dict`` is not a mapping and ``KeyError`` naming the missing
-    members when a required one is absent (the errors an eager ``from_dict`` raised).
+    Raises ``TypeError`` when ``src_dict`` is not a mapping. A required member missing is left for
+    its read to report (``MissingFieldError``), except while a union chooses its variant: there it
+    raises ``KeyError`` naming the missing members, ruling the variant out.
     """
     if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
         raise TypeError(f"{cls.__name__} is a JSON object, got {type(src_dict).__name__}")
     table = _TABLES.get(cls) or _table(cls)
-    if table.required and not src_dict.keys() >= table.required:
+    if table.required and not src_dict.keys() >= table.required and (_STRICT_ENUMS.get() or _CHOOSING.get()):
         missing = sorted(table.required - src_dict.keys())
         raise KeyError(f"{cls.__name__} is missing required member(s): {', '.join(missing)}")
     instance = object.__new__(cls)
@@ -241,6 +302,62 @@ def lazy_from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
         for name in names:
             getattr(instance, name)
     return instance
+
+
+def copy_present(instance: LazyModel, src_dict: Mapping[str, Any]) -> None:
+    """Copy the plain members ``src_dict`` has onto ``instance``: a generated ``from_dict`` found a
+    required one missing, which stays unset so that reading it raises ``MissingFieldError``."""
+    for name, key in _table(type(instance)).copied.items():
+        if key in src_dict:
+            setattr(instance, name, src_dict[key])
+
+
+def partial_to_dict(model: LazyModel) -> dict[str, Any]:
+    """``to_dict`` of a model the API left a required member out of: every member it has.
+
+    The generated ``to_dict`` hands over to this when it meets a ``MissingFieldError``, so the common
+    path stays straight-line. Values are encoded as the generated code does for response models
+    (models by their ``to_dict``, timestamps and dates in ISO 8601, lists and dicts item by item).
+    """
+    table = _table(type(model))
+    extra = getattr(model, "additional_properties", None)
+    result = {key: _encoded(value) for key, value in extra.items()} if extra else {}
+    names = {**table.copied, **{name: key for name, (key, _) in table.fields.items()}}
+    for name in _field_names(type(model)):
+        key = names.get(name)
+        value = getattr(model, name, UNSET)
+        if key is not None and value is not UNSET:
+            result[key] = _encoded(value)
+    return result
+
+
+def _encoded(value: Any) -> Any:
+    if isinstance(value, LazyModel):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_encoded(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _encoded(item) for key, item in value.items()}
+    if isinstance(value, datetime.date):  # datetime.datetime included
+        return value.isoformat()
+    return value
+
+
+def complete_document(document: M) -> M:
+    """``document`` (a response document from ``from_dict``), after checking that it has its required
+    members: a document without its ``data`` is no answer of the operation (a proxy's page, another
+    endpoint's JSON), while the members inside it may drift.
+
+    Raises ``MissingFieldError`` naming the first missing member.
+    """
+    raw: Mapping[str, Any] | None = getattr(document, "_klaviyo_raw_", None)
+    table = _table(type(document))
+    if raw is not None and table.required and not raw.keys() >= table.required:
+        missing = min(table.required - raw.keys())
+        names = {**table.copied, **{name: key for name, (key, _) in table.fields.items()}}
+        name = next(name for name, key in names.items() if key == missing)
+        raise MissingFieldError(type(document).__name__, missing, name)
+    return document
 
 
 def decode_first_level(model: LazyModel) -> None:

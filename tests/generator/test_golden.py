@@ -179,7 +179,7 @@ def test_additional_fields_compose_into_the_data_models_and_their_pager_items(ge
         assert "    attributes: " + _class(module) + "Attributes\n" in (models / f"{module}.py").read_text()
         attributes = (models / f"{module}_attributes.py").read_text()
         assert "    email: None | str | Unset = UNSET\n" in attributes
-        assert "    subscriptions: Subscriptions | Unset = UNSET\n" in attributes
+        assert "    subscriptions: None | Subscriptions | Unset = UNSET\n" in attributes
     resource = (generated / "resources" / "profiles.py").read_text()
     assert ") -> Pager[GetProfileListResponse, GetProfileListResponseDataItem]:" in resource
 

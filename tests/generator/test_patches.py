@@ -15,6 +15,7 @@ from generator.patches import (
     apply_plan,
     boolean_enums,
     load_plan,
+    nullable_refs_and_enums,
     path_parameters_not_nullable,
     revision_header_optional,
     shared_response_schemas,
@@ -478,6 +479,88 @@ def test_revision_header_rule_leaves_other_parameters_alone() -> None:
     assert spec["paths"]["/a"]["get"]["parameters"] == untouched
 
 
+# --- nullable_refs_and_enums ------------------------------------------------------------------
+
+
+def test_nullable_ref_becomes_a_nullable_one_part_all_of_keeping_its_other_keywords() -> None:
+    spec: JSON = {
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {
+                        "location": {"$ref": "#/components/schemas/Loc", "nullable": True, "description": "Where."},
+                        "plain": {"$ref": "#/components/schemas/Loc"},
+                        "described": {"$ref": "#/components/schemas/Loc", "description": "Not nullable."},
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Loc", "nullable": True}},
+                    },
+                },
+                "Loc": {"type": "object"},
+            }
+        }
+    }
+    assert nullable_refs_and_enums.apply(spec) == [
+        "#/components/schemas/Thing/properties/location",
+        "#/components/schemas/Thing/properties/items/items",
+    ]
+    props = spec["components"]["schemas"]["Thing"]["properties"]
+    assert props["location"] == {
+        "allOf": [{"$ref": "#/components/schemas/Loc"}],
+        "nullable": True,
+        "description": "Where.",
+    }
+    assert props["plain"] == {"$ref": "#/components/schemas/Loc"}
+    assert props["described"] == {"$ref": "#/components/schemas/Loc", "description": "Not nullable."}
+    assert props["items"]["items"] == {"allOf": [{"$ref": "#/components/schemas/Loc"}], "nullable": True}
+
+
+def test_nullable_enum_lists_null_and_a_property_keeps_its_class_name_through_a_title() -> None:
+    spec: JSON = {
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {
+                        "status": {"type": "string", "enum": ["a", "b"], "nullable": True},
+                        "level": {"type": "integer", "enum": [1, 2], "nullable": True, "title": "Level"},
+                        "listed": {"type": "string", "enum": ["a", None], "nullable": True},
+                        "strict": {"type": "string", "enum": ["a"]},
+                        "flag": {"type": "boolean", "enum": [True], "nullable": True},
+                        "tags": {"type": "array", "items": {"type": "string", "enum": ["x"], "nullable": True}},
+                    },
+                }
+            }
+        }
+    }
+    assert nullable_refs_and_enums.apply(spec) == [
+        "#/components/schemas/Thing/properties/status",
+        "#/components/schemas/Thing/properties/level",
+        "#/components/schemas/Thing/properties/tags/items",
+    ]
+    props = spec["components"]["schemas"]["Thing"]["properties"]
+    assert props["status"] == {"type": "string", "enum": ["a", "b", None], "nullable": True, "title": "status"}
+    assert props["level"] == {"type": "integer", "enum": [1, 2, None], "nullable": True, "title": "Level"}
+    assert props["listed"] == {"type": "string", "enum": ["a", None], "nullable": True}
+    assert props["strict"] == {"type": "string", "enum": ["a"]}
+    assert props["flag"] == {"type": "boolean", "enum": [True], "nullable": True}
+    assert props["tags"]["items"] == {"type": "string", "enum": ["x", None], "nullable": True}
+
+
+def test_nullable_refs_and_enums_rule_is_idempotent() -> None:
+    spec: JSON = {
+        "components": {
+            "schemas": {
+                "A": {"$ref": "#/components/schemas/B", "nullable": True},
+                "B": {"type": "string", "enum": ["x"], "nullable": True},
+            }
+        }
+    }
+    assert len(nullable_refs_and_enums.apply(spec)) == 2
+    once = copy.deepcopy(spec)
+    assert nullable_refs_and_enums.apply(spec) == []
+    assert spec == once
+
+
 # --- the plan ---------------------------------------------------------------------------------
 
 
@@ -489,6 +572,7 @@ def test_load_plan_reads_every_rule_in_order_with_reasons() -> None:
         "shared_response_schemas",
         "revision_header_optional",
         "all_of_deep_merge",
+        "nullable_refs_and_enums",
     ]
     assert {p.name for p in plan} == set(RULES)
     for patch in plan:
@@ -546,6 +630,7 @@ def test_apply_plan_returns_a_patched_copy_and_leaves_its_input_alone() -> None:
         ),
         Applied(name="revision_header_optional", locations=("GET /a/{id} parameters[1]",)),
         Applied(name="all_of_deep_merge", locations=()),
+        Applied(name="nullable_refs_and_enums", locations=()),
     ]
     assert patched["components"]["schemas"] == {"Flag": {"const": True}, "Err": {"type": "string"}}
     assert patched["paths"]["/a/{id}"]["get"]["parameters"] == [
@@ -582,6 +667,7 @@ def test_plan_on_the_pinned_spec(pinned_spec_path: Path) -> None:
         "shared_response_schemas": 2,
         "revision_header_optional": 345,
         "all_of_deep_merge": 13,
+        "nullable_refs_and_enums": 415,  # 408 in the raw spec, + 7 copied into the additional-fields compositions
     }
     for a in applied:
         assert len(set(a.locations)) == len(a.locations), f"{a.name} reported a location twice"
@@ -613,6 +699,13 @@ def test_plan_on_the_pinned_spec(pinned_spec_path: Path) -> None:
     assert [w for w, p in revision_headers if "default" in p.get("schema", {})] == []
     # Every operation still declares its revision header (the rule makes it optional, never removes it).
     assert len(revision_headers) == sum(1 for _ in iter_operations(patched))
+
+    nullable_refs = [w for w, s in iter_schemas(patched) if "$ref" in s and s.get("nullable") is True]
+    assert nullable_refs == []
+    unlisted_null = [
+        w for w, s in iter_schemas(patched) if s.get("nullable") is True and None not in s.get("enum", [None])
+    ]
+    assert unlisted_null == []
 
     # The input document itself is not patched.
     assert spec == json.loads(data)

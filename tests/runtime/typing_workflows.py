@@ -1,8 +1,10 @@
 """What a type checker sees of ``kv.workflows``: the documented models, never ``Any``.
 
-Never run; ``mypy --strict`` checks it (the project's ``mypy`` run, and
-``test_workflow_results_are_typed`` in test_workflows.py). ``assert_type`` fails on ``Any``, and the
-attribute chains below are what user code writes without a cast.
+Never run; ``mypy --strict`` checks it (the project's ``mypy`` run in the typecheck session).
+``assert_type`` fails on ``Any``, and the attribute chains below are what user code writes without
+a cast. ``misuse`` holds what mypy must refuse, as the run-time checks do: each line carries the
+``type: ignore`` of the error it must raise, and ``warn_unused_ignores`` (part of ``--strict``)
+fails the run if mypy ever stops reporting it.
 """
 
 from __future__ import annotations
@@ -73,3 +75,9 @@ async def async_results(kv: AsyncKlaviyo) -> None:
     assert_type(await kv.workflows.assign_template("M1", "T1"), PostCampaignMessageResponse)
     assert_type(await kv.workflows.send_campaign("C1"), GetCampaignSendJobResponse)
     assert_type(await kv.workflows.send_campaign("C1", wait=False), AsyncJob[GetCampaignSendJobResponse])
+
+
+def misuse(kv: Klaviyo) -> None:
+    kv.profiles.get_profiles(fields_profile="email")  # type: ignore[arg-type]
+    kv.profiles.get_profiles(sort="newest")  # type: ignore[arg-type]
+    kv.workflows.find_profile(email="a@b.co").id  # type: ignore[union-attr]  # noqa: B018

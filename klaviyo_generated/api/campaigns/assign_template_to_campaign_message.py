@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.assign_template_to_campaign_message_fields_campaign_message_item import (
     ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
     AssignTemplateToCampaignMessageFieldsCampaignMessageItem,
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_200 = PostCampaignMessageResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.campaign_recipient_estimation_job_create_query import CampaignRecipientEstimationJobCreateQuery
 from ...models.client_error import ClientError
 from ...models.post_campaign_recipient_estimation_job_response import PostCampaignRecipientEstimationJobResponse
@@ -77,7 +78,7 @@ def _parse_response(
         try:
             response_202 = PostCampaignRecipientEstimationJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

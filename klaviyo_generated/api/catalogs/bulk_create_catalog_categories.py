@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.bulk_create_catalog_categories_fields_catalog_category_bulk_create_job_item import (
     BULK_CREATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_CREATE_JOB_ITEM_VALUES,
     BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem,
@@ -75,7 +76,7 @@ def _parse_response(
         try:
             response_202 = PostCatalogCategoryCreateJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.bulk_delete_catalog_variants_fields_catalog_variant_bulk_delete_job_item import (
     BULK_DELETE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_DELETE_JOB_ITEM_VALUES,
     BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem,
@@ -75,7 +76,7 @@ def _parse_response(
         try:
             response_202 = PostCatalogVariantDeleteJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.bulk_update_catalog_items_fields_catalog_item_bulk_update_job_item import (
     BULK_UPDATE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_UPDATE_JOB_ITEM_VALUES,
     BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem,
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_202 = PostCatalogItemUpdateJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

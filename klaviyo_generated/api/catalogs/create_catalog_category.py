@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.catalog_category_create_query import CatalogCategoryCreateQuery
 from ...models.client_error import ClientError
 from ...models.create_catalog_category_fields_catalog_category_item import (
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_201 = PostCatalogCategoryResponse.from_dict(response.json())
 
-            return response_201
+            return complete_document(response_201)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.catalog_item_create_query import CatalogItemCreateQuery
 from ...models.client_error import ClientError
 from ...models.create_catalog_item_fields_catalog_item_item import (
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_201 = PostCatalogItemResponse.from_dict(response.json())
 
-            return response_201
+            return complete_document(response_201)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

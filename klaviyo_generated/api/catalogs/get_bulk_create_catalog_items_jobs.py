@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_bulk_create_catalog_items_jobs_fields_catalog_item_bulk_create_job_item import (
     GET_BULK_CREATE_CATALOG_ITEMS_JOBS_FIELDS_CATALOG_ITEM_BULK_CREATE_JOB_ITEM_VALUES,
@@ -69,7 +70,7 @@ def _parse_response(
         try:
             response_200 = GetCatalogItemCreateJobResponseCollectionCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_bulk_delete_variants_job_fields_catalog_variant_bulk_delete_job_item import (
     GET_BULK_DELETE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_DELETE_JOB_ITEM_VALUES,
@@ -66,7 +67,7 @@ def _parse_response(
         try:
             response_200 = GetCatalogVariantDeleteJobResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_bulk_update_categories_job_fields_catalog_category_bulk_update_job_item import (
     GET_BULK_UPDATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_BULK_UPDATE_JOB_ITEM_VALUES,
@@ -89,7 +90,7 @@ def _parse_response(
         try:
             response_200 = GetCatalogCategoryUpdateJobResponseCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

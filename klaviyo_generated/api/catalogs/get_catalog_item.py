@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_catalog_item_fields_catalog_item_item import (
     GET_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES,
@@ -81,7 +82,7 @@ def _parse_response(
         try:
             response_200 = GetCatalogItemResponseCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_client_geofences_fields_geofence_item import (
     GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES,
@@ -70,7 +71,7 @@ def _parse_response(
         try:
             response_200 = GetGeofenceResponseCollection.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.bulk_create_coupon_codes_fields_coupon_code_bulk_create_job_item import (
     BULK_CREATE_COUPON_CODES_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,
     BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem,
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_202 = PostCouponCodeCreateJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.coupon_create_query import CouponCreateQuery
 from ...models.create_coupon_fields_coupon_item import (
@@ -71,7 +72,7 @@ def _parse_response(
         try:
             response_201 = PostCouponResponse.from_dict(response.json())
 
-            return response_201
+            return complete_document(response_201)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_actions_for_flow_fields_flow_action_item import (
     GET_ACTIONS_FOR_FLOW_FIELDS_FLOW_ACTION_ITEM_VALUES,
@@ -81,7 +82,7 @@ def _parse_response(
         try:
             response_200 = GetFlowActionEncodedResponseCollection.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_flow_additional_fields_flow_item import (
     GET_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES,
@@ -92,7 +93,7 @@ def _parse_response(
         try:
             response_200 = GetFlowV2ResponseCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

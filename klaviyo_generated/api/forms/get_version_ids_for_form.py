@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_form_versions_relationships_response_collection import GetFormVersionsRelationshipsResponseCollection
 from ...models.get_version_ids_for_form_sort import (
@@ -69,7 +70,7 @@ def _parse_response(
         try:
             response_200 = GetFormVersionsRelationshipsResponseCollection.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_list_list_response_collection_compound_document import GetListListResponseCollectionCompoundDocument
 from ...models.get_lists_fields_flow_item import (
@@ -89,7 +90,7 @@ def _parse_response(
         try:
             response_200 = GetListListResponseCollectionCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_custom_metric_id_for_mapped_metric_id import (
     GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES,
@@ -56,7 +57,7 @@ def _parse_response(
         try:
             response_200 = GetMappedMetricCustomMetricRelationshipResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

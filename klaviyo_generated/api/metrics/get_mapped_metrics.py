@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_response_collection_compound_document import (
     GetMappedMetricResponseCollectionCompoundDocument,
@@ -90,7 +91,7 @@ def _parse_response(
         try:
             response_200 = GetMappedMetricResponseCollectionCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_metric_relationship_response import GetMappedMetricMetricRelationshipResponse
 from ...models.get_metric_id_for_mapped_metric_id import (
@@ -54,7 +55,7 @@ def _parse_response(
         try:
             response_200 = GetMappedMetricMetricRelationshipResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

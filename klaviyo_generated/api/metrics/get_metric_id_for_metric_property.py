@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_metric_property_metric_relationship_response import GetMetricPropertyMetricRelationshipResponse
 from ...models.server_error import ServerError
@@ -48,7 +49,7 @@ def _parse_response(
         try:
             response_200 = GetMetricPropertyMetricRelationshipResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_custom_metric_metrics_relationships_response_collection import (
     GetCustomMetricMetricsRelationshipsResponseCollection,
@@ -50,7 +51,7 @@ def _parse_response(
         try:
             response_200 = GetCustomMetricMetricsRelationshipsResponseCollection.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

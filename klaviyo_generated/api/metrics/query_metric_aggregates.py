@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.metric_aggregate_query import MetricAggregateQuery
 from ...models.post_metric_aggregate_response import PostMetricAggregateResponse
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_200 = PostMetricAggregateResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

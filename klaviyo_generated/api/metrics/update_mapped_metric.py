@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, enum_value, joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.mapped_metric_partial_update_query import MappedMetricPartialUpdateQuery
 from ...models.patch_mapped_metric_response import PatchMappedMetricResponse
@@ -84,7 +85,7 @@ def _parse_response(
         try:
             response_200 = PatchMappedMetricResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

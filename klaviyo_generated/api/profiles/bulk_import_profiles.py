@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
     BULK_IMPORT_PROFILES_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
     BulkImportProfilesFieldsProfileBulkImportJobItem,
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_202 = PostProfileImportJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.bulk_suppress_profiles_fields_profile_suppression_bulk_create_job_item import (
     BULK_SUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES,
     BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem,
@@ -75,7 +76,7 @@ def _parse_response(
         try:
             response_202 = PostBulkProfileSuppressionsCreateJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

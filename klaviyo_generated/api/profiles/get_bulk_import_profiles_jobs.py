@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_bulk_import_profiles_jobs_fields_profile_bulk_import_job_item import (
     GET_BULK_IMPORT_PROFILES_JOBS_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
@@ -80,7 +81,7 @@ def _parse_response(
         try:
             response_200 = GetProfileImportJobResponseCollectionCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_bulk_profile_suppressions_remove_job_response import GetBulkProfileSuppressionsRemoveJobResponse
 from ...models.get_bulk_unsuppress_profiles_job_fields_profile_suppression_bulk_delete_job_item import (
@@ -68,7 +69,7 @@ def _parse_response(
         try:
             response_200 = GetBulkProfileSuppressionsRemoveJobResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_errors_for_bulk_import_profiles_job_fields_import_error_item import (
     GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES,
@@ -71,7 +72,7 @@ def _parse_response(
         try:
             response_200 = GetImportErrorResponseCollection.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

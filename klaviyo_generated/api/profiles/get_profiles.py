@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_profile_response_plural_conversations_collection_compound_document import (
     GetProfileResponsePluralConversationsCollectionCompoundDocument,
@@ -109,7 +110,7 @@ def _parse_response(
         try:
             response_200 = GetProfileResponsePluralConversationsCollectionCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

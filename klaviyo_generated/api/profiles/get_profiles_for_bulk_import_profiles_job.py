@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_profile_response_collection import GetProfileResponseCollection
 from ...models.get_profiles_for_bulk_import_profiles_job_additional_fields_profile_item import (
@@ -83,7 +84,7 @@ def _parse_response(
         try:
             response_200 = GetProfileResponseCollection.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

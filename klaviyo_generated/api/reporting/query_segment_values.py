@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.post_segment_values_response_dto import PostSegmentValuesResponseDTO
 from ...models.query_segment_values_fields_segment_values_report_item import (
@@ -74,7 +75,7 @@ def _parse_response(
         try:
             response_200 = PostSegmentValuesResponseDTO.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_tag_group_for_tag_fields_tag_group_item import (
     GET_TAG_GROUP_FOR_TAG_FIELDS_TAG_GROUP_ITEM_VALUES,
@@ -65,7 +66,7 @@ def _parse_response(
         try:
             response_200 = GetTagGroupResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_web_feed_response_collection import GetWebFeedResponseCollection
 from ...models.get_web_feeds_fields_web_feed_item import (
@@ -70,7 +71,7 @@ def _parse_response(
         try:
             response_200 = GetWebFeedResponseCollection.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_webhook_fields_webhook_item import (
     GET_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES,
@@ -78,7 +79,7 @@ def _parse_response(
         try:
             response_200 = GetWebhookResponseCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -64,6 +64,9 @@ class Response(Generic[T]):
 # is trying its variants: there an unknown value must disqualify a variant, or the first variant
 # that merely has the right keys would win.
 _STRICT_ENUMS: ContextVar[bool] = ContextVar("klaviyo_generated_strict_enums", default=False)
+# Set while a union tries its variants a second time, keeping unknown enum values: a model missing
+# a required member is still no fit there (anywhere else it decodes, and reading that member raises).
+_CHOOSING: ContextVar[bool] = ContextVar("klaviyo_generated_choosing", default=False)
 
 
 def strict_enums() -> bool:
@@ -82,7 +85,11 @@ def parse_union(parse: Callable[[object], T], data: object) -> T:
         pass
     finally:
         _STRICT_ENUMS.reset(token)
-    return parse(data)
+    token = _CHOOSING.set(True)
+    try:
+        return parse(data)
+    finally:
+        _CHOOSING.reset(token)
 
 
 __all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_union", "strict_enums"]

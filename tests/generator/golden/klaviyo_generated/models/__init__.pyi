@@ -110,6 +110,14 @@ from .profile_response_object_resource_relationships_lists import (
 from .profile_response_object_resource_relationships_lists_data_item import (
     ProfileResponseObjectResourceRelationshipsListsDataItem as ProfileResponseObjectResourceRelationshipsListsDataItem,
 )
+from .segment_enum import SegmentEnum as SegmentEnum
+from .segment_response_object_resource import SegmentResponseObjectResource as SegmentResponseObjectResource
+from .segment_response_object_resource_attributes import (
+    SegmentResponseObjectResourceAttributes as SegmentResponseObjectResourceAttributes,
+)
+from .segment_response_object_resource_attributes_kind import (
+    SegmentResponseObjectResourceAttributesKind as SegmentResponseObjectResourceAttributesKind,
+)
 from .server_error import ServerError as ServerError
 from .server_error_errors_item import ServerErrorErrorsItem as ServerErrorErrorsItem
 from .server_error_errors_item_source import ServerErrorErrorsItemSource as ServerErrorErrorsItemSource
@@ -180,6 +188,10 @@ __all__ = (
     "ProfileResponseObjectResourceRelationships",
     "ProfileResponseObjectResourceRelationshipsLists",
     "ProfileResponseObjectResourceRelationshipsListsDataItem",
+    "SegmentEnum",
+    "SegmentResponseObjectResource",
+    "SegmentResponseObjectResourceAttributes",
+    "SegmentResponseObjectResourceAttributesKind",
     "ServerError",
     "ServerErrorErrorsItem",
     "ServerErrorErrorsItemSource",

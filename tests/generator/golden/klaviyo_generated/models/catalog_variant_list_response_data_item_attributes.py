@@ -77,6 +77,9 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
             fields={
                 "inventory_policy": ("inventory_policy", _decode_inventory_policy),
             },
+            copied={
+                "sku": "sku",
+            },
             known=(
                 "sku",
                 "inventory_policy",

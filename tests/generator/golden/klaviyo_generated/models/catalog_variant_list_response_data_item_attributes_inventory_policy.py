@@ -18,9 +18,11 @@ CATALOG_VARIANT_LIST_RESPONSE_DATA_ITEM_ATTRIBUTES_INVENTORY_POLICY_VALUES: froz
 def check_catalog_variant_list_response_data_item_attributes_inventory_policy(
     value: int,
 ) -> CatalogVariantListResponseDataItemAttributesInventoryPolicy:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in CATALOG_VARIANT_LIST_RESPONSE_DATA_ITEM_ATTRIBUTES_INVENTORY_POLICY_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in CATALOG_VARIANT_LIST_RESPONSE_DATA_ITEM_ATTRIBUTES_INVENTORY_POLICY_VALUES:
+        return cast(CatalogVariantListResponseDataItemAttributesInventoryPolicy, value)
+    if type(value) is int and not strict_enums():
         return cast(CatalogVariantListResponseDataItemAttributesInventoryPolicy, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(CATALOG_VARIANT_LIST_RESPONSE_DATA_ITEM_ATTRIBUTES_INVENTORY_POLICY_VALUES)!r}"

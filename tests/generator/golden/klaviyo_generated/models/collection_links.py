@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -46,32 +46,41 @@ class CollectionLinks(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["self"] = self.self_
+            field_dict["self"] = self.self_
 
-        first = self.first
-        if first is not UNSET:
-            field_dict["first"] = first
+            first = self.first
+            if first is not UNSET:
+                field_dict["first"] = first
 
-        last = self.last
-        if last is not UNSET:
-            field_dict["last"] = last
+            last = self.last
+            if last is not UNSET:
+                field_dict["last"] = last
 
-        prev = self.prev
-        if prev is not UNSET:
-            field_dict["prev"] = prev
+            prev = self.prev
+            if prev is not UNSET:
+                field_dict["prev"] = prev
 
-        next_ = self.next_
-        if next_ is not UNSET:
-            field_dict["next"] = next_
+            next_ = self.next_
+            if next_ is not UNSET:
+                field_dict["next"] = next_
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.self_ = src_dict["self"]
+        try:
+            instance.self_ = src_dict["self"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.first = src_dict.get("first", UNSET)
         instance.last = src_dict.get("last", UNSET)
         instance.prev = src_dict.get("prev", UNSET)
@@ -83,6 +92,13 @@ class CollectionLinks(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "self_": "self",
+                "first": "first",
+                "last": "last",
+                "prev": "prev",
+                "next_": "next",
+            },
             known=(
                 "self",
                 "first",

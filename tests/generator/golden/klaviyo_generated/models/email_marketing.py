@@ -8,7 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 
@@ -34,20 +34,29 @@ class EmailMarketing(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["consent"] = self.consent
+            field_dict["consent"] = self.consent
 
-        can_receive_email_marketing = self.can_receive_email_marketing
-        if can_receive_email_marketing is not UNSET:
-            field_dict["can_receive_email_marketing"] = can_receive_email_marketing
+            can_receive_email_marketing = self.can_receive_email_marketing
+            if can_receive_email_marketing is not UNSET:
+                field_dict["can_receive_email_marketing"] = can_receive_email_marketing
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.consent = src_dict["consent"]
+        try:
+            instance.consent = src_dict["consent"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         instance.can_receive_email_marketing = src_dict.get("can_receive_email_marketing", UNSET)
         return instance
 
@@ -56,6 +65,10 @@ class EmailMarketing(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "consent": "consent",
+                "can_receive_email_marketing": "can_receive_email_marketing",
+            },
             known=(
                 "consent",
                 "can_receive_email_marketing",

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.collection_links import CollectionLinks
     from ..models.get_profile_list_response_data_item import GetProfileListResponseDataItem
     from ..models.list_response_object_resource import ListResponseObjectResource
+    from ..models.segment_response_object_resource import SegmentResponseObjectResource
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -23,19 +24,20 @@ class GetProfileListResponse(LazyModel):
     Attributes:
         data (list[GetProfileListResponseDataItem]):
         links (CollectionLinks | Unset):
-        included (list[ListResponseObjectResource] | Unset):
+        included (list[ListResponseObjectResource | SegmentResponseObjectResource] | Unset): Resources of two types in
+            one list: each decodes as the variant its `type` names.
     """
 
     data: list[GetProfileListResponseDataItem]
     links: CollectionLinks | Unset = UNSET
-    included: list[ListResponseObjectResource] | Unset = UNSET
+    included: list[ListResponseObjectResource | SegmentResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         data: list[GetProfileListResponseDataItem],
         links: CollectionLinks | Unset = UNSET,
-        included: list[ListResponseObjectResource] | Unset = UNSET,
+        included: list[ListResponseObjectResource | SegmentResponseObjectResource] | Unset = UNSET,
     ) -> None:
         self.data = data
         self.links = links
@@ -43,30 +45,40 @@ class GetProfileListResponse(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
-        field_dict["data"] = data
+            field_dict["data"] = data
 
-        links = self.links
-        if not isinstance(links, Unset):
-            field_dict["links"] = links.to_dict()
+            links = self.links
+            if not isinstance(links, Unset):
+                field_dict["links"] = links.to_dict()
 
-        included: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.included, Unset):
-            included = []
-            for included_item_data in self.included:
-                included_item = included_item_data.to_dict()
-                included.append(included_item)
+            included: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.included, Unset):
+                included = []
+                for included_item_data in self.included:
+                    included_item: dict[str, Any]
+                    if isinstance(included_item_data, LazyModel):
+                        included_item = included_item_data.to_dict()
+                    else:
+                        included_item = included_item_data.to_dict()
 
-        if included is not UNSET:
-            field_dict["included"] = included
+                    included.append(included_item)
 
-        return field_dict
+            if included is not UNSET:
+                field_dict["included"] = included
+
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -78,6 +90,7 @@ class GetProfileListResponse(LazyModel):
         from ..models.collection_links import CollectionLinks  # noqa: PLC0415
         from ..models.get_profile_list_response_data_item import GetProfileListResponseDataItem  # noqa: PLC0415
         from ..models.list_response_object_resource import ListResponseObjectResource  # noqa: PLC0415
+        from ..models.segment_response_object_resource import SegmentResponseObjectResource  # noqa: PLC0415
 
         def _decode_data(src_value__: Any) -> list[GetProfileListResponseDataItem]:
             data = []
@@ -99,13 +112,40 @@ class GetProfileListResponse(LazyModel):
 
             return links
 
-        def _decode_included(src_value__: Any) -> list[ListResponseObjectResource] | Unset:
+        def _decode_included(
+            src_value__: Any,
+        ) -> list[ListResponseObjectResource | SegmentResponseObjectResource] | Unset:
             _included = src_value__
-            included: list[ListResponseObjectResource] | Unset = UNSET
+            included: list[ListResponseObjectResource | SegmentResponseObjectResource] | Unset = UNSET
             if _included is not UNSET:
                 included = []
                 for included_item_data in _included:
-                    included_item = ListResponseObjectResource.from_dict(included_item_data)
+
+                    def _parse_included_item(
+                        data: object,
+                    ) -> ListResponseObjectResource | SegmentResponseObjectResource:
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_0 = ListResponseObjectResource.from_dict(data)
+
+                            return included_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        included_item_type_1 = SegmentResponseObjectResource.from_dict(data)
+
+                        return included_item_type_1
+
+                    included_item: ListResponseObjectResource | SegmentResponseObjectResource
+                    match included_item_data:
+                        case {"type": "list"}:
+                            included_item = ListResponseObjectResource.from_dict(included_item_data)
+                        case {"type": "segment"}:
+                            included_item = SegmentResponseObjectResource.from_dict(included_item_data)
+                        case _:
+                            included_item = parse_union(_parse_included_item, included_item_data)
 
                     included.append(included_item)
 
@@ -117,6 +157,7 @@ class GetProfileListResponse(LazyModel):
                 "links": ("links", _decode_links),
                 "included": ("included", _decode_included),
             },
+            copied={},
             known=(
                 "data",
                 "links",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
@@ -31,38 +32,38 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
     Attributes:
         email (None | str | Unset):
         first_name (None | str | Unset):
-        location (Location | Unset):
+        location (Location | None | Unset):
         email_consent (HasEmailMarketingConsent | NoEmailMarketingConsent | Unset):
         is_test (bool | None | Unset):
         created (datetime.datetime | None | Unset):
         properties (None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset):
         addresses (ProfileResponseObjectResourceAttributesAddresses | Unset): Named addresses: typed additional
             properties.
-        subscriptions (Subscriptions | Unset):
+        subscriptions (None | Subscriptions | Unset):
     """
 
     email: None | str | Unset = UNSET
     first_name: None | str | Unset = UNSET
-    location: Location | Unset = UNSET
+    location: Location | None | Unset = UNSET
     email_consent: HasEmailMarketingConsent | NoEmailMarketingConsent | Unset = UNSET
     is_test: bool | None | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     properties: None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET
     addresses: ProfileResponseObjectResourceAttributesAddresses | Unset = UNSET
-    subscriptions: Subscriptions | Unset = UNSET
+    subscriptions: None | Subscriptions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         email: None | str | Unset = UNSET,
         first_name: None | str | Unset = UNSET,
-        location: Location | Unset = UNSET,
+        location: Location | None | Unset = UNSET,
         email_consent: HasEmailMarketingConsent | NoEmailMarketingConsent | Unset = UNSET,
         is_test: bool | None | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
         properties: None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET,
         addresses: ProfileResponseObjectResourceAttributesAddresses | Unset = UNSET,
-        subscriptions: Subscriptions | Unset = UNSET,
+        subscriptions: None | Subscriptions | Unset = UNSET,
     ) -> None:
         self.email = email
         self.first_name = first_name
@@ -86,9 +87,15 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
         if first_name is not UNSET:
             field_dict["first_name"] = first_name
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+        location: dict[str, Any] | None | Unset
+        if isinstance(self.location, Unset):
+            location = UNSET
+        elif isinstance(self.location, LazyModel):
+            location = self.location.to_dict()
+        else:
+            location = self.location
+        if location is not UNSET:
+            field_dict["location"] = location
 
         email_consent: dict[str, Any] | Unset
         if isinstance(self.email_consent, Unset):
@@ -129,9 +136,15 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
         if not isinstance(addresses, Unset):
             field_dict["addresses"] = addresses.to_dict()
 
-        subscriptions = self.subscriptions
-        if not isinstance(subscriptions, Unset):
-            field_dict["subscriptions"] = subscriptions.to_dict()
+        subscriptions: dict[str, Any] | None | Unset
+        if isinstance(self.subscriptions, Unset):
+            subscriptions = UNSET
+        elif isinstance(self.subscriptions, LazyModel):
+            subscriptions = self.subscriptions.to_dict()
+        else:
+            subscriptions = self.subscriptions
+        if subscriptions is not UNSET:
+            field_dict["subscriptions"] = subscriptions
 
         return field_dict
 
@@ -156,13 +169,23 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
         )
         from ..models.subscriptions import Subscriptions  # noqa: PLC0415
 
-        def _decode_location(src_value__: Any) -> Location | Unset:
-            _location = src_value__
-            location: Location | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = Location.from_dict(_location)
+        def _decode_location(src_value__: Any) -> Location | None | Unset:
+            def _parse_location(data: object) -> Location | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = Location.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -197,14 +220,14 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -228,9 +251,9 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
                     return componentsschemas_profile_response_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
@@ -244,13 +267,23 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
 
             return addresses
 
-        def _decode_subscriptions(src_value__: Any) -> Subscriptions | Unset:
-            _subscriptions = src_value__
-            subscriptions: Subscriptions | Unset
-            if isinstance(_subscriptions, Unset):
-                subscriptions = UNSET
-            else:
-                subscriptions = Subscriptions.from_dict(_subscriptions)
+        def _decode_subscriptions(src_value__: Any) -> None | Subscriptions | Unset:
+            def _parse_subscriptions(data: object) -> None | Subscriptions | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    subscriptions_type_1 = Subscriptions.from_dict(data)
+
+                    return subscriptions_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            subscriptions = _parse_subscriptions(src_value__)
 
             return subscriptions
 
@@ -262,6 +295,11 @@ class GetProfileListResponseDataItemAttributes(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "addresses": ("addresses", _decode_addresses),
                 "subscriptions": ("subscriptions", _decode_subscriptions),
+            },
+            copied={
+                "email": "email",
+                "first_name": "first_name",
+                "is_test": "is_test",
             },
             known=(
                 "email",

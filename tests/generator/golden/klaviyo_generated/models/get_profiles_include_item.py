@@ -4,18 +4,21 @@ from typing import Literal, cast
 
 from ..types import strict_enums
 
-GetProfilesIncludeItem = Literal["lists"]
+GetProfilesIncludeItem = Literal["lists", "segments"]
 
 GET_PROFILES_INCLUDE_ITEM_VALUES: frozenset[str] = frozenset(
     {
         "lists",
+        "segments",
     }
 )
 
 
 def check_get_profiles_include_item(value: str) -> GetProfilesIncludeItem:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROFILES_INCLUDE_ITEM_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROFILES_INCLUDE_ITEM_VALUES:
+        return cast(GetProfilesIncludeItem, value)
+    if type(value) is str and not strict_enums():
         return cast(GetProfilesIncludeItem, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_PROFILES_INCLUDE_ITEM_VALUES)!r}")

@@ -15,8 +15,10 @@ GET_PROFILES_SORT_VALUES: frozenset[str] = frozenset(
 
 
 def check_get_profiles_sort(value: str) -> GetProfilesSort:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in GET_PROFILES_SORT_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in GET_PROFILES_SORT_VALUES:
+        return cast(GetProfilesSort, value)
+    if type(value) is str and not strict_enums():
         return cast(GetProfilesSort, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(GET_PROFILES_SORT_VALUES)!r}")

@@ -9,7 +9,8 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._datetimes import parse_datetime
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -39,21 +40,26 @@ class HasEmailMarketingConsent(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["can_receive_marketing"] = self.can_receive_marketing
+            field_dict["can_receive_marketing"] = self.can_receive_marketing
 
-        consent_timestamp: str | Unset = UNSET
-        if not isinstance(self.consent_timestamp, Unset):
-            consent_timestamp = self.consent_timestamp.isoformat()
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
+            consent_timestamp: str | Unset = UNSET
+            if not isinstance(self.consent_timestamp, Unset):
+                consent_timestamp = self.consent_timestamp.isoformat()
+            if consent_timestamp is not UNSET:
+                field_dict["consent_timestamp"] = consent_timestamp
 
-        double_optin = self.double_optin
-        if double_optin is not UNSET:
-            field_dict["double_optin"] = double_optin
+            double_optin = self.double_optin
+            if double_optin is not UNSET:
+                field_dict["double_optin"] = double_optin
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -75,7 +81,7 @@ class HasEmailMarketingConsent(LazyModel):
             if isinstance(_consent_timestamp, Unset):
                 consent_timestamp = UNSET
             else:
-                consent_timestamp = datetime.datetime.fromisoformat(_consent_timestamp)
+                consent_timestamp = parse_datetime(_consent_timestamp)
 
             return consent_timestamp
 
@@ -91,6 +97,7 @@ class HasEmailMarketingConsent(LazyModel):
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
                 "double_optin": ("double_optin", _decode_double_optin),
             },
+            copied={},
             known=(
                 "can_receive_marketing",
                 "consent_timestamp",

@@ -58,6 +58,10 @@ class ImageResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "image_url": "image_url",
+                "hidden": "hidden",
+            },
             known=(
                 "image_url",
                 "hidden",

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, File, Unset
 
 
@@ -40,21 +40,26 @@ class ImageUploadQuery(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        file = self.file.to_tuple()
+            file = self.file.to_tuple()
 
-        field_dict["file"] = file
+            field_dict["file"] = file
 
-        name = self.name
-        if name is not UNSET:
-            field_dict["name"] = name
+            name = self.name
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        hidden = self.hidden
-        if hidden is not UNSET:
-            field_dict["hidden"] = hidden
+            hidden = self.hidden
+            if hidden is not UNSET:
+                field_dict["hidden"] = hidden
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     def to_multipart(self) -> types.RequestFiles:
         files: types.RequestFiles = []
@@ -91,6 +96,10 @@ class ImageUploadQuery(LazyModel):
         return LazyTable(
             fields={
                 "file": ("file", _decode_file),
+            },
+            copied={
+                "name": "name",
+                "hidden": "hidden",
             },
             known=(
                 "file",

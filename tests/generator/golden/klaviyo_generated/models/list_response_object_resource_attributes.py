@@ -73,6 +73,9 @@ class ListResponseObjectResourceAttributes(LazyModel):
             fields={
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
             },
+            copied={
+                "name": "name",
+            },
             known=(
                 "name",
                 "opt_in_process",

@@ -17,17 +17,17 @@ from ..types import UNSET, Unset
 class Location(LazyModel):
     """
     Attributes:
-        timezone (LocationTimezone | Unset): Values whose Enum member names collide (GMT+0, GMT-0, GMT0).
+        timezone (LocationTimezone | None | Unset): Values whose Enum member names collide (GMT+0, GMT-0, GMT0).
         city (None | str | Unset):
     """
 
-    timezone: LocationTimezone | Unset = UNSET
+    timezone: LocationTimezone | None | Unset = UNSET
     city: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        timezone: LocationTimezone | Unset = UNSET,
+        timezone: LocationTimezone | None | Unset = UNSET,
         city: None | str | Unset = UNSET,
     ) -> None:
         self.timezone = timezone
@@ -56,19 +56,32 @@ class Location(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timezone(src_value__: Any) -> LocationTimezone | Unset:
-            _timezone = src_value__
-            timezone: LocationTimezone | Unset
-            if isinstance(_timezone, Unset):
-                timezone = UNSET
-            else:
-                timezone = check_location_timezone(_timezone)
+        def _decode_timezone(src_value__: Any) -> LocationTimezone | None | Unset:
+            def _parse_timezone(data: object) -> LocationTimezone | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    timezone_type_1 = check_location_timezone(data)
+
+                    return timezone_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            timezone = _parse_timezone(src_value__)
 
             return timezone
 
         return LazyTable(
             fields={
                 "timezone": ("timezone", _decode_timezone),
+            },
+            copied={
+                "city": "city",
             },
             known=(
                 "timezone",

@@ -20,8 +20,10 @@ LOCATION_TIMEZONE_VALUES: frozenset[str] = frozenset(
 
 
 def check_location_timezone(value: str) -> LocationTimezone:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in LOCATION_TIMEZONE_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in LOCATION_TIMEZONE_VALUES:
+        return cast(LocationTimezone, value)
+    if type(value) is str and not strict_enums():
         return cast(LocationTimezone, value)
     raise TypeError(f"Unexpected value {value!r}. Expected one of {sorted(LOCATION_TIMEZONE_VALUES)!r}")

@@ -9,6 +9,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
@@ -55,7 +56,7 @@ class MappedMetricResponseDataAttributes(LazyModel):
             if isinstance(_updated, Unset):
                 updated = UNSET
             else:
-                updated = datetime.datetime.fromisoformat(_updated)
+                updated = parse_datetime(_updated)
 
             return updated
 
@@ -63,6 +64,7 @@ class MappedMetricResponseDataAttributes(LazyModel):
             fields={
                 "updated": ("updated", _decode_updated),
             },
+            copied={},
             known=("updated",),
             required=(),
             additional=None,

@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset, strict_enums
 
 
@@ -38,17 +38,22 @@ class NoEmailMarketingConsent(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["can_receive_marketing"] = self.can_receive_marketing
+            field_dict["can_receive_marketing"] = self.can_receive_marketing
 
-        field_dict["dynamic"] = self.dynamic
+            field_dict["dynamic"] = self.dynamic
 
-        reason = self.reason
-        if reason is not UNSET:
-            field_dict["reason"] = reason
+            reason = self.reason
+            if reason is not UNSET:
+                field_dict["reason"] = reason
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -73,7 +78,7 @@ class NoEmailMarketingConsent(LazyModel):
                 if dynamic_type_0 != False and strict_enums():
                     raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
                 return dynamic_type_0
-                return cast(Literal[False] | None, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
             dynamic = _parse_dynamic(src_value__)
 
@@ -83,6 +88,9 @@ class NoEmailMarketingConsent(LazyModel):
             fields={
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "dynamic": ("dynamic", _decode_dynamic),
+            },
+            copied={
+                "reason": "reason",
             },
             known=(
                 "can_receive_marketing",

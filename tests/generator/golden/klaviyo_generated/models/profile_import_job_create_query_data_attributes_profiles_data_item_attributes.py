@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.location import Location
@@ -164,12 +165,9 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
                     return properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset,
-                    data,
-                )
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
@@ -179,7 +177,7 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
             if isinstance(_created, Unset):
                 created = UNSET
             else:
-                created = datetime.datetime.fromisoformat(_created)
+                created = parse_datetime(_created)
 
             return created
 
@@ -194,6 +192,12 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
                 "properties": ("properties", _decode_properties),
                 "created": ("created", _decode_created),
                 "tags": ("tags", _decode_tags),
+            },
+            copied={
+                "email": "email",
+                "score": "score",
+                "subscribed": "subscribed",
+                "opt_in_source": "opt-in-source",
             },
             known=(
                 "email",

@@ -35,6 +35,7 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropert
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

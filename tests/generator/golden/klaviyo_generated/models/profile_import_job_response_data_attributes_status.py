@@ -19,9 +19,11 @@ PROFILE_IMPORT_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES: frozenset[str] = froz
 def check_profile_import_job_response_data_attributes_status(
     value: str,
 ) -> ProfileImportJobResponseDataAttributesStatus:
-    """A known value as itself; an unknown one (newer than the pinned revision) kept raw,
-    unless a union is choosing its variant, where it rules this variant out."""
-    if value in PROFILE_IMPORT_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES or not strict_enums():
+    """A known value as itself; an unknown one of the right type (newer than the pinned revision)
+    kept raw, unless a union is choosing its variant, where it rules this variant out."""
+    if value in PROFILE_IMPORT_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES:
+        return cast(ProfileImportJobResponseDataAttributesStatus, value)
+    if type(value) is str and not strict_enums():
         return cast(ProfileImportJobResponseDataAttributesStatus, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {sorted(PROFILE_IMPORT_JOB_RESPONSE_DATA_ATTRIBUTES_STATUS_VALUES)!r}"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetimes import parse_datetime
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
@@ -30,7 +31,7 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
     Attributes:
         email (None | str | Unset):
         first_name (None | str | Unset):
-        location (Location | Unset):
+        location (Location | None | Unset):
         email_consent (HasEmailMarketingConsent | NoEmailMarketingConsent | Unset):
         is_test (bool | None | Unset):
         created (datetime.datetime | None | Unset):
@@ -41,7 +42,7 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
 
     email: None | str | Unset = UNSET
     first_name: None | str | Unset = UNSET
-    location: Location | Unset = UNSET
+    location: Location | None | Unset = UNSET
     email_consent: HasEmailMarketingConsent | NoEmailMarketingConsent | Unset = UNSET
     is_test: bool | None | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
@@ -53,7 +54,7 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
         self,
         email: None | str | Unset = UNSET,
         first_name: None | str | Unset = UNSET,
-        location: Location | Unset = UNSET,
+        location: Location | None | Unset = UNSET,
         email_consent: HasEmailMarketingConsent | NoEmailMarketingConsent | Unset = UNSET,
         is_test: bool | None | Unset = UNSET,
         created: datetime.datetime | None | Unset = UNSET,
@@ -81,9 +82,15 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
         if first_name is not UNSET:
             field_dict["first_name"] = first_name
 
-        location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+        location: dict[str, Any] | None | Unset
+        if isinstance(self.location, Unset):
+            location = UNSET
+        elif isinstance(self.location, LazyModel):
+            location = self.location.to_dict()
+        else:
+            location = self.location
+        if location is not UNSET:
+            field_dict["location"] = location
 
         email_consent: dict[str, Any] | Unset
         if isinstance(self.email_consent, Unset):
@@ -146,13 +153,23 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
             ProfileResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_location(src_value__: Any) -> Location | Unset:
-            _location = src_value__
-            location: Location | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = Location.from_dict(_location)
+        def _decode_location(src_value__: Any) -> Location | None | Unset:
+            def _parse_location(data: object) -> Location | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    location_type_1 = Location.from_dict(data)
+
+                    return location_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            location = _parse_location(src_value__)
 
             return location
 
@@ -187,14 +204,14 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
-                    created_type_0 = datetime.datetime.fromisoformat(data)
+                    created_type_0 = parse_datetime(data)
 
                     return created_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(datetime.datetime | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = parse_union(_parse_created, src_value__)
+            created = _parse_created(src_value__)
 
             return created
 
@@ -218,9 +235,9 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
                     return componentsschemas_profile_response_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = parse_union(_parse_properties, src_value__)
+            properties = _parse_properties(src_value__)
 
             return properties
 
@@ -241,6 +258,11 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
                 "created": ("created", _decode_created),
                 "properties": ("properties", _decode_properties),
                 "addresses": ("addresses", _decode_addresses),
+            },
+            copied={
+                "email": "email",
+                "first_name": "first_name",
+                "is_test": "is_test",
             },
             known=(
                 "email",

@@ -48,6 +48,7 @@ class ProfileResponseObjectResourceAttributesAddresses(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=_decode_additional_,

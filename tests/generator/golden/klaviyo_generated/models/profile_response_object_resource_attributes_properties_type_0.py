@@ -35,6 +35,7 @@ class ProfileResponseObjectResourceAttributesPropertiesType0(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={},
             known=(),
             required=(),
             additional=None,

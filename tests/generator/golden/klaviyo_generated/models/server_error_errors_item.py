@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -49,29 +49,38 @@ class ServerErrorErrorsItem(LazyModel):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        field_dict: dict[str, Any] = {**self.additional_properties}
+        try:
+            field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict["id"] = self.id
+            field_dict["id"] = self.id
 
-        field_dict["code"] = self.code
+            field_dict["code"] = self.code
 
-        field_dict["title"] = self.title
+            field_dict["title"] = self.title
 
-        field_dict["detail"] = self.detail
+            field_dict["detail"] = self.detail
 
-        source = self.source
-        if not isinstance(source, Unset):
-            field_dict["source"] = source.to_dict()
+            source = self.source
+            if not isinstance(source, Unset):
+                field_dict["source"] = source.to_dict()
 
-        return field_dict
+            return field_dict
+
+        except MissingFieldError:
+            # The API left a required member out (see _lazy.py): encode the members there are.
+            return partial_to_dict(self)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
-        instance.id = src_dict["id"]
-        instance.code = src_dict["code"]
-        instance.title = src_dict["title"]
-        instance.detail = src_dict["detail"]
+        try:
+            instance.id = src_dict["id"]
+            instance.code = src_dict["code"]
+            instance.title = src_dict["title"]
+            instance.detail = src_dict["detail"]
+        except KeyError:
+            # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
+            copy_present(instance, src_dict)
         return instance
 
     @staticmethod
@@ -91,6 +100,12 @@ class ServerErrorErrorsItem(LazyModel):
         return LazyTable(
             fields={
                 "source": ("source", _decode_source),
+            },
+            copied={
+                "id": "id",
+                "code": "code",
+                "title": "title",
+                "detail": "detail",
             },
             known=(
                 "id",

@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 class Subscriptions(LazyModel):
     """
     Attributes:
-        email (EmailChannel | Unset):
+        email (EmailChannel | None | Unset):
     """
 
-    email: EmailChannel | Unset = UNSET
+    email: EmailChannel | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        email: EmailChannel | Unset = UNSET,
+        email: EmailChannel | None | Unset = UNSET,
     ) -> None:
         self.email = email
         self.additional_properties = {}
@@ -35,9 +35,15 @@ class Subscriptions(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email = self.email
-        if not isinstance(email, Unset):
-            field_dict["email"] = email.to_dict()
+        email: dict[str, Any] | None | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        elif isinstance(self.email, LazyModel):
+            email = self.email.to_dict()
+        else:
+            email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
         return field_dict
 
@@ -50,13 +56,23 @@ class Subscriptions(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.email_channel import EmailChannel  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailChannel | Unset:
-            _email = src_value__
-            email: EmailChannel | Unset
-            if isinstance(_email, Unset):
-                email = UNSET
-            else:
-                email = EmailChannel.from_dict(_email)
+        def _decode_email(src_value__: Any) -> EmailChannel | None | Unset:
+            def _parse_email(data: object) -> EmailChannel | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    email_type_1 = EmailChannel.from_dict(data)
+
+                    return email_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            email = _parse_email(src_value__)
 
             return email
 
@@ -64,6 +80,7 @@ class Subscriptions(LazyModel):
             fields={
                 "email": ("email", _decode_email),
             },
+            copied={},
             known=("email",),
             required=(),
             additional=None,

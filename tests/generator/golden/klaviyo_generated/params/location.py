@@ -8,7 +8,7 @@ from typing import Literal, NotRequired, TypedDict
 class LocationParam(TypedDict):
     """``Location`` as JSON."""
 
-    timezone: NotRequired[Literal["Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT+0", "GMT-0", "GMT0", "UTC"]]
+    timezone: NotRequired[None | Literal["Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT+0", "GMT-0", "GMT0", "UTC"]]
     city: NotRequired[str | None]
 
 

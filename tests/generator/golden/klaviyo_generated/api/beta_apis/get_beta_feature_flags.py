@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.feature_flag_list_response import FeatureFlagListResponse
 from ...models.server_error import ServerError
@@ -50,7 +51,7 @@ def _parse_response(
         try:
             response_200 = FeatureFlagListResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

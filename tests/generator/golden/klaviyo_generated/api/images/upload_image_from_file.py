@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.image_response import ImageResponse
 from ...models.image_upload_query import ImageUploadQuery
@@ -54,7 +55,7 @@ def _parse_response(
         try:
             response_201 = ImageResponse.from_dict(response.json())
 
-            return response_201
+            return complete_document(response_201)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

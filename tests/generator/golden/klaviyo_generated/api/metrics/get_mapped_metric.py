@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_fields_mapped_metric_item import (
     GET_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES,
@@ -68,7 +69,7 @@ def _parse_response(
         try:
             response_200 = MappedMetricResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

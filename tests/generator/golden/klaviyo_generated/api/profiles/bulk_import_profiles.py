@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.profile_import_job_create_query import ProfileImportJobCreateQuery
 from ...models.profile_import_job_response import ProfileImportJobResponse
@@ -57,7 +58,7 @@ def _parse_response(
         try:
             response_202 = ProfileImportJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc
