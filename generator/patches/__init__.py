@@ -19,6 +19,7 @@ from generator.pin import ROOT
 from . import (
     all_of_deep_merge,
     boolean_enums,
+    error_item_members,
     nullable_refs_and_enums,
     path_parameters_not_nullable,
     revision_header_optional,
@@ -35,6 +36,7 @@ RULES: dict[str, Rule] = {
     "revision_header_optional": revision_header_optional.apply,
     "all_of_deep_merge": all_of_deep_merge.apply,
     "nullable_refs_and_enums": nullable_refs_and_enums.apply,
+    "error_item_members": error_item_members.apply,
 }
 PLAN_FILE = ROOT / "spec" / "patches.toml"
 

@@ -1072,6 +1072,8 @@ from .client_bis_subscription_create_query_resource_object_relationships_variant
 )
 from .client_error import ClientError as ClientError
 from .client_error_errors_item import ClientErrorErrorsItem as ClientErrorErrorsItem
+from .client_error_errors_item_links import ClientErrorErrorsItemLinks as ClientErrorErrorsItemLinks
+from .client_error_errors_item_meta import ClientErrorErrorsItemMeta as ClientErrorErrorsItemMeta
 from .client_error_errors_item_source import ClientErrorErrorsItemSource as ClientErrorErrorsItemSource
 from .client_review_response_dto_object_resource import (
     ClientReviewResponseDTOObjectResource as ClientReviewResponseDTOObjectResource,
@@ -6825,6 +6827,8 @@ from .server_bis_subscription_create_query_resource_object_relationships_variant
 )
 from .server_error import ServerError as ServerError
 from .server_error_errors_item import ServerErrorErrorsItem as ServerErrorErrorsItem
+from .server_error_errors_item_links import ServerErrorErrorsItemLinks as ServerErrorErrorsItemLinks
+from .server_error_errors_item_meta import ServerErrorErrorsItemMeta as ServerErrorErrorsItemMeta
 from .server_error_errors_item_source import ServerErrorErrorsItemSource as ServerErrorErrorsItemSource
 from .sftp_method_filter import SftpMethodFilter as SftpMethodFilter
 from .sftp_method_filter_field import SftpMethodFilterField as SftpMethodFilterField
@@ -8159,6 +8163,8 @@ __all__ = (
     "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData",
     "ClientError",
     "ClientErrorErrorsItem",
+    "ClientErrorErrorsItemLinks",
+    "ClientErrorErrorsItemMeta",
     "ClientErrorErrorsItemSource",
     "ClientReviewResponseDTOObjectResource",
     "ClientReviewResponseDTOObjectResourceAttributes",
@@ -10866,6 +10872,8 @@ __all__ = (
     "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData",
     "ServerError",
     "ServerErrorErrorsItem",
+    "ServerErrorErrorsItemLinks",
+    "ServerErrorErrorsItemMeta",
     "ServerErrorErrorsItemSource",
     "SftpMethodFilter",
     "SftpMethodFilterField",

@@ -12,6 +12,8 @@ from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.client_error_errors_item_links import ClientErrorErrorsItemLinks
+    from ..models.client_error_errors_item_meta import ClientErrorErrorsItemMeta
     from ..models.client_error_errors_item_source import ClientErrorErrorsItemSource
 
 
@@ -24,6 +26,10 @@ class ClientErrorErrorsItem(LazyModel):
         title (str):
         detail (str):
         source (ClientErrorErrorsItemSource | Unset):
+        status (int | Unset): The HTTP status of the error, as Klaviyo sends it.
+        links (ClientErrorErrorsItemLinks | Unset):
+        meta (ClientErrorErrorsItemMeta | Unset): More about the error, e.g. `duplicate_profile_id` on a 409 from
+            create_profile.
     """
 
     id: str
@@ -31,6 +37,9 @@ class ClientErrorErrorsItem(LazyModel):
     title: str
     detail: str
     source: ClientErrorErrorsItemSource | Unset = UNSET
+    status: int | Unset = UNSET
+    links: ClientErrorErrorsItemLinks | Unset = UNSET
+    meta: ClientErrorErrorsItemMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -40,12 +49,18 @@ class ClientErrorErrorsItem(LazyModel):
         title: str,
         detail: str,
         source: ClientErrorErrorsItemSource | Unset = UNSET,
+        status: int | Unset = UNSET,
+        links: ClientErrorErrorsItemLinks | Unset = UNSET,
+        meta: ClientErrorErrorsItemMeta | Unset = UNSET,
     ) -> None:
         self.id = id
         self.code = code
         self.title = title
         self.detail = detail
         self.source = source
+        self.status = status
+        self.links = links
+        self.meta = meta
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +79,18 @@ class ClientErrorErrorsItem(LazyModel):
             if not isinstance(source, Unset):
                 field_dict["source"] = source.to_dict()
 
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
+
+            links = self.links
+            if not isinstance(links, Unset):
+                field_dict["links"] = links.to_dict()
+
+            meta = self.meta
+            if not isinstance(meta, Unset):
+                field_dict["meta"] = meta.to_dict()
+
             return field_dict
 
         except MissingFieldError:
@@ -81,10 +108,13 @@ class ClientErrorErrorsItem(LazyModel):
         except KeyError:
             # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
             copy_present(instance, src_dict)
+        instance.status = src_dict.get("status", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
+        from ..models.client_error_errors_item_links import ClientErrorErrorsItemLinks  # noqa: PLC0415
+        from ..models.client_error_errors_item_meta import ClientErrorErrorsItemMeta  # noqa: PLC0415
         from ..models.client_error_errors_item_source import ClientErrorErrorsItemSource  # noqa: PLC0415
 
         def _decode_source(src_value__: Any) -> ClientErrorErrorsItemSource | Unset:
@@ -97,15 +127,38 @@ class ClientErrorErrorsItem(LazyModel):
 
             return source
 
+        def _decode_links(src_value__: Any) -> ClientErrorErrorsItemLinks | Unset:
+            _links = src_value__
+            links: ClientErrorErrorsItemLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ClientErrorErrorsItemLinks.from_dict(_links)
+
+            return links
+
+        def _decode_meta(src_value__: Any) -> ClientErrorErrorsItemMeta | Unset:
+            _meta = src_value__
+            meta: ClientErrorErrorsItemMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ClientErrorErrorsItemMeta.from_dict(_meta)
+
+            return meta
+
         return LazyTable(
             fields={
                 "source": ("source", _decode_source),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
             },
             copied={
                 "id": "id",
                 "code": "code",
                 "title": "title",
                 "detail": "detail",
+                "status": "status",
             },
             known=(
                 "id",
@@ -113,6 +166,9 @@ class ClientErrorErrorsItem(LazyModel):
                 "title",
                 "detail",
                 "source",
+                "status",
+                "links",
+                "meta",
             ),
             required=(
                 "id",

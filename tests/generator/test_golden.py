@@ -186,3 +186,13 @@ def test_additional_fields_compose_into_the_data_models_and_their_pager_items(ge
 
 def _class(module: str) -> str:
     return "".join(word.capitalize() for word in module.split("_"))
+
+
+def test_error_items_carry_status_links_and_meta(generated: Path) -> None:
+    item = (generated / "models" / "client_error_errors_item.py").read_text()
+    for line in (
+        "    status: int | Unset = UNSET\n",
+        "    links: ClientErrorErrorsItemLinks | Unset = UNSET\n",
+        "    meta: ClientErrorErrorsItemMeta | Unset = UNSET\n",
+    ):
+        assert line in item

@@ -14,6 +14,7 @@ from generator.patches import (
     PlannedPatch,
     apply_plan,
     boolean_enums,
+    error_item_members,
     load_plan,
     nullable_refs_and_enums,
     path_parameters_not_nullable,
@@ -573,6 +574,7 @@ def test_load_plan_reads_every_rule_in_order_with_reasons() -> None:
         "revision_header_optional",
         "all_of_deep_merge",
         "nullable_refs_and_enums",
+        "error_item_members",
     ]
     assert {p.name for p in plan} == set(RULES)
     for patch in plan:
@@ -631,6 +633,7 @@ def test_apply_plan_returns_a_patched_copy_and_leaves_its_input_alone() -> None:
         Applied(name="revision_header_optional", locations=("GET /a/{id} parameters[1]",)),
         Applied(name="all_of_deep_merge", locations=()),
         Applied(name="nullable_refs_and_enums", locations=()),
+        Applied(name="error_item_members", locations=()),
     ]
     assert patched["components"]["schemas"] == {"Flag": {"const": True}, "Err": {"type": "string"}}
     assert patched["paths"]["/a/{id}"]["get"]["parameters"] == [
@@ -668,6 +671,7 @@ def test_plan_on_the_pinned_spec(pinned_spec_path: Path) -> None:
         "revision_header_optional": 345,
         "all_of_deep_merge": 13,
         "nullable_refs_and_enums": 415,  # 408 in the raw spec, + 7 copied into the additional-fields compositions
+        "error_item_members": 6,  # status, links, meta on ClientError and ServerError
     }
     for a in applied:
         assert len(set(a.locations)) == len(a.locations), f"{a.name} reported a location twice"
@@ -709,3 +713,41 @@ def test_plan_on_the_pinned_spec(pinned_spec_path: Path) -> None:
 
     # The input document itself is not patched.
     assert spec == json.loads(data)
+
+
+def test_error_items_declare_status_links_and_meta() -> None:
+    item = {"type": "object", "properties": {k: {"type": "string"} for k in ("id", "code", "title", "detail")}}
+    spec: JSON = {
+        "components": {
+            "schemas": {
+                "ClientError": {"type": "object", "properties": {"errors": {"type": "array", "items": item}}},
+                "Other": {"type": "object", "properties": {"errors": {"type": "string"}}},
+                "Partial": {
+                    "type": "object",
+                    "properties": {
+                        "errors": {
+                            "type": "array",
+                            "items": {"properties": {"code": {}, "detail": {}, "meta": {"type": "string"}}},
+                        }
+                    },
+                },
+            }
+        }
+    }
+    assert error_item_members.apply(spec) == [
+        "#/components/schemas/ClientError errors[].status",
+        "#/components/schemas/ClientError errors[].links",
+        "#/components/schemas/ClientError errors[].meta",
+        "#/components/schemas/Partial errors[].status",
+        "#/components/schemas/Partial errors[].links",
+    ]
+    members = spec["components"]["schemas"]["ClientError"]["properties"]["errors"]["items"]["properties"]
+    assert members["status"]["type"] == "integer"
+    assert members["meta"] == {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "More about the error, e.g. `duplicate_profile_id` on a 409 from create_profile.",
+    }
+    partial = spec["components"]["schemas"]["Partial"]["properties"]["errors"]["items"]["properties"]
+    assert partial["meta"] == {"type": "string"}  # what a spec declares is left as it is
+    assert error_item_members.apply(spec) == []  # applied twice, nothing more changes

@@ -65,7 +65,7 @@ def _client(*bodies: dict[str, Any]) -> tuple[Klaviyo, Server]:
     return Klaviyo(**client_kwargs(server)), server
 
 
-def _consent(subscriptions: Subscriptions | None | Unset) -> str:
+def _consent(subscriptions: Subscriptions | Unset | None) -> str:
     """The email marketing consent, narrowed as strict user code reads it (no casts)."""
     assert subscriptions
     assert subscriptions.email

@@ -593,3 +593,27 @@ def test_public_names_are_exported_and_errors_derive_from_klaviyo_error() -> Non
         if inspect.isclass(value) and issubclass(value, BaseException):
             assert issubclass(value, KlaviyoError), name
     assert {"redact_headers", "status_error"} <= set(_exceptions.__all__)
+
+
+def test_the_generated_error_model_reads_a_409_s_meta_typed() -> None:
+    from klaviyo_generated.models import ClientError, ClientErrorErrorsItemMeta
+
+    body = {
+        "errors": [
+            {
+                "id": "e1",
+                "status": 409,
+                "code": "duplicate_profile",
+                "title": "Conflict.",
+                "detail": "A profile already exists with one of these identifiers.",
+                "source": {"pointer": "/data/attributes"},
+                "links": {},
+                "meta": {"duplicate_profile_id": "01GDDKASAP8TKDDA2GRZDSVP4H"},
+            }
+        ]
+    }
+    item = ClientError.from_dict(body).errors[0]
+    assert item.status == 409
+    assert isinstance(item.meta, ClientErrorErrorsItemMeta)
+    assert item.meta["duplicate_profile_id"] == "01GDDKASAP8TKDDA2GRZDSVP4H"
+    assert ClientError.from_dict(body).to_dict() == body

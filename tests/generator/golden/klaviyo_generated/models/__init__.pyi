@@ -13,6 +13,8 @@ from .catalog_variant_list_response_data_item_attributes_inventory_policy import
 )
 from .client_error import ClientError as ClientError
 from .client_error_errors_item import ClientErrorErrorsItem as ClientErrorErrorsItem
+from .client_error_errors_item_links import ClientErrorErrorsItemLinks as ClientErrorErrorsItemLinks
+from .client_error_errors_item_meta import ClientErrorErrorsItemMeta as ClientErrorErrorsItemMeta
 from .client_error_errors_item_source import ClientErrorErrorsItemSource as ClientErrorErrorsItemSource
 from .collection_links import CollectionLinks as CollectionLinks
 from .email_channel import EmailChannel as EmailChannel
@@ -120,6 +122,8 @@ from .segment_response_object_resource_attributes_kind import (
 )
 from .server_error import ServerError as ServerError
 from .server_error_errors_item import ServerErrorErrorsItem as ServerErrorErrorsItem
+from .server_error_errors_item_links import ServerErrorErrorsItemLinks as ServerErrorErrorsItemLinks
+from .server_error_errors_item_meta import ServerErrorErrorsItemMeta as ServerErrorErrorsItemMeta
 from .server_error_errors_item_source import ServerErrorErrorsItemSource as ServerErrorErrorsItemSource
 from .subscriptions import Subscriptions as Subscriptions
 
@@ -131,6 +135,8 @@ __all__ = (
     "CatalogVariantListResponseDataItemAttributesInventoryPolicy",
     "ClientError",
     "ClientErrorErrorsItem",
+    "ClientErrorErrorsItemLinks",
+    "ClientErrorErrorsItemMeta",
     "ClientErrorErrorsItemSource",
     "CollectionLinks",
     "EmailChannel",
@@ -194,6 +200,8 @@ __all__ = (
     "SegmentResponseObjectResourceAttributesKind",
     "ServerError",
     "ServerErrorErrorsItem",
+    "ServerErrorErrorsItemLinks",
+    "ServerErrorErrorsItemMeta",
     "ServerErrorErrorsItemSource",
     "Subscriptions",
 )

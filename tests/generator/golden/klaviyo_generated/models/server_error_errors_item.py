@@ -12,6 +12,8 @@ from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.server_error_errors_item_links import ServerErrorErrorsItemLinks
+    from ..models.server_error_errors_item_meta import ServerErrorErrorsItemMeta
     from ..models.server_error_errors_item_source import ServerErrorErrorsItemSource
 
 
@@ -24,6 +26,10 @@ class ServerErrorErrorsItem(LazyModel):
         title (str):
         detail (str):
         source (ServerErrorErrorsItemSource | Unset):
+        status (int | Unset): The HTTP status of the error, as Klaviyo sends it.
+        links (ServerErrorErrorsItemLinks | Unset):
+        meta (ServerErrorErrorsItemMeta | Unset): More about the error, e.g. `duplicate_profile_id` on a 409 from
+            create_profile.
     """
 
     id: str
@@ -31,6 +37,9 @@ class ServerErrorErrorsItem(LazyModel):
     title: str
     detail: str
     source: ServerErrorErrorsItemSource | Unset = UNSET
+    status: int | Unset = UNSET
+    links: ServerErrorErrorsItemLinks | Unset = UNSET
+    meta: ServerErrorErrorsItemMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
@@ -40,12 +49,18 @@ class ServerErrorErrorsItem(LazyModel):
         title: str,
         detail: str,
         source: ServerErrorErrorsItemSource | Unset = UNSET,
+        status: int | Unset = UNSET,
+        links: ServerErrorErrorsItemLinks | Unset = UNSET,
+        meta: ServerErrorErrorsItemMeta | Unset = UNSET,
     ) -> None:
         self.id = id
         self.code = code
         self.title = title
         self.detail = detail
         self.source = source
+        self.status = status
+        self.links = links
+        self.meta = meta
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +79,18 @@ class ServerErrorErrorsItem(LazyModel):
             if not isinstance(source, Unset):
                 field_dict["source"] = source.to_dict()
 
+            status = self.status
+            if status is not UNSET:
+                field_dict["status"] = status
+
+            links = self.links
+            if not isinstance(links, Unset):
+                field_dict["links"] = links.to_dict()
+
+            meta = self.meta
+            if not isinstance(meta, Unset):
+                field_dict["meta"] = meta.to_dict()
+
             return field_dict
 
         except MissingFieldError:
@@ -81,10 +108,13 @@ class ServerErrorErrorsItem(LazyModel):
         except KeyError:
             # The API left a required member out: reading it raises MissingFieldError (see _lazy.py).
             copy_present(instance, src_dict)
+        instance.status = src_dict.get("status", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
+        from ..models.server_error_errors_item_links import ServerErrorErrorsItemLinks  # noqa: PLC0415
+        from ..models.server_error_errors_item_meta import ServerErrorErrorsItemMeta  # noqa: PLC0415
         from ..models.server_error_errors_item_source import ServerErrorErrorsItemSource  # noqa: PLC0415
 
         def _decode_source(src_value__: Any) -> ServerErrorErrorsItemSource | Unset:
@@ -97,15 +127,38 @@ class ServerErrorErrorsItem(LazyModel):
 
             return source
 
+        def _decode_links(src_value__: Any) -> ServerErrorErrorsItemLinks | Unset:
+            _links = src_value__
+            links: ServerErrorErrorsItemLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ServerErrorErrorsItemLinks.from_dict(_links)
+
+            return links
+
+        def _decode_meta(src_value__: Any) -> ServerErrorErrorsItemMeta | Unset:
+            _meta = src_value__
+            meta: ServerErrorErrorsItemMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ServerErrorErrorsItemMeta.from_dict(_meta)
+
+            return meta
+
         return LazyTable(
             fields={
                 "source": ("source", _decode_source),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
             },
             copied={
                 "id": "id",
                 "code": "code",
                 "title": "title",
                 "detail": "detail",
+                "status": "status",
             },
             known=(
                 "id",
@@ -113,6 +166,9 @@ class ServerErrorErrorsItem(LazyModel):
                 "title",
                 "detail",
                 "source",
+                "status",
+                "links",
+                "meta",
             ),
             required=(
                 "id",
