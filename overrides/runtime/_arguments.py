@@ -139,6 +139,10 @@ def _from_mapping(operation: str, value: Mapping[str, Any], cls: Any, check: Cal
             raise InvalidArgumentError(f"{operation}: {where}: required member is missing") from None
         error = ArgumentTypeError if mismatch.wrong_type else InvalidArgumentError
         raise error(f"{operation}: {where}: expected {mismatch.expected}, got {_shown(mismatch.got)}") from None
+    except RecursionError:  # a dict that contains itself, or JSON nested thousands deep
+        raise InvalidArgumentError(
+            f"{operation}: body nests too deep to be JSON (does a dict or list contain itself?)"
+        ) from None
     try:
         return cls.from_dict(value)
     except (KeyError, TypeError, ValueError) as exc:  # the check above should have said it first

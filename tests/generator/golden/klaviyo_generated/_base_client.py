@@ -27,7 +27,9 @@ from typing import Any, Self, overload
 import httpx
 
 from . import __api_revision__ as API_REVISION
+from ._arguments import InvalidArgumentError
 from ._auth import ConfigurationError
+from ._base_error import KlaviyoError
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -203,12 +205,8 @@ class _BaseClient:
         if retry is not None or max_retries is not None:
             extensions[RETRY_EXTENSION] = retry_policy(retry, max_retries, self.settings.retry)
         operation = extensions.get(OPERATION_EXTENSION)
-        if operation is not None and kwargs.get("json") is not None:
-            encoded = check_limits(str(operation), kwargs["json"])
-            if encoded is not None:
-                # Measuring the payload meant encoding it; send those bytes rather than encode twice.
-                kwargs["content"] = encoded
-                del kwargs["json"]
+        if kwargs.get("json") is not None:
+            kwargs["content"] = _encoded(operation, kwargs.pop("json"))
         headers = kwargs.get("headers") or {}
         if "revision" in headers:
             check_revision(headers["revision"])
@@ -285,6 +283,28 @@ class _BaseClient:
             if parsed is None and operation in ACCEPTED:
                 parsed = Accepted(str(operation), response.status_code, request_id_of(response.headers))
         return APIResponse(parsed, response) if raw else parsed
+
+
+def _encoded(operation: object, body: Any) -> bytes:
+    """The JSON bytes of a request body, checked against the operation's job limits when it has any.
+
+    A body that is not JSON (NaN, a set, an object in a free-form member, a cycle) fails here as
+    ``InvalidArgumentError`` naming the operation, before anything is sent.
+    """
+    name = str(operation) if operation is not None else "request"
+    try:
+        encoded = check_limits(name, body) if operation is not None else None
+        # Measuring the payload meant encoding it; send those bytes rather than encode twice.
+        return encoded if encoded is not None else _dumps(body)
+    except (TypeError, ValueError, RecursionError) as error:
+        if isinstance(error, KlaviyoError):
+            raise
+        raise InvalidArgumentError(f"{name}: the request body is not JSON: {error}") from None
+
+
+def _dumps(body: Any) -> bytes:
+    # As httpx encodes json=: compact, UTF-8, and NaN/Infinity refused (they are not JSON).
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 def _connection_error(error: httpx.HTTPError | httpx.StreamError) -> APIConnectionError:
