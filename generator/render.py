@@ -356,6 +356,22 @@ def _render_facade(project: Project, data: GeneratorData, families: Families, pa
         tags.append({"name": str(tag), "class_name": class_name})
     text = env.get_template("facade.py.jinja").render(tags=tags)
     (package_dir / "_client.py").write_text(text, encoding="utf-8")
+    everything = [e for collection in data.endpoint_collections_by_tag.values() for e in collection.endpoints]
+    _render_returns(env, sorted(everything, key=lambda e: str(e.name)), package_dir)
+
+
+def _render_returns(env: Any, endpoints: list[Any], package_dir: Path) -> None:
+    """``_returns.py``: each operation's result (and page item) type under a name of its own."""
+    aliases = []
+    for endpoint in endpoints:
+        base = "".join(part.capitalize() for part in str(endpoint.name).split("_"))
+        aliases.append({"name": f"{base}Result", "type": _success_type(endpoint)})
+        if _is_paginated(endpoint):
+            aliases.append({"name": f"{base}Item", "type": _item_type(endpoint)})
+    # The facade's imports (two dots, from resources/) re-rooted to the package (one dot).
+    imports = {line.replace("from ..", "from .", 1) for line in _facade_imports(endpoints, lambda body: None)}
+    text = env.get_template("returns.py.jinja").render(imports=sorted(imports), aliases=aliases)
+    (package_dir / "_returns.py").write_text(text, encoding="utf-8")
 
 
 def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:

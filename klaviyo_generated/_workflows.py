@@ -6,6 +6,7 @@
 # requires-operations: upload_image_from_file, upload_image_from_url
 # requires-operations: bulk_suppress_profiles, bulk_unsuppress_profiles
 # requires-operations: create_campaign, assign_template_to_campaign_message, send_campaign
+# requires-operations: get_bulk_suppress_profiles_job, get_bulk_unsuppress_profiles_job, get_campaign_send_job
 """``kv.workflows``: the actions integrations need, each one call, built on the generated endpoints.
 
 Every argument is checked before anything is sent (``InputError`` names the field); Klaviyo's own
@@ -42,15 +43,17 @@ from .filters import equals
 if TYPE_CHECKING:
     from ._client import AsyncKlaviyo, Klaviyo
     from ._jobs import Accepted, AsyncJob, Job
-    from .models import (
-        GetBulkProfileSuppressionsCreateJobResponse,
-        GetBulkProfileSuppressionsRemoveJobResponse,
-        GetCampaignSendJobResponse,
-        GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem,
-        PostCampaignMessageResponse,
-        PostCampaignResponse,
-        PostImageResponse,
-        PostProfileResponse,
+
+    # Named by operation, not by schema: schema names differ between API revisions.
+    from ._returns import (
+        AssignTemplateToCampaignMessageResult,
+        CreateCampaignResult,
+        CreateOrUpdateProfileResult,
+        GetBulkSuppressProfilesJobResult,
+        GetBulkUnsuppressProfilesJobResult,
+        GetCampaignSendJobResult,
+        GetProfilesItem,
+        UploadImageFromUrlResult,
     )
 
 __all__ = ["AsyncWorkflows", "Workflows"]
@@ -208,7 +211,7 @@ class Workflows:
         external_id: str | None = None,
         id: str | None = None,
         prefer: Prefer = "newest_updated",
-    ) -> GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem | None:
+    ) -> GetProfilesItem | None:
         """The profile with this identifier (``None`` if there is none); with several, the one ``prefer`` picks."""
         field, value = identifier(email=email, phone_number=phone_number, external_id=external_id, id=id)
         page = self._kv.profiles.get_profiles(filter=equals(field, value), sort=sort_for(prefer), page_size=1)  # type: ignore[arg-type]
@@ -225,7 +228,7 @@ class Workflows:
         properties: Mapping[str, Any] | None = None,
         unset: Iterable[str] | None = None,
         **fields: Any,
-    ) -> PostProfileResponse:
+    ) -> CreateOrUpdateProfileResult:
         """Create the profile or update the one these identifiers (or ``profile_id``) match; ``unset``
         removes custom properties."""
         from .models import ProfileUpsertQuery
@@ -345,7 +348,7 @@ class Workflows:
         url: str | None = None,
         name: str | None = None,
         hidden: bool = False,
-    ) -> PostImageResponse:
+    ) -> UploadImageFromUrlResult:
         """Upload a local file (multipart), or import from an http(s) URL or a data: URI."""
         from .models import ImageCreateQuery, ImageUploadQuery
         from .types import File
@@ -360,7 +363,7 @@ class Workflows:
                 body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
             )
 
-    def suppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkProfileSuppressionsCreateJobResponse]]:
+    def suppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkSuppressProfilesJobResult]]:
         """Suppress emails from all email marketing (100 per job); returns the jobs (``job.wait()``)."""
         from .models import SuppressionCreateJobCreateQuery
 
@@ -369,7 +372,7 @@ class Workflows:
             for body in _suppression_bodies(emails, True)
         ]
 
-    def unsuppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkProfileSuppressionsRemoveJobResponse]]:
+    def unsuppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkUnsuppressProfilesJobResult]]:
         """Lift manual suppressions (100 per job); returns the jobs."""
         from .models import SuppressionDeleteJobCreateQuery
 
@@ -389,7 +392,7 @@ class Workflows:
         from_email: str | None = None,
         from_label: str | None = None,
         preview_text: str | None = None,
-    ) -> PostCampaignResponse:
+    ) -> CreateCampaignResult:
         """A draft campaign with one message for ``channel``, sent to ``list_ids`` (lists or segments)."""
         from .models import CampaignCreateQuery
 
@@ -397,7 +400,7 @@ class Workflows:
         body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
         return self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
 
-    def assign_template(self, message_id: str, template_id: str) -> PostCampaignMessageResponse:
+    def assign_template(self, message_id: str, template_id: str) -> AssignTemplateToCampaignMessageResult:
         """Use template ``template_id`` for campaign message ``message_id``."""
         from .models import CampaignMessageAssignTemplateQuery
 
@@ -407,18 +410,18 @@ class Workflows:
     @overload
     def send_campaign(
         self, campaign_id: str, *, wait: Literal[True] = True, **wait_options: Any
-    ) -> GetCampaignSendJobResponse: ...
+    ) -> GetCampaignSendJobResult: ...
     @overload
     def send_campaign(
         self, campaign_id: str, *, wait: Literal[False], **wait_options: Any
-    ) -> Job[GetCampaignSendJobResponse]: ...
+    ) -> Job[GetCampaignSendJobResult]: ...
     @overload
     def send_campaign(
         self, campaign_id: str, *, wait: bool = True, **wait_options: Any
-    ) -> GetCampaignSendJobResponse | Job[GetCampaignSendJobResponse]: ...
+    ) -> GetCampaignSendJobResult | Job[GetCampaignSendJobResult]: ...
     def send_campaign(
         self, campaign_id: str, *, wait: bool = True, **wait_options: Any
-    ) -> GetCampaignSendJobResponse | Job[GetCampaignSendJobResponse]:
+    ) -> GetCampaignSendJobResult | Job[GetCampaignSendJobResult]:
         """Send now: submit the send job and (by default) wait for it; ``wait=False`` returns the job."""
         from .models import CampaignSendJobCreateQuery
 
@@ -464,7 +467,7 @@ class AsyncWorkflows:
         external_id: str | None = None,
         id: str | None = None,
         prefer: Prefer = "newest_updated",
-    ) -> GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem | None:
+    ) -> GetProfilesItem | None:
         field, value = identifier(email=email, phone_number=phone_number, external_id=external_id, id=id)
         page = await self._kv.profiles.get_profiles(filter=equals(field, value), sort=sort_for(prefer), page_size=1)  # type: ignore[arg-type]
         return page.data[0] if page.data else None
@@ -480,7 +483,7 @@ class AsyncWorkflows:
         properties: Mapping[str, Any] | None = None,
         unset: Iterable[str] | None = None,
         **fields: Any,
-    ) -> PostProfileResponse:
+    ) -> CreateOrUpdateProfileResult:
         from .models import ProfileUpsertQuery
 
         attributes = profile_attributes(
@@ -594,7 +597,7 @@ class AsyncWorkflows:
         url: str | None = None,
         name: str | None = None,
         hidden: bool = False,
-    ) -> PostImageResponse:
+    ) -> UploadImageFromUrlResult:
         from .models import ImageCreateQuery, ImageUploadQuery
         from .types import File
 
@@ -608,7 +611,7 @@ class AsyncWorkflows:
                 body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
             )
 
-    async def suppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]]:
+    async def suppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkSuppressProfilesJobResult]]:
         from .models import SuppressionCreateJobCreateQuery
 
         return [
@@ -616,7 +619,7 @@ class AsyncWorkflows:
             for body in _suppression_bodies(emails, True)
         ]
 
-    async def unsuppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]]:
+    async def unsuppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkUnsuppressProfilesJobResult]]:
         from .models import SuppressionDeleteJobCreateQuery
 
         return [
@@ -637,14 +640,14 @@ class AsyncWorkflows:
         from_email: str | None = None,
         from_label: str | None = None,
         preview_text: str | None = None,
-    ) -> PostCampaignResponse:
+    ) -> CreateCampaignResult:
         from .models import CampaignCreateQuery
 
         content = _email_content(subject, from_email, from_label, preview_text) if channel == "email" else {}
         body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
         return await self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
 
-    async def assign_template(self, message_id: str, template_id: str) -> PostCampaignMessageResponse:
+    async def assign_template(self, message_id: str, template_id: str) -> AssignTemplateToCampaignMessageResult:
         from .models import CampaignMessageAssignTemplateQuery
 
         body = CampaignMessageAssignTemplateQuery.from_dict(_assign_body(message_id, template_id))
@@ -653,18 +656,18 @@ class AsyncWorkflows:
     @overload
     async def send_campaign(
         self, campaign_id: str, *, wait: Literal[True] = True, **wait_options: Any
-    ) -> GetCampaignSendJobResponse: ...
+    ) -> GetCampaignSendJobResult: ...
     @overload
     async def send_campaign(
         self, campaign_id: str, *, wait: Literal[False], **wait_options: Any
-    ) -> AsyncJob[GetCampaignSendJobResponse]: ...
+    ) -> AsyncJob[GetCampaignSendJobResult]: ...
     @overload
     async def send_campaign(
         self, campaign_id: str, *, wait: bool = True, **wait_options: Any
-    ) -> GetCampaignSendJobResponse | AsyncJob[GetCampaignSendJobResponse]: ...
+    ) -> GetCampaignSendJobResult | AsyncJob[GetCampaignSendJobResult]: ...
     async def send_campaign(
         self, campaign_id: str, *, wait: bool = True, **wait_options: Any
-    ) -> GetCampaignSendJobResponse | AsyncJob[GetCampaignSendJobResponse]:
+    ) -> GetCampaignSendJobResult | AsyncJob[GetCampaignSendJobResult]:
         from .models import CampaignSendJobCreateQuery
 
         body = {"data": {"type": "campaign-send-job", "id": check_text(campaign_id, "campaign_id")}}

@@ -107,6 +107,9 @@ def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Pat
         "create_campaign",
         "assign_template_to_campaign_message",
         "send_campaign",
+        "get_bulk_suppress_profiles_job",
+        "get_bulk_unsuppress_profiles_job",
+        "get_campaign_send_job",
     }
     assert not (generated / "_workflows.py").exists()
     assert "def workflows" not in (generated / "_client.py").read_text()
@@ -196,3 +199,12 @@ def test_error_items_carry_status_links_and_meta(generated: Path) -> None:
         "    meta: ClientErrorErrorsItemMeta | Unset = UNSET\n",
     ):
         assert line in item
+
+
+def test_each_operation_s_result_and_page_item_are_named_by_operation(generated: Path) -> None:
+    returns = (generated / "_returns.py").read_text()
+    assert "    GetProfileResult: TypeAlias = GetProfileResponse\n" in returns
+    assert "    GetProfilesResult: TypeAlias = GetProfileListResponse\n" in returns
+    assert "    GetProfilesItem: TypeAlias = GetProfileListResponseDataItem\n" in returns
+    assert "    BulkImportProfilesResult: TypeAlias = " in returns
+    assert "GetProfileItem" not in returns  # not paginated: no item alias
