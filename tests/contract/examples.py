@@ -18,6 +18,16 @@ FORMATS = {
 }
 
 
+def resolve_ref(spec: dict[str, Any], node: Any) -> Any:
+    """``node`` with its ``$ref`` chain followed to the schema it names (local refs only)."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in str(node["$ref"]).lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
 class Examples:
     def __init__(self, spec: dict[str, Any], *, full: bool, request: bool = False) -> None:
         self.spec = spec
@@ -26,12 +36,7 @@ class Examples:
         self.skip = "readOnly" if request else "writeOnly"
 
     def resolve(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = self.spec
-            for part in str(node["$ref"]).lstrip("#/").split("/"):
-                target = target[part]
-            node = target
-        return node
+        return resolve_ref(self.spec, node)
 
     def value(self, node: Any, depth: int = 0) -> Any:
         node = self.resolve(node)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from tests.contract.examples import resolve_ref
+
 MAX_DEPTH = 7
 UNKNOWN_MEMBER = "x-member-from-the-future"
 TIMESTAMPS = (
@@ -37,12 +39,7 @@ class RandomAnswers:
         self.rng = random.Random(seed)
 
     def resolve(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = self.spec
-            for part in str(node["$ref"]).lstrip("#/").split("/"):
-                target = target[part]
-            node = target
-        return node
+        return resolve_ref(self.spec, node)
 
     def value(self, node: Any, depth: int = 0) -> Any:
         node = self.resolve(node)
