@@ -1,18 +1,19 @@
 """Assembly: what the package needs beyond openapi-python-client's output.
 
-Hand-written runtime modules are copied from ``overrides/runtime/`` (keeping their relative
-paths) — except a module that declares ``# requires-operations: ...`` when the spec lacks one of
-them (the workflows are built on particular endpoints) — every file gets the generated-file
-header, and ``py.typed`` marks the package as typed.
+Every generated file gets the generated-file header naming the spec revision, and ``py.typed``
+marks the package as typed. The hand-written runtime modules of ``overrides/runtime/`` are not
+generated: ``generator.sync`` copies them in (keeping their relative paths) — except a module that
+declares ``# requires-operations: ...`` when the package lacks one of them (the workflows are
+built on particular endpoints).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from .pin import ROOT
 
+PACKAGE = "klaviyo_generated"
 RUNTIME = ROOT / "overrides" / "runtime"
 
 
@@ -38,20 +39,10 @@ def required_operations(source: Path) -> set[str]:
 
 
 def runtime_modules(operations: set[str], runtime: Path = RUNTIME) -> list[Path]:
-    """The runtime modules to copy: all, except those built on operations this spec does not have."""
+    """The runtime modules a package gets: all, except those built on operations it does not have."""
     if not runtime.is_dir():
         return []
     return [source for source in sorted(runtime.rglob("*.py")) if required_operations(source) <= operations]
-
-
-def copy_runtime(package: Path, operations: set[str], runtime: Path = RUNTIME) -> list[Path]:
-    copied = []
-    for source in runtime_modules(operations, runtime):
-        target = package / source.relative_to(runtime)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        copied.append(target)
-    return copied
 
 
 def add_headers(package: Path, revision: str) -> None:
@@ -60,7 +51,7 @@ def add_headers(package: Path, revision: str) -> None:
         path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def assemble(package: Path, revision: str, operations: set[str], runtime: Path = RUNTIME) -> None:
-    copy_runtime(package, operations, runtime)
+def assemble(package: Path, revision: str) -> None:
+    """Mark the rendered (generated) files; the runtime copies come after formatting, verbatim."""
     add_headers(package, revision)
     (package / "py.typed").write_text("", encoding="utf-8")

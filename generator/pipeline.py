@@ -10,13 +10,13 @@ from pathlib import Path
 
 import attrs
 
-from .assemble import assemble
+from .assemble import PACKAGE, assemble
 from .format import format_tree
 from .patches import Applied, PlannedPatch, apply_plan, load_plan
-from .patches._walk import iter_operations
 from .render import render
+from .sync import sync_runtime
 
-PACKAGE = "klaviyo_generated"
+__all__ = ["PACKAGE", "Summary", "build_into"]
 
 
 @attrs.frozen(kw_only=True)
@@ -48,9 +48,9 @@ def build_into(
     with tempfile.TemporaryDirectory(prefix="klaviyo-generate-") as scratch:
         staged = Path(scratch) / package
         rendered = render(patched, output=staged, package_name=package)
-        names = {str(op.get("operationId")) for _, _, op in iter_operations(patched)}
-        assemble(staged, revision, names)
+        assemble(staged, revision)
         format_tree(staged)
+        sync_runtime(staged)  # verbatim copies, after formatting: the same bytes `python -m generator sync` writes
         files = sum(1 for p in staged.rglob("*") if p.is_file())
         if destination.exists():
             shutil.rmtree(destination)
