@@ -9,8 +9,6 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "typecheck", "check_generated", "tests", "revisions"]
 
-GOLDEN = "tests/generator/golden/klaviyo_generated"
-
 
 @nox.session
 def demo(session: nox.Session) -> None:
@@ -29,8 +27,11 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite (generator golden files, spec patches, wire format of the generated package)."""
+    """The test suite (generator golden files, spec patches, wire format of the generated package).
+
+    The runtime is synced into the package first, so a runtime edit is tested as is (no spec needed)."""
     session.install("-e", ".[test,generate]")
+    session.run("python", "-m", "generator", "sync")
     session.run("pytest", *session.posargs)
 
 
@@ -47,8 +48,11 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package, the generator, tests, benchmarks and the golden tree."""
     session.install("-e", ".[typecheck,generate]")
     session.run("mypy")
-    # The golden tree is excluded by the project config (it is a second `klaviyo_generated`): check it alone.
-    session.run("mypy", "--config-file", "", "--strict", "--python-version", "3.11", GOLDEN)
+    # The golden tree is excluded by the project config (it is a second `klaviyo_generated`) and holds generated
+    # files only: check it alone, assembled with the runtime modules it imports.
+    into = session.create_tmp()
+    session.run("python", "-m", "tests.generator.golden_tree", "--into", into)
+    session.run("mypy", "--config-file", "", "--strict", "--python-version", "3.11", f"{into}/klaviyo_generated")
 
 
 @nox.session
@@ -56,6 +60,13 @@ def generate(session: nox.Session) -> None:
     """Regenerate klaviyo_generated/ from the pinned spec (`-- --spec PATH` to point at a copy)."""
     session.install("-e", ".[generate]")
     session.run("python", "-m", "generator", "generate", *session.posargs)
+
+
+@nox.session
+def sync(session: nox.Session) -> None:
+    """Copy overrides/runtime/ into klaviyo_generated/ after a runtime edit (no spec; `-- --check` lists drift)."""
+    session.install("-e", ".[generate]")
+    session.run("python", "-m", "generator", "sync", *session.posargs)
 
 
 @nox.session

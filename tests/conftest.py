@@ -1,4 +1,4 @@
-"""Fixtures shared by every test package."""
+"""Fixtures shared by every test package, and a guard: the package's runtime copies must be current."""
 
 from __future__ import annotations
 
@@ -8,9 +8,21 @@ from pathlib import Path
 import pytest
 
 from generator.source import ENV_VAR
+from generator.sync import find_drift
 
 # tests/conftest.py -> parents[2] is the directory holding the repository (and `shared/`).
 DEFAULT_PINNED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "klaviyo-openapi" / "stable-2026-07-15.json"
+PACKAGE = Path(__file__).resolve().parents[1] / "klaviyo_generated"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to run, once, against runtime copies that are not what overrides/runtime/ says (a run would test
+    stale code): the fix is ``python -m generator sync`` (``nox -s tests`` runs it first)."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller has checked
+    drift = find_drift(PACKAGE)
+    if not drift.clean:
+        raise pytest.UsageError(drift.report(PACKAGE))
 
 
 @pytest.fixture(scope="session")
