@@ -11,6 +11,8 @@ from pathlib import Path
 from generator.pipeline import build_into
 from tests.generator.golden_tree import FIXTURE, GOLDEN, copy_generated_files
 
+__all__ = ["FIXTURE", "GOLDEN", "main"]  # FIXTURE and GOLDEN are used from here by other tests
+
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="klaviyo-golden-") as scratch:
