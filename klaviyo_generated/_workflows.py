@@ -462,8 +462,8 @@ class Workflows:
         return [self._kv.profiles.bulk_unsubscribe_profiles(body=body) for body in bodies]
 
     def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Accepted]:
-        """Many events (each a mapping of ``track_event``'s arguments), in order, in as few requests as the
-        API's limits allow (1,000 events and 5 MB per request in the 2026 revisions)."""
+        """Many events (each a mapping of ``track_event``'s arguments), sent in order, each request within the
+        items and bytes the API documents for ``bulk_create_events``."""
         return [self._kv.events.bulk_create_events(body=body) for body in _bulk_event_requests(events)]
 
     def upload_image(
@@ -482,12 +482,13 @@ class Workflows:
             return self._kv.images.upload_image_from_file(body=_upload(given, handle, name, hidden))
 
     def suppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkSuppressProfilesJobResult]]:
-        """Suppress emails from all email marketing (100 per job); returns the jobs (``job.wait()``)."""
+        """Suppress emails from all email marketing, as many per job as the API takes; returns the jobs
+        (``job.wait()``)."""
         bodies = _suppression_requests(emails, suppress=True)
         return [self._kv.profiles.submit_bulk_suppress_profiles(body=body) for body in bodies]
 
     def unsuppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkUnsuppressProfilesJobResult]]:
-        """Lift manual suppressions (100 per job); returns the jobs."""
+        """Lift manual suppressions, as many per job as the API takes; returns the jobs."""
         bodies = _suppression_requests(emails, suppress=False)
         return [self._kv.profiles.submit_bulk_unsuppress_profiles(body=body) for body in bodies]
 
