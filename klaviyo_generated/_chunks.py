@@ -21,7 +21,7 @@ import attrs
 from ._arguments import check_body
 from ._exceptions import KlaviyoError
 from ._jobs import AsyncJob, Job, JobLimitError, Progress, _endpoint
-from ._jobs_table import JOBS
+from ._jobs_table import ACCEPTED, JOBS
 
 __all__ = ["AsyncJobGroup", "ChunkFailedError", "ChunkOutcome", "JobGroup", "split_body"]
 
@@ -35,7 +35,7 @@ def _size(value: object) -> int:
 
 def split_body(operation: str, body: Any, chunk_size: int | None = None) -> tuple[list[Any], list[range]]:
     """``body`` split into bodies of the same type within the operation's limits, and each one's item range."""
-    family = JOBS[operation]
+    family = JOBS.get(operation) or ACCEPTED[operation]  # accepted-only submissions split the same way
     body = check_body(operation, body, _endpoint(operation).BODY_MODEL)
     document = body.to_dict()
     attributes = document.get("data", {}).get("attributes", {})
@@ -54,7 +54,10 @@ def split_body(operation: str, body: Any, chunk_size: int | None = None) -> tupl
     for index, item in enumerate(items):
         size = _size(item) + 1
         if size > budget:
-            raise JobLimitError(f"{operation}: item {index} alone is {size} bytes, over what one request may carry")
+            raise JobLimitError(
+                f"{operation}: item {index} alone is {size} bytes; with the request around it, that is over "
+                f"the {family.max_bytes} bytes one request may carry (nothing was sent)"
+            )
         if index > start and (index - start >= most or used + size > budget):
             ranges.append(range(start, index))
             start, used = index, 0

@@ -19,8 +19,10 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, overload
 
+from ._base_error import KlaviyoError
+from ._chunks import split_body
 from ._exceptions import ConflictError
 from ._inputs import (
     InputError,
@@ -37,10 +39,10 @@ from ._inputs import (
     subscription_body,
     subscription_profiles,
 )
-from .filters import equals
+from .filters import Filter, equals
+from .types import Unset
 
 if TYPE_CHECKING:
-    from ._client import AsyncKlaviyo, Klaviyo
     from ._jobs import Accepted, AsyncJob, Job
 
     # Named by operation, not by schema: schema names differ between API revisions.
@@ -54,112 +56,105 @@ if TYPE_CHECKING:
         GetProfilesItem,
         UploadImageFromUrlResult,
     )
+    from .models import (
+        CampaignCreateQuery,
+        CampaignMessageAssignTemplateQuery,
+        CampaignSendJobCreateQuery,
+        EventCreateQueryV2,
+        ImageCreateQuery,
+        ImageUploadQuery,
+        ProfileUpsertQuery,
+    )
+    from .resources.campaigns import AsyncCampaigns, Campaigns
+    from .resources.events import AsyncEvents, Events
+    from .resources.images import AsyncImages, Images
+    from .resources.lists import AsyncLists, Lists
+    from .resources.profiles import AsyncProfiles, Profiles
 
 __all__ = ["AsyncWorkflows", "Workflows"]
 
-LIST_BATCH = 1000  # "add up to 1000 profiles per call" in the spec's add_profiles_to_list
-EVENT_BATCH = 1000  # "Accepts up to 1,000 events per request" (bulk_create_events)
-# The spec's limits: "Maximum number of profiles can be submitted for subscription: 1000", and
-# "Maximum number of profiles per call: 100" for unsubscribing.
-CONSENT_BATCH = {"SUBSCRIBED": 1000, "UNSUBSCRIBED": 100}
-_JOB_KIND = {
-    "SUBSCRIBED": "profile-subscription-bulk-create-job",
-    "UNSUBSCRIBED": "profile-subscription-bulk-delete-job",
-}
+
+class _Namespaces(Protocol):
+    """What the workflows use of a client (``Klaviyo`` is one): its generated namespaces."""
+
+    @property
+    def profiles(self) -> Profiles: ...
+    @property
+    def lists(self) -> Lists: ...
+    @property
+    def events(self) -> Events: ...
+    @property
+    def images(self) -> Images: ...
+    @property
+    def campaigns(self) -> Campaigns: ...
 
 
-def _consent_bodies(
-    consent: str, emails: Iterable[str], phone_numbers: Iterable[str], list_id: str | None, custom_source: str | None
-) -> list[dict[str, Any]]:
-    profiles = subscription_profiles(emails, phone_numbers, consent)
-    return [
-        subscription_body(_JOB_KIND[consent], batch, list_id=list_id, custom_source=custom_source)
-        for batch in chunks(profiles, CONSENT_BATCH[consent])
-    ]
+class _AsyncNamespaces(Protocol):
+    """What the workflows use of an asyncio client (``AsyncKlaviyo`` is one)."""
+
+    @property
+    def profiles(self) -> AsyncProfiles: ...
+    @property
+    def lists(self) -> AsyncLists: ...
+    @property
+    def events(self) -> AsyncEvents: ...
+    @property
+    def images(self) -> AsyncImages: ...
+    @property
+    def campaigns(self) -> AsyncCampaigns: ...
 
 
-SUPPRESS_BATCH = 100  # "Email address per request limit: 100"
-_SUPPRESSION_KIND = {True: "profile-suppression-bulk-create-job", False: "profile-suppression-bulk-delete-job"}
+# -- the requests each workflow sends, built without sending (shared by Workflows and AsyncWorkflows) --
+#
+# The bulk ones are cut by ``split_body`` within the limits the generated job tables hold for the
+# operation (items per request and bytes per request), so no limit is copied here by hand.
+
+# The spec states "This endpoint accepts a maximum of 1000 profiles per call" for list membership in a
+# sentence the generator does not read yet (it reads the limits of job submissions only).
+LIST_BATCH = 1000
 
 
-def _suppression_bodies(emails: Iterable[str], suppress: bool) -> list[dict[str, Any]]:
-    checked = [check_email(e, "emails[]") for e in check_items(emails, "emails")]
-    if not checked:
-        raise InputError("emails= is empty")
-    kind = _SUPPRESSION_KIND[suppress]
-    return [
-        {
-            "data": {
-                "type": kind,
-                "attributes": {"profiles": {"data": [{"type": "profile", "attributes": {"email": e}} for e in batch]}},
-            }
-        }
-        for batch in chunks(checked, SUPPRESS_BATCH)
-    ]
+def _split(operation: str, body: Any) -> list[Any]:
+    """``body`` as the requests ``operation`` takes: within its documented item and byte limits, in order."""
+    bodies, _ = split_body(operation, body)
+    return bodies
 
 
-def _campaign_body(
-    name: str, list_ids: Iterable[str], excluded: Iterable[str], channel: str, content: dict[str, Any]
-) -> dict[str, Any]:
-    included = [check_text(i, "list_ids[]") for i in check_items(list_ids, "list_ids")]
-    if not included:
-        raise InputError("list_ids= needs at least one list or segment id")
-    if channel not in ("email", "sms"):
-        raise InputError(f"channel must be 'email' or 'sms', got {channel!r}")
-    definition: dict[str, Any] = {"channel": channel, "label": check_text(name, "name")}
-    if content:
-        definition["content"] = content
-    message = {"type": "campaign-message", "attributes": {"definition": definition}}
-    excluded_ids = [check_text(i, "excluded_list_ids[]") for i in check_items(excluded, "excluded_list_ids")]
-    audiences = {"included": included, "excluded": excluded_ids}
-    return {
-        "data": {
-            "type": "campaign",
-            "attributes": {"name": name, "audiences": audiences, "campaign-messages": {"data": [message]}},
-        }
-    }
+def _profile_lookup(
+    email: str | None, phone_number: str | None, external_id: str | None, id: str | None, prefer: Prefer
+) -> tuple[Filter, str]:
+    field, value = identifier(email=email, phone_number=phone_number, external_id=external_id, id=id)
+    return equals(field, value), sort_for(prefer)
 
 
-def _assign_body(message_id: str, template_id: str) -> dict[str, Any]:
-    template = {"data": {"type": "template", "id": check_text(template_id, "template_id")}}
-    return {
-        "data": {
-            "type": "campaign-message",
-            "id": check_text(message_id, "message_id"),
-            "relationships": {"template": template},
-        }
-    }
+def _upsert_request(  # noqa: PLR0917 - the workflow's own arguments, passed through in order by both twins
+    email: str | None,
+    phone_number: str | None,
+    external_id: str | None,
+    profile_id: str | None,
+    location: Mapping[str, Any] | None,
+    properties: Mapping[str, Any] | None,
+    unset: Iterable[str] | None,
+    fields: dict[str, Any],
+) -> ProfileUpsertQuery:
+    from .models import ProfileUpsertQuery
 
-
-def _email_content(
-    subject: str | None, from_email: str | None, from_label: str | None, preview_text: str | None
-) -> dict[str, Any]:
-    content = {"subject": subject, "preview_text": preview_text, "from_label": from_label}
-    if from_email is not None:
-        content["from_email"] = check_email(from_email, "from_email")
-    return {k: v for k, v in content.items() if v is not None}
-
-
-def _image_body(
-    path: str | os.PathLike[str] | None, url: str | None, name: str | None, hidden: bool
-) -> tuple[str, Any]:
-    if (path is None) == (url is None):
-        raise InputError("pass either path= (a local file) or url= (https://... or a data: URI)")
-    if url is not None:
-        if not url.startswith(("https://", "http://", "data:image/")):
-            raise InputError(f"url must be an http(s) URL or a data:image/... URI, got {url[:40]!r}")
-        attributes: dict[str, Any] = {"import_from_url": url, "hidden": hidden}
-        if name is not None:
-            attributes["name"] = check_text(name, "name")
-        return "url", {"data": {"type": "image", "attributes": attributes}}
-    file = Path(path)  # type: ignore[arg-type]
-    if not file.is_file():
-        raise InputError(f"path {str(file)!r} is not a readable file")
-    return "file", file
-
-
-def _members(ids: Iterable[str]) -> dict[str, Any]:
-    return {"data": [{"type": "profile", "id": ident} for ident in ids]}
+    attributes = profile_attributes(
+        email=email,
+        phone_number=phone_number,
+        external_id=external_id,
+        location=location,
+        properties=properties,
+        fields=fields,
+        profile_id=profile_id,
+    )
+    body: dict[str, Any] = {"data": {"type": "profile", "attributes": attributes}}
+    if profile_id is not None:
+        body["data"]["id"] = check_text(profile_id, "profile_id")
+    names = [] if unset is None else [check_text(p, "unset[]") for p in check_items(unset, "unset")]
+    if names:
+        body["data"]["meta"] = {"patch_properties": {"unset": names}}
+    return ProfileUpsertQuery.from_dict(body)
 
 
 def _list_inputs(
@@ -177,29 +172,200 @@ def _list_inputs(
     return str(list_id), ids, checked
 
 
-def _upsert_body(attributes: dict[str, Any], unset: Iterable[str] | None, profile_id: str | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"data": {"type": "profile", "attributes": attributes}}
-    if profile_id is not None:
-        body["data"]["id"] = check_text(profile_id, "profile_id")
-    names = [] if unset is None else [check_text(p, "unset[]") for p in check_items(unset, "unset")]
-    if names:
-        body["data"]["meta"] = {"patch_properties": {"unset": names}}
-    return body
+def _membership_requests(ids: list[str], *, add: bool) -> list[Any]:
+    from .models import ListMembersAddQuery, ListMembersDeleteQuery
+
+    model = ListMembersAddQuery if add else ListMembersDeleteQuery
+    return [
+        model.from_dict({"data": [{"type": "profile", "id": i} for i in batch]}) for batch in chunks(ids, LIST_BATCH)
+    ]
 
 
-def _profile_identity(
-    email: str | None, phone_number: str | None, external_id: str | None, profile_id: str | None
-) -> dict[str, Any]:
+def _profile_id(ident: str | Unset | None, operation: str) -> str:
+    """The id of a profile Klaviyo answered with; an answer without one is Klaviyo's fault, said so."""
+    if not isinstance(ident, str) or not ident:
+        raise KlaviyoError(f"{operation} answered a profile without an id (got {ident!r}); cannot use it")
+    return ident
+
+
+def _duplicate_of(error: ConflictError) -> str:
+    """The profile a 409 names: the import endpoint updates, rather than refuses, a profile another
+    writer created since the lookup; should Klaviyo answer 409 all the same, its answer names it."""
+    if error.duplicate_profile_id is None:
+        raise error
+    return error.duplicate_profile_id
+
+
+def _event_request(  # noqa: PLR0917 - the workflow's own arguments, passed through in order by both twins
+    metric: str,
+    email: str | None,
+    phone_number: str | None,
+    external_id: str | None,
+    profile_id: str | None,
+    properties: Mapping[str, Any] | None,
+    value: float | None,
+    currency: str | None,
+    unique_id: str | None,
+    time: datetime | None,
+) -> EventCreateQueryV2:
+    from .models import EventCreateQueryV2
+
     given = {"email": email, "phone_number": phone_number, "external_id": external_id, "id": profile_id}
     if all(v is None for v in given.values()):
         raise InputError("an event needs a profile: pass email, phone_number, external_id or profile_id")
-    return {k: identifier(**{**dict.fromkeys(given), k: v})[1] for k, v in given.items() if v is not None}
+    profile = {k: identifier(**{**dict.fromkeys(given), k: v})[1] for k, v in given.items() if v is not None}
+    body = event_body(
+        metric=metric,
+        profile=profile,
+        properties=properties,
+        value=value,
+        currency=currency,
+        unique_id=unique_id,
+        time=time,
+    )
+    return EventCreateQueryV2.from_dict(body)
+
+
+def _bulk_event_requests(events: Iterable[Mapping[str, Any]]) -> list[Any]:
+    from .models import EventsBulkCreateJob
+
+    items = bulk_event_items(events)
+    body = {"data": {"type": "event-bulk-create-job", "attributes": {"events-bulk-create": {"data": items}}}}
+    return _split("bulk_create_events", EventsBulkCreateJob.from_dict(body))
+
+
+def _consent_requests(
+    subscribe: bool,
+    emails: Iterable[str],
+    phone_numbers: Iterable[str],
+    list_id: str | None,
+    custom_source: str | None,
+) -> list[Any]:
+    from .models import SubscriptionCreateJobCreateQuery, SubscriptionDeleteJobCreateQuery
+
+    consent = "SUBSCRIBED" if subscribe else "UNSUBSCRIBED"
+    profiles = subscription_profiles(emails, phone_numbers, consent)
+    if subscribe:
+        body = subscription_body(
+            "profile-subscription-bulk-create-job", profiles, list_id=list_id, custom_source=custom_source
+        )
+        return _split("bulk_subscribe_profiles", SubscriptionCreateJobCreateQuery.from_dict(body))
+    body = subscription_body("profile-subscription-bulk-delete-job", profiles, list_id=list_id, custom_source=None)
+    return _split("bulk_unsubscribe_profiles", SubscriptionDeleteJobCreateQuery.from_dict(body))
+
+
+def _suppression_requests(emails: Iterable[str], *, suppress: bool) -> list[Any]:
+    from .models import SuppressionCreateJobCreateQuery, SuppressionDeleteJobCreateQuery
+
+    checked = [check_email(e, "emails[]") for e in check_items(emails, "emails")]
+    if not checked:
+        raise InputError("emails= is empty")
+    kind = "profile-suppression-bulk-create-job" if suppress else "profile-suppression-bulk-delete-job"
+    profiles = [{"type": "profile", "attributes": {"email": e}} for e in checked]
+    body = {"data": {"type": kind, "attributes": {"profiles": {"data": profiles}}}}
+    if suppress:
+        return _split("bulk_suppress_profiles", SuppressionCreateJobCreateQuery.from_dict(body))
+    return _split("bulk_unsuppress_profiles", SuppressionDeleteJobCreateQuery.from_dict(body))
+
+
+def _image_request(
+    path: str | os.PathLike[str] | None, url: str | None, name: str | None, hidden: bool
+) -> ImageCreateQuery | Path:
+    """The import request for ``url``, or the local file to upload."""
+    from .models import ImageCreateQuery
+
+    if (path is None) == (url is None):
+        raise InputError("pass either path= (a local file) or url= (https://... or a data: URI)")
+    if url is not None:
+        if not url.startswith(("https://", "http://", "data:image/")):
+            raise InputError(f"url must be an http(s) URL or a data:image/... URI, got {url[:40]!r}")
+        attributes: dict[str, Any] = {"import_from_url": url, "hidden": hidden}
+        if name is not None:
+            attributes["name"] = check_text(name, "name")
+        return ImageCreateQuery.from_dict({"data": {"type": "image", "attributes": attributes}})
+    file = Path(path)  # type: ignore[arg-type]
+    if not file.is_file():
+        raise InputError(f"path {str(file)!r} is not a readable file")
+    return file
+
+
+def _upload(file: Path, handle: BinaryIO, name: str | None, hidden: bool) -> ImageUploadQuery:
+    from .models import ImageUploadQuery
+    from .types import File
+
+    mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    upload = File(payload=handle, file_name=file.name, mime_type=mime)
+    return ImageUploadQuery(file=upload, name=name or file.name, hidden=hidden)
+
+
+def _campaign_request(  # noqa: PLR0917 - the workflow's own arguments, passed through in order by both twins
+    name: str,
+    list_ids: Iterable[str],
+    excluded: Iterable[str],
+    channel: str,
+    subject: str | None,
+    from_email: str | None,
+    from_label: str | None,
+    preview_text: str | None,
+) -> CampaignCreateQuery:
+    from .models import CampaignCreateQuery
+
+    included = [check_text(i, "list_ids[]") for i in check_items(list_ids, "list_ids")]
+    if not included:
+        raise InputError("list_ids= needs at least one list or segment id")
+    if channel not in ("email", "sms"):
+        raise InputError(f"channel must be 'email' or 'sms', got {channel!r}")
+    definition: dict[str, Any] = {"channel": channel, "label": check_text(name, "name")}
+    content = _email_content(subject, from_email, from_label, preview_text) if channel == "email" else {}
+    if content:
+        definition["content"] = content
+    message = {"type": "campaign-message", "attributes": {"definition": definition}}
+    excluded_ids = [check_text(i, "excluded_list_ids[]") for i in check_items(excluded, "excluded_list_ids")]
+    audiences = {"included": included, "excluded": excluded_ids}
+    body = {
+        "data": {
+            "type": "campaign",
+            "attributes": {"name": name, "audiences": audiences, "campaign-messages": {"data": [message]}},
+        }
+    }
+    return CampaignCreateQuery.from_dict(body)
+
+
+def _email_content(
+    subject: str | None, from_email: str | None, from_label: str | None, preview_text: str | None
+) -> dict[str, Any]:
+    content = {"subject": subject, "preview_text": preview_text, "from_label": from_label}
+    if from_email is not None:
+        content["from_email"] = check_email(from_email, "from_email")
+    return {k: v for k, v in content.items() if v is not None}
+
+
+def _assign_request(message_id: str, template_id: str) -> CampaignMessageAssignTemplateQuery:
+    from .models import CampaignMessageAssignTemplateQuery
+
+    template = {"data": {"type": "template", "id": check_text(template_id, "template_id")}}
+    body = {
+        "data": {
+            "type": "campaign-message",
+            "id": check_text(message_id, "message_id"),
+            "relationships": {"template": template},
+        }
+    }
+    return CampaignMessageAssignTemplateQuery.from_dict(body)
+
+
+def _send_request(campaign_id: str) -> CampaignSendJobCreateQuery:
+    from .models import CampaignSendJobCreateQuery
+
+    return CampaignSendJobCreateQuery.from_dict(
+        {"data": {"type": "campaign-send-job", "id": check_text(campaign_id, "campaign_id")}}
+    )
 
 
 class Workflows:
     """The workflows on the synchronous client: ``kv.workflows``."""
 
-    def __init__(self, client: Klaviyo) -> None:
+    def __init__(self, client: _Namespaces) -> None:
         self._kv = client
 
     def find_profile(
@@ -212,8 +378,8 @@ class Workflows:
         prefer: Prefer = "newest_updated",
     ) -> GetProfilesItem | None:
         """The profile with this identifier (``None`` if there is none); with several, the one ``prefer`` picks."""
-        field, value = identifier(email=email, phone_number=phone_number, external_id=external_id, id=id)
-        page = self._kv.profiles.get_profiles(filter=equals(field, value), sort=sort_for(prefer), page_size=1)  # type: ignore[arg-type]
+        wanted, sort = _profile_lookup(email, phone_number, external_id, id, prefer)
+        page = self._kv.profiles.get_profiles(filter=wanted, sort=sort, page_size=1)  # type: ignore[arg-type]
         return page.data[0] if page.data else None
 
     def upsert_profile(
@@ -230,45 +396,29 @@ class Workflows:
     ) -> CreateOrUpdateProfileResult:
         """Create the profile or update the one these identifiers (or ``profile_id``) match; ``unset``
         removes custom properties."""
-        from .models import ProfileUpsertQuery
-
-        attributes = profile_attributes(
-            email=email,
-            phone_number=phone_number,
-            external_id=external_id,
-            location=location,
-            properties=properties,
-            fields=fields,
-            profile_id=profile_id,
-        )
-        return self._kv.profiles.create_or_update_profile(
-            body=ProfileUpsertQuery.from_dict(_upsert_body(attributes, unset, profile_id))
-        )
+        body = _upsert_request(email, phone_number, external_id, profile_id, location, properties, unset, fields)
+        return self._kv.profiles.create_or_update_profile(body=body)
 
     def add_profiles_to_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
         """Add profiles by id, or by email (found, or created when missing), 1,000 per request; returns the ids."""
-        from .models import ListMembersAddQuery
-
         list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
         if ids is None:
             ids = [self._id_for(email, create=True) for email in checked or []]
-        for batch in chunks(ids, LIST_BATCH):
-            self._kv.lists.add_profiles_to_list(list_id, body=ListMembersAddQuery.from_dict(_members(batch)))
+        for body in _membership_requests(ids, add=True):
+            self._kv.lists.add_profiles_to_list(list_id, body=body)
         return ids
 
     def remove_profiles_from_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
         """Remove profiles by id, or by email (emails with no profile are skipped); returns the ids removed."""
-        from .models import ListMembersDeleteQuery
-
         list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
         if ids is None:
             ids = [i for i in (self._id_for(email, create=False) for email in checked or []) if i]
-        for batch in chunks(ids, LIST_BATCH):
-            self._kv.lists.remove_profiles_from_list(list_id, body=ListMembersDeleteQuery.from_dict(_members(batch)))
+        for body in _membership_requests(ids, add=False):
+            self._kv.lists.remove_profiles_from_list(list_id, body=body)
         return ids
 
     def track_event(
@@ -286,19 +436,10 @@ class Workflows:
         time: datetime | None = None,
     ) -> None:
         """Record one event for a profile (created by Klaviyo when it does not exist yet)."""
-        from .models import EventCreateQueryV2
-
-        profile = _profile_identity(email, phone_number, external_id, profile_id)
-        body = event_body(
-            metric=metric,
-            profile=profile,
-            properties=properties,
-            value=value,
-            currency=currency,
-            unique_id=unique_id,
-            time=time,
+        body = _event_request(
+            metric, email, phone_number, external_id, profile_id, properties, value, currency, unique_id, time
         )
-        self._kv.events.create_event(body=EventCreateQueryV2.from_dict(body))
+        self._kv.events.create_event(body=body)
 
     def subscribe(
         self,
@@ -309,36 +450,20 @@ class Workflows:
         custom_source: str | None = None,
     ) -> list[Accepted]:
         """Subscribe emails to email marketing and phone numbers to SMS marketing (optionally into a list)."""
-        from .models import SubscriptionCreateJobCreateQuery
-
-        bodies = _consent_bodies("SUBSCRIBED", emails, phone_numbers, list_id, custom_source)
-        return [
-            self._kv.profiles.bulk_subscribe_profiles(body=SubscriptionCreateJobCreateQuery.from_dict(b))
-            for b in bodies
-        ]
+        bodies = _consent_requests(True, emails, phone_numbers, list_id, custom_source)
+        return [self._kv.profiles.bulk_subscribe_profiles(body=body) for body in bodies]
 
     def unsubscribe(
         self, *, emails: Iterable[str] = (), phone_numbers: Iterable[str] = (), list_id: str | None = None
     ) -> list[Accepted]:
-        """Unsubscribe from email / SMS marketing (100 profiles per request, as the API requires)."""
-        from .models import SubscriptionDeleteJobCreateQuery
-
-        bodies = _consent_bodies("UNSUBSCRIBED", emails, phone_numbers, list_id, None)
-        return [
-            self._kv.profiles.bulk_unsubscribe_profiles(body=SubscriptionDeleteJobCreateQuery.from_dict(b))
-            for b in bodies
-        ]
+        """Unsubscribe from email / SMS marketing, in as many requests as the API's limits need."""
+        bodies = _consent_requests(False, emails, phone_numbers, list_id, None)
+        return [self._kv.profiles.bulk_unsubscribe_profiles(body=body) for body in bodies]
 
     def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Accepted]:
-        """Many events (each a mapping of ``track_event``'s arguments), 1,000 per request."""
-        from .models import EventsBulkCreateJob
-
-        items = bulk_event_items(events)
-        receipts = []
-        for batch in chunks(items, EVENT_BATCH):
-            body = {"data": {"type": "event-bulk-create-job", "attributes": {"events-bulk-create": {"data": batch}}}}
-            receipts.append(self._kv.events.bulk_create_events(body=EventsBulkCreateJob.from_dict(body)))
-        return receipts
+        """Many events (each a mapping of ``track_event``'s arguments), sent in order, each request within the
+        items and bytes the API documents for ``bulk_create_events``."""
+        return [self._kv.events.bulk_create_events(body=body) for body in _bulk_event_requests(events)]
 
     def upload_image(
         self,
@@ -349,36 +474,22 @@ class Workflows:
         hidden: bool = False,
     ) -> UploadImageFromUrlResult:
         """Upload a local file (multipart), or import from an http(s) URL or a data: URI."""
-        from .models import ImageCreateQuery, ImageUploadQuery
-        from .types import File
-
-        how, given = _image_body(path, url, name, hidden)
-        if how == "url":
-            return self._kv.images.upload_image_from_url(body=ImageCreateQuery.from_dict(given))
-        mime = mimetypes.guess_type(given.name)[0] or "application/octet-stream"
+        given = _image_request(path, url, name, hidden)
+        if not isinstance(given, Path):
+            return self._kv.images.upload_image_from_url(body=given)
         with given.open("rb") as handle:
-            file = File(payload=handle, file_name=given.name, mime_type=mime)
-            return self._kv.images.upload_image_from_file(
-                body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
-            )
+            return self._kv.images.upload_image_from_file(body=_upload(given, handle, name, hidden))
 
     def suppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkSuppressProfilesJobResult]]:
-        """Suppress emails from all email marketing (100 per job); returns the jobs (``job.wait()``)."""
-        from .models import SuppressionCreateJobCreateQuery
-
-        return [
-            self._kv.profiles.submit_bulk_suppress_profiles(body=SuppressionCreateJobCreateQuery.from_dict(body))
-            for body in _suppression_bodies(emails, True)
-        ]
+        """Suppress emails from all email marketing, as many per job as the API takes; returns the jobs
+        (``job.wait()``)."""
+        bodies = _suppression_requests(emails, suppress=True)
+        return [self._kv.profiles.submit_bulk_suppress_profiles(body=body) for body in bodies]
 
     def unsuppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkUnsuppressProfilesJobResult]]:
-        """Lift manual suppressions (100 per job); returns the jobs."""
-        from .models import SuppressionDeleteJobCreateQuery
-
-        return [
-            self._kv.profiles.submit_bulk_unsuppress_profiles(body=SuppressionDeleteJobCreateQuery.from_dict(body))
-            for body in _suppression_bodies(emails, False)
-        ]
+        """Lift manual suppressions, as many per job as the API takes; returns the jobs."""
+        bodies = _suppression_requests(emails, suppress=False)
+        return [self._kv.profiles.submit_bulk_unsuppress_profiles(body=body) for body in bodies]
 
     def create_campaign(
         self,
@@ -393,18 +504,14 @@ class Workflows:
         preview_text: str | None = None,
     ) -> CreateCampaignResult:
         """A draft campaign with one message for ``channel``, sent to ``list_ids`` (lists or segments)."""
-        from .models import CampaignCreateQuery
-
-        content = _email_content(subject, from_email, from_label, preview_text) if channel == "email" else {}
-        body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
-        return self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
+        body = _campaign_request(
+            name, list_ids, excluded_list_ids, channel, subject, from_email, from_label, preview_text
+        )
+        return self._kv.campaigns.create_campaign(body=body)
 
     def assign_template(self, message_id: str, template_id: str) -> AssignTemplateToCampaignMessageResult:
         """Use template ``template_id`` for campaign message ``message_id``."""
-        from .models import CampaignMessageAssignTemplateQuery
-
-        body = CampaignMessageAssignTemplateQuery.from_dict(_assign_body(message_id, template_id))
-        return self._kv.campaigns.assign_template_to_campaign_message(body=body)
+        return self._kv.campaigns.assign_template_to_campaign_message(body=_assign_request(message_id, template_id))
 
     @overload
     def send_campaign(
@@ -422,10 +529,7 @@ class Workflows:
         self, campaign_id: str, *, wait: bool = True, **wait_options: Any
     ) -> GetCampaignSendJobResult | Job[GetCampaignSendJobResult]:
         """Send now: submit the send job and (by default) wait for it; ``wait=False`` returns the job."""
-        from .models import CampaignSendJobCreateQuery
-
-        body = {"data": {"type": "campaign-send-job", "id": check_text(campaign_id, "campaign_id")}}
-        job = self._kv.campaigns.submit_send_campaign(body=CampaignSendJobCreateQuery.from_dict(body))
+        job = self._kv.campaigns.submit_send_campaign(body=_send_request(campaign_id))
         return job.wait(**wait_options) if wait else job
 
     def cancel_campaign(self, campaign_id: str) -> None:
@@ -439,23 +543,20 @@ class Workflows:
     def _id_for(self, email: str, *, create: bool) -> str:
         found = self.find_profile(email=email)
         if found is not None:
-            return str(found.id)
+            return _profile_id(found.id, "get_profiles")
         if not create:
             return ""
-        # The import endpoint updates, rather than refuses, a profile another writer created since the
-        # lookup; should Klaviyo answer 409 all the same, its answer names the profile with this email.
         try:
-            return str(self.upsert_profile(email=email).data.id)
+            created = self.upsert_profile(email=email)
         except ConflictError as error:
-            if error.duplicate_profile_id is None:
-                raise
-            return error.duplicate_profile_id
+            return _duplicate_of(error)
+        return _profile_id(created.data.id, "create_or_update_profile")
 
 
 class AsyncWorkflows:
     """The workflows on the asyncio client: ``await kv.workflows.find_profile(...)``."""
 
-    def __init__(self, client: AsyncKlaviyo) -> None:
+    def __init__(self, client: _AsyncNamespaces) -> None:
         self._kv = client
 
     async def find_profile(
@@ -467,8 +568,8 @@ class AsyncWorkflows:
         id: str | None = None,
         prefer: Prefer = "newest_updated",
     ) -> GetProfilesItem | None:
-        field, value = identifier(email=email, phone_number=phone_number, external_id=external_id, id=id)
-        page = await self._kv.profiles.get_profiles(filter=equals(field, value), sort=sort_for(prefer), page_size=1)  # type: ignore[arg-type]
+        wanted, sort = _profile_lookup(email, phone_number, external_id, id, prefer)
+        page = await self._kv.profiles.get_profiles(filter=wanted, sort=sort, page_size=1)  # type: ignore[arg-type]
         return page.data[0] if page.data else None
 
     async def upsert_profile(
@@ -483,45 +584,27 @@ class AsyncWorkflows:
         unset: Iterable[str] | None = None,
         **fields: Any,
     ) -> CreateOrUpdateProfileResult:
-        from .models import ProfileUpsertQuery
-
-        attributes = profile_attributes(
-            email=email,
-            phone_number=phone_number,
-            external_id=external_id,
-            location=location,
-            properties=properties,
-            fields=fields,
-            profile_id=profile_id,
-        )
-        return await self._kv.profiles.create_or_update_profile(
-            body=ProfileUpsertQuery.from_dict(_upsert_body(attributes, unset, profile_id))
-        )
+        body = _upsert_request(email, phone_number, external_id, profile_id, location, properties, unset, fields)
+        return await self._kv.profiles.create_or_update_profile(body=body)
 
     async def add_profiles_to_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
-        from .models import ListMembersAddQuery
-
         list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
         if ids is None:
             ids = [await self._id_for(email, create=True) for email in checked or []]
-        for batch in chunks(ids, LIST_BATCH):
-            await self._kv.lists.add_profiles_to_list(list_id, body=ListMembersAddQuery.from_dict(_members(batch)))
+        for body in _membership_requests(ids, add=True):
+            await self._kv.lists.add_profiles_to_list(list_id, body=body)
         return ids
 
     async def remove_profiles_from_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
-        from .models import ListMembersDeleteQuery
-
         list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
         if ids is None:
             ids = [i for i in [await self._id_for(email, create=False) for email in checked or []] if i]
-        for batch in chunks(ids, LIST_BATCH):
-            await self._kv.lists.remove_profiles_from_list(
-                list_id, body=ListMembersDeleteQuery.from_dict(_members(batch))
-            )
+        for body in _membership_requests(ids, add=False):
+            await self._kv.lists.remove_profiles_from_list(list_id, body=body)
         return ids
 
     async def track_event(
@@ -538,19 +621,10 @@ class AsyncWorkflows:
         unique_id: str | None = None,
         time: datetime | None = None,
     ) -> None:
-        from .models import EventCreateQueryV2
-
-        profile = _profile_identity(email, phone_number, external_id, profile_id)
-        body = event_body(
-            metric=metric,
-            profile=profile,
-            properties=properties,
-            value=value,
-            currency=currency,
-            unique_id=unique_id,
-            time=time,
+        body = _event_request(
+            metric, email, phone_number, external_id, profile_id, properties, value, currency, unique_id, time
         )
-        await self._kv.events.create_event(body=EventCreateQueryV2.from_dict(body))
+        await self._kv.events.create_event(body=body)
 
     async def subscribe(
         self,
@@ -560,34 +634,17 @@ class AsyncWorkflows:
         list_id: str | None = None,
         custom_source: str | None = None,
     ) -> list[Accepted]:
-        from .models import SubscriptionCreateJobCreateQuery
-
-        bodies = _consent_bodies("SUBSCRIBED", emails, phone_numbers, list_id, custom_source)
-        return [
-            await self._kv.profiles.bulk_subscribe_profiles(body=SubscriptionCreateJobCreateQuery.from_dict(b))
-            for b in bodies
-        ]
+        bodies = _consent_requests(True, emails, phone_numbers, list_id, custom_source)
+        return [await self._kv.profiles.bulk_subscribe_profiles(body=body) for body in bodies]
 
     async def unsubscribe(
         self, *, emails: Iterable[str] = (), phone_numbers: Iterable[str] = (), list_id: str | None = None
     ) -> list[Accepted]:
-        from .models import SubscriptionDeleteJobCreateQuery
-
-        bodies = _consent_bodies("UNSUBSCRIBED", emails, phone_numbers, list_id, None)
-        return [
-            await self._kv.profiles.bulk_unsubscribe_profiles(body=SubscriptionDeleteJobCreateQuery.from_dict(b))
-            for b in bodies
-        ]
+        bodies = _consent_requests(False, emails, phone_numbers, list_id, None)
+        return [await self._kv.profiles.bulk_unsubscribe_profiles(body=body) for body in bodies]
 
     async def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Accepted]:
-        from .models import EventsBulkCreateJob
-
-        items = bulk_event_items(events)
-        receipts = []
-        for batch in chunks(items, EVENT_BATCH):
-            body = {"data": {"type": "event-bulk-create-job", "attributes": {"events-bulk-create": {"data": batch}}}}
-            receipts.append(await self._kv.events.bulk_create_events(body=EventsBulkCreateJob.from_dict(body)))
-        return receipts
+        return [await self._kv.events.bulk_create_events(body=body) for body in _bulk_event_requests(events)]
 
     async def upload_image(
         self,
@@ -597,36 +654,19 @@ class AsyncWorkflows:
         name: str | None = None,
         hidden: bool = False,
     ) -> UploadImageFromUrlResult:
-        from .models import ImageCreateQuery, ImageUploadQuery
-        from .types import File
-
-        how, given = _image_body(path, url, name, hidden)
-        if how == "url":
-            return await self._kv.images.upload_image_from_url(body=ImageCreateQuery.from_dict(given))
-        mime = mimetypes.guess_type(given.name)[0] or "application/octet-stream"
+        given = _image_request(path, url, name, hidden)
+        if not isinstance(given, Path):
+            return await self._kv.images.upload_image_from_url(body=given)
         with given.open("rb") as handle:
-            file = File(payload=handle, file_name=given.name, mime_type=mime)
-            return await self._kv.images.upload_image_from_file(
-                body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
-            )
+            return await self._kv.images.upload_image_from_file(body=_upload(given, handle, name, hidden))
 
     async def suppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkSuppressProfilesJobResult]]:
-        from .models import SuppressionCreateJobCreateQuery
-
-        return [
-            await self._kv.profiles.submit_bulk_suppress_profiles(body=SuppressionCreateJobCreateQuery.from_dict(body))
-            for body in _suppression_bodies(emails, True)
-        ]
+        bodies = _suppression_requests(emails, suppress=True)
+        return [await self._kv.profiles.submit_bulk_suppress_profiles(body=body) for body in bodies]
 
     async def unsuppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkUnsuppressProfilesJobResult]]:
-        from .models import SuppressionDeleteJobCreateQuery
-
-        return [
-            await self._kv.profiles.submit_bulk_unsuppress_profiles(
-                body=SuppressionDeleteJobCreateQuery.from_dict(body)
-            )
-            for body in _suppression_bodies(emails, False)
-        ]
+        bodies = _suppression_requests(emails, suppress=False)
+        return [await self._kv.profiles.submit_bulk_unsuppress_profiles(body=body) for body in bodies]
 
     async def create_campaign(
         self,
@@ -640,16 +680,13 @@ class AsyncWorkflows:
         from_label: str | None = None,
         preview_text: str | None = None,
     ) -> CreateCampaignResult:
-        from .models import CampaignCreateQuery
-
-        content = _email_content(subject, from_email, from_label, preview_text) if channel == "email" else {}
-        body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
-        return await self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
+        body = _campaign_request(
+            name, list_ids, excluded_list_ids, channel, subject, from_email, from_label, preview_text
+        )
+        return await self._kv.campaigns.create_campaign(body=body)
 
     async def assign_template(self, message_id: str, template_id: str) -> AssignTemplateToCampaignMessageResult:
-        from .models import CampaignMessageAssignTemplateQuery
-
-        body = CampaignMessageAssignTemplateQuery.from_dict(_assign_body(message_id, template_id))
+        body = _assign_request(message_id, template_id)
         return await self._kv.campaigns.assign_template_to_campaign_message(body=body)
 
     @overload
@@ -667,10 +704,7 @@ class AsyncWorkflows:
     async def send_campaign(
         self, campaign_id: str, *, wait: bool = True, **wait_options: Any
     ) -> GetCampaignSendJobResult | AsyncJob[GetCampaignSendJobResult]:
-        from .models import CampaignSendJobCreateQuery
-
-        body = {"data": {"type": "campaign-send-job", "id": check_text(campaign_id, "campaign_id")}}
-        job = await self._kv.campaigns.submit_send_campaign(body=CampaignSendJobCreateQuery.from_dict(body))
+        job = await self._kv.campaigns.submit_send_campaign(body=_send_request(campaign_id))
         return (await job.wait(**wait_options)) if wait else job
 
     async def cancel_campaign(self, campaign_id: str) -> None:
@@ -682,12 +716,11 @@ class AsyncWorkflows:
     async def _id_for(self, email: str, *, create: bool) -> str:
         found = await self.find_profile(email=email)
         if found is not None:
-            return str(found.id)
+            return _profile_id(found.id, "get_profiles")
         if not create:
             return ""
         try:
-            return str((await self.upsert_profile(email=email)).data.id)
-        except ConflictError as error:  # as in Workflows._id_for
-            if error.duplicate_profile_id is None:
-                raise
-            return error.duplicate_profile_id
+            created = await self.upsert_profile(email=email)
+        except ConflictError as error:
+            return _duplicate_of(error)
+        return _profile_id(created.data.id, "create_or_update_profile")

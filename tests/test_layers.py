@@ -7,9 +7,10 @@ The layers, lowest first (``LAYER_MAP`` below classifies every module; an unlist
 
 - **core**: settings, auth, transports, retry and rate-limit policies, the request path, errors, decoding.
 - **generated**: what the spec becomes (endpoints, models, params, the operation tables, ``types``, ``errors``).
-- **extensions**: features built on the generated code (jobs, pagination, chunks, filters, workflows, progress,
-  the testing fake).
-- **facade**: what users hold (``Klaviyo``, the per-tag resources, the package's lazy names).
+- **extensions**: features built on the generated code (jobs, pagination, chunks, filters, progress, the testing
+  fake).
+- **facade**: what users hold (``Klaviyo``, the per-tag resources, the workflows composed from them, the package's
+  lazy names).
 
 Rules, and the decisions behind them:
 
@@ -83,16 +84,17 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("_chunks", EXTENSIONS, "large job bodies split into several jobs"),
     ("filters", EXTENSIONS, "the filter expression builder"),
     ("_inputs", EXTENSIONS, "the workflows' input checks"),
-    ("_workflows", EXTENSIONS, "kv.workflows"),
     ("progress", EXTENSIONS, "progress bars for jobs"),
     ("testing", EXTENSIONS, "the fake Klaviyo"),
     ("testing._fake", EXTENSIONS, "its HTTP server and transport"),
     ("testing._faults", EXTENSIONS, "injected faults"),
+    ("testing._http", EXTENSIONS, "what its routes share: JSON:API answers, paging, include, filter"),
     ("testing._job_routes", EXTENSIONS, "its job endpoints"),
     ("testing._routes", EXTENSIONS, "its endpoints"),
     ("testing._store", EXTENSIONS, "its in-memory data"),
     ("testing._validation", EXTENSIONS, "its request validation"),
     ("resources", FACADE, "one namespace per tag (kv.profiles, ...)"),
+    ("_workflows", FACADE, "kv.workflows: tasks composed from the resources' public methods"),
     ("_client", FACADE, "Klaviyo and AsyncKlaviyo"),
     ("__init__", FACADE, "the package's public names"),
 )
@@ -111,8 +113,6 @@ KNOWN_VIOLATIONS: dict[str, str] = {
     "_shape -> params": "dict bodies are checked against the generated TypedDicts, found by name",
     "_ratelimit -> _operations": "the limiter looks the operation's tiers up by name",
     "_redis_ratelimit -> _operations": "the limiter looks the operation's tiers up by name",
-    "_workflows -> _client": "the workflows are typed against the facade that creates them",
-    "cycle: testing._fake, testing._job_routes, testing._routes": "the route modules call back into the fake",
     "dynamic: _jobs": "finds status/cancel endpoint modules by import_module",
 }
 

@@ -20,37 +20,22 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote
 
 import httpx
 
-from . import _job_routes  # noqa: F401 - importing it registers the job and campaign routes
+from . import _job_routes, _routes
 from ._faults import Fault, _Rules
-from ._routes import PROFILE_KEYS, ROUTES, json_response
+from ._http import json_response
 from ._store import FakeError, Resource, Store
 
 __all__ = ["FakeKlaviyo", "VirtualClock"]
-
-_CONDITION = re.compile(
-    r"^(equals|any|greater-than|greater-or-equal|less-than|less-or-equal|contains|starts-with|ends-with)\(([\w.\-]+),(.+)\)$"
-)
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "greater-than": lambda a, b: a > b,
-    "greater-or-equal": lambda a, b: a >= b,
-    "less-than": lambda a, b: a < b,
-    "less-or-equal": lambda a, b: a <= b,
-    "contains": lambda a, b: str(b) in str(a),
-    "starts-with": lambda a, b: str(a).startswith(str(b)),
-    "ends-with": lambda a, b: str(a).endswith(str(b)),
-}
 
 
 class VirtualClock:
@@ -85,6 +70,8 @@ class FakeKlaviyo:
         self._faults = _Rules(faults)
         configured = spec if spec is not None else os.environ.get("KLAVIYO_OPENAPI_SPEC")
         self._validator = _validator(Path(configured)) if configured else None
+        # Tried in order; the first route whose method and path match answers.
+        self._routes = (*_routes.routes(), *_job_routes.routes())
 
     # -- seeding ---------------------------------------------------------------------------------
 
@@ -133,11 +120,11 @@ class FakeKlaviyo:
             self._authenticate(request)
             if self._validator is not None:
                 self._validator(request)
-            for method, pattern, handler in ROUTES:
+            for method, pattern, handler in self._routes:
                 match = pattern.match(raw)
                 if method == request.method and match:
                     params = {k: unquote(v) for k, v in match.groupdict().items()}
-                    return handler(self, request, params, _json_body(request))
+                    return handler(self.store, request, params, _json_body(request))
             raise FakeError(501, "not_implemented_by_fake", f"FakeKlaviyo does not implement {request.method} {path}.")
         except FakeError as error:
             return json_response(error.status, error.document())
@@ -151,85 +138,6 @@ class FakeKlaviyo:
         credential = request.headers.get("Authorization", "")
         if not credential.startswith(("Klaviyo-API-Key pk_", "Bearer ")):
             raise FakeError(401, "not_authenticated", "Missing or invalid private key.")
-
-    # -- helpers the routes use ------------------------------------------------------------------------
-
-    def upsert_profile(self, attributes: dict[str, Any]) -> tuple[Resource, bool]:
-        with self.store.lock:
-            for key in ("id", *PROFILE_KEYS):
-                value = attributes.get(key)
-                existing = value and (
-                    self.store.resources["profile"].get(value)
-                    if key == "id"
-                    else self.store.find("profile", **{key: value})
-                )
-                if existing:
-                    existing["attributes"].update({k: v for k, v in attributes.items() if k != "id" and v is not None})
-                    existing["attributes"]["updated"] = self.store.now()
-                    return existing, False
-            if not any(attributes.get(k) for k in PROFILE_KEYS):
-                raise FakeError(
-                    400, "invalid", "A profile needs an email, phone_number or external_id.", "/data/attributes"
-                )
-            now = self.store.now()
-            given = {k: v for k, v in attributes.items() if k != "id" and v is not None}
-            return self.store.add("profile", {"created": now, "updated": now, **given}), True
-
-    def filtered(self, request: httpx.Request, items: Iterable[Resource]) -> list[Resource]:
-        text = request.url.params.get("filter")
-        items = list(items)
-        if not text:
-            return items
-        for condition in _split(text):
-            match = _CONDITION.match(condition.strip())
-            if match is None:
-                raise FakeError(400, "invalid", f"FakeKlaviyo does not understand the filter {condition!r}.", "filter")
-            operator, field, raw = match.groups()
-            wanted = _values(raw)
-            if operator in _COMPARE:
-                test, bound = _COMPARE[operator], _comparable(wanted[0])
-                items = [
-                    r for r in items if (v := r["attributes"].get(field)) is not None and test(_comparable(v), bound)
-                ]
-                continue
-            if operator == "equals" and len(wanted) != 1:
-                wanted = [wanted]
-            items = [r for r in items if (r["id"] if field == "id" else r["attributes"].get(field)) in wanted]
-        return items
-
-    def included(self, request: httpx.Request, resources: Iterable[Resource]) -> list[Resource]:
-        names = [n for n in request.url.params.get("include", "").split(",") if n]
-        found: dict[tuple[str, str], Resource] = {}
-        for resource in resources:
-            for name in names:
-                targets = resource["relationships"].get(name) or []
-                for target in targets if isinstance(targets, list) else [targets]:
-                    with contextlib.suppress(FakeError):
-                        found[(target["type"], target["id"])] = self.store.get(target["type"], target["id"])
-        return list(found.values())
-
-    def page(
-        self, request: httpx.Request, items: Sequence[Resource], *, render: Callable[[Resource], Resource] | None = None
-    ) -> httpx.Response:
-        size = int(request.url.params.get("page[size]", "20"))
-        if not 1 <= size <= 1000:
-            raise FakeError(400, "invalid", "page[size] must be between 1 and 1000.", "page[size]")
-        cursor = request.url.params.get("page[cursor]", "o0")
-        if not re.fullmatch(r"o\d+", cursor):
-            raise FakeError(400, "invalid", "page[cursor] is not a cursor this list gave out.", "page[cursor]")
-        start = int(cursor[1:])
-        chunk = list(items[start : start + size])
-        links = {"self": self.store.url(request.url.path)}
-        if start + size < len(items):
-            params = {k: v for k, v in request.url.params.multi_items() if k != "page[cursor]"}
-            links["next"] = (
-                self.store.url(request.url.path) + "?" + urlencode({**params, "page[cursor]": f"o{start + size}"})
-            )
-        document: dict[str, Any] = {"data": [(render or self.store.render)(r) for r in chunk], "links": links}
-        extra = self.included(request, chunk)
-        if extra:
-            document["included"] = [self.store.render(r) for r in extra]
-        return json_response(200, document)
 
     # -- as an HTTP server ---------------------------------------------------------------------------
 
@@ -287,41 +195,6 @@ def _json_body(request: httpx.Request) -> Any:
         return json.loads(request.content)
     except ValueError:
         raise FakeError(400, "invalid", "The request body is not JSON.") from None
-
-
-def _split(text: str) -> list[str]:
-    if text.startswith("and(") and text.endswith(")"):
-        text = text[4:-1]
-    parts, depth, current = [], 0, ""
-    for char in text:
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    return [*parts, current] if current else parts
-
-
-def _comparable(value: Any) -> Any:
-    """Datetimes compare as instants whether written with ``Z`` or ``+00:00``; other values as given."""
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            return datetime.fromisoformat(value)
-    return value
-
-
-def _values(raw: str) -> list[Any]:
-    raw = raw.strip()
-    text = raw.replace("'", '"')
-    try:
-        value = json.loads(text)
-    except ValueError:
-        value = raw
-    return value if isinstance(value, list) else [value]
 
 
 def _validator(path: Path) -> Callable[[httpx.Request], None]:

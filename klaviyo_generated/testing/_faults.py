@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import attrs
 import httpx
@@ -30,6 +30,17 @@ Kind = Literal[
 _OPERATION = "klaviyo_operation"
 
 
+class Where(TypedDict, total=False):
+    """Which calls a ``Fault`` made by ``Fault.status_code``, ``rate_limited`` or ``failure`` applies to:
+    ``operation``, ``method``, ``path`` (each ``None``: any), ``nth`` and ``times`` (see ``Fault``)."""
+
+    operation: str | None
+    method: str | None
+    path: str | None
+    nth: int
+    times: int | None
+
+
 @attrs.frozen(kw_only=True)
 class Fault:
     """One rule. Matching calls are counted per rule; calls ``nth`` .. ``nth + times - 1`` fail
@@ -47,58 +58,22 @@ class Fault:
     times: int | None = 1
 
     @classmethod
-    def status_code(
-        cls,
-        status: int,
-        *,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        nth: int = 1,
-        times: int | None = 1,
-    ) -> Fault:
+    def status_code(cls, status: int, **where: Unpack[Where]) -> Fault:
         """Answer ``status`` (with a JSON:API error body) instead of sending."""
-        return cls(kind="status", status=status, operation=operation, method=method, path=path, nth=nth, times=times)
+        return cls(kind="status", status=status, **where)
 
     @classmethod
-    def rate_limited(
-        cls,
-        retry_after: float | None = 1.0,
-        *,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        nth: int = 1,
-        times: int | None = 1,
-    ) -> Fault:
+    def rate_limited(cls, retry_after: float | None = 1.0, **where: Unpack[Where]) -> Fault:
         """Answer 429 with ``Retry-After`` (seconds) instead of sending."""
-        return cls(
-            kind="rate_limited",
-            status=429,
-            retry_after=retry_after,
-            operation=operation,
-            method=method,
-            path=path,
-            nth=nth,
-            times=times,
-        )
+        return cls(kind="rate_limited", status=429, retry_after=retry_after, **where)
 
     @classmethod
-    def failure(
-        cls,
-        kind: Kind,
-        *,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        nth: int = 1,
-        times: int | None = 1,
-    ) -> Fault:
+    def failure(cls, kind: Kind, **where: Unpack[Where]) -> Fault:
         """One of ``connection_reset`` (after the server got the request), ``read_timeout``,
         ``malformed_body``, ``truncated_body`` (a complete answer of half the body), ``cut_body``
         (the headers and half the body arrive, then the connection drops), ``bad_encoding``
         (``Content-Encoding: gzip`` over plain bytes) or ``deep_json`` (a body nested 10,000 deep)."""
-        return cls(kind=kind, operation=operation, method=method, path=path, nth=nth, times=times)
+        return cls(kind=kind, **where)
 
     def matches(self, request: httpx.Request) -> bool:
         return (

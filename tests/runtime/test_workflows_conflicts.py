@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from klaviyo_generated import AsyncKlaviyo, ConflictError, Klaviyo
+from klaviyo_generated import AsyncKlaviyo, ConflictError, Klaviyo, KlaviyoError
 from tests.runtime.client_harness import PROFILES_PAGE, Server, async_client_kwargs, body_of, client_kwargs
 
 EXISTING = "01GDDKASAP8TKDDA2GRZDSVP4H"
@@ -95,3 +96,41 @@ def test_upsert_profile_raises_the_conflict_with_the_profile_it_names() -> None:
         Klaviyo(**client_kwargs(server)).workflows.upsert_profile(email="ada@example.com", phone_number="+15005550006")
     assert caught.value.duplicate_profile_id == EXISTING
     assert _calls(server) == [("POST", "/api/profile-import")]
+
+
+NO_ID_PAGE = {
+    "data": [{"type": "profile", "attributes": {"email": "ada@example.com"}, "links": {"self": "https://x/"}}],
+    "links": {"self": "https://a.klaviyo.com/api/profiles", "next": None},
+}
+NO_ID_PROFILE = {
+    "data": {"type": "profile", "attributes": {"email": "ada@example.com"}, "links": {"self": "https://x/"}}
+}
+
+
+@pytest.mark.parametrize(
+    ("steps", "message", "calls"),
+    [
+        (lambda: (NO_ID_PAGE,), "get_profiles answered a profile without an id (got UNSET)", 1),
+        (
+            lambda: (PROFILES_PAGE, httpx.Response(201, json=NO_ID_PROFILE)),
+            "create_or_update_profile answered a profile without an id (got UNSET)",
+            2,
+        ),
+    ],
+)
+def test_a_profile_answered_without_an_id_is_an_error_not_the_text_unset(
+    steps: Callable[[], tuple[Any, ...]], message: str, calls: int
+) -> None:
+    for awaiting in (False, True):
+        server = Server(*steps())
+        with pytest.raises(KlaviyoError) as caught:
+            add_by_email(server, awaiting=awaiting)
+        assert message in str(caught.value)
+        assert _calls(server) == EXPECTED_CALLS[:calls]  # the list is never sent an "UNSET" member
+
+
+def add_by_email(server: Server, *, awaiting: bool) -> list[str]:
+    if not awaiting:
+        return Klaviyo(**client_kwargs(server)).workflows.add_profiles_to_list("L1", emails=["ada@example.com"])
+    kv = AsyncKlaviyo(**async_client_kwargs(server))
+    return asyncio.run(kv.workflows.add_profiles_to_list("L1", emails=["ada@example.com"]))

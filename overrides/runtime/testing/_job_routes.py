@@ -1,4 +1,4 @@
-"""The fake's jobs (profile bulk import, campaign send) and campaigns, moving on the fake's clock.
+"""The fake's jobs (profile bulk import, campaign send) and campaigns, moving on the store's clock.
 
 A job is ``queued`` for its first second, then ``processing`` for one second per 1,000 items (its
 counters growing), then ``complete``; a profile import applies its profiles when it completes and
@@ -7,24 +7,21 @@ reports the ones without any identifier as import errors.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-from ._routes import PROFILE_KEYS, _attributes, json_response, route
-from ._store import FakeError, Resource
-
-if TYPE_CHECKING:
-    from ._fake import FakeKlaviyo
+from ._http import Handler, Route, attributes_of, included, json_response, named_attributes, page, route
+from ._store import PROFILE_KEYS, FakeError, Resource, Store
 
 QUEUED_FOR = 1.0
 ITEMS_PER_SECOND = 1000.0
 
 
-def _advance(fake: FakeKlaviyo, job: Resource) -> None:
-    """Bring the job's status and counters to the fake's current time."""
+def _advance(store: Store, job: Resource) -> None:
+    """Bring the job's status and counters to the store's current time."""
     state = job["state"]
-    elapsed = fake.clock() - state["started"]
+    elapsed = store.clock() - state["started"]
     total = state["total"]
     attributes = job["attributes"]
     if attributes["status"] in ("complete", "cancelled"):
@@ -37,18 +34,17 @@ def _advance(fake: FakeKlaviyo, job: Resource) -> None:
         return
     failures = state.get("failures", [])
     for item in state.get("items", []):
-        fake.upsert_profile(item)
+        store.upsert_profile(item)
     attributes.update(
         status="complete",
         completed_count=total - len(failures),
         failed_count=len(failures),
-        completed_at=fake.store.now(),
+        completed_at=store.now(),
     )
 
 
-@route("POST", "/api/profile-bulk-import-jobs")
-def submit_import(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    profiles = ((_attributes(body).get("profiles") or {}).get("data")) or []
+def submit_import(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    profiles = ((attributes_of(body).get("profiles") or {}).get("data")) or []
     if not isinstance(profiles, list) or not profiles:
         raise FakeError(400, "invalid", "profiles.data must be a non-empty list.", "/data/attributes/profiles/data")
     if len(profiles) > 10_000:
@@ -58,41 +54,39 @@ def submit_import(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, s
     for index, profile in enumerate(profiles):
         attributes = (profile or {}).get("attributes") or {}
         (items if any(attributes.get(k) for k in PROFILE_KEYS) else failures).append((index, attributes))
-    with fake.store.lock:
-        job = fake.store.add(
+    with store.lock:
+        job = store.add(
             "profile-bulk-import-job",
             {
                 "status": "queued",
-                "created_at": fake.store.now(),
+                "created_at": store.now(),
                 "total_count": len(profiles),
                 "completed_count": 0,
                 "failed_count": 0,
             },
         )
         job["state"] = {
-            "started": fake.clock(),
+            "started": store.clock(),
             "total": len(profiles),
             "items": [a for _, a in items],
             "failures": [{"index": i, "attributes": a} for i, a in failures],
         }
-    return json_response(202, fake.store.single(_visible(job)))
+    return json_response(202, store.single(_visible(job)))
 
 
 def _visible(job: Resource) -> Resource:
     return {key: value for key, value in job.items() if key != "state"}
 
 
-@route("GET", "/api/profile-bulk-import-jobs/{id}")
-def get_import(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    with fake.store.lock:
-        job = fake.store.get("profile-bulk-import-job", params["id"])
-        _advance(fake, job)
-        return json_response(200, fake.store.single(_visible(job)))
+def get_import(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        job = store.get("profile-bulk-import-job", params["id"])
+        _advance(store, job)
+        return json_response(200, store.single(_visible(job)))
 
 
-@route("GET", "/api/profile-bulk-import-jobs/{id}/import-errors")
-def import_errors(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    job = fake.store.get("profile-bulk-import-job", params["id"])
+def import_errors(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    job = store.get("profile-bulk-import-job", params["id"])
     errors = [
         {
             "type": "import-error",
@@ -107,16 +101,16 @@ def import_errors(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, s
         }
         for failure in job["state"]["failures"]
     ]
-    return fake.page(request, errors, render=_render_error(fake))
+    return page(store, request, errors, render=_render_error(store))
 
 
-def _render_error(fake: FakeKlaviyo) -> Any:
+def _render_error(store: Store) -> Any:
     def render(item: Resource) -> Resource:
         return {
             "type": item["type"],
             "id": item["id"],
             "attributes": item["attributes"],
-            "links": {"self": fake.store.url("/")},
+            "links": {"self": store.url("/")},
         }
 
     return render
@@ -125,14 +119,11 @@ def _render_error(fake: FakeKlaviyo) -> Any:
 # -- campaigns --------------------------------------------------------------------------------------
 
 
-@route("POST", "/api/campaigns")
-def create_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    attributes = _attributes(body)
-    if not attributes.get("name"):
-        raise FakeError(400, "invalid", "A campaign needs a name.", "/data/attributes/name")
-    now = fake.store.now()
-    with fake.store.lock:
-        campaign = fake.store.add(
+def create_campaign(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = named_attributes(body, "campaign")
+    now = store.now()
+    with store.lock:
+        campaign = store.add(
             "campaign",
             {
                 "name": attributes["name"],
@@ -152,43 +143,40 @@ def create_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str,
             definition.setdefault("channel", "email")
             definition.setdefault("label", attributes["name"])
             stored = {"definition": definition, "created_at": now, "updated_at": now}
-            created.append(fake.store.add("campaign-message", stored))
+            created.append(store.add("campaign-message", stored))
         campaign["relationships"]["campaign-messages"] = [{"type": "campaign-message", "id": m["id"]} for m in created]
         for message in created:
             message["relationships"]["campaign"] = {"type": "campaign", "id": campaign["id"]}
         campaign["channel"] = created[0]["attributes"]["definition"]["channel"] if created else "email"
-    return json_response(201, fake.store.single(_visible_campaign(campaign)))
+    return json_response(201, store.single(_visible_campaign(campaign)))
 
 
 def _visible_campaign(campaign: Resource) -> Resource:
     return {key: value for key, value in campaign.items() if key != "channel"}
 
 
-@route("GET", "/api/campaigns")
-def list_campaigns(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+def list_campaigns(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     wanted = request.url.params.get("filter", "")
     if "messages.channel" not in wanted:
         raise FakeError(
             400, "invalid", "A channel filter is required, e.g. equals(messages.channel,'email').", "filter"
         )
     channel = "sms" if "'sms'" in wanted or '"sms"' in wanted else "mobile_push" if "mobile_push" in wanted else "email"
-    campaigns = [_visible_campaign(c) for c in fake.store.resources["campaign"].values() if c.get("channel") == channel]
-    return fake.page(request, campaigns)
+    campaigns = [_visible_campaign(c) for c in store.resources["campaign"].values() if c.get("channel") == channel]
+    return page(store, request, campaigns)
 
 
-@route("GET", "/api/campaigns/{id}")
-def get_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    campaign = fake.store.get("campaign", params["id"])
-    return json_response(200, fake.store.single(_visible_campaign(campaign), fake.included(request, [campaign])))
+def get_campaign(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    campaign = store.get("campaign", params["id"])
+    return json_response(200, store.single(_visible_campaign(campaign), included(store, request, [campaign])))
 
 
-@route("POST", "/api/campaign-message-assign-template")
-def assign_template(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+def assign_template(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     data = (body or {}).get("data") or {}
     template = (((data.get("relationships") or {}).get("template") or {}).get("data")) or {}
-    with fake.store.lock:
-        message = fake.store.get("campaign-message", str(data.get("id")))
-        fake.store.get("template", str(template.get("id")))
+    with store.lock:
+        message = store.get("campaign-message", str(data.get("id")))
+        store.get("template", str(template.get("id")))
         message["relationships"]["template"] = {"type": "template", "id": template["id"]}
     # This endpoint answers in the older message shape: label, channel and content side by side.
     definition = message["attributes"]["definition"]
@@ -197,41 +185,38 @@ def assign_template(fake: FakeKlaviyo, request: httpx.Request, params: dict[str,
         "channel": definition.get("channel", "email"),
         "content": definition.get("content") or {},
         "created_at": message["attributes"]["created_at"],
-        "updated_at": fake.store.now(),
+        "updated_at": store.now(),
     }
-    return json_response(200, fake.store.single({**message, "attributes": flat}))
+    return json_response(200, store.single({**message, "attributes": flat}))
 
 
-@route("POST", "/api/campaign-send-jobs")
-def send_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+def send_campaign(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     ident = str(((body or {}).get("data") or {}).get("id") or "")
-    with fake.store.lock:
-        campaign = fake.store.get("campaign", ident)
+    with store.lock:
+        campaign = store.get("campaign", ident)
         campaign["attributes"]["status"] = "Sending"
         job = {"type": "campaign-send-job", "id": ident, "attributes": {"status": "queued"}, "relationships": {}}
-        job["state"] = {"started": fake.clock(), "total": 1}
-        fake.store.resources["campaign-send-job"][ident] = job
-    return json_response(202, fake.store.single(_visible(job)))
+        job["state"] = {"started": store.clock(), "total": 1}
+        store.resources["campaign-send-job"][ident] = job
+    return json_response(202, store.single(_visible(job)))
 
 
-@route("GET", "/api/campaign-send-jobs/{id}")
-def get_send_job(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    with fake.store.lock:
-        job = fake.store.get("campaign-send-job", params["id"])
-        if job["attributes"]["status"] != "cancelled" and fake.clock() - job["state"]["started"] >= QUEUED_FOR + 1:
+def get_send_job(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        job = store.get("campaign-send-job", params["id"])
+        if job["attributes"]["status"] != "cancelled" and store.clock() - job["state"]["started"] >= QUEUED_FOR + 1:
             job["attributes"]["status"] = "complete"
-            fake.store.get("campaign", params["id"])["attributes"]["status"] = "Sent"
-        elif job["attributes"]["status"] == "queued" and fake.clock() - job["state"]["started"] >= QUEUED_FOR:
+            store.get("campaign", params["id"])["attributes"]["status"] = "Sent"
+        elif job["attributes"]["status"] == "queued" and store.clock() - job["state"]["started"] >= QUEUED_FOR:
             job["attributes"]["status"] = "processing"
-        return json_response(200, fake.store.single(_visible(job)))
+        return json_response(200, store.single(_visible(job)))
 
 
-@route("PATCH", "/api/campaign-send-jobs/{id}")
-def cancel_send_job(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    action = _attributes(body).get("action")
-    with fake.store.lock:
-        job = fake.store.get("campaign-send-job", params["id"])
-        campaign = fake.store.get("campaign", params["id"])
+def cancel_send_job(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    action = attributes_of(body).get("action")
+    with store.lock:
+        job = store.get("campaign-send-job", params["id"])
+        campaign = store.get("campaign", params["id"])
         if action == "cancel":
             job["attributes"]["status"] = "cancelled"
             campaign["attributes"]["status"] = "Cancelled"
@@ -245,74 +230,93 @@ def cancel_send_job(fake: FakeKlaviyo, request: httpx.Request, params: dict[str,
 # -- every other job type the spec has: counted, timed, no side effects ---------------------------------
 
 
-def _generic_job_routes() -> None:
+def routes() -> list[Route]:
+    """The job and campaign routes: profile import and campaign send in full, every other job type the
+    spec has (from the generated job table) counted and timed."""
+    return [
+        route("POST", "/api/profile-bulk-import-jobs", submit_import),
+        route("GET", "/api/profile-bulk-import-jobs/{id}", get_import),
+        route("GET", "/api/profile-bulk-import-jobs/{id}/import-errors", import_errors),
+        route("POST", "/api/campaigns", create_campaign),
+        route("GET", "/api/campaigns", list_campaigns),
+        route("GET", "/api/campaigns/{id}", get_campaign),
+        route("POST", "/api/campaign-message-assign-template", assign_template),
+        route("POST", "/api/campaign-send-jobs", send_campaign),
+        route("GET", "/api/campaign-send-jobs/{id}", get_send_job),
+        route("PATCH", "/api/campaign-send-jobs/{id}", cancel_send_job),
+        *_generic_job_routes(),
+    ]
+
+
+def _generic_job_routes() -> list[Route]:
     from .._jobs_table import JOBS
     from .._operations import OPERATIONS
 
     handled = {"bulk_import_profiles", "send_campaign"}
+    found = []
     for submit, family in JOBS.items():
         if submit in handled or family.status is None:
             continue
         path = OPERATIONS[submit].path
         kind = path.rsplit("/", 1)[-1].removesuffix("s")  # catalog-item-bulk-create-jobs -> ...-job
-        route("POST", path)(_submit(kind, family.max_items))
-        route("GET", OPERATIONS[family.status].path)(_status(kind))
+        found += [
+            route("POST", path, _submit(kind, family.max_items)),
+            route("GET", OPERATIONS[family.status].path, _status(kind)),
+        ]
         if family.result is not None:
-            route("GET", OPERATIONS[family.result].path)(_estimation)
+            found.append(route("GET", OPERATIONS[family.result].path, _estimation))
+    return found
 
 
-def _submit(kind: str, limit: int | None) -> Any:
-    def submit(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+def _submit(kind: str, limit: int | None) -> Handler:
+    def submit(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
         data = (body or {}).get("data") or {}
         lists = [v.get("data") for v in (data.get("attributes") or {}).values() if isinstance(v, dict)]
         total = max((len(x) for x in lists if isinstance(x, list)), default=1)
         if limit is not None and total > limit:
             raise FakeError(400, "invalid", f"At most {limit} items per request.", "/data/attributes")
-        with fake.store.lock:
-            job: Resource = {"type": kind, "id": str(data.get("id") or fake.store.new_id(kind)), "relationships": {}}
-            job["attributes"] = _job_attributes(fake, kind, total)
-            job["state"] = {"started": fake.clock(), "total": total}
-            fake.store.resources[kind][job["id"]] = job
-        return json_response(202, fake.store.single(_visible(job)))
+        with store.lock:
+            job: Resource = {"type": kind, "id": str(data.get("id") or store.new_id(kind)), "relationships": {}}
+            job["attributes"] = _job_attributes(store, kind, total)
+            job["state"] = {"started": store.clock(), "total": total}
+            store.resources[kind][job["id"]] = job
+        return json_response(202, store.single(_visible(job)))
 
     return submit
 
 
-def _job_attributes(fake: FakeKlaviyo, kind: str, total: int) -> dict[str, Any]:
+def _job_attributes(store: Store, kind: str, total: int) -> dict[str, Any]:
     if kind.startswith("campaign-"):
         return {"status": "queued"}
     counters = {"total_count": total, "completed_count": 0}
     counters.update({"skipped_count": 0} if "suppression" in kind else {"failed_count": 0})
-    return {"status": "queued", "created_at": fake.store.now(), **counters}
+    return {"status": "queued", "created_at": store.now(), **counters}
 
 
-def _status(kind: str) -> Any:
-    def status(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+def _status(kind: str) -> Handler:
+    def status(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
         ident = next(iter(params.values()))
-        with fake.store.lock:
-            job = fake.store.get(kind, ident)
-            elapsed = fake.clock() - job["state"]["started"]
+        with store.lock:
+            job = store.get(kind, ident)
+            elapsed = store.clock() - job["state"]["started"]
             total = job["state"]["total"]
             if elapsed >= QUEUED_FOR + total / ITEMS_PER_SECOND:
                 job["attributes"]["status"] = "complete"
                 if "completed_count" in job["attributes"]:
-                    job["attributes"].update(completed_count=total, completed_at=fake.store.now())
+                    job["attributes"].update(completed_count=total, completed_at=store.now())
             elif elapsed >= QUEUED_FOR:
                 job["attributes"]["status"] = "processing"
-            return json_response(200, fake.store.single(_visible(job)))
+            return json_response(200, store.single(_visible(job)))
 
     return status
 
 
-def _estimation(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+def _estimation(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     ident = next(iter(params.values()))
     estimate = {
         "type": "campaign-recipient-estimation",
         "id": ident,
-        "attributes": {"estimated_recipient_count": len(fake.store.resources["profile"])},
+        "attributes": {"estimated_recipient_count": len(store.resources["profile"])},
         "relationships": {},
     }
-    return json_response(200, fake.store.single(estimate))
-
-
-_generic_job_routes()
+    return json_response(200, store.single(estimate))

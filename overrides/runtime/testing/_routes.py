@@ -1,70 +1,65 @@
-"""What the fake answers, route by route. Each handler takes (fake, request, path parameters, body)."""
+"""What the fake answers, route by route: ``routes()`` is the table, each handler a plain function of
+(store, request, path parameters, body)."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-from ._store import FakeError, Resource
-
-if TYPE_CHECKING:
-    from ._fake import FakeKlaviyo
-
-Handler = Callable[["FakeKlaviyo", httpx.Request, dict[str, str], Any], httpx.Response]
-ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
-PROFILE_KEYS = ("email", "phone_number", "external_id")
+from ._http import Route, attributes_of, json_response, list_of, named_attributes, one_of, page, route
+from ._store import PROFILE_KEYS, FakeError, Resource, Store
 
 
-def route(method: str, path: str) -> Callable[[Handler], Handler]:
-    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?$")
-
-    def register(handler: Handler) -> Handler:
-        ROUTES.append((method, pattern, handler))
-        return handler
-
-    return register
-
-
-def json_response(status: int, document: Any = None) -> httpx.Response:
-    if document is None:
-        return httpx.Response(status)
-    return httpx.Response(
-        status, content=json.dumps(document).encode(), headers={"Content-Type": "application/vnd.api+json"}
-    )
-
-
-def _attributes(body: Any) -> dict[str, Any]:
-    attributes = ((body or {}).get("data") or {}).get("attributes")
-    if not isinstance(attributes, dict):
-        raise FakeError(400, "invalid", "The request body needs data.attributes.", "/data/attributes")
-    return attributes
+def routes() -> list[Route]:
+    """Profiles, lists and members, segments, metrics, events, templates, images, consent and bulk events."""
+    return [
+        route("GET", "/api/profiles", list_of("profile")),
+        route("POST", "/api/profiles", create_profile),
+        route("GET", "/api/profiles/{id}", one_of("profile")),
+        route("PATCH", "/api/profiles/{id}", update_profile),
+        route("POST", "/api/profile-import", import_profile),
+        route("GET", "/api/lists", list_of("list")),
+        route("POST", "/api/lists", create_list),
+        route("GET", "/api/lists/{id}", one_of("list")),
+        route("DELETE", "/api/lists/{id}", delete_list),
+        route("GET", "/api/lists/{id}/profiles", list_members),
+        route("POST", "/api/lists/{id}/relationships/profiles", add_members),
+        route("DELETE", "/api/lists/{id}/relationships/profiles", remove_members),
+        route("GET", "/api/segments", list_of("segment")),
+        route("GET", "/api/segments/{id}", one_of("segment")),
+        route("GET", "/api/metrics", list_of("metric")),
+        route("GET", "/api/metrics/{id}", one_of("metric")),
+        route("POST", "/api/events", create_event),
+        route("GET", "/api/events", list_events),
+        route("POST", "/api/templates", create_template),
+        route("GET", "/api/templates", list_of("template")),
+        route("GET", "/api/templates/{id}", one_of("template")),
+        route("POST", "/api/images", create_image),
+        route("POST", "/api/image-upload", upload_image),
+        route("GET", "/api/images", list_of("image")),
+        route("GET", "/api/images/{id}", one_of("image")),
+        route("POST", "/api/profile-subscription-bulk-create-jobs", change_consent),
+        route("POST", "/api/profile-subscription-bulk-delete-jobs", change_consent),
+        route("POST", "/api/event-bulk-create-jobs", bulk_events),
+    ]
 
 
 # -- profiles -----------------------------------------------------------------------------------
 
 
-def _profile_attributes(fake: FakeKlaviyo, given: dict[str, Any]) -> dict[str, Any]:
-    now = fake.store.now()
+def _profile_attributes(store: Store, given: dict[str, Any]) -> dict[str, Any]:
+    now = store.now()
     return {"created": now, "updated": now, **{k: v for k, v in given.items() if v is not None}}
 
 
-@route("GET", "/api/profiles")
-def list_profiles(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return fake.page(request, fake.filtered(request, fake.store.resources["profile"].values()))
-
-
-@route("POST", "/api/profiles")
-def create_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    attributes = _attributes(body)
+def create_profile(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = attributes_of(body)
     if not any(attributes.get(k) for k in PROFILE_KEYS):
         raise FakeError(400, "invalid", "A profile needs an email, phone_number or external_id.", "/data/attributes")
-    with fake.store.lock:
+    with store.lock:
         for key in PROFILE_KEYS:
-            if attributes.get(key) and (existing := fake.store.find("profile", **{key: attributes[key]})):
+            if attributes.get(key) and (existing := store.find("profile", **{key: attributes[key]})):
                 raise FakeError(
                     409,
                     "duplicate_profile",
@@ -72,157 +67,112 @@ def create_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, 
                     "/data/attributes",
                     meta={"duplicate_profile_id": existing["id"]},
                 )
-        created = fake.store.add("profile", _profile_attributes(fake, attributes))
-    return json_response(201, fake.store.single(created))
+        created = store.add("profile", _profile_attributes(store, attributes))
+    return json_response(201, store.single(created))
 
 
-@route("GET", "/api/profiles/{id}")
-def get_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return json_response(200, fake.store.single(fake.store.get("profile", params["id"])))
+def update_profile(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        profile = store.get("profile", params["id"])
+        profile["attributes"].update({k: v for k, v in attributes_of(body).items() if v is not None})
+        profile["attributes"]["updated"] = store.now()
+    return json_response(200, store.single(profile))
 
 
-@route("PATCH", "/api/profiles/{id}")
-def update_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    with fake.store.lock:
-        profile = fake.store.get("profile", params["id"])
-        profile["attributes"].update({k: v for k, v in _attributes(body).items() if v is not None})
-        profile["attributes"]["updated"] = fake.store.now()
-    return json_response(200, fake.store.single(profile))
-
-
-@route("POST", "/api/profile-import")
-def import_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    given = dict(_attributes(body))
+def import_profile(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    given = dict(attributes_of(body))
     if (body.get("data") or {}).get("id"):
         given["id"] = body["data"]["id"]  # update by Klaviyo id
-    profile, created = fake.upsert_profile(given)
-    return json_response(201 if created else 200, fake.store.single(profile))
+    profile, created = store.upsert_profile(given)
+    return json_response(201 if created else 200, store.single(profile))
 
 
 # -- lists and memberships ------------------------------------------------------------------------
 
 
-@route("GET", "/api/lists")
-def list_lists(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return fake.page(request, fake.filtered(request, fake.store.resources["list"].values()))
-
-
-@route("POST", "/api/lists")
-def create_list(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    attributes = _attributes(body)
-    if not attributes.get("name"):
-        raise FakeError(400, "invalid", "A list needs a name.", "/data/attributes/name")
-    now = fake.store.now()
-    created = fake.store.add(
+def create_list(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = named_attributes(body, "list")
+    now = store.now()
+    created = store.add(
         "list", {"name": attributes["name"], "created": now, "updated": now, "opt_in_process": "single_opt_in"}
     )
-    fake.store.members[created["id"]] = []
-    return json_response(201, fake.store.single(created))
+    store.members[created["id"]] = []
+    return json_response(201, store.single(created))
 
 
-@route("GET", "/api/lists/{id}")
-def get_list(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return json_response(200, fake.store.single(fake.store.get("list", params["id"])))
-
-
-@route("DELETE", "/api/lists/{id}")
-def delete_list(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    with fake.store.lock:
-        fake.store.get("list", params["id"])
-        del fake.store.resources["list"][params["id"]]
-        fake.store.members.pop(params["id"], None)
+def delete_list(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        store.get("list", params["id"])
+        del store.resources["list"][params["id"]]
+        store.members.pop(params["id"], None)
     return json_response(204)
 
 
-@route("GET", "/api/lists/{id}/profiles")
-def list_members(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    fake.store.get("list", params["id"])
-    members = [fake.store.get("profile", p) for p in fake.store.members.get(params["id"], [])]
+def list_members(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    store.get("list", params["id"])
+    members = [store.get("profile", p) for p in store.members.get(params["id"], [])]
 
     def render(profile: Resource) -> Resource:
-        document = fake.store.render(profile)
-        document["attributes"]["joined_group_at"] = fake.store.joined.get((params["id"], profile["id"]))
+        document = store.render(profile)
+        document["attributes"]["joined_group_at"] = store.joined.get((params["id"], profile["id"]))
         return document
 
-    return fake.page(request, members, render=render)
+    return page(store, request, members, render=render)
 
 
-def _profile_ids(fake: FakeKlaviyo, body: Any) -> list[str]:
+def _profile_ids(store: Store, body: Any) -> list[str]:
     data = (body or {}).get("data")
     if not isinstance(data, list) or not all(isinstance(d, dict) and d.get("type") == "profile" for d in data):
         raise FakeError(400, "invalid", "data must be a list of {type: profile, id} objects.", "/data")
     if len(data) > 1000:
         raise FakeError(400, "invalid", "At most 1000 profiles per request.", "/data")
     for item in data:
-        fake.store.get("profile", str(item.get("id")))
+        store.get("profile", str(item.get("id")))
     return [str(item["id"]) for item in data]
 
 
-@route("POST", "/api/lists/{id}/relationships/profiles")
-def add_members(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    with fake.store.lock:
-        fake.store.get("list", params["id"])
-        members = fake.store.members.setdefault(params["id"], [])
-        for profile_id in _profile_ids(fake, body):
+def add_members(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        store.get("list", params["id"])
+        members = store.members.setdefault(params["id"], [])
+        for profile_id in _profile_ids(store, body):
             if profile_id not in members:
                 members.append(profile_id)
-                fake.store.joined[(params["id"], profile_id)] = fake.store.now()
+                store.joined[(params["id"], profile_id)] = store.now()
     return json_response(204)
 
 
-@route("DELETE", "/api/lists/{id}/relationships/profiles")
-def remove_members(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    with fake.store.lock:
-        fake.store.get("list", params["id"])
-        gone = set(_profile_ids(fake, body))
-        fake.store.members[params["id"]] = [p for p in fake.store.members.get(params["id"], []) if p not in gone]
+def remove_members(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        store.get("list", params["id"])
+        gone = set(_profile_ids(store, body))
+        store.members[params["id"]] = [p for p in store.members.get(params["id"], []) if p not in gone]
     return json_response(204)
 
 
 # -- segments, metrics, events ------------------------------------------------------------------------
 
 
-@route("GET", "/api/segments")
-def list_segments(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return fake.page(request, fake.filtered(request, fake.store.resources["segment"].values()))
-
-
-@route("GET", "/api/segments/{id}")
-def get_segment(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return json_response(200, fake.store.single(fake.store.get("segment", params["id"])))
-
-
-@route("GET", "/api/metrics")
-def list_metrics(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return fake.page(request, fake.filtered(request, fake.store.resources["metric"].values()))
-
-
-@route("GET", "/api/metrics/{id}")
-def get_metric(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return json_response(200, fake.store.single(fake.store.get("metric", params["id"])))
-
-
-@route("POST", "/api/events")
-def create_event(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    attributes = _attributes(body)
+def create_event(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = attributes_of(body)
     metric_name = (((attributes.get("metric") or {}).get("data") or {}).get("attributes") or {}).get("name")
     profile_given = (((attributes.get("profile") or {}).get("data") or {}).get("attributes")) or {}
     if not metric_name:
         raise FakeError(400, "invalid", "An event needs metric.data.attributes.name.", "/data/attributes/metric")
-    with fake.store.lock:
-        metric = fake.store.find("metric", name=metric_name)
+    with store.lock:
+        metric = store.find("metric", name=metric_name)
         if metric is None:
-            now = fake.store.now()
-            metric = fake.store.add("metric", {"name": metric_name, "created": now, "updated": now})
-        profile, _ = fake.upsert_profile(profile_given)
-        unique = attributes.get("unique_id") or fake.store.new_id("uuid")
-        if fake.store.find("event", uuid=unique) is None:
-            fake.store.add(
+            now = store.now()
+            metric = store.add("metric", {"name": metric_name, "created": now, "updated": now})
+        profile, _ = store.upsert_profile(profile_given)
+        unique = attributes.get("unique_id") or store.new_id("uuid")
+        if store.find("event", uuid=unique) is None:
+            store.add(
                 "event",
                 {
-                    "timestamp": int(fake.clock()),
+                    "timestamp": int(store.clock()),
                     "event_properties": attributes.get("properties") or {},
-                    "datetime": attributes.get("time") or fake.store.now(),
+                    "datetime": attributes.get("time") or store.now(),
                     "uuid": unique,
                 },
                 {"profile": {"type": "profile", "id": profile["id"]}, "metric": {"type": "metric", "id": metric["id"]}},
@@ -230,18 +180,16 @@ def create_event(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, st
     return json_response(202)
 
 
-@route("GET", "/api/events")
-def list_events(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return fake.page(request, list(fake.store.resources["event"].values()))
+def list_events(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    return page(store, request, list(store.resources["event"].values()))
 
 
 # -- templates and images -----------------------------------------------------------------------
 
 
-@route("POST", "/api/templates")
-def create_template(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    attributes = _attributes(body)
-    now = fake.store.now()
+def create_template(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = attributes_of(body)
+    now = store.now()
     template = {
         "name": attributes.get("name") or "",
         "editor_type": attributes.get("editor_type") or "CODE",
@@ -249,96 +197,64 @@ def create_template(fake: FakeKlaviyo, request: httpx.Request, params: dict[str,
         "created": now,
         "updated": now,
     }
-    return json_response(201, fake.store.single(fake.store.add("template", template)))
+    return json_response(201, store.single(store.add("template", template)))
 
 
-@route("GET", "/api/templates")
-def list_templates(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return fake.page(request, fake.filtered(request, fake.store.resources["template"].values()))
-
-
-@route("GET", "/api/templates/{id}")
-def get_template(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return json_response(200, fake.store.single(fake.store.get("template", params["id"])))
-
-
-def _image(fake: FakeKlaviyo, name: str, url: str, size: int, hidden: bool) -> Resource:
+def _image(store: Store, name: str, url: str, size: int, hidden: bool) -> Resource:
     attributes = {
         "name": name,
         "image_url": url,
         "format": url.rsplit(".", 1)[-1][:4] or "png",
         "size": size,
         "hidden": hidden,
-        "updated_at": fake.store.now(),
+        "updated_at": store.now(),
     }
-    return fake.store.add("image", attributes)
+    return store.add("image", attributes)
 
 
-@route("POST", "/api/images")
-def create_image(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    attributes = _attributes(body)
+def create_image(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = attributes_of(body)
     source = str(attributes.get("import_from_url") or "")
     if not source.startswith(("https://", "http://", "data:")):
         raise FakeError(
             400, "invalid", "import_from_url must be a URL or a data URI.", "/data/attributes/import_from_url"
         )
     image = _image(
-        fake,
+        store,
         str(attributes.get("name") or "image"),
-        fake.store.url(f"/images/{len(source)}.png"),
+        store.url(f"/images/{len(source)}.png"),
         len(source),
         bool(attributes.get("hidden")),
     )
-    return json_response(201, fake.store.single(image))
+    return json_response(201, store.single(image))
 
 
-@route("POST", "/api/image-upload")
-def upload_image(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+def upload_image(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     size = len(request.content)
-    image = _image(fake, "upload", fake.store.url(f"/images/upload-{size}.png"), size, False)
-    return json_response(201, fake.store.single(image))
-
-
-@route("GET", "/api/images")
-def list_images(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return fake.page(request, fake.filtered(request, fake.store.resources["image"].values()))
-
-
-@route("GET", "/api/images/{id}")
-def get_image(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return json_response(200, fake.store.single(fake.store.get("image", params["id"])))
+    image = _image(store, "upload", store.url(f"/images/upload-{size}.png"), size, False)
+    return json_response(201, store.single(image))
 
 
 # -- consent and bulk events (accepted, applied at once) -----------------------------------------
 
 
-def _apply_subscriptions(fake: FakeKlaviyo, body: Any, consent_field: str) -> httpx.Response:
-    profiles = ((_attributes(body).get("profiles") or {}).get("data")) or []
+def change_consent(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    """Subscribe or unsubscribe: each profile's consent becomes what its ``subscriptions`` say."""
+    profiles = ((attributes_of(body).get("profiles") or {}).get("data")) or []
     for entry in profiles:
         attributes = dict((entry or {}).get("attributes") or {})
         subscriptions = attributes.pop("subscriptions", {})
-        profile, _ = fake.upsert_profile(attributes)
-        current = profile["attributes"].setdefault(consent_field, {})
+        profile, _ = store.upsert_profile(attributes)
+        current = profile["attributes"].setdefault("fake_consent", {})
         for channel, settings in subscriptions.items():
             current[channel] = (settings.get("marketing") or {}).get("consent")
     return json_response(202)
 
 
-@route("POST", "/api/profile-subscription-bulk-create-jobs")
-def subscribe(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return _apply_subscriptions(fake, body, "fake_consent")
-
-
-@route("POST", "/api/profile-subscription-bulk-delete-jobs")
-def unsubscribe(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return _apply_subscriptions(fake, body, "fake_consent")
-
-
-@route("POST", "/api/event-bulk-create-jobs")
-def bulk_events(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    for entry in ((_attributes(body).get("events-bulk-create") or {}).get("data")) or []:
+def bulk_events(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    for entry in ((attributes_of(body).get("events-bulk-create") or {}).get("data")) or []:
         attributes = (entry or {}).get("attributes") or {}
         for event in ((attributes.get("events") or {}).get("data")) or []:
             single = {"data": {"attributes": {**(event.get("attributes") or {}), "profile": attributes.get("profile")}}}
-            create_event(fake, request, params, single)
+            create_event(store, request, params, single)
     return json_response(202)

@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 Resource = dict[str, Any]
 
+PROFILE_KEYS = ("email", "phone_number", "external_id")  # what identifies a profile besides its id
+
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 # JSON:API type -> the URL segment of its collection.
@@ -101,6 +103,27 @@ class Store:
             ),
             None,
         )
+
+    def upsert_profile(self, attributes: dict[str, Any]) -> tuple[Resource, bool]:
+        """The profile ``attributes`` identify (by ``id``, then by each of ``PROFILE_KEYS``), updated, or a
+        new one; and whether it was created."""
+        with self.lock:
+            for key in ("id", *PROFILE_KEYS):
+                value = attributes.get(key)
+                existing = value and (
+                    self.resources["profile"].get(value) if key == "id" else self.find("profile", **{key: value})
+                )
+                if existing:
+                    existing["attributes"].update({k: v for k, v in attributes.items() if k != "id" and v is not None})
+                    existing["attributes"]["updated"] = self.now()
+                    return existing, False
+            if not any(attributes.get(k) for k in PROFILE_KEYS):
+                raise FakeError(
+                    400, "invalid", "A profile needs an email, phone_number or external_id.", "/data/attributes"
+                )
+            now = self.now()
+            given = {k: v for k, v in attributes.items() if k != "id" and v is not None}
+            return self.add("profile", {"created": now, "updated": now, **given}), True
 
     # -- documents ------------------------------------------------------------------------------
 
