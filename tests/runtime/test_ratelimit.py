@@ -228,8 +228,9 @@ def test_coerce_limiter() -> None:
     ("field", "value"), [("max_wait", -1.0), ("max_wait", math.nan), ("headroom", 0.0), ("headroom", 1.5)]
 )
 def test_invalid_configuration(field: str, value: float) -> None:
+    changes: dict[str, Any] = {field: value}
     with pytest.raises(ValueError, match=field):
-        attrs.evolve(RateLimits(), **{field: value})
+        attrs.evolve(RateLimits(), **changes)
 
 
 # --- max_wait -----------------------------------------------------------------------------------
