@@ -49,7 +49,7 @@ from _common import RESULTS, machine, today, write_section
 from klaviyo_generated import Klaviyo, RateLimiter, RateLimits
 from klaviyo_generated._transports import RateLimitTransport, RetryTransport
 
-OPERATION = "get_profile"  # the extension value the generated get_profile endpoint sets
+OPERATION = "get_profile"  # by name: the limiter looks its windows up in the table passed (TIER below)
 OPERATION_EXTENSION = {"klaviyo_operation": OPERATION}
 TIER = ((10**9, 1.0), (10**9, 60.0))  # (limit, period s) windows: same shape as get_profile's 75/s + 750/min
 TARGET = 1.05  # the layers may cost at most 5 % of the bare loopback round trip

@@ -63,7 +63,7 @@ from klaviyo_generated.models import (
 )
 
 PROFILES = 10_000
-# How the client encodes a body (klaviyo_generated._jobs.check_limits, as httpx does): both sides
+# How the client encodes a body (klaviyo_generated._request_body.encode_body, as httpx does): both sides
 # of the encode figure use it, so they produce the same bytes.
 CLIENT_JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "allow_nan": False}
 

@@ -112,26 +112,28 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         name="package first call",
         description=(
-            "the same first call through the package: import, `AuthenticatedClient` over the same MockTransport, "
-            "`get_profiles.sync(...)` parsed into typed models"
+            "the same first call through the package with no policy: import, `Klaviyo(api_key=..., "
+            "transport=..., retry=False, rate_limits=False)` over the same MockTransport, "
+            "`kv.profiles.get_profiles(page_size=10)` parsed into typed models (until issue 16 this was the stock "
+            "`AuthenticatedClient` and `get_profiles.sync(...)`, which are gone; the transport layers are still "
+            "built, so it is not comparable with figures before that)"
         ),
         work=textwrap.dedent(
             """\
             import httpx
             import klaviyo_generated
-            from klaviyo_generated.api.profiles import get_profiles
             _page = (
                 b'{"data": [{"type": "profile", "id": "01H", "attributes": {"email": "a@b.co"},'
                 b' "links": {"self": "https://a.klaviyo.com/api/profiles/01H"}}],'
                 b' "links": {"self": "https://a.klaviyo.com/api/profiles"}}'
             )
-            _client = klaviyo_generated.AuthenticatedClient(
-                base_url="https://a.klaviyo.com",
-                token="x",
-                prefix="Klaviyo-API-Key",
-                httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, content=_page))},
+            _kv = klaviyo_generated.Klaviyo(
+                api_key="pk_" + "a" * 32,
+                transport=httpx.MockTransport(lambda request: httpx.Response(200, content=_page)),
+                retry=False,
+                rate_limits=False,
             )
-            _parsed = get_profiles.sync(client=_client, page_size=10)
+            _parsed = _kv.profiles.get_profiles(page_size=10)
             """
         ),
         check=textwrap.dedent(

@@ -6,6 +6,9 @@ Around it, when present: a ``PATCH`` on the same item path (cancel / revert), a
 holding the job's result (``campaign-recipient-estimation-jobs`` -> ``campaign-recipient-estimations``).
 A ``POST /api/<kind>-jobs`` without a status path is accepted with nothing to poll.
 
+A family with a cancel operation also records the JSON:API ``type`` its cancel body names
+(``campaign-send-job``), read from that body's schema (``data.type``'s one enum value).
+
 Per-request limits come from the submit operation's description ("Accepts up to 10,000 profiles
 per request", "The maximum allowed payload size is 5MB", "Max number of coupon codes per job we
 allow for is 1000", "Email address per request limit: 100", ...). Each limit keeps the sentence it
@@ -50,12 +53,37 @@ def limits(description: str) -> dict[str, Any]:
     return found
 
 
+def _resolve(spec: JSON, node: Any) -> Any:
+    """``node`` with its ``$ref`` chain followed (local references only, as the spec uses)."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def resource_type(spec: JSON, operation: JSON) -> str:
+    """The JSON:API ``type`` an operation's body names: its ``data.type``, which the spec pins to one value."""
+    body = _resolve(spec, operation.get("requestBody")) or {}
+    found: set[str] = set()
+    for media in (body.get("content") or {}).values():
+        schema = _resolve(spec, media.get("schema")) or {}
+        data = _resolve(spec, (schema.get("properties") or {}).get("data")) or {}
+        kind = _resolve(spec, (data.get("properties") or {}).get("type")) or {}
+        found.update(str(value) for value in kind.get("enum") or ())
+    if len(found) != 1:
+        raise ValueError(f"{operation.get('operationId')}: want one data.type for its body, found {sorted(found)}")
+    return str(found.pop())
+
+
 def families(spec: JSON, names: dict[tuple[str, str], str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(families with a status operation, submit operations with nothing to poll), each sorted by name.
 
     ``names`` maps (method, path) to the generated endpoint name.
     """
-    by_path = {(method, path) for path, method, _ in iter_operations(spec)}
+    operations = {(method, path): operation for path, method, operation in iter_operations(spec)}
+    by_path = set(operations)
     with_status, accepted = [], []
     for path, method, operation in iter_operations(spec):
         if method != "post" or not re.fullmatch(r"/api/[a-z0-9-]+-jobs", path):
@@ -74,9 +102,11 @@ def families(spec: JSON, names: dict[tuple[str, str], str]) -> tuple[list[dict[s
             (names[("get", p)] for m, p in sorted(by_path) if m == "get" and re.fullmatch(errors_pattern, p)), None
         )
         result_path = re.sub(r"-jobs/(\{\w+\})$", r"s/\1", item)
+        cancel = operations.get(("patch", item))
         entry.update(
             status=names[("get", item)],
             cancel=names.get(("patch", item)),
+            resource_type=resource_type(spec, cancel) if cancel is not None else None,
             errors=errors,
             result=names.get(("get", result_path)) if ("get", result_path) in by_path else None,
         )

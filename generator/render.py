@@ -209,42 +209,96 @@ Families = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 def _job_families(data: GeneratorData, spec: JSON) -> Families:
     """The spec's job families (``generator/jobs.py``), named by endpoint; both tables read them."""
     names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
-    return job_families(spec, names)
+    try:
+        return job_families(spec, names)
+    except ValueError as error:
+        raise GenerationFailed(f"job families: {error}") from None
 
 
-def _render_operations(
-    project: Project, data: GeneratorData, spec: JSON, families: Families, package_dir: Path
-) -> None:
-    """``_operations.py``: per-operation facts from the spec, keyed by the endpoint's name."""
+def _operation_facts(data: GeneratorData, spec: JSON, families: Families) -> dict[str, dict[str, Any]]:
+    """Per operation (by endpoint name), what the spec says about it: the data of its ``OperationSpec``
+    (``_operations.py``) and what its ``Operation`` binds (filters, job operations; endpoint modules)."""
     by_location = {(method, path): operation for path, method, operation in iter_operations(spec)}
-    operations = []
+    with_status, accepted = families
+    limits = {f["submit"]: f for f in [*with_status, *accepted] if f["max_items"] or f["max_bytes"]}
+    accepted_names = {f["submit"] for f in accepted}
+    tag_of = {str(e.name): str(t) for t, c in data.endpoint_collections_by_tag.items() for e in c.endpoints}
+
+    def related(name: str | None) -> dict[str, str] | None:
+        return None if name is None else {"name": name, "tag": tag_of[name]}
+
+    jobs = {
+        f["submit"]: {
+            "status": related(f["status"]),
+            "cancel": related(f["cancel"]),
+            "errors": related(f["errors"]),
+            "result": related(f["result"]),
+            "resource_type": f["resource_type"],
+        }
+        for f in with_status
+    }
+    facts = {}
     for tag, collection in sorted(data.endpoint_collections_by_tag.items()):
         for endpoint in collection.endpoints:
-            path = str(endpoint.path.get_untrusted_value())
+            name, path = str(endpoint.name), str(endpoint.path.get_untrusted_value())
             operation = by_location[(str(endpoint.method), path)]
             where = f"{str(endpoint.method).upper()} {path}"
             params = [p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)]
-            operations.append(
-                {
-                    "name": str(endpoint.name),
-                    "method": str(endpoint.method).upper(),
-                    "path": path,
-                    "tag": str(tag),
-                    "rate_limits": _rate_limits(where, operation.get("x-klaviyo-ratelimit")),
-                    "scopes": [str(s) for s in operation.get("x-klaviyo-scopes", [])],
-                    "paginated": "page[cursor]" in params,
-                    "filters": _filters(where, operation.get("x-klaviyo-filters")),
-                }
-            )
-    operations.sort(key=lambda op: str(op["name"]))
-    text = project.env.get_template("operations.py.jinja").render(operations=operations)
+            facts[name] = {
+                "name": name,
+                "constant": name.upper(),
+                "method": str(endpoint.method).upper(),
+                "path": path,
+                "tag": str(tag),
+                "rate_limits": _rate_limits(where, operation.get("x-klaviyo-ratelimit")),
+                "scopes": [str(s) for s in operation.get("x-klaviyo-scopes", [])],
+                "paginated": "page[cursor]" in params,
+                "filters": _filters(where, operation.get("x-klaviyo-filters")),
+                "limits": limits.get(name),
+                "accepted": name in accepted_names,
+                "job": jobs.get(name),
+            }
+    return dict(sorted(facts.items()))
+
+
+def _render_operations(
+    project: Project, facts: dict[str, dict[str, Any]], families: Families, package_dir: Path
+) -> None:
+    """``_operations.py`` (one ``OperationSpec`` constant per operation, and the dict of them) and
+    ``_jobs_table.py`` (the job families by name)."""
+    text = project.env.get_template("operations.py.jinja").render(operations=list(facts.values()))
     (package_dir / "_operations.py").write_text(text, encoding="utf-8")
     with_status, accepted = families
     text = project.env.get_template("jobs_table.py.jinja").render(families=with_status, accepted=accepted)
     (package_dir / "_jobs_table.py").write_text(text, encoding="utf-8")
-    filters = {str(op["name"]): op["filters"] for op in operations if op["filters"]}
-    text = project.env.get_template("filters_table.py.jinja").render(filters=filters)
-    (package_dir / "_filters_table.py").write_text(text, encoding="utf-8")
+
+
+def _result_type(endpoint: Any, accepted: bool) -> str:
+    """What an endpoint's parser returns: its success type, with an ``Accepted`` receipt for the
+    bodiless 202 of a job that has nothing to poll."""
+    success = _success_type(endpoint)
+    if not accepted:
+        return success
+    return " | ".join(dict.fromkeys("Accepted" if t == "None" else t for t in success.split(" | ")))
+
+
+def _endpoint_globals(facts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What the endpoint template asks about an endpoint beyond openapi-python-client's model of it."""
+
+    def result_type(endpoint: Any) -> str:
+        return _result_type(endpoint, facts[str(endpoint.name)]["accepted"])
+
+    def success_responses(endpoint: Any) -> list[Any]:
+        return [
+            r for r in endpoint.responses.patterns if 200 <= r.status_code.range[0] <= r.status_code.range[1] <= 299
+        ]
+
+    return {
+        "operation_facts": lambda endpoint: facts[str(endpoint.name)],
+        "result_type": result_type,
+        "success_responses": success_responses,
+        "bodiless": lambda response: str(response.source["attribute"]) == "None",
+    }
 
 
 def _success_type(endpoint: Any) -> str:
@@ -314,8 +368,7 @@ def _render_facade(project: Project, data: GeneratorData, families: Families, pa
     """``resources/<tag>.py`` (one namespace class per tag, sync, async and raw) and ``_client.py``."""
     env = project.env
     by_name = {str(e.name): e for e in _endpoints(data)}
-    with_status, accepted = families
-    accepted_names = {f["submit"] for f in accepted}
+    with_status, _ = families
     status_of = {f["submit"]: by_name[f["status"]] for f in with_status}
     chunkable = {f["submit"] for f in with_status if f["max_items"] is not None}
     tag_of = {str(e.name): str(t) for t, c in data.endpoint_collections_by_tag.items() for e in c.endpoints}
@@ -335,7 +388,6 @@ def _render_facade(project: Project, data: GeneratorData, families: Families, pa
         paginated=_is_paginated,
         item_type=_item_type,
         job_status=job_status,
-        accepted_job=lambda endpoint: str(endpoint.name) in accepted_names,
         chunkable=lambda endpoint: str(endpoint.name) in chunkable and len(endpoint.bodies) == 1,
     )
     (package_dir / "resources").mkdir(exist_ok=True)
@@ -390,11 +442,16 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         project.env.globals.update(_template_globals(spec))
         params = _param_table(data)
         project.env.globals["body_param"] = _body_param(params)
+        families = _job_families(data, spec)
+        facts = _operation_facts(data, spec, families)
+        project.env.globals.update(_endpoint_globals(facts))
         errors = list(project.build())
+        # openapi-python-client always writes its stock ``Client``/``AuthenticatedClient``; the package's
+        # client is ``Klaviyo`` (the stock one defaults to a ``Bearer`` prefix Klaviyo refuses).
+        (project.package_dir / "client.py").unlink()
         _render_params(project, params, project.package_dir)
         _render_model_index(project, data, project.package_dir)
-        families = _job_families(data, spec)
-        _render_operations(project, data, spec, families, project.package_dir)
+        _render_operations(project, facts, families, project.package_dir)
         _render_facade(project, data, families, project.package_dir)
     if python_warnings:
         listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)

@@ -3,9 +3,13 @@
 
 A call goes::
 
-    generated method -> endpoint._get_kwargs -> httpx.Client (auth, revision, timeout)
+    generated method -> _call(endpoint.OPERATION, endpoint._get_kwargs(...))
+      -> httpx.Client (auth, revision, timeout; the request carries the operation's ``OperationSpec``)
       -> RetryTransport -> RateLimitTransport -> the I/O transport (httpx's, the caller's, or a fake)
-      <- non-2xx: typed error (status_error); 2xx: endpoint._parse_response -> model
+      <- non-2xx: typed error (status_error); 2xx: OPERATION.parse(response) -> model
+
+Everything this path knows about an operation is the operation's own data: no table is looked up
+by name, and jobs, filters and workflows sit on top of it (they import this, never the reverse).
 
 Retrying sits outside rate limiting so that every retry also waits for a slot. The generated
 ``Klaviyo`` class (``_client.py``) adds one namespace per spec tag on top of this.
@@ -21,27 +25,24 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Self, overload
+from typing import Any, Self, TypeVar
 
 import httpx
 
 from . import __api_revision__ as API_REVISION
-from ._arguments import InvalidArgumentError
 from ._auth import ConfigurationError
-from ._base_error import KlaviyoError
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
     ResponseDecodeError,
-    request_id_of,
     status_error,
 )
-from ._jobs import Accepted, check_limits
-from ._jobs_table import ACCEPTED
 from ._lazy import LazyModel, decode_first_level
 from ._oauth import OAuth
+from ._operation import OPERATION_EXTENSION, Operation, OperationSpec
 from ._operations import OPERATIONS
-from ._ratelimit import OPERATION_EXTENSION, Limiter, RateLimits, coerce_limiter
+from ._ratelimit import Limiter, RateLimits, coerce_limiter
+from ._request_body import encode_body
 from ._response import APIResponse, raw_mode
 from ._retry import RetryPolicy
 from ._settings import (
@@ -65,7 +66,6 @@ from ._transports import (
     RetryTransport,
 )
 from ._transports.retry import ATTEMPTS_EXTENSION, DECODE_ERROR_EXTENSION, RETRY_EXTENSION
-from .filters import Filter, check_filter
 from .types import UNSET, Unset
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
@@ -75,24 +75,21 @@ _JSONAPI = "application/vnd.api+json"
 _USER_AGENT = f"klaviyo-generated (python {sys.version_info[0]}.{sys.version_info[1]})"
 
 
-class _Strict:
-    """Stands in for the generated ``Client`` when parsing: an undocumented status is an error, not ``None``."""
-
-    raise_on_unexpected_status = True
+T = TypeVar("T")
 
 
 @functools.cache
-def _route_table() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+def _route_table() -> tuple[tuple[str, re.Pattern[str], OperationSpec], ...]:
     routes = []
-    for name, op in OPERATIONS.items():
+    for op in OPERATIONS.values():
         pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path))
-        routes.append((op.method, re.compile(pattern + "/?"), name))
+        routes.append((op.method, re.compile(pattern + "/?"), op))
     return tuple(routes)
 
 
-def operation_for(method: str, path: str) -> str | None:
+def operation_for(method: str, path: str) -> OperationSpec | None:
     """The spec operation a raw ``request()`` hits, so it shares that operation's rate-limit bucket."""
-    return next((name for m, rx, name in _route_table() if m == method and rx.fullmatch(path)), None)
+    return next((op for m, rx, op in _route_table() if m == method and rx.fullmatch(path)), None)
 
 
 def _attempts(source: object) -> int:
@@ -179,33 +176,24 @@ class _BaseClient:
         chosen = company_id if company_id is not None else self.settings.company_id
         return UNSET if chosen is None else chosen
 
-    @overload
-    def _filter_for(self, value: str | Filter, operation: str) -> str: ...
-    @overload
-    def _filter_for(self, value: str | Filter | Unset, operation: str) -> str | Unset: ...
-    def _filter_for(self, value: str | Filter | Unset, operation: str) -> str | Unset:
-        """A ``Filter`` checked against the operation's ``x-klaviyo-filters`` and rendered; anything else as is."""
-        if isinstance(value, Filter):
-            from ._filters_table import FILTERS
-
-            return check_filter(operation, value, FILTERS)
-        return value
-
     def _build_request(
         self,
         http: httpx.Client | httpx.AsyncClient,
         kwargs: dict[str, Any],
+        operation: OperationSpec | None,
         *,
         timeout: float | httpx.Timeout | None,
         retry: RetryPolicy | bool | None,
         max_retries: int | None,
     ) -> httpx.Request:
-        extensions = dict(kwargs.pop("extensions", {}))
+        extensions: dict[str, Any] = {}
+        if operation is not None:
+            extensions[OPERATION_EXTENSION] = operation
         if retry is not None or max_retries is not None:
             extensions[RETRY_EXTENSION] = retry_policy(retry, max_retries, self.settings.retry)
-        operation = extensions.get(OPERATION_EXTENSION)
         if kwargs.get("json") is not None:
-            kwargs["content"] = _encoded(operation, kwargs.pop("json"))
+            # Measuring the payload against the operation's limits meant encoding it: send those bytes.
+            kwargs["content"] = encode_body(operation, kwargs.pop("json"))
         headers = kwargs.get("headers") or {}
         if "revision" in headers:
             check_revision(headers["revision"])
@@ -226,7 +214,8 @@ class _BaseClient:
         data: Mapping[str, Any] | None,
         files: Any,
         headers: Mapping[str, str] | None,
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], OperationSpec | None]:
+        """The request arguments of a raw call, and the spec operation its method and path match."""
         method = method.upper() if isinstance(method, str) else method
         if method not in _METHODS:
             raise ConfigurationError(f"method must be one of {', '.join(sorted(_METHODS))}, got {method!r}")
@@ -248,12 +237,10 @@ class _BaseClient:
         if json is not None and not any(name.lower() == "content-type" for name in kwargs["headers"]):
             # Klaviyo documents JSON:API's media type for every JSON body.
             kwargs["headers"]["Content-Type"] = _JSONAPI
-        if operation is not None:
-            kwargs["extensions"] = {OPERATION_EXTENSION: operation}
         for name, value in (("params", params), ("json", json), ("data", data), ("files", files)):
             if value is not None:
                 kwargs[name] = value
-        return kwargs
+        return kwargs, operation
 
     @staticmethod
     def _check_status(response: httpx.Response) -> httpx.Response:
@@ -262,48 +249,27 @@ class _BaseClient:
         return response
 
     @staticmethod
-    def _result(endpoint: Any, response: httpx.Response, raw: bool) -> Any:
-        if endpoint is None:
-            parsed = _decode(response)
-        else:
-            _undecodable(response)
-            try:
-                parsed = endpoint._parse_response(client=_Strict(), response=response)
-                if isinstance(parsed, LazyModel):
-                    # The document's own members (data, links, included) are checked now, so a body
-                    # of the wrong shape fails the call; deeper members decode when read.
-                    decode_first_level(parsed)
-            except Exception as error:
-                # Whatever an answer we cannot read raises (a RecursionError from JSON nested
-                # thousands deep, an OverflowError from a date in year 10**9, ...), the caller gets
-                # one typed error with the status and the raw body, never a bare exception.
-                raise ResponseDecodeError(response, attempts=_attempts(response)) from error
-            operation = response.request.extensions.get(OPERATION_EXTENSION)
-            if parsed is None and operation in ACCEPTED:
-                parsed = Accepted(str(operation), response.status_code, request_id_of(response.headers))
+    def _parsed(operation: Operation[Any], response: httpx.Response, raw: bool) -> Any:
+        """A 2xx answer parsed by the operation's own parser (an ``APIResponse`` of it in raw mode)."""
+        _undecodable(response)
+        try:
+            parsed = operation.parse(response)
+            if isinstance(parsed, LazyModel):
+                # The document's own members (data, links, included) are checked now, so a body
+                # of the wrong shape fails the call; deeper members decode when read.
+                decode_first_level(parsed)
+        except Exception as error:
+            # Whatever an answer we cannot read raises (a RecursionError from JSON nested
+            # thousands deep, an OverflowError from a date in year 10**9, an undocumented 2xx, ...),
+            # the caller gets one typed error with the status and the raw body, never a bare exception.
+            raise ResponseDecodeError(response, attempts=_attempts(response)) from error
         return APIResponse(parsed, response) if raw else parsed
 
-
-def _encoded(operation: object, body: Any) -> bytes:
-    """The JSON bytes of a request body, checked against the operation's job limits when it has any.
-
-    A body that is not JSON (NaN, a set, an object in a free-form member, a cycle) fails here as
-    ``InvalidArgumentError`` naming the operation, before anything is sent.
-    """
-    name = str(operation) if operation is not None else "request"
-    try:
-        encoded = check_limits(name, body) if operation is not None else None
-        # Measuring the payload meant encoding it; send those bytes rather than encode twice.
-        return encoded if encoded is not None else _dumps(body)
-    except (TypeError, ValueError, RecursionError) as error:
-        if isinstance(error, KlaviyoError):
-            raise
-        raise InvalidArgumentError(f"{name}: the request body is not JSON: {error}") from None
-
-
-def _dumps(body: Any) -> bytes:
-    # As httpx encodes json=: compact, UTF-8, and NaN/Infinity refused (they are not JSON).
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    @staticmethod
+    def _decoded(response: httpx.Response, raw: bool) -> Any:
+        """A raw ``request()``'s 2xx answer: its JSON, or ``None`` when empty."""
+        parsed = _decode(response)
+        return APIResponse(parsed, response) if raw else parsed
 
 
 def _connection_error(error: httpx.HTTPError | httpx.StreamError) -> APIConnectionError:
@@ -401,16 +367,22 @@ class SyncAPIClient(_BaseClient):
 
     def _call(
         self,
-        endpoint: Any,
+        operation: Operation[T],
         kwargs: dict[str, Any],
         *,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> Any:
+    ) -> T:
+        """Send ``operation``'s request (``kwargs`` from its builder) and parse the answer with its parser.
+
+        Returns what the parser returns; inside ``to_raw_response`` an ``APIResponse`` of it.
+        """
         raw = raw_mode.get()
-        request = self._build_request(self._http, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return self._result(endpoint, self._send(request), raw)
+        request = self._build_request(
+            self._http, kwargs, operation.spec, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return self._parsed(operation, self._send(request), raw)  # type: ignore[no-any-return]
 
     def request(
         self,
@@ -432,8 +404,14 @@ class SyncAPIClient(_BaseClient):
         when empty); non-2xx raises the typed errors. A path that matches a spec operation shares
         that operation's rate-limit bucket.
         """
-        kwargs = self._raw_kwargs(method, path, params=params, json=json, data=data, files=files, headers=headers)
-        return self._call(None, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        kwargs, operation = self._raw_kwargs(
+            method, path, params=params, json=json, data=data, files=files, headers=headers
+        )
+        raw = raw_mode.get()
+        request = self._build_request(
+            self._http, kwargs, operation, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return self._decoded(self._send(request), raw)
 
 
 class AsyncAPIClient(_BaseClient):
@@ -498,16 +476,22 @@ class AsyncAPIClient(_BaseClient):
 
     async def _call(
         self,
-        endpoint: Any,
+        operation: Operation[T],
         kwargs: dict[str, Any],
         *,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> Any:
+    ) -> T:
+        """Send ``operation``'s request (``kwargs`` from its builder) and parse the answer with its parser.
+
+        Returns what the parser returns; inside ``to_raw_response`` an ``APIResponse`` of it.
+        """
         raw = raw_mode.get()
-        request = self._build_request(self._http, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return self._result(endpoint, await self._send(request), raw)
+        request = self._build_request(
+            self._http, kwargs, operation.spec, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return self._parsed(operation, await self._send(request), raw)  # type: ignore[no-any-return]
 
     async def request(
         self,
@@ -524,5 +508,11 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int | None = None,
     ) -> Any:
         """The async twin of ``Klaviyo.request``."""
-        kwargs = self._raw_kwargs(method, path, params=params, json=json, data=data, files=files, headers=headers)
-        return await self._call(None, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        kwargs, operation = self._raw_kwargs(
+            method, path, params=params, json=json, data=data, files=files, headers=headers
+        )
+        raw = raw_mode.get()
+        request = self._build_request(
+            self._http, kwargs, operation, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return self._decoded(await self._send(request), raw)

@@ -8,9 +8,10 @@ The model, in one place:
 
 * **One bucket per operation.** Klaviyo's limits are per account and per endpoint, and the spec
   gives each operation its own ``x-klaviyo-ratelimit`` (burst per second, steady per minute, and
-  for some a daily cap; see ``OPERATIONS[name].rate_limits``). The bucket key is therefore the
-  operation name, and one ``RateLimiter`` is meant to serve one account (one API key): share it
-  between the clients (sync and async) that use the same key, and never between keys. Two
+  for some a daily cap: ``OperationSpec.rate_limits``, carried by every request the client sends).
+  The bucket key is therefore the operation name, and one ``RateLimiter`` is meant to serve one
+  account (one API key): share it between the clients (sync and async) that use the same key, and
+  never between keys. Two
   operations that happen to have the same tier do not share a budget.
 * **Sliding windows with reservations.** Each window ``(limit, period)`` keeps the send times of
   the last ``limit`` calls. A call is given the earliest time ``t`` (not before now, not before the
@@ -19,8 +20,8 @@ The model, in one place:
   "try, sleep, try again" makes waiters first-come first-served and needs no lock across a sleep.
   A sliding window is at least as strict as a fixed window of the same size, so the schedule also
   satisfies a server that counts per calendar second or minute.
-* **Operations not in the table** (no ``klaviyo_operation`` extension, e.g. a raw request) are not
-  limited: there is no declared rate to keep to, and guessing one would only slow them down.
+* **Requests with no operation** (no ``OPERATION_EXTENSION``, e.g. a raw request to a path the spec
+  does not have) are not limited: there is no declared rate to keep to, and guessing one would only slow them down.
 """
 
 from __future__ import annotations
@@ -30,17 +31,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, Final, Protocol, TypeVar, overload, runtime_checkable
+from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
 import attrs
 
 from ._exceptions import RateLimitWaitExceeded, RateLimitWaitExceededError
+from ._operation import OPERATION_EXTENSION, OperationSpec
 from ._operations import OPERATIONS
 from ._retry_after import leading_number
 
 __all__ = [
     "OPERATION_EXTENSION",
     "Limiter",
+    "OperationRef",
     "RateLimitInfo",
     "RateLimitWaitExceeded",
     "RateLimitWaitExceededError",
@@ -50,13 +53,41 @@ __all__ = [
     "parse_rate_limit_headers",
 ]
 
-# Set by every generated endpoint on its request; the bucket key.
-OPERATION_EXTENSION: Final = "klaviyo_operation"
-
 
 class _HasRateLimits(Protocol):
     @property
     def rate_limits(self) -> tuple[tuple[int, float], ...]: ...
+
+
+# What the limiter methods take: the operation's ``OperationSpec`` (what a request carries: its own
+# rate limits, nothing looked up), or its name (looked up in the limiter's table, for callers).
+OperationRef = OperationSpec | str | None
+
+
+def bucket_key(operation: OperationRef) -> str | None:
+    """The name the bucket of ``operation`` is kept under."""
+    return operation.name if isinstance(operation, OperationSpec) else operation
+
+
+def declared_rate_limits(
+    operation: OperationRef, table: Mapping[str, _HasRateLimits] | None = None
+) -> tuple[tuple[int, float], ...]:
+    """The windows of ``operation`` (none when it is unknown).
+
+    An ``OperationSpec`` brings its own, unless ``table`` (a limiter's own table, as tests and
+    benchmarks pin) names it; a plain name is looked up in ``table``, or without one in the
+    generated ``OPERATIONS``.
+    """
+    name = bucket_key(operation)
+    if name is None:
+        return ()
+    if table is not None and (name in table or not isinstance(operation, OperationSpec)):
+        entry = table.get(name)
+    elif isinstance(operation, OperationSpec):
+        return operation.rate_limits
+    else:
+        entry = OPERATIONS.get(name)
+    return () if entry is None else entry.rate_limits
 
 
 def _check_max_wait(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -141,8 +172,9 @@ class RateLimiter:
     Args:
         limits: the configuration (default ``RateLimits()``).
         clock: monotonic seconds.
-        operations: the operation table (default: the generated ``OPERATIONS``); tests may pass
-            their own.
+        operations: a table of rate limits by operation name that overrides what requests carry
+            (tests and benchmarks pin their own); by default each request's ``OperationSpec``
+            decides, and a plain name is looked up in the generated ``OPERATIONS``.
     """
 
     def __init__(
@@ -150,7 +182,7 @@ class RateLimiter:
         limits: RateLimits | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
-        operations: Mapping[str, _HasRateLimits] = OPERATIONS,
+        operations: Mapping[str, _HasRateLimits] | None = None,
     ) -> None:
         self.limits = limits if limits is not None else RateLimits()
         self._clock = clock
@@ -158,27 +190,28 @@ class RateLimiter:
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
 
-    def _bucket(self, operation: str | None) -> _Bucket | None:
+    def _bucket(self, operation: OperationRef) -> _Bucket | None:
         # Called with the lock held.
-        if not self.limits.enabled or operation is None:
+        key = bucket_key(operation)
+        if not self.limits.enabled or key is None:
             return None
-        bucket = self._buckets.get(operation)
+        bucket = self._buckets.get(key)
         if bucket is None:
-            spec = self._operations.get(operation)
-            if spec is None or not spec.rate_limits:
+            windows = declared_rate_limits(operation, self._operations)
+            if not windows:
                 return None
             headroom = self.limits.headroom
-            bucket = self._buckets[operation] = _Bucket(
-                [_Window(limit, period / headroom) for limit, period in spec.rate_limits if limit > 0]
+            bucket = self._buckets[key] = _Bucket(
+                [_Window(limit, period / headroom) for limit, period in windows if limit > 0]
             )
         return bucket
 
-    def is_limited(self, operation: str | None) -> bool:
+    def is_limited(self, operation: OperationRef) -> bool:
         """Whether calls to ``operation`` are limited at all (enabled and a known operation)."""
         with self._lock:
             return self._bucket(operation) is not None
 
-    def acquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
+    def acquire(self, operation: OperationRef, *, max_wait: float | None = None) -> float:
         """Reserve the next free slot for ``operation`` and return the seconds to wait before sending.
 
         The reservation is recorded at once, so the caller must send after waiting (or accept
@@ -195,13 +228,13 @@ class RateLimiter:
             at = max(now, bucket.last, bucket.paused_until, *(window.earliest() for window in bucket.windows))
             wait = at - now
             if wait > bound:
-                raise RateLimitWaitExceededError(str(operation), wait, bound)
+                raise RateLimitWaitExceededError(str(bucket_key(operation)), wait, bound)
             for window in bucket.windows:
                 window.sent.append(at)
             bucket.last = at
             return wait
 
-    def pause(self, operation: str | None, seconds: float) -> None:
+    def pause(self, operation: OperationRef, seconds: float) -> None:
         """Hold every call to ``operation`` until ``seconds`` from now (after a 429's Retry-After).
 
         A shorter pause never shortens a longer one already in force.
@@ -211,7 +244,7 @@ class RateLimiter:
             if bucket is not None and math.isfinite(seconds) and seconds > 0:
                 bucket.paused_until = max(bucket.paused_until, self._clock() + seconds)
 
-    def paused_for(self, operation: str | None) -> float:
+    def paused_for(self, operation: OperationRef) -> float:
         """Seconds left on a pause of ``operation`` (0.0 when not paused or not limited)."""
         with self._lock:
             bucket = self._bucket(operation)
@@ -220,15 +253,15 @@ class RateLimiter:
     # The async twins: the state is in this process and the lock is never held across an await,
     # so they are the sync methods (a shared store, e.g. ``RedisRateLimiter``, awaits its I/O here).
 
-    async def aacquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
+    async def aacquire(self, operation: OperationRef, *, max_wait: float | None = None) -> float:
         """``acquire`` for async callers."""
         return self.acquire(operation, max_wait=max_wait)
 
-    async def apause(self, operation: str | None, seconds: float) -> None:
+    async def apause(self, operation: OperationRef, seconds: float) -> None:
         """``pause`` for async callers."""
         self.pause(operation, seconds)
 
-    async def apaused_for(self, operation: str | None) -> float:
+    async def apaused_for(self, operation: OperationRef) -> float:
         """``paused_for`` for async callers."""
         return self.paused_for(operation)
 
@@ -243,19 +276,19 @@ class Limiter(Protocol):
     @property
     def limits(self) -> RateLimits: ...
 
-    def is_limited(self, operation: str | None) -> bool: ...
+    def is_limited(self, operation: OperationRef) -> bool: ...
 
-    def acquire(self, operation: str | None, *, max_wait: float | None = None) -> float: ...
+    def acquire(self, operation: OperationRef, *, max_wait: float | None = None) -> float: ...
 
-    def pause(self, operation: str | None, seconds: float) -> None: ...
+    def pause(self, operation: OperationRef, seconds: float) -> None: ...
 
-    def paused_for(self, operation: str | None) -> float: ...
+    def paused_for(self, operation: OperationRef) -> float: ...
 
-    async def aacquire(self, operation: str | None, *, max_wait: float | None = None) -> float: ...
+    async def aacquire(self, operation: OperationRef, *, max_wait: float | None = None) -> float: ...
 
-    async def apause(self, operation: str | None, seconds: float) -> None: ...
+    async def apause(self, operation: OperationRef, seconds: float) -> None: ...
 
-    async def apaused_for(self, operation: str | None) -> float: ...
+    async def apaused_for(self, operation: OperationRef) -> float: ...
 
 
 _L = TypeVar("_L", bound=Limiter)

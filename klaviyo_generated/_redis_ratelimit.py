@@ -40,8 +40,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._auth import ConfigurationError
 from ._exceptions import RateLimitWaitExceededError
-from ._operations import OPERATIONS
-from ._ratelimit import RateLimiter, RateLimits, _HasRateLimits
+from ._ratelimit import OperationRef, RateLimiter, RateLimits, _HasRateLimits, bucket_key, declared_rate_limits
 
 if TYPE_CHECKING:
     import redis
@@ -167,7 +166,8 @@ class RedisRateLimiter:
         retry_interval: while Redis is unreachable, how often (seconds) to try it again.
         clock: seconds, replacing Redis's clock and timing the retries; for tests. Default: Redis's
             ``TIME`` (and ``time.monotonic`` for the retries).
-        operations: the operation table (default: the generated ``OPERATIONS``).
+        operations: a table of rate limits by operation name, as ``RateLimiter``'s (default: none;
+            each request's ``OperationSpec`` decides).
     """
 
     def __init__(
@@ -182,7 +182,7 @@ class RedisRateLimiter:
         timeout: float = 0.5,
         retry_interval: float = 5.0,
         clock: Callable[[], float] | None = None,
-        operations: Mapping[str, _HasRateLimits] = OPERATIONS,
+        operations: Mapping[str, _HasRateLimits] | None = None,
     ) -> None:
         if not isinstance(key_prefix, str) or not key_prefix:
             raise ConfigurationError("key_prefix must be a non-empty string, one per Klaviyo account")
@@ -228,20 +228,20 @@ class RedisRateLimiter:
 
     # --- buckets --------------------------------------------------------------------------------
 
-    def _bucket(self, operation: str | None) -> _Bucket | None:
-        if not self.limits.enabled or operation is None:
+    def _bucket(self, operation: OperationRef) -> _Bucket | None:
+        key = bucket_key(operation)
+        if not self.limits.enabled or key is None:
             return None
         try:
-            return self._buckets[operation]
+            return self._buckets[key]
         except KeyError:
             pass
-        spec = self._operations.get(operation)
-        windows = [(limit, period) for limit, period in (spec.rate_limits if spec else ()) if limit > 0]
-        bucket = _Bucket(self.key_prefix, operation, windows, self.limits.headroom) if windows else None
-        self._buckets[operation] = bucket  # the same value whichever thread wins
+        windows = [(limit, period) for limit, period in declared_rate_limits(operation, self._operations) if limit > 0]
+        bucket = _Bucket(self.key_prefix, key, windows, self.limits.headroom) if windows else None
+        self._buckets[key] = bucket  # the same value whichever thread wins
         return bucket
 
-    def is_limited(self, operation: str | None) -> bool:
+    def is_limited(self, operation: OperationRef) -> bool:
         """Whether calls to ``operation`` are limited at all (enabled and a known operation)."""
         return self._bucket(operation) is not None
 
@@ -252,11 +252,11 @@ class RedisRateLimiter:
     def _bound(self, max_wait: float | None) -> float:
         return self.limits.max_wait if max_wait is None else min(self.limits.max_wait, max_wait)
 
-    def _reserved(self, operation: str, reply: Any, bound: float) -> float:
+    def _reserved(self, operation: OperationRef, reply: Any, bound: float) -> float:
         allowed, wait_us = reply
         wait = int(wait_us) / 1_000_000
         if not int(allowed):
-            raise RateLimitWaitExceededError(operation, wait, bound)
+            raise RateLimitWaitExceededError(str(bucket_key(operation)), wait, bound)
         return wait
 
     # --- Redis's health -------------------------------------------------------------------------
@@ -294,7 +294,7 @@ class RedisRateLimiter:
             raise ConfigurationError("this RedisRateLimiter has only an async_client: use it from async code")
         return self._script(keys=bucket.keys, args=args)
 
-    def acquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
+    def acquire(self, operation: OperationRef, *, max_wait: float | None = None) -> float:
         """Reserve the next free slot for ``operation`` in Redis; the seconds to wait before sending.
 
         As ``RateLimiter.acquire``, including ``RateLimitWaitExceededError`` past the bound.
@@ -314,7 +314,7 @@ class RedisRateLimiter:
                 return self._reserved(operation, reply, bound)
         return self.fallback.acquire(operation, max_wait=bound)
 
-    def pause(self, operation: str | None, seconds: float) -> None:
+    def pause(self, operation: OperationRef, seconds: float) -> None:
         """Hold every call to ``operation``, in every process sharing the prefix, for ``seconds``."""
         bucket = self._bucket(operation)
         if bucket is None or not math.isfinite(seconds) or seconds <= 0:
@@ -328,7 +328,7 @@ class RedisRateLimiter:
             else:
                 self._succeeded()
 
-    def paused_for(self, operation: str | None) -> float:
+    def paused_for(self, operation: OperationRef) -> float:
         """Seconds left on a pause of ``operation`` (0.0 when not paused or not limited)."""
         bucket = self._bucket(operation)
         if bucket is None:
@@ -364,7 +364,7 @@ class RedisRateLimiter:
     async def _acall(self, bucket: _Bucket, args: list[str]) -> Any:
         return await self._loop_script()(keys=bucket.keys, args=args)
 
-    async def aacquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
+    async def aacquire(self, operation: OperationRef, *, max_wait: float | None = None) -> float:
         """``acquire`` for async callers."""
         bound = self._bound(max_wait)
         bucket = self._bucket(operation)
@@ -381,7 +381,7 @@ class RedisRateLimiter:
                 return self._reserved(operation, reply, bound)
         return self.fallback.acquire(operation, max_wait=bound)
 
-    async def apause(self, operation: str | None, seconds: float) -> None:
+    async def apause(self, operation: OperationRef, seconds: float) -> None:
         """``pause`` for async callers."""
         bucket = self._bucket(operation)
         if bucket is None or not math.isfinite(seconds) or seconds <= 0:
@@ -395,7 +395,7 @@ class RedisRateLimiter:
             else:
                 self._succeeded()
 
-    async def apaused_for(self, operation: str | None) -> float:
+    async def apaused_for(self, operation: OperationRef) -> float:
         """``paused_for`` for async callers."""
         bucket = self._bucket(operation)
         if bucket is None:

@@ -10,8 +10,9 @@ are double-quoted with ``"`` and ``\\`` escaped; datetimes become UTC ISO 8601 (
 taken as UTC); booleans ``true``/``false``; ``None`` ``null``; lists ``["a","b"]``.
 
 Each endpoint's ``x-klaviyo-filters`` (the fields it filters on, the operators each allows, the
-value type) is in the generated ``_filters_table``; a ``Filter`` passed to such an endpoint is
-checked before anything is sent. A plain string is passed through unchanged.
+value type) is part of its generated ``Operation`` (``Operation.filters``); a ``Filter`` passed to
+such an endpoint is checked against it (``render_filter``) before anything is sent. A plain string
+is passed through unchanged.
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, overload
 
 import attrs
 
 from ._auth import ConfigurationError
+from .types import Unset
+
+if TYPE_CHECKING:
+    from ._operation import Operation
 
 __all__ = [
     "Filter",
@@ -42,6 +47,7 @@ __all__ = [
     "less_than",
     "not_",
     "or_",
+    "render_filter",
     "starts_with",
 ]
 
@@ -237,3 +243,15 @@ def check_filter(operation: str, value: object, table: Mapping[str, Mapping[str,
             expected = value_spec.get("enum") or value_spec.get("format") or value_spec.get("type")
             raise FilterError(f"{operation}: {condition.field!r} takes {expected} values, got {bad[0]!r}")
     return str(value)
+
+
+@overload
+def render_filter(operation: Operation[Any], value: str | Filter) -> str: ...
+@overload
+def render_filter(operation: Operation[Any], value: str | Filter | Unset) -> str | Unset: ...
+def render_filter(operation: Operation[Any], value: str | Filter | Unset) -> str | Unset:
+    """A ``Filter`` checked against ``operation``'s ``x-klaviyo-filters`` and rendered; anything else as is."""
+    if isinstance(value, Filter):
+        table = {operation.name: operation.filters} if operation.filters else {}
+        return check_filter(operation.name, value, table)
+    return value

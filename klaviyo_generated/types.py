@@ -2,11 +2,12 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """Contains some shared types for properties"""
 
-from collections.abc import Callable, Mapping, MutableMapping
-from contextvars import ContextVar
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from collections.abc import Mapping
+from typing import IO, BinaryIO, Literal
 
 from attrs import define
+
+from ._unions import parse_union, strict_enums
 
 
 class Unset:
@@ -47,49 +48,4 @@ class File:
         return self.file_name, self.payload, self.mime_type
 
 
-T = TypeVar("T")
-
-
-@define
-class Response(Generic[T]):
-    """A response from an endpoint"""
-
-    status_code: int
-    content: bytes
-    headers: MutableMapping[str, str]
-    parsed: T | None
-
-
-# Enum values newer than the pinned revision are kept as their raw strings, except while a union
-# is trying its variants: there an unknown value must disqualify a variant, or the first variant
-# that merely has the right keys would win.
-_STRICT_ENUMS: ContextVar[bool] = ContextVar("klaviyo_generated_strict_enums", default=False)
-# Set while a union tries its variants a second time, keeping unknown enum values: a model missing
-# a required member is still no fit there (anywhere else it decodes, and reading that member raises).
-_CHOOSING: ContextVar[bool] = ContextVar("klaviyo_generated_choosing", default=False)
-
-
-def strict_enums() -> bool:
-    """True while a union is choosing its variant and unknown enum values must be refused."""
-    return _STRICT_ENUMS.get()
-
-
-def parse_union(parse: Callable[[object], T], data: object) -> T:
-    """Run a union's variant parser strictly first; only if no variant fits, keep unknown values raw."""
-    if _STRICT_ENUMS.get():
-        return parse(data)
-    token = _STRICT_ENUMS.set(True)
-    try:
-        return parse(data)
-    except (TypeError, ValueError, AttributeError, KeyError):
-        pass
-    finally:
-        _STRICT_ENUMS.reset(token)
-    token = _CHOOSING.set(True)
-    try:
-        return parse(data)
-    finally:
-        _CHOOSING.reset(token)
-
-
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_union", "strict_enums"]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Unset", "parse_union", "strict_enums"]

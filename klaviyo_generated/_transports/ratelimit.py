@@ -8,8 +8,9 @@ slot (see ``klaviyo_generated._ratelimit`` for the model). Stack them *inside* t
 
 Per request:
 
-* ``request.extensions["klaviyo_operation"]`` names the operation (every generated endpoint sets
-  it); a request without it is not limited.
+* ``request.extensions[OPERATION_EXTENSION]`` is the operation's ``OperationSpec`` (the client sets
+  it on every request to a spec operation; its own rate limits decide, nothing is looked up). A
+  plain operation name there is looked up in the limiter's table; a request without it is not limited.
 * ``request.extensions["klaviyo_rate_limit"] = False`` sends that request at once, without taking
   a slot. A 429 it receives still pauses the bucket: the refusal is about the account's budget,
   which the other callers share.
@@ -40,10 +41,12 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from .._operation import OPERATION_EXTENSION, OperationSpec
 from .._ratelimit import (
-    OPERATION_EXTENSION,
     Limiter,
+    OperationRef,
     RateLimits,
+    bucket_key,
     coerce_limiter,
     parse_rate_limit_headers,
 )
@@ -58,9 +61,9 @@ RATE_LIMIT_EXTENSION = "klaviyo_rate_limit"
 _LOG = logging.getLogger("klaviyo_generated")
 
 
-def _operation(request: httpx.Request) -> str | None:
+def _operation(request: httpx.Request) -> OperationRef:
     operation = request.extensions.get(OPERATION_EXTENSION)
-    return operation if isinstance(operation, str) else None
+    return operation if isinstance(operation, OperationSpec | str) else None
 
 
 def _limited(request: httpx.Request) -> bool:
@@ -75,20 +78,21 @@ def _budget(request: httpx.Request, limiter: Limiter) -> tuple[float, float]:
     return limiter.limits.max_wait, limiter.limits.max_wait
 
 
-def _log_wait(operation: str, wait: float) -> None:
+def _log_wait(operation: OperationRef, wait: float) -> None:
     # The operation name and the wait only: never the URL's query, headers or credentials.
+    name = bucket_key(operation)
     if wait > 0:
         _LOG.info(
             "Rate limit: delaying %s by %.3fs",
-            operation,
+            name,
             wait,
-            extra={"klaviyo_operation": operation, "klaviyo_rate_limit_wait": wait},
+            extra={"klaviyo_operation": name, "klaviyo_rate_limit_wait": wait},
         )
     else:
-        _LOG.debug("Rate limit: %s sent without delay", operation)
+        _LOG.debug("Rate limit: %s sent without delay", name)
 
 
-def _pause_after(limiter: Limiter, operation: str | None, response: httpx.Response, cap: float) -> float | None:
+def _pause_after(limiter: Limiter, operation: OperationRef, response: httpx.Response, cap: float) -> float | None:
     """Expose the ``RateLimit-*`` headers; on a 429, the seconds to pause the operation's bucket for
     (the server's wait, at most ``cap``)."""
     # One pass over the raw header names instead of three case-insensitive lookups on every response.
@@ -102,12 +106,13 @@ def _pause_after(limiter: Limiter, operation: str | None, response: httpx.Respon
     return min(pause, cap) if pause is not None and pause > 0 and cap > 0 else None
 
 
-def _log_pause(operation: str | None, pause: float) -> None:
+def _log_pause(operation: OperationRef, pause: float) -> None:
+    name = bucket_key(operation)
     _LOG.info(
         "Rate limit: pausing %s for %.3fs after HTTP 429",
-        operation,
+        name,
         pause,
-        extra={"klaviyo_operation": operation, "klaviyo_rate_limit_pause": pause},
+        extra={"klaviyo_operation": name, "klaviyo_rate_limit_pause": pause},
     )
 
 

@@ -9,17 +9,16 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -201,8 +200,7 @@ class Campaigns:
             fields_campaign_message=fields_campaign_message,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignMessageResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def cancel_campaign_send(
         self,
@@ -227,8 +225,7 @@ class Campaigns:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_campaign(
         self,
@@ -253,8 +250,7 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_campaign_clone(
         self,
@@ -279,8 +275,7 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_campaign(
         self,
@@ -303,8 +298,7 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaign(
         self,
@@ -335,8 +329,7 @@ class Campaigns:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaign_for_campaign_message(
         self,
@@ -361,8 +354,7 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaign_id_for_campaign_message(
         self,
@@ -385,8 +377,7 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageCampaignRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaign_message(
         self,
@@ -419,8 +410,7 @@ class Campaigns:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaign_recipient_estimation(
         self,
@@ -446,8 +436,7 @@ class Campaigns:
             fields_campaign_recipient_estimation=fields_campaign_recipient_estimation,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignRecipientEstimationResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaign_recipient_estimation_job(
         self,
@@ -475,8 +464,7 @@ class Campaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignRecipientEstimationJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaign_send_job(
         self,
@@ -501,8 +489,7 @@ class Campaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignSendJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_campaigns(
         self,
@@ -528,7 +515,7 @@ class Campaigns:
 
         from ..api.campaigns import get_campaigns as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_campaigns")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_campaign_message=fields_campaign_message,
@@ -541,8 +528,7 @@ class Campaigns:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_image_for_campaign_message(
         self,
@@ -567,8 +553,7 @@ class Campaigns:
             fields_image=fields_image,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImageResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_image_id_for_campaign_message(
         self,
@@ -591,8 +576,7 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageImageRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_message_ids_for_campaign(
         self,
@@ -615,8 +599,7 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessagesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_messages_for_campaign(
         self,
@@ -649,8 +632,7 @@ class Campaigns:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tag_ids_for_campaign(
         self,
@@ -673,8 +655,7 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignTagsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tags_for_campaign(
         self,
@@ -699,8 +680,7 @@ class Campaigns:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_template_for_campaign_message(
         self,
@@ -725,8 +705,7 @@ class Campaigns:
             fields_template=fields_template,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_template_id_for_campaign_message(
         self,
@@ -749,8 +728,7 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageTemplateRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def refresh_campaign_recipient_estimation(
         self,
@@ -778,8 +756,7 @@ class Campaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignRecipientEstimationJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def send_campaign(
         self,
@@ -804,8 +781,7 @@ class Campaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignSendJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_campaign(
         self,
@@ -832,8 +808,7 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCampaignResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_campaign_message(
         self,
@@ -860,8 +835,7 @@ class Campaigns:
             fields_campaign_message=fields_campaign_message,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCampaignMessageResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_image_for_campaign_message(
         self,
@@ -886,8 +860,7 @@ class Campaigns:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_campaigns(
         self,
@@ -912,7 +885,7 @@ class Campaigns:
         """
         from ..api.campaigns import get_campaigns as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_campaigns")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCampaignResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -926,8 +899,7 @@ class Campaigns:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCampaignResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -948,7 +920,6 @@ class Campaigns:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -956,16 +927,16 @@ class Campaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_refresh_campaign_recipient_estimation(
         self, job_id: str
     ) -> Job[GetCampaignRecipientEstimationJobResponse]:
         """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
-        return Job(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_send_campaign(
         self,
@@ -981,7 +952,6 @@ class Campaigns:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.campaigns import send_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -989,14 +959,14 @@ class Campaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["send_campaign"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_send_campaign(self, job_id: str) -> Job[GetCampaignSendJobResponse]:
         """The handle of a `send_campaign` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.campaigns import send_campaign as endpoint
 
-        return Job(self._client, JOBS["send_campaign"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
 
 class AsyncCampaigns:
@@ -1028,8 +998,9 @@ class AsyncCampaigns:
             fields_campaign_message=fields_campaign_message,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignMessageResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def cancel_campaign_send(
         self,
@@ -1054,8 +1025,9 @@ class AsyncCampaigns:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_campaign(
         self,
@@ -1080,8 +1052,9 @@ class AsyncCampaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_campaign_clone(
         self,
@@ -1106,8 +1079,9 @@ class AsyncCampaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_campaign(
         self,
@@ -1130,8 +1104,9 @@ class AsyncCampaigns:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaign(
         self,
@@ -1162,8 +1137,9 @@ class AsyncCampaigns:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaign_for_campaign_message(
         self,
@@ -1188,8 +1164,9 @@ class AsyncCampaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaign_id_for_campaign_message(
         self,
@@ -1212,8 +1189,9 @@ class AsyncCampaigns:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageCampaignRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaign_message(
         self,
@@ -1246,8 +1224,9 @@ class AsyncCampaigns:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaign_recipient_estimation(
         self,
@@ -1273,8 +1252,9 @@ class AsyncCampaigns:
             fields_campaign_recipient_estimation=fields_campaign_recipient_estimation,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignRecipientEstimationResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaign_recipient_estimation_job(
         self,
@@ -1302,8 +1282,9 @@ class AsyncCampaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignRecipientEstimationJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaign_send_job(
         self,
@@ -1328,8 +1309,9 @@ class AsyncCampaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignSendJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_campaigns(
         self,
@@ -1355,7 +1337,7 @@ class AsyncCampaigns:
 
         from ..api.campaigns import get_campaigns as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_campaigns")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_campaign_message=fields_campaign_message,
@@ -1368,8 +1350,9 @@ class AsyncCampaigns:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_image_for_campaign_message(
         self,
@@ -1394,8 +1377,9 @@ class AsyncCampaigns:
             fields_image=fields_image,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImageResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_image_id_for_campaign_message(
         self,
@@ -1418,8 +1402,9 @@ class AsyncCampaigns:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageImageRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_message_ids_for_campaign(
         self,
@@ -1442,8 +1427,9 @@ class AsyncCampaigns:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessagesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_messages_for_campaign(
         self,
@@ -1476,8 +1462,9 @@ class AsyncCampaigns:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tag_ids_for_campaign(
         self,
@@ -1500,8 +1487,9 @@ class AsyncCampaigns:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignTagsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tags_for_campaign(
         self,
@@ -1526,8 +1514,9 @@ class AsyncCampaigns:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_template_for_campaign_message(
         self,
@@ -1552,8 +1541,9 @@ class AsyncCampaigns:
             fields_template=fields_template,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_template_id_for_campaign_message(
         self,
@@ -1576,8 +1566,9 @@ class AsyncCampaigns:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCampaignMessageTemplateRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def refresh_campaign_recipient_estimation(
         self,
@@ -1605,8 +1596,9 @@ class AsyncCampaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignRecipientEstimationJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def send_campaign(
         self,
@@ -1631,8 +1623,9 @@ class AsyncCampaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignSendJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_campaign(
         self,
@@ -1659,8 +1652,9 @@ class AsyncCampaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCampaignResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_campaign_message(
         self,
@@ -1687,8 +1681,9 @@ class AsyncCampaigns:
             fields_campaign_message=fields_campaign_message,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCampaignMessageResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_image_for_campaign_message(
         self,
@@ -1713,8 +1708,9 @@ class AsyncCampaigns:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_campaigns(
         self,
@@ -1739,7 +1735,7 @@ class AsyncCampaigns:
         """
         from ..api.campaigns import get_campaigns as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_campaigns")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCampaignResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1753,8 +1749,9 @@ class AsyncCampaigns:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCampaignResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1775,7 +1772,6 @@ class AsyncCampaigns:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1783,16 +1779,18 @@ class AsyncCampaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_refresh_campaign_recipient_estimation(
         self, job_id: str
     ) -> AsyncJob[GetCampaignRecipientEstimationJobResponse]:
         """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
-        return AsyncJob(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_send_campaign(
         self,
@@ -1808,7 +1806,6 @@ class AsyncCampaigns:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.campaigns import send_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1816,14 +1813,16 @@ class AsyncCampaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["send_campaign"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_send_campaign(self, job_id: str) -> AsyncJob[GetCampaignSendJobResponse]:
         """The handle of a `send_campaign` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.campaigns import send_campaign as endpoint
 
-        return AsyncJob(self._client, JOBS["send_campaign"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
 
 class CampaignsWithRawResponse:

@@ -9,17 +9,16 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -402,8 +401,7 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def add_items_to_catalog_category(
         self,
@@ -428,8 +426,7 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_create_catalog_categories(
         self,
@@ -455,8 +452,7 @@ class Catalogs:
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryCreateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_create_catalog_items(
         self,
@@ -482,8 +478,7 @@ class Catalogs:
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemCreateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_create_catalog_variants(
         self,
@@ -509,8 +504,7 @@ class Catalogs:
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantCreateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_delete_catalog_categories(
         self,
@@ -536,8 +530,7 @@ class Catalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryDeleteJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_delete_catalog_items(
         self,
@@ -563,8 +556,7 @@ class Catalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemDeleteJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_delete_catalog_variants(
         self,
@@ -590,8 +582,7 @@ class Catalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantDeleteJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_update_catalog_categories(
         self,
@@ -617,8 +608,7 @@ class Catalogs:
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryUpdateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_update_catalog_items(
         self,
@@ -644,8 +634,7 @@ class Catalogs:
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemUpdateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_update_catalog_variants(
         self,
@@ -671,8 +660,7 @@ class Catalogs:
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantUpdateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_back_in_stock_subscription(
         self,
@@ -695,8 +683,7 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_catalog_category(
         self,
@@ -721,8 +708,7 @@ class Catalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_catalog_item(
         self,
@@ -747,8 +733,7 @@ class Catalogs:
             fields_catalog_item=fields_catalog_item,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_catalog_variant(
         self,
@@ -773,8 +758,7 @@ class Catalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_catalog_category(
         self,
@@ -797,8 +781,7 @@ class Catalogs:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_catalog_item(
         self,
@@ -821,8 +804,7 @@ class Catalogs:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_catalog_variant(
         self,
@@ -845,8 +827,7 @@ class Catalogs:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_catalog_items_job(
         self,
@@ -876,8 +857,7 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemCreateJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_catalog_items_jobs(
         self,
@@ -899,7 +879,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
@@ -907,8 +887,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemCreateJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_categories_job(
         self,
@@ -938,8 +917,7 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryCreateJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_categories_jobs(
         self,
@@ -961,7 +939,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
@@ -969,8 +947,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryCreateJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_variants_job(
         self,
@@ -1000,8 +977,7 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantCreateJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_variants_jobs(
         self,
@@ -1023,7 +999,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
@@ -1031,8 +1007,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantCreateJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_delete_catalog_items_job(
         self,
@@ -1058,8 +1033,7 @@ class Catalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemDeleteJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_delete_catalog_items_jobs(
         self,
@@ -1081,7 +1055,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
@@ -1089,8 +1063,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemDeleteJobResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_delete_categories_job(
         self,
@@ -1116,8 +1089,7 @@ class Catalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryDeleteJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_delete_categories_jobs(
         self,
@@ -1139,7 +1111,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
@@ -1147,8 +1119,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryDeleteJobResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_delete_variants_job(
         self,
@@ -1174,8 +1145,7 @@ class Catalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantDeleteJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_delete_variants_jobs(
         self,
@@ -1197,7 +1167,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
@@ -1205,8 +1175,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantDeleteJobResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_update_catalog_items_job(
         self,
@@ -1236,8 +1205,7 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemUpdateJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_update_catalog_items_jobs(
         self,
@@ -1259,7 +1227,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
@@ -1267,8 +1235,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemUpdateJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_update_categories_job(
         self,
@@ -1298,8 +1265,7 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryUpdateJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_update_categories_jobs(
         self,
@@ -1321,7 +1287,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
@@ -1329,8 +1295,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_update_variants_job(
         self,
@@ -1360,8 +1325,7 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantUpdateJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_update_variants_jobs(
         self,
@@ -1383,7 +1347,7 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
@@ -1391,8 +1355,7 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantUpdateJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_catalog_categories(
         self,
@@ -1415,7 +1378,7 @@ class Catalogs:
 
         from ..api.catalogs import get_catalog_categories as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category=fields_catalog_category,
@@ -1425,8 +1388,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_catalog_category(
         self,
@@ -1451,8 +1413,7 @@ class Catalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_catalog_item(
         self,
@@ -1481,8 +1442,7 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_catalog_items(
         self,
@@ -1507,7 +1467,7 @@ class Catalogs:
 
         from ..api.catalogs import get_catalog_items as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_items")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item=fields_catalog_item,
@@ -1519,8 +1479,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_catalog_variant(
         self,
@@ -1545,8 +1504,7 @@ class Catalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_catalog_variants(
         self,
@@ -1569,7 +1527,7 @@ class Catalogs:
 
         from ..api.catalogs import get_catalog_variants as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant=fields_catalog_variant,
@@ -1579,8 +1537,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_categories_for_catalog_item(
         self,
@@ -1604,7 +1561,7 @@ class Catalogs:
 
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1615,8 +1572,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_category_ids_for_catalog_item(
         self,
@@ -1639,7 +1595,7 @@ class Catalogs:
 
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1649,8 +1605,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemCategoriesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_item_ids_for_catalog_category(
         self,
@@ -1673,7 +1628,7 @@ class Catalogs:
 
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1683,8 +1638,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryItemsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_items_for_catalog_category(
         self,
@@ -1710,7 +1664,7 @@ class Catalogs:
 
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1723,8 +1677,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_variant_ids_for_catalog_item(
         self,
@@ -1747,7 +1700,7 @@ class Catalogs:
 
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1757,8 +1710,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemVariantsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_variants_for_catalog_item(
         self,
@@ -1782,7 +1734,7 @@ class Catalogs:
 
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1793,8 +1745,7 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def remove_categories_from_catalog_item(
         self,
@@ -1819,8 +1770,7 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def remove_items_from_catalog_category(
         self,
@@ -1845,8 +1795,7 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_catalog_category(
         self,
@@ -1873,8 +1822,7 @@ class Catalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCatalogCategoryResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_catalog_item(
         self,
@@ -1901,8 +1849,7 @@ class Catalogs:
             fields_catalog_item=fields_catalog_item,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCatalogItemResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_catalog_variant(
         self,
@@ -1929,8 +1876,7 @@ class Catalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCatalogVariantResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_categories_for_catalog_item(
         self,
@@ -1955,8 +1901,7 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_items_for_catalog_category(
         self,
@@ -1981,8 +1926,7 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_bulk_create_catalog_items_jobs(
         self,
@@ -2003,7 +1947,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2012,8 +1956,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemCreateJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2038,7 +1981,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2047,8 +1990,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryCreateJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2073,7 +2015,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2082,8 +2024,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantCreateJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2106,7 +2047,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogItemDeleteJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2115,8 +2056,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemDeleteJobResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2139,7 +2079,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogCategoryDeleteJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2148,8 +2088,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryDeleteJobResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2172,7 +2111,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogVariantDeleteJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2181,8 +2120,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantDeleteJobResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2205,7 +2143,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2214,8 +2152,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemUpdateJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2240,7 +2177,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2249,8 +2186,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2275,7 +2211,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2284,8 +2220,7 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantUpdateJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2309,7 +2244,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_catalog_categories as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2320,8 +2255,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2347,7 +2281,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_catalog_items as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_items")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2360,8 +2294,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2385,7 +2318,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_catalog_variants as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2396,8 +2329,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2422,7 +2354,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2434,8 +2366,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2462,7 +2393,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2473,8 +2404,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemCategoriesRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2501,7 +2431,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2512,8 +2442,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryItemsRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2540,7 +2469,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2554,8 +2483,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2582,7 +2510,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogItemVariantsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2593,8 +2521,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemVariantsRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2619,7 +2546,7 @@ class Catalogs:
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2631,8 +2558,7 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2651,7 +2577,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2659,8 +2584,8 @@ class Catalogs:
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_create_catalog_categories"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_create_catalog_categories_in_chunks(
         self,
@@ -2677,8 +2602,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
-        bodies, ranges = split_body("bulk_create_catalog_categories", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_create_catalog_categories",
             bodies,
@@ -2692,9 +2618,9 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
-        return Job(self._client, JOBS["bulk_create_catalog_categories"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_create_catalog_items(
         self,
@@ -2711,7 +2637,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2719,8 +2644,8 @@ class Catalogs:
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_create_catalog_items"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_create_catalog_items_in_chunks(
         self,
@@ -2737,8 +2662,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_create_catalog_items as endpoint
 
-        bodies, ranges = split_body("bulk_create_catalog_items", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_create_catalog_items",
             bodies,
@@ -2750,9 +2676,9 @@ class Catalogs:
 
     def attach_bulk_create_catalog_items(self, job_id: str) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_items as endpoint
 
-        return Job(self._client, JOBS["bulk_create_catalog_items"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_create_catalog_variants(
         self,
@@ -2769,7 +2695,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2777,8 +2702,8 @@ class Catalogs:
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_create_catalog_variants"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_create_catalog_variants_in_chunks(
         self,
@@ -2795,8 +2720,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
-        bodies, ranges = split_body("bulk_create_catalog_variants", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_create_catalog_variants",
             bodies,
@@ -2810,9 +2736,9 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
-        return Job(self._client, JOBS["bulk_create_catalog_variants"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_delete_catalog_categories(
         self,
@@ -2829,7 +2755,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2837,8 +2762,8 @@ class Catalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_delete_catalog_categories"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_delete_catalog_categories_in_chunks(
         self,
@@ -2855,8 +2780,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
-        bodies, ranges = split_body("bulk_delete_catalog_categories", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_delete_catalog_categories",
             bodies,
@@ -2868,9 +2794,9 @@ class Catalogs:
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> Job[GetCatalogCategoryDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
-        return Job(self._client, JOBS["bulk_delete_catalog_categories"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_delete_catalog_items(
         self,
@@ -2887,7 +2813,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2895,8 +2820,8 @@ class Catalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_delete_catalog_items"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_delete_catalog_items_in_chunks(
         self,
@@ -2913,8 +2838,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
-        bodies, ranges = split_body("bulk_delete_catalog_items", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_delete_catalog_items",
             bodies,
@@ -2926,9 +2852,9 @@ class Catalogs:
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> Job[GetCatalogItemDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
-        return Job(self._client, JOBS["bulk_delete_catalog_items"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_delete_catalog_variants(
         self,
@@ -2945,7 +2871,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2953,8 +2878,8 @@ class Catalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_delete_catalog_variants"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_delete_catalog_variants_in_chunks(
         self,
@@ -2971,8 +2896,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
-        bodies, ranges = split_body("bulk_delete_catalog_variants", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_delete_catalog_variants",
             bodies,
@@ -2984,9 +2910,9 @@ class Catalogs:
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> Job[GetCatalogVariantDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
-        return Job(self._client, JOBS["bulk_delete_catalog_variants"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_update_catalog_categories(
         self,
@@ -3003,7 +2929,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3011,8 +2936,8 @@ class Catalogs:
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_update_catalog_categories"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_update_catalog_categories_in_chunks(
         self,
@@ -3029,8 +2954,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
-        bodies, ranges = split_body("bulk_update_catalog_categories", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_update_catalog_categories",
             bodies,
@@ -3044,9 +2970,9 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
-        return Job(self._client, JOBS["bulk_update_catalog_categories"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_update_catalog_items(
         self,
@@ -3063,7 +2989,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3071,8 +2996,8 @@ class Catalogs:
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_update_catalog_items"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_update_catalog_items_in_chunks(
         self,
@@ -3089,8 +3014,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_update_catalog_items as endpoint
 
-        bodies, ranges = split_body("bulk_update_catalog_items", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_update_catalog_items",
             bodies,
@@ -3102,9 +3028,9 @@ class Catalogs:
 
     def attach_bulk_update_catalog_items(self, job_id: str) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_items as endpoint
 
-        return Job(self._client, JOBS["bulk_update_catalog_items"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_update_catalog_variants(
         self,
@@ -3121,7 +3047,6 @@ class Catalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3129,8 +3054,8 @@ class Catalogs:
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_update_catalog_variants"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_update_catalog_variants_in_chunks(
         self,
@@ -3147,8 +3072,9 @@ class Catalogs:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
-        bodies, ranges = split_body("bulk_update_catalog_variants", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_update_catalog_variants",
             bodies,
@@ -3162,9 +3088,9 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
-        return Job(self._client, JOBS["bulk_update_catalog_variants"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
 
 class AsyncCatalogs:
@@ -3196,8 +3122,9 @@ class AsyncCatalogs:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def add_items_to_catalog_category(
         self,
@@ -3222,8 +3149,9 @@ class AsyncCatalogs:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_create_catalog_categories(
         self,
@@ -3249,8 +3177,9 @@ class AsyncCatalogs:
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryCreateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_create_catalog_items(
         self,
@@ -3276,8 +3205,9 @@ class AsyncCatalogs:
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemCreateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_create_catalog_variants(
         self,
@@ -3303,8 +3233,9 @@ class AsyncCatalogs:
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantCreateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_delete_catalog_categories(
         self,
@@ -3330,8 +3261,9 @@ class AsyncCatalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryDeleteJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_delete_catalog_items(
         self,
@@ -3357,8 +3289,9 @@ class AsyncCatalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemDeleteJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_delete_catalog_variants(
         self,
@@ -3384,8 +3317,9 @@ class AsyncCatalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantDeleteJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_update_catalog_categories(
         self,
@@ -3411,8 +3345,9 @@ class AsyncCatalogs:
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryUpdateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_update_catalog_items(
         self,
@@ -3438,8 +3373,9 @@ class AsyncCatalogs:
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemUpdateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_update_catalog_variants(
         self,
@@ -3465,8 +3401,9 @@ class AsyncCatalogs:
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantUpdateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_back_in_stock_subscription(
         self,
@@ -3489,8 +3426,9 @@ class AsyncCatalogs:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_catalog_category(
         self,
@@ -3515,8 +3453,9 @@ class AsyncCatalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogCategoryResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_catalog_item(
         self,
@@ -3541,8 +3480,9 @@ class AsyncCatalogs:
             fields_catalog_item=fields_catalog_item,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogItemResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_catalog_variant(
         self,
@@ -3567,8 +3507,9 @@ class AsyncCatalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCatalogVariantResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_catalog_category(
         self,
@@ -3591,8 +3532,9 @@ class AsyncCatalogs:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_catalog_item(
         self,
@@ -3615,8 +3557,9 @@ class AsyncCatalogs:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_catalog_variant(
         self,
@@ -3639,8 +3582,9 @@ class AsyncCatalogs:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_catalog_items_job(
         self,
@@ -3670,8 +3614,9 @@ class AsyncCatalogs:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemCreateJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_catalog_items_jobs(
         self,
@@ -3693,7 +3638,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
@@ -3701,8 +3646,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemCreateJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_categories_job(
         self,
@@ -3732,8 +3678,9 @@ class AsyncCatalogs:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryCreateJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_categories_jobs(
         self,
@@ -3755,7 +3702,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
@@ -3763,8 +3710,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryCreateJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_variants_job(
         self,
@@ -3794,8 +3742,9 @@ class AsyncCatalogs:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantCreateJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_variants_jobs(
         self,
@@ -3817,7 +3766,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
@@ -3825,8 +3774,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantCreateJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_delete_catalog_items_job(
         self,
@@ -3852,8 +3802,9 @@ class AsyncCatalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemDeleteJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_delete_catalog_items_jobs(
         self,
@@ -3875,7 +3826,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
@@ -3883,8 +3834,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemDeleteJobResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_delete_categories_job(
         self,
@@ -3910,8 +3862,9 @@ class AsyncCatalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryDeleteJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_delete_categories_jobs(
         self,
@@ -3933,7 +3886,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
@@ -3941,8 +3894,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryDeleteJobResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_delete_variants_job(
         self,
@@ -3968,8 +3922,9 @@ class AsyncCatalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantDeleteJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_delete_variants_jobs(
         self,
@@ -3991,7 +3946,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
@@ -3999,8 +3954,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantDeleteJobResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_update_catalog_items_job(
         self,
@@ -4030,8 +3986,9 @@ class AsyncCatalogs:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemUpdateJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_update_catalog_items_jobs(
         self,
@@ -4053,7 +4010,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
@@ -4061,8 +4018,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemUpdateJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_update_categories_job(
         self,
@@ -4092,8 +4050,9 @@ class AsyncCatalogs:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryUpdateJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_update_categories_jobs(
         self,
@@ -4115,7 +4074,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
@@ -4123,8 +4082,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_update_variants_job(
         self,
@@ -4154,8 +4114,9 @@ class AsyncCatalogs:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantUpdateJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_update_variants_jobs(
         self,
@@ -4177,7 +4138,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
@@ -4185,8 +4146,9 @@ class AsyncCatalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantUpdateJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_catalog_categories(
         self,
@@ -4209,7 +4171,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_catalog_categories as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_category=fields_catalog_category,
@@ -4219,8 +4181,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_catalog_category(
         self,
@@ -4245,8 +4208,9 @@ class AsyncCatalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_catalog_item(
         self,
@@ -4275,8 +4239,9 @@ class AsyncCatalogs:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_catalog_items(
         self,
@@ -4301,7 +4266,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_catalog_items as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_items")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_item=fields_catalog_item,
@@ -4313,8 +4278,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_catalog_variant(
         self,
@@ -4339,8 +4305,9 @@ class AsyncCatalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_catalog_variants(
         self,
@@ -4363,7 +4330,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_catalog_variants as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant=fields_catalog_variant,
@@ -4373,8 +4340,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_categories_for_catalog_item(
         self,
@@ -4398,7 +4366,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -4409,8 +4377,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_category_ids_for_catalog_item(
         self,
@@ -4433,7 +4402,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -4443,8 +4412,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemCategoriesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_item_ids_for_catalog_category(
         self,
@@ -4467,7 +4437,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -4477,8 +4447,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogCategoryItemsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_items_for_catalog_category(
         self,
@@ -4504,7 +4475,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -4517,8 +4488,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_variant_ids_for_catalog_item(
         self,
@@ -4541,7 +4513,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -4551,8 +4523,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogItemVariantsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_variants_for_catalog_item(
         self,
@@ -4576,7 +4549,7 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -4587,8 +4560,9 @@ class AsyncCatalogs:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCatalogVariantResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def remove_categories_from_catalog_item(
         self,
@@ -4613,8 +4587,9 @@ class AsyncCatalogs:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def remove_items_from_catalog_category(
         self,
@@ -4639,8 +4614,9 @@ class AsyncCatalogs:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_catalog_category(
         self,
@@ -4667,8 +4643,9 @@ class AsyncCatalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCatalogCategoryResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_catalog_item(
         self,
@@ -4695,8 +4672,9 @@ class AsyncCatalogs:
             fields_catalog_item=fields_catalog_item,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCatalogItemResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_catalog_variant(
         self,
@@ -4723,8 +4701,9 @@ class AsyncCatalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCatalogVariantResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_categories_for_catalog_item(
         self,
@@ -4749,8 +4728,9 @@ class AsyncCatalogs:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_items_for_catalog_category(
         self,
@@ -4775,8 +4755,9 @@ class AsyncCatalogs:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_bulk_create_catalog_items_jobs(
         self,
@@ -4799,7 +4780,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -4808,8 +4789,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemCreateJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4834,7 +4816,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -4843,8 +4825,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryCreateJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4869,7 +4852,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -4878,8 +4861,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantCreateJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4902,7 +4886,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogItemDeleteJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -4911,8 +4895,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemDeleteJobResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4935,7 +4920,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogCategoryDeleteJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -4944,8 +4929,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryDeleteJobResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4968,7 +4954,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogVariantDeleteJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -4977,8 +4963,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantDeleteJobResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5003,7 +4990,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -5012,8 +4999,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemUpdateJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5038,7 +5026,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -5047,8 +5035,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5073,7 +5062,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -5082,8 +5071,9 @@ class AsyncCatalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantUpdateJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5107,7 +5097,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_catalog_categories as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -5118,8 +5108,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5145,7 +5136,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_catalog_items as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_items")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -5158,8 +5149,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5183,7 +5175,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_catalog_variants as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -5194,8 +5186,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5220,7 +5213,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -5232,8 +5225,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5260,7 +5254,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -5271,8 +5265,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemCategoriesRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5299,7 +5294,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -5310,8 +5305,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogCategoryItemsRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5338,7 +5334,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -5352,8 +5348,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5380,7 +5377,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogItemVariantsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -5391,8 +5388,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogItemVariantsRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5417,7 +5415,7 @@ class AsyncCatalogs:
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -5429,8 +5427,9 @@ class AsyncCatalogs:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCatalogVariantResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -5449,7 +5448,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5457,8 +5455,10 @@ class AsyncCatalogs:
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_create_catalog_categories"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_create_catalog_categories_in_chunks(
         self,
@@ -5476,8 +5476,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
-        bodies, ranges = split_body("bulk_create_catalog_categories", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_create_catalog_categories",
             bodies,
@@ -5492,9 +5493,9 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_create_catalog_categories"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_create_catalog_items(
         self,
@@ -5511,7 +5512,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5519,8 +5519,10 @@ class AsyncCatalogs:
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_create_catalog_items"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_create_catalog_items_in_chunks(
         self,
@@ -5538,8 +5540,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_create_catalog_items as endpoint
 
-        bodies, ranges = split_body("bulk_create_catalog_items", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_create_catalog_items",
             bodies,
@@ -5554,9 +5557,9 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_items as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_create_catalog_items"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_create_catalog_variants(
         self,
@@ -5573,7 +5576,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5581,8 +5583,10 @@ class AsyncCatalogs:
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_create_catalog_variants"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_create_catalog_variants_in_chunks(
         self,
@@ -5600,8 +5604,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
-        bodies, ranges = split_body("bulk_create_catalog_variants", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_create_catalog_variants",
             bodies,
@@ -5616,9 +5621,9 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_create_catalog_variants"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_delete_catalog_categories(
         self,
@@ -5635,7 +5640,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5643,8 +5647,10 @@ class AsyncCatalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_delete_catalog_categories"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_delete_catalog_categories_in_chunks(
         self,
@@ -5662,8 +5668,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
-        bodies, ranges = split_body("bulk_delete_catalog_categories", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_delete_catalog_categories",
             bodies,
@@ -5676,9 +5683,9 @@ class AsyncCatalogs:
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_delete_catalog_categories"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_delete_catalog_items(
         self,
@@ -5695,7 +5702,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5703,8 +5709,10 @@ class AsyncCatalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_delete_catalog_items"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_delete_catalog_items_in_chunks(
         self,
@@ -5722,8 +5730,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
-        bodies, ranges = split_body("bulk_delete_catalog_items", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_delete_catalog_items",
             bodies,
@@ -5736,9 +5745,9 @@ class AsyncCatalogs:
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_delete_catalog_items"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_delete_catalog_variants(
         self,
@@ -5755,7 +5764,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5763,8 +5771,10 @@ class AsyncCatalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_delete_catalog_variants"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_delete_catalog_variants_in_chunks(
         self,
@@ -5782,8 +5792,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
-        bodies, ranges = split_body("bulk_delete_catalog_variants", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_delete_catalog_variants",
             bodies,
@@ -5796,9 +5807,9 @@ class AsyncCatalogs:
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_delete_catalog_variants"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_update_catalog_categories(
         self,
@@ -5815,7 +5826,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5823,8 +5833,10 @@ class AsyncCatalogs:
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_update_catalog_categories"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_update_catalog_categories_in_chunks(
         self,
@@ -5842,8 +5854,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
-        bodies, ranges = split_body("bulk_update_catalog_categories", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_update_catalog_categories",
             bodies,
@@ -5858,9 +5871,9 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_update_catalog_categories"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_update_catalog_items(
         self,
@@ -5877,7 +5890,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5885,8 +5897,10 @@ class AsyncCatalogs:
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_update_catalog_items"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_update_catalog_items_in_chunks(
         self,
@@ -5904,8 +5918,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_update_catalog_items as endpoint
 
-        bodies, ranges = split_body("bulk_update_catalog_items", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_update_catalog_items",
             bodies,
@@ -5920,9 +5935,9 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_items as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_update_catalog_items"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_update_catalog_variants(
         self,
@@ -5939,7 +5954,6 @@ class AsyncCatalogs:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5947,8 +5961,10 @@ class AsyncCatalogs:
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_update_catalog_variants"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_update_catalog_variants_in_chunks(
         self,
@@ -5966,8 +5982,9 @@ class AsyncCatalogs:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
-        bodies, ranges = split_body("bulk_update_catalog_variants", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_update_catalog_variants",
             bodies,
@@ -5982,9 +5999,9 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_update_catalog_variants"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
 
 class CatalogsWithRawResponse:

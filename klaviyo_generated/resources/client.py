@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -100,8 +99,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "bulk_create_client_events"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_client_back_in_stock_subscription(
         self,
@@ -126,8 +124,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "create_client_back_in_stock_subscription"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_client_event(
         self,
@@ -152,8 +149,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "create_client_event"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_client_profile(
         self,
@@ -178,8 +174,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "create_client_profile"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_client_push_token(
         self,
@@ -204,8 +199,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "create_client_push_token"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_client_review(
         self,
@@ -230,8 +224,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "create_client_review"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_client_subscription(
         self,
@@ -256,8 +249,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "create_client_subscription"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_client_geofences(
         self,
@@ -288,8 +280,7 @@ class Client:
             x_klaviyo_api_filters=x_klaviyo_api_filters,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetGeofenceResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_client_ip_allowlist(
         self,
@@ -316,8 +307,7 @@ class Client:
             fields_ip_allowlist=fields_ip_allowlist,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("IpAllowlistResponseDataWrapper", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_client_review_values_reports(
         self,
@@ -343,7 +333,7 @@ class Client:
 
         from ..api.client import get_client_review_values_reports as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_review_values_reports"),
@@ -356,8 +346,7 @@ class Client:
             timeframe=timeframe,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetReviewValuesReportResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_client_reviews(
         self,
@@ -381,7 +370,7 @@ class Client:
 
         from ..api.client import get_client_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_reviews"),
@@ -392,8 +381,7 @@ class Client:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetClientReviewResponseDTOCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def unregister_client_push_token(
         self,
@@ -418,8 +406,7 @@ class Client:
             company_id=self._client._company_id_for(company_id, "unregister_client_push_token"),
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_client_geofences(
         self,
@@ -450,8 +437,7 @@ class Client:
                 x_klaviyo_api_filters=x_klaviyo_api_filters,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetGeofenceResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -478,7 +464,7 @@ class Client:
         """
         from ..api.client import get_client_review_values_reports as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetReviewValuesReportResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -492,8 +478,7 @@ class Client:
                 timeframe=timeframe,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetReviewValuesReportResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -518,7 +503,7 @@ class Client:
         """
         from ..api.client import get_client_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetClientReviewResponseDTOCollection:
             kwargs = endpoint._get_kwargs(
@@ -530,8 +515,7 @@ class Client:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetClientReviewResponseDTOCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -565,8 +549,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "bulk_create_client_events"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_client_back_in_stock_subscription(
         self,
@@ -591,8 +576,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "create_client_back_in_stock_subscription"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_client_event(
         self,
@@ -617,8 +603,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "create_client_event"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_client_profile(
         self,
@@ -643,8 +630,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "create_client_profile"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_client_push_token(
         self,
@@ -669,8 +657,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "create_client_push_token"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_client_review(
         self,
@@ -695,8 +684,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "create_client_review"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_client_subscription(
         self,
@@ -721,8 +711,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "create_client_subscription"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_client_geofences(
         self,
@@ -753,8 +744,9 @@ class AsyncClient:
             x_klaviyo_api_filters=x_klaviyo_api_filters,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetGeofenceResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_client_ip_allowlist(
         self,
@@ -781,8 +773,9 @@ class AsyncClient:
             fields_ip_allowlist=fields_ip_allowlist,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("IpAllowlistResponseDataWrapper", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_client_review_values_reports(
         self,
@@ -808,7 +801,7 @@ class AsyncClient:
 
         from ..api.client import get_client_review_values_reports as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_review_values_reports"),
@@ -821,8 +814,9 @@ class AsyncClient:
             timeframe=timeframe,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetReviewValuesReportResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_client_reviews(
         self,
@@ -846,7 +840,7 @@ class AsyncClient:
 
         from ..api.client import get_client_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_reviews"),
@@ -857,8 +851,9 @@ class AsyncClient:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetClientReviewResponseDTOCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def unregister_client_push_token(
         self,
@@ -883,8 +878,9 @@ class AsyncClient:
             company_id=self._client._company_id_for(company_id, "unregister_client_push_token"),
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_client_geofences(
         self,
@@ -915,8 +911,9 @@ class AsyncClient:
                 x_klaviyo_api_filters=x_klaviyo_api_filters,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetGeofenceResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -943,7 +940,7 @@ class AsyncClient:
         """
         from ..api.client import get_client_review_values_reports as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetReviewValuesReportResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -957,8 +954,9 @@ class AsyncClient:
                 timeframe=timeframe,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetReviewValuesReportResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -983,7 +981,7 @@ class AsyncClient:
         """
         from ..api.client import get_client_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_client_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetClientReviewResponseDTOCollection:
             kwargs = endpoint._get_kwargs(
@@ -995,8 +993,9 @@ class AsyncClient:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetClientReviewResponseDTOCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

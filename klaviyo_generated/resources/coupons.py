@@ -9,17 +9,16 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -148,8 +147,7 @@ class Coupons:
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCouponCodeCreateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_coupon(
         self,
@@ -174,8 +172,7 @@ class Coupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCouponResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_coupon_code(
         self,
@@ -200,8 +197,7 @@ class Coupons:
             fields_coupon_code=fields_coupon_code,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCouponCodeResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_coupon(
         self,
@@ -224,8 +220,7 @@ class Coupons:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_coupon_code(
         self,
@@ -248,8 +243,7 @@ class Coupons:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_coupon_code_jobs(
         self,
@@ -271,7 +265,7 @@ class Coupons:
 
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
@@ -279,8 +273,7 @@ class Coupons:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeCreateJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_create_coupon_codes_job(
         self,
@@ -310,8 +303,7 @@ class Coupons:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeCreateJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupon(
         self,
@@ -336,8 +328,7 @@ class Coupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupon_code(
         self,
@@ -366,8 +357,7 @@ class Coupons:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupon_code_ids_for_coupon(
         self,
@@ -389,7 +379,7 @@ class Coupons:
 
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -398,8 +388,7 @@ class Coupons:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupon_codes(
         self,
@@ -423,7 +412,7 @@ class Coupons:
 
         from ..api.coupons import get_coupon_codes as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_coupon_code=fields_coupon_code,
@@ -434,8 +423,7 @@ class Coupons:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupon_codes_for_coupon(
         self,
@@ -458,7 +446,7 @@ class Coupons:
 
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -468,8 +456,7 @@ class Coupons:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupon_for_coupon_code(
         self,
@@ -494,8 +481,7 @@ class Coupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupon_id_for_coupon_code(
         self,
@@ -518,8 +504,7 @@ class Coupons:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeCouponRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_coupons(
         self,
@@ -546,8 +531,7 @@ class Coupons:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_coupon(
         self,
@@ -574,8 +558,7 @@ class Coupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCouponResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_coupon_code(
         self,
@@ -602,8 +585,7 @@ class Coupons:
             fields_coupon_code=fields_coupon_code,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCouponCodeResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_bulk_create_coupon_code_jobs(
         self,
@@ -624,7 +606,7 @@ class Coupons:
         """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCouponCodeCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -633,8 +615,7 @@ class Coupons:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodeCreateJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -657,7 +638,7 @@ class Coupons:
         """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCouponCodesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -667,8 +648,7 @@ class Coupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodesRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -693,7 +673,7 @@ class Coupons:
         """
         from ..api.coupons import get_coupon_codes as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCouponCodeResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -705,8 +685,7 @@ class Coupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodeResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -730,7 +709,7 @@ class Coupons:
         """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetCouponCodeResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -741,8 +720,7 @@ class Coupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodeResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -771,8 +749,7 @@ class Coupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -791,7 +768,6 @@ class Coupons:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -799,8 +775,8 @@ class Coupons:
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_create_coupon_codes"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_create_coupon_codes_in_chunks(
         self,
@@ -817,8 +793,9 @@ class Coupons:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.coupons import bulk_create_coupon_codes as endpoint
 
-        bodies, ranges = split_body("bulk_create_coupon_codes", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_create_coupon_codes",
             bodies,
@@ -830,9 +807,9 @@ class Coupons:
 
     def attach_bulk_create_coupon_codes(self, job_id: str) -> Job[GetCouponCodeCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.coupons import bulk_create_coupon_codes as endpoint
 
-        return Job(self._client, JOBS["bulk_create_coupon_codes"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
 
 class AsyncCoupons:
@@ -865,8 +842,9 @@ class AsyncCoupons:
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCouponCodeCreateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_coupon(
         self,
@@ -891,8 +869,9 @@ class AsyncCoupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCouponResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_coupon_code(
         self,
@@ -917,8 +896,9 @@ class AsyncCoupons:
             fields_coupon_code=fields_coupon_code,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCouponCodeResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_coupon(
         self,
@@ -941,8 +921,9 @@ class AsyncCoupons:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_coupon_code(
         self,
@@ -965,8 +946,9 @@ class AsyncCoupons:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_coupon_code_jobs(
         self,
@@ -988,7 +970,7 @@ class AsyncCoupons:
 
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
@@ -996,8 +978,9 @@ class AsyncCoupons:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeCreateJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_create_coupon_codes_job(
         self,
@@ -1027,8 +1010,9 @@ class AsyncCoupons:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeCreateJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupon(
         self,
@@ -1053,8 +1037,9 @@ class AsyncCoupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupon_code(
         self,
@@ -1083,8 +1068,9 @@ class AsyncCoupons:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupon_code_ids_for_coupon(
         self,
@@ -1106,7 +1092,7 @@ class AsyncCoupons:
 
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1115,8 +1101,9 @@ class AsyncCoupons:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupon_codes(
         self,
@@ -1140,7 +1127,7 @@ class AsyncCoupons:
 
         from ..api.coupons import get_coupon_codes as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_coupon_code=fields_coupon_code,
@@ -1151,8 +1138,9 @@ class AsyncCoupons:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupon_codes_for_coupon(
         self,
@@ -1175,7 +1163,7 @@ class AsyncCoupons:
 
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1185,8 +1173,9 @@ class AsyncCoupons:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupon_for_coupon_code(
         self,
@@ -1211,8 +1200,9 @@ class AsyncCoupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupon_id_for_coupon_code(
         self,
@@ -1235,8 +1225,9 @@ class AsyncCoupons:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponCodeCouponRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_coupons(
         self,
@@ -1263,8 +1254,9 @@ class AsyncCoupons:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetCouponResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_coupon(
         self,
@@ -1291,8 +1283,9 @@ class AsyncCoupons:
             fields_coupon=fields_coupon,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCouponResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_coupon_code(
         self,
@@ -1319,8 +1312,9 @@ class AsyncCoupons:
             fields_coupon_code=fields_coupon_code,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchCouponCodeResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_bulk_create_coupon_code_jobs(
         self,
@@ -1343,7 +1337,7 @@ class AsyncCoupons:
         """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCouponCodeCreateJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1352,8 +1346,9 @@ class AsyncCoupons:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodeCreateJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1378,7 +1373,7 @@ class AsyncCoupons:
         """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCouponCodesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1388,8 +1383,9 @@ class AsyncCoupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodesRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1414,7 +1410,7 @@ class AsyncCoupons:
         """
         from ..api.coupons import get_coupon_codes as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCouponCodeResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1426,8 +1422,9 @@ class AsyncCoupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodeResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1451,7 +1448,7 @@ class AsyncCoupons:
         """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetCouponCodeResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1462,8 +1459,9 @@ class AsyncCoupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponCodeResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1492,8 +1490,9 @@ class AsyncCoupons:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetCouponResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1512,7 +1511,6 @@ class AsyncCoupons:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1520,8 +1518,10 @@ class AsyncCoupons:
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_create_coupon_codes"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_create_coupon_codes_in_chunks(
         self,
@@ -1539,8 +1539,9 @@ class AsyncCoupons:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.coupons import bulk_create_coupon_codes as endpoint
 
-        bodies, ranges = split_body("bulk_create_coupon_codes", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_create_coupon_codes",
             bodies,
@@ -1553,9 +1554,9 @@ class AsyncCoupons:
 
     def attach_bulk_create_coupon_codes(self, job_id: str) -> AsyncJob[GetCouponCodeCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.coupons import bulk_create_coupon_codes as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_create_coupon_codes"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
 
 class CouponsWithRawResponse:

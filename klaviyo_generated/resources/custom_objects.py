@@ -9,20 +9,19 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
-    from .._jobs import Accepted
+    from .._response import Accepted
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.create_data_source_fields_data_source_item import (
@@ -225,8 +224,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_delete_object_records(
         self,
@@ -249,8 +247,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_data_source(
         self,
@@ -275,8 +272,7 @@ class CustomObjects:
             fields_data_source=fields_data_source,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostDataSourceResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_data_source_record(
         self,
@@ -299,8 +295,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_object_schema(
         self,
@@ -325,8 +320,7 @@ class CustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostObjectSchemaResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_object_schema_relationship(
         self,
@@ -351,8 +345,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_object_type(
         self,
@@ -377,8 +370,7 @@ class CustomObjects:
             fields_object_type=fields_object_type,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostObjectTypeResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_profile_schema_relationship(
         self,
@@ -403,8 +395,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_data_source(
         self,
@@ -427,8 +418,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_object_schema_relationship(
         self,
@@ -453,8 +443,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_object_type(
         self,
@@ -477,8 +466,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_profile_schema_relationship(
         self,
@@ -503,8 +491,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_current_schema_for_object_type(
         self,
@@ -529,8 +516,7 @@ class CustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_current_schema_id_for_object_type(
         self,
@@ -553,8 +539,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeCurrentSchemaRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_data_source(
         self,
@@ -579,8 +564,7 @@ class CustomObjects:
             fields_data_source=fields_data_source,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetDataSourceResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_data_sources(
         self,
@@ -607,8 +591,7 @@ class CustomObjects:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetDataSourceResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_draft_schema_for_object_type(
         self,
@@ -633,8 +616,7 @@ class CustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_draft_schema_id_for_object_type(
         self,
@@ -657,8 +639,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeDraftSchemaRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_ingestion_log_ids_for_object_type(
         self,
@@ -679,7 +660,7 @@ class CustomObjects:
 
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -687,8 +668,7 @@ class CustomObjects:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeIngestionLogsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_ingestion_logs_for_object_type(
         self,
@@ -713,7 +693,7 @@ class CustomObjects:
 
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -725,8 +705,7 @@ class CustomObjects:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetIngestionLogResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_object_record(
         self,
@@ -751,8 +730,7 @@ class CustomObjects:
             fields_object_record=fields_object_record,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectRecordResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_object_schema(
         self,
@@ -783,8 +761,7 @@ class CustomObjects:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_object_schema_relationships(
         self,
@@ -807,8 +784,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaSchemasRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_object_type(
         self,
@@ -839,8 +815,7 @@ class CustomObjects:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_object_type_relationships(
         self,
@@ -863,8 +838,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeTypesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_object_types(
         self,
@@ -886,7 +860,7 @@ class CustomObjects:
 
         from ..api.custom_objects import get_object_types as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_object_types")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_object_schema=fields_object_schema,
@@ -895,8 +869,7 @@ class CustomObjects:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile_schema_relationships(
         self,
@@ -919,8 +892,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaProfileObjectSchemasRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile_type_relationships(
         self,
@@ -943,8 +915,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeProfileObjectTypesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_record_ids_for_object_type(
         self,
@@ -971,8 +942,7 @@ class CustomObjects:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeRecordsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_records_for_object_type(
         self,
@@ -1001,8 +971,7 @@ class CustomObjects:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectRecordResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_schema_version_ids_for_object_type(
         self,
@@ -1025,8 +994,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeSchemaVersionsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_schema_versions_for_object_type(
         self,
@@ -1051,8 +1019,7 @@ class CustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_source_mapping(
         self,
@@ -1077,8 +1044,7 @@ class CustomObjects:
             fields_source_mapping=fields_source_mapping,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSourceMappingResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_source_mapping_for_object_schema(
         self,
@@ -1103,8 +1069,7 @@ class CustomObjects:
             fields_source_mapping=fields_source_mapping,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSourceMappingResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_source_mapping_id_for_object_schema(
         self,
@@ -1127,8 +1092,7 @@ class CustomObjects:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaSourceMappingRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_object_schema(
         self,
@@ -1155,8 +1119,7 @@ class CustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchObjectSchemaResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_object_schema_relationship(
         self,
@@ -1181,8 +1144,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_profile_schema_relationship(
         self,
@@ -1208,8 +1170,7 @@ class CustomObjects:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_source_mapping(
         self,
@@ -1236,8 +1197,7 @@ class CustomObjects:
             fields_source_mapping=fields_source_mapping,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchSourceMappingResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_data_sources(
         self,
@@ -1264,8 +1224,7 @@ class CustomObjects:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetDataSourceResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1290,7 +1249,7 @@ class CustomObjects:
         """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetObjectTypeIngestionLogsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1299,8 +1258,7 @@ class CustomObjects:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetObjectTypeIngestionLogsRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1326,7 +1284,7 @@ class CustomObjects:
         """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetIngestionLogResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1339,8 +1297,7 @@ class CustomObjects:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetIngestionLogResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1371,8 +1328,7 @@ class CustomObjects:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetObjectTypeRecordsRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1403,8 +1359,7 @@ class CustomObjects:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetObjectRecordResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1436,8 +1391,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_delete_object_records(
         self,
@@ -1460,8 +1416,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_data_source(
         self,
@@ -1486,8 +1443,9 @@ class AsyncCustomObjects:
             fields_data_source=fields_data_source,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostDataSourceResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_data_source_record(
         self,
@@ -1510,8 +1468,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_object_schema(
         self,
@@ -1536,8 +1495,9 @@ class AsyncCustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostObjectSchemaResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_object_schema_relationship(
         self,
@@ -1562,8 +1522,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_object_type(
         self,
@@ -1588,8 +1549,9 @@ class AsyncCustomObjects:
             fields_object_type=fields_object_type,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostObjectTypeResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_profile_schema_relationship(
         self,
@@ -1614,8 +1576,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_data_source(
         self,
@@ -1638,8 +1601,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_object_schema_relationship(
         self,
@@ -1664,8 +1628,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_object_type(
         self,
@@ -1688,8 +1653,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_profile_schema_relationship(
         self,
@@ -1714,8 +1680,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_current_schema_for_object_type(
         self,
@@ -1740,8 +1707,9 @@ class AsyncCustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_current_schema_id_for_object_type(
         self,
@@ -1764,8 +1732,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeCurrentSchemaRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_data_source(
         self,
@@ -1790,8 +1759,9 @@ class AsyncCustomObjects:
             fields_data_source=fields_data_source,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetDataSourceResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_data_sources(
         self,
@@ -1818,8 +1788,9 @@ class AsyncCustomObjects:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetDataSourceResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_draft_schema_for_object_type(
         self,
@@ -1844,8 +1815,9 @@ class AsyncCustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_draft_schema_id_for_object_type(
         self,
@@ -1868,8 +1840,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeDraftSchemaRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_ingestion_log_ids_for_object_type(
         self,
@@ -1890,7 +1863,7 @@ class AsyncCustomObjects:
 
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1898,8 +1871,9 @@ class AsyncCustomObjects:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeIngestionLogsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_ingestion_logs_for_object_type(
         self,
@@ -1924,7 +1898,7 @@ class AsyncCustomObjects:
 
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1936,8 +1910,9 @@ class AsyncCustomObjects:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetIngestionLogResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_object_record(
         self,
@@ -1962,8 +1937,9 @@ class AsyncCustomObjects:
             fields_object_record=fields_object_record,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectRecordResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_object_schema(
         self,
@@ -1994,8 +1970,9 @@ class AsyncCustomObjects:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_object_schema_relationships(
         self,
@@ -2018,8 +1995,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaSchemasRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_object_type(
         self,
@@ -2050,8 +2028,9 @@ class AsyncCustomObjects:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_object_type_relationships(
         self,
@@ -2074,8 +2053,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeTypesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_object_types(
         self,
@@ -2097,7 +2077,7 @@ class AsyncCustomObjects:
 
         from ..api.custom_objects import get_object_types as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_object_types")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_object_schema=fields_object_schema,
@@ -2106,8 +2086,9 @@ class AsyncCustomObjects:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile_schema_relationships(
         self,
@@ -2130,8 +2111,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaProfileObjectSchemasRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile_type_relationships(
         self,
@@ -2154,8 +2136,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeProfileObjectTypesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_record_ids_for_object_type(
         self,
@@ -2182,8 +2165,9 @@ class AsyncCustomObjects:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeRecordsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_records_for_object_type(
         self,
@@ -2212,8 +2196,9 @@ class AsyncCustomObjects:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectRecordResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_schema_version_ids_for_object_type(
         self,
@@ -2236,8 +2221,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectTypeSchemaVersionsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_schema_versions_for_object_type(
         self,
@@ -2262,8 +2248,9 @@ class AsyncCustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_source_mapping(
         self,
@@ -2288,8 +2275,9 @@ class AsyncCustomObjects:
             fields_source_mapping=fields_source_mapping,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSourceMappingResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_source_mapping_for_object_schema(
         self,
@@ -2314,8 +2302,9 @@ class AsyncCustomObjects:
             fields_source_mapping=fields_source_mapping,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSourceMappingResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_source_mapping_id_for_object_schema(
         self,
@@ -2338,8 +2327,9 @@ class AsyncCustomObjects:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetObjectSchemaSourceMappingRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_object_schema(
         self,
@@ -2366,8 +2356,9 @@ class AsyncCustomObjects:
             fields_object_schema=fields_object_schema,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchObjectSchemaResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_object_schema_relationship(
         self,
@@ -2392,8 +2383,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_profile_schema_relationship(
         self,
@@ -2419,8 +2411,9 @@ class AsyncCustomObjects:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_source_mapping(
         self,
@@ -2447,8 +2440,9 @@ class AsyncCustomObjects:
             fields_source_mapping=fields_source_mapping,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchSourceMappingResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_data_sources(
         self,
@@ -2475,8 +2469,9 @@ class AsyncCustomObjects:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetDataSourceResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2501,7 +2496,7 @@ class AsyncCustomObjects:
         """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetObjectTypeIngestionLogsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2510,8 +2505,9 @@ class AsyncCustomObjects:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetObjectTypeIngestionLogsRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2537,7 +2533,7 @@ class AsyncCustomObjects:
         """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetIngestionLogResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2550,8 +2546,9 @@ class AsyncCustomObjects:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetIngestionLogResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2582,8 +2579,9 @@ class AsyncCustomObjects:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetObjectTypeRecordsRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2614,8 +2612,9 @@ class AsyncCustomObjects:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetObjectRecordResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

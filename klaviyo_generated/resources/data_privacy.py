@@ -9,19 +9,17 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
-    from .._jobs import Accepted
+    from .._response import Accepted
     from .._retry import RetryPolicy
     from ..models.data_privacy_create_deletion_job_query import DataPrivacyCreateDeletionJobQuery
     from ..params import DataPrivacyCreateDeletionJobQueryParam
@@ -55,8 +53,7 @@ class DataPrivacy:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
 
 class AsyncDataPrivacy:
@@ -86,8 +83,9 @@ class AsyncDataPrivacy:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
 
 class DataPrivacyWithRawResponse:

@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -164,8 +163,7 @@ class Flows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFlowV2Response", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_flow(
         self,
@@ -188,8 +186,7 @@ class Flows:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_flow_action(
         self,
@@ -212,8 +209,7 @@ class Flows:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_action_for_flow_message(
         self,
@@ -238,8 +234,7 @@ class Flows:
             fields_flow_action=fields_flow_action,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionEncodedResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_action_id_for_flow_message(
         self,
@@ -262,8 +257,7 @@ class Flows:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageActionRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_action_ids_for_flow(
         self,
@@ -286,7 +280,7 @@ class Flows:
 
         from ..api.flows import get_action_ids_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -296,8 +290,7 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowFlowActionRelationshipListResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_actions_for_flow(
         self,
@@ -321,7 +314,7 @@ class Flows:
 
         from ..api.flows import get_actions_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -332,8 +325,7 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionEncodedResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flow(
         self,
@@ -366,8 +358,7 @@ class Flows:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowV2ResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flow_action(
         self,
@@ -398,8 +389,7 @@ class Flows:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionEncodedResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flow_action_messages(
         self,
@@ -423,7 +413,7 @@ class Flows:
 
         from ..api.flows import get_flow_action_messages as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -434,8 +424,7 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageEncodedResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flow_for_flow_action(
         self,
@@ -460,8 +449,7 @@ class Flows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flow_id_for_flow_action(
         self,
@@ -484,8 +472,7 @@ class Flows:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionFlowRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flow_message(
         self,
@@ -516,8 +503,7 @@ class Flows:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageEncodedResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flows(
         self,
@@ -543,7 +529,7 @@ class Flows:
 
         from ..api.flows import get_flows as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flows")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_flow_action=fields_flow_action,
@@ -556,8 +542,7 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_message_ids_for_flow_action(
         self,
@@ -580,7 +565,7 @@ class Flows:
 
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -590,8 +575,7 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionFlowMessageRelationshipResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tag_ids_for_flow(
         self,
@@ -614,8 +598,7 @@ class Flows:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowTagsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tags_for_flow(
         self,
@@ -640,8 +623,7 @@ class Flows:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_template_for_flow_message(
         self,
@@ -666,8 +648,7 @@ class Flows:
             fields_template=fields_template,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_template_id_for_flow_message(
         self,
@@ -690,8 +671,7 @@ class Flows:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageTemplateRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_flow(
         self,
@@ -718,8 +698,7 @@ class Flows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchFlowResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_flow_action(
         self,
@@ -746,8 +725,7 @@ class Flows:
             fields_flow_action=fields_flow_action,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchFlowActionEncodedResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_action_ids_for_flow(
         self,
@@ -771,7 +749,7 @@ class Flows:
         """
         from ..api.flows import get_action_ids_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFlowFlowActionRelationshipListResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -782,8 +760,7 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowFlowActionRelationshipListResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -808,7 +785,7 @@ class Flows:
         """
         from ..api.flows import get_actions_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFlowActionEncodedResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -820,8 +797,7 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowActionEncodedResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -846,7 +822,7 @@ class Flows:
         """
         from ..api.flows import get_flow_action_messages as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFlowMessageEncodedResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -858,8 +834,7 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowMessageEncodedResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -886,7 +861,7 @@ class Flows:
         """
         from ..api.flows import get_flows as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flows")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFlowResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -900,8 +875,7 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -928,7 +902,7 @@ class Flows:
         """
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFlowActionFlowMessageRelationshipResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -939,8 +913,7 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowActionFlowMessageRelationshipResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -976,8 +949,9 @@ class AsyncFlows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFlowV2Response", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_flow(
         self,
@@ -1000,8 +974,9 @@ class AsyncFlows:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_flow_action(
         self,
@@ -1024,8 +999,9 @@ class AsyncFlows:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_action_for_flow_message(
         self,
@@ -1050,8 +1026,9 @@ class AsyncFlows:
             fields_flow_action=fields_flow_action,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionEncodedResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_action_id_for_flow_message(
         self,
@@ -1074,8 +1051,9 @@ class AsyncFlows:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageActionRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_action_ids_for_flow(
         self,
@@ -1098,7 +1076,7 @@ class AsyncFlows:
 
         from ..api.flows import get_action_ids_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1108,8 +1086,9 @@ class AsyncFlows:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowFlowActionRelationshipListResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_actions_for_flow(
         self,
@@ -1133,7 +1112,7 @@ class AsyncFlows:
 
         from ..api.flows import get_actions_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1144,8 +1123,9 @@ class AsyncFlows:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionEncodedResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flow(
         self,
@@ -1178,8 +1158,9 @@ class AsyncFlows:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowV2ResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flow_action(
         self,
@@ -1210,8 +1191,9 @@ class AsyncFlows:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionEncodedResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flow_action_messages(
         self,
@@ -1235,7 +1217,7 @@ class AsyncFlows:
 
         from ..api.flows import get_flow_action_messages as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1246,8 +1228,9 @@ class AsyncFlows:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageEncodedResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flow_for_flow_action(
         self,
@@ -1272,8 +1255,9 @@ class AsyncFlows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flow_id_for_flow_action(
         self,
@@ -1296,8 +1280,9 @@ class AsyncFlows:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionFlowRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flow_message(
         self,
@@ -1328,8 +1313,9 @@ class AsyncFlows:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageEncodedResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flows(
         self,
@@ -1355,7 +1341,7 @@ class AsyncFlows:
 
         from ..api.flows import get_flows as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flows")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_flow_action=fields_flow_action,
@@ -1368,8 +1354,9 @@ class AsyncFlows:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_message_ids_for_flow_action(
         self,
@@ -1392,7 +1379,7 @@ class AsyncFlows:
 
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -1402,8 +1389,9 @@ class AsyncFlows:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowActionFlowMessageRelationshipResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tag_ids_for_flow(
         self,
@@ -1426,8 +1414,9 @@ class AsyncFlows:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowTagsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tags_for_flow(
         self,
@@ -1452,8 +1441,9 @@ class AsyncFlows:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_template_for_flow_message(
         self,
@@ -1478,8 +1468,9 @@ class AsyncFlows:
             fields_template=fields_template,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_template_id_for_flow_message(
         self,
@@ -1502,8 +1493,9 @@ class AsyncFlows:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowMessageTemplateRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_flow(
         self,
@@ -1530,8 +1522,9 @@ class AsyncFlows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchFlowResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_flow_action(
         self,
@@ -1558,8 +1551,9 @@ class AsyncFlows:
             fields_flow_action=fields_flow_action,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchFlowActionEncodedResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_action_ids_for_flow(
         self,
@@ -1583,7 +1577,7 @@ class AsyncFlows:
         """
         from ..api.flows import get_action_ids_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFlowFlowActionRelationshipListResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1594,8 +1588,9 @@ class AsyncFlows:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowFlowActionRelationshipListResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1620,7 +1615,7 @@ class AsyncFlows:
         """
         from ..api.flows import get_actions_for_flow as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFlowActionEncodedResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1632,8 +1627,9 @@ class AsyncFlows:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowActionEncodedResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1658,7 +1654,7 @@ class AsyncFlows:
         """
         from ..api.flows import get_flow_action_messages as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFlowMessageEncodedResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1670,8 +1666,9 @@ class AsyncFlows:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowMessageEncodedResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1698,7 +1695,7 @@ class AsyncFlows:
         """
         from ..api.flows import get_flows as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_flows")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFlowResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1712,8 +1709,9 @@ class AsyncFlows:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1740,7 +1738,7 @@ class AsyncFlows:
         """
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFlowActionFlowMessageRelationshipResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1751,8 +1749,9 @@ class AsyncFlows:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFlowActionFlowMessageRelationshipResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -92,8 +91,7 @@ class Forms:
             fields_form=fields_form,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostEncodedFormResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_form(
         self,
@@ -116,8 +114,7 @@ class Forms:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_form(
         self,
@@ -142,8 +139,7 @@ class Forms:
             fields_form=fields_form,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetEncodedFormResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_form_for_form_version(
         self,
@@ -168,8 +164,7 @@ class Forms:
             fields_form=fields_form,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_form_id_for_form_version(
         self,
@@ -192,8 +187,7 @@ class Forms:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionFormRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_form_version(
         self,
@@ -222,8 +216,7 @@ class Forms:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_forms(
         self,
@@ -246,7 +239,7 @@ class Forms:
 
         from ..api.forms import get_forms as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_forms")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_form=fields_form,
@@ -256,8 +249,7 @@ class Forms:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_version_ids_for_form(
         self,
@@ -280,7 +272,7 @@ class Forms:
 
         from ..api.forms import get_version_ids_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -290,8 +282,7 @@ class Forms:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_versions_for_form(
         self,
@@ -315,7 +306,7 @@ class Forms:
 
         from ..api.forms import get_versions_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -326,8 +317,7 @@ class Forms:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_forms(
         self,
@@ -349,7 +339,7 @@ class Forms:
         """
         from ..api.forms import get_forms as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_forms")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFormResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -360,8 +350,7 @@ class Forms:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFormResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -385,7 +374,7 @@ class Forms:
         """
         from ..api.forms import get_version_ids_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFormVersionsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -396,8 +385,7 @@ class Forms:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFormVersionsRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -422,7 +410,7 @@ class Forms:
         """
         from ..api.forms import get_versions_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetFormVersionResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -434,8 +422,7 @@ class Forms:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFormVersionResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -469,8 +456,9 @@ class AsyncForms:
             fields_form=fields_form,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostEncodedFormResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_form(
         self,
@@ -493,8 +481,9 @@ class AsyncForms:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_form(
         self,
@@ -519,8 +508,9 @@ class AsyncForms:
             fields_form=fields_form,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetEncodedFormResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_form_for_form_version(
         self,
@@ -545,8 +535,9 @@ class AsyncForms:
             fields_form=fields_form,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_form_id_for_form_version(
         self,
@@ -569,8 +560,9 @@ class AsyncForms:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionFormRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_form_version(
         self,
@@ -599,8 +591,9 @@ class AsyncForms:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_forms(
         self,
@@ -623,7 +616,7 @@ class AsyncForms:
 
         from ..api.forms import get_forms as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_forms")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_form=fields_form,
@@ -633,8 +626,9 @@ class AsyncForms:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_version_ids_for_form(
         self,
@@ -657,7 +651,7 @@ class AsyncForms:
 
         from ..api.forms import get_version_ids_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -667,8 +661,9 @@ class AsyncForms:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_versions_for_form(
         self,
@@ -692,7 +687,7 @@ class AsyncForms:
 
         from ..api.forms import get_versions_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -703,8 +698,9 @@ class AsyncForms:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFormVersionResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_forms(
         self,
@@ -726,7 +722,7 @@ class AsyncForms:
         """
         from ..api.forms import get_forms as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_forms")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFormResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -737,8 +733,9 @@ class AsyncForms:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFormResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -764,7 +761,7 @@ class AsyncForms:
         """
         from ..api.forms import get_version_ids_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFormVersionsRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -775,8 +772,9 @@ class AsyncForms:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFormVersionsRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -801,7 +799,7 @@ class AsyncForms:
         """
         from ..api.forms import get_versions_for_form as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetFormVersionResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -813,8 +811,9 @@ class AsyncForms:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetFormVersionResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -75,8 +74,7 @@ class Images:
             fields_image=fields_image,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImageResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_images(
         self,
@@ -99,7 +97,7 @@ class Images:
 
         from ..api.images import get_images as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_images")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_image=fields_image,
@@ -109,8 +107,7 @@ class Images:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImageResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_image(
         self,
@@ -137,8 +134,7 @@ class Images:
             fields_image=fields_image,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchImageResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def upload_image_from_file(
         self,
@@ -163,8 +159,7 @@ class Images:
             fields_image=fields_image,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostImageResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def upload_image_from_url(
         self,
@@ -189,8 +184,7 @@ class Images:
             fields_image=fields_image,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostImageResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_images(
         self,
@@ -212,7 +206,7 @@ class Images:
         """
         from ..api.images import get_images as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_images")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetImageResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -223,8 +217,7 @@ class Images:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetImageResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -258,8 +251,9 @@ class AsyncImages:
             fields_image=fields_image,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImageResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_images(
         self,
@@ -282,7 +276,7 @@ class AsyncImages:
 
         from ..api.images import get_images as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_images")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_image=fields_image,
@@ -292,8 +286,9 @@ class AsyncImages:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImageResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_image(
         self,
@@ -320,8 +315,9 @@ class AsyncImages:
             fields_image=fields_image,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchImageResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def upload_image_from_file(
         self,
@@ -346,8 +342,9 @@ class AsyncImages:
             fields_image=fields_image,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostImageResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def upload_image_from_url(
         self,
@@ -372,8 +369,9 @@ class AsyncImages:
             fields_image=fields_image,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostImageResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_images(
         self,
@@ -395,7 +393,7 @@ class AsyncImages:
         """
         from ..api.images import get_images as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_images")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetImageResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -406,8 +404,9 @@ class AsyncImages:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetImageResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -115,8 +114,7 @@ class Lists:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_list(
         self,
@@ -141,8 +139,7 @@ class Lists:
             fields_list=fields_list,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostListCreateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_list(
         self,
@@ -165,8 +162,7 @@ class Lists:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flows_triggered_by_list(
         self,
@@ -191,8 +187,7 @@ class Lists:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_ids_for_flows_triggered_by_list(
         self,
@@ -215,8 +210,7 @@ class Lists:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListFlowTriggersRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_list(
         self,
@@ -249,8 +243,7 @@ class Lists:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListRetrieveResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_lists(
         self,
@@ -276,7 +269,7 @@ class Lists:
 
         from ..api.lists import get_lists as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_lists")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
@@ -289,8 +282,7 @@ class Lists:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListListResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile_ids_for_list(
         self,
@@ -313,7 +305,7 @@ class Lists:
 
         from ..api.lists import get_profile_ids_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -323,8 +315,7 @@ class Lists:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListProfilesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profiles_for_list(
         self,
@@ -349,7 +340,7 @@ class Lists:
 
         from ..api.lists import get_profiles_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -361,8 +352,7 @@ class Lists:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListMemberResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tag_ids_for_list(
         self,
@@ -385,8 +375,7 @@ class Lists:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListTagsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tags_for_list(
         self,
@@ -411,8 +400,7 @@ class Lists:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def remove_profiles_from_list(
         self,
@@ -437,8 +425,7 @@ class Lists:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_list(
         self,
@@ -465,8 +452,7 @@ class Lists:
             fields_list=fields_list,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchListPartialUpdateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_lists(
         self,
@@ -491,7 +477,7 @@ class Lists:
         """
         from ..api.lists import get_lists as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_lists")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetListListResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -505,8 +491,7 @@ class Lists:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetListListResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -530,7 +515,7 @@ class Lists:
         """
         from ..api.lists import get_profile_ids_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetListProfilesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -541,8 +526,7 @@ class Lists:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetListProfilesRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -568,7 +552,7 @@ class Lists:
         """
         from ..api.lists import get_profiles_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetListMemberResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -581,8 +565,7 @@ class Lists:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetListMemberResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -616,8 +599,9 @@ class AsyncLists:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_list(
         self,
@@ -642,8 +626,9 @@ class AsyncLists:
             fields_list=fields_list,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostListCreateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_list(
         self,
@@ -666,8 +651,9 @@ class AsyncLists:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flows_triggered_by_list(
         self,
@@ -692,8 +678,9 @@ class AsyncLists:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_ids_for_flows_triggered_by_list(
         self,
@@ -716,8 +703,9 @@ class AsyncLists:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListFlowTriggersRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_list(
         self,
@@ -750,8 +738,9 @@ class AsyncLists:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListRetrieveResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_lists(
         self,
@@ -777,7 +766,7 @@ class AsyncLists:
 
         from ..api.lists import get_lists as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_lists")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
@@ -790,8 +779,9 @@ class AsyncLists:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListListResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile_ids_for_list(
         self,
@@ -814,7 +804,7 @@ class AsyncLists:
 
         from ..api.lists import get_profile_ids_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -824,8 +814,9 @@ class AsyncLists:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListProfilesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profiles_for_list(
         self,
@@ -850,7 +841,7 @@ class AsyncLists:
 
         from ..api.lists import get_profiles_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -862,8 +853,9 @@ class AsyncLists:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListMemberResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tag_ids_for_list(
         self,
@@ -886,8 +878,9 @@ class AsyncLists:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListTagsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tags_for_list(
         self,
@@ -912,8 +905,9 @@ class AsyncLists:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def remove_profiles_from_list(
         self,
@@ -938,8 +932,9 @@ class AsyncLists:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_list(
         self,
@@ -966,8 +961,9 @@ class AsyncLists:
             fields_list=fields_list,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchListPartialUpdateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_lists(
         self,
@@ -992,7 +988,7 @@ class AsyncLists:
         """
         from ..api.lists import get_lists as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_lists")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetListListResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1006,8 +1002,9 @@ class AsyncLists:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetListListResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1033,7 +1030,7 @@ class AsyncLists:
         """
         from ..api.lists import get_profile_ids_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetListProfilesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1044,8 +1041,9 @@ class AsyncLists:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetListProfilesRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1071,7 +1069,7 @@ class AsyncLists:
         """
         from ..api.lists import get_profiles_for_list as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetListMemberResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1084,8 +1082,9 @@ class AsyncLists:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetListMemberResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

@@ -9,22 +9,21 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._chunks import AsyncJobGroup, JobGroup
-    from .._jobs import Accepted
+    from .._response import Accepted
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
@@ -294,8 +293,7 @@ class Profiles:
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileImportJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_subscribe_profiles(
         self,
@@ -318,8 +316,7 @@ class Profiles:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_suppress_profiles(
         self,
@@ -345,8 +342,7 @@ class Profiles:
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostBulkProfileSuppressionsCreateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_unsubscribe_profiles(
         self,
@@ -369,8 +365,7 @@ class Profiles:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def bulk_unsuppress_profiles(
         self,
@@ -398,8 +393,7 @@ class Profiles:
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostBulkProfileSuppressionsRemoveJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_or_update_profile(
         self,
@@ -426,8 +420,7 @@ class Profiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_profile(
         self,
@@ -454,8 +447,7 @@ class Profiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_push_token(
         self,
@@ -478,8 +470,7 @@ class Profiles:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_push_token(
         self,
@@ -502,8 +493,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_import_profiles_job(
         self,
@@ -532,8 +522,7 @@ class Profiles:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileImportJobResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_import_profiles_jobs(
         self,
@@ -556,7 +545,7 @@ class Profiles:
 
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
@@ -566,8 +555,7 @@ class Profiles:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileImportJobResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_suppress_profiles_job(
         self,
@@ -595,8 +583,7 @@ class Profiles:
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsCreateJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_suppress_profiles_jobs(
         self,
@@ -621,7 +608,7 @@ class Profiles:
 
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
@@ -630,8 +617,7 @@ class Profiles:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsCreateJobResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_unsuppress_profiles_job(
         self,
@@ -659,8 +645,7 @@ class Profiles:
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsRemoveJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_unsuppress_profiles_jobs(
         self,
@@ -685,7 +670,7 @@ class Profiles:
 
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
@@ -694,8 +679,7 @@ class Profiles:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsRemoveJobResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_conversation_for_profile(
         self,
@@ -720,8 +704,7 @@ class Profiles:
             fields_conversation=fields_conversation,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetConversationResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_conversation_id_for_profile(
         self,
@@ -744,8 +727,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileConversationRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_conversation_ids_for_profile(
         self,
@@ -768,8 +750,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileConversationsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_conversations_for_profile(
         self,
@@ -794,8 +775,7 @@ class Profiles:
             fields_conversation=fields_conversation,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetConversationResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_errors_for_bulk_import_profiles_job(
         self,
@@ -824,8 +804,7 @@ class Profiles:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImportErrorResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_list_for_bulk_import_profiles_job(
         self,
@@ -850,8 +829,7 @@ class Profiles:
             fields_list=fields_list,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_list_ids_for_bulk_import_profiles_job(
         self,
@@ -874,8 +852,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileBulkImportJobListsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_list_ids_for_profile(
         self,
@@ -898,8 +875,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileListsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_lists_for_profile(
         self,
@@ -924,8 +900,7 @@ class Profiles:
             fields_list=fields_list,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile(
         self,
@@ -962,8 +937,7 @@ class Profiles:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponsePluralConversationsCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile_for_push_token(
         self,
@@ -990,8 +964,7 @@ class Profiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile_id_for_push_token(
         self,
@@ -1014,8 +987,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenProfileRelationshipResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile_ids_for_bulk_import_profiles_job(
         self,
@@ -1042,8 +1014,7 @@ class Profiles:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileBulkImportJobProfilesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profiles(
         self,
@@ -1070,7 +1041,7 @@ class Profiles:
 
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             additional_fields_profile=additional_fields_profile,
@@ -1084,8 +1055,7 @@ class Profiles:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponsePluralConversationsCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profiles_for_bulk_import_profiles_job(
         self,
@@ -1116,8 +1086,7 @@ class Profiles:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_push_token(
         self,
@@ -1146,8 +1115,7 @@ class Profiles:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_push_token_ids_for_profile(
         self,
@@ -1170,8 +1138,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfilePushTokensRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_push_tokens(
         self,
@@ -1195,7 +1162,7 @@ class Profiles:
 
         from ..api.profiles import get_push_tokens as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_push_tokens")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
@@ -1206,8 +1173,7 @@ class Profiles:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_push_tokens_for_profile(
         self,
@@ -1232,8 +1198,7 @@ class Profiles:
             fields_push_token=fields_push_token,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_segment_ids_for_profile(
         self,
@@ -1256,8 +1221,7 @@ class Profiles:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileSegmentsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_segments_for_profile(
         self,
@@ -1282,8 +1246,7 @@ class Profiles:
             fields_segment=fields_segment,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def merge_profiles(
         self,
@@ -1308,8 +1271,7 @@ class Profiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileMergeResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_profile(
         self,
@@ -1338,8 +1300,7 @@ class Profiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchProfileResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_bulk_import_profiles_jobs(
         self,
@@ -1361,7 +1322,7 @@ class Profiles:
         """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetProfileImportJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1372,8 +1333,7 @@ class Profiles:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileImportJobResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1401,7 +1361,7 @@ class Profiles:
         """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetBulkProfileSuppressionsCreateJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1411,8 +1371,7 @@ class Profiles:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetBulkProfileSuppressionsCreateJobResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1440,7 +1399,7 @@ class Profiles:
         """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetBulkProfileSuppressionsRemoveJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -1450,8 +1409,7 @@ class Profiles:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetBulkProfileSuppressionsRemoveJobResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1482,8 +1440,7 @@ class Profiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetImportErrorResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1515,8 +1472,7 @@ class Profiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileBulkImportJobProfilesRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1547,7 +1503,7 @@ class Profiles:
         """
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetProfileResponsePluralConversationsCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1562,8 +1518,7 @@ class Profiles:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileResponsePluralConversationsCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1596,8 +1551,7 @@ class Profiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1622,7 +1576,7 @@ class Profiles:
         """
         from ..api.profiles import get_push_tokens as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_push_tokens")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetPushTokenResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -1634,8 +1588,7 @@ class Profiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetPushTokenResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1653,7 +1606,6 @@ class Profiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1661,8 +1613,8 @@ class Profiles:
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_import_profiles_in_chunks(
         self,
@@ -1679,8 +1631,9 @@ class Profiles:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.profiles import bulk_import_profiles as endpoint
 
-        bodies, ranges = split_body("bulk_import_profiles", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_import_profiles",
             bodies,
@@ -1692,9 +1645,9 @@ class Profiles:
 
     def attach_bulk_import_profiles(self, job_id: str) -> Job[GetProfileImportJobResponseCompoundDocument]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_import_profiles as endpoint
 
-        return Job(self._client, JOBS["bulk_import_profiles"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_suppress_profiles(
         self,
@@ -1711,7 +1664,6 @@ class Profiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1719,8 +1671,8 @@ class Profiles:
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_suppress_profiles"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_suppress_profiles_in_chunks(
         self,
@@ -1737,8 +1689,9 @@ class Profiles:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.profiles import bulk_suppress_profiles as endpoint
 
-        bodies, ranges = split_body("bulk_suppress_profiles", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_suppress_profiles",
             bodies,
@@ -1750,9 +1703,9 @@ class Profiles:
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsCreateJobResponse]:
         """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_suppress_profiles as endpoint
 
-        return Job(self._client, JOBS["bulk_suppress_profiles"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
     def submit_bulk_unsuppress_profiles(
         self,
@@ -1771,7 +1724,6 @@ class Profiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1779,8 +1731,8 @@ class Profiles:
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_unsuppress_profiles"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_unsuppress_profiles_in_chunks(
         self,
@@ -1797,8 +1749,9 @@ class Profiles:
         `group.wait()` waits for all of them.
         """
         from .._chunks import split_body, submit_chunks
+        from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
-        bodies, ranges = split_body("bulk_unsuppress_profiles", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return submit_chunks(
             "bulk_unsuppress_profiles",
             bodies,
@@ -1810,9 +1763,9 @@ class Profiles:
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsRemoveJobResponse]:
         """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
-        return Job(self._client, JOBS["bulk_unsuppress_profiles"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
 
 class AsyncProfiles:
@@ -1844,8 +1797,9 @@ class AsyncProfiles:
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileImportJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_subscribe_profiles(
         self,
@@ -1868,8 +1822,9 @@ class AsyncProfiles:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_suppress_profiles(
         self,
@@ -1895,8 +1850,9 @@ class AsyncProfiles:
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostBulkProfileSuppressionsCreateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_unsubscribe_profiles(
         self,
@@ -1919,8 +1875,9 @@ class AsyncProfiles:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("Accepted", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def bulk_unsuppress_profiles(
         self,
@@ -1948,8 +1905,9 @@ class AsyncProfiles:
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostBulkProfileSuppressionsRemoveJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_or_update_profile(
         self,
@@ -1976,8 +1934,9 @@ class AsyncProfiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_profile(
         self,
@@ -2004,8 +1963,9 @@ class AsyncProfiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_push_token(
         self,
@@ -2028,8 +1988,9 @@ class AsyncProfiles:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_push_token(
         self,
@@ -2052,8 +2013,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_import_profiles_job(
         self,
@@ -2082,8 +2044,9 @@ class AsyncProfiles:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileImportJobResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_import_profiles_jobs(
         self,
@@ -2106,7 +2069,7 @@ class AsyncProfiles:
 
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
@@ -2116,8 +2079,9 @@ class AsyncProfiles:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileImportJobResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_suppress_profiles_job(
         self,
@@ -2145,8 +2109,9 @@ class AsyncProfiles:
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsCreateJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_suppress_profiles_jobs(
         self,
@@ -2171,7 +2136,7 @@ class AsyncProfiles:
 
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
@@ -2180,8 +2145,9 @@ class AsyncProfiles:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsCreateJobResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_unsuppress_profiles_job(
         self,
@@ -2209,8 +2175,9 @@ class AsyncProfiles:
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsRemoveJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_unsuppress_profiles_jobs(
         self,
@@ -2235,7 +2202,7 @@ class AsyncProfiles:
 
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
@@ -2244,8 +2211,9 @@ class AsyncProfiles:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetBulkProfileSuppressionsRemoveJobResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_conversation_for_profile(
         self,
@@ -2270,8 +2238,9 @@ class AsyncProfiles:
             fields_conversation=fields_conversation,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetConversationResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_conversation_id_for_profile(
         self,
@@ -2294,8 +2263,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileConversationRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_conversation_ids_for_profile(
         self,
@@ -2318,8 +2288,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileConversationsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_conversations_for_profile(
         self,
@@ -2344,8 +2315,9 @@ class AsyncProfiles:
             fields_conversation=fields_conversation,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetConversationResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_errors_for_bulk_import_profiles_job(
         self,
@@ -2374,8 +2346,9 @@ class AsyncProfiles:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetImportErrorResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_list_for_bulk_import_profiles_job(
         self,
@@ -2400,8 +2373,9 @@ class AsyncProfiles:
             fields_list=fields_list,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_list_ids_for_bulk_import_profiles_job(
         self,
@@ -2424,8 +2398,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileBulkImportJobListsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_list_ids_for_profile(
         self,
@@ -2448,8 +2423,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileListsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_lists_for_profile(
         self,
@@ -2474,8 +2450,9 @@ class AsyncProfiles:
             fields_list=fields_list,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetListResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile(
         self,
@@ -2512,8 +2489,9 @@ class AsyncProfiles:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponsePluralConversationsCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile_for_push_token(
         self,
@@ -2540,8 +2518,9 @@ class AsyncProfiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile_id_for_push_token(
         self,
@@ -2564,8 +2543,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenProfileRelationshipResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile_ids_for_bulk_import_profiles_job(
         self,
@@ -2592,8 +2572,9 @@ class AsyncProfiles:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileBulkImportJobProfilesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profiles(
         self,
@@ -2620,7 +2601,7 @@ class AsyncProfiles:
 
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             additional_fields_profile=additional_fields_profile,
@@ -2634,8 +2615,9 @@ class AsyncProfiles:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponsePluralConversationsCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profiles_for_bulk_import_profiles_job(
         self,
@@ -2666,8 +2648,9 @@ class AsyncProfiles:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_push_token(
         self,
@@ -2696,8 +2679,9 @@ class AsyncProfiles:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_push_token_ids_for_profile(
         self,
@@ -2720,8 +2704,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfilePushTokensRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_push_tokens(
         self,
@@ -2745,7 +2730,7 @@ class AsyncProfiles:
 
         from ..api.profiles import get_push_tokens as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_push_tokens")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
@@ -2756,8 +2741,9 @@ class AsyncProfiles:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_push_tokens_for_profile(
         self,
@@ -2782,8 +2768,9 @@ class AsyncProfiles:
             fields_push_token=fields_push_token,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetPushTokenResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_segment_ids_for_profile(
         self,
@@ -2806,8 +2793,9 @@ class AsyncProfiles:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileSegmentsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_segments_for_profile(
         self,
@@ -2832,8 +2820,9 @@ class AsyncProfiles:
             fields_segment=fields_segment,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def merge_profiles(
         self,
@@ -2858,8 +2847,9 @@ class AsyncProfiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostProfileMergeResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_profile(
         self,
@@ -2888,8 +2878,9 @@ class AsyncProfiles:
             fields_profile=fields_profile,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchProfileResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_bulk_import_profiles_jobs(
         self,
@@ -2911,7 +2902,7 @@ class AsyncProfiles:
         """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetProfileImportJobResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -2922,8 +2913,9 @@ class AsyncProfiles:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileImportJobResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2951,7 +2943,7 @@ class AsyncProfiles:
         """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetBulkProfileSuppressionsCreateJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -2961,8 +2953,9 @@ class AsyncProfiles:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetBulkProfileSuppressionsCreateJobResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -2990,7 +2983,7 @@ class AsyncProfiles:
         """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetBulkProfileSuppressionsRemoveJobResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -3000,8 +2993,9 @@ class AsyncProfiles:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetBulkProfileSuppressionsRemoveJobResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3032,8 +3026,9 @@ class AsyncProfiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetImportErrorResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3065,8 +3060,9 @@ class AsyncProfiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileBulkImportJobProfilesRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3097,7 +3093,7 @@ class AsyncProfiles:
         """
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetProfileResponsePluralConversationsCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -3112,8 +3108,9 @@ class AsyncProfiles:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileResponsePluralConversationsCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3146,8 +3143,9 @@ class AsyncProfiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3172,7 +3170,7 @@ class AsyncProfiles:
         """
         from ..api.profiles import get_push_tokens as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_push_tokens")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetPushTokenResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -3184,8 +3182,9 @@ class AsyncProfiles:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetPushTokenResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3203,7 +3202,6 @@ class AsyncProfiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3211,8 +3209,10 @@ class AsyncProfiles:
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_import_profiles_in_chunks(
         self,
@@ -3230,8 +3230,9 @@ class AsyncProfiles:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.profiles import bulk_import_profiles as endpoint
 
-        bodies, ranges = split_body("bulk_import_profiles", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_import_profiles",
             bodies,
@@ -3244,9 +3245,9 @@ class AsyncProfiles:
 
     def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[GetProfileImportJobResponseCompoundDocument]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_import_profiles as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_import_profiles"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_suppress_profiles(
         self,
@@ -3263,7 +3264,6 @@ class AsyncProfiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3271,8 +3271,10 @@ class AsyncProfiles:
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_suppress_profiles"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_suppress_profiles_in_chunks(
         self,
@@ -3290,8 +3292,9 @@ class AsyncProfiles:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.profiles import bulk_suppress_profiles as endpoint
 
-        bodies, ranges = split_body("bulk_suppress_profiles", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_suppress_profiles",
             bodies,
@@ -3304,9 +3307,9 @@ class AsyncProfiles:
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]:
         """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_suppress_profiles as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_suppress_profiles"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
     async def submit_bulk_unsuppress_profiles(
         self,
@@ -3325,7 +3328,6 @@ class AsyncProfiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3333,8 +3335,10 @@ class AsyncProfiles:
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_unsuppress_profiles"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     async def submit_bulk_unsuppress_profiles_in_chunks(
         self,
@@ -3352,8 +3356,9 @@ class AsyncProfiles:
         `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
         """
         from .._chunks import asubmit_chunks, split_body
+        from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
-        bodies, ranges = split_body("bulk_unsuppress_profiles", body, chunk_size)
+        bodies, ranges = split_body(endpoint.OPERATION, body, chunk_size)
         return await asubmit_chunks(
             "bulk_unsuppress_profiles",
             bodies,
@@ -3366,9 +3371,9 @@ class AsyncProfiles:
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]:
         """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_unsuppress_profiles"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
 
 class ProfilesWithRawResponse:

@@ -9,15 +9,13 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -100,8 +98,7 @@ class Reporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignValuesResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def query_flow_series(
         self,
@@ -128,8 +125,7 @@ class Reporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFlowSeriesResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def query_flow_values(
         self,
@@ -156,8 +152,7 @@ class Reporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFlowValuesResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def query_form_series(
         self,
@@ -182,8 +177,7 @@ class Reporting:
             fields_form_series_report=fields_form_series_report,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFormSeriesResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def query_form_values(
         self,
@@ -208,8 +202,7 @@ class Reporting:
             fields_form_values_report=fields_form_values_report,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFormValuesResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def query_segment_series(
         self,
@@ -234,8 +227,7 @@ class Reporting:
             fields_segment_series_report=fields_segment_series_report,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostSegmentSeriesResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def query_segment_values(
         self,
@@ -260,8 +252,7 @@ class Reporting:
             fields_segment_values_report=fields_segment_values_report,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostSegmentValuesResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
 
 class AsyncReporting:
@@ -295,8 +286,9 @@ class AsyncReporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostCampaignValuesResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def query_flow_series(
         self,
@@ -323,8 +315,9 @@ class AsyncReporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFlowSeriesResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def query_flow_values(
         self,
@@ -351,8 +344,9 @@ class AsyncReporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFlowValuesResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def query_form_series(
         self,
@@ -377,8 +371,9 @@ class AsyncReporting:
             fields_form_series_report=fields_form_series_report,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFormSeriesResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def query_form_values(
         self,
@@ -403,8 +398,9 @@ class AsyncReporting:
             fields_form_values_report=fields_form_values_report,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostFormValuesResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def query_segment_series(
         self,
@@ -429,8 +425,9 @@ class AsyncReporting:
             fields_segment_series_report=fields_segment_series_report,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostSegmentSeriesResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def query_segment_values(
         self,
@@ -455,8 +452,9 @@ class AsyncReporting:
             fields_segment_values_report=fields_segment_values_report,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostSegmentValuesResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
 
 class ReportingWithRawResponse:

@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -78,8 +77,7 @@ class Reviews:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetReviewResponseDTOCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_reviews(
         self,
@@ -104,7 +102,7 @@ class Reviews:
 
         from ..api.reviews import get_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_event=fields_event,
@@ -116,8 +114,7 @@ class Reviews:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetReviewResponseDTOCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_review(
         self,
@@ -144,8 +141,7 @@ class Reviews:
             fields_review=fields_review,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchReviewResponseDTO", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_reviews(
         self,
@@ -169,7 +165,7 @@ class Reviews:
         """
         from ..api.reviews import get_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetReviewResponseDTOCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -182,8 +178,7 @@ class Reviews:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetReviewResponseDTOCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -221,8 +216,9 @@ class AsyncReviews:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetReviewResponseDTOCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_reviews(
         self,
@@ -247,7 +243,7 @@ class AsyncReviews:
 
         from ..api.reviews import get_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_event=fields_event,
@@ -259,8 +255,9 @@ class AsyncReviews:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetReviewResponseDTOCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_review(
         self,
@@ -287,8 +284,9 @@ class AsyncReviews:
             fields_review=fields_review,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchReviewResponseDTO", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_reviews(
         self,
@@ -312,7 +310,7 @@ class AsyncReviews:
         """
         from ..api.reviews import get_reviews as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_reviews")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetReviewResponseDTOCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -325,8 +323,9 @@ class AsyncReviews:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetReviewResponseDTOCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

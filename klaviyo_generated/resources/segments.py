@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -120,8 +119,7 @@ class Segments:
             fields_segment=fields_segment,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostSegmentCreateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_segment(
         self,
@@ -144,8 +142,7 @@ class Segments:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_flows_triggered_by_segment(
         self,
@@ -170,8 +167,7 @@ class Segments:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_ids_for_flows_triggered_by_segment(
         self,
@@ -194,8 +190,7 @@ class Segments:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentFlowTriggersRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile_ids_for_segment(
         self,
@@ -218,7 +213,7 @@ class Segments:
 
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -228,8 +223,7 @@ class Segments:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentProfilesRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profiles_for_segment(
         self,
@@ -254,7 +248,7 @@ class Segments:
 
         from ..api.segments import get_profiles_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -266,8 +260,7 @@ class Segments:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentMemberResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_segment(
         self,
@@ -300,8 +293,7 @@ class Segments:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentRetrieveResponseCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_segments(
         self,
@@ -327,7 +319,7 @@ class Segments:
 
         from ..api.segments import get_segments as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_segments")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
@@ -340,8 +332,7 @@ class Segments:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentListResponseCollectionCompoundDocument", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tag_ids_for_segment(
         self,
@@ -364,8 +355,7 @@ class Segments:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentTagsRelationshipsResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tags_for_segment(
         self,
@@ -390,8 +380,7 @@ class Segments:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_segment(
         self,
@@ -418,8 +407,7 @@ class Segments:
             fields_segment=fields_segment,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchSegmentPartialUpdateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_profile_ids_for_segment(
         self,
@@ -443,7 +431,7 @@ class Segments:
         """
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetSegmentProfilesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -454,8 +442,7 @@ class Segments:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetSegmentProfilesRelationshipsResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -481,7 +468,7 @@ class Segments:
         """
         from ..api.segments import get_profiles_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetSegmentMemberResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -494,8 +481,7 @@ class Segments:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetSegmentMemberResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -522,7 +508,7 @@ class Segments:
         """
         from ..api.segments import get_segments as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_segments")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetSegmentListResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -536,8 +522,7 @@ class Segments:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetSegmentListResponseCollectionCompoundDocument", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -571,8 +556,9 @@ class AsyncSegments:
             fields_segment=fields_segment,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostSegmentCreateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_segment(
         self,
@@ -595,8 +581,9 @@ class AsyncSegments:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_flows_triggered_by_segment(
         self,
@@ -621,8 +608,9 @@ class AsyncSegments:
             fields_flow=fields_flow,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetFlowResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_ids_for_flows_triggered_by_segment(
         self,
@@ -645,8 +633,9 @@ class AsyncSegments:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentFlowTriggersRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile_ids_for_segment(
         self,
@@ -669,7 +658,7 @@ class AsyncSegments:
 
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -679,8 +668,9 @@ class AsyncSegments:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentProfilesRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profiles_for_segment(
         self,
@@ -705,7 +695,7 @@ class AsyncSegments:
 
         from ..api.segments import get_profiles_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             id=id,
@@ -717,8 +707,9 @@ class AsyncSegments:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentMemberResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_segment(
         self,
@@ -751,8 +742,9 @@ class AsyncSegments:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentRetrieveResponseCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_segments(
         self,
@@ -778,7 +770,7 @@ class AsyncSegments:
 
         from ..api.segments import get_segments as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_segments")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
@@ -791,8 +783,9 @@ class AsyncSegments:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentListResponseCollectionCompoundDocument", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tag_ids_for_segment(
         self,
@@ -815,8 +808,9 @@ class AsyncSegments:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetSegmentTagsRelationshipsResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tags_for_segment(
         self,
@@ -841,8 +835,9 @@ class AsyncSegments:
             fields_tag=fields_tag,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTagResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_segment(
         self,
@@ -869,8 +864,9 @@ class AsyncSegments:
             fields_segment=fields_segment,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchSegmentPartialUpdateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_profile_ids_for_segment(
         self,
@@ -894,7 +890,7 @@ class AsyncSegments:
         """
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetSegmentProfilesRelationshipsResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -905,8 +901,9 @@ class AsyncSegments:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetSegmentProfilesRelationshipsResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -932,7 +929,7 @@ class AsyncSegments:
         """
         from ..api.segments import get_profiles_for_segment as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetSegmentMemberResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -945,8 +942,9 @@ class AsyncSegments:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetSegmentMemberResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -973,7 +971,7 @@ class AsyncSegments:
         """
         from ..api.segments import get_segments as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_segments")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetSegmentListResponseCollectionCompoundDocument:
             kwargs = endpoint._get_kwargs(
@@ -987,8 +985,9 @@ class AsyncSegments:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetSegmentListResponseCollectionCompoundDocument", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

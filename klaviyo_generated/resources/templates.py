@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -125,8 +124,7 @@ class Templates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostTemplateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_template(
         self,
@@ -153,8 +151,7 @@ class Templates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostTemplateDndResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def create_universal_content(
         self,
@@ -180,8 +177,7 @@ class Templates:
             fields_template_universal_content=fields_template_universal_content,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostUniversalContentResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_template(
         self,
@@ -204,8 +200,7 @@ class Templates:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_universal_content(
         self,
@@ -228,8 +223,7 @@ class Templates:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_all_universal_content(
         self,
@@ -253,7 +247,7 @@ class Templates:
 
         from ..api.templates import get_all_universal_content as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_template_universal_content=fields_template_universal_content,
@@ -263,8 +257,7 @@ class Templates:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetUniversalContentResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_template(
         self,
@@ -291,8 +284,7 @@ class Templates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateDndResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_templates(
         self,
@@ -316,7 +308,7 @@ class Templates:
 
         from ..api.templates import get_templates as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_templates")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             additional_fields_template=additional_fields_template,
@@ -327,8 +319,7 @@ class Templates:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateDndResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_universal_content(
         self,
@@ -353,8 +344,7 @@ class Templates:
             fields_template_universal_content=fields_template_universal_content,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetUniversalContentResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def render_template(
         self,
@@ -379,8 +369,7 @@ class Templates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostTemplateResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_template(
         self,
@@ -409,8 +398,7 @@ class Templates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchTemplateDndResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_universal_content(
         self,
@@ -438,8 +426,7 @@ class Templates:
             fields_template_universal_content=fields_template_universal_content,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchUniversalContentResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_all_universal_content(
         self,
@@ -462,7 +449,7 @@ class Templates:
         """
         from ..api.templates import get_all_universal_content as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetUniversalContentResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -473,8 +460,7 @@ class Templates:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetUniversalContentResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -499,7 +485,7 @@ class Templates:
         """
         from ..api.templates import get_templates as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_templates")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetTemplateDndResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -511,8 +497,7 @@ class Templates:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetTemplateDndResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -546,8 +531,9 @@ class AsyncTemplates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostTemplateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_template(
         self,
@@ -574,8 +560,9 @@ class AsyncTemplates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostTemplateDndResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def create_universal_content(
         self,
@@ -601,8 +588,9 @@ class AsyncTemplates:
             fields_template_universal_content=fields_template_universal_content,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostUniversalContentResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_template(
         self,
@@ -625,8 +613,9 @@ class AsyncTemplates:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_universal_content(
         self,
@@ -649,8 +638,9 @@ class AsyncTemplates:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_all_universal_content(
         self,
@@ -674,7 +664,7 @@ class AsyncTemplates:
 
         from ..api.templates import get_all_universal_content as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_template_universal_content=fields_template_universal_content,
@@ -684,8 +674,9 @@ class AsyncTemplates:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetUniversalContentResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_template(
         self,
@@ -712,8 +703,9 @@ class AsyncTemplates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateDndResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_templates(
         self,
@@ -737,7 +729,7 @@ class AsyncTemplates:
 
         from ..api.templates import get_templates as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_templates")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             additional_fields_template=additional_fields_template,
@@ -748,8 +740,9 @@ class AsyncTemplates:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTemplateDndResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_universal_content(
         self,
@@ -774,8 +767,9 @@ class AsyncTemplates:
             fields_template_universal_content=fields_template_universal_content,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetUniversalContentResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def render_template(
         self,
@@ -800,8 +794,9 @@ class AsyncTemplates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostTemplateResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_template(
         self,
@@ -830,8 +825,9 @@ class AsyncTemplates:
             fields_template=fields_template,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchTemplateDndResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_universal_content(
         self,
@@ -859,8 +855,9 @@ class AsyncTemplates:
             fields_template_universal_content=fields_template_universal_content,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchUniversalContentResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_all_universal_content(
         self,
@@ -883,7 +880,7 @@ class AsyncTemplates:
         """
         from ..api.templates import get_all_universal_content as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetUniversalContentResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -894,8 +891,9 @@ class AsyncTemplates:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetUniversalContentResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -920,7 +918,7 @@ class AsyncTemplates:
         """
         from ..api.templates import get_templates as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_templates")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetTemplateDndResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -932,8 +930,9 @@ class AsyncTemplates:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetTemplateDndResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

@@ -9,7 +9,7 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
@@ -17,8 +17,6 @@ from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -70,8 +68,7 @@ class TrackingSettings:
             fields_tracking_setting=fields_tracking_setting,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTrackingSettingResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_tracking_settings(
         self,
@@ -98,8 +95,7 @@ class TrackingSettings:
             page_size=page_size,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTrackingSettingResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_tracking_setting(
         self,
@@ -126,8 +122,7 @@ class TrackingSettings:
             fields_tracking_setting=fields_tracking_setting,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchTrackingSettingResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_tracking_settings(
         self,
@@ -154,8 +149,7 @@ class TrackingSettings:
                 page_size=page_size,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetTrackingSettingResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -189,8 +183,9 @@ class AsyncTrackingSettings:
             fields_tracking_setting=fields_tracking_setting,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTrackingSettingResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_tracking_settings(
         self,
@@ -217,8 +212,9 @@ class AsyncTrackingSettings:
             page_size=page_size,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetTrackingSettingResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_tracking_setting(
         self,
@@ -245,8 +241,9 @@ class AsyncTrackingSettings:
             fields_tracking_setting=fields_tracking_setting,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchTrackingSettingResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_tracking_settings(
         self,
@@ -273,8 +270,9 @@ class AsyncTrackingSettings:
                 page_size=page_size,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetTrackingSettingResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

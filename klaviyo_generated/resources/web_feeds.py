@@ -9,16 +9,15 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -77,8 +76,7 @@ class WebFeeds:
             fields_web_feed=fields_web_feed,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostWebFeedResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def delete_web_feed(
         self,
@@ -101,8 +99,7 @@ class WebFeeds:
             id=id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_web_feed(
         self,
@@ -127,8 +124,7 @@ class WebFeeds:
             fields_web_feed=fields_web_feed,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetWebFeedResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_web_feeds(
         self,
@@ -151,7 +147,7 @@ class WebFeeds:
 
         from ..api.web_feeds import get_web_feeds as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_web_feeds")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_web_feed=fields_web_feed,
@@ -161,8 +157,7 @@ class WebFeeds:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetWebFeedResponseCollection", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def update_web_feed(
         self,
@@ -189,8 +184,7 @@ class WebFeeds:
             fields_web_feed=fields_web_feed,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchWebFeedResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_web_feeds(
         self,
@@ -212,7 +206,7 @@ class WebFeeds:
         """
         from ..api.web_feeds import get_web_feeds as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_web_feeds")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetWebFeedResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -223,8 +217,7 @@ class WebFeeds:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetWebFeedResponseCollection", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -258,8 +251,9 @@ class AsyncWebFeeds:
             fields_web_feed=fields_web_feed,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PostWebFeedResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def delete_web_feed(
         self,
@@ -282,8 +276,9 @@ class AsyncWebFeeds:
             id=id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_web_feed(
         self,
@@ -308,8 +303,9 @@ class AsyncWebFeeds:
             fields_web_feed=fields_web_feed,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetWebFeedResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_web_feeds(
         self,
@@ -332,7 +328,7 @@ class AsyncWebFeeds:
 
         from ..api.web_feeds import get_web_feeds as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_web_feeds")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_web_feed=fields_web_feed,
@@ -342,8 +338,9 @@ class AsyncWebFeeds:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetWebFeedResponseCollection", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def update_web_feed(
         self,
@@ -370,8 +367,9 @@ class AsyncWebFeeds:
             fields_web_feed=fields_web_feed,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("PatchWebFeedResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_web_feeds(
         self,
@@ -393,7 +391,7 @@ class AsyncWebFeeds:
         """
         from ..api.web_feeds import get_web_feeds as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_web_feeds")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetWebFeedResponseCollection:
             kwargs = endpoint._get_kwargs(
@@ -404,8 +402,9 @@ class AsyncWebFeeds:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetWebFeedResponseCollection", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 

@@ -14,6 +14,7 @@ from collections.abc import Generator
 import httpx
 
 from ._exceptions import KlaviyoError
+from ._operation import operation_name
 
 __all__ = ["ApiKeyAuth", "ConfigurationError", "PublicKeyOnlyAuth", "check_api_key", "is_public_path"]
 
@@ -71,7 +72,7 @@ class PublicKeyOnlyAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if not is_public_path(request.url.path):
-            operation = request.extensions.get("klaviyo_operation") or f"{request.method} {request.url.path}"
+            operation = operation_name(request.extensions) or f"{request.method} {request.url.path}"
             raise ConfigurationError(
                 f"{operation} needs a private API key or OAuth, but this client was built with only "
                 "company_id (enough for the /client/ endpoints): pass api_key= or oauth="

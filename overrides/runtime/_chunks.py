@@ -19,8 +19,8 @@ import attrs
 
 from ._arguments import check_body
 from ._exceptions import KlaviyoError
-from ._jobs import AsyncJob, Job, JobLimitError, Progress, _endpoint
-from ._jobs_table import ACCEPTED, JOBS
+from ._jobs import AsyncJob, Job, JobLimitError, Progress
+from ._operation import Operation
 
 __all__ = ["AsyncJobGroup", "ChunkFailedError", "ChunkOutcome", "JobGroup", "split_body"]
 
@@ -32,10 +32,16 @@ def _size(value: object) -> int:
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode())
 
 
-def split_body(operation: str, body: Any, chunk_size: int | None = None) -> tuple[list[Any], list[range]]:
-    """``body`` split into bodies of the same type within the operation's limits, and each one's item range."""
-    family = JOBS.get(operation) or ACCEPTED[operation]  # accepted-only submissions split the same way
-    body = check_body(operation, body, _endpoint(operation).BODY_MODEL)
+def split_body(submit: Operation[Any], body: Any, chunk_size: int | None = None) -> tuple[list[Any], list[range]]:
+    """``body`` split into bodies of the same type within the ``submit`` operation's documented limits,
+    and each one's item range."""
+    operation = submit.name
+    if submit.body is None:
+        raise JobLimitError(f"{operation} takes no body to split")
+    limits = submit.spec.limits
+    max_items = limits.max_items if limits is not None else None
+    max_bytes = limits.max_bytes if limits is not None else None
+    body = check_body(operation, body, submit.body)
     document = body.to_dict()
     attributes = document.get("data", {}).get("attributes", {})
     lists = {k: v["data"] for k, v in attributes.items() if isinstance(v, dict) and isinstance(v.get("data"), list)}
@@ -45,8 +51,8 @@ def split_body(operation: str, body: Any, chunk_size: int | None = None) -> tupl
     items = lists[key]
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise JobLimitError(f"chunk_size must be an int >= 1, got {chunk_size!r}")
-    most = min(chunk_size or math.inf, family.max_items or math.inf)
-    budget = (family.max_bytes or math.inf) - _size({**document, "data": {**document["data"], "attributes": {}}})
+    most = min(chunk_size or math.inf, max_items or math.inf)
+    budget = (max_bytes or math.inf) - _size({**document, "data": {**document["data"], "attributes": {}}})
     budget -= _ENVELOPE_MARGIN
     ranges: list[range] = []
     start, used = 0, 0
@@ -55,7 +61,7 @@ def split_body(operation: str, body: Any, chunk_size: int | None = None) -> tupl
         if size > budget:
             raise JobLimitError(
                 f"{operation}: item {index} alone is {size} bytes; with the request around it, that is over "
-                f"the {family.max_bytes} bytes one request may carry (nothing was sent)"
+                f"the {max_bytes} bytes one request may carry (nothing was sent)"
             )
         if index > start and (index - start >= most or used + size > budget):
             ranges.append(range(start, index))

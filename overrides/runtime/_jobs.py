@@ -7,36 +7,37 @@ that reports failed items, raises ``JobFailedError`` carrying the job (and, for 
 every page of its import errors); running out of ``timeout`` raises ``JobTimeoutError`` and leaves
 the job running. ``kv.profiles.attach_bulk_import_profiles(job_id)`` picks a job up again by id.
 
-Which operations form a job, and their documented per-request limits, come from the generated
-``_jobs_table`` (see ``generator/jobs.py``).
+Which operations form a job come with the submit operation itself (``Operation.job``: the status,
+cancel, errors and result operations and the cancel body's resource type, found by the generator
+in the spec, see ``generator/jobs.py``); its documented per-request limits are checked by the
+client when the body is encoded (``_request_body``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from importlib import import_module
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
 from ._auth import ConfigurationError
 from ._exceptions import KlaviyoError
-from ._jobs_table import ACCEPTED, JOBS, JobFamily
 from ._jsonapi import attribute
-from ._operations import OPERATIONS
+from ._operation import JobOperations, Operation
+from ._request_body import JobLimitError
+from ._response import Accepted
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
 
 __all__ = [
+    "Accepted",
     "AsyncJob",
     "Job",
     "JobFailedError",
     "JobLimitError",
     "JobTimeoutError",
     "Progress",
-    "check_limits",
     "job_id_of",
 ]
 
@@ -61,16 +62,6 @@ class Progress:
         return ((self.completed or 0) + (self.failed or 0)) / self.total
 
 
-@attrs.frozen
-class Accepted:
-    """Klaviyo accepted the request (HTTP 202). This job type has no status endpoint: there is nothing
-    to poll, and its effects show up in the resources it changes."""
-
-    operation: str
-    status_code: int
-    request_id: str | None = None
-
-
 class JobFailedError(KlaviyoError):
     """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
     per-item import errors where the job type has them (every page)."""
@@ -78,7 +69,7 @@ class JobFailedError(KlaviyoError):
     def __init__(self, job: Job[Any] | AsyncJob[Any], errors: tuple[Any, ...] = ()) -> None:
         progress = job.progress
         why = "was cancelled" if progress.status == "cancelled" else f"finished with {progress.failed} failed item(s)"
-        super().__init__(f"{job.family.submit} job {job.id} {why}")
+        super().__init__(f"{job.operation.name} job {job.id} {why}")
         self.job = job
         self.errors = errors
 
@@ -88,53 +79,11 @@ class JobTimeoutError(KlaviyoError):
 
     def __init__(self, job: Job[Any] | AsyncJob[Any], waited: float) -> None:
         super().__init__(
-            f"{job.family.submit} job {job.id} still {job.progress.status!r} after {waited:.1f}s; it keeps running"
+            f"{job.operation.name} job {job.id} still {job.progress.status!r} after {waited:.1f}s; it keeps running"
         )
         self.job = job
         self.status = job.progress.status
         self.waited = waited
-
-
-class JobLimitError(ConfigurationError):
-    """A job's input is over a limit the API documents; nothing was sent."""
-
-
-def _items_in(body: object) -> int:
-    """The size of the largest ``data.attributes.<name>.data`` list: the items of a bulk request."""
-    attributes = body.get("data", {}).get("attributes", {}) if isinstance(body, dict) else {}
-    sizes = [len(v["data"]) for v in attributes.values() if isinstance(v, dict) and isinstance(v.get("data"), list)]
-    return max(sizes, default=0)
-
-
-def check_limits(operation: str, body: object) -> bytes | None:
-    """Raise ``JobLimitError`` when ``body`` (the JSON about to be sent) exceeds the operation's limits.
-
-    Returns the encoded body when checking its size meant encoding it (encoded as httpx would), so
-    the caller can send those bytes; ``None`` when nothing was encoded.
-    """
-    family = JOBS.get(operation) or ACCEPTED.get(operation)
-    if family is None or (family.max_items is None and family.max_bytes is None):
-        return None
-    source = "; ".join(f"'{s}'" for s in family.sources)
-    items = _items_in(body)
-    if family.max_items is not None and items > family.max_items:
-        raise JobLimitError(
-            f"{operation} takes at most {family.max_items} items per request, got {items} "
-            f"(the API documents: {source}); split the input into several requests"
-        )
-    if family.max_bytes is None:
-        return None
-    encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-    if len(encoded) > family.max_bytes:
-        raise JobLimitError(
-            f"{operation} payload is {len(encoded)} bytes, over the {family.max_bytes} allowed "
-            f"(the API documents: {source})"
-        )
-    return encoded
-
-
-def _endpoint(name: str) -> Any:
-    return import_module(f".api.{OPERATIONS[name].tag}.{name}", __package__)
 
 
 def job_id_of(created: object) -> str:
@@ -147,8 +96,11 @@ def job_id_of(created: object) -> str:
 class _Polling:
     """What the sync and async handles share: the model, the counters, the waiting schedule."""
 
-    def __init__(self, family: JobFamily, job_id: str, model: Any) -> None:
-        self.family = family
+    def __init__(self, operation: Operation[Any], job_id: str, model: Any) -> None:
+        if operation.job is None:
+            raise ConfigurationError(f"{operation.name} does not submit a job with a status to poll")
+        self.operation = operation
+        self.jobs: JobOperations = operation.job
         self.id = job_id
         self.model = model
 
@@ -172,15 +124,18 @@ class _Polling:
         progress = self.progress
         return progress.status == "cancelled" or bool(progress.failed)
 
-    def _action_body(self, operation: str, action: str) -> Any:
-        body_type = _endpoint(operation).BODY_MODEL
-        kind = OPERATIONS[operation].path.split("/")[2].removesuffix("s")  # campaign-send-jobs -> campaign-send-job
-        return body_type.from_dict({"data": {"type": kind, "id": self.id, "attributes": {"action": action}}})
+    def _action(self, action: str) -> tuple[Operation[Any], dict[str, Any]]:
+        """The cancel operation and its request arguments for ``action`` (cancel or revert)."""
+        cancel = self.jobs.cancel
+        if cancel is None or cancel.body is None:
+            raise ConfigurationError(f"{self.operation.name} jobs cannot be cancelled through the API")
+        document = {"data": {"type": self.jobs.resource_type, "id": self.id, "attributes": {"action": action}}}
+        return cancel, cancel.build(self.id, body=cancel.body.from_dict(document))
 
-    def _cancel_operation(self) -> str:
-        if self.family.cancel is None:
-            raise ConfigurationError(f"{self.family.submit} jobs cannot be cancelled through the API")
-        return self.family.cancel
+    def _result_operation(self) -> Operation[Any]:
+        if self.jobs.result is None:
+            raise ConfigurationError(f"{self.operation.name} jobs have no separate result resource")
+        return self.jobs.result
 
 
 class _Schedule:
@@ -216,17 +171,17 @@ class _Schedule:
 class Job(_Polling, Generic[T]):
     """A submitted job on the synchronous client."""
 
-    def __init__(self, client: SyncAPIClient, family: JobFamily, job_id: str, model: Any = None) -> None:
-        super().__init__(family, job_id, model)
+    def __init__(self, client: SyncAPIClient, operation: Operation[Any], job_id: str, model: Any = None) -> None:
+        super().__init__(operation, job_id, model)
         self._client = client
 
     def __repr__(self) -> str:
-        return f"Job({self.family.submit!r}, id={self.id!r}, status={self.progress.status!r})"
+        return f"Job({self.operation.name!r}, id={self.id!r}, status={self.progress.status!r})"
 
     def refresh(self) -> T:
         """Fetch the job's current state (one status call)."""
-        endpoint = _endpoint(str(self.family.status))
-        self.model = self._client._call(endpoint, endpoint._get_kwargs(self.id))
+        status = self.jobs.status
+        self.model = self._client._call(status, status.build(self.id))
         return self.model  # type: ignore[no-any-return]
 
     def wait(
@@ -253,15 +208,14 @@ class Job(_Polling, Generic[T]):
 
     def errors(self) -> tuple[Any, ...]:
         """Every per-item error the job reports (all pages), for job types that have them."""
-        if self.family.errors is None:
+        errors = self.jobs.errors
+        if errors is None:
             return ()
         from ._pagination import Pager
 
-        endpoint = _endpoint(self.family.errors)
-
         def fetch(cursor: str | None) -> Any:
-            kwargs = endpoint._get_kwargs(self.id, **({} if cursor is None else {"page_cursor": cursor}))
-            return self._client._call(endpoint, kwargs)
+            kwargs = errors.build(self.id, **({} if cursor is None else {"page_cursor": cursor}))
+            return self._client._call(errors, kwargs)
 
         return tuple(Pager(fetch, origin=self._client.base_url))
 
@@ -274,31 +228,27 @@ class Job(_Polling, Generic[T]):
         self._act("revert")
 
     def _act(self, action: str) -> None:
-        operation = self._cancel_operation()
-        endpoint = _endpoint(operation)
-        self._client._call(endpoint, endpoint._get_kwargs(self.id, body=self._action_body(operation, action)))
+        self._client._call(*self._action(action))
 
     def result(self) -> Any:
         """The job's result resource, for job types that have one (e.g. a recipient estimation)."""
-        if self.family.result is None:
-            raise ConfigurationError(f"{self.family.submit} jobs have no separate result resource")
-        endpoint = _endpoint(self.family.result)
-        return self._client._call(endpoint, endpoint._get_kwargs(self.id))
+        result = self._result_operation()
+        return self._client._call(result, result.build(self.id))
 
 
 class AsyncJob(_Polling, Generic[T]):
     """A submitted job on the asyncio client: ``await job.wait()``."""
 
-    def __init__(self, client: AsyncAPIClient, family: JobFamily, job_id: str, model: Any = None) -> None:
-        super().__init__(family, job_id, model)
+    def __init__(self, client: AsyncAPIClient, operation: Operation[Any], job_id: str, model: Any = None) -> None:
+        super().__init__(operation, job_id, model)
         self._client = client
 
     def __repr__(self) -> str:
-        return f"AsyncJob({self.family.submit!r}, id={self.id!r}, status={self.progress.status!r})"
+        return f"AsyncJob({self.operation.name!r}, id={self.id!r}, status={self.progress.status!r})"
 
     async def refresh(self) -> T:
-        endpoint = _endpoint(str(self.family.status))
-        self.model = await self._client._call(endpoint, endpoint._get_kwargs(self.id))
+        status = self.jobs.status
+        self.model = await self._client._call(status, status.build(self.id))
         return self.model  # type: ignore[no-any-return]
 
     async def wait(
@@ -323,15 +273,14 @@ class AsyncJob(_Polling, Generic[T]):
         return self.model  # type: ignore[no-any-return]
 
     async def errors(self) -> tuple[Any, ...]:
-        if self.family.errors is None:
+        errors = self.jobs.errors
+        if errors is None:
             return ()
         from ._pagination import AsyncPager
 
-        endpoint = _endpoint(self.family.errors)
-
         async def fetch(cursor: str | None) -> Any:
-            kwargs = endpoint._get_kwargs(self.id, **({} if cursor is None else {"page_cursor": cursor}))
-            return await self._client._call(endpoint, kwargs)
+            kwargs = errors.build(self.id, **({} if cursor is None else {"page_cursor": cursor}))
+            return await self._client._call(errors, kwargs)
 
         pager: AsyncPager[Any, Any] = AsyncPager(fetch, origin=self._client.base_url)
         return tuple([item async for item in pager])
@@ -343,12 +292,8 @@ class AsyncJob(_Polling, Generic[T]):
         await self._act("revert")
 
     async def _act(self, action: str) -> None:
-        operation = self._cancel_operation()
-        endpoint = _endpoint(operation)
-        await self._client._call(endpoint, endpoint._get_kwargs(self.id, body=self._action_body(operation, action)))
+        await self._client._call(*self._action(action))
 
     async def result(self) -> Any:
-        if self.family.result is None:
-            raise ConfigurationError(f"{self.family.submit} jobs have no separate result resource")
-        endpoint = _endpoint(self.family.result)
-        return await self._client._call(endpoint, endpoint._get_kwargs(self.id))
+        result = self._result_operation()
+        return await self._client._call(result, result.build(self.id))

@@ -46,7 +46,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._base_error import KlaviyoError
-from .types import _CHOOSING, _STRICT_ENUMS, UNSET
+from ._unions import CHOOSING, STRICT_ENUMS
+from .types import UNSET
 
 __all__ = [
     "FieldDecodeError",
@@ -291,12 +292,12 @@ def lazy_from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
     if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
         raise TypeError(f"{cls.__name__} is a JSON object, got {type(src_dict).__name__}")
     table = _TABLES.get(cls) or _table(cls)
-    if table.required and not src_dict.keys() >= table.required and (_STRICT_ENUMS.get() or _CHOOSING.get()):
+    if table.required and not src_dict.keys() >= table.required and (STRICT_ENUMS.get() or CHOOSING.get()):
         missing = sorted(table.required - src_dict.keys())
         raise KeyError(f"{cls.__name__} is missing required member(s): {', '.join(missing)}")
     instance = object.__new__(cls)
     instance._klaviyo_raw_ = src_dict
-    if _STRICT_ENUMS.get():
+    if STRICT_ENUMS.get():
         # A union is choosing its variant: decode everything now so a misfit is refused now.
         names = [*table.fields, "additional_properties"] if table.additional is not False else table.fields
         for name in names:

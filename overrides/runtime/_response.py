@@ -1,4 +1,5 @@
-"""``APIResponse``: a parsed result together with the HTTP response it came from.
+"""What a call returns besides a model: ``APIResponse`` (a parsed result with its HTTP response) and
+``Accepted`` (the receipt of a job with nothing to poll).
 
 ``kv.with_raw_response.profiles.get_profile(...)`` calls the same method as
 ``kv.profiles.get_profile(...)`` and returns an ``APIResponse`` instead of the bare model. The
@@ -23,7 +24,7 @@ from ._ratelimit import RateLimitInfo
 from ._transports.ratelimit import RATE_LIMIT_EXTENSION
 from ._transports.retry import ATTEMPTS_EXTENSION
 
-__all__ = ["APIResponse", "raw_mode", "to_async_raw_response", "to_raw_response"]
+__all__ = ["APIResponse", "Accepted", "raw_mode", "to_async_raw_response", "to_raw_response"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -61,6 +62,21 @@ class APIResponse(Generic[T]):
         """Klaviyo's ``RateLimit-*`` headers on this response, when it carried any."""
         info = self.http_response.extensions.get(RATE_LIMIT_EXTENSION)
         return info if isinstance(info, RateLimitInfo) else None
+
+
+@attrs.frozen
+class Accepted:
+    """Klaviyo accepted the request (HTTP 202). This job type has no status endpoint: there is nothing
+    to poll, and its effects show up in the resources it changes."""
+
+    operation: str
+    status_code: int
+    request_id: str | None = None
+
+    @classmethod
+    def of(cls, operation: str, response: httpx.Response) -> Accepted:
+        """The receipt of ``response`` (what the generated parser of such an operation returns on 202)."""
+        return cls(operation, response.status_code, request_id_of(response.headers))
 
 
 def to_raw_response(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:

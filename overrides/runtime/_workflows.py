@@ -38,6 +38,7 @@ from ._inputs import (
     subscription_body,
     subscription_profiles,
 )
+from ._operation import Operation
 from .filters import Filter, equals
 from .types import Unset
 
@@ -113,7 +114,7 @@ class _AsyncNamespaces(Protocol):
 LIST_BATCH = 1000
 
 
-def _split(operation: str, body: Any) -> list[Any]:
+def _split(operation: Operation[Any], body: Any) -> list[Any]:
     """``body`` as the requests ``operation`` takes: within its documented item and byte limits, in order."""
     bodies, _ = split_body(operation, body)
     return bodies
@@ -226,11 +227,12 @@ def _event_request(  # noqa: PLR0917 - the workflow's own arguments, passed thro
 
 
 def _bulk_event_requests(events: Iterable[Mapping[str, Any]]) -> list[Any]:
+    from .api.events import bulk_create_events
     from .models import EventsBulkCreateJob
 
     items = bulk_event_items(events)
     body = {"data": {"type": "event-bulk-create-job", "attributes": {"events-bulk-create": {"data": items}}}}
-    return _split("bulk_create_events", EventsBulkCreateJob.from_dict(body))
+    return _split(bulk_create_events.OPERATION, EventsBulkCreateJob.from_dict(body))
 
 
 def _consent_requests(
@@ -240,6 +242,7 @@ def _consent_requests(
     list_id: str | None,
     custom_source: str | None,
 ) -> list[Any]:
+    from .api.profiles import bulk_subscribe_profiles, bulk_unsubscribe_profiles
     from .models import SubscriptionCreateJobCreateQuery, SubscriptionDeleteJobCreateQuery
 
     consent = "SUBSCRIBED" if subscribe else "UNSUBSCRIBED"
@@ -248,12 +251,13 @@ def _consent_requests(
         body = subscription_body(
             "profile-subscription-bulk-create-job", profiles, list_id=list_id, custom_source=custom_source
         )
-        return _split("bulk_subscribe_profiles", SubscriptionCreateJobCreateQuery.from_dict(body))
+        return _split(bulk_subscribe_profiles.OPERATION, SubscriptionCreateJobCreateQuery.from_dict(body))
     body = subscription_body("profile-subscription-bulk-delete-job", profiles, list_id=list_id, custom_source=None)
-    return _split("bulk_unsubscribe_profiles", SubscriptionDeleteJobCreateQuery.from_dict(body))
+    return _split(bulk_unsubscribe_profiles.OPERATION, SubscriptionDeleteJobCreateQuery.from_dict(body))
 
 
 def _suppression_requests(emails: Iterable[str], *, suppress: bool) -> list[Any]:
+    from .api.profiles import bulk_suppress_profiles, bulk_unsuppress_profiles
     from .models import SuppressionCreateJobCreateQuery, SuppressionDeleteJobCreateQuery
 
     checked = [check_email(e, "emails[]") for e in check_items(emails, "emails")]
@@ -263,8 +267,8 @@ def _suppression_requests(emails: Iterable[str], *, suppress: bool) -> list[Any]
     profiles = [{"type": "profile", "attributes": {"email": e}} for e in checked]
     body = {"data": {"type": kind, "attributes": {"profiles": {"data": profiles}}}}
     if suppress:
-        return _split("bulk_suppress_profiles", SuppressionCreateJobCreateQuery.from_dict(body))
-    return _split("bulk_unsuppress_profiles", SuppressionDeleteJobCreateQuery.from_dict(body))
+        return _split(bulk_suppress_profiles.OPERATION, SuppressionCreateJobCreateQuery.from_dict(body))
+    return _split(bulk_unsuppress_profiles.OPERATION, SuppressionDeleteJobCreateQuery.from_dict(body))
 
 
 def _image_request(

@@ -25,11 +25,11 @@ import pytest
 from openapi_core.testing import MockRequest, MockResponse
 
 from klaviyo_generated import Accepted, Klaviyo
-from klaviyo_generated._jobs import _endpoint
 from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated.testing._validation import as_checked_request, load
 from klaviyo_generated.types import File
 from tests.contract.examples import Examples
+from tests.endpoints import endpoint as _endpoint
 from tests.runtime.client_harness import API_KEY
 
 HOST = "https://a.klaviyo.com"

@@ -133,7 +133,7 @@ def test_check_against_an_empty_output_fails_listing_missing_files(
     assert [line for line in listed if not line.startswith(prefix)] == []
     missing = [line.removeprefix(prefix) for line in listed]
     assert missing == sorted(missing)
-    for name in ("__init__.py", "client.py", "errors.py", "types.py", "py.typed", "api/profiles/get_profiles.py"):
+    for name in ("__init__.py", "_operations.py", "errors.py", "types.py", "py.typed", "api/profiles/get_profiles.py"):
         assert name in missing
     assert len(missing) > 100
     # check never writes to the tree it checks.

@@ -13,6 +13,7 @@ import pytest
 from klaviyo_generated import AsyncKlaviyo, Klaviyo
 from klaviyo_generated._chunks import ChunkFailedError, split_body
 from klaviyo_generated._jobs import JobLimitError, Progress
+from klaviyo_generated.api.profiles import bulk_import_profiles
 from klaviyo_generated.progress import progress_bar
 from tests.runtime.client_harness import API_KEY, Clock, error_body
 from tests.runtime.test_jobs import JOB_PATH, job_body, profiles_body
@@ -23,7 +24,7 @@ def emails(body: Any) -> list[str]:
 
 
 def test_split_by_the_documented_item_limit_keeps_order_and_envelope() -> None:
-    bodies, ranges = split_body("bulk_import_profiles", profiles_body(10_001))
+    bodies, ranges = split_body(bulk_import_profiles.OPERATION, profiles_body(10_001))
     assert ranges == [range(0, 10_000), range(10_000, 10_001)]
     assert [len(emails(b)) for b in bodies] == [10_000, 1]
     assert emails(bodies[1]) == ["p10000@example.com"]
@@ -31,14 +32,14 @@ def test_split_by_the_documented_item_limit_keeps_order_and_envelope() -> None:
 
 
 def test_split_by_a_smaller_chunk_size() -> None:
-    bodies, ranges = split_body("bulk_import_profiles", profiles_body(7), chunk_size=3)
+    bodies, ranges = split_body(bulk_import_profiles.OPERATION, profiles_body(7), chunk_size=3)
     assert ranges == [range(0, 3), range(3, 6), range(6, 7)]
     assert [emails(b) for b in bodies][2] == ["p6@example.com"]
 
 
 def test_split_by_the_documented_payload_size() -> None:
     # 60 profiles of ~100 KB: over the 5 MB payload limit long before the 10,000-item limit.
-    bodies, ranges = split_body("bulk_import_profiles", profiles_body(60, padding=100_000))
+    bodies, ranges = split_body(bulk_import_profiles.OPERATION, profiles_body(60, padding=100_000))
     assert len(bodies) == 2
     assert [len(r) for r in ranges] == [52, 8]
     assert all(len(json.dumps(b.to_dict()).encode()) <= 5 * 1024 * 1024 for b in bodies)
@@ -53,7 +54,7 @@ def test_split_by_the_documented_payload_size() -> None:
 )
 def test_what_cannot_be_split_is_refused(body: Any, chunk_size: int | None, fragment: str) -> None:
     with pytest.raises(JobLimitError) as caught:
-        split_body("bulk_import_profiles", body, chunk_size)
+        split_body(bulk_import_profiles.OPERATION, body, chunk_size)
     assert fragment in str(caught.value)
 
 

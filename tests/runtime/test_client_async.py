@@ -27,6 +27,7 @@ from klaviyo_generated import (
     RetryPolicy,
     UnprocessableEntityError,
 )
+from klaviyo_generated._operation import OPERATION_EXTENSION
 from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated.models import ListCreateQuery
 from tests.runtime.client_harness import (
@@ -156,7 +157,7 @@ def test_raw_request_and_a_callers_async_client() -> None:
             return await kv.request("GET", f"/api/profiles/{PROFILE_ID}")
 
     assert run(main())["data"]["id"] == PROFILE_ID
-    assert server.last.extensions["klaviyo_operation"] == "get_profile"
+    assert server.last.extensions[OPERATION_EXTENSION] is OPERATIONS["get_profile"]
     assert server.last.headers["Authorization"] == f"Klaviyo-API-Key {API_KEY}"
     assert not own.is_closed
     with pytest.raises(ConfigurationError, match="path must be a path on base_url"):

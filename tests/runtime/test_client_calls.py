@@ -28,6 +28,9 @@ from klaviyo_generated import (
     RetryPolicy,
     UnprocessableEntityError,
 )
+from klaviyo_generated._operation import OPERATION_EXTENSION
+from klaviyo_generated._operations import OPERATIONS
+from klaviyo_generated.api.profiles import get_profiles
 from klaviyo_generated.models import ListCreateQuery
 from klaviyo_generated.models.get_profile_response_plural_conversations_compound_document import (
     GetProfileResponsePluralConversationsCompoundDocument,
@@ -61,7 +64,8 @@ def test_a_get_sends_exactly_the_documented_request_and_returns_the_model() -> N
     assert request.headers["Authorization"] == f"Klaviyo-API-Key {API_KEY}"
     assert request.headers["revision"] == "2026-07-15"
     assert request.headers["Accept"] == "application/vnd.api+json"
-    assert request.extensions["klaviyo_operation"] == "get_profiles"
+    # The request carries the operation itself: the very spec object the endpoint's OPERATION binds.
+    assert request.extensions[OPERATION_EXTENSION] is get_profiles.OPERATION.spec is OPERATIONS["get_profiles"]
     assert result.data == []
     assert type(result).__name__ == "GetProfileResponsePluralConversationsCollectionCompoundDocument"
 
@@ -331,7 +335,7 @@ def test_raw_request_uses_the_same_auth_revision_and_operation_bucket() -> None:
     )
     assert request.headers["Authorization"] == f"Klaviyo-API-Key {API_KEY}"
     assert request.headers["revision"] == "2026-07-15"
-    assert request.extensions["klaviyo_operation"] == "get_profile"
+    assert request.extensions[OPERATION_EXTENSION] is OPERATIONS["get_profile"]  # matched by method and path
 
 
 def test_raw_request_posts_json_returns_none_for_no_content_and_raises_typed_errors() -> None:
@@ -340,7 +344,7 @@ def test_raw_request_posts_json_returns_none_for_no_content_and_raises_typed_err
     assert kv.request("POST", "/api/some-new-endpoint", json={"a": 1}) is None
     assert body_of(server.requests[0]) == {"a": 1}
     assert server.requests[0].headers["Content-Type"] == "application/vnd.api+json"
-    assert "klaviyo_operation" not in server.requests[0].extensions
+    assert OPERATION_EXTENSION not in server.requests[0].extensions
     with pytest.raises(NotFoundError, match="No such thing"):
         kv.request("GET", "/api/some-new-endpoint/1")
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
 from klaviyo_generated import Accepted, AsyncKlaviyo, ConfigurationError, Klaviyo
-from klaviyo_generated._jobs import JobFailedError, JobLimitError, JobTimeoutError, Progress
+from klaviyo_generated._jobs import Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
 from klaviyo_generated._jobs_table import ACCEPTED, JOBS
+from klaviyo_generated.api.campaigns import cancel_campaign_send, send_campaign
 from klaviyo_generated.models import ProfileImportJobCreateQuery
 from klaviyo_generated.models import SubscriptionCreateJobCreateQuery as BulkSubscriptions
 from tests.runtime.client_harness import API_KEY, Clock
@@ -274,6 +277,24 @@ def test_campaign_send_jobs_cancel_and_revert_through_patch() -> None:
     ]
     with pytest.raises(ConfigurationError, match="bulk_import_profiles jobs cannot be cancelled"):
         server.client().profiles.attach_bulk_import_profiles("J1").cancel()
+
+
+def test_the_cancel_body_names_the_resource_type_the_generator_read_from_the_spec(pinned_spec_path: Path) -> None:
+    spec = json.loads(pinned_spec_path.read_bytes())
+    body = spec["paths"]["/api/campaign-send-jobs/{id}"]["patch"]["requestBody"]["content"]
+    schema = body["application/vnd.api+json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    data = spec["components"]["schemas"][schema]["properties"]["data"]["$ref"].rsplit("/", 1)[1]
+    kind = spec["components"]["schemas"][data]["properties"]["type"]["$ref"].rsplit("/", 1)[1]
+    assert send_campaign.OPERATION.job is not None
+    assert send_campaign.OPERATION.job.resource_type == spec["components"]["schemas"][kind]["enum"][0]
+    assert send_campaign.OPERATION.job.cancel is cancel_campaign_send.OPERATION
+    # The handle sends the type its operation carries, not one derived from the URL.
+    renamed = attrs.evolve(
+        send_campaign.OPERATION, job=attrs.evolve(send_campaign.OPERATION.job, resource_type="x-job")
+    )
+    server = JobServer()
+    Job(server.client(), renamed, "C1").cancel()
+    assert json.loads(server.requests[0].content)["data"]["type"] == "x-job"
 
 
 def test_a_recipient_estimation_job_has_a_result_resource() -> None:

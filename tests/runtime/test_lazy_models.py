@@ -14,6 +14,7 @@ import pytest
 
 from klaviyo_generated import FieldDecodeError, KlaviyoError, ResponseDecodeError
 from klaviyo_generated._lazy import LazyModel, LazyTable, decode_first_level, lazy_from_dict
+from klaviyo_generated._unions import STRICT_ENUMS
 from klaviyo_generated.models.get_profile_response_collection import GetProfileResponseCollection
 from klaviyo_generated.models.get_profile_response_collection_data_item import GetProfileResponseCollectionDataItem
 from klaviyo_generated.models.get_profile_response_collection_data_item_attributes import (
@@ -23,7 +24,7 @@ from klaviyo_generated.models.profile_location import ProfileLocation
 from klaviyo_generated.models.profile_response_object_resource_attributes import (
     ProfileResponseObjectResourceAttributes,
 )
-from klaviyo_generated.types import _STRICT_ENUMS, UNSET
+from klaviyo_generated.types import UNSET
 from tests.runtime.client_harness import PROFILE_ID, Server
 from tests.runtime.test_client_calls import make
 
@@ -136,23 +137,23 @@ def test_from_dict_refuses_a_non_object_at_once_and_a_missing_member_only_inside
     broken = profile()
     del broken["attributes"], broken["type"]
     assert GetProfileResponseCollectionDataItem.from_dict(broken).id == PROFILE_ID  # see test_drift_decoding
-    token = _STRICT_ENUMS.set(True)
+    token = STRICT_ENUMS.set(True)
     try:
         with pytest.raises(KeyError, match=r"missing required member\(s\): attributes, type"):
             GetProfileResponseCollectionDataItem.from_dict(broken)
     finally:
-        _STRICT_ENUMS.reset(token)
+        STRICT_ENUMS.reset(token)
 
 
 def test_while_a_union_chooses_its_variant_from_dict_decodes_everything_at_once() -> None:
     # Otherwise the first variant that merely has the required keys would win every union.
-    token = _STRICT_ENUMS.set(True)
+    token = STRICT_ENUMS.set(True)
     try:
         with pytest.raises(FieldDecodeError, match="location"):
             GetProfileResponseCollectionDataItem.from_dict(profile(location=5))
         strict = GetProfileResponseCollectionDataItem.from_dict(profile())
     finally:
-        _STRICT_ENUMS.reset(token)
+        STRICT_ENUMS.reset(token)
     assert {"type_", "attributes", "links", "id", "relationships", "additional_properties"} <= slots_filled(strict)
     assert "location" in slots_filled(strict.attributes)
 

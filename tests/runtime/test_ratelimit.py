@@ -21,6 +21,7 @@ import attrs
 import httpx
 import pytest
 
+from klaviyo_generated._operation import OperationSpec
 from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated._ratelimit import (
     RateLimiter,
@@ -69,7 +70,7 @@ class Harness:
     def __init__(self, limits: RateLimiter | RateLimits | bool | None = UNBOUNDED) -> None:
         self.clock = Clock()
         self.sleeps: list[float] = []
-        self.sends: dict[str | None, list[float]] = {}
+        self.sends: dict[object, list[float]] = {}
         self.responses: list[httpx.Response] = []  # returned in order once, then 200
         self.transport = RateLimitTransport(
             httpx.MockTransport(self.handle), limits=limits, sleep=self.sleep, clock=self.clock
@@ -83,7 +84,7 @@ class Harness:
         self.sleeps.append(seconds)
         self.clock.now += seconds
 
-    def send(self, operation: str | None = FAST, **extensions: Any) -> httpx.Response:
+    def send(self, operation: str | OperationSpec | None = FAST, **extensions: Any) -> httpx.Response:
         if operation is not None:
             extensions["klaviyo_operation"] = operation
         with httpx.Client(transport=self.transport, headers={"Authorization": f"Klaviyo-API-Key {API_KEY}"}) as c:
@@ -227,8 +228,9 @@ def test_coerce_limiter() -> None:
     ("field", "value"), [("max_wait", -1.0), ("max_wait", math.nan), ("headroom", 0.0), ("headroom", 1.5)]
 )
 def test_invalid_configuration(field: str, value: float) -> None:
+    changes: dict[str, Any] = {field: value}
     with pytest.raises(ValueError, match=field):
-        attrs.evolve(RateLimits(), **{field: value})  # type: ignore[arg-type]
+        attrs.evolve(RateLimits(), **changes)
 
 
 # --- max_wait -----------------------------------------------------------------------------------
@@ -524,3 +526,19 @@ def test_opted_out_request_still_pauses_the_bucket_on_429() -> None:
     h.send(SLOW, klaviyo_rate_limit=False)
     h.send(SLOW)
     assert h.sleeps == [3.0]  # the 429 is about the account's budget, which every caller shares
+
+
+def test_a_request_carrying_its_operation_is_limited_by_that_operations_own_windows() -> None:
+    # A spec no table holds: only the object on the request can say it is 2/s.
+    spec = attrs.evolve(OPERATIONS[FAST], name="not_in_any_table", rate_limits=((2, 1.0),))
+    harness = Harness()
+    for _ in range(5):
+        harness.send(spec)
+    assert harness.sends[spec] == [START, START, START + 1.0, START + 1.0, START + 2.0]
+    # A limiter's own table still overrides by name (benchmarks pin their tiers this way).
+    clock = Clock()
+    pinned = Harness(RateLimiter(UNBOUNDED, clock=clock, operations={"not_in_any_table": OPERATIONS[SLOW]}))
+    pinned.clock = clock  # the harness's sleeps advance the limiter's clock
+    for _ in range(4):
+        pinned.send(spec)
+    assert pinned.sends[spec] == [START, START, START, START + 1.0]

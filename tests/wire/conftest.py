@@ -1,4 +1,8 @@
-"""A generated-package client wired to httpx.MockTransport, recording every request it sends."""
+"""The package's client wired to httpx.MockTransport, recording every request it sends.
+
+No policy in the way (``retry=False, rate_limits=False``): what a test sees is what the generated
+request builder and response parser make of each call.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import attrs
 import httpx
 import pytest
 
-from klaviyo_generated import AuthenticatedClient
+from klaviyo_generated import AsyncKlaviyo, Klaviyo
 
 BASE_URL = "https://a.klaviyo.com"
 
@@ -38,14 +42,13 @@ class Recorder:
         assert self.requests, "no request was sent"
         return self.requests[-1]
 
-    def client(self, **kwargs: Any) -> AuthenticatedClient:
-        return AuthenticatedClient(
-            base_url=BASE_URL,
-            token="pk_test",
-            prefix="Klaviyo-API-Key",
-            httpx_args={"transport": httpx.MockTransport(self.handler)},
-            **kwargs,
-        )
+    def client(self, **kwargs: Any) -> Klaviyo:
+        transport = httpx.MockTransport(self.handler)
+        return Klaviyo("pk_test", base_url=BASE_URL, transport=transport, retry=False, rate_limits=False, **kwargs)
+
+    def async_client(self, **kwargs: Any) -> AsyncKlaviyo:
+        transport = httpx.MockTransport(self.handler)
+        return AsyncKlaviyo("pk_test", base_url=BASE_URL, transport=transport, retry=False, rate_limits=False, **kwargs)
 
 
 @pytest.fixture

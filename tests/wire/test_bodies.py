@@ -7,14 +7,12 @@ import email.policy
 from io import BytesIO
 from typing import Any
 
+import httpx
 import pytest
 
-from klaviyo_generated import errors
-from klaviyo_generated.api.images import upload_image_from_file
-from klaviyo_generated.api.lists import get_list
+from klaviyo_generated import APIStatusError, BadRequestError, ResponseDecodeError, errors
 from klaviyo_generated.api.profiles import get_profiles
 from klaviyo_generated.models import (
-    ClientError,
     GetListRetrieveResponseCompoundDocument,
     HasEmailMarketingConsent,
     HasEmailMarketingNeverSubscribed,
@@ -50,7 +48,8 @@ def test_multipart_upload_sends_a_real_boundary_and_form_values(recorder: Record
         name="Logo",
         hidden=False,
     )
-    upload_image_from_file.sync_detailed(client=recorder.client(), body=body)
+    with pytest.raises(BadRequestError):
+        recorder.client().images.upload_image_from_file(body=body)
     first = recorder.last
     content_type = first.headers["content-type"]
     assert content_type.startswith("multipart/form-data; boundary=")
@@ -65,7 +64,8 @@ def test_multipart_upload_sends_a_real_boundary_and_form_values(recorder: Record
 
     body.file.payload = BytesIO(b"again")
     body.hidden = True
-    upload_image_from_file.sync_detailed(client=recorder.client(), body=body)
+    with pytest.raises(BadRequestError):
+        recorder.client().images.upload_image_from_file(body=body)
     second_type = recorder.last.headers["content-type"]
     assert second_type.split("boundary=")[1] != boundary, "every request gets a fresh random boundary"
     assert _form_parts(second_type, recorder.last.content)["hidden"] == (None, b"true", "text/plain")
@@ -74,7 +74,8 @@ def test_multipart_upload_sends_a_real_boundary_and_form_values(recorder: Record
 def test_multipart_leaves_out_unset_values(recorder: Recorder) -> None:
     recorder.reply(400, NO_CONTENT_ERROR)
     body = ImageUploadQuery(file=File(payload=BytesIO(b"x"), file_name="a.png", mime_type="image/png"))
-    upload_image_from_file.sync_detailed(client=recorder.client(), body=body)
+    with pytest.raises(BadRequestError):
+        recorder.client().images.upload_image_from_file(body=body)
     parts = _form_parts(recorder.last.headers["content-type"], recorder.last.content)
     assert parts == {"file": ("a.png", b"x", "image/png"), "hidden": (None, b"false", "text/plain")}
 
@@ -93,7 +94,7 @@ def _list_document(**attributes: Any) -> dict[str, Any]:
 
 def test_known_response_parses_into_typed_models(recorder: Recorder) -> None:
     recorder.reply(200, _list_document(opt_in_process="double_opt_in", profile_count=3))
-    parsed = get_list.sync("Y6nRLr", client=recorder.client())
+    parsed = recorder.client().lists.get_list("Y6nRLr")
     assert isinstance(parsed, GetListRetrieveResponseCompoundDocument)
     assert parsed.data.id == "Y6nRLr"
     assert parsed.data.attributes.opt_in_process == "double_opt_in"
@@ -102,7 +103,7 @@ def test_known_response_parses_into_typed_models(recorder: Recorder) -> None:
 
 def test_unknown_enum_values_and_fields_are_kept(recorder: Recorder) -> None:
     recorder.reply(200, _list_document(opt_in_process="triple_opt_in", shiny_new_field={"a": 1}))
-    parsed = get_list.sync("Y6nRLr", client=recorder.client())
+    parsed = recorder.client().lists.get_list("Y6nRLr")
     assert isinstance(parsed, GetListRetrieveResponseCompoundDocument)
     kept: object = parsed.data.attributes.opt_in_process  # typed as the known values; holds the new one
     assert kept == "triple_opt_in"
@@ -146,26 +147,48 @@ def test_union_with_an_unknown_enum_value_still_parses() -> None:
 def test_documented_error_body_parses(recorder: Recorder) -> None:
     error = {"errors": [{"id": "e1", "code": "invalid", "title": "Invalid input.", "detail": "bad filter"}]}
     recorder.reply(400, error)
-    response = get_profiles.sync_detailed(client=recorder.client())
-    assert response.status_code == 400
-    assert isinstance(response.parsed, ClientError)
-    assert response.parsed.errors[0].detail == "bad filter"
+    with pytest.raises(BadRequestError) as caught:
+        recorder.client().profiles.get_profiles()
+    assert caught.value.status_code == 400
+    assert caught.value.errors[0].detail == "bad filter"
 
 
 @pytest.mark.parametrize("status", [400, 429, 502, 520])
 def test_non_json_error_body_is_kept_raw(recorder: Recorder, status: int) -> None:
     recorder.reply(status, b"<html>Bad Gateway</html>", content_type="text/html")
-    response = get_profiles.sync_detailed(client=recorder.client())
-    assert response.status_code == status
-    assert response.parsed is None
-    assert response.content == b"<html>Bad Gateway</html>"
-    assert response.headers["content-type"] == "text/html"
+    with pytest.raises(APIStatusError) as caught:
+        recorder.client().profiles.get_profiles()
+    assert caught.value.status_code == status
+    assert caught.value.errors == ()
+    assert caught.value.body_text == "<html>Bad Gateway</html>"
+    assert caught.value.response.content == b"<html>Bad Gateway</html>"
+    assert caught.value.response.headers["content-type"] == "text/html"
 
 
 @pytest.mark.parametrize("body", [b"", b"not json", b'{"unexpected": true}', b"[1, 2]"])
 def test_undecodable_success_body_is_a_typed_error(recorder: Recorder, body: bytes) -> None:
-    recorder.reply(200, body)
+    # The parser alone raises the generated error, keeping the status and the body ...
     with pytest.raises(errors.UndecodableResponse) as caught:
-        get_profiles.sync_detailed(client=recorder.client())
+        get_profiles.OPERATION.parse(httpx.Response(200, content=body))
     assert caught.value.status_code == 200
     assert caught.value.content == body
+    # ... and through the client it is the package's ResponseDecodeError, with that error as its cause.
+    recorder.reply(200, body)
+    with pytest.raises(ResponseDecodeError) as through:
+        recorder.client().profiles.get_profiles()
+    assert through.value.status_code == 200
+    assert isinstance(through.value.__cause__, errors.UndecodableResponse)
+
+
+@pytest.mark.parametrize("status", [201, 203, 299])
+def test_an_undocumented_success_status_is_a_typed_error(recorder: Recorder, status: int) -> None:
+    body = b'{"data": []}'
+    with pytest.raises(errors.UnexpectedStatus) as caught:
+        get_profiles.OPERATION.parse(httpx.Response(status, content=body))
+    assert (caught.value.status_code, caught.value.content) == (status, body)
+    recorder.reply(status, body)
+    with pytest.raises(ResponseDecodeError) as through:
+        recorder.client().profiles.get_profiles()
+    assert through.value.status_code == status
+    assert isinstance(through.value.__cause__, errors.UnexpectedStatus)
+    assert through.value.__cause__.content == body

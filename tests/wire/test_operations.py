@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-from klaviyo_generated._operations import OPERATIONS, Operation
+import pytest
+
+from klaviyo_generated import NotFoundError
+from klaviyo_generated._operation import OPERATION_EXTENSION, OperationSpec
+from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated.api.catalogs import get_catalog_item
 from klaviyo_generated.api.profiles import get_profiles
+from tests.endpoints import endpoint
 from tests.wire.conftest import Recorder
 
 API = Path(__file__).resolve().parents[2] / "klaviyo_generated" / "api"
 
 
-def test_requests_carry_their_operation_id(recorder: Recorder) -> None:
-    get_profiles.sync_detailed(client=recorder.client())
-    assert recorder.last.extensions["klaviyo_operation"] == "get_profiles"
+def test_requests_carry_their_operation(recorder: Recorder) -> None:
+    recorder.client().profiles.get_profiles()
+    assert recorder.last.extensions[OPERATION_EXTENSION] is get_profiles.OPERATION.spec
     recorder.reply(404, {"errors": []})
-    get_catalog_item.sync_detailed("abc", client=recorder.client())
-    assert recorder.last.extensions["klaviyo_operation"] == "get_catalog_item"
+    with pytest.raises(NotFoundError):
+        recorder.client().catalogs.get_catalog_item("abc")
+    assert recorder.last.extensions[OPERATION_EXTENSION] is get_catalog_item.OPERATION.spec
 
 
-def test_every_endpoint_module_tags_its_request_with_a_known_operation() -> None:
-    tagged = {}
-    for module in API.rglob("[!_]*.py"):
-        found = re.findall(r'"klaviyo_operation": "([a-z0-9_]+)"', module.read_text())
-        assert found == [module.stem], module
-        tagged[module.stem] = module.parent.name
-    assert tagged == {name: operation.tag for name, operation in OPERATIONS.items()}
+def test_every_endpoint_module_binds_its_own_operation() -> None:
+    modules = {module.stem: module.parent.name for module in API.rglob("[!_]*.py")}
+    assert modules == {name: operation.tag for name, operation in OPERATIONS.items()}
+    for name, spec in OPERATIONS.items():
+        operation = endpoint(name).OPERATION
+        assert operation.spec is spec, name
+        assert operation.build is endpoint(name)._get_kwargs
+        assert operation.parse is endpoint(name)._parse_response
 
 
 def test_the_table_holds_every_operation_of_the_spec(pinned_spec_path: Path) -> None:
@@ -41,13 +47,15 @@ def test_the_table_holds_every_operation_of_the_spec(pinned_spec_path: Path) -> 
     }
     assert len(OPERATIONS) == len(declared) == 345
     assert {(op.method, op.path) for op in OPERATIONS.values()} == set(declared)
+    assert all(op.name == name for name, op in OPERATIONS.items())
     paginated = {key for key, op in declared.items() if any(p["name"] == "page[cursor]" for p in op["parameters"])}
     assert {(op.method, op.path) for op in OPERATIONS.values() if op.paginated} == paginated
     assert len(paginated) == 64
 
 
 def test_rate_limit_windows_are_read_from_the_spec() -> None:
-    assert OPERATIONS["get_profiles"] == Operation(
+    assert OPERATIONS["get_profiles"] == OperationSpec(
+        name="get_profiles",
         method="GET",
         path="/api/profiles",
         tag="profiles",

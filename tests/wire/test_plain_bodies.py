@@ -22,7 +22,6 @@ import pytest
 
 from klaviyo_generated import ArgumentTypeError, AsyncKlaviyo, InvalidArgumentError, Klaviyo, KlaviyoError
 from klaviyo_generated._arguments import check_body
-from klaviyo_generated._jobs import _endpoint
 from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated.models import ProfileCreateQuery
 from klaviyo_generated.params import (
@@ -32,6 +31,7 @@ from klaviyo_generated.params import (
     ProfileImportJobCreateQueryParam,
     ProfilePartialUpdateQueryParam,
 )
+from tests.endpoints import endpoint as _endpoint
 from tests.runtime.client_harness import API_KEY, PROFILE
 
 GOLDEN = Path(__file__).resolve().parents[1] / "generator" / "golden"

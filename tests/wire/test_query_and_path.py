@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 import klaviyo_generated
-from klaviyo_generated.api.catalogs import get_catalog_item
+from klaviyo_generated import NotFoundError
 from klaviyo_generated.api.profiles import get_profiles
 from tests.wire.conftest import Recorder
 
 
 def test_array_query_parameters_are_sent_comma_joined(recorder: Recorder) -> None:
-    get_profiles.sync_detailed(
-        client=recorder.client(),
+    recorder.client().profiles.get_profiles(
         fields_profile=["email", "first_name"],
         additional_fields_profile=["subscriptions", "predictive_analytics"],
         include=["push-tokens"],
@@ -43,41 +42,43 @@ def test_array_query_parameters_are_sent_comma_joined(recorder: Recorder) -> Non
 
 
 def test_unset_and_empty_arrays_send_nothing(recorder: Recorder) -> None:
-    get_profiles.sync_detailed(client=recorder.client(), fields_profile=[])
+    recorder.client().profiles.get_profiles(fields_profile=[])
     assert list(recorder.last.url.params.multi_items()) == [("page[size]", "20")]
 
 
 def test_path_parameters_stay_one_segment(recorder: Recorder) -> None:
     recorder.reply(404, {"errors": []})
-    get_catalog_item.sync_detailed("$custom:::$default:::a/b?c#d e", client=recorder.client())
+    with pytest.raises(NotFoundError):
+        recorder.client().catalogs.get_catalog_item("$custom:::$default:::a/b?c#d e")
     request = recorder.last
     assert request.url.raw_path == b"/api/catalog-items/%24custom%3A%3A%3A%24default%3A%3A%3Aa%2Fb%3Fc%23d%20e"
     assert request.url.query == b""
 
 
 def test_revision_defaults_to_the_pinned_revision(recorder: Recorder) -> None:
-    get_profiles.sync_detailed(client=recorder.client())
+    recorder.client().profiles.get_profiles()
     assert recorder.last.headers["revision"] == klaviyo_generated.__api_revision__ == "2026-07-15"
 
 
 def test_revision_set_once_on_the_client_and_overridden_per_call(recorder: Recorder) -> None:
-    client = recorder.client(headers={"revision": "2026-04-15"})
-    get_profiles.sync_detailed(client=client)
+    client = recorder.client(revision="2026-04-15")
+    client.profiles.get_profiles()
     assert recorder.last.headers.get_list("revision") == ["2026-04-15"]
-    get_profiles.sync_detailed(client=client, revision="2026-07-15.pre")
+    client.profiles.get_profiles(revision="2026-07-15.pre")
     assert recorder.last.headers.get_list("revision") == ["2026-07-15.pre"]
-    get_profiles.sync_detailed(client=client)
+    client.profiles.get_profiles()
     assert recorder.last.headers.get_list("revision") == ["2026-04-15"]
 
 
 def test_auth_header_is_the_private_key(recorder: Recorder) -> None:
-    get_profiles.sync_detailed(client=recorder.client())
+    recorder.client().profiles.get_profiles()
     assert recorder.last.headers["authorization"] == "Klaviyo-API-Key pk_test"
 
 
 def test_async_twin_sends_the_same_request(recorder: Recorder) -> None:
     async def call() -> None:
-        await get_profiles.asyncio_detailed(client=recorder.client(), fields_profile=["email"], page_cursor="abc")
+        async with recorder.async_client() as kv:
+            await kv.profiles.get_profiles(fields_profile=["email"], page_cursor="abc")
 
     asyncio.run(call())
     assert list(recorder.last.url.params.multi_items()) == [
@@ -88,9 +89,8 @@ def test_async_twin_sends_the_same_request(recorder: Recorder) -> None:
 
 
 def test_parameter_names_are_readable() -> None:
-    names = list(inspect.signature(get_profiles.sync).parameters)
+    names = list(inspect.signature(get_profiles._get_kwargs).parameters)
     assert names == [
-        "client",
         "additional_fields_profile",
         "fields_conversation",
         "fields_profile",
@@ -128,4 +128,4 @@ def test_every_operation_names_its_parameters_by_one_rule(pinned_spec_path: Path
 
 @pytest.mark.parametrize("name", ["fieldsprofile", "pagecursor", "filter_", "pagesize"])
 def test_glued_or_suffixed_names_are_gone(name: str) -> None:
-    assert name not in inspect.signature(get_profiles.sync).parameters
+    assert name not in inspect.signature(get_profiles._get_kwargs).parameters

@@ -13,6 +13,8 @@ from typing import Literal, TypedDict, Unpack
 import attrs
 import httpx
 
+from .._operation import operation_name
+
 __all__ = ["AsyncFaultTransport", "Fault", "FaultTransport"]
 
 Kind = Literal[
@@ -26,7 +28,6 @@ Kind = Literal[
     "bad_encoding",
     "deep_json",
 ]
-_OPERATION = "klaviyo_operation"
 
 
 class Where(TypedDict, total=False):
@@ -76,7 +77,7 @@ class Fault:
 
     def matches(self, request: httpx.Request) -> bool:
         return (
-            (self.operation is None or request.extensions.get(_OPERATION) == self.operation)
+            (self.operation is None or operation_name(request.extensions) == self.operation)
             and (self.method is None or request.method == self.method.upper())
             and (self.path is None or request.url.path == self.path)
         )

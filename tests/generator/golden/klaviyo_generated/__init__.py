@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from ._redis_ratelimit import RedisRateLimiter
     from ._response import APIResponse
     from ._retry import RetryPolicy, set_testing
-    from .client import AuthenticatedClient, Client
     from .filters import FilterError
 
 _MODULE_OF: dict[str, str] = {
@@ -86,8 +85,6 @@ _MODULE_OF: dict[str, str] = {
     "RedisRateLimiter": "._redis_ratelimit",
     "RetryPolicy": "._retry",
     "set_testing": "._retry",
-    "AuthenticatedClient": ".client",
-    "Client": ".client",
 }
 for _name in (
     "APIConnectionError",
@@ -137,11 +134,9 @@ __all__ = [
     "AsyncJobGroup",
     "AsyncKlaviyo",
     "AsyncPager",
-    "AuthenticatedClient",
     "AuthenticationError",
     "BadRequestError",
     "ChunkFailedError",
-    "Client",
     "ConfigurationError",
     "ConflictError",
     "ErrorObject",

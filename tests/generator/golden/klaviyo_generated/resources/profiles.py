@@ -9,17 +9,16 @@ returns the documented success model; failures raise the typed errors of `klaviy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
+from ..filters import render_filter
 from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
-    from typing import cast
-
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -73,8 +72,7 @@ class Profiles:
             body=body,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("ProfileImportJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_bulk_import_profiles_job(
         self,
@@ -97,8 +95,7 @@ class Profiles:
             job_id=job_id,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("ProfileImportJobResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profile(
         self,
@@ -125,8 +122,7 @@ class Profiles:
             include=include,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def get_profiles(
         self,
@@ -151,7 +147,7 @@ class Profiles:
 
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
@@ -163,8 +159,7 @@ class Profiles:
             sort=sort,
             revision=revision,
         )
-        result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileListResponse", result)
+        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
     def iter_profiles(
         self,
@@ -188,7 +183,7 @@ class Profiles:
         """
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         def fetch(cursor: str | None) -> GetProfileListResponse:
             kwargs = endpoint._get_kwargs(
@@ -201,8 +196,7 @@ class Profiles:
                 sort=sort,
                 revision=revision,
             )
-            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileListResponse", result)
+            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -219,21 +213,20 @@ class Profiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
             body=body,
             revision=revision,
         )
-        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return Job(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
+        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_bulk_import_profiles(self, job_id: str) -> Job[ProfileImportJobResponse]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_import_profiles as endpoint
 
-        return Job(self._client, JOBS["bulk_import_profiles"], job_id)
+        return Job(self._client, endpoint.OPERATION, job_id)
 
 
 class AsyncProfiles:
@@ -263,8 +256,9 @@ class AsyncProfiles:
             body=body,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("ProfileImportJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_bulk_import_profiles_job(
         self,
@@ -287,8 +281,9 @@ class AsyncProfiles:
             job_id=job_id,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("ProfileImportJobResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profile(
         self,
@@ -315,8 +310,9 @@ class AsyncProfiles:
             include=include,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     async def get_profiles(
         self,
@@ -341,7 +337,7 @@ class AsyncProfiles:
 
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
@@ -353,8 +349,9 @@ class AsyncProfiles:
             sort=sort,
             revision=revision,
         )
-        result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("GetProfileListResponse", result)
+        return await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
 
     def aiter_profiles(
         self,
@@ -378,7 +375,7 @@ class AsyncProfiles:
         """
         from ..api.profiles import get_profiles as endpoint
 
-        filter_text = self._client._filter_for(filter, "get_profiles")
+        filter_text = render_filter(endpoint.OPERATION, filter)
 
         async def fetch(cursor: str | None) -> GetProfileListResponse:
             kwargs = endpoint._get_kwargs(
@@ -391,8 +388,9 @@ class AsyncProfiles:
                 sort=sort,
                 revision=revision,
             )
-            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-            return cast("GetProfileListResponse", result)
+            return await self._client._call(
+                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -409,21 +407,22 @@ class AsyncProfiles:
 
         The input is checked against the API's documented limits before anything is sent.
         """
-        from .._jobs_table import JOBS
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
             body=body,
             revision=revision,
         )
-        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return AsyncJob(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
+        created = await self._client._call(
+            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+        )
+        return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[ProfileImportJobResponse]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
-        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_import_profiles as endpoint
 
-        return AsyncJob(self._client, JOBS["bulk_import_profiles"], job_id)
+        return AsyncJob(self._client, endpoint.OPERATION, job_id)
 
 
 class ProfilesWithRawResponse:
