@@ -21,6 +21,7 @@ from openapi_python_client.parser import GeneratorData, import_string_from_class
 from openapi_python_client.parser.errors import GeneratorError
 
 from .assemble import runtime_modules
+from .docstrings import Docstrings
 from .jobs import families as job_families
 from .naming import naming_rules, tag_identifier
 from .params import ParamTable, param_table
@@ -390,6 +391,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         project.env.globals.update(_template_globals(spec))
         params = _param_table(data)
         project.env.globals["body_param"] = _body_param(params)
+        project.env.globals["docstrings"] = Docstrings(spec, _body_param(params))
         errors = list(project.build())
         _render_params(project, params, project.package_dir)
         _render_model_index(project, data, project.package_dir)

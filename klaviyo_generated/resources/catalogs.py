@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `catalogs` namespace of the client: `kv.catalogs.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.catalogs`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -391,10 +391,38 @@ class Catalogs:
     ) -> None:
         """Add Categories to Catalog Item
 
-        `POST /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.add_categories_to_catalog_item`.
-        """
+        Create a new catalog category relationship for the given item ID.
 
+        HTTP: `POST /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_categories_to_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -417,10 +445,38 @@ class Catalogs:
     ) -> None:
         """Add Items to Catalog Category
 
-        `POST /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.add_items_to_catalog_category`.
-        """
+        Create a new item relationship for the given category ID.
 
+        HTTP: `POST /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_items_to_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -444,10 +500,43 @@ class Catalogs:
     ) -> PostCatalogCategoryCreateJobResponse:
         """Bulk Create Catalog Categories
 
-        `POST /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_categories`.
-        """
+        Create a catalog category bulk create job to create a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateJobCreateQueryParam`).
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -471,10 +560,43 @@ class Catalogs:
     ) -> PostCatalogItemCreateJobResponse:
         """Bulk Create Catalog Items
 
-        `POST /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_items`.
-        """
+        Create a catalog item bulk create job to create a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogItemCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemCreateJobCreateQueryParam`).
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -498,10 +620,43 @@ class Catalogs:
     ) -> PostCatalogVariantCreateJobResponse:
         """Bulk Create Catalog Variants
 
-        `POST /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_variants`.
-        """
+        Create a catalog variant bulk create job to create a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -525,10 +680,43 @@ class Catalogs:
     ) -> PostCatalogCategoryDeleteJobResponse:
         """Bulk Delete Catalog Categories
 
-        `POST /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_categories`.
-        """
+        Create a catalog category bulk delete job to delete a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryDeleteJobCreateQueryParam`).
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -552,10 +740,43 @@ class Catalogs:
     ) -> PostCatalogItemDeleteJobResponse:
         """Bulk Delete Catalog Items
 
-        `POST /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_items`.
-        """
+        Create a catalog item bulk delete job to delete a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogItemDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogItemDeleteJobCreateQueryParam`).
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -579,10 +800,43 @@ class Catalogs:
     ) -> PostCatalogVariantDeleteJobResponse:
         """Bulk Delete Catalog Variants
 
-        `POST /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_variants`.
-        """
+        Create a catalog variant bulk delete job to delete a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantDeleteJobCreateQueryParam`).
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -606,10 +860,43 @@ class Catalogs:
     ) -> PostCatalogCategoryUpdateJobResponse:
         """Bulk Update Catalog Categories
 
-        `POST /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_categories`.
-        """
+        Create a catalog category bulk update job to update a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateJobCreateQueryParam`).
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -633,10 +920,43 @@ class Catalogs:
     ) -> PostCatalogItemUpdateJobResponse:
         """Bulk Update Catalog Items
 
-        `POST /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_items`.
-        """
+        Create a catalog item bulk update job to update a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogItemUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemUpdateJobCreateQueryParam`).
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -660,10 +980,43 @@ class Catalogs:
     ) -> PostCatalogVariantUpdateJobResponse:
         """Bulk Update Catalog Variants
 
-        `POST /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_variants`.
-        """
+        Create a catalog variant bulk update job to update a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -685,10 +1038,42 @@ class Catalogs:
     ) -> None:
         """Create Back In Stock Subscription
 
-        `POST /api/back-in-stock-subscriptions`; arguments as in
-        `klaviyo_generated.api.catalogs.create_back_in_stock_subscription`.
-        """
+        Subscribe a profile to receive back in stock notifications. Check out [our Back in Stock API
+        guide](https://developers.klaviyo.com/en/docs/how_to_set_up_custom_back_in_stock) for more details.
 
+        This endpoint is specifically designed to be called from server-side applications. To create subscriptions from
+        client-side contexts, use [POST
+        /client/back-in-stock-subscriptions](https://developers.klaviyo.com/en/reference/create_client_back_in_stock_subscription).
+
+        HTTP: `POST /api/back-in-stock-subscriptions`
+
+        Args:
+            body: The request body: `ServerBISSubscriptionCreateQuery`, or a dict of its shape
+                (`ServerBISSubscriptionCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_back_in_stock_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -710,10 +1095,38 @@ class Catalogs:
     ) -> PostCatalogCategoryResponse:
         """Create Catalog Category
 
-        `POST /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_category`.
-        """
+        Create a new catalog category.
 
+        HTTP: `POST /api/catalog-categories`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -736,10 +1149,37 @@ class Catalogs:
     ) -> PostCatalogItemResponse:
         """Create Catalog Item
 
-        `POST /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_item`.
-        """
+        Create a new catalog item.
 
+        HTTP: `POST /api/catalog-items`
+
+        Args:
+            body: The request body: `CatalogItemCreateQuery`, or a dict of its shape (`CatalogItemCreateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -762,10 +1202,38 @@ class Catalogs:
     ) -> PostCatalogVariantResponse:
         """Create Catalog Variant
 
-        `POST /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_variant`.
-        """
+        Create a new variant for a related catalog item.
 
+        HTTP: `POST /api/catalog-variants`
+
+        Args:
+            body: The request body: `CatalogVariantCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -787,10 +1255,37 @@ class Catalogs:
     ) -> None:
         """Delete Catalog Category
 
-        `DELETE /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_category`.
-        """
+        Delete a catalog category using the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -811,10 +1306,37 @@ class Catalogs:
     ) -> None:
         """Delete Catalog Item
 
-        `DELETE /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_item`.
-        """
+        Delete a catalog item with the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -835,10 +1357,37 @@ class Catalogs:
     ) -> None:
         """Delete Catalog Variant
 
-        `DELETE /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_variant`.
-        """
+        Delete a catalog item variant with the given variant ID.
 
+        HTTP: `DELETE /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -863,10 +1412,43 @@ class Catalogs:
     ) -> GetCatalogItemCreateJobResponseCompoundDocument:
         """Get Bulk Create Catalog Items Job
 
-        `GET /api/catalog-item-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_job`.
-        """
+        Get a catalog item bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -893,10 +1475,44 @@ class Catalogs:
     ) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_jobs`.
-        """
+        Get all catalog item bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
@@ -925,10 +1541,43 @@ class Catalogs:
     ) -> GetCatalogCategoryCreateJobResponseCompoundDocument:
         """Get Bulk Create Categories Job
 
-        `GET /api/catalog-category-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_job`.
-        """
+        Get a catalog category bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -955,10 +1604,44 @@ class Catalogs:
     ) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Categories Jobs
 
-        `GET /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_jobs`.
-        """
+        Get all catalog category bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
@@ -987,10 +1670,43 @@ class Catalogs:
     ) -> GetCatalogVariantCreateJobResponseCompoundDocument:
         """Get Bulk Create Variants Job
 
-        `GET /api/catalog-variant-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_job`.
-        """
+        Get a catalog variant bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1017,10 +1733,44 @@ class Catalogs:
     ) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Variants Jobs
 
-        `GET /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_jobs`.
-        """
+        Get all catalog variant bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
@@ -1047,10 +1797,37 @@ class Catalogs:
     ) -> GetCatalogItemDeleteJobResponse:
         """Get Bulk Delete Catalog Items Job
 
-        `GET /api/catalog-item-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_job`.
-        """
+        Get a catalog item bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1075,10 +1852,44 @@ class Catalogs:
     ) -> GetCatalogItemDeleteJobResponseCollection:
         """Get Bulk Delete Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_jobs`.
-        """
+        Get all catalog item bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
@@ -1105,10 +1916,37 @@ class Catalogs:
     ) -> GetCatalogCategoryDeleteJobResponse:
         """Get Bulk Delete Categories Job
 
-        `GET /api/catalog-category-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_job`.
-        """
+        Get a catalog category bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1133,10 +1971,44 @@ class Catalogs:
     ) -> GetCatalogCategoryDeleteJobResponseCollection:
         """Get Bulk Delete Categories Jobs
 
-        `GET /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_jobs`.
-        """
+        Get all catalog category bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
@@ -1163,10 +2035,37 @@ class Catalogs:
     ) -> GetCatalogVariantDeleteJobResponse:
         """Get Bulk Delete Variants Job
 
-        `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_job`.
-        """
+        Get a catalog variant bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1191,10 +2090,44 @@ class Catalogs:
     ) -> GetCatalogVariantDeleteJobResponseCollection:
         """Get Bulk Delete Variants Jobs
 
-        `GET /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_jobs`.
-        """
+        Get all catalog variant bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
@@ -1223,10 +2156,43 @@ class Catalogs:
     ) -> GetCatalogItemUpdateJobResponseCompoundDocument:
         """Get Bulk Update Catalog Items Job
 
-        `GET /api/catalog-item-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_job`.
-        """
+        Get a catalog item bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1253,10 +2219,44 @@ class Catalogs:
     ) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_jobs`.
-        """
+        Get all catalog item bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
@@ -1285,10 +2285,43 @@ class Catalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCompoundDocument:
         """Get Bulk Update Categories Job
 
-        `GET /api/catalog-category-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_job`.
-        """
+        Get a catalog category bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1315,10 +2348,44 @@ class Catalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Categories Jobs
 
-        `GET /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_jobs`.
-        """
+        Get all catalog category bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
@@ -1347,10 +2414,43 @@ class Catalogs:
     ) -> GetCatalogVariantUpdateJobResponseCompoundDocument:
         """Get Bulk Update Variants Job
 
-        `GET /api/catalog-variant-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_job`.
-        """
+        Get a catalog variate bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1377,10 +2477,44 @@ class Catalogs:
     ) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Variants Jobs
 
-        `GET /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_jobs`.
-        """
+        Get all catalog variant bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
@@ -1409,10 +2543,51 @@ class Catalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Catalog Categories
 
-        `GET /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_categories`.
-        """
+        Get all catalog categories in an account.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-categories`
+
+        Args:
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_categories as endpoint
 
         filter_text = self._client._filter_for(filter, "get_catalog_categories")
@@ -1440,10 +2615,39 @@ class Catalogs:
     ) -> GetCatalogCategoryResponse:
         """Get Catalog Category
 
-        `GET /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_category`.
-        """
+        Get a catalog category with the given category ID.
 
+        HTTP: `GET /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1468,10 +2672,43 @@ class Catalogs:
     ) -> GetCatalogItemResponseCompoundDocument:
         """Get Catalog Item
 
-        `GET /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_item`.
-        """
+        Get a specific catalog item with the given item ID.
 
+        HTTP: `GET /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1501,10 +2738,55 @@ class Catalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Catalog Items
 
-        `GET /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_items`.
-        """
+        Get all catalog items in an account.
 
+        Catalog items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-items`
+
+        Args:
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_items as endpoint
 
         filter_text = self._client._filter_for(filter, "get_catalog_items")
@@ -1534,10 +2816,39 @@ class Catalogs:
     ) -> GetCatalogVariantResponse:
         """Get Catalog Variant
 
-        `GET /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variant`.
-        """
+        Get a catalog item variant with the given variant ID.
 
+        HTTP: `GET /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1563,10 +2874,51 @@ class Catalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Catalog Variants
 
-        `GET /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variants`.
-        """
+        Get all variants in an account.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-variants`
+
+        Args:
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variants as endpoint
 
         filter_text = self._client._filter_for(filter, "get_catalog_variants")
@@ -1598,10 +2950,52 @@ class Catalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Categories for Catalog Item
 
-        `GET /api/catalog-items/{id}/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_categories_for_catalog_item`.
-        """
+        Get all catalog categories that an item with the given item ID is in.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-items/{id}/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
@@ -1633,10 +3027,46 @@ class Catalogs:
     ) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
         """Get Category IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_category_ids_for_catalog_item`.
-        """
+        Get all catalog categories that a particular item is in. Returns a maximum of 100 categories per request.
 
+        HTTP: `GET /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCategoriesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
@@ -1667,10 +3097,46 @@ class Catalogs:
     ) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
         """Get Item IDs for Catalog Category
 
-        `GET /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_item_ids_for_catalog_category`.
-        """
+        Get all items in the given category ID. Returns a maximum of 100 items per request.
 
+        HTTP: `GET /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryItemsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
         filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
@@ -1704,10 +3170,56 @@ class Catalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Items for Catalog Category
 
-        `GET /api/catalog-categories/{id}/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_items_for_catalog_category`.
-        """
+        Get all items in a category with the given category ID.
 
+        Items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-categories/{id}/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
         filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
@@ -1741,10 +3253,50 @@ class Catalogs:
     ) -> GetCatalogItemVariantsRelationshipsResponseCollection:
         """Get Variant IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variant_ids_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/relationships/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemVariantsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
@@ -1776,10 +3328,52 @@ class Catalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Variants for Catalog Item
 
-        `GET /api/catalog-items/{id}/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variants_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
@@ -1808,10 +3402,38 @@ class Catalogs:
     ) -> None:
         """Remove Categories from Catalog Item
 
-        `DELETE /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_categories_from_catalog_item`.
-        """
+        Delete catalog category relationships for the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_categories_from_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1834,10 +3456,38 @@ class Catalogs:
     ) -> None:
         """Remove Items from Catalog Category
 
-        `DELETE /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_items_from_catalog_category`.
-        """
+        Delete item relationships for the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_items_from_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1861,10 +3511,41 @@ class Catalogs:
     ) -> PatchCatalogCategoryResponse:
         """Update Catalog Category
 
-        `PATCH /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_category`.
-        """
+        Update a catalog category with the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryUpdateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1889,10 +3570,40 @@ class Catalogs:
     ) -> PatchCatalogItemResponse:
         """Update Catalog Item
 
-        `PATCH /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_item`.
-        """
+        Update a catalog item with the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemUpdateQuery`, or a dict of its shape (`CatalogItemUpdateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogItemResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1917,10 +3628,41 @@ class Catalogs:
     ) -> PatchCatalogVariantResponse:
         """Update Catalog Variant
 
-        `PATCH /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_variant`.
-        """
+        Update a catalog item variant with the given variant ID.
 
+        HTTP: `PATCH /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogVariantUpdateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1944,10 +3686,38 @@ class Catalogs:
     ) -> None:
         """Update Categories for Catalog Item
 
-        `PATCH /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.update_categories_for_catalog_item`.
-        """
+        Update catalog category relationships for the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_categories_for_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1970,10 +3740,38 @@ class Catalogs:
     ) -> None:
         """Update Items for Catalog Category
 
-        `PATCH /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.update_items_for_catalog_category`.
-        """
+        Update item relationships for the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_items_for_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1997,9 +3795,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource]:
-        """Every item of `get_bulk_create_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
@@ -2032,9 +3835,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_categories_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
@@ -2067,9 +3875,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_variants_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
@@ -2100,9 +3913,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
@@ -2133,9 +3951,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_categories_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
@@ -2166,9 +3989,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_variants_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
@@ -2199,9 +4027,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource]:
-        """Every item of `get_bulk_update_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
@@ -2234,9 +4067,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_categories_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
@@ -2269,9 +4107,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_variants_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
@@ -2303,9 +4146,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_catalog_categories`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_categories`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_categories` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_categories as endpoint
 
@@ -2341,9 +4189,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_catalog_items`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_items`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.catalogs.get_catalog_items`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_items as endpoint
 
@@ -2379,9 +4232,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_catalog_variants`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_variants`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.catalogs.get_catalog_variants`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_variants as endpoint
 
@@ -2416,9 +4274,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_categories_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_categories_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_categories_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
@@ -2456,9 +4319,14 @@ class Catalogs:
         GetCatalogItemCategoriesRelationshipsResponseCollection,
         GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_category_ids_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_category_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_category_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
@@ -2495,9 +4363,14 @@ class Catalogs:
         GetCatalogCategoryItemsRelationshipsResponseCollection,
         GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_item_ids_for_catalog_category`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_item_ids_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_item_ids_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
@@ -2534,9 +4407,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_items_for_catalog_category`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_items_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_items_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
@@ -2576,9 +4454,14 @@ class Catalogs:
         GetCatalogItemVariantsRelationshipsResponseCollection,
         GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_variant_ids_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variant_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variant_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
@@ -2613,9 +4496,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_variants_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variants_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
@@ -2647,9 +4535,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_categories` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
@@ -2672,9 +4561,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_create_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -2691,7 +4589,7 @@ class Catalogs:
     def attach_bulk_create_catalog_categories(
         self, job_id: str
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_create_catalog_categories"], job_id)
@@ -2707,9 +4605,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_items` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_items` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_items as endpoint
@@ -2732,9 +4631,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_create_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -2749,7 +4657,7 @@ class Catalogs:
         )
 
     def attach_bulk_create_catalog_items(self, job_id: str) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_create_catalog_items"], job_id)
@@ -2765,9 +4673,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_variants` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
@@ -2790,9 +4699,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_create_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -2809,7 +4727,7 @@ class Catalogs:
     def attach_bulk_create_catalog_variants(
         self, job_id: str
     ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_create_catalog_variants"], job_id)
@@ -2825,9 +4743,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogCategoryDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_categories` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
@@ -2850,9 +4769,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogCategoryDeleteJobResponse]:
-        """`bulk_delete_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_delete_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -2867,7 +4795,7 @@ class Catalogs:
         )
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> Job[GetCatalogCategoryDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_delete_catalog_categories"], job_id)
@@ -2883,9 +4811,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogItemDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_items` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_items` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
@@ -2908,9 +4837,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogItemDeleteJobResponse]:
-        """`bulk_delete_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_delete_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -2925,7 +4863,7 @@ class Catalogs:
         )
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> Job[GetCatalogItemDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_delete_catalog_items"], job_id)
@@ -2941,9 +4879,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogVariantDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_variants` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
@@ -2966,9 +4905,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogVariantDeleteJobResponse]:
-        """`bulk_delete_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_delete_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -2983,7 +4931,7 @@ class Catalogs:
         )
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> Job[GetCatalogVariantDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_delete_catalog_variants"], job_id)
@@ -2999,9 +4947,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_categories` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
@@ -3024,9 +4973,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_update_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -3043,7 +5001,7 @@ class Catalogs:
     def attach_bulk_update_catalog_categories(
         self, job_id: str
     ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_update_catalog_categories"], job_id)
@@ -3059,9 +5017,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_items` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_items` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_items as endpoint
@@ -3084,9 +5043,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_update_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -3101,7 +5069,7 @@ class Catalogs:
         )
 
     def attach_bulk_update_catalog_items(self, job_id: str) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_update_catalog_items"], job_id)
@@ -3117,9 +5085,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_variants` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
@@ -3142,9 +5111,18 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
+        as in `kv.catalogs.bulk_update_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -3161,7 +5139,7 @@ class Catalogs:
     def attach_bulk_update_catalog_variants(
         self, job_id: str
     ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return Job(self._client, JOBS["bulk_update_catalog_variants"], job_id)
@@ -3185,10 +5163,38 @@ class AsyncCatalogs:
     ) -> None:
         """Add Categories to Catalog Item
 
-        `POST /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.add_categories_to_catalog_item`.
-        """
+        Create a new catalog category relationship for the given item ID.
 
+        HTTP: `POST /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_categories_to_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3211,10 +5217,38 @@ class AsyncCatalogs:
     ) -> None:
         """Add Items to Catalog Category
 
-        `POST /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.add_items_to_catalog_category`.
-        """
+        Create a new item relationship for the given category ID.
 
+        HTTP: `POST /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_items_to_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3238,10 +5272,43 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryCreateJobResponse:
         """Bulk Create Catalog Categories
 
-        `POST /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_categories`.
-        """
+        Create a catalog category bulk create job to create a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateJobCreateQueryParam`).
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3265,10 +5332,43 @@ class AsyncCatalogs:
     ) -> PostCatalogItemCreateJobResponse:
         """Bulk Create Catalog Items
 
-        `POST /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_items`.
-        """
+        Create a catalog item bulk create job to create a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogItemCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemCreateJobCreateQueryParam`).
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3292,10 +5392,43 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantCreateJobResponse:
         """Bulk Create Catalog Variants
 
-        `POST /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_variants`.
-        """
+        Create a catalog variant bulk create job to create a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3319,10 +5452,43 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryDeleteJobResponse:
         """Bulk Delete Catalog Categories
 
-        `POST /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_categories`.
-        """
+        Create a catalog category bulk delete job to delete a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryDeleteJobCreateQueryParam`).
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3346,10 +5512,43 @@ class AsyncCatalogs:
     ) -> PostCatalogItemDeleteJobResponse:
         """Bulk Delete Catalog Items
 
-        `POST /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_items`.
-        """
+        Create a catalog item bulk delete job to delete a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogItemDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogItemDeleteJobCreateQueryParam`).
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3373,10 +5572,43 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantDeleteJobResponse:
         """Bulk Delete Catalog Variants
 
-        `POST /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_variants`.
-        """
+        Create a catalog variant bulk delete job to delete a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantDeleteJobCreateQueryParam`).
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3400,10 +5632,43 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryUpdateJobResponse:
         """Bulk Update Catalog Categories
 
-        `POST /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_categories`.
-        """
+        Create a catalog category bulk update job to update a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateJobCreateQueryParam`).
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3427,10 +5692,43 @@ class AsyncCatalogs:
     ) -> PostCatalogItemUpdateJobResponse:
         """Bulk Update Catalog Items
 
-        `POST /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_items`.
-        """
+        Create a catalog item bulk update job to update a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogItemUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemUpdateJobCreateQueryParam`).
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3454,10 +5752,43 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantUpdateJobResponse:
         """Bulk Update Catalog Variants
 
-        `POST /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_variants`.
-        """
+        Create a catalog variant bulk update job to update a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3479,10 +5810,42 @@ class AsyncCatalogs:
     ) -> None:
         """Create Back In Stock Subscription
 
-        `POST /api/back-in-stock-subscriptions`; arguments as in
-        `klaviyo_generated.api.catalogs.create_back_in_stock_subscription`.
-        """
+        Subscribe a profile to receive back in stock notifications. Check out [our Back in Stock API
+        guide](https://developers.klaviyo.com/en/docs/how_to_set_up_custom_back_in_stock) for more details.
 
+        This endpoint is specifically designed to be called from server-side applications. To create subscriptions from
+        client-side contexts, use [POST
+        /client/back-in-stock-subscriptions](https://developers.klaviyo.com/en/reference/create_client_back_in_stock_subscription).
+
+        HTTP: `POST /api/back-in-stock-subscriptions`
+
+        Args:
+            body: The request body: `ServerBISSubscriptionCreateQuery`, or a dict of its shape
+                (`ServerBISSubscriptionCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_back_in_stock_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3504,10 +5867,38 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryResponse:
         """Create Catalog Category
 
-        `POST /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_category`.
-        """
+        Create a new catalog category.
 
+        HTTP: `POST /api/catalog-categories`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3530,10 +5921,37 @@ class AsyncCatalogs:
     ) -> PostCatalogItemResponse:
         """Create Catalog Item
 
-        `POST /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_item`.
-        """
+        Create a new catalog item.
 
+        HTTP: `POST /api/catalog-items`
+
+        Args:
+            body: The request body: `CatalogItemCreateQuery`, or a dict of its shape (`CatalogItemCreateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3556,10 +5974,38 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantResponse:
         """Create Catalog Variant
 
-        `POST /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_variant`.
-        """
+        Create a new variant for a related catalog item.
 
+        HTTP: `POST /api/catalog-variants`
+
+        Args:
+            body: The request body: `CatalogVariantCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3581,10 +6027,37 @@ class AsyncCatalogs:
     ) -> None:
         """Delete Catalog Category
 
-        `DELETE /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_category`.
-        """
+        Delete a catalog category using the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3605,10 +6078,37 @@ class AsyncCatalogs:
     ) -> None:
         """Delete Catalog Item
 
-        `DELETE /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_item`.
-        """
+        Delete a catalog item with the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3629,10 +6129,37 @@ class AsyncCatalogs:
     ) -> None:
         """Delete Catalog Variant
 
-        `DELETE /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_variant`.
-        """
+        Delete a catalog item variant with the given variant ID.
 
+        HTTP: `DELETE /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3657,10 +6184,43 @@ class AsyncCatalogs:
     ) -> GetCatalogItemCreateJobResponseCompoundDocument:
         """Get Bulk Create Catalog Items Job
 
-        `GET /api/catalog-item-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_job`.
-        """
+        Get a catalog item bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3687,10 +6247,44 @@ class AsyncCatalogs:
     ) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_jobs`.
-        """
+        Get all catalog item bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
@@ -3719,10 +6313,43 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryCreateJobResponseCompoundDocument:
         """Get Bulk Create Categories Job
 
-        `GET /api/catalog-category-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_job`.
-        """
+        Get a catalog category bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3749,10 +6376,44 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Categories Jobs
 
-        `GET /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_jobs`.
-        """
+        Get all catalog category bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
@@ -3781,10 +6442,43 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantCreateJobResponseCompoundDocument:
         """Get Bulk Create Variants Job
 
-        `GET /api/catalog-variant-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_job`.
-        """
+        Get a catalog variant bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3811,10 +6505,44 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Variants Jobs
 
-        `GET /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_jobs`.
-        """
+        Get all catalog variant bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
@@ -3841,10 +6569,37 @@ class AsyncCatalogs:
     ) -> GetCatalogItemDeleteJobResponse:
         """Get Bulk Delete Catalog Items Job
 
-        `GET /api/catalog-item-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_job`.
-        """
+        Get a catalog item bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3869,10 +6624,44 @@ class AsyncCatalogs:
     ) -> GetCatalogItemDeleteJobResponseCollection:
         """Get Bulk Delete Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_jobs`.
-        """
+        Get all catalog item bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
@@ -3899,10 +6688,37 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryDeleteJobResponse:
         """Get Bulk Delete Categories Job
 
-        `GET /api/catalog-category-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_job`.
-        """
+        Get a catalog category bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3927,10 +6743,44 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryDeleteJobResponseCollection:
         """Get Bulk Delete Categories Jobs
 
-        `GET /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_jobs`.
-        """
+        Get all catalog category bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
@@ -3957,10 +6807,37 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantDeleteJobResponse:
         """Get Bulk Delete Variants Job
 
-        `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_job`.
-        """
+        Get a catalog variant bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3985,10 +6862,44 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantDeleteJobResponseCollection:
         """Get Bulk Delete Variants Jobs
 
-        `GET /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_jobs`.
-        """
+        Get all catalog variant bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
@@ -4017,10 +6928,43 @@ class AsyncCatalogs:
     ) -> GetCatalogItemUpdateJobResponseCompoundDocument:
         """Get Bulk Update Catalog Items Job
 
-        `GET /api/catalog-item-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_job`.
-        """
+        Get a catalog item bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4047,10 +6991,44 @@ class AsyncCatalogs:
     ) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_jobs`.
-        """
+        Get all catalog item bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
@@ -4079,10 +7057,43 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCompoundDocument:
         """Get Bulk Update Categories Job
 
-        `GET /api/catalog-category-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_job`.
-        """
+        Get a catalog category bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4109,10 +7120,44 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Categories Jobs
 
-        `GET /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_jobs`.
-        """
+        Get all catalog category bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
@@ -4141,10 +7186,43 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantUpdateJobResponseCompoundDocument:
         """Get Bulk Update Variants Job
 
-        `GET /api/catalog-variant-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_job`.
-        """
+        Get a catalog variate bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4171,10 +7249,44 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Variants Jobs
 
-        `GET /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_jobs`.
-        """
+        Get all catalog variant bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
         filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
@@ -4203,10 +7315,51 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Catalog Categories
 
-        `GET /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_categories`.
-        """
+        Get all catalog categories in an account.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-categories`
+
+        Args:
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_categories as endpoint
 
         filter_text = self._client._filter_for(filter, "get_catalog_categories")
@@ -4234,10 +7387,39 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryResponse:
         """Get Catalog Category
 
-        `GET /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_category`.
-        """
+        Get a catalog category with the given category ID.
 
+        HTTP: `GET /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4262,10 +7444,43 @@ class AsyncCatalogs:
     ) -> GetCatalogItemResponseCompoundDocument:
         """Get Catalog Item
 
-        `GET /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_item`.
-        """
+        Get a specific catalog item with the given item ID.
 
+        HTTP: `GET /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4295,10 +7510,55 @@ class AsyncCatalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Catalog Items
 
-        `GET /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_items`.
-        """
+        Get all catalog items in an account.
 
+        Catalog items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-items`
+
+        Args:
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_items as endpoint
 
         filter_text = self._client._filter_for(filter, "get_catalog_items")
@@ -4328,10 +7588,39 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantResponse:
         """Get Catalog Variant
 
-        `GET /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variant`.
-        """
+        Get a catalog item variant with the given variant ID.
 
+        HTTP: `GET /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4357,10 +7646,51 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Catalog Variants
 
-        `GET /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variants`.
-        """
+        Get all variants in an account.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-variants`
+
+        Args:
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variants as endpoint
 
         filter_text = self._client._filter_for(filter, "get_catalog_variants")
@@ -4392,10 +7722,52 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Categories for Catalog Item
 
-        `GET /api/catalog-items/{id}/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_categories_for_catalog_item`.
-        """
+        Get all catalog categories that an item with the given item ID is in.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-items/{id}/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
@@ -4427,10 +7799,46 @@ class AsyncCatalogs:
     ) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
         """Get Category IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_category_ids_for_catalog_item`.
-        """
+        Get all catalog categories that a particular item is in. Returns a maximum of 100 categories per request.
 
+        HTTP: `GET /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCategoriesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
@@ -4461,10 +7869,46 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
         """Get Item IDs for Catalog Category
 
-        `GET /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_item_ids_for_catalog_category`.
-        """
+        Get all items in the given category ID. Returns a maximum of 100 items per request.
 
+        HTTP: `GET /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryItemsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
         filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
@@ -4498,10 +7942,56 @@ class AsyncCatalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Items for Catalog Category
 
-        `GET /api/catalog-categories/{id}/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_items_for_catalog_category`.
-        """
+        Get all items in a category with the given category ID.
 
+        Items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-categories/{id}/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
         filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
@@ -4535,10 +8025,50 @@ class AsyncCatalogs:
     ) -> GetCatalogItemVariantsRelationshipsResponseCollection:
         """Get Variant IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variant_ids_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/relationships/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemVariantsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
@@ -4570,10 +8100,52 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Variants for Catalog Item
 
-        `GET /api/catalog-items/{id}/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variants_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
         filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
@@ -4602,10 +8174,38 @@ class AsyncCatalogs:
     ) -> None:
         """Remove Categories from Catalog Item
 
-        `DELETE /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_categories_from_catalog_item`.
-        """
+        Delete catalog category relationships for the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_categories_from_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4628,10 +8228,38 @@ class AsyncCatalogs:
     ) -> None:
         """Remove Items from Catalog Category
 
-        `DELETE /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_items_from_catalog_category`.
-        """
+        Delete item relationships for the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_items_from_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4655,10 +8283,41 @@ class AsyncCatalogs:
     ) -> PatchCatalogCategoryResponse:
         """Update Catalog Category
 
-        `PATCH /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_category`.
-        """
+        Update a catalog category with the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryUpdateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4683,10 +8342,40 @@ class AsyncCatalogs:
     ) -> PatchCatalogItemResponse:
         """Update Catalog Item
 
-        `PATCH /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_item`.
-        """
+        Update a catalog item with the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemUpdateQuery`, or a dict of its shape (`CatalogItemUpdateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogItemResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4711,10 +8400,41 @@ class AsyncCatalogs:
     ) -> PatchCatalogVariantResponse:
         """Update Catalog Variant
 
-        `PATCH /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_variant`.
-        """
+        Update a catalog item variant with the given variant ID.
 
+        HTTP: `PATCH /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogVariantUpdateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4738,10 +8458,38 @@ class AsyncCatalogs:
     ) -> None:
         """Update Categories for Catalog Item
 
-        `PATCH /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.update_categories_for_catalog_item`.
-        """
+        Update catalog category relationships for the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_categories_for_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4764,10 +8512,38 @@ class AsyncCatalogs:
     ) -> None:
         """Update Items for Catalog Category
 
-        `PATCH /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.update_items_for_catalog_category`.
-        """
+        Update item relationships for the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_items_for_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4793,9 +8569,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
@@ -4828,9 +8609,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
@@ -4863,9 +8649,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
@@ -4896,9 +8687,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
@@ -4929,9 +8725,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
@@ -4962,9 +8763,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
@@ -4997,9 +8803,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
@@ -5032,9 +8843,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
@@ -5067,9 +8883,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
@@ -5101,9 +8922,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_catalog_categories`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_categories`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_categories` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_categories as endpoint
 
@@ -5139,9 +8965,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_catalog_items`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_items`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_items` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_items as endpoint
 
@@ -5177,9 +9008,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_catalog_variants`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_variants`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_variants` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_variants as endpoint
 
@@ -5214,9 +9050,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_categories_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_categories_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_categories_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
@@ -5254,9 +9095,14 @@ class AsyncCatalogs:
         GetCatalogItemCategoriesRelationshipsResponseCollection,
         GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_category_ids_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_category_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_category_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
@@ -5293,9 +9139,14 @@ class AsyncCatalogs:
         GetCatalogCategoryItemsRelationshipsResponseCollection,
         GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_item_ids_for_catalog_category`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_item_ids_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_item_ids_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
@@ -5332,9 +9183,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_items_for_catalog_category`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_items_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_items_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
@@ -5374,9 +9230,14 @@ class AsyncCatalogs:
         GetCatalogItemVariantsRelationshipsResponseCollection,
         GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_variant_ids_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variant_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variant_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
@@ -5411,9 +9272,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_variants_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variants_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
@@ -5445,9 +9311,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
@@ -5471,9 +9338,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_create_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5491,7 +9368,7 @@ class AsyncCatalogs:
     def attach_bulk_create_catalog_categories(
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_create_catalog_categories"], job_id)
@@ -5507,9 +9384,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_items` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_items as endpoint
@@ -5533,9 +9411,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_create_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5553,7 +9441,7 @@ class AsyncCatalogs:
     def attach_bulk_create_catalog_items(
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_create_catalog_items"], job_id)
@@ -5569,9 +9457,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
@@ -5595,9 +9484,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_create_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5615,7 +9514,7 @@ class AsyncCatalogs:
     def attach_bulk_create_catalog_variants(
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_create_catalog_variants"], job_id)
@@ -5631,9 +9530,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
@@ -5657,9 +9557,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryDeleteJobResponse]:
-        """`bulk_delete_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_delete_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5675,7 +9585,7 @@ class AsyncCatalogs:
         )
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_delete_catalog_categories"], job_id)
@@ -5691,9 +9601,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_items` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
@@ -5717,9 +9628,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogItemDeleteJobResponse]:
-        """`bulk_delete_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_delete_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5735,7 +9656,7 @@ class AsyncCatalogs:
         )
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_delete_catalog_items"], job_id)
@@ -5751,9 +9672,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
@@ -5777,9 +9699,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantDeleteJobResponse]:
-        """`bulk_delete_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_delete_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5795,7 +9727,7 @@ class AsyncCatalogs:
         )
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_delete_catalog_variants"], job_id)
@@ -5811,9 +9743,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
@@ -5837,9 +9770,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_update_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5857,7 +9800,7 @@ class AsyncCatalogs:
     def attach_bulk_update_catalog_categories(
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_update_catalog_categories"], job_id)
@@ -5873,9 +9816,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_items` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_items as endpoint
@@ -5899,9 +9843,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_update_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5919,7 +9873,7 @@ class AsyncCatalogs:
     def attach_bulk_update_catalog_items(
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_update_catalog_items"], job_id)
@@ -5935,9 +9889,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from .._jobs_table import JOBS
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
@@ -5961,9 +9916,19 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
+        errors as in `kv.catalogs.bulk_update_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5981,7 +9946,7 @@ class AsyncCatalogs:
     def attach_bulk_update_catalog_variants(
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from .._jobs_table import JOBS
 
         return AsyncJob(self._client, JOBS["bulk_update_catalog_variants"], job_id)

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `metrics` namespace of the client: `kv.metrics.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.metrics`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -193,10 +193,40 @@ class Metrics:
     ) -> PostCustomMetricResponse:
         """Create Custom Metric
 
-        `POST /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.create_custom_metric`.
-        """
+        Create a new custom metric.
 
+        Custom metric objects must include a `name` and `definition`.
+
+        HTTP: `POST /api/custom-metrics`
+
+        Args:
+            body: Create a custom metric: `CustomMetricCreateQuery`, or a dict of its shape
+                (`CustomMetricCreateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PostCustomMetricResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import create_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -218,10 +248,35 @@ class Metrics:
     ) -> None:
         """Delete Custom Metric
 
-        `DELETE /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.delete_custom_metric`.
-        """
+        Delete a custom metric with the given custom metric ID.
 
+        HTTP: `DELETE /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import delete_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -245,10 +300,41 @@ class Metrics:
     ) -> GetCustomMetricResponseCompoundDocument:
         """Get Custom Metric
 
-        `GET /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric`.
-        """
+        Get a custom metric with the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -273,10 +359,37 @@ class Metrics:
     ) -> GetCustomMetricResponse:
         """Get Custom Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_for_mapped_metric`.
-        """
+        Get the custom metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -298,10 +411,35 @@ class Metrics:
     ) -> GetMappedMetricCustomMetricRelationshipResponse:
         """Get Custom Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the custom metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricCustomMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -324,10 +462,40 @@ class Metrics:
     ) -> GetCustomMetricResponseCollectionCompoundDocument:
         """Get Custom Metrics
 
-        `GET /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metrics`.
-        """
+        Get all custom metrics in an account.
 
+        HTTP: `GET /api/custom-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -351,10 +519,38 @@ class Metrics:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_flows_triggered_by_metric`.
-        """
+        Get all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -376,10 +572,36 @@ class Metrics:
     ) -> GetMetricFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_ids_for_flows_triggered_by_metric`.
-        """
+        Get the IDs of all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/relationships/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetMetricFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_ids_for_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -404,10 +626,43 @@ class Metrics:
     ) -> GetMappedMetricResponseCompoundDocument:
         """Get Mapped Metric
 
-        `GET /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metric`.
-        """
+        Get the mapped metric with the given ID.
 
+        HTTP: `GET /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -435,10 +690,42 @@ class Metrics:
     ) -> GetMappedMetricResponseCollectionCompoundDocument:
         """Get Mapped Metrics
 
-        `GET /api/mapped-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metrics`.
-        """
+        Get all mapped metrics in an account.
 
+        HTTP: `GET /api/mapped-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -465,10 +752,41 @@ class Metrics:
     ) -> GetMetricResponseCompoundDocument:
         """Get Metric
 
-        `GET /api/metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric`.
-        """
+        Get a metric with the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}`
+
+        Args:
+            id: Metric ID
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -493,10 +811,37 @@ class Metrics:
     ) -> GetMetricResponse:
         """Get Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_mapped_metric`.
-        """
+        Get the metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/metric`
+
+        Args:
+            id: The type of mapping.
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -519,10 +864,37 @@ class Metrics:
     ) -> GetMetricResponse:
         """Get Metric for Metric Property
 
-        `GET /api/metric-properties/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_metric_property`.
-        """
+        Get the metric for the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}/metric`
+
+        Args:
+            id: The ID of the metric property
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -544,10 +916,35 @@ class Metrics:
     ) -> GetMappedMetricMetricRelationshipResponse:
         """Get Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -568,10 +965,35 @@ class Metrics:
     ) -> GetMetricPropertyMetricRelationshipResponse:
         """Get Metric ID for Metric Property
 
-        `GET /api/metric-properties/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_metric_property`.
-        """
+        Get the ID of the metric for the given metric property.
 
+        HTTP: `GET /api/metric-properties/{id}/relationships/metric`
+
+        Args:
+            id: The ID of the metric property
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -592,10 +1014,35 @@ class Metrics:
     ) -> GetCustomMetricMetricsRelationshipsResponseCollection:
         """Get Metric IDs for Custom Metric
 
-        `GET /api/custom-metrics/{id}/relationships/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_ids_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/relationships/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricMetricsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_ids_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -620,10 +1067,43 @@ class Metrics:
     ) -> GetMetricPropertyResponseCompoundDocument:
         """Get Metric Property
 
-        `GET /api/metric-properties/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_property`.
-        """
+        Get a metric property with the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}`
+
+        Args:
+            id: The ID of the metric property
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -652,10 +1132,50 @@ class Metrics:
     ) -> GetMetricResponseCollectionCompoundDocument:
         """Get Metrics
 
-        `GET /api/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics`.
-        """
+        Get all metrics in an account.
 
+        Requests can be filtered by the following fields: integration `name`, integration `category`
+
+        Returns a maximum of 200 results per page.
+
+        HTTP: `GET /api/metrics`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `integration.name` equals; `integration.category` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics as endpoint
 
         filter_text = self._client._filter_for(filter, "get_metrics")
@@ -683,10 +1203,37 @@ class Metrics:
     ) -> GetMetricResponseCollection:
         """Get Metrics for Custom Metric
 
-        `GET /api/custom-metrics/{id}/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -711,10 +1258,39 @@ class Metrics:
     ) -> GetMetricPropertyResponseCollection:
         """Get Properties for Metric
 
-        `GET /api/metrics/{id}/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_properties_for_metric`.
-        """
+        Get the metric properties for the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_properties_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -737,10 +1313,35 @@ class Metrics:
     ) -> GetMetricPropertiesRelationshipsResponseCollection:
         """Get Property IDs for Metric
 
-        `GET /api/metrics/{id}/relationships/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_property_ids_for_metric`.
-        """
+        Get the IDs of metric properties for the given metric.
 
+        HTTP: `GET /api/metrics/{id}/relationships/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertiesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_property_ids_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -762,10 +1363,53 @@ class Metrics:
     ) -> PostMetricAggregateResponse:
         """Query Metric Aggregates
 
-        `POST /api/metric-aggregates`; arguments as in
-        `klaviyo_generated.api.metrics.query_metric_aggregates`.
-        """
+        Query and aggregate event data associated with a metric, including native Klaviyo metrics, integration-specific
+        metrics, and custom events (not to be confused with [custom
+        metrics](https://developers.klaviyo.com/en/reference/custom_metrics_api_overview), which are not supported at
+        this time). Queries must be passed in the JSON body of your `POST` request.
 
+        To request campaign and flow performance data that matches the data shown in Klaviyo's UI, we recommend the
+        [Reporting API](https://developers.klaviyo.com/en/reference/reporting_api_overview).
+
+        Results can be filtered and grouped by time, event, or profile dimensions.
+
+        To learn more about how to use this endpoint, check out our new [Using the Query Metric Aggregates Endpoint
+        guide](https://developers.klaviyo.com/en/docs/using-the-query-metric-aggregates-endpoint).
+
+        For a comprehensive list of request body parameters, native Klaviyo metrics, and their associated attributes for
+        grouping and filtering, please refer to the [metrics attributes
+        guide](https://developers.klaviyo.com/en/docs/supported_metrics_and_attributes).
+
+        HTTP: `POST /api/metric-aggregates`
+
+        Args:
+            body: Retrieve Metric Aggregations: `MetricAggregateQuery`, or a dict of its shape
+                (`MetricAggregateQueryParam`).
+            fields_metric_aggregate: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            PostMetricAggregateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import query_metric_aggregates as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -789,10 +1433,39 @@ class Metrics:
     ) -> PatchCustomMetricResponse:
         """Update Custom Metric
 
-        `PATCH /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_custom_metric`.
-        """
+        Update a custom metric with the given custom metric ID.
 
+        HTTP: `PATCH /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            body: Update a custom metric by ID: `CustomMetricPartialUpdateQuery`, or a dict of its shape
+                (`CustomMetricPartialUpdateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -817,10 +1490,39 @@ class Metrics:
     ) -> PatchMappedMetricResponse:
         """Update Mapped Metric
 
-        `PATCH /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_mapped_metric`.
-        """
+        Update the mapped metric with the given ID.
 
+        HTTP: `PATCH /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            body: Update a mapped metric by ID: `MappedMetricPartialUpdateQuery`, or a dict of its shape
+                (`MappedMetricPartialUpdateQueryParam`).
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 30/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchMappedMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -846,9 +1548,14 @@ class Metrics:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
-        """Every item of `get_metrics`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.metrics.get_metrics`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.metrics.get_metrics` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.metrics import get_metrics as endpoint
 
@@ -887,10 +1594,40 @@ class AsyncMetrics:
     ) -> PostCustomMetricResponse:
         """Create Custom Metric
 
-        `POST /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.create_custom_metric`.
-        """
+        Create a new custom metric.
 
+        Custom metric objects must include a `name` and `definition`.
+
+        HTTP: `POST /api/custom-metrics`
+
+        Args:
+            body: Create a custom metric: `CustomMetricCreateQuery`, or a dict of its shape
+                (`CustomMetricCreateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PostCustomMetricResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import create_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -912,10 +1649,35 @@ class AsyncMetrics:
     ) -> None:
         """Delete Custom Metric
 
-        `DELETE /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.delete_custom_metric`.
-        """
+        Delete a custom metric with the given custom metric ID.
 
+        HTTP: `DELETE /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import delete_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -939,10 +1701,41 @@ class AsyncMetrics:
     ) -> GetCustomMetricResponseCompoundDocument:
         """Get Custom Metric
 
-        `GET /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric`.
-        """
+        Get a custom metric with the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -967,10 +1760,37 @@ class AsyncMetrics:
     ) -> GetCustomMetricResponse:
         """Get Custom Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_for_mapped_metric`.
-        """
+        Get the custom metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -992,10 +1812,35 @@ class AsyncMetrics:
     ) -> GetMappedMetricCustomMetricRelationshipResponse:
         """Get Custom Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the custom metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricCustomMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1018,10 +1863,40 @@ class AsyncMetrics:
     ) -> GetCustomMetricResponseCollectionCompoundDocument:
         """Get Custom Metrics
 
-        `GET /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metrics`.
-        """
+        Get all custom metrics in an account.
 
+        HTTP: `GET /api/custom-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1045,10 +1920,38 @@ class AsyncMetrics:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_flows_triggered_by_metric`.
-        """
+        Get all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1070,10 +1973,36 @@ class AsyncMetrics:
     ) -> GetMetricFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_ids_for_flows_triggered_by_metric`.
-        """
+        Get the IDs of all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/relationships/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetMetricFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_ids_for_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1098,10 +2027,43 @@ class AsyncMetrics:
     ) -> GetMappedMetricResponseCompoundDocument:
         """Get Mapped Metric
 
-        `GET /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metric`.
-        """
+        Get the mapped metric with the given ID.
 
+        HTTP: `GET /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1129,10 +2091,42 @@ class AsyncMetrics:
     ) -> GetMappedMetricResponseCollectionCompoundDocument:
         """Get Mapped Metrics
 
-        `GET /api/mapped-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metrics`.
-        """
+        Get all mapped metrics in an account.
 
+        HTTP: `GET /api/mapped-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1159,10 +2153,41 @@ class AsyncMetrics:
     ) -> GetMetricResponseCompoundDocument:
         """Get Metric
 
-        `GET /api/metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric`.
-        """
+        Get a metric with the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}`
+
+        Args:
+            id: Metric ID
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1187,10 +2212,37 @@ class AsyncMetrics:
     ) -> GetMetricResponse:
         """Get Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_mapped_metric`.
-        """
+        Get the metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/metric`
+
+        Args:
+            id: The type of mapping.
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1213,10 +2265,37 @@ class AsyncMetrics:
     ) -> GetMetricResponse:
         """Get Metric for Metric Property
 
-        `GET /api/metric-properties/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_metric_property`.
-        """
+        Get the metric for the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}/metric`
+
+        Args:
+            id: The ID of the metric property
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1238,10 +2317,35 @@ class AsyncMetrics:
     ) -> GetMappedMetricMetricRelationshipResponse:
         """Get Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1262,10 +2366,35 @@ class AsyncMetrics:
     ) -> GetMetricPropertyMetricRelationshipResponse:
         """Get Metric ID for Metric Property
 
-        `GET /api/metric-properties/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_metric_property`.
-        """
+        Get the ID of the metric for the given metric property.
 
+        HTTP: `GET /api/metric-properties/{id}/relationships/metric`
+
+        Args:
+            id: The ID of the metric property
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1286,10 +2415,35 @@ class AsyncMetrics:
     ) -> GetCustomMetricMetricsRelationshipsResponseCollection:
         """Get Metric IDs for Custom Metric
 
-        `GET /api/custom-metrics/{id}/relationships/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_ids_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/relationships/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricMetricsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_ids_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1314,10 +2468,43 @@ class AsyncMetrics:
     ) -> GetMetricPropertyResponseCompoundDocument:
         """Get Metric Property
 
-        `GET /api/metric-properties/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_property`.
-        """
+        Get a metric property with the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}`
+
+        Args:
+            id: The ID of the metric property
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1346,10 +2533,50 @@ class AsyncMetrics:
     ) -> GetMetricResponseCollectionCompoundDocument:
         """Get Metrics
 
-        `GET /api/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics`.
-        """
+        Get all metrics in an account.
 
+        Requests can be filtered by the following fields: integration `name`, integration `category`
+
+        Returns a maximum of 200 results per page.
+
+        HTTP: `GET /api/metrics`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `integration.name` equals; `integration.category` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics as endpoint
 
         filter_text = self._client._filter_for(filter, "get_metrics")
@@ -1377,10 +2604,37 @@ class AsyncMetrics:
     ) -> GetMetricResponseCollection:
         """Get Metrics for Custom Metric
 
-        `GET /api/custom-metrics/{id}/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1405,10 +2659,39 @@ class AsyncMetrics:
     ) -> GetMetricPropertyResponseCollection:
         """Get Properties for Metric
 
-        `GET /api/metrics/{id}/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_properties_for_metric`.
-        """
+        Get the metric properties for the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_properties_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1431,10 +2714,35 @@ class AsyncMetrics:
     ) -> GetMetricPropertiesRelationshipsResponseCollection:
         """Get Property IDs for Metric
 
-        `GET /api/metrics/{id}/relationships/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_property_ids_for_metric`.
-        """
+        Get the IDs of metric properties for the given metric.
 
+        HTTP: `GET /api/metrics/{id}/relationships/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertiesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_property_ids_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1456,10 +2764,53 @@ class AsyncMetrics:
     ) -> PostMetricAggregateResponse:
         """Query Metric Aggregates
 
-        `POST /api/metric-aggregates`; arguments as in
-        `klaviyo_generated.api.metrics.query_metric_aggregates`.
-        """
+        Query and aggregate event data associated with a metric, including native Klaviyo metrics, integration-specific
+        metrics, and custom events (not to be confused with [custom
+        metrics](https://developers.klaviyo.com/en/reference/custom_metrics_api_overview), which are not supported at
+        this time). Queries must be passed in the JSON body of your `POST` request.
 
+        To request campaign and flow performance data that matches the data shown in Klaviyo's UI, we recommend the
+        [Reporting API](https://developers.klaviyo.com/en/reference/reporting_api_overview).
+
+        Results can be filtered and grouped by time, event, or profile dimensions.
+
+        To learn more about how to use this endpoint, check out our new [Using the Query Metric Aggregates Endpoint
+        guide](https://developers.klaviyo.com/en/docs/using-the-query-metric-aggregates-endpoint).
+
+        For a comprehensive list of request body parameters, native Klaviyo metrics, and their associated attributes for
+        grouping and filtering, please refer to the [metrics attributes
+        guide](https://developers.klaviyo.com/en/docs/supported_metrics_and_attributes).
+
+        HTTP: `POST /api/metric-aggregates`
+
+        Args:
+            body: Retrieve Metric Aggregations: `MetricAggregateQuery`, or a dict of its shape
+                (`MetricAggregateQueryParam`).
+            fields_metric_aggregate: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            PostMetricAggregateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import query_metric_aggregates as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1483,10 +2834,39 @@ class AsyncMetrics:
     ) -> PatchCustomMetricResponse:
         """Update Custom Metric
 
-        `PATCH /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_custom_metric`.
-        """
+        Update a custom metric with the given custom metric ID.
 
+        HTTP: `PATCH /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            body: Update a custom metric by ID: `CustomMetricPartialUpdateQuery`, or a dict of its shape
+                (`CustomMetricPartialUpdateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1511,10 +2891,39 @@ class AsyncMetrics:
     ) -> PatchMappedMetricResponse:
         """Update Mapped Metric
 
-        `PATCH /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_mapped_metric`.
-        """
+        Update the mapped metric with the given ID.
 
+        HTTP: `PATCH /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            body: Update a mapped metric by ID: `MappedMetricPartialUpdateQuery`, or a dict of its shape
+                (`MappedMetricPartialUpdateQueryParam`).
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 30/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchMappedMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1540,9 +2949,14 @@ class AsyncMetrics:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
-        """Every item of `get_metrics`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.metrics.get_metrics`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.metrics.get_metrics` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.metrics import get_metrics as endpoint
 
