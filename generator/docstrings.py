@@ -397,13 +397,20 @@ class Docstrings:
             arguments += _entry("concurrency", "How many chunks are submitted at a time.")
         for name in ("revision", "timeout", "retry", "max_retries"):
             arguments += _entry(name, f"As in `{base}`, for each chunk.")
+        raises = _entry(
+            "klaviyo_generated.JobLimitError",
+            "No list of items to split, an item alone over the byte limit, or a bad "
+            + ("`chunk_size` or `concurrency`" if awaiting else "`chunk_size`")
+            + "; nothing was sent.",
+        )
         return _helper(
             [
                 f"`{endpoint.name}` for any number of items: one job per chunk.",
-                f"Each chunk is within the documented limits; `{wait}` waits for all of them. Rate limits, "
-                f"scopes and errors as in `{base}`.",
+                f"Each chunk is within the documented limits; `{wait}` waits for all of them and raises "
+                f"`ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in `{base}`.",
             ],
             arguments,
+            raises,
         )
 
     def attach(self, endpoint: Any, *, tag: str, awaiting: bool) -> str:
@@ -411,11 +418,13 @@ class Docstrings:
         return _helper([f"The handle of a `{endpoint.name}` job submitted earlier (e.g. before a restart)."])
 
 
-def _helper(texts: list[str], arguments: list[str] | None = None) -> str:
-    """A helper's docstring: a summary, what it does, and its own arguments."""
+def _helper(texts: list[str], arguments: list[str] | None = None, raises: list[str] | None = None) -> str:
+    """A helper's docstring: a summary, what it does, its own arguments and its own errors."""
     lines = _opening(texts[0])
     for text in texts[1:]:
         lines += ["", *_wrap(text, _TEXT)]
     if arguments:
         lines += ["", *_section("Args", arguments)]
+    if raises:
+        lines += ["", *_section("Raises", raises)]
     return literal("\n".join(lines))

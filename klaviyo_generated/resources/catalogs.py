@@ -4563,8 +4563,9 @@ class Catalogs:
     ) -> JobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_create_catalog_categories`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_categories`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -4573,6 +4574,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -4633,8 +4638,8 @@ class Catalogs:
     ) -> JobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_create_catalog_items`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -4643,6 +4648,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -4701,8 +4710,8 @@ class Catalogs:
     ) -> JobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_create_catalog_variants`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -4711,6 +4720,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -4771,8 +4784,9 @@ class Catalogs:
     ) -> JobGroup[GetCatalogCategoryDeleteJobResponse]:
         """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_delete_catalog_categories`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_categories`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -4781,6 +4795,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -4839,8 +4857,8 @@ class Catalogs:
     ) -> JobGroup[GetCatalogItemDeleteJobResponse]:
         """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_delete_catalog_items`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -4849,6 +4867,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -4907,8 +4929,8 @@ class Catalogs:
     ) -> JobGroup[GetCatalogVariantDeleteJobResponse]:
         """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_delete_catalog_variants`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -4917,6 +4939,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -4975,8 +5001,9 @@ class Catalogs:
     ) -> JobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_update_catalog_categories`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_categories`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -4985,6 +5012,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -5045,8 +5076,8 @@ class Catalogs:
     ) -> JobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_update_catalog_items`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -5055,6 +5086,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -5113,8 +5148,8 @@ class Catalogs:
     ) -> JobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.catalogs.bulk_update_catalog_variants`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -5123,6 +5158,10 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -9340,8 +9379,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_create_catalog_categories`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_categories`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9351,6 +9391,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9413,8 +9457,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_create_catalog_items`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_items`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9424,6 +9469,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9486,8 +9535,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_create_catalog_variants`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_variants`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9497,6 +9547,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9559,8 +9613,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogCategoryDeleteJobResponse]:
         """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_delete_catalog_categories`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_categories`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9570,6 +9625,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9630,8 +9689,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogItemDeleteJobResponse]:
         """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_delete_catalog_items`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_items`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9641,6 +9701,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9701,8 +9765,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogVariantDeleteJobResponse]:
         """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_delete_catalog_variants`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_variants`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9712,6 +9777,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9772,8 +9841,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_update_catalog_categories`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_categories`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9783,6 +9853,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9845,8 +9919,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_update_catalog_items`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_items`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9856,6 +9931,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -9918,8 +9997,9 @@ class AsyncCatalogs:
     ) -> AsyncJobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.catalogs.bulk_update_catalog_variants`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_variants`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -9929,6 +10009,10 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 

@@ -1349,8 +1349,8 @@ class Coupons:
     ) -> JobGroup[GetCouponCodeCreateJobResponseCompoundDocument]:
         """`bulk_create_coupon_codes` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.coupons.bulk_create_coupon_codes`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.coupons.bulk_create_coupon_codes`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -1359,6 +1359,10 @@ class Coupons:
             timeout: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
             retry: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
             max_retries: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -2615,8 +2619,9 @@ class AsyncCoupons:
     ) -> AsyncJobGroup[GetCouponCodeCreateJobResponseCompoundDocument]:
         """`bulk_create_coupon_codes` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.coupons.bulk_create_coupon_codes`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.coupons.bulk_create_coupon_codes`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -2626,6 +2631,10 @@ class AsyncCoupons:
             timeout: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
             retry: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
             max_retries: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 

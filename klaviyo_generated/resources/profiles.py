@@ -2979,8 +2979,8 @@ class Profiles:
     ) -> JobGroup[GetProfileImportJobResponseCompoundDocument]:
         """`bulk_import_profiles` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.profiles.bulk_import_profiles`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -2989,6 +2989,10 @@ class Profiles:
             timeout: As in `kv.profiles.bulk_import_profiles`, for each chunk.
             retry: As in `kv.profiles.bulk_import_profiles`, for each chunk.
             max_retries: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -3047,8 +3051,8 @@ class Profiles:
     ) -> JobGroup[GetBulkProfileSuppressionsCreateJobResponse]:
         """`bulk_suppress_profiles` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.profiles.bulk_suppress_profiles`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.profiles.bulk_suppress_profiles`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -3057,6 +3061,10 @@ class Profiles:
             timeout: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
             retry: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
             max_retries: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -3117,8 +3125,8 @@ class Profiles:
     ) -> JobGroup[GetBulkProfileSuppressionsRemoveJobResponse]:
         """`bulk_unsuppress_profiles` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-        as in `kv.profiles.bulk_unsuppress_profiles`.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.profiles.bulk_unsuppress_profiles`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -3127,6 +3135,10 @@ class Profiles:
             timeout: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
             retry: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
             max_retries: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
 
@@ -5862,8 +5874,9 @@ class AsyncProfiles:
     ) -> AsyncJobGroup[GetProfileImportJobResponseCompoundDocument]:
         """`bulk_import_profiles` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.profiles.bulk_import_profiles`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.profiles.bulk_import_profiles`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -5873,6 +5886,10 @@ class AsyncProfiles:
             timeout: As in `kv.profiles.bulk_import_profiles`, for each chunk.
             retry: As in `kv.profiles.bulk_import_profiles`, for each chunk.
             max_retries: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -5933,8 +5950,9 @@ class AsyncProfiles:
     ) -> AsyncJobGroup[GetBulkProfileSuppressionsCreateJobResponse]:
         """`bulk_suppress_profiles` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.profiles.bulk_suppress_profiles`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.profiles.bulk_suppress_profiles`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -5944,6 +5962,10 @@ class AsyncProfiles:
             timeout: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
             retry: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
             max_retries: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 
@@ -6006,8 +6028,9 @@ class AsyncProfiles:
     ) -> AsyncJobGroup[GetBulkProfileSuppressionsRemoveJobResponse]:
         """`bulk_unsuppress_profiles` for any number of items: one job per chunk.
 
-        Each chunk is within the documented limits; `await group.wait()` waits for all of them. Rate limits, scopes and
-        errors as in `kv.profiles.bulk_unsuppress_profiles`.
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.profiles.bulk_unsuppress_profiles`.
 
         Args:
             body: The whole input; its list of items is split by count and by bytes.
@@ -6017,6 +6040,10 @@ class AsyncProfiles:
             timeout: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
             retry: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
             max_retries: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
 

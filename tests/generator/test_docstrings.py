@@ -294,8 +294,8 @@ Returns:
     chunks = """\
 `bulk_import_profiles` for any number of items: one job per chunk.
 
-Each chunk is within the documented limits; `group.wait()` waits for all of them. Rate limits, scopes and errors
-as in `kv.profiles.bulk_import_profiles`.
+Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+naming the chunks that failed. Rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`.
 
 Args:
     body: The whole input; its list of items is split by count and by bytes.
@@ -303,7 +303,11 @@ Args:
     revision: As in `kv.profiles.bulk_import_profiles`, for each chunk.
     timeout: As in `kv.profiles.bulk_import_profiles`, for each chunk.
     retry: As in `kv.profiles.bulk_import_profiles`, for each chunk.
-    max_retries: As in `kv.profiles.bulk_import_profiles`, for each chunk."""
+    max_retries: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+
+Raises:
+    klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+        `chunk_size`; nothing was sent."""
     assert _value(docs.submit_in_chunks(endpoint, tag="profiles", awaiting=False)) == chunks
     assert "concurrency: How many chunks are submitted at a time." in docs.submit_in_chunks(
         endpoint, tag="profiles", awaiting=True
