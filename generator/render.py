@@ -21,6 +21,7 @@ from openapi_python_client.parser import GeneratorData, import_string_from_class
 from openapi_python_client.parser.errors import GeneratorError
 
 from .assemble import runtime_modules
+from .docstrings import Docstrings
 from .jobs import families as job_families
 from .naming import naming_rules, tag_identifier
 from .params import ParamTable, param_table
@@ -445,6 +446,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         families = _job_families(data, spec)
         facts = _operation_facts(data, spec, families)
         project.env.globals.update(_endpoint_globals(facts))
+        project.env.globals["docstrings"] = Docstrings(spec, _body_param(params))
         errors = list(project.build())
         # openapi-python-client always writes its stock ``Client``/``AuthenticatedClient``; the package's
         # client is ``Klaviyo`` (the stock one defaults to a ``Bearer`` prefix Klaviyo refuses).

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `accounts` namespace of the client: `kv.accounts.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.accounts`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -49,10 +49,38 @@ class Accounts:
     ) -> GetAccountResponse:
         """Get Account
 
-        `GET /api/accounts/{id}`; arguments as in
-        `klaviyo_generated.api.accounts.get_account`.
-        """
+        Retrieve a single account object by its account ID. You can only request the account by which the private API
+        key was generated.
 
+        HTTP: `GET /api/accounts/{id}`
+
+        Args:
+            id: The ID of the account
+            fields_account: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `accounts:read`
+
+        Returns:
+            GetAccountResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.accounts import get_account as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -73,10 +101,41 @@ class Accounts:
     ) -> GetAccountResponseCollection:
         """Get Accounts
 
-        `GET /api/accounts`; arguments as in
-        `klaviyo_generated.api.accounts.get_accounts`.
-        """
+        Retrieve the account(s) associated with a given private API key. This will return 1 account object within the
+        array.
 
+        You can use this to retrieve account-specific data (contact information, timezone, currency, Public API key,
+        etc.) or test if a Private API Key belongs to the correct account prior to performing subsequent actions with
+        the API.
+
+        HTTP: `GET /api/accounts`
+
+        Args:
+            fields_account: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `accounts:read`
+
+        Returns:
+            GetAccountResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.accounts import get_accounts as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -104,10 +163,38 @@ class AsyncAccounts:
     ) -> GetAccountResponse:
         """Get Account
 
-        `GET /api/accounts/{id}`; arguments as in
-        `klaviyo_generated.api.accounts.get_account`.
-        """
+        Retrieve a single account object by its account ID. You can only request the account by which the private API
+        key was generated.
 
+        HTTP: `GET /api/accounts/{id}`
+
+        Args:
+            id: The ID of the account
+            fields_account: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `accounts:read`
+
+        Returns:
+            GetAccountResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.accounts import get_account as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -130,10 +217,41 @@ class AsyncAccounts:
     ) -> GetAccountResponseCollection:
         """Get Accounts
 
-        `GET /api/accounts`; arguments as in
-        `klaviyo_generated.api.accounts.get_accounts`.
-        """
+        Retrieve the account(s) associated with a given private API key. This will return 1 account object within the
+        array.
 
+        You can use this to retrieve account-specific data (contact information, timezone, currency, Public API key,
+        etc.) or test if a Private API Key belongs to the correct account prior to performing subsequent actions with
+        the API.
+
+        HTTP: `GET /api/accounts`
+
+        Args:
+            fields_account: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `accounts:read`
+
+        Returns:
+            GetAccountResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.accounts import get_accounts as endpoint
 
         kwargs = endpoint._get_kwargs(

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `campaigns` namespace of the client: `kv.campaigns.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.campaigns`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -189,10 +189,39 @@ class Campaigns:
     ) -> PostCampaignMessageResponse:
         """Assign Template to Campaign Message
 
-        `POST /api/campaign-message-assign-template`; arguments as in
-        `klaviyo_generated.api.campaigns.assign_template_to_campaign_message`.
-        """
+        Creates a non-reusable version of the template and assigns it to the message.
 
+        HTTP: `POST /api/campaign-message-assign-template`
+
+        Args:
+            body: Takes a reusable template, clones it, and assigns the non-reusable clone to the message:
+                `CampaignMessageAssignTemplateQuery`, or a dict of its shape
+                (`CampaignMessageAssignTemplateQueryParam`).
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignMessageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import assign_template_to_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -214,10 +243,39 @@ class Campaigns:
     ) -> None:
         """Cancel Campaign Send
 
-        `PATCH /api/campaign-send-jobs/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.cancel_campaign_send`.
-        """
+        Permanently cancel the campaign, setting the status to CANCELED or revert the campaign, setting the status back
+        to DRAFT
 
+        HTTP: `PATCH /api/campaign-send-jobs/{id}`
+
+        Args:
+            id: The ID of the currently sending campaign to cancel or revert
+            body: Permanently cancel the campaign, setting the status to CANCELED or revert the campaign, setting the
+                status back to DRAFT: `CampaignSendJobPartialUpdateQuery`, or a dict of its shape
+                (`CampaignSendJobPartialUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import cancel_campaign_send as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -239,10 +297,38 @@ class Campaigns:
     ) -> PostCampaignResponse:
         """Create Campaign
 
-        `POST /api/campaigns`; arguments as in
-        `klaviyo_generated.api.campaigns.create_campaign`.
-        """
+        Creates a campaign given a set of parameters, then returns it.
 
+        HTTP: `POST /api/campaigns`
+
+        Args:
+            body: Creates a campaign from parameters: `CampaignCreateQuery`, or a dict of its shape
+                (`CampaignCreateQueryParam`).
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import create_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -264,10 +350,38 @@ class Campaigns:
     ) -> PostCampaignResponse:
         """Create Campaign Clone
 
-        `POST /api/campaign-clone`; arguments as in
-        `klaviyo_generated.api.campaigns.create_campaign_clone`.
-        """
+        Clones an existing campaign, returning a new campaign based on the original with a new ID and name.
 
+        HTTP: `POST /api/campaign-clone`
+
+        Args:
+            body: Clones a campaign from an existing campaign: `CampaignCloneQuery`, or a dict of its shape
+                (`CampaignCloneQueryParam`).
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import create_campaign_clone as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -288,10 +402,35 @@ class Campaigns:
     ) -> None:
         """Delete Campaign
 
-        `DELETE /api/campaigns/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.delete_campaign`.
-        """
+        Delete a campaign with the given campaign ID.
 
+        HTTP: `DELETE /api/campaigns/{id}`
+
+        Args:
+            id: The campaign ID to be deleted
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import delete_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -315,10 +454,43 @@ class Campaigns:
     ) -> GetCampaignResponseCompoundDocument:
         """Get Campaign
 
-        `GET /api/campaigns/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign`.
-        """
+        Returns a specific campaign based on a required id.
 
+        HTTP: `GET /api/campaigns/{id}`
+
+        Args:
+            id: The campaign ID to be retrieved
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -343,10 +515,37 @@ class Campaigns:
     ) -> GetCampaignResponse:
         """Get Campaign for Campaign Message
 
-        `GET /api/campaign-messages/{id}/campaign`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_for_campaign_message`.
-        """
+        Return the related campaign
 
+        HTTP: `GET /api/campaign-messages/{id}/campaign`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -367,10 +566,35 @@ class Campaigns:
     ) -> GetCampaignMessageCampaignRelationshipResponse:
         """Get Campaign ID for Campaign Message
 
-        `GET /api/campaign-messages/{id}/relationships/campaign`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_id_for_campaign_message`.
-        """
+        Returns the ID of the related campaign
 
+        HTTP: `GET /api/campaign-messages/{id}/relationships/campaign`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessageCampaignRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_id_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -395,10 +619,45 @@ class Campaigns:
     ) -> GetCampaignMessageResponseCompoundDocument:
         """Get Campaign Message
 
-        `GET /api/campaign-messages/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_message`.
-        """
+        Returns a specific message based on a required id.
 
+        HTTP: `GET /api/campaign-messages/{id}`
+
+        Args:
+            id: The message ID to be retrieved
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessageResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -425,10 +684,38 @@ class Campaigns:
     ) -> GetCampaignRecipientEstimationResponse:
         """Get Campaign Recipient Estimation
 
-        `GET /api/campaign-recipient-estimations/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_recipient_estimation`.
-        """
+        Get the estimated recipient count for a campaign with the provided campaign ID. You can refresh this count by
+        using the `Create Campaign Recipient Estimation Job` endpoint.
 
+        HTTP: `GET /api/campaign-recipient-estimations/{id}`
+
+        Args:
+            id: The ID of the campaign for which to get the estimated number of recipients
+            fields_campaign_recipient_estimation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignRecipientEstimationResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -453,10 +740,38 @@ class Campaigns:
     ) -> GetCampaignRecipientEstimationJobResponse:
         """Get Campaign Recipient Estimation Job
 
-        `GET /api/campaign-recipient-estimation-jobs/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_recipient_estimation_job`.
-        """
+        Retrieve the status of a recipient estimation job triggered with the `Create Campaign Recipient Estimation Job`
+        endpoint.
 
+        HTTP: `GET /api/campaign-recipient-estimation-jobs/{id}`
+
+        Args:
+            id: The ID of the campaign to get recipient estimation status
+            fields_campaign_recipient_estimation_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignRecipientEstimationJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_recipient_estimation_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -478,10 +793,37 @@ class Campaigns:
     ) -> GetCampaignSendJobResponse:
         """Get Campaign Send Job
 
-        `GET /api/campaign-send-jobs/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_send_job`.
-        """
+        Get a campaign send job
 
+        HTTP: `GET /api/campaign-send-jobs/{id}`
+
+        Args:
+            id: The ID of the campaign to send
+            fields_campaign_send_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignSendJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_send_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -509,10 +851,58 @@ class Campaigns:
     ) -> GetCampaignResponseCollectionCompoundDocument:
         """Get Campaigns
 
-        `GET /api/campaigns`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaigns`.
-        """
+        Returns some or all campaigns based on filters.
 
+        A channel filter is required to list campaigns. Please provide either:
+        `?filter=equals(messages.channel,'email')` to list email campaigns, or `?filter=equals(messages.channel,'sms')`
+        to list SMS campaigns. `?filter=equals(messages.channel,'mobile_push')` to list mobile push campaigns.
+
+        HTTP: `GET /api/campaigns`
+
+        Args:
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `messages.channel` equals; `name` contains; `status` any, equals; `archived` equals;
+                `created_at` greater-or-equal, greater-than, less-or-equal, less-than; `scheduled_at` greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated_at` greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaigns as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -542,10 +932,38 @@ class Campaigns:
     ) -> GetImageResponse:
         """Get Image for Campaign Message
 
-        `GET /api/campaign-messages/{id}/image`; arguments as in
-        `klaviyo_generated.api.campaigns.get_image_for_campaign_message`.
-        """
+        Return the related image for a given campaign message
 
+        HTTP: `GET /api/campaign-messages/{id}/image`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `images:read`
+
+        Returns:
+            GetImageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_image_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -566,10 +984,36 @@ class Campaigns:
     ) -> GetCampaignMessageImageRelationshipResponse:
         """Get Image ID for Campaign Message
 
-        `GET /api/campaign-messages/{id}/relationships/image`; arguments as in
-        `klaviyo_generated.api.campaigns.get_image_id_for_campaign_message`.
-        """
+        Returns the ID of the related image
 
+        HTTP: `GET /api/campaign-messages/{id}/relationships/image`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `images:read`
+
+        Returns:
+            GetCampaignMessageImageRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_image_id_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -589,10 +1033,35 @@ class Campaigns:
     ) -> GetCampaignMessagesRelationshipsResponseCollection:
         """Get Message IDs for Campaign
 
-        `GET /api/campaigns/{id}/relationships/campaign-messages`; arguments as in
-        `klaviyo_generated.api.campaigns.get_message_ids_for_campaign`.
-        """
+        Returns the IDs of all messages associated with the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/relationships/campaign-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessagesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_message_ids_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -617,10 +1086,45 @@ class Campaigns:
     ) -> GetCampaignMessageResponseCollectionCompoundDocument:
         """Get Messages for Campaign
 
-        `GET /api/campaigns/{id}/campaign-messages`; arguments as in
-        `klaviyo_generated.api.campaigns.get_messages_for_campaign`.
-        """
+        Return all messages that belong to the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/campaign-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessageResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_messages_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -645,10 +1149,36 @@ class Campaigns:
     ) -> GetCampaignTagsRelationshipsResponseCollection:
         """Get Tag IDs for Campaign
 
-        `GET /api/campaigns/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.campaigns.get_tag_ids_for_campaign`.
-        """
+        Returns the IDs of all tags associated with the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/relationships/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `tags:read`
+
+        Returns:
+            GetCampaignTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_tag_ids_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -669,10 +1199,38 @@ class Campaigns:
     ) -> GetTagResponseCollection:
         """Get Tags for Campaign
 
-        `GET /api/campaigns/{id}/tags`; arguments as in
-        `klaviyo_generated.api.campaigns.get_tags_for_campaign`.
-        """
+        Return all tags that belong to the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_tags_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -694,10 +1252,38 @@ class Campaigns:
     ) -> GetTemplateResponse:
         """Get Template for Campaign Message
 
-        `GET /api/campaign-messages/{id}/template`; arguments as in
-        `klaviyo_generated.api.campaigns.get_template_for_campaign_message`.
-        """
+        Return the related template
 
+        HTTP: `GET /api/campaign-messages/{id}/template`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `templates:read`
+
+        Returns:
+            GetTemplateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_template_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -718,10 +1304,36 @@ class Campaigns:
     ) -> GetCampaignMessageTemplateRelationshipResponse:
         """Get Template ID for Campaign Message
 
-        `GET /api/campaign-messages/{id}/relationships/template`; arguments as in
-        `klaviyo_generated.api.campaigns.get_template_id_for_campaign_message`.
-        """
+        Returns the ID of the related template
 
+        HTTP: `GET /api/campaign-messages/{id}/relationships/template`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `templates:read`
+
+        Returns:
+            GetCampaignMessageTemplateRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_template_id_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -745,10 +1357,43 @@ class Campaigns:
     ) -> PostCampaignRecipientEstimationJobResponse:
         """Refresh Campaign Recipient Estimation
 
-        `POST /api/campaign-recipient-estimation-jobs`; arguments as in
-        `klaviyo_generated.api.campaigns.refresh_campaign_recipient_estimation`.
-        """
+        Trigger an asynchronous job to update the estimated number of recipients for the given campaign ID. Use the `Get
+        Campaign Recipient Estimation Job` endpoint to retrieve the status of this estimation job. Use the `Get Campaign
+        Recipient Estimation` endpoint to retrieve the estimated recipient count for a given campaign.
 
+        HTTP: `POST /api/campaign-recipient-estimation-jobs`
+
+        Args:
+            body: Trigger an asynchronous job to update the estimated number of recipients for the given campaign ID.
+                Use the `Get Campaign Recipient Estimation Job` endpoint to retrieve the status of this estimation job.
+                Use the `Get Campaign Recipient Estimation` endpoint to retrieve the estimated recipient count for a
+                given campaign: `CampaignRecipientEstimationJobCreateQuery`, or a dict of its shape
+                (`CampaignRecipientEstimationJobCreateQueryParam`).
+            fields_campaign_recipient_estimation_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignRecipientEstimationJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -770,10 +1415,38 @@ class Campaigns:
     ) -> PostCampaignSendJobResponse:
         """Send Campaign
 
-        `POST /api/campaign-send-jobs`; arguments as in
-        `klaviyo_generated.api.campaigns.send_campaign`.
-        """
+        Trigger a campaign to send asynchronously
 
+        HTTP: `POST /api/campaign-send-jobs`
+
+        Args:
+            body: Trigger the campaign to send asynchronously: `CampaignSendJobCreateQuery`, or a dict of its shape
+                (`CampaignSendJobCreateQueryParam`).
+            fields_campaign_send_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignSendJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import send_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -796,10 +1469,39 @@ class Campaigns:
     ) -> PatchCampaignResponse:
         """Update Campaign
 
-        `PATCH /api/campaigns/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.update_campaign`.
-        """
+        Update a campaign with the given campaign ID.
 
+        HTTP: `PATCH /api/campaigns/{id}`
+
+        Args:
+            id: The campaign ID to be retrieved
+            body: Update a campaign and return it: `CampaignPartialUpdateQuery`, or a dict of its shape
+                (`CampaignPartialUpdateQueryParam`).
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PatchCampaignResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import update_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -823,10 +1525,39 @@ class Campaigns:
     ) -> PatchCampaignMessageResponse:
         """Update Campaign Message
 
-        `PATCH /api/campaign-messages/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.update_campaign_message`.
-        """
+        Update a campaign message
 
+        HTTP: `PATCH /api/campaign-messages/{id}`
+
+        Args:
+            id: The message ID to be retrieved
+            body: Update a message and return it: `CampaignMessagePartialUpdateQuery`, or a dict of its shape
+                (`CampaignMessagePartialUpdateQueryParam`).
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PatchCampaignMessageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import update_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -849,10 +1580,38 @@ class Campaigns:
     ) -> None:
         """Update Image for Campaign Message
 
-        `PATCH /api/campaign-messages/{id}/relationships/image`; arguments as in
-        `klaviyo_generated.api.campaigns.update_image_for_campaign_message`.
-        """
+        Update a campaign message image
 
+        HTTP: `PATCH /api/campaign-messages/{id}/relationships/image`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `CampaignMessageImageUpdateQuery`, or a dict of its shape
+                (`CampaignMessageImageUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+            `images:read`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import update_image_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -879,9 +1638,14 @@ class Campaigns:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCampaignResponseCollectionCompoundDocument, CampaignResponseObjectResource]:
-        """Every item of `get_campaigns`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.campaigns.get_campaigns`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.campaigns.get_campaigns` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.campaigns import get_campaigns as endpoint
 
@@ -916,9 +1680,9 @@ class Campaigns:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCampaignRecipientEstimationJobResponse]:
-        """Submit `refresh_campaign_recipient_estimation` and return the job: `job.wait()` polls it to the end.
+        """Submit `refresh_campaign_recipient_estimation` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.campaigns.refresh_campaign_recipient_estimation`.
         """
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
@@ -933,7 +1697,7 @@ class Campaigns:
     def attach_refresh_campaign_recipient_estimation(
         self, job_id: str
     ) -> Job[GetCampaignRecipientEstimationJobResponse]:
-        """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. before a restart)."""
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -948,9 +1712,9 @@ class Campaigns:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCampaignSendJobResponse]:
-        """Submit `send_campaign` and return the job: `job.wait()` polls it to the end.
+        """Submit `send_campaign` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.campaigns.send_campaign`.
         """
         from ..api.campaigns import send_campaign as endpoint
 
@@ -963,7 +1727,7 @@ class Campaigns:
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_send_campaign(self, job_id: str) -> Job[GetCampaignSendJobResponse]:
-        """The handle of a `send_campaign` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `send_campaign` job submitted earlier (e.g. before a restart)."""
         from ..api.campaigns import send_campaign as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -987,10 +1751,39 @@ class AsyncCampaigns:
     ) -> PostCampaignMessageResponse:
         """Assign Template to Campaign Message
 
-        `POST /api/campaign-message-assign-template`; arguments as in
-        `klaviyo_generated.api.campaigns.assign_template_to_campaign_message`.
-        """
+        Creates a non-reusable version of the template and assigns it to the message.
 
+        HTTP: `POST /api/campaign-message-assign-template`
+
+        Args:
+            body: Takes a reusable template, clones it, and assigns the non-reusable clone to the message:
+                `CampaignMessageAssignTemplateQuery`, or a dict of its shape
+                (`CampaignMessageAssignTemplateQueryParam`).
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignMessageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import assign_template_to_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1014,10 +1807,39 @@ class AsyncCampaigns:
     ) -> None:
         """Cancel Campaign Send
 
-        `PATCH /api/campaign-send-jobs/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.cancel_campaign_send`.
-        """
+        Permanently cancel the campaign, setting the status to CANCELED or revert the campaign, setting the status back
+        to DRAFT
 
+        HTTP: `PATCH /api/campaign-send-jobs/{id}`
+
+        Args:
+            id: The ID of the currently sending campaign to cancel or revert
+            body: Permanently cancel the campaign, setting the status to CANCELED or revert the campaign, setting the
+                status back to DRAFT: `CampaignSendJobPartialUpdateQuery`, or a dict of its shape
+                (`CampaignSendJobPartialUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import cancel_campaign_send as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1041,10 +1863,38 @@ class AsyncCampaigns:
     ) -> PostCampaignResponse:
         """Create Campaign
 
-        `POST /api/campaigns`; arguments as in
-        `klaviyo_generated.api.campaigns.create_campaign`.
-        """
+        Creates a campaign given a set of parameters, then returns it.
 
+        HTTP: `POST /api/campaigns`
+
+        Args:
+            body: Creates a campaign from parameters: `CampaignCreateQuery`, or a dict of its shape
+                (`CampaignCreateQueryParam`).
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import create_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1068,10 +1918,38 @@ class AsyncCampaigns:
     ) -> PostCampaignResponse:
         """Create Campaign Clone
 
-        `POST /api/campaign-clone`; arguments as in
-        `klaviyo_generated.api.campaigns.create_campaign_clone`.
-        """
+        Clones an existing campaign, returning a new campaign based on the original with a new ID and name.
 
+        HTTP: `POST /api/campaign-clone`
+
+        Args:
+            body: Clones a campaign from an existing campaign: `CampaignCloneQuery`, or a dict of its shape
+                (`CampaignCloneQueryParam`).
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import create_campaign_clone as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1094,10 +1972,35 @@ class AsyncCampaigns:
     ) -> None:
         """Delete Campaign
 
-        `DELETE /api/campaigns/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.delete_campaign`.
-        """
+        Delete a campaign with the given campaign ID.
 
+        HTTP: `DELETE /api/campaigns/{id}`
+
+        Args:
+            id: The campaign ID to be deleted
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import delete_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1123,10 +2026,43 @@ class AsyncCampaigns:
     ) -> GetCampaignResponseCompoundDocument:
         """Get Campaign
 
-        `GET /api/campaigns/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign`.
-        """
+        Returns a specific campaign based on a required id.
 
+        HTTP: `GET /api/campaigns/{id}`
+
+        Args:
+            id: The campaign ID to be retrieved
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1153,10 +2089,37 @@ class AsyncCampaigns:
     ) -> GetCampaignResponse:
         """Get Campaign for Campaign Message
 
-        `GET /api/campaign-messages/{id}/campaign`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_for_campaign_message`.
-        """
+        Return the related campaign
 
+        HTTP: `GET /api/campaign-messages/{id}/campaign`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1179,10 +2142,35 @@ class AsyncCampaigns:
     ) -> GetCampaignMessageCampaignRelationshipResponse:
         """Get Campaign ID for Campaign Message
 
-        `GET /api/campaign-messages/{id}/relationships/campaign`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_id_for_campaign_message`.
-        """
+        Returns the ID of the related campaign
 
+        HTTP: `GET /api/campaign-messages/{id}/relationships/campaign`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessageCampaignRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_id_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1209,10 +2197,45 @@ class AsyncCampaigns:
     ) -> GetCampaignMessageResponseCompoundDocument:
         """Get Campaign Message
 
-        `GET /api/campaign-messages/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_message`.
-        """
+        Returns a specific message based on a required id.
 
+        HTTP: `GET /api/campaign-messages/{id}`
+
+        Args:
+            id: The message ID to be retrieved
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessageResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1241,10 +2264,38 @@ class AsyncCampaigns:
     ) -> GetCampaignRecipientEstimationResponse:
         """Get Campaign Recipient Estimation
 
-        `GET /api/campaign-recipient-estimations/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_recipient_estimation`.
-        """
+        Get the estimated recipient count for a campaign with the provided campaign ID. You can refresh this count by
+        using the `Create Campaign Recipient Estimation Job` endpoint.
 
+        HTTP: `GET /api/campaign-recipient-estimations/{id}`
+
+        Args:
+            id: The ID of the campaign for which to get the estimated number of recipients
+            fields_campaign_recipient_estimation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignRecipientEstimationResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1271,10 +2322,38 @@ class AsyncCampaigns:
     ) -> GetCampaignRecipientEstimationJobResponse:
         """Get Campaign Recipient Estimation Job
 
-        `GET /api/campaign-recipient-estimation-jobs/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_recipient_estimation_job`.
-        """
+        Retrieve the status of a recipient estimation job triggered with the `Create Campaign Recipient Estimation Job`
+        endpoint.
 
+        HTTP: `GET /api/campaign-recipient-estimation-jobs/{id}`
+
+        Args:
+            id: The ID of the campaign to get recipient estimation status
+            fields_campaign_recipient_estimation_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignRecipientEstimationJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_recipient_estimation_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1298,10 +2377,37 @@ class AsyncCampaigns:
     ) -> GetCampaignSendJobResponse:
         """Get Campaign Send Job
 
-        `GET /api/campaign-send-jobs/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaign_send_job`.
-        """
+        Get a campaign send job
 
+        HTTP: `GET /api/campaign-send-jobs/{id}`
+
+        Args:
+            id: The ID of the campaign to send
+            fields_campaign_send_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignSendJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaign_send_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1331,10 +2437,58 @@ class AsyncCampaigns:
     ) -> GetCampaignResponseCollectionCompoundDocument:
         """Get Campaigns
 
-        `GET /api/campaigns`; arguments as in
-        `klaviyo_generated.api.campaigns.get_campaigns`.
-        """
+        Returns some or all campaigns based on filters.
 
+        A channel filter is required to list campaigns. Please provide either:
+        `?filter=equals(messages.channel,'email')` to list email campaigns, or `?filter=equals(messages.channel,'sms')`
+        to list SMS campaigns. `?filter=equals(messages.channel,'mobile_push')` to list mobile push campaigns.
+
+        HTTP: `GET /api/campaigns`
+
+        Args:
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `messages.channel` equals; `name` contains; `status` any, equals; `archived` equals;
+                `created_at` greater-or-equal, greater-than, less-or-equal, less-than; `scheduled_at` greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated_at` greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_campaigns as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1366,10 +2520,38 @@ class AsyncCampaigns:
     ) -> GetImageResponse:
         """Get Image for Campaign Message
 
-        `GET /api/campaign-messages/{id}/image`; arguments as in
-        `klaviyo_generated.api.campaigns.get_image_for_campaign_message`.
-        """
+        Return the related image for a given campaign message
 
+        HTTP: `GET /api/campaign-messages/{id}/image`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `images:read`
+
+        Returns:
+            GetImageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_image_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1392,10 +2574,36 @@ class AsyncCampaigns:
     ) -> GetCampaignMessageImageRelationshipResponse:
         """Get Image ID for Campaign Message
 
-        `GET /api/campaign-messages/{id}/relationships/image`; arguments as in
-        `klaviyo_generated.api.campaigns.get_image_id_for_campaign_message`.
-        """
+        Returns the ID of the related image
 
+        HTTP: `GET /api/campaign-messages/{id}/relationships/image`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `images:read`
+
+        Returns:
+            GetCampaignMessageImageRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_image_id_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1417,10 +2625,35 @@ class AsyncCampaigns:
     ) -> GetCampaignMessagesRelationshipsResponseCollection:
         """Get Message IDs for Campaign
 
-        `GET /api/campaigns/{id}/relationships/campaign-messages`; arguments as in
-        `klaviyo_generated.api.campaigns.get_message_ids_for_campaign`.
-        """
+        Returns the IDs of all messages associated with the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/relationships/campaign-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessagesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_message_ids_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1447,10 +2680,45 @@ class AsyncCampaigns:
     ) -> GetCampaignMessageResponseCollectionCompoundDocument:
         """Get Messages for Campaign
 
-        `GET /api/campaigns/{id}/campaign-messages`; arguments as in
-        `klaviyo_generated.api.campaigns.get_messages_for_campaign`.
-        """
+        Return all messages that belong to the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/campaign-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            GetCampaignMessageResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_messages_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1477,10 +2745,36 @@ class AsyncCampaigns:
     ) -> GetCampaignTagsRelationshipsResponseCollection:
         """Get Tag IDs for Campaign
 
-        `GET /api/campaigns/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.campaigns.get_tag_ids_for_campaign`.
-        """
+        Returns the IDs of all tags associated with the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/relationships/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `tags:read`
+
+        Returns:
+            GetCampaignTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_tag_ids_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1503,10 +2797,38 @@ class AsyncCampaigns:
     ) -> GetTagResponseCollection:
         """Get Tags for Campaign
 
-        `GET /api/campaigns/{id}/tags`; arguments as in
-        `klaviyo_generated.api.campaigns.get_tags_for_campaign`.
-        """
+        Return all tags that belong to the given campaign.
 
+        HTTP: `GET /api/campaigns/{id}/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_tags_for_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1530,10 +2852,38 @@ class AsyncCampaigns:
     ) -> GetTemplateResponse:
         """Get Template for Campaign Message
 
-        `GET /api/campaign-messages/{id}/template`; arguments as in
-        `klaviyo_generated.api.campaigns.get_template_for_campaign_message`.
-        """
+        Return the related template
 
+        HTTP: `GET /api/campaign-messages/{id}/template`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `templates:read`
+
+        Returns:
+            GetTemplateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_template_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1556,10 +2906,36 @@ class AsyncCampaigns:
     ) -> GetCampaignMessageTemplateRelationshipResponse:
         """Get Template ID for Campaign Message
 
-        `GET /api/campaign-messages/{id}/relationships/template`; arguments as in
-        `klaviyo_generated.api.campaigns.get_template_id_for_campaign_message`.
-        """
+        Returns the ID of the related template
 
+        HTTP: `GET /api/campaign-messages/{id}/relationships/template`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `templates:read`
+
+        Returns:
+            GetCampaignMessageTemplateRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import get_template_id_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1585,10 +2961,43 @@ class AsyncCampaigns:
     ) -> PostCampaignRecipientEstimationJobResponse:
         """Refresh Campaign Recipient Estimation
 
-        `POST /api/campaign-recipient-estimation-jobs`; arguments as in
-        `klaviyo_generated.api.campaigns.refresh_campaign_recipient_estimation`.
-        """
+        Trigger an asynchronous job to update the estimated number of recipients for the given campaign ID. Use the `Get
+        Campaign Recipient Estimation Job` endpoint to retrieve the status of this estimation job. Use the `Get Campaign
+        Recipient Estimation` endpoint to retrieve the estimated recipient count for a given campaign.
 
+        HTTP: `POST /api/campaign-recipient-estimation-jobs`
+
+        Args:
+            body: Trigger an asynchronous job to update the estimated number of recipients for the given campaign ID.
+                Use the `Get Campaign Recipient Estimation Job` endpoint to retrieve the status of this estimation job.
+                Use the `Get Campaign Recipient Estimation` endpoint to retrieve the estimated recipient count for a
+                given campaign: `CampaignRecipientEstimationJobCreateQuery`, or a dict of its shape
+                (`CampaignRecipientEstimationJobCreateQueryParam`).
+            fields_campaign_recipient_estimation_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignRecipientEstimationJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1612,10 +3021,38 @@ class AsyncCampaigns:
     ) -> PostCampaignSendJobResponse:
         """Send Campaign
 
-        `POST /api/campaign-send-jobs`; arguments as in
-        `klaviyo_generated.api.campaigns.send_campaign`.
-        """
+        Trigger a campaign to send asynchronously
 
+        HTTP: `POST /api/campaign-send-jobs`
+
+        Args:
+            body: Trigger the campaign to send asynchronously: `CampaignSendJobCreateQuery`, or a dict of its shape
+                (`CampaignSendJobCreateQueryParam`).
+            fields_campaign_send_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PostCampaignSendJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import send_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1640,10 +3077,39 @@ class AsyncCampaigns:
     ) -> PatchCampaignResponse:
         """Update Campaign
 
-        `PATCH /api/campaigns/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.update_campaign`.
-        """
+        Update a campaign with the given campaign ID.
 
+        HTTP: `PATCH /api/campaigns/{id}`
+
+        Args:
+            id: The campaign ID to be retrieved
+            body: Update a campaign and return it: `CampaignPartialUpdateQuery`, or a dict of its shape
+                (`CampaignPartialUpdateQueryParam`).
+            fields_campaign: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PatchCampaignResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import update_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1669,10 +3135,39 @@ class AsyncCampaigns:
     ) -> PatchCampaignMessageResponse:
         """Update Campaign Message
 
-        `PATCH /api/campaign-messages/{id}`; arguments as in
-        `klaviyo_generated.api.campaigns.update_campaign_message`.
-        """
+        Update a campaign message
 
+        HTTP: `PATCH /api/campaign-messages/{id}`
+
+        Args:
+            id: The message ID to be retrieved
+            body: Update a message and return it: `CampaignMessagePartialUpdateQuery`, or a dict of its shape
+                (`CampaignMessagePartialUpdateQueryParam`).
+            fields_campaign_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+
+        Returns:
+            PatchCampaignMessageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import update_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1697,10 +3192,38 @@ class AsyncCampaigns:
     ) -> None:
         """Update Image for Campaign Message
 
-        `PATCH /api/campaign-messages/{id}/relationships/image`; arguments as in
-        `klaviyo_generated.api.campaigns.update_image_for_campaign_message`.
-        """
+        Update a campaign message image
 
+        HTTP: `PATCH /api/campaign-messages/{id}/relationships/image`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `CampaignMessageImageUpdateQuery`, or a dict of its shape
+                (`CampaignMessageImageUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `campaigns:write`
+            `images:read`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.campaigns import update_image_for_campaign_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1729,9 +3252,14 @@ class AsyncCampaigns:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCampaignResponseCollectionCompoundDocument, CampaignResponseObjectResource]:
-        """Every item of `get_campaigns`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.campaigns.get_campaigns`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.campaigns.get_campaigns`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.campaigns import get_campaigns as endpoint
 
@@ -1768,9 +3296,9 @@ class AsyncCampaigns:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCampaignRecipientEstimationJobResponse]:
-        """Submit `refresh_campaign_recipient_estimation` and return the job: `await job.wait()` polls it to the end.
+        """Submit `refresh_campaign_recipient_estimation` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.campaigns.refresh_campaign_recipient_estimation`.
         """
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
@@ -1787,7 +3315,7 @@ class AsyncCampaigns:
     def attach_refresh_campaign_recipient_estimation(
         self, job_id: str
     ) -> AsyncJob[GetCampaignRecipientEstimationJobResponse]:
-        """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. before a restart)."""
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -1802,9 +3330,9 @@ class AsyncCampaigns:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCampaignSendJobResponse]:
-        """Submit `send_campaign` and return the job: `await job.wait()` polls it to the end.
+        """Submit `send_campaign` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.campaigns.send_campaign`.
         """
         from ..api.campaigns import send_campaign as endpoint
 
@@ -1819,7 +3347,7 @@ class AsyncCampaigns:
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_send_campaign(self, job_id: str) -> AsyncJob[GetCampaignSendJobResponse]:
-        """The handle of a `send_campaign` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `send_campaign` job submitted earlier (e.g. before a restart)."""
         from ..api.campaigns import send_campaign as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `catalogs` namespace of the client: `kv.catalogs.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.catalogs`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -390,10 +390,38 @@ class Catalogs:
     ) -> None:
         """Add Categories to Catalog Item
 
-        `POST /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.add_categories_to_catalog_item`.
-        """
+        Create a new catalog category relationship for the given item ID.
 
+        HTTP: `POST /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_categories_to_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -415,10 +443,38 @@ class Catalogs:
     ) -> None:
         """Add Items to Catalog Category
 
-        `POST /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.add_items_to_catalog_category`.
-        """
+        Create a new item relationship for the given category ID.
 
+        HTTP: `POST /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_items_to_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -441,10 +497,43 @@ class Catalogs:
     ) -> PostCatalogCategoryCreateJobResponse:
         """Bulk Create Catalog Categories
 
-        `POST /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_categories`.
-        """
+        Create a catalog category bulk create job to create a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateJobCreateQueryParam`).
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -467,10 +556,43 @@ class Catalogs:
     ) -> PostCatalogItemCreateJobResponse:
         """Bulk Create Catalog Items
 
-        `POST /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_items`.
-        """
+        Create a catalog item bulk create job to create a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogItemCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemCreateJobCreateQueryParam`).
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -493,10 +615,43 @@ class Catalogs:
     ) -> PostCatalogVariantCreateJobResponse:
         """Bulk Create Catalog Variants
 
-        `POST /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_variants`.
-        """
+        Create a catalog variant bulk create job to create a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -519,10 +674,43 @@ class Catalogs:
     ) -> PostCatalogCategoryDeleteJobResponse:
         """Bulk Delete Catalog Categories
 
-        `POST /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_categories`.
-        """
+        Create a catalog category bulk delete job to delete a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryDeleteJobCreateQueryParam`).
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -545,10 +733,43 @@ class Catalogs:
     ) -> PostCatalogItemDeleteJobResponse:
         """Bulk Delete Catalog Items
 
-        `POST /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_items`.
-        """
+        Create a catalog item bulk delete job to delete a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogItemDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogItemDeleteJobCreateQueryParam`).
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -571,10 +792,43 @@ class Catalogs:
     ) -> PostCatalogVariantDeleteJobResponse:
         """Bulk Delete Catalog Variants
 
-        `POST /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_variants`.
-        """
+        Create a catalog variant bulk delete job to delete a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantDeleteJobCreateQueryParam`).
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -597,10 +851,43 @@ class Catalogs:
     ) -> PostCatalogCategoryUpdateJobResponse:
         """Bulk Update Catalog Categories
 
-        `POST /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_categories`.
-        """
+        Create a catalog category bulk update job to update a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateJobCreateQueryParam`).
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -623,10 +910,43 @@ class Catalogs:
     ) -> PostCatalogItemUpdateJobResponse:
         """Bulk Update Catalog Items
 
-        `POST /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_items`.
-        """
+        Create a catalog item bulk update job to update a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogItemUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemUpdateJobCreateQueryParam`).
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -649,10 +969,43 @@ class Catalogs:
     ) -> PostCatalogVariantUpdateJobResponse:
         """Bulk Update Catalog Variants
 
-        `POST /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_variants`.
-        """
+        Create a catalog variant bulk update job to update a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -673,10 +1026,42 @@ class Catalogs:
     ) -> None:
         """Create Back In Stock Subscription
 
-        `POST /api/back-in-stock-subscriptions`; arguments as in
-        `klaviyo_generated.api.catalogs.create_back_in_stock_subscription`.
-        """
+        Subscribe a profile to receive back in stock notifications. Check out [our Back in Stock API
+        guide](https://developers.klaviyo.com/en/docs/how_to_set_up_custom_back_in_stock) for more details.
 
+        This endpoint is specifically designed to be called from server-side applications. To create subscriptions from
+        client-side contexts, use [POST
+        /client/back-in-stock-subscriptions](https://developers.klaviyo.com/en/reference/create_client_back_in_stock_subscription).
+
+        HTTP: `POST /api/back-in-stock-subscriptions`
+
+        Args:
+            body: The request body: `ServerBISSubscriptionCreateQuery`, or a dict of its shape
+                (`ServerBISSubscriptionCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_back_in_stock_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -697,10 +1082,38 @@ class Catalogs:
     ) -> PostCatalogCategoryResponse:
         """Create Catalog Category
 
-        `POST /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_category`.
-        """
+        Create a new catalog category.
 
+        HTTP: `POST /api/catalog-categories`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -722,10 +1135,37 @@ class Catalogs:
     ) -> PostCatalogItemResponse:
         """Create Catalog Item
 
-        `POST /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_item`.
-        """
+        Create a new catalog item.
 
+        HTTP: `POST /api/catalog-items`
+
+        Args:
+            body: The request body: `CatalogItemCreateQuery`, or a dict of its shape (`CatalogItemCreateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -747,10 +1187,38 @@ class Catalogs:
     ) -> PostCatalogVariantResponse:
         """Create Catalog Variant
 
-        `POST /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_variant`.
-        """
+        Create a new variant for a related catalog item.
 
+        HTTP: `POST /api/catalog-variants`
+
+        Args:
+            body: The request body: `CatalogVariantCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -771,10 +1239,37 @@ class Catalogs:
     ) -> None:
         """Delete Catalog Category
 
-        `DELETE /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_category`.
-        """
+        Delete a catalog category using the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -794,10 +1289,37 @@ class Catalogs:
     ) -> None:
         """Delete Catalog Item
 
-        `DELETE /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_item`.
-        """
+        Delete a catalog item with the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -817,10 +1339,37 @@ class Catalogs:
     ) -> None:
         """Delete Catalog Variant
 
-        `DELETE /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_variant`.
-        """
+        Delete a catalog item variant with the given variant ID.
 
+        HTTP: `DELETE /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -844,10 +1393,43 @@ class Catalogs:
     ) -> GetCatalogItemCreateJobResponseCompoundDocument:
         """Get Bulk Create Catalog Items Job
 
-        `GET /api/catalog-item-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_job`.
-        """
+        Get a catalog item bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -873,10 +1455,44 @@ class Catalogs:
     ) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_jobs`.
-        """
+        Get all catalog item bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -904,10 +1520,43 @@ class Catalogs:
     ) -> GetCatalogCategoryCreateJobResponseCompoundDocument:
         """Get Bulk Create Categories Job
 
-        `GET /api/catalog-category-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_job`.
-        """
+        Get a catalog category bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -933,10 +1582,44 @@ class Catalogs:
     ) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Categories Jobs
 
-        `GET /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_jobs`.
-        """
+        Get all catalog category bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -964,10 +1647,43 @@ class Catalogs:
     ) -> GetCatalogVariantCreateJobResponseCompoundDocument:
         """Get Bulk Create Variants Job
 
-        `GET /api/catalog-variant-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_job`.
-        """
+        Get a catalog variant bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -993,10 +1709,44 @@ class Catalogs:
     ) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Variants Jobs
 
-        `GET /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_jobs`.
-        """
+        Get all catalog variant bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1022,10 +1772,37 @@ class Catalogs:
     ) -> GetCatalogItemDeleteJobResponse:
         """Get Bulk Delete Catalog Items Job
 
-        `GET /api/catalog-item-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_job`.
-        """
+        Get a catalog item bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1049,10 +1826,44 @@ class Catalogs:
     ) -> GetCatalogItemDeleteJobResponseCollection:
         """Get Bulk Delete Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_jobs`.
-        """
+        Get all catalog item bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1078,10 +1889,37 @@ class Catalogs:
     ) -> GetCatalogCategoryDeleteJobResponse:
         """Get Bulk Delete Categories Job
 
-        `GET /api/catalog-category-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_job`.
-        """
+        Get a catalog category bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1105,10 +1943,44 @@ class Catalogs:
     ) -> GetCatalogCategoryDeleteJobResponseCollection:
         """Get Bulk Delete Categories Jobs
 
-        `GET /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_jobs`.
-        """
+        Get all catalog category bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1134,10 +2006,37 @@ class Catalogs:
     ) -> GetCatalogVariantDeleteJobResponse:
         """Get Bulk Delete Variants Job
 
-        `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_job`.
-        """
+        Get a catalog variant bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1161,10 +2060,44 @@ class Catalogs:
     ) -> GetCatalogVariantDeleteJobResponseCollection:
         """Get Bulk Delete Variants Jobs
 
-        `GET /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_jobs`.
-        """
+        Get all catalog variant bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1192,10 +2125,43 @@ class Catalogs:
     ) -> GetCatalogItemUpdateJobResponseCompoundDocument:
         """Get Bulk Update Catalog Items Job
 
-        `GET /api/catalog-item-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_job`.
-        """
+        Get a catalog item bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1221,10 +2187,44 @@ class Catalogs:
     ) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_jobs`.
-        """
+        Get all catalog item bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1252,10 +2252,43 @@ class Catalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCompoundDocument:
         """Get Bulk Update Categories Job
 
-        `GET /api/catalog-category-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_job`.
-        """
+        Get a catalog category bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1281,10 +2314,44 @@ class Catalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Categories Jobs
 
-        `GET /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_jobs`.
-        """
+        Get all catalog category bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1312,10 +2379,43 @@ class Catalogs:
     ) -> GetCatalogVariantUpdateJobResponseCompoundDocument:
         """Get Bulk Update Variants Job
 
-        `GET /api/catalog-variant-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_job`.
-        """
+        Get a catalog variate bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1341,10 +2441,44 @@ class Catalogs:
     ) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Variants Jobs
 
-        `GET /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_jobs`.
-        """
+        Get all catalog variant bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1372,10 +2506,51 @@ class Catalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Catalog Categories
 
-        `GET /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_categories`.
-        """
+        Get all catalog categories in an account.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-categories`
+
+        Args:
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_categories as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1402,10 +2577,39 @@ class Catalogs:
     ) -> GetCatalogCategoryResponse:
         """Get Catalog Category
 
-        `GET /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_category`.
-        """
+        Get a catalog category with the given category ID.
 
+        HTTP: `GET /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1429,10 +2633,43 @@ class Catalogs:
     ) -> GetCatalogItemResponseCompoundDocument:
         """Get Catalog Item
 
-        `GET /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_item`.
-        """
+        Get a specific catalog item with the given item ID.
 
+        HTTP: `GET /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1461,10 +2698,55 @@ class Catalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Catalog Items
 
-        `GET /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_items`.
-        """
+        Get all catalog items in an account.
 
+        Catalog items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-items`
+
+        Args:
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_items as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1493,10 +2775,39 @@ class Catalogs:
     ) -> GetCatalogVariantResponse:
         """Get Catalog Variant
 
-        `GET /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variant`.
-        """
+        Get a catalog item variant with the given variant ID.
 
+        HTTP: `GET /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1521,10 +2832,51 @@ class Catalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Catalog Variants
 
-        `GET /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variants`.
-        """
+        Get all variants in an account.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-variants`
+
+        Args:
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variants as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1555,10 +2907,52 @@ class Catalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Categories for Catalog Item
 
-        `GET /api/catalog-items/{id}/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_categories_for_catalog_item`.
-        """
+        Get all catalog categories that an item with the given item ID is in.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-items/{id}/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1589,10 +2983,46 @@ class Catalogs:
     ) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
         """Get Category IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_category_ids_for_catalog_item`.
-        """
+        Get all catalog categories that a particular item is in. Returns a maximum of 100 categories per request.
 
+        HTTP: `GET /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCategoriesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1622,10 +3052,46 @@ class Catalogs:
     ) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
         """Get Item IDs for Catalog Category
 
-        `GET /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_item_ids_for_catalog_category`.
-        """
+        Get all items in the given category ID. Returns a maximum of 100 items per request.
 
+        HTTP: `GET /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryItemsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1658,10 +3124,56 @@ class Catalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Items for Catalog Category
 
-        `GET /api/catalog-categories/{id}/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_items_for_catalog_category`.
-        """
+        Get all items in a category with the given category ID.
 
+        Items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-categories/{id}/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1694,10 +3206,50 @@ class Catalogs:
     ) -> GetCatalogItemVariantsRelationshipsResponseCollection:
         """Get Variant IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variant_ids_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/relationships/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemVariantsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1728,10 +3280,52 @@ class Catalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Variants for Catalog Item
 
-        `GET /api/catalog-items/{id}/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variants_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1759,10 +3353,38 @@ class Catalogs:
     ) -> None:
         """Remove Categories from Catalog Item
 
-        `DELETE /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_categories_from_catalog_item`.
-        """
+        Delete catalog category relationships for the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_categories_from_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1784,10 +3406,38 @@ class Catalogs:
     ) -> None:
         """Remove Items from Catalog Category
 
-        `DELETE /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_items_from_catalog_category`.
-        """
+        Delete item relationships for the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_items_from_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1810,10 +3460,41 @@ class Catalogs:
     ) -> PatchCatalogCategoryResponse:
         """Update Catalog Category
 
-        `PATCH /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_category`.
-        """
+        Update a catalog category with the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryUpdateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1837,10 +3518,40 @@ class Catalogs:
     ) -> PatchCatalogItemResponse:
         """Update Catalog Item
 
-        `PATCH /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_item`.
-        """
+        Update a catalog item with the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemUpdateQuery`, or a dict of its shape (`CatalogItemUpdateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogItemResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1864,10 +3575,41 @@ class Catalogs:
     ) -> PatchCatalogVariantResponse:
         """Update Catalog Variant
 
-        `PATCH /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_variant`.
-        """
+        Update a catalog item variant with the given variant ID.
 
+        HTTP: `PATCH /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogVariantUpdateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1890,10 +3632,38 @@ class Catalogs:
     ) -> None:
         """Update Categories for Catalog Item
 
-        `PATCH /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.update_categories_for_catalog_item`.
-        """
+        Update catalog category relationships for the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_categories_for_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1915,10 +3685,38 @@ class Catalogs:
     ) -> None:
         """Update Items for Catalog Category
 
-        `PATCH /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.update_items_for_catalog_category`.
-        """
+        Update item relationships for the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_items_for_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1941,9 +3739,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource]:
-        """Every item of `get_bulk_create_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
@@ -1975,9 +3778,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_categories_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
@@ -2009,9 +3817,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_variants_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
@@ -2041,9 +3854,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
@@ -2073,9 +3891,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_categories_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
@@ -2105,9 +3928,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_variants_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
@@ -2137,9 +3965,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource]:
-        """Every item of `get_bulk_update_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
@@ -2171,9 +4004,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_categories_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
@@ -2205,9 +4043,14 @@ class Catalogs:
     ) -> Pager[
         GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_variants_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
@@ -2238,9 +4081,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_catalog_categories`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_categories`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_categories` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_categories as endpoint
 
@@ -2275,9 +4123,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_catalog_items`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_items`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.catalogs.get_catalog_items`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_items as endpoint
 
@@ -2312,9 +4165,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_catalog_variants`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_variants`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.catalogs.get_catalog_variants`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_variants as endpoint
 
@@ -2348,9 +4206,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_categories_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_categories_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_categories_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
@@ -2387,9 +4250,14 @@ class Catalogs:
         GetCatalogItemCategoriesRelationshipsResponseCollection,
         GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_category_ids_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_category_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_category_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
@@ -2425,9 +4293,14 @@ class Catalogs:
         GetCatalogCategoryItemsRelationshipsResponseCollection,
         GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_item_ids_for_catalog_category`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_item_ids_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_item_ids_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
@@ -2463,9 +4336,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_items_for_catalog_category`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_items_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_items_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
@@ -2504,9 +4382,14 @@ class Catalogs:
         GetCatalogItemVariantsRelationshipsResponseCollection,
         GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_variant_ids_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variant_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variant_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
@@ -2540,9 +4423,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_variants_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variants_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
@@ -2573,9 +4461,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_categories` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
@@ -2597,9 +4486,23 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
@@ -2617,7 +4520,7 @@ class Catalogs:
     def attach_bulk_create_catalog_categories(
         self, job_id: str
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2633,9 +4536,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_items` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_items` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
@@ -2657,9 +4561,22 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_create_catalog_items as endpoint
@@ -2675,7 +4592,7 @@ class Catalogs:
         )
 
     def attach_bulk_create_catalog_items(self, job_id: str) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2691,9 +4608,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_variants` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
@@ -2715,9 +4633,22 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
@@ -2735,7 +4666,7 @@ class Catalogs:
     def attach_bulk_create_catalog_variants(
         self, job_id: str
     ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2751,9 +4682,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogCategoryDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_categories` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
@@ -2775,9 +4707,23 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogCategoryDeleteJobResponse]:
-        """`bulk_delete_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
@@ -2793,7 +4739,7 @@ class Catalogs:
         )
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> Job[GetCatalogCategoryDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2809,9 +4755,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogItemDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_items` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_items` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
@@ -2833,9 +4780,22 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogItemDeleteJobResponse]:
-        """`bulk_delete_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
@@ -2851,7 +4811,7 @@ class Catalogs:
         )
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> Job[GetCatalogItemDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2867,9 +4827,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogVariantDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_variants` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
@@ -2891,9 +4852,22 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogVariantDeleteJobResponse]:
-        """`bulk_delete_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
@@ -2909,7 +4883,7 @@ class Catalogs:
         )
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> Job[GetCatalogVariantDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2925,9 +4899,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_categories` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
@@ -2949,9 +4924,23 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
@@ -2969,7 +4958,7 @@ class Catalogs:
     def attach_bulk_update_catalog_categories(
         self, job_id: str
     ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2985,9 +4974,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_items` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_items` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
@@ -3009,9 +4999,22 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_update_catalog_items as endpoint
@@ -3027,7 +5030,7 @@ class Catalogs:
         )
 
     def attach_bulk_update_catalog_items(self, job_id: str) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -3043,9 +5046,10 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_variants` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
@@ -3067,9 +5071,22 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            revision: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
@@ -3087,7 +5104,7 @@ class Catalogs:
     def attach_bulk_update_catalog_variants(
         self, job_id: str
     ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -3111,10 +5128,38 @@ class AsyncCatalogs:
     ) -> None:
         """Add Categories to Catalog Item
 
-        `POST /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.add_categories_to_catalog_item`.
-        """
+        Create a new catalog category relationship for the given item ID.
 
+        HTTP: `POST /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_categories_to_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3138,10 +5183,38 @@ class AsyncCatalogs:
     ) -> None:
         """Add Items to Catalog Category
 
-        `POST /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.add_items_to_catalog_category`.
-        """
+        Create a new item relationship for the given category ID.
 
+        HTTP: `POST /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import add_items_to_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3166,10 +5239,43 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryCreateJobResponse:
         """Bulk Create Catalog Categories
 
-        `POST /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_categories`.
-        """
+        Create a catalog category bulk create job to create a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateJobCreateQueryParam`).
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3194,10 +5300,43 @@ class AsyncCatalogs:
     ) -> PostCatalogItemCreateJobResponse:
         """Bulk Create Catalog Items
 
-        `POST /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_items`.
-        """
+        Create a catalog item bulk create job to create a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogItemCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemCreateJobCreateQueryParam`).
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3222,10 +5361,43 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantCreateJobResponse:
         """Bulk Create Catalog Variants
 
-        `POST /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_create_catalog_variants`.
-        """
+        Create a catalog variant bulk create job to create a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantCreateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3250,10 +5422,43 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryDeleteJobResponse:
         """Bulk Delete Catalog Categories
 
-        `POST /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_categories`.
-        """
+        Create a catalog category bulk delete job to delete a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryDeleteJobCreateQueryParam`).
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3278,10 +5483,43 @@ class AsyncCatalogs:
     ) -> PostCatalogItemDeleteJobResponse:
         """Bulk Delete Catalog Items
 
-        `POST /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_items`.
-        """
+        Create a catalog item bulk delete job to delete a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogItemDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogItemDeleteJobCreateQueryParam`).
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3306,10 +5544,43 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantDeleteJobResponse:
         """Bulk Delete Catalog Variants
 
-        `POST /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_delete_catalog_variants`.
-        """
+        Create a catalog variant bulk delete job to delete a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantDeleteJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantDeleteJobCreateQueryParam`).
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantDeleteJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3334,10 +5605,43 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryUpdateJobResponse:
         """Bulk Update Catalog Categories
 
-        `POST /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_categories`.
-        """
+        Create a catalog category bulk update job to update a batch of catalog categories.
 
+        Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogCategoryUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateJobCreateQueryParam`).
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3362,10 +5666,43 @@ class AsyncCatalogs:
     ) -> PostCatalogItemUpdateJobResponse:
         """Bulk Update Catalog Items
 
-        `POST /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_items`.
-        """
+        Create a catalog item bulk update job to update a batch of catalog items.
 
+        Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB. The maximum number of jobs
+        in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogItemUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogItemUpdateJobCreateQueryParam`).
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3390,10 +5727,43 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantUpdateJobResponse:
         """Bulk Update Catalog Variants
 
-        `POST /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.bulk_update_catalog_variants`.
-        """
+        Create a catalog variant bulk update job to update a batch of catalog variants.
 
+        Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB. The maximum number of
+        jobs in progress at one time is 500.
+
+        HTTP: `POST /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            body: The request body: `CatalogVariantUpdateJobCreateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateJobCreateQueryParam`).
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantUpdateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3416,10 +5786,42 @@ class AsyncCatalogs:
     ) -> None:
         """Create Back In Stock Subscription
 
-        `POST /api/back-in-stock-subscriptions`; arguments as in
-        `klaviyo_generated.api.catalogs.create_back_in_stock_subscription`.
-        """
+        Subscribe a profile to receive back in stock notifications. Check out [our Back in Stock API
+        guide](https://developers.klaviyo.com/en/docs/how_to_set_up_custom_back_in_stock) for more details.
 
+        This endpoint is specifically designed to be called from server-side applications. To create subscriptions from
+        client-side contexts, use [POST
+        /client/back-in-stock-subscriptions](https://developers.klaviyo.com/en/reference/create_client_back_in_stock_subscription).
+
+        HTTP: `POST /api/back-in-stock-subscriptions`
+
+        Args:
+            body: The request body: `ServerBISSubscriptionCreateQuery`, or a dict of its shape
+                (`ServerBISSubscriptionCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_back_in_stock_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3442,10 +5844,38 @@ class AsyncCatalogs:
     ) -> PostCatalogCategoryResponse:
         """Create Catalog Category
 
-        `POST /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_category`.
-        """
+        Create a new catalog category.
 
+        HTTP: `POST /api/catalog-categories`
+
+        Args:
+            body: The request body: `CatalogCategoryCreateQuery`, or a dict of its shape
+                (`CatalogCategoryCreateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogCategoryResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3469,10 +5899,37 @@ class AsyncCatalogs:
     ) -> PostCatalogItemResponse:
         """Create Catalog Item
 
-        `POST /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_item`.
-        """
+        Create a new catalog item.
 
+        HTTP: `POST /api/catalog-items`
+
+        Args:
+            body: The request body: `CatalogItemCreateQuery`, or a dict of its shape (`CatalogItemCreateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogItemResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3496,10 +5953,38 @@ class AsyncCatalogs:
     ) -> PostCatalogVariantResponse:
         """Create Catalog Variant
 
-        `POST /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.create_catalog_variant`.
-        """
+        Create a new variant for a related catalog item.
 
+        HTTP: `POST /api/catalog-variants`
+
+        Args:
+            body: The request body: `CatalogVariantCreateQuery`, or a dict of its shape
+                (`CatalogVariantCreateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PostCatalogVariantResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import create_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3522,10 +6007,37 @@ class AsyncCatalogs:
     ) -> None:
         """Delete Catalog Category
 
-        `DELETE /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_category`.
-        """
+        Delete a catalog category using the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3547,10 +6059,37 @@ class AsyncCatalogs:
     ) -> None:
         """Delete Catalog Item
 
-        `DELETE /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_item`.
-        """
+        Delete a catalog item with the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3572,10 +6111,37 @@ class AsyncCatalogs:
     ) -> None:
         """Delete Catalog Variant
 
-        `DELETE /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.delete_catalog_variant`.
-        """
+        Delete a catalog item variant with the given variant ID.
 
+        HTTP: `DELETE /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import delete_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3601,10 +6167,43 @@ class AsyncCatalogs:
     ) -> GetCatalogItemCreateJobResponseCompoundDocument:
         """Get Bulk Create Catalog Items Job
 
-        `GET /api/catalog-item-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_job`.
-        """
+        Get a catalog item bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3632,10 +6231,44 @@ class AsyncCatalogs:
     ) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_catalog_items_jobs`.
-        """
+        Get all catalog item bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-create-jobs`
+
+        Args:
+            fields_catalog_item_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -3665,10 +6298,43 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryCreateJobResponseCompoundDocument:
         """Get Bulk Create Categories Job
 
-        `GET /api/catalog-category-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_job`.
-        """
+        Get a catalog category bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3696,10 +6362,44 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Categories Jobs
 
-        `GET /api/catalog-category-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_categories_jobs`.
-        """
+        Get all catalog category bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-create-jobs`
+
+        Args:
+            fields_catalog_category_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -3729,10 +6429,43 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantCreateJobResponseCompoundDocument:
         """Get Bulk Create Variants Job
 
-        `GET /api/catalog-variant-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_job`.
-        """
+        Get a catalog variant bulk create job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3760,10 +6493,44 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Variants Jobs
 
-        `GET /api/catalog-variant-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_create_variants_jobs`.
-        """
+        Get all catalog variant bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-create-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -3791,10 +6558,37 @@ class AsyncCatalogs:
     ) -> GetCatalogItemDeleteJobResponse:
         """Get Bulk Delete Catalog Items Job
 
-        `GET /api/catalog-item-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_job`.
-        """
+        Get a catalog item bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3820,10 +6614,44 @@ class AsyncCatalogs:
     ) -> GetCatalogItemDeleteJobResponseCollection:
         """Get Bulk Delete Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_catalog_items_jobs`.
-        """
+        Get all catalog item bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_item_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -3851,10 +6679,37 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryDeleteJobResponse:
         """Get Bulk Delete Categories Job
 
-        `GET /api/catalog-category-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_job`.
-        """
+        Get a catalog category bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3880,10 +6735,44 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryDeleteJobResponseCollection:
         """Get Bulk Delete Categories Jobs
 
-        `GET /api/catalog-category-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_categories_jobs`.
-        """
+        Get all catalog category bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_category_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -3911,10 +6800,37 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantDeleteJobResponse:
         """Get Bulk Delete Variants Job
 
-        `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_job`.
-        """
+        Get a catalog variant bulk delete job with the given job ID.
 
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3940,10 +6856,44 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantDeleteJobResponseCollection:
         """Get Bulk Delete Variants Jobs
 
-        `GET /api/catalog-variant-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_delete_variants_jobs`.
-        """
+        Get all catalog variant bulk delete jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-delete-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantDeleteJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -3973,10 +6923,43 @@ class AsyncCatalogs:
     ) -> GetCatalogItemUpdateJobResponseCompoundDocument:
         """Get Bulk Update Catalog Items Job
 
-        `GET /api/catalog-item-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_job`.
-        """
+        Get a catalog item bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `items`.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4004,10 +6987,44 @@ class AsyncCatalogs:
     ) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Catalog Items Jobs
 
-        `GET /api/catalog-item-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_catalog_items_jobs`.
-        """
+        Get all catalog item bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-item-bulk-update-jobs`
+
+        Args:
+            fields_catalog_item_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4037,10 +7054,43 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCompoundDocument:
         """Get Bulk Update Categories Job
 
-        `GET /api/catalog-category-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_job`.
-        """
+        Get a catalog category bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `categories`.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4068,10 +7118,44 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Categories Jobs
 
-        `GET /api/catalog-category-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_categories_jobs`.
-        """
+        Get all catalog category bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-category-bulk-update-jobs`
+
+        Args:
+            fields_catalog_category_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4101,10 +7185,43 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantUpdateJobResponseCompoundDocument:
         """Get Bulk Update Variants Job
 
-        `GET /api/catalog-variant-bulk-update-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_job`.
-        """
+        Get a catalog variate bulk update job with the given job ID.
 
+        An `include` parameter can be provided to get the following related resource data: `variants`.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4132,10 +7249,44 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Variants Jobs
 
-        `GET /api/catalog-variant-bulk-update-jobs`; arguments as in
-        `klaviyo_generated.api.catalogs.get_bulk_update_variants_jobs`.
-        """
+        Get all catalog variant bulk update jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/catalog-variant-bulk-update-jobs`
+
+        Args:
+            fields_catalog_variant_bulk_update_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantUpdateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4165,10 +7316,51 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Catalog Categories
 
-        `GET /api/catalog-categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_categories`.
-        """
+        Get all catalog categories in an account.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-categories`
+
+        Args:
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_categories as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4197,10 +7389,39 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryResponse:
         """Get Catalog Category
 
-        `GET /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_category`.
-        """
+        Get a catalog category with the given category ID.
 
+        HTTP: `GET /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4226,10 +7447,43 @@ class AsyncCatalogs:
     ) -> GetCatalogItemResponseCompoundDocument:
         """Get Catalog Item
 
-        `GET /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_item`.
-        """
+        Get a specific catalog item with the given item ID.
 
+        HTTP: `GET /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4260,10 +7514,55 @@ class AsyncCatalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Catalog Items
 
-        `GET /api/catalog-items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_items`.
-        """
+        Get all catalog items in an account.
 
+        Catalog items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-items`
+
+        Args:
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_items as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4294,10 +7593,39 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantResponse:
         """Get Catalog Variant
 
-        `GET /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variant`.
-        """
+        Get a catalog item variant with the given variant ID.
 
+        HTTP: `GET /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4324,10 +7652,51 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Catalog Variants
 
-        `GET /api/catalog-variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_catalog_variants`.
-        """
+        Get all variants in an account.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-variants`
+
+        Args:
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_catalog_variants as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4360,10 +7729,52 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryResponseCollection:
         """Get Categories for Catalog Item
 
-        `GET /api/catalog-items/{id}/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_categories_for_catalog_item`.
-        """
+        Get all catalog categories that an item with the given item ID is in.
 
+        Catalog categories can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 categories per request.
+
+        HTTP: `GET /api/catalog-items/{id}/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4396,10 +7807,46 @@ class AsyncCatalogs:
     ) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
         """Get Category IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.get_category_ids_for_catalog_item`.
-        """
+        Get all catalog categories that a particular item is in. Returns a maximum of 100 categories per request.
 
+        HTTP: `GET /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `name` contains.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemCategoriesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4431,10 +7878,46 @@ class AsyncCatalogs:
     ) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
         """Get Item IDs for Catalog Category
 
-        `GET /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_item_ids_for_catalog_category`.
-        """
+        Get all items in the given category ID. Returns a maximum of 100 items per request.
 
+        HTTP: `GET /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogCategoryItemsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4469,10 +7952,56 @@ class AsyncCatalogs:
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Items for Catalog Category
 
-        `GET /api/catalog-categories/{id}/items`; arguments as in
-        `klaviyo_generated.api.catalogs.get_items_for_catalog_category`.
-        """
+        Get all items in a category with the given category ID.
 
+        Items can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 items per request.
+
+        HTTP: `GET /api/catalog-categories/{id}/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `category.id` equals; `title` contains; `published` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4507,10 +8036,50 @@ class AsyncCatalogs:
     ) -> GetCatalogItemVariantsRelationshipsResponseCollection:
         """Get Variant IDs for Catalog Item
 
-        `GET /api/catalog-items/{id}/relationships/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variant_ids_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/relationships/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogItemVariantsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4543,10 +8112,52 @@ class AsyncCatalogs:
     ) -> GetCatalogVariantResponseCollection:
         """Get Variants for Catalog Item
 
-        `GET /api/catalog-items/{id}/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variants_for_catalog_item`.
-        """
+        Get all variants related to the given item ID.
 
+        Variants can be sorted by the following fields, in ascending and descending order: `created`
+
+        Returns a maximum of 100 variants per request.
+
+        HTTP: `GET /api/catalog-items/{id}/variants`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `ids` any; `item.id` equals; `sku` equals; `title` contains; `published` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            GetCatalogVariantResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -4576,10 +8187,38 @@ class AsyncCatalogs:
     ) -> None:
         """Remove Categories from Catalog Item
 
-        `DELETE /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_categories_from_catalog_item`.
-        """
+        Delete catalog category relationships for the given item ID.
 
+        HTTP: `DELETE /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_categories_from_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4603,10 +8242,38 @@ class AsyncCatalogs:
     ) -> None:
         """Remove Items from Catalog Category
 
-        `DELETE /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.remove_items_from_catalog_category`.
-        """
+        Delete item relationships for the given category ID.
 
+        HTTP: `DELETE /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import remove_items_from_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4631,10 +8298,41 @@ class AsyncCatalogs:
     ) -> PatchCatalogCategoryResponse:
         """Update Catalog Category
 
-        `PATCH /api/catalog-categories/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_category`.
-        """
+        Update a catalog category with the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryUpdateQuery`, or a dict of its shape
+                (`CatalogCategoryUpdateQueryParam`).
+            fields_catalog_category: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogCategoryResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4660,10 +8358,40 @@ class AsyncCatalogs:
     ) -> PatchCatalogItemResponse:
         """Update Catalog Item
 
-        `PATCH /api/catalog-items/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_item`.
-        """
+        Update a catalog item with the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemUpdateQuery`, or a dict of its shape (`CatalogItemUpdateQueryParam`).
+            fields_catalog_item: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogItemResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4689,10 +8417,41 @@ class AsyncCatalogs:
     ) -> PatchCatalogVariantResponse:
         """Update Catalog Variant
 
-        `PATCH /api/catalog-variants/{id}`; arguments as in
-        `klaviyo_generated.api.catalogs.update_catalog_variant`.
-        """
+        Update a catalog item variant with the given variant ID.
 
+        HTTP: `PATCH /api/catalog-variants/{id}`
+
+        Args:
+            id: The catalog variant ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogVariantUpdateQuery`, or a dict of its shape
+                (`CatalogVariantUpdateQueryParam`).
+            fields_catalog_variant: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            PatchCatalogVariantResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_catalog_variant as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4717,10 +8476,38 @@ class AsyncCatalogs:
     ) -> None:
         """Update Categories for Catalog Item
 
-        `PATCH /api/catalog-items/{id}/relationships/categories`; arguments as in
-        `klaviyo_generated.api.catalogs.update_categories_for_catalog_item`.
-        """
+        Update catalog category relationships for the given item ID.
 
+        HTTP: `PATCH /api/catalog-items/{id}/relationships/categories`
+
+        Args:
+            id: The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`.
+                Currently, the only supported integration type is `$custom`, and the only supported catalog is
+                `$default`.
+            body: The request body: `CatalogItemCategoryOp`, or a dict of its shape (`CatalogItemCategoryOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_categories_for_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4744,10 +8531,38 @@ class AsyncCatalogs:
     ) -> None:
         """Update Items for Catalog Category
 
-        `PATCH /api/catalog-categories/{id}/relationships/items`; arguments as in
-        `klaviyo_generated.api.catalogs.update_items_for_catalog_category`.
-        """
+        Update item relationships for the given category ID.
 
+        HTTP: `PATCH /api/catalog-categories/{id}/relationships/items`
+
+        Args:
+            id: The catalog category ID is a compound ID (string), with format:
+                `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is
+                `$custom`, and the only supported catalog is `$default`.
+            body: The request body: `CatalogCategoryItemOp`, or a dict of its shape (`CatalogCategoryItemOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `catalogs:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import update_items_for_catalog_category as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4774,9 +8589,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
@@ -4810,9 +8630,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
@@ -4846,9 +8671,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_create_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_create_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
@@ -4880,9 +8710,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
@@ -4914,9 +8749,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
@@ -4948,9 +8788,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
-        """Every item of `get_bulk_delete_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_delete_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_delete_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
@@ -4984,9 +8829,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_catalog_items_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_catalog_items_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
@@ -5020,9 +8870,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_categories_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_categories_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
@@ -5056,9 +8911,14 @@ class AsyncCatalogs:
     ) -> AsyncPager[
         GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_update_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_bulk_update_variants_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_bulk_update_variants_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
@@ -5091,9 +8951,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_catalog_categories`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_categories`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_categories` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_categories as endpoint
 
@@ -5130,9 +8995,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_catalog_items`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_items`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_items` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_items as endpoint
 
@@ -5169,9 +9039,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_catalog_variants`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_catalog_variants`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_catalog_variants` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_catalog_variants as endpoint
 
@@ -5207,9 +9082,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
-        """Every item of `get_categories_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_categories_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_categories_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
@@ -5248,9 +9128,14 @@ class AsyncCatalogs:
         GetCatalogItemCategoriesRelationshipsResponseCollection,
         GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_category_ids_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_category_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_category_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
@@ -5288,9 +9173,14 @@ class AsyncCatalogs:
         GetCatalogCategoryItemsRelationshipsResponseCollection,
         GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_item_ids_for_catalog_category`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_item_ids_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_item_ids_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
@@ -5328,9 +9218,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
-        """Every item of `get_items_for_catalog_category`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_items_for_catalog_category`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_items_for_catalog_category` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
@@ -5371,9 +9266,14 @@ class AsyncCatalogs:
         GetCatalogItemVariantsRelationshipsResponseCollection,
         GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_variant_ids_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variant_ids_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variant_ids_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
@@ -5409,9 +9309,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
-        """Every item of `get_variants_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variants_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
@@ -5444,9 +9349,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
@@ -5471,9 +9377,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
@@ -5492,7 +9413,7 @@ class AsyncCatalogs:
     def attach_bulk_create_catalog_categories(
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5508,9 +9429,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_items` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
@@ -5535,9 +9457,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_create_catalog_items as endpoint
@@ -5556,7 +9493,7 @@ class AsyncCatalogs:
     def attach_bulk_create_catalog_items(
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5572,9 +9509,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_create_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
@@ -5599,9 +9537,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """`bulk_create_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_create_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
@@ -5620,7 +9573,7 @@ class AsyncCatalogs:
     def attach_bulk_create_catalog_variants(
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5636,9 +9589,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
@@ -5663,9 +9617,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryDeleteJobResponse]:
-        """`bulk_delete_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
@@ -5682,7 +9651,7 @@ class AsyncCatalogs:
         )
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5698,9 +9667,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_items` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
@@ -5725,9 +9695,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogItemDeleteJobResponse]:
-        """`bulk_delete_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
@@ -5744,7 +9729,7 @@ class AsyncCatalogs:
         )
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5760,9 +9745,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
-        """Submit `bulk_delete_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_delete_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
@@ -5787,9 +9773,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantDeleteJobResponse]:
-        """`bulk_delete_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_delete_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
@@ -5806,7 +9807,7 @@ class AsyncCatalogs:
         )
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
-        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5822,9 +9823,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_categories`. The body is
+        checked against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
@@ -5849,9 +9851,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_categories` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_categories`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
@@ -5870,7 +9887,7 @@ class AsyncCatalogs:
     def attach_bulk_update_catalog_categories(
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5886,9 +9903,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_items` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
@@ -5913,9 +9931,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_items` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_items`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_update_catalog_items as endpoint
@@ -5934,7 +9967,7 @@ class AsyncCatalogs:
     def attach_bulk_update_catalog_items(
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -5950,9 +9983,10 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """Submit `bulk_update_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_update_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`. The body is checked
+        against the documented limits (100 items and 5 MB per request) first.
         """
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
@@ -5977,9 +10011,24 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """`bulk_update_catalog_variants` for any number of items: one job per chunk within the documented limits.
+        """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.catalogs.bulk_update_catalog_variants`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
@@ -5998,7 +10047,7 @@ class AsyncCatalogs:
     def attach_bulk_update_catalog_variants(
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
-        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. before a restart)."""
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

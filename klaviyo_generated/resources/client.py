@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `client` namespace of the client: `kv.client.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.client`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -88,10 +88,48 @@ class Client:
     ) -> None:
         """Bulk Create Client Events
 
-        `POST /client/event-bulk-create`; arguments as in
-        `klaviyo_generated.api.client.bulk_create_client_events`.
-        """
+        Create new events to track a profile's activity.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create events from server-side applications, instead
+        use [POST /api/event-bulk-create-jobs](https://developers.klaviyo.com/en/reference/bulk_create_events).
+
+        Accepts a maximum of `1000` events per request.
+
+        HTTP: `POST /client/event-bulk-create`
+
+        Args:
+            body: The request body: `EventsBulkCreateQuery`, or a dict of its shape (`EventsBulkCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import bulk_create_client_events as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -113,10 +151,50 @@ class Client:
     ) -> None:
         """Create Client Back In Stock Subscription
 
-        `POST /client/back-in-stock-subscriptions`; arguments as in
-        `klaviyo_generated.api.client.create_client_back_in_stock_subscription`.
-        """
+        Subscribe a profile to receive back in stock notifications. Check out [our Back in Stock API
+        guide](https://developers.klaviyo.com/en/docs/how_to_set_up_custom_back_in_stock) for more details.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create back in stock subscriptions from server-side
+        applications, instead use [POST
+        /api/back-in-stock-subscriptions](https://developers.klaviyo.com/en/reference/create_back_in_stock_subscription).
+
+        HTTP: `POST /client/back-in-stock-subscriptions`
+
+        Args:
+            body: The request body: `ClientBISSubscriptionCreateQuery`, or a dict of its shape
+                (`ClientBISSubscriptionCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_back_in_stock_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -138,10 +216,50 @@ class Client:
     ) -> None:
         """Create Client Event
 
-        `POST /client/events`; arguments as in
-        `klaviyo_generated.api.client.create_client_event`.
-        """
+        Create a new event to track a profile's activity.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create events from server-side applications, instead
+        use [POST /api/events](https://developers.klaviyo.com/en/reference/create_event).
+
+        Note that to update a profile's existing identifiers (e.g., email), you must use a server-side endpoint
+        authenticated by a private API key. Attempts to do so via client-side endpoints will return a 202, however the
+        identifier field(s) will not be updated.
+
+        HTTP: `POST /client/events`
+
+        Args:
+            body: The request body: `EventCreateQueryV2`, or a dict of its shape (`EventCreateQueryV2Param`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -163,10 +281,52 @@ class Client:
     ) -> None:
         """Create or Update Client Profile
 
-        `POST /client/profiles`; arguments as in
-        `klaviyo_generated.api.client.create_client_profile`.
-        """
+        Create or update properties about a profile without tracking an associated event.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create or update profiles from server-side
+        applications, instead use [POST
+        /api/profile-import](https://developers.klaviyo.com/en/reference/create_or_update_profile).
+
+        Note that to update a profile's existing identifiers (e.g., email), you must use a server-side endpoint
+        authenticated by a private API key. Attempts to do so via client-side endpoints will return a 202, however the
+        identifier field(s) will not be updated.
+
+        HTTP: `POST /client/profiles`
+
+        Args:
+            body: The request body: `OnsiteProfileCreateQuery`, or a dict of its shape
+                (`OnsiteProfileCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -188,10 +348,45 @@ class Client:
     ) -> None:
         """Create or Update Client Push Token
 
-        `POST /client/push-tokens`; arguments as in
-        `klaviyo_generated.api.client.create_client_push_token`.
-        """
+        Create or update a push token.
 
+        This endpoint is specifically designed to be called from our mobile SDKs
+        ([iOS](https://github.com/klaviyo/klaviyo-swift-sdk) and
+        [Android](https://github.com/klaviyo/klaviyo-android-sdk)) and requires a [public API key (site
+        ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private API key with our client-side
+        endpoints. You must have push notifications enabled to use this endpoint.
+
+        To migrate push tokens from another platform to Klaviyo, please use our server-side [POST
+        /api/push-tokens](https://developers.klaviyo.com/en/reference/create_push_token) endpoint instead.
+
+        HTTP: `POST /client/push-tokens`
+
+        Args:
+            body: The request body: `PushTokenCreateQuery`, or a dict of its shape (`PushTokenCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            150/s burst, 1400/m steady.
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -213,10 +408,36 @@ class Client:
     ) -> None:
         """Create Client Review
 
-        `POST /client/reviews`; arguments as in
-        `klaviyo_generated.api.client.create_client_review`.
-        """
+        Create a review with the given ID. This endpoint is for client-side environments only.
 
+        HTTP: `POST /client/reviews`
+
+        Args:
+            body: The request body: `ReviewCreateDTO`, or a dict of its shape (`ReviewCreateDTOParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_review as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -238,10 +459,58 @@ class Client:
     ) -> None:
         """Create Client Subscription
 
-        `POST /client/subscriptions`; arguments as in
-        `klaviyo_generated.api.client.create_client_subscription`.
-        """
+        Creates a subscription and consent record for email and/or SMS channels based on the provided `email` and
+        `phone_number` attributes, respectively. One of either `email` or `phone_number` must be provided.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To subscribe profiles from server-side applications,
+        instead use [POST
+        /api/profile-subscription-bulk-create-jobs](https://developers.klaviyo.com/en/reference/subscribe_profiles).
+
+        Profiles can be opted into multiple channels: email marketing, SMS marketing, and SMS transactional. You can
+        specify the channel(s) to subscribe the profile to by providing a subscriptions object in the profile
+        attributes.
+
+        If you include a subscriptions object, only channels in that object will be subscribed. You can use this to
+        update `email` or `phone` on the profile without subscribing them, for example, by setting the profile property
+        but omitting that channel in the subscriptions object. If a subscriptions object is not provided, subscriptions
+        are defaulted to `MARKETING`.
+
+        HTTP: `POST /client/subscriptions`
+
+        Args:
+            body: The request body: `OnsiteSubscriptionCreateQuery`, or a dict of its shape
+                (`OnsiteSubscriptionCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -266,10 +535,62 @@ class Client:
     ) -> GetGeofenceResponseCollection:
         """Get Client Geofences
 
-        `GET /client/geofences`; arguments as in
-        `klaviyo_generated.api.client.get_client_geofences`.
-        """
+        Get all geofences in an account.
 
+        Returns a paginated list of all geofences for the specified company. This is the GA API endpoint designed for
+        mobile SDK consumption. No authentication required.
+
+        Returns a maximum of 100 results per page (default 20).
+
+        This API supports filtering via header instead of query param. Provide `X-Klaviyo-API-Filters` header to filter
+        geofences. We don't use regular query param filters here because lat and long are sensitive information.
+
+        Supported filters:
+        - `lat` (equals) - Latitude coordinate for distance-based sorting
+        - `lng` (equals) - Longitude coordinate for distance-based sorting
+
+        When both lat and lng are provided, geofences are returned sorted by distance from the specified coordinates
+        (closest first).
+
+        Example filter header: `X-Klaviyo-API-Filters: and(equals(lat,40.7128),equals(lng,-74.0060))`
+
+        HTTP: `GET /client/geofences`
+
+        Args:
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_geofence: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            x_klaviyo_api_filters: Supported filters:
+                - `lat` (equals) - Latitude coordinate for distance-based sorting
+                - `lng` (equals) - Longitude coordinate for distance-based sorting
+                When both lat and lng are provided, geofences are returned sorted by distance from the specified
+                coordinates (closest first).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Returns:
+            GetGeofenceResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_geofences as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -295,10 +616,40 @@ class Client:
     ) -> IpAllowlistResponseDataWrapper:
         """Get Client IP Allowlist
 
-        `GET /client/ip-allowlists/{id}`; arguments as in
-        `klaviyo_generated.api.client.get_client_ip_allowlist`.
-        """
+        Return the current integration-egress IP allow list.
 
+        This is a singleton resource addressed at the fixed id ``integration-egress``: call ``GET
+        /client/ip-allowlists/integration-egress`` (not ``GET /client/ip-allowlists``). Any other id returns 404.
+
+        HTTP: `GET /client/ip-allowlists/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_ip_allowlist: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Returns:
+            IpAllowlistResponseDataWrapper: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_ip_allowlist as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -327,10 +678,47 @@ class Client:
     ) -> GetReviewValuesReportResponseCollection:
         """Get Client Review Values Reports
 
-        `GET /client/review-values-reports`; arguments as in
-        `klaviyo_generated.api.client.get_client_review_values_reports`.
-        """
+        Get all reviews values reports in an account.
 
+        HTTP: `GET /client/review-values-reports`
+
+        Args:
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_review_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `product_external_ids` any, equals.
+            group_by: group by value for this report
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            statistics: list of statistics to calculate for this report
+            timeframe: timeframe window for value report
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            GetReviewValuesReportResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_review_values_reports as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -364,10 +752,50 @@ class Client:
     ) -> GetClientReviewResponseDTOCollection:
         """Get Client Reviews
 
-        `GET /client/reviews`; arguments as in
-        `klaviyo_generated.api.client.get_client_reviews`.
-        """
+        Get all reviews. This endpoint is for client-side environments only, for server-side use, refer to
+        https://developers.klaviyo.com/en/reference/get_reviews
 
+        HTTP: `GET /client/reviews`
+
+        Args:
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_review: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals; `review_type` equals; `rating` any, equals, greater-or-equal, less-or-equal;
+                `id` any, equals; `content` contains; `smart_quote` has; `public_reply` has; `verified` equals;
+                `incentivized` equals; `edited` equals; `media` has; `created` greater-or-equal, less-or-equal;
+                `updated` greater-or-equal, less-or-equal.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            GetClientReviewResponseDTOCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_reviews as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -395,10 +823,43 @@ class Client:
     ) -> None:
         """Unregister Client Push Token
 
-        `POST /client/push-token-unregister`; arguments as in
-        `klaviyo_generated.api.client.unregister_client_push_token`.
-        """
+        Unregister a push token.
 
+        This endpoint is specifically designed to be called from our mobile SDKs
+        ([iOS](https://github.com/klaviyo/klaviyo-swift-sdk) and
+        [Android](https://github.com/klaviyo/klaviyo-android-sdk)) and requires a [public API key (site
+        ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private API key with our client-side
+        endpoints. You must have push notifications enabled to use this endpoint.
+
+        HTTP: `POST /client/push-token-unregister`
+
+        Args:
+            body: The request body: `PushTokenUnregisterQuery`, or a dict of its shape
+                (`PushTokenUnregisterQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import unregister_client_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -422,9 +883,14 @@ class Client:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetGeofenceResponseCollection, GeofenceResponseObjectResource]:
-        """Every item of `get_client_geofences`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.client.get_client_geofences`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.client.get_client_geofences`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.client import get_client_geofences as endpoint
 
@@ -458,9 +924,14 @@ class Client:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetReviewValuesReportResponseCollection, ReviewValuesReportResponseObjectResource]:
-        """Every item of `get_client_review_values_reports`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.client.get_client_review_values_reports`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.client.get_client_review_values_reports` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.client import get_client_review_values_reports as endpoint
 
@@ -497,9 +968,14 @@ class Client:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetClientReviewResponseDTOCollection, ClientReviewResponseDTOObjectResource]:
-        """Every item of `get_client_reviews`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.client.get_client_reviews`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.client.get_client_reviews`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.client import get_client_reviews as endpoint
 
@@ -538,10 +1014,48 @@ class AsyncClient:
     ) -> None:
         """Bulk Create Client Events
 
-        `POST /client/event-bulk-create`; arguments as in
-        `klaviyo_generated.api.client.bulk_create_client_events`.
-        """
+        Create new events to track a profile's activity.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create events from server-side applications, instead
+        use [POST /api/event-bulk-create-jobs](https://developers.klaviyo.com/en/reference/bulk_create_events).
+
+        Accepts a maximum of `1000` events per request.
+
+        HTTP: `POST /client/event-bulk-create`
+
+        Args:
+            body: The request body: `EventsBulkCreateQuery`, or a dict of its shape (`EventsBulkCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import bulk_create_client_events as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -565,10 +1079,50 @@ class AsyncClient:
     ) -> None:
         """Create Client Back In Stock Subscription
 
-        `POST /client/back-in-stock-subscriptions`; arguments as in
-        `klaviyo_generated.api.client.create_client_back_in_stock_subscription`.
-        """
+        Subscribe a profile to receive back in stock notifications. Check out [our Back in Stock API
+        guide](https://developers.klaviyo.com/en/docs/how_to_set_up_custom_back_in_stock) for more details.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create back in stock subscriptions from server-side
+        applications, instead use [POST
+        /api/back-in-stock-subscriptions](https://developers.klaviyo.com/en/reference/create_back_in_stock_subscription).
+
+        HTTP: `POST /client/back-in-stock-subscriptions`
+
+        Args:
+            body: The request body: `ClientBISSubscriptionCreateQuery`, or a dict of its shape
+                (`ClientBISSubscriptionCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `catalogs:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_back_in_stock_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -592,10 +1146,50 @@ class AsyncClient:
     ) -> None:
         """Create Client Event
 
-        `POST /client/events`; arguments as in
-        `klaviyo_generated.api.client.create_client_event`.
-        """
+        Create a new event to track a profile's activity.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create events from server-side applications, instead
+        use [POST /api/events](https://developers.klaviyo.com/en/reference/create_event).
+
+        Note that to update a profile's existing identifiers (e.g., email), you must use a server-side endpoint
+        authenticated by a private API key. Attempts to do so via client-side endpoints will return a 202, however the
+        identifier field(s) will not be updated.
+
+        HTTP: `POST /client/events`
+
+        Args:
+            body: The request body: `EventCreateQueryV2`, or a dict of its shape (`EventCreateQueryV2Param`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -619,10 +1213,52 @@ class AsyncClient:
     ) -> None:
         """Create or Update Client Profile
 
-        `POST /client/profiles`; arguments as in
-        `klaviyo_generated.api.client.create_client_profile`.
-        """
+        Create or update properties about a profile without tracking an associated event.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To create or update profiles from server-side
+        applications, instead use [POST
+        /api/profile-import](https://developers.klaviyo.com/en/reference/create_or_update_profile).
+
+        Note that to update a profile's existing identifiers (e.g., email), you must use a server-side endpoint
+        authenticated by a private API key. Attempts to do so via client-side endpoints will return a 202, however the
+        identifier field(s) will not be updated.
+
+        HTTP: `POST /client/profiles`
+
+        Args:
+            body: The request body: `OnsiteProfileCreateQuery`, or a dict of its shape
+                (`OnsiteProfileCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -646,10 +1282,45 @@ class AsyncClient:
     ) -> None:
         """Create or Update Client Push Token
 
-        `POST /client/push-tokens`; arguments as in
-        `klaviyo_generated.api.client.create_client_push_token`.
-        """
+        Create or update a push token.
 
+        This endpoint is specifically designed to be called from our mobile SDKs
+        ([iOS](https://github.com/klaviyo/klaviyo-swift-sdk) and
+        [Android](https://github.com/klaviyo/klaviyo-android-sdk)) and requires a [public API key (site
+        ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private API key with our client-side
+        endpoints. You must have push notifications enabled to use this endpoint.
+
+        To migrate push tokens from another platform to Klaviyo, please use our server-side [POST
+        /api/push-tokens](https://developers.klaviyo.com/en/reference/create_push_token) endpoint instead.
+
+        HTTP: `POST /client/push-tokens`
+
+        Args:
+            body: The request body: `PushTokenCreateQuery`, or a dict of its shape (`PushTokenCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            150/s burst, 1400/m steady.
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -673,10 +1344,36 @@ class AsyncClient:
     ) -> None:
         """Create Client Review
 
-        `POST /client/reviews`; arguments as in
-        `klaviyo_generated.api.client.create_client_review`.
-        """
+        Create a review with the given ID. This endpoint is for client-side environments only.
 
+        HTTP: `POST /client/reviews`
+
+        Args:
+            body: The request body: `ReviewCreateDTO`, or a dict of its shape (`ReviewCreateDTOParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_review as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -700,10 +1397,58 @@ class AsyncClient:
     ) -> None:
         """Create Client Subscription
 
-        `POST /client/subscriptions`; arguments as in
-        `klaviyo_generated.api.client.create_client_subscription`.
-        """
+        Creates a subscription and consent record for email and/or SMS channels based on the provided `email` and
+        `phone_number` attributes, respectively. One of either `email` or `phone_number` must be provided.
 
+        This endpoint is specifically designed to be called from publicly-browseable, client-side environments only and
+        requires a [public API key (site ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private
+        API key with our client-side endpoints.
+
+        Do not use this endpoint from server-side applications. To subscribe profiles from server-side applications,
+        instead use [POST
+        /api/profile-subscription-bulk-create-jobs](https://developers.klaviyo.com/en/reference/subscribe_profiles).
+
+        Profiles can be opted into multiple channels: email marketing, SMS marketing, and SMS transactional. You can
+        specify the channel(s) to subscribe the profile to by providing a subscriptions object in the profile
+        attributes.
+
+        If you include a subscriptions object, only channels in that object will be subscribed. You can use this to
+        update `email` or `phone` on the profile without subscribing them, for example, by setting the profile property
+        but omitting that channel in the subscriptions object. If a subscriptions object is not provided, subscriptions
+        are defaulted to `MARKETING`.
+
+        HTTP: `POST /client/subscriptions`
+
+        Args:
+            body: The request body: `OnsiteSubscriptionCreateQuery`, or a dict of its shape
+                (`OnsiteSubscriptionCreateQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import create_client_subscription as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -730,10 +1475,62 @@ class AsyncClient:
     ) -> GetGeofenceResponseCollection:
         """Get Client Geofences
 
-        `GET /client/geofences`; arguments as in
-        `klaviyo_generated.api.client.get_client_geofences`.
-        """
+        Get all geofences in an account.
 
+        Returns a paginated list of all geofences for the specified company. This is the GA API endpoint designed for
+        mobile SDK consumption. No authentication required.
+
+        Returns a maximum of 100 results per page (default 20).
+
+        This API supports filtering via header instead of query param. Provide `X-Klaviyo-API-Filters` header to filter
+        geofences. We don't use regular query param filters here because lat and long are sensitive information.
+
+        Supported filters:
+        - `lat` (equals) - Latitude coordinate for distance-based sorting
+        - `lng` (equals) - Longitude coordinate for distance-based sorting
+
+        When both lat and lng are provided, geofences are returned sorted by distance from the specified coordinates
+        (closest first).
+
+        Example filter header: `X-Klaviyo-API-Filters: and(equals(lat,40.7128),equals(lng,-74.0060))`
+
+        HTTP: `GET /client/geofences`
+
+        Args:
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_geofence: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            x_klaviyo_api_filters: Supported filters:
+                - `lat` (equals) - Latitude coordinate for distance-based sorting
+                - `lng` (equals) - Longitude coordinate for distance-based sorting
+                When both lat and lng are provided, geofences are returned sorted by distance from the specified
+                coordinates (closest first).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Returns:
+            GetGeofenceResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_geofences as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -761,10 +1558,40 @@ class AsyncClient:
     ) -> IpAllowlistResponseDataWrapper:
         """Get Client IP Allowlist
 
-        `GET /client/ip-allowlists/{id}`; arguments as in
-        `klaviyo_generated.api.client.get_client_ip_allowlist`.
-        """
+        Return the current integration-egress IP allow list.
 
+        This is a singleton resource addressed at the fixed id ``integration-egress``: call ``GET
+        /client/ip-allowlists/integration-egress`` (not ``GET /client/ip-allowlists``). Any other id returns 404.
+
+        HTTP: `GET /client/ip-allowlists/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_ip_allowlist: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Returns:
+            IpAllowlistResponseDataWrapper: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_ip_allowlist as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -795,10 +1622,47 @@ class AsyncClient:
     ) -> GetReviewValuesReportResponseCollection:
         """Get Client Review Values Reports
 
-        `GET /client/review-values-reports`; arguments as in
-        `klaviyo_generated.api.client.get_client_review_values_reports`.
-        """
+        Get all reviews values reports in an account.
 
+        HTTP: `GET /client/review-values-reports`
+
+        Args:
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_review_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `product_external_ids` any, equals.
+            group_by: group by value for this report
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            statistics: list of statistics to calculate for this report
+            timeframe: timeframe window for value report
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            GetReviewValuesReportResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_review_values_reports as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -834,10 +1698,50 @@ class AsyncClient:
     ) -> GetClientReviewResponseDTOCollection:
         """Get Client Reviews
 
-        `GET /client/reviews`; arguments as in
-        `klaviyo_generated.api.client.get_client_reviews`.
-        """
+        Get all reviews. This endpoint is for client-side environments only, for server-side use, refer to
+        https://developers.klaviyo.com/en/reference/get_reviews
 
+        HTTP: `GET /client/reviews`
+
+        Args:
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            fields_review: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals; `review_type` equals; `rating` any, equals, greater-or-equal, less-or-equal;
+                `id` any, equals; `content` contains; `smart_quote` has; `public_reply` has; `verified` equals;
+                `incentivized` equals; `edited` equals; `media` has; `created` greater-or-equal, less-or-equal;
+                `updated` greater-or-equal, less-or-equal.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            GetClientReviewResponseDTOCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import get_client_reviews as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -867,10 +1771,43 @@ class AsyncClient:
     ) -> None:
         """Unregister Client Push Token
 
-        `POST /client/push-token-unregister`; arguments as in
-        `klaviyo_generated.api.client.unregister_client_push_token`.
-        """
+        Unregister a push token.
 
+        This endpoint is specifically designed to be called from our mobile SDKs
+        ([iOS](https://github.com/klaviyo/klaviyo-swift-sdk) and
+        [Android](https://github.com/klaviyo/klaviyo-android-sdk)) and requires a [public API key (site
+        ID)](https://www.klaviyo.com/settings/account/api-keys). Never use a private API key with our client-side
+        endpoints. You must have push notifications enabled to use this endpoint.
+
+        HTTP: `POST /client/push-token-unregister`
+
+        Args:
+            body: The request body: `PushTokenUnregisterQuery`, or a dict of its shape
+                (`PushTokenUnregisterQueryParam`).
+            company_id: Your Public API Key / Site ID. See [this
+                article](https://help.klaviyo.com/hc/en-us/articles/115005062267) for more details. None takes the
+                client's `company_id`.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.ConfigurationError: No `company_id` here or on the client.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.client import unregister_client_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -896,9 +1833,14 @@ class AsyncClient:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetGeofenceResponseCollection, GeofenceResponseObjectResource]:
-        """Every item of `get_client_geofences`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.client.get_client_geofences`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.client.get_client_geofences` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.client import get_client_geofences as endpoint
 
@@ -934,9 +1876,14 @@ class AsyncClient:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetReviewValuesReportResponseCollection, ReviewValuesReportResponseObjectResource]:
-        """Every item of `get_client_review_values_reports`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.client.get_client_review_values_reports`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.client.get_client_review_values_reports` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.client import get_client_review_values_reports as endpoint
 
@@ -975,9 +1922,14 @@ class AsyncClient:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetClientReviewResponseDTOCollection, ClientReviewResponseDTOObjectResource]:
-        """Every item of `get_client_reviews`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.client.get_client_reviews`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.client.get_client_reviews`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.client import get_client_reviews as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `conversations` namespace of the client: `kv.conversations.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.conversations`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -42,10 +42,39 @@ class Conversations:
     ) -> None:
         """Create Conversation Message
 
-        `POST /api/conversation-messages`; arguments as in
-        `klaviyo_generated.api.conversations.create_conversation_message`.
-        """
+        Send an outbound message to a conversation.
 
+        Requires account-level enablement. To request access, reach out in the [developer
+        community](https://community.klaviyo.com/groups/developer-group-64).
+
+        HTTP: `POST /api/conversation-messages`
+
+        Args:
+            body: Create a conversation message: `ConversationMessageCreateQuery`, or a dict of its shape
+                (`ConversationMessageCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.conversations import create_conversation_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -72,10 +101,39 @@ class AsyncConversations:
     ) -> None:
         """Create Conversation Message
 
-        `POST /api/conversation-messages`; arguments as in
-        `klaviyo_generated.api.conversations.create_conversation_message`.
-        """
+        Send an outbound message to a conversation.
 
+        Requires account-level enablement. To request access, reach out in the [developer
+        community](https://community.klaviyo.com/groups/developer-group-64).
+
+        HTTP: `POST /api/conversation-messages`
+
+        Args:
+            body: Create a conversation message: `ConversationMessageCreateQuery`, or a dict of its shape
+                (`ConversationMessageCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.conversations import create_conversation_message as endpoint
 
         kwargs = endpoint._get_kwargs(

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `coupons` namespace of the client: `kv.coupons.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.coupons`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -136,10 +136,42 @@ class Coupons:
     ) -> PostCouponCodeCreateJobResponse:
         """Bulk Create Coupon Codes
 
-        `POST /api/coupon-code-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.coupons.bulk_create_coupon_codes`.
-        """
+        Create a coupon-code-bulk-create-job to bulk create a list of coupon codes.
 
+        Max number of coupon codes per job we allow for is 1000. Max number of jobs queued at once we allow for is 100.
+
+        HTTP: `POST /api/coupon-code-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CouponCodeCreateJobCreateQuery`, or a dict of its shape
+                (`CouponCodeCreateJobCreateQueryParam`).
+            fields_coupon_code_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            PostCouponCodeCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (1000 items per request); nothing
+                was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -161,10 +193,37 @@ class Coupons:
     ) -> PostCouponResponse:
         """Create Coupon
 
-        `POST /api/coupons`; arguments as in
-        `klaviyo_generated.api.coupons.create_coupon`.
-        """
+        Creates a new coupon.
 
+        HTTP: `POST /api/coupons`
+
+        Args:
+            body: The request body: `CouponCreateQuery`, or a dict of its shape (`CouponCreateQueryParam`).
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `coupons:write`
+
+        Returns:
+            PostCouponResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import create_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -186,10 +245,37 @@ class Coupons:
     ) -> PostCouponCodeResponse:
         """Create Coupon Code
 
-        `POST /api/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.create_coupon_code`.
-        """
+        Synchronously creates a coupon code for the given coupon.
 
+        HTTP: `POST /api/coupon-codes`
+
+        Args:
+            body: The request body: `CouponCodeCreateQuery`, or a dict of its shape (`CouponCodeCreateQueryParam`).
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            PostCouponCodeResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import create_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -210,10 +296,35 @@ class Coupons:
     ) -> None:
         """Delete Coupon
 
-        `DELETE /api/coupons/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.delete_coupon`.
-        """
+        Delete the coupon with the given coupon ID.
 
+        HTTP: `DELETE /api/coupons/{id}`
+
+        Args:
+            id: The internal id of a Coupon is equivalent to its external id stored within an integration.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `coupons:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import delete_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -233,10 +344,37 @@ class Coupons:
     ) -> None:
         """Delete Coupon Code
 
-        `DELETE /api/coupon-codes/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.delete_coupon_code`.
-        """
+        Deletes a coupon code specified by the given identifier synchronously. If a profile has been assigned to the
+        coupon code, an exception will be raised
 
+        HTTP: `DELETE /api/coupon-codes/{id}`
+
+        Args:
+            id: The id of a coupon code is a combination of its unique code and the id of the coupon it is associated
+                with.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import delete_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -259,10 +397,44 @@ class Coupons:
     ) -> GetCouponCodeCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Coupon Code Jobs
 
-        `GET /api/coupon-code-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.coupons.get_bulk_create_coupon_code_jobs`.
-        """
+        Get all coupon code bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/coupon-code-bulk-create-jobs`
+
+        Args:
+            fields_coupon_code_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -290,10 +462,41 @@ class Coupons:
     ) -> GetCouponCodeCreateJobResponseCompoundDocument:
         """Get Bulk Create Coupon Codes Job
 
-        `GET /api/coupon-code-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.coupons.get_bulk_create_coupon_codes_job`.
-        """
+        Get a coupon code bulk create job with the given job ID.
 
+        HTTP: `GET /api/coupon-code-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_coupon_code_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_bulk_create_coupon_codes_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -317,10 +520,37 @@ class Coupons:
     ) -> GetCouponResponse:
         """Get Coupon
 
-        `GET /api/coupons/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon`.
-        """
+        Get a specific coupon with the given coupon ID.
 
+        HTTP: `GET /api/coupons/{id}`
+
+        Args:
+            id: The internal id of a Coupon is equivalent to its external id stored within an integration.
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -344,10 +574,42 @@ class Coupons:
     ) -> GetCouponCodeResponseCompoundDocument:
         """Get Coupon Code
 
-        `GET /api/coupon-codes/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_code`.
-        """
+        Returns a Coupon Code specified by the given identifier.
 
+        HTTP: `GET /api/coupon-codes/{id}`
+
+        Args:
+            id: The id of a coupon code is a combination of its unique code and the id of the coupon it is associated
+                with.
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -373,10 +635,43 @@ class Coupons:
     ) -> GetCouponCodesRelationshipsResponseCollection:
         """Get Coupon Code IDs for Coupon
 
-        `GET /api/coupons/{id}/relationships/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_code_ids_for_coupon`.
-        """
+        Gets a list of coupon code relationships associated with the given coupon id
 
+        HTTP: `GET /api/coupons/{id}/relationships/coupon-codes`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `expires_at` greater-or-equal, greater-than, less-or-equal, less-than; `status` equals;
+                `coupon.id` any, equals; `profile.id` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -406,10 +701,50 @@ class Coupons:
     ) -> GetCouponCodeResponseCollectionCompoundDocument:
         """Get Coupon Codes
 
-        `GET /api/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_codes`.
-        """
+        Gets a list of coupon codes associated with a coupon/coupons or a profile/profiles.
 
+        A coupon/coupons or a profile/profiles must be provided as required filter params.
+
+        HTTP: `GET /api/coupon-codes`
+
+        Args:
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `expires_at` greater-or-equal, greater-than, less-or-equal, less-than; `status` equals;
+                `coupon.id` any, equals; `profile.id` any, equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_codes as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -440,10 +775,45 @@ class Coupons:
     ) -> GetCouponCodeResponseCollection:
         """Get Coupon Codes for Coupon
 
-        `GET /api/coupons/{id}/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_codes_for_coupon`.
-        """
+        Gets a list of coupon codes associated with the given coupon id
 
+        HTTP: `GET /api/coupons/{id}/coupon-codes`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `expires_at` greater-or-equal, greater-than, less-or-equal, less-than; `status` equals;
+                `coupon.id` any, equals; `profile.id` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -470,10 +840,37 @@ class Coupons:
     ) -> GetCouponResponse:
         """Get Coupon For Coupon Code
 
-        `GET /api/coupon-codes/{id}/coupon`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_for_coupon_code`.
-        """
+        Get the coupon associated with a given coupon code ID.
 
+        HTTP: `GET /api/coupon-codes/{id}/coupon`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_for_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -494,10 +891,35 @@ class Coupons:
     ) -> GetCouponCodeCouponRelationshipResponse:
         """Get Coupon ID for Coupon Code
 
-        `GET /api/coupon-codes/{id}/relationships/coupon`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_id_for_coupon_code`.
-        """
+        Gets the coupon relationship associated with the given coupon code id
 
+        HTTP: `GET /api/coupon-codes/{id}/relationships/coupon`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponCodeCouponRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_id_for_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -519,10 +941,41 @@ class Coupons:
     ) -> GetCouponResponseCollection:
         """Get Coupons
 
-        `GET /api/coupons`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupons`.
-        """
+        Get all coupons in an account.
 
+        To learn more, see our [Coupons API guide](https://developers.klaviyo.com/en/docs/use_klaviyos_coupons_api).
+
+        HTTP: `GET /api/coupons`
+
+        Args:
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupons as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -546,10 +999,36 @@ class Coupons:
     ) -> PatchCouponResponse:
         """Update Coupon
 
-        `PATCH /api/coupons/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.update_coupon`.
-        """
+        HTTP: `PATCH /api/coupons/{id}`
 
+        Args:
+            id: The internal id of a Coupon is equivalent to its external id stored within an integration.
+            body: The request body: `CouponUpdateQuery`, or a dict of its shape (`CouponUpdateQueryParam`).
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `coupons:write`
+
+        Returns:
+            PatchCouponResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import update_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -573,10 +1052,40 @@ class Coupons:
     ) -> PatchCouponCodeResponse:
         """Update Coupon Code
 
-        `PATCH /api/coupon-codes/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.update_coupon_code`.
-        """
+        Updates a coupon code specified by the given identifier synchronously. We allow updating the 'status' and
+        'expires_at' of coupon codes.
 
+        HTTP: `PATCH /api/coupon-codes/{id}`
+
+        Args:
+            id: The id of a coupon code is a combination of its unique code and the id of the coupon it is associated
+                with.
+            body: The request body: `CouponCodeUpdateQuery`, or a dict of its shape (`CouponCodeUpdateQueryParam`).
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            PatchCouponCodeResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import update_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -600,9 +1109,14 @@ class Coupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCouponCodeCreateJobResponseCollectionCompoundDocument, CouponCodeCreateJobResponseObjectResource]:
-        """Every item of `get_bulk_create_coupon_code_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_bulk_create_coupon_code_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.coupons.get_bulk_create_coupon_code_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
@@ -632,9 +1146,14 @@ class Coupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCouponCodesRelationshipsResponseCollection, GetCouponCodesRelationshipsResponseCollectionDataItem]:
-        """Every item of `get_coupon_code_ids_for_coupon`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupon_code_ids_for_coupon`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.coupons.get_coupon_code_ids_for_coupon` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
@@ -667,9 +1186,14 @@ class Coupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCouponCodeResponseCollectionCompoundDocument, CouponCodeResponseObjectResource]:
-        """Every item of `get_coupon_codes`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupon_codes`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.coupons.get_coupon_codes`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupon_codes as endpoint
 
@@ -703,9 +1227,14 @@ class Coupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCouponCodeResponseCollection, CouponCodeResponseObjectResource]:
-        """Every item of `get_coupon_codes_for_coupon`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupon_codes_for_coupon`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.coupons.get_coupon_codes_for_coupon` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
@@ -736,9 +1265,14 @@ class Coupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetCouponResponseCollection, CouponResponseObjectResource]:
-        """Every item of `get_coupons`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupons`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.coupons.get_coupons` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupons as endpoint
 
@@ -764,9 +1298,10 @@ class Coupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetCouponCodeCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_coupon_codes` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_create_coupon_codes` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.coupons.bulk_create_coupon_codes`. The body is checked
+        against the documented limits (1000 items per request) first.
         """
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
@@ -788,9 +1323,22 @@ class Coupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetCouponCodeCreateJobResponseCompoundDocument]:
-        """`bulk_create_coupon_codes` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_coupon_codes` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.coupons.bulk_create_coupon_codes`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (1000 items per request).
+            revision: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+            timeout: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+            retry: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+            max_retries: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.coupons import bulk_create_coupon_codes as endpoint
@@ -806,7 +1354,7 @@ class Coupons:
         )
 
     def attach_bulk_create_coupon_codes(self, job_id: str) -> Job[GetCouponCodeCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. before a restart)."""
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -831,10 +1379,42 @@ class AsyncCoupons:
     ) -> PostCouponCodeCreateJobResponse:
         """Bulk Create Coupon Codes
 
-        `POST /api/coupon-code-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.coupons.bulk_create_coupon_codes`.
-        """
+        Create a coupon-code-bulk-create-job to bulk create a list of coupon codes.
 
+        Max number of coupon codes per job we allow for is 1000. Max number of jobs queued at once we allow for is 100.
+
+        HTTP: `POST /api/coupon-code-bulk-create-jobs`
+
+        Args:
+            body: The request body: `CouponCodeCreateJobCreateQuery`, or a dict of its shape
+                (`CouponCodeCreateJobCreateQueryParam`).
+            fields_coupon_code_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            PostCouponCodeCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (1000 items per request); nothing
+                was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -858,10 +1438,37 @@ class AsyncCoupons:
     ) -> PostCouponResponse:
         """Create Coupon
 
-        `POST /api/coupons`; arguments as in
-        `klaviyo_generated.api.coupons.create_coupon`.
-        """
+        Creates a new coupon.
 
+        HTTP: `POST /api/coupons`
+
+        Args:
+            body: The request body: `CouponCreateQuery`, or a dict of its shape (`CouponCreateQueryParam`).
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `coupons:write`
+
+        Returns:
+            PostCouponResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import create_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -885,10 +1492,37 @@ class AsyncCoupons:
     ) -> PostCouponCodeResponse:
         """Create Coupon Code
 
-        `POST /api/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.create_coupon_code`.
-        """
+        Synchronously creates a coupon code for the given coupon.
 
+        HTTP: `POST /api/coupon-codes`
+
+        Args:
+            body: The request body: `CouponCodeCreateQuery`, or a dict of its shape (`CouponCodeCreateQueryParam`).
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            PostCouponCodeResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import create_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -911,10 +1545,35 @@ class AsyncCoupons:
     ) -> None:
         """Delete Coupon
 
-        `DELETE /api/coupons/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.delete_coupon`.
-        """
+        Delete the coupon with the given coupon ID.
 
+        HTTP: `DELETE /api/coupons/{id}`
+
+        Args:
+            id: The internal id of a Coupon is equivalent to its external id stored within an integration.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `coupons:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import delete_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -936,10 +1595,37 @@ class AsyncCoupons:
     ) -> None:
         """Delete Coupon Code
 
-        `DELETE /api/coupon-codes/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.delete_coupon_code`.
-        """
+        Deletes a coupon code specified by the given identifier synchronously. If a profile has been assigned to the
+        coupon code, an exception will be raised
 
+        HTTP: `DELETE /api/coupon-codes/{id}`
+
+        Args:
+            id: The id of a coupon code is a combination of its unique code and the id of the coupon it is associated
+                with.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import delete_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -964,10 +1650,44 @@ class AsyncCoupons:
     ) -> GetCouponCodeCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Coupon Code Jobs
 
-        `GET /api/coupon-code-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.coupons.get_bulk_create_coupon_code_jobs`.
-        """
+        Get all coupon code bulk create jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/coupon-code-bulk-create-jobs`
+
+        Args:
+            fields_coupon_code_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeCreateJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -997,10 +1717,41 @@ class AsyncCoupons:
     ) -> GetCouponCodeCreateJobResponseCompoundDocument:
         """Get Bulk Create Coupon Codes Job
 
-        `GET /api/coupon-code-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.coupons.get_bulk_create_coupon_codes_job`.
-        """
+        Get a coupon code bulk create job with the given job ID.
 
+        HTTP: `GET /api/coupon-code-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_coupon_code_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeCreateJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_bulk_create_coupon_codes_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1026,10 +1777,37 @@ class AsyncCoupons:
     ) -> GetCouponResponse:
         """Get Coupon
 
-        `GET /api/coupons/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon`.
-        """
+        Get a specific coupon with the given coupon ID.
 
+        HTTP: `GET /api/coupons/{id}`
+
+        Args:
+            id: The internal id of a Coupon is equivalent to its external id stored within an integration.
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1055,10 +1833,42 @@ class AsyncCoupons:
     ) -> GetCouponCodeResponseCompoundDocument:
         """Get Coupon Code
 
-        `GET /api/coupon-codes/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_code`.
-        """
+        Returns a Coupon Code specified by the given identifier.
 
+        HTTP: `GET /api/coupon-codes/{id}`
+
+        Args:
+            id: The id of a coupon code is a combination of its unique code and the id of the coupon it is associated
+                with.
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1086,10 +1896,43 @@ class AsyncCoupons:
     ) -> GetCouponCodesRelationshipsResponseCollection:
         """Get Coupon Code IDs for Coupon
 
-        `GET /api/coupons/{id}/relationships/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_code_ids_for_coupon`.
-        """
+        Gets a list of coupon code relationships associated with the given coupon id
 
+        HTTP: `GET /api/coupons/{id}/relationships/coupon-codes`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `expires_at` greater-or-equal, greater-than, less-or-equal, less-than; `status` equals;
+                `coupon.id` any, equals; `profile.id` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1121,10 +1964,50 @@ class AsyncCoupons:
     ) -> GetCouponCodeResponseCollectionCompoundDocument:
         """Get Coupon Codes
 
-        `GET /api/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_codes`.
-        """
+        Gets a list of coupon codes associated with a coupon/coupons or a profile/profiles.
 
+        A coupon/coupons or a profile/profiles must be provided as required filter params.
+
+        HTTP: `GET /api/coupon-codes`
+
+        Args:
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `expires_at` greater-or-equal, greater-than, less-or-equal, less-than; `status` equals;
+                `coupon.id` any, equals; `profile.id` any, equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_codes as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1157,10 +2040,45 @@ class AsyncCoupons:
     ) -> GetCouponCodeResponseCollection:
         """Get Coupon Codes for Coupon
 
-        `GET /api/coupons/{id}/coupon-codes`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_codes_for_coupon`.
-        """
+        Gets a list of coupon codes associated with the given coupon id
 
+        HTTP: `GET /api/coupons/{id}/coupon-codes`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `expires_at` greater-or-equal, greater-than, less-or-equal, less-than; `status` equals;
+                `coupon.id` any, equals; `profile.id` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupon-codes:read`
+
+        Returns:
+            GetCouponCodeResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1189,10 +2107,37 @@ class AsyncCoupons:
     ) -> GetCouponResponse:
         """Get Coupon For Coupon Code
 
-        `GET /api/coupon-codes/{id}/coupon`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_for_coupon_code`.
-        """
+        Get the coupon associated with a given coupon code ID.
 
+        HTTP: `GET /api/coupon-codes/{id}/coupon`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_for_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1215,10 +2160,35 @@ class AsyncCoupons:
     ) -> GetCouponCodeCouponRelationshipResponse:
         """Get Coupon ID for Coupon Code
 
-        `GET /api/coupon-codes/{id}/relationships/coupon`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupon_id_for_coupon_code`.
-        """
+        Gets the coupon relationship associated with the given coupon code id
 
+        HTTP: `GET /api/coupon-codes/{id}/relationships/coupon`
+
+        Args:
+            id: The ID of the coupon to look up the relationship of.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponCodeCouponRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupon_id_for_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1242,10 +2212,41 @@ class AsyncCoupons:
     ) -> GetCouponResponseCollection:
         """Get Coupons
 
-        `GET /api/coupons`; arguments as in
-        `klaviyo_generated.api.coupons.get_coupons`.
-        """
+        Get all coupons in an account.
 
+        To learn more, see our [Coupons API guide](https://developers.klaviyo.com/en/docs/use_klaviyos_coupons_api).
+
+        HTTP: `GET /api/coupons`
+
+        Args:
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 100. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `coupons:read`
+
+        Returns:
+            GetCouponResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import get_coupons as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1271,10 +2272,36 @@ class AsyncCoupons:
     ) -> PatchCouponResponse:
         """Update Coupon
 
-        `PATCH /api/coupons/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.update_coupon`.
-        """
+        HTTP: `PATCH /api/coupons/{id}`
 
+        Args:
+            id: The internal id of a Coupon is equivalent to its external id stored within an integration.
+            body: The request body: `CouponUpdateQuery`, or a dict of its shape (`CouponUpdateQueryParam`).
+            fields_coupon: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `coupons:write`
+
+        Returns:
+            PatchCouponResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import update_coupon as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1300,10 +2327,40 @@ class AsyncCoupons:
     ) -> PatchCouponCodeResponse:
         """Update Coupon Code
 
-        `PATCH /api/coupon-codes/{id}`; arguments as in
-        `klaviyo_generated.api.coupons.update_coupon_code`.
-        """
+        Updates a coupon code specified by the given identifier synchronously. We allow updating the 'status' and
+        'expires_at' of coupon codes.
 
+        HTTP: `PATCH /api/coupon-codes/{id}`
+
+        Args:
+            id: The id of a coupon code is a combination of its unique code and the id of the coupon it is associated
+                with.
+            body: The request body: `CouponCodeUpdateQuery`, or a dict of its shape (`CouponCodeUpdateQueryParam`).
+            fields_coupon_code: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `coupon-codes:write`
+
+        Returns:
+            PatchCouponCodeResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.coupons import update_coupon_code as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1331,9 +2388,14 @@ class AsyncCoupons:
     ) -> AsyncPager[
         GetCouponCodeCreateJobResponseCollectionCompoundDocument, CouponCodeCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_create_coupon_code_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_bulk_create_coupon_code_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.coupons.get_bulk_create_coupon_code_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
@@ -1367,9 +2429,14 @@ class AsyncCoupons:
     ) -> AsyncPager[
         GetCouponCodesRelationshipsResponseCollection, GetCouponCodesRelationshipsResponseCollectionDataItem
     ]:
-        """Every item of `get_coupon_code_ids_for_coupon`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupon_code_ids_for_coupon`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.coupons.get_coupon_code_ids_for_coupon` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
@@ -1404,9 +2471,14 @@ class AsyncCoupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCouponCodeResponseCollectionCompoundDocument, CouponCodeResponseObjectResource]:
-        """Every item of `get_coupon_codes`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupon_codes`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.coupons.get_coupon_codes`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupon_codes as endpoint
 
@@ -1442,9 +2514,14 @@ class AsyncCoupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCouponCodeResponseCollection, CouponCodeResponseObjectResource]:
-        """Every item of `get_coupon_codes_for_coupon`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupon_codes_for_coupon`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.coupons.get_coupon_codes_for_coupon` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
@@ -1477,9 +2554,14 @@ class AsyncCoupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetCouponResponseCollection, CouponResponseObjectResource]:
-        """Every item of `get_coupons`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.coupons.get_coupons`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.coupons.get_coupons` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.coupons import get_coupons as endpoint
 
@@ -1507,9 +2589,10 @@ class AsyncCoupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetCouponCodeCreateJobResponseCompoundDocument]:
-        """Submit `bulk_create_coupon_codes` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_create_coupon_codes` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.coupons.bulk_create_coupon_codes`. The body is checked
+        against the documented limits (1000 items per request) first.
         """
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
@@ -1534,9 +2617,24 @@ class AsyncCoupons:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetCouponCodeCreateJobResponseCompoundDocument]:
-        """`bulk_create_coupon_codes` for any number of items: one job per chunk within the documented limits.
+        """`bulk_create_coupon_codes` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.coupons.bulk_create_coupon_codes`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (1000 items per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+            timeout: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+            retry: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+            max_retries: As in `kv.coupons.bulk_create_coupon_codes`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.coupons import bulk_create_coupon_codes as endpoint
@@ -1553,7 +2651,7 @@ class AsyncCoupons:
         )
 
     def attach_bulk_create_coupon_codes(self, job_id: str) -> AsyncJob[GetCouponCodeCreateJobResponseCompoundDocument]:
-        """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. before a restart)."""
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `custom_objects` namespace of the client: `kv.custom_objects.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.custom_objects`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -214,10 +214,44 @@ class CustomObjects:
     ) -> Accepted:
         """Bulk Create Data Source Records
 
-        `POST /api/data-source-record-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.custom_objects.bulk_create_data_source_records`.
-        """
+        Create a bulk data source record import job to create a batch of records.
 
+        Accepts up to 500 records per request. The maximum allowed payload size is 4MB. The maximum allowed payload size
+        per-record is 512KB.
+
+        To learn more, see our [Custom Objects API
+        overview](https://developers.klaviyo.com/en/reference/custom_objects_api_overview).
+
+        HTTP: `POST /api/data-source-record-bulk-create-jobs`
+
+        Args:
+            body: Create a data source record job: `DataSourceRecordBulkCreateJobCreateQuery`, or a dict of its shape
+                (`DataSourceRecordBulkCreateJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 15/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (500 items and 4 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import bulk_create_data_source_records as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -237,10 +271,40 @@ class CustomObjects:
     ) -> Accepted:
         """Bulk Delete Object Records
 
-        `POST /api/object-record-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.custom_objects.bulk_delete_object_records`.
-        """
+        Delete a batch of object records.
 
+        Accepts up to 500 object record IDs per request. The maximum allowed payload size is 5MB.
+
+        HTTP: `POST /api/object-record-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `ObjectRecordDeleteJobCreateQuery`, or a dict of its shape
+                (`ObjectRecordDeleteJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (500 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import bulk_delete_object_records as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -261,10 +325,37 @@ class CustomObjects:
     ) -> PostDataSourceResponse:
         """Create Data Source
 
-        `POST /api/data-sources`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_data_source`.
-        """
+        Create a new data source in an account
 
+        HTTP: `POST /api/data-sources`
+
+        Args:
+            body: Create data source: `DataSourceCreateQuery`, or a dict of its shape (`DataSourceCreateQueryParam`).
+            fields_data_source: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PostDataSourceResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_data_source as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -285,10 +376,41 @@ class CustomObjects:
     ) -> Accepted:
         """Create Data Source Record
 
-        `POST /api/data-source-record-create-jobs`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_data_source_record`.
-        """
+        Create a data source record import job to create a single record.
 
+        The maximum allowed payload size per-record is 512KB.
+
+        To learn more, see our [Custom Objects API
+        overview](https://developers.klaviyo.com/en/reference/custom_objects_api_overview).
+
+        HTTP: `POST /api/data-source-record-create-jobs`
+
+        Args:
+            body: Create a data source record job: `DataSourceRecordCreateJobCreateQuery`, or a dict of its shape
+                (`DataSourceRecordCreateJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_data_source_record as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -309,10 +431,38 @@ class CustomObjects:
     ) -> PostObjectSchemaResponse:
         """Create Object Schema
 
-        `POST /api/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_object_schema`.
-        """
+        Create an object schema.
 
+        HTTP: `POST /api/object-schemas`
+
+        Args:
+            body: Create an object schema: `ObjectSchemaCreateQuery`, or a dict of its shape
+                (`ObjectSchemaCreateQueryParam`).
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PostObjectSchemaResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -334,10 +484,39 @@ class CustomObjects:
     ) -> None:
         """Create Object Schema Relationship
 
-        `POST /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_object_schema_relationship`.
-        """
+        Create a relationship between object schemas.
 
+        Note that flow filtering and segmentation are currently not supported for object-to-object relationships.
+
+        HTTP: `POST /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Create a relationship between object schemas: `ObjectSchemaRelationshipCreateQuery`, or a dict of its
+                shape (`ObjectSchemaRelationshipCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_object_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -359,10 +538,37 @@ class CustomObjects:
     ) -> PostObjectTypeResponse:
         """Create Object Type
 
-        `POST /api/object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_object_type`.
-        """
+        Create an object type.
 
+        HTTP: `POST /api/object-types`
+
+        Args:
+            body: Create an object type: `ObjectTypeCreateQuery`, or a dict of its shape (`ObjectTypeCreateQueryParam`).
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PostObjectTypeResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -384,10 +590,38 @@ class CustomObjects:
     ) -> None:
         """Create Profile Schema Relationship
 
-        `POST /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_profile_schema_relationship`.
-        """
+        Create a relationship between an object schema and a profile
 
+        HTTP: `POST /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Create a relationship between an object schema and a profile:
+                `ProfileObjectSchemaRelationshipCreateQuery`, or a dict of its shape
+                (`ProfileObjectSchemaRelationshipCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_profile_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -408,10 +642,35 @@ class CustomObjects:
     ) -> None:
         """Delete Data Source
 
-        `DELETE /api/data-sources/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_data_source`.
-        """
+        Delete a data source in an account.
 
+        HTTP: `DELETE /api/data-sources/{id}`
+
+        Args:
+            id: The ID of the data source to delete
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_data_source as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -432,10 +691,37 @@ class CustomObjects:
     ) -> None:
         """Delete Object Schema Relationship
 
-        `DELETE /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_object_schema_relationship`.
-        """
+        Delete a relationship between object schemas
 
+        HTTP: `DELETE /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Delete a relationship between object schemas: `ObjectSchemaRelationshipDeleteQuery`, or a dict of its
+                shape (`ObjectSchemaRelationshipDeleteQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_object_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -456,10 +742,35 @@ class CustomObjects:
     ) -> None:
         """Delete Object Type
 
-        `DELETE /api/object-types/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_object_type`.
-        """
+        Delete the object type with the given ID.
 
+        HTTP: `DELETE /api/object-types/{id}`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -480,10 +791,38 @@ class CustomObjects:
     ) -> None:
         """Delete Profile Schema Relationship
 
-        `DELETE /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_profile_schema_relationship`.
-        """
+        Delete a relationship between an object schema and a profile
 
+        HTTP: `DELETE /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Delete a relationship between an object schema and a profile:
+                `ProfileObjectSchemaRelationshipDeleteQuery`, or a dict of its shape
+                (`ProfileObjectSchemaRelationshipDeleteQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_profile_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -505,10 +844,37 @@ class CustomObjects:
     ) -> GetObjectSchemaResponse:
         """Get Current Schema for Object Type
 
-        `GET /api/object-types/{id}/current-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_current_schema_for_object_type`.
-        """
+        Get current schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/current-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_current_schema_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -529,10 +895,35 @@ class CustomObjects:
     ) -> GetObjectTypeCurrentSchemaRelationshipResponse:
         """Get Current Schema ID for Object Type
 
-        `GET /api/object-types/{id}/relationships/current-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_current_schema_id_for_object_type`.
-        """
+        Get current schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/current-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeCurrentSchemaRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_current_schema_id_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -553,10 +944,37 @@ class CustomObjects:
     ) -> GetDataSourceResponse:
         """Get Data Source
 
-        `GET /api/data-sources/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_data_source`.
-        """
+        Retrieve a data source in an account.
 
+        HTTP: `GET /api/data-sources/{id}`
+
+        Args:
+            id: The ID of the data source
+            fields_data_source: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetDataSourceResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_data_source as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -579,10 +997,39 @@ class CustomObjects:
     ) -> GetDataSourceResponseCollection:
         """Get Data Sources
 
-        `GET /api/data-sources`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_data_sources`.
-        """
+        Get all data sources in an account.
 
+        HTTP: `GET /api/data-sources`
+
+        Args:
+            fields_data_source: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetDataSourceResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_data_sources as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -605,10 +1052,37 @@ class CustomObjects:
     ) -> GetObjectSchemaResponse:
         """Get Draft Schema for Object Type
 
-        `GET /api/object-types/{id}/draft-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_draft_schema_for_object_type`.
-        """
+        Get draft schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/draft-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_draft_schema_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -629,10 +1103,35 @@ class CustomObjects:
     ) -> GetObjectTypeDraftSchemaRelationshipResponse:
         """Get Draft Schema ID for Object Type
 
-        `GET /api/object-types/{id}/relationships/draft-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_draft_schema_id_for_object_type`.
-        """
+        Get draft schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/draft-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeDraftSchemaRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_draft_schema_id_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -654,10 +1153,48 @@ class CustomObjects:
     ) -> GetObjectTypeIngestionLogsRelationshipsResponseCollection:
         """Get Ingestion Log IDs for Object Type
 
-        `GET /api/object-types/{id}/relationships/object-ingestion-logs`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_ingestion_log_ids_for_object_type`.
-        """
+        Get the ingestion logs for a given object type.
 
+        Only ingestion failures are logged — the absence of a log entry for a record does not mean the record was
+        ingested successfully.
+
+        Logs are retained for 14 days; time filters outside that window return an empty page. Results are returned
+        newest first with a fixed page size of 50.
+
+        HTTP: `GET /api/object-types/{id}/relationships/object-ingestion-logs`
+
+        Args:
+            id: The ULID ID of the object type.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `record_id` equals; `status` any, equals; `event_type` any, equals; `timestamp`
+                greater-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeIngestionLogsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -687,10 +1224,56 @@ class CustomObjects:
     ) -> GetIngestionLogResponseCollectionCompoundDocument:
         """Get Ingestion Logs for Object Type
 
-        `GET /api/object-types/{id}/object-ingestion-logs`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_ingestion_logs_for_object_type`.
-        """
+        Get the ingestion logs for a given object type.
 
+        Only ingestion failures are logged — the absence of a log entry for a record does not mean the record was
+        ingested successfully.
+
+        Logs are retained for 14 days; time filters outside that window return an empty page. Results are returned
+        newest first with a fixed page size of 50.
+
+        HTTP: `GET /api/object-types/{id}/object-ingestion-logs`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_ingestion_log: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_record: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `record_id` equals; `status` any, equals; `event_type` any, equals; `timestamp`
+                greater-or-equal, less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetIngestionLogResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -719,10 +1302,37 @@ class CustomObjects:
     ) -> GetObjectRecordResponse:
         """Get Object Record
 
-        `GET /api/object-records/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_record`.
-        """
+        Get the object record with the given compound ID.
 
+        HTTP: `GET /api/object-records/{id}`
+
+        Args:
+            id: The compound ID of the object record, formatted as object_type_id:::object_record_id
+            fields_object_record: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectRecordResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_record as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -747,10 +1357,43 @@ class CustomObjects:
     ) -> GetObjectSchemaResponseCompoundDocument:
         """Get Object Schema
 
-        `GET /api/object-schemas/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_schema`.
-        """
+        Get the object schema with the given ID.
 
+        HTTP: `GET /api/object-schemas/{id}`
+
+        Args:
+            id: The ULID ID of the object schema.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -774,10 +1417,35 @@ class CustomObjects:
     ) -> GetObjectSchemaSchemasRelationshipsResponseCollection:
         """Get Object Schema Relationships
 
-        `GET /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_schema_relationships`.
-        """
+        Get related object schemas for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaSchemasRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_schema_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -801,10 +1469,43 @@ class CustomObjects:
     ) -> GetObjectTypeResponseCompoundDocument:
         """Get Object Type
 
-        `GET /api/object-types/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_type`.
-        """
+        Get the object type with the given ID.
 
+        HTTP: `GET /api/object-types/{id}`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -828,10 +1529,35 @@ class CustomObjects:
     ) -> GetObjectTypeTypesRelationshipsResponseCollection:
         """Get Object Type Relationships
 
-        `GET /api/object-types/{id}/relationships/object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_type_relationships`.
-        """
+        Get related object types for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/object-types`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeTypesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_type_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -854,10 +1580,44 @@ class CustomObjects:
     ) -> GetObjectTypeResponseCollectionCompoundDocument:
         """Get Object Types
 
-        `GET /api/object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_types`.
-        """
+        Get all object types in an account.
 
+        HTTP: `GET /api/object-types`
+
+        Args:
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `namespace` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_types as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -882,10 +1642,35 @@ class CustomObjects:
     ) -> GetObjectSchemaProfileObjectSchemasRelationshipsResponseCollection:
         """Get Profile Schema Relationships
 
-        `GET /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_profile_schema_relationships`.
-        """
+        Get related profile object schemas for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaProfileObjectSchemasRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_profile_schema_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -905,10 +1690,35 @@ class CustomObjects:
     ) -> GetObjectTypeProfileObjectTypesRelationshipsResponseCollection:
         """Get Profile Type Relationships
 
-        `GET /api/object-types/{id}/relationships/profile-object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_profile_type_relationships`.
-        """
+        Get related profile object types for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/profile-object-types`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeProfileObjectTypesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_profile_type_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -930,10 +1740,38 @@ class CustomObjects:
     ) -> GetObjectTypeRecordsRelationshipsResponseCollection:
         """Get Record IDs for Object Type
 
-        `GET /api/object-types/{id}/relationships/object-records`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_record_ids_for_object_type`.
-        """
+        Get all object records for a given object type.
 
+        HTTP: `GET /api/object-types/{id}/relationships/object-records`
+
+        Args:
+            id: The ULID ID of the object type.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeRecordsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_record_ids_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -958,10 +1796,40 @@ class CustomObjects:
     ) -> GetObjectRecordResponseCollection:
         """Get Records for Object Type
 
-        `GET /api/object-types/{id}/object-records`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_records_for_object_type`.
-        """
+        Get all object records for a given object type.
 
+        HTTP: `GET /api/object-types/{id}/object-records`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_record: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectRecordResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_records_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -984,10 +1852,35 @@ class CustomObjects:
     ) -> GetObjectTypeSchemaVersionsRelationshipsResponseCollection:
         """Get Schema Version IDs for Object Type
 
-        `GET /api/object-types/{id}/relationships/schema-versions`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_schema_version_ids_for_object_type`.
-        """
+        Get all schema versions for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/schema-versions`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeSchemaVersionsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_schema_version_ids_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1008,10 +1901,37 @@ class CustomObjects:
     ) -> GetObjectSchemaResponseCollection:
         """Get Schema Versions for Object Type
 
-        `GET /api/object-types/{id}/schema-versions`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_schema_versions_for_object_type`.
-        """
+        Get all schema versions for an object type
 
+        HTTP: `GET /api/object-types/{id}/schema-versions`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_schema_versions_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1033,10 +1953,37 @@ class CustomObjects:
     ) -> GetSourceMappingResponse:
         """Get Source Mapping
 
-        `GET /api/source-mappings/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_source_mapping`.
-        """
+        Get the source mapping with the given ID.
 
+        HTTP: `GET /api/source-mappings/{id}`
+
+        Args:
+            id: The ID of the source mapping
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetSourceMappingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_source_mapping as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1058,10 +2005,37 @@ class CustomObjects:
     ) -> GetSourceMappingResponse:
         """Get Source Mapping for Object Schema
 
-        `GET /api/object-schemas/{id}/source-mapping`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_source_mapping_for_object_schema`.
-        """
+        Get source mapping for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/source-mapping`
+
+        Args:
+            id: The ULID ID of the object schema.
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetSourceMappingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_source_mapping_for_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1082,10 +2056,35 @@ class CustomObjects:
     ) -> GetObjectSchemaSourceMappingRelationshipResponse:
         """Get Source Mapping ID for Object Schema
 
-        `GET /api/object-schemas/{id}/relationships/source-mapping`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_source_mapping_id_for_object_schema`.
-        """
+        Get source mapping for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/relationships/source-mapping`
+
+        Args:
+            id: The ULID ID of the object schema.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaSourceMappingRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_source_mapping_id_for_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1107,10 +2106,39 @@ class CustomObjects:
     ) -> PatchObjectSchemaResponse:
         """Update Object Schema
 
-        `PATCH /api/object-schemas/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_object_schema`.
-        """
+        Update the object schema with the given ID.
 
+        HTTP: `PATCH /api/object-schemas/{id}`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Update a object schema by ID: `ObjectSchemaPartialUpdateQuery`, or a dict of its shape
+                (`ObjectSchemaPartialUpdateQueryParam`).
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PatchObjectSchemaResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1133,10 +2161,37 @@ class CustomObjects:
     ) -> None:
         """Update Object Schema Relationship
 
-        `PATCH /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_object_schema_relationship`.
-        """
+        Update a relationship between object schemas
 
+        HTTP: `PATCH /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Update a relationship between object schemas: `ObjectSchemaRelationshipPartialUpdateQuery`, or a dict
+                of its shape (`ObjectSchemaRelationshipPartialUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_object_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1159,10 +2214,38 @@ class CustomObjects:
     ) -> None:
         """Update Profile Schema Relationship
 
-        `PATCH /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_profile_schema_relationship`.
-        """
+        Update a relationship between an object schema and a profile
 
+        HTTP: `PATCH /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Update a relationship between an object schema and a profile:
+                `ProfileObjectSchemaRelationshipPartialUpdateQuery`, or a dict of its shape
+                (`ProfileObjectSchemaRelationshipPartialUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_profile_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1185,10 +2268,39 @@ class CustomObjects:
     ) -> PatchSourceMappingResponse:
         """Update Source Mapping
 
-        `PATCH /api/source-mappings/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_source_mapping`.
-        """
+        Update the source mapping with the given ID.
 
+        HTTP: `PATCH /api/source-mappings/{id}`
+
+        Args:
+            id: The ULID ID of the source mapping
+            body: Update a source mapping by ID: `SourceMappingPartialUpdateQuery`, or a dict of its shape
+                (`SourceMappingPartialUpdateQueryParam`).
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PatchSourceMappingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_source_mapping as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1211,9 +2323,14 @@ class CustomObjects:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetDataSourceResponseCollection, DataSourceResponseObjectResource]:
-        """Every item of `get_data_sources`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_data_sources`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_data_sources` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_data_sources as endpoint
 
@@ -1243,9 +2360,15 @@ class CustomObjects:
         GetObjectTypeIngestionLogsRelationshipsResponseCollection,
         GetObjectTypeIngestionLogsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_ingestion_log_ids_for_object_type`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_ingestion_log_ids_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_ingestion_log_ids_for_object_type` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
@@ -1278,9 +2401,15 @@ class CustomObjects:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetIngestionLogResponseCollectionCompoundDocument, IngestionLogResponseObjectResource]:
-        """Every item of `get_ingestion_logs_for_object_type`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_ingestion_logs_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_ingestion_logs_for_object_type` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
@@ -1315,9 +2444,14 @@ class CustomObjects:
     ) -> Pager[
         GetObjectTypeRecordsRelationshipsResponseCollection, GetObjectTypeRecordsRelationshipsResponseCollectionDataItem
     ]:
-        """Every item of `get_record_ids_for_object_type`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_record_ids_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_record_ids_for_object_type` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_record_ids_for_object_type as endpoint
 
@@ -1345,9 +2479,14 @@ class CustomObjects:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetObjectRecordResponseCollection, ObjectRecordResponseObjectResource]:
-        """Every item of `get_records_for_object_type`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_records_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_records_for_object_type` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_records_for_object_type as endpoint
 
@@ -1381,10 +2520,44 @@ class AsyncCustomObjects:
     ) -> Accepted:
         """Bulk Create Data Source Records
 
-        `POST /api/data-source-record-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.custom_objects.bulk_create_data_source_records`.
-        """
+        Create a bulk data source record import job to create a batch of records.
 
+        Accepts up to 500 records per request. The maximum allowed payload size is 4MB. The maximum allowed payload size
+        per-record is 512KB.
+
+        To learn more, see our [Custom Objects API
+        overview](https://developers.klaviyo.com/en/reference/custom_objects_api_overview).
+
+        HTTP: `POST /api/data-source-record-bulk-create-jobs`
+
+        Args:
+            body: Create a data source record job: `DataSourceRecordBulkCreateJobCreateQuery`, or a dict of its shape
+                (`DataSourceRecordBulkCreateJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 15/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (500 items and 4 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import bulk_create_data_source_records as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1406,10 +2579,40 @@ class AsyncCustomObjects:
     ) -> Accepted:
         """Bulk Delete Object Records
 
-        `POST /api/object-record-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.custom_objects.bulk_delete_object_records`.
-        """
+        Delete a batch of object records.
 
+        Accepts up to 500 object record IDs per request. The maximum allowed payload size is 5MB.
+
+        HTTP: `POST /api/object-record-bulk-delete-jobs`
+
+        Args:
+            body: The request body: `ObjectRecordDeleteJobCreateQuery`, or a dict of its shape
+                (`ObjectRecordDeleteJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (500 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import bulk_delete_object_records as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1432,10 +2635,37 @@ class AsyncCustomObjects:
     ) -> PostDataSourceResponse:
         """Create Data Source
 
-        `POST /api/data-sources`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_data_source`.
-        """
+        Create a new data source in an account
 
+        HTTP: `POST /api/data-sources`
+
+        Args:
+            body: Create data source: `DataSourceCreateQuery`, or a dict of its shape (`DataSourceCreateQueryParam`).
+            fields_data_source: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PostDataSourceResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_data_source as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1458,10 +2688,41 @@ class AsyncCustomObjects:
     ) -> Accepted:
         """Create Data Source Record
 
-        `POST /api/data-source-record-create-jobs`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_data_source_record`.
-        """
+        Create a data source record import job to create a single record.
 
+        The maximum allowed payload size per-record is 512KB.
+
+        To learn more, see our [Custom Objects API
+        overview](https://developers.klaviyo.com/en/reference/custom_objects_api_overview).
+
+        HTTP: `POST /api/data-source-record-create-jobs`
+
+        Args:
+            body: Create a data source record job: `DataSourceRecordCreateJobCreateQuery`, or a dict of its shape
+                (`DataSourceRecordCreateJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_data_source_record as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1484,10 +2745,38 @@ class AsyncCustomObjects:
     ) -> PostObjectSchemaResponse:
         """Create Object Schema
 
-        `POST /api/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_object_schema`.
-        """
+        Create an object schema.
 
+        HTTP: `POST /api/object-schemas`
+
+        Args:
+            body: Create an object schema: `ObjectSchemaCreateQuery`, or a dict of its shape
+                (`ObjectSchemaCreateQueryParam`).
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PostObjectSchemaResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1511,10 +2800,39 @@ class AsyncCustomObjects:
     ) -> None:
         """Create Object Schema Relationship
 
-        `POST /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_object_schema_relationship`.
-        """
+        Create a relationship between object schemas.
 
+        Note that flow filtering and segmentation are currently not supported for object-to-object relationships.
+
+        HTTP: `POST /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Create a relationship between object schemas: `ObjectSchemaRelationshipCreateQuery`, or a dict of its
+                shape (`ObjectSchemaRelationshipCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_object_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1538,10 +2856,37 @@ class AsyncCustomObjects:
     ) -> PostObjectTypeResponse:
         """Create Object Type
 
-        `POST /api/object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_object_type`.
-        """
+        Create an object type.
 
+        HTTP: `POST /api/object-types`
+
+        Args:
+            body: Create an object type: `ObjectTypeCreateQuery`, or a dict of its shape (`ObjectTypeCreateQueryParam`).
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PostObjectTypeResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1565,10 +2910,38 @@ class AsyncCustomObjects:
     ) -> None:
         """Create Profile Schema Relationship
 
-        `POST /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.create_profile_schema_relationship`.
-        """
+        Create a relationship between an object schema and a profile
 
+        HTTP: `POST /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Create a relationship between an object schema and a profile:
+                `ProfileObjectSchemaRelationshipCreateQuery`, or a dict of its shape
+                (`ProfileObjectSchemaRelationshipCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import create_profile_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1591,10 +2964,35 @@ class AsyncCustomObjects:
     ) -> None:
         """Delete Data Source
 
-        `DELETE /api/data-sources/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_data_source`.
-        """
+        Delete a data source in an account.
 
+        HTTP: `DELETE /api/data-sources/{id}`
+
+        Args:
+            id: The ID of the data source to delete
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_data_source as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1617,10 +3015,37 @@ class AsyncCustomObjects:
     ) -> None:
         """Delete Object Schema Relationship
 
-        `DELETE /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_object_schema_relationship`.
-        """
+        Delete a relationship between object schemas
 
+        HTTP: `DELETE /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Delete a relationship between object schemas: `ObjectSchemaRelationshipDeleteQuery`, or a dict of its
+                shape (`ObjectSchemaRelationshipDeleteQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_object_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1643,10 +3068,35 @@ class AsyncCustomObjects:
     ) -> None:
         """Delete Object Type
 
-        `DELETE /api/object-types/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_object_type`.
-        """
+        Delete the object type with the given ID.
 
+        HTTP: `DELETE /api/object-types/{id}`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1669,10 +3119,38 @@ class AsyncCustomObjects:
     ) -> None:
         """Delete Profile Schema Relationship
 
-        `DELETE /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.delete_profile_schema_relationship`.
-        """
+        Delete a relationship between an object schema and a profile
 
+        HTTP: `DELETE /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Delete a relationship between an object schema and a profile:
+                `ProfileObjectSchemaRelationshipDeleteQuery`, or a dict of its shape
+                (`ProfileObjectSchemaRelationshipDeleteQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import delete_profile_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1696,10 +3174,37 @@ class AsyncCustomObjects:
     ) -> GetObjectSchemaResponse:
         """Get Current Schema for Object Type
 
-        `GET /api/object-types/{id}/current-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_current_schema_for_object_type`.
-        """
+        Get current schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/current-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_current_schema_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1722,10 +3227,35 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeCurrentSchemaRelationshipResponse:
         """Get Current Schema ID for Object Type
 
-        `GET /api/object-types/{id}/relationships/current-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_current_schema_id_for_object_type`.
-        """
+        Get current schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/current-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeCurrentSchemaRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_current_schema_id_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1748,10 +3278,37 @@ class AsyncCustomObjects:
     ) -> GetDataSourceResponse:
         """Get Data Source
 
-        `GET /api/data-sources/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_data_source`.
-        """
+        Retrieve a data source in an account.
 
+        HTTP: `GET /api/data-sources/{id}`
+
+        Args:
+            id: The ID of the data source
+            fields_data_source: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetDataSourceResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_data_source as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1776,10 +3333,39 @@ class AsyncCustomObjects:
     ) -> GetDataSourceResponseCollection:
         """Get Data Sources
 
-        `GET /api/data-sources`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_data_sources`.
-        """
+        Get all data sources in an account.
 
+        HTTP: `GET /api/data-sources`
+
+        Args:
+            fields_data_source: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetDataSourceResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_data_sources as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1804,10 +3390,37 @@ class AsyncCustomObjects:
     ) -> GetObjectSchemaResponse:
         """Get Draft Schema for Object Type
 
-        `GET /api/object-types/{id}/draft-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_draft_schema_for_object_type`.
-        """
+        Get draft schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/draft-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_draft_schema_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1830,10 +3443,35 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeDraftSchemaRelationshipResponse:
         """Get Draft Schema ID for Object Type
 
-        `GET /api/object-types/{id}/relationships/draft-schema`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_draft_schema_id_for_object_type`.
-        """
+        Get draft schema for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/draft-schema`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeDraftSchemaRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_draft_schema_id_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1857,10 +3495,48 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeIngestionLogsRelationshipsResponseCollection:
         """Get Ingestion Log IDs for Object Type
 
-        `GET /api/object-types/{id}/relationships/object-ingestion-logs`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_ingestion_log_ids_for_object_type`.
-        """
+        Get the ingestion logs for a given object type.
 
+        Only ingestion failures are logged — the absence of a log entry for a record does not mean the record was
+        ingested successfully.
+
+        Logs are retained for 14 days; time filters outside that window return an empty page. Results are returned
+        newest first with a fixed page size of 50.
+
+        HTTP: `GET /api/object-types/{id}/relationships/object-ingestion-logs`
+
+        Args:
+            id: The ULID ID of the object type.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `record_id` equals; `status` any, equals; `event_type` any, equals; `timestamp`
+                greater-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeIngestionLogsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1892,10 +3568,56 @@ class AsyncCustomObjects:
     ) -> GetIngestionLogResponseCollectionCompoundDocument:
         """Get Ingestion Logs for Object Type
 
-        `GET /api/object-types/{id}/object-ingestion-logs`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_ingestion_logs_for_object_type`.
-        """
+        Get the ingestion logs for a given object type.
 
+        Only ingestion failures are logged — the absence of a log entry for a record does not mean the record was
+        ingested successfully.
+
+        Logs are retained for 14 days; time filters outside that window return an empty page. Results are returned
+        newest first with a fixed page size of 50.
+
+        HTTP: `GET /api/object-types/{id}/object-ingestion-logs`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_ingestion_log: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_record: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `record_id` equals; `status` any, equals; `event_type` any, equals; `timestamp`
+                greater-or-equal, less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetIngestionLogResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1926,10 +3648,37 @@ class AsyncCustomObjects:
     ) -> GetObjectRecordResponse:
         """Get Object Record
 
-        `GET /api/object-records/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_record`.
-        """
+        Get the object record with the given compound ID.
 
+        HTTP: `GET /api/object-records/{id}`
+
+        Args:
+            id: The compound ID of the object record, formatted as object_type_id:::object_record_id
+            fields_object_record: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectRecordResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_record as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1956,10 +3705,43 @@ class AsyncCustomObjects:
     ) -> GetObjectSchemaResponseCompoundDocument:
         """Get Object Schema
 
-        `GET /api/object-schemas/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_schema`.
-        """
+        Get the object schema with the given ID.
 
+        HTTP: `GET /api/object-schemas/{id}`
+
+        Args:
+            id: The ULID ID of the object schema.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1985,10 +3767,35 @@ class AsyncCustomObjects:
     ) -> GetObjectSchemaSchemasRelationshipsResponseCollection:
         """Get Object Schema Relationships
 
-        `GET /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_schema_relationships`.
-        """
+        Get related object schemas for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaSchemasRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_schema_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2014,10 +3821,43 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeResponseCompoundDocument:
         """Get Object Type
 
-        `GET /api/object-types/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_type`.
-        """
+        Get the object type with the given ID.
 
+        HTTP: `GET /api/object-types/{id}`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2043,10 +3883,35 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeTypesRelationshipsResponseCollection:
         """Get Object Type Relationships
 
-        `GET /api/object-types/{id}/relationships/object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_type_relationships`.
-        """
+        Get related object types for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/object-types`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeTypesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_type_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2071,10 +3936,44 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeResponseCollectionCompoundDocument:
         """Get Object Types
 
-        `GET /api/object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_object_types`.
-        """
+        Get all object types in an account.
 
+        HTTP: `GET /api/object-types`
+
+        Args:
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_object_type: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `namespace` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_object_types as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -2101,10 +4000,35 @@ class AsyncCustomObjects:
     ) -> GetObjectSchemaProfileObjectSchemasRelationshipsResponseCollection:
         """Get Profile Schema Relationships
 
-        `GET /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_profile_schema_relationships`.
-        """
+        Get related profile object schemas for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaProfileObjectSchemasRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_profile_schema_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2126,10 +4050,35 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeProfileObjectTypesRelationshipsResponseCollection:
         """Get Profile Type Relationships
 
-        `GET /api/object-types/{id}/relationships/profile-object-types`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_profile_type_relationships`.
-        """
+        Get related profile object types for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/profile-object-types`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeProfileObjectTypesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_profile_type_relationships as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2153,10 +4102,38 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeRecordsRelationshipsResponseCollection:
         """Get Record IDs for Object Type
 
-        `GET /api/object-types/{id}/relationships/object-records`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_record_ids_for_object_type`.
-        """
+        Get all object records for a given object type.
 
+        HTTP: `GET /api/object-types/{id}/relationships/object-records`
+
+        Args:
+            id: The ULID ID of the object type.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeRecordsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_record_ids_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2183,10 +4160,40 @@ class AsyncCustomObjects:
     ) -> GetObjectRecordResponseCollection:
         """Get Records for Object Type
 
-        `GET /api/object-types/{id}/object-records`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_records_for_object_type`.
-        """
+        Get all object records for a given object type.
 
+        HTTP: `GET /api/object-types/{id}/object-records`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_record: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectRecordResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_records_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2211,10 +4218,35 @@ class AsyncCustomObjects:
     ) -> GetObjectTypeSchemaVersionsRelationshipsResponseCollection:
         """Get Schema Version IDs for Object Type
 
-        `GET /api/object-types/{id}/relationships/schema-versions`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_schema_version_ids_for_object_type`.
-        """
+        Get all schema versions for an object type
 
+        HTTP: `GET /api/object-types/{id}/relationships/schema-versions`
+
+        Args:
+            id: The ULID ID of the object type.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectTypeSchemaVersionsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_schema_version_ids_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2237,10 +4269,37 @@ class AsyncCustomObjects:
     ) -> GetObjectSchemaResponseCollection:
         """Get Schema Versions for Object Type
 
-        `GET /api/object-types/{id}/schema-versions`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_schema_versions_for_object_type`.
-        """
+        Get all schema versions for an object type
 
+        HTTP: `GET /api/object-types/{id}/schema-versions`
+
+        Args:
+            id: The ULID ID of the object type.
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_schema_versions_for_object_type as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2264,10 +4323,37 @@ class AsyncCustomObjects:
     ) -> GetSourceMappingResponse:
         """Get Source Mapping
 
-        `GET /api/source-mappings/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_source_mapping`.
-        """
+        Get the source mapping with the given ID.
 
+        HTTP: `GET /api/source-mappings/{id}`
+
+        Args:
+            id: The ID of the source mapping
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetSourceMappingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_source_mapping as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2291,10 +4377,37 @@ class AsyncCustomObjects:
     ) -> GetSourceMappingResponse:
         """Get Source Mapping for Object Schema
 
-        `GET /api/object-schemas/{id}/source-mapping`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_source_mapping_for_object_schema`.
-        """
+        Get source mapping for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/source-mapping`
+
+        Args:
+            id: The ULID ID of the object schema.
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetSourceMappingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_source_mapping_for_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2317,10 +4430,35 @@ class AsyncCustomObjects:
     ) -> GetObjectSchemaSourceMappingRelationshipResponse:
         """Get Source Mapping ID for Object Schema
 
-        `GET /api/object-schemas/{id}/relationships/source-mapping`; arguments as in
-        `klaviyo_generated.api.custom_objects.get_source_mapping_id_for_object_schema`.
-        """
+        Get source mapping for an object schema
 
+        HTTP: `GET /api/object-schemas/{id}/relationships/source-mapping`
+
+        Args:
+            id: The ULID ID of the object schema.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:read`
+
+        Returns:
+            GetObjectSchemaSourceMappingRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import get_source_mapping_id_for_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2344,10 +4482,39 @@ class AsyncCustomObjects:
     ) -> PatchObjectSchemaResponse:
         """Update Object Schema
 
-        `PATCH /api/object-schemas/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_object_schema`.
-        """
+        Update the object schema with the given ID.
 
+        HTTP: `PATCH /api/object-schemas/{id}`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Update a object schema by ID: `ObjectSchemaPartialUpdateQuery`, or a dict of its shape
+                (`ObjectSchemaPartialUpdateQueryParam`).
+            fields_object_schema: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PatchObjectSchemaResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_object_schema as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2372,10 +4539,37 @@ class AsyncCustomObjects:
     ) -> None:
         """Update Object Schema Relationship
 
-        `PATCH /api/object-schemas/{id}/relationships/object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_object_schema_relationship`.
-        """
+        Update a relationship between object schemas
 
+        HTTP: `PATCH /api/object-schemas/{id}/relationships/object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Update a relationship between object schemas: `ObjectSchemaRelationshipPartialUpdateQuery`, or a dict
+                of its shape (`ObjectSchemaRelationshipPartialUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_object_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2400,10 +4594,38 @@ class AsyncCustomObjects:
     ) -> None:
         """Update Profile Schema Relationship
 
-        `PATCH /api/object-schemas/{id}/relationships/profile-object-schemas`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_profile_schema_relationship`.
-        """
+        Update a relationship between an object schema and a profile
 
+        HTTP: `PATCH /api/object-schemas/{id}/relationships/profile-object-schemas`
+
+        Args:
+            id: The ULID ID of the object schema.
+            body: Update a relationship between an object schema and a profile:
+                `ProfileObjectSchemaRelationshipPartialUpdateQuery`, or a dict of its shape
+                (`ProfileObjectSchemaRelationshipPartialUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_profile_schema_relationship as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2428,10 +4650,39 @@ class AsyncCustomObjects:
     ) -> PatchSourceMappingResponse:
         """Update Source Mapping
 
-        `PATCH /api/source-mappings/{id}`; arguments as in
-        `klaviyo_generated.api.custom_objects.update_source_mapping`.
-        """
+        Update the source mapping with the given ID.
 
+        HTTP: `PATCH /api/source-mappings/{id}`
+
+        Args:
+            id: The ULID ID of the source mapping
+            body: Update a source mapping by ID: `SourceMappingPartialUpdateQuery`, or a dict of its shape
+                (`SourceMappingPartialUpdateQueryParam`).
+            fields_source_mapping: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `custom-objects:write`
+
+        Returns:
+            PatchSourceMappingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.custom_objects import update_source_mapping as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2456,9 +4707,14 @@ class AsyncCustomObjects:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetDataSourceResponseCollection, DataSourceResponseObjectResource]:
-        """Every item of `get_data_sources`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_data_sources`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_data_sources` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_data_sources as endpoint
 
@@ -2490,9 +4746,15 @@ class AsyncCustomObjects:
         GetObjectTypeIngestionLogsRelationshipsResponseCollection,
         GetObjectTypeIngestionLogsRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_ingestion_log_ids_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_ingestion_log_ids_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_ingestion_log_ids_for_object_type` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
@@ -2527,9 +4789,15 @@ class AsyncCustomObjects:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetIngestionLogResponseCollectionCompoundDocument, IngestionLogResponseObjectResource]:
-        """Every item of `get_ingestion_logs_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_ingestion_logs_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_ingestion_logs_for_object_type` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
@@ -2566,9 +4834,14 @@ class AsyncCustomObjects:
     ) -> AsyncPager[
         GetObjectTypeRecordsRelationshipsResponseCollection, GetObjectTypeRecordsRelationshipsResponseCollectionDataItem
     ]:
-        """Every item of `get_record_ids_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_record_ids_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_record_ids_for_object_type` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_record_ids_for_object_type as endpoint
 
@@ -2598,9 +4871,14 @@ class AsyncCustomObjects:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetObjectRecordResponseCollection, ObjectRecordResponseObjectResource]:
-        """Every item of `get_records_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.custom_objects.get_records_for_object_type`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.custom_objects.get_records_for_object_type` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.custom_objects import get_records_for_object_type as endpoint
 

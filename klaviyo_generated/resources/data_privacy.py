@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `data_privacy` namespace of the client: `kv.data_privacy.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.data_privacy`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -43,10 +43,46 @@ class DataPrivacy:
     ) -> Accepted:
         """Request Profile Deletion
 
-        `POST /api/data-privacy-deletion-jobs`; arguments as in
-        `klaviyo_generated.api.data_privacy.request_profile_deletion`.
-        """
+        Request a deletion for the profiles corresponding to one of the following identifiers: `email`, `phone_number`,
+        or `id`. If multiple identifiers are provided, we will return an error.
 
+        All profiles that match the provided identifier will be deleted.
+
+        The deletion occurs asynchronously; however, once it has completed, the deleted profile will appear on the
+        [Deleted Profiles page](https://www.klaviyo.com/account/deleted).
+
+        For more information on the deletion process, please refer to our [Help Center docs on how to handle GDPR and
+        CCPA deletion
+        requests](https://help.klaviyo.com/hc/en-us/articles/360004217631-How-to-Handle-GDPR-Requests#record-gdpr-and-ccpa%20%20-deletion-requests2).
+
+        HTTP: `POST /api/data-privacy-deletion-jobs`
+
+        Args:
+            body: The request body: `DataPrivacyCreateDeletionJobQuery`, or a dict of its shape
+                (`DataPrivacyCreateDeletionJobQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `data-privacy:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.data_privacy import request_profile_deletion as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -73,10 +109,46 @@ class AsyncDataPrivacy:
     ) -> Accepted:
         """Request Profile Deletion
 
-        `POST /api/data-privacy-deletion-jobs`; arguments as in
-        `klaviyo_generated.api.data_privacy.request_profile_deletion`.
-        """
+        Request a deletion for the profiles corresponding to one of the following identifiers: `email`, `phone_number`,
+        or `id`. If multiple identifiers are provided, we will return an error.
 
+        All profiles that match the provided identifier will be deleted.
+
+        The deletion occurs asynchronously; however, once it has completed, the deleted profile will appear on the
+        [Deleted Profiles page](https://www.klaviyo.com/account/deleted).
+
+        For more information on the deletion process, please refer to our [Help Center docs on how to handle GDPR and
+        CCPA deletion
+        requests](https://help.klaviyo.com/hc/en-us/articles/360004217631-How-to-Handle-GDPR-Requests#record-gdpr-and-ccpa%20%20-deletion-requests2).
+
+        HTTP: `POST /api/data-privacy-deletion-jobs`
+
+        Args:
+            body: The request body: `DataPrivacyCreateDeletionJobQuery`, or a dict of its shape
+                (`DataPrivacyCreateDeletionJobQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `data-privacy:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.data_privacy import request_profile_deletion as endpoint
 
         kwargs = endpoint._get_kwargs(

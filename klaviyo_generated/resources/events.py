@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `events` namespace of the client: `kv.events.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.events`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -78,10 +78,45 @@ class Events:
     ) -> Accepted:
         """Bulk Create Events
 
-        `POST /api/event-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.events.bulk_create_events`.
-        """
+        Create a batch of events for one or more profiles.
 
+        Note that this endpoint allows you to create new profiles or update existing profile properties.
+
+        At a minimum, profile and metric objects should include at least one profile identifier (e.g., `id`, `email`, or
+        `phone_number`) and the metric `name`, respectively.
+
+        Accepts up to 1,000 events per request. The maximum allowed payload size is 5MB. A single string cannot exceed
+        100KB.
+
+        HTTP: `POST /api/event-bulk-create-jobs`
+
+        Args:
+            body: The request body: `EventsBulkCreateJob`, or a dict of its shape (`EventsBulkCreateJobParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (1000 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import bulk_create_events as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -101,10 +136,43 @@ class Events:
     ) -> None:
         """Create Event
 
-        `POST /api/events`; arguments as in
-        `klaviyo_generated.api.events.create_event`.
-        """
+        Create a new event to track a profile's activity.
 
+        Note that this endpoint allows you to create a new profile or update an existing profile's properties.
+
+        At a minimum, profile and metric objects should include at least one profile identifier (e.g., `id`, `email`, or
+        `phone_number`) and the metric `name`, respectively.
+
+        Successful response indicates that the event was validated and submitted for processing, but does not guarantee
+        that processing is complete.
+
+        HTTP: `POST /api/events`
+
+        Args:
+            body: The request body: `EventCreateQueryV2`, or a dict of its shape (`EventCreateQueryV2Param`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import create_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -129,10 +197,45 @@ class Events:
     ) -> GetEventResponseCompoundDocument:
         """Get Event
 
-        `GET /api/events/{id}`; arguments as in
-        `klaviyo_generated.api.events.get_event`.
-        """
+        Get an event with the given event ID.
 
+        HTTP: `GET /api/events/{id}`
+
+        Args:
+            id: ID of the event
+            fields_attribution: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_event: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `events:read`
+
+        Returns:
+            GetEventResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -165,10 +268,62 @@ class Events:
     ) -> GetEventResponseCollectionCompoundDocument:
         """Get Events
 
-        `GET /api/events`; arguments as in
-        `klaviyo_generated.api.events.get_events`.
-        """
+        Get all events in an account
 
+        Requests can be sorted by the following fields: `datetime`, `timestamp`
+
+        [Custom metrics](https://developers.klaviyo.com/en/reference/custom_metrics_api_overview) are not supported in
+        the `metric_id` filter.
+
+        Returns a maximum of 200 events per page.
+
+        HTTP: `GET /api/events`
+
+        Args:
+            fields_attribution: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_event: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `metric_id` equals; `profile_id` equals; `profile` has; `metric` has; `datetime`
+                greater-or-equal, greater-than, less-or-equal, less-than; `timestamp` greater-or-equal, greater-than,
+                less-or-equal, less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 200. Min: 1. Max: 1000.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+
+        Returns:
+            GetEventResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_events as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -199,10 +354,38 @@ class Events:
     ) -> GetMetricResponse:
         """Get Metric for Event
 
-        `GET /api/events/{id}/metric`; arguments as in
-        `klaviyo_generated.api.events.get_metric_for_event`.
-        """
+        Get the metric for an event with the given event ID.
 
+        HTTP: `GET /api/events/{id}/metric`
+
+        Args:
+            id: ID of the event
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_metric_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -223,10 +406,36 @@ class Events:
     ) -> GetEventMetricRelationshipResponse:
         """Get Metric ID for Event
 
-        `GET /api/events/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.events.get_metric_id_for_event`.
-        """
+        Get a list of related Metrics for an Event
 
+        HTTP: `GET /api/events/{id}/relationships/metric`
+
+        Args:
+            id: ID of the event
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `metrics:read`
+
+        Returns:
+            GetEventMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_metric_id_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -248,10 +457,40 @@ class Events:
     ) -> GetProfileResponse:
         """Get Profile for Event
 
-        `GET /api/events/{id}/profile`; arguments as in
-        `klaviyo_generated.api.events.get_profile_for_event`.
-        """
+        Get the profile associated with an event with the given event ID.
 
+        HTTP: `GET /api/events/{id}/profile`
+
+        Args:
+            id: ID of the event
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_profile_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -273,10 +512,37 @@ class Events:
     ) -> GetEventProfileRelationshipResponse:
         """Get Profile ID for Event
 
-        `GET /api/events/{id}/relationships/profile`; arguments as in
-        `klaviyo_generated.api.events.get_profile_id_for_event`.
-        """
+        Get profile [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships) for an event
+        with the given event ID.
 
+        HTTP: `GET /api/events/{id}/relationships/profile`
+
+        Args:
+            id: ID of the event
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `profiles:read`
+
+        Returns:
+            GetEventProfileRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_profile_id_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -303,9 +569,14 @@ class Events:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetEventResponseCollectionCompoundDocument, EventResponseObjectResource]:
-        """Every item of `get_events`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.events.get_events`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.events.get_events` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.events import get_events as endpoint
 
@@ -346,10 +617,45 @@ class AsyncEvents:
     ) -> Accepted:
         """Bulk Create Events
 
-        `POST /api/event-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.events.bulk_create_events`.
-        """
+        Create a batch of events for one or more profiles.
 
+        Note that this endpoint allows you to create new profiles or update existing profile properties.
+
+        At a minimum, profile and metric objects should include at least one profile identifier (e.g., `id`, `email`, or
+        `phone_number`) and the metric `name`, respectively.
+
+        Accepts up to 1,000 events per request. The maximum allowed payload size is 5MB. A single string cannot exceed
+        100KB.
+
+        HTTP: `POST /api/event-bulk-create-jobs`
+
+        Args:
+            body: The request body: `EventsBulkCreateJob`, or a dict of its shape (`EventsBulkCreateJobParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (1000 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import bulk_create_events as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -371,10 +677,43 @@ class AsyncEvents:
     ) -> None:
         """Create Event
 
-        `POST /api/events`; arguments as in
-        `klaviyo_generated.api.events.create_event`.
-        """
+        Create a new event to track a profile's activity.
 
+        Note that this endpoint allows you to create a new profile or update an existing profile's properties.
+
+        At a minimum, profile and metric objects should include at least one profile identifier (e.g., `id`, `email`, or
+        `phone_number`) and the metric `name`, respectively.
+
+        Successful response indicates that the event was validated and submitted for processing, but does not guarantee
+        that processing is complete.
+
+        HTTP: `POST /api/events`
+
+        Args:
+            body: The request body: `EventCreateQueryV2`, or a dict of its shape (`EventCreateQueryV2Param`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import create_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -401,10 +740,45 @@ class AsyncEvents:
     ) -> GetEventResponseCompoundDocument:
         """Get Event
 
-        `GET /api/events/{id}`; arguments as in
-        `klaviyo_generated.api.events.get_event`.
-        """
+        Get an event with the given event ID.
 
+        HTTP: `GET /api/events/{id}`
+
+        Args:
+            id: ID of the event
+            fields_attribution: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_event: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `events:read`
+
+        Returns:
+            GetEventResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -439,10 +813,62 @@ class AsyncEvents:
     ) -> GetEventResponseCollectionCompoundDocument:
         """Get Events
 
-        `GET /api/events`; arguments as in
-        `klaviyo_generated.api.events.get_events`.
-        """
+        Get all events in an account
 
+        Requests can be sorted by the following fields: `datetime`, `timestamp`
+
+        [Custom metrics](https://developers.klaviyo.com/en/reference/custom_metrics_api_overview) are not supported in
+        the `metric_id` filter.
+
+        Returns a maximum of 200 events per page.
+
+        HTTP: `GET /api/events`
+
+        Args:
+            fields_attribution: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_event: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `metric_id` equals; `profile_id` equals; `profile` has; `metric` has; `datetime`
+                greater-or-equal, greater-than, less-or-equal, less-than; `timestamp` greater-or-equal, greater-than,
+                less-or-equal, less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 200. Min: 1. Max: 1000.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+
+        Returns:
+            GetEventResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_events as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -475,10 +901,38 @@ class AsyncEvents:
     ) -> GetMetricResponse:
         """Get Metric for Event
 
-        `GET /api/events/{id}/metric`; arguments as in
-        `klaviyo_generated.api.events.get_metric_for_event`.
-        """
+        Get the metric for an event with the given event ID.
 
+        HTTP: `GET /api/events/{id}/metric`
+
+        Args:
+            id: ID of the event
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_metric_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -501,10 +955,36 @@ class AsyncEvents:
     ) -> GetEventMetricRelationshipResponse:
         """Get Metric ID for Event
 
-        `GET /api/events/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.events.get_metric_id_for_event`.
-        """
+        Get a list of related Metrics for an Event
 
+        HTTP: `GET /api/events/{id}/relationships/metric`
+
+        Args:
+            id: ID of the event
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `metrics:read`
+
+        Returns:
+            GetEventMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_metric_id_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -528,10 +1008,40 @@ class AsyncEvents:
     ) -> GetProfileResponse:
         """Get Profile for Event
 
-        `GET /api/events/{id}/profile`; arguments as in
-        `klaviyo_generated.api.events.get_profile_for_event`.
-        """
+        Get the profile associated with an event with the given event ID.
 
+        HTTP: `GET /api/events/{id}/profile`
+
+        Args:
+            id: ID of the event
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_profile_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -555,10 +1065,37 @@ class AsyncEvents:
     ) -> GetEventProfileRelationshipResponse:
         """Get Profile ID for Event
 
-        `GET /api/events/{id}/relationships/profile`; arguments as in
-        `klaviyo_generated.api.events.get_profile_id_for_event`.
-        """
+        Get profile [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships) for an event
+        with the given event ID.
 
+        HTTP: `GET /api/events/{id}/relationships/profile`
+
+        Args:
+            id: ID of the event
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            350/s burst, 3500/m steady.
+
+        Scopes:
+            `events:read`
+            `profiles:read`
+
+        Returns:
+            GetEventProfileRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.events import get_profile_id_for_event as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -587,9 +1124,14 @@ class AsyncEvents:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetEventResponseCollectionCompoundDocument, EventResponseObjectResource]:
-        """Every item of `get_events`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.events.get_events`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.events.get_events` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.events import get_events as endpoint
 

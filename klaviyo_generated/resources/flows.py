@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `flows` namespace of the client: `kv.flows.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.flows`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -151,10 +151,44 @@ class Flows:
     ) -> PostFlowV2Response:
         """Create Flow
 
-        `POST /api/flows`; arguments as in
-        `klaviyo_generated.api.flows.create_flow`.
-        """
+        Create a new flow using an encoded flow definition.
 
+        New objects within the flow definition, such as actions, will need to use a `temporary_id` field for
+        identification. These will be replaced with traditional `id` fields after successful creation.
+
+        A successful request will return the new definition to you.
+
+        HTTP: `POST /api/flows`
+
+        Args:
+            body: Creates a Flow from parameters: `FlowCreateQuery`, or a dict of its shape (`FlowCreateQueryParam`).
+            additional_fields_flow: Request additional fields not included by default in the response. Supported values:
+                'definition'
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 100/d daily.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            PostFlowV2Response: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import create_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -176,10 +210,35 @@ class Flows:
     ) -> None:
         """Delete Flow
 
-        `DELETE /api/flows/{id}`; arguments as in
-        `klaviyo_generated.api.flows.delete_flow`.
-        """
+        Delete a flow with the given flow ID.
 
+        HTTP: `DELETE /api/flows/{id}`
+
+        Args:
+            id: ID of the Flow to delete. Ex: XVTP5Q
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import delete_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -199,10 +258,35 @@ class Flows:
     ) -> None:
         """Delete Flow Action
 
-        `DELETE /api/flow-actions/{id}`; arguments as in
-        `klaviyo_generated.api.flows.delete_flow_action`.
-        """
+        Delete a flow action.
 
+        HTTP: `DELETE /api/flow-actions/{id}`
+
+        Args:
+            id: ID of the flow action to delete. Ex: 01GDDKASAP8TKDDA2GRZDSVP4H
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import delete_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -223,10 +307,37 @@ class Flows:
     ) -> GetFlowActionEncodedResponse:
         """Get Action for Flow Message
 
-        `GET /api/flow-messages/{id}/flow-action`; arguments as in
-        `klaviyo_generated.api.flows.get_action_for_flow_message`.
-        """
+        Get the flow action for a flow message with the given message ID.
 
+        HTTP: `GET /api/flow-messages/{id}/flow-action`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionEncodedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_action_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -247,10 +358,36 @@ class Flows:
     ) -> GetFlowMessageActionRelationshipResponse:
         """Get Action ID for Flow Message
 
-        `GET /api/flow-messages/{id}/relationships/flow-action`; arguments as in
-        `klaviyo_generated.api.flows.get_action_id_for_flow_message`.
-        """
+        Get the [relationship](https://developers.klaviyo.com/en/reference/api_overview#relationships) for a flow
+        message's flow action, given the flow ID.
 
+        HTTP: `GET /api/flow-messages/{id}/relationships/flow-action`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowMessageActionRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_action_id_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -274,10 +411,49 @@ class Flows:
     ) -> GetFlowFlowActionRelationshipListResponseCollection:
         """Get Action IDs for Flow
 
-        `GET /api/flows/{id}/relationships/flow-actions`; arguments as in
-        `klaviyo_generated.api.flows.get_action_ids_for_flow`.
-        """
+        Get all [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships) for flow actions
+        associated with the given flow ID.
 
+        Returns a maximum of 100 flows per request, which can be paginated with cursor-based pagination.
+
+        HTTP: `GET /api/flows/{id}/relationships/flow-actions`
+
+        Args:
+            id: The `{id}` in the path.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `action_type` any, equals; `status` equals; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowFlowActionRelationshipListResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_action_ids_for_flow as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -308,10 +484,50 @@ class Flows:
     ) -> GetFlowActionEncodedResponseCollection:
         """Get Actions for Flow
 
-        `GET /api/flows/{id}/flow-actions`; arguments as in
-        `klaviyo_generated.api.flows.get_actions_for_flow`.
-        """
+        Get all flow actions associated with the given flow ID.
 
+        Returns a maximum of 50 flows per request, which can be paginated with cursor-based pagination.
+
+        HTTP: `GET /api/flows/{id}/flow-actions`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `action_type` any, equals; `status` equals; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionEncodedResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_actions_for_flow as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -343,10 +559,45 @@ class Flows:
     ) -> GetFlowV2ResponseCompoundDocument:
         """Get Flow
 
-        `GET /api/flows/{id}`; arguments as in
-        `klaviyo_generated.api.flows.get_flow`.
-        """
+        Get a flow with the given flow ID.
 
+        HTTP: `GET /api/flows/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_flow: Request additional fields not included by default in the response. Supported values:
+                'definition'
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowV2ResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -375,10 +626,43 @@ class Flows:
     ) -> GetFlowActionEncodedResponseCompoundDocument:
         """Get Flow Action
 
-        `GET /api/flow-actions/{id}`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_action`.
-        """
+        Get a flow action from a flow with the given flow action ID.
 
+        HTTP: `GET /api/flow-actions/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionEncodedResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -407,10 +691,51 @@ class Flows:
     ) -> GetFlowMessageEncodedResponseCollection:
         """Get Messages For Flow Action
 
-        `GET /api/flow-actions/{id}/flow-messages`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_action_messages`.
-        """
+        Get all flow messages associated with the given flow action ID.
 
+        Returns a maximum of 50 flow message relationships per request, which can be paginated with cursor-based
+        pagination.
+
+        HTTP: `GET /api/flow-actions/{id}/flow-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `name` contains, ends-with, equals, starts-with; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowMessageEncodedResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_action_messages as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -438,10 +763,37 @@ class Flows:
     ) -> GetFlowResponse:
         """Get Flow for Flow Action
 
-        `GET /api/flow-actions/{id}/flow`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_for_flow_action`.
-        """
+        Get the flow associated with the given action ID.
 
+        HTTP: `GET /api/flow-actions/{id}/flow`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_for_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -462,10 +814,35 @@ class Flows:
     ) -> GetFlowActionFlowRelationshipResponse:
         """Get Flow ID for Flow Action
 
-        `GET /api/flow-actions/{id}/relationships/flow`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_id_for_flow_action`.
-        """
+        Get the flow associated with the given action ID.
 
+        HTTP: `GET /api/flow-actions/{id}/relationships/flow`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionFlowRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_id_for_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -489,10 +866,43 @@ class Flows:
     ) -> GetFlowMessageEncodedResponseCompoundDocument:
         """Get Flow Message
 
-        `GET /api/flow-messages/{id}`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_message`.
-        """
+        Get a flow message from a flow with the given flow message ID.
 
+        HTTP: `GET /api/flow-messages/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowMessageEncodedResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -523,10 +933,55 @@ class Flows:
     ) -> GetFlowResponseCollectionCompoundDocument:
         """Get Flows
 
-        `GET /api/flows`; arguments as in
-        `klaviyo_generated.api.flows.get_flows`.
-        """
+        Get all flows in an account.
 
+        Returns a maximum of 50 flows per request, which can be paginated with cursor-based pagination.
+
+        HTTP: `GET /api/flows`
+
+        Args:
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `name` contains, ends-with, equals, starts-with; `status` equals; `archived` equals;
+                `created` equals, greater-or-equal, greater-than, less-or-equal, less-than; `updated` equals,
+                greater-or-equal, greater-than, less-or-equal, less-than; `trigger_type` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flows as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -559,10 +1014,49 @@ class Flows:
     ) -> GetFlowActionFlowMessageRelationshipResponseCollection:
         """Get Message IDs for Flow Action
 
-        `GET /api/flow-actions/{id}/relationships/flow-messages`; arguments as in
-        `klaviyo_generated.api.flows.get_message_ids_for_flow_action`.
-        """
+        Get all relationships for flow messages associated with the given flow action ID.
 
+        Returns a maximum of 50 flow message relationships per request, which can be paginated with cursor-based
+        pagination.
+
+        HTTP: `GET /api/flow-actions/{id}/relationships/flow-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` contains, ends-with, equals, starts-with; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionFlowMessageRelationshipResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -588,10 +1082,36 @@ class Flows:
     ) -> GetFlowTagsRelationshipsResponseCollection:
         """Get Tag IDs for Flow
 
-        `GET /api/flows/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.flows.get_tag_ids_for_flow`.
-        """
+        Return the tag IDs of all tags associated with the given flow.
 
+        HTTP: `GET /api/flows/{id}/relationships/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `tags:read`
+
+        Returns:
+            GetFlowTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_tag_ids_for_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -612,10 +1132,38 @@ class Flows:
     ) -> GetTagResponseCollection:
         """Get Tags for Flow
 
-        `GET /api/flows/{id}/tags`; arguments as in
-        `klaviyo_generated.api.flows.get_tags_for_flow`.
-        """
+        Return all tags associated with the given flow ID.
 
+        HTTP: `GET /api/flows/{id}/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_tags_for_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -637,10 +1185,37 @@ class Flows:
     ) -> GetTemplateResponse:
         """Get Template for Flow Message
 
-        `GET /api/flow-messages/{id}/template`; arguments as in
-        `klaviyo_generated.api.flows.get_template_for_flow_message`.
-        """
+        Return the related template
 
+        HTTP: `GET /api/flow-messages/{id}/template`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetTemplateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_template_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -661,10 +1236,35 @@ class Flows:
     ) -> GetFlowMessageTemplateRelationshipResponse:
         """Get Template ID for Flow Message
 
-        `GET /api/flow-messages/{id}/relationships/template`; arguments as in
-        `klaviyo_generated.api.flows.get_template_id_for_flow_message`.
-        """
+        Returns the ID of the related template
 
+        HTTP: `GET /api/flow-messages/{id}/relationships/template`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetFlowMessageTemplateRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_template_id_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -686,10 +1286,38 @@ class Flows:
     ) -> PatchFlowResponse:
         """Update Flow Status
 
-        `PATCH /api/flows/{id}`; arguments as in
-        `klaviyo_generated.api.flows.update_flow`.
-        """
+        Update the status of a flow with the given flow ID, and all actions in that flow.
 
+        HTTP: `PATCH /api/flows/{id}`
+
+        Args:
+            id: ID of the Flow to update. Ex: XVTP5Q
+            body: The request body: `FlowUpdateQuery`, or a dict of its shape (`FlowUpdateQueryParam`).
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            PatchFlowResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import update_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -713,10 +1341,38 @@ class Flows:
     ) -> PatchFlowActionEncodedResponse:
         """Update Flow Action
 
-        `PATCH /api/flow-actions/{id}`; arguments as in
-        `klaviyo_generated.api.flows.update_flow_action`.
-        """
+        Update a flow action.
 
+        HTTP: `PATCH /api/flow-actions/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `FlowActionUpdateQuery`, or a dict of its shape (`FlowActionUpdateQueryParam`).
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            PatchFlowActionEncodedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import update_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -743,9 +1399,14 @@ class Flows:
     ) -> Pager[
         GetFlowFlowActionRelationshipListResponseCollection, GetFlowFlowActionRelationshipListResponseCollectionDataItem
     ]:
-        """Every item of `get_action_ids_for_flow`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.flows.get_action_ids_for_flow`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.flows.get_action_ids_for_flow`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_action_ids_for_flow as endpoint
 
@@ -779,9 +1440,14 @@ class Flows:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetFlowActionEncodedResponseCollection, FlowActionEncodedResponseObjectResource]:
-        """Every item of `get_actions_for_flow`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.flows.get_actions_for_flow`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.flows.get_actions_for_flow`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_actions_for_flow as endpoint
 
@@ -816,9 +1482,14 @@ class Flows:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetFlowMessageEncodedResponseCollection, FlowMessageEncodedResponseObjectResource]:
-        """Every item of `get_flow_action_messages`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.flows.get_flow_action_messages`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.flows.get_flow_action_messages` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_flow_action_messages as endpoint
 
@@ -855,9 +1526,14 @@ class Flows:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetFlowResponseCollectionCompoundDocument, FlowResponseObjectResource]:
-        """Every item of `get_flows`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.flows.get_flows`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.flows.get_flows` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_flows as endpoint
 
@@ -896,9 +1572,14 @@ class Flows:
         GetFlowActionFlowMessageRelationshipResponseCollection,
         GetFlowActionFlowMessageRelationshipResponseCollectionDataItem,
     ]:
-        """Every item of `get_message_ids_for_flow_action`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.flows.get_message_ids_for_flow_action`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.flows.get_message_ids_for_flow_action` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
@@ -937,10 +1618,44 @@ class AsyncFlows:
     ) -> PostFlowV2Response:
         """Create Flow
 
-        `POST /api/flows`; arguments as in
-        `klaviyo_generated.api.flows.create_flow`.
-        """
+        Create a new flow using an encoded flow definition.
 
+        New objects within the flow definition, such as actions, will need to use a `temporary_id` field for
+        identification. These will be replaced with traditional `id` fields after successful creation.
+
+        A successful request will return the new definition to you.
+
+        HTTP: `POST /api/flows`
+
+        Args:
+            body: Creates a Flow from parameters: `FlowCreateQuery`, or a dict of its shape (`FlowCreateQueryParam`).
+            additional_fields_flow: Request additional fields not included by default in the response. Supported values:
+                'definition'
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 100/d daily.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            PostFlowV2Response: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import create_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -964,10 +1679,35 @@ class AsyncFlows:
     ) -> None:
         """Delete Flow
 
-        `DELETE /api/flows/{id}`; arguments as in
-        `klaviyo_generated.api.flows.delete_flow`.
-        """
+        Delete a flow with the given flow ID.
 
+        HTTP: `DELETE /api/flows/{id}`
+
+        Args:
+            id: ID of the Flow to delete. Ex: XVTP5Q
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import delete_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -989,10 +1729,35 @@ class AsyncFlows:
     ) -> None:
         """Delete Flow Action
 
-        `DELETE /api/flow-actions/{id}`; arguments as in
-        `klaviyo_generated.api.flows.delete_flow_action`.
-        """
+        Delete a flow action.
 
+        HTTP: `DELETE /api/flow-actions/{id}`
+
+        Args:
+            id: ID of the flow action to delete. Ex: 01GDDKASAP8TKDDA2GRZDSVP4H
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import delete_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1015,10 +1780,37 @@ class AsyncFlows:
     ) -> GetFlowActionEncodedResponse:
         """Get Action for Flow Message
 
-        `GET /api/flow-messages/{id}/flow-action`; arguments as in
-        `klaviyo_generated.api.flows.get_action_for_flow_message`.
-        """
+        Get the flow action for a flow message with the given message ID.
 
+        HTTP: `GET /api/flow-messages/{id}/flow-action`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionEncodedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_action_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1041,10 +1833,36 @@ class AsyncFlows:
     ) -> GetFlowMessageActionRelationshipResponse:
         """Get Action ID for Flow Message
 
-        `GET /api/flow-messages/{id}/relationships/flow-action`; arguments as in
-        `klaviyo_generated.api.flows.get_action_id_for_flow_message`.
-        """
+        Get the [relationship](https://developers.klaviyo.com/en/reference/api_overview#relationships) for a flow
+        message's flow action, given the flow ID.
 
+        HTTP: `GET /api/flow-messages/{id}/relationships/flow-action`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowMessageActionRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_action_id_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1070,10 +1888,49 @@ class AsyncFlows:
     ) -> GetFlowFlowActionRelationshipListResponseCollection:
         """Get Action IDs for Flow
 
-        `GET /api/flows/{id}/relationships/flow-actions`; arguments as in
-        `klaviyo_generated.api.flows.get_action_ids_for_flow`.
-        """
+        Get all [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships) for flow actions
+        associated with the given flow ID.
 
+        Returns a maximum of 100 flows per request, which can be paginated with cursor-based pagination.
+
+        HTTP: `GET /api/flows/{id}/relationships/flow-actions`
+
+        Args:
+            id: The `{id}` in the path.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `action_type` any, equals; `status` equals; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowFlowActionRelationshipListResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_action_ids_for_flow as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1106,10 +1963,50 @@ class AsyncFlows:
     ) -> GetFlowActionEncodedResponseCollection:
         """Get Actions for Flow
 
-        `GET /api/flows/{id}/flow-actions`; arguments as in
-        `klaviyo_generated.api.flows.get_actions_for_flow`.
-        """
+        Get all flow actions associated with the given flow ID.
 
+        Returns a maximum of 50 flows per request, which can be paginated with cursor-based pagination.
+
+        HTTP: `GET /api/flows/{id}/flow-actions`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `action_type` any, equals; `status` equals; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionEncodedResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_actions_for_flow as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1143,10 +2040,45 @@ class AsyncFlows:
     ) -> GetFlowV2ResponseCompoundDocument:
         """Get Flow
 
-        `GET /api/flows/{id}`; arguments as in
-        `klaviyo_generated.api.flows.get_flow`.
-        """
+        Get a flow with the given flow ID.
 
+        HTTP: `GET /api/flows/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_flow: Request additional fields not included by default in the response. Supported values:
+                'definition'
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowV2ResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1177,10 +2109,43 @@ class AsyncFlows:
     ) -> GetFlowActionEncodedResponseCompoundDocument:
         """Get Flow Action
 
-        `GET /api/flow-actions/{id}`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_action`.
-        """
+        Get a flow action from a flow with the given flow action ID.
 
+        HTTP: `GET /api/flow-actions/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionEncodedResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1211,10 +2176,51 @@ class AsyncFlows:
     ) -> GetFlowMessageEncodedResponseCollection:
         """Get Messages For Flow Action
 
-        `GET /api/flow-actions/{id}/flow-messages`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_action_messages`.
-        """
+        Get all flow messages associated with the given flow action ID.
 
+        Returns a maximum of 50 flow message relationships per request, which can be paginated with cursor-based
+        pagination.
+
+        HTTP: `GET /api/flow-actions/{id}/flow-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `name` contains, ends-with, equals, starts-with; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowMessageEncodedResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_action_messages as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1244,10 +2250,37 @@ class AsyncFlows:
     ) -> GetFlowResponse:
         """Get Flow for Flow Action
 
-        `GET /api/flow-actions/{id}/flow`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_for_flow_action`.
-        """
+        Get the flow associated with the given action ID.
 
+        HTTP: `GET /api/flow-actions/{id}/flow`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_for_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1270,10 +2303,35 @@ class AsyncFlows:
     ) -> GetFlowActionFlowRelationshipResponse:
         """Get Flow ID for Flow Action
 
-        `GET /api/flow-actions/{id}/relationships/flow`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_id_for_flow_action`.
-        """
+        Get the flow associated with the given action ID.
 
+        HTTP: `GET /api/flow-actions/{id}/relationships/flow`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionFlowRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_id_for_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1299,10 +2357,43 @@ class AsyncFlows:
     ) -> GetFlowMessageEncodedResponseCompoundDocument:
         """Get Flow Message
 
-        `GET /api/flow-messages/{id}`; arguments as in
-        `klaviyo_generated.api.flows.get_flow_message`.
-        """
+        Get a flow message from a flow with the given flow message ID.
 
+        HTTP: `GET /api/flow-messages/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow_message: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowMessageEncodedResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1335,10 +2426,55 @@ class AsyncFlows:
     ) -> GetFlowResponseCollectionCompoundDocument:
         """Get Flows
 
-        `GET /api/flows`; arguments as in
-        `klaviyo_generated.api.flows.get_flows`.
-        """
+        Get all flows in an account.
 
+        Returns a maximum of 50 flows per request, which can be paginated with cursor-based pagination.
+
+        HTTP: `GET /api/flows`
+
+        Args:
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any; `name` contains, ends-with, equals, starts-with; `status` equals; `archived` equals;
+                `created` equals, greater-or-equal, greater-than, less-or-equal, less-than; `updated` equals,
+                greater-or-equal, greater-than, less-or-equal, less-than; `trigger_type` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_flows as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1373,10 +2509,49 @@ class AsyncFlows:
     ) -> GetFlowActionFlowMessageRelationshipResponseCollection:
         """Get Message IDs for Flow Action
 
-        `GET /api/flow-actions/{id}/relationships/flow-messages`; arguments as in
-        `klaviyo_generated.api.flows.get_message_ids_for_flow_action`.
-        """
+        Get all relationships for flow messages associated with the given flow action ID.
 
+        Returns a maximum of 50 flow message relationships per request, which can be paginated with cursor-based
+        pagination.
+
+        HTTP: `GET /api/flow-actions/{id}/relationships/flow-messages`
+
+        Args:
+            id: The `{id}` in the path.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` contains, ends-with, equals, starts-with; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            GetFlowActionFlowMessageRelationshipResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1404,10 +2579,36 @@ class AsyncFlows:
     ) -> GetFlowTagsRelationshipsResponseCollection:
         """Get Tag IDs for Flow
 
-        `GET /api/flows/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.flows.get_tag_ids_for_flow`.
-        """
+        Return the tag IDs of all tags associated with the given flow.
 
+        HTTP: `GET /api/flows/{id}/relationships/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `tags:read`
+
+        Returns:
+            GetFlowTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_tag_ids_for_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1430,10 +2631,38 @@ class AsyncFlows:
     ) -> GetTagResponseCollection:
         """Get Tags for Flow
 
-        `GET /api/flows/{id}/tags`; arguments as in
-        `klaviyo_generated.api.flows.get_tags_for_flow`.
-        """
+        Return all tags associated with the given flow ID.
 
+        HTTP: `GET /api/flows/{id}/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_tags_for_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1457,10 +2686,37 @@ class AsyncFlows:
     ) -> GetTemplateResponse:
         """Get Template for Flow Message
 
-        `GET /api/flow-messages/{id}/template`; arguments as in
-        `klaviyo_generated.api.flows.get_template_for_flow_message`.
-        """
+        Return the related template
 
+        HTTP: `GET /api/flow-messages/{id}/template`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetTemplateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_template_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1483,10 +2739,35 @@ class AsyncFlows:
     ) -> GetFlowMessageTemplateRelationshipResponse:
         """Get Template ID for Flow Message
 
-        `GET /api/flow-messages/{id}/relationships/template`; arguments as in
-        `klaviyo_generated.api.flows.get_template_id_for_flow_message`.
-        """
+        Returns the ID of the related template
 
+        HTTP: `GET /api/flow-messages/{id}/relationships/template`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetFlowMessageTemplateRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import get_template_id_for_flow_message as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1510,10 +2791,38 @@ class AsyncFlows:
     ) -> PatchFlowResponse:
         """Update Flow Status
 
-        `PATCH /api/flows/{id}`; arguments as in
-        `klaviyo_generated.api.flows.update_flow`.
-        """
+        Update the status of a flow with the given flow ID, and all actions in that flow.
 
+        HTTP: `PATCH /api/flows/{id}`
+
+        Args:
+            id: ID of the Flow to update. Ex: XVTP5Q
+            body: The request body: `FlowUpdateQuery`, or a dict of its shape (`FlowUpdateQueryParam`).
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            PatchFlowResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import update_flow as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1539,10 +2848,38 @@ class AsyncFlows:
     ) -> PatchFlowActionEncodedResponse:
         """Update Flow Action
 
-        `PATCH /api/flow-actions/{id}`; arguments as in
-        `klaviyo_generated.api.flows.update_flow_action`.
-        """
+        Update a flow action.
 
+        HTTP: `PATCH /api/flow-actions/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `FlowActionUpdateQuery`, or a dict of its shape (`FlowActionUpdateQueryParam`).
+            fields_flow_action: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+
+        Returns:
+            PatchFlowActionEncodedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.flows import update_flow_action as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1571,9 +2908,14 @@ class AsyncFlows:
     ) -> AsyncPager[
         GetFlowFlowActionRelationshipListResponseCollection, GetFlowFlowActionRelationshipListResponseCollectionDataItem
     ]:
-        """Every item of `get_action_ids_for_flow`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.flows.get_action_ids_for_flow`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.flows.get_action_ids_for_flow` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_action_ids_for_flow as endpoint
 
@@ -1609,9 +2951,14 @@ class AsyncFlows:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetFlowActionEncodedResponseCollection, FlowActionEncodedResponseObjectResource]:
-        """Every item of `get_actions_for_flow`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.flows.get_actions_for_flow`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.flows.get_actions_for_flow` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_actions_for_flow as endpoint
 
@@ -1648,9 +2995,14 @@ class AsyncFlows:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetFlowMessageEncodedResponseCollection, FlowMessageEncodedResponseObjectResource]:
-        """Every item of `get_flow_action_messages`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.flows.get_flow_action_messages`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.flows.get_flow_action_messages` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_flow_action_messages as endpoint
 
@@ -1689,9 +3041,14 @@ class AsyncFlows:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetFlowResponseCollectionCompoundDocument, FlowResponseObjectResource]:
-        """Every item of `get_flows`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.flows.get_flows`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.flows.get_flows` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_flows as endpoint
 
@@ -1732,9 +3089,14 @@ class AsyncFlows:
         GetFlowActionFlowMessageRelationshipResponseCollection,
         GetFlowActionFlowMessageRelationshipResponseCollectionDataItem,
     ]:
-        """Every item of `get_message_ids_for_flow_action`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.flows.get_message_ids_for_flow_action`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.flows.get_message_ids_for_flow_action` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `forms` namespace of the client: `kv.forms.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.forms`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -80,10 +80,37 @@ class Forms:
     ) -> PostEncodedFormResponse:
         """Create Form
 
-        `POST /api/forms`; arguments as in
-        `klaviyo_generated.api.forms.create_form`.
-        """
+        Create a new form.
 
+        HTTP: `POST /api/forms`
+
+        Args:
+            body: Creates a Form from parameters: `FormCreateQuery`, or a dict of its shape (`FormCreateQueryParam`).
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:write`
+
+        Returns:
+            PostEncodedFormResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import create_form as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -104,10 +131,35 @@ class Forms:
     ) -> None:
         """Delete Form
 
-        `DELETE /api/forms/{id}`; arguments as in
-        `klaviyo_generated.api.forms.delete_form`.
-        """
+        Delete a given form.
 
+        HTTP: `DELETE /api/forms/{id}`
+
+        Args:
+            id: The ID of the form
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import delete_form as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -128,10 +180,37 @@ class Forms:
     ) -> GetEncodedFormResponse:
         """Get Form
 
-        `GET /api/forms/{id}`; arguments as in
-        `klaviyo_generated.api.forms.get_form`.
-        """
+        Get the form with the given ID.
 
+        HTTP: `GET /api/forms/{id}`
+
+        Args:
+            id: The ID of the form
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetEncodedFormResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -153,10 +232,37 @@ class Forms:
     ) -> GetFormResponse:
         """Get Form for Form Version
 
-        `GET /api/form-versions/{id}/form`; arguments as in
-        `klaviyo_generated.api.forms.get_form_for_form_version`.
-        """
+        Get the form associated with the given form version.
 
+        HTTP: `GET /api/form-versions/{id}/form`
+
+        Args:
+            id: The ID of the form version
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form_for_form_version as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -177,10 +283,35 @@ class Forms:
     ) -> GetFormVersionFormRelationshipResponse:
         """Get Form ID for Form Version
 
-        `GET /api/form-versions/{id}/relationships/form`; arguments as in
-        `klaviyo_generated.api.forms.get_form_id_for_form_version`.
-        """
+        Get the ID of the form associated with the given form version.
 
+        HTTP: `GET /api/form-versions/{id}/relationships/form`
+
+        Args:
+            id: The ID of the form version
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionFormRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form_id_for_form_version as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -203,10 +334,41 @@ class Forms:
     ) -> GetFormVersionResponseCompoundDocument:
         """Get Form Version
 
-        `GET /api/form-versions/{id}`; arguments as in
-        `klaviyo_generated.api.forms.get_form_version`.
-        """
+        Get the form version with the given ID.
 
+        HTTP: `GET /api/form-versions/{id}`
+
+        Args:
+            id: The ID of the form version
+            fields_form_version: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form_version as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -233,10 +395,47 @@ class Forms:
     ) -> GetFormResponseCollection:
         """Get Forms
 
-        `GET /api/forms`; arguments as in
-        `klaviyo_generated.api.forms.get_forms`.
-        """
+        Get all forms in an account.
 
+        HTTP: `GET /api/forms`
+
+        Args:
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `name` any, equals, contains; `ab_test` equals; `updated_at`
+                greater-or-equal, greater-than, less-or-equal, less-than; `created_at` greater-or-equal, greater-than,
+                less-or-equal, less-than; `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_forms as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -266,10 +465,45 @@ class Forms:
     ) -> GetFormVersionsRelationshipsResponseCollection:
         """Get Version IDs for Form
 
-        `GET /api/forms/{id}/relationships/form-versions`; arguments as in
-        `klaviyo_generated.api.forms.get_version_ids_for_form`.
-        """
+        Get the IDs of the form versions for the given form.
 
+        HTTP: `GET /api/forms/{id}/relationships/form-versions`
+
+        Args:
+            id: The ID of the form
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `form_type` any, equals; `status` equals; `updated_at` greater-or-equal, greater-than,
+                less-or-equal, less-than; `created_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_version_ids_for_form as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -300,10 +534,47 @@ class Forms:
     ) -> GetFormVersionResponseCollection:
         """Get Versions for Form
 
-        `GET /api/forms/{id}/form-versions`; arguments as in
-        `klaviyo_generated.api.forms.get_versions_for_form`.
-        """
+        Get the form versions for the given form.
 
+        HTTP: `GET /api/forms/{id}/form-versions`
+
+        Args:
+            id: The ID of the form
+            fields_form_version: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `form_type` any, equals; `status` equals; `updated_at` greater-or-equal, greater-than,
+                less-or-equal, less-than; `created_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_versions_for_form as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -333,9 +604,14 @@ class Forms:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetFormResponseCollection, FormResponseObjectResource]:
-        """Every item of `get_forms`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.forms.get_forms`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.forms.get_forms` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.forms import get_forms as endpoint
 
@@ -368,9 +644,14 @@ class Forms:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetFormVersionsRelationshipsResponseCollection, GetFormVersionsRelationshipsResponseCollectionDataItem]:
-        """Every item of `get_version_ids_for_form`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.forms.get_version_ids_for_form`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.forms.get_version_ids_for_form` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.forms import get_version_ids_for_form as endpoint
 
@@ -404,9 +685,14 @@ class Forms:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetFormVersionResponseCollection, FormVersionResponseObjectResource]:
-        """Every item of `get_versions_for_form`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.forms.get_versions_for_form`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.forms.get_versions_for_form`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.forms import get_versions_for_form as endpoint
 
@@ -445,10 +731,37 @@ class AsyncForms:
     ) -> PostEncodedFormResponse:
         """Create Form
 
-        `POST /api/forms`; arguments as in
-        `klaviyo_generated.api.forms.create_form`.
-        """
+        Create a new form.
 
+        HTTP: `POST /api/forms`
+
+        Args:
+            body: Creates a Form from parameters: `FormCreateQuery`, or a dict of its shape (`FormCreateQueryParam`).
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:write`
+
+        Returns:
+            PostEncodedFormResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import create_form as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -471,10 +784,35 @@ class AsyncForms:
     ) -> None:
         """Delete Form
 
-        `DELETE /api/forms/{id}`; arguments as in
-        `klaviyo_generated.api.forms.delete_form`.
-        """
+        Delete a given form.
 
+        HTTP: `DELETE /api/forms/{id}`
+
+        Args:
+            id: The ID of the form
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import delete_form as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -497,10 +835,37 @@ class AsyncForms:
     ) -> GetEncodedFormResponse:
         """Get Form
 
-        `GET /api/forms/{id}`; arguments as in
-        `klaviyo_generated.api.forms.get_form`.
-        """
+        Get the form with the given ID.
 
+        HTTP: `GET /api/forms/{id}`
+
+        Args:
+            id: The ID of the form
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetEncodedFormResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -524,10 +889,37 @@ class AsyncForms:
     ) -> GetFormResponse:
         """Get Form for Form Version
 
-        `GET /api/form-versions/{id}/form`; arguments as in
-        `klaviyo_generated.api.forms.get_form_for_form_version`.
-        """
+        Get the form associated with the given form version.
 
+        HTTP: `GET /api/form-versions/{id}/form`
+
+        Args:
+            id: The ID of the form version
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form_for_form_version as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -550,10 +942,35 @@ class AsyncForms:
     ) -> GetFormVersionFormRelationshipResponse:
         """Get Form ID for Form Version
 
-        `GET /api/form-versions/{id}/relationships/form`; arguments as in
-        `klaviyo_generated.api.forms.get_form_id_for_form_version`.
-        """
+        Get the ID of the form associated with the given form version.
 
+        HTTP: `GET /api/form-versions/{id}/relationships/form`
+
+        Args:
+            id: The ID of the form version
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionFormRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form_id_for_form_version as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -578,10 +995,41 @@ class AsyncForms:
     ) -> GetFormVersionResponseCompoundDocument:
         """Get Form Version
 
-        `GET /api/form-versions/{id}`; arguments as in
-        `klaviyo_generated.api.forms.get_form_version`.
-        """
+        Get the form version with the given ID.
 
+        HTTP: `GET /api/form-versions/{id}`
+
+        Args:
+            id: The ID of the form version
+            fields_form_version: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_form_version as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -610,10 +1058,47 @@ class AsyncForms:
     ) -> GetFormResponseCollection:
         """Get Forms
 
-        `GET /api/forms`; arguments as in
-        `klaviyo_generated.api.forms.get_forms`.
-        """
+        Get all forms in an account.
 
+        HTTP: `GET /api/forms`
+
+        Args:
+            fields_form: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `name` any, equals, contains; `ab_test` equals; `updated_at`
+                greater-or-equal, greater-than, less-or-equal, less-than; `created_at` greater-or-equal, greater-than,
+                less-or-equal, less-than; `status` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_forms as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -645,10 +1130,45 @@ class AsyncForms:
     ) -> GetFormVersionsRelationshipsResponseCollection:
         """Get Version IDs for Form
 
-        `GET /api/forms/{id}/relationships/form-versions`; arguments as in
-        `klaviyo_generated.api.forms.get_version_ids_for_form`.
-        """
+        Get the IDs of the form versions for the given form.
 
+        HTTP: `GET /api/forms/{id}/relationships/form-versions`
+
+        Args:
+            id: The ID of the form
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `form_type` any, equals; `status` equals; `updated_at` greater-or-equal, greater-than,
+                less-or-equal, less-than; `created_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_version_ids_for_form as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -681,10 +1201,47 @@ class AsyncForms:
     ) -> GetFormVersionResponseCollection:
         """Get Versions for Form
 
-        `GET /api/forms/{id}/form-versions`; arguments as in
-        `klaviyo_generated.api.forms.get_versions_for_form`.
-        """
+        Get the form versions for the given form.
 
+        HTTP: `GET /api/forms/{id}/form-versions`
+
+        Args:
+            id: The ID of the form
+            fields_form_version: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `form_type` any, equals; `status` equals; `updated_at` greater-or-equal, greater-than,
+                less-or-equal, less-than; `created_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            GetFormVersionResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.forms import get_versions_for_form as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -716,9 +1273,14 @@ class AsyncForms:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetFormResponseCollection, FormResponseObjectResource]:
-        """Every item of `get_forms`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.forms.get_forms`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.forms.get_forms` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.forms import get_forms as endpoint
 
@@ -755,9 +1317,14 @@ class AsyncForms:
     ) -> AsyncPager[
         GetFormVersionsRelationshipsResponseCollection, GetFormVersionsRelationshipsResponseCollectionDataItem
     ]:
-        """Every item of `get_version_ids_for_form`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.forms.get_version_ids_for_form`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.forms.get_version_ids_for_form` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.forms import get_version_ids_for_form as endpoint
 
@@ -793,9 +1360,14 @@ class AsyncForms:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetFormVersionResponseCollection, FormVersionResponseObjectResource]:
-        """Every item of `get_versions_for_form`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.forms.get_versions_for_form`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.forms.get_versions_for_form` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.forms import get_versions_for_form as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `images` namespace of the client: `kv.images.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.images`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -63,10 +63,37 @@ class Images:
     ) -> GetImageResponse:
         """Get Image
 
-        `GET /api/images/{id}`; arguments as in
-        `klaviyo_generated.api.images.get_image`.
-        """
+        Get the image with the given image ID.
 
+        HTTP: `GET /api/images/{id}`
+
+        Args:
+            id: The ID of the image
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `images:read`
+
+        Returns:
+            GetImageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import get_image as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -91,10 +118,47 @@ class Images:
     ) -> GetImageResponseCollection:
         """Get Images
 
-        `GET /api/images`; arguments as in
-        `klaviyo_generated.api.images.get_images`.
-        """
+        Get all images in an account.
 
+        HTTP: `GET /api/images`
+
+        Args:
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `updated_at` greater-or-equal, greater-than, less-or-equal, less-than;
+                `format` any, equals; `name` any, equals, contains, ends-with, starts-with; `size` greater-or-equal,
+                greater-than, less-or-equal, less-than; `hidden` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `images:read`
+
+        Returns:
+            GetImageResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import get_images as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -122,10 +186,38 @@ class Images:
     ) -> PatchImageResponse:
         """Update Image
 
-        `PATCH /api/images/{id}`; arguments as in
-        `klaviyo_generated.api.images.update_image`.
-        """
+        Update the image with the given image ID.
 
+        HTTP: `PATCH /api/images/{id}`
+
+        Args:
+            id: The ID of the image
+            body: The request body: `ImagePartialUpdateQuery`, or a dict of its shape (`ImagePartialUpdateQueryParam`).
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `images:write`
+
+        Returns:
+            PatchImageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import update_image as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -148,10 +240,40 @@ class Images:
     ) -> PostImageResponse:
         """Upload Image From File
 
-        `POST /api/image-upload`; arguments as in
-        `klaviyo_generated.api.images.upload_image_from_file`.
-        """
+        Upload an image from a file.
 
+        If you want to import an image from an existing url or a data uri, use the Upload Image From URL endpoint
+        instead.
+
+        HTTP: `POST /api/image-upload`
+
+        Args:
+            body: The request body: `ImageUploadQuery`.
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 100/m steady, 500/d daily.
+
+        Scopes:
+            `images:write`
+
+        Returns:
+            PostImageResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import upload_image_from_file as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -173,10 +295,39 @@ class Images:
     ) -> PostImageResponse:
         """Upload Image From URL
 
-        `POST /api/images`; arguments as in
-        `klaviyo_generated.api.images.upload_image_from_url`.
-        """
+        Import an image from a url or data uri.
 
+        If you want to upload an image from a file, use the Upload Image From File endpoint instead.
+
+        HTTP: `POST /api/images`
+
+        Args:
+            body: The request body: `ImageCreateQuery`, or a dict of its shape (`ImageCreateQueryParam`).
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 100/m steady, 100/d daily.
+
+        Scopes:
+            `images:write`
+
+        Returns:
+            PostImageResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import upload_image_from_url as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -200,9 +351,14 @@ class Images:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetImageResponseCollection, ImageResponseObjectResource]:
-        """Every item of `get_images`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.images.get_images`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.images.get_images` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.images import get_images as endpoint
 
@@ -240,10 +396,37 @@ class AsyncImages:
     ) -> GetImageResponse:
         """Get Image
 
-        `GET /api/images/{id}`; arguments as in
-        `klaviyo_generated.api.images.get_image`.
-        """
+        Get the image with the given image ID.
 
+        HTTP: `GET /api/images/{id}`
+
+        Args:
+            id: The ID of the image
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `images:read`
+
+        Returns:
+            GetImageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import get_image as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -270,10 +453,47 @@ class AsyncImages:
     ) -> GetImageResponseCollection:
         """Get Images
 
-        `GET /api/images`; arguments as in
-        `klaviyo_generated.api.images.get_images`.
-        """
+        Get all images in an account.
 
+        HTTP: `GET /api/images`
+
+        Args:
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `updated_at` greater-or-equal, greater-than, less-or-equal, less-than;
+                `format` any, equals; `name` any, equals, contains, ends-with, starts-with; `size` greater-or-equal,
+                greater-than, less-or-equal, less-than; `hidden` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `images:read`
+
+        Returns:
+            GetImageResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import get_images as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -303,10 +523,38 @@ class AsyncImages:
     ) -> PatchImageResponse:
         """Update Image
 
-        `PATCH /api/images/{id}`; arguments as in
-        `klaviyo_generated.api.images.update_image`.
-        """
+        Update the image with the given image ID.
 
+        HTTP: `PATCH /api/images/{id}`
+
+        Args:
+            id: The ID of the image
+            body: The request body: `ImagePartialUpdateQuery`, or a dict of its shape (`ImagePartialUpdateQueryParam`).
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `images:write`
+
+        Returns:
+            PatchImageResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import update_image as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -331,10 +579,40 @@ class AsyncImages:
     ) -> PostImageResponse:
         """Upload Image From File
 
-        `POST /api/image-upload`; arguments as in
-        `klaviyo_generated.api.images.upload_image_from_file`.
-        """
+        Upload an image from a file.
 
+        If you want to import an image from an existing url or a data uri, use the Upload Image From URL endpoint
+        instead.
+
+        HTTP: `POST /api/image-upload`
+
+        Args:
+            body: The request body: `ImageUploadQuery`.
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 100/m steady, 500/d daily.
+
+        Scopes:
+            `images:write`
+
+        Returns:
+            PostImageResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import upload_image_from_file as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -358,10 +636,39 @@ class AsyncImages:
     ) -> PostImageResponse:
         """Upload Image From URL
 
-        `POST /api/images`; arguments as in
-        `klaviyo_generated.api.images.upload_image_from_url`.
-        """
+        Import an image from a url or data uri.
 
+        If you want to upload an image from a file, use the Upload Image From File endpoint instead.
+
+        HTTP: `POST /api/images`
+
+        Args:
+            body: The request body: `ImageCreateQuery`, or a dict of its shape (`ImageCreateQueryParam`).
+            fields_image: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 100/m steady, 100/d daily.
+
+        Scopes:
+            `images:write`
+
+        Returns:
+            PostImageResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.images import upload_image_from_url as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -387,9 +694,14 @@ class AsyncImages:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetImageResponseCollection, ImageResponseObjectResource]:
-        """Every item of `get_images`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.images.get_images`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.images.get_images` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.images import get_images as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `lists` namespace of the client: `kv.lists.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.lists`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -103,10 +103,44 @@ class Lists:
     ) -> None:
         """Add Profiles to List
 
-        `POST /api/lists/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.lists.add_profiles_to_list`.
-        """
+        Add a profile to a list with the given list ID.
 
+        It is recommended that you use the [Subscribe Profiles
+        endpoint](https://developers.klaviyo.com/en/reference/subscribe_profiles) if you're trying to give a profile
+        [consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api) to receive email
+        marketing, SMS marketing, or both.
+
+        This endpoint accepts a maximum of 1000 profiles per call.
+
+        HTTP: `POST /api/lists/{id}/relationships/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `ListMembersAddQuery`, or a dict of its shape (`ListMembersAddQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import add_profiles_to_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -128,10 +162,37 @@ class Lists:
     ) -> PostListCreateResponse:
         """Create List
 
-        `POST /api/lists`; arguments as in
-        `klaviyo_generated.api.lists.create_list`.
-        """
+        Create a new list.
 
+        HTTP: `POST /api/lists`
+
+        Args:
+            body: The request body: `ListCreateQuery`, or a dict of its shape (`ListCreateQueryParam`).
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady, 150/d daily.
+
+        Scopes:
+            `lists:write`
+
+        Returns:
+            PostListCreateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import create_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -152,10 +213,35 @@ class Lists:
     ) -> None:
         """Delete List
 
-        `DELETE /api/lists/{id}`; arguments as in
-        `klaviyo_generated.api.lists.delete_list`.
-        """
+        Delete a list with the given list ID.
 
+        HTTP: `DELETE /api/lists/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import delete_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -176,10 +262,38 @@ class Lists:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by List
 
-        `GET /api/lists/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.lists.get_flows_triggered_by_list`.
-        """
+        Get all flows where the given list ID is being used as the trigger.
 
+        HTTP: `GET /api/lists/{id}/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `lists:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_flows_triggered_by_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -200,10 +314,36 @@ class Lists:
     ) -> GetListFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by List
 
-        `GET /api/lists/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.lists.get_ids_for_flows_triggered_by_list`.
-        """
+        Get the IDs of all flows where the given list is being used as the trigger.
 
+        HTTP: `GET /api/lists/{id}/relationships/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `lists:read`
+
+        Returns:
+            GetListFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_ids_for_flows_triggered_by_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -228,10 +368,52 @@ class Lists:
     ) -> GetListRetrieveResponseCompoundDocument:
         """Get List
 
-        `GET /api/lists/{id}`; arguments as in
-        `klaviyo_generated.api.lists.get_list`.
-        """
+        Get a list with the given list ID.
 
+        HTTP: `GET /api/lists/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            additional_fields_list: Request additional fields not included by default in the response. Supported values:
+                'profile_count'
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[list]=profile_count` parameter in your API request: 1/s burst,
+            15/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetListRetrieveResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -263,10 +445,55 @@ class Lists:
     ) -> GetListListResponseCollectionCompoundDocument:
         """Get Lists
 
-        `GET /api/lists`; arguments as in
-        `klaviyo_generated.api.lists.get_lists`.
-        """
+        Get all lists in an account.
 
+        Filter to request a subset of all lists. Lists can be filtered by `id`, `name`, `created`, and `updated` fields.
+
+        Returns a maximum of 10 results per page.
+
+        HTTP: `GET /api/lists`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` any, equals; `id` any, equals; `created` greater-than; `updated` greater-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 10. Min: 1. Max: 10.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetListListResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_lists as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -299,10 +526,54 @@ class Lists:
     ) -> GetListProfilesRelationshipsResponseCollection:
         """Get Profile IDs for List
 
-        `GET /api/lists/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.lists.get_profile_ids_for_list`.
-        """
+        Get profile membership [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships)
+        for a list with the given list ID.
 
+        HTTP: `GET /api/lists/{id}/relationships/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `email` any, equals; `phone_number` any, equals; `push_token` any, equals; `_kx` equals;
+                `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[profile]=predictive_analytics` parameter in your API request:
+            10/s burst, 150/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetListProfilesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_profile_ids_for_list as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -334,10 +605,61 @@ class Lists:
     ) -> GetListMemberResponseCollection:
         """Get Profiles for List
 
-        `GET /api/lists/{id}/profiles`; arguments as in
-        `klaviyo_generated.api.lists.get_profiles_for_list`.
-        """
+        Get all profiles within a list with the given list ID.
 
+        Filter to request a subset of all profiles. Profiles can be filtered by `email`, `phone_number`, `push_token`,
+        and `joined_group_at` fields. Profiles can be sorted by the following fields, in ascending and descending order:
+        `joined_group_at`
+
+        HTTP: `GET /api/lists/{id}/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `email` any, equals; `phone_number` any, equals; `push_token` any, equals; `_kx` equals;
+                `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[profile]=predictive_analytics` parameter in your API request:
+            10/s burst, 150/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetListMemberResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_profiles_for_list as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -365,10 +687,36 @@ class Lists:
     ) -> GetListTagsRelationshipsResponseCollection:
         """Get Tag IDs for List
 
-        `GET /api/lists/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.lists.get_tag_ids_for_list`.
-        """
+        Return all tags associated with the given list ID.
 
+        HTTP: `GET /api/lists/{id}/relationships/tags`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `tags:read`
+
+        Returns:
+            GetListTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_tag_ids_for_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -389,10 +737,38 @@ class Lists:
     ) -> GetTagResponseCollection:
         """Get Tags for List
 
-        `GET /api/lists/{id}/tags`; arguments as in
-        `klaviyo_generated.api.lists.get_tags_for_list`.
-        """
+        Return all tags associated with the given list ID.
 
+        HTTP: `GET /api/lists/{id}/tags`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_tags_for_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -414,10 +790,46 @@ class Lists:
     ) -> None:
         """Remove Profiles from List
 
-        `DELETE /api/lists/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.lists.remove_profiles_from_list`.
-        """
+        Remove a profile from a list with the given list ID.
 
+        The provided profile will no longer receive marketing from this particular list once removed.
+
+        Removing a profile from a list will not impact the profile's
+        [consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api) status or subscription
+        status in general. To update a profile's subscription status, please use the [Unsubscribe Profiles
+        endpoint](https://developers.klaviyo.com/en/reference/unsubscribe_profiles).
+
+        This endpoint accepts a maximum of 1000 profiles per call.
+
+        HTTP: `DELETE /api/lists/{id}/relationships/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `ListMembersDeleteQuery`, or a dict of its shape (`ListMembersDeleteQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import remove_profiles_from_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -440,10 +852,38 @@ class Lists:
     ) -> PatchListPartialUpdateResponse:
         """Update List
 
-        `PATCH /api/lists/{id}`; arguments as in
-        `klaviyo_generated.api.lists.update_list`.
-        """
+        Update the name of a list with the given list ID.
 
+        HTTP: `PATCH /api/lists/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            body: The request body: `ListPartialUpdateQuery`, or a dict of its shape (`ListPartialUpdateQueryParam`).
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+
+        Returns:
+            PatchListPartialUpdateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import update_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -471,9 +911,14 @@ class Lists:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetListListResponseCollectionCompoundDocument, ListListResponseObjectResource]:
-        """Every item of `get_lists`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.lists.get_lists`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.lists.get_lists` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.lists import get_lists as endpoint
 
@@ -509,9 +954,14 @@ class Lists:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetListProfilesRelationshipsResponseCollection, GetListProfilesRelationshipsResponseCollectionDataItem]:
-        """Every item of `get_profile_ids_for_list`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.lists.get_profile_ids_for_list`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.lists.get_profile_ids_for_list` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.lists import get_profile_ids_for_list as endpoint
 
@@ -546,9 +996,14 @@ class Lists:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetListMemberResponseCollection, GetListMemberResponseCollectionDataItem]:
-        """Every item of `get_profiles_for_list`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.lists.get_profiles_for_list`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.lists.get_profiles_for_list`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.lists import get_profiles_for_list as endpoint
 
@@ -588,10 +1043,44 @@ class AsyncLists:
     ) -> None:
         """Add Profiles to List
 
-        `POST /api/lists/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.lists.add_profiles_to_list`.
-        """
+        Add a profile to a list with the given list ID.
 
+        It is recommended that you use the [Subscribe Profiles
+        endpoint](https://developers.klaviyo.com/en/reference/subscribe_profiles) if you're trying to give a profile
+        [consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api) to receive email
+        marketing, SMS marketing, or both.
+
+        This endpoint accepts a maximum of 1000 profiles per call.
+
+        HTTP: `POST /api/lists/{id}/relationships/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `ListMembersAddQuery`, or a dict of its shape (`ListMembersAddQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import add_profiles_to_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -615,10 +1104,37 @@ class AsyncLists:
     ) -> PostListCreateResponse:
         """Create List
 
-        `POST /api/lists`; arguments as in
-        `klaviyo_generated.api.lists.create_list`.
-        """
+        Create a new list.
 
+        HTTP: `POST /api/lists`
+
+        Args:
+            body: The request body: `ListCreateQuery`, or a dict of its shape (`ListCreateQueryParam`).
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady, 150/d daily.
+
+        Scopes:
+            `lists:write`
+
+        Returns:
+            PostListCreateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import create_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -641,10 +1157,35 @@ class AsyncLists:
     ) -> None:
         """Delete List
 
-        `DELETE /api/lists/{id}`; arguments as in
-        `klaviyo_generated.api.lists.delete_list`.
-        """
+        Delete a list with the given list ID.
 
+        HTTP: `DELETE /api/lists/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import delete_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -667,10 +1208,38 @@ class AsyncLists:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by List
 
-        `GET /api/lists/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.lists.get_flows_triggered_by_list`.
-        """
+        Get all flows where the given list ID is being used as the trigger.
 
+        HTTP: `GET /api/lists/{id}/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `lists:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_flows_triggered_by_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -693,10 +1262,36 @@ class AsyncLists:
     ) -> GetListFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by List
 
-        `GET /api/lists/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.lists.get_ids_for_flows_triggered_by_list`.
-        """
+        Get the IDs of all flows where the given list is being used as the trigger.
 
+        HTTP: `GET /api/lists/{id}/relationships/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `lists:read`
+
+        Returns:
+            GetListFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_ids_for_flows_triggered_by_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -723,10 +1318,52 @@ class AsyncLists:
     ) -> GetListRetrieveResponseCompoundDocument:
         """Get List
 
-        `GET /api/lists/{id}`; arguments as in
-        `klaviyo_generated.api.lists.get_list`.
-        """
+        Get a list with the given list ID.
 
+        HTTP: `GET /api/lists/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            additional_fields_list: Request additional fields not included by default in the response. Supported values:
+                'profile_count'
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[list]=profile_count` parameter in your API request: 1/s burst,
+            15/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetListRetrieveResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -760,10 +1397,55 @@ class AsyncLists:
     ) -> GetListListResponseCollectionCompoundDocument:
         """Get Lists
 
-        `GET /api/lists`; arguments as in
-        `klaviyo_generated.api.lists.get_lists`.
-        """
+        Get all lists in an account.
 
+        Filter to request a subset of all lists. Lists can be filtered by `id`, `name`, `created`, and `updated` fields.
+
+        Returns a maximum of 10 results per page.
+
+        HTTP: `GET /api/lists`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` any, equals; `id` any, equals; `created` greater-than; `updated` greater-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 10. Min: 1. Max: 10.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetListListResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_lists as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -798,10 +1480,54 @@ class AsyncLists:
     ) -> GetListProfilesRelationshipsResponseCollection:
         """Get Profile IDs for List
 
-        `GET /api/lists/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.lists.get_profile_ids_for_list`.
-        """
+        Get profile membership [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships)
+        for a list with the given list ID.
 
+        HTTP: `GET /api/lists/{id}/relationships/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `email` any, equals; `phone_number` any, equals; `push_token` any, equals; `_kx` equals;
+                `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[profile]=predictive_analytics` parameter in your API request:
+            10/s burst, 150/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetListProfilesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_profile_ids_for_list as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -835,10 +1561,61 @@ class AsyncLists:
     ) -> GetListMemberResponseCollection:
         """Get Profiles for List
 
-        `GET /api/lists/{id}/profiles`; arguments as in
-        `klaviyo_generated.api.lists.get_profiles_for_list`.
-        """
+        Get all profiles within a list with the given list ID.
 
+        Filter to request a subset of all profiles. Profiles can be filtered by `email`, `phone_number`, `push_token`,
+        and `joined_group_at` fields. Profiles can be sorted by the following fields, in ascending and descending order:
+        `joined_group_at`
+
+        HTTP: `GET /api/lists/{id}/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `email` any, equals; `phone_number` any, equals; `push_token` any, equals; `_kx` equals;
+                `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[profile]=predictive_analytics` parameter in your API request:
+            10/s burst, 150/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetListMemberResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_profiles_for_list as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -868,10 +1645,36 @@ class AsyncLists:
     ) -> GetListTagsRelationshipsResponseCollection:
         """Get Tag IDs for List
 
-        `GET /api/lists/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.lists.get_tag_ids_for_list`.
-        """
+        Return all tags associated with the given list ID.
 
+        HTTP: `GET /api/lists/{id}/relationships/tags`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `tags:read`
+
+        Returns:
+            GetListTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_tag_ids_for_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -894,10 +1697,38 @@ class AsyncLists:
     ) -> GetTagResponseCollection:
         """Get Tags for List
 
-        `GET /api/lists/{id}/tags`; arguments as in
-        `klaviyo_generated.api.lists.get_tags_for_list`.
-        """
+        Return all tags associated with the given list ID.
 
+        HTTP: `GET /api/lists/{id}/tags`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import get_tags_for_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -921,10 +1752,46 @@ class AsyncLists:
     ) -> None:
         """Remove Profiles from List
 
-        `DELETE /api/lists/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.lists.remove_profiles_from_list`.
-        """
+        Remove a profile from a list with the given list ID.
 
+        The provided profile will no longer receive marketing from this particular list once removed.
+
+        Removing a profile from a list will not impact the profile's
+        [consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api) status or subscription
+        status in general. To update a profile's subscription status, please use the [Unsubscribe Profiles
+        endpoint](https://developers.klaviyo.com/en/reference/unsubscribe_profiles).
+
+        This endpoint accepts a maximum of 1000 profiles per call.
+
+        HTTP: `DELETE /api/lists/{id}/relationships/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `ListMembersDeleteQuery`, or a dict of its shape (`ListMembersDeleteQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import remove_profiles_from_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -949,10 +1816,38 @@ class AsyncLists:
     ) -> PatchListPartialUpdateResponse:
         """Update List
 
-        `PATCH /api/lists/{id}`; arguments as in
-        `klaviyo_generated.api.lists.update_list`.
-        """
+        Update the name of a list with the given list ID.
 
+        HTTP: `PATCH /api/lists/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this list. Generated by Klaviyo.
+            body: The request body: `ListPartialUpdateQuery`, or a dict of its shape (`ListPartialUpdateQueryParam`).
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+
+        Returns:
+            PatchListPartialUpdateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.lists import update_list as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -982,9 +1877,14 @@ class AsyncLists:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetListListResponseCollectionCompoundDocument, ListListResponseObjectResource]:
-        """Every item of `get_lists`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.lists.get_lists`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.lists.get_lists` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.lists import get_lists as endpoint
 
@@ -1024,9 +1924,14 @@ class AsyncLists:
     ) -> AsyncPager[
         GetListProfilesRelationshipsResponseCollection, GetListProfilesRelationshipsResponseCollectionDataItem
     ]:
-        """Every item of `get_profile_ids_for_list`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.lists.get_profile_ids_for_list`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.lists.get_profile_ids_for_list` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.lists import get_profile_ids_for_list as endpoint
 
@@ -1063,9 +1968,14 @@ class AsyncLists:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetListMemberResponseCollection, GetListMemberResponseCollectionDataItem]:
-        """Every item of `get_profiles_for_list`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.lists.get_profiles_for_list`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.lists.get_profiles_for_list` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.lists import get_profiles_for_list as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `metrics` namespace of the client: `kv.metrics.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.metrics`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -192,10 +192,40 @@ class Metrics:
     ) -> PostCustomMetricResponse:
         """Create Custom Metric
 
-        `POST /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.create_custom_metric`.
-        """
+        Create a new custom metric.
 
+        Custom metric objects must include a `name` and `definition`.
+
+        HTTP: `POST /api/custom-metrics`
+
+        Args:
+            body: Create a custom metric: `CustomMetricCreateQuery`, or a dict of its shape
+                (`CustomMetricCreateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PostCustomMetricResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import create_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -216,10 +246,35 @@ class Metrics:
     ) -> None:
         """Delete Custom Metric
 
-        `DELETE /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.delete_custom_metric`.
-        """
+        Delete a custom metric with the given custom metric ID.
 
+        HTTP: `DELETE /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import delete_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -242,10 +297,41 @@ class Metrics:
     ) -> GetCustomMetricResponseCompoundDocument:
         """Get Custom Metric
 
-        `GET /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric`.
-        """
+        Get a custom metric with the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -269,10 +355,37 @@ class Metrics:
     ) -> GetCustomMetricResponse:
         """Get Custom Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_for_mapped_metric`.
-        """
+        Get the custom metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -293,10 +406,35 @@ class Metrics:
     ) -> GetMappedMetricCustomMetricRelationshipResponse:
         """Get Custom Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the custom metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricCustomMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -318,10 +456,40 @@ class Metrics:
     ) -> GetCustomMetricResponseCollectionCompoundDocument:
         """Get Custom Metrics
 
-        `GET /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metrics`.
-        """
+        Get all custom metrics in an account.
 
+        HTTP: `GET /api/custom-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -344,10 +512,38 @@ class Metrics:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_flows_triggered_by_metric`.
-        """
+        Get all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -368,10 +564,36 @@ class Metrics:
     ) -> GetMetricFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_ids_for_flows_triggered_by_metric`.
-        """
+        Get the IDs of all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/relationships/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetMetricFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_ids_for_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -395,10 +617,43 @@ class Metrics:
     ) -> GetMappedMetricResponseCompoundDocument:
         """Get Mapped Metric
 
-        `GET /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metric`.
-        """
+        Get the mapped metric with the given ID.
 
+        HTTP: `GET /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -425,10 +680,42 @@ class Metrics:
     ) -> GetMappedMetricResponseCollectionCompoundDocument:
         """Get Mapped Metrics
 
-        `GET /api/mapped-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metrics`.
-        """
+        Get all mapped metrics in an account.
 
+        HTTP: `GET /api/mapped-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -454,10 +741,41 @@ class Metrics:
     ) -> GetMetricResponseCompoundDocument:
         """Get Metric
 
-        `GET /api/metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric`.
-        """
+        Get a metric with the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}`
+
+        Args:
+            id: Metric ID
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -481,10 +799,37 @@ class Metrics:
     ) -> GetMetricResponse:
         """Get Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_mapped_metric`.
-        """
+        Get the metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/metric`
+
+        Args:
+            id: The type of mapping.
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -506,10 +851,37 @@ class Metrics:
     ) -> GetMetricResponse:
         """Get Metric for Metric Property
 
-        `GET /api/metric-properties/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_metric_property`.
-        """
+        Get the metric for the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}/metric`
+
+        Args:
+            id: The ID of the metric property
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -530,10 +902,35 @@ class Metrics:
     ) -> GetMappedMetricMetricRelationshipResponse:
         """Get Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -553,10 +950,35 @@ class Metrics:
     ) -> GetMetricPropertyMetricRelationshipResponse:
         """Get Metric ID for Metric Property
 
-        `GET /api/metric-properties/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_metric_property`.
-        """
+        Get the ID of the metric for the given metric property.
 
+        HTTP: `GET /api/metric-properties/{id}/relationships/metric`
+
+        Args:
+            id: The ID of the metric property
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -576,10 +998,35 @@ class Metrics:
     ) -> GetCustomMetricMetricsRelationshipsResponseCollection:
         """Get Metric IDs for Custom Metric
 
-        `GET /api/custom-metrics/{id}/relationships/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_ids_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/relationships/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricMetricsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_ids_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -603,10 +1050,43 @@ class Metrics:
     ) -> GetMetricPropertyResponseCompoundDocument:
         """Get Metric Property
 
-        `GET /api/metric-properties/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_property`.
-        """
+        Get a metric property with the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}`
+
+        Args:
+            id: The ID of the metric property
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -634,10 +1114,50 @@ class Metrics:
     ) -> GetMetricResponseCollectionCompoundDocument:
         """Get Metrics
 
-        `GET /api/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics`.
-        """
+        Get all metrics in an account.
 
+        Requests can be filtered by the following fields: integration `name`, integration `category`
+
+        Returns a maximum of 200 results per page.
+
+        HTTP: `GET /api/metrics`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `integration.name` equals; `integration.category` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -664,10 +1184,37 @@ class Metrics:
     ) -> GetMetricResponseCollection:
         """Get Metrics for Custom Metric
 
-        `GET /api/custom-metrics/{id}/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -691,10 +1238,39 @@ class Metrics:
     ) -> GetMetricPropertyResponseCollection:
         """Get Properties for Metric
 
-        `GET /api/metrics/{id}/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_properties_for_metric`.
-        """
+        Get the metric properties for the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_properties_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -716,10 +1292,35 @@ class Metrics:
     ) -> GetMetricPropertiesRelationshipsResponseCollection:
         """Get Property IDs for Metric
 
-        `GET /api/metrics/{id}/relationships/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_property_ids_for_metric`.
-        """
+        Get the IDs of metric properties for the given metric.
 
+        HTTP: `GET /api/metrics/{id}/relationships/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertiesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_property_ids_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -740,10 +1341,53 @@ class Metrics:
     ) -> PostMetricAggregateResponse:
         """Query Metric Aggregates
 
-        `POST /api/metric-aggregates`; arguments as in
-        `klaviyo_generated.api.metrics.query_metric_aggregates`.
-        """
+        Query and aggregate event data associated with a metric, including native Klaviyo metrics, integration-specific
+        metrics, and custom events (not to be confused with [custom
+        metrics](https://developers.klaviyo.com/en/reference/custom_metrics_api_overview), which are not supported at
+        this time). Queries must be passed in the JSON body of your `POST` request.
 
+        To request campaign and flow performance data that matches the data shown in Klaviyo's UI, we recommend the
+        [Reporting API](https://developers.klaviyo.com/en/reference/reporting_api_overview).
+
+        Results can be filtered and grouped by time, event, or profile dimensions.
+
+        To learn more about how to use this endpoint, check out our new [Using the Query Metric Aggregates Endpoint
+        guide](https://developers.klaviyo.com/en/docs/using-the-query-metric-aggregates-endpoint).
+
+        For a comprehensive list of request body parameters, native Klaviyo metrics, and their associated attributes for
+        grouping and filtering, please refer to the [metrics attributes
+        guide](https://developers.klaviyo.com/en/docs/supported_metrics_and_attributes).
+
+        HTTP: `POST /api/metric-aggregates`
+
+        Args:
+            body: Retrieve Metric Aggregations: `MetricAggregateQuery`, or a dict of its shape
+                (`MetricAggregateQueryParam`).
+            fields_metric_aggregate: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            PostMetricAggregateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import query_metric_aggregates as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -766,10 +1410,39 @@ class Metrics:
     ) -> PatchCustomMetricResponse:
         """Update Custom Metric
 
-        `PATCH /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_custom_metric`.
-        """
+        Update a custom metric with the given custom metric ID.
 
+        HTTP: `PATCH /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            body: Update a custom metric by ID: `CustomMetricPartialUpdateQuery`, or a dict of its shape
+                (`CustomMetricPartialUpdateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -793,10 +1466,39 @@ class Metrics:
     ) -> PatchMappedMetricResponse:
         """Update Mapped Metric
 
-        `PATCH /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_mapped_metric`.
-        """
+        Update the mapped metric with the given ID.
 
+        HTTP: `PATCH /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            body: Update a mapped metric by ID: `MappedMetricPartialUpdateQuery`, or a dict of its shape
+                (`MappedMetricPartialUpdateQueryParam`).
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 30/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchMappedMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -821,9 +1523,14 @@ class Metrics:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
-        """Every item of `get_metrics`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.metrics.get_metrics`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.metrics.get_metrics` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.metrics import get_metrics as endpoint
 
@@ -861,10 +1568,40 @@ class AsyncMetrics:
     ) -> PostCustomMetricResponse:
         """Create Custom Metric
 
-        `POST /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.create_custom_metric`.
-        """
+        Create a new custom metric.
 
+        Custom metric objects must include a `name` and `definition`.
+
+        HTTP: `POST /api/custom-metrics`
+
+        Args:
+            body: Create a custom metric: `CustomMetricCreateQuery`, or a dict of its shape
+                (`CustomMetricCreateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PostCustomMetricResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import create_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -887,10 +1624,35 @@ class AsyncMetrics:
     ) -> None:
         """Delete Custom Metric
 
-        `DELETE /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.delete_custom_metric`.
-        """
+        Delete a custom metric with the given custom metric ID.
 
+        HTTP: `DELETE /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import delete_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -915,10 +1677,41 @@ class AsyncMetrics:
     ) -> GetCustomMetricResponseCompoundDocument:
         """Get Custom Metric
 
-        `GET /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric`.
-        """
+        Get a custom metric with the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -944,10 +1737,37 @@ class AsyncMetrics:
     ) -> GetCustomMetricResponse:
         """Get Custom Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_for_mapped_metric`.
-        """
+        Get the custom metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -970,10 +1790,35 @@ class AsyncMetrics:
     ) -> GetMappedMetricCustomMetricRelationshipResponse:
         """Get Custom Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/custom-metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the custom metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/custom-metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricCustomMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -997,10 +1842,40 @@ class AsyncMetrics:
     ) -> GetCustomMetricResponseCollectionCompoundDocument:
         """Get Custom Metrics
 
-        `GET /api/custom-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_custom_metrics`.
-        """
+        Get all custom metrics in an account.
 
+        HTTP: `GET /api/custom-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_custom_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1025,10 +1900,38 @@ class AsyncMetrics:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_flows_triggered_by_metric`.
-        """
+        Get all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1051,10 +1954,36 @@ class AsyncMetrics:
     ) -> GetMetricFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Metric
 
-        `GET /api/metrics/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.metrics.get_ids_for_flows_triggered_by_metric`.
-        """
+        Get the IDs of all flows where the given metric is being used as the trigger.
 
+        HTTP: `GET /api/metrics/{id}/relationships/flow-triggers`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `flows:read`
+            `metrics:read`
+
+        Returns:
+            GetMetricFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_ids_for_flows_triggered_by_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1080,10 +2009,43 @@ class AsyncMetrics:
     ) -> GetMappedMetricResponseCompoundDocument:
         """Get Mapped Metric
 
-        `GET /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metric`.
-        """
+        Get the mapped metric with the given ID.
 
+        HTTP: `GET /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1112,10 +2074,42 @@ class AsyncMetrics:
     ) -> GetMappedMetricResponseCollectionCompoundDocument:
         """Get Mapped Metrics
 
-        `GET /api/mapped-metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metrics`.
-        """
+        Get all mapped metrics in an account.
 
+        HTTP: `GET /api/mapped-metrics`
+
+        Args:
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metrics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1143,10 +2137,41 @@ class AsyncMetrics:
     ) -> GetMetricResponseCompoundDocument:
         """Get Metric
 
-        `GET /api/metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric`.
-        """
+        Get a metric with the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}`
+
+        Args:
+            id: Metric ID
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1172,10 +2197,37 @@ class AsyncMetrics:
     ) -> GetMetricResponse:
         """Get Metric for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_mapped_metric`.
-        """
+        Get the metric for the given mapped metric ID (if applicable).
 
+        HTTP: `GET /api/mapped-metrics/{id}/metric`
+
+        Args:
+            id: The type of mapping.
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1199,10 +2251,37 @@ class AsyncMetrics:
     ) -> GetMetricResponse:
         """Get Metric for Metric Property
 
-        `GET /api/metric-properties/{id}/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_for_metric_property`.
-        """
+        Get the metric for the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}/metric`
+
+        Args:
+            id: The ID of the metric property
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1225,10 +2304,35 @@ class AsyncMetrics:
     ) -> GetMappedMetricMetricRelationshipResponse:
         """Get Metric ID for Mapped Metric
 
-        `GET /api/mapped-metrics/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_mapped_metric`.
-        """
+        Get the ID of the metric for the given mapped metric.
 
+        HTTP: `GET /api/mapped-metrics/{id}/relationships/metric`
+
+        Args:
+            id: The type of mapping.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMappedMetricMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1250,10 +2354,35 @@ class AsyncMetrics:
     ) -> GetMetricPropertyMetricRelationshipResponse:
         """Get Metric ID for Metric Property
 
-        `GET /api/metric-properties/{id}/relationships/metric`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_id_for_metric_property`.
-        """
+        Get the ID of the metric for the given metric property.
 
+        HTTP: `GET /api/metric-properties/{id}/relationships/metric`
+
+        Args:
+            id: The ID of the metric property
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyMetricRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_id_for_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1275,10 +2404,35 @@ class AsyncMetrics:
     ) -> GetCustomMetricMetricsRelationshipsResponseCollection:
         """Get Metric IDs for Custom Metric
 
-        `GET /api/custom-metrics/{id}/relationships/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_ids_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/relationships/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetCustomMetricMetricsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_ids_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1304,10 +2458,43 @@ class AsyncMetrics:
     ) -> GetMetricPropertyResponseCompoundDocument:
         """Get Metric Property
 
-        `GET /api/metric-properties/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_metric_property`.
-        """
+        Get a metric property with the given metric property ID.
 
+        HTTP: `GET /api/metric-properties/{id}`
+
+        Args:
+            id: The ID of the metric property
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metric_property as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1337,10 +2524,50 @@ class AsyncMetrics:
     ) -> GetMetricResponseCollectionCompoundDocument:
         """Get Metrics
 
-        `GET /api/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics`.
-        """
+        Get all metrics in an account.
 
+        Requests can be filtered by the following fields: integration `name`, integration `category`
+
+        Returns a maximum of 200 results per page.
+
+        HTTP: `GET /api/metrics`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `integration.name` equals; `integration.category` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1369,10 +2596,37 @@ class AsyncMetrics:
     ) -> GetMetricResponseCollection:
         """Get Metrics for Custom Metric
 
-        `GET /api/custom-metrics/{id}/metrics`; arguments as in
-        `klaviyo_generated.api.metrics.get_metrics_for_custom_metric`.
-        """
+        Get all metrics for the given custom metric ID.
 
+        HTTP: `GET /api/custom-metrics/{id}/metrics`
+
+        Args:
+            id: The ID of the custom metric
+            fields_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_metrics_for_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1398,10 +2652,39 @@ class AsyncMetrics:
     ) -> GetMetricPropertyResponseCollection:
         """Get Properties for Metric
 
-        `GET /api/metrics/{id}/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_properties_for_metric`.
-        """
+        Get the metric properties for the given metric ID.
 
+        HTTP: `GET /api/metrics/{id}/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            additional_fields_metric_property: Request additional fields not included by default in the response.
+                Supported values: 'sample_values'
+            fields_metric_property: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertyResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_properties_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1425,10 +2708,35 @@ class AsyncMetrics:
     ) -> GetMetricPropertiesRelationshipsResponseCollection:
         """Get Property IDs for Metric
 
-        `GET /api/metrics/{id}/relationships/metric-properties`; arguments as in
-        `klaviyo_generated.api.metrics.get_property_ids_for_metric`.
-        """
+        Get the IDs of metric properties for the given metric.
 
+        HTTP: `GET /api/metrics/{id}/relationships/metric-properties`
+
+        Args:
+            id: The ID of the metric
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            GetMetricPropertiesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_property_ids_for_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1451,10 +2759,53 @@ class AsyncMetrics:
     ) -> PostMetricAggregateResponse:
         """Query Metric Aggregates
 
-        `POST /api/metric-aggregates`; arguments as in
-        `klaviyo_generated.api.metrics.query_metric_aggregates`.
-        """
+        Query and aggregate event data associated with a metric, including native Klaviyo metrics, integration-specific
+        metrics, and custom events (not to be confused with [custom
+        metrics](https://developers.klaviyo.com/en/reference/custom_metrics_api_overview), which are not supported at
+        this time). Queries must be passed in the JSON body of your `POST` request.
 
+        To request campaign and flow performance data that matches the data shown in Klaviyo's UI, we recommend the
+        [Reporting API](https://developers.klaviyo.com/en/reference/reporting_api_overview).
+
+        Results can be filtered and grouped by time, event, or profile dimensions.
+
+        To learn more about how to use this endpoint, check out our new [Using the Query Metric Aggregates Endpoint
+        guide](https://developers.klaviyo.com/en/docs/using-the-query-metric-aggregates-endpoint).
+
+        For a comprehensive list of request body parameters, native Klaviyo metrics, and their associated attributes for
+        grouping and filtering, please refer to the [metrics attributes
+        guide](https://developers.klaviyo.com/en/docs/supported_metrics_and_attributes).
+
+        HTTP: `POST /api/metric-aggregates`
+
+        Args:
+            body: Retrieve Metric Aggregations: `MetricAggregateQuery`, or a dict of its shape
+                (`MetricAggregateQueryParam`).
+            fields_metric_aggregate: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            PostMetricAggregateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import query_metric_aggregates as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1479,10 +2830,39 @@ class AsyncMetrics:
     ) -> PatchCustomMetricResponse:
         """Update Custom Metric
 
-        `PATCH /api/custom-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_custom_metric`.
-        """
+        Update a custom metric with the given custom metric ID.
 
+        HTTP: `PATCH /api/custom-metrics/{id}`
+
+        Args:
+            id: The ID of the custom metric
+            body: Update a custom metric by ID: `CustomMetricPartialUpdateQuery`, or a dict of its shape
+                (`CustomMetricPartialUpdateQueryParam`).
+            fields_custom_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 15/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchCustomMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_custom_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1508,10 +2888,39 @@ class AsyncMetrics:
     ) -> PatchMappedMetricResponse:
         """Update Mapped Metric
 
-        `PATCH /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.update_mapped_metric`.
-        """
+        Update the mapped metric with the given ID.
 
+        HTTP: `PATCH /api/mapped-metrics/{id}`
+
+        Args:
+            id: The type of mapping.
+            body: Update a mapped metric by ID: `MappedMetricPartialUpdateQuery`, or a dict of its shape
+                (`MappedMetricPartialUpdateQueryParam`).
+            fields_mapped_metric: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 30/d daily.
+
+        Scopes:
+            `metrics:write`
+
+        Returns:
+            PatchMappedMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import update_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1538,9 +2947,14 @@ class AsyncMetrics:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
-        """Every item of `get_metrics`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.metrics.get_metrics`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.metrics.get_metrics` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.metrics import get_metrics as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `profiles` namespace of the client: `kv.profiles.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.profiles`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -282,10 +282,47 @@ class Profiles:
     ) -> PostProfileImportJobResponse:
         """Bulk Import Profiles
 
-        `POST /api/profile-bulk-import-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_import_profiles`.
-        """
+        Create a bulk profile import job to create or update a batch of profiles.
 
+        Accepts up to 10,000 profiles per request. The maximum allowed payload size is 5MB. The maximum allowed payload
+        size per-profile is 100KB.
+
+        To learn more, see our [Bulk Profile Import API
+        guide](https://developers.klaviyo.com/en/docs/use_klaviyos_bulk_profile_import_api).
+
+        HTTP: `POST /api/profile-bulk-import-jobs`
+
+        Args:
+            body: The request body: `ProfileImportJobCreateQuery`, or a dict of its shape
+                (`ProfileImportJobCreateQueryParam`).
+            fields_profile_bulk_import_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+
+        Returns:
+            PostProfileImportJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (10000 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -306,10 +343,66 @@ class Profiles:
     ) -> Accepted:
         """Bulk Subscribe Profiles
 
-        `POST /api/profile-subscription-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_subscribe_profiles`.
-        """
+        Subscribe one or more profiles to email marketing, SMS marketing, WhatsApp, or push. If the provided list has
+        double opt-in enabled, profiles will receive a message requiring their confirmation before subscribing.
+        Otherwise, profiles will be immediately subscribed without receiving a confirmation message. Learn more about
+        [consent in this guide](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
 
+        If a list is not provided, the opt-in process used will be determined by the [account-level default opt-in
+        setting](https://www.klaviyo.com/settings/account/api-keys).
+
+        To add someone to a list without changing their subscription status, use [Add Profile to
+        List](https://developers.klaviyo.com/en/reference/create_list_relationships).
+
+        This API will remove any `UNSUBSCRIBE`, `SPAM_REPORT` or `USER_SUPPRESSED` suppressions from the provided
+        profiles. Learn more about [suppressed
+        profiles](https://help.klaviyo.com/hc/en-us/articles/115005246108-Understanding-suppressed-email-profiles#what-is-a-suppressed-profile-1).
+
+        Maximum number of profiles can be submitted for subscription: 1000
+
+        This endpoint now supports a `historical_import` flag. If this flag is set `true`, profiles being subscribed
+        will bypass double opt-in emails and be subscribed immediately. They will also bypass any associated "Added to
+        list" flows. This is useful for importing historical data where you have already collected consent. If
+        `historical_import` is set to true, the `consented_at` field is required and must be in the past.
+
+        Push tokens provided in `push_tokens` will be registered for each profile as long as push subscriptions are
+        consented to.
+
+        HTTP: `POST /api/profile-subscription-bulk-create-jobs`
+
+        Args:
+            body: Subscribes one or more profiles to marketing, with support for push channel and push tokens. All
+                profiles will be added to the provided list. Either email or phone number is required. Both may be
+                specified to subscribe to both channels. If a profile cannot be found matching the given identifier(s),
+                a new profile will be created and then subscribed: `SubscriptionCreateJobCreateQuery`, or a dict of its
+                shape (`SubscriptionCreateJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+            `subscriptions:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (1000 items per request); nothing
+                was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_subscribe_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -331,10 +424,50 @@ class Profiles:
     ) -> PostBulkProfileSuppressionsCreateJobResponse:
         """Bulk Suppress Profiles
 
-        `POST /api/profile-suppression-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_suppress_profiles`.
-        """
+        Manually suppress profiles by email address or specify a segment/list ID to suppress all current members of a
+        segment/list.
 
+        Suppressed profiles cannot receive email marketing, independent of their consent status. To learn more, see our
+        guides on [email
+        suppressions](https://help.klaviyo.com/hc/en-us/articles/115005246108#what-is-a-suppressed-profile-1) and
+        [collecting consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
+
+        Email address per request limit: 100
+
+        HTTP: `POST /api/profile-suppression-bulk-create-jobs`
+
+        Args:
+            body: Suppresses one or more profiles from receiving marketing. Currently, supports email only. If a profile
+                is not found with the given email, one will be created and immediately suppressed:
+                `SuppressionCreateJobCreateQuery`, or a dict of its shape (`SuppressionCreateJobCreateQueryParam`).
+            fields_profile_suppression_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+            `subscriptions:write`
+
+        Returns:
+            PostBulkProfileSuppressionsCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items per request); nothing was
+                sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -355,10 +488,58 @@ class Profiles:
     ) -> Accepted:
         """Bulk Unsubscribe Profiles
 
-        `POST /api/profile-subscription-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_unsubscribe_profiles`.
-        """
+        > 🚧
+        >
+        > Profiles not in the specified list will be globally unsubscribed. Always verify profile list membership before
+        > calling this endpoint to avoid unintended global unsubscribes.
 
+        Unsubscribe one or more profiles from email marketing, SMS marketing, push marketing, or a combination. Learn
+        more about [consent in this
+        guide](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
+
+        Push tokens provided in `subscriptions.push.tokens` will be removed for the specified profiles.
+
+        To remove someone from a list without changing their subscription status, use [Remove Profiles from
+        List](https://developers.klaviyo.com/en/reference/remove_profiles_from_list).
+
+        Maximum number of profiles per call: 100
+
+        HTTP: `POST /api/profile-subscription-bulk-delete-jobs`
+
+        Args:
+            body: Unsubscribes one or more profiles from marketing. Supports email, SMS, WhatsApp, and push channels.
+                All profiles will be removed from the provided list. Either email or phone number is required for
+                email/SMS/WhatsApp channels. Push tokens can be removed by providing token strings directly. If a
+                profile cannot be found matching the given identifier(s), a new profile will be created and then
+                unsubscribed: `SubscriptionDeleteJobCreateQuery`, or a dict of its shape
+                (`SubscriptionDeleteJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+            `subscriptions:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items per request); nothing was
+                sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_unsubscribe_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -382,10 +563,49 @@ class Profiles:
     ) -> PostBulkProfileSuppressionsRemoveJobResponse:
         """Bulk Unsuppress Profiles
 
-        `POST /api/profile-suppression-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_unsuppress_profiles`.
-        """
+        Manually unsuppress profiles by email address or specify a segment/list ID to unsuppress all current members of
+        a segment/list.
 
+        This only removes suppressions with reason USER_SUPPRESSED ; unsubscribed profiles and suppressed profiles with
+        reason INVALID_EMAIL or HARD_BOUNCE remain unchanged. To learn more, see our guides on [email
+        suppressions](https://help.klaviyo.com/hc/en-us/articles/115005246108#what-is-a-suppressed-profile-1) and
+        [collecting consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
+
+        Email address per request limit: 100
+
+        HTTP: `POST /api/profile-suppression-bulk-delete-jobs`
+
+        Args:
+            body: Unsuppresses one or more profiles from receiving marketing. Currently, supports email only. If a
+                profile is not found with the given email, no action will be taken: `SuppressionDeleteJobCreateQuery`,
+                or a dict of its shape (`SuppressionDeleteJobCreateQueryParam`).
+            fields_profile_suppression_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:write`
+
+        Returns:
+            PostBulkProfileSuppressionsRemoveJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items per request); nothing was
+                sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -408,10 +628,48 @@ class Profiles:
     ) -> PostProfileResponse:
         """Create or Update Profile
 
-        `POST /api/profile-import`; arguments as in
-        `klaviyo_generated.api.profiles.create_or_update_profile`.
-        """
+        Given a set of profile attributes and optionally an ID, create or update a profile.
 
+        Returns 201 if a new profile was created, 200 if an existing profile was updated.
+
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        Note that setting a field to `null` will clear out the field, whereas not including a field in your request will
+        leave it unchanged.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `POST /api/profile-import`
+
+        Args:
+            body: The request body: `ProfileUpsertQuery`, or a dict of its shape (`ProfileUpsertQueryParam`).
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PostProfileResponse: The parsed answer (200 Profile Updated Successfully, 201 Profile Created Successfully).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import create_or_update_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -435,10 +693,43 @@ class Profiles:
     ) -> PostProfileResponse:
         """Create Profile
 
-        `POST /api/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.create_profile`.
-        """
+        Create a new profile.
 
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `POST /api/profiles`
+
+        Args:
+            body: The request body: `ProfileCreateQuery`, or a dict of its shape (`ProfileCreateQueryParam`).
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PostProfileResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import create_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -460,10 +751,42 @@ class Profiles:
     ) -> None:
         """Create or Update Push Token
 
-        `POST /api/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.create_push_token`.
-        """
+        Create or update a push token.
 
+        This endpoint can be used to migrate push tokens from another platform to Klaviyo. Please use our mobile SDKs
+        ([iOS](https://github.com/klaviyo/klaviyo-swift-sdk) and
+        [Android](https://github.com/klaviyo/klaviyo-android-sdk)) to create push tokens from users' devices.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `POST /api/push-tokens`
+
+        Args:
+            body: The request body: `PushTokenCreateQuery`, or a dict of its shape (`PushTokenCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+            `push-tokens:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import create_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -483,10 +806,35 @@ class Profiles:
     ) -> None:
         """Delete Push Token
 
-        `DELETE /api/push-tokens/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.delete_push_token`.
-        """
+        Delete a specific push token based on its ID.
 
+        HTTP: `DELETE /api/push-tokens/{id}`
+
+        Args:
+            id: The value of the push token to delete
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `push-tokens:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import delete_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -509,10 +857,42 @@ class Profiles:
     ) -> GetProfileImportJobResponseCompoundDocument:
         """Get Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_import_profiles_job`.
-        """
+        Get a bulk profile import job with the given job ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile_bulk_import_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileImportJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -539,10 +919,48 @@ class Profiles:
     ) -> GetProfileImportJobResponseCollectionCompoundDocument:
         """Get Bulk Import Profiles Jobs
 
-        `GET /api/profile-bulk-import-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_import_profiles_jobs`.
-        """
+        Get all bulk profile import jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/profile-bulk-import-jobs`
+
+        Args:
+            fields_profile_bulk_import_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileImportJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -572,10 +990,37 @@ class Profiles:
     ) -> GetBulkProfileSuppressionsCreateJobResponse:
         """Get Bulk Suppress Profiles Job
 
-        `GET /api/profile-suppression-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_suppress_profiles_job`.
-        """
+        Get the bulk suppress profiles job with the given job ID.
 
+        HTTP: `GET /api/profile-suppression-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_profile_suppression_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsCreateJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_suppress_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -602,10 +1047,44 @@ class Profiles:
     ) -> GetBulkProfileSuppressionsCreateJobResponseCollection:
         """Get Bulk Suppress Profiles Jobs
 
-        `GET /api/profile-suppression-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_suppress_profiles_jobs`.
-        """
+        Get the status of all bulk profile suppression jobs.
 
+        HTTP: `GET /api/profile-suppression-bulk-create-jobs`
+
+        Args:
+            fields_profile_suppression_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals; `list_id` equals; `segment_id` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsCreateJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -634,10 +1113,37 @@ class Profiles:
     ) -> GetBulkProfileSuppressionsRemoveJobResponse:
         """Get Bulk Unsuppress Profiles Job
 
-        `GET /api/profile-suppression-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_unsuppress_profiles_job`.
-        """
+        Get the bulk unsuppress profiles job with the given job ID.
 
+        HTTP: `GET /api/profile-suppression-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_profile_suppression_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsRemoveJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_unsuppress_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -664,10 +1170,44 @@ class Profiles:
     ) -> GetBulkProfileSuppressionsRemoveJobResponseCollection:
         """Get Bulk Unsuppress Profiles Jobs
 
-        `GET /api/profile-suppression-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_unsuppress_profiles_jobs`.
-        """
+        Get all bulk unsuppress profiles jobs.
 
+        HTTP: `GET /api/profile-suppression-bulk-delete-jobs`
+
+        Args:
+            fields_profile_suppression_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals; `list_id` equals; `segment_id` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsRemoveJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -693,10 +1233,38 @@ class Profiles:
     ) -> GetConversationResponse:
         """Get Conversation for Profile
 
-        `GET /api/profiles/{id}/conversation`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversation_for_profile`.
-        """
+        Get the conversation for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/conversation`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetConversationResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversation_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -717,10 +1285,36 @@ class Profiles:
     ) -> GetProfileConversationRelationshipResponse:
         """Get Conversation ID for Profile
 
-        `GET /api/profiles/{id}/relationships/conversation`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversation_id_for_profile`.
-        """
+        Get the conversation relationship for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/relationships/conversation`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileConversationRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversation_id_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -740,10 +1334,36 @@ class Profiles:
     ) -> GetProfileConversationsRelationshipsResponseCollection:
         """Get Conversation IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/conversations`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversation_ids_for_profile`.
-        """
+        Get the IDs of all conversations for a profile across all channels.
 
+        HTTP: `GET /api/profiles/{id}/relationships/conversations`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileConversationsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversation_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -764,10 +1384,38 @@ class Profiles:
     ) -> GetConversationResponseCollection:
         """Get Conversations for Profile
 
-        `GET /api/profiles/{id}/conversations`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversations_for_profile`.
-        """
+        Get all conversations for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/conversations`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetConversationResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversations_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -791,10 +1439,40 @@ class Profiles:
     ) -> GetImportErrorResponseCollection:
         """Get Errors for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/import-errors`; arguments as in
-        `klaviyo_generated.api.profiles.get_errors_for_bulk_import_profiles_job`.
-        """
+        Get import errors for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/import-errors`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_import_error: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetImportErrorResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -818,10 +1496,37 @@ class Profiles:
     ) -> GetListResponseCollection:
         """Get List for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_list_for_bulk_import_profiles_job`.
-        """
+        Get list for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetListResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_list_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -842,10 +1547,35 @@ class Profiles:
     ) -> GetProfileBulkImportJobListsRelationshipsResponseCollection:
         """Get List IDs for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_list_ids_for_bulk_import_profiles_job`.
-        """
+        Get list relationship for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/relationships/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetProfileBulkImportJobListsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_list_ids_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -865,10 +1595,36 @@ class Profiles:
     ) -> GetProfileListsRelationshipsResponseCollection:
         """Get List IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_list_ids_for_profile`.
-        """
+        Get list memberships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/relationships/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileListsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_list_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -889,10 +1645,38 @@ class Profiles:
     ) -> GetListResponseCollection:
         """Get Lists for Profile
 
-        `GET /api/profiles/{id}/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_lists_for_profile`.
-        """
+        Get list memberships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetListResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_lists_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -920,10 +1704,58 @@ class Profiles:
     ) -> GetProfileResponsePluralConversationsCompoundDocument:
         """Get Profile
 
-        `GET /api/profiles/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile`.
-        """
+        Get the profile with the given profile ID.
 
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        HTTP: `GET /api/profiles/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `include=list` parameter in your API request: 1/s burst, 15/m steady.
+
+            Rate limits when using the `include=segment` parameter in your API request: 1/s burst, 15/m steady.
+
+            To learn more about how the `include` parameter impacts rate limits, check out our [Rate limits, status
+            codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling) guide.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponsePluralConversationsCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -952,10 +1784,40 @@ class Profiles:
     ) -> GetProfileResponse:
         """Get Profile for Push Token
 
-        `GET /api/push-tokens/{id}/profile`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile_for_push_token`.
-        """
+        Return the profile associated with the given push token.
 
+        HTTP: `GET /api/push-tokens/{id}/profile`
+
+        Args:
+            id: The value of the push token
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile_for_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -977,10 +1839,36 @@ class Profiles:
     ) -> GetPushTokenProfileRelationshipResponse:
         """Get Profile ID for Push Token
 
-        `GET /api/push-tokens/{id}/relationships/profile`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile_id_for_push_token`.
-        """
+        Return the ID of the profile associated with the given push token.
 
+        HTTP: `GET /api/push-tokens/{id}/relationships/profile`
+
+        Args:
+            id: The value of the push token
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetPushTokenProfileRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile_id_for_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1002,10 +1890,38 @@ class Profiles:
     ) -> GetProfileBulkImportJobProfilesRelationshipsResponseCollection:
         """Get Profile IDs for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile_ids_for_bulk_import_profiles_job`.
-        """
+        Get profile relationships for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/relationships/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileBulkImportJobProfilesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1035,10 +1951,73 @@ class Profiles:
     ) -> GetProfileResponsePluralConversationsCollectionCompoundDocument:
         """Get Profiles
 
-        `GET /api/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profiles`.
-        """
+        Get all profiles in an account.
 
+        Profiles can be sorted by the following fields in ascending and descending order: `id`, `created`, `updated`,
+        `email`, `subscriptions.email.marketing.suppression.timestamp`,
+        `subscriptions.email.marketing.list_suppressions.timestamp`
+
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        HTTP: `GET /api/profiles`
+
+        Args:
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `email` any, equals; `phone_number` any, equals; `external_id` any, equals;
+                `_kx` equals; `created` greater-than, less-than; `updated` greater-than, less-than;
+                `subscriptions.email.marketing.list_suppressions.reason` equals;
+                `subscriptions.email.marketing.list_suppressions.timestamp` greater-or-equal, greater-than,
+                less-or-equal, less-than; `subscriptions.email.marketing.list_suppressions.list_id` equals;
+                `subscriptions.email.marketing.suppression.reason` equals;
+                `subscriptions.email.marketing.suppression.timestamp` greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[profile]=predictive_analytics` parameter in your API request:
+            10/s burst, 150/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponsePluralConversationsCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profiles as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1072,10 +2051,42 @@ class Profiles:
     ) -> GetProfileResponseCollection:
         """Get Profiles for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profiles_for_bulk_import_profiles_job`.
-        """
+        Get profiles for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1102,10 +2113,42 @@ class Profiles:
     ) -> GetPushTokenResponseCompoundDocument:
         """Get Push Token
 
-        `GET /api/push-tokens/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_token`.
-        """
+        Return a specific push token based on its ID.
 
+        HTTP: `GET /api/push-tokens/{id}`
+
+        Args:
+            id: The value of the push token
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetPushTokenResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1128,10 +2171,35 @@ class Profiles:
     ) -> GetProfilePushTokensRelationshipsResponseCollection:
         """Get Push Token IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_token_ids_for_profile`.
-        """
+        Return the IDs of all push tokens associated with the given profile.
 
+        HTTP: `GET /api/profiles/{id}/relationships/push-tokens`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfilePushTokensRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_token_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1156,10 +2224,48 @@ class Profiles:
     ) -> GetPushTokenResponseCollectionCompoundDocument:
         """Get Push Tokens
 
-        `GET /api/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_tokens`.
-        """
+        Return push tokens associated with company.
 
+        HTTP: `GET /api/push-tokens`
+
+        Args:
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` equals; `profile.id` equals; `enablement_status` equals; `platform` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetPushTokenResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_tokens as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1187,10 +2293,37 @@ class Profiles:
     ) -> GetPushTokenResponseCollection:
         """Get Push Tokens for Profile
 
-        `GET /api/profiles/{id}/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_tokens_for_profile`.
-        """
+        Return all push tokens that belong to the given profile.
 
+        HTTP: `GET /api/profiles/{id}/push-tokens`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetPushTokenResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_tokens_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1211,10 +2344,36 @@ class Profiles:
     ) -> GetProfileSegmentsRelationshipsResponseCollection:
         """Get Segment IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.profiles.get_segment_ids_for_profile`.
-        """
+        Get segment membership relationships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/relationships/segments`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetProfileSegmentsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_segment_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1235,10 +2394,38 @@ class Profiles:
     ) -> GetSegmentResponseCollection:
         """Get Segments for Profile
 
-        `GET /api/profiles/{id}/segments`; arguments as in
-        `klaviyo_generated.api.profiles.get_segments_for_profile`.
-        """
+        Get segment memberships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/segments`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_segments_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1260,10 +2447,45 @@ class Profiles:
     ) -> PostProfileMergeResponse:
         """Merge Profiles
 
-        `POST /api/profile-merge`; arguments as in
-        `klaviyo_generated.api.profiles.merge_profiles`.
-        """
+        Merge a given related profile into a profile with the given profile ID.
 
+        The profile provided under `relationships` (the "source" profile) will be merged into the profile provided by
+        the ID in the base data object (the "destination" profile). This endpoint queues an asynchronous task which will
+        merge data from the source profile into the destination profile, deleting the source profile in the process.
+        This endpoint accepts only one source profile.
+
+        To learn more about how profile data is preserved or overwritten during a merge, please [visit our Help
+        Center](https://help.klaviyo.com/hc/en-us/articles/115005073847#merge-2-profiles3).
+
+        HTTP: `POST /api/profile-merge`
+
+        Args:
+            body: The request body: `ProfileMergeQuery`, or a dict of its shape (`ProfileMergeQueryParam`).
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PostProfileMergeResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import merge_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1287,10 +2509,48 @@ class Profiles:
     ) -> PatchProfileResponse:
         """Update Profile
 
-        `PATCH /api/profiles/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.update_profile`.
-        """
+        Update the profile with the given profile ID.
 
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        Note that setting a field to `null` will clear out the field, whereas not including a field in your request will
+        leave it unchanged.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `PATCH /api/profiles/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this profile. Generated by Klaviyo.
+            body: The request body: `ProfilePartialUpdateQuery`, or a dict of its shape
+                (`ProfilePartialUpdateQueryParam`).
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PatchProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import update_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1316,9 +2576,14 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetProfileImportJobResponseCollectionCompoundDocument, ProfileImportJobResponseObjectResource]:
-        """Every item of `get_bulk_import_profiles_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_bulk_import_profiles_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_bulk_import_profiles_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
@@ -1355,9 +2620,14 @@ class Profiles:
     ) -> Pager[
         GetBulkProfileSuppressionsCreateJobResponseCollection, BulkProfileSuppressionsCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_suppress_profiles_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_bulk_suppress_profiles_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_bulk_suppress_profiles_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
@@ -1393,9 +2663,14 @@ class Profiles:
     ) -> Pager[
         GetBulkProfileSuppressionsRemoveJobResponseCollection, BulkProfileSuppressionsRemoveJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_unsuppress_profiles_jobs`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_bulk_unsuppress_profiles_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_bulk_unsuppress_profiles_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
@@ -1426,9 +2701,14 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetImportErrorResponseCollection, ImportErrorResponseObjectResource]:
-        """Every item of `get_errors_for_bulk_import_profiles_job`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_errors_for_bulk_import_profiles_job`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_errors_for_bulk_import_profiles_job` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
 
@@ -1459,9 +2739,15 @@ class Profiles:
         GetProfileBulkImportJobProfilesRelationshipsResponseCollection,
         GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_profile_ids_for_bulk_import_profiles_job`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profile_ids_for_bulk_import_profiles_job`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_profile_ids_for_bulk_import_profiles_job` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
 
@@ -1497,9 +2783,14 @@ class Profiles:
         GetProfileResponsePluralConversationsCollectionCompoundDocument,
         GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem,
     ]:
-        """Every item of `get_profiles`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profiles`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.profiles.get_profiles` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profiles as endpoint
 
@@ -1536,9 +2827,15 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetProfileResponseCollection, GetProfileResponseCollectionDataItem]:
-        """Every item of `get_profiles_for_bulk_import_profiles_job`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profiles_for_bulk_import_profiles_job`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_profiles_for_bulk_import_profiles_job` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
 
@@ -1570,9 +2867,14 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetPushTokenResponseCollectionCompoundDocument, PushTokenResponseObjectResource]:
-        """Every item of `get_push_tokens`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_push_tokens`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.profiles.get_push_tokens`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_push_tokens as endpoint
 
@@ -1602,9 +2904,10 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetProfileImportJobResponseCompoundDocument]:
-        """Submit `bulk_import_profiles` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_import_profiles` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`. The body is checked against
+        the documented limits (10000 items and 5 MB per request) first.
         """
         from ..api.profiles import bulk_import_profiles as endpoint
 
@@ -1626,9 +2929,22 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetProfileImportJobResponseCompoundDocument]:
-        """`bulk_import_profiles` for any number of items: one job per chunk within the documented limits.
+        """`bulk_import_profiles` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (10000 items and 5 MB per request).
+            revision: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+            timeout: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+            retry: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+            max_retries: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.profiles import bulk_import_profiles as endpoint
@@ -1644,7 +2960,7 @@ class Profiles:
         )
 
     def attach_bulk_import_profiles(self, job_id: str) -> Job[GetProfileImportJobResponseCompoundDocument]:
-        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -1660,9 +2976,10 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetBulkProfileSuppressionsCreateJobResponse]:
-        """Submit `bulk_suppress_profiles` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_suppress_profiles` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_suppress_profiles`. The body is checked
+        against the documented limits (100 items per request) first.
         """
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
@@ -1684,9 +3001,22 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetBulkProfileSuppressionsCreateJobResponse]:
-        """`bulk_suppress_profiles` for any number of items: one job per chunk within the documented limits.
+        """`bulk_suppress_profiles` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.profiles.bulk_suppress_profiles`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items per request).
+            revision: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+            timeout: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+            retry: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+            max_retries: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.profiles import bulk_suppress_profiles as endpoint
@@ -1702,7 +3032,7 @@ class Profiles:
         )
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsCreateJobResponse]:
-        """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -1720,9 +3050,10 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[GetBulkProfileSuppressionsRemoveJobResponse]:
-        """Submit `bulk_unsuppress_profiles` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_unsuppress_profiles` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_unsuppress_profiles`. The body is checked
+        against the documented limits (100 items per request) first.
         """
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
@@ -1744,9 +3075,22 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> JobGroup[GetBulkProfileSuppressionsRemoveJobResponse]:
-        """`bulk_unsuppress_profiles` for any number of items: one job per chunk within the documented limits.
+        """`bulk_unsuppress_profiles` for any number of items: one job per chunk.
 
-        `group.wait()` waits for all of them.
+        Each chunk is within the documented limits; `group.wait()` waits for all of them and raises `ChunkFailedError`
+        naming the chunks that failed. Rate limits, scopes and errors as in `kv.profiles.bulk_unsuppress_profiles`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items per request).
+            revision: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+            timeout: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+            retry: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+            max_retries: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size`; nothing was sent.
         """
         from .._chunks import split_body, submit_chunks
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
@@ -1762,7 +3106,7 @@ class Profiles:
         )
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsRemoveJobResponse]:
-        """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -1786,10 +3130,47 @@ class AsyncProfiles:
     ) -> PostProfileImportJobResponse:
         """Bulk Import Profiles
 
-        `POST /api/profile-bulk-import-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_import_profiles`.
-        """
+        Create a bulk profile import job to create or update a batch of profiles.
 
+        Accepts up to 10,000 profiles per request. The maximum allowed payload size is 5MB. The maximum allowed payload
+        size per-profile is 100KB.
+
+        To learn more, see our [Bulk Profile Import API
+        guide](https://developers.klaviyo.com/en/docs/use_klaviyos_bulk_profile_import_api).
+
+        HTTP: `POST /api/profile-bulk-import-jobs`
+
+        Args:
+            body: The request body: `ProfileImportJobCreateQuery`, or a dict of its shape
+                (`ProfileImportJobCreateQueryParam`).
+            fields_profile_bulk_import_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+
+        Returns:
+            PostProfileImportJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (10000 items and 5 MB per request);
+                nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1812,10 +3193,66 @@ class AsyncProfiles:
     ) -> Accepted:
         """Bulk Subscribe Profiles
 
-        `POST /api/profile-subscription-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_subscribe_profiles`.
-        """
+        Subscribe one or more profiles to email marketing, SMS marketing, WhatsApp, or push. If the provided list has
+        double opt-in enabled, profiles will receive a message requiring their confirmation before subscribing.
+        Otherwise, profiles will be immediately subscribed without receiving a confirmation message. Learn more about
+        [consent in this guide](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
 
+        If a list is not provided, the opt-in process used will be determined by the [account-level default opt-in
+        setting](https://www.klaviyo.com/settings/account/api-keys).
+
+        To add someone to a list without changing their subscription status, use [Add Profile to
+        List](https://developers.klaviyo.com/en/reference/create_list_relationships).
+
+        This API will remove any `UNSUBSCRIBE`, `SPAM_REPORT` or `USER_SUPPRESSED` suppressions from the provided
+        profiles. Learn more about [suppressed
+        profiles](https://help.klaviyo.com/hc/en-us/articles/115005246108-Understanding-suppressed-email-profiles#what-is-a-suppressed-profile-1).
+
+        Maximum number of profiles can be submitted for subscription: 1000
+
+        This endpoint now supports a `historical_import` flag. If this flag is set `true`, profiles being subscribed
+        will bypass double opt-in emails and be subscribed immediately. They will also bypass any associated "Added to
+        list" flows. This is useful for importing historical data where you have already collected consent. If
+        `historical_import` is set to true, the `consented_at` field is required and must be in the past.
+
+        Push tokens provided in `push_tokens` will be registered for each profile as long as push subscriptions are
+        consented to.
+
+        HTTP: `POST /api/profile-subscription-bulk-create-jobs`
+
+        Args:
+            body: Subscribes one or more profiles to marketing, with support for push channel and push tokens. All
+                profiles will be added to the provided list. Either email or phone number is required. Both may be
+                specified to subscribe to both channels. If a profile cannot be found matching the given identifier(s),
+                a new profile will be created and then subscribed: `SubscriptionCreateJobCreateQuery`, or a dict of its
+                shape (`SubscriptionCreateJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+            `subscriptions:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (1000 items per request); nothing
+                was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_subscribe_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1839,10 +3276,50 @@ class AsyncProfiles:
     ) -> PostBulkProfileSuppressionsCreateJobResponse:
         """Bulk Suppress Profiles
 
-        `POST /api/profile-suppression-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_suppress_profiles`.
-        """
+        Manually suppress profiles by email address or specify a segment/list ID to suppress all current members of a
+        segment/list.
 
+        Suppressed profiles cannot receive email marketing, independent of their consent status. To learn more, see our
+        guides on [email
+        suppressions](https://help.klaviyo.com/hc/en-us/articles/115005246108#what-is-a-suppressed-profile-1) and
+        [collecting consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
+
+        Email address per request limit: 100
+
+        HTTP: `POST /api/profile-suppression-bulk-create-jobs`
+
+        Args:
+            body: Suppresses one or more profiles from receiving marketing. Currently, supports email only. If a profile
+                is not found with the given email, one will be created and immediately suppressed:
+                `SuppressionCreateJobCreateQuery`, or a dict of its shape (`SuppressionCreateJobCreateQueryParam`).
+            fields_profile_suppression_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+            `subscriptions:write`
+
+        Returns:
+            PostBulkProfileSuppressionsCreateJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items per request); nothing was
+                sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1865,10 +3342,58 @@ class AsyncProfiles:
     ) -> Accepted:
         """Bulk Unsubscribe Profiles
 
-        `POST /api/profile-subscription-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_unsubscribe_profiles`.
-        """
+        > 🚧
+        >
+        > Profiles not in the specified list will be globally unsubscribed. Always verify profile list membership before
+        > calling this endpoint to avoid unintended global unsubscribes.
 
+        Unsubscribe one or more profiles from email marketing, SMS marketing, push marketing, or a combination. Learn
+        more about [consent in this
+        guide](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
+
+        Push tokens provided in `subscriptions.push.tokens` will be removed for the specified profiles.
+
+        To remove someone from a list without changing their subscription status, use [Remove Profiles from
+        List](https://developers.klaviyo.com/en/reference/remove_profiles_from_list).
+
+        Maximum number of profiles per call: 100
+
+        HTTP: `POST /api/profile-subscription-bulk-delete-jobs`
+
+        Args:
+            body: Unsubscribes one or more profiles from marketing. Supports email, SMS, WhatsApp, and push channels.
+                All profiles will be removed from the provided list. Either email or phone number is required for
+                email/SMS/WhatsApp channels. Push tokens can be removed by providing token strings directly. If a
+                profile cannot be found matching the given identifier(s), a new profile will be created and then
+                unsubscribed: `SubscriptionDeleteJobCreateQuery`, or a dict of its shape
+                (`SubscriptionDeleteJobCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `lists:write`
+            `profiles:write`
+            `subscriptions:write`
+
+        Returns:
+            Accepted: Klaviyo accepted the job (202); this job type has nothing to poll.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items per request); nothing was
+                sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_unsubscribe_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1894,10 +3419,49 @@ class AsyncProfiles:
     ) -> PostBulkProfileSuppressionsRemoveJobResponse:
         """Bulk Unsuppress Profiles
 
-        `POST /api/profile-suppression-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_unsuppress_profiles`.
-        """
+        Manually unsuppress profiles by email address or specify a segment/list ID to unsuppress all current members of
+        a segment/list.
 
+        This only removes suppressions with reason USER_SUPPRESSED ; unsubscribed profiles and suppressed profiles with
+        reason INVALID_EMAIL or HARD_BOUNCE remain unchanged. To learn more, see our guides on [email
+        suppressions](https://help.klaviyo.com/hc/en-us/articles/115005246108#what-is-a-suppressed-profile-1) and
+        [collecting consent](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
+
+        Email address per request limit: 100
+
+        HTTP: `POST /api/profile-suppression-bulk-delete-jobs`
+
+        Args:
+            body: Unsuppresses one or more profiles from receiving marketing. Currently, supports email only. If a
+                profile is not found with the given email, no action will be taken: `SuppressionDeleteJobCreateQuery`,
+                or a dict of its shape (`SuppressionDeleteJobCreateQueryParam`).
+            fields_profile_suppression_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:write`
+
+        Returns:
+            PostBulkProfileSuppressionsRemoveJobResponse: The parsed answer (202 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.JobLimitError: The body is over the documented limits (100 items per request); nothing was
+                sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1922,10 +3486,48 @@ class AsyncProfiles:
     ) -> PostProfileResponse:
         """Create or Update Profile
 
-        `POST /api/profile-import`; arguments as in
-        `klaviyo_generated.api.profiles.create_or_update_profile`.
-        """
+        Given a set of profile attributes and optionally an ID, create or update a profile.
 
+        Returns 201 if a new profile was created, 200 if an existing profile was updated.
+
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        Note that setting a field to `null` will clear out the field, whereas not including a field in your request will
+        leave it unchanged.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `POST /api/profile-import`
+
+        Args:
+            body: The request body: `ProfileUpsertQuery`, or a dict of its shape (`ProfileUpsertQueryParam`).
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PostProfileResponse: The parsed answer (200 Profile Updated Successfully, 201 Profile Created Successfully).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import create_or_update_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1951,10 +3553,43 @@ class AsyncProfiles:
     ) -> PostProfileResponse:
         """Create Profile
 
-        `POST /api/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.create_profile`.
-        """
+        Create a new profile.
 
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `POST /api/profiles`
+
+        Args:
+            body: The request body: `ProfileCreateQuery`, or a dict of its shape (`ProfileCreateQueryParam`).
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PostProfileResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import create_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1978,10 +3613,42 @@ class AsyncProfiles:
     ) -> None:
         """Create or Update Push Token
 
-        `POST /api/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.create_push_token`.
-        """
+        Create or update a push token.
 
+        This endpoint can be used to migrate push tokens from another platform to Klaviyo. Please use our mobile SDKs
+        ([iOS](https://github.com/klaviyo/klaviyo-swift-sdk) and
+        [Android](https://github.com/klaviyo/klaviyo-android-sdk)) to create push tokens from users' devices.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `POST /api/push-tokens`
+
+        Args:
+            body: The request body: `PushTokenCreateQuery`, or a dict of its shape (`PushTokenCreateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+            `push-tokens:write`
+
+        Returns:
+            None: The answer (202) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import create_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2003,10 +3670,35 @@ class AsyncProfiles:
     ) -> None:
         """Delete Push Token
 
-        `DELETE /api/push-tokens/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.delete_push_token`.
-        """
+        Delete a specific push token based on its ID.
 
+        HTTP: `DELETE /api/push-tokens/{id}`
+
+        Args:
+            id: The value of the push token to delete
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `push-tokens:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import delete_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2031,10 +3723,42 @@ class AsyncProfiles:
     ) -> GetProfileImportJobResponseCompoundDocument:
         """Get Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_import_profiles_job`.
-        """
+        Get a bulk profile import job with the given job ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile_bulk_import_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileImportJobResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2063,10 +3787,48 @@ class AsyncProfiles:
     ) -> GetProfileImportJobResponseCollectionCompoundDocument:
         """Get Bulk Import Profiles Jobs
 
-        `GET /api/profile-bulk-import-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_import_profiles_jobs`.
-        """
+        Get all bulk profile import jobs.
 
+        Returns a maximum of 100 jobs per request.
+
+        HTTP: `GET /api/profile-bulk-import-jobs`
+
+        Args:
+            fields_profile_bulk_import_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` any, equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileImportJobResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -2098,10 +3860,37 @@ class AsyncProfiles:
     ) -> GetBulkProfileSuppressionsCreateJobResponse:
         """Get Bulk Suppress Profiles Job
 
-        `GET /api/profile-suppression-bulk-create-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_suppress_profiles_job`.
-        """
+        Get the bulk suppress profiles job with the given job ID.
 
+        HTTP: `GET /api/profile-suppression-bulk-create-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_profile_suppression_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsCreateJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_suppress_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2130,10 +3919,44 @@ class AsyncProfiles:
     ) -> GetBulkProfileSuppressionsCreateJobResponseCollection:
         """Get Bulk Suppress Profiles Jobs
 
-        `GET /api/profile-suppression-bulk-create-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_suppress_profiles_jobs`.
-        """
+        Get the status of all bulk profile suppression jobs.
 
+        HTTP: `GET /api/profile-suppression-bulk-create-jobs`
+
+        Args:
+            fields_profile_suppression_bulk_create_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals; `list_id` equals; `segment_id` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsCreateJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -2164,10 +3987,37 @@ class AsyncProfiles:
     ) -> GetBulkProfileSuppressionsRemoveJobResponse:
         """Get Bulk Unsuppress Profiles Job
 
-        `GET /api/profile-suppression-bulk-delete-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_unsuppress_profiles_job`.
-        """
+        Get the bulk unsuppress profiles job with the given job ID.
 
+        HTTP: `GET /api/profile-suppression-bulk-delete-jobs/{job_id}`
+
+        Args:
+            job_id: ID of the job to retrieve.
+            fields_profile_suppression_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsRemoveJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_unsuppress_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2196,10 +4046,44 @@ class AsyncProfiles:
     ) -> GetBulkProfileSuppressionsRemoveJobResponseCollection:
         """Get Bulk Unsuppress Profiles Jobs
 
-        `GET /api/profile-suppression-bulk-delete-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_unsuppress_profiles_jobs`.
-        """
+        Get all bulk unsuppress profiles jobs.
 
+        HTTP: `GET /api/profile-suppression-bulk-delete-jobs`
+
+        Args:
+            fields_profile_suppression_bulk_delete_job: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `status` equals; `list_id` equals; `segment_id` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `subscriptions:read`
+
+        Returns:
+            GetBulkProfileSuppressionsRemoveJobResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -2227,10 +4111,38 @@ class AsyncProfiles:
     ) -> GetConversationResponse:
         """Get Conversation for Profile
 
-        `GET /api/profiles/{id}/conversation`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversation_for_profile`.
-        """
+        Get the conversation for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/conversation`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetConversationResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversation_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2253,10 +4165,36 @@ class AsyncProfiles:
     ) -> GetProfileConversationRelationshipResponse:
         """Get Conversation ID for Profile
 
-        `GET /api/profiles/{id}/relationships/conversation`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversation_id_for_profile`.
-        """
+        Get the conversation relationship for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/relationships/conversation`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileConversationRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversation_id_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2278,10 +4216,36 @@ class AsyncProfiles:
     ) -> GetProfileConversationsRelationshipsResponseCollection:
         """Get Conversation IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/conversations`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversation_ids_for_profile`.
-        """
+        Get the IDs of all conversations for a profile across all channels.
 
+        HTTP: `GET /api/profiles/{id}/relationships/conversations`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileConversationsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversation_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2304,10 +4268,38 @@ class AsyncProfiles:
     ) -> GetConversationResponseCollection:
         """Get Conversations for Profile
 
-        `GET /api/profiles/{id}/conversations`; arguments as in
-        `klaviyo_generated.api.profiles.get_conversations_for_profile`.
-        """
+        Get all conversations for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/conversations`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `conversations:read`
+            `profiles:read`
+
+        Returns:
+            GetConversationResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_conversations_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2333,10 +4325,40 @@ class AsyncProfiles:
     ) -> GetImportErrorResponseCollection:
         """Get Errors for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/import-errors`; arguments as in
-        `klaviyo_generated.api.profiles.get_errors_for_bulk_import_profiles_job`.
-        """
+        Get import errors for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/import-errors`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_import_error: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetImportErrorResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2362,10 +4384,37 @@ class AsyncProfiles:
     ) -> GetListResponseCollection:
         """Get List for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_list_for_bulk_import_profiles_job`.
-        """
+        Get list for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetListResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_list_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2388,10 +4437,35 @@ class AsyncProfiles:
     ) -> GetProfileBulkImportJobListsRelationshipsResponseCollection:
         """Get List IDs for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_list_ids_for_bulk_import_profiles_job`.
-        """
+        Get list relationship for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/relationships/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `lists:read`
+
+        Returns:
+            GetProfileBulkImportJobListsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_list_ids_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2413,10 +4487,36 @@ class AsyncProfiles:
     ) -> GetProfileListsRelationshipsResponseCollection:
         """Get List IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_list_ids_for_profile`.
-        """
+        Get list memberships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/relationships/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetProfileListsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_list_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2439,10 +4539,38 @@ class AsyncProfiles:
     ) -> GetListResponseCollection:
         """Get Lists for Profile
 
-        `GET /api/profiles/{id}/lists`; arguments as in
-        `klaviyo_generated.api.profiles.get_lists_for_profile`.
-        """
+        Get list memberships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/lists`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `profiles:read`
+
+        Returns:
+            GetListResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_lists_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2472,10 +4600,58 @@ class AsyncProfiles:
     ) -> GetProfileResponsePluralConversationsCompoundDocument:
         """Get Profile
 
-        `GET /api/profiles/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile`.
-        """
+        Get the profile with the given profile ID.
 
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        HTTP: `GET /api/profiles/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_list: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `include=list` parameter in your API request: 1/s burst, 15/m steady.
+
+            Rate limits when using the `include=segment` parameter in your API request: 1/s burst, 15/m steady.
+
+            To learn more about how the `include` parameter impacts rate limits, check out our [Rate limits, status
+            codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling) guide.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponsePluralConversationsCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2506,10 +4682,40 @@ class AsyncProfiles:
     ) -> GetProfileResponse:
         """Get Profile for Push Token
 
-        `GET /api/push-tokens/{id}/profile`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile_for_push_token`.
-        """
+        Return the profile associated with the given push token.
 
+        HTTP: `GET /api/push-tokens/{id}/profile`
+
+        Args:
+            id: The value of the push token
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile_for_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2533,10 +4739,36 @@ class AsyncProfiles:
     ) -> GetPushTokenProfileRelationshipResponse:
         """Get Profile ID for Push Token
 
-        `GET /api/push-tokens/{id}/relationships/profile`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile_id_for_push_token`.
-        """
+        Return the ID of the profile associated with the given push token.
 
+        HTTP: `GET /api/push-tokens/{id}/relationships/profile`
+
+        Args:
+            id: The value of the push token
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetPushTokenProfileRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile_id_for_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2560,10 +4792,38 @@ class AsyncProfiles:
     ) -> GetProfileBulkImportJobProfilesRelationshipsResponseCollection:
         """Get Profile IDs for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile_ids_for_bulk_import_profiles_job`.
-        """
+        Get profile relationships for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/relationships/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileBulkImportJobProfilesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2595,10 +4855,73 @@ class AsyncProfiles:
     ) -> GetProfileResponsePluralConversationsCollectionCompoundDocument:
         """Get Profiles
 
-        `GET /api/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profiles`.
-        """
+        Get all profiles in an account.
 
+        Profiles can be sorted by the following fields in ascending and descending order: `id`, `created`, `updated`,
+        `email`, `subscriptions.email.marketing.suppression.timestamp`,
+        `subscriptions.email.marketing.list_suppressions.timestamp`
+
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        HTTP: `GET /api/profiles`
+
+        Args:
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_conversation: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `email` any, equals; `phone_number` any, equals; `external_id` any, equals;
+                `_kx` equals; `created` greater-than, less-than; `updated` greater-than, less-than;
+                `subscriptions.email.marketing.list_suppressions.reason` equals;
+                `subscriptions.email.marketing.list_suppressions.timestamp` greater-or-equal, greater-than,
+                less-or-equal, less-than; `subscriptions.email.marketing.list_suppressions.list_id` equals;
+                `subscriptions.email.marketing.suppression.reason` equals;
+                `subscriptions.email.marketing.suppression.timestamp` greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[profile]=predictive_analytics` parameter in your API request:
+            10/s burst, 150/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponsePluralConversationsCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profiles as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -2634,10 +4957,42 @@ class AsyncProfiles:
     ) -> GetProfileResponseCollection:
         """Get Profiles for Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{id}/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profiles_for_bulk_import_profiles_job`.
-        """
+        Get profiles for the bulk profile import job with the given ID.
 
+        HTTP: `GET /api/profile-bulk-import-jobs/{id}/profiles`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2666,10 +5021,42 @@ class AsyncProfiles:
     ) -> GetPushTokenResponseCompoundDocument:
         """Get Push Token
 
-        `GET /api/push-tokens/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_token`.
-        """
+        Return a specific push token based on its ID.
 
+        HTTP: `GET /api/push-tokens/{id}`
+
+        Args:
+            id: The value of the push token
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetPushTokenResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_token as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2694,10 +5081,35 @@ class AsyncProfiles:
     ) -> GetProfilePushTokensRelationshipsResponseCollection:
         """Get Push Token IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_token_ids_for_profile`.
-        """
+        Return the IDs of all push tokens associated with the given profile.
 
+        HTTP: `GET /api/profiles/{id}/relationships/push-tokens`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfilePushTokensRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_token_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2724,10 +5136,48 @@ class AsyncProfiles:
     ) -> GetPushTokenResponseCollectionCompoundDocument:
         """Get Push Tokens
 
-        `GET /api/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_tokens`.
-        """
+        Return push tokens associated with company.
 
+        HTTP: `GET /api/push-tokens`
+
+        Args:
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` equals; `profile.id` equals; `enablement_status` equals; `platform` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+            `push-tokens:read`
+
+        Returns:
+            GetPushTokenResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_tokens as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -2757,10 +5207,37 @@ class AsyncProfiles:
     ) -> GetPushTokenResponseCollection:
         """Get Push Tokens for Profile
 
-        `GET /api/profiles/{id}/push-tokens`; arguments as in
-        `klaviyo_generated.api.profiles.get_push_tokens_for_profile`.
-        """
+        Return all push tokens that belong to the given profile.
 
+        HTTP: `GET /api/profiles/{id}/push-tokens`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_push_token: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetPushTokenResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_push_tokens_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2783,10 +5260,36 @@ class AsyncProfiles:
     ) -> GetProfileSegmentsRelationshipsResponseCollection:
         """Get Segment IDs for Profile
 
-        `GET /api/profiles/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.profiles.get_segment_ids_for_profile`.
-        """
+        Get segment membership relationships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/relationships/segments`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetProfileSegmentsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_segment_ids_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2809,10 +5312,38 @@ class AsyncProfiles:
     ) -> GetSegmentResponseCollection:
         """Get Segments for Profile
 
-        `GET /api/profiles/{id}/segments`; arguments as in
-        `klaviyo_generated.api.profiles.get_segments_for_profile`.
-        """
+        Get segment memberships for a profile with the given profile ID.
 
+        HTTP: `GET /api/profiles/{id}/segments`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_segments_for_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2836,10 +5367,45 @@ class AsyncProfiles:
     ) -> PostProfileMergeResponse:
         """Merge Profiles
 
-        `POST /api/profile-merge`; arguments as in
-        `klaviyo_generated.api.profiles.merge_profiles`.
-        """
+        Merge a given related profile into a profile with the given profile ID.
 
+        The profile provided under `relationships` (the "source" profile) will be merged into the profile provided by
+        the ID in the base data object (the "destination" profile). This endpoint queues an asynchronous task which will
+        merge data from the source profile into the destination profile, deleting the source profile in the process.
+        This endpoint accepts only one source profile.
+
+        To learn more about how profile data is preserved or overwritten during a merge, please [visit our Help
+        Center](https://help.klaviyo.com/hc/en-us/articles/115005073847#merge-2-profiles3).
+
+        HTTP: `POST /api/profile-merge`
+
+        Args:
+            body: The request body: `ProfileMergeQuery`, or a dict of its shape (`ProfileMergeQueryParam`).
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PostProfileMergeResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import merge_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2865,10 +5431,48 @@ class AsyncProfiles:
     ) -> PatchProfileResponse:
         """Update Profile
 
-        `PATCH /api/profiles/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.update_profile`.
-        """
+        Update the profile with the given profile ID.
 
+        Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.
+
+        Note that setting a field to `null` will clear out the field, whereas not including a field in your request will
+        leave it unchanged.
+
+        The maximum allowed payload size is 100KB.
+
+        HTTP: `PATCH /api/profiles/{id}`
+
+        Args:
+            id: Primary key that uniquely identifies this profile. Generated by Klaviyo.
+            body: The request body: `ProfilePartialUpdateQuery`, or a dict of its shape
+                (`ProfilePartialUpdateQueryParam`).
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            PatchProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import update_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2896,9 +5500,14 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetProfileImportJobResponseCollectionCompoundDocument, ProfileImportJobResponseObjectResource]:
-        """Every item of `get_bulk_import_profiles_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_bulk_import_profiles_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_bulk_import_profiles_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
@@ -2937,9 +5546,14 @@ class AsyncProfiles:
     ) -> AsyncPager[
         GetBulkProfileSuppressionsCreateJobResponseCollection, BulkProfileSuppressionsCreateJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_suppress_profiles_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_bulk_suppress_profiles_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_bulk_suppress_profiles_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
@@ -2977,9 +5591,14 @@ class AsyncProfiles:
     ) -> AsyncPager[
         GetBulkProfileSuppressionsRemoveJobResponseCollection, BulkProfileSuppressionsRemoveJobResponseObjectResource
     ]:
-        """Every item of `get_bulk_unsuppress_profiles_jobs`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_bulk_unsuppress_profiles_jobs`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_bulk_unsuppress_profiles_jobs` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
@@ -3012,9 +5631,14 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetImportErrorResponseCollection, ImportErrorResponseObjectResource]:
-        """Every item of `get_errors_for_bulk_import_profiles_job`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_errors_for_bulk_import_profiles_job`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_errors_for_bulk_import_profiles_job` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
 
@@ -3047,9 +5671,15 @@ class AsyncProfiles:
         GetProfileBulkImportJobProfilesRelationshipsResponseCollection,
         GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem,
     ]:
-        """Every item of `get_profile_ids_for_bulk_import_profiles_job`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profile_ids_for_bulk_import_profiles_job`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_profile_ids_for_bulk_import_profiles_job` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
 
@@ -3087,9 +5717,14 @@ class AsyncProfiles:
         GetProfileResponsePluralConversationsCollectionCompoundDocument,
         GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem,
     ]:
-        """Every item of `get_profiles`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profiles`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.profiles.get_profiles`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profiles as endpoint
 
@@ -3128,9 +5763,15 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetProfileResponseCollection, GetProfileResponseCollectionDataItem]:
-        """Every item of `get_profiles_for_bulk_import_profiles_job`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profiles_for_bulk_import_profiles_job`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.profiles.get_profiles_for_bulk_import_profiles_job` call: its arguments, rate limits, scopes and errors
+        apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
 
@@ -3164,9 +5805,14 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetPushTokenResponseCollectionCompoundDocument, PushTokenResponseObjectResource]:
-        """Every item of `get_push_tokens`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_push_tokens`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.profiles.get_push_tokens`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_push_tokens as endpoint
 
@@ -3198,9 +5844,10 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetProfileImportJobResponseCompoundDocument]:
-        """Submit `bulk_import_profiles` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_import_profiles` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`. The body is checked against
+        the documented limits (10000 items and 5 MB per request) first.
         """
         from ..api.profiles import bulk_import_profiles as endpoint
 
@@ -3225,9 +5872,24 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetProfileImportJobResponseCompoundDocument]:
-        """`bulk_import_profiles` for any number of items: one job per chunk within the documented limits.
+        """`bulk_import_profiles` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.profiles.bulk_import_profiles`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (10000 items and 5 MB per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+            timeout: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+            retry: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+            max_retries: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.profiles import bulk_import_profiles as endpoint
@@ -3244,7 +5906,7 @@ class AsyncProfiles:
         )
 
     def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[GetProfileImportJobResponseCompoundDocument]:
-        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -3260,9 +5922,10 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]:
-        """Submit `bulk_suppress_profiles` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_suppress_profiles` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_suppress_profiles`. The body is checked
+        against the documented limits (100 items per request) first.
         """
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
@@ -3287,9 +5950,24 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetBulkProfileSuppressionsCreateJobResponse]:
-        """`bulk_suppress_profiles` for any number of items: one job per chunk within the documented limits.
+        """`bulk_suppress_profiles` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.profiles.bulk_suppress_profiles`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+            timeout: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+            retry: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+            max_retries: As in `kv.profiles.bulk_suppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.profiles import bulk_suppress_profiles as endpoint
@@ -3306,7 +5984,7 @@ class AsyncProfiles:
         )
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]:
-        """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -3324,9 +6002,10 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]:
-        """Submit `bulk_unsuppress_profiles` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_unsuppress_profiles` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_unsuppress_profiles`. The body is checked
+        against the documented limits (100 items per request) first.
         """
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
@@ -3351,9 +6030,24 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJobGroup[GetBulkProfileSuppressionsRemoveJobResponse]:
-        """`bulk_unsuppress_profiles` for any number of items: one job per chunk within the documented limits.
+        """`bulk_unsuppress_profiles` for any number of items: one job per chunk.
 
-        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        Each chunk is within the documented limits; `await group.wait()` waits for all of them and raises
+        `ChunkFailedError` naming the chunks that failed. Rate limits, scopes and errors as in
+        `kv.profiles.bulk_unsuppress_profiles`.
+
+        Args:
+            body: The whole input; its list of items is split by count and by bytes.
+            chunk_size: Items per chunk; None takes the most the limits allow (100 items per request).
+            concurrency: How many chunks are submitted at a time.
+            revision: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+            timeout: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+            retry: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+            max_retries: As in `kv.profiles.bulk_unsuppress_profiles`, for each chunk.
+
+        Raises:
+            klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
+                `chunk_size` or `concurrency`; nothing was sent.
         """
         from .._chunks import asubmit_chunks, split_body
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
@@ -3370,7 +6064,7 @@ class AsyncProfiles:
         )
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]:
-        """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

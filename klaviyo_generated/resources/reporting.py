@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `reporting` namespace of the client: `kv.reporting.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.reporting`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -86,10 +86,40 @@ class Reporting:
     ) -> PostCampaignValuesResponseDTO:
         """Query Campaign Values
 
-        `POST /api/campaign-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_campaign_values`.
-        """
+        Returns the requested campaign analytics values data
 
+        HTTP: `POST /api/campaign-values-reports`
+
+        Args:
+            body: The request body: `CampaignValuesRequestDTO`, or a dict of its shape
+                (`CampaignValuesRequestDTOParam`).
+            fields_campaign_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            PostCampaignValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_campaign_values as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -113,10 +143,39 @@ class Reporting:
     ) -> PostFlowSeriesResponseDTO:
         """Query Flow Series
 
-        `POST /api/flow-series-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_flow_series`.
-        """
+        Returns the requested flow analytics series data
 
+        HTTP: `POST /api/flow-series-reports`
+
+        Args:
+            body: The request body: `FlowSeriesRequestDTO`, or a dict of its shape (`FlowSeriesRequestDTOParam`).
+            fields_flow_series_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            PostFlowSeriesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_flow_series as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -140,10 +199,39 @@ class Reporting:
     ) -> PostFlowValuesResponseDTO:
         """Query Flow Values
 
-        `POST /api/flow-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_flow_values`.
-        """
+        Returns the requested flow analytics values data
 
+        HTTP: `POST /api/flow-values-reports`
+
+        Args:
+            body: The request body: `FlowValuesRequestDTO`, or a dict of its shape (`FlowValuesRequestDTOParam`).
+            fields_flow_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            PostFlowValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_flow_values as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -166,10 +254,37 @@ class Reporting:
     ) -> PostFormSeriesResponseDTO:
         """Query Form Series
 
-        `POST /api/form-series-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_form_series`.
-        """
+        Returns the requested form analytics series data.
 
+        HTTP: `POST /api/form-series-reports`
+
+        Args:
+            body: The request body: `FormSeriesRequestDTO`, or a dict of its shape (`FormSeriesRequestDTOParam`).
+            fields_form_series_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            PostFormSeriesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_form_series as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -191,10 +306,37 @@ class Reporting:
     ) -> PostFormValuesResponseDTO:
         """Query Form Values
 
-        `POST /api/form-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_form_values`.
-        """
+        Returns the requested form analytics values data.
 
+        HTTP: `POST /api/form-values-reports`
+
+        Args:
+            body: The request body: `FormValuesRequestDTO`, or a dict of its shape (`FormValuesRequestDTOParam`).
+            fields_form_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            PostFormValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_form_values as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -216,10 +358,37 @@ class Reporting:
     ) -> PostSegmentSeriesResponseDTO:
         """Query Segment Series
 
-        `POST /api/segment-series-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_segment_series`.
-        """
+        Returns the requested segment analytics series data.
 
+        HTTP: `POST /api/segment-series-reports`
+
+        Args:
+            body: The request body: `SegmentSeriesRequestDTO`, or a dict of its shape (`SegmentSeriesRequestDTOParam`).
+            fields_segment_series_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            PostSegmentSeriesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_segment_series as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -241,10 +410,37 @@ class Reporting:
     ) -> PostSegmentValuesResponseDTO:
         """Query Segment Values
 
-        `POST /api/segment-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_segment_values`.
-        """
+        Returns the requested segment analytics values data.
 
+        HTTP: `POST /api/segment-values-reports`
+
+        Args:
+            body: The request body: `SegmentValuesRequestDTO`, or a dict of its shape (`SegmentValuesRequestDTOParam`).
+            fields_segment_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            PostSegmentValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_segment_values as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -274,10 +470,40 @@ class AsyncReporting:
     ) -> PostCampaignValuesResponseDTO:
         """Query Campaign Values
 
-        `POST /api/campaign-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_campaign_values`.
-        """
+        Returns the requested campaign analytics values data
 
+        HTTP: `POST /api/campaign-values-reports`
+
+        Args:
+            body: The request body: `CampaignValuesRequestDTO`, or a dict of its shape
+                (`CampaignValuesRequestDTOParam`).
+            fields_campaign_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `campaigns:read`
+
+        Returns:
+            PostCampaignValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_campaign_values as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -303,10 +529,39 @@ class AsyncReporting:
     ) -> PostFlowSeriesResponseDTO:
         """Query Flow Series
 
-        `POST /api/flow-series-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_flow_series`.
-        """
+        Returns the requested flow analytics series data
 
+        HTTP: `POST /api/flow-series-reports`
+
+        Args:
+            body: The request body: `FlowSeriesRequestDTO`, or a dict of its shape (`FlowSeriesRequestDTOParam`).
+            fields_flow_series_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            PostFlowSeriesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_flow_series as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -332,10 +587,39 @@ class AsyncReporting:
     ) -> PostFlowValuesResponseDTO:
         """Query Flow Values
 
-        `POST /api/flow-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_flow_values`.
-        """
+        Returns the requested flow analytics values data
 
+        HTTP: `POST /api/flow-values-reports`
+
+        Args:
+            body: The request body: `FlowValuesRequestDTO`, or a dict of its shape (`FlowValuesRequestDTOParam`).
+            fields_flow_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `flows:read`
+
+        Returns:
+            PostFlowValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_flow_values as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -360,10 +644,37 @@ class AsyncReporting:
     ) -> PostFormSeriesResponseDTO:
         """Query Form Series
 
-        `POST /api/form-series-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_form_series`.
-        """
+        Returns the requested form analytics series data.
 
+        HTTP: `POST /api/form-series-reports`
+
+        Args:
+            body: The request body: `FormSeriesRequestDTO`, or a dict of its shape (`FormSeriesRequestDTOParam`).
+            fields_form_series_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            PostFormSeriesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_form_series as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -387,10 +698,37 @@ class AsyncReporting:
     ) -> PostFormValuesResponseDTO:
         """Query Form Values
 
-        `POST /api/form-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_form_values`.
-        """
+        Returns the requested form analytics values data.
 
+        HTTP: `POST /api/form-values-reports`
+
+        Args:
+            body: The request body: `FormValuesRequestDTO`, or a dict of its shape (`FormValuesRequestDTOParam`).
+            fields_form_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `forms:read`
+
+        Returns:
+            PostFormValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_form_values as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -414,10 +752,37 @@ class AsyncReporting:
     ) -> PostSegmentSeriesResponseDTO:
         """Query Segment Series
 
-        `POST /api/segment-series-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_segment_series`.
-        """
+        Returns the requested segment analytics series data.
 
+        HTTP: `POST /api/segment-series-reports`
+
+        Args:
+            body: The request body: `SegmentSeriesRequestDTO`, or a dict of its shape (`SegmentSeriesRequestDTOParam`).
+            fields_segment_series_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            PostSegmentSeriesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_segment_series as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -441,10 +806,37 @@ class AsyncReporting:
     ) -> PostSegmentValuesResponseDTO:
         """Query Segment Values
 
-        `POST /api/segment-values-reports`; arguments as in
-        `klaviyo_generated.api.reporting.query_segment_values`.
-        """
+        Returns the requested segment analytics values data.
 
+        HTTP: `POST /api/segment-values-reports`
+
+        Args:
+            body: The request body: `SegmentValuesRequestDTO`, or a dict of its shape (`SegmentValuesRequestDTOParam`).
+            fields_segment_values_report: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 2/m steady, 225/d daily.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            PostSegmentValuesResponseDTO: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.reporting import query_segment_values as endpoint
 
         kwargs = endpoint._get_kwargs(

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `segments` namespace of the client: `kv.segments.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.segments`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -108,10 +108,37 @@ class Segments:
     ) -> PostSegmentCreateResponse:
         """Create Segment
 
-        `POST /api/segments`; arguments as in
-        `klaviyo_generated.api.segments.create_segment`.
-        """
+        Create a segment.
 
+        HTTP: `POST /api/segments`
+
+        Args:
+            body: The request body: `SegmentCreateQuery`, or a dict of its shape (`SegmentCreateQueryParam`).
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 100/d daily.
+
+        Scopes:
+            `segments:write`
+
+        Returns:
+            PostSegmentCreateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import create_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -132,10 +159,35 @@ class Segments:
     ) -> None:
         """Delete Segment
 
-        `DELETE /api/segments/{id}`; arguments as in
-        `klaviyo_generated.api.segments.delete_segment`.
-        """
+        Delete a segment with the given segment ID.
 
+        HTTP: `DELETE /api/segments/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import delete_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -156,10 +208,38 @@ class Segments:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Segment
 
-        `GET /api/segments/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.segments.get_flows_triggered_by_segment`.
-        """
+        Get all flows where the given segment ID is being used as the trigger.
 
+        HTTP: `GET /api/segments/{id}/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `segments:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_flows_triggered_by_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -180,10 +260,36 @@ class Segments:
     ) -> GetSegmentFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Segment
 
-        `GET /api/segments/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.segments.get_ids_for_flows_triggered_by_segment`.
-        """
+        Get the IDs of all flows where the given segment is being used as the trigger.
 
+        HTTP: `GET /api/segments/{id}/relationships/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_ids_for_flows_triggered_by_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -207,10 +313,48 @@ class Segments:
     ) -> GetSegmentProfilesRelationshipsResponseCollection:
         """Get Profile IDs for Segment
 
-        `GET /api/segments/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.segments.get_profile_ids_for_segment`.
-        """
+        Get all profile membership
+        [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships) for the given segment
+        ID.
 
+        HTTP: `GET /api/segments/{id}/relationships/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `profile_id` any, equals; `email` any, equals; `phone_number` any, equals; `push_token` any,
+                equals; `_kx` equals; `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentProfilesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -242,10 +386,54 @@ class Segments:
     ) -> GetSegmentMemberResponseCollection:
         """Get Profiles for Segment
 
-        `GET /api/segments/{id}/profiles`; arguments as in
-        `klaviyo_generated.api.segments.get_profiles_for_segment`.
-        """
+        Get all profiles within a segment with the given segment ID.
 
+        Filter to request a subset of all profiles. Profiles can be filtered by `email`, `phone_number`, `push_token`,
+        and `joined_group_at` fields. Profiles can be sorted by the following fields, in ascending and descending order:
+        `joined_group_at`
+
+        HTTP: `GET /api/segments/{id}/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `profile_id` any, equals; `email` any, equals; `phone_number` any, equals; `push_token` any,
+                equals; `_kx` equals; `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentMemberResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_profiles_for_segment as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -278,10 +466,52 @@ class Segments:
     ) -> GetSegmentRetrieveResponseCompoundDocument:
         """Get Segment
 
-        `GET /api/segments/{id}`; arguments as in
-        `klaviyo_generated.api.segments.get_segment`.
-        """
+        Get a segment with the given segment ID.
 
+        HTTP: `GET /api/segments/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_segment: Request additional fields not included by default in the response. Supported
+                values: 'profile_count'
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[segment]=profile_count` parameter in your API request: 1/s
+            burst, 15/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            GetSegmentRetrieveResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -313,10 +543,56 @@ class Segments:
     ) -> GetSegmentListResponseCollectionCompoundDocument:
         """Get Segments
 
-        `GET /api/segments`; arguments as in
-        `klaviyo_generated.api.segments.get_segments`.
-        """
+        Get all segments in an account.
 
+        Filter to request a subset of all segments. Segments can be filtered by `name`, `created`, and `updated` fields.
+
+        Returns a maximum of 10 results per page.
+
+        HTTP: `GET /api/segments`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` any, equals; `id` any, equals; `created` greater-than; `updated` greater-than;
+                `is_active` any, equals; `is_starred` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 10. Min: 1. Max: 10.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            GetSegmentListResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_segments as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -345,10 +621,36 @@ class Segments:
     ) -> GetSegmentTagsRelationshipsResponseCollection:
         """Get Tag IDs for Segment
 
-        `GET /api/segments/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.segments.get_tag_ids_for_segment`.
-        """
+        If `related_resource` is `tags`, returns the tag IDs of all tags associated with the given segment ID.
 
+        HTTP: `GET /api/segments/{id}/relationships/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:read`
+            `tags:read`
+
+        Returns:
+            GetSegmentTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_tag_ids_for_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -369,10 +671,38 @@ class Segments:
     ) -> GetTagResponseCollection:
         """Get Tags for Segment
 
-        `GET /api/segments/{id}/tags`; arguments as in
-        `klaviyo_generated.api.segments.get_tags_for_segment`.
-        """
+        Return all tags associated with the given segment ID.
 
+        HTTP: `GET /api/segments/{id}/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_tags_for_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -395,10 +725,39 @@ class Segments:
     ) -> PatchSegmentPartialUpdateResponse:
         """Update Segment
 
-        `PATCH /api/segments/{id}`; arguments as in
-        `klaviyo_generated.api.segments.update_segment`.
-        """
+        Update a segment with the given segment ID.
 
+        HTTP: `PATCH /api/segments/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `SegmentPartialUpdateQuery`, or a dict of its shape
+                (`SegmentPartialUpdateQueryParam`).
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 100/d daily.
+
+        Scopes:
+            `segments:write`
+
+        Returns:
+            PatchSegmentPartialUpdateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import update_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -425,9 +784,14 @@ class Segments:
     ) -> Pager[
         GetSegmentProfilesRelationshipsResponseCollection, GetSegmentProfilesRelationshipsResponseCollectionDataItem
     ]:
-        """Every item of `get_profile_ids_for_segment`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.segments.get_profile_ids_for_segment`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.segments.get_profile_ids_for_segment` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
@@ -462,9 +826,14 @@ class Segments:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetSegmentMemberResponseCollection, GetSegmentMemberResponseCollectionDataItem]:
-        """Every item of `get_profiles_for_segment`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.segments.get_profiles_for_segment`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.segments.get_profiles_for_segment` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.segments import get_profiles_for_segment as endpoint
 
@@ -502,9 +871,14 @@ class Segments:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetSegmentListResponseCollectionCompoundDocument, SegmentListResponseObjectResource]:
-        """Every item of `get_segments`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.segments.get_segments`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.segments.get_segments` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.segments import get_segments as endpoint
 
@@ -545,10 +919,37 @@ class AsyncSegments:
     ) -> PostSegmentCreateResponse:
         """Create Segment
 
-        `POST /api/segments`; arguments as in
-        `klaviyo_generated.api.segments.create_segment`.
-        """
+        Create a segment.
 
+        HTTP: `POST /api/segments`
+
+        Args:
+            body: The request body: `SegmentCreateQuery`, or a dict of its shape (`SegmentCreateQueryParam`).
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 100/d daily.
+
+        Scopes:
+            `segments:write`
+
+        Returns:
+            PostSegmentCreateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import create_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -571,10 +972,35 @@ class AsyncSegments:
     ) -> None:
         """Delete Segment
 
-        `DELETE /api/segments/{id}`; arguments as in
-        `klaviyo_generated.api.segments.delete_segment`.
-        """
+        Delete a segment with the given segment ID.
 
+        HTTP: `DELETE /api/segments/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import delete_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -597,10 +1023,38 @@ class AsyncSegments:
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Segment
 
-        `GET /api/segments/{id}/flow-triggers`; arguments as in
-        `klaviyo_generated.api.segments.get_flows_triggered_by_segment`.
-        """
+        Get all flows where the given segment ID is being used as the trigger.
 
+        HTTP: `GET /api/segments/{id}/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `segments:read`
+
+        Returns:
+            GetFlowResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_flows_triggered_by_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -623,10 +1077,36 @@ class AsyncSegments:
     ) -> GetSegmentFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Segment
 
-        `GET /api/segments/{id}/relationships/flow-triggers`; arguments as in
-        `klaviyo_generated.api.segments.get_ids_for_flows_triggered_by_segment`.
-        """
+        Get the IDs of all flows where the given segment is being used as the trigger.
 
+        HTTP: `GET /api/segments/{id}/relationships/flow-triggers`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentFlowTriggersRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_ids_for_flows_triggered_by_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -652,10 +1132,48 @@ class AsyncSegments:
     ) -> GetSegmentProfilesRelationshipsResponseCollection:
         """Get Profile IDs for Segment
 
-        `GET /api/segments/{id}/relationships/profiles`; arguments as in
-        `klaviyo_generated.api.segments.get_profile_ids_for_segment`.
-        """
+        Get all profile membership
+        [relationships](https://developers.klaviyo.com/en/reference/api_overview#relationships) for the given segment
+        ID.
 
+        HTTP: `GET /api/segments/{id}/relationships/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `profile_id` any, equals; `email` any, equals; `phone_number` any, equals; `push_token` any,
+                equals; `_kx` equals; `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentProfilesRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -689,10 +1207,54 @@ class AsyncSegments:
     ) -> GetSegmentMemberResponseCollection:
         """Get Profiles for Segment
 
-        `GET /api/segments/{id}/profiles`; arguments as in
-        `klaviyo_generated.api.segments.get_profiles_for_segment`.
-        """
+        Get all profiles within a segment with the given segment ID.
 
+        Filter to request a subset of all profiles. Profiles can be filtered by `email`, `phone_number`, `push_token`,
+        and `joined_group_at` fields. Profiles can be sorted by the following fields, in ascending and descending order:
+        `joined_group_at`
+
+        HTTP: `GET /api/segments/{id}/profiles`
+
+        Args:
+            id: Primary key that uniquely identifies this segment. Generated by Klaviyo.
+            additional_fields_profile: Request additional fields not included by default in the response. Supported
+                values: 'subscriptions', 'predictive_analytics'
+            fields_profile: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `profile_id` any, equals; `email` any, equals; `phone_number` any, equals; `push_token` any,
+                equals; `_kx` equals; `joined_group_at` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `profiles:read`
+            `segments:read`
+
+        Returns:
+            GetSegmentMemberResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_profiles_for_segment as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -727,10 +1289,52 @@ class AsyncSegments:
     ) -> GetSegmentRetrieveResponseCompoundDocument:
         """Get Segment
 
-        `GET /api/segments/{id}`; arguments as in
-        `klaviyo_generated.api.segments.get_segment`.
-        """
+        Get a segment with the given segment ID.
 
+        HTTP: `GET /api/segments/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_segment: Request additional fields not included by default in the response. Supported
+                values: 'profile_count'
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+            Rate limits when using the `additional-fields[segment]=profile_count` parameter in your API request: 1/s
+            burst, 15/m steady.
+
+            To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits,
+            status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling)
+            guide.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            GetSegmentRetrieveResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -764,10 +1368,56 @@ class AsyncSegments:
     ) -> GetSegmentListResponseCollectionCompoundDocument:
         """Get Segments
 
-        `GET /api/segments`; arguments as in
-        `klaviyo_generated.api.segments.get_segments`.
-        """
+        Get all segments in an account.
 
+        Filter to request a subset of all segments. Segments can be filtered by `name`, `created`, and `updated` fields.
+
+        Returns a maximum of 10 results per page.
+
+        HTTP: `GET /api/segments`
+
+        Args:
+            fields_flow: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` any, equals; `id` any, equals; `created` greater-than; `updated` greater-than;
+                `is_active` any, equals; `is_starred` equals.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 10. Min: 1. Max: 10.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `segments:read`
+
+        Returns:
+            GetSegmentListResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_segments as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -798,10 +1448,36 @@ class AsyncSegments:
     ) -> GetSegmentTagsRelationshipsResponseCollection:
         """Get Tag IDs for Segment
 
-        `GET /api/segments/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.segments.get_tag_ids_for_segment`.
-        """
+        If `related_resource` is `tags`, returns the tag IDs of all tags associated with the given segment ID.
 
+        HTTP: `GET /api/segments/{id}/relationships/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:read`
+            `tags:read`
+
+        Returns:
+            GetSegmentTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_tag_ids_for_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -824,10 +1500,38 @@ class AsyncSegments:
     ) -> GetTagResponseCollection:
         """Get Tags for Segment
 
-        `GET /api/segments/{id}/tags`; arguments as in
-        `klaviyo_generated.api.segments.get_tags_for_segment`.
-        """
+        Return all tags associated with the given segment ID.
 
+        HTTP: `GET /api/segments/{id}/tags`
+
+        Args:
+            id: The `{id}` in the path.
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:read`
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import get_tags_for_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -852,10 +1556,39 @@ class AsyncSegments:
     ) -> PatchSegmentPartialUpdateResponse:
         """Update Segment
 
-        `PATCH /api/segments/{id}`; arguments as in
-        `klaviyo_generated.api.segments.update_segment`.
-        """
+        Update a segment with the given segment ID.
 
+        HTTP: `PATCH /api/segments/{id}`
+
+        Args:
+            id: The `{id}` in the path.
+            body: The request body: `SegmentPartialUpdateQuery`, or a dict of its shape
+                (`SegmentPartialUpdateQueryParam`).
+            fields_segment: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady, 100/d daily.
+
+        Scopes:
+            `segments:write`
+
+        Returns:
+            PatchSegmentPartialUpdateResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.segments import update_segment as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -884,9 +1617,14 @@ class AsyncSegments:
     ) -> AsyncPager[
         GetSegmentProfilesRelationshipsResponseCollection, GetSegmentProfilesRelationshipsResponseCollectionDataItem
     ]:
-        """Every item of `get_profile_ids_for_segment`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.segments.get_profile_ids_for_segment`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.segments.get_profile_ids_for_segment` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
@@ -923,9 +1661,14 @@ class AsyncSegments:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetSegmentMemberResponseCollection, GetSegmentMemberResponseCollectionDataItem]:
-        """Every item of `get_profiles_for_segment`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.segments.get_profiles_for_segment`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.segments.get_profiles_for_segment` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.segments import get_profiles_for_segment as endpoint
 
@@ -965,9 +1708,14 @@ class AsyncSegments:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetSegmentListResponseCollectionCompoundDocument, SegmentListResponseObjectResource]:
-        """Every item of `get_segments`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.segments.get_segments`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.segments.get_segments`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.segments import get_segments as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `tags` namespace of the client: `kv.tags.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.tags`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -105,10 +105,41 @@ class Tags:
     ) -> PostTagResponse:
         """Create Tag
 
-        `POST /api/tags`; arguments as in
-        `klaviyo_generated.api.tags.create_tag`.
-        """
+        Create a tag. An account cannot have more than **500** unique tags.
 
+        A tag belongs to a single tag group. If `relationships.tag-group.data.id` is not specified, the tag is added to
+        the account's default tag group.
+
+        HTTP: `POST /api/tags`
+
+        Args:
+            body: The request body: `TagCreateQuery`, or a dict of its shape (`TagCreateQueryParam`).
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            PostTagResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import create_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -130,10 +161,44 @@ class Tags:
     ) -> PostTagGroupResponse:
         """Create Tag Group
 
-        `POST /api/tag-groups`; arguments as in
-        `klaviyo_generated.api.tags.create_tag_group`.
-        """
+        Create a tag group. An account cannot have more than **50** unique tag groups.
 
+        If `exclusive` is not specified `true` or `false`, the tag group defaults to non-exclusive.
+
+        If a tag group is non-exclusive, any given related resource (campaign, flow, etc.) can be linked to multiple
+        tags from that tag group. If a tag group is exclusive, any given related resource can only be linked to one tag
+        from that tag group.
+
+        HTTP: `POST /api/tag-groups`
+
+        Args:
+            body: The request body: `TagGroupCreateQuery`, or a dict of its shape (`TagGroupCreateQueryParam`).
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            PostTagGroupResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import create_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -154,10 +219,36 @@ class Tags:
     ) -> None:
         """Delete Tag
 
-        `DELETE /api/tags/{id}`; arguments as in
-        `klaviyo_generated.api.tags.delete_tag`.
-        """
+        Delete the tag with the given tag ID. Any associations between the tag and other resources will also be removed.
 
+        HTTP: `DELETE /api/tags/{id}`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import delete_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -177,10 +268,39 @@ class Tags:
     ) -> None:
         """Delete Tag Group
 
-        `DELETE /api/tag-groups/{id}`; arguments as in
-        `klaviyo_generated.api.tags.delete_tag_group`.
-        """
+        Delete the tag group with the given tag group ID.
 
+        Any tags inside that tag group, and any associations between those tags and other resources, will also be
+        removed. The default tag group cannot be deleted.
+
+        HTTP: `DELETE /api/tag-groups/{id}`
+
+        Args:
+            id: The Tag Group ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import delete_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -200,10 +320,36 @@ class Tags:
     ) -> GetTagCampaignRelationshipsResponseCollection:
         """Get Campaign IDs for Tag
 
-        `GET /api/tags/{id}/relationships/campaigns`; arguments as in
-        `klaviyo_generated.api.tags.get_campaign_ids_for_tag`.
-        """
+        Returns the IDs of all campaigns associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/campaigns`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `tags:read`
+
+        Returns:
+            GetTagCampaignRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_campaign_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -223,10 +369,36 @@ class Tags:
     ) -> GetTagFlowRelationshipsResponseCollection:
         """Get Flow IDs for Tag
 
-        `GET /api/tags/{id}/relationships/flows`; arguments as in
-        `klaviyo_generated.api.tags.get_flow_ids_for_tag`.
-        """
+        Returns the IDs of all flows associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/flows`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `tags:read`
+
+        Returns:
+            GetTagFlowRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_flow_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -246,10 +418,36 @@ class Tags:
     ) -> GetTagListRelationshipsResponseCollection:
         """Get List IDs for Tag
 
-        `GET /api/tags/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.tags.get_list_ids_for_tag`.
-        """
+        Returns the IDs of all lists associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/lists`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `tags:read`
+
+        Returns:
+            GetTagListRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_list_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -269,10 +467,36 @@ class Tags:
     ) -> GetTagSegmentRelationshipsResponseCollection:
         """Get Segment IDs for Tag
 
-        `GET /api/tags/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.tags.get_segment_ids_for_tag`.
-        """
+        Returns the IDs of all segments associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/segments`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:read`
+            `tags:read`
+
+        Returns:
+            GetTagSegmentRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_segment_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -295,10 +519,41 @@ class Tags:
     ) -> GetTagResponseCompoundDocument:
         """Get Tag
 
-        `GET /api/tags/{id}`; arguments as in
-        `klaviyo_generated.api.tags.get_tag`.
-        """
+        Retrieve the tag with the given tag ID.
 
+        HTTP: `GET /api/tags/{id}`
+
+        Args:
+            id: The Tag ID
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -322,10 +577,37 @@ class Tags:
     ) -> GetTagGroupResponse:
         """Get Tag Group
 
-        `GET /api/tag-groups/{id}`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_group`.
-        """
+        Retrieve the tag group with the given tag group ID.
 
+        HTTP: `GET /api/tag-groups/{id}`
+
+        Args:
+            id: The Tag Group ID
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -347,10 +629,37 @@ class Tags:
     ) -> GetTagGroupResponse:
         """Get Tag Group for Tag
 
-        `GET /api/tags/{id}/tag-group`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_group_for_tag`.
-        """
+        Returns the tag group resource for a given tag ID.
 
+        HTTP: `GET /api/tags/{id}/tag-group`
+
+        Args:
+            id: The Tag ID
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_group_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -371,10 +680,35 @@ class Tags:
     ) -> GetTagGroupRelationshipResponse:
         """Get Tag Group ID for Tag
 
-        `GET /api/tags/{id}/relationships/tag-group`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_group_id_for_tag`.
-        """
+        Returns the id of the tag group related to the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/tag-group`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_group_id_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -398,10 +732,51 @@ class Tags:
     ) -> GetTagGroupResponseCollection:
         """Get Tag Groups
 
-        `GET /api/tag-groups`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_groups`.
-        """
+        List all tag groups in an account. Every account has one default tag group.
 
+        Tag groups can be filtered by `name`, `exclusive`, and `default`, and sorted by `name` or `id` in ascending or
+        descending order.
+
+        Returns a maximum of 25 tag groups per request, which can be paginated with [cursor-based
+        pagination](https://developers.klaviyo.com/en/v2022-10-17/reference/api_overview#pagination).
+
+        HTTP: `GET /api/tag-groups`
+
+        Args:
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` contains, ends-with, equals, starts-with; `exclusive` equals; `default` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 25. Min: 1. Max: 25.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_groups as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -427,10 +802,35 @@ class Tags:
     ) -> GetTagGroupTagsRelationshipsResponseCollection:
         """Get Tag IDs for Tag Group
 
-        `GET /api/tag-groups/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_ids_for_tag_group`.
-        """
+        Returns the tag IDs of all tags inside the given tag group.
 
+        HTTP: `GET /api/tag-groups/{id}/relationships/tags`
+
+        Args:
+            id: The Tag Group ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_ids_for_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -456,10 +856,54 @@ class Tags:
     ) -> GetTagResponseCollectionCompoundDocument:
         """Get Tags
 
-        `GET /api/tags`; arguments as in
-        `klaviyo_generated.api.tags.get_tags`.
-        """
+        List all tags in an account.
 
+        Tags can be filtered by `name`, and sorted by `name` or `id` in ascending or descending order.
+
+        Returns a maximum of 50 tags per request, which can be paginated with [cursor-based
+        pagination](https://developers.klaviyo.com/en/v2022-10-17/reference/api_overview#pagination).
+
+        HTTP: `GET /api/tags`
+
+        Args:
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` contains, ends-with, equals, starts-with.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tags as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -488,10 +932,37 @@ class Tags:
     ) -> GetTagResponseCollection:
         """Get Tags for Tag Group
 
-        `GET /api/tag-groups/{id}/tags`; arguments as in
-        `klaviyo_generated.api.tags.get_tags_for_tag_group`.
-        """
+        Return the tags for a given tag group ID.
 
+        HTTP: `GET /api/tag-groups/{id}/tags`
+
+        Args:
+            id: The Tag Group ID
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tags_for_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -513,10 +984,39 @@ class Tags:
     ) -> None:
         """Remove Tag from Campaigns
 
-        `DELETE /api/tags/{id}/relationships/campaigns`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_campaigns`.
-        """
+        Remove a tag's association with one or more campaigns.
 
+        Use the request body to pass in the ID(s) of the campaign(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/campaigns`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagCampaignOp`, or a dict of its shape (`TagCampaignOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_campaigns as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -538,10 +1038,39 @@ class Tags:
     ) -> None:
         """Remove Tag from Flows
 
-        `DELETE /api/tags/{id}/relationships/flows`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_flows`.
-        """
+        Remove a tag's association with one or more flows.
 
+        Use the request body to pass in the ID(s) of the flows(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/flows`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagFlowOp`, or a dict of its shape (`TagFlowOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_flows as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -563,10 +1092,39 @@ class Tags:
     ) -> None:
         """Remove Tag from Lists
 
-        `DELETE /api/tags/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_lists`.
-        """
+        Remove a tag's association with one or more lists.
 
+        Use the request body to pass in the ID(s) of the list(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/lists`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagListOp`, or a dict of its shape (`TagListOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_lists as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -588,10 +1146,39 @@ class Tags:
     ) -> None:
         """Remove Tag from Segments
 
-        `DELETE /api/tags/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_segments`.
-        """
+        Remove a tag's association with one or more segments.
 
+        Use the request body to pass in the ID(s) of the segments(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/segments`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagSegmentOp`, or a dict of its shape (`TagSegmentOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_segments as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -613,10 +1200,39 @@ class Tags:
     ) -> None:
         """Tag Campaigns
 
-        `POST /api/tags/{id}/relationships/campaigns`; arguments as in
-        `klaviyo_generated.api.tags.tag_campaigns`.
-        """
+        Associate a tag with one or more campaigns. Any campaign cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the campaign(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/campaigns`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagCampaignOp`, or a dict of its shape (`TagCampaignOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_campaigns as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -638,10 +1254,39 @@ class Tags:
     ) -> None:
         """Tag Flows
 
-        `POST /api/tags/{id}/relationships/flows`; arguments as in
-        `klaviyo_generated.api.tags.tag_flows`.
-        """
+        Associate a tag with one or more flows. Any flow cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the flow(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/flows`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagFlowOp`, or a dict of its shape (`TagFlowOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_flows as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -663,10 +1308,39 @@ class Tags:
     ) -> None:
         """Tag Lists
 
-        `POST /api/tags/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.tags.tag_lists`.
-        """
+        Associate a tag with one or more lists. Any list cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the lists(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/lists`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagListOp`, or a dict of its shape (`TagListOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_lists as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -688,10 +1362,39 @@ class Tags:
     ) -> None:
         """Tag Segments
 
-        `POST /api/tags/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.tags.tag_segments`.
-        """
+        Associate a tag with one or more segments. Any segment cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the segments(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/segments`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagSegmentOp`, or a dict of its shape (`TagSegmentOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_segments as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -713,10 +1416,39 @@ class Tags:
     ) -> None:
         """Update Tag
 
-        `PATCH /api/tags/{id}`; arguments as in
-        `klaviyo_generated.api.tags.update_tag`.
-        """
+        Update the tag with the given tag ID.
 
+        Only a tag's `name` can be changed. A tag cannot be moved from one tag group to another.
+
+        HTTP: `PATCH /api/tags/{id}`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagUpdateQuery`, or a dict of its shape (`TagUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import update_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -738,10 +1470,39 @@ class Tags:
     ) -> None:
         """Update Tag Group
 
-        `PATCH /api/tag-groups/{id}`; arguments as in
-        `klaviyo_generated.api.tags.update_tag_group`.
-        """
+        Update the tag group with the given tag group ID.
 
+        Only a tag group's `name` can be changed. A tag group's `exclusive` or `default` value cannot be changed.
+
+        HTTP: `PATCH /api/tag-groups/{id}`
+
+        Args:
+            id: The Tag Group ID
+            body: The request body: `TagGroupUpdateQuery`, or a dict of its shape (`TagGroupUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import update_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -765,9 +1526,14 @@ class Tags:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetTagGroupResponseCollection, TagGroupResponseObjectResource]:
-        """Every item of `get_tag_groups`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.tags.get_tag_groups`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.tags.get_tag_groups` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.tags import get_tag_groups as endpoint
 
@@ -802,9 +1568,14 @@ class Tags:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetTagResponseCollectionCompoundDocument, TagResponseObjectResource]:
-        """Every item of `get_tags`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.tags.get_tags`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.tags.get_tags` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.tags import get_tags as endpoint
 
@@ -844,10 +1615,41 @@ class AsyncTags:
     ) -> PostTagResponse:
         """Create Tag
 
-        `POST /api/tags`; arguments as in
-        `klaviyo_generated.api.tags.create_tag`.
-        """
+        Create a tag. An account cannot have more than **500** unique tags.
 
+        A tag belongs to a single tag group. If `relationships.tag-group.data.id` is not specified, the tag is added to
+        the account's default tag group.
+
+        HTTP: `POST /api/tags`
+
+        Args:
+            body: The request body: `TagCreateQuery`, or a dict of its shape (`TagCreateQueryParam`).
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            PostTagResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import create_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -871,10 +1673,44 @@ class AsyncTags:
     ) -> PostTagGroupResponse:
         """Create Tag Group
 
-        `POST /api/tag-groups`; arguments as in
-        `klaviyo_generated.api.tags.create_tag_group`.
-        """
+        Create a tag group. An account cannot have more than **50** unique tag groups.
 
+        If `exclusive` is not specified `true` or `false`, the tag group defaults to non-exclusive.
+
+        If a tag group is non-exclusive, any given related resource (campaign, flow, etc.) can be linked to multiple
+        tags from that tag group. If a tag group is exclusive, any given related resource can only be linked to one tag
+        from that tag group.
+
+        HTTP: `POST /api/tag-groups`
+
+        Args:
+            body: The request body: `TagGroupCreateQuery`, or a dict of its shape (`TagGroupCreateQueryParam`).
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            PostTagGroupResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import create_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -897,10 +1733,36 @@ class AsyncTags:
     ) -> None:
         """Delete Tag
 
-        `DELETE /api/tags/{id}`; arguments as in
-        `klaviyo_generated.api.tags.delete_tag`.
-        """
+        Delete the tag with the given tag ID. Any associations between the tag and other resources will also be removed.
 
+        HTTP: `DELETE /api/tags/{id}`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import delete_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -922,10 +1784,39 @@ class AsyncTags:
     ) -> None:
         """Delete Tag Group
 
-        `DELETE /api/tag-groups/{id}`; arguments as in
-        `klaviyo_generated.api.tags.delete_tag_group`.
-        """
+        Delete the tag group with the given tag group ID.
 
+        Any tags inside that tag group, and any associations between those tags and other resources, will also be
+        removed. The default tag group cannot be deleted.
+
+        HTTP: `DELETE /api/tag-groups/{id}`
+
+        Args:
+            id: The Tag Group ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import delete_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -947,10 +1838,36 @@ class AsyncTags:
     ) -> GetTagCampaignRelationshipsResponseCollection:
         """Get Campaign IDs for Tag
 
-        `GET /api/tags/{id}/relationships/campaigns`; arguments as in
-        `klaviyo_generated.api.tags.get_campaign_ids_for_tag`.
-        """
+        Returns the IDs of all campaigns associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/campaigns`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:read`
+            `tags:read`
+
+        Returns:
+            GetTagCampaignRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_campaign_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -972,10 +1889,36 @@ class AsyncTags:
     ) -> GetTagFlowRelationshipsResponseCollection:
         """Get Flow IDs for Tag
 
-        `GET /api/tags/{id}/relationships/flows`; arguments as in
-        `klaviyo_generated.api.tags.get_flow_ids_for_tag`.
-        """
+        Returns the IDs of all flows associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/flows`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:read`
+            `tags:read`
+
+        Returns:
+            GetTagFlowRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_flow_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -997,10 +1940,36 @@ class AsyncTags:
     ) -> GetTagListRelationshipsResponseCollection:
         """Get List IDs for Tag
 
-        `GET /api/tags/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.tags.get_list_ids_for_tag`.
-        """
+        Returns the IDs of all lists associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/lists`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:read`
+            `tags:read`
+
+        Returns:
+            GetTagListRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_list_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1022,10 +1991,36 @@ class AsyncTags:
     ) -> GetTagSegmentRelationshipsResponseCollection:
         """Get Segment IDs for Tag
 
-        `GET /api/tags/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.tags.get_segment_ids_for_tag`.
-        """
+        Returns the IDs of all segments associated with the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/segments`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:read`
+            `tags:read`
+
+        Returns:
+            GetTagSegmentRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_segment_ids_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1050,10 +2045,41 @@ class AsyncTags:
     ) -> GetTagResponseCompoundDocument:
         """Get Tag
 
-        `GET /api/tags/{id}`; arguments as in
-        `klaviyo_generated.api.tags.get_tag`.
-        """
+        Retrieve the tag with the given tag ID.
 
+        HTTP: `GET /api/tags/{id}`
+
+        Args:
+            id: The Tag ID
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1079,10 +2105,37 @@ class AsyncTags:
     ) -> GetTagGroupResponse:
         """Get Tag Group
 
-        `GET /api/tag-groups/{id}`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_group`.
-        """
+        Retrieve the tag group with the given tag group ID.
 
+        HTTP: `GET /api/tag-groups/{id}`
+
+        Args:
+            id: The Tag Group ID
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1106,10 +2159,37 @@ class AsyncTags:
     ) -> GetTagGroupResponse:
         """Get Tag Group for Tag
 
-        `GET /api/tags/{id}/tag-group`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_group_for_tag`.
-        """
+        Returns the tag group resource for a given tag ID.
 
+        HTTP: `GET /api/tags/{id}/tag-group`
+
+        Args:
+            id: The Tag ID
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_group_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1132,10 +2212,35 @@ class AsyncTags:
     ) -> GetTagGroupRelationshipResponse:
         """Get Tag Group ID for Tag
 
-        `GET /api/tags/{id}/relationships/tag-group`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_group_id_for_tag`.
-        """
+        Returns the id of the tag group related to the given tag.
 
+        HTTP: `GET /api/tags/{id}/relationships/tag-group`
+
+        Args:
+            id: The Tag ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupRelationshipResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_group_id_for_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1161,10 +2266,51 @@ class AsyncTags:
     ) -> GetTagGroupResponseCollection:
         """Get Tag Groups
 
-        `GET /api/tag-groups`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_groups`.
-        """
+        List all tag groups in an account. Every account has one default tag group.
 
+        Tag groups can be filtered by `name`, `exclusive`, and `default`, and sorted by `name` or `id` in ascending or
+        descending order.
+
+        Returns a maximum of 25 tag groups per request, which can be paginated with [cursor-based
+        pagination](https://developers.klaviyo.com/en/v2022-10-17/reference/api_overview#pagination).
+
+        HTTP: `GET /api/tag-groups`
+
+        Args:
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` contains, ends-with, equals, starts-with; `exclusive` equals; `default` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 25. Min: 1. Max: 25.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_groups as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1192,10 +2338,35 @@ class AsyncTags:
     ) -> GetTagGroupTagsRelationshipsResponseCollection:
         """Get Tag IDs for Tag Group
 
-        `GET /api/tag-groups/{id}/relationships/tags`; arguments as in
-        `klaviyo_generated.api.tags.get_tag_ids_for_tag_group`.
-        """
+        Returns the tag IDs of all tags inside the given tag group.
 
+        HTTP: `GET /api/tag-groups/{id}/relationships/tags`
+
+        Args:
+            id: The Tag Group ID
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagGroupTagsRelationshipsResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tag_ids_for_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1223,10 +2394,54 @@ class AsyncTags:
     ) -> GetTagResponseCollectionCompoundDocument:
         """Get Tags
 
-        `GET /api/tags`; arguments as in
-        `klaviyo_generated.api.tags.get_tags`.
-        """
+        List all tags in an account.
 
+        Tags can be filtered by `name`, and sorted by `name` or `id` in ascending or descending order.
+
+        Returns a maximum of 50 tags per request, which can be paginated with [cursor-based
+        pagination](https://developers.klaviyo.com/en/v2022-10-17/reference/api_overview#pagination).
+
+        HTTP: `GET /api/tags`
+
+        Args:
+            fields_tag_group: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` contains, ends-with, equals, starts-with.
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 50. Min: 1. Max: 50.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tags as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -1257,10 +2472,37 @@ class AsyncTags:
     ) -> GetTagResponseCollection:
         """Get Tags for Tag Group
 
-        `GET /api/tag-groups/{id}/tags`; arguments as in
-        `klaviyo_generated.api.tags.get_tags_for_tag_group`.
-        """
+        Return the tags for a given tag group ID.
 
+        HTTP: `GET /api/tag-groups/{id}/tags`
+
+        Args:
+            id: The Tag Group ID
+            fields_tag: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+
+        Returns:
+            GetTagResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import get_tags_for_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1284,10 +2526,39 @@ class AsyncTags:
     ) -> None:
         """Remove Tag from Campaigns
 
-        `DELETE /api/tags/{id}/relationships/campaigns`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_campaigns`.
-        """
+        Remove a tag's association with one or more campaigns.
 
+        Use the request body to pass in the ID(s) of the campaign(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/campaigns`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagCampaignOp`, or a dict of its shape (`TagCampaignOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_campaigns as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1311,10 +2582,39 @@ class AsyncTags:
     ) -> None:
         """Remove Tag from Flows
 
-        `DELETE /api/tags/{id}/relationships/flows`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_flows`.
-        """
+        Remove a tag's association with one or more flows.
 
+        Use the request body to pass in the ID(s) of the flows(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/flows`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagFlowOp`, or a dict of its shape (`TagFlowOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_flows as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1338,10 +2638,39 @@ class AsyncTags:
     ) -> None:
         """Remove Tag from Lists
 
-        `DELETE /api/tags/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_lists`.
-        """
+        Remove a tag's association with one or more lists.
 
+        Use the request body to pass in the ID(s) of the list(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/lists`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagListOp`, or a dict of its shape (`TagListOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_lists as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1365,10 +2694,39 @@ class AsyncTags:
     ) -> None:
         """Remove Tag from Segments
 
-        `DELETE /api/tags/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.tags.remove_tag_from_segments`.
-        """
+        Remove a tag's association with one or more segments.
 
+        Use the request body to pass in the ID(s) of the segments(s) whose association with the tag will be removed.
+
+        HTTP: `DELETE /api/tags/{id}/relationships/segments`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagSegmentOp`, or a dict of its shape (`TagSegmentOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import remove_tag_from_segments as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1392,10 +2750,39 @@ class AsyncTags:
     ) -> None:
         """Tag Campaigns
 
-        `POST /api/tags/{id}/relationships/campaigns`; arguments as in
-        `klaviyo_generated.api.tags.tag_campaigns`.
-        """
+        Associate a tag with one or more campaigns. Any campaign cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the campaign(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/campaigns`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagCampaignOp`, or a dict of its shape (`TagCampaignOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `campaigns:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_campaigns as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1419,10 +2806,39 @@ class AsyncTags:
     ) -> None:
         """Tag Flows
 
-        `POST /api/tags/{id}/relationships/flows`; arguments as in
-        `klaviyo_generated.api.tags.tag_flows`.
-        """
+        Associate a tag with one or more flows. Any flow cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the flow(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/flows`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagFlowOp`, or a dict of its shape (`TagFlowOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `flows:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_flows as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1446,10 +2862,39 @@ class AsyncTags:
     ) -> None:
         """Tag Lists
 
-        `POST /api/tags/{id}/relationships/lists`; arguments as in
-        `klaviyo_generated.api.tags.tag_lists`.
-        """
+        Associate a tag with one or more lists. Any list cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the lists(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/lists`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagListOp`, or a dict of its shape (`TagListOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `lists:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_lists as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1473,10 +2918,39 @@ class AsyncTags:
     ) -> None:
         """Tag Segments
 
-        `POST /api/tags/{id}/relationships/segments`; arguments as in
-        `klaviyo_generated.api.tags.tag_segments`.
-        """
+        Associate a tag with one or more segments. Any segment cannot be associated with more than **100** tags.
 
+        Use the request body to pass in the ID(s) of the segments(s) that will be associated with the tag.
+
+        HTTP: `POST /api/tags/{id}/relationships/segments`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagSegmentOp`, or a dict of its shape (`TagSegmentOpParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `segments:write`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import tag_segments as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1500,10 +2974,39 @@ class AsyncTags:
     ) -> None:
         """Update Tag
 
-        `PATCH /api/tags/{id}`; arguments as in
-        `klaviyo_generated.api.tags.update_tag`.
-        """
+        Update the tag with the given tag ID.
 
+        Only a tag's `name` can be changed. A tag cannot be moved from one tag group to another.
+
+        HTTP: `PATCH /api/tags/{id}`
+
+        Args:
+            id: The Tag ID
+            body: The request body: `TagUpdateQuery`, or a dict of its shape (`TagUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import update_tag as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1527,10 +3030,39 @@ class AsyncTags:
     ) -> None:
         """Update Tag Group
 
-        `PATCH /api/tag-groups/{id}`; arguments as in
-        `klaviyo_generated.api.tags.update_tag_group`.
-        """
+        Update the tag group with the given tag group ID.
 
+        Only a tag group's `name` can be changed. A tag group's `exclusive` or `default` value cannot be changed.
+
+        HTTP: `PATCH /api/tag-groups/{id}`
+
+        Args:
+            id: The Tag Group ID
+            body: The request body: `TagGroupUpdateQuery`, or a dict of its shape (`TagGroupUpdateQueryParam`).
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `tags:read`
+            `tags:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tags import update_tag_group as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1556,9 +3088,14 @@ class AsyncTags:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetTagGroupResponseCollection, TagGroupResponseObjectResource]:
-        """Every item of `get_tag_groups`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.tags.get_tag_groups`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.tags.get_tag_groups` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.tags import get_tag_groups as endpoint
 
@@ -1595,9 +3132,14 @@ class AsyncTags:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetTagResponseCollectionCompoundDocument, TagResponseObjectResource]:
-        """Every item of `get_tags`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.tags.get_tags`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.tags.get_tags` call: its
+        arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.tags import get_tags as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `templates` namespace of the client: `kv.templates.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.templates`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -113,10 +113,40 @@ class Templates:
     ) -> PostTemplateResponse:
         """Clone Template
 
-        `POST /api/template-clone`; arguments as in
-        `klaviyo_generated.api.templates.clone_template`.
-        """
+        Create a clone of a template with the given template ID.
 
+        If there are 1,000 or more templates in an account, cloning will fail as there is a limit of 1,000 templates
+        that can be created via the API.
+
+        HTTP: `POST /api/template-clone`
+
+        Args:
+            body: The request body: `TemplateCloneQuery`, or a dict of its shape (`TemplateCloneQueryParam`).
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PostTemplateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import clone_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -139,10 +169,46 @@ class Templates:
     ) -> PostTemplateDndResponse:
         """Create Template
 
-        `POST /api/templates`; arguments as in
-        `klaviyo_generated.api.templates.create_template`.
-        """
+        Create a new HTML or drag-and-drop template.
 
+        If there are 1,000 or more templates in an account, creation will fail as there is a limit of 1,000 templates
+        that can be created via the API.
+
+        Request specific fields using [sparse
+        fieldsets](https://developers.klaviyo.com/en/reference/api_overview#sparse-fieldsets).
+
+        HTTP: `POST /api/templates`
+
+        Args:
+            body: The request body: `TemplateCreateHtmlOrDndQuery`, or a dict of its shape
+                (`TemplateCreateHtmlOrDndQueryParam`).
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PostTemplateDndResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import create_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -166,10 +232,39 @@ class Templates:
     ) -> PostUniversalContentResponse:
         """Create Universal Content
 
-        `POST /api/template-universal-content`; arguments as in
-        `klaviyo_generated.api.templates.create_universal_content`.
-        """
+        Create universal content. Currently supported block types are: `button`, `drop_shadow`, `horizontal_rule`,
+        `html`, `image`, `spacer`, and `text`.
 
+        HTTP: `POST /api/template-universal-content`
+
+        Args:
+            body: Create a template universal content: `UniversalContentCreateQuery`, or a dict of its shape
+                (`UniversalContentCreateQueryParam`).
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PostUniversalContentResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import create_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -190,10 +285,35 @@ class Templates:
     ) -> None:
         """Delete Template
 
-        `DELETE /api/templates/{id}`; arguments as in
-        `klaviyo_generated.api.templates.delete_template`.
-        """
+        Delete a template with the given template ID.
 
+        HTTP: `DELETE /api/templates/{id}`
+
+        Args:
+            id: The ID of template
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import delete_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -213,10 +333,35 @@ class Templates:
     ) -> None:
         """Delete Universal Content
 
-        `DELETE /api/template-universal-content/{id}`; arguments as in
-        `klaviyo_generated.api.templates.delete_universal_content`.
-        """
+        Delete the universal content with the given ID.
 
+        HTTP: `DELETE /api/template-universal-content/{id}`
+
+        Args:
+            id: The ID of the template universal content
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import delete_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -241,10 +386,47 @@ class Templates:
     ) -> GetUniversalContentResponseCollection:
         """Get All Universal Content
 
-        `GET /api/template-universal-content`; arguments as in
-        `klaviyo_generated.api.templates.get_all_universal_content`.
-        """
+        Get all universal content in an account.
 
+        HTTP: `GET /api/template-universal-content`
+
+        Args:
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `name` any, equals; `created` greater-or-equal, greater-than, less-or-equal,
+                less-than; `updated` greater-or-equal, greater-than, less-or-equal, less-than; `definition.content_type`
+                equals; `definition.type` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetUniversalContentResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_all_universal_content as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -272,10 +454,39 @@ class Templates:
     ) -> GetTemplateDndResponse:
         """Get Template
 
-        `GET /api/templates/{id}`; arguments as in
-        `klaviyo_generated.api.templates.get_template`.
-        """
+        Get a template with the given template ID.
 
+        HTTP: `GET /api/templates/{id}`
+
+        Args:
+            id: The ID of template
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetTemplateDndResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -302,10 +513,52 @@ class Templates:
     ) -> GetTemplateDndResponseCollection:
         """Get Templates
 
-        `GET /api/templates`; arguments as in
-        `klaviyo_generated.api.templates.get_templates`.
-        """
+        Get all templates in an account.
 
+        Use `additional-fields[template]=definition` to include the full template definition for SYSTEM_DRAGGABLE
+        templates.
+
+        HTTP: `GET /api/templates`
+
+        Args:
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `name` any, equals, contains; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 10. Min: 1. Max: 10.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetTemplateDndResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_templates as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -333,10 +586,37 @@ class Templates:
     ) -> GetUniversalContentResponse:
         """Get Universal Content
 
-        `GET /api/template-universal-content/{id}`; arguments as in
-        `klaviyo_generated.api.templates.get_universal_content`.
-        """
+        Get the universal content with the given ID.
 
+        HTTP: `GET /api/template-universal-content/{id}`
+
+        Args:
+            id: The ID of the universal content
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetUniversalContentResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -358,10 +638,52 @@ class Templates:
     ) -> PostTemplateResponse:
         """Render Template
 
-        `POST /api/template-render`; arguments as in
-        `klaviyo_generated.api.templates.render_template`.
-        """
+        Render a template with the given template ID and context attribute. Returns the AMP, HTML, and plain text
+        versions of the email template.
 
+        **Request body parameters** (nested under `attributes`):
+
+        * `return_fields`: Request specific fields using [sparse
+          fieldsets](https://developers.klaviyo.com/en/reference/api_overview#sparse-fieldsets).
+
+        * `context`: This is the context your email template will be rendered with. You must pass in a `context` object
+          as a JSON object.
+
+        Email templates are rendered with contexts in a similar manner to Django templates. Nested template variables
+        can be referenced via dot notation. Template variables without corresponding `context` values are treated as
+        `FALSE` and output nothing.
+
+        Ex. `{ "name" : "George Washington", "state" : "VA" }`
+
+        HTTP: `POST /api/template-render`
+
+        Args:
+            body: The request body: `TemplateRenderQuery`, or a dict of its shape (`TemplateRenderQueryParam`).
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            PostTemplateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import render_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -385,10 +707,41 @@ class Templates:
     ) -> PatchTemplateDndResponse:
         """Update Template
 
-        `PATCH /api/templates/{id}`; arguments as in
-        `klaviyo_generated.api.templates.update_template`.
-        """
+        Update a template with the given template ID.
 
+        HTTP: `PATCH /api/templates/{id}`
+
+        Args:
+            id: The ID of template
+            body: The request body: `TemplateUpdateHtmlOrDndQuery`, or a dict of its shape
+                (`TemplateUpdateHtmlOrDndQueryParam`).
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PatchTemplateDndResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import update_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -414,10 +767,40 @@ class Templates:
     ) -> PatchUniversalContentResponse:
         """Update Universal Content
 
-        `PATCH /api/template-universal-content/{id}`; arguments as in
-        `klaviyo_generated.api.templates.update_universal_content`.
-        """
+        Update universal content. The `definition` field can only be updated on the following block types at this time:
+        `button`, `drop_shadow`, `horizontal_rule`, `html`, `image`, `spacer`, and `text`.
 
+        HTTP: `PATCH /api/template-universal-content/{id}`
+
+        Args:
+            id: The ID of the template universal content
+            body: Update a universal content by ID: `UniversalContentPartialUpdateQuery`, or a dict of its shape
+                (`UniversalContentPartialUpdateQueryParam`).
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PatchUniversalContentResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import update_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -443,9 +826,14 @@ class Templates:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetUniversalContentResponseCollection, UniversalContentResponseObjectResource]:
-        """Every item of `get_all_universal_content`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.templates.get_all_universal_content`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.templates.get_all_universal_content` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.templates import get_all_universal_content as endpoint
 
@@ -479,9 +867,14 @@ class Templates:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetTemplateDndResponseCollection, GetTemplateDndResponseCollectionDataItem]:
-        """Every item of `get_templates`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.templates.get_templates`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.templates.get_templates` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.templates import get_templates as endpoint
 
@@ -520,10 +913,40 @@ class AsyncTemplates:
     ) -> PostTemplateResponse:
         """Clone Template
 
-        `POST /api/template-clone`; arguments as in
-        `klaviyo_generated.api.templates.clone_template`.
-        """
+        Create a clone of a template with the given template ID.
 
+        If there are 1,000 or more templates in an account, cloning will fail as there is a limit of 1,000 templates
+        that can be created via the API.
+
+        HTTP: `POST /api/template-clone`
+
+        Args:
+            body: The request body: `TemplateCloneQuery`, or a dict of its shape (`TemplateCloneQueryParam`).
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PostTemplateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import clone_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -548,10 +971,46 @@ class AsyncTemplates:
     ) -> PostTemplateDndResponse:
         """Create Template
 
-        `POST /api/templates`; arguments as in
-        `klaviyo_generated.api.templates.create_template`.
-        """
+        Create a new HTML or drag-and-drop template.
 
+        If there are 1,000 or more templates in an account, creation will fail as there is a limit of 1,000 templates
+        that can be created via the API.
+
+        Request specific fields using [sparse
+        fieldsets](https://developers.klaviyo.com/en/reference/api_overview#sparse-fieldsets).
+
+        HTTP: `POST /api/templates`
+
+        Args:
+            body: The request body: `TemplateCreateHtmlOrDndQuery`, or a dict of its shape
+                (`TemplateCreateHtmlOrDndQueryParam`).
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PostTemplateDndResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import create_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -577,10 +1036,39 @@ class AsyncTemplates:
     ) -> PostUniversalContentResponse:
         """Create Universal Content
 
-        `POST /api/template-universal-content`; arguments as in
-        `klaviyo_generated.api.templates.create_universal_content`.
-        """
+        Create universal content. Currently supported block types are: `button`, `drop_shadow`, `horizontal_rule`,
+        `html`, `image`, `spacer`, and `text`.
 
+        HTTP: `POST /api/template-universal-content`
+
+        Args:
+            body: Create a template universal content: `UniversalContentCreateQuery`, or a dict of its shape
+                (`UniversalContentCreateQueryParam`).
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PostUniversalContentResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import create_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -603,10 +1091,35 @@ class AsyncTemplates:
     ) -> None:
         """Delete Template
 
-        `DELETE /api/templates/{id}`; arguments as in
-        `klaviyo_generated.api.templates.delete_template`.
-        """
+        Delete a template with the given template ID.
 
+        HTTP: `DELETE /api/templates/{id}`
+
+        Args:
+            id: The ID of template
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import delete_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -628,10 +1141,35 @@ class AsyncTemplates:
     ) -> None:
         """Delete Universal Content
 
-        `DELETE /api/template-universal-content/{id}`; arguments as in
-        `klaviyo_generated.api.templates.delete_universal_content`.
-        """
+        Delete the universal content with the given ID.
 
+        HTTP: `DELETE /api/template-universal-content/{id}`
+
+        Args:
+            id: The ID of the template universal content
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import delete_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -658,10 +1196,47 @@ class AsyncTemplates:
     ) -> GetUniversalContentResponseCollection:
         """Get All Universal Content
 
-        `GET /api/template-universal-content`; arguments as in
-        `klaviyo_generated.api.templates.get_all_universal_content`.
-        """
+        Get all universal content in an account.
 
+        HTTP: `GET /api/template-universal-content`
+
+        Args:
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `name` any, equals; `created` greater-or-equal, greater-than, less-or-equal,
+                less-than; `updated` greater-or-equal, greater-than, less-or-equal, less-than; `definition.content_type`
+                equals; `definition.type` equals.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 20. Min: 1. Max: 100.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetUniversalContentResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_all_universal_content as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -691,10 +1266,39 @@ class AsyncTemplates:
     ) -> GetTemplateDndResponse:
         """Get Template
 
-        `GET /api/templates/{id}`; arguments as in
-        `klaviyo_generated.api.templates.get_template`.
-        """
+        Get a template with the given template ID.
 
+        HTTP: `GET /api/templates/{id}`
+
+        Args:
+            id: The ID of template
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetTemplateDndResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -723,10 +1327,52 @@ class AsyncTemplates:
     ) -> GetTemplateDndResponseCollection:
         """Get Templates
 
-        `GET /api/templates`; arguments as in
-        `klaviyo_generated.api.templates.get_templates`.
-        """
+        Get all templates in an account.
 
+        Use `additional-fields[template]=definition` to include the full template definition for SYSTEM_DRAGGABLE
+        templates.
+
+        HTTP: `GET /api/templates`
+
+        Args:
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `id` any, equals; `name` any, equals, contains; `created` equals, greater-or-equal,
+                greater-than, less-or-equal, less-than; `updated` equals, greater-or-equal, greater-than, less-or-equal,
+                less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 10. Min: 1. Max: 10.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetTemplateDndResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_templates as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -756,10 +1402,37 @@ class AsyncTemplates:
     ) -> GetUniversalContentResponse:
         """Get Universal Content
 
-        `GET /api/template-universal-content/{id}`; arguments as in
-        `klaviyo_generated.api.templates.get_universal_content`.
-        """
+        Get the universal content with the given ID.
 
+        HTTP: `GET /api/template-universal-content/{id}`
+
+        Args:
+            id: The ID of the universal content
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            GetUniversalContentResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import get_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -783,10 +1456,52 @@ class AsyncTemplates:
     ) -> PostTemplateResponse:
         """Render Template
 
-        `POST /api/template-render`; arguments as in
-        `klaviyo_generated.api.templates.render_template`.
-        """
+        Render a template with the given template ID and context attribute. Returns the AMP, HTML, and plain text
+        versions of the email template.
 
+        **Request body parameters** (nested under `attributes`):
+
+        * `return_fields`: Request specific fields using [sparse
+          fieldsets](https://developers.klaviyo.com/en/reference/api_overview#sparse-fieldsets).
+
+        * `context`: This is the context your email template will be rendered with. You must pass in a `context` object
+          as a JSON object.
+
+        Email templates are rendered with contexts in a similar manner to Django templates. Nested template variables
+        can be referenced via dot notation. Template variables without corresponding `context` values are treated as
+        `FALSE` and output nothing.
+
+        Ex. `{ "name" : "George Washington", "state" : "VA" }`
+
+        HTTP: `POST /api/template-render`
+
+        Args:
+            body: The request body: `TemplateRenderQuery`, or a dict of its shape (`TemplateRenderQueryParam`).
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `templates:read`
+
+        Returns:
+            PostTemplateResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import render_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -812,10 +1527,41 @@ class AsyncTemplates:
     ) -> PatchTemplateDndResponse:
         """Update Template
 
-        `PATCH /api/templates/{id}`; arguments as in
-        `klaviyo_generated.api.templates.update_template`.
-        """
+        Update a template with the given template ID.
 
+        HTTP: `PATCH /api/templates/{id}`
+
+        Args:
+            id: The ID of template
+            body: The request body: `TemplateUpdateHtmlOrDndQuery`, or a dict of its shape
+                (`TemplateUpdateHtmlOrDndQueryParam`).
+            additional_fields_template: Request additional fields not included by default in the response. Supported
+                values: 'definition'
+            fields_template: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PatchTemplateDndResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import update_template as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -843,10 +1589,40 @@ class AsyncTemplates:
     ) -> PatchUniversalContentResponse:
         """Update Universal Content
 
-        `PATCH /api/template-universal-content/{id}`; arguments as in
-        `klaviyo_generated.api.templates.update_universal_content`.
-        """
+        Update universal content. The `definition` field can only be updated on the following block types at this time:
+        `button`, `drop_shadow`, `horizontal_rule`, `html`, `image`, `spacer`, and `text`.
 
+        HTTP: `PATCH /api/template-universal-content/{id}`
+
+        Args:
+            id: The ID of the template universal content
+            body: Update a universal content by ID: `UniversalContentPartialUpdateQuery`, or a dict of its shape
+                (`UniversalContentPartialUpdateQueryParam`).
+            fields_template_universal_content: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 750/m steady.
+
+        Scopes:
+            `templates:write`
+
+        Returns:
+            PatchUniversalContentResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.templates import update_universal_content as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -874,9 +1650,14 @@ class AsyncTemplates:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetUniversalContentResponseCollection, UniversalContentResponseObjectResource]:
-        """Every item of `get_all_universal_content`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.templates.get_all_universal_content`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.templates.get_all_universal_content` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.templates import get_all_universal_content as endpoint
 
@@ -912,9 +1693,14 @@ class AsyncTemplates:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetTemplateDndResponseCollection, GetTemplateDndResponseCollectionDataItem]:
-        """Every item of `get_templates`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.templates.get_templates`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.templates.get_templates`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.templates import get_templates as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `tracking_settings` namespace of the client: `kv.tracking_settings.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.tracking_settings`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -57,10 +57,40 @@ class TrackingSettings:
     ) -> GetTrackingSettingResponse:
         """Get Tracking Setting
 
-        `GET /api/tracking-settings/{id}`; arguments as in
-        `klaviyo_generated.api.tracking_settings.get_tracking_setting`.
-        """
+        Get the UTM tracking setting with the given account ID.
 
+        More information about UTM tracking settings can be found
+        [here](https://help.klaviyo.com/hc/en-us/articles/115005247808).
+
+        HTTP: `GET /api/tracking-settings/{id}`
+
+        Args:
+            id: The id of the tracking setting (account ID).
+            fields_tracking_setting: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `tracking-settings:read`
+
+        Returns:
+            GetTrackingSettingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tracking_settings import get_tracking_setting as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -83,10 +113,42 @@ class TrackingSettings:
     ) -> GetTrackingSettingResponseCollection:
         """Get Tracking Settings
 
-        `GET /api/tracking-settings`; arguments as in
-        `klaviyo_generated.api.tracking_settings.get_tracking_settings`.
-        """
+        Get all UTM tracking settings in an account. Returns an array with a single tracking setting.
 
+        More information about UTM tracking settings can be found
+        [here](https://help.klaviyo.com/hc/en-us/articles/115005247808).
+
+        HTTP: `GET /api/tracking-settings`
+
+        Args:
+            fields_tracking_setting: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 1. Min: 1. Max: 1.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `tracking-settings:read`
+
+        Returns:
+            GetTrackingSettingResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tracking_settings import get_tracking_settings as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -110,10 +172,42 @@ class TrackingSettings:
     ) -> PatchTrackingSettingResponse:
         """Update Tracking Setting
 
-        `PATCH /api/tracking-settings/{id}`; arguments as in
-        `klaviyo_generated.api.tracking_settings.update_tracking_setting`.
-        """
+        Update the UTM tracking setting with the given account ID.
 
+        More information about UTM tracking settings can be found
+        [here](https://help.klaviyo.com/hc/en-us/articles/115005247808).
+
+        HTTP: `PATCH /api/tracking-settings/{id}`
+
+        Args:
+            id: The id of the tracking setting (account ID).
+            body: DTO for updating tracking settings: `TrackingSettingPartialUpdateQuery`, or a dict of its shape
+                (`TrackingSettingPartialUpdateQueryParam`).
+            fields_tracking_setting: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `tracking-settings:write`
+
+        Returns:
+            PatchTrackingSettingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tracking_settings import update_tracking_setting as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -136,9 +230,14 @@ class TrackingSettings:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetTrackingSettingResponseCollection, TrackingSettingResponseObjectResource]:
-        """Every item of `get_tracking_settings`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.tracking_settings.get_tracking_settings`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.tracking_settings.get_tracking_settings` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.tracking_settings import get_tracking_settings as endpoint
 
@@ -172,10 +271,40 @@ class AsyncTrackingSettings:
     ) -> GetTrackingSettingResponse:
         """Get Tracking Setting
 
-        `GET /api/tracking-settings/{id}`; arguments as in
-        `klaviyo_generated.api.tracking_settings.get_tracking_setting`.
-        """
+        Get the UTM tracking setting with the given account ID.
 
+        More information about UTM tracking settings can be found
+        [here](https://help.klaviyo.com/hc/en-us/articles/115005247808).
+
+        HTTP: `GET /api/tracking-settings/{id}`
+
+        Args:
+            id: The id of the tracking setting (account ID).
+            fields_tracking_setting: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `tracking-settings:read`
+
+        Returns:
+            GetTrackingSettingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tracking_settings import get_tracking_setting as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -200,10 +329,42 @@ class AsyncTrackingSettings:
     ) -> GetTrackingSettingResponseCollection:
         """Get Tracking Settings
 
-        `GET /api/tracking-settings`; arguments as in
-        `klaviyo_generated.api.tracking_settings.get_tracking_settings`.
-        """
+        Get all UTM tracking settings in an account. Returns an array with a single tracking setting.
 
+        More information about UTM tracking settings can be found
+        [here](https://help.klaviyo.com/hc/en-us/articles/115005247808).
+
+        HTTP: `GET /api/tracking-settings`
+
+        Args:
+            fields_tracking_setting: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 1. Min: 1. Max: 1.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `tracking-settings:read`
+
+        Returns:
+            GetTrackingSettingResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tracking_settings import get_tracking_settings as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -229,10 +390,42 @@ class AsyncTrackingSettings:
     ) -> PatchTrackingSettingResponse:
         """Update Tracking Setting
 
-        `PATCH /api/tracking-settings/{id}`; arguments as in
-        `klaviyo_generated.api.tracking_settings.update_tracking_setting`.
-        """
+        Update the UTM tracking setting with the given account ID.
 
+        More information about UTM tracking settings can be found
+        [here](https://help.klaviyo.com/hc/en-us/articles/115005247808).
+
+        HTTP: `PATCH /api/tracking-settings/{id}`
+
+        Args:
+            id: The id of the tracking setting (account ID).
+            body: DTO for updating tracking settings: `TrackingSettingPartialUpdateQuery`, or a dict of its shape
+                (`TrackingSettingPartialUpdateQueryParam`).
+            fields_tracking_setting: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            10/s burst, 150/m steady.
+
+        Scopes:
+            `tracking-settings:write`
+
+        Returns:
+            PatchTrackingSettingResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.tracking_settings import update_tracking_setting as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -257,9 +450,14 @@ class AsyncTrackingSettings:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetTrackingSettingResponseCollection, TrackingSettingResponseObjectResource]:
-        """Every item of `get_tracking_settings`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.tracking_settings.get_tracking_settings`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.tracking_settings.get_tracking_settings` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.tracking_settings import get_tracking_settings as endpoint
 

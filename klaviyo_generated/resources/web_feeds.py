@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `web_feeds` namespace of the client: `kv.web_feeds.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.web_feeds`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -65,10 +65,37 @@ class WebFeeds:
     ) -> PostWebFeedResponse:
         """Create Web Feed
 
-        `POST /api/web-feeds`; arguments as in
-        `klaviyo_generated.api.web_feeds.create_web_feed`.
-        """
+        Create a web feed.
 
+        HTTP: `POST /api/web-feeds`
+
+        Args:
+            body: Create a web feed: `WebFeedCreateQuery`, or a dict of its shape (`WebFeedCreateQueryParam`).
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:write`
+
+        Returns:
+            PostWebFeedResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import create_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -89,10 +116,35 @@ class WebFeeds:
     ) -> None:
         """Delete Web Feed
 
-        `DELETE /api/web-feeds/{id}`; arguments as in
-        `klaviyo_generated.api.web_feeds.delete_web_feed`.
-        """
+        Delete the web feed with the given ID.
 
+        HTTP: `DELETE /api/web-feeds/{id}`
+
+        Args:
+            id: The ID of the web feed
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import delete_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -113,10 +165,37 @@ class WebFeeds:
     ) -> GetWebFeedResponse:
         """Get Web Feed
 
-        `GET /api/web-feeds/{id}`; arguments as in
-        `klaviyo_generated.api.web_feeds.get_web_feed`.
-        """
+        Get the web feed with the given ID.
 
+        HTTP: `GET /api/web-feeds/{id}`
+
+        Args:
+            id: The ID of the web feed
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:read`
+
+        Returns:
+            GetWebFeedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import get_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -141,10 +220,46 @@ class WebFeeds:
     ) -> GetWebFeedResponseCollection:
         """Get Web Feeds
 
-        `GET /api/web-feeds`; arguments as in
-        `klaviyo_generated.api.web_feeds.get_web_feeds`.
-        """
+        Get all web feeds for an account.
 
+        HTTP: `GET /api/web-feeds`
+
+        Args:
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` any, equals, contains; `created` greater-or-equal, greater-than, less-or-equal,
+                less-than; `updated` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 5. Min: 1. Max: 20.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:read`
+
+        Returns:
+            GetWebFeedResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import get_web_feeds as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -172,10 +287,39 @@ class WebFeeds:
     ) -> PatchWebFeedResponse:
         """Update Web Feed
 
-        `PATCH /api/web-feeds/{id}`; arguments as in
-        `klaviyo_generated.api.web_feeds.update_web_feed`.
-        """
+        Update the web feed with the given ID.
 
+        HTTP: `PATCH /api/web-feeds/{id}`
+
+        Args:
+            id: The ID of the web feed
+            body: Update a web feed by ID: `WebFeedPartialUpdateQuery`, or a dict of its shape
+                (`WebFeedPartialUpdateQueryParam`).
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:write`
+
+        Returns:
+            PatchWebFeedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import update_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -200,9 +344,14 @@ class WebFeeds:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetWebFeedResponseCollection, WebFeedResponseObjectResource]:
-        """Every item of `get_web_feeds`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.web_feeds.get_web_feeds`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.web_feeds.get_web_feeds` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.web_feeds import get_web_feeds as endpoint
 
@@ -240,10 +389,37 @@ class AsyncWebFeeds:
     ) -> PostWebFeedResponse:
         """Create Web Feed
 
-        `POST /api/web-feeds`; arguments as in
-        `klaviyo_generated.api.web_feeds.create_web_feed`.
-        """
+        Create a web feed.
 
+        HTTP: `POST /api/web-feeds`
+
+        Args:
+            body: Create a web feed: `WebFeedCreateQuery`, or a dict of its shape (`WebFeedCreateQueryParam`).
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:write`
+
+        Returns:
+            PostWebFeedResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import create_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -266,10 +442,35 @@ class AsyncWebFeeds:
     ) -> None:
         """Delete Web Feed
 
-        `DELETE /api/web-feeds/{id}`; arguments as in
-        `klaviyo_generated.api.web_feeds.delete_web_feed`.
-        """
+        Delete the web feed with the given ID.
 
+        HTTP: `DELETE /api/web-feeds/{id}`
+
+        Args:
+            id: The ID of the web feed
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import delete_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -292,10 +493,37 @@ class AsyncWebFeeds:
     ) -> GetWebFeedResponse:
         """Get Web Feed
 
-        `GET /api/web-feeds/{id}`; arguments as in
-        `klaviyo_generated.api.web_feeds.get_web_feed`.
-        """
+        Get the web feed with the given ID.
 
+        HTTP: `GET /api/web-feeds/{id}`
+
+        Args:
+            id: The ID of the web feed
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:read`
+
+        Returns:
+            GetWebFeedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import get_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -322,10 +550,46 @@ class AsyncWebFeeds:
     ) -> GetWebFeedResponseCollection:
         """Get Web Feeds
 
-        `GET /api/web-feeds`; arguments as in
-        `klaviyo_generated.api.web_feeds.get_web_feeds`.
-        """
+        Get all web feeds for an account.
 
+        HTTP: `GET /api/web-feeds`
+
+        Args:
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            filter: Filter text, or a `klaviyo_generated.filters` Filter (checked before sending). For more information
+                please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering
+                Allowed: `name` any, equals, contains; `created` greater-or-equal, greater-than, less-or-equal,
+                less-than; `updated` greater-or-equal, greater-than, less-or-equal, less-than.
+            page_cursor: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination
+            page_size: Default: 5. Min: 1. Max: 20.
+            sort: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:read`
+
+        Returns:
+            GetWebFeedResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import get_web_feeds as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -355,10 +619,39 @@ class AsyncWebFeeds:
     ) -> PatchWebFeedResponse:
         """Update Web Feed
 
-        `PATCH /api/web-feeds/{id}`; arguments as in
-        `klaviyo_generated.api.web_feeds.update_web_feed`.
-        """
+        Update the web feed with the given ID.
 
+        HTTP: `PATCH /api/web-feeds/{id}`
+
+        Args:
+            id: The ID of the web feed
+            body: Update a web feed by ID: `WebFeedPartialUpdateQuery`, or a dict of its shape
+                (`WebFeedPartialUpdateQueryParam`).
+            fields_web_feed: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `web-feeds:write`
+
+        Returns:
+            PatchWebFeedResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.web_feeds import update_web_feed as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -385,9 +678,14 @@ class AsyncWebFeeds:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetWebFeedResponseCollection, WebFeedResponseObjectResource]:
-        """Every item of `get_web_feeds`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.web_feeds.get_web_feeds`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.web_feeds.get_web_feeds`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.web_feeds import get_web_feeds as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `webhooks` namespace of the client: `kv.webhooks.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.webhooks`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -76,10 +76,37 @@ class Webhooks:
     ) -> PostWebhookResponse:
         """Create Webhook
 
-        `POST /api/webhooks`; arguments as in
-        `klaviyo_generated.api.webhooks.create_webhook`.
-        """
+        Create a new Webhook
 
+        HTTP: `POST /api/webhooks`
+
+        Args:
+            body: The request body: `WebhookCreateQuery`, or a dict of its shape (`WebhookCreateQueryParam`).
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:write`
+
+        Returns:
+            PostWebhookResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import create_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -100,10 +127,35 @@ class Webhooks:
     ) -> None:
         """Delete Webhook
 
-        `DELETE /api/webhooks/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.delete_webhook`.
-        """
+        Delete a webhook with the given ID.
 
+        HTTP: `DELETE /api/webhooks/{id}`
+
+        Args:
+            id: The ID of the webhook.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import delete_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -126,10 +178,41 @@ class Webhooks:
     ) -> GetWebhookResponseCompoundDocument:
         """Get Webhook
 
-        `GET /api/webhooks/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhook`.
-        """
+        Get the webhook with the given ID.
 
+        HTTP: `GET /api/webhooks/{id}`
+
+        Args:
+            id: The ID of the webhook.
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -153,10 +236,37 @@ class Webhooks:
     ) -> GetWebhookTopicResponse:
         """Get Webhook Topic
 
-        `GET /api/webhook-topics/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhook_topic`.
-        """
+        Get the webhook topic with the given ID.
 
+        HTTP: `GET /api/webhook-topics/{id}`
+
+        Args:
+            id: The ID of the webhook topic.
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookTopicResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhook_topic as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -177,10 +287,36 @@ class Webhooks:
     ) -> GetWebhookTopicResponseCollection:
         """Get Webhook Topics
 
-        `GET /api/webhook-topics`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhook_topics`.
-        """
+        Get all webhook topics in a Klaviyo account.
 
+        HTTP: `GET /api/webhook-topics`
+
+        Args:
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookTopicResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhook_topics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -202,10 +338,40 @@ class Webhooks:
     ) -> GetWebhookResponseCollectionCompoundDocument:
         """Get Webhooks
 
-        `GET /api/webhooks`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhooks`.
-        """
+        Get all webhooks in an account.
 
+        HTTP: `GET /api/webhooks`
+
+        Args:
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhooks as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -229,10 +395,39 @@ class Webhooks:
     ) -> PatchWebhookResponse:
         """Update Webhook
 
-        `PATCH /api/webhooks/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.update_webhook`.
-        """
+        Update the webhook with the given ID.
 
+        HTTP: `PATCH /api/webhooks/{id}`
+
+        Args:
+            id: The ID of the webhook.
+            body: The request body: `WebhookPartialUpdateQuery`, or a dict of its shape
+                (`WebhookPartialUpdateQueryParam`).
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:write`
+
+        Returns:
+            PatchWebhookResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import update_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -262,10 +457,37 @@ class AsyncWebhooks:
     ) -> PostWebhookResponse:
         """Create Webhook
 
-        `POST /api/webhooks`; arguments as in
-        `klaviyo_generated.api.webhooks.create_webhook`.
-        """
+        Create a new Webhook
 
+        HTTP: `POST /api/webhooks`
+
+        Args:
+            body: The request body: `WebhookCreateQuery`, or a dict of its shape (`WebhookCreateQueryParam`).
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:write`
+
+        Returns:
+            PostWebhookResponse: The parsed answer (201 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import create_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -288,10 +510,35 @@ class AsyncWebhooks:
     ) -> None:
         """Delete Webhook
 
-        `DELETE /api/webhooks/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.delete_webhook`.
-        """
+        Delete a webhook with the given ID.
 
+        HTTP: `DELETE /api/webhooks/{id}`
+
+        Args:
+            id: The ID of the webhook.
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:write`
+
+        Returns:
+            None: The answer (204) has no body.
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import delete_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -316,10 +563,41 @@ class AsyncWebhooks:
     ) -> GetWebhookResponseCompoundDocument:
         """Get Webhook
 
-        `GET /api/webhooks/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhook`.
-        """
+        Get the webhook with the given ID.
 
+        HTTP: `GET /api/webhooks/{id}`
+
+        Args:
+            id: The ID of the webhook.
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookResponseCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -345,10 +623,37 @@ class AsyncWebhooks:
     ) -> GetWebhookTopicResponse:
         """Get Webhook Topic
 
-        `GET /api/webhook-topics/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhook_topic`.
-        """
+        Get the webhook topic with the given ID.
 
+        HTTP: `GET /api/webhook-topics/{id}`
+
+        Args:
+            id: The ID of the webhook topic.
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookTopicResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhook_topic as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -371,10 +676,36 @@ class AsyncWebhooks:
     ) -> GetWebhookTopicResponseCollection:
         """Get Webhook Topics
 
-        `GET /api/webhook-topics`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhook_topics`.
-        """
+        Get all webhook topics in a Klaviyo account.
 
+        HTTP: `GET /api/webhook-topics`
+
+        Args:
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookTopicResponseCollection: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhook_topics as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -398,10 +729,40 @@ class AsyncWebhooks:
     ) -> GetWebhookResponseCollectionCompoundDocument:
         """Get Webhooks
 
-        `GET /api/webhooks`; arguments as in
-        `klaviyo_generated.api.webhooks.get_webhooks`.
-        """
+        Get all webhooks in an account.
 
+        HTTP: `GET /api/webhooks`
+
+        Args:
+            fields_webhook_topic: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            include: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:read`
+
+        Returns:
+            GetWebhookResponseCollectionCompoundDocument: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import get_webhooks as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -427,10 +788,39 @@ class AsyncWebhooks:
     ) -> PatchWebhookResponse:
         """Update Webhook
 
-        `PATCH /api/webhooks/{id}`; arguments as in
-        `klaviyo_generated.api.webhooks.update_webhook`.
-        """
+        Update the webhook with the given ID.
 
+        HTTP: `PATCH /api/webhooks/{id}`
+
+        Args:
+            id: The ID of the webhook.
+            body: The request body: `WebhookPartialUpdateQuery`, or a dict of its shape
+                (`WebhookPartialUpdateQueryParam`).
+            fields_webhook: For more information please visit
+                https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets
+            revision: API endpoint revision (format: YYYY-MM-DD[.suffix])
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            1/s burst, 15/m steady.
+
+        Scopes:
+            `webhooks:write`
+
+        Returns:
+            PatchWebhookResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.webhooks import update_webhook as endpoint
 
         kwargs = endpoint._get_kwargs(

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `beta_apis` namespace of the client: `kv.beta_apis.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.beta_apis`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -44,10 +44,35 @@ class BetaApis:
     ) -> FeatureFlagListResponse:
         """Get Beta Feature Flags
 
-        `GET /api/beta-feature-flags`; arguments as in
-        `klaviyo_generated.api.beta_apis.get_beta_feature_flags`.
-        """
+        A paginated list without `included` whose items the spec leaves untyped.
 
+        HTTP: `GET /api/beta-feature-flags`
+
+        Args:
+            page_cursor: The `page[cursor]` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `accounts:read`
+
+        Returns:
+            FeatureFlagListResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.beta_apis import get_beta_feature_flags as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -66,9 +91,14 @@ class BetaApis:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[FeatureFlagListResponse, Any]:
-        """Every item of `get_beta_feature_flags`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.beta_apis.get_beta_feature_flags`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.beta_apis.get_beta_feature_flags` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.beta_apis import get_beta_feature_flags as endpoint
 
@@ -99,10 +129,35 @@ class AsyncBetaApis:
     ) -> FeatureFlagListResponse:
         """Get Beta Feature Flags
 
-        `GET /api/beta-feature-flags`; arguments as in
-        `klaviyo_generated.api.beta_apis.get_beta_feature_flags`.
-        """
+        A paginated list without `included` whose items the spec leaves untyped.
 
+        HTTP: `GET /api/beta-feature-flags`
+
+        Args:
+            page_cursor: The `page[cursor]` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `accounts:read`
+
+        Returns:
+            FeatureFlagListResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.beta_apis import get_beta_feature_flags as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -123,9 +178,14 @@ class AsyncBetaApis:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[FeatureFlagListResponse, Any]:
-        """Every item of `get_beta_feature_flags`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.beta_apis.get_beta_feature_flags`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.beta_apis.get_beta_feature_flags` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.beta_apis import get_beta_feature_flags as endpoint
 

@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `catalogs` namespace of the client: `kv.catalogs.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.catalogs`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -44,10 +44,34 @@ class Catalogs:
     ) -> CatalogVariantListResponse:
         """Get Variants for Catalog Item
 
-        `GET /api/catalog-items/{id}/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variants_for_catalog_item`.
-        """
+        HTTP: `GET /api/catalog-items/{id}/variants`
 
+        Args:
+            id: The `{id}` in the path.
+            page_cursor: The `page[cursor]` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            CatalogVariantListResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -68,9 +92,14 @@ class Catalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[CatalogVariantListResponse, CatalogVariantListResponseDataItem]:
-        """Every item of `get_variants_for_catalog_item`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variants_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
@@ -103,10 +132,34 @@ class AsyncCatalogs:
     ) -> CatalogVariantListResponse:
         """Get Variants for Catalog Item
 
-        `GET /api/catalog-items/{id}/variants`; arguments as in
-        `klaviyo_generated.api.catalogs.get_variants_for_catalog_item`.
-        """
+        HTTP: `GET /api/catalog-items/{id}/variants`
 
+        Args:
+            id: The `{id}` in the path.
+            page_cursor: The `page[cursor]` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `catalogs:read`
+
+        Returns:
+            CatalogVariantListResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -129,9 +182,14 @@ class AsyncCatalogs:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[CatalogVariantListResponse, CatalogVariantListResponseDataItem]:
-        """Every item of `get_variants_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one
+        `kv.catalogs.get_variants_for_catalog_item` call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 

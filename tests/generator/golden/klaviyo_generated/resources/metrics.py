@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `metrics` namespace of the client: `kv.metrics.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.metrics`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -46,10 +46,34 @@ class Metrics:
     ) -> MappedMetricResponse:
         """Get Mapped Metric
 
-        `GET /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metric`.
-        """
+        HTTP: `GET /api/mapped-metrics/{id}`
 
+        Args:
+            id: The type of mapping.
+            fields_mapped_metric: The `fields[mapped-metric]` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            MappedMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -78,10 +102,34 @@ class AsyncMetrics:
     ) -> MappedMetricResponse:
         """Get Mapped Metric
 
-        `GET /api/mapped-metrics/{id}`; arguments as in
-        `klaviyo_generated.api.metrics.get_mapped_metric`.
-        """
+        HTTP: `GET /api/mapped-metrics/{id}`
 
+        Args:
+            id: The type of mapping.
+            fields_mapped_metric: The `fields[mapped-metric]` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            3/s burst, 60/m steady.
+
+        Scopes:
+            `metrics:read`
+
+        Returns:
+            MappedMetricResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.metrics import get_mapped_metric as endpoint
 
         kwargs = endpoint._get_kwargs(

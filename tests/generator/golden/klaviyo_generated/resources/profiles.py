@@ -2,9 +2,9 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """The `profiles` namespace of the client: `kv.profiles.<operation>(...)`, sync and async.
 
-Each method takes the arguments of the endpoint function of the same name in
-`klaviyo_generated.api.profiles`, plus per-call `timeout=`, `retry=` and `max_retries=`, and
-returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
+Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
+raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
+success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -62,10 +62,34 @@ class Profiles:
     ) -> ProfileImportJobResponse:
         """Bulk Import Profiles
 
-        `POST /api/profile-bulk-import-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_import_profiles`.
-        """
+        HTTP: `POST /api/profile-bulk-import-jobs`
 
+        Args:
+            body: The request body: `ProfileImportJobCreateQuery`, or a dict of its shape
+                (`ProfileImportJobCreateQueryParam`).
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            ProfileImportJobResponse: The parsed answer (202 Accepted).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -85,10 +109,33 @@ class Profiles:
     ) -> ProfileImportJobResponse:
         """Get Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_import_profiles_job`.
-        """
+        HTTP: `GET /api/profile-bulk-import-jobs/{job_id}`
 
+        Args:
+            job_id: The `{job_id}` in the path.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            ProfileImportJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -110,10 +157,35 @@ class Profiles:
     ) -> GetProfileResponse:
         """Get Profile
 
-        `GET /api/profiles/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile`.
-        """
+        HTTP: `GET /api/profiles/{id}`
 
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_profile: The `additional-fields[profile]` query parameter.
+            include: The `include` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -141,10 +213,42 @@ class Profiles:
     ) -> GetProfileListResponse:
         """Get Profiles
 
-        `GET /api/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profiles`.
-        """
+        A cursor-paginated list with sparse fieldsets and includes.
 
+        HTTP: `GET /api/profiles`
+
+        Args:
+            fields_profile: The `fields[profile]` query parameter.
+            additional_fields_profile: The `additional-fields[profile]` query parameter.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter.
+            include: The `include` query parameter.
+            page_cursor: The `page[cursor]` query parameter.
+            page_size: The `page[size]` query parameter.
+            sort: The `sort` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileListResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profiles as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -177,9 +281,14 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Pager[GetProfileListResponse, GetProfileListResponseDataItem]:
-        """Every item of `get_profiles`, page after page; `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profiles`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        Iterate over it for the items; `.pages()` gives whole pages. Each page is one `kv.profiles.get_profiles` call:
+        its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profiles as endpoint
 
@@ -209,9 +318,9 @@ class Profiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> Job[ProfileImportJobResponse]:
-        """Submit `bulk_import_profiles` and return the job: `job.wait()` polls it to the end.
+        """Submit `bulk_import_profiles` and return its job: `job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`.
         """
         from ..api.profiles import bulk_import_profiles as endpoint
 
@@ -223,7 +332,7 @@ class Profiles:
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_bulk_import_profiles(self, job_id: str) -> Job[ProfileImportJobResponse]:
-        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -246,10 +355,34 @@ class AsyncProfiles:
     ) -> ProfileImportJobResponse:
         """Bulk Import Profiles
 
-        `POST /api/profile-bulk-import-jobs`; arguments as in
-        `klaviyo_generated.api.profiles.bulk_import_profiles`.
-        """
+        HTTP: `POST /api/profile-bulk-import-jobs`
 
+        Args:
+            body: The request body: `ProfileImportJobCreateQuery`, or a dict of its shape
+                (`ProfileImportJobCreateQueryParam`).
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:write`
+
+        Returns:
+            ProfileImportJobResponse: The parsed answer (202 Accepted).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -271,10 +404,33 @@ class AsyncProfiles:
     ) -> ProfileImportJobResponse:
         """Get Bulk Import Profiles Job
 
-        `GET /api/profile-bulk-import-jobs/{job_id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_bulk_import_profiles_job`.
-        """
+        HTTP: `GET /api/profile-bulk-import-jobs/{job_id}`
 
+        Args:
+            job_id: The `{job_id}` in the path.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            ProfileImportJobResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_bulk_import_profiles_job as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -298,10 +454,35 @@ class AsyncProfiles:
     ) -> GetProfileResponse:
         """Get Profile
 
-        `GET /api/profiles/{id}`; arguments as in
-        `klaviyo_generated.api.profiles.get_profile`.
-        """
+        HTTP: `GET /api/profiles/{id}`
 
+        Args:
+            id: The `{id}` in the path.
+            additional_fields_profile: The `additional-fields[profile]` query parameter.
+            include: The `include` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profile as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -331,10 +512,42 @@ class AsyncProfiles:
     ) -> GetProfileListResponse:
         """Get Profiles
 
-        `GET /api/profiles`; arguments as in
-        `klaviyo_generated.api.profiles.get_profiles`.
-        """
+        A cursor-paginated list with sparse fieldsets and includes.
 
+        HTTP: `GET /api/profiles`
+
+        Args:
+            fields_profile: The `fields[profile]` query parameter.
+            additional_fields_profile: The `additional-fields[profile]` query parameter.
+            filter: Filter text, or a `klaviyo_generated.filters` Filter.
+            include: The `include` query parameter.
+            page_cursor: The `page[cursor]` query parameter.
+            page_size: The `page[size]` query parameter.
+            sort: The `sort` query parameter.
+            revision: API endpoint revision
+            timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
+            retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
+            max_retries: At most this many retries for this call; None keeps the client's.
+
+        Rate limits:
+            75/s burst, 700/m steady.
+
+        Scopes:
+            `profiles:read`
+
+        Returns:
+            GetProfileListResponse: The parsed answer (200 Success).
+
+        Raises:
+            klaviyo_generated.APIStatusError: An error answer (after any retries), as its status's subclass:
+                BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403), NotFoundError (404),
+                ConflictError (409), UnprocessableEntityError (422), RateLimitError (429), InternalServerError (5xx).
+            klaviyo_generated.APIConnectionError: No whole answer arrived (APITimeoutError: the timeout ran out).
+            klaviyo_generated.ResponseDecodeError: A success answer whose body is not the documented JSON.
+            klaviyo_generated.InvalidArgumentError: An argument that cannot be sent; nothing was sent.
+            klaviyo_generated.FilterError: A Filter on a field or operator the API does not allow.
+            klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
+        """
         from ..api.profiles import get_profiles as endpoint
 
         filter_text = render_filter(endpoint.OPERATION, filter)
@@ -369,9 +582,14 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncPager[GetProfileListResponse, GetProfileListResponseDataItem]:
-        """Every item of `get_profiles`, page after page (`async for`); `.pages()` for whole pages.
+        """Every item of `kv.profiles.get_profiles`, page after page.
 
-        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        `async for` over it for the items; `.pages()` gives whole pages. Each page is one `kv.profiles.get_profiles`
+        call: its arguments, rate limits, scopes and errors apply.
+
+        Args:
+            page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
+            max_items: Stop after this many items; None reads them all.
         """
         from ..api.profiles import get_profiles as endpoint
 
@@ -403,9 +621,9 @@ class AsyncProfiles:
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
     ) -> AsyncJob[ProfileImportJobResponse]:
-        """Submit `bulk_import_profiles` and return the job: `await job.wait()` polls it to the end.
+        """Submit `bulk_import_profiles` and return its job: `await job.wait()` polls it to the end.
 
-        The input is checked against the API's documented limits before anything is sent.
+        Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`.
         """
         from ..api.profiles import bulk_import_profiles as endpoint
 
@@ -419,7 +637,7 @@ class AsyncProfiles:
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[ProfileImportJobResponse]:
-        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
