@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
-from ._auth import ConfigurationError
-from ._exceptions import KlaviyoError
+from ._exceptions import ConfigurationError, JobFailedError, JobLimitError, JobTimeoutError, KlaviyoError
 from ._jobs_table import ACCEPTED, JOBS, JobFamily
 from ._jsonapi import attribute
 from ._operations import OPERATIONS
@@ -71,34 +70,6 @@ class Accepted:
     operation: str
     status_code: int
     request_id: str | None = None
-
-
-class JobFailedError(KlaviyoError):
-    """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
-    per-item import errors where the job type has them (every page)."""
-
-    def __init__(self, job: Job[Any] | AsyncJob[Any], errors: tuple[Any, ...] = ()) -> None:
-        progress = job.progress
-        why = "was cancelled" if progress.status == "cancelled" else f"finished with {progress.failed} failed item(s)"
-        super().__init__(f"{job.family.submit} job {job.id} {why}")
-        self.job = job
-        self.errors = errors
-
-
-class JobTimeoutError(KlaviyoError):
-    """``wait()`` ran out of time; the job is still running (``job.wait()`` again, or attach later)."""
-
-    def __init__(self, job: Job[Any] | AsyncJob[Any], waited: float) -> None:
-        super().__init__(
-            f"{job.family.submit} job {job.id} still {job.progress.status!r} after {waited:.1f}s; it keeps running"
-        )
-        self.job = job
-        self.status = job.progress.status
-        self.waited = waited
-
-
-class JobLimitError(ConfigurationError):
-    """A job's input is over a limit the API documents; nothing was sent."""
 
 
 def _items_in(body: object) -> int:
@@ -154,6 +125,11 @@ class _Polling:
         self.id = job_id
         self.model = model
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A handle travels in a pickled JobFailedError or ChunkFailedError, but its client (connections,
+        # locks) cannot: the copy keeps the job's id, family and last state, and cannot poll.
+        return (_unpickled, (type(self), self.family, self.id, self.model))
+
     @property
     def progress(self) -> Progress:
         attributes = attribute(attribute(self.model, "data"), "attributes")
@@ -183,6 +159,28 @@ class _Polling:
         if self.family.cancel is None:
             raise ConfigurationError(f"{self.family.submit} jobs cannot be cancelled through the API")
         return self.family.cancel
+
+
+class _Unattached:
+    """The client of an unpickled job handle: reading the handle works, calling the API does not."""
+
+    def __init__(self, family: JobFamily, job_id: str) -> None:
+        self._what = f"{family.submit} job {job_id}"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy and pickle probe for hooks; they must see none
+            raise AttributeError(name)
+        raise ConfigurationError(
+            f"this handle of {self._what} was unpickled and has no client; "
+            "pick the job up again by its id with the client's attach_... method"
+        )
+
+
+def _unpickled(cls: type[_Polling], family: JobFamily, job_id: str, model: Any) -> _Polling:
+    job = cls.__new__(cls)
+    _Polling.__init__(job, family, job_id, model)
+    job._client = _Unattached(family, job_id)  # type: ignore[attr-defined]
+    return job
 
 
 class _Schedule:

@@ -24,7 +24,7 @@ from typing import Final, TypeAlias
 
 import attrs
 
-from ._auth import ConfigurationError
+from ._exceptions import FilterError
 
 __all__ = [
     "Filter",
@@ -50,10 +50,6 @@ Scalar: TypeAlias = str | bool | int | float | datetime | date | None
 Value: TypeAlias = Scalar | list[Scalar] | tuple[Scalar, ...]
 
 _LIST_ONLY: Final = frozenset({"any", "contains-any", "contains-all"})
-
-
-class FilterError(ConfigurationError):
-    """A filter the endpoint does not accept, or a value the filter language cannot express."""
 
 
 def _scalar(value: Scalar) -> str:
