@@ -22,7 +22,7 @@ from openapi_python_client.parser.errors import GeneratorError
 
 from .assemble import runtime_modules
 from .jobs import families as job_families
-from .naming import naming_rules, tag_identifier
+from .naming import former_identifier, naming_rules, tag_identifier
 from .params import ParamTable, param_table
 from .patches._walk import JSON, iter_operations
 from .pin import ROOT
@@ -353,7 +353,11 @@ def _render_facade(project: Project, data: GeneratorData, families: Families, pa
             imports=_facade_imports(endpoints, env.globals["body_param"]),
         )
         (package_dir / "resources" / f"{tag}.py").write_text(text, encoding="utf-8")
-        tags.append({"name": str(tag), "class_name": class_name})
+        tags.append({"name": str(tag), "class_name": class_name, "former": former_identifier(str(tag))})
+    taken = {entry["name"] for entry in tags}
+    for entry in tags:
+        if entry["former"] in taken:
+            raise GenerationFailed(f"namespace {entry['name']!r}: its former name {entry['former']!r} is taken")
     text = env.get_template("facade.py.jinja").render(tags=tags)
     (package_dir / "_client.py").write_text(text, encoding="utf-8")
     everything = [e for collection in data.endpoint_collections_by_tag.values() for e in collection.endpoints]

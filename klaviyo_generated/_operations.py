@@ -103,7 +103,7 @@ OPERATIONS: dict[str, Operation] = {
     "bulk_create_client_events": Operation(
         "POST",
         "/client/event-bulk-create",
-        "client",
+        "client_side",
         (
             (10, 1.0),
             (150, 60.0),
@@ -384,7 +384,7 @@ OPERATIONS: dict[str, Operation] = {
     "create_client_back_in_stock_subscription": Operation(
         "POST",
         "/client/back-in-stock-subscriptions",
-        "client",
+        "client_side",
         (
             (350, 1.0),
             (3500, 60.0),
@@ -398,7 +398,7 @@ OPERATIONS: dict[str, Operation] = {
     "create_client_event": Operation(
         "POST",
         "/client/events",
-        "client",
+        "client_side",
         (
             (350, 1.0),
             (3500, 60.0),
@@ -409,7 +409,7 @@ OPERATIONS: dict[str, Operation] = {
     "create_client_profile": Operation(
         "POST",
         "/client/profiles",
-        "client",
+        "client_side",
         (
             (350, 1.0),
             (3500, 60.0),
@@ -420,7 +420,7 @@ OPERATIONS: dict[str, Operation] = {
     "create_client_push_token": Operation(
         "POST",
         "/client/push-tokens",
-        "client",
+        "client_side",
         (
             (150, 1.0),
             (1400, 60.0),
@@ -431,7 +431,7 @@ OPERATIONS: dict[str, Operation] = {
     "create_client_review": Operation(
         "POST",
         "/client/reviews",
-        "client",
+        "client_side",
         (
             (10, 1.0),
             (150, 60.0),
@@ -442,7 +442,7 @@ OPERATIONS: dict[str, Operation] = {
     "create_client_subscription": Operation(
         "POST",
         "/client/subscriptions",
-        "client",
+        "client_side",
         (
             (350, 1.0),
             (750, 60.0),
@@ -1548,7 +1548,7 @@ OPERATIONS: dict[str, Operation] = {
     "get_client_geofences": Operation(
         "GET",
         "/client/geofences",
-        "client",
+        "client_side",
         (
             (3, 1.0),
             (60, 60.0),
@@ -1559,7 +1559,7 @@ OPERATIONS: dict[str, Operation] = {
     "get_client_ip_allowlist": Operation(
         "GET",
         "/client/ip-allowlists/{id}",
-        "client",
+        "client_side",
         (
             (75, 1.0),
             (750, 60.0),
@@ -1570,7 +1570,7 @@ OPERATIONS: dict[str, Operation] = {
     "get_client_review_values_reports": Operation(
         "GET",
         "/client/review-values-reports",
-        "client",
+        "client_side",
         (
             (10, 1.0),
             (150, 60.0),
@@ -1581,7 +1581,7 @@ OPERATIONS: dict[str, Operation] = {
     "get_client_reviews": Operation(
         "GET",
         "/client/reviews",
-        "client",
+        "client_side",
         (
             (10, 1.0),
             (150, 60.0),
@@ -3663,7 +3663,7 @@ OPERATIONS: dict[str, Operation] = {
     "unregister_client_push_token": Operation(
         "POST",
         "/client/push-token-unregister",
-        "client",
+        "client_side",
         (
             (10, 1.0),
             (150, 60.0),
