@@ -58,7 +58,7 @@ def tag_identifier(tag: str) -> strings.PythonIdentifier:
 
 def former_identifier(namespace: str) -> strings.PythonIdentifier | None:
     """The name the namespace ``namespace`` had before its tag was renamed (``client_side`` -> ``client``), if any."""
-    formerly = {tag_identifier(tag): _identifier(tag) for tag in RENAMED_TAGS}
+    formerly = {str(tag_identifier(tag)): _identifier(tag) for tag in RENAMED_TAGS}
     return formerly.get(namespace)
 
 

@@ -125,11 +125,11 @@ def _render_params(project: Project, table: ParamTable, package_dir: Path) -> No
     (directory / "__init__.py").write_text(
         env.get_template("params_init.py.jinja").render(types=table.types), encoding="utf-8"
     )
-    imports = [f"from .{t.module} import {t.name}" for t in table.types]
+    imports = [f"from .{t.module} import {t.name}" for t in table.types] + ["from ._formats import Shape"]
     names = [t.name for t in table.types]
-    (directory / "__init__.pyi").write_text(
-        env.get_template("models_init.pyi.jinja").render(imports=imports, alls=names), encoding="utf-8"
-    )
+    stub = env.get_template("models_init.pyi.jinja").render(imports=imports, alls=names)
+    stub += "\n\nMODULE_OF: dict[str, str]\n\ndef shape_of(name: str) -> Shape: ...\n"
+    (directory / "__init__.pyi").write_text(stub, encoding="utf-8")
 
 
 def _body_param(table: ParamTable) -> Any:
