@@ -41,7 +41,8 @@ Every error raised on purpose derives from :class:`KlaviyoError`; the README's e
 :func:`status_error` picks the class for a response and never raises, whatever the body.
 
 This module is core: it imports no generated or extension module (the job and chunk types the
-job errors carry are named in annotations only), so every layer can raise its errors from here.
+job errors carry are named in annotations only), so every layer can raise its errors from here;
+models import it too (through ``_lazy``), so it keeps its own imports light.
 
 Pickling: every error survives a ``pickle`` round trip (``KlaviyoError.__reduce__`` restores the
 instance state without calling ``__init__``, whose signature differs from class to class).
@@ -56,7 +57,6 @@ members included, so a pickled error carries no API key or token (see ``_error_t
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -75,8 +75,10 @@ from ._error_text import (
     request_of,
     scrub,
     secrets_of,
+    status_of,
+    too_deep,
+    without_userinfo,
 )
-from ._retry_after import requested_wait
 
 if TYPE_CHECKING:
     import httpx
@@ -84,11 +86,6 @@ if TYPE_CHECKING:
     from ._chunks import ChunkOutcome
     from ._jobs import AsyncJob, Job
 
-_URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-_STATUS = re.compile(r"[0-9]{3}")  # an HTTP status sent as a string
-# Real error members nest two or three levels; a hostile body may nest hundreds, more than pickle
-# (about 500 on Python 3.11) or a recursive scrub can walk. Deeper members are kept as JSON text.
-_MAX_NESTING = 32
 _EXCERPT = 200  # longest repr of a decoded value put into a message
 
 
@@ -197,36 +194,15 @@ class ErrorObject:
         typed: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         for name, value in item.items():
-            if _too_deep(value):  # kept as its JSON text, which pickling and scrubbing need not walk
+            if too_deep(value):  # kept as its JSON text, which pickling and scrubbing need not walk
                 extra[name] = json.dumps(value)
             elif isinstance(value, _DOCUMENTED_TYPE.get(name, ())):
                 typed[name] = value
-            elif name == "status" and (status := _status_of(value)) is not None:
+            elif name == "status" and (status := status_of(value)) is not None:
                 typed[name] = status
             else:
                 extra[name] = value
         return cls(**typed, extra=extra)
-
-
-def _too_deep(value: object) -> bool:
-    """Whether ``value`` nests objects or arrays more than ``_MAX_NESTING`` deep (walked without recursion)."""
-    pending = [(value, 0)]
-    while pending:
-        current, depth = pending.pop()
-        if isinstance(current, dict | list):
-            if depth == _MAX_NESTING:
-                return True
-            children = current.values() if isinstance(current, dict) else current
-            pending.extend((child, depth + 1) for child in children)
-    return False
-
-
-def _status_of(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and _STATUS.fullmatch(value.strip()):
-        return int(value)
-    return None
 
 
 def _parse_errors(text: str) -> tuple[ErrorObject, ...]:
@@ -310,8 +286,7 @@ class APIConnectionError(APIError):
                 request = None
         if message is None:
             where = f" ({request.method} {origin(request.url)}{request.url.path})" if request is not None else ""
-            # A proxy URL in the cause's text may carry user:password.
-            why = f": {type(cause).__name__}: {_URL_USERINFO.sub('***@', str(cause))}" if cause is not None else ""
+            why = f": {type(cause).__name__}: {without_userinfo(str(cause))}" if cause is not None else ""
             message = f"{self._what}{where}{why}"
         super().__init__(message, request=request, attempts=attempts)
         if cause is not None:
@@ -411,6 +386,10 @@ class RateLimitError(APIStatusError):
     """HTTP 429: throttled. ``retry_after`` is the server's requested wait in seconds, when it gave one."""
 
     def __init__(self, response: httpx.Response, *, attempts: int = 1, now: datetime | None = None) -> None:
+        # Loaded with the first 429: every model imports this module (via _lazy), and the date parser
+        # Retry-After needs (email.utils) would add to the import of each.
+        from ._retry_after import requested_wait
+
         clock = now.timestamp if now is not None else time.time
         # Retry-After, else RateLimit-Reset: the same reading the retry and rate-limit layers use.
         self.retry_after = requested_wait(response.status_code, response.headers, now=clock)

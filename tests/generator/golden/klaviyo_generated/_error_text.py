@@ -34,6 +34,9 @@ __all__ = [
     "request_of",
     "scrub",
     "secrets_of",
+    "status_of",
+    "too_deep",
+    "without_userinfo",
 ]
 
 # Klaviyo's spec documents no request-id header; these are the conventional names, tried in order.
@@ -45,6 +48,11 @@ _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 # A Klaviyo private key echoed anywhere in text we did not write ourselves.
 _PRIVATE_KEY = re.compile(r"\bpk_[A-Za-z0-9]{8,}")
 _WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
+_URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+_STATUS = re.compile(r"[0-9]{3}")  # an HTTP status sent as a string
+# Real error members nest two or three levels; a hostile body may nest hundreds, more than pickle
+# (about 500 on Python 3.11) or a recursive scrub can walk. Deeper members are kept as JSON text.
+_MAX_NESTING = 32
 
 
 def request_id_of(headers: Mapping[str, str]) -> str | None:
@@ -100,6 +108,32 @@ def clean(text: str, secrets: tuple[str, ...], limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
+def too_deep(value: object) -> bool:
+    """Whether ``value`` nests objects or arrays more than ``_MAX_NESTING`` deep (walked without recursion)."""
+    pending = [(value, 0)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, dict | list):
+            if depth == _MAX_NESTING:
+                return True
+            children = current.values() if isinstance(current, dict) else current
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def status_of(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _STATUS.fullmatch(value.strip()):
+        return int(value)
+    return None
+
+
+def without_userinfo(text: str) -> str:
+    """``text`` with the ``user:password@`` of any URL in it masked (a proxy URL may carry one)."""
+    return _URL_USERINFO.sub("***@", text)
+
+
 def body_text(response: httpx.Response) -> str | None:
     """The decoded body, or None if it was streamed and never read (it cannot be read here)."""
     try:
@@ -144,8 +178,8 @@ class Redactor:
         return self.text(value)
 
     def text(self, value: object) -> object:
-        """``value`` with every string in it scrubbed, nested ones too (error items nest at most 32
-        deep, see ``_exceptions``, so this recursion is bounded); other values as they are."""
+        """``value`` with every string in it scrubbed, nested ones too (error items nest at most
+        ``_MAX_NESTING`` deep, see ``too_deep``, so this recursion is bounded); other values as they are."""
         if isinstance(value, str):
             return scrub(value, self.secrets)
         if isinstance(value, tuple | list):  # errors, __notes__ from add_note(), JSON arrays in meta
