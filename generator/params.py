@@ -5,8 +5,8 @@ reachable from a request body (and only those: the response models need none) a 
 named ``<Model>Param`` describing its JSON shape, so a dict literal is checked by mypy or an IDE as
 the model's ``__init__`` would be. The suffix is openai-python's (``ChatCompletionMessageParam``): it
 names the role (what a call takes), not the container. The runtime check of a dict body
-(``_shape.py``) walks these same ``TypedDict``s, so what type checkers accept and what a call
-accepts come from one description.
+(``_shape.py``) walks the same description, emitted as data next to each ``TypedDict`` (``SHAPE``,
+below), so what type checkers accept and what a call accepts come from one source.
 
 Shapes (JSON side, as the API sees it): a model with members is a ``TypedDict`` (optional members
 ``NotRequired``); a model with only additional properties is ``dict[str, ...]``; literal enums and
@@ -20,6 +20,13 @@ A member annotation naming another ``TypedDict`` is quoted (inside ``NotRequired
 stay unquoted for ``__required_keys__`` to be right on Python 3.11) and its module is imported at
 the end of the module, after the class exists, so recursive shapes import. Member names that are not
 identifiers use the functional ``TypedDict(...)`` form.
+
+Each module also holds ``SHAPE``, the same description as data, which the run-time check compiles
+(no annotation is resolved at run time). A shape is a term: ``"str"``, ``"int"``, ``"float"``,
+``"bool"``, ``"None"``, ``"Any"``, ``"date-time"``, ``"date"``; ``("literal", values)``;
+``("list", term)``; ``("dict", term)`` (an object's additional members); ``("union", terms)``
+(flattened and without repeats, in the annotation's order, as ``typing`` would read it);
+``("ref", "<Name>Param")``, another module's shape; ``("object", ((key, required, term), ...))``.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from typing import Any
 import attrs
 
 SUFFIX = "Param"
+Term = str | tuple[Any, ...]
 
 
 class Unrepresentable(Exception):
@@ -42,6 +50,7 @@ class ParamField:
     key: str
     annotation: str
     required: bool
+    shape: Term = "Any"
 
     @property
     def declared(self) -> str:
@@ -59,6 +68,14 @@ class ParamType:
     alias: str | None = None
     refs: frozenset[str] = frozenset()  # the other Params it names, with their modules
     formats: frozenset[str] = frozenset()  # DateTime, Date
+    alias_shape: Term | None = None
+
+    @property
+    def shape(self) -> str:
+        """``SHAPE``'s value, as Python source."""
+        if self.alias_shape is not None:
+            return repr(self.alias_shape)
+        return repr(("object", tuple((f.key, f.required, f.shape) for f in self.fields)))
 
     @property
     def class_syntax(self) -> bool:
@@ -81,18 +98,28 @@ def _name(value: Any) -> str:
     return str(getter() if getter is not None else value)
 
 
-_SIMPLE = {
-    "StringProperty": "str",
-    "UUIDProperty": "str",
-    "IntProperty": "int",
-    "FloatProperty": "float",
-    "BooleanProperty": "bool",
-    "NoneProperty": "None",
-    "AnyProperty": "Any",
-    "DateTimeProperty": "DateTime",
-    "DateProperty": "Date",
+_SIMPLE: dict[str, tuple[str, Term]] = {
+    "StringProperty": ("str", "str"),
+    "UUIDProperty": ("str", "str"),
+    "IntProperty": ("int", "int"),
+    "FloatProperty": ("float", "float"),
+    "BooleanProperty": ("bool", "bool"),
+    "NoneProperty": ("None", "None"),
+    "AnyProperty": ("Any", "Any"),
+    "DateTimeProperty": ("DateTime", "date-time"),
+    "DateProperty": ("Date", "date"),
 }
 _FORMATS = frozenset({"DateTime", "Date"})
+
+
+def _union(terms: list[Term]) -> Term:
+    """A union of ``terms`` as ``typing`` reads it: nested unions flattened, repeats dropped, one alone is itself."""
+    flat: dict[str, Term] = {}  # by repr: ("literal", (0,)) == ("literal", (False,)), yet they differ
+    for term in terms:
+        for part in term[1] if isinstance(term, tuple) and term[0] == "union" else (term,):
+            flat.setdefault(repr(part), part)
+    parts = list(flat.values())
+    return parts[0] if len(parts) == 1 else ("union", tuple(parts))
 
 
 class _Builder:
@@ -102,39 +129,48 @@ class _Builder:
         self.refused: set[str] = set()
         self.building: set[str] = set()
 
-    def annotation(self, prop: Any, refs: set[str]) -> str:
-        """The annotation of ``prop``'s JSON shape; the Params it names are added to ``refs``."""
+    def annotation(self, prop: Any, refs: set[str]) -> tuple[str, Term]:
+        """The annotation of ``prop``'s JSON shape and its shape term; the Params it names are added to ``refs``."""
         kind = type(prop).__name__
         if kind in _SIMPLE:
-            text = _SIMPLE[kind]
+            text, simple = _SIMPLE[kind]
             if text in _FORMATS:
                 refs.add(text)
-            return text
+            return text, simple
         if kind == "LiteralEnumProperty":
-            return f"Literal[{', '.join(repr(v) for v in sorted(prop.values))}]"
+            values = sorted(prop.values)
+            return f"Literal[{', '.join(repr(v) for v in values)}]", ("literal", tuple(values))
         if kind == "ConstProperty":
-            return f"Literal[{prop.value.raw_value!r}]"
+            return f"Literal[{prop.value.raw_value!r}]", ("literal", (prop.value.raw_value,))
         if kind == "ListProperty":
-            return f"list[{self.annotation(prop.inner_property, refs)}]"
+            text, term = self.annotation(prop.inner_property, refs)
+            return f"list[{text}]", ("list", term)
         if kind == "UnionProperty":
             parts: list[str] = []
+            terms: list[Term] = []
             for inner in prop.inner_properties:
-                text = self.annotation(inner, refs)
+                text, term = self.annotation(inner, refs)
                 if text not in parts:
                     parts.append(text)
-            return " | ".join(parts)
+                    terms.append(term)
+            return " | ".join(parts), _union(terms)
         if kind == "ModelProperty":
             name = self.model(_name(prop.class_info.name))
             refs.add(name)
-            return name
+            return name, ("ref", name)
         raise Unrepresentable(kind)
 
-    def _quoted(self, prop: Any, refs: set[str]) -> str:
-        """``prop``'s annotation, quoted when it names a TypedDict (resolved after the module's class exists)."""
+    def _quoted(self, prop: Any, refs: set[str]) -> tuple[str, Term]:
+        """``prop``'s annotation, quoted when it names a TypedDict (resolved after the module's class exists),
+        and its shape term."""
         own: set[str] = set()
-        text = self.annotation(prop, own)
+        text, term = self.annotation(prop, own)
         refs |= own
-        return f'"{text}"' if own - _FORMATS else text
+        return (f'"{text}"' if own - _FORMATS else text), term
+
+    def _field(self, prop: Any, refs: set[str]) -> ParamField:
+        text, term = self._quoted(prop, refs)
+        return ParamField(_name(prop.name), text, bool(prop.required), term)
 
     def model(self, class_name: str) -> str:
         if class_name in self.refused:
@@ -148,11 +184,12 @@ class _Builder:
         refs: set[str] = set()
         self.building.add(name)
         try:
-            fields = tuple(ParamField(_name(p.name), self._quoted(p, refs), bool(p.required)) for p in props)
-            alias = None
+            fields = tuple(self._field(p, refs) for p in props)
+            alias = alias_shape = None
             if not props:
                 additional = model.additional_properties
-                alias = f"dict[str, {'Any' if additional is None else self._quoted(additional, refs)}]"
+                text, term = ("Any", "Any") if additional is None else self._quoted(additional, refs)
+                alias, alias_shape = f"dict[str, {text}]", ("dict", term)
         except Unrepresentable:
             self.refused.add(class_name)
             raise
@@ -164,6 +201,7 @@ class _Builder:
             module=module,
             fields=fields,
             alias=alias,
+            alias_shape=alias_shape,
             refs=frozenset(refs - _FORMATS - {name}),
             formats=frozenset(refs & _FORMATS),
         )

@@ -23,7 +23,7 @@ from openapi_python_client.parser.errors import GeneratorError
 from .assemble import runtime_modules
 from .docstrings import Docstrings
 from .jobs import families as job_families
-from .naming import naming_rules, tag_identifier
+from .naming import former_identifier, naming_rules, tag_identifier
 from .params import ParamTable, param_table
 from .patches._walk import JSON, iter_operations
 from .pin import ROOT
@@ -126,11 +126,11 @@ def _render_params(project: Project, table: ParamTable, package_dir: Path) -> No
     (directory / "__init__.py").write_text(
         env.get_template("params_init.py.jinja").render(types=table.types), encoding="utf-8"
     )
-    imports = [f"from .{t.module} import {t.name}" for t in table.types]
+    imports = [f"from .{t.module} import {t.name}" for t in table.types] + ["from ._formats import Shape"]
     names = [t.name for t in table.types]
-    (directory / "__init__.pyi").write_text(
-        env.get_template("models_init.pyi.jinja").render(imports=imports, alls=names), encoding="utf-8"
-    )
+    stub = env.get_template("models_init.pyi.jinja").render(imports=imports, alls=names)
+    stub += "\n\nMODULE_OF: dict[str, str]\n\ndef shape_of(name: str) -> Shape: ...\n"
+    (directory / "__init__.pyi").write_text(stub, encoding="utf-8")
 
 
 def _body_param(table: ParamTable) -> Any:
@@ -406,7 +406,11 @@ def _render_facade(project: Project, data: GeneratorData, families: Families, pa
             imports=_facade_imports(endpoints, env.globals["body_param"]),
         )
         (package_dir / "resources" / f"{tag}.py").write_text(text, encoding="utf-8")
-        tags.append({"name": str(tag), "class_name": class_name})
+        tags.append({"name": str(tag), "class_name": class_name, "former": former_identifier(str(tag))})
+    taken = {entry["name"] for entry in tags}
+    for entry in tags:
+        if entry["former"] in taken:
+            raise GenerationFailed(f"namespace {entry['name']!r}: its former name {entry['former']!r} is taken")
     text = env.get_template("facade.py.jinja").render(tags=tags)
     (package_dir / "_client.py").write_text(text, encoding="utf-8")
     everything = [e for collection in data.endpoint_collections_by_tag.values() for e in collection.endpoints]

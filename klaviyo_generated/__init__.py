@@ -16,67 +16,64 @@ from typing import TYPE_CHECKING, Any
 __api_revision__ = "2026-07-15"
 
 if TYPE_CHECKING:
-    from ._arguments import ArgumentTypeError, InvalidArgumentError
-    from ._auth import ConfigurationError
-    from ._chunks import AsyncJobGroup, ChunkFailedError, JobGroup
+    from ._chunks import AsyncJobGroup, JobGroup
     from ._client import AsyncKlaviyo, Klaviyo
     from ._exceptions import (
         APIConnectionError,
         APIError,
         APIStatusError,
         APITimeoutError,
+        ArgumentTypeError,
         AuthenticationError,
         BadRequestError,
+        ChunkFailedError,
+        ConfigurationError,
         ConflictError,
         ErrorObject,
+        FieldDecodeError,
+        FilterError,
+        InputError,
         InternalServerError,
+        InvalidArgumentError,
+        JobFailedError,
+        JobLimitError,
+        JobTimeoutError,
         KlaviyoError,
+        MissingFieldError,
         NotFoundError,
+        PaginationError,
         PermissionDeniedError,
         RateLimitError,
         RateLimitWaitExceeded,
         RateLimitWaitExceededError,
         ResponseDecodeError,
+        TokenRefreshError,
+        UndecodableResponse,
+        UnexpectedStatus,
         UnprocessableEntityError,
     )
-    from ._inputs import InputError
-    from ._jobs import Accepted, AsyncJob, Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
-    from ._lazy import FieldDecodeError, MissingFieldError
-    from ._oauth import OAuth, OAuthToken, TokenRefreshError
-    from ._pagination import AsyncPager, Pager, PaginationError
+    from ._jobs import Accepted, AsyncJob, Job, Progress
+    from ._oauth import OAuth, OAuthToken
+    from ._pagination import AsyncPager, Pager
     from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits
     from ._redis_ratelimit import RedisRateLimiter
     from ._response import APIResponse
     from ._retry import RetryPolicy, set_testing
-    from .filters import FilterError
 
 _MODULE_OF: dict[str, str] = {
     "Klaviyo": "._client",
     "AsyncKlaviyo": "._client",
     "APIResponse": "._response",
-    "ArgumentTypeError": "._arguments",
-    "InvalidArgumentError": "._arguments",
-    "ConfigurationError": "._auth",
-    "InputError": "._inputs",
-    "FieldDecodeError": "._lazy",
-    "MissingFieldError": "._lazy",
     "OAuth": "._oauth",
     "Accepted": "._jobs",
     "AsyncJob": "._jobs",
     "Job": "._jobs",
-    "JobFailedError": "._jobs",
-    "JobLimitError": "._jobs",
-    "JobTimeoutError": "._jobs",
     "Progress": "._jobs",
     "AsyncJobGroup": "._chunks",
     "JobGroup": "._chunks",
-    "ChunkFailedError": "._chunks",
     "AsyncPager": "._pagination",
     "Pager": "._pagination",
-    "PaginationError": "._pagination",
-    "FilterError": ".filters",
     "OAuthToken": "._oauth",
-    "TokenRefreshError": "._oauth",
     "Limiter": "._ratelimit",
     "RateLimiter": "._ratelimit",
     "RateLimitInfo": "._ratelimit",
@@ -104,6 +101,21 @@ for _name in (
     "RateLimitWaitExceededError",
     "ResponseDecodeError",
     "UnprocessableEntityError",
+    "ArgumentTypeError",
+    "InvalidArgumentError",
+    "ConfigurationError",
+    "InputError",
+    "FieldDecodeError",
+    "MissingFieldError",
+    "TokenRefreshError",
+    "ChunkFailedError",
+    "JobFailedError",
+    "JobLimitError",
+    "JobTimeoutError",
+    "PaginationError",
+    "FilterError",
+    "UndecodableResponse",
+    "UnexpectedStatus",
 ):
     _MODULE_OF[_name] = "._exceptions"
 
@@ -171,6 +183,8 @@ __all__ = [
     "ResponseDecodeError",
     "RetryPolicy",
     "TokenRefreshError",
+    "UndecodableResponse",
+    "UnexpectedStatus",
     "UnprocessableEntityError",
     "__api_revision__",
     "set_testing",

@@ -23,8 +23,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Final, Literal, TypeVar, overload
 from urllib.parse import quote
 
-from ._base_error import KlaviyoError
-from .types import UNSET, Unset
+from ._exceptions import ArgumentTypeError, InvalidArgumentError
+from ._unset import UNSET, Unset
 
 __all__ = [
     "ArgumentTypeError",
@@ -42,14 +42,6 @@ _SHOWN: Final = 60  # characters of a refused value's repr kept in the message
 _PATH_ALLOWED: Final = "a non-empty str other than '.' and '..', or an int (not a bool)"
 _LISTED: Final = 10  # allowed values spelled out in a refusal; the rest are counted
 _NOT_A_LIST: Final = (str, bytes, bytearray)  # iterable, but one value rather than a list of them
-
-
-class InvalidArgumentError(KlaviyoError, ValueError):
-    """An argument of a call cannot be sent as given; the message names it and the operation. Nothing was sent."""
-
-
-class ArgumentTypeError(InvalidArgumentError, TypeError):
-    """An argument of a call is of a type the operation does not take (e.g. a dict for a model body)."""
 
 
 def _shown(value: object) -> str:

@@ -66,7 +66,7 @@ from ._transports import (
     RetryTransport,
 )
 from ._transports.retry import ATTEMPTS_EXTENSION, DECODE_ERROR_EXTENSION, RETRY_EXTENSION
-from .types import UNSET, Unset
+from ._unset import UNSET, Unset
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 

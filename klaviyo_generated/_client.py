@@ -7,6 +7,7 @@ Namespaces are created on first use, so constructing a client imports no endpoin
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +36,11 @@ if TYPE_CHECKING:
         Catalogs,
         CatalogsWithRawResponse,
     )
-    from .resources.client import (
-        AsyncClient,
-        AsyncClientWithRawResponse,
-        Client,
-        ClientWithRawResponse,
+    from .resources.client_side import (
+        AsyncClientSide,
+        AsyncClientSideWithRawResponse,
+        ClientSide,
+        ClientSideWithRawResponse,
     )
     from .resources.conversations import (
         AsyncConversations,
@@ -157,13 +158,22 @@ if TYPE_CHECKING:
     )
 
 
+def _renamed(old: str, new: str) -> None:
+    """Warn, from the caller's line, that the namespace ``old`` is now ``new``."""
+    warnings.warn(
+        f"kv.{old} is deprecated and will be removed in the next release: use kv.{new}",
+        DeprecationWarning,
+        stacklevel=3,  # here, the alias property, then the line that read it
+    )
+
+
 class Klaviyo(SyncAPIClient):
     """The Klaviyo API, revision 2026-07-15, synchronous.
 
     Args:
         api_key: a private API key (`pk_...`); default: the `KLAVIYO_API_KEY` environment variable.
         oauth: an `OAuth` instead of a key, for apps installed through OAuth.
-        company_id: the account's public key, used by the `/client/` endpoints (they send no credential).
+        company_id: the account's public key, for the `/client/` endpoints (`client_side`), which send no credential.
         base_url: default `https://a.klaviyo.com`; `http://` only with `allow_http=True`.
         revision: the `revision` header; default the pinned `2026-07-15`. Each method also takes `revision=`.
         timeout: seconds or an `httpx.Timeout`; default 10 s to connect, 60 s for the rest.
@@ -197,10 +207,10 @@ class Klaviyo(SyncAPIClient):
         return Catalogs(self)
 
     @cached_property
-    def client(self) -> Client:
-        from .resources.client import Client
+    def client_side(self) -> ClientSide:
+        from .resources.client_side import ClientSide
 
-        return Client(self)
+        return ClientSide(self)
 
     @cached_property
     def conversations(self) -> Conversations:
@@ -316,6 +326,12 @@ class Klaviyo(SyncAPIClient):
 
         return Webhooks(self)
 
+    @property
+    def client(self) -> ClientSide:
+        """Deprecated alias of `client_side`, removed in the next release."""
+        _renamed("client", "client_side")
+        return self.client_side
+
     @cached_property
     def workflows(self) -> Workflows:
         """One-call actions: find and upsert profiles, list membership, events (see `_workflows`)."""
@@ -353,10 +369,10 @@ class KlaviyoWithRawResponse:
         return CatalogsWithRawResponse(self._client.catalogs)
 
     @cached_property
-    def client(self) -> ClientWithRawResponse:
-        from .resources.client import ClientWithRawResponse
+    def client_side(self) -> ClientSideWithRawResponse:
+        from .resources.client_side import ClientSideWithRawResponse
 
-        return ClientWithRawResponse(self._client.client)
+        return ClientSideWithRawResponse(self._client.client_side)
 
     @cached_property
     def conversations(self) -> ConversationsWithRawResponse:
@@ -472,6 +488,12 @@ class KlaviyoWithRawResponse:
 
         return WebhooksWithRawResponse(self._client.webhooks)
 
+    @property
+    def client(self) -> ClientSideWithRawResponse:
+        """Deprecated alias of `client_side`, removed in the next release."""
+        _renamed("client", "client_side")
+        return self.client_side
+
 
 class AsyncKlaviyo(AsyncAPIClient):
     """The Klaviyo API, revision 2026-07-15, for asyncio: `Klaviyo`'s arguments, every method awaited."""
@@ -495,10 +517,10 @@ class AsyncKlaviyo(AsyncAPIClient):
         return AsyncCatalogs(self)
 
     @cached_property
-    def client(self) -> AsyncClient:
-        from .resources.client import AsyncClient
+    def client_side(self) -> AsyncClientSide:
+        from .resources.client_side import AsyncClientSide
 
-        return AsyncClient(self)
+        return AsyncClientSide(self)
 
     @cached_property
     def conversations(self) -> AsyncConversations:
@@ -614,6 +636,12 @@ class AsyncKlaviyo(AsyncAPIClient):
 
         return AsyncWebhooks(self)
 
+    @property
+    def client(self) -> AsyncClientSide:
+        """Deprecated alias of `client_side`, removed in the next release."""
+        _renamed("client", "client_side")
+        return self.client_side
+
     @cached_property
     def workflows(self) -> AsyncWorkflows:
         """The workflows, awaited."""
@@ -651,10 +679,10 @@ class AsyncKlaviyoWithRawResponse:
         return AsyncCatalogsWithRawResponse(self._client.catalogs)
 
     @cached_property
-    def client(self) -> AsyncClientWithRawResponse:
-        from .resources.client import AsyncClientWithRawResponse
+    def client_side(self) -> AsyncClientSideWithRawResponse:
+        from .resources.client_side import AsyncClientSideWithRawResponse
 
-        return AsyncClientWithRawResponse(self._client.client)
+        return AsyncClientSideWithRawResponse(self._client.client_side)
 
     @cached_property
     def conversations(self) -> AsyncConversationsWithRawResponse:
@@ -769,6 +797,12 @@ class AsyncKlaviyoWithRawResponse:
         from .resources.webhooks import AsyncWebhooksWithRawResponse
 
         return AsyncWebhooksWithRawResponse(self._client.webhooks)
+
+    @property
+    def client(self) -> AsyncClientSideWithRawResponse:
+        """Deprecated alias of `client_side`, removed in the next release."""
+        _renamed("client", "client_side")
+        return self.client_side
 
 
 __all__ = ["AsyncKlaviyo", "AsyncKlaviyoWithRawResponse", "Klaviyo", "KlaviyoWithRawResponse"]

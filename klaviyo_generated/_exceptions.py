@@ -1,117 +1,137 @@
 # Copied from overrides/runtime/_exceptions.py by `python -m generator sync`; edit that file, not this one.
-"""Typed errors for failed Klaviyo API calls.
+"""Every error this package raises, in one module.
 
-Every error raised on purpose derives from :class:`KlaviyoError`::
+Every error raised on purpose derives from :class:`KlaviyoError`; the README's error tree is this::
 
     KlaviyoError
+    ├── ConfigurationError            bad settings or a call it cannot make; nothing was sent (a ValueError)
+    │   ├── FilterError               a filter field, operator or value the endpoint does not take
+    │   ├── JobLimitError             a job's input over its documented item or byte limit
+    │   └── InputError                a workflow argument (also an InvalidArgumentError)
+    ├── InvalidArgumentError          an argument can't be sent: a path id '', '.', '..', None, a value outside
+    │   │                             the spec's enum (the allowed ones listed); nothing was sent (a ValueError)
+    │   ├── ArgumentTypeError         a body neither the model nor a dict of its shape, a str where a list is
+    │   │                             expected (fields_profile="email") (also a TypeError)
+    │   └── InputError                (the same class as above)
+    ├── RateLimitWaitExceededError    not sent: the wait for a slot exceeds max_wait or the call's budget
     ├── APIError                      .request .attempts .status_code .request_id
-    │   ├── APIConnectionError        the request never got a whole HTTP answer (httpx error as __cause__)
-    │   │   └── APITimeoutError
-    │   ├── APIStatusError            non-2xx: .errors .body_text .response
-    │   │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
-    │   │   ├── NotFoundError 404, ConflictError 409 (.duplicate_profile_id), UnprocessableEntityError 422,
-    │   │   ├── RateLimitError 429 (.retry_after), InternalServerError 5xx
-    │   └── ResponseDecodeError       2xx whose body is not the documented JSON (or its encoding)
-    ├── RateLimitWaitExceededError    not sent: the wait for a slot exceeds what the call may wait
-    └── FieldDecodeError              (in _lazy) a nested member read later is not the documented shape
-        └── MissingFieldError         (in _lazy) a required member the API left out, when it is read
+    │   ├── APIConnectionError        no whole HTTP answer; names scheme://host:port (httpx error as __cause__)
+    │   │   └── APITimeoutError       connect, read, write or pool timeout
+    │   ├── APIStatusError            any non-2xx: .errors .body_text .response
+    │   │   ├── BadRequestError       400
+    │   │   ├── AuthenticationError   401
+    │   │   │   └── TokenRefreshError the OAuth token endpoint refused the refresh (invalid_grant)
+    │   │   ├── PermissionDeniedError 403
+    │   │   ├── NotFoundError         404
+    │   │   ├── ConflictError         409 (.duplicate_profile_id)
+    │   │   ├── UnprocessableEntityError  422
+    │   │   ├── RateLimitError        429 (.retry_after)
+    │   │   └── InternalServerError   5xx
+    │   └── ResponseDecodeError       a 2xx body that is not the documented JSON or encoding (raw text kept)
+    ├── FieldDecodeError              a nested member, read later, is not the documented shape (.raw) (a ValueError)
+    │   └── MissingFieldError         a required member the API left out, when it is read (an AttributeError)
+    ├── PaginationError               a next link that cannot be followed safely (other origin, repeated cursor)
+    ├── JobFailedError                a job was cancelled or finished with failed items (.job, .errors)
+    ├── JobTimeoutError               wait() ran out of time; the job keeps running (.job, .waited)
+    ├── ChunkFailedError              some chunks of a chunked submission failed (.failed, .outcomes)
+    ├── UnexpectedStatus              (errors module) an endpoint function got an undocumented status
+    └── UndecodableResponse           (errors module) an endpoint function could not decode a 2xx body
 
 :func:`status_error` picks the class for a response and never raises, whatever the body.
+
+This module is core: it imports no generated or extension module (the job and chunk types the
+job errors carry are named in annotations only), so every layer can raise its errors from here;
+models import it too (through ``_lazy``), so it keeps its own imports light.
+
+Pickling: every error survives a ``pickle`` round trip (``KlaviyoError.__reduce__`` restores the
+instance state without calling ``__init__``, whose signature differs from class to class).
 
 Secrets: messages (``str``, ``repr``, ``args``) are built only from the status, the parsed error
 fields, the request id and a body excerpt, with the request's credentials scrubbed out; they never
 include headers. Pickling replaces the request and response with redacted copies (see
 :meth:`APIError.__reduce__`) and scrubs every text in the error items, nested ``meta`` and unknown
-members included, so a pickled error carries no API key or token.
+members included, so a pickled error carries no API key or token (see ``_error_text``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from typing import TYPE_CHECKING, Any, Protocol
 
-from attrs import evolve, field, fields, frozen
+from attrs import field, frozen
 
-from ._base_error import KlaviyoError
-from ._retry_after import requested_wait
+from ._error_text import (
+    REQUEST_ID_HEADERS,
+    Redactor,
+    body_text,
+    clean,
+    origin,
+    redact_headers,
+    request_id_of,
+    request_of,
+    scrub,
+    secrets_of,
+    status_of,
+    too_deep,
+    without_userinfo,
+)
 
-# httpx is only needed at runtime when a request or response is copied for pickling; by then it is
-# loaded. Importing this module alone does not pull in the HTTP stack (see klaviyo_generated/__init__).
 if TYPE_CHECKING:
     import httpx
 
-# Klaviyo's spec documents no request-id header; these are the conventional names, tried in order.
-REQUEST_ID_HEADERS = ("x-request-id", "x-klaviyo-request-id")
 
-_EXCERPT = 200  # longest piece of server-provided text put into a message
-_SENSITIVE_HEADER = re.compile(r"auth|cookie|token|secret|passw|api[-_]?key|session", re.IGNORECASE)
-_AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
-# A Klaviyo private key echoed anywhere in text we did not write ourselves.
-_PRIVATE_KEY = re.compile(r"\bpk_[A-Za-z0-9]{8,}")
-_URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-_WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
-_STATUS = re.compile(r"[0-9]{3}")  # an HTTP status sent as a string
-# Real error members nest two or three levels; a hostile body may nest hundreds, more than pickle
-# (about 500 on Python 3.11) or a recursive scrub can walk. Deeper members are kept as JSON text.
-_MAX_NESTING = 32
+_EXCERPT = 200  # longest repr of a decoded value put into a message
 
 
-def request_id_of(headers: Mapping[str, str]) -> str | None:
-    """The request id a response carries, from the first of ``REQUEST_ID_HEADERS`` present."""
-    return next((v for h in REQUEST_ID_HEADERS if (v := headers.get(h))), None)
+def _rebuild(cls: type[KlaviyoError], args: tuple[object, ...], state: dict[str, Any]) -> KlaviyoError:
+    """Unpickle without calling ``__init__``, whose signature differs from class to class."""
+    error = cls.__new__(cls)
+    error.args = args
+    for name, value in state.items():
+        setattr(error, name, value)  # setattr, not __dict__: AttributeError keeps ``name`` in a slot
+    return error
 
 
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Copy ``headers`` with credential-bearing values masked.
+class KlaviyoError(Exception):
+    """Base class of every error this package raises on purpose."""
 
-    Authorization-, cookie-, token-, secret- and api-key-like headers are masked; an auth scheme is
-    kept so the copy still says which kind of credential was sent (``Klaviyo-API-Key ***``).
-    """
-    return {name: _mask(value) if _SENSITIVE_HEADER.search(name) else value for name, value in headers.items()}
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(vars(self))))
 
 
-def _mask(value: str) -> str:
-    scheme, space, credential = value.partition(" ")
-    if space and credential.strip() and _AUTH_SCHEME.fullmatch(scheme):
-        return f"{scheme} ***"
-    return "***"
+# --- Nothing was sent: the settings or the arguments of a call cannot be used ---------------------
 
 
-def _secrets_of(request: httpx.Request | None) -> tuple[str, ...]:
-    """The credential values the request carries, longest first so no fragment of one survives."""
-    if request is None:
-        return ()
-    found = set()
-    for name, value in request.headers.multi_items():
-        if _SENSITIVE_HEADER.search(name):
-            found.add(value.strip())
-            found.add(value.partition(" ")[2].strip())
-    # An OAuth token request carries its refresh token (or client secret) in a form body.
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        try:
-            fields = parse_qsl(request.content.decode("utf-8", "replace"))
-        except RuntimeError:  # httpx.RequestNotRead: a streamed body we cannot look into
-            fields = []
-        found.update(value.strip() for name, value in fields if _SENSITIVE_HEADER.search(name))
-    # Very short values would mangle unrelated text and are no secret worth the name.
-    return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+class ConfigurationError(KlaviyoError, ValueError):
+    """The client was set up or called with values it cannot use; nothing was sent."""
 
 
-def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return _PRIVATE_KEY.sub("pk_***", text)
+class InvalidArgumentError(KlaviyoError, ValueError):
+    """An argument of a call cannot be sent as given; the message names it and the operation. Nothing was sent."""
 
 
-def _clean(text: str, secrets: tuple[str, ...], limit: int = _EXCERPT) -> str:
-    """Server text made fit for a one-line message: scrubbed *before* truncation, so no key is cut in half."""
-    text = _WHITESPACE.sub(" ", _scrub(text, secrets)).strip()
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of a call is of a type the operation does not take (e.g. a dict for a model body)."""
+
+
+class InputError(ConfigurationError, InvalidArgumentError):
+    """A workflow argument is missing or malformed; the message names it. Nothing was sent.
+
+    An ``InvalidArgumentError`` too, so one ``except`` catches it and the endpoints' argument checks."""
+
+
+class FilterError(ConfigurationError):
+    """A filter the endpoint does not accept, or a value the filter language cannot express."""
+
+
+class JobLimitError(ConfigurationError):
+    """A job's input is over a limit the API documents; nothing was sent."""
+
+
+# --- The API answered with an error, or not at all ------------------------------------------------
 
 
 # The type each member of an error item has when it is what Klaviyo documents ("status" aside).
@@ -171,36 +191,15 @@ class ErrorObject:
         typed: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         for name, value in item.items():
-            if _too_deep(value):  # kept as its JSON text, which pickling and scrubbing need not walk
+            if too_deep(value):  # kept as its JSON text, which pickling and scrubbing need not walk
                 extra[name] = json.dumps(value)
             elif isinstance(value, _DOCUMENTED_TYPE.get(name, ())):
                 typed[name] = value
-            elif name == "status" and (status := _status_of(value)) is not None:
+            elif name == "status" and (status := status_of(value)) is not None:
                 typed[name] = status
             else:
                 extra[name] = value
         return cls(**typed, extra=extra)
-
-
-def _too_deep(value: object) -> bool:
-    """Whether ``value`` nests objects or arrays more than ``_MAX_NESTING`` deep (walked without recursion)."""
-    pending = [(value, 0)]
-    while pending:
-        current, depth = pending.pop()
-        if isinstance(current, dict | list):
-            if depth == _MAX_NESTING:
-                return True
-            children = current.values() if isinstance(current, dict) else current
-            pending.extend((child, depth + 1) for child in children)
-    return False
-
-
-def _status_of(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and _STATUS.fullmatch(value.strip()):
-        return int(value)
-    return None
 
 
 def _parse_errors(text: str) -> tuple[ErrorObject, ...]:
@@ -216,33 +215,6 @@ def _parse_errors(text: str) -> tuple[ErrorObject, ...]:
     return tuple(error for error in map(ErrorObject.from_json, items) if error is not None)
 
 
-def _body_text(response: httpx.Response) -> str | None:
-    """The decoded body, or None if it was streamed and never read (it cannot be read here)."""
-    try:
-        content = response.content
-    except RuntimeError:  # httpx.ResponseNotRead
-        return None
-    try:
-        return response.text
-    except Exception:  # a hostile charset (rot13, hex, ...) breaks httpx's decoder in assorted ways
-        return content.decode("utf-8", errors="replace")
-
-
-def _request_of(response: httpx.Response) -> httpx.Request | None:
-    try:
-        return response.request
-    except RuntimeError:  # a response built without a request
-        return None
-
-
-def _rebuild(cls: type[APIError], args: tuple[object, ...], state: dict[str, Any]) -> APIError:
-    """Unpickle without calling ``__init__``, whose signature differs from class to class."""
-    error = cls.__new__(cls)
-    error.args = args
-    error.__dict__.update(state)
-    return error
-
-
 class APIError(KlaviyoError):
     """A call to the API failed; ``request`` is the request that was sent, when known.
 
@@ -255,7 +227,7 @@ class APIError(KlaviyoError):
 
     def __init__(self, message: str, *, request: httpx.Request | None = None, attempts: int = 1) -> None:
         self.request = request
-        self._message = _scrub(message, _secrets_of(request))
+        self._message = scrub(message, secrets_of(request))
         self._attempts = 0
         self.attempts = attempts  # the setter renders the message
 
@@ -273,7 +245,7 @@ class APIError(KlaviyoError):
         self.args = (self._render(),)
 
     def _render(self) -> str:
-        return _clean(self._message, _secrets_of(self.request), limit=400) + self._attempts_suffix()
+        return clean(self._message, secrets_of(self.request), limit=400) + self._attempts_suffix()
 
     def _attempts_suffix(self) -> str:
         return f" after {self._attempts} attempts" if self._attempts > 1 else ""
@@ -285,73 +257,10 @@ class APIError(KlaviyoError):
         and the response body; the request body is dropped, since a token request carries a refresh
         token or client secret there. Credentials echoed in any text are scrubbed as in messages.
         """
-        secrets = _secrets_of(self.request)
-        redact = _Redactor(secrets)
+        secrets = secrets_of(self.request)
+        redact = Redactor(secrets)
         state = {name: redact(value) for name, value in vars(self).items()}
         return (_rebuild, (type(self), tuple(redact(arg) for arg in self.args), state))
-
-
-class _Redactor:
-    """Copies the parts of an error's state that can carry credentials, for pickling."""
-
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self.secrets = secrets
-        # One copy per original, so error.response.request stays the same object as error.request.
-        self.copies: dict[int, Any] = {}
-
-    def __call__(self, value: object) -> object:
-        import httpx
-
-        if isinstance(value, httpx.Request):
-            return self.request(value)
-        if isinstance(value, httpx.Response):
-            return self.response(value)
-        return self.text(value)
-
-    def text(self, value: object) -> object:
-        """``value`` with every string in it scrubbed, nested ones too (error items nest at most
-        ``_MAX_NESTING`` deep, so this recursion is bounded); other values as they are."""
-        if isinstance(value, str):
-            return _scrub(value, self.secrets)
-        if isinstance(value, tuple | list):  # errors, __notes__ from add_note(), JSON arrays in meta
-            return type(value)(self.text(item) for item in value)
-        if isinstance(value, dict):  # an error item's source, links, meta and extra members
-            return {self.text(key): self.text(item) for key, item in value.items()}
-        if isinstance(value, ErrorObject):  # the server may echo what it was sent, in any member
-            scrubbed: dict[str, Any] = {f.name: self.text(getattr(value, f.name)) for f in fields(ErrorObject)}
-            return evolve(value, **scrubbed)
-        return value
-
-    def request(self, request: httpx.Request) -> httpx.Request:
-        import httpx
-
-        if id(request) not in self.copies:
-            self.copies[id(request)] = httpx.Request(
-                request.method, request.url, headers=redact_headers(request.headers)
-            )
-        copy: httpx.Request = self.copies[id(request)]
-        return copy
-
-    def response(self, response: httpx.Response) -> httpx.Response:
-        import httpx
-
-        if id(response) not in self.copies:
-            text = _body_text(response) or ""
-            scrubbed = _scrub(text, self.secrets)
-            original = _request_of(response)
-            self.copies[id(response)] = httpx.Response(
-                response.status_code,
-                # The copy's content is decoded already, so no transfer or content encoding applies.
-                headers={
-                    name: value
-                    for name, value in redact_headers(response.headers).items()
-                    if name not in ("content-encoding", "transfer-encoding", "content-length")
-                },
-                content=response.content if text and scrubbed == text else scrubbed.encode(),
-                request=None if original is None else self.request(original),
-            )
-        copy: httpx.Response = self.copies[id(response)]
-        return copy
 
 
 class APIConnectionError(APIError):
@@ -373,20 +282,12 @@ class APIConnectionError(APIError):
             except RuntimeError:
                 request = None
         if message is None:
-            where = f" ({request.method} {_origin(request.url)}{request.url.path})" if request is not None else ""
-            # A proxy URL in the cause's text may carry user:password.
-            why = f": {type(cause).__name__}: {_URL_USERINFO.sub('***@', str(cause))}" if cause is not None else ""
+            where = f" ({request.method} {origin(request.url)}{request.url.path})" if request is not None else ""
+            why = f": {type(cause).__name__}: {without_userinfo(str(cause))}" if cause is not None else ""
             message = f"{self._what}{where}{why}"
         super().__init__(message, request=request, attempts=attempts)
         if cause is not None:
             self.__cause__ = cause
-
-
-def _origin(url: httpx.URL) -> str:
-    """``scheme://host:port`` (the port always, so "refused" says where); never userinfo or query."""
-    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    return f"{url.scheme}://{host}" + (f":{port}" if port else "")
 
 
 class APITimeoutError(APIConnectionError):
@@ -407,36 +308,36 @@ class APIStatusError(APIError):
     def __init__(self, response: httpx.Response, *, attempts: int = 1) -> None:
         self.response = response
         self.status_code = response.status_code
-        text = _body_text(response)
+        text = body_text(response)
         self._body_read = text is not None
         self.body_text = text or ""
         self.errors = _parse_errors(self.body_text)
         self.request_id = request_id_of(response.headers)
-        super().__init__("", request=_request_of(response), attempts=attempts)
+        super().__init__("", request=request_of(response), attempts=attempts)
 
     def _render(self) -> str:
-        secrets = _secrets_of(self.request)
+        secrets = secrets_of(self.request)
         line = f"HTTP {self.status_code}"
         # The first item with something to say (an item may lack code, title and detail).
         first = next((error for error in self.errors if error.code or error.title or error.detail), None)
         if first is not None:
-            code = _clean(first.code or "", secrets, 100)
-            text = _clean(first.detail or first.title or "", secrets)
+            code = clean(first.code or "", secrets, 100)
+            text = clean(first.detail or first.title or "", secrets)
             line += f" {code}" if code else ""
             line += f": {text}" if text else ""
             if first.source_pointer:
-                line += f" (source: {_clean(first.source_pointer, secrets)})"
+                line += f" (source: {clean(first.source_pointer, secrets)})"
             elif first.source_parameter:
-                line += f" (parameter: {_clean(first.source_parameter, secrets)})"
+                line += f" (parameter: {clean(first.source_parameter, secrets)})"
             line += f" (+{len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         else:
-            reason = _clean(self.response.reason_phrase, secrets, 100)
-            excerpt = _clean(self.body_text, secrets)
+            reason = clean(self.response.reason_phrase, secrets, 100)
+            excerpt = clean(self.body_text, secrets)
             line += f" {reason}" if reason else ""
             line += f": {excerpt}" if excerpt else " (empty body)" if self._body_read else " (body not read)"
         line += self._attempts_suffix()
         if self.request_id:
-            line += f" [request-id {_clean(self.request_id, secrets, 100)}]"
+            line += f" [request-id {clean(self.request_id, secrets, 100)}]"
         return line
 
 
@@ -446,6 +347,10 @@ class BadRequestError(APIStatusError):
 
 class AuthenticationError(APIStatusError):
     """HTTP 401: the API key or token is missing, wrong or expired."""
+
+
+class TokenRefreshError(AuthenticationError):
+    """The token endpoint refused the refresh (e.g. ``invalid_grant``: the refresh token was revoked)."""
 
 
 class PermissionDeniedError(APIStatusError):
@@ -478,6 +383,10 @@ class RateLimitError(APIStatusError):
     """HTTP 429: throttled. ``retry_after`` is the server's requested wait in seconds, when it gave one."""
 
     def __init__(self, response: httpx.Response, *, attempts: int = 1, now: datetime | None = None) -> None:
+        # Loaded with the first 429: every model imports this module (via _lazy), and the date parser
+        # Retry-After needs (email.utils) would add to the import of each.
+        from ._retry_after import requested_wait
+
         clock = now.timestamp if now is not None else time.time
         # Retry-After, else RateLimit-Reset: the same reading the retry and rate-limit layers use.
         self.retry_after = requested_wait(response.status_code, response.headers, now=clock)
@@ -496,16 +405,16 @@ class ResponseDecodeError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.request_id = request_id_of(response.headers)
-        self.body_text = _body_text(response) or ""
+        self.body_text = body_text(response) or ""
         excerpt = self.body_text or "(empty body)"
         what = reason or "is not the documented JSON"
         message = f"HTTP {self.status_code} response body {what}: {excerpt}"
-        super().__init__(message, request=_request_of(response), attempts=attempts)
+        super().__init__(message, request=request_of(response), attempts=attempts)
 
     def _render(self) -> str:
         line = super()._render()
         if self.request_id:
-            line += f" [request-id {_clean(self.request_id, _secrets_of(self.request), 100)}]"
+            line += f" [request-id {clean(self.request_id, secrets_of(self.request), 100)}]"
         return line
 
 
@@ -545,16 +454,153 @@ class RateLimitWaitExceededError(KlaviyoError):
             f"more than the {self.max_wait:g}s it may wait{sent}",
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_wait, (self.operation, self.wait, self.max_wait, self._attempts))
-
-
-def _rebuild_wait(operation: str, wait: float, max_wait: float, attempts: int) -> RateLimitWaitExceededError:
-    return RateLimitWaitExceededError(operation, wait, max_wait, attempts=attempts)
-
 
 # The name before errors took the ``Error`` suffix; kept so existing ``except`` clauses still work.
 RateLimitWaitExceeded = RateLimitWaitExceededError
+
+
+# --- A response member read later is not what the API documents (see ``_lazy``) -------------------
+
+
+class FieldDecodeError(KlaviyoError, ValueError):
+    """A member of a response could not be read as the API documents it; ``raw`` keeps its value.
+
+    Raised on first access to the field, because nested members are decoded lazily. It is a
+    ``ValueError`` so that a union trying its variants treats it as "this variant does not fit".
+    """
+
+    def __init__(self, model: str, member: str, raw: object) -> None:
+        text = repr(raw)
+        excerpt = text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
+        super().__init__(f"{model}.{member} is not the documented shape: {excerpt}")
+        self.model = model
+        self.member = member
+        self.raw = raw
+
+
+class MissingFieldError(FieldDecodeError, AttributeError):
+    """A required member the API left out of this answer, raised when it is read.
+
+    The rest of the model decodes as usual. An ``AttributeError`` too, so ``hasattr(model, name)`` is
+    False and ``getattr(model, name, default)`` gives the default; ``raw`` is ``UNSET``.
+    """
+
+    def __init__(self, model: str, member: str, name: str) -> None:
+        from ._unset import UNSET
+
+        KlaviyoError.__init__(self, f"{model}.{member} is missing: the API left out this required member")
+        self.model = model
+        self.member = member
+        self.raw = UNSET
+        self.name = name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # ``name`` is kept in AttributeError's own slot, not in the instance dict.
+        return (_rebuild, (type(self), self.args, {**vars(self), "name": self.name}))
+
+
+# --- Extensions: pagination, jobs, chunked submissions --------------------------------------------
+
+
+class PaginationError(KlaviyoError):
+    """The server's paging links could not be followed safely (foreign origin, repeated cursor, no cursor)."""
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _Counters(Protocol):
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def failed(self) -> int | None: ...
+
+
+class _JobHandle(Protocol):
+    """What a job error reads of its job (``Job``/``AsyncJob``, which this core module does not import)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def operation(self) -> _Named: ...
+    @property
+    def progress(self) -> _Counters: ...
+
+
+class _ChunkResult(Protocol):
+    """What ``ChunkFailedError`` reads of a chunk's outcome (``ChunkOutcome``)."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def items(self) -> range: ...
+    @property
+    def error(self) -> BaseException | None: ...
+
+
+class JobFailedError(KlaviyoError):
+    """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
+    per-item import errors where the job type has them (every page)."""
+
+    def __init__(self, job: _JobHandle, errors: tuple[Any, ...] = ()) -> None:
+        progress = job.progress
+        why = "was cancelled" if progress.status == "cancelled" else f"finished with {progress.failed} failed item(s)"
+        super().__init__(f"{job.operation.name} job {job.id} {why}")
+        self.job: Any = job  # the Job or AsyncJob (Any: this core module names no extension's class)
+        self.errors = errors
+
+
+class JobTimeoutError(KlaviyoError):
+    """``wait()`` ran out of time; the job is still running (``job.wait()`` again, or attach later)."""
+
+    def __init__(self, job: _JobHandle, waited: float) -> None:
+        super().__init__(
+            f"{job.operation.name} job {job.id} still {job.progress.status!r} after {waited:.1f}s; it keeps running"
+        )
+        self.job: Any = job  # the Job or AsyncJob
+        self.status = job.progress.status
+        self.waited = waited
+
+
+class ChunkFailedError(KlaviyoError):
+    """Some chunks failed; ``failed`` names them, ``outcomes`` holds every chunk's result or error."""
+
+    def __init__(self, operation: str, outcomes: Sequence[_ChunkResult]) -> None:
+        # ChunkOutcome items (Any: this core module names no extension's class)
+        self.outcomes: tuple[Any, ...] = tuple(outcomes)
+        self.failed: tuple[Any, ...] = tuple(o for o in outcomes if o.error is not None)
+        described = "; ".join(
+            f"chunk {o.index} (items {o.items.start}-{o.items.stop - 1}): {o.error}" for o in self.failed
+        )
+        super().__init__(f"{operation}: {len(self.failed)} of {len(outcomes)} chunk(s) failed: {described}")
+
+
+# --- Raised by the generated endpoint modules (re-exported by ``errors``) -------------------------
+
+
+class UnexpectedStatus(KlaviyoError):
+    """An endpoint got a status its operation does not document (the clients raise ``APIStatusError``s instead)."""
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code = status_code
+        self.content = content
+        super().__init__(
+            f"Unexpected status code: {status_code}\n\nResponse content:\n{content.decode(errors='ignore')}"
+        )
+
+
+class UndecodableResponse(KlaviyoError):
+    """A success response whose body is not the JSON the API documents for it; the raw body is kept.
+
+    The clients raise it as the ``__cause__`` of a ``ResponseDecodeError``."""
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code = status_code
+        self.content = content
+        preview = content[:200].decode(errors="replace")
+        super().__init__(f"HTTP {status_code} response body could not be decoded as documented: {preview!r}")
 
 
 _CLASS_OF_STATUS: dict[int, type[APIStatusError]] = {
@@ -586,18 +632,33 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "ArgumentTypeError",
     "AuthenticationError",
     "BadRequestError",
+    "ChunkFailedError",
+    "ConfigurationError",
     "ConflictError",
     "ErrorObject",
+    "FieldDecodeError",
+    "FilterError",
+    "InputError",
     "InternalServerError",
+    "InvalidArgumentError",
+    "JobFailedError",
+    "JobLimitError",
+    "JobTimeoutError",
     "KlaviyoError",
+    "MissingFieldError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitWaitExceeded",
     "RateLimitWaitExceededError",
     "ResponseDecodeError",
+    "TokenRefreshError",
+    "UndecodableResponse",
+    "UnexpectedStatus",
     "UnprocessableEntityError",
     "redact_headers",
     "request_id_of",

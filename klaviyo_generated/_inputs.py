@@ -8,8 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, TypeVar
 
-from ._arguments import InvalidArgumentError
-from ._auth import ConfigurationError
+from ._exceptions import InputError
 
 __all__ = [
     "InputError",
@@ -44,12 +43,6 @@ _PROFILE_FIELDS = (
     "locale",
     "image",
 )
-
-
-class InputError(ConfigurationError, InvalidArgumentError):
-    """A workflow argument is missing or malformed; the message names it. Nothing was sent.
-
-    An ``InvalidArgumentError`` too, so one ``except`` catches it and the endpoints' argument checks."""
 
 
 def check_items(value: Iterable[T], field: str) -> Iterable[T]:

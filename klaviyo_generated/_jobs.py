@@ -21,11 +21,9 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
-from ._auth import ConfigurationError
-from ._exceptions import KlaviyoError
+from ._exceptions import ConfigurationError, JobFailedError, JobLimitError, JobTimeoutError, KlaviyoError
 from ._jsonapi import attribute
 from ._operation import JobOperations, Operation
-from ._request_body import JobLimitError
 from ._response import Accepted
 
 if TYPE_CHECKING:
@@ -63,30 +61,6 @@ class Progress:
         return ((self.completed or 0) + (self.failed or 0)) / self.total
 
 
-class JobFailedError(KlaviyoError):
-    """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
-    per-item import errors where the job type has them (every page)."""
-
-    def __init__(self, job: Job[Any] | AsyncJob[Any], errors: tuple[Any, ...] = ()) -> None:
-        progress = job.progress
-        why = "was cancelled" if progress.status == "cancelled" else f"finished with {progress.failed} failed item(s)"
-        super().__init__(f"{job.operation.name} job {job.id} {why}")
-        self.job = job
-        self.errors = errors
-
-
-class JobTimeoutError(KlaviyoError):
-    """``wait()`` ran out of time; the job is still running (``job.wait()`` again, or attach later)."""
-
-    def __init__(self, job: Job[Any] | AsyncJob[Any], waited: float) -> None:
-        super().__init__(
-            f"{job.operation.name} job {job.id} still {job.progress.status!r} after {waited:.1f}s; it keeps running"
-        )
-        self.job = job
-        self.status = job.progress.status
-        self.waited = waited
-
-
 def job_id_of(created: object) -> str:
     ident = attribute(attribute(created, "data"), "id")
     if not isinstance(ident, str) or not ident:
@@ -104,6 +78,11 @@ class _Polling:
         self.jobs: JobOperations = operation.job
         self.id = job_id
         self.model = model
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A handle travels in a pickled JobFailedError or ChunkFailedError, but its client (connections,
+        # locks) cannot: the copy keeps the job's id, operation and last state, and cannot poll.
+        return (_unpickled, (type(self), self.operation, self.id, self.model))
 
     @property
     def progress(self) -> Progress:
@@ -137,6 +116,28 @@ class _Polling:
         if self.jobs.result is None:
             raise ConfigurationError(f"{self.operation.name} jobs have no separate result resource")
         return self.jobs.result
+
+
+class _Unattached:
+    """The client of an unpickled job handle: reading the handle works, calling the API does not."""
+
+    def __init__(self, operation: Operation[Any], job_id: str) -> None:
+        self._what = f"{operation.name} job {job_id}"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy and pickle probe for hooks; they must see none
+            raise AttributeError(name)
+        raise ConfigurationError(
+            f"this handle of {self._what} was unpickled and has no client; "
+            "pick the job up again by its id with the client's attach_... method"
+        )
+
+
+def _unpickled(cls: type[_Polling], operation: Operation[Any], job_id: str, model: Any) -> _Polling:
+    job = cls.__new__(cls)
+    _Polling.__init__(job, operation, job_id, model)
+    job._client = _Unattached(operation, job_id)  # type: ignore[attr-defined]
+    return job
 
 
 class _Schedule:

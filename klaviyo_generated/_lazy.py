@@ -46,9 +46,9 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ._base_error import KlaviyoError
+from ._exceptions import FieldDecodeError, MissingFieldError
 from ._unions import CHOOSING, STRICT_ENUMS
-from .types import UNSET
+from ._unset import UNSET
 
 __all__ = [
     "FieldDecodeError",
@@ -66,38 +66,6 @@ Decoder = Callable[[Any], Any]
 
 # The errors a generated decoder raises on a value of the wrong shape.
 _SHAPE_ERRORS: Final = (TypeError, ValueError, KeyError, AttributeError)
-_EXCERPT = 200
-
-
-class FieldDecodeError(KlaviyoError, ValueError):
-    """A member of a response could not be read as the API documents it; ``raw`` keeps its value.
-
-    Raised on first access to the field, because nested members are decoded lazily. It is a
-    ``ValueError`` so that a union trying its variants treats it as "this variant does not fit".
-    """
-
-    def __init__(self, model: str, member: str, raw: object) -> None:
-        text = repr(raw)
-        excerpt = text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
-        super().__init__(f"{model}.{member} is not the documented shape: {excerpt}")
-        self.model = model
-        self.member = member
-        self.raw = raw
-
-
-class MissingFieldError(FieldDecodeError, AttributeError):
-    """A required member the API left out of this answer, raised when it is read.
-
-    The rest of the model decodes as usual. An ``AttributeError`` too, so ``hasattr(model, name)`` is
-    False and ``getattr(model, name, default)`` gives the default; ``raw`` is ``UNSET``.
-    """
-
-    def __init__(self, model: str, member: str, name: str) -> None:
-        KlaviyoError.__init__(self, f"{model}.{member} is missing: the API left out this required member")
-        self.model = model
-        self.member = member
-        self.raw = UNSET
-        self.name = name
 
 
 class LazyTable:

@@ -33,7 +33,7 @@ import attrs
 import httpx
 
 from ._auth import ConfigurationError, is_public_path
-from ._exceptions import AuthenticationError, ResponseDecodeError
+from ._exceptions import ResponseDecodeError, TokenRefreshError
 
 __all__ = ["OAuth", "OAuthToken", "TokenRefreshError"]
 
@@ -54,10 +54,6 @@ class OAuthToken:
 
     def expires_within(self, seconds: float, *, now: float) -> bool:
         return self.expires_at is not None and now >= self.expires_at - seconds
-
-
-class TokenRefreshError(AuthenticationError):
-    """The token endpoint refused the refresh (e.g. ``invalid_grant``: the refresh token was revoked)."""
 
 
 def _required(name: str, value: object) -> str:

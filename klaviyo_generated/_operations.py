@@ -124,7 +124,7 @@ BULK_CREATE_CLIENT_EVENTS = OperationSpec(
     "bulk_create_client_events",
     "POST",
     "/client/event-bulk-create",
-    "client",
+    "client_side",
     (
         (10, 1.0),
         (150, 60.0),
@@ -539,7 +539,7 @@ CREATE_CLIENT_BACK_IN_STOCK_SUBSCRIPTION = OperationSpec(
     "create_client_back_in_stock_subscription",
     "POST",
     "/client/back-in-stock-subscriptions",
-    "client",
+    "client_side",
     (
         (350, 1.0),
         (3500, 60.0),
@@ -554,7 +554,7 @@ CREATE_CLIENT_EVENT = OperationSpec(
     "create_client_event",
     "POST",
     "/client/events",
-    "client",
+    "client_side",
     (
         (350, 1.0),
         (3500, 60.0),
@@ -566,7 +566,7 @@ CREATE_CLIENT_PROFILE = OperationSpec(
     "create_client_profile",
     "POST",
     "/client/profiles",
-    "client",
+    "client_side",
     (
         (350, 1.0),
         (3500, 60.0),
@@ -578,7 +578,7 @@ CREATE_CLIENT_PUSH_TOKEN = OperationSpec(
     "create_client_push_token",
     "POST",
     "/client/push-tokens",
-    "client",
+    "client_side",
     (
         (150, 1.0),
         (1400, 60.0),
@@ -590,7 +590,7 @@ CREATE_CLIENT_REVIEW = OperationSpec(
     "create_client_review",
     "POST",
     "/client/reviews",
-    "client",
+    "client_side",
     (
         (10, 1.0),
         (150, 60.0),
@@ -602,7 +602,7 @@ CREATE_CLIENT_SUBSCRIPTION = OperationSpec(
     "create_client_subscription",
     "POST",
     "/client/subscriptions",
-    "client",
+    "client_side",
     (
         (350, 1.0),
         (750, 60.0),
@@ -1807,7 +1807,7 @@ GET_CLIENT_GEOFENCES = OperationSpec(
     "get_client_geofences",
     "GET",
     "/client/geofences",
-    "client",
+    "client_side",
     (
         (3, 1.0),
         (60, 60.0),
@@ -1819,7 +1819,7 @@ GET_CLIENT_IP_ALLOWLIST = OperationSpec(
     "get_client_ip_allowlist",
     "GET",
     "/client/ip-allowlists/{id}",
-    "client",
+    "client_side",
     (
         (75, 1.0),
         (750, 60.0),
@@ -1831,7 +1831,7 @@ GET_CLIENT_REVIEW_VALUES_REPORTS = OperationSpec(
     "get_client_review_values_reports",
     "GET",
     "/client/review-values-reports",
-    "client",
+    "client_side",
     (
         (10, 1.0),
         (150, 60.0),
@@ -1843,7 +1843,7 @@ GET_CLIENT_REVIEWS = OperationSpec(
     "get_client_reviews",
     "GET",
     "/client/reviews",
-    "client",
+    "client_side",
     (
         (10, 1.0),
         (150, 60.0),
@@ -4101,7 +4101,7 @@ UNREGISTER_CLIENT_PUSH_TOKEN = OperationSpec(
     "unregister_client_push_token",
     "POST",
     "/client/push-token-unregister",
-    "client",
+    "client_side",
     (
         (10, 1.0),
         (150, 60.0),

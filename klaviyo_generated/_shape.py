@@ -6,7 +6,9 @@ dict becomes the model through ``from_dict``, but ``from_dict`` is lazy (``_lazy
 first level only, copies strings and numbers without looking at them, and leaves nested members to
 fail on first read. A body must be refused before anything is sent, naming the member that is wrong,
 so the whole dict is walked here first, against the ``<Model>Param`` ``TypedDict`` of ``params/``:
-the same description a type checker reads, so what mypy accepts and what a call accepts agree.
+the same description a type checker reads, so what mypy accepts and what a call accepts agree. The
+walk reads it as data, each ``params`` module's ``SHAPE`` (terms listed in ``generator/params.py``),
+never by resolving annotations at run time.
 
 What the walk enforces: required members present; every member of its JSON type (``bool`` is not a
 number, ``int`` is a number, numbers finite); ``Literal`` values (enums, consts) among the documented
@@ -15,8 +17,8 @@ Members no ``TypedDict`` declares are kept (the models keep them as additional p
 member newer than the pinned revision must stay sendable) but must be JSON data. A mismatch is a
 ``BodyMismatch`` carrying the path from the inside out; ``_arguments.check_body`` words the error.
 
-Each ``TypedDict`` compiles once into a tree of small check functions (cached); none of this is
-imported unless a call is given a dict.
+Each shape compiles once into a tree of small check functions (cached); none of this is imported
+unless a call is given a dict, and then only the ``params`` modules of that body's shapes.
 """
 
 from __future__ import annotations
@@ -24,11 +26,10 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable, Mapping
-from types import NoneType, UnionType
-from typing import Any, Final, ForwardRef, Literal, NotRequired, Required, Union, get_args, get_origin, get_type_hints
+from typing import Any, Final
 
 from . import params
-from .params._formats import StringFormat
+from .params._formats import Shape
 
 __all__ = ["BodyMismatch", "Check", "body_shape"]
 
@@ -195,17 +196,16 @@ def _union(options: list[tuple[Check, str]]) -> Check:
 
 
 class _Object:
-    """A ``TypedDict``: its members compiled on the first check (so recursive shapes compile)."""
+    """A ``TypedDict``'s shape: its members compiled on the first check (so recursive shapes compile)."""
 
-    def __init__(self, shape: Any) -> None:
-        self.shape = shape
-        self.required: frozenset[str] = shape.__required_keys__
-        self.in_order = tuple(key for key in shape.__annotations__ if key in self.required)  # as documented
+    def __init__(self, members: tuple[tuple[str, bool, Shape], ...]) -> None:
+        self.shapes = members
+        self.required = frozenset(key for key, required, _ in members if required)
+        self.in_order = tuple(key for key, required, _ in members if required)  # as documented
         self.members: dict[str, Check] | None = None
 
     def _compile(self) -> dict[str, Check]:
-        hints = get_type_hints(self.shape, include_extras=True)
-        self.members = {key: _compile(_strip_required(hint))[0] for key, hint in hints.items()}
+        self.members = {key: _compile(shape)[0] for key, _, shape in self.shapes}
         return self.members
 
     def __call__(self, value: object) -> None:
@@ -225,56 +225,53 @@ class _Object:
             _at(check, member, _segment(key))
 
 
-def _strip_required(hint: Any) -> Any:
-    return get_args(hint)[0] if get_origin(hint) in (NotRequired, Required) else hint
-
-
-_COMPILED: dict[Any, tuple[Check, str]] = {}
-_SIMPLE: Final[dict[Any, tuple[Check, str]]] = {
-    str: (_of_type(str, "a string"), "a string"),
-    int: (_of_type(int, "an integer"), "an integer"),
-    float: (_number, "a number"),
-    bool: (_boolean, "a boolean"),
-    NoneType: (_null, "null (None)"),
-    None: (_null, "null (None)"),
-    Any: (_json_data, "JSON data"),
+_COMPILED: dict[str, tuple[Check, str]] = {}
+_SIMPLE: Final[dict[Shape, tuple[Check, str]]] = {
+    "str": (_of_type(str, "a string"), "a string"),
+    "int": (_of_type(int, "an integer"), "an integer"),
+    "float": (_number, "a number"),
+    "bool": (_boolean, "a boolean"),
+    "None": (_null, "null (None)"),
+    "Any": (_json_data, "JSON data"),
+    "date-time": (_formatted("date-time"), _FORMAT_NAMES["date-time"]),
+    "date": (_formatted("date"), _FORMAT_NAMES["date"]),
 }
 
 
-def _compile(hint: Any) -> tuple[Check, str]:
-    """The check of one annotation of ``params/`` and how its expected value reads in an error."""
-    simple = _SIMPLE.get(hint)
+def _compile(shape: Shape) -> tuple[Check, str]:
+    """The check of one shape term of ``params/`` and how its expected value reads in an error."""
+    simple = _SIMPLE.get(shape)
     if simple is not None:
         return simple
-    known = _COMPILED.get(hint)
+    key = repr(shape)  # not the shape itself: ("literal", (0,)) == ("literal", (False,)), but must not share a check
+    known = _COMPILED.get(key)
     if known is not None:
         return known
-    origin, args = get_origin(hint), get_args(hint)
+    if not isinstance(shape, tuple) or len(shape) != 2:
+        raise TypeError(f"params/ has a shape the body check does not know: {shape!r}")
+    kind, argument = shape
     compiled: tuple[Check, str]
-    if isinstance(hint, (str, ForwardRef)):  # a TypedDict named inside dict[...], left unevaluated
-        compiled = _compile(getattr(params, hint if isinstance(hint, str) else hint.__forward_arg__))
-    elif origin is Literal:
-        expected = "one of " + ", ".join(map(repr, args)) if len(args) > 1 else repr(args[0])
-        compiled = _literal(args, expected), expected
-    elif origin is list:
-        compiled = _list(_compile(args[0])[0]), "a list"
-    elif origin is dict:
-        compiled = _mapping(_compile(args[1])[0]), "an object (a dict)"
-    elif origin in (Union, UnionType):
-        options = [_compile(arg) for arg in args]
+    if kind == "ref":  # another TypedDict: its module is loaded now, its members on the first check
+        compiled = _compile(params.shape_of(argument))
+    elif kind == "literal":
+        expected = "one of " + ", ".join(map(repr, argument)) if len(argument) > 1 else repr(argument[0])
+        compiled = _literal(argument, expected), expected
+    elif kind == "list":
+        compiled = _list(_compile(argument)[0]), "a list"
+    elif kind == "dict":
+        compiled = _mapping(_compile(argument)[0]), "an object (a dict)"
+    elif kind == "union":
+        options = [_compile(option) for option in argument]
         compiled = _union(options), " or ".join(d for _, d in options)
-    elif hasattr(hint, "__metadata__"):  # Annotated[str, StringFormat(...)]
-        fmt = next(m for m in hint.__metadata__ if isinstance(m, StringFormat))
-        compiled = _formatted(fmt), _FORMAT_NAMES[fmt]
-    elif hasattr(hint, "__required_keys__"):  # a TypedDict
-        compiled = _Object(hint), "an object (a dict)"
+    elif kind == "object":
+        compiled = _Object(argument), "an object (a dict)"
     else:
-        raise TypeError(f"params/ has an annotation the body check does not know: {hint!r}")
-    _COMPILED[hint] = compiled
+        raise TypeError(f"params/ has a shape the body check does not know: {shape!r}")
+    _COMPILED[key] = compiled
     return compiled
 
 
 def body_shape(model: type) -> Check | None:
     """The check of a dict given for a ``model`` body; ``None`` when the body has no plain-dict form."""
-    shape = getattr(params, model.__name__ + "Param", None)
-    return None if shape is None else _compile(shape)[0]
+    name = model.__name__ + "Param"
+    return _compile(("ref", name))[0] if name in params.MODULE_OF else None

@@ -40,8 +40,8 @@ from ._inputs import (
     subscription_profiles,
 )
 from ._operation import Operation
+from ._unset import Unset
 from .filters import Filter, equals
-from .types import Unset
 
 if TYPE_CHECKING:
     from ._jobs import Accepted, AsyncJob, Job

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, overload
 
 import attrs
 
-from ._auth import ConfigurationError
-from .types import Unset
+from ._exceptions import FilterError
+from ._unset import Unset
 
 if TYPE_CHECKING:
     from ._operation import Operation
@@ -55,10 +55,6 @@ Scalar: TypeAlias = str | bool | int | float | datetime | date | None
 Value: TypeAlias = Scalar | list[Scalar] | tuple[Scalar, ...]
 
 _LIST_ONLY: Final = frozenset({"any", "contains-any", "contains-all"})
-
-
-class FilterError(ConfigurationError):
-    """A filter the endpoint does not accept, or a value the filter language cannot express."""
 
 
 def _scalar(value: Scalar) -> str:

@@ -3,26 +3,12 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping
-from typing import IO, BinaryIO, Literal
+from typing import IO, BinaryIO
 
 from attrs import define
 
 from ._unions import parse_union, strict_enums
-
-
-class Unset:
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __reduce__(self) -> str:
-        # Pickle and copy by name, so that an unpickled model's unset fields are `UNSET` itself.
-        return "UNSET"
-
-
-UNSET: Unset = Unset()
+from ._unset import UNSET, Unset
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

@@ -63,7 +63,8 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("_base_client", CORE, "the request path shared by the sync and async clients"),
     ("_response", CORE, "APIResponse, raw-response mode"),
     ("_base_error", CORE, "KlaviyoError"),
-    ("_exceptions", CORE, "HTTP and transport errors"),
+    ("_exceptions", CORE, "every error class of the package"),
+    ("_error_text", CORE, "the errors' message helpers: JSON and URL text, redaction"),
     ("_arguments", CORE, "argument checks run before a request is built"),
     ("_shape", CORE, "dict bodies checked against their TypedDict"),
     ("_lazy", CORE, "models decoded on first access"),
@@ -71,6 +72,7 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("_jsonapi", CORE, "reading JSON:API members off models"),
     ("_operation", CORE, "Operation: what the spec says of an endpoint, with its request builder and parser"),
     ("_request_body", CORE, "request bodies encoded once and checked against the operation's own limits"),
+    ("_unset", CORE, "UNSET, the value of what was not given"),
     ("_unions", CORE, "the switches that make union and enum decoding strict"),
     ("api", GENERATED, "one endpoint module per operation"),
     ("models", GENERATED, "one model per schema"),
@@ -104,10 +106,7 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
 KNOWN_VIOLATIONS: dict[str, str] = {
     "_base_client -> __init__": "the request path reads __api_revision__ from the package",
     "_base_client -> _operations": "the request path looks operations up by name",
-    "_base_client -> types": "UNSET lives in the generated types.py",
-    "_arguments -> types": "UNSET lives in the generated types.py",
-    "_lazy -> types": "reads the private _STRICT_ENUMS switches of the generated types.py",
-    "_shape -> params": "dict bodies are checked against the generated TypedDicts, found by name",
+    "_shape -> params": "a dict body is checked against the SHAPE data of its generated params module",
     "_ratelimit -> _operations": "the limiter looks the operation's tiers up by name",
 }
 

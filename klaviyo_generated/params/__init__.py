@@ -14,6 +14,8 @@ only, and a call given a dict loads just its body's shapes. ``__init__.pyi`` lis
 from importlib import import_module
 from typing import Any
 
+from ._formats import Shape
+
 MODULE_OF: dict[str, str] = {
     "APIMethodFilterParam": ".api_method_filter",
     "APISchemaPropertyParam": ".api_schema_property",
@@ -1145,3 +1147,9 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(MODULE_OF)
+
+
+def shape_of(name: str) -> Shape:
+    """The ``SHAPE`` of the ``TypedDict`` called ``name``, loading only its module (and those it names)."""
+    shape: Shape = import_module(MODULE_OF[name], __name__).SHAPE
+    return shape

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AbTestActionParam(TypedDict):
     """``AbTestAction`` as JSON."""
@@ -15,8 +17,20 @@ class AbTestActionParam(TypedDict):
     links: NotRequired["None | LinkParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("ab-test",))),
+        ("data", True, ("ref", "AbTestActionDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .ab_test_action_data import AbTestActionDataParam
 from .link import LinkParam
 
-__all__ = ["AbTestActionParam"]
+__all__ = ["SHAPE", "AbTestActionParam"]

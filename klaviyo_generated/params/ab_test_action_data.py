@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AbTestActionDataParam(TypedDict):
     """``AbTestActionData`` as JSON."""
@@ -14,9 +16,20 @@ class AbTestActionDataParam(TypedDict):
     current_experiment: NotRequired["AbTestActionDataCurrentExperimentType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("main_action", True, ("union", (("ref", "SendEmailActionParam"), ("ref", "SendSmsActionParam")))),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+        ("experiment_status", False, ("literal", ("completed", "draft", "live"))),
+        ("current_experiment", False, ("union", (("ref", "AbTestActionDataCurrentExperimentType0Param"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .ab_test_action_data_current_experiment_type_0 import AbTestActionDataCurrentExperimentType0Param
 from .send_email_action import SendEmailActionParam
 from .send_sms_action import SendSmsActionParam
 
-__all__ = ["AbTestActionDataParam"]
+__all__ = ["SHAPE", "AbTestActionDataParam"]

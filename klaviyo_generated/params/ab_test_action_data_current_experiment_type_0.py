@@ -4,7 +4,7 @@
 
 from typing import Literal, NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class AbTestActionDataCurrentExperimentType0Param(TypedDict):
@@ -19,6 +19,32 @@ class AbTestActionDataCurrentExperimentType0Param(TypedDict):
     automatic_winner_selection_settings: NotRequired["None | AutomaticWinnerSelectionSettingsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("variations", True, ("list", ("union", (("ref", "SendEmailActionParam"), ("ref", "SendSmsActionParam"))))),
+        ("id", False, ("union", ("str", "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        (
+            "allocations",
+            False,
+            ("union", (("ref", "AbTestActionDataCurrentExperimentType0AllocationsType0Param"), "None")),
+        ),
+        ("started", False, ("union", ("date-time", "None"))),
+        (
+            "winner_metric",
+            False,
+            ("union", ("None", ("literal", ("submission", "unique-clicks", "unique-opens", "unique-placed-orders")))),
+        ),
+        (
+            "automatic_winner_selection_settings",
+            False,
+            ("union", ("None", ("ref", "AutomaticWinnerSelectionSettingsParam"))),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .ab_test_action_data_current_experiment_type_0_allocations_type_0 import (
     AbTestActionDataCurrentExperimentType0AllocationsType0Param,
@@ -27,4 +53,4 @@ from .automatic_winner_selection_settings import AutomaticWinnerSelectionSetting
 from .send_email_action import SendEmailActionParam
 from .send_sms_action import SendSmsActionParam
 
-__all__ = ["AbTestActionDataCurrentExperimentType0Param"]
+__all__ = ["SHAPE", "AbTestActionDataCurrentExperimentType0Param"]

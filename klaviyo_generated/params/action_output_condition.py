@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ActionOutputConditionParam(TypedDict):
     """``ActionOutputCondition`` as JSON."""
@@ -14,6 +16,31 @@ class ActionOutputConditionParam(TypedDict):
     filter: "StringOperatorStringFilterParam | StringArrayOperatorStringArrayFilterParam | NumericOperatorNumericFilterParam | NumericRangeFilterParam | BooleanFilterParam | ExistenceOperatorExistenceFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("action-output",))),
+        ("output_config_id", True, "int"),
+        ("field", True, "str"),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StringOperatorStringFilterParam"),
+                    ("ref", "StringArrayOperatorStringArrayFilterParam"),
+                    ("ref", "NumericOperatorNumericFilterParam"),
+                    ("ref", "NumericRangeFilterParam"),
+                    ("ref", "BooleanFilterParam"),
+                    ("ref", "ExistenceOperatorExistenceFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_filter import BooleanFilterParam
 from .existence_operator_existence_filter import ExistenceOperatorExistenceFilterParam
@@ -22,4 +49,4 @@ from .numeric_range_filter import NumericRangeFilterParam
 from .string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilterParam
 from .string_operator_string_filter import StringOperatorStringFilterParam
 
-__all__ = ["ActionOutputConditionParam"]
+__all__ = ["SHAPE", "ActionOutputConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ActionOutputSplitActionParam(TypedDict):
     """``ActionOutputSplitAction`` as JSON."""
@@ -15,8 +17,20 @@ class ActionOutputSplitActionParam(TypedDict):
     data: NotRequired["None | ActionOutputSplitActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("action-output-split",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "BooleanBranchLinksParam")))),
+        ("data", False, ("union", ("None", ("ref", "ActionOutputSplitActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .action_output_split_action_data import ActionOutputSplitActionDataParam
 from .boolean_branch_links import BooleanBranchLinksParam
 
-__all__ = ["ActionOutputSplitActionParam"]
+__all__ = ["SHAPE", "ActionOutputSplitActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ActionOutputSplitActionDataParam(TypedDict):
     """``ActionOutputSplitActionData`` as JSON."""
@@ -11,9 +13,21 @@ class ActionOutputSplitActionDataParam(TypedDict):
     action_output_filter: "ActionOutputSplitActionDataActionOutputFilterType0Param | None"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "action_output_filter",
+            True,
+            ("union", (("ref", "ActionOutputSplitActionDataActionOutputFilterType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .action_output_split_action_data_action_output_filter_type_0 import (
     ActionOutputSplitActionDataActionOutputFilterType0Param,
 )
 
-__all__ = ["ActionOutputSplitActionDataParam"]
+__all__ = ["SHAPE", "ActionOutputSplitActionDataParam"]

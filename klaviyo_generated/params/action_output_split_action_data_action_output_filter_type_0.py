@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ActionOutputSplitActionDataActionOutputFilterType0Param(TypedDict):
     """``ActionOutputSplitActionDataActionOutputFilterType0`` as JSON."""
@@ -11,9 +13,21 @@ class ActionOutputSplitActionDataActionOutputFilterType0Param(TypedDict):
     condition_groups: "list[ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "condition_groups",
+            True,
+            ("list", ("ref", "ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItemParam")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .action_output_split_action_data_action_output_filter_type_0_condition_groups_item import (
     ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["ActionOutputSplitActionDataActionOutputFilterType0Param"]
+__all__ = ["SHAPE", "ActionOutputSplitActionDataActionOutputFilterType0Param"]

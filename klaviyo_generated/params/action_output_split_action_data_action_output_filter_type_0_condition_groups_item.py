@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItemParam(TypedDict):
     """``ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItem`` as JSON."""
@@ -11,7 +13,10 @@ class ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItemParam
     conditions: "list[ActionOutputConditionParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("conditions", True, ("list", ("ref", "ActionOutputConditionParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .action_output_condition import ActionOutputConditionParam
 
-__all__ = ["ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItemParam"]
+__all__ = ["SHAPE", "ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItemParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class AdditionalFieldParam(TypedDict):
     """``AdditionalField`` as JSON."""
@@ -12,4 +14,7 @@ class AdditionalFieldParam(TypedDict):
     value: str
 
 
-__all__ = ["AdditionalFieldParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"), ("value", True, "str")))
+
+__all__ = ["SHAPE", "AdditionalFieldParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AfterCloseTimeoutParam(TypedDict):
     """``AfterCloseTimeout`` as JSON."""
@@ -13,7 +15,17 @@ class AfterCloseTimeoutParam(TypedDict):
     properties: NotRequired["AfterCloseTimeoutPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("after_close_or_submit_timeout",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "AfterCloseTimeoutPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .after_close_timeout_properties import AfterCloseTimeoutPropertiesParam
 
-__all__ = ["AfterCloseTimeoutParam"]
+__all__ = ["SHAPE", "AfterCloseTimeoutParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AfterCloseTimeoutPropertiesParam(TypedDict):
     """``AfterCloseTimeoutProperties`` as JSON."""
@@ -11,4 +13,7 @@ class AfterCloseTimeoutPropertiesParam(TypedDict):
     timeout_days: NotRequired[int]
 
 
-__all__ = ["AfterCloseTimeoutPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("timeout_days", False, "int"),))
+
+__all__ = ["SHAPE", "AfterCloseTimeoutPropertiesParam"]

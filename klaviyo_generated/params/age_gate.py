@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AgeGateParam(TypedDict):
     """``AgeGate`` as JSON."""
@@ -15,8 +17,20 @@ class AgeGateParam(TypedDict):
     display_device: NotRequired[list[Literal["both", "desktop", "mobile"]]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("age_gate",))),
+        ("properties", True, ("ref", "AgeGatePropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "AgeGateStylesParam")),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .age_gate_properties import AgeGatePropertiesParam
 from .age_gate_styles import AgeGateStylesParam
 
-__all__ = ["AgeGateParam"]
+__all__ = ["SHAPE", "AgeGateParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AgeGatePropertiesParam(TypedDict):
     """``AgeGateProperties`` as JSON."""
@@ -20,7 +22,24 @@ class AgeGatePropertiesParam(TypedDict):
     required: NotRequired[Literal[True]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        ("show_label", False, "bool"),
+        ("placeholder", False, ("union", ("str", "None"))),
+        ("error_messages", False, ("union", ("None", ("ref", "ErrorMessagesParam")))),
+        ("property_name", False, ("literal", ("$age_gated_date_of_birth",))),
+        ("date_format", False, "str"),
+        ("sms_country_code", False, ("literal", ("AT", "AU", "CH", "DE", "ES", "FR", "GB", "IE", "IT", "PT", "US"))),
+        ("required", False, ("literal", (True,))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .error_messages import ErrorMessagesParam
 
-__all__ = ["AgeGatePropertiesParam"]
+__all__ = ["SHAPE", "AgeGatePropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class AlltimeDateFilterParam(TypedDict):
     """``AlltimeDateFilter`` as JSON."""
@@ -12,4 +14,7 @@ class AlltimeDateFilterParam(TypedDict):
     operator: Literal["alltime"]
 
 
-__all__ = ["AlltimeDateFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("date",))), ("operator", True, ("literal", ("alltime",)))))
+
+__all__ = ["SHAPE", "AlltimeDateFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class AnniversaryDateFilterParam(TypedDict):
     """``AnniversaryDateFilter`` as JSON."""
@@ -12,4 +14,10 @@ class AnniversaryDateFilterParam(TypedDict):
     operator: Literal["anniversary", "anniversary-month"]
 
 
-__all__ = ["AnniversaryDateFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("type", True, ("literal", ("date",))), ("operator", True, ("literal", ("anniversary", "anniversary-month")))),
+)
+
+__all__ = ["SHAPE", "AnniversaryDateFilterParam"]

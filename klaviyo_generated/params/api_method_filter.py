@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class APIMethodFilterParam(TypedDict):
     """``APIMethodFilter`` as JSON."""
@@ -13,7 +15,17 @@ class APIMethodFilterParam(TypedDict):
     filter: NotRequired["None | InStringArrayFilterParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("method",))),
+        ("method", True, ("literal", ("api",))),
+        ("filter", False, ("union", ("None", ("ref", "InStringArrayFilterParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .in_string_array_filter import InStringArrayFilterParam
 
-__all__ = ["APIMethodFilterParam"]
+__all__ = ["SHAPE", "APIMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class APISchemaPropertyParam(TypedDict):
     """``APISchemaProperty`` as JSON."""
@@ -14,4 +16,15 @@ class APISchemaPropertyParam(TypedDict):
     description: NotRequired[str | None]
 
 
-__all__ = ["APISchemaPropertyParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", True, "int"),
+        ("name", True, "str"),
+        ("type", True, ("literal", ("boolean", "float", "int", "string", "timestamp"))),
+        ("description", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "APISchemaPropertyParam"]

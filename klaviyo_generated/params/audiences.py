@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AudiencesParam(TypedDict):
     """``Audiences`` as JSON."""
@@ -12,4 +14,10 @@ class AudiencesParam(TypedDict):
     excluded: NotRequired[list[str] | None]
 
 
-__all__ = ["AudiencesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("included", True, ("list", "str")), ("excluded", False, ("union", (("list", "str"), "None")))),
+)
+
+__all__ = ["SHAPE", "AudiencesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class AudiencesUpdateParam(TypedDict):
     """``AudiencesUpdate`` as JSON."""
@@ -12,4 +14,13 @@ class AudiencesUpdateParam(TypedDict):
     excluded: NotRequired[list[str] | None]
 
 
-__all__ = ["AudiencesUpdateParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("included", False, ("union", (("list", "str"), "None"))),
+        ("excluded", False, ("union", (("list", "str"), "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "AudiencesUpdateParam"]

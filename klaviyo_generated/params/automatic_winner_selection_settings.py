@@ -4,7 +4,7 @@
 
 from typing import NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class AutomaticWinnerSelectionSettingsParam(TypedDict):
@@ -15,4 +15,14 @@ class AutomaticWinnerSelectionSettingsParam(TypedDict):
     automatic_end_date: NotRequired[DateTime | None]
 
 
-__all__ = ["AutomaticWinnerSelectionSettingsParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("enabled", True, "bool"),
+        ("automatic_end_statistical_certainty", True, "bool"),
+        ("automatic_end_date", False, ("union", ("date-time", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "AutomaticWinnerSelectionSettingsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockParam(TypedDict):
     """``BackInStock`` as JSON."""
@@ -13,7 +15,17 @@ class BackInStockParam(TypedDict):
     properties: NotRequired["BackInStockPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("back_in_stock",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "BackInStockPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .back_in_stock_properties import BackInStockPropertiesParam
 
-__all__ = ["BackInStockParam"]
+__all__ = ["SHAPE", "BackInStockParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockDelayActionParam(TypedDict):
     """``BackInStockDelayAction`` as JSON."""
@@ -14,7 +16,18 @@ class BackInStockDelayActionParam(TypedDict):
     links: NotRequired["None | LinkParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("back-in-stock-delay",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 
-__all__ = ["BackInStockDelayActionParam"]
+__all__ = ["SHAPE", "BackInStockDelayActionParam"]

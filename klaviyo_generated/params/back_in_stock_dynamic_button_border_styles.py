@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockDynamicButtonBorderStylesParam(TypedDict):
     """``BackInStockDynamicButtonBorderStyles`` as JSON."""
@@ -14,4 +16,15 @@ class BackInStockDynamicButtonBorderStylesParam(TypedDict):
     width: NotRequired[int]
 
 
-__all__ = ["BackInStockDynamicButtonBorderStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("enabled", False, "bool"),
+        ("color", False, "str"),
+        ("style", False, ("union", ("None", ("literal", ("dashed", "dotted", "solid"))))),
+        ("width", False, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "BackInStockDynamicButtonBorderStylesParam"]

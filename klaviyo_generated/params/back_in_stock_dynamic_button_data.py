@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockDynamicButtonDataParam(TypedDict):
     """``BackInStockDynamicButtonData`` as JSON."""
@@ -14,8 +16,19 @@ class BackInStockDynamicButtonDataParam(TypedDict):
     button_styles: NotRequired["BackInStockDynamicButtonStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("label", False, "str"),
+        ("display", False, ("literal", ("NEXT_TO", "REPLACE"))),
+        ("text_styles", False, ("ref", "BackInStockDynamicButtonTextStylesParam")),
+        ("button_styles", False, ("ref", "BackInStockDynamicButtonStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .back_in_stock_dynamic_button_styles import BackInStockDynamicButtonStylesParam
 from .back_in_stock_dynamic_button_text_styles import BackInStockDynamicButtonTextStylesParam
 
-__all__ = ["BackInStockDynamicButtonDataParam"]
+__all__ = ["SHAPE", "BackInStockDynamicButtonDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockDynamicButtonStylesParam(TypedDict):
     """``BackInStockDynamicButtonStyles`` as JSON."""
@@ -17,8 +19,22 @@ class BackInStockDynamicButtonStylesParam(TypedDict):
     drop_shadow: NotRequired["BackInStockDynamicButtonDropShadowStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("color", False, "str"),
+        ("border_radius", False, "int"),
+        ("height", False, "int"),
+        ("width", False, ("literal", ("fitToText", "fullWidth"))),
+        ("alignment", False, ("literal", ("center", "left", "right"))),
+        ("border", False, ("ref", "BackInStockDynamicButtonBorderStylesParam")),
+        ("drop_shadow", False, ("ref", "BackInStockDynamicButtonDropShadowStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .back_in_stock_dynamic_button_border_styles import BackInStockDynamicButtonBorderStylesParam
 from .back_in_stock_dynamic_button_drop_shadow_styles import BackInStockDynamicButtonDropShadowStylesParam
 
-__all__ = ["BackInStockDynamicButtonStylesParam"]
+__all__ = ["SHAPE", "BackInStockDynamicButtonStylesParam"]

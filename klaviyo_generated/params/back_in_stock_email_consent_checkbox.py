@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockEmailConsentCheckboxParam(TypedDict):
     """``BackInStockEmailConsentCheckbox`` as JSON."""
@@ -14,8 +16,19 @@ class BackInStockEmailConsentCheckboxParam(TypedDict):
     styles: NotRequired["BackInStockEmailConsentCheckboxStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("bis_promotional_email_checkbox",))),
+        ("properties", True, ("ref", "BackInStockEmailConsentCheckboxPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "BackInStockEmailConsentCheckboxStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .back_in_stock_email_consent_checkbox_properties import BackInStockEmailConsentCheckboxPropertiesParam
 from .back_in_stock_email_consent_checkbox_styles import BackInStockEmailConsentCheckboxStylesParam
 
-__all__ = ["BackInStockEmailConsentCheckboxParam"]
+__all__ = ["SHAPE", "BackInStockEmailConsentCheckboxParam"]

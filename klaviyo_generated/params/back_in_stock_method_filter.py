@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockMethodFilterParam(TypedDict):
     """``BackInStockMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class BackInStockMethodFilterParam(TypedDict):
     method: Literal["back_in_stock"]
 
 
-__all__ = ["BackInStockMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("back_in_stock",)))),
+)
+
+__all__ = ["SHAPE", "BackInStockMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackInStockPropertiesParam(TypedDict):
     """``BackInStockProperties`` as JSON."""
@@ -12,4 +14,7 @@ class BackInStockPropertiesParam(TypedDict):
     tag_blocklist: NotRequired[list[str]]
 
 
-__all__ = ["BackInStockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("tag_allowlist", False, ("list", "str")), ("tag_blocklist", False, ("list", "str"))))
+
+__all__ = ["SHAPE", "BackInStockPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackgroundImageParam(TypedDict):
     """``BackgroundImage`` as JSON."""
@@ -12,8 +14,17 @@ class BackgroundImageParam(TypedDict):
     styles: NotRequired["BackgroundImageStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "ImageAssetPropertiesParam")),
+        ("styles", False, ("ref", "BackgroundImageStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .background_image_styles import BackgroundImageStylesParam
 from .image_asset_properties import ImageAssetPropertiesParam
 
-__all__ = ["BackgroundImageParam"]
+__all__ = ["SHAPE", "BackgroundImageParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BackgroundImageStylesParam(TypedDict):
     """``BackgroundImageStyles`` as JSON."""
@@ -15,4 +17,16 @@ class BackgroundImageStylesParam(TypedDict):
     custom_width: NotRequired[int | None]
 
 
-__all__ = ["BackgroundImageStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("horizontal_alignment", False, ("literal", ("center", "left", "right"))),
+        ("width", False, ("union", ("int", "None"))),
+        ("position", False, ("literal", ("contain", "cover", "custom"))),
+        ("vertical_alignment", False, ("literal", ("bottom", "center", "top"))),
+        ("custom_width", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "BackgroundImageStylesParam"]

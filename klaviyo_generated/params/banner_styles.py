@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BannerStylesParam(TypedDict):
     """``BannerStyles`` as JSON."""
@@ -13,4 +15,14 @@ class BannerStylesParam(TypedDict):
     scroll_with_page: NotRequired[bool]
 
 
-__all__ = ["BannerStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("desktop_position", False, ("literal", ("bottom", "top"))),
+        ("mobile_position", False, ("literal", ("bottom", "top"))),
+        ("scroll_with_page", False, "bool"),
+    ),
+)
+
+__all__ = ["SHAPE", "BannerStylesParam"]

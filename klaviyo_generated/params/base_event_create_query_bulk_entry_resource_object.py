@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class BaseEventCreateQueryBulkEntryResourceObjectParam(TypedDict):
     """``BaseEventCreateQueryBulkEntryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class BaseEventCreateQueryBulkEntryResourceObjectParam(TypedDict):
     attributes: "BaseEventCreateQueryBulkEntryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("event",))),
+        ("attributes", True, ("ref", "BaseEventCreateQueryBulkEntryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .base_event_create_query_bulk_entry_resource_object_attributes import (
     BaseEventCreateQueryBulkEntryResourceObjectAttributesParam,
 )
 
-__all__ = ["BaseEventCreateQueryBulkEntryResourceObjectParam"]
+__all__ = ["SHAPE", "BaseEventCreateQueryBulkEntryResourceObjectParam"]

@@ -4,7 +4,7 @@
 
 from typing import NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class BaseEventCreateQueryBulkEntryResourceObjectAttributesParam(TypedDict):
@@ -19,6 +19,20 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributesParam(TypedDict):
     unique_id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "BaseEventCreateQueryBulkEntryResourceObjectAttributesPropertiesParam")),
+        ("metric", True, ("ref", "BaseEventCreateQueryBulkEntryResourceObjectAttributesMetricParam")),
+        ("time", False, ("union", ("date-time", "None"))),
+        ("value", False, ("union", ("float", "None"))),
+        ("value_currency", False, ("union", ("str", "None"))),
+        ("backfill", False, ("union", ("bool", "None"))),
+        ("unique_id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .base_event_create_query_bulk_entry_resource_object_attributes_metric import (
     BaseEventCreateQueryBulkEntryResourceObjectAttributesMetricParam,
@@ -27,4 +41,4 @@ from .base_event_create_query_bulk_entry_resource_object_attributes_properties i
     BaseEventCreateQueryBulkEntryResourceObjectAttributesPropertiesParam,
 )
 
-__all__ = ["BaseEventCreateQueryBulkEntryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "BaseEventCreateQueryBulkEntryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class BaseEventCreateQueryBulkEntryResourceObjectAttributesMetricParam(TypedDict):
     """``BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric`` as JSON."""
@@ -11,7 +13,10 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributesMetricParam(TypedDict
     data: "MetricCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "MetricCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .metric_create_query_resource_object import MetricCreateQueryResourceObjectParam
 
-__all__ = ["BaseEventCreateQueryBulkEntryResourceObjectAttributesMetricParam"]
+__all__ = ["SHAPE", "BaseEventCreateQueryBulkEntryResourceObjectAttributesMetricParam"]

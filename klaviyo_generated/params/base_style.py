@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BaseStyleParam(TypedDict):
     """``BaseStyle`` as JSON."""
@@ -14,8 +16,19 @@ class BaseStyleParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("style_type", True, ("literal", ("base-styles",))),
+        ("properties", True, ("ref", "BaseStylePropertiesParam")),
+        ("styles", True, ("ref", "BaseStyleStylesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .base_style_properties import BaseStylePropertiesParam
 from .base_style_styles import BaseStyleStylesParam
 
-__all__ = ["BaseStyleParam"]
+__all__ = ["SHAPE", "BaseStyleParam"]

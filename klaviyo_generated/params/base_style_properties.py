@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BaseStylePropertiesParam(TypedDict):
     """``BaseStyleProperties`` as JSON."""
@@ -16,4 +18,17 @@ class BaseStylePropertiesParam(TypedDict):
     tip_tap_enabled: NotRequired[bool | None]
 
 
-__all__ = ["BaseStylePropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("currency", False, ("union", ("str", "None"))),
+        ("currency_set_on_template", False, ("union", ("bool", "None"))),
+        ("disable_websafe_fonts", False, ("union", ("bool", "None"))),
+        ("is_user_draggable", False, ("union", ("bool", "None"))),
+        ("mobile_optimizations", False, ("union", ("bool", "None"))),
+        ("tip_tap_enabled", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "BaseStylePropertiesParam"]

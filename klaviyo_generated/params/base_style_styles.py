@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BaseStyleStylesParam(TypedDict):
     """``BaseStyleStyles`` as JSON."""
@@ -38,4 +40,60 @@ class BaseStyleStylesParam(TypedDict):
     margin_top: NotRequired[int | None]
 
 
-__all__ = ["BaseStyleStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("background_asset_id", False, ("union", ("str", "None"))),
+        (
+            "background_format",
+            False,
+            ("union", ("None", ("literal", ("auto", "contain", "cover", "initial", "repeat")))),
+        ),
+        (
+            "background_position",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "center-bottom",
+                            "center-center",
+                            "center-top",
+                            "left-bottom",
+                            "left-center",
+                            "left-top",
+                            "right-bottom",
+                            "right-center",
+                            "right-top",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("background_repeat", False, ("union", ("bool", "None"))),
+        ("background_url", False, ("union", ("str", "None"))),
+        ("border_color", False, ("union", ("str", "None"))),
+        ("border_radius", False, ("union", ("int", "None"))),
+        (
+            "border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("border_width", False, ("union", ("int", "None"))),
+        ("content_background_color", False, ("union", ("str", "None"))),
+        ("inner_padding_bottom", False, ("union", ("int", "None"))),
+        ("inner_padding_left", False, ("union", ("int", "None"))),
+        ("inner_padding_right", False, ("union", ("int", "None"))),
+        ("inner_padding_top", False, ("union", ("int", "None"))),
+        ("margin_top", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "BaseStyleStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BlockDisplayOptionsParam(TypedDict):
     """``BlockDisplayOptions`` as JSON."""
@@ -13,7 +15,17 @@ class BlockDisplayOptionsParam(TypedDict):
     content_repeat: NotRequired["None | ContentRepeatV0Param"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+        ("visible_check", False, ("union", ("str", "None"))),
+        ("content_repeat", False, ("union", ("None", ("ref", "ContentRepeatV0Param")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .content_repeat_v0 import ContentRepeatV0Param
 
-__all__ = ["BlockDisplayOptionsParam"]
+__all__ = ["SHAPE", "BlockDisplayOptionsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BodyParam(TypedDict):
     """``Body`` as JSON."""
@@ -14,9 +16,20 @@ class BodyParam(TypedDict):
     sections: NotRequired["list[SectionV1Param] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "BodyPropertiesParam")),
+        ("styles", True, ("ref", "BodyStylesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("sections", False, ("union", (("list", ("ref", "SectionV1Param")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .body_properties import BodyPropertiesParam
 from .body_styles import BodyStylesParam
 from .section_v1 import SectionV1Param
 
-__all__ = ["BodyParam"]
+__all__ = ["SHAPE", "BodyParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BodyPropertiesParam(TypedDict):
     """``BodyProperties`` as JSON."""
@@ -12,4 +14,7 @@ class BodyPropertiesParam(TypedDict):
     css_class: NotRequired[str | None]
 
 
-__all__ = ["BodyPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("id", False, ("union", ("str", "None"))), ("css_class", False, ("union", ("str", "None")))))
+
+__all__ = ["SHAPE", "BodyPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BodyStylesParam(TypedDict):
     """``BodyStyles`` as JSON."""
@@ -12,4 +14,10 @@ class BodyStylesParam(TypedDict):
     width: NotRequired[int | None]
 
 
-__all__ = ["BodyStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("background_color", False, ("union", ("str", "None"))), ("width", False, ("union", ("int", "None")))),
+)
+
+__all__ = ["SHAPE", "BodyStylesParam"]

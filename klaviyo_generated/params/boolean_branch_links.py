@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class BooleanBranchLinksParam(TypedDict):
     """``BooleanBranchLinks`` as JSON."""
@@ -12,4 +14,10 @@ class BooleanBranchLinksParam(TypedDict):
     next_if_false: str | None
 
 
-__all__ = ["BooleanBranchLinksParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("next_if_true", True, ("union", ("str", "None"))), ("next_if_false", True, ("union", ("str", "None")))),
+)
+
+__all__ = ["SHAPE", "BooleanBranchLinksParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class BooleanFilterParam(TypedDict):
     """``BooleanFilter`` as JSON."""
@@ -13,4 +15,10 @@ class BooleanFilterParam(TypedDict):
     value: bool
 
 
-__all__ = ["BooleanFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("type", True, ("literal", ("boolean",))), ("operator", True, ("literal", ("equals",))), ("value", True, "bool")),
+)
+
+__all__ = ["SHAPE", "BooleanFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class BorderStyleParam(TypedDict):
     """``BorderStyle`` as JSON."""
@@ -14,4 +16,15 @@ class BorderStyleParam(TypedDict):
     thickness: NotRequired[int | None]
 
 
-__all__ = ["BorderStyleParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("radius", False, "int"),
+        ("color", False, ("union", ("str", "None"))),
+        ("style", False, ("union", ("None", ("literal", ("dashed", "dotted", "solid"))))),
+        ("thickness", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "BorderStyleParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class BounceDateFilterParam(TypedDict):
     """``BounceDateFilter`` as JSON."""
@@ -11,6 +13,31 @@ class BounceDateFilterParam(TypedDict):
     field: Literal["bounce_date"]
     filter: "StaticDateFilterParam | StaticDateRangeFilterParam | RelativeDateOperatorBaseRelativeDateFilterParam | RelativeAnniversaryDateFilterParam | RelativeDateRangeFilterParam | CalendarDateFilterParam | AnniversaryDateFilterParam | IsSetExistenceFilterParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("bounce_date",))),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "CalendarDateFilterParam"),
+                    ("ref", "AnniversaryDateFilterParam"),
+                    ("ref", "IsSetExistenceFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .anniversary_date_filter import AnniversaryDateFilterParam
@@ -22,4 +49,4 @@ from .relative_date_range_filter import RelativeDateRangeFilterParam
 from .static_date_filter import StaticDateFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 
-__all__ = ["BounceDateFilterParam"]
+__all__ = ["SHAPE", "BounceDateFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class BulkRemoveMethodFilterParam(TypedDict):
     """``BulkRemoveMethodFilter`` as JSON."""
@@ -12,4 +14,7 @@ class BulkRemoveMethodFilterParam(TypedDict):
     method: Literal["bulk_remove"]
 
 
-__all__ = ["BulkRemoveMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("bulk_remove",)))))
+
+__all__ = ["SHAPE", "BulkRemoveMethodFilterParam"]

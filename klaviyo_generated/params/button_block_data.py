@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ButtonBlockDataParam(TypedDict):
     """``ButtonBlockData`` as JSON."""
@@ -14,9 +16,20 @@ class ButtonBlockDataParam(TypedDict):
     styles: "ButtonBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content", True, ("union", ("str", "None"))),
+        ("properties", True, ("ref", "ButtonBlockPropertiesParam")),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "ButtonBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .button_block_properties import ButtonBlockPropertiesParam
 from .button_block_styles import ButtonBlockStylesParam
 from .display_options import DisplayOptionsParam
 
-__all__ = ["ButtonBlockDataParam"]
+__all__ = ["SHAPE", "ButtonBlockDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ButtonBlockPropertiesParam(TypedDict):
     """``ButtonBlockProperties`` as JSON."""
@@ -11,4 +13,7 @@ class ButtonBlockPropertiesParam(TypedDict):
     href: NotRequired[str | None]
 
 
-__all__ = ["ButtonBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("href", False, ("union", ("str", "None"))),))
+
+__all__ = ["SHAPE", "ButtonBlockPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ButtonPropertiesParam(TypedDict):
     """``ButtonProperties`` as JSON."""
@@ -14,7 +16,18 @@ class ButtonPropertiesParam(TypedDict):
     additional_fields: NotRequired["list[AdditionalFieldParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("label", True, "str"),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("additional_fields", False, ("union", (("list", ("ref", "AdditionalFieldParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .additional_field import AdditionalFieldParam
 
-__all__ = ["ButtonPropertiesParam"]
+__all__ = ["SHAPE", "ButtonPropertiesParam"]

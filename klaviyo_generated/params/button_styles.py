@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ButtonStylesParam(TypedDict):
     """``ButtonStyles`` as JSON."""
@@ -21,10 +23,28 @@ class ButtonStylesParam(TypedDict):
     drop_shadow: NotRequired["ButtonDropShadowStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("width", False, ("literal", ("fill", "fit"))),
+        ("height", False, ("union", ("int", ("literal", ("auto",))))),
+        ("alignment", False, ("literal", ("center", "left", "right"))),
+        ("hover_background_color", False, ("union", ("str", "None"))),
+        ("hover_text_color", False, ("union", ("str", "None"))),
+        ("border_styles", False, ("ref", "BorderStyleParam")),
+        ("text_styles", False, ("ref", "TextStyleV0Param")),
+        ("color", False, ("union", ("str", "None"))),
+        ("drop_shadow", False, ("ref", "ButtonDropShadowStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .border_style import BorderStyleParam
 from .button_drop_shadow_styles import ButtonDropShadowStylesParam
 from .padding import PaddingParam
 from .text_style_v0 import TextStyleV0Param
 
-__all__ = ["ButtonStylesParam"]
+__all__ = ["SHAPE", "ButtonStylesParam"]

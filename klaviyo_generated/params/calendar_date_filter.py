@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CalendarDateFilterParam(TypedDict):
     """``CalendarDateFilter`` as JSON."""
@@ -13,4 +15,14 @@ class CalendarDateFilterParam(TypedDict):
     value: int
 
 
-__all__ = ["CalendarDateFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("date",))),
+        ("operator", True, ("literal", ("calendar-month",))),
+        ("value", True, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "CalendarDateFilterParam"]

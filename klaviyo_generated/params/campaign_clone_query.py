@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignCloneQueryParam(TypedDict):
     """``CampaignCloneQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignCloneQueryParam(TypedDict):
     data: "CampaignCloneQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignCloneQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_clone_query_resource_object import CampaignCloneQueryResourceObjectParam
 
-__all__ = ["CampaignCloneQueryParam"]
+__all__ = ["SHAPE", "CampaignCloneQueryParam"]

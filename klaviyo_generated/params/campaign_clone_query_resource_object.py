@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignCloneQueryResourceObjectParam(TypedDict):
     """``CampaignCloneQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class CampaignCloneQueryResourceObjectParam(TypedDict):
     attributes: "CampaignCloneQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CampaignCloneQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_clone_query_resource_object_attributes import CampaignCloneQueryResourceObjectAttributesParam
 
-__all__ = ["CampaignCloneQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignCloneQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignCloneQueryResourceObjectAttributesParam(TypedDict):
     """``CampaignCloneQueryResourceObjectAttributes`` as JSON."""
@@ -11,4 +13,7 @@ class CampaignCloneQueryResourceObjectAttributesParam(TypedDict):
     new_name: NotRequired[str | None]
 
 
-__all__ = ["CampaignCloneQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("new_name", False, ("union", ("str", "None"))),))
+
+__all__ = ["SHAPE", "CampaignCloneQueryResourceObjectAttributesParam"]

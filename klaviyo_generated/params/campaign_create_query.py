@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignCreateQueryParam(TypedDict):
     """``CampaignCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignCreateQueryParam(TypedDict):
     data: "CampaignCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_create_query_resource_object import CampaignCreateQueryResourceObjectParam
 
-__all__ = ["CampaignCreateQueryParam"]
+__all__ = ["SHAPE", "CampaignCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignCreateQueryResourceObjectParam(TypedDict):
     """``CampaignCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class CampaignCreateQueryResourceObjectParam(TypedDict):
     attributes: "CampaignCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign",))),
+        ("attributes", True, ("ref", "CampaignCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_create_query_resource_object_attributes import CampaignCreateQueryResourceObjectAttributesParam
 
-__all__ = ["CampaignCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 CampaignCreateQueryResourceObjectAttributesParam = TypedDict(
     "CampaignCreateQueryResourceObjectAttributesParam",
     {
@@ -16,6 +18,51 @@ CampaignCreateQueryResourceObjectAttributesParam = TypedDict(
         "send_options": NotRequired["EmailSendOptionsParam | SMSSendOptionsParam | PushSendOptionsParam | None"],
         "tracking_options": NotRequired["CampaignsEmailTrackingOptionsParam | CampaignsSMSTrackingOptionsParam | None"],
     },
+)
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        ("audiences", True, ("ref", "AudiencesParam")),
+        ("campaign-messages", True, ("ref", "CampaignCreateQueryResourceObjectAttributesCampaignMessagesParam")),
+        (
+            "send_strategy",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "StaticSendStrategyParam"),
+                    ("ref", "ThrottledSendStrategyParam"),
+                    ("ref", "ImmediateSendStrategyParam"),
+                    ("ref", "SmartSendTimeStrategyParam"),
+                    "None",
+                ),
+            ),
+        ),
+        (
+            "send_options",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "EmailSendOptionsParam"),
+                    ("ref", "SMSSendOptionsParam"),
+                    ("ref", "PushSendOptionsParam"),
+                    "None",
+                ),
+            ),
+        ),
+        (
+            "tracking_options",
+            False,
+            (
+                "union",
+                (("ref", "CampaignsEmailTrackingOptionsParam"), ("ref", "CampaignsSMSTrackingOptionsParam"), "None"),
+            ),
+        ),
+    ),
 )
 
 # Imported after the class exists, so that shapes which contain each other import.
@@ -33,4 +80,4 @@ from .sms_send_options import SMSSendOptionsParam
 from .static_send_strategy import StaticSendStrategyParam
 from .throttled_send_strategy import ThrottledSendStrategyParam
 
-__all__ = ["CampaignCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CampaignCreateQueryResourceObjectAttributesParam"]

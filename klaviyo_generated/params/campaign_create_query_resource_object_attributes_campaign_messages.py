@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignCreateQueryResourceObjectAttributesCampaignMessagesParam(TypedDict):
     """``CampaignCreateQueryResourceObjectAttributesCampaignMessages`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignCreateQueryResourceObjectAttributesCampaignMessagesParam(TypedDict
     data: "list[CampaignMessageCreateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CampaignMessageCreateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_create_query_resource_object import CampaignMessageCreateQueryResourceObjectParam
 
-__all__ = ["CampaignCreateQueryResourceObjectAttributesCampaignMessagesParam"]
+__all__ = ["SHAPE", "CampaignCreateQueryResourceObjectAttributesCampaignMessagesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageAssignTemplateQueryParam(TypedDict):
     """``CampaignMessageAssignTemplateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CampaignMessageAssignTemplateQueryParam(TypedDict):
     data: "CampaignMessageAssignTemplateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignMessageAssignTemplateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_assign_template_query_resource_object import (
     CampaignMessageAssignTemplateQueryResourceObjectParam,
 )
 
-__all__ = ["CampaignMessageAssignTemplateQueryParam"]
+__all__ = ["SHAPE", "CampaignMessageAssignTemplateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageAssignTemplateQueryResourceObjectParam(TypedDict):
     """``CampaignMessageAssignTemplateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class CampaignMessageAssignTemplateQueryResourceObjectParam(TypedDict):
     relationships: "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign-message",))),
+        ("id", True, "str"),
+        ("relationships", True, ("ref", "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_assign_template_query_resource_object_relationships import (
     CampaignMessageAssignTemplateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CampaignMessageAssignTemplateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignMessageAssignTemplateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageAssignTemplateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CampaignMessageAssignTemplateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class CampaignMessageAssignTemplateQueryResourceObjectRelationshipsParam(TypedDi
     template: "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("template", True, ("ref", "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_assign_template_query_resource_object_relationships_template import (
     CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateParam,
 )
 
-__all__ = ["CampaignMessageAssignTemplateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsParam"]

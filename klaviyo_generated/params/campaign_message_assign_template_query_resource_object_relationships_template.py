@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateParam(TypedDict):
     """``CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate`` as JSON."""
@@ -11,9 +13,15 @@ class CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateParam
     data: NotRequired["CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_assign_template_query_resource_object_relationships_template_data import (
     CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateDataParam,
 )
 
-__all__ = ["CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateParam"]
+__all__ = ["SHAPE", "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateParam"]

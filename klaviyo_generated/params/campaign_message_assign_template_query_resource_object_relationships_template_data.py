@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateDataParam(TypedDict):
     """``CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateData`` as JSON."""
@@ -12,4 +14,7 @@ class CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateDataP
     id: str
 
 
-__all__ = ["CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("template",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageCreateQueryResourceObjectParam(TypedDict):
     """``CampaignMessageCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class CampaignMessageCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["CampaignMessageCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign-message",))),
+        ("attributes", True, ("ref", "CampaignMessageCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "CampaignMessageCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_create_query_resource_object_attributes import (
     CampaignMessageCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .campaign_message_create_query_resource_object_relationships import (
     CampaignMessageCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CampaignMessageCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignMessageCreateQueryResourceObjectParam"]

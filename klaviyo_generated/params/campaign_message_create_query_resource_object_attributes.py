@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CampaignMessageCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,10 +13,30 @@ class CampaignMessageCreateQueryResourceObjectAttributesParam(TypedDict):
     definition: "EmailMessageDefinitionParam | SMSMessageDefinitionCreateParam | MobilePushMessageStandardDefinitionCreateParam | MobilePushMessageSilentDefinitionCreateParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "definition",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "EmailMessageDefinitionParam"),
+                    ("ref", "SMSMessageDefinitionCreateParam"),
+                    ("ref", "MobilePushMessageStandardDefinitionCreateParam"),
+                    ("ref", "MobilePushMessageSilentDefinitionCreateParam"),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .email_message_definition import EmailMessageDefinitionParam
 from .mobile_push_message_silent_definition_create import MobilePushMessageSilentDefinitionCreateParam
 from .mobile_push_message_standard_definition_create import MobilePushMessageStandardDefinitionCreateParam
 from .sms_message_definition_create import SMSMessageDefinitionCreateParam
 
-__all__ = ["CampaignMessageCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CampaignMessageCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CampaignMessageCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class CampaignMessageCreateQueryResourceObjectRelationshipsParam(TypedDict):
     image: NotRequired["CampaignMessageCreateQueryResourceObjectRelationshipsImageParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("image", False, ("ref", "CampaignMessageCreateQueryResourceObjectRelationshipsImageParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_create_query_resource_object_relationships_image import (
     CampaignMessageCreateQueryResourceObjectRelationshipsImageParam,
 )
 
-__all__ = ["CampaignMessageCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CampaignMessageCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageCreateQueryResourceObjectRelationshipsImageParam(TypedDict):
     """``CampaignMessageCreateQueryResourceObjectRelationshipsImage`` as JSON."""
@@ -11,9 +13,15 @@ class CampaignMessageCreateQueryResourceObjectRelationshipsImageParam(TypedDict)
     data: NotRequired["CampaignMessageCreateQueryResourceObjectRelationshipsImageDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "CampaignMessageCreateQueryResourceObjectRelationshipsImageDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_create_query_resource_object_relationships_image_data import (
     CampaignMessageCreateQueryResourceObjectRelationshipsImageDataParam,
 )
 
-__all__ = ["CampaignMessageCreateQueryResourceObjectRelationshipsImageParam"]
+__all__ = ["SHAPE", "CampaignMessageCreateQueryResourceObjectRelationshipsImageParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageCreateQueryResourceObjectRelationshipsImageDataParam(TypedDict):
     """``CampaignMessageCreateQueryResourceObjectRelationshipsImageData`` as JSON."""
@@ -12,4 +14,7 @@ class CampaignMessageCreateQueryResourceObjectRelationshipsImageDataParam(TypedD
     id: str
 
 
-__all__ = ["CampaignMessageCreateQueryResourceObjectRelationshipsImageDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("image",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CampaignMessageCreateQueryResourceObjectRelationshipsImageDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageImageUpdateQueryParam(TypedDict):
     """``CampaignMessageImageUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignMessageImageUpdateQueryParam(TypedDict):
     data: "CampaignMessageImageUpdateQueryDataParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignMessageImageUpdateQueryDataParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_image_update_query_data import CampaignMessageImageUpdateQueryDataParam
 
-__all__ = ["CampaignMessageImageUpdateQueryParam"]
+__all__ = ["SHAPE", "CampaignMessageImageUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageIncrementParam(TypedDict):
     """``CampaignMessageIncrement`` as JSON."""
@@ -11,4 +13,7 @@ class CampaignMessageIncrementParam(TypedDict):
     badge_config: Literal["increment_one"]
 
 
-__all__ = ["CampaignMessageIncrementParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("badge_config", True, ("literal", ("increment_one",))),))
+
+__all__ = ["SHAPE", "CampaignMessageIncrementParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessagePartialUpdateQueryParam(TypedDict):
     """``CampaignMessagePartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignMessagePartialUpdateQueryParam(TypedDict):
     data: "CampaignMessagePartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignMessagePartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_partial_update_query_resource_object import CampaignMessagePartialUpdateQueryResourceObjectParam
 
-__all__ = ["CampaignMessagePartialUpdateQueryParam"]
+__all__ = ["SHAPE", "CampaignMessagePartialUpdateQueryParam"]

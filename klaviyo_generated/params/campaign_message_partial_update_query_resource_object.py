@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessagePartialUpdateQueryResourceObjectParam(TypedDict):
     """``CampaignMessagePartialUpdateQueryResourceObject`` as JSON."""
@@ -14,6 +16,17 @@ class CampaignMessagePartialUpdateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["CampaignMessagePartialUpdateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign-message",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CampaignMessagePartialUpdateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "CampaignMessagePartialUpdateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_partial_update_query_resource_object_attributes import (
     CampaignMessagePartialUpdateQueryResourceObjectAttributesParam,
@@ -22,4 +35,4 @@ from .campaign_message_partial_update_query_resource_object_relationships import
     CampaignMessagePartialUpdateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CampaignMessagePartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignMessagePartialUpdateQueryResourceObjectParam"]

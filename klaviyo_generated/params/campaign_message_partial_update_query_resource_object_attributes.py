@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessagePartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CampaignMessagePartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -13,10 +15,31 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "definition",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "EmailMessageDefinitionParam"),
+                    ("ref", "SMSMessageDefinitionCreateParam"),
+                    ("ref", "MobilePushMessageStandardDefinitionUpdateParam"),
+                    ("ref", "MobilePushMessageSilentDefinitionUpdateParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .email_message_definition import EmailMessageDefinitionParam
 from .mobile_push_message_silent_definition_update import MobilePushMessageSilentDefinitionUpdateParam
 from .mobile_push_message_standard_definition_update import MobilePushMessageStandardDefinitionUpdateParam
 from .sms_message_definition_create import SMSMessageDefinitionCreateParam
 
-__all__ = ["CampaignMessagePartialUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CampaignMessagePartialUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CampaignMessagePartialUpdateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsParam(TypedDic
     image: NotRequired["CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("image", False, ("ref", "CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_partial_update_query_resource_object_relationships_image import (
     CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageParam,
 )
 
-__all__ = ["CampaignMessagePartialUpdateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CampaignMessagePartialUpdateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageParam(TypedDict):
     """``CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage`` as JSON."""
@@ -11,9 +13,15 @@ class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageParam(Typ
     data: NotRequired["CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_partial_update_query_resource_object_relationships_image_data import (
     CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageDataParam,
 )
 
-__all__ = ["CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageParam"]
+__all__ = ["SHAPE", "CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageDataParam(TypedDict):
     """``CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData`` as JSON."""
@@ -12,4 +14,7 @@ class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageDataParam
     id: str
 
 
-__all__ = ["CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("image",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignMessageStaticCountParam(TypedDict):
     """``CampaignMessageStaticCount`` as JSON."""
@@ -12,4 +14,7 @@ class CampaignMessageStaticCountParam(TypedDict):
     value: str
 
 
-__all__ = ["CampaignMessageStaticCountParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("badge_config", True, ("literal", ("set_count",))), ("value", True, "str")))
+
+__all__ = ["SHAPE", "CampaignMessageStaticCountParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignPartialUpdateQueryParam(TypedDict):
     """``CampaignPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignPartialUpdateQueryParam(TypedDict):
     data: "CampaignPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_partial_update_query_resource_object import CampaignPartialUpdateQueryResourceObjectParam
 
-__all__ = ["CampaignPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "CampaignPartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignPartialUpdateQueryResourceObjectParam(TypedDict):
     """``CampaignPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class CampaignPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "CampaignPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CampaignPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_partial_update_query_resource_object_attributes import (
     CampaignPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CampaignPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignPartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CampaignPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -17,6 +19,50 @@ class CampaignPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", False, ("union", ("str", "None"))),
+        ("audiences", False, ("union", ("None", ("ref", "AudiencesUpdateParam")))),
+        (
+            "send_options",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "EmailSendOptionsParam"),
+                    ("ref", "SMSSendOptionsParam"),
+                    ("ref", "PushSendOptionsParam"),
+                    "None",
+                ),
+            ),
+        ),
+        (
+            "tracking_options",
+            False,
+            (
+                "union",
+                (("ref", "CampaignsEmailTrackingOptionsParam"), ("ref", "CampaignsSMSTrackingOptionsParam"), "None"),
+            ),
+        ),
+        (
+            "send_strategy",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "StaticSendStrategyParam"),
+                    ("ref", "ThrottledSendStrategyParam"),
+                    ("ref", "ImmediateSendStrategyParam"),
+                    ("ref", "SmartSendTimeStrategyParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .audiences_update import AudiencesUpdateParam
 from .campaigns_email_tracking_options import CampaignsEmailTrackingOptionsParam
@@ -29,4 +75,4 @@ from .sms_send_options import SMSSendOptionsParam
 from .static_send_strategy import StaticSendStrategyParam
 from .throttled_send_strategy import ThrottledSendStrategyParam
 
-__all__ = ["CampaignPartialUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CampaignPartialUpdateQueryResourceObjectAttributesParam"]

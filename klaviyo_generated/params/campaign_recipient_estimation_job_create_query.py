@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignRecipientEstimationJobCreateQueryParam(TypedDict):
     """``CampaignRecipientEstimationJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CampaignRecipientEstimationJobCreateQueryParam(TypedDict):
     data: "CampaignRecipientEstimationJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignRecipientEstimationJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_recipient_estimation_job_create_query_resource_object import (
     CampaignRecipientEstimationJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["CampaignRecipientEstimationJobCreateQueryParam"]
+__all__ = ["SHAPE", "CampaignRecipientEstimationJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignRecipientEstimationJobCreateQueryResourceObjectParam(TypedDict):
     """``CampaignRecipientEstimationJobCreateQueryResourceObject`` as JSON."""
@@ -12,4 +14,7 @@ class CampaignRecipientEstimationJobCreateQueryResourceObjectParam(TypedDict):
     id: str
 
 
-__all__ = ["CampaignRecipientEstimationJobCreateQueryResourceObjectParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("campaign-recipient-estimation-job",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CampaignRecipientEstimationJobCreateQueryResourceObjectParam"]

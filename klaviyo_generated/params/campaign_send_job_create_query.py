@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignSendJobCreateQueryParam(TypedDict):
     """``CampaignSendJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignSendJobCreateQueryParam(TypedDict):
     data: "CampaignSendJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignSendJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_send_job_create_query_resource_object import CampaignSendJobCreateQueryResourceObjectParam
 
-__all__ = ["CampaignSendJobCreateQueryParam"]
+__all__ = ["SHAPE", "CampaignSendJobCreateQueryParam"]

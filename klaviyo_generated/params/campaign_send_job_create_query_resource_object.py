@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignSendJobCreateQueryResourceObjectParam(TypedDict):
     """``CampaignSendJobCreateQueryResourceObject`` as JSON."""
@@ -12,4 +14,7 @@ class CampaignSendJobCreateQueryResourceObjectParam(TypedDict):
     id: str
 
 
-__all__ = ["CampaignSendJobCreateQueryResourceObjectParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("campaign-send-job",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CampaignSendJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignSendJobPartialUpdateQueryParam(TypedDict):
     """``CampaignSendJobPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignSendJobPartialUpdateQueryParam(TypedDict):
     data: "CampaignSendJobPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignSendJobPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_send_job_partial_update_query_resource_object import CampaignSendJobPartialUpdateQueryResourceObjectParam
 
-__all__ = ["CampaignSendJobPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "CampaignSendJobPartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignSendJobPartialUpdateQueryResourceObjectParam(TypedDict):
     """``CampaignSendJobPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class CampaignSendJobPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "CampaignSendJobPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign-send-job",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CampaignSendJobPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_send_job_partial_update_query_resource_object_attributes import (
     CampaignSendJobPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CampaignSendJobPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignSendJobPartialUpdateQueryResourceObjectParam"]

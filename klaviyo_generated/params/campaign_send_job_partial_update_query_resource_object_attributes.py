@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignSendJobPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CampaignSendJobPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -11,4 +13,7 @@ class CampaignSendJobPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     action: Literal["cancel", "revert"]
 
 
-__all__ = ["CampaignSendJobPartialUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("action", True, ("literal", ("cancel", "revert"))),))
+
+__all__ = ["SHAPE", "CampaignSendJobPartialUpdateQueryResourceObjectAttributesParam"]

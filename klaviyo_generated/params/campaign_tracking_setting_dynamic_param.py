@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignTrackingSettingDynamicParamParam(TypedDict):
     """``CampaignTrackingSettingDynamicParam`` as JSON."""
@@ -25,4 +27,33 @@ class CampaignTrackingSettingDynamicParamParam(TypedDict):
     ]
 
 
-__all__ = ["CampaignTrackingSettingDynamicParamParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("dynamic",))),
+        (
+            "value",
+            True,
+            (
+                "literal",
+                (
+                    "campaign_id",
+                    "campaign_name",
+                    "campaign_name_id",
+                    "campaign_name_send_day",
+                    "email_subject",
+                    "group_id",
+                    "group_name",
+                    "group_name_id",
+                    "link_alt_text",
+                    "message_type",
+                    "profile_external_id",
+                    "profile_id",
+                ),
+            ),
+        ),
+    ),
+)
+
+__all__ = ["SHAPE", "CampaignTrackingSettingDynamicParamParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignTrackingSettingStaticParamParam(TypedDict):
     """``CampaignTrackingSettingStaticParam`` as JSON."""
@@ -12,4 +14,7 @@ class CampaignTrackingSettingStaticParamParam(TypedDict):
     value: str
 
 
-__all__ = ["CampaignTrackingSettingStaticParamParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("static",))), ("value", True, "str")))
+
+__all__ = ["SHAPE", "CampaignTrackingSettingStaticParamParam"]

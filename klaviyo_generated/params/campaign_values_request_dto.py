@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CampaignValuesRequestDTOParam(TypedDict):
     """``CampaignValuesRequestDTO`` as JSON."""
@@ -11,7 +13,10 @@ class CampaignValuesRequestDTOParam(TypedDict):
     data: "CampaignValuesRequestDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CampaignValuesRequestDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_values_request_dto_resource_object import CampaignValuesRequestDTOResourceObjectParam
 
-__all__ = ["CampaignValuesRequestDTOParam"]
+__all__ = ["SHAPE", "CampaignValuesRequestDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignValuesRequestDTOResourceObjectParam(TypedDict):
     """``CampaignValuesRequestDTOResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CampaignValuesRequestDTOResourceObjectParam(TypedDict):
     attributes: "CampaignValuesRequestDTOResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("campaign-values-report",))),
+        ("attributes", True, ("ref", "CampaignValuesRequestDTOResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_values_request_dto_resource_object_attributes import (
     CampaignValuesRequestDTOResourceObjectAttributesParam,
 )
 
-__all__ = ["CampaignValuesRequestDTOResourceObjectParam"]
+__all__ = ["SHAPE", "CampaignValuesRequestDTOResourceObjectParam"]

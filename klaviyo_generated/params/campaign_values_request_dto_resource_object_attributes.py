@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignValuesRequestDTOResourceObjectAttributesParam(TypedDict):
     """``CampaignValuesRequestDTOResourceObjectAttributes`` as JSON."""
@@ -66,8 +68,90 @@ class CampaignValuesRequestDTOResourceObjectAttributesParam(TypedDict):
     filter: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "statistics",
+            True,
+            (
+                "list",
+                (
+                    "literal",
+                    (
+                        "average_order_value",
+                        "bounce_rate",
+                        "bounced",
+                        "bounced_or_failed",
+                        "bounced_or_failed_rate",
+                        "click_rate",
+                        "click_to_open_rate",
+                        "clicks",
+                        "clicks_unique",
+                        "conversion_rate",
+                        "conversion_uniques",
+                        "conversion_value",
+                        "conversions",
+                        "delivered",
+                        "delivery_rate",
+                        "failed",
+                        "failed_rate",
+                        "message_segment_count_sum",
+                        "open_rate",
+                        "opens",
+                        "opens_unique",
+                        "recipients",
+                        "revenue_per_recipient",
+                        "spam_complaint_rate",
+                        "spam_complaints",
+                        "text_message_credit_usage_amount",
+                        "text_message_roi",
+                        "text_message_spend",
+                        "unsubscribe_rate",
+                        "unsubscribe_uniques",
+                        "unsubscribes",
+                    ),
+                ),
+            ),
+        ),
+        ("timeframe", True, ("union", (("ref", "TimeframeParam"), ("ref", "CustomTimeframeParam")))),
+        ("conversion_metric_id", True, "str"),
+        (
+            "group_by",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "literal",
+                            (
+                                "campaign_id",
+                                "campaign_message_id",
+                                "campaign_message_name",
+                                "group",
+                                "group_name",
+                                "send_channel",
+                                "tag_id",
+                                "tag_name",
+                                "text_message_format",
+                                "variation",
+                                "variation_name",
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+        ("filter", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_timeframe import CustomTimeframeParam
 from .timeframe import TimeframeParam
 
-__all__ = ["CampaignValuesRequestDTOResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CampaignValuesRequestDTOResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignsEmailTrackingOptionsParam(TypedDict):
     """``CampaignsEmailTrackingOptions`` as JSON."""
@@ -14,8 +16,29 @@ class CampaignsEmailTrackingOptionsParam(TypedDict):
     is_tracking_opens: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("add_tracking_params", False, ("union", ("bool", "None"))),
+        (
+            "custom_tracking_params",
+            False,
+            (
+                "union",
+                (
+                    ("list", ("union", (("ref", "DynamicTrackingParamParam"), ("ref", "StaticTrackingParamParam")))),
+                    "None",
+                ),
+            ),
+        ),
+        ("is_tracking_clicks", False, ("union", ("bool", "None"))),
+        ("is_tracking_opens", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .dynamic_tracking_param import DynamicTrackingParamParam
 from .static_tracking_param import StaticTrackingParamParam
 
-__all__ = ["CampaignsEmailTrackingOptionsParam"]
+__all__ = ["SHAPE", "CampaignsEmailTrackingOptionsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CampaignsSMSTrackingOptionsParam(TypedDict):
     """``CampaignsSMSTrackingOptions`` as JSON."""
@@ -12,8 +14,27 @@ class CampaignsSMSTrackingOptionsParam(TypedDict):
     custom_tracking_params: NotRequired["list[DynamicTrackingParamParam | StaticTrackingParamParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("add_tracking_params", False, ("union", ("bool", "None"))),
+        (
+            "custom_tracking_params",
+            False,
+            (
+                "union",
+                (
+                    ("list", ("union", (("ref", "DynamicTrackingParamParam"), ("ref", "StaticTrackingParamParam")))),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .dynamic_tracking_param import DynamicTrackingParamParam
 from .static_tracking_param import StaticTrackingParamParam
 
-__all__ = ["CampaignsSMSTrackingOptionsParam"]
+__all__ = ["SHAPE", "CampaignsSMSTrackingOptionsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CarrierDeactivationMethodFilterParam(TypedDict):
     """``CarrierDeactivationMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class CarrierDeactivationMethodFilterParam(TypedDict):
     method: Literal["carrier_deactivation"]
 
 
-__all__ = ["CarrierDeactivationMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("carrier_deactivation",)))),
+)
+
+__all__ = ["SHAPE", "CarrierDeactivationMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartContentParam(TypedDict):
     """``CartContent`` as JSON."""
@@ -13,7 +15,17 @@ class CartContentParam(TypedDict):
     properties: NotRequired["CartContentPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("cart_content",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "CartContentPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .cart_content_properties import CartContentPropertiesParam
 
-__all__ = ["CartContentParam"]
+__all__ = ["SHAPE", "CartContentParam"]

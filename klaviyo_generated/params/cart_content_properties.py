@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartContentPropertiesParam(TypedDict):
     """``CartContentProperties`` as JSON."""
@@ -13,9 +15,19 @@ class CartContentPropertiesParam(TypedDict):
     product: NotRequired["None | CartProductPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("value", False, ("union", ("None", ("ref", "CartValuePropertiesParam")))),
+        ("items", False, ("union", ("None", ("ref", "CartItemCountPropertiesParam")))),
+        ("product", False, ("union", ("None", ("ref", "CartProductPropertiesParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .cart_item_count_properties import CartItemCountPropertiesParam
 from .cart_product_properties import CartProductPropertiesParam
 from .cart_value_properties import CartValuePropertiesParam
 
-__all__ = ["CartContentPropertiesParam"]
+__all__ = ["SHAPE", "CartContentPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartItemCountParam(TypedDict):
     """``CartItemCount`` as JSON."""
@@ -13,7 +15,17 @@ class CartItemCountParam(TypedDict):
     properties: NotRequired["CartItemCountPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("cart_item_count",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "CartItemCountPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .cart_item_count_properties import CartItemCountPropertiesParam
 
-__all__ = ["CartItemCountParam"]
+__all__ = ["SHAPE", "CartItemCountParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartItemCountPropertiesParam(TypedDict):
     """``CartItemCountProperties`` as JSON."""
@@ -12,4 +14,13 @@ class CartItemCountPropertiesParam(TypedDict):
     value: NotRequired[int | None]
 
 
-__all__ = ["CartItemCountPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("comparison", False, ("union", ("None", ("literal", ("equals", "greater_than", "less_than"))))),
+        ("value", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "CartItemCountPropertiesParam"]

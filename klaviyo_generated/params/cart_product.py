@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartProductParam(TypedDict):
     """``CartProduct`` as JSON."""
@@ -13,7 +15,17 @@ class CartProductParam(TypedDict):
     properties: NotRequired["CartProductPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("cart_product",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "CartProductPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .cart_product_properties import CartProductPropertiesParam
 
-__all__ = ["CartProductParam"]
+__all__ = ["SHAPE", "CartProductParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartProductPropertiesParam(TypedDict):
     """``CartProductProperties`` as JSON."""
@@ -12,4 +14,13 @@ class CartProductPropertiesParam(TypedDict):
     value: NotRequired[str | None]
 
 
-__all__ = ["CartProductPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", False, ("union", ("None", ("literal", ("brand", "categories", "id", "name"))))),
+        ("value", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "CartProductPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartValueParam(TypedDict):
     """``CartValue`` as JSON."""
@@ -13,7 +15,17 @@ class CartValueParam(TypedDict):
     properties: NotRequired["CartValuePropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("cart_value",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "CartValuePropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .cart_value_properties import CartValuePropertiesParam
 
-__all__ = ["CartValueParam"]
+__all__ = ["SHAPE", "CartValueParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CartValuePropertiesParam(TypedDict):
     """``CartValueProperties`` as JSON."""
@@ -12,4 +14,13 @@ class CartValuePropertiesParam(TypedDict):
     value: NotRequired[float | None]
 
 
-__all__ = ["CartValuePropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("comparison", False, ("union", ("None", ("literal", ("equals", "greater_than", "less_than"))))),
+        ("value", False, ("union", ("float", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "CartValuePropertiesParam"]

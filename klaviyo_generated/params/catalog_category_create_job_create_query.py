@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateJobCreateQueryParam(TypedDict):
     """``CatalogCategoryCreateJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CatalogCategoryCreateJobCreateQueryParam(TypedDict):
     data: "CatalogCategoryCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogCategoryCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_create_job_create_query_resource_object import (
     CatalogCategoryCreateJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["CatalogCategoryCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogCategoryCreateJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogCategoryCreateJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogCategoryCreateJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogCategoryCreateJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-category-bulk-create-job",))),
+        ("attributes", True, ("ref", "CatalogCategoryCreateJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_create_job_create_query_resource_object_attributes import (
     CatalogCategoryCreateJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogCategoryCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogCategoryCreateJobCreateQueryResourceObjectParam"]

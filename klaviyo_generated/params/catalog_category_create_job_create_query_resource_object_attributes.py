@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogCategoryCreateJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogCategoryCreateJobCreateQueryResourceObjectAttributesParam(TypedDict
     categories: "CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategoriesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("categories", True, ("ref", "CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategoriesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_create_job_create_query_resource_object_attributes_categories import (
     CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategoriesParam,
 )
 
-__all__ = ["CatalogCategoryCreateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogCategoryCreateJobCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateQueryParam(TypedDict):
     """``CatalogCategoryCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogCategoryCreateQueryParam(TypedDict):
     data: "CatalogCategoryCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogCategoryCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_create_query_resource_object import CatalogCategoryCreateQueryResourceObjectParam
 
-__all__ = ["CatalogCategoryCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogCategoryCreateQueryParam"]

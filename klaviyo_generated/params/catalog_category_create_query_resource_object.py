@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateQueryResourceObjectParam(TypedDict):
     """``CatalogCategoryCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class CatalogCategoryCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["CatalogCategoryCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-category",))),
+        ("attributes", True, ("ref", "CatalogCategoryCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "CatalogCategoryCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_create_query_resource_object_attributes import (
     CatalogCategoryCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .catalog_category_create_query_resource_object_relationships import (
     CatalogCategoryCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CatalogCategoryCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogCategoryCreateQueryResourceObjectParam"]

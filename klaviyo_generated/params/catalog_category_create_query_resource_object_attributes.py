@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogCategoryCreateQueryResourceObjectAttributes`` as JSON."""
@@ -14,4 +16,15 @@ class CatalogCategoryCreateQueryResourceObjectAttributesParam(TypedDict):
     catalog_type: NotRequired[str | None]
 
 
-__all__ = ["CatalogCategoryCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("external_id", True, "str"),
+        ("name", True, "str"),
+        ("integration_type", False, ("union", ("None", ("literal", ("$custom",))))),
+        ("catalog_type", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "CatalogCategoryCreateQueryResourceObjectAttributesParam"]

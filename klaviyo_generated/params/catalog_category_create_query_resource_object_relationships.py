@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CatalogCategoryCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogCategoryCreateQueryResourceObjectRelationshipsParam(TypedDict):
     items: NotRequired["CatalogCategoryCreateQueryResourceObjectRelationshipsItemsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("items", False, ("ref", "CatalogCategoryCreateQueryResourceObjectRelationshipsItemsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_create_query_resource_object_relationships_items import (
     CatalogCategoryCreateQueryResourceObjectRelationshipsItemsParam,
 )
 
-__all__ = ["CatalogCategoryCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CatalogCategoryCreateQueryResourceObjectRelationshipsParam"]

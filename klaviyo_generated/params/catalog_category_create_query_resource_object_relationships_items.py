@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryCreateQueryResourceObjectRelationshipsItemsParam(TypedDict):
     """``CatalogCategoryCreateQueryResourceObjectRelationshipsItems`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogCategoryCreateQueryResourceObjectRelationshipsItemsParam(TypedDict)
     data: NotRequired["list[CatalogCategoryCreateQueryResourceObjectRelationshipsItemsDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("list", ("ref", "CatalogCategoryCreateQueryResourceObjectRelationshipsItemsDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_create_query_resource_object_relationships_items_data_item import (
     CatalogCategoryCreateQueryResourceObjectRelationshipsItemsDataItemParam,
 )
 
-__all__ = ["CatalogCategoryCreateQueryResourceObjectRelationshipsItemsParam"]
+__all__ = ["SHAPE", "CatalogCategoryCreateQueryResourceObjectRelationshipsItemsParam"]

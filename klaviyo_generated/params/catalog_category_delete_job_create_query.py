@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryDeleteJobCreateQueryParam(TypedDict):
     """``CatalogCategoryDeleteJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CatalogCategoryDeleteJobCreateQueryParam(TypedDict):
     data: "CatalogCategoryDeleteJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogCategoryDeleteJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_delete_job_create_query_resource_object import (
     CatalogCategoryDeleteJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["CatalogCategoryDeleteJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogCategoryDeleteJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryDeleteJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogCategoryDeleteJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogCategoryDeleteJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-category-bulk-delete-job",))),
+        ("attributes", True, ("ref", "CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_delete_job_create_query_resource_object_attributes import (
     CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogCategoryDeleteJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogCategoryDeleteJobCreateQueryResourceObjectParam"]

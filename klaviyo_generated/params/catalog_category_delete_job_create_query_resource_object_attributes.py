@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogCategoryDeleteJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict
     categories: "CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategoriesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("categories", True, ("ref", "CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategoriesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_delete_job_create_query_resource_object_attributes_categories import (
     CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategoriesParam,
 )
 
-__all__ = ["CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategoriesParam(TypedDict):
     """``CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategories`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategoriesParam
     data: "list[CatalogCategoryDeleteQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogCategoryDeleteQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_delete_query_resource_object import CatalogCategoryDeleteQueryResourceObjectParam
 
-__all__ = ["CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategoriesParam"]
+__all__ = ["SHAPE", "CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategoriesParam"]

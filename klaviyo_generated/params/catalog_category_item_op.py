@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryItemOpParam(TypedDict):
     """``CatalogCategoryItemOp`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogCategoryItemOpParam(TypedDict):
     data: "list[CatalogCategoryItemOpDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogCategoryItemOpDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_item_op_data_item import CatalogCategoryItemOpDataItemParam
 
-__all__ = ["CatalogCategoryItemOpParam"]
+__all__ = ["SHAPE", "CatalogCategoryItemOpParam"]

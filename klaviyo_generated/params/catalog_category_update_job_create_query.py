@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateJobCreateQueryParam(TypedDict):
     """``CatalogCategoryUpdateJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CatalogCategoryUpdateJobCreateQueryParam(TypedDict):
     data: "CatalogCategoryUpdateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogCategoryUpdateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_job_create_query_resource_object import (
     CatalogCategoryUpdateJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["CatalogCategoryUpdateJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogCategoryUpdateJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogCategoryUpdateJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-category-bulk-update-job",))),
+        ("attributes", True, ("ref", "CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_job_create_query_resource_object_attributes import (
     CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogCategoryUpdateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogCategoryUpdateJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesParam(TypedDict
     categories: "CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategoriesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("categories", True, ("ref", "CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategoriesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_job_create_query_resource_object_attributes_categories import (
     CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategoriesParam,
 )
 
-__all__ = ["CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategoriesParam(TypedDict):
     """``CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategories`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategoriesParam
     data: "list[CatalogCategoryUpdateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogCategoryUpdateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_query_resource_object import CatalogCategoryUpdateQueryResourceObjectParam
 
-__all__ = ["CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategoriesParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategoriesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateQueryParam(TypedDict):
     """``CatalogCategoryUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogCategoryUpdateQueryParam(TypedDict):
     data: "CatalogCategoryUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogCategoryUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_query_resource_object import CatalogCategoryUpdateQueryResourceObjectParam
 
-__all__ = ["CatalogCategoryUpdateQueryParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateQueryParam"]

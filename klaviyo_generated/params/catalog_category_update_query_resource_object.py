@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateQueryResourceObjectParam(TypedDict):
     """``CatalogCategoryUpdateQueryResourceObject`` as JSON."""
@@ -14,6 +16,17 @@ class CatalogCategoryUpdateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["CatalogCategoryUpdateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-category",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CatalogCategoryUpdateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "CatalogCategoryUpdateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_query_resource_object_attributes import (
     CatalogCategoryUpdateQueryResourceObjectAttributesParam,
@@ -22,4 +35,4 @@ from .catalog_category_update_query_resource_object_relationships import (
     CatalogCategoryUpdateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CatalogCategoryUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateQueryResourceObjectParam"]

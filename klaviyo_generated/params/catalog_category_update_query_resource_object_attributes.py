@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogCategoryUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -11,4 +13,7 @@ class CatalogCategoryUpdateQueryResourceObjectAttributesParam(TypedDict):
     name: NotRequired[str | None]
 
 
-__all__ = ["CatalogCategoryUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", False, ("union", ("str", "None"))),))
+
+__all__ = ["SHAPE", "CatalogCategoryUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CatalogCategoryUpdateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogCategoryUpdateQueryResourceObjectRelationshipsParam(TypedDict):
     items: NotRequired["CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("items", False, ("ref", "CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_query_resource_object_relationships_items import (
     CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsParam,
 )
 
-__all__ = ["CatalogCategoryUpdateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateQueryResourceObjectRelationshipsParam"]

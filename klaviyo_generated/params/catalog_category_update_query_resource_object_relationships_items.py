@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsParam(TypedDict):
     """``CatalogCategoryUpdateQueryResourceObjectRelationshipsItems`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsParam(TypedDict)
     data: NotRequired["list[CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("list", ("ref", "CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_category_update_query_resource_object_relationships_items_data_item import (
     CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItemParam,
 )
 
-__all__ = ["CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsParam"]
+__all__ = ["SHAPE", "CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItemParam(TypedDict):
     """``CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItem`` as JSON."""
@@ -12,4 +14,7 @@ class CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItemParam(Ty
     id: str
 
 
-__all__ = ["CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItemParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("catalog-item",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CatalogCategoryUpdateQueryResourceObjectRelationshipsItemsDataItemParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCategoryOpParam(TypedDict):
     """``CatalogItemCategoryOp`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemCategoryOpParam(TypedDict):
     data: "list[CatalogItemCategoryOpDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogItemCategoryOpDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_category_op_data_item import CatalogItemCategoryOpDataItemParam
 
-__all__ = ["CatalogItemCategoryOpParam"]
+__all__ = ["SHAPE", "CatalogItemCategoryOpParam"]

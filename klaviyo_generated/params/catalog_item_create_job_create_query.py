@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateJobCreateQueryParam(TypedDict):
     """``CatalogItemCreateJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemCreateJobCreateQueryParam(TypedDict):
     data: "CatalogItemCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogItemCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_job_create_query_resource_object import CatalogItemCreateJobCreateQueryResourceObjectParam
 
-__all__ = ["CatalogItemCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogItemCreateJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogItemCreateJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogItemCreateJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogItemCreateJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-item-bulk-create-job",))),
+        ("attributes", True, ("ref", "CatalogItemCreateJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_job_create_query_resource_object_attributes import (
     CatalogItemCreateJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogItemCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogItemCreateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogItemCreateJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogItemCreateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     items: "CatalogItemCreateJobCreateQueryResourceObjectAttributesItemsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("items", True, ("ref", "CatalogItemCreateJobCreateQueryResourceObjectAttributesItemsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_job_create_query_resource_object_attributes_items import (
     CatalogItemCreateJobCreateQueryResourceObjectAttributesItemsParam,
 )
 
-__all__ = ["CatalogItemCreateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogItemCreateJobCreateQueryResourceObjectAttributesParam"]

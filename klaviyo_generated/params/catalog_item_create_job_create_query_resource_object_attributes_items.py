@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateJobCreateQueryResourceObjectAttributesItemsParam(TypedDict):
     """``CatalogItemCreateJobCreateQueryResourceObjectAttributesItems`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemCreateJobCreateQueryResourceObjectAttributesItemsParam(TypedDic
     data: "list[CatalogItemCreateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogItemCreateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_query_resource_object import CatalogItemCreateQueryResourceObjectParam
 
-__all__ = ["CatalogItemCreateJobCreateQueryResourceObjectAttributesItemsParam"]
+__all__ = ["SHAPE", "CatalogItemCreateJobCreateQueryResourceObjectAttributesItemsParam"]

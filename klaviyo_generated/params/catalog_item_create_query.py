@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateQueryParam(TypedDict):
     """``CatalogItemCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemCreateQueryParam(TypedDict):
     data: "CatalogItemCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogItemCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_query_resource_object import CatalogItemCreateQueryResourceObjectParam
 
-__all__ = ["CatalogItemCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogItemCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateQueryResourceObjectParam(TypedDict):
     """``CatalogItemCreateQueryResourceObject`` as JSON."""
@@ -13,10 +15,20 @@ class CatalogItemCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["CatalogItemCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-item",))),
+        ("attributes", True, ("ref", "CatalogItemCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "CatalogItemCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_query_resource_object_attributes import CatalogItemCreateQueryResourceObjectAttributesParam
 from .catalog_item_create_query_resource_object_relationships import (
     CatalogItemCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CatalogItemCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogItemCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogItemCreateQueryResourceObjectAttributes`` as JSON."""
@@ -22,9 +24,32 @@ class CatalogItemCreateQueryResourceObjectAttributesParam(TypedDict):
     published: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("external_id", True, "str"),
+        ("title", True, "str"),
+        ("description", True, "str"),
+        ("url", True, "str"),
+        ("integration_type", False, ("union", ("None", ("literal", ("$custom",))))),
+        ("price", False, ("union", ("float", "None"))),
+        ("catalog_type", False, ("union", ("str", "None"))),
+        ("image_full_url", False, ("union", ("str", "None"))),
+        ("image_thumbnail_url", False, ("union", ("str", "None"))),
+        ("images", False, ("union", (("list", "str"), "None"))),
+        (
+            "custom_metadata",
+            False,
+            ("union", (("ref", "CatalogItemCreateQueryResourceObjectAttributesCustomMetadataType0Param"), "None")),
+        ),
+        ("published", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_query_resource_object_attributes_custom_metadata_type_0 import (
     CatalogItemCreateQueryResourceObjectAttributesCustomMetadataType0Param,
 )
 
-__all__ = ["CatalogItemCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogItemCreateQueryResourceObjectAttributesParam"]

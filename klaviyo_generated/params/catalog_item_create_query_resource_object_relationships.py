@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CatalogItemCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogItemCreateQueryResourceObjectRelationshipsParam(TypedDict):
     categories: NotRequired["CatalogItemCreateQueryResourceObjectRelationshipsCategoriesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("categories", False, ("ref", "CatalogItemCreateQueryResourceObjectRelationshipsCategoriesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_query_resource_object_relationships_categories import (
     CatalogItemCreateQueryResourceObjectRelationshipsCategoriesParam,
 )
 
-__all__ = ["CatalogItemCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CatalogItemCreateQueryResourceObjectRelationshipsParam"]

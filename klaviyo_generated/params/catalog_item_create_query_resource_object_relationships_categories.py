@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemCreateQueryResourceObjectRelationshipsCategoriesParam(TypedDict):
     """``CatalogItemCreateQueryResourceObjectRelationshipsCategories`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogItemCreateQueryResourceObjectRelationshipsCategoriesParam(TypedDict
     data: NotRequired["list[CatalogItemCreateQueryResourceObjectRelationshipsCategoriesDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("list", ("ref", "CatalogItemCreateQueryResourceObjectRelationshipsCategoriesDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_create_query_resource_object_relationships_categories_data_item import (
     CatalogItemCreateQueryResourceObjectRelationshipsCategoriesDataItemParam,
 )
 
-__all__ = ["CatalogItemCreateQueryResourceObjectRelationshipsCategoriesParam"]
+__all__ = ["SHAPE", "CatalogItemCreateQueryResourceObjectRelationshipsCategoriesParam"]

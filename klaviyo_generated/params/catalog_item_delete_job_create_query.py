@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemDeleteJobCreateQueryParam(TypedDict):
     """``CatalogItemDeleteJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemDeleteJobCreateQueryParam(TypedDict):
     data: "CatalogItemDeleteJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogItemDeleteJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_delete_job_create_query_resource_object import CatalogItemDeleteJobCreateQueryResourceObjectParam
 
-__all__ = ["CatalogItemDeleteJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogItemDeleteJobCreateQueryParam"]

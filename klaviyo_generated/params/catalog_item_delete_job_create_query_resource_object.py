@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemDeleteJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogItemDeleteJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogItemDeleteJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogItemDeleteJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-item-bulk-delete-job",))),
+        ("attributes", True, ("ref", "CatalogItemDeleteJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_delete_job_create_query_resource_object_attributes import (
     CatalogItemDeleteJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogItemDeleteJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogItemDeleteJobCreateQueryResourceObjectParam"]

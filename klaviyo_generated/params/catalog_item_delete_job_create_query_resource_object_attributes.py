@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogItemDeleteJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogItemDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     items: "CatalogItemDeleteJobCreateQueryResourceObjectAttributesItemsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("items", True, ("ref", "CatalogItemDeleteJobCreateQueryResourceObjectAttributesItemsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_delete_job_create_query_resource_object_attributes_items import (
     CatalogItemDeleteJobCreateQueryResourceObjectAttributesItemsParam,
 )
 
-__all__ = ["CatalogItemDeleteJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogItemDeleteJobCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemDeleteJobCreateQueryResourceObjectAttributesItemsParam(TypedDict):
     """``CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemDeleteJobCreateQueryResourceObjectAttributesItemsParam(TypedDic
     data: "list[CatalogItemDeleteQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogItemDeleteQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_delete_query_resource_object import CatalogItemDeleteQueryResourceObjectParam
 
-__all__ = ["CatalogItemDeleteJobCreateQueryResourceObjectAttributesItemsParam"]
+__all__ = ["SHAPE", "CatalogItemDeleteJobCreateQueryResourceObjectAttributesItemsParam"]

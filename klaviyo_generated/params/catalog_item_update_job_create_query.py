@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateJobCreateQueryParam(TypedDict):
     """``CatalogItemUpdateJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemUpdateJobCreateQueryParam(TypedDict):
     data: "CatalogItemUpdateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogItemUpdateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_job_create_query_resource_object import CatalogItemUpdateJobCreateQueryResourceObjectParam
 
-__all__ = ["CatalogItemUpdateJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateJobCreateQueryParam"]

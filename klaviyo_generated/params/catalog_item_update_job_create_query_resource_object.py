@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogItemUpdateJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogItemUpdateJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogItemUpdateJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-item-bulk-update-job",))),
+        ("attributes", True, ("ref", "CatalogItemUpdateJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_job_create_query_resource_object_attributes import (
     CatalogItemUpdateJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogItemUpdateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogItemUpdateJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogItemUpdateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     items: "CatalogItemUpdateJobCreateQueryResourceObjectAttributesItemsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("items", True, ("ref", "CatalogItemUpdateJobCreateQueryResourceObjectAttributesItemsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_job_create_query_resource_object_attributes_items import (
     CatalogItemUpdateJobCreateQueryResourceObjectAttributesItemsParam,
 )
 
-__all__ = ["CatalogItemUpdateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateJobCreateQueryResourceObjectAttributesParam"]

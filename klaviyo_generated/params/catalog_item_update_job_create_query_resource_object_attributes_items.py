@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateJobCreateQueryResourceObjectAttributesItemsParam(TypedDict):
     """``CatalogItemUpdateJobCreateQueryResourceObjectAttributesItems`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemUpdateJobCreateQueryResourceObjectAttributesItemsParam(TypedDic
     data: "list[CatalogItemUpdateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogItemUpdateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_query_resource_object import CatalogItemUpdateQueryResourceObjectParam
 
-__all__ = ["CatalogItemUpdateJobCreateQueryResourceObjectAttributesItemsParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateJobCreateQueryResourceObjectAttributesItemsParam"]

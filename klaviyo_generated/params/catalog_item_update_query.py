@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateQueryParam(TypedDict):
     """``CatalogItemUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogItemUpdateQueryParam(TypedDict):
     data: "CatalogItemUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogItemUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_query_resource_object import CatalogItemUpdateQueryResourceObjectParam
 
-__all__ = ["CatalogItemUpdateQueryParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateQueryResourceObjectParam(TypedDict):
     """``CatalogItemUpdateQueryResourceObject`` as JSON."""
@@ -14,10 +16,21 @@ class CatalogItemUpdateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["CatalogItemUpdateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-item",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CatalogItemUpdateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "CatalogItemUpdateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_query_resource_object_attributes import CatalogItemUpdateQueryResourceObjectAttributesParam
 from .catalog_item_update_query_resource_object_relationships import (
     CatalogItemUpdateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CatalogItemUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateQueryResourceObjectParam"]

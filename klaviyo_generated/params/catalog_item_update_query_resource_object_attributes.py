@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogItemUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -19,9 +21,29 @@ class CatalogItemUpdateQueryResourceObjectAttributesParam(TypedDict):
     published: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("title", False, ("union", ("str", "None"))),
+        ("price", False, ("union", ("float", "None"))),
+        ("description", False, ("union", ("str", "None"))),
+        ("url", False, ("union", ("str", "None"))),
+        ("image_full_url", False, ("union", ("str", "None"))),
+        ("image_thumbnail_url", False, ("union", ("str", "None"))),
+        ("images", False, ("union", (("list", "str"), "None"))),
+        (
+            "custom_metadata",
+            False,
+            ("union", (("ref", "CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0Param"), "None")),
+        ),
+        ("published", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_query_resource_object_attributes_custom_metadata_type_0 import (
     CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0Param,
 )
 
-__all__ = ["CatalogItemUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateQueryResourceObjectAttributesParam"]

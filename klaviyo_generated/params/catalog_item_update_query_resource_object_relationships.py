@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CatalogItemUpdateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogItemUpdateQueryResourceObjectRelationshipsParam(TypedDict):
     categories: NotRequired["CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("categories", False, ("ref", "CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_query_resource_object_relationships_categories import (
     CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesParam,
 )
 
-__all__ = ["CatalogItemUpdateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesParam(TypedDict):
     """``CatalogItemUpdateQueryResourceObjectRelationshipsCategories`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesParam(TypedDict
     data: NotRequired["list[CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("list", ("ref", "CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_item_update_query_resource_object_relationships_categories_data_item import (
     CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesDataItemParam,
 )
 
-__all__ = ["CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesParam"]
+__all__ = ["SHAPE", "CatalogItemUpdateQueryResourceObjectRelationshipsCategoriesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateJobCreateQueryParam(TypedDict):
     """``CatalogVariantCreateJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CatalogVariantCreateJobCreateQueryParam(TypedDict):
     data: "CatalogVariantCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogVariantCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_job_create_query_resource_object import (
     CatalogVariantCreateJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["CatalogVariantCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateJobCreateQueryParam"]

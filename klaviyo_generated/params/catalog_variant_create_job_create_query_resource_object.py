@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogVariantCreateJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogVariantCreateJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogVariantCreateJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-variant-bulk-create-job",))),
+        ("attributes", True, ("ref", "CatalogVariantCreateJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_job_create_query_resource_object_attributes import (
     CatalogVariantCreateJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogVariantCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogVariantCreateJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogVariantCreateJobCreateQueryResourceObjectAttributesParam(TypedDict)
     variants: "CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariantsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("variants", True, ("ref", "CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariantsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_job_create_query_resource_object_attributes_variants import (
     CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariantsParam,
 )
 
-__all__ = ["CatalogVariantCreateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateJobCreateQueryResourceObjectAttributesParam"]

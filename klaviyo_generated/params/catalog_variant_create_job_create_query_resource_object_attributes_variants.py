@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariantsParam(TypedDict):
     """``CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariantsParam(Ty
     data: "list[CatalogVariantCreateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogVariantCreateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_query_resource_object import CatalogVariantCreateQueryResourceObjectParam
 
-__all__ = ["CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariantsParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariantsParam"]

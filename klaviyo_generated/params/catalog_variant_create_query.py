@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateQueryParam(TypedDict):
     """``CatalogVariantCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogVariantCreateQueryParam(TypedDict):
     data: "CatalogVariantCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogVariantCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_query_resource_object import CatalogVariantCreateQueryResourceObjectParam
 
-__all__ = ["CatalogVariantCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateQueryResourceObjectParam(TypedDict):
     """``CatalogVariantCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class CatalogVariantCreateQueryResourceObjectParam(TypedDict):
     relationships: "CatalogVariantCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-variant",))),
+        ("attributes", True, ("ref", "CatalogVariantCreateQueryResourceObjectAttributesParam")),
+        ("relationships", True, ("ref", "CatalogVariantCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_query_resource_object_attributes import (
     CatalogVariantCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .catalog_variant_create_query_resource_object_relationships import (
     CatalogVariantCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CatalogVariantCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateQueryResourceObjectParam"]

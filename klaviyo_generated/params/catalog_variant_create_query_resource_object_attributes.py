@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogVariantCreateQueryResourceObjectAttributes`` as JSON."""
@@ -25,9 +27,35 @@ class CatalogVariantCreateQueryResourceObjectAttributesParam(TypedDict):
     published: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("external_id", True, "str"),
+        ("title", True, "str"),
+        ("description", True, "str"),
+        ("sku", True, "str"),
+        ("inventory_quantity", True, "float"),
+        ("price", True, "float"),
+        ("url", True, "str"),
+        ("catalog_type", False, ("union", ("str", "None"))),
+        ("integration_type", False, ("union", ("None", ("literal", ("$custom",))))),
+        ("inventory_policy", False, ("union", ("None", ("literal", (0, 1, 2))))),
+        ("image_full_url", False, ("union", ("str", "None"))),
+        ("image_thumbnail_url", False, ("union", ("str", "None"))),
+        ("images", False, ("union", (("list", "str"), "None"))),
+        (
+            "custom_metadata",
+            False,
+            ("union", (("ref", "CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0Param"), "None")),
+        ),
+        ("published", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_query_resource_object_attributes_custom_metadata_type_0 import (
     CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0Param,
 )
 
-__all__ = ["CatalogVariantCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CatalogVariantCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,12 @@ class CatalogVariantCreateQueryResourceObjectRelationshipsParam(TypedDict):
     item: "CatalogVariantCreateQueryResourceObjectRelationshipsItemParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("item", True, ("ref", "CatalogVariantCreateQueryResourceObjectRelationshipsItemParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_query_resource_object_relationships_item import (
     CatalogVariantCreateQueryResourceObjectRelationshipsItemParam,
 )
 
-__all__ = ["CatalogVariantCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateQueryResourceObjectRelationshipsParam"]

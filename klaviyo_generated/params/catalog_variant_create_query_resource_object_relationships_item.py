@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateQueryResourceObjectRelationshipsItemParam(TypedDict):
     """``CatalogVariantCreateQueryResourceObjectRelationshipsItem`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogVariantCreateQueryResourceObjectRelationshipsItemParam(TypedDict):
     data: NotRequired["CatalogVariantCreateQueryResourceObjectRelationshipsItemDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "CatalogVariantCreateQueryResourceObjectRelationshipsItemDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_create_query_resource_object_relationships_item_data import (
     CatalogVariantCreateQueryResourceObjectRelationshipsItemDataParam,
 )
 
-__all__ = ["CatalogVariantCreateQueryResourceObjectRelationshipsItemParam"]
+__all__ = ["SHAPE", "CatalogVariantCreateQueryResourceObjectRelationshipsItemParam"]

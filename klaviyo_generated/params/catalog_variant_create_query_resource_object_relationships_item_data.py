@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantCreateQueryResourceObjectRelationshipsItemDataParam(TypedDict):
     """``CatalogVariantCreateQueryResourceObjectRelationshipsItemData`` as JSON."""
@@ -12,4 +14,7 @@ class CatalogVariantCreateQueryResourceObjectRelationshipsItemDataParam(TypedDic
     id: str
 
 
-__all__ = ["CatalogVariantCreateQueryResourceObjectRelationshipsItemDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("catalog-item",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CatalogVariantCreateQueryResourceObjectRelationshipsItemDataParam"]

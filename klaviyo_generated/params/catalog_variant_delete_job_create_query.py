@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantDeleteJobCreateQueryParam(TypedDict):
     """``CatalogVariantDeleteJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CatalogVariantDeleteJobCreateQueryParam(TypedDict):
     data: "CatalogVariantDeleteJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogVariantDeleteJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_delete_job_create_query_resource_object import (
     CatalogVariantDeleteJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["CatalogVariantDeleteJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogVariantDeleteJobCreateQueryParam"]

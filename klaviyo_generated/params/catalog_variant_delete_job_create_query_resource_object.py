@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantDeleteJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogVariantDeleteJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogVariantDeleteJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogVariantDeleteJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-variant-bulk-delete-job",))),
+        ("attributes", True, ("ref", "CatalogVariantDeleteJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_delete_job_create_query_resource_object_attributes import (
     CatalogVariantDeleteJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogVariantDeleteJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogVariantDeleteJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogVariantDeleteJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogVariantDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict)
     variants: "CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariantsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("variants", True, ("ref", "CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariantsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_delete_job_create_query_resource_object_attributes_variants import (
     CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariantsParam,
 )
 
-__all__ = ["CatalogVariantDeleteJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogVariantDeleteJobCreateQueryResourceObjectAttributesParam"]

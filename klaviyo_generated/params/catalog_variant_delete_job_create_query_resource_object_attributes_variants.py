@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariantsParam(TypedDict):
     """``CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariants`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariantsParam(Ty
     data: "list[CatalogVariantDeleteQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogVariantDeleteQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_delete_query_resource_object import CatalogVariantDeleteQueryResourceObjectParam
 
-__all__ = ["CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariantsParam"]
+__all__ = ["SHAPE", "CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariantsParam"]

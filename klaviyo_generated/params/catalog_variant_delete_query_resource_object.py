@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantDeleteQueryResourceObjectParam(TypedDict):
     """``CatalogVariantDeleteQueryResourceObject`` as JSON."""
@@ -12,4 +14,7 @@ class CatalogVariantDeleteQueryResourceObjectParam(TypedDict):
     id: str
 
 
-__all__ = ["CatalogVariantDeleteQueryResourceObjectParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("catalog-variant",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CatalogVariantDeleteQueryResourceObjectParam"]

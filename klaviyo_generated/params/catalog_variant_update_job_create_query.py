@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantUpdateJobCreateQueryParam(TypedDict):
     """``CatalogVariantUpdateJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class CatalogVariantUpdateJobCreateQueryParam(TypedDict):
     data: "CatalogVariantUpdateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogVariantUpdateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_update_job_create_query_resource_object import (
     CatalogVariantUpdateJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["CatalogVariantUpdateJobCreateQueryParam"]
+__all__ = ["SHAPE", "CatalogVariantUpdateJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantUpdateJobCreateQueryResourceObjectParam(TypedDict):
     """``CatalogVariantUpdateJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CatalogVariantUpdateJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogVariantUpdateJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-variant-bulk-update-job",))),
+        ("attributes", True, ("ref", "CatalogVariantUpdateJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_update_job_create_query_resource_object_attributes import (
     CatalogVariantUpdateJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogVariantUpdateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogVariantUpdateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantUpdateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogVariantUpdateJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class CatalogVariantUpdateJobCreateQueryResourceObjectAttributesParam(TypedDict)
     variants: "CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariantsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("variants", True, ("ref", "CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariantsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_update_job_create_query_resource_object_attributes_variants import (
     CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariantsParam,
 )
 
-__all__ = ["CatalogVariantUpdateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogVariantUpdateJobCreateQueryResourceObjectAttributesParam"]

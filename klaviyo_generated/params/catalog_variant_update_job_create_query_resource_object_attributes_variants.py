@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariantsParam(TypedDict):
     """``CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariants`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariantsParam(Ty
     data: "list[CatalogVariantUpdateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CatalogVariantUpdateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_update_query_resource_object import CatalogVariantUpdateQueryResourceObjectParam
 
-__all__ = ["CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariantsParam"]
+__all__ = ["SHAPE", "CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariantsParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantUpdateQueryParam(TypedDict):
     """``CatalogVariantUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CatalogVariantUpdateQueryParam(TypedDict):
     data: "CatalogVariantUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CatalogVariantUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_update_query_resource_object import CatalogVariantUpdateQueryResourceObjectParam
 
-__all__ = ["CatalogVariantUpdateQueryParam"]
+__all__ = ["SHAPE", "CatalogVariantUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantUpdateQueryResourceObjectParam(TypedDict):
     """``CatalogVariantUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class CatalogVariantUpdateQueryResourceObjectParam(TypedDict):
     attributes: "CatalogVariantUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("catalog-variant",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CatalogVariantUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_update_query_resource_object_attributes import (
     CatalogVariantUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CatalogVariantUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CatalogVariantUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CatalogVariantUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CatalogVariantUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -22,9 +24,32 @@ class CatalogVariantUpdateQueryResourceObjectAttributesParam(TypedDict):
     published: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("title", False, ("union", ("str", "None"))),
+        ("description", False, ("union", ("str", "None"))),
+        ("sku", False, ("union", ("str", "None"))),
+        ("inventory_policy", False, ("union", ("None", ("literal", (0, 1, 2))))),
+        ("inventory_quantity", False, ("union", ("float", "None"))),
+        ("price", False, ("union", ("float", "None"))),
+        ("url", False, ("union", ("str", "None"))),
+        ("image_full_url", False, ("union", ("str", "None"))),
+        ("image_thumbnail_url", False, ("union", ("str", "None"))),
+        ("images", False, ("union", (("list", "str"), "None"))),
+        (
+            "custom_metadata",
+            False,
+            ("union", (("ref", "CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0Param"), "None")),
+        ),
+        ("published", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .catalog_variant_update_query_resource_object_attributes_custom_metadata_type_0 import (
     CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0Param,
 )
 
-__all__ = ["CatalogVariantUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CatalogVariantUpdateQueryResourceObjectAttributesParam"]

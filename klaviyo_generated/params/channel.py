@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ChannelParam(TypedDict):
     """``Channel`` as JSON."""
@@ -13,7 +15,17 @@ class ChannelParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("channel",))),
+        ("properties", True, ("ref", "ChannelPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .channel_properties import ChannelPropertiesParam
 
-__all__ = ["ChannelParam"]
+__all__ = ["SHAPE", "ChannelParam"]

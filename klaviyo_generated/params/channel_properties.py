@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ChannelPropertiesParam(TypedDict):
     """``ChannelProperties`` as JSON."""
@@ -11,4 +13,7 @@ class ChannelPropertiesParam(TypedDict):
     channel: Literal["email", "sms"]
 
 
-__all__ = ["ChannelPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("channel", True, ("literal", ("email", "sms"))),))
+
+__all__ = ["SHAPE", "ChannelPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ChannelSettingsParam(TypedDict):
     """``ChannelSettings`` as JSON."""
@@ -12,7 +14,16 @@ class ChannelSettingsParam(TypedDict):
     whatsapp: NotRequired["PhoneNumberConsentChannelSettingsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("sms", False, ("ref", "PhoneNumberConsentChannelSettingsParam")),
+        ("whatsapp", False, ("ref", "PhoneNumberConsentChannelSettingsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .phone_number_consent_channel_settings import PhoneNumberConsentChannelSettingsParam
 
-__all__ = ["ChannelSettingsParam"]
+__all__ = ["SHAPE", "ChannelSettingsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CheckboxesParam(TypedDict):
     """``Checkboxes`` as JSON."""
@@ -14,8 +16,19 @@ class CheckboxesParam(TypedDict):
     styles: NotRequired["CheckboxesStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("checkboxes",))),
+        ("properties", True, ("ref", "CheckboxesPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "CheckboxesStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .checkboxes_properties import CheckboxesPropertiesParam
 from .checkboxes_styles import CheckboxesStylesParam
 
-__all__ = ["CheckboxesParam"]
+__all__ = ["SHAPE", "CheckboxesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CheckboxesStylesParam(TypedDict):
     """``CheckboxesStyles`` as JSON."""
@@ -14,7 +16,18 @@ class CheckboxesStylesParam(TypedDict):
     alignment: NotRequired[Literal["center", "left", "right"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("arrangement", False, ("literal", ("horizontal", "vertical"))),
+        ("alignment", False, ("literal", ("center", "left", "right"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 
-__all__ = ["CheckboxesStylesParam"]
+__all__ = ["SHAPE", "CheckboxesStylesParam"]

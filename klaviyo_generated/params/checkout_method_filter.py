@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CheckoutMethodFilterParam(TypedDict):
     """``CheckoutMethodFilter`` as JSON."""
@@ -12,4 +14,7 @@ class CheckoutMethodFilterParam(TypedDict):
     method: Literal["checkout"]
 
 
-__all__ = ["CheckoutMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("checkout",)))))
+
+__all__ = ["SHAPE", "CheckoutMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ClientBISSubscriptionCreateQueryParam(TypedDict):
     """``ClientBISSubscriptionCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ClientBISSubscriptionCreateQueryParam(TypedDict):
     data: "ClientBISSubscriptionCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ClientBISSubscriptionCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .client_bis_subscription_create_query_resource_object import ClientBISSubscriptionCreateQueryResourceObjectParam
 
-__all__ = ["ClientBISSubscriptionCreateQueryParam"]
+__all__ = ["SHAPE", "ClientBISSubscriptionCreateQueryParam"]

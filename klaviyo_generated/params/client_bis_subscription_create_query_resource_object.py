@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ClientBISSubscriptionCreateQueryResourceObjectParam(TypedDict):
     """``ClientBISSubscriptionCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class ClientBISSubscriptionCreateQueryResourceObjectParam(TypedDict):
     relationships: "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("back-in-stock-subscription",))),
+        ("attributes", True, ("ref", "ClientBISSubscriptionCreateQueryResourceObjectAttributesParam")),
+        ("relationships", True, ("ref", "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .client_bis_subscription_create_query_resource_object_attributes import (
     ClientBISSubscriptionCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .client_bis_subscription_create_query_resource_object_relationships import 
     ClientBISSubscriptionCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["ClientBISSubscriptionCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ClientBISSubscriptionCreateQueryResourceObjectParam"]

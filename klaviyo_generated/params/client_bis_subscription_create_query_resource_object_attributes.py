@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ClientBISSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ClientBISSubscriptionCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,9 +14,18 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
     profile: "ClientBISSubscriptionCreateQueryResourceObjectAttributesProfileParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channels", True, ("list", ("literal", ("EMAIL", "PUSH", "SMS", "WHATSAPP")))),
+        ("profile", True, ("ref", "ClientBISSubscriptionCreateQueryResourceObjectAttributesProfileParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .client_bis_subscription_create_query_resource_object_attributes_profile import (
     ClientBISSubscriptionCreateQueryResourceObjectAttributesProfileParam,
 )
 
-__all__ = ["ClientBISSubscriptionCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ClientBISSubscriptionCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ClientBISSubscriptionCreateQueryResourceObjectAttributesProfileParam(TypedDict):
     """``ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile`` as JSON."""
@@ -11,7 +13,10 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributesProfileParam(Typed
     data: "ProfileIdentifierDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfileIdentifierDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_identifier_dto_resource_object import ProfileIdentifierDTOResourceObjectParam
 
-__all__ = ["ClientBISSubscriptionCreateQueryResourceObjectAttributesProfileParam"]
+__all__ = ["SHAPE", "ClientBISSubscriptionCreateQueryResourceObjectAttributesProfileParam"]

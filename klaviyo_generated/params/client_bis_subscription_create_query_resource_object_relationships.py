@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``ClientBISSubscriptionCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsParam(TypedDict
     variant: "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("variant", True, ("ref", "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .client_bis_subscription_create_query_resource_object_relationships_variant import (
     ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam,
 )
 
-__all__ = ["ClientBISSubscriptionCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam(TypedDict):
     """``ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant`` as JSON."""
@@ -11,9 +13,15 @@ class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam(Ty
     data: NotRequired["ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .client_bis_subscription_create_query_resource_object_relationships_variant_data import (
     ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantDataParam,
 )
 
-__all__ = ["ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam"]
+__all__ = ["SHAPE", "ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam"]

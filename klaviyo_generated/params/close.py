@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CloseParam(TypedDict):
     """``Close`` as JSON."""
@@ -14,7 +16,18 @@ class CloseParam(TypedDict):
     properties: NotRequired["None | ClosePropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("submit", True, "bool"),
+        ("type", True, ("literal", ("close",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("union", ("None", ("ref", "ClosePropertiesParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .close_properties import ClosePropertiesParam
 
-__all__ = ["CloseParam"]
+__all__ = ["SHAPE", "CloseParam"]

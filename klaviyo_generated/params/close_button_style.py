@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CloseButtonStyleParam(TypedDict):
     """``CloseButtonStyle`` as JSON."""
@@ -16,7 +18,20 @@ class CloseButtonStyleParam(TypedDict):
     margin: NotRequired["MarginParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("background_color", False, "str"),
+        ("outline_color", False, "str"),
+        ("color", False, "str"),
+        ("stroke", False, "float"),
+        ("size", False, "int"),
+        ("margin", False, ("ref", "MarginParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .margin import MarginParam
 
-__all__ = ["CloseButtonStyleParam"]
+__all__ = ["SHAPE", "CloseButtonStyleParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ClosePropertiesParam(TypedDict):
     """``CloseProperties`` as JSON."""
@@ -11,4 +13,7 @@ class ClosePropertiesParam(TypedDict):
     list_id: NotRequired[str | None]
 
 
-__all__ = ["ClosePropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("list_id", False, ("union", ("str", "None"))),))
+
+__all__ = ["SHAPE", "ClosePropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CodeActionParam(TypedDict):
     """``CodeAction`` as JSON."""
@@ -15,7 +17,19 @@ class CodeActionParam(TypedDict):
     data: NotRequired[Any]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("code",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, "Any"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 
-__all__ = ["CodeActionParam"]
+__all__ = ["SHAPE", "CodeActionParam"]

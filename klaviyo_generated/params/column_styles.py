@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ColumnStylesParam(TypedDict):
     """``ColumnStyles`` as JSON."""
@@ -12,7 +14,16 @@ class ColumnStylesParam(TypedDict):
     background_color: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("background_image", False, ("union", ("None", ("ref", "BackgroundImageParam")))),
+        ("background_color", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .background_image import BackgroundImageParam
 
-__all__ = ["ColumnStylesParam"]
+__all__ = ["SHAPE", "ColumnStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ColumnV0Param(TypedDict):
     """``ColumnV0`` as JSON."""
@@ -13,8 +15,18 @@ class ColumnV0Param(TypedDict):
     styles: NotRequired["None | ColumnStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", False, ("union", ("str", "None"))),
+        ("rows", False, ("list", ("ref", "RowV0Param"))),
+        ("styles", False, ("union", ("None", ("ref", "ColumnStylesParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .column_styles import ColumnStylesParam
 from .row_v0 import RowV0Param
 
-__all__ = ["ColumnV0Param"]
+__all__ = ["SHAPE", "ColumnV0Param"]

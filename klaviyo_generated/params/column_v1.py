@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ColumnV1Param(TypedDict):
     """``ColumnV1`` as JSON."""
@@ -15,6 +17,49 @@ class ColumnV1Param(TypedDict):
         "list[ButtonBlockV1Param | CouponBlockV1Param | DropShadowBlockV1Param | HeaderBlockV1Param | HorizontalRuleBlockV1Param | HTMLBlockV1Param | ImageBlockV1Param | ProductBlockV1Param | ReviewBlockV1Param | SocialBlockV1Param | SpacerBlockV1Param | SplitBlockV1Param | TableBlockV1Param | TextBlockV1Param | VideoBlockV1Param] | None"
     ]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("data", False, ("union", ("None", ("ref", "ColumnDataParam")))),
+        (
+            "blocks",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "ButtonBlockV1Param"),
+                                ("ref", "CouponBlockV1Param"),
+                                ("ref", "DropShadowBlockV1Param"),
+                                ("ref", "HeaderBlockV1Param"),
+                                ("ref", "HorizontalRuleBlockV1Param"),
+                                ("ref", "HTMLBlockV1Param"),
+                                ("ref", "ImageBlockV1Param"),
+                                ("ref", "ProductBlockV1Param"),
+                                ("ref", "ReviewBlockV1Param"),
+                                ("ref", "SocialBlockV1Param"),
+                                ("ref", "SpacerBlockV1Param"),
+                                ("ref", "SplitBlockV1Param"),
+                                ("ref", "TableBlockV1Param"),
+                                ("ref", "TextBlockV1Param"),
+                                ("ref", "VideoBlockV1Param"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .button_block_v1 import ButtonBlockV1Param
@@ -34,4 +79,4 @@ from .table_block_v1 import TableBlockV1Param
 from .text_block_v1 import TextBlockV1Param
 from .video_block_v1 import VideoBlockV1Param
 
-__all__ = ["ColumnV1Param"]
+__all__ = ["SHAPE", "ColumnV1Param"]

@@ -4,12 +4,48 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ConditionGroupParam(TypedDict):
     """``ConditionGroup`` as JSON."""
 
     conditions: "list[ProfileHasGroupMembershipConditionParam | ProfileNoGroupMembershipConditionParam | SegmentsProfileMetricConditionParam | ProfileMarketingConsentConditionParam | ProfilePostalCodeDistanceConditionParam | ProfilePropertyConditionParam | ProfileRegionConditionParam | ProfilePredictiveAnalyticsDateConditionParam | ProfilePredictiveAnalyticsNumericConditionParam | ProfilePredictiveAnalyticsStringConditionParam | ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam | ProfilePredictiveAnalyticsChannelAffinityRankConditionParam | ProfileHasCustomObjectConditionParam | ProfilePermissionsConditionParam | SegmentsProfileMetricFunnelConditionParam]"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "conditions",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "ProfileHasGroupMembershipConditionParam"),
+                        ("ref", "ProfileNoGroupMembershipConditionParam"),
+                        ("ref", "SegmentsProfileMetricConditionParam"),
+                        ("ref", "ProfileMarketingConsentConditionParam"),
+                        ("ref", "ProfilePostalCodeDistanceConditionParam"),
+                        ("ref", "ProfilePropertyConditionParam"),
+                        ("ref", "ProfileRegionConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsDateConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsNumericConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsStringConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsChannelAffinityRankConditionParam"),
+                        ("ref", "ProfileHasCustomObjectConditionParam"),
+                        ("ref", "ProfilePermissionsConditionParam"),
+                        ("ref", "SegmentsProfileMetricFunnelConditionParam"),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_has_custom_object_condition import ProfileHasCustomObjectConditionParam
@@ -32,4 +68,4 @@ from .profile_region_condition import ProfileRegionConditionParam
 from .segments_profile_metric_condition import SegmentsProfileMetricConditionParam
 from .segments_profile_metric_funnel_condition import SegmentsProfileMetricFunnelConditionParam
 
-__all__ = ["ConditionGroupParam"]
+__all__ = ["SHAPE", "ConditionGroupParam"]

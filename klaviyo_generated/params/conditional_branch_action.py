@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ConditionalBranchActionParam(TypedDict):
     """``ConditionalBranchAction`` as JSON."""
@@ -15,8 +17,20 @@ class ConditionalBranchActionParam(TypedDict):
     data: NotRequired["None | ConditionalBranchActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("conditional-split",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "BooleanBranchLinksParam")))),
+        ("data", False, ("union", ("None", ("ref", "ConditionalBranchActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_branch_links import BooleanBranchLinksParam
 from .conditional_branch_action_data import ConditionalBranchActionDataParam
 
-__all__ = ["ConditionalBranchActionParam"]
+__all__ = ["SHAPE", "ConditionalBranchActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ConditionalBranchActionDataParam(TypedDict):
     """``ConditionalBranchActionData`` as JSON."""
@@ -11,7 +13,13 @@ class ConditionalBranchActionDataParam(TypedDict):
     profile_filter: "ConditionalBranchActionDataProfileFilterType0Param | None"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("profile_filter", True, ("union", (("ref", "ConditionalBranchActionDataProfileFilterType0Param"), "None"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .conditional_branch_action_data_profile_filter_type_0 import ConditionalBranchActionDataProfileFilterType0Param
 
-__all__ = ["ConditionalBranchActionDataParam"]
+__all__ = ["SHAPE", "ConditionalBranchActionDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ConditionalBranchActionDataProfileFilterType0Param(TypedDict):
     """``ConditionalBranchActionDataProfileFilterType0`` as JSON."""
@@ -11,9 +13,21 @@ class ConditionalBranchActionDataProfileFilterType0Param(TypedDict):
     condition_groups: "list[ConditionalBranchActionDataProfileFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "condition_groups",
+            True,
+            ("list", ("ref", "ConditionalBranchActionDataProfileFilterType0ConditionGroupsItemParam")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .conditional_branch_action_data_profile_filter_type_0_condition_groups_item import (
     ConditionalBranchActionDataProfileFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["ConditionalBranchActionDataProfileFilterType0Param"]
+__all__ = ["SHAPE", "ConditionalBranchActionDataProfileFilterType0Param"]

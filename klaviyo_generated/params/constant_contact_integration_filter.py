@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ConstantContactIntegrationFilterParam(TypedDict):
     """``ConstantContactIntegrationFilter`` as JSON."""
@@ -13,4 +15,14 @@ class ConstantContactIntegrationFilterParam(TypedDict):
     value: list[Literal["constant_contact"]]
 
 
-__all__ = ["ConstantContactIntegrationFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("literal", ("in",))),
+        ("value", True, ("list", ("literal", ("constant_contact",)))),
+    ),
+)
+
+__all__ = ["SHAPE", "ConstantContactIntegrationFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ConstantContactIntegrationMethodFilterParam(TypedDict):
     """``ConstantContactIntegrationMethodFilter`` as JSON."""
@@ -13,7 +15,17 @@ class ConstantContactIntegrationMethodFilterParam(TypedDict):
     filter: "ConstantContactIntegrationFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("method",))),
+        ("method", True, ("literal", ("integration",))),
+        ("filter", True, ("ref", "ConstantContactIntegrationFilterParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .constant_contact_integration_filter import ConstantContactIntegrationFilterParam
 
-__all__ = ["ConstantContactIntegrationMethodFilterParam"]
+__all__ = ["SHAPE", "ConstantContactIntegrationMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ConstantPropertyMappingParam(TypedDict):
     """``ConstantPropertyMapping`` as JSON."""
@@ -13,4 +15,14 @@ class ConstantPropertyMappingParam(TypedDict):
     value: int | float | str | bool
 
 
-__all__ = ["ConstantPropertyMappingParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", True, "int"),
+        ("type", True, ("literal", ("constant",))),
+        ("value", True, ("union", ("int", "float", "str", "bool"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ConstantPropertyMappingParam"]

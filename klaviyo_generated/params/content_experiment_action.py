@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ContentExperimentActionParam(TypedDict):
     """``ContentExperimentAction`` as JSON."""
@@ -15,8 +17,20 @@ class ContentExperimentActionParam(TypedDict):
     links: NotRequired["None | LinkParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("content-experiment",))),
+        ("data", True, ("ref", "ContentExperimentActionDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .content_experiment_action_data import ContentExperimentActionDataParam
 from .link import LinkParam
 
-__all__ = ["ContentExperimentActionParam"]
+__all__ = ["SHAPE", "ContentExperimentActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ContentExperimentActionDataParam(TypedDict):
     """``ContentExperimentActionData`` as JSON."""
@@ -14,6 +16,25 @@ class ContentExperimentActionDataParam(TypedDict):
     current_experiment: NotRequired["ContentExperimentActionDataCurrentExperimentType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "main_action",
+            True,
+            ("union", (("ref", "SendPushNotificationActionParam"), ("ref", "SendWhatsAppActionParam"))),
+        ),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+        ("experiment_status", False, ("union", ("None", ("literal", ("completed", "draft", "live"))))),
+        (
+            "current_experiment",
+            False,
+            ("union", (("ref", "ContentExperimentActionDataCurrentExperimentType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .content_experiment_action_data_current_experiment_type_0 import (
     ContentExperimentActionDataCurrentExperimentType0Param,
@@ -21,4 +42,4 @@ from .content_experiment_action_data_current_experiment_type_0 import (
 from .send_push_notification_action import SendPushNotificationActionParam
 from .send_whats_app_action import SendWhatsAppActionParam
 
-__all__ = ["ContentExperimentActionDataParam"]
+__all__ = ["SHAPE", "ContentExperimentActionDataParam"]

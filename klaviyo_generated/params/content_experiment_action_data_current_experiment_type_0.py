@@ -4,7 +4,7 @@
 
 from typing import Literal, NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class ContentExperimentActionDataCurrentExperimentType0Param(TypedDict):
@@ -18,6 +18,27 @@ class ContentExperimentActionDataCurrentExperimentType0Param(TypedDict):
     winner_metric: NotRequired[None | Literal["click-rate", "open-rate"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "variations",
+            True,
+            ("list", ("union", (("ref", "SendPushNotificationActionParam"), ("ref", "SendWhatsAppActionParam")))),
+        ),
+        ("id", False, ("union", ("str", "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        (
+            "allocations",
+            False,
+            ("union", (("ref", "ContentExperimentActionDataCurrentExperimentType0AllocationsType0Param"), "None")),
+        ),
+        ("started", False, ("union", ("date-time", "None"))),
+        ("winner_metric", False, ("union", ("None", ("literal", ("click-rate", "open-rate"))))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .content_experiment_action_data_current_experiment_type_0_allocations_type_0 import (
     ContentExperimentActionDataCurrentExperimentType0AllocationsType0Param,
@@ -25,4 +46,4 @@ from .content_experiment_action_data_current_experiment_type_0_allocations_type_
 from .send_push_notification_action import SendPushNotificationActionParam
 from .send_whats_app_action import SendWhatsAppActionParam
 
-__all__ = ["ContentExperimentActionDataCurrentExperimentType0Param"]
+__all__ = ["SHAPE", "ContentExperimentActionDataCurrentExperimentType0Param"]

@@ -4,6 +4,11 @@
 
 from typing import Any
 
+from ._formats import Shape
+
 ContentExperimentActionDataCurrentExperimentType0AllocationsType0Param = dict[str, Any]
 
-__all__ = ["ContentExperimentActionDataCurrentExperimentType0AllocationsType0Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("dict", "Any")
+
+__all__ = ["SHAPE", "ContentExperimentActionDataCurrentExperimentType0AllocationsType0Param"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ContentRepeatV0Param(TypedDict):
     """``ContentRepeatV0`` as JSON."""
@@ -12,4 +14,7 @@ class ContentRepeatV0Param(TypedDict):
     item_alias: str
 
 
-__all__ = ["ContentRepeatV0Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("repeat_for", True, "str"), ("item_alias", True, "str")))
+
+__all__ = ["SHAPE", "ContentRepeatV0Param"]

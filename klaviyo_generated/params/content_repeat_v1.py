@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ContentRepeatV1Param(TypedDict):
     """``ContentRepeatV1`` as JSON."""
@@ -12,4 +14,7 @@ class ContentRepeatV1Param(TypedDict):
     item_alias: str
 
 
-__all__ = ["ContentRepeatV1Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("repeat_for", True, "str"), ("item_alias", True, "str")))
+
+__all__ = ["SHAPE", "ContentRepeatV1Param"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ConversationMessageCreateQueryParam(TypedDict):
     """``ConversationMessageCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ConversationMessageCreateQueryParam(TypedDict):
     data: "ConversationMessageCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ConversationMessageCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .conversation_message_create_query_resource_object import ConversationMessageCreateQueryResourceObjectParam
 
-__all__ = ["ConversationMessageCreateQueryParam"]
+__all__ = ["SHAPE", "ConversationMessageCreateQueryParam"]

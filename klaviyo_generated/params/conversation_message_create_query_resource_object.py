@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ConversationMessageCreateQueryResourceObjectParam(TypedDict):
     """``ConversationMessageCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class ConversationMessageCreateQueryResourceObjectParam(TypedDict):
     relationships: "ConversationMessageCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("conversation-message",))),
+        ("attributes", True, ("ref", "ConversationMessageCreateQueryResourceObjectAttributesParam")),
+        ("relationships", True, ("ref", "ConversationMessageCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .conversation_message_create_query_resource_object_attributes import (
     ConversationMessageCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .conversation_message_create_query_resource_object_relationships import (
     ConversationMessageCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["ConversationMessageCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ConversationMessageCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ConversationMessageCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ConversationMessageCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,8 +14,30 @@ class ConversationMessageCreateQueryResourceObjectAttributesParam(TypedDict):
     message_hierarchy: NotRequired["list[MessageHierarchyRcsItemParam | MessageHierarchySmsItemParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("body", True, "str"),
+        (
+            "message_hierarchy",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        ("union", (("ref", "MessageHierarchyRcsItemParam"), ("ref", "MessageHierarchySmsItemParam"))),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .message_hierarchy_rcs_item import MessageHierarchyRcsItemParam
 from .message_hierarchy_sms_item import MessageHierarchySmsItemParam
 
-__all__ = ["ConversationMessageCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ConversationMessageCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ConversationMessageCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``ConversationMessageCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class ConversationMessageCreateQueryResourceObjectRelationshipsParam(TypedDict):
     conversation: "ConversationMessageCreateQueryResourceObjectRelationshipsConversationParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("conversation", True, ("ref", "ConversationMessageCreateQueryResourceObjectRelationshipsConversationParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .conversation_message_create_query_resource_object_relationships_conversation import (
     ConversationMessageCreateQueryResourceObjectRelationshipsConversationParam,
 )
 
-__all__ = ["ConversationMessageCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ConversationMessageCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ConversationMessageCreateQueryResourceObjectRelationshipsConversationParam(TypedDict):
     """``ConversationMessageCreateQueryResourceObjectRelationshipsConversation`` as JSON."""
@@ -11,9 +13,15 @@ class ConversationMessageCreateQueryResourceObjectRelationshipsConversationParam
     data: NotRequired["ConversationMessageCreateQueryResourceObjectRelationshipsConversationDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "ConversationMessageCreateQueryResourceObjectRelationshipsConversationDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .conversation_message_create_query_resource_object_relationships_conversation_data import (
     ConversationMessageCreateQueryResourceObjectRelationshipsConversationDataParam,
 )
 
-__all__ = ["ConversationMessageCreateQueryResourceObjectRelationshipsConversationParam"]
+__all__ = ["SHAPE", "ConversationMessageCreateQueryResourceObjectRelationshipsConversationParam"]

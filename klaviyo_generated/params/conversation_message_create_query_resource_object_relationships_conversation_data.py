@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ConversationMessageCreateQueryResourceObjectRelationshipsConversationDataParam(TypedDict):
     """``ConversationMessageCreateQueryResourceObjectRelationshipsConversationData`` as JSON."""
@@ -12,4 +14,7 @@ class ConversationMessageCreateQueryResourceObjectRelationshipsConversationDataP
     id: str
 
 
-__all__ = ["ConversationMessageCreateQueryResourceObjectRelationshipsConversationDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("conversation",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "ConversationMessageCreateQueryResourceObjectRelationshipsConversationDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CountdownDelayActionParam(TypedDict):
     """``CountdownDelayAction`` as JSON."""
@@ -15,8 +17,20 @@ class CountdownDelayActionParam(TypedDict):
     links: NotRequired["None | LinkParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("countdown-delay",))),
+        ("data", True, ("ref", "CountdownDelayActionDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .countdown_delay_action_data import CountdownDelayActionDataParam
 from .link import LinkParam
 
-__all__ = ["CountdownDelayActionParam"]
+__all__ = ["SHAPE", "CountdownDelayActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CountdownTimerParam(TypedDict):
     """``CountdownTimer`` as JSON."""
@@ -14,8 +16,19 @@ class CountdownTimerParam(TypedDict):
     styles: NotRequired["CountdownTimerStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("countdown_timer",))),
+        ("properties", True, ("ref", "CountdownTimerPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "CountdownTimerStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .countdown_timer_properties import CountdownTimerPropertiesParam
 from .countdown_timer_styles import CountdownTimerStylesParam
 
-__all__ = ["CountdownTimerParam"]
+__all__ = ["SHAPE", "CountdownTimerParam"]

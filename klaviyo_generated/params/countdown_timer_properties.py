@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CountdownTimerPropertiesParam(TypedDict):
     """``CountdownTimerProperties`` as JSON."""
@@ -15,8 +17,24 @@ class CountdownTimerPropertiesParam(TypedDict):
     animation: NotRequired[None | Literal["flash", "heartbeat", "pulse"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "configuration",
+            True,
+            ("union", (("ref", "FixedTimerConfigurationParam"), ("ref", "VariableTimerConfigurationParam"))),
+        ),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("clock_face", False, ("literal", ("flip", "simple"))),
+        ("animation", False, ("union", ("None", ("literal", ("flash", "heartbeat", "pulse"))))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .fixed_timer_configuration import FixedTimerConfigurationParam
 from .variable_timer_configuration import VariableTimerConfigurationParam
 
-__all__ = ["CountdownTimerPropertiesParam"]
+__all__ = ["SHAPE", "CountdownTimerPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CountdownTimerStylesParam(TypedDict):
     """``CountdownTimerStyles`` as JSON."""
@@ -16,8 +18,21 @@ class CountdownTimerStylesParam(TypedDict):
     label_font_weight: NotRequired[Literal[100, 200, 300, 400, 500, 600, 700, 800, 900]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("text_styles", False, ("ref", "TextStyleV0Param")),
+        ("card_color", False, "str"),
+        ("label_font_size", False, "int"),
+        ("label_font_weight", False, ("literal", (100, 200, 300, 400, 500, 600, 700, 800, 900))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 from .text_style_v0 import TextStyleV0Param
 
-__all__ = ["CountdownTimerStylesParam"]
+__all__ = ["SHAPE", "CountdownTimerStylesParam"]

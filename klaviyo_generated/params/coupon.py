@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponParam(TypedDict):
     """``Coupon`` as JSON."""
@@ -14,8 +16,19 @@ class CouponParam(TypedDict):
     styles: NotRequired["CouponStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("coupon",))),
+        ("properties", True, ("ref", "CouponPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "CouponStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_properties import CouponPropertiesParam
 from .coupon_styles import CouponStylesParam
 
-__all__ = ["CouponParam"]
+__all__ = ["SHAPE", "CouponParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponBlockDataParam(TypedDict):
     """``CouponBlockData`` as JSON."""
@@ -14,9 +16,20 @@ class CouponBlockDataParam(TypedDict):
     styles: "CouponBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content", True, "str"),
+        ("properties", True, ("ref", "CouponBlockPropertiesParam")),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "CouponBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_block_properties import CouponBlockPropertiesParam
 from .coupon_block_styles import CouponBlockStylesParam
 from .display_options import DisplayOptionsParam
 
-__all__ = ["CouponBlockDataParam"]
+__all__ = ["SHAPE", "CouponBlockDataParam"]

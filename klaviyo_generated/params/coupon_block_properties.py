@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponBlockPropertiesParam(TypedDict):
     """``CouponBlockProperties`` as JSON."""
@@ -14,4 +16,15 @@ class CouponBlockPropertiesParam(TypedDict):
     href: NotRequired[str | None]
 
 
-__all__ = ["CouponBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("coupon_id", False, ("union", ("str", "None"))),
+        ("coupon", False, ("union", ("str", "None"))),
+        ("header_enabled", False, ("union", ("bool", "None"))),
+        ("href", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "CouponBlockPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponBlockStylesParam(TypedDict):
     """``CouponBlockStyles`` as JSON."""
@@ -40,4 +42,48 @@ class CouponBlockStylesParam(TypedDict):
     text_decoration: NotRequired[str | None]
 
 
-__all__ = ["CouponBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("background_color", False, ("union", ("str", "None"))),
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("border_color", False, ("union", ("str", "None"))),
+        ("border_radius", False, ("union", ("int", "None"))),
+        (
+            "border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("border_width", False, ("union", ("int", "None"))),
+        ("color", False, ("union", ("str", "None"))),
+        ("font_family", False, ("union", ("str", "None"))),
+        ("font_size", False, ("union", ("int", "None"))),
+        ("font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("font_weight", False, ("union", ("str", "None"))),
+        ("header_font_family", False, ("union", ("str", "None"))),
+        ("header_font_size", False, ("union", ("int", "None"))),
+        ("header_padding_bottom", False, ("union", ("int", "None"))),
+        ("header_padding_left", False, ("union", ("int", "None"))),
+        ("header_padding_right", False, ("union", ("int", "None"))),
+        ("header_padding_top", False, ("union", ("int", "None"))),
+        ("inner_padding_bottom", False, ("union", ("int", "None"))),
+        ("inner_padding_left", False, ("union", ("int", "None"))),
+        ("inner_padding_right", False, ("union", ("int", "None"))),
+        ("inner_padding_top", False, ("union", ("int", "None"))),
+        ("letter_spacing", False, ("union", ("int", "None"))),
+        ("mobile_stretch_content", False, ("union", ("bool", "None"))),
+        ("stretch", False, ("union", ("bool", "None"))),
+        ("text_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "CouponBlockStylesParam"]

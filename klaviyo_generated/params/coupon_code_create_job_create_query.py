@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateJobCreateQueryParam(TypedDict):
     """``CouponCodeCreateJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CouponCodeCreateJobCreateQueryParam(TypedDict):
     data: "CouponCodeCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CouponCodeCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_job_create_query_resource_object import CouponCodeCreateJobCreateQueryResourceObjectParam
 
-__all__ = ["CouponCodeCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "CouponCodeCreateJobCreateQueryParam"]

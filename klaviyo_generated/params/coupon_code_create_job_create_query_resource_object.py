@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``CouponCodeCreateJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class CouponCodeCreateJobCreateQueryResourceObjectParam(TypedDict):
     attributes: "CouponCodeCreateJobCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("coupon-code-bulk-create-job",))),
+        ("attributes", True, ("ref", "CouponCodeCreateJobCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_job_create_query_resource_object_attributes import (
     CouponCodeCreateJobCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CouponCodeCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CouponCodeCreateJobCreateQueryResourceObjectParam"]

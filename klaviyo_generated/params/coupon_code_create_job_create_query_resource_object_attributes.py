@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 CouponCodeCreateJobCreateQueryResourceObjectAttributesParam = TypedDict(
     "CouponCodeCreateJobCreateQueryResourceObjectAttributesParam",
     {
@@ -11,9 +13,15 @@ CouponCodeCreateJobCreateQueryResourceObjectAttributesParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("coupon-codes", True, ("ref", "CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_job_create_query_resource_object_attributes_coupon_codes import (
     CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodesParam,
 )
 
-__all__ = ["CouponCodeCreateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CouponCodeCreateJobCreateQueryResourceObjectAttributesParam"]

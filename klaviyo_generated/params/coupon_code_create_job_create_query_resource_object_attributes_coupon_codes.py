@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodesParam(TypedDict):
     """``CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes`` as JSON."""
@@ -11,7 +13,10 @@ class CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodesParam(Typ
     data: "list[CouponCodeCreateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "CouponCodeCreateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_query_resource_object import CouponCodeCreateQueryResourceObjectParam
 
-__all__ = ["CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodesParam"]
+__all__ = ["SHAPE", "CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodesParam"]

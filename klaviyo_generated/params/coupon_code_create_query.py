@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateQueryParam(TypedDict):
     """``CouponCodeCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CouponCodeCreateQueryParam(TypedDict):
     data: "CouponCodeCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CouponCodeCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_query_resource_object import CouponCodeCreateQueryResourceObjectParam
 
-__all__ = ["CouponCodeCreateQueryParam"]
+__all__ = ["SHAPE", "CouponCodeCreateQueryParam"]

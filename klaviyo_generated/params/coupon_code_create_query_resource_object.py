@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateQueryResourceObjectParam(TypedDict):
     """``CouponCodeCreateQueryResourceObject`` as JSON."""
@@ -13,10 +15,20 @@ class CouponCodeCreateQueryResourceObjectParam(TypedDict):
     relationships: "CouponCodeCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("coupon-code",))),
+        ("attributes", True, ("ref", "CouponCodeCreateQueryResourceObjectAttributesParam")),
+        ("relationships", True, ("ref", "CouponCodeCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_query_resource_object_attributes import CouponCodeCreateQueryResourceObjectAttributesParam
 from .coupon_code_create_query_resource_object_relationships import (
     CouponCodeCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["CouponCodeCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CouponCodeCreateQueryResourceObjectParam"]

@@ -4,7 +4,7 @@
 
 from typing import NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class CouponCodeCreateQueryResourceObjectAttributesParam(TypedDict):
@@ -14,4 +14,7 @@ class CouponCodeCreateQueryResourceObjectAttributesParam(TypedDict):
     expires_at: NotRequired[DateTime | None]
 
 
-__all__ = ["CouponCodeCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("unique_code", True, "str"), ("expires_at", False, ("union", ("date-time", "None")))))
+
+__all__ = ["SHAPE", "CouponCodeCreateQueryResourceObjectAttributesParam"]

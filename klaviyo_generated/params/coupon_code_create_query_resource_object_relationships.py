@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``CouponCodeCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,12 @@ class CouponCodeCreateQueryResourceObjectRelationshipsParam(TypedDict):
     coupon: "CouponCodeCreateQueryResourceObjectRelationshipsCouponParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("coupon", True, ("ref", "CouponCodeCreateQueryResourceObjectRelationshipsCouponParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_query_resource_object_relationships_coupon import (
     CouponCodeCreateQueryResourceObjectRelationshipsCouponParam,
 )
 
-__all__ = ["CouponCodeCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "CouponCodeCreateQueryResourceObjectRelationshipsParam"]

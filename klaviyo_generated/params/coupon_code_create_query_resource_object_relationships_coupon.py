@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateQueryResourceObjectRelationshipsCouponParam(TypedDict):
     """``CouponCodeCreateQueryResourceObjectRelationshipsCoupon`` as JSON."""
@@ -11,9 +13,15 @@ class CouponCodeCreateQueryResourceObjectRelationshipsCouponParam(TypedDict):
     data: NotRequired["CouponCodeCreateQueryResourceObjectRelationshipsCouponDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "CouponCodeCreateQueryResourceObjectRelationshipsCouponDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_create_query_resource_object_relationships_coupon_data import (
     CouponCodeCreateQueryResourceObjectRelationshipsCouponDataParam,
 )
 
-__all__ = ["CouponCodeCreateQueryResourceObjectRelationshipsCouponParam"]
+__all__ = ["SHAPE", "CouponCodeCreateQueryResourceObjectRelationshipsCouponParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeCreateQueryResourceObjectRelationshipsCouponDataParam(TypedDict):
     """``CouponCodeCreateQueryResourceObjectRelationshipsCouponData`` as JSON."""
@@ -12,4 +14,7 @@ class CouponCodeCreateQueryResourceObjectRelationshipsCouponDataParam(TypedDict)
     id: str
 
 
-__all__ = ["CouponCodeCreateQueryResourceObjectRelationshipsCouponDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("coupon",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "CouponCodeCreateQueryResourceObjectRelationshipsCouponDataParam"]

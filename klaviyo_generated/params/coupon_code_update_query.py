@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeUpdateQueryParam(TypedDict):
     """``CouponCodeUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CouponCodeUpdateQueryParam(TypedDict):
     data: "CouponCodeUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CouponCodeUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_update_query_resource_object import CouponCodeUpdateQueryResourceObjectParam
 
-__all__ = ["CouponCodeUpdateQueryParam"]
+__all__ = ["SHAPE", "CouponCodeUpdateQueryParam"]

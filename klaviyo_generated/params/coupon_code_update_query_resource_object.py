@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CouponCodeUpdateQueryResourceObjectParam(TypedDict):
     """``CouponCodeUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class CouponCodeUpdateQueryResourceObjectParam(TypedDict):
     attributes: "CouponCodeUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("coupon-code",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CouponCodeUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_code_update_query_resource_object_attributes import CouponCodeUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["CouponCodeUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CouponCodeUpdateQueryResourceObjectParam"]

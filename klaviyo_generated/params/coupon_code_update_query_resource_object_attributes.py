@@ -4,7 +4,7 @@
 
 from typing import Literal, NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class CouponCodeUpdateQueryResourceObjectAttributesParam(TypedDict):
@@ -16,4 +16,26 @@ class CouponCodeUpdateQueryResourceObjectAttributesParam(TypedDict):
     expires_at: NotRequired[DateTime | None]
 
 
-__all__ = ["CouponCodeUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "status",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        ("ASSIGNED_TO_PROFILE", "DELETING", "PROCESSING", "UNASSIGNED", "USED", "VERSION_NOT_ACTIVE"),
+                    ),
+                ),
+            ),
+        ),
+        ("expires_at", False, ("union", ("date-time", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "CouponCodeUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponCreateQueryParam(TypedDict):
     """``CouponCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CouponCreateQueryParam(TypedDict):
     data: "CouponCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CouponCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_create_query_resource_object import CouponCreateQueryResourceObjectParam
 
-__all__ = ["CouponCreateQueryParam"]
+__all__ = ["SHAPE", "CouponCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CouponCreateQueryResourceObjectParam(TypedDict):
     """``CouponCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class CouponCreateQueryResourceObjectParam(TypedDict):
     attributes: "CouponCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("coupon",))),
+        ("attributes", True, ("ref", "CouponCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_create_query_resource_object_attributes import CouponCreateQueryResourceObjectAttributesParam
 
-__all__ = ["CouponCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CouponCreateQueryResourceObjectParam"]

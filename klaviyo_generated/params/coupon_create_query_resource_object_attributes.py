@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CouponCreateQueryResourceObjectAttributes`` as JSON."""
@@ -13,9 +15,23 @@ class CouponCreateQueryResourceObjectAttributesParam(TypedDict):
     monitor_configuration: NotRequired["CouponCreateQueryResourceObjectAttributesMonitorConfigurationType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("external_id", True, "str"),
+        ("description", False, ("union", ("str", "None"))),
+        (
+            "monitor_configuration",
+            False,
+            ("union", (("ref", "CouponCreateQueryResourceObjectAttributesMonitorConfigurationType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_create_query_resource_object_attributes_monitor_configuration_type_0 import (
     CouponCreateQueryResourceObjectAttributesMonitorConfigurationType0Param,
 )
 
-__all__ = ["CouponCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CouponCreateQueryResourceObjectAttributesParam"]

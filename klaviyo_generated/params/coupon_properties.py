@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponPropertiesParam(TypedDict):
     """``CouponProperties`` as JSON."""
@@ -14,8 +16,19 @@ class CouponPropertiesParam(TypedDict):
     success_message: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("coupon", True, ("union", (("ref", "UniqueCouponConfigParam"), ("ref", "StaticCouponConfigParam")))),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("success_message", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .static_coupon_config import StaticCouponConfigParam
 from .unique_coupon_config import UniqueCouponConfigParam
 
-__all__ = ["CouponPropertiesParam"]
+__all__ = ["SHAPE", "CouponPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponStylesParam(TypedDict):
     """``CouponStyles`` as JSON."""
@@ -15,9 +17,21 @@ class CouponStylesParam(TypedDict):
     coupon_background_color: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("text_styles", False, ("ref", "TextStyleV0Param")),
+        ("border_styles", False, ("union", ("None", ("ref", "BorderStyleParam")))),
+        ("coupon_background_color", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .border_style import BorderStyleParam
 from .padding import PaddingParam
 from .text_style_v0 import TextStyleV0Param
 
-__all__ = ["CouponStylesParam"]
+__all__ = ["SHAPE", "CouponStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CouponUpdateQueryParam(TypedDict):
     """``CouponUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CouponUpdateQueryParam(TypedDict):
     data: "CouponUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CouponUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_update_query_resource_object import CouponUpdateQueryResourceObjectParam
 
-__all__ = ["CouponUpdateQueryParam"]
+__all__ = ["SHAPE", "CouponUpdateQueryParam"]

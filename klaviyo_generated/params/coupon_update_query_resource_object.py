@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CouponUpdateQueryResourceObjectParam(TypedDict):
     """``CouponUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class CouponUpdateQueryResourceObjectParam(TypedDict):
     attributes: "CouponUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("coupon",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CouponUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_update_query_resource_object_attributes import CouponUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["CouponUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CouponUpdateQueryResourceObjectParam"]

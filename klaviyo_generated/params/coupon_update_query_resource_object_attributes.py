@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CouponUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CouponUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -12,9 +14,22 @@ class CouponUpdateQueryResourceObjectAttributesParam(TypedDict):
     monitor_configuration: NotRequired["CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("description", False, ("union", ("str", "None"))),
+        (
+            "monitor_configuration",
+            False,
+            ("union", (("ref", "CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .coupon_update_query_resource_object_attributes_monitor_configuration_type_0 import (
     CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0Param,
 )
 
-__all__ = ["CouponUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CouponUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CustomCssParam(TypedDict):
     """``CustomCss`` as JSON."""
@@ -12,4 +14,7 @@ class CustomCssParam(TypedDict):
     css: NotRequired[str]
 
 
-__all__ = ["CustomCssParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("enabled", False, "bool"), ("css", False, "str")))
+
+__all__ = ["SHAPE", "CustomCssParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CustomHTMLParam(TypedDict):
     """``CustomHTML`` as JSON."""
@@ -14,8 +16,19 @@ class CustomHTMLParam(TypedDict):
     properties: NotRequired["CustomHTMLPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("custom_html",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "CustomHTMLStylesParam")),
+        ("properties", False, ("ref", "CustomHTMLPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_html_properties import CustomHTMLPropertiesParam
 from .custom_html_styles import CustomHTMLStylesParam
 
-__all__ = ["CustomHTMLParam"]
+__all__ = ["SHAPE", "CustomHTMLParam"]

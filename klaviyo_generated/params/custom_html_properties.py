@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CustomHTMLPropertiesParam(TypedDict):
     """``CustomHTMLProperties`` as JSON."""
@@ -13,4 +15,14 @@ class CustomHTMLPropertiesParam(TypedDict):
     content: NotRequired[str]
 
 
-__all__ = ["CustomHTMLPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("content", False, "str"),
+    ),
+)
+
+__all__ = ["SHAPE", "CustomHTMLPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricConditionParam(TypedDict):
     """``CustomMetricCondition`` as JSON."""
@@ -11,6 +13,31 @@ class CustomMetricConditionParam(TypedDict):
     property: str
     filter: "NumericOperatorNumericFilterParam | StringInArrayFilterParam | ExistenceOperatorExistenceFilterParam | BooleanFilterParam | StringOperatorStringFilterParam | ListContainsOperatorListContainsFilterParam | ListRegexOperatorListContainsFilterParam | ListSubstringFilterParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("property", True, "str"),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "NumericOperatorNumericFilterParam"),
+                    ("ref", "StringInArrayFilterParam"),
+                    ("ref", "ExistenceOperatorExistenceFilterParam"),
+                    ("ref", "BooleanFilterParam"),
+                    ("ref", "StringOperatorStringFilterParam"),
+                    ("ref", "ListContainsOperatorListContainsFilterParam"),
+                    ("ref", "ListRegexOperatorListContainsFilterParam"),
+                    ("ref", "ListSubstringFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_filter import BooleanFilterParam
@@ -22,4 +49,4 @@ from .numeric_operator_numeric_filter import NumericOperatorNumericFilterParam
 from .string_in_array_filter import StringInArrayFilterParam
 from .string_operator_string_filter import StringOperatorStringFilterParam
 
-__all__ = ["CustomMetricConditionParam"]
+__all__ = ["SHAPE", "CustomMetricConditionParam"]

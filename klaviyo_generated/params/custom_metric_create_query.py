@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricCreateQueryParam(TypedDict):
     """``CustomMetricCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CustomMetricCreateQueryParam(TypedDict):
     data: "CustomMetricCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CustomMetricCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_create_query_resource_object import CustomMetricCreateQueryResourceObjectParam
 
-__all__ = ["CustomMetricCreateQueryParam"]
+__all__ = ["SHAPE", "CustomMetricCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricCreateQueryResourceObjectParam(TypedDict):
     """``CustomMetricCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class CustomMetricCreateQueryResourceObjectParam(TypedDict):
     attributes: "CustomMetricCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("custom-metric",))),
+        ("attributes", True, ("ref", "CustomMetricCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_create_query_resource_object_attributes import CustomMetricCreateQueryResourceObjectAttributesParam
 
-__all__ = ["CustomMetricCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CustomMetricCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricCreateQueryResourceObjectAttributesParam(TypedDict):
     """``CustomMetricCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,7 +14,10 @@ class CustomMetricCreateQueryResourceObjectAttributesParam(TypedDict):
     definition: "CustomMetricDefinitionParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"), ("definition", True, ("ref", "CustomMetricDefinitionParam"))))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_definition import CustomMetricDefinitionParam
 
-__all__ = ["CustomMetricCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CustomMetricCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricDefinitionParam(TypedDict):
     """``CustomMetricDefinition`` as JSON."""
@@ -12,7 +14,16 @@ class CustomMetricDefinitionParam(TypedDict):
     metric_groups: "list[CustomMetricGroupParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("aggregation_method", True, ("literal", ("count", "value"))),
+        ("metric_groups", True, ("list", ("ref", "CustomMetricGroupParam"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_group import CustomMetricGroupParam
 
-__all__ = ["CustomMetricDefinitionParam"]
+__all__ = ["SHAPE", "CustomMetricDefinitionParam"]

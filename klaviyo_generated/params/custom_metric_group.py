@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricGroupParam(TypedDict):
     """``CustomMetricGroup`` as JSON."""
@@ -13,7 +15,17 @@ class CustomMetricGroupParam(TypedDict):
     value_property: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("metric_id", True, "str"),
+        ("metric_filters", False, ("union", (("list", ("ref", "CustomMetricConditionParam")), "None"))),
+        ("value_property", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_condition import CustomMetricConditionParam
 
-__all__ = ["CustomMetricGroupParam"]
+__all__ = ["SHAPE", "CustomMetricGroupParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricPartialUpdateQueryParam(TypedDict):
     """``CustomMetricPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class CustomMetricPartialUpdateQueryParam(TypedDict):
     data: "CustomMetricPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "CustomMetricPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_partial_update_query_resource_object import CustomMetricPartialUpdateQueryResourceObjectParam
 
-__all__ = ["CustomMetricPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "CustomMetricPartialUpdateQueryParam"]

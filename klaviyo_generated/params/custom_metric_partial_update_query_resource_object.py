@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricPartialUpdateQueryResourceObjectParam(TypedDict):
     """``CustomMetricPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class CustomMetricPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "CustomMetricPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("custom-metric",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "CustomMetricPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_partial_update_query_resource_object_attributes import (
     CustomMetricPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["CustomMetricPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "CustomMetricPartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CustomMetricPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``CustomMetricPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -12,7 +14,16 @@ class CustomMetricPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     definition: NotRequired["None | CustomMetricDefinitionParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", False, ("union", ("str", "None"))),
+        ("definition", False, ("union", ("None", ("ref", "CustomMetricDefinitionParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_metric_definition import CustomMetricDefinitionParam
 
-__all__ = ["CustomMetricPartialUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "CustomMetricPartialUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class CustomObjectRelationshipSourceParam(TypedDict):
     """``CustomObjectRelationshipSource`` as JSON."""
@@ -15,4 +17,16 @@ class CustomObjectRelationshipSourceParam(TypedDict):
     update_strategy: NotRequired[None | Literal["additive", "replace_from_origin"]]
 
 
-__all__ = ["CustomObjectRelationshipSourceParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("source_id", True, "str"),
+        ("type", True, ("literal", ("custom-object",))),
+        ("id_path", True, "str"),
+        ("related_id_path", True, "str"),
+        ("update_strategy", False, ("union", ("None", ("literal", ("additive", "replace_from_origin"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "CustomObjectRelationshipSourceParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CustomObjectTriggerConditionParam(TypedDict):
     """``CustomObjectTriggerCondition`` as JSON."""
@@ -12,6 +14,35 @@ class CustomObjectTriggerConditionParam(TypedDict):
     property_id: int
     filter: "StringOperatorStringFilterParam | NumericOperatorNumericFilterParam | NumericRangeFilterParam | BooleanFilterParam | StaticDateFilterParam | StaticDateRangeFilterParam | RelativeDateOperatorBaseRelativeDateFilterParam | RelativeDateRangeFilterParam | ListContainsOperatorListContainsFilterParam | ListLengthFilterParam | ExistenceOperatorExistenceFilterParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("custom-object-trigger-property",))),
+        ("property_id", True, "int"),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StringOperatorStringFilterParam"),
+                    ("ref", "NumericOperatorNumericFilterParam"),
+                    ("ref", "NumericRangeFilterParam"),
+                    ("ref", "BooleanFilterParam"),
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "ListContainsOperatorListContainsFilterParam"),
+                    ("ref", "ListLengthFilterParam"),
+                    ("ref", "ExistenceOperatorExistenceFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_filter import BooleanFilterParam
@@ -26,4 +57,4 @@ from .static_date_filter import StaticDateFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 from .string_operator_string_filter import StringOperatorStringFilterParam
 
-__all__ = ["CustomObjectTriggerConditionParam"]
+__all__ = ["SHAPE", "CustomObjectTriggerConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class CustomQuestionDTOParam(TypedDict):
     """``CustomQuestionDTO`` as JSON."""
@@ -12,4 +14,7 @@ class CustomQuestionDTOParam(TypedDict):
     answers: list[str]
 
 
-__all__ = ["CustomQuestionDTOParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("id", True, "str"), ("answers", True, ("list", "str"))))
+
+__all__ = ["SHAPE", "CustomQuestionDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class CustomSourceFilterParam(TypedDict):
     """``CustomSourceFilter`` as JSON."""
@@ -12,7 +14,13 @@ class CustomSourceFilterParam(TypedDict):
     filter: "EqualsStringFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("custom_source",))), ("filter", True, ("ref", "EqualsStringFilterParam"))),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .equals_string_filter import EqualsStringFilterParam
 
-__all__ = ["CustomSourceFilterParam"]
+__all__ = ["SHAPE", "CustomSourceFilterParam"]

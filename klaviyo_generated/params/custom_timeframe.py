@@ -4,7 +4,7 @@
 
 from typing import TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class CustomTimeframeParam(TypedDict):
@@ -14,4 +14,7 @@ class CustomTimeframeParam(TypedDict):
     end: DateTime
 
 
-__all__ = ["CustomTimeframeParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("start", True, "date-time"), ("end", True, "date-time")))
+
+__all__ = ["SHAPE", "CustomTimeframeParam"]

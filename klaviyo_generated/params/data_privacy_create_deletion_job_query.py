@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataPrivacyCreateDeletionJobQueryParam(TypedDict):
     """``DataPrivacyCreateDeletionJobQuery`` as JSON."""
@@ -11,7 +13,10 @@ class DataPrivacyCreateDeletionJobQueryParam(TypedDict):
     data: "DataPrivacyCreateDeletionJobQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "DataPrivacyCreateDeletionJobQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_privacy_create_deletion_job_query_resource_object import DataPrivacyCreateDeletionJobQueryResourceObjectParam
 
-__all__ = ["DataPrivacyCreateDeletionJobQueryParam"]
+__all__ = ["SHAPE", "DataPrivacyCreateDeletionJobQueryParam"]

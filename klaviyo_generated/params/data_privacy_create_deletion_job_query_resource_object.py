@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DataPrivacyCreateDeletionJobQueryResourceObjectParam(TypedDict):
     """``DataPrivacyCreateDeletionJobQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectParam(TypedDict):
     attributes: "DataPrivacyCreateDeletionJobQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("data-privacy-deletion-job",))),
+        ("attributes", True, ("ref", "DataPrivacyCreateDeletionJobQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_privacy_create_deletion_job_query_resource_object_attributes import (
     DataPrivacyCreateDeletionJobQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["DataPrivacyCreateDeletionJobQueryResourceObjectParam"]
+__all__ = ["SHAPE", "DataPrivacyCreateDeletionJobQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataPrivacyCreateDeletionJobQueryResourceObjectAttributesParam(TypedDict):
     """``DataPrivacyCreateDeletionJobQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectAttributesParam(TypedDict):
     profile: "DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfileParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("profile", True, ("ref", "DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfileParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_privacy_create_deletion_job_query_resource_object_attributes_profile import (
     DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfileParam,
 )
 
-__all__ = ["DataPrivacyCreateDeletionJobQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "DataPrivacyCreateDeletionJobQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfileParam(TypedDict):
     """``DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile`` as JSON."""
@@ -11,7 +13,10 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfileParam(Type
     data: "DataPrivacyProfileQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "DataPrivacyProfileQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_privacy_profile_query_resource_object import DataPrivacyProfileQueryResourceObjectParam
 
-__all__ = ["DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfileParam"]
+__all__ = ["SHAPE", "DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfileParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DataPrivacyProfileQueryResourceObjectParam(TypedDict):
     """``DataPrivacyProfileQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class DataPrivacyProfileQueryResourceObjectParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "DataPrivacyProfileQueryResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_privacy_profile_query_resource_object_attributes import DataPrivacyProfileQueryResourceObjectAttributesParam
 
-__all__ = ["DataPrivacyProfileQueryResourceObjectParam"]
+__all__ = ["SHAPE", "DataPrivacyProfileQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DataPrivacyProfileQueryResourceObjectAttributesParam(TypedDict):
     """``DataPrivacyProfileQueryResourceObjectAttributes`` as JSON."""
@@ -12,4 +14,10 @@ class DataPrivacyProfileQueryResourceObjectAttributesParam(TypedDict):
     phone_number: NotRequired[str | None]
 
 
-__all__ = ["DataPrivacyProfileQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("email", False, ("union", ("str", "None"))), ("phone_number", False, ("union", ("str", "None")))),
+)
+
+__all__ = ["SHAPE", "DataPrivacyProfileQueryResourceObjectAttributesParam"]

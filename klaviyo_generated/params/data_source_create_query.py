@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceCreateQueryParam(TypedDict):
     """``DataSourceCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class DataSourceCreateQueryParam(TypedDict):
     data: "DataSourceCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "DataSourceCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_create_query_resource_object import DataSourceCreateQueryResourceObjectParam
 
-__all__ = ["DataSourceCreateQueryParam"]
+__all__ = ["SHAPE", "DataSourceCreateQueryParam"]

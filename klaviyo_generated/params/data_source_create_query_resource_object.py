@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceCreateQueryResourceObjectParam(TypedDict):
     """``DataSourceCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class DataSourceCreateQueryResourceObjectParam(TypedDict):
     attributes: "DataSourceCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("data-source",))),
+        ("attributes", True, ("ref", "DataSourceCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_create_query_resource_object_attributes import DataSourceCreateQueryResourceObjectAttributesParam
 
-__all__ = ["DataSourceCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "DataSourceCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceCreateQueryResourceObjectAttributesParam(TypedDict):
     """``DataSourceCreateQueryResourceObjectAttributes`` as JSON."""
@@ -14,4 +16,15 @@ class DataSourceCreateQueryResourceObjectAttributesParam(TypedDict):
     namespace: NotRequired[str | None]
 
 
-__all__ = ["DataSourceCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("title", True, "str"),
+        ("visibility", False, ("union", ("None", ("literal", ("private", "shared"))))),
+        ("description", False, ("union", ("str", "None"))),
+        ("namespace", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "DataSourceCreateQueryResourceObjectAttributesParam"]

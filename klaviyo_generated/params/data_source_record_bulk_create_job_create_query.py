@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordBulkCreateJobCreateQueryParam(TypedDict):
     """``DataSourceRecordBulkCreateJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class DataSourceRecordBulkCreateJobCreateQueryParam(TypedDict):
     data: "DataSourceRecordBulkCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_bulk_create_job_create_query_resource_object import (
     DataSourceRecordBulkCreateJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["DataSourceRecordBulkCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "DataSourceRecordBulkCreateJobCreateQueryParam"]

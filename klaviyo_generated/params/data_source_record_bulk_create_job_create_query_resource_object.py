@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordBulkCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``DataSourceRecordBulkCreateJobCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("data-source-record-bulk-create-job",))),
+        ("attributes", True, ("ref", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_bulk_create_job_create_query_resource_object_attributes import (
     DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .data_source_record_bulk_create_job_create_query_resource_object_relationsh
     DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["DataSourceRecordBulkCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesParam = TypedDict(
     "DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesParam",
     {
@@ -13,9 +15,30 @@ DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesParam = TypedDic
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "data-source-records",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "ref",
+                        "DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0Param",
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_bulk_create_job_create_query_resource_object_attributes_data_source_records_type_0 import (
     DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0Param,
 )
 
-__all__ = ["DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesParam"]

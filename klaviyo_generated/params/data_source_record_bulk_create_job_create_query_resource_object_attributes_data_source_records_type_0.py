@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0Param(TypedDict):
     """``DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0`` as JSON."""
@@ -11,7 +13,10 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSource
     data: "list[DataSourceRecordResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "DataSourceRecordResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_resource_object import DataSourceRecordResourceObjectParam
 
-__all__ = ["DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0Param"]
+__all__ = ["SHAPE", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0Param"]

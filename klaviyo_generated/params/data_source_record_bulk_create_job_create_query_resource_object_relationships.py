@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam = TypedDict(
     "DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam",
     {
@@ -13,9 +15,21 @@ DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam = Typed
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "data-source",
+            False,
+            ("ref", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam"),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_bulk_create_job_create_query_resource_object_relationships_data_source import (
     DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam,
 )
 
-__all__ = ["DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsParam"]

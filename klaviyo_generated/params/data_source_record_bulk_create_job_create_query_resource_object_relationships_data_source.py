@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam(TypedDict):
     """``DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource`` as JSON."""
@@ -11,9 +13,21 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSou
     data: NotRequired["DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "data",
+            False,
+            ("ref", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam"),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_bulk_create_job_create_query_resource_object_relationships_data_source_data import (
     DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam,
 )
 
-__all__ = ["DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam"]
+__all__ = ["SHAPE", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam(TypedDict):
     """``DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData`` as JSON."""
@@ -12,4 +14,7 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSou
     id: str
 
 
-__all__ = ["DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("data-source",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordCreateJobCreateQueryParam(TypedDict):
     """``DataSourceRecordCreateJobCreateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class DataSourceRecordCreateJobCreateQueryParam(TypedDict):
     data: "DataSourceRecordCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "DataSourceRecordCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_create_job_create_query_resource_object import (
     DataSourceRecordCreateJobCreateQueryResourceObjectParam,
 )
 
-__all__ = ["DataSourceRecordCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "DataSourceRecordCreateJobCreateQueryParam"]

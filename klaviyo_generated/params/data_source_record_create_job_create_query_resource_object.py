@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``DataSourceRecordCreateJobCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("data-source-record-create-job",))),
+        ("attributes", True, ("ref", "DataSourceRecordCreateJobCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_create_job_create_query_resource_object_attributes import (
     DataSourceRecordCreateJobCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .data_source_record_create_job_create_query_resource_object_relationships i
     DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["DataSourceRecordCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "DataSourceRecordCreateJobCreateQueryResourceObjectParam"]

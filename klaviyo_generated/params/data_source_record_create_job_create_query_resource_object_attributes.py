@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 DataSourceRecordCreateJobCreateQueryResourceObjectAttributesParam = TypedDict(
     "DataSourceRecordCreateJobCreateQueryResourceObjectAttributesParam",
     {
@@ -11,9 +13,21 @@ DataSourceRecordCreateJobCreateQueryResourceObjectAttributesParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "data-source-record",
+            True,
+            ("ref", "DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecordParam"),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_create_job_create_query_resource_object_attributes_data_source_record import (
     DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecordParam,
 )
 
-__all__ = ["DataSourceRecordCreateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "DataSourceRecordCreateJobCreateQueryResourceObjectAttributesParam"]

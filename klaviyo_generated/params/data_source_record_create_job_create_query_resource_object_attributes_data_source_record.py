@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecordParam(TypedDict):
     """``DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord`` as JSON."""
@@ -11,7 +13,10 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceReco
     data: "DataSourceRecordResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "DataSourceRecordResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_resource_object import DataSourceRecordResourceObjectParam
 
-__all__ = ["DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecordParam"]
+__all__ = ["SHAPE", "DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecordParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam = TypedDict(
     "DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam",
     {
@@ -11,9 +13,21 @@ DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam = TypedDict
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "data-source",
+            False,
+            ("ref", "DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam"),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_create_job_create_query_resource_object_relationships_data_source import (
     DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam,
 )
 
-__all__ = ["DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam(TypedDict):
     """``DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource`` as JSON."""
@@ -11,9 +13,15 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceP
     data: NotRequired["DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_create_job_create_query_resource_object_relationships_data_source_data import (
     DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam,
 )
 
-__all__ = ["DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam"]
+__all__ = ["SHAPE", "DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam(TypedDict):
     """``DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData`` as JSON."""
@@ -12,4 +14,7 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceD
     id: str
 
 
-__all__ = ["DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("data-source",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceDataParam"]

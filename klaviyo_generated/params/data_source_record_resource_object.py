@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordResourceObjectParam(TypedDict):
     """``DataSourceRecordResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class DataSourceRecordResourceObjectParam(TypedDict):
     attributes: "DataSourceRecordResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("data-source-record",))),
+        ("attributes", True, ("ref", "DataSourceRecordResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_resource_object_attributes import DataSourceRecordResourceObjectAttributesParam
 
-__all__ = ["DataSourceRecordResourceObjectParam"]
+__all__ = ["SHAPE", "DataSourceRecordResourceObjectParam"]

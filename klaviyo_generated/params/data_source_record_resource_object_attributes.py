@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DataSourceRecordResourceObjectAttributesParam(TypedDict):
     """``DataSourceRecordResourceObjectAttributes`` as JSON."""
@@ -11,7 +13,10 @@ class DataSourceRecordResourceObjectAttributesParam(TypedDict):
     record: "DataSourceRecordResourceObjectAttributesRecordParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("record", True, ("ref", "DataSourceRecordResourceObjectAttributesRecordParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .data_source_record_resource_object_attributes_record import DataSourceRecordResourceObjectAttributesRecordParam
 
-__all__ = ["DataSourceRecordResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "DataSourceRecordResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DataWarehouseImportMethodFilterParam(TypedDict):
     """``DataWarehouseImportMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class DataWarehouseImportMethodFilterParam(TypedDict):
     method: Literal["data_warehouse_import"]
 
 
-__all__ = ["DataWarehouseImportMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("data_warehouse_import",)))),
+)
+
+__all__ = ["SHAPE", "DataWarehouseImportMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DateParam(TypedDict):
     """``Date`` as JSON."""
@@ -14,8 +16,19 @@ class DateParam(TypedDict):
     styles: NotRequired["DateStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("date",))),
+        ("properties", True, ("ref", "DatePropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "DateStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .date_properties import DatePropertiesParam
 from .date_styles import DateStylesParam
 
-__all__ = ["DateParam"]
+__all__ = ["SHAPE", "DateParam"]

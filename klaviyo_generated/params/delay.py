@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DelayParam(TypedDict):
     """``Delay`` as JSON."""
@@ -13,7 +15,17 @@ class DelayParam(TypedDict):
     properties: NotRequired["DelayPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("delay",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "DelayPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .delay_properties import DelayPropertiesParam
 
-__all__ = ["DelayParam"]
+__all__ = ["SHAPE", "DelayParam"]

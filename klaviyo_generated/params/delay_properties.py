@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DelayPropertiesParam(TypedDict):
     """``DelayProperties`` as JSON."""
@@ -11,4 +13,7 @@ class DelayPropertiesParam(TypedDict):
     seconds: NotRequired[int]
 
 
-__all__ = ["DelayPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("seconds", False, "int"),))
+
+__all__ = ["SHAPE", "DelayPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DeviceParam(TypedDict):
     """``Device`` as JSON."""
@@ -13,7 +15,17 @@ class DeviceParam(TypedDict):
     properties: NotRequired["DevicePropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("device",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "DevicePropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .device_properties import DevicePropertiesParam
 
-__all__ = ["DeviceParam"]
+__all__ = ["SHAPE", "DeviceParam"]

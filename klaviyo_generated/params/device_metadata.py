@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DeviceMetadataParam(TypedDict):
     """``DeviceMetadata`` as JSON."""
@@ -22,4 +24,27 @@ class DeviceMetadataParam(TypedDict):
     environment: NotRequired[None | Literal["debug", "release"]]
 
 
-__all__ = ["DeviceMetadataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("device_id", False, ("union", ("str", "None"))),
+        (
+            "klaviyo_sdk",
+            False,
+            ("union", ("None", ("literal", ("android", "flutter", "flutter_community", "react_native", "swift")))),
+        ),
+        ("sdk_version", False, ("union", ("str", "None"))),
+        ("device_model", False, ("union", ("str", "None"))),
+        ("os_name", False, ("union", ("None", ("literal", ("android", "ios", "ipados", "macos", "tvos"))))),
+        ("os_version", False, ("union", ("str", "None"))),
+        ("manufacturer", False, ("union", ("str", "None"))),
+        ("app_name", False, ("union", ("str", "None"))),
+        ("app_version", False, ("union", ("str", "None"))),
+        ("app_build", False, ("union", ("str", "None"))),
+        ("app_id", False, ("union", ("str", "None"))),
+        ("environment", False, ("union", ("None", ("literal", ("debug", "release"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "DeviceMetadataParam"]

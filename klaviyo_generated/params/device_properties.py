@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DevicePropertiesParam(TypedDict):
     """``DeviceProperties`` as JSON."""
@@ -11,4 +13,7 @@ class DevicePropertiesParam(TypedDict):
     device: NotRequired[Literal["both", "desktop", "mobile"]]
 
 
-__all__ = ["DevicePropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("device", False, ("literal", ("both", "desktop", "mobile"))),))
+
+__all__ = ["SHAPE", "DevicePropertiesParam"]

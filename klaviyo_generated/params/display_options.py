@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DisplayOptionsParam(TypedDict):
     """``DisplayOptions`` as JSON."""
@@ -15,9 +17,21 @@ class DisplayOptionsParam(TypedDict):
     layout_config: NotRequired["DisplayOptionsLayoutConfigType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+        ("content_repeat", False, ("union", ("None", ("ref", "ContentRepeatV1Param")))),
+        ("visibility", False, ("union", ("None", ("ref", "VisibilityParam")))),
+        ("layout_type", False, ("union", ("str", "None"))),
+        ("layout_config", False, ("union", (("ref", "DisplayOptionsLayoutConfigType0Param"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .content_repeat_v1 import ContentRepeatV1Param
 from .display_options_layout_config_type_0 import DisplayOptionsLayoutConfigType0Param
 from .visibility import VisibilityParam
 
-__all__ = ["DisplayOptionsParam"]
+__all__ = ["SHAPE", "DisplayOptionsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DoubleOptinFilterParam(TypedDict):
     """``DoubleOptinFilter`` as JSON."""
@@ -12,7 +14,13 @@ class DoubleOptinFilterParam(TypedDict):
     filter: "BooleanFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("is_double_opt_in",))), ("filter", True, ("ref", "BooleanFilterParam"))),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_filter import BooleanFilterParam
 
-__all__ = ["DoubleOptinFilterParam"]
+__all__ = ["SHAPE", "DoubleOptinFilterParam"]

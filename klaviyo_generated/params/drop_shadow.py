@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DropShadowParam(TypedDict):
     """``DropShadow`` as JSON."""
@@ -13,4 +15,10 @@ class DropShadowParam(TypedDict):
     color: NotRequired[str | None]
 
 
-__all__ = ["DropShadowParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("enabled", False, "bool"), ("blur", False, "int"), ("color", False, ("union", ("str", "None")))),
+)
+
+__all__ = ["SHAPE", "DropShadowParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class DropShadowBlockDataParam(TypedDict):
     """``DropShadowBlockData`` as JSON."""
@@ -12,8 +14,17 @@ class DropShadowBlockDataParam(TypedDict):
     styles: "DropShadowBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "DropShadowBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .drop_shadow_block_styles import DropShadowBlockStylesParam
 
-__all__ = ["DropShadowBlockDataParam"]
+__all__ = ["SHAPE", "DropShadowBlockDataParam"]

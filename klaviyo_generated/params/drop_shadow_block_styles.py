@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DropShadowBlockStylesParam(TypedDict):
     """``DropShadowBlockStyles`` as JSON."""
@@ -17,4 +19,18 @@ class DropShadowBlockStylesParam(TypedDict):
     shadow_color: NotRequired[None | Literal["dark", "light", "medium"]]
 
 
-__all__ = ["DropShadowBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("mobile_stretch_content", False, ("union", ("bool", "None"))),
+        ("shadow_color", False, ("union", ("None", ("literal", ("dark", "light", "medium"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "DropShadowBlockStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DropShadowBlockV0Param(TypedDict):
     """``DropShadowBlockV0`` as JSON."""
@@ -13,4 +15,14 @@ class DropShadowBlockV0Param(TypedDict):
     data: Any
 
 
-__all__ = ["DropShadowBlockV0Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("drop_shadow",))),
+        ("data", True, "Any"),
+    ),
+)
+
+__all__ = ["SHAPE", "DropShadowBlockV0Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DropdownParam(TypedDict):
     """``Dropdown`` as JSON."""
@@ -14,8 +16,19 @@ class DropdownParam(TypedDict):
     styles: NotRequired["DropdownStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("dropdown",))),
+        ("properties", True, ("ref", "DropdownPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "DropdownStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .dropdown_properties import DropdownPropertiesParam
 from .dropdown_styles import DropdownStylesParam
 
-__all__ = ["DropdownParam"]
+__all__ = ["SHAPE", "DropdownParam"]

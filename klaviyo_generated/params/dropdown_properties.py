@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DropdownPropertiesParam(TypedDict):
     """``DropdownProperties`` as JSON."""
@@ -19,8 +21,24 @@ class DropdownPropertiesParam(TypedDict):
     placeholder: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("property_name", True, "str"),
+        ("options", True, ("list", ("ref", "PropertyOptionParam"))),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        ("show_label", False, "bool"),
+        ("required", False, ("union", ("bool", "None"))),
+        ("error_messages", False, ("union", ("None", ("ref", "ErrorMessagesParam")))),
+        ("placeholder", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .error_messages import ErrorMessagesParam
 from .property_option import PropertyOptionParam
 
-__all__ = ["DropdownPropertiesParam"]
+__all__ = ["SHAPE", "DropdownPropertiesParam"]

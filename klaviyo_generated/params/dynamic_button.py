@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DynamicButtonParam(TypedDict):
     """``DynamicButton`` as JSON."""
@@ -13,7 +15,17 @@ class DynamicButtonParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("BACK_IN_STOCK_OPEN",))),
+        ("data", True, ("ref", "BackInStockDynamicButtonDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .back_in_stock_dynamic_button_data import BackInStockDynamicButtonDataParam
 
-__all__ = ["DynamicButtonParam"]
+__all__ = ["SHAPE", "DynamicButtonParam"]

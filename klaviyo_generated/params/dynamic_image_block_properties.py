@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DynamicImageBlockPropertiesParam(TypedDict):
     """``DynamicImageBlockProperties`` as JSON."""
@@ -14,4 +16,15 @@ class DynamicImageBlockPropertiesParam(TypedDict):
     src: NotRequired[str | None]
 
 
-__all__ = ["DynamicImageBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("literal", (True,))),
+        ("alt_text", False, ("union", ("str", "None"))),
+        ("href", False, ("union", ("str", "None"))),
+        ("src", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "DynamicImageBlockPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DynamicProductBlockPropertiesParam(TypedDict):
     """``DynamicProductBlockProperties`` as JSON."""
@@ -26,4 +28,27 @@ class DynamicProductBlockPropertiesParam(TypedDict):
     is_nbp: NotRequired[bool | None]
 
 
-__all__ = ["DynamicProductBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("literal", (True,))),
+        ("is_ai_generated", False, ("union", ("bool", "None"))),
+        ("is_prebuilt_content", False, ("union", ("bool", "None"))),
+        ("item_subtype_id", False, ("union", ("int", "None"))),
+        ("show_button", False, ("union", ("bool", "None"))),
+        ("show_original_price", False, ("union", ("bool", "None"))),
+        ("show_price", False, ("union", ("bool", "None"))),
+        ("show_rating", False, ("union", ("bool", "None"))),
+        ("show_rating_count", False, ("union", ("bool", "None"))),
+        ("show_title", False, ("union", ("bool", "None"))),
+        ("show_title_links", False, ("union", ("bool", "None"))),
+        ("title_placeholder", False, ("union", ("str", "None"))),
+        ("button_text", False, ("union", ("str", "None"))),
+        ("feed", False, ("union", ("str", "None"))),
+        ("feed_offset", False, ("union", ("int", "None"))),
+        ("is_nbp", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "DynamicProductBlockPropertiesParam"]

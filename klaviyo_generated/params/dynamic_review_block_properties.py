@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DynamicReviewBlockPropertiesParam(TypedDict):
     """``DynamicReviewBlockProperties`` as JSON."""
@@ -43,4 +45,65 @@ class DynamicReviewBlockPropertiesParam(TypedDict):
     product_event_variable: NotRequired[str | None]
 
 
-__all__ = ["DynamicReviewBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("literal", (True,))),
+        ("show_rating", False, ("union", ("bool", "None"))),
+        ("show_reviewer_name", False, ("union", ("bool", "None"))),
+        ("show_product_name", False, ("union", ("bool", "None"))),
+        ("show_variant_name", False, ("union", ("bool", "None"))),
+        ("show_verified_badge", False, ("union", ("bool", "None"))),
+        ("author_placeholder", False, ("union", ("str", "None"))),
+        ("quote_placeholder", False, ("union", ("str", "None"))),
+        ("product_name_placeholder", False, ("union", ("str", "None"))),
+        ("product_variant_name_placeholder", False, ("union", ("str", "None"))),
+        (
+            "verified_badge_language",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "dutch",
+                            "english",
+                            "french",
+                            "german",
+                            "hungarian",
+                            "italian",
+                            "japanese",
+                            "korean",
+                            "portuguese",
+                            "spanish",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        (
+            "fallback_options",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        ("high-quality-review", "high-quality-review-or-static", "no-review", "recent", "static-only"),
+                    ),
+                ),
+            ),
+        ),
+        ("fallback_content_type", False, ("union", ("None", ("literal", ("full", "quote"))))),
+        ("fallback_review_id", False, ("union", ("str", "None"))),
+        ("product_selection_mode", False, ("union", ("None", ("literal", ("automatic", "manual"))))),
+        ("product_id", False, ("union", ("str", "None"))),
+        ("product_event_variable", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "DynamicReviewBlockPropertiesParam"]

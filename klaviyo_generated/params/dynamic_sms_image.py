@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DynamicSMSImageParam(TypedDict):
     """``DynamicSMSImage`` as JSON."""
@@ -12,4 +14,7 @@ class DynamicSMSImageParam(TypedDict):
     dynamic: NotRequired[Literal[True]]
 
 
-__all__ = ["DynamicSMSImageParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("dynamic_image_template", True, "str"), ("dynamic", False, ("literal", (True,)))))
+
+__all__ = ["SHAPE", "DynamicSMSImageParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class DynamicTableBlockPropertiesParam(TypedDict):
     """``DynamicTableBlockProperties`` as JSON."""
@@ -16,7 +18,20 @@ class DynamicTableBlockPropertiesParam(TypedDict):
     show_static_row: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("literal", (True,))),
+        ("num_columns", False, ("union", ("int", "None"))),
+        ("row_content_repeat", False, ("union", ("None", ("ref", "ContentRepeatV1Param")))),
+        ("show_headers", False, ("union", ("bool", "None"))),
+        ("show_fallback_content", False, ("union", ("bool", "None"))),
+        ("show_static_row", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .content_repeat_v1 import ContentRepeatV1Param
 
-__all__ = ["DynamicTableBlockPropertiesParam"]
+__all__ = ["SHAPE", "DynamicTableBlockPropertiesParam"]

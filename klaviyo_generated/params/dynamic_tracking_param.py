@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class DynamicTrackingParamParam(TypedDict):
     """``DynamicTrackingParam`` as JSON."""
@@ -26,4 +28,34 @@ class DynamicTrackingParamParam(TypedDict):
     name: str
 
 
-__all__ = ["DynamicTrackingParamParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("dynamic",))),
+        (
+            "value",
+            True,
+            (
+                "literal",
+                (
+                    "campaign_id",
+                    "campaign_name",
+                    "campaign_name_id",
+                    "campaign_name_send_day",
+                    "email_subject",
+                    "group_id",
+                    "group_name",
+                    "group_name_id",
+                    "link_alt_text",
+                    "message_type",
+                    "profile_external_id",
+                    "profile_id",
+                ),
+            ),
+        ),
+        ("name", True, "str"),
+    ),
+)
+
+__all__ = ["SHAPE", "DynamicTrackingParamParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EmailParam(TypedDict):
     """``Email`` as JSON."""
@@ -14,8 +16,19 @@ class EmailParam(TypedDict):
     styles: NotRequired["EmailStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("email",))),
+        ("properties", True, ("ref", "EmailPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "EmailStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .email_properties import EmailPropertiesParam
 from .email_styles import EmailStylesParam
 
-__all__ = ["EmailParam"]
+__all__ = ["SHAPE", "EmailParam"]

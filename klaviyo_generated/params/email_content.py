@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EmailContentParam(TypedDict):
     """``EmailContent`` as JSON."""
@@ -17,4 +19,18 @@ class EmailContentParam(TypedDict):
     bcc_email: NotRequired[str | None]
 
 
-__all__ = ["EmailContentParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subject", False, ("union", ("str", "None"))),
+        ("preview_text", False, ("union", ("str", "None"))),
+        ("from_email", False, ("union", ("str", "None"))),
+        ("from_label", False, ("union", ("str", "None"))),
+        ("reply_to_email", False, ("union", ("str", "None"))),
+        ("cc_email", False, ("union", ("str", "None"))),
+        ("bcc_email", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "EmailContentParam"]

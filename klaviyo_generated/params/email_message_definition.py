@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EmailMessageDefinitionParam(TypedDict):
     """``EmailMessageDefinition`` as JSON."""
@@ -13,7 +15,17 @@ class EmailMessageDefinitionParam(TypedDict):
     content: NotRequired["None | EmailContentParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("email",))),
+        ("label", False, ("union", ("str", "None"))),
+        ("content", False, ("union", ("None", ("ref", "EmailContentParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .email_content import EmailContentParam
 
-__all__ = ["EmailMessageDefinitionParam"]
+__all__ = ["SHAPE", "EmailMessageDefinitionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EmailPropertiesParam(TypedDict):
     """``EmailProperties`` as JSON."""
@@ -18,7 +20,22 @@ class EmailPropertiesParam(TypedDict):
     property_name: NotRequired[Literal["$email"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        ("show_label", False, "bool"),
+        ("placeholder", False, ("union", ("str", "None"))),
+        ("required", False, ("union", ("bool", "None"))),
+        ("error_messages", False, ("union", ("None", ("ref", "ErrorMessagesParam")))),
+        ("property_name", False, ("literal", ("$email",))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .error_messages import ErrorMessagesParam
 
-__all__ = ["EmailPropertiesParam"]
+__all__ = ["SHAPE", "EmailPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EmailStylesParam(TypedDict):
     """``EmailStyles`` as JSON."""
@@ -12,7 +14,13 @@ class EmailStylesParam(TypedDict):
     background_color: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("padding", False, ("ref", "PaddingParam")), ("background_color", False, ("union", ("str", "None")))),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 
-__all__ = ["EmailStylesParam"]
+__all__ = ["SHAPE", "EmailStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EmailSubscriptionParametersParam(TypedDict):
     """``EmailSubscriptionParameters`` as JSON."""
@@ -12,8 +14,17 @@ class EmailSubscriptionParametersParam(TypedDict):
     open_tracking: NotRequired["None | OpenTrackingSubscriptionParametersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("marketing", False, ("union", ("None", ("ref", "SubscriptionParametersParam")))),
+        ("open_tracking", False, ("union", ("None", ("ref", "OpenTrackingSubscriptionParametersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .open_tracking_subscription_parameters import OpenTrackingSubscriptionParametersParam
 from .subscription_parameters import SubscriptionParametersParam
 
-__all__ = ["EmailSubscriptionParametersParam"]
+__all__ = ["SHAPE", "EmailSubscriptionParametersParam"]

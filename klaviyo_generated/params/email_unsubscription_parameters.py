@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EmailUnsubscriptionParametersParam(TypedDict):
     """``EmailUnsubscriptionParameters`` as JSON."""
@@ -12,8 +14,17 @@ class EmailUnsubscriptionParametersParam(TypedDict):
     open_tracking: NotRequired["None | OpenTrackingUnsubscriptionParametersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("marketing", False, ("union", ("None", ("ref", "UnsubscriptionParametersParam")))),
+        ("open_tracking", False, ("union", ("None", ("ref", "OpenTrackingUnsubscriptionParametersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .open_tracking_unsubscription_parameters import OpenTrackingUnsubscriptionParametersParam
 from .unsubscription_parameters import UnsubscriptionParametersParam
 
-__all__ = ["EmailUnsubscriptionParametersParam"]
+__all__ = ["SHAPE", "EmailUnsubscriptionParametersParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class EmbeddedObjectSchemaResourceObjectParam(TypedDict):
     """``EmbeddedObjectSchemaResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class EmbeddedObjectSchemaResourceObjectParam(TypedDict):
     attributes: "EmbeddedObjectSchemaResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-schema",))),
+        ("attributes", True, ("ref", "EmbeddedObjectSchemaResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .embedded_object_schema_resource_object_attributes import EmbeddedObjectSchemaResourceObjectAttributesParam
 
-__all__ = ["EmbeddedObjectSchemaResourceObjectParam"]
+__all__ = ["SHAPE", "EmbeddedObjectSchemaResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 EmbeddedObjectSchemaResourceObjectAttributesParam = TypedDict(
     "EmbeddedObjectSchemaResourceObjectAttributesParam",
     {
@@ -14,10 +16,25 @@ EmbeddedObjectSchemaResourceObjectAttributesParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", False, ("union", (("list", ("ref", "APISchemaPropertyParam")), "None"))),
+        ("status", False, ("union", ("None", ("literal", ("active", "draft"))))),
+        ("required", False, ("union", (("list", "str"), "None"))),
+        (
+            "source-mapping",
+            False,
+            ("union", (("ref", "EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .api_schema_property import APISchemaPropertyParam
 from .embedded_object_schema_resource_object_attributes_source_mapping_type_0 import (
     EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0Param,
 )
 
-__all__ = ["EmbeddedObjectSchemaResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "EmbeddedObjectSchemaResourceObjectAttributesParam"]

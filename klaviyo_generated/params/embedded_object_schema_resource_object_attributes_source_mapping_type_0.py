@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0Param(TypedDict):
     """``EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0`` as JSON."""
@@ -11,7 +13,10 @@ class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0Param(TypedD
     data: "SourceMappingCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SourceMappingCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .source_mapping_create_query_resource_object import SourceMappingCreateQueryResourceObjectParam
 
-__all__ = ["EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0Param"]
+__all__ = ["SHAPE", "EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class EqualsStringFilterParam(TypedDict):
     """``EqualsStringFilter`` as JSON."""
@@ -13,4 +15,14 @@ class EqualsStringFilterParam(TypedDict):
     value: str | None
 
 
-__all__ = ["EqualsStringFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("literal", ("equals",))),
+        ("value", True, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "EqualsStringFilterParam"]

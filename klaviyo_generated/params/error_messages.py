@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ErrorMessagesParam(TypedDict):
     """``ErrorMessages`` as JSON."""
@@ -12,4 +14,7 @@ class ErrorMessagesParam(TypedDict):
     invalid: NotRequired[str]
 
 
-__all__ = ["ErrorMessagesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("required", False, "str"), ("invalid", False, "str")))
+
+__all__ = ["SHAPE", "ErrorMessagesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class EventCreateQueryV2Param(TypedDict):
     """``EventCreateQueryV2`` as JSON."""
@@ -11,7 +13,10 @@ class EventCreateQueryV2Param(TypedDict):
     data: "EventCreateQueryV2ResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "EventCreateQueryV2ResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .event_create_query_v2_resource_object import EventCreateQueryV2ResourceObjectParam
 
-__all__ = ["EventCreateQueryV2Param"]
+__all__ = ["SHAPE", "EventCreateQueryV2Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class EventCreateQueryV2ResourceObjectParam(TypedDict):
     """``EventCreateQueryV2ResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class EventCreateQueryV2ResourceObjectParam(TypedDict):
     attributes: "EventCreateQueryV2ResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("event",))),
+        ("attributes", True, ("ref", "EventCreateQueryV2ResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .event_create_query_v2_resource_object_attributes import EventCreateQueryV2ResourceObjectAttributesParam
 
-__all__ = ["EventCreateQueryV2ResourceObjectParam"]
+__all__ = ["SHAPE", "EventCreateQueryV2ResourceObjectParam"]

@@ -4,7 +4,7 @@
 
 from typing import NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class EventCreateQueryV2ResourceObjectAttributesParam(TypedDict):
@@ -20,6 +20,21 @@ class EventCreateQueryV2ResourceObjectAttributesParam(TypedDict):
     backfill: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "EventCreateQueryV2ResourceObjectAttributesPropertiesParam")),
+        ("metric", True, ("ref", "EventCreateQueryV2ResourceObjectAttributesMetricParam")),
+        ("profile", True, ("ref", "EventCreateQueryV2ResourceObjectAttributesProfileParam")),
+        ("time", False, ("union", ("date-time", "None"))),
+        ("value", False, ("union", ("float", "None"))),
+        ("value_currency", False, ("union", ("str", "None"))),
+        ("unique_id", False, ("union", ("str", "None"))),
+        ("backfill", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .event_create_query_v2_resource_object_attributes_metric import (
     EventCreateQueryV2ResourceObjectAttributesMetricParam,
@@ -31,4 +46,4 @@ from .event_create_query_v2_resource_object_attributes_properties import (
     EventCreateQueryV2ResourceObjectAttributesPropertiesParam,
 )
 
-__all__ = ["EventCreateQueryV2ResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "EventCreateQueryV2ResourceObjectAttributesParam"]

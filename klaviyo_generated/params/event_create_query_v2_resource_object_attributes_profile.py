@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class EventCreateQueryV2ResourceObjectAttributesProfileParam(TypedDict):
     """``EventCreateQueryV2ResourceObjectAttributesProfile`` as JSON."""
@@ -11,7 +13,10 @@ class EventCreateQueryV2ResourceObjectAttributesProfileParam(TypedDict):
     data: "EventProfileCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "EventProfileCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .event_profile_create_query_resource_object import EventProfileCreateQueryResourceObjectParam
 
-__all__ = ["EventCreateQueryV2ResourceObjectAttributesProfileParam"]
+__all__ = ["SHAPE", "EventCreateQueryV2ResourceObjectAttributesProfileParam"]

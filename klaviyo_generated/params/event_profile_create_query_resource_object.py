@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EventProfileCreateQueryResourceObjectParam(TypedDict):
     """``EventProfileCreateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class EventProfileCreateQueryResourceObjectParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "EventProfileCreateQueryResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .event_profile_create_query_resource_object_attributes import EventProfileCreateQueryResourceObjectAttributesParam
 
-__all__ = ["EventProfileCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "EventProfileCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EventProfileCreateQueryResourceObjectAttributesParam(TypedDict):
     """``EventProfileCreateQueryResourceObjectAttributes`` as JSON."""
@@ -24,6 +26,31 @@ class EventProfileCreateQueryResourceObjectAttributesParam(TypedDict):
     meta: NotRequired["None | OnsiteProfileMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("email", False, ("union", ("str", "None"))),
+        ("phone_number", False, ("union", ("str", "None"))),
+        ("external_id", False, ("union", ("str", "None"))),
+        ("anonymous_id", False, ("union", ("str", "None"))),
+        ("_kx", False, ("union", ("str", "None"))),
+        ("first_name", False, ("union", ("str", "None"))),
+        ("last_name", False, ("union", ("str", "None"))),
+        ("organization", False, ("union", ("str", "None"))),
+        ("locale", False, ("union", ("str", "None"))),
+        ("title", False, ("union", ("str", "None"))),
+        ("image", False, ("union", ("str", "None"))),
+        ("location", False, ("union", ("None", ("ref", "ProfileLocationParam")))),
+        (
+            "properties",
+            False,
+            ("union", (("ref", "EventProfileCreateQueryResourceObjectAttributesPropertiesType0Param"), "None")),
+        ),
+        ("meta", False, ("union", ("None", ("ref", "OnsiteProfileMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .event_profile_create_query_resource_object_attributes_properties_type_0 import (
     EventProfileCreateQueryResourceObjectAttributesPropertiesType0Param,
@@ -31,4 +58,4 @@ from .event_profile_create_query_resource_object_attributes_properties_type_0 im
 from .onsite_profile_meta import OnsiteProfileMetaParam
 from .profile_location import ProfileLocationParam
 
-__all__ = ["EventProfileCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "EventProfileCreateQueryResourceObjectAttributesParam"]

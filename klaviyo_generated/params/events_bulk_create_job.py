@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class EventsBulkCreateJobParam(TypedDict):
     """``EventsBulkCreateJob`` as JSON."""
@@ -11,7 +13,10 @@ class EventsBulkCreateJobParam(TypedDict):
     data: "EventsBulkCreateJobResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "EventsBulkCreateJobResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .events_bulk_create_job_resource_object import EventsBulkCreateJobResourceObjectParam
 
-__all__ = ["EventsBulkCreateJobParam"]
+__all__ = ["SHAPE", "EventsBulkCreateJobParam"]

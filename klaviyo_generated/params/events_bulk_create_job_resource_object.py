@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class EventsBulkCreateJobResourceObjectParam(TypedDict):
     """``EventsBulkCreateJobResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class EventsBulkCreateJobResourceObjectParam(TypedDict):
     attributes: "EventsBulkCreateJobResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("event-bulk-create-job",))),
+        ("attributes", True, ("ref", "EventsBulkCreateJobResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .events_bulk_create_job_resource_object_attributes import EventsBulkCreateJobResourceObjectAttributesParam
 
-__all__ = ["EventsBulkCreateJobResourceObjectParam"]
+__all__ = ["SHAPE", "EventsBulkCreateJobResourceObjectParam"]

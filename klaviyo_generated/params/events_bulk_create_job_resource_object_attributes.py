@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 EventsBulkCreateJobResourceObjectAttributesParam = TypedDict(
     "EventsBulkCreateJobResourceObjectAttributesParam",
     {
@@ -11,9 +13,15 @@ EventsBulkCreateJobResourceObjectAttributesParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("events-bulk-create", True, ("ref", "EventsBulkCreateJobResourceObjectAttributesEventsBulkCreateParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .events_bulk_create_job_resource_object_attributes_events_bulk_create import (
     EventsBulkCreateJobResourceObjectAttributesEventsBulkCreateParam,
 )
 
-__all__ = ["EventsBulkCreateJobResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "EventsBulkCreateJobResourceObjectAttributesParam"]

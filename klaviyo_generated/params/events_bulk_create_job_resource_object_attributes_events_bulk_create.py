@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class EventsBulkCreateJobResourceObjectAttributesEventsBulkCreateParam(TypedDict):
     """``EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate`` as JSON."""
@@ -11,7 +13,10 @@ class EventsBulkCreateJobResourceObjectAttributesEventsBulkCreateParam(TypedDict
     data: "list[EventsBulkCreateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "EventsBulkCreateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .events_bulk_create_query_resource_object import EventsBulkCreateQueryResourceObjectParam
 
-__all__ = ["EventsBulkCreateJobResourceObjectAttributesEventsBulkCreateParam"]
+__all__ = ["SHAPE", "EventsBulkCreateJobResourceObjectAttributesEventsBulkCreateParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class EventsBulkCreateQueryResourceObjectParam(TypedDict):
     """``EventsBulkCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class EventsBulkCreateQueryResourceObjectParam(TypedDict):
     attributes: "EventsBulkCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("event-bulk-create",))),
+        ("attributes", True, ("ref", "EventsBulkCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .events_bulk_create_query_resource_object_attributes import EventsBulkCreateQueryResourceObjectAttributesParam
 
-__all__ = ["EventsBulkCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "EventsBulkCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class EventsBulkCreateQueryResourceObjectAttributesParam(TypedDict):
     """``EventsBulkCreateQueryResourceObjectAttributes`` as JSON."""
@@ -13,6 +15,16 @@ class EventsBulkCreateQueryResourceObjectAttributesParam(TypedDict):
     backfill: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("profile", True, ("ref", "EventsBulkCreateQueryResourceObjectAttributesProfileParam")),
+        ("events", True, ("ref", "EventsBulkCreateQueryResourceObjectAttributesEventsParam")),
+        ("backfill", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .events_bulk_create_query_resource_object_attributes_events import (
     EventsBulkCreateQueryResourceObjectAttributesEventsParam,
@@ -21,4 +33,4 @@ from .events_bulk_create_query_resource_object_attributes_profile import (
     EventsBulkCreateQueryResourceObjectAttributesProfileParam,
 )
 
-__all__ = ["EventsBulkCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "EventsBulkCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class EventsBulkCreateQueryResourceObjectAttributesEventsParam(TypedDict):
     """``EventsBulkCreateQueryResourceObjectAttributesEvents`` as JSON."""
@@ -11,7 +13,10 @@ class EventsBulkCreateQueryResourceObjectAttributesEventsParam(TypedDict):
     data: "list[BaseEventCreateQueryBulkEntryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "BaseEventCreateQueryBulkEntryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .base_event_create_query_bulk_entry_resource_object import BaseEventCreateQueryBulkEntryResourceObjectParam
 
-__all__ = ["EventsBulkCreateQueryResourceObjectAttributesEventsParam"]
+__all__ = ["SHAPE", "EventsBulkCreateQueryResourceObjectAttributesEventsParam"]

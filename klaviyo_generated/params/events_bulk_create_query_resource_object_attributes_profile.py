@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class EventsBulkCreateQueryResourceObjectAttributesProfileParam(TypedDict):
     """``EventsBulkCreateQueryResourceObjectAttributesProfile`` as JSON."""
@@ -11,7 +13,10 @@ class EventsBulkCreateQueryResourceObjectAttributesProfileParam(TypedDict):
     data: "OnsiteProfileCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "OnsiteProfileCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .onsite_profile_create_query_resource_object import OnsiteProfileCreateQueryResourceObjectParam
 
-__all__ = ["EventsBulkCreateQueryResourceObjectAttributesProfileParam"]
+__all__ = ["SHAPE", "EventsBulkCreateQueryResourceObjectAttributesProfileParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ExistenceOperatorExistenceFilterParam(TypedDict):
     """``ExistenceOperatorExistenceFilter`` as JSON."""
@@ -12,4 +14,10 @@ class ExistenceOperatorExistenceFilterParam(TypedDict):
     operator: Literal["is-set", "not-set"]
 
 
-__all__ = ["ExistenceOperatorExistenceFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("type", True, ("literal", ("existence",))), ("operator", True, ("literal", ("is-set", "not-set")))),
+)
+
+__all__ = ["SHAPE", "ExistenceOperatorExistenceFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ExplicitlyReachableParam(TypedDict):
     """``ExplicitlyReachable`` as JSON."""
@@ -12,10 +14,34 @@ class ExplicitlyReachableParam(TypedDict):
     filters: "list[EffectiveDateFilterParam | RecordedDateFilterParam | MethodFilterParam | FormSubscribeFilterParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("reachable_status", True, ("literal", ("explicitly_reachable",))),
+        (
+            "filters",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "EffectiveDateFilterParam"),
+                        ("ref", "RecordedDateFilterParam"),
+                        ("ref", "MethodFilterParam"),
+                        ("ref", "FormSubscribeFilterParam"),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .effective_date_filter import EffectiveDateFilterParam
 from .form_subscribe_filter import FormSubscribeFilterParam
 from .method_filter import MethodFilterParam
 from .recorded_date_filter import RecordedDateFilterParam
 
-__all__ = ["ExplicitlyReachableParam"]
+__all__ = ["SHAPE", "ExplicitlyReachableParam"]

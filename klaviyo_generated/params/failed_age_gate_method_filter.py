@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FailedAgeGateMethodFilterParam(TypedDict):
     """``FailedAgeGateMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class FailedAgeGateMethodFilterParam(TypedDict):
     method: Literal["failed_age_gate"]
 
 
-__all__ = ["FailedAgeGateMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("failed_age_gate",)))),
+)
+
+__all__ = ["SHAPE", "FailedAgeGateMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowActionUpdateQueryParam(TypedDict):
     """``FlowActionUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class FlowActionUpdateQueryParam(TypedDict):
     data: "FlowActionUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FlowActionUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_action_update_query_resource_object import FlowActionUpdateQueryResourceObjectParam
 
-__all__ = ["FlowActionUpdateQueryParam"]
+__all__ = ["SHAPE", "FlowActionUpdateQueryParam"]

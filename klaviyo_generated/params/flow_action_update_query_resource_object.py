@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FlowActionUpdateQueryResourceObjectParam(TypedDict):
     """``FlowActionUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class FlowActionUpdateQueryResourceObjectParam(TypedDict):
     attributes: "FlowActionUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("flow-action",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "FlowActionUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_action_update_query_resource_object_attributes import FlowActionUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["FlowActionUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "FlowActionUpdateQueryResourceObjectParam"]

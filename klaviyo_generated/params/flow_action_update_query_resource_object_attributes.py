@@ -4,12 +4,50 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowActionUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``FlowActionUpdateQueryResourceObjectAttributes`` as JSON."""
 
     definition: "ActionOutputSplitActionParam | BackInStockDelayActionParam | ConditionalBranchActionParam | ContentExperimentActionParam | SendEmailActionParam | SendPushNotificationActionParam | SendSmsActionParam | SendWebhookActionParam | SendInternalAlertActionParam | SendWhatsAppActionParam | TimeDelayActionParam | TriggerBranchActionParam | UpdateProfileActionParam | TargetDateActionParam | CountdownDelayActionParam | AbTestActionParam | InternalServiceActionParam | CodeActionParam | MultiBranchSplitActionParam | ListUpdateActionParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "definition",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "ActionOutputSplitActionParam"),
+                    ("ref", "BackInStockDelayActionParam"),
+                    ("ref", "ConditionalBranchActionParam"),
+                    ("ref", "ContentExperimentActionParam"),
+                    ("ref", "SendEmailActionParam"),
+                    ("ref", "SendPushNotificationActionParam"),
+                    ("ref", "SendSmsActionParam"),
+                    ("ref", "SendWebhookActionParam"),
+                    ("ref", "SendInternalAlertActionParam"),
+                    ("ref", "SendWhatsAppActionParam"),
+                    ("ref", "TimeDelayActionParam"),
+                    ("ref", "TriggerBranchActionParam"),
+                    ("ref", "UpdateProfileActionParam"),
+                    ("ref", "TargetDateActionParam"),
+                    ("ref", "CountdownDelayActionParam"),
+                    ("ref", "AbTestActionParam"),
+                    ("ref", "InternalServiceActionParam"),
+                    ("ref", "CodeActionParam"),
+                    ("ref", "MultiBranchSplitActionParam"),
+                    ("ref", "ListUpdateActionParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .ab_test_action import AbTestActionParam
@@ -33,4 +71,4 @@ from .time_delay_action import TimeDelayActionParam
 from .trigger_branch_action import TriggerBranchActionParam
 from .update_profile_action import UpdateProfileActionParam
 
-__all__ = ["FlowActionUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "FlowActionUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowCreateQueryParam(TypedDict):
     """``FlowCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class FlowCreateQueryParam(TypedDict):
     data: "FlowCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FlowCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_create_query_resource_object import FlowCreateQueryResourceObjectParam
 
-__all__ = ["FlowCreateQueryParam"]
+__all__ = ["SHAPE", "FlowCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FlowCreateQueryResourceObjectParam(TypedDict):
     """``FlowCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class FlowCreateQueryResourceObjectParam(TypedDict):
     attributes: "FlowCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("flow",))),
+        ("attributes", True, ("ref", "FlowCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_create_query_resource_object_attributes import FlowCreateQueryResourceObjectAttributesParam
 
-__all__ = ["FlowCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "FlowCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowCreateQueryResourceObjectAttributesParam(TypedDict):
     """``FlowCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,7 +14,10 @@ class FlowCreateQueryResourceObjectAttributesParam(TypedDict):
     definition: "FlowDefinitionParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"), ("definition", True, ("ref", "FlowDefinitionParam"))))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_definition import FlowDefinitionParam
 
-__all__ = ["FlowCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "FlowCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowDefinitionParam(TypedDict):
     """``FlowDefinition`` as JSON."""
@@ -14,6 +16,67 @@ class FlowDefinitionParam(TypedDict):
     profile_filter: NotRequired["FlowDefinitionProfileFilterType0Param | None"]
     reentry_criteria: NotRequired["None | ReentryCriteriaParam"]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "triggers",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "ListTriggerParam"),
+                        ("ref", "SegmentTriggerParam"),
+                        ("ref", "MetricTriggerParam"),
+                        ("ref", "ProfilePropertyDateTriggerParam"),
+                        ("ref", "CustomObjectDateTriggerParam"),
+                        ("ref", "PriceDropTriggerParam"),
+                        ("ref", "LowInventoryTriggerParam"),
+                    ),
+                ),
+            ),
+        ),
+        (
+            "actions",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "ActionOutputSplitActionParam"),
+                        ("ref", "BackInStockDelayActionParam"),
+                        ("ref", "ConditionalBranchActionParam"),
+                        ("ref", "ContentExperimentActionParam"),
+                        ("ref", "SendEmailActionParam"),
+                        ("ref", "SendPushNotificationActionParam"),
+                        ("ref", "SendSmsActionParam"),
+                        ("ref", "SendWebhookActionParam"),
+                        ("ref", "SendInternalAlertActionParam"),
+                        ("ref", "SendWhatsAppActionParam"),
+                        ("ref", "TimeDelayActionParam"),
+                        ("ref", "TriggerBranchActionParam"),
+                        ("ref", "UpdateProfileActionParam"),
+                        ("ref", "TargetDateActionParam"),
+                        ("ref", "CountdownDelayActionParam"),
+                        ("ref", "AbTestActionParam"),
+                        ("ref", "InternalServiceActionParam"),
+                        ("ref", "CodeActionParam"),
+                        ("ref", "MultiBranchSplitActionParam"),
+                        ("ref", "ListUpdateActionParam"),
+                    ),
+                ),
+            ),
+        ),
+        ("entry_action_id", True, ("union", ("str", "None"))),
+        ("profile_filter", False, ("union", (("ref", "FlowDefinitionProfileFilterType0Param"), "None"))),
+        ("reentry_criteria", False, ("union", ("None", ("ref", "ReentryCriteriaParam")))),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .ab_test_action import AbTestActionParam
@@ -46,4 +109,4 @@ from .time_delay_action import TimeDelayActionParam
 from .trigger_branch_action import TriggerBranchActionParam
 from .update_profile_action import UpdateProfileActionParam
 
-__all__ = ["FlowDefinitionParam"]
+__all__ = ["SHAPE", "FlowDefinitionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowDefinitionProfileFilterType0Param(TypedDict):
     """``FlowDefinitionProfileFilterType0`` as JSON."""
@@ -11,9 +13,15 @@ class FlowDefinitionProfileFilterType0Param(TypedDict):
     condition_groups: "list[FlowDefinitionProfileFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "FlowDefinitionProfileFilterType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_definition_profile_filter_type_0_condition_groups_item import (
     FlowDefinitionProfileFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["FlowDefinitionProfileFilterType0Param"]
+__all__ = ["SHAPE", "FlowDefinitionProfileFilterType0Param"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowEmailParam(TypedDict):
     """``FlowEmail`` as JSON."""
@@ -25,8 +27,30 @@ class FlowEmailParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("from_email", False, ("union", ("str", "None"))),
+        ("from_label", False, ("union", ("str", "None"))),
+        ("reply_to_email", False, ("union", ("str", "None"))),
+        ("cc_email", False, ("union", ("str", "None"))),
+        ("bcc_email", False, ("union", ("str", "None"))),
+        ("subject_line", False, ("union", ("str", "None"))),
+        ("preview_text", False, ("union", ("str", "None"))),
+        ("template_id", False, ("union", ("str", "None"))),
+        ("smart_sending_enabled", False, "bool"),
+        ("transactional", False, "bool"),
+        ("add_tracking_params", False, "bool"),
+        ("custom_tracking_params", False, ("union", (("list", ("ref", "UtmParamParam")), "None"))),
+        ("additional_filters", False, ("union", (("ref", "FlowEmailAdditionalFiltersType0Param"), "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_email_additional_filters_type_0 import FlowEmailAdditionalFiltersType0Param
 from .utm_param import UtmParamParam
 
-__all__ = ["FlowEmailParam"]
+__all__ = ["SHAPE", "FlowEmailParam"]

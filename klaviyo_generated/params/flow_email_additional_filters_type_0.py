@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowEmailAdditionalFiltersType0Param(TypedDict):
     """``FlowEmailAdditionalFiltersType0`` as JSON."""
@@ -11,9 +13,15 @@ class FlowEmailAdditionalFiltersType0Param(TypedDict):
     condition_groups: "list[FlowEmailAdditionalFiltersType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "FlowEmailAdditionalFiltersType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_email_additional_filters_type_0_condition_groups_item import (
     FlowEmailAdditionalFiltersType0ConditionGroupsItemParam,
 )
 
-__all__ = ["FlowEmailAdditionalFiltersType0Param"]
+__all__ = ["SHAPE", "FlowEmailAdditionalFiltersType0Param"]

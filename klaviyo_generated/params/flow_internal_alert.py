@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowInternalAlertParam(TypedDict):
     """``FlowInternalAlert`` as JSON."""
@@ -17,4 +19,18 @@ class FlowInternalAlertParam(TypedDict):
     id: NotRequired[str | None]
 
 
-__all__ = ["FlowInternalAlertParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("from_email", True, ("union", ("str", "None"))),
+        ("from_label", True, ("union", ("str", "None"))),
+        ("to_emails", True, ("list", "str")),
+        ("subject_line", True, ("union", ("str", "None"))),
+        ("template_id", False, ("union", ("str", "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "FlowInternalAlertParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowPushNotificationParam(TypedDict):
     """``FlowPushNotification`` as JSON."""
@@ -30,6 +32,37 @@ class FlowPushNotificationParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("body", True, "str"),
+        ("title", False, ("union", ("str", "None"))),
+        ("sound", False, "bool"),
+        ("badge", False, "bool"),
+        (
+            "badge_options",
+            False,
+            ("union", (("ref", "IncrementParam"), ("ref", "StaticCountParam"), ("ref", "PropertyParam"))),
+        ),
+        ("image_id", False, ("union", ("str", "None"))),
+        ("dynamic_image", False, ("union", ("str", "None"))),
+        ("video_asset_id", False, ("union", ("str", "None"))),
+        ("on_open", False, ("literal", ("home", "link", "open_url"))),
+        ("ios_link", False, ("union", ("str", "None"))),
+        ("android_link", False, ("union", ("str", "None"))),
+        ("web_url", False, ("union", ("str", "None"))),
+        ("push_type", False, ("union", ("None", ("literal", ("silent", "standard"))))),
+        ("kv_pairs", False, ("union", (("ref", "FlowPushNotificationKvPairsType0Param"), "None"))),
+        ("conversion_metric_id", False, ("union", ("str", "None"))),
+        ("smart_sending_enabled", False, "bool"),
+        ("additional_filters", False, ("union", (("ref", "FlowPushNotificationAdditionalFiltersType0Param"), "None"))),
+        ("action_buttons", False, ("union", (("list", ("ref", "PushActionButtonParam")), "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_push_notification_additional_filters_type_0 import FlowPushNotificationAdditionalFiltersType0Param
 from .flow_push_notification_kv_pairs_type_0 import FlowPushNotificationKvPairsType0Param
@@ -38,4 +71,4 @@ from .property_ import PropertyParam
 from .push_action_button import PushActionButtonParam
 from .static_count import StaticCountParam
 
-__all__ = ["FlowPushNotificationParam"]
+__all__ = ["SHAPE", "FlowPushNotificationParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowPushNotificationAdditionalFiltersType0Param(TypedDict):
     """``FlowPushNotificationAdditionalFiltersType0`` as JSON."""
@@ -11,9 +13,21 @@ class FlowPushNotificationAdditionalFiltersType0Param(TypedDict):
     condition_groups: "list[FlowPushNotificationAdditionalFiltersType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "condition_groups",
+            True,
+            ("list", ("ref", "FlowPushNotificationAdditionalFiltersType0ConditionGroupsItemParam")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_push_notification_additional_filters_type_0_condition_groups_item import (
     FlowPushNotificationAdditionalFiltersType0ConditionGroupsItemParam,
 )
 
-__all__ = ["FlowPushNotificationAdditionalFiltersType0Param"]
+__all__ = ["SHAPE", "FlowPushNotificationAdditionalFiltersType0Param"]

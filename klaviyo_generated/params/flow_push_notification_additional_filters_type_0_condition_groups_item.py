@@ -4,12 +4,51 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowPushNotificationAdditionalFiltersType0ConditionGroupsItemParam(TypedDict):
     """``FlowPushNotificationAdditionalFiltersType0ConditionGroupsItem`` as JSON."""
 
     conditions: "list[ProfilePropertyConditionParam | ProfileHasGroupMembershipConditionParam | ProfileNoGroupMembershipConditionParam | ProfileRegionConditionParam | ProfilePostalCodeDistanceConditionParam | ProfilePredictiveAnalyticsDateConditionParam | ProfilePredictiveAnalyticsStringConditionParam | ProfilePredictiveAnalyticsNumericConditionParam | ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam | ProfilePredictiveAnalyticsChannelAffinityRankConditionParam | ProfileMarketingConsentConditionParam | FlowsProfileMetricConditionParam | ProfileRandomSampleConditionParam | ProfileHasCustomObjectConditionParam | ProfilePermissionsConditionParam | ProfileHasNotReceivedEmailMessageConditionParam | ProfileHasNotReceivedSmsMessageConditionParam | ProfileHasNotReceivedPushMessageConditionParam]"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "conditions",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "ProfilePropertyConditionParam"),
+                        ("ref", "ProfileHasGroupMembershipConditionParam"),
+                        ("ref", "ProfileNoGroupMembershipConditionParam"),
+                        ("ref", "ProfileRegionConditionParam"),
+                        ("ref", "ProfilePostalCodeDistanceConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsDateConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsStringConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsNumericConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam"),
+                        ("ref", "ProfilePredictiveAnalyticsChannelAffinityRankConditionParam"),
+                        ("ref", "ProfileMarketingConsentConditionParam"),
+                        ("ref", "FlowsProfileMetricConditionParam"),
+                        ("ref", "ProfileRandomSampleConditionParam"),
+                        ("ref", "ProfileHasCustomObjectConditionParam"),
+                        ("ref", "ProfilePermissionsConditionParam"),
+                        ("ref", "ProfileHasNotReceivedEmailMessageConditionParam"),
+                        ("ref", "ProfileHasNotReceivedSmsMessageConditionParam"),
+                        ("ref", "ProfileHasNotReceivedPushMessageConditionParam"),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .flows_profile_metric_condition import FlowsProfileMetricConditionParam
@@ -35,4 +74,4 @@ from .profile_property_condition import ProfilePropertyConditionParam
 from .profile_random_sample_condition import ProfileRandomSampleConditionParam
 from .profile_region_condition import ProfileRegionConditionParam
 
-__all__ = ["FlowPushNotificationAdditionalFiltersType0ConditionGroupsItemParam"]
+__all__ = ["SHAPE", "FlowPushNotificationAdditionalFiltersType0ConditionGroupsItemParam"]

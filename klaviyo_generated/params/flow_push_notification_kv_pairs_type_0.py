@@ -4,6 +4,11 @@
 
 from typing import Any
 
+from ._formats import Shape
+
 FlowPushNotificationKvPairsType0Param = dict[str, Any]
 
-__all__ = ["FlowPushNotificationKvPairsType0Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("dict", "Any")
+
+__all__ = ["SHAPE", "FlowPushNotificationKvPairsType0Param"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowSeriesRequestDTOParam(TypedDict):
     """``FlowSeriesRequestDTO`` as JSON."""
@@ -11,7 +13,10 @@ class FlowSeriesRequestDTOParam(TypedDict):
     data: "FlowSeriesRequestDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FlowSeriesRequestDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_series_request_dto_resource_object import FlowSeriesRequestDTOResourceObjectParam
 
-__all__ = ["FlowSeriesRequestDTOParam"]
+__all__ = ["SHAPE", "FlowSeriesRequestDTOParam"]

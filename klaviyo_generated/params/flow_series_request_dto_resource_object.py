@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FlowSeriesRequestDTOResourceObjectParam(TypedDict):
     """``FlowSeriesRequestDTOResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class FlowSeriesRequestDTOResourceObjectParam(TypedDict):
     attributes: "FlowSeriesRequestDTOResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("flow-series-report",))),
+        ("attributes", True, ("ref", "FlowSeriesRequestDTOResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_series_request_dto_resource_object_attributes import FlowSeriesRequestDTOResourceObjectAttributesParam
 
-__all__ = ["FlowSeriesRequestDTOResourceObjectParam"]
+__all__ = ["SHAPE", "FlowSeriesRequestDTOResourceObjectParam"]

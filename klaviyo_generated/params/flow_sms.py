@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowSmsParam(TypedDict):
     """``FlowSms`` as JSON."""
@@ -28,10 +30,51 @@ class FlowSmsParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("body", True, "str"),
+        ("image_id", False, ("union", ("str", "None"))),
+        ("dynamic_image", False, ("union", ("str", "None"))),
+        (
+            "message_hierarchy",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (("ref", "MessageHierarchyRcsItemParam"), ("ref", "MessageHierarchySmsItemParam"), "str"),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+        ("shorten_links", False, "bool"),
+        ("include_contact_card", False, "bool"),
+        ("add_org_prefix", False, "bool"),
+        ("add_info_link", False, "bool"),
+        ("add_opt_out_language", False, "bool"),
+        ("smart_sending_enabled", False, "bool"),
+        ("sms_quiet_hours_enabled", False, "bool"),
+        ("transactional", False, "bool"),
+        ("add_tracking_params", False, "bool"),
+        ("custom_tracking_params", False, ("union", (("list", ("ref", "UtmParamParam")), "None"))),
+        ("template_id", False, ("union", ("str", "None"))),
+        ("additional_filters", False, ("union", (("ref", "FlowSmsAdditionalFiltersType0Param"), "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_sms_additional_filters_type_0 import FlowSmsAdditionalFiltersType0Param
 from .message_hierarchy_rcs_item import MessageHierarchyRcsItemParam
 from .message_hierarchy_sms_item import MessageHierarchySmsItemParam
 from .utm_param import UtmParamParam
 
-__all__ = ["FlowSmsParam"]
+__all__ = ["SHAPE", "FlowSmsParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowSmsAdditionalFiltersType0Param(TypedDict):
     """``FlowSmsAdditionalFiltersType0`` as JSON."""
@@ -11,9 +13,15 @@ class FlowSmsAdditionalFiltersType0Param(TypedDict):
     condition_groups: "list[FlowSmsAdditionalFiltersType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "FlowSmsAdditionalFiltersType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_sms_additional_filters_type_0_condition_groups_item import (
     FlowSmsAdditionalFiltersType0ConditionGroupsItemParam,
 )
 
-__all__ = ["FlowSmsAdditionalFiltersType0Param"]
+__all__ = ["SHAPE", "FlowSmsAdditionalFiltersType0Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FlowTrackingSettingDynamicParamParam(TypedDict):
     """``FlowTrackingSettingDynamicParam`` as JSON."""
@@ -22,4 +24,30 @@ class FlowTrackingSettingDynamicParamParam(TypedDict):
     ]
 
 
-__all__ = ["FlowTrackingSettingDynamicParamParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("dynamic",))),
+        (
+            "value",
+            True,
+            (
+                "literal",
+                (
+                    "email_subject",
+                    "flow_id",
+                    "flow_name",
+                    "link_alt_text",
+                    "message_name",
+                    "message_name_id",
+                    "message_type",
+                    "profile_external_id",
+                    "profile_id",
+                ),
+            ),
+        ),
+    ),
+)
+
+__all__ = ["SHAPE", "FlowTrackingSettingDynamicParamParam"]

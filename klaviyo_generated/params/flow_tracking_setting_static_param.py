@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FlowTrackingSettingStaticParamParam(TypedDict):
     """``FlowTrackingSettingStaticParam`` as JSON."""
@@ -12,4 +14,7 @@ class FlowTrackingSettingStaticParamParam(TypedDict):
     value: str
 
 
-__all__ = ["FlowTrackingSettingStaticParamParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("static",))), ("value", True, "str")))
+
+__all__ = ["SHAPE", "FlowTrackingSettingStaticParamParam"]

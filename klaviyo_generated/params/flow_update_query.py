@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowUpdateQueryParam(TypedDict):
     """``FlowUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class FlowUpdateQueryParam(TypedDict):
     data: "FlowUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FlowUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_update_query_resource_object import FlowUpdateQueryResourceObjectParam
 
-__all__ = ["FlowUpdateQueryParam"]
+__all__ = ["SHAPE", "FlowUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FlowUpdateQueryResourceObjectParam(TypedDict):
     """``FlowUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class FlowUpdateQueryResourceObjectParam(TypedDict):
     attributes: "FlowUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("flow",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "FlowUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_update_query_resource_object_attributes import FlowUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["FlowUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "FlowUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``FlowUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -11,4 +13,7 @@ class FlowUpdateQueryResourceObjectAttributesParam(TypedDict):
     status: str
 
 
-__all__ = ["FlowUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("status", True, "str"),))
+
+__all__ = ["SHAPE", "FlowUpdateQueryResourceObjectAttributesParam"]

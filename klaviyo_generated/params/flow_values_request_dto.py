@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowValuesRequestDTOParam(TypedDict):
     """``FlowValuesRequestDTO`` as JSON."""
@@ -11,7 +13,10 @@ class FlowValuesRequestDTOParam(TypedDict):
     data: "FlowValuesRequestDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FlowValuesRequestDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_values_request_dto_resource_object import FlowValuesRequestDTOResourceObjectParam
 
-__all__ = ["FlowValuesRequestDTOParam"]
+__all__ = ["SHAPE", "FlowValuesRequestDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FlowValuesRequestDTOResourceObjectParam(TypedDict):
     """``FlowValuesRequestDTOResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class FlowValuesRequestDTOResourceObjectParam(TypedDict):
     attributes: "FlowValuesRequestDTOResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("flow-values-report",))),
+        ("attributes", True, ("ref", "FlowValuesRequestDTOResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_values_request_dto_resource_object_attributes import FlowValuesRequestDTOResourceObjectAttributesParam
 
-__all__ = ["FlowValuesRequestDTOResourceObjectParam"]
+__all__ = ["SHAPE", "FlowValuesRequestDTOResourceObjectParam"]

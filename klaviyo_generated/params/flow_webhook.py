@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowWebhookParam(TypedDict):
     """``FlowWebhook`` as JSON."""
@@ -15,7 +17,19 @@ class FlowWebhookParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("url", True, ("union", ("str", "None"))),
+        ("headers", False, ("union", (("ref", "FlowWebhookHeadersType0Param"), "None"))),
+        ("body", False, ("union", ("str", "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_webhook_headers_type_0 import FlowWebhookHeadersType0Param
 
-__all__ = ["FlowWebhookParam"]
+__all__ = ["SHAPE", "FlowWebhookParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowWhatsAppParam(TypedDict):
     """``FlowWhatsApp`` as JSON."""
@@ -17,7 +19,21 @@ class FlowWhatsAppParam(TypedDict):
     additional_filters: NotRequired["FlowWhatsAppAdditionalFiltersType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", False, ("union", ("str", "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("vendor_id", False, ("union", ("str", "None"))),
+        ("smart_sending_enabled", False, "bool"),
+        ("transactional", False, "bool"),
+        ("add_tracking_params", False, "bool"),
+        ("additional_filters", False, ("union", (("ref", "FlowWhatsAppAdditionalFiltersType0Param"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_whats_app_additional_filters_type_0 import FlowWhatsAppAdditionalFiltersType0Param
 
-__all__ = ["FlowWhatsAppParam"]
+__all__ = ["SHAPE", "FlowWhatsAppParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FlowWhatsAppAdditionalFiltersType0Param(TypedDict):
     """``FlowWhatsAppAdditionalFiltersType0`` as JSON."""
@@ -11,9 +13,15 @@ class FlowWhatsAppAdditionalFiltersType0Param(TypedDict):
     condition_groups: "list[FlowWhatsAppAdditionalFiltersType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "FlowWhatsAppAdditionalFiltersType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_whats_app_additional_filters_type_0_condition_groups_item import (
     FlowWhatsAppAdditionalFiltersType0ConditionGroupsItemParam,
 )
 
-__all__ = ["FlowWhatsAppAdditionalFiltersType0Param"]
+__all__ = ["SHAPE", "FlowWhatsAppAdditionalFiltersType0Param"]

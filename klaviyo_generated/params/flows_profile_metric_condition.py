@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FlowsProfileMetricConditionParam(TypedDict):
     """``FlowsProfileMetricCondition`` as JSON."""
@@ -16,6 +18,34 @@ class FlowsProfileMetricConditionParam(TypedDict):
     metric_filters: NotRequired["list[ProfileMetricPropertyFilterParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-metric",))),
+        ("metric_id", True, "str"),
+        ("measurement", True, ("literal", ("count", "sum"))),
+        ("measurement_filter", True, ("ref", "NumericOperatorNumericFilterParam")),
+        (
+            "timeframe_filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "AlltimeDateFilterParam"),
+                    ("ref", "SinceFlowStartDateFilterParam"),
+                ),
+            ),
+        ),
+        ("metric_filters", False, ("union", (("list", ("ref", "ProfileMetricPropertyFilterParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .alltime_date_filter import AlltimeDateFilterParam
 from .numeric_operator_numeric_filter import NumericOperatorNumericFilterParam
@@ -27,4 +57,4 @@ from .since_flow_start_date_filter import SinceFlowStartDateFilterParam
 from .static_date_filter import StaticDateFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 
-__all__ = ["FlowsProfileMetricConditionParam"]
+__all__ = ["SHAPE", "FlowsProfileMetricConditionParam"]

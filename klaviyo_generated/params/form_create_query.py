@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FormCreateQueryParam(TypedDict):
     """``FormCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class FormCreateQueryParam(TypedDict):
     data: "FormCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FormCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .form_create_query_resource_object import FormCreateQueryResourceObjectParam
 
-__all__ = ["FormCreateQueryParam"]
+__all__ = ["SHAPE", "FormCreateQueryParam"]

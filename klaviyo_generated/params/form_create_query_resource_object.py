@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FormCreateQueryResourceObjectParam(TypedDict):
     """``FormCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class FormCreateQueryResourceObjectParam(TypedDict):
     attributes: "FormCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("form",))),
+        ("attributes", True, ("ref", "FormCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .form_create_query_resource_object_attributes import FormCreateQueryResourceObjectAttributesParam
 
-__all__ = ["FormCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "FormCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FormCreateQueryResourceObjectAttributesParam(TypedDict):
     """``FormCreateQueryResourceObjectAttributes`` as JSON."""
@@ -14,7 +16,18 @@ class FormCreateQueryResourceObjectAttributesParam(TypedDict):
     name: str
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("definition", True, ("ref", "FormDefinitionParam")),
+        ("status", True, ("literal", ("draft",))),
+        ("ab_test", True, "bool"),
+        ("name", True, "str"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .form_definition import FormDefinitionParam
 
-__all__ = ["FormCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "FormCreateQueryResourceObjectAttributesParam"]

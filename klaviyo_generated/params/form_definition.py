@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FormDefinitionParam(TypedDict):
     """``FormDefinition`` as JSON."""
@@ -11,7 +13,10 @@ class FormDefinitionParam(TypedDict):
     versions: "list[VersionParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("versions", True, ("list", ("ref", "VersionParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .version import VersionParam
 
-__all__ = ["FormDefinitionParam"]
+__all__ = ["SHAPE", "FormDefinitionParam"]

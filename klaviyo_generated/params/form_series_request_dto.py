@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FormSeriesRequestDTOParam(TypedDict):
     """``FormSeriesRequestDTO`` as JSON."""
@@ -11,7 +13,10 @@ class FormSeriesRequestDTOParam(TypedDict):
     data: "FormSeriesRequestDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FormSeriesRequestDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .form_series_request_dto_resource_object import FormSeriesRequestDTOResourceObjectParam
 
-__all__ = ["FormSeriesRequestDTOParam"]
+__all__ = ["SHAPE", "FormSeriesRequestDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FormSeriesRequestDTOResourceObjectParam(TypedDict):
     """``FormSeriesRequestDTOResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class FormSeriesRequestDTOResourceObjectParam(TypedDict):
     attributes: "FormSeriesRequestDTOResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("form-series-report",))),
+        ("attributes", True, ("ref", "FormSeriesRequestDTOResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .form_series_request_dto_resource_object_attributes import FormSeriesRequestDTOResourceObjectAttributesParam
 
-__all__ = ["FormSeriesRequestDTOResourceObjectParam"]
+__all__ = ["SHAPE", "FormSeriesRequestDTOResourceObjectParam"]

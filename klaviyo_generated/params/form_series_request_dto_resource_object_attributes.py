@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class FormSeriesRequestDTOResourceObjectAttributesParam(TypedDict):
     """``FormSeriesRequestDTOResourceObjectAttributes`` as JSON."""
@@ -30,8 +32,43 @@ class FormSeriesRequestDTOResourceObjectAttributesParam(TypedDict):
     filter: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "statistics",
+            True,
+            (
+                "list",
+                (
+                    "literal",
+                    (
+                        "closed_form",
+                        "closed_form_uniques",
+                        "qualified_form",
+                        "qualified_form_uniques",
+                        "submit_rate",
+                        "submits",
+                        "submitted_form_step",
+                        "submitted_form_step_uniques",
+                        "viewed_form",
+                        "viewed_form_step",
+                        "viewed_form_step_uniques",
+                        "viewed_form_uniques",
+                    ),
+                ),
+            ),
+        ),
+        ("timeframe", True, ("union", (("ref", "TimeframeParam"), ("ref", "CustomTimeframeParam")))),
+        ("interval", True, ("literal", ("daily", "hourly", "monthly", "weekly"))),
+        ("group_by", False, ("union", (("list", ("literal", ("form_id", "form_version_id"))), "None"))),
+        ("filter", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_timeframe import CustomTimeframeParam
 from .timeframe import TimeframeParam
 
-__all__ = ["FormSeriesRequestDTOResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "FormSeriesRequestDTOResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class FormValuesRequestDTOParam(TypedDict):
     """``FormValuesRequestDTO`` as JSON."""
@@ -11,7 +13,10 @@ class FormValuesRequestDTOParam(TypedDict):
     data: "FormValuesRequestDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "FormValuesRequestDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .form_values_request_dto_resource_object import FormValuesRequestDTOResourceObjectParam
 
-__all__ = ["FormValuesRequestDTOParam"]
+__all__ = ["SHAPE", "FormValuesRequestDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class FormValuesRequestDTOResourceObjectParam(TypedDict):
     """``FormValuesRequestDTOResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class FormValuesRequestDTOResourceObjectParam(TypedDict):
     attributes: "FormValuesRequestDTOResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("form-values-report",))),
+        ("attributes", True, ("ref", "FormValuesRequestDTOResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .form_values_request_dto_resource_object_attributes import FormValuesRequestDTOResourceObjectAttributesParam
 
-__all__ = ["FormValuesRequestDTOResourceObjectParam"]
+__all__ = ["SHAPE", "FormValuesRequestDTOResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class GoToInboxParam(TypedDict):
     """``GoToInbox`` as JSON."""
@@ -14,4 +16,15 @@ class GoToInboxParam(TypedDict):
     properties: NotRequired[None]
 
 
-__all__ = ["GoToInboxParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("go_to_inbox",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (True,))),
+        ("properties", False, "None"),
+    ),
+)
+
+__all__ = ["SHAPE", "GoToInboxParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class GreaterThanPositiveNumericFilterParam(TypedDict):
     """``GreaterThanPositiveNumericFilter`` as JSON."""
@@ -13,4 +15,14 @@ class GreaterThanPositiveNumericFilterParam(TypedDict):
     value: int | float
 
 
-__all__ = ["GreaterThanPositiveNumericFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("numeric",))),
+        ("operator", True, ("literal", ("greater-than",))),
+        ("value", True, ("union", ("int", "float"))),
+    ),
+)
+
+__all__ = ["SHAPE", "GreaterThanPositiveNumericFilterParam"]

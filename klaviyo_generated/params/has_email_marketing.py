@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HasEmailMarketingParam(TypedDict):
     """``HasEmailMarketing`` as JSON."""
@@ -12,4 +14,7 @@ class HasEmailMarketingParam(TypedDict):
     filters: NotRequired[Any]
 
 
-__all__ = ["HasEmailMarketingParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("subscription", True, ("literal", ("any",))), ("filters", False, "Any")))
+
+__all__ = ["SHAPE", "HasEmailMarketingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class HasEmailMarketingConsentParam(TypedDict):
     """``HasEmailMarketingConsent`` as JSON."""
@@ -13,9 +15,30 @@ class HasEmailMarketingConsentParam(TypedDict):
     consent_status: "HasEmailMarketingParam | HasEmailMarketingSubscribedParam | HasEmailMarketingNeverSubscribedParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("email",))),
+        ("can_receive_marketing", True, ("literal", (True,))),
+        (
+            "consent_status",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "HasEmailMarketingParam"),
+                    ("ref", "HasEmailMarketingSubscribedParam"),
+                    ("ref", "HasEmailMarketingNeverSubscribedParam"),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .has_email_marketing import HasEmailMarketingParam
 from .has_email_marketing_never_subscribed import HasEmailMarketingNeverSubscribedParam
 from .has_email_marketing_subscribed import HasEmailMarketingSubscribedParam
 
-__all__ = ["HasEmailMarketingConsentParam"]
+__all__ = ["SHAPE", "HasEmailMarketingConsentParam"]

@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HasEmailMarketingNeverSubscribedParam(TypedDict):
     """``HasEmailMarketingNeverSubscribed`` as JSON."""
@@ -12,4 +14,7 @@ class HasEmailMarketingNeverSubscribedParam(TypedDict):
     filters: NotRequired[Any]
 
 
-__all__ = ["HasEmailMarketingNeverSubscribedParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("subscription", True, ("literal", ("never_subscribed",))), ("filters", False, "Any")))
+
+__all__ = ["SHAPE", "HasEmailMarketingNeverSubscribedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HasEmailMarketingSubscribedParam(TypedDict):
     """``HasEmailMarketingSubscribed`` as JSON."""
@@ -13,6 +15,44 @@ class HasEmailMarketingSubscribedParam(TypedDict):
         "list[DoubleOptinFilterParam | StatusDateFilterParam | CustomSourceFilterParam | FormMethodFilterParam | PreferencePageFilterParam | APIMethodFilterParam | InboundMessageMethodFilterParam | BackInStockMethodFilterParam | SftpMethodFilterParam | ManualImportManualMethodFilterParam | ManualAddManualMethodFilterParam | ShopifyIntegrationMethodFilterParam] | None"
     ]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscription", True, ("literal", ("subscribed",))),
+        (
+            "filters",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "DoubleOptinFilterParam"),
+                                ("ref", "StatusDateFilterParam"),
+                                ("ref", "CustomSourceFilterParam"),
+                                ("ref", "FormMethodFilterParam"),
+                                ("ref", "PreferencePageFilterParam"),
+                                ("ref", "APIMethodFilterParam"),
+                                ("ref", "InboundMessageMethodFilterParam"),
+                                ("ref", "BackInStockMethodFilterParam"),
+                                ("ref", "SftpMethodFilterParam"),
+                                ("ref", "ManualImportManualMethodFilterParam"),
+                                ("ref", "ManualAddManualMethodFilterParam"),
+                                ("ref", "ShopifyIntegrationMethodFilterParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .api_method_filter import APIMethodFilterParam
@@ -28,4 +68,4 @@ from .sftp_method_filter import SftpMethodFilterParam
 from .shopify_integration_method_filter import ShopifyIntegrationMethodFilterParam
 from .status_date_filter import StatusDateFilterParam
 
-__all__ = ["HasEmailMarketingSubscribedParam"]
+__all__ = ["SHAPE", "HasEmailMarketingSubscribedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HasPushMarketingParam(TypedDict):
     """``HasPushMarketing`` as JSON."""
@@ -12,7 +14,16 @@ class HasPushMarketingParam(TypedDict):
     filters: NotRequired["list[StatusDateFilterParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscription", True, ("literal", ("any",))),
+        ("filters", False, ("union", (("list", ("ref", "StatusDateFilterParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .status_date_filter import StatusDateFilterParam
 
-__all__ = ["HasPushMarketingParam"]
+__all__ = ["SHAPE", "HasPushMarketingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class HasPushMarketingConsentParam(TypedDict):
     """``HasPushMarketingConsent`` as JSON."""
@@ -13,7 +15,17 @@ class HasPushMarketingConsentParam(TypedDict):
     consent_status: "HasPushMarketingParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("push",))),
+        ("can_receive_marketing", True, ("literal", (True,))),
+        ("consent_status", True, ("ref", "HasPushMarketingParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .has_push_marketing import HasPushMarketingParam
 
-__all__ = ["HasPushMarketingConsentParam"]
+__all__ = ["SHAPE", "HasPushMarketingConsentParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class HasSMSMarketingConsentParam(TypedDict):
     """``HasSMSMarketingConsent`` as JSON."""
@@ -13,7 +15,17 @@ class HasSMSMarketingConsentParam(TypedDict):
     consent_status: "HasSMSMarketingSubscribedParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("sms",))),
+        ("can_receive_marketing", True, ("literal", (True,))),
+        ("consent_status", True, ("ref", "HasSMSMarketingSubscribedParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .has_sms_marketing_subscribed import HasSMSMarketingSubscribedParam
 
-__all__ = ["HasSMSMarketingConsentParam"]
+__all__ = ["SHAPE", "HasSMSMarketingConsentParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HasSMSMarketingSubscribedParam(TypedDict):
     """``HasSMSMarketingSubscribed`` as JSON."""
@@ -13,6 +15,42 @@ class HasSMSMarketingSubscribedParam(TypedDict):
         "list[StatusDateFilterParam | FormMethodFilterParam | ManualImportManualMethodFilterParam | ManualAddManualMethodFilterParam | CheckoutMethodFilterParam | InboundMessageMethodFilterParam | PreferencePageMethodFilterParam | SftpMethodFilterParam | ShopifyIntegrationMethodFilterParam | SubscribedSMSIsRcsCapableFilterParam] | None"
     ]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscription", True, ("literal", ("subscribed",))),
+        (
+            "filters",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "StatusDateFilterParam"),
+                                ("ref", "FormMethodFilterParam"),
+                                ("ref", "ManualImportManualMethodFilterParam"),
+                                ("ref", "ManualAddManualMethodFilterParam"),
+                                ("ref", "CheckoutMethodFilterParam"),
+                                ("ref", "InboundMessageMethodFilterParam"),
+                                ("ref", "PreferencePageMethodFilterParam"),
+                                ("ref", "SftpMethodFilterParam"),
+                                ("ref", "ShopifyIntegrationMethodFilterParam"),
+                                ("ref", "SubscribedSMSIsRcsCapableFilterParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .checkout_method_filter import CheckoutMethodFilterParam
@@ -26,4 +64,4 @@ from .shopify_integration_method_filter import ShopifyIntegrationMethodFilterPar
 from .status_date_filter import StatusDateFilterParam
 from .subscribed_sms_is_rcs_capable_filter import SubscribedSMSIsRcsCapableFilterParam
 
-__all__ = ["HasSMSMarketingSubscribedParam"]
+__all__ = ["SHAPE", "HasSMSMarketingSubscribedParam"]

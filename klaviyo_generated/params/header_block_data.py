@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class HeaderBlockDataParam(TypedDict):
     """``HeaderBlockData`` as JSON."""
@@ -12,8 +14,14 @@ class HeaderBlockDataParam(TypedDict):
     styles: "HeaderBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("display_options", True, ("ref", "DisplayOptionsParam")), ("styles", True, ("ref", "HeaderBlockStylesParam"))),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .header_block_styles import HeaderBlockStylesParam
 
-__all__ = ["HeaderBlockDataParam"]
+__all__ = ["SHAPE", "HeaderBlockDataParam"]

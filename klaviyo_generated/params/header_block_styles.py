@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HeaderBlockStylesParam(TypedDict):
     """``HeaderBlockStyles`` as JSON."""
@@ -40,4 +42,52 @@ class HeaderBlockStylesParam(TypedDict):
     vertical_align: NotRequired[None | Literal["baseline", "bottom", "middle", "top"]]
 
 
-__all__ = ["HeaderBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("border_color", False, ("union", ("str", "None"))),
+        ("border_radius", False, ("union", ("int", "None"))),
+        (
+            "border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("border_width", False, ("union", ("int", "None"))),
+        ("color", False, ("union", ("str", "None"))),
+        ("desktop_layout", False, ("union", ("None", ("literal", ("centered", "inline", "links", "stacked"))))),
+        ("font_family", False, ("union", ("str", "None"))),
+        ("font_size", False, ("union", ("int", "None"))),
+        ("font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("font_weight", False, ("union", ("str", "None"))),
+        ("inner_padding_bottom", False, ("union", ("int", "None"))),
+        ("inner_padding_left", False, ("union", ("int", "None"))),
+        ("inner_padding_right", False, ("union", ("int", "None"))),
+        ("inner_padding_top", False, ("union", ("int", "None"))),
+        ("item_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("item_spacing", False, ("union", ("int", "None"))),
+        ("item_spacing_type", False, ("union", ("None", ("literal", ("auto", "manual"))))),
+        ("letter_spacing", False, ("union", ("int", "None"))),
+        ("logo_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("logo_link_spacing", False, ("union", ("int", "None"))),
+        (
+            "mobile_layout",
+            False,
+            ("union", ("None", ("literal", ("inline", "links", "links-stacked", "logo-stacked", "stacked")))),
+        ),
+        ("mobile_spacing", False, ("union", ("int", "None"))),
+        ("mobile_wrap", False, ("union", ("bool", "None"))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+        ("vertical_align", False, ("union", ("None", ("literal", ("baseline", "bottom", "middle", "top"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "HeaderBlockStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HeaderBlockV1Param(TypedDict):
     """``HeaderBlockV1`` as JSON."""
@@ -17,10 +19,44 @@ class HeaderBlockV1Param(TypedDict):
     subblocks: NotRequired["list[HeaderLinkSubBlockParam | HeaderImageSubBlockParam | HeaderLogoSubBlockParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("header",))),
+        ("data", True, ("union", ("None", ("ref", "HeaderBlockDataParam")))),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+        (
+            "subblocks",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "HeaderLinkSubBlockParam"),
+                                ("ref", "HeaderImageSubBlockParam"),
+                                ("ref", "HeaderLogoSubBlockParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .header_block_data import HeaderBlockDataParam
 from .header_image_sub_block import HeaderImageSubBlockParam
 from .header_link_sub_block import HeaderLinkSubBlockParam
 from .header_logo_sub_block import HeaderLogoSubBlockParam
 
-__all__ = ["HeaderBlockV1Param"]
+__all__ = ["SHAPE", "HeaderBlockV1Param"]

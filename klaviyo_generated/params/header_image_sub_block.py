@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HeaderImageSubBlockParam(TypedDict):
     """``HeaderImageSubBlock`` as JSON."""
@@ -21,4 +23,22 @@ class HeaderImageSubBlockParam(TypedDict):
     width: NotRequired[int | None]
 
 
-__all__ = ["HeaderImageSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("header_link_bar_image",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("alt_text", False, ("union", ("str", "None"))),
+        ("asset_id", False, ("union", ("str", "None"))),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("height", False, ("union", ("int", "None"))),
+        ("href", False, ("union", ("str", "None"))),
+        ("max_width", False, ("union", ("int", "None"))),
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+        ("src", False, ("union", ("str", "None"))),
+        ("width", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "HeaderImageSubBlockParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HeaderLinkSubBlockParam(TypedDict):
     """``HeaderLinkSubBlock`` as JSON."""
@@ -17,4 +19,18 @@ class HeaderLinkSubBlockParam(TypedDict):
     show_on: NotRequired[None | Literal["all", "desktop", "mobile"]]
 
 
-__all__ = ["HeaderLinkSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("header_link_bar_button",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("content", False, ("union", ("str", "None"))),
+        ("drop_shadow_color", False, ("union", ("str", "None"))),
+        ("href", False, ("union", ("str", "None"))),
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "HeaderLinkSubBlockParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HeaderLogoSubBlockParam(TypedDict):
     """``HeaderLogoSubBlock`` as JSON."""
@@ -20,4 +22,21 @@ class HeaderLogoSubBlockParam(TypedDict):
     width: NotRequired[int | None]
 
 
-__all__ = ["HeaderLogoSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("header_link_bar_logo",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("alt_text", False, ("union", ("str", "None"))),
+        ("asset_id", False, ("union", ("str", "None"))),
+        ("height", False, ("union", ("int", "None"))),
+        ("href", False, ("union", ("str", "None"))),
+        ("max_width", False, ("union", ("int", "None"))),
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+        ("src", False, ("union", ("str", "None"))),
+        ("width", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "HeaderLogoSubBlockParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class Heading2StyleParam(TypedDict):
     """``Heading2Style`` as JSON."""
@@ -13,7 +15,17 @@ class Heading2StyleParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("style_type", True, ("literal", ("heading-2-styles",))),
+        ("styles", True, ("ref", "HeadingStyleStylesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .heading_style_styles import HeadingStyleStylesParam
 
-__all__ = ["Heading2StyleParam"]
+__all__ = ["SHAPE", "Heading2StyleParam"]

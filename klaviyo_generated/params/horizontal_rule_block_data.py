@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class HorizontalRuleBlockDataParam(TypedDict):
     """``HorizontalRuleBlockData`` as JSON."""
@@ -12,8 +14,17 @@ class HorizontalRuleBlockDataParam(TypedDict):
     styles: "HorizontalRuleBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "HorizontalRuleBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .horizontal_rule_block_styles import HorizontalRuleBlockStylesParam
 
-__all__ = ["HorizontalRuleBlockDataParam"]
+__all__ = ["SHAPE", "HorizontalRuleBlockDataParam"]

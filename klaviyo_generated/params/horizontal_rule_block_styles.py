@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HorizontalRuleBlockStylesParam(TypedDict):
     """``HorizontalRuleBlockStyles`` as JSON."""
@@ -19,4 +21,27 @@ class HorizontalRuleBlockStylesParam(TypedDict):
     mobile_stretch_content: NotRequired[bool | None]
 
 
-__all__ = ["HorizontalRuleBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("border_color", False, ("union", ("str", "None"))),
+        (
+            "border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("border_width", False, ("union", ("int", "None"))),
+        ("mobile_stretch_content", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "HorizontalRuleBlockStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, TypedDict
 
+from ._formats import Shape
+
 
 class HorizontalRuleBlockV0Param(TypedDict):
     """``HorizontalRuleBlockV0`` as JSON."""
@@ -13,4 +15,14 @@ class HorizontalRuleBlockV0Param(TypedDict):
     data: Any
 
 
-__all__ = ["HorizontalRuleBlockV0Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("horizontal_rule",))),
+        ("data", True, "Any"),
+    ),
+)
+
+__all__ = ["SHAPE", "HorizontalRuleBlockV0Param"]

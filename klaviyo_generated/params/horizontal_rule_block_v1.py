@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HorizontalRuleBlockV1Param(TypedDict):
     """``HorizontalRuleBlockV1`` as JSON."""
@@ -16,7 +18,20 @@ class HorizontalRuleBlockV1Param(TypedDict):
     universal_id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("horizontal_rule",))),
+        ("data", True, ("union", ("None", ("ref", "HorizontalRuleBlockDataParam")))),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .horizontal_rule_block_data import HorizontalRuleBlockDataParam
 
-__all__ = ["HorizontalRuleBlockV1Param"]
+__all__ = ["SHAPE", "HorizontalRuleBlockV1Param"]

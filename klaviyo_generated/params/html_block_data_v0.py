@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class HTMLBlockDataV0Param(TypedDict):
     """``HTMLBlockDataV0`` as JSON."""
@@ -12,7 +14,10 @@ class HTMLBlockDataV0Param(TypedDict):
     display_options: "BlockDisplayOptionsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("content", True, "str"), ("display_options", True, ("ref", "BlockDisplayOptionsParam"))))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .block_display_options import BlockDisplayOptionsParam
 
-__all__ = ["HTMLBlockDataV0Param"]
+__all__ = ["SHAPE", "HTMLBlockDataV0Param"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class HTMLBlockDataV1Param(TypedDict):
     """``HTMLBlockDataV1`` as JSON."""
@@ -12,7 +14,10 @@ class HTMLBlockDataV1Param(TypedDict):
     display_options: "DisplayOptionsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("content", True, "str"), ("display_options", True, ("ref", "DisplayOptionsParam"))))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 
-__all__ = ["HTMLBlockDataV1Param"]
+__all__ = ["SHAPE", "HTMLBlockDataV1Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class HTMLBlockV0Param(TypedDict):
     """``HTMLBlockV0`` as JSON."""
@@ -13,7 +15,17 @@ class HTMLBlockV0Param(TypedDict):
     data: "HTMLBlockDataV0Param"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("html",))),
+        ("data", True, ("ref", "HTMLBlockDataV0Param")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .html_block_data_v0 import HTMLBlockDataV0Param
 
-__all__ = ["HTMLBlockV0Param"]
+__all__ = ["SHAPE", "HTMLBlockV0Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class HTMLTextParam(TypedDict):
     """``HTMLText`` as JSON."""
@@ -14,8 +16,19 @@ class HTMLTextParam(TypedDict):
     properties: NotRequired["HTMLTextPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("html_text",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "HTMLTextStylesParam")),
+        ("properties", False, ("ref", "HTMLTextPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .html_text_properties import HTMLTextPropertiesParam
 from .html_text_styles import HTMLTextStylesParam
 
-__all__ = ["HTMLTextParam"]
+__all__ = ["SHAPE", "HTMLTextParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class IafDeeplinkToScreenParam(TypedDict):
     """``IafDeeplinkToScreen`` as JSON."""
@@ -14,7 +16,18 @@ class IafDeeplinkToScreenParam(TypedDict):
     submit: NotRequired[Literal[True]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("iaf_deeplink_to_screen",))),
+        ("properties", True, ("ref", "IafDeeplinkToScreenPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (True,))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .iaf_deeplink_to_screen_properties import IafDeeplinkToScreenPropertiesParam
 
-__all__ = ["IafDeeplinkToScreenParam"]
+__all__ = ["SHAPE", "IafDeeplinkToScreenParam"]

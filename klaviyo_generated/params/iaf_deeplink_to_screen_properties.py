@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class IafDeeplinkToScreenPropertiesParam(TypedDict):
     """``IafDeeplinkToScreenProperties`` as JSON."""
@@ -11,4 +13,7 @@ class IafDeeplinkToScreenPropertiesParam(TypedDict):
     deep_link_url: NotRequired[str]
 
 
-__all__ = ["IafDeeplinkToScreenPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("deep_link_url", False, "str"),))
+
+__all__ = ["SHAPE", "IafDeeplinkToScreenPropertiesParam"]

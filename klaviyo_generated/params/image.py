@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImageParam(TypedDict):
     """``Image`` as JSON."""
@@ -16,6 +18,40 @@ class ImageParam(TypedDict):
         "CloseParam | NextStepParam | OpenFormParam | PromotionalSMSSubscriptionParam | RedirectParam | ResendOptInCodeParam | SubmitOptInCodeParam | SubscribeViaSMSParam | SubscribeViaWhatsAppParam | GoToInboxParam | SubmitBackInStockParam | SkipToSuccessParam | IafDeeplinkToScreenParam | None"
     ]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("image",))),
+        ("properties", True, ("ref", "ImagePropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "ImageStylesParam")),
+        (
+            "action",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "CloseParam"),
+                    ("ref", "NextStepParam"),
+                    ("ref", "OpenFormParam"),
+                    ("ref", "PromotionalSMSSubscriptionParam"),
+                    ("ref", "RedirectParam"),
+                    ("ref", "ResendOptInCodeParam"),
+                    ("ref", "SubmitOptInCodeParam"),
+                    ("ref", "SubscribeViaSMSParam"),
+                    ("ref", "SubscribeViaWhatsAppParam"),
+                    ("ref", "GoToInboxParam"),
+                    ("ref", "SubmitBackInStockParam"),
+                    ("ref", "SkipToSuccessParam"),
+                    ("ref", "IafDeeplinkToScreenParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .close import CloseParam
@@ -34,4 +70,4 @@ from .submit_opt_in_code import SubmitOptInCodeParam
 from .subscribe_via_sms import SubscribeViaSMSParam
 from .subscribe_via_whats_app import SubscribeViaWhatsAppParam
 
-__all__ = ["ImageParam"]
+__all__ = ["SHAPE", "ImageParam"]

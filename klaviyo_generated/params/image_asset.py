@@ -4,7 +4,7 @@
 
 from typing import Literal, NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class ImageAssetParam(TypedDict):
@@ -46,4 +46,55 @@ class ImageAssetParam(TypedDict):
     l10n_key: NotRequired[str | None]
 
 
-__all__ = ["ImageAssetParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", True, "int"),
+        ("file_path", True, "str"),
+        ("name", True, "str"),
+        ("format", True, ("literal", ("gif", "jpeg", "jpg", "png", "webp"))),
+        ("file_size", True, "int"),
+        ("updated", True, "date-time"),
+        ("url", True, "str"),
+        ("image_type", True, ("literal", ("dynamic", "static"))),
+        (
+            "origin",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "ADOPTION_SMS_FORM_FROM_EMAIL_FORM",
+                            "ADOPTION_SMS_MULTI_STEP_FORM_FROM_EMAIL_FORM",
+                            "AI",
+                            "API",
+                            "APPLICATION",
+                            "CLONED",
+                            "COMPOSER",
+                            "COMPOSER_AI_EDITED",
+                            "COMPOSER_AI_GENERATED",
+                            "COMPOSER_USED_IN_KLAVIYO_OBJECT",
+                            "COMPOSER_USER_UPLOADED",
+                            "COMPOSER_WEB_SCRAPED",
+                            "INTEGRATION",
+                            "KLAVIYO",
+                            "LIBRARY",
+                            "MARKETING_AGENT",
+                            "SOCIAL_INSTAGRAM",
+                            "SOCIAL_INSTAGRAM_OVERLAID",
+                            "UI",
+                            "WEB_SCRAPE",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("l10n_key", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ImageAssetParam"]

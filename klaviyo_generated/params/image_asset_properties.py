@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImageAssetPropertiesParam(TypedDict):
     """``ImageAssetProperties`` as JSON."""
@@ -15,4 +17,16 @@ class ImageAssetPropertiesParam(TypedDict):
     asset_id: NotRequired[int | None]
 
 
-__all__ = ["ImageAssetPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("src", False, ("union", ("str", "None"))),
+        ("alt_text", False, ("union", ("str", "None"))),
+        ("original_image_url", False, ("union", ("str", "None"))),
+        ("id", False, ("union", ("int", "None"))),
+        ("asset_id", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ImageAssetPropertiesParam"]

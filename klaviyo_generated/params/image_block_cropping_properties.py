@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImageBlockCroppingPropertiesParam(TypedDict):
     """``ImageBlockCroppingProperties`` as JSON."""
@@ -17,4 +19,18 @@ class ImageBlockCroppingPropertiesParam(TypedDict):
     y: NotRequired[int | None]
 
 
-__all__ = ["ImageBlockCroppingPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("aspect_ratio", False, ("union", ("str", "None"))),
+        ("asset_id", False, ("union", ("str", "None"))),
+        ("height", False, ("union", ("int", "None"))),
+        ("src", False, ("union", ("str", "None"))),
+        ("width", False, ("union", ("int", "None"))),
+        ("x", False, ("union", ("int", "None"))),
+        ("y", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ImageBlockCroppingPropertiesParam"]

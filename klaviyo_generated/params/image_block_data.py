@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ImageBlockDataParam(TypedDict):
     """``ImageBlockData`` as JSON."""
@@ -13,10 +15,24 @@ class ImageBlockDataParam(TypedDict):
     styles: "ImageBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "properties",
+            True,
+            ("union", (("ref", "StaticImageBlockPropertiesParam"), ("ref", "DynamicImageBlockPropertiesParam"))),
+        ),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "ImageBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .dynamic_image_block_properties import DynamicImageBlockPropertiesParam
 from .image_block_styles import ImageBlockStylesParam
 from .static_image_block_properties import StaticImageBlockPropertiesParam
 
-__all__ = ["ImageBlockDataParam"]
+__all__ = ["SHAPE", "ImageBlockDataParam"]

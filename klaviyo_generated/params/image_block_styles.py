@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImageBlockStylesParam(TypedDict):
     """``ImageBlockStyles`` as JSON."""
@@ -31,4 +33,37 @@ class ImageBlockStylesParam(TypedDict):
     width: NotRequired[int | None]
 
 
-__all__ = ["ImageBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_border_color", False, ("union", ("str", "None"))),
+        (
+            "block_border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("block_border_width", False, ("union", ("int", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("full_width_mobile", False, ("union", ("bool", "None"))),
+        ("height", False, ("union", ("int", "None"))),
+        ("inner_padding_bottom", False, ("union", ("int", "None"))),
+        ("inner_padding_left", False, ("union", ("int", "None"))),
+        ("inner_padding_right", False, ("union", ("int", "None"))),
+        ("inner_padding_top", False, ("union", ("int", "None"))),
+        ("max_width", False, ("union", ("int", "None"))),
+        ("mobile_stretch_content", False, ("union", ("bool", "None"))),
+        ("width", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ImageBlockStylesParam"]

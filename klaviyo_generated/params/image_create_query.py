@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ImageCreateQueryParam(TypedDict):
     """``ImageCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ImageCreateQueryParam(TypedDict):
     data: "ImageCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ImageCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .image_create_query_resource_object import ImageCreateQueryResourceObjectParam
 
-__all__ = ["ImageCreateQueryParam"]
+__all__ = ["SHAPE", "ImageCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ImageCreateQueryResourceObjectParam(TypedDict):
     """``ImageCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class ImageCreateQueryResourceObjectParam(TypedDict):
     attributes: "ImageCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("image",))),
+        ("attributes", True, ("ref", "ImageCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .image_create_query_resource_object_attributes import ImageCreateQueryResourceObjectAttributesParam
 
-__all__ = ["ImageCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ImageCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImageCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ImageCreateQueryResourceObjectAttributes`` as JSON."""
@@ -13,4 +15,14 @@ class ImageCreateQueryResourceObjectAttributesParam(TypedDict):
     hidden: NotRequired[bool | None]
 
 
-__all__ = ["ImageCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("import_from_url", True, "str"),
+        ("name", False, ("union", ("str", "None"))),
+        ("hidden", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ImageCreateQueryResourceObjectAttributesParam"]

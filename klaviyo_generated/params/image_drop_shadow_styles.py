@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImageDropShadowStylesParam(TypedDict):
     """``ImageDropShadowStyles`` as JSON."""
@@ -15,4 +17,16 @@ class ImageDropShadowStylesParam(TypedDict):
     y_offset: NotRequired[int]
 
 
-__all__ = ["ImageDropShadowStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("enabled", False, "bool"),
+        ("color", False, "str"),
+        ("blur", False, "int"),
+        ("x_offset", False, "int"),
+        ("y_offset", False, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "ImageDropShadowStylesParam"]

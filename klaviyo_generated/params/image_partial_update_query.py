@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ImagePartialUpdateQueryParam(TypedDict):
     """``ImagePartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ImagePartialUpdateQueryParam(TypedDict):
     data: "ImagePartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ImagePartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .image_partial_update_query_resource_object import ImagePartialUpdateQueryResourceObjectParam
 
-__all__ = ["ImagePartialUpdateQueryParam"]
+__all__ = ["SHAPE", "ImagePartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ImagePartialUpdateQueryResourceObjectParam(TypedDict):
     """``ImagePartialUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class ImagePartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "ImagePartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("image",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "ImagePartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .image_partial_update_query_resource_object_attributes import ImagePartialUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["ImagePartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ImagePartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImagePartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``ImagePartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -12,4 +14,7 @@ class ImagePartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     hidden: NotRequired[bool | None]
 
 
-__all__ = ["ImagePartialUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", False, ("union", ("str", "None"))), ("hidden", False, ("union", ("bool", "None")))))
+
+__all__ = ["SHAPE", "ImagePartialUpdateQueryResourceObjectAttributesParam"]

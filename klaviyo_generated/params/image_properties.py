@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImagePropertiesParam(TypedDict):
     """``ImageProperties`` as JSON."""
@@ -14,8 +16,19 @@ class ImagePropertiesParam(TypedDict):
     additional_fields: NotRequired["list[AdditionalFieldParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("image", True, ("union", ("None", ("ref", "ImageAssetPropertiesParam")))),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("additional_fields", False, ("union", (("list", ("ref", "AdditionalFieldParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .additional_field import AdditionalFieldParam
 from .image_asset_properties import ImageAssetPropertiesParam
 
-__all__ = ["ImagePropertiesParam"]
+__all__ = ["SHAPE", "ImagePropertiesParam"]

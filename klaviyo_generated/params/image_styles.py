@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ImageStylesParam(TypedDict):
     """``ImageStyles`` as JSON."""
@@ -15,8 +17,20 @@ class ImageStylesParam(TypedDict):
     drop_shadow: NotRequired["ImageDropShadowStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("horizontal_alignment", False, ("literal", ("center", "left", "right"))),
+        ("width", False, ("union", ("int", "None"))),
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("drop_shadow", False, ("ref", "ImageDropShadowStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .image_drop_shadow_styles import ImageDropShadowStylesParam
 from .padding import PaddingParam
 
-__all__ = ["ImageStylesParam"]
+__all__ = ["SHAPE", "ImageStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ImmediateSendStrategyParam(TypedDict):
     """``ImmediateSendStrategy`` as JSON."""
@@ -11,4 +13,7 @@ class ImmediateSendStrategyParam(TypedDict):
     method: Literal["immediate"]
 
 
-__all__ = ["ImmediateSendStrategyParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("method", True, ("literal", ("immediate",))),))
+
+__all__ = ["SHAPE", "ImmediateSendStrategyParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ImplicitlyOrExplicitlyUnreachableParam(TypedDict):
     """``ImplicitlyOrExplicitlyUnreachable`` as JSON."""
@@ -11,4 +13,7 @@ class ImplicitlyOrExplicitlyUnreachableParam(TypedDict):
     reachable_status: Literal["implicitly_or_explicitly_unreachable"]
 
 
-__all__ = ["ImplicitlyOrExplicitlyUnreachableParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reachable_status", True, ("literal", ("implicitly_or_explicitly_unreachable",))),))
+
+__all__ = ["SHAPE", "ImplicitlyOrExplicitlyUnreachableParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ImplicitlyReachableParam(TypedDict):
     """``ImplicitlyReachable`` as JSON."""
@@ -11,4 +13,7 @@ class ImplicitlyReachableParam(TypedDict):
     reachable_status: Literal["implicitly_reachable"]
 
 
-__all__ = ["ImplicitlyReachableParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reachable_status", True, ("literal", ("implicitly_reachable",))),))
+
+__all__ = ["SHAPE", "ImplicitlyReachableParam"]

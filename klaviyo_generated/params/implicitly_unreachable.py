@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ImplicitlyUnreachableParam(TypedDict):
     """``ImplicitlyUnreachable`` as JSON."""
@@ -11,4 +13,7 @@ class ImplicitlyUnreachableParam(TypedDict):
     reachable_status: Literal["implicitly_unreachable"]
 
 
-__all__ = ["ImplicitlyUnreachableParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reachable_status", True, ("literal", ("implicitly_unreachable",))),))
+
+__all__ = ["SHAPE", "ImplicitlyUnreachableParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class InStringArrayFilterParam(TypedDict):
     """``InStringArrayFilter`` as JSON."""
@@ -13,4 +15,14 @@ class InStringArrayFilterParam(TypedDict):
     value: list[str]
 
 
-__all__ = ["InStringArrayFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("literal", ("in",))),
+        ("value", True, ("list", "str")),
+    ),
+)
+
+__all__ = ["SHAPE", "InStringArrayFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class InTheLastBaseRelativeDateFilterParam(TypedDict):
     """``InTheLastBaseRelativeDateFilter`` as JSON."""
@@ -14,4 +16,15 @@ class InTheLastBaseRelativeDateFilterParam(TypedDict):
     quantity: int
 
 
-__all__ = ["InTheLastBaseRelativeDateFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("date",))),
+        ("operator", True, ("literal", ("in-the-last",))),
+        ("unit", True, ("literal", ("day", "hour", "week"))),
+        ("quantity", True, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "InTheLastBaseRelativeDateFilterParam"]

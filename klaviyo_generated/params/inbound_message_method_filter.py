@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class InboundMessageMethodFilterParam(TypedDict):
     """``InboundMessageMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class InboundMessageMethodFilterParam(TypedDict):
     method: Literal["inbound_message"]
 
 
-__all__ = ["InboundMessageMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("inbound_message",)))),
+)
+
+__all__ = ["SHAPE", "InboundMessageMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class InputStylesParam(TypedDict):
     """``InputStyles`` as JSON."""
@@ -20,7 +22,24 @@ class InputStylesParam(TypedDict):
     field_height: NotRequired[int]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("text_styles", False, ("ref", "TextStyleV0Param")),
+        ("label_color", False, "str"),
+        ("text_color", False, "str"),
+        ("placeholder_color", False, "str"),
+        ("background_color", False, "str"),
+        ("border_color", False, "str"),
+        ("border_focus_color", False, "str"),
+        ("focus_outline_color", False, "str"),
+        ("corner_radius", False, "int"),
+        ("field_height", False, "int"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .text_style_v0 import TextStyleV0Param
 
-__all__ = ["InputStylesParam"]
+__all__ = ["SHAPE", "InputStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class IntegerFilterParam(TypedDict):
     """``IntegerFilter`` as JSON."""
@@ -15,4 +17,21 @@ class IntegerFilterParam(TypedDict):
     value: int
 
 
-__all__ = ["IntegerFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("numeric",))),
+        (
+            "operator",
+            True,
+            (
+                "literal",
+                ("equals", "greater-than", "greater-than-or-equal", "less-than", "less-than-or-equal", "not-equals"),
+            ),
+        ),
+        ("value", True, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "IntegerFilterParam"]

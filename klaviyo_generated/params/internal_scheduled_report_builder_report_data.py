@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class InternalScheduledReportBuilderReportDataParam(TypedDict):
     """``InternalScheduledReportBuilderReportData`` as JSON."""
@@ -12,4 +14,10 @@ class InternalScheduledReportBuilderReportDataParam(TypedDict):
     report_id: str
 
 
-__all__ = ["InternalScheduledReportBuilderReportDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("service_method_type", True, ("literal", ("schedule-report-builder-report",))), ("report_id", True, "str")),
+)
+
+__all__ = ["SHAPE", "InternalScheduledReportBuilderReportDataParam"]

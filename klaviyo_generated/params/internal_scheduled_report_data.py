@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class InternalScheduledReportDataParam(TypedDict):
     """``InternalScheduledReportData`` as JSON."""
@@ -12,4 +14,10 @@ class InternalScheduledReportDataParam(TypedDict):
     report_id: str
 
 
-__all__ = ["InternalScheduledReportDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("service_method_type", True, ("literal", ("schedule-report",))), ("report_id", True, "str")),
+)
+
+__all__ = ["SHAPE", "InternalScheduledReportDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class InternalServiceActionParam(TypedDict):
     """``InternalServiceAction`` as JSON."""
@@ -15,8 +17,20 @@ class InternalServiceActionParam(TypedDict):
     data: NotRequired["None | InternalServiceActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("internal-service",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "InternalServiceActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .internal_service_action_data import InternalServiceActionDataParam
 from .link import LinkParam
 
-__all__ = ["InternalServiceActionParam"]
+__all__ = ["SHAPE", "InternalServiceActionParam"]

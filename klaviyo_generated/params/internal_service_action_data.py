@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class InternalServiceActionDataParam(TypedDict):
     """``InternalServiceActionData`` as JSON."""
@@ -14,10 +16,32 @@ class InternalServiceActionDataParam(TypedDict):
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "service_configuration",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "InternalScheduledReportDataParam"),
+                    ("ref", "InternalTrackEventDataParam"),
+                    ("ref", "InternalScheduledReportBuilderReportDataParam"),
+                    ("ref", "InternalUnknownServiceDataParam"),
+                    "None",
+                ),
+            ),
+        ),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .internal_scheduled_report_builder_report_data import InternalScheduledReportBuilderReportDataParam
 from .internal_scheduled_report_data import InternalScheduledReportDataParam
 from .internal_track_event_data import InternalTrackEventDataParam
 from .internal_unknown_service_data import InternalUnknownServiceDataParam
 
-__all__ = ["InternalServiceActionDataParam"]
+__all__ = ["SHAPE", "InternalServiceActionDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class InternalTrackEventDataParam(TypedDict):
     """``InternalTrackEventData`` as JSON."""
@@ -14,7 +16,18 @@ class InternalTrackEventDataParam(TypedDict):
     tracking_company_id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("service_method_type", True, ("literal", ("track-event",))),
+        ("event_key", False, ("union", ("str", "None"))),
+        ("event_payload", False, ("union", (("ref", "InternalTrackEventDataEventPayloadType0Param"), "None"))),
+        ("tracking_company_id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .internal_track_event_data_event_payload_type_0 import InternalTrackEventDataEventPayloadType0Param
 
-__all__ = ["InternalTrackEventDataParam"]
+__all__ = ["SHAPE", "InternalTrackEventDataParam"]

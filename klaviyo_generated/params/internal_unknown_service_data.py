@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class InternalUnknownServiceDataParam(TypedDict):
     """``InternalUnknownServiceData`` as JSON."""
@@ -11,4 +13,7 @@ class InternalUnknownServiceDataParam(TypedDict):
     service_method_type: Literal["unknown"]
 
 
-__all__ = ["InternalUnknownServiceDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("service_method_type", True, ("literal", ("unknown",))),))
+
+__all__ = ["SHAPE", "InternalUnknownServiceDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class InvalidEmailDateFilterParam(TypedDict):
     """``InvalidEmailDateFilter`` as JSON."""
@@ -11,6 +13,31 @@ class InvalidEmailDateFilterParam(TypedDict):
     field: Literal["invalid_email_date"]
     filter: "StaticDateFilterParam | StaticDateRangeFilterParam | RelativeDateOperatorBaseRelativeDateFilterParam | RelativeAnniversaryDateFilterParam | RelativeDateRangeFilterParam | CalendarDateFilterParam | AnniversaryDateFilterParam | IsSetExistenceFilterParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("invalid_email_date",))),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "CalendarDateFilterParam"),
+                    ("ref", "AnniversaryDateFilterParam"),
+                    ("ref", "IsSetExistenceFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .anniversary_date_filter import AnniversaryDateFilterParam
@@ -22,4 +49,4 @@ from .relative_date_range_filter import RelativeDateRangeFilterParam
 from .static_date_filter import StaticDateFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 
-__all__ = ["InvalidEmailDateFilterParam"]
+__all__ = ["SHAPE", "InvalidEmailDateFilterParam"]

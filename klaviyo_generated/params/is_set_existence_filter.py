@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class IsSetExistenceFilterParam(TypedDict):
     """``IsSetExistenceFilter`` as JSON."""
@@ -12,4 +14,7 @@ class IsSetExistenceFilterParam(TypedDict):
     operator: Literal["is-set"]
 
 
-__all__ = ["IsSetExistenceFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("existence",))), ("operator", True, ("literal", ("is-set",)))))
+
+__all__ = ["SHAPE", "IsSetExistenceFilterParam"]

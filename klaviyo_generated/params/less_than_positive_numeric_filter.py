@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class LessThanPositiveNumericFilterParam(TypedDict):
     """``LessThanPositiveNumericFilter`` as JSON."""
@@ -13,4 +15,14 @@ class LessThanPositiveNumericFilterParam(TypedDict):
     value: int | float
 
 
-__all__ = ["LessThanPositiveNumericFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("numeric",))),
+        ("operator", True, ("literal", ("less-than",))),
+        ("value", True, ("union", ("int", "float"))),
+    ),
+)
+
+__all__ = ["SHAPE", "LessThanPositiveNumericFilterParam"]

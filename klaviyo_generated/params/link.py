@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LinkParam(TypedDict):
     """``Link`` as JSON."""
@@ -11,4 +13,7 @@ class LinkParam(TypedDict):
     next: NotRequired[str | None]
 
 
-__all__ = ["LinkParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("next", False, ("union", ("str", "None"))),))
+
+__all__ = ["SHAPE", "LinkParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LinkStyleParam(TypedDict):
     """``LinkStyle`` as JSON."""
@@ -13,7 +15,17 @@ class LinkStyleParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("style_type", True, ("literal", ("link-styles",))),
+        ("styles", True, ("ref", "LinkStyleStylesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link_style_styles import LinkStyleStylesParam
 
-__all__ = ["LinkStyleParam"]
+__all__ = ["SHAPE", "LinkStyleParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LinkStyleStylesParam(TypedDict):
     """``LinkStyleStyles`` as JSON."""
@@ -14,4 +16,15 @@ class LinkStyleStylesParam(TypedDict):
     text_decoration: NotRequired[str | None]
 
 
-__all__ = ["LinkStyleStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("color", False, ("union", ("str", "None"))),
+        ("font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("font_weight", False, ("union", ("str", "None"))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "LinkStyleStylesParam"]

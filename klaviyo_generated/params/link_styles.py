@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LinkStylesParam(TypedDict):
     """``LinkStyles`` as JSON."""
@@ -12,4 +14,7 @@ class LinkStylesParam(TypedDict):
     decoration: NotRequired[Literal["underline"]]
 
 
-__all__ = ["LinkStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("color", False, "str"), ("decoration", False, ("literal", ("underline",)))))
+
+__all__ = ["SHAPE", "LinkStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListContainsOperatorListContainsFilterParam(TypedDict):
     """``ListContainsOperatorListContainsFilter`` as JSON."""
@@ -13,4 +15,14 @@ class ListContainsOperatorListContainsFilterParam(TypedDict):
     value: int | str | None
 
 
-__all__ = ["ListContainsOperatorListContainsFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("list",))),
+        ("operator", True, ("literal", ("contains", "not-contains"))),
+        ("value", True, ("union", ("int", "str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ListContainsOperatorListContainsFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ListCreateQueryParam(TypedDict):
     """``ListCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ListCreateQueryParam(TypedDict):
     data: "ListCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ListCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .list_create_query_resource_object import ListCreateQueryResourceObjectParam
 
-__all__ = ["ListCreateQueryParam"]
+__all__ = ["SHAPE", "ListCreateQueryParam"]

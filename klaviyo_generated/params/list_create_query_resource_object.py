@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListCreateQueryResourceObjectParam(TypedDict):
     """``ListCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class ListCreateQueryResourceObjectParam(TypedDict):
     attributes: "ListCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("list",))),
+        ("attributes", True, ("ref", "ListCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .list_create_query_resource_object_attributes import ListCreateQueryResourceObjectAttributesParam
 
-__all__ = ["ListCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ListCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ListCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ListCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,4 +14,13 @@ class ListCreateQueryResourceObjectAttributesParam(TypedDict):
     opt_in_process: NotRequired[None | Literal["double_opt_in", "single_opt_in"]]
 
 
-__all__ = ["ListCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        ("opt_in_process", False, ("union", ("None", ("literal", ("double_opt_in", "single_opt_in"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "ListCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListLengthFilterParam(TypedDict):
     """``ListLengthFilter`` as JSON."""
@@ -19,4 +21,27 @@ class ListLengthFilterParam(TypedDict):
     value: int
 
 
-__all__ = ["ListLengthFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("list",))),
+        (
+            "operator",
+            True,
+            (
+                "literal",
+                (
+                    "length-equals",
+                    "length-greater-than",
+                    "length-greater-than-or-equal",
+                    "length-less-than",
+                    "length-less-than-or-equal",
+                ),
+            ),
+        ),
+        ("value", True, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "ListLengthFilterParam"]

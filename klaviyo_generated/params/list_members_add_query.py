@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ListMembersAddQueryParam(TypedDict):
     """``ListMembersAddQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ListMembersAddQueryParam(TypedDict):
     data: "list[ListMembersAddQueryDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ListMembersAddQueryDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .list_members_add_query_data_item import ListMembersAddQueryDataItemParam
 
-__all__ = ["ListMembersAddQueryParam"]
+__all__ = ["SHAPE", "ListMembersAddQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListMembersAddQueryDataItemParam(TypedDict):
     """``ListMembersAddQueryDataItem`` as JSON."""
@@ -12,4 +14,7 @@ class ListMembersAddQueryDataItemParam(TypedDict):
     id: str
 
 
-__all__ = ["ListMembersAddQueryDataItemParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("profile",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "ListMembersAddQueryDataItemParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ListMembersDeleteQueryParam(TypedDict):
     """``ListMembersDeleteQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ListMembersDeleteQueryParam(TypedDict):
     data: "list[ListMembersDeleteQueryDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ListMembersDeleteQueryDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .list_members_delete_query_data_item import ListMembersDeleteQueryDataItemParam
 
-__all__ = ["ListMembersDeleteQueryParam"]
+__all__ = ["SHAPE", "ListMembersDeleteQueryParam"]

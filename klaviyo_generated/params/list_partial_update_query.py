@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ListPartialUpdateQueryParam(TypedDict):
     """``ListPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ListPartialUpdateQueryParam(TypedDict):
     data: "ListPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ListPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .list_partial_update_query_resource_object import ListPartialUpdateQueryResourceObjectParam
 
-__all__ = ["ListPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "ListPartialUpdateQueryParam"]

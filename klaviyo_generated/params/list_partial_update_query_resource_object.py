@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListPartialUpdateQueryResourceObjectParam(TypedDict):
     """``ListPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class ListPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "ListPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("list",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "ListPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .list_partial_update_query_resource_object_attributes import ListPartialUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["ListPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ListPartialUpdateQueryResourceObjectParam"]

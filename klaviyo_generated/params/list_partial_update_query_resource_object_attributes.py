@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ListPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``ListPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -12,4 +14,13 @@ class ListPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     opt_in_process: NotRequired[None | Literal["double_opt_in", "single_opt_in"]]
 
 
-__all__ = ["ListPartialUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", False, ("union", ("str", "None"))),
+        ("opt_in_process", False, ("union", ("None", ("literal", ("double_opt_in", "single_opt_in"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "ListPartialUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListRegexOperatorListContainsFilterParam(TypedDict):
     """``ListRegexOperatorListContainsFilter`` as JSON."""
@@ -15,4 +17,21 @@ class ListRegexOperatorListContainsFilterParam(TypedDict):
     value: int | str | None
 
 
-__all__ = ["ListRegexOperatorListContainsFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("list",))),
+        (
+            "operator",
+            True,
+            (
+                "literal",
+                ("contains-ends-with", "contains-starts-with", "not-contains-ends-with", "not-contains-starts-with"),
+            ),
+        ),
+        ("value", True, ("union", ("int", "str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ListRegexOperatorListContainsFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListSetFilterParam(TypedDict):
     """``ListSetFilter`` as JSON."""
@@ -13,4 +15,14 @@ class ListSetFilterParam(TypedDict):
     value: list[str]
 
 
-__all__ = ["ListSetFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("list",))),
+        ("operator", True, ("literal", ("contains-all", "contains-any", "not-contains-all", "not-contains-any"))),
+        ("value", True, ("list", "str")),
+    ),
+)
+
+__all__ = ["SHAPE", "ListSetFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ListSubstringFilterParam(TypedDict):
     """``ListSubstringFilter`` as JSON."""
@@ -13,4 +15,14 @@ class ListSubstringFilterParam(TypedDict):
     value: str | None
 
 
-__all__ = ["ListSubstringFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("list",))),
+        ("operator", True, ("literal", ("contains-substring", "not-contains-substring"))),
+        ("value", True, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ListSubstringFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ListTriggerParam(TypedDict):
     """``ListTrigger`` as JSON."""
@@ -12,4 +14,7 @@ class ListTriggerParam(TypedDict):
     id: NotRequired[str | None]
 
 
-__all__ = ["ListTriggerParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("list",))), ("id", False, ("union", ("str", "None")))))
+
+__all__ = ["SHAPE", "ListTriggerParam"]

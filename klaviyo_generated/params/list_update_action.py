@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ListUpdateActionParam(TypedDict):
     """``ListUpdateAction`` as JSON."""
@@ -15,8 +17,20 @@ class ListUpdateActionParam(TypedDict):
     links: NotRequired["None | LinkParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("data", True, ("ref", "ListUpdateActionDataParam")),
+        ("type", True, ("literal", ("list-update",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .list_update_action_data import ListUpdateActionDataParam
 
-__all__ = ["ListUpdateActionParam"]
+__all__ = ["SHAPE", "ListUpdateActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ListUpdateActionDataParam(TypedDict):
     """``ListUpdateActionData`` as JSON."""
@@ -14,4 +16,15 @@ class ListUpdateActionDataParam(TypedDict):
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 
-__all__ = ["ListUpdateActionDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        ("on_execution", True, ("union", ("bool", "None"))),
+        ("list_id", True, ("union", ("str", "None"))),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ListUpdateActionDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ListsAndSegmentsParam(TypedDict):
     """``ListsAndSegments`` as JSON."""
@@ -13,7 +15,17 @@ class ListsAndSegmentsParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("lists_and_segments",))),
+        ("properties", True, ("ref", "ListsAndSegmentsPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .lists_and_segments_properties import ListsAndSegmentsPropertiesParam
 
-__all__ = ["ListsAndSegmentsParam"]
+__all__ = ["SHAPE", "ListsAndSegmentsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ListsAndSegmentsPropertiesParam(TypedDict):
     """``ListsAndSegmentsProperties`` as JSON."""
@@ -12,4 +14,13 @@ class ListsAndSegmentsPropertiesParam(TypedDict):
     deny_list: NotRequired[list[str] | None]
 
 
-__all__ = ["ListsAndSegmentsPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("allow_list", False, ("union", (("list", "str"), "None"))),
+        ("deny_list", False, ("union", (("list", "str"), "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ListsAndSegmentsPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LocalStaticSendParam(TypedDict):
     """``LocalStaticSend`` as JSON."""
@@ -12,4 +14,10 @@ class LocalStaticSendParam(TypedDict):
     send_past_recipients_immediately: NotRequired[bool]
 
 
-__all__ = ["LocalStaticSendParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("is_local", True, ("literal", (True,))), ("send_past_recipients_immediately", False, "bool")),
+)
+
+__all__ = ["SHAPE", "LocalStaticSendParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LocationParam(TypedDict):
     """``Location`` as JSON."""
@@ -13,7 +15,17 @@ class LocationParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("location",))),
+        ("properties", True, ("ref", "LocationPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .location_properties import LocationPropertiesParam
 
-__all__ = ["LocationParam"]
+__all__ = ["SHAPE", "LocationParam"]

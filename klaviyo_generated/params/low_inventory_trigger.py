@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LowInventoryTriggerParam(TypedDict):
     """``LowInventoryTrigger`` as JSON."""
@@ -16,7 +18,20 @@ class LowInventoryTriggerParam(TypedDict):
     timeframe_days: NotRequired[int]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("low-inventory",))),
+        ("product_level", True, ("literal", ("product", "variant"))),
+        ("trigger_filter", True, ("union", (("ref", "LowInventoryTriggerTriggerFilterType0Param"), "None"))),
+        ("inventory_count", True, "int"),
+        ("audience", True, ("list", ("literal", ("added-to-cart", "checkout-started", "viewed")))),
+        ("timeframe_days", False, "int"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .low_inventory_trigger_trigger_filter_type_0 import LowInventoryTriggerTriggerFilterType0Param
 
-__all__ = ["LowInventoryTriggerParam"]
+__all__ = ["SHAPE", "LowInventoryTriggerParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class LowInventoryTriggerTriggerFilterType0Param(TypedDict):
     """``LowInventoryTriggerTriggerFilterType0`` as JSON."""
@@ -11,9 +13,15 @@ class LowInventoryTriggerTriggerFilterType0Param(TypedDict):
     condition_groups: "list[LowInventoryTriggerTriggerFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "LowInventoryTriggerTriggerFilterType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .low_inventory_trigger_trigger_filter_type_0_condition_groups_item import (
     LowInventoryTriggerTriggerFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["LowInventoryTriggerTriggerFilterType0Param"]
+__all__ = ["SHAPE", "LowInventoryTriggerTriggerFilterType0Param"]

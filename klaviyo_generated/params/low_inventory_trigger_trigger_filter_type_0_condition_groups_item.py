@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class LowInventoryTriggerTriggerFilterType0ConditionGroupsItemParam(TypedDict):
     """``LowInventoryTriggerTriggerFilterType0ConditionGroupsItem`` as JSON."""
@@ -11,7 +13,10 @@ class LowInventoryTriggerTriggerFilterType0ConditionGroupsItemParam(TypedDict):
     conditions: "list[LowInventoryConditionParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("conditions", True, ("list", ("ref", "LowInventoryConditionParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .low_inventory_condition import LowInventoryConditionParam
 
-__all__ = ["LowInventoryTriggerTriggerFilterType0ConditionGroupsItemParam"]
+__all__ = ["SHAPE", "LowInventoryTriggerTriggerFilterType0ConditionGroupsItemParam"]

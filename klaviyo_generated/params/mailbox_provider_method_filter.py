@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MailboxProviderMethodFilterParam(TypedDict):
     """``MailboxProviderMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class MailboxProviderMethodFilterParam(TypedDict):
     method: Literal["mailbox_provider"]
 
 
-__all__ = ["MailboxProviderMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("mailbox_provider",)))),
+)
+
+__all__ = ["SHAPE", "MailboxProviderMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ManualAddManualMethodFilterParam(TypedDict):
     """``ManualAddManualMethodFilter`` as JSON."""
@@ -13,7 +15,17 @@ class ManualAddManualMethodFilterParam(TypedDict):
     filter: NotRequired["None | InStringArrayFilterParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("method",))),
+        ("method", True, ("literal", ("manual_add",))),
+        ("filter", False, ("union", ("None", ("ref", "InStringArrayFilterParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .in_string_array_filter import InStringArrayFilterParam
 
-__all__ = ["ManualAddManualMethodFilterParam"]
+__all__ = ["SHAPE", "ManualAddManualMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ManualImportMethodFilterParam(TypedDict):
     """``ManualImportMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class ManualImportMethodFilterParam(TypedDict):
     method: Literal["manual_import"]
 
 
-__all__ = ["ManualImportMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("manual_import",)))),
+)
+
+__all__ = ["SHAPE", "ManualImportMethodFilterParam"]

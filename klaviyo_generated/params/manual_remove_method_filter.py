@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ManualRemoveMethodFilterParam(TypedDict):
     """``ManualRemoveMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class ManualRemoveMethodFilterParam(TypedDict):
     method: Literal["manual_remove"]
 
 
-__all__ = ["ManualRemoveMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("manual_remove",)))),
+)
+
+__all__ = ["SHAPE", "ManualRemoveMethodFilterParam"]

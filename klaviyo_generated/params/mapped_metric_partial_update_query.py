@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class MappedMetricPartialUpdateQueryParam(TypedDict):
     """``MappedMetricPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class MappedMetricPartialUpdateQueryParam(TypedDict):
     data: "MappedMetricPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "MappedMetricPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mapped_metric_partial_update_query_resource_object import MappedMetricPartialUpdateQueryResourceObjectParam
 
-__all__ = ["MappedMetricPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "MappedMetricPartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MappedMetricPartialUpdateQueryResourceObjectParam(TypedDict):
     """``MappedMetricPartialUpdateQueryResourceObject`` as JSON."""
@@ -21,9 +23,34 @@ class MappedMetricPartialUpdateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["MappedMetricPartialUpdateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("mapped-metric",))),
+        (
+            "id",
+            True,
+            (
+                "literal",
+                (
+                    "added_to_cart",
+                    "cancelled_sales",
+                    "ordered_product",
+                    "refunded_sales",
+                    "revenue",
+                    "started_checkout",
+                    "viewed_product",
+                ),
+            ),
+        ),
+        ("relationships", False, ("ref", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mapped_metric_partial_update_query_resource_object_relationships import (
     MappedMetricPartialUpdateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["MappedMetricPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "MappedMetricPartialUpdateQueryResourceObjectParam"]

@@ -4,12 +4,23 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 MappedMetricPartialUpdateQueryResourceObjectRelationshipsParam = TypedDict(
     "MappedMetricPartialUpdateQueryResourceObjectRelationshipsParam",
     {
         "metric": NotRequired["MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricParam"],
         "custom-metric": NotRequired["MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricParam"],
     },
+)
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("metric", False, ("ref", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricParam")),
+        ("custom-metric", False, ("ref", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricParam")),
+    ),
 )
 
 # Imported after the class exists, so that shapes which contain each other import.
@@ -20,4 +31,4 @@ from .mapped_metric_partial_update_query_resource_object_relationships_metric im
     MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricParam,
 )
 
-__all__ = ["MappedMetricPartialUpdateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsParam"]

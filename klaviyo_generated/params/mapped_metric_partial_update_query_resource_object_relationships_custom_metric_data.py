@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricDataParam(TypedDict):
     """``MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData`` as JSON."""
@@ -12,4 +14,7 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricDataP
     id: str
 
 
-__all__ = ["MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("custom-metric",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricDataParam"]

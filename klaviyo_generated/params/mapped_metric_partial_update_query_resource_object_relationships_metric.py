@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricParam(TypedDict):
     """``MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric`` as JSON."""
@@ -11,9 +13,15 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricParam(Typed
     data: NotRequired["MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mapped_metric_partial_update_query_resource_object_relationships_metric_data import (
     MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricDataParam,
 )
 
-__all__ = ["MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricParam"]
+__all__ = ["SHAPE", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricDataParam(TypedDict):
     """``MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData`` as JSON."""
@@ -12,4 +14,7 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricDataParam(T
     id: str
 
 
-__all__ = ["MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("metric",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MarginParam(TypedDict):
     """``Margin`` as JSON."""
@@ -14,4 +16,10 @@ class MarginParam(TypedDict):
     bottom: NotRequired[int]
 
 
-__all__ = ["MarginParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("left", False, "int"), ("right", False, "int"), ("top", False, "int"), ("bottom", False, "int")),
+)
+
+__all__ = ["SHAPE", "MarginParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MediaAssetParam(TypedDict):
     """``MediaAsset`` as JSON."""
@@ -18,4 +20,19 @@ class MediaAssetParam(TypedDict):
     l10n_key: NotRequired[str | None]
 
 
-__all__ = ["MediaAssetParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", True, "str"),
+        ("company_id", True, "str"),
+        ("url", True, "str"),
+        ("name", True, "str"),
+        ("file_size", True, "int"),
+        ("media_type", False, "str"),
+        ("thumbnail_url", False, ("union", ("str", "None"))),
+        ("l10n_key", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "MediaAssetParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MediaAssetReferenceParam(TypedDict):
     """``MediaAssetReference`` as JSON."""
@@ -13,7 +15,17 @@ class MediaAssetReferenceParam(TypedDict):
     thumbnail: NotRequired["None | SlimImageReferenceParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("static_asset_id", False, ("union", ("str", "None"))),
+        ("dynamic_template", False, ("union", ("str", "None"))),
+        ("thumbnail", False, ("union", ("None", ("ref", "SlimImageReferenceParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .slim_image_reference import SlimImageReferenceParam
 
-__all__ = ["MediaAssetReferenceParam"]
+__all__ = ["SHAPE", "MediaAssetReferenceParam"]

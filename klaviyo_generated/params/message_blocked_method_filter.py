@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MessageBlockedMethodFilterParam(TypedDict):
     """``MessageBlockedMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class MessageBlockedMethodFilterParam(TypedDict):
     method: Literal["message_blocked"]
 
 
-__all__ = ["MessageBlockedMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("message_blocked",)))),
+)
+
+__all__ = ["SHAPE", "MessageBlockedMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MessageHierarchyRcsItemParam(TypedDict):
     """``MessageHierarchyRcsItem`` as JSON."""
@@ -15,9 +17,21 @@ class MessageHierarchyRcsItemParam(TypedDict):
     image: NotRequired["None | SlimImageReferenceParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("message", False, "str"),
+        ("message_format", False, ("literal", ("RCS",))),
+        ("rich_content", False, ("union", ("None", ("ref", "RCSRichContentParam")))),
+        ("extra", False, ("union", (("ref", "MessageHierarchyRcsItemExtraType0Param"), "None"))),
+        ("image", False, ("union", ("None", ("ref", "SlimImageReferenceParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .message_hierarchy_rcs_item_extra_type_0 import MessageHierarchyRcsItemExtraType0Param
 from .rcs_rich_content import RCSRichContentParam
 from .slim_image_reference import SlimImageReferenceParam
 
-__all__ = ["MessageHierarchyRcsItemParam"]
+__all__ = ["SHAPE", "MessageHierarchyRcsItemParam"]

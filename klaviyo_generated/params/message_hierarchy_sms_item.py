@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MessageHierarchySmsItemParam(TypedDict):
     """``MessageHierarchySmsItem`` as JSON."""
@@ -16,6 +18,19 @@ class MessageHierarchySmsItemParam(TypedDict):
     media: NotRequired["MediaAssetParam | MediaAssetReferenceParam | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("message", True, "str"),
+        ("message_format", False, ("literal", ("SMS",))),
+        ("extra", False, ("union", (("ref", "MessageHierarchySmsItemExtraType0Param"), "None"))),
+        ("image", False, ("union", (("ref", "StaticSMSImageParam"), ("ref", "DynamicSMSImageParam"), "None"))),
+        ("selected_image", False, ("union", ("None", ("ref", "ImageAssetParam")))),
+        ("media", False, ("union", (("ref", "MediaAssetParam"), ("ref", "MediaAssetReferenceParam"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .dynamic_sms_image import DynamicSMSImageParam
 from .image_asset import ImageAssetParam
@@ -24,4 +39,4 @@ from .media_asset_reference import MediaAssetReferenceParam
 from .message_hierarchy_sms_item_extra_type_0 import MessageHierarchySmsItemExtraType0Param
 from .static_sms_image import StaticSMSImageParam
 
-__all__ = ["MessageHierarchySmsItemParam"]
+__all__ = ["SHAPE", "MessageHierarchySmsItemParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MethodFilterParam(TypedDict):
     """``MethodFilter`` as JSON."""
@@ -44,4 +46,52 @@ class MethodFilterParam(TypedDict):
     ]
 
 
-__all__ = ["MethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("subscribe_method",))),
+        (
+            "method",
+            True,
+            (
+                "literal",
+                (
+                    "api",
+                    "back_in_stock",
+                    "bigcommerce",
+                    "bulk_remove",
+                    "campaign_monitor",
+                    "carrier_deactivation",
+                    "checkout",
+                    "constant_contact",
+                    "exact_target",
+                    "facebook",
+                    "failed_age_gate",
+                    "inbound_message",
+                    "integration",
+                    "mad_mimi",
+                    "magento_two",
+                    "mailbox_provider",
+                    "manual_add",
+                    "manual_import",
+                    "manual_remove",
+                    "message_blocked",
+                    "netsuite",
+                    "preference_page",
+                    "provided_landline",
+                    "provided_no_age",
+                    "sftp",
+                    "shopify",
+                    "social_instagram_message",
+                    "spam_complaint",
+                    "square",
+                    "wix",
+                    "woocommerce",
+                ),
+            ),
+        ),
+    ),
+)
+
+__all__ = ["SHAPE", "MethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class MetricAggregateQueryParam(TypedDict):
     """``MetricAggregateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class MetricAggregateQueryParam(TypedDict):
     data: "MetricAggregateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "MetricAggregateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .metric_aggregate_query_resource_object import MetricAggregateQueryResourceObjectParam
 
-__all__ = ["MetricAggregateQueryParam"]
+__all__ = ["SHAPE", "MetricAggregateQueryParam"]

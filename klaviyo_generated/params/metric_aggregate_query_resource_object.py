@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MetricAggregateQueryResourceObjectParam(TypedDict):
     """``MetricAggregateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class MetricAggregateQueryResourceObjectParam(TypedDict):
     attributes: "MetricAggregateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("metric-aggregate",))),
+        ("attributes", True, ("ref", "MetricAggregateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .metric_aggregate_query_resource_object_attributes import MetricAggregateQueryResourceObjectAttributesParam
 
-__all__ = ["MetricAggregateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "MetricAggregateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MetricCreateQueryResourceObjectParam(TypedDict):
     """``MetricCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class MetricCreateQueryResourceObjectParam(TypedDict):
     attributes: "MetricCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("metric",))),
+        ("attributes", True, ("ref", "MetricCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .metric_create_query_resource_object_attributes import MetricCreateQueryResourceObjectAttributesParam
 
-__all__ = ["MetricCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "MetricCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MetricCreateQueryResourceObjectAttributesParam(TypedDict):
     """``MetricCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,4 +14,7 @@ class MetricCreateQueryResourceObjectAttributesParam(TypedDict):
     service: NotRequired[str | None]
 
 
-__all__ = ["MetricCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"), ("service", False, ("union", ("str", "None")))))
+
+__all__ = ["SHAPE", "MetricCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MetricPropertyConditionParam(TypedDict):
     """``MetricPropertyCondition`` as JSON."""
@@ -13,6 +15,40 @@ class MetricPropertyConditionParam(TypedDict):
     field: str
     filter: "StringOperatorStringFilterParam | StringArrayOperatorStringArrayFilterParam | NumericOperatorNumericFilterParam | NumericRangeFilterParam | BooleanFilterParam | StaticDateFilterParam | StaticDateRangeFilterParam | RelativeDateOperatorBaseRelativeDateFilterParam | RelativeAnniversaryDateFilterParam | RelativeDateRangeFilterParam | CalendarDateFilterParam | AnniversaryDateFilterParam | ListContainsOperatorListContainsFilterParam | ListLengthFilterParam | ExistenceOperatorExistenceFilterParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("metric-property",))),
+        ("metric_id", True, "str"),
+        ("field", True, "str"),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StringOperatorStringFilterParam"),
+                    ("ref", "StringArrayOperatorStringArrayFilterParam"),
+                    ("ref", "NumericOperatorNumericFilterParam"),
+                    ("ref", "NumericRangeFilterParam"),
+                    ("ref", "BooleanFilterParam"),
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "CalendarDateFilterParam"),
+                    ("ref", "AnniversaryDateFilterParam"),
+                    ("ref", "ListContainsOperatorListContainsFilterParam"),
+                    ("ref", "ListLengthFilterParam"),
+                    ("ref", "ExistenceOperatorExistenceFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .anniversary_date_filter import AnniversaryDateFilterParam
@@ -31,4 +67,4 @@ from .static_date_range_filter import StaticDateRangeFilterParam
 from .string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilterParam
 from .string_operator_string_filter import StringOperatorStringFilterParam
 
-__all__ = ["MetricPropertyConditionParam"]
+__all__ = ["SHAPE", "MetricPropertyConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MetricTriggerParam(TypedDict):
     """``MetricTrigger`` as JSON."""
@@ -13,7 +15,17 @@ class MetricTriggerParam(TypedDict):
     trigger_filter: NotRequired["MetricTriggerTriggerFilterType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("metric",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("trigger_filter", False, ("union", (("ref", "MetricTriggerTriggerFilterType0Param"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .metric_trigger_trigger_filter_type_0 import MetricTriggerTriggerFilterType0Param
 
-__all__ = ["MetricTriggerParam"]
+__all__ = ["SHAPE", "MetricTriggerParam"]

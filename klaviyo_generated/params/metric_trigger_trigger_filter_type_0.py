@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class MetricTriggerTriggerFilterType0Param(TypedDict):
     """``MetricTriggerTriggerFilterType0`` as JSON."""
@@ -11,9 +13,15 @@ class MetricTriggerTriggerFilterType0Param(TypedDict):
     condition_groups: "list[MetricTriggerTriggerFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "MetricTriggerTriggerFilterType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .metric_trigger_trigger_filter_type_0_condition_groups_item import (
     MetricTriggerTriggerFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["MetricTriggerTriggerFilterType0Param"]
+__all__ = ["SHAPE", "MetricTriggerTriggerFilterType0Param"]

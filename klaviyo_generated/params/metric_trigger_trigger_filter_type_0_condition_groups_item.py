@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class MetricTriggerTriggerFilterType0ConditionGroupsItemParam(TypedDict):
     """``MetricTriggerTriggerFilterType0ConditionGroupsItem`` as JSON."""
@@ -11,7 +13,10 @@ class MetricTriggerTriggerFilterType0ConditionGroupsItemParam(TypedDict):
     conditions: "list[MetricPropertyConditionParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("conditions", True, ("list", ("ref", "MetricPropertyConditionParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .metric_property_condition import MetricPropertyConditionParam
 
-__all__ = ["MetricTriggerTriggerFilterType0ConditionGroupsItemParam"]
+__all__ = ["SHAPE", "MetricTriggerTriggerFilterType0ConditionGroupsItemParam"]

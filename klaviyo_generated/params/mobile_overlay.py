@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobileOverlayParam(TypedDict):
     """``MobileOverlay`` as JSON."""
@@ -12,4 +14,7 @@ class MobileOverlayParam(TypedDict):
     enabled: NotRequired[Literal[False]]
 
 
-__all__ = ["MobileOverlayParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("color", False, ("union", ("str", "None"))), ("enabled", False, ("literal", (False,)))))
+
+__all__ = ["SHAPE", "MobileOverlayParam"]

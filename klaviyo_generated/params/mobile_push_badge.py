@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushBadgeParam(TypedDict):
     """``MobilePushBadge`` as JSON."""
@@ -14,9 +16,30 @@ class MobilePushBadgeParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display", True, ("literal", (True,))),
+        (
+            "badge_options",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "CampaignMessageIncrementParam"),
+                    ("ref", "CampaignMessageStaticCountParam"),
+                    ("ref", "CampaignMessagePropertyParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_message_increment import CampaignMessageIncrementParam
 from .campaign_message_property import CampaignMessagePropertyParam
 from .campaign_message_static_count import CampaignMessageStaticCountParam
 
-__all__ = ["MobilePushBadgeParam"]
+__all__ = ["SHAPE", "MobilePushBadgeParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushContentUpdateParam(TypedDict):
     """``MobilePushContentUpdate`` as JSON."""
@@ -14,7 +16,18 @@ class MobilePushContentUpdateParam(TypedDict):
     action_buttons: NotRequired["list[PushActionButtonDefinitionParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("title", False, ("union", ("str", "None"))),
+        ("body", False, ("union", ("str", "None"))),
+        ("dynamic_image", False, ("union", ("str", "None"))),
+        ("action_buttons", False, ("union", (("list", ("ref", "PushActionButtonDefinitionParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_action_button_definition import PushActionButtonDefinitionParam
 
-__all__ = ["MobilePushContentUpdateParam"]
+__all__ = ["SHAPE", "MobilePushContentUpdateParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushMessageSilentDefinitionCreateParam(TypedDict):
     """``MobilePushMessageSilentDefinitionCreate`` as JSON."""
@@ -13,9 +15,19 @@ class MobilePushMessageSilentDefinitionCreateParam(TypedDict):
     notification_type: NotRequired[Literal["silent"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("mobile_push",))),
+        ("kv_pairs", False, ("union", (("ref", "MobilePushMessageSilentDefinitionCreateKvPairsType0Param"), "None"))),
+        ("notification_type", False, ("literal", ("silent",))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mobile_push_message_silent_definition_create_kv_pairs_type_0 import (
     MobilePushMessageSilentDefinitionCreateKvPairsType0Param,
 )
 
-__all__ = ["MobilePushMessageSilentDefinitionCreateParam"]
+__all__ = ["SHAPE", "MobilePushMessageSilentDefinitionCreateParam"]

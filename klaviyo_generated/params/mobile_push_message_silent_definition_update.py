@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushMessageSilentDefinitionUpdateParam(TypedDict):
     """``MobilePushMessageSilentDefinitionUpdate`` as JSON."""
@@ -13,7 +15,17 @@ class MobilePushMessageSilentDefinitionUpdateParam(TypedDict):
     notification_type: NotRequired[Literal["silent"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("mobile_push",))),
+        ("kv_pairs", False, ("ref", "MobilePushMessageSilentDefinitionUpdateKvPairsParam")),
+        ("notification_type", False, ("literal", ("silent",))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mobile_push_message_silent_definition_update_kv_pairs import MobilePushMessageSilentDefinitionUpdateKvPairsParam
 
-__all__ = ["MobilePushMessageSilentDefinitionUpdateParam"]
+__all__ = ["SHAPE", "MobilePushMessageSilentDefinitionUpdateParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushMessageStandardDefinitionCreateParam(TypedDict):
     """``MobilePushMessageStandardDefinitionCreate`` as JSON."""
@@ -15,6 +17,18 @@ class MobilePushMessageStandardDefinitionCreateParam(TypedDict):
     notification_type: NotRequired[Literal["standard"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("mobile_push",))),
+        ("content", True, ("ref", "MobilePushContentCreateParam")),
+        ("kv_pairs", False, ("union", (("ref", "MobilePushMessageStandardDefinitionCreateKvPairsType0Param"), "None"))),
+        ("options", False, ("union", ("None", ("ref", "MobilePushOptionsParam")))),
+        ("notification_type", False, ("literal", ("standard",))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mobile_push_content_create import MobilePushContentCreateParam
 from .mobile_push_message_standard_definition_create_kv_pairs_type_0 import (
@@ -22,4 +36,4 @@ from .mobile_push_message_standard_definition_create_kv_pairs_type_0 import (
 )
 from .mobile_push_options import MobilePushOptionsParam
 
-__all__ = ["MobilePushMessageStandardDefinitionCreateParam"]
+__all__ = ["SHAPE", "MobilePushMessageStandardDefinitionCreateParam"]

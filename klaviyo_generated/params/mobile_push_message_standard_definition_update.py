@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushMessageStandardDefinitionUpdateParam(TypedDict):
     """``MobilePushMessageStandardDefinitionUpdate`` as JSON."""
@@ -15,6 +17,18 @@ class MobilePushMessageStandardDefinitionUpdateParam(TypedDict):
     notification_type: NotRequired[Literal["standard"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("mobile_push",))),
+        ("kv_pairs", False, ("union", (("ref", "MobilePushMessageStandardDefinitionUpdateKvPairsType0Param"), "None"))),
+        ("content", False, ("union", ("None", ("ref", "MobilePushContentUpdateParam")))),
+        ("options", False, ("union", ("None", ("ref", "MobilePushOptionsParam")))),
+        ("notification_type", False, ("literal", ("standard",))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mobile_push_content_update import MobilePushContentUpdateParam
 from .mobile_push_message_standard_definition_update_kv_pairs_type_0 import (
@@ -22,4 +36,4 @@ from .mobile_push_message_standard_definition_update_kv_pairs_type_0 import (
 )
 from .mobile_push_options import MobilePushOptionsParam
 
-__all__ = ["MobilePushMessageStandardDefinitionUpdateParam"]
+__all__ = ["SHAPE", "MobilePushMessageStandardDefinitionUpdateParam"]

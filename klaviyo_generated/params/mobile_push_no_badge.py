@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushNoBadgeParam(TypedDict):
     """``MobilePushNoBadge`` as JSON."""
@@ -11,4 +13,7 @@ class MobilePushNoBadgeParam(TypedDict):
     display: Literal[False]
 
 
-__all__ = ["MobilePushNoBadgeParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("display", True, ("literal", (False,))),))
+
+__all__ = ["SHAPE", "MobilePushNoBadgeParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobilePushOptionsParam(TypedDict):
     """``MobilePushOptions`` as JSON."""
@@ -13,6 +15,28 @@ class MobilePushOptionsParam(TypedDict):
     play_sound: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "on_open",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "PushOnOpenAppParam"),
+                    ("ref", "PushOnOpenDeepLinkParam"),
+                    ("ref", "PushOnOpenWebUrlParam"),
+                    "None",
+                ),
+            ),
+        ),
+        ("badge", False, ("union", (("ref", "MobilePushBadgeParam"), ("ref", "MobilePushNoBadgeParam"), "None"))),
+        ("play_sound", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mobile_push_badge import MobilePushBadgeParam
 from .mobile_push_no_badge import MobilePushNoBadgeParam
@@ -20,4 +44,4 @@ from .push_on_open_app import PushOnOpenAppParam
 from .push_on_open_deep_link import PushOnOpenDeepLinkParam
 from .push_on_open_web_url import PushOnOpenWebUrlParam
 
-__all__ = ["MobilePushOptionsParam"]
+__all__ = ["SHAPE", "MobilePushOptionsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobileStyleParam(TypedDict):
     """``MobileStyle`` as JSON."""
@@ -14,8 +16,19 @@ class MobileStyleParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("style_type", True, ("literal", ("mobile-styles",))),
+        ("properties", True, ("ref", "MobileStylePropertiesParam")),
+        ("styles", True, ("ref", "MobileStyleStylesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .mobile_style_properties import MobileStylePropertiesParam
 from .mobile_style_styles import MobileStyleStylesParam
 
-__all__ = ["MobileStyleParam"]
+__all__ = ["SHAPE", "MobileStyleParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobileStylePropertiesParam(TypedDict):
     """``MobileStyleProperties`` as JSON."""
@@ -11,4 +13,7 @@ class MobileStylePropertiesParam(TypedDict):
     mobile_padding_override: NotRequired[bool | None]
 
 
-__all__ = ["MobileStylePropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("mobile_padding_override", False, ("union", ("bool", "None"))),))
+
+__all__ = ["SHAPE", "MobileStylePropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MobileStyleStylesParam(TypedDict):
     """``MobileStyleStyles`` as JSON."""
@@ -17,4 +19,18 @@ class MobileStyleStylesParam(TypedDict):
     mobile_padding_top: NotRequired[int | None]
 
 
-__all__ = ["MobileStyleStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("mobile_block_padding_left", False, ("union", ("int", "None"))),
+        ("mobile_block_padding_right", False, ("union", ("int", "None"))),
+        ("mobile_margin", False, ("union", ("int", "None"))),
+        ("mobile_padding_bottom", False, ("union", ("int", "None"))),
+        ("mobile_padding_left", False, ("union", ("int", "None"))),
+        ("mobile_padding_right", False, ("union", ("int", "None"))),
+        ("mobile_padding_top", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "MobileStyleStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MultiBranchSplitActionParam(TypedDict):
     """``MultiBranchSplitAction`` as JSON."""
@@ -15,7 +17,19 @@ class MultiBranchSplitActionParam(TypedDict):
     data: NotRequired["None | MultiBranchSplitActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("multi-branch-split",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, "Any"),
+        ("data", False, ("union", ("None", ("ref", "MultiBranchSplitActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .multi_branch_split_action_data import MultiBranchSplitActionDataParam
 
-__all__ = ["MultiBranchSplitActionParam"]
+__all__ = ["SHAPE", "MultiBranchSplitActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class MultiBranchSplitActionDataParam(TypedDict):
     """``MultiBranchSplitActionData`` as JSON."""
@@ -12,7 +14,10 @@ class MultiBranchSplitActionDataParam(TypedDict):
     name: str
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("branches", True, ("list", ("ref", "MultiBranchSplitBranchParam"))), ("name", True, "str")))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .multi_branch_split_branch import MultiBranchSplitBranchParam
 
-__all__ = ["MultiBranchSplitActionDataParam"]
+__all__ = ["SHAPE", "MultiBranchSplitActionDataParam"]

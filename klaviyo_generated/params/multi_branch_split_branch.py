@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class MultiBranchSplitBranchParam(TypedDict):
     """``MultiBranchSplitBranch`` as JSON."""
@@ -16,8 +18,21 @@ class MultiBranchSplitBranchParam(TypedDict):
     name: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("branch_id", True, "str"),
+        ("order", False, ("union", ("int", "None"))),
+        ("is_else", False, "bool"),
+        ("branch_filter", False, ("union", (("ref", "MultiBranchSplitBranchBranchFilterType0Param"), "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("name", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .multi_branch_split_branch_branch_filter_type_0 import MultiBranchSplitBranchBranchFilterType0Param
 
-__all__ = ["MultiBranchSplitBranchParam"]
+__all__ = ["SHAPE", "MultiBranchSplitBranchParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class MultiBranchSplitBranchBranchFilterType0Param(TypedDict):
     """``MultiBranchSplitBranchBranchFilterType0`` as JSON."""
@@ -11,9 +13,15 @@ class MultiBranchSplitBranchBranchFilterType0Param(TypedDict):
     condition_groups: "list[MultiBranchSplitBranchBranchFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "MultiBranchSplitBranchBranchFilterType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .multi_branch_split_branch_branch_filter_type_0_condition_groups_item import (
     MultiBranchSplitBranchBranchFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["MultiBranchSplitBranchBranchFilterType0Param"]
+__all__ = ["SHAPE", "MultiBranchSplitBranchBranchFilterType0Param"]

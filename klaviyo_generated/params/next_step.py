@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class NextStepParam(TypedDict):
     """``NextStep`` as JSON."""
@@ -14,7 +16,18 @@ class NextStepParam(TypedDict):
     properties: NotRequired["None | NextStepPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("submit", True, "bool"),
+        ("type", True, ("literal", ("next_step",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("union", ("None", ("ref", "NextStepPropertiesParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .next_step_properties import NextStepPropertiesParam
 
-__all__ = ["NextStepParam"]
+__all__ = ["SHAPE", "NextStepParam"]

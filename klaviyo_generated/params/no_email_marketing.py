@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class NoEmailMarketingParam(TypedDict):
     """``NoEmailMarketing`` as JSON."""
@@ -14,9 +16,38 @@ class NoEmailMarketingParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscription", True, ("literal", ("any",))),
+        (
+            "filters",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "BounceDateFilterParam"),
+                                ("ref", "ManualSuppressionDateFilterParam"),
+                                ("ref", "InvalidEmailDateFilterParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .bounce_date_filter import BounceDateFilterParam
 from .invalid_email_date_filter import InvalidEmailDateFilterParam
 from .manual_suppression_date_filter import ManualSuppressionDateFilterParam
 
-__all__ = ["NoEmailMarketingParam"]
+__all__ = ["SHAPE", "NoEmailMarketingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NoEmailMarketingConsentParam(TypedDict):
     """``NoEmailMarketingConsent`` as JSON."""
@@ -13,10 +15,32 @@ class NoEmailMarketingConsentParam(TypedDict):
     consent_status: "NoEmailMarketingParam | NoEmailMarketingUnsubscribedParam | NoEmailMarketingNeverSubscribedParam | NoEmailMarketingSubscribedParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("email",))),
+        ("can_receive_marketing", True, ("literal", (False,))),
+        (
+            "consent_status",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "NoEmailMarketingParam"),
+                    ("ref", "NoEmailMarketingUnsubscribedParam"),
+                    ("ref", "NoEmailMarketingNeverSubscribedParam"),
+                    ("ref", "NoEmailMarketingSubscribedParam"),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .no_email_marketing import NoEmailMarketingParam
 from .no_email_marketing_never_subscribed import NoEmailMarketingNeverSubscribedParam
 from .no_email_marketing_subscribed import NoEmailMarketingSubscribedParam
 from .no_email_marketing_unsubscribed import NoEmailMarketingUnsubscribedParam
 
-__all__ = ["NoEmailMarketingConsentParam"]
+__all__ = ["SHAPE", "NoEmailMarketingConsentParam"]

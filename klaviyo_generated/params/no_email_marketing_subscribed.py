@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NoEmailMarketingSubscribedParam(TypedDict):
     """``NoEmailMarketingSubscribed`` as JSON."""
@@ -12,9 +14,32 @@ class NoEmailMarketingSubscribedParam(TypedDict):
     filters: "list[BounceDateFilterParam | ManualSuppressionDateFilterParam | InvalidEmailDateFilterParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscription", True, ("literal", ("subscribed",))),
+        (
+            "filters",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "BounceDateFilterParam"),
+                        ("ref", "ManualSuppressionDateFilterParam"),
+                        ("ref", "InvalidEmailDateFilterParam"),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .bounce_date_filter import BounceDateFilterParam
 from .invalid_email_date_filter import InvalidEmailDateFilterParam
 from .manual_suppression_date_filter import ManualSuppressionDateFilterParam
 
-__all__ = ["NoEmailMarketingSubscribedParam"]
+__all__ = ["SHAPE", "NoEmailMarketingSubscribedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class NoEmailMarketingUnsubscribedParam(TypedDict):
     """``NoEmailMarketingUnsubscribed`` as JSON."""
@@ -13,6 +15,56 @@ class NoEmailMarketingUnsubscribedParam(TypedDict):
         "list[StatusDateFilterParam | APIMethodFilterParam | InboundMessageMethodFilterParam | PreferencePageMethodFilterParam | ManualRemoveMethodFilterParam | SpamComplaintMethodFilterParam | MailboxProviderMethodFilterParam | OneClickUnsubscribeMethodFilterParam | ManualImportMethodFilterParam | SftpMethodFilterParam | DataWarehouseImportMethodFilterParam | ProfileModificationMethodFilterParam | ConstantContactIntegrationMethodFilterParam] | list[BounceDateFilterParam | ManualSuppressionDateFilterParam | InvalidEmailDateFilterParam] | None"
     ]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscription", True, ("literal", ("unsubscribed",))),
+        (
+            "filters",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "StatusDateFilterParam"),
+                                ("ref", "APIMethodFilterParam"),
+                                ("ref", "InboundMessageMethodFilterParam"),
+                                ("ref", "PreferencePageMethodFilterParam"),
+                                ("ref", "ManualRemoveMethodFilterParam"),
+                                ("ref", "SpamComplaintMethodFilterParam"),
+                                ("ref", "MailboxProviderMethodFilterParam"),
+                                ("ref", "OneClickUnsubscribeMethodFilterParam"),
+                                ("ref", "ManualImportMethodFilterParam"),
+                                ("ref", "SftpMethodFilterParam"),
+                                ("ref", "DataWarehouseImportMethodFilterParam"),
+                                ("ref", "ProfileModificationMethodFilterParam"),
+                                ("ref", "ConstantContactIntegrationMethodFilterParam"),
+                            ),
+                        ),
+                    ),
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "BounceDateFilterParam"),
+                                ("ref", "ManualSuppressionDateFilterParam"),
+                                ("ref", "InvalidEmailDateFilterParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .api_method_filter import APIMethodFilterParam
@@ -32,4 +84,4 @@ from .sftp_method_filter import SftpMethodFilterParam
 from .spam_complaint_method_filter import SpamComplaintMethodFilterParam
 from .status_date_filter import StatusDateFilterParam
 
-__all__ = ["NoEmailMarketingUnsubscribedParam"]
+__all__ = ["SHAPE", "NoEmailMarketingUnsubscribedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NoPushMarketingParam(TypedDict):
     """``NoPushMarketing`` as JSON."""
@@ -11,4 +13,7 @@ class NoPushMarketingParam(TypedDict):
     subscription: Literal["any"]
 
 
-__all__ = ["NoPushMarketingParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("subscription", True, ("literal", ("any",))),))
+
+__all__ = ["SHAPE", "NoPushMarketingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NoPushMarketingConsentParam(TypedDict):
     """``NoPushMarketingConsent`` as JSON."""
@@ -13,7 +15,17 @@ class NoPushMarketingConsentParam(TypedDict):
     consent_status: "NoPushMarketingParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("push",))),
+        ("can_receive_marketing", True, ("literal", (False,))),
+        ("consent_status", True, ("ref", "NoPushMarketingParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .no_push_marketing import NoPushMarketingParam
 
-__all__ = ["NoPushMarketingConsentParam"]
+__all__ = ["SHAPE", "NoPushMarketingConsentParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NoSMSMarketingConsentParam(TypedDict):
     """``NoSMSMarketingConsent`` as JSON."""
@@ -13,9 +15,30 @@ class NoSMSMarketingConsentParam(TypedDict):
     consent_status: "NoSMSMarketingParam | NoSMSMarketingUnsubscribedParam | NoSMSMarketingNeverSubscribedParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("sms",))),
+        ("can_receive_marketing", True, ("literal", (False,))),
+        (
+            "consent_status",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "NoSMSMarketingParam"),
+                    ("ref", "NoSMSMarketingUnsubscribedParam"),
+                    ("ref", "NoSMSMarketingNeverSubscribedParam"),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .no_sms_marketing import NoSMSMarketingParam
 from .no_sms_marketing_never_subscribed import NoSMSMarketingNeverSubscribedParam
 from .no_sms_marketing_unsubscribed import NoSMSMarketingUnsubscribedParam
 
-__all__ = ["NoSMSMarketingConsentParam"]
+__all__ = ["SHAPE", "NoSMSMarketingConsentParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NoSMSMarketingNeverSubscribedParam(TypedDict):
     """``NoSMSMarketingNeverSubscribed`` as JSON."""
@@ -11,4 +13,7 @@ class NoSMSMarketingNeverSubscribedParam(TypedDict):
     subscription: Literal["never_subscribed"]
 
 
-__all__ = ["NoSMSMarketingNeverSubscribedParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("subscription", True, ("literal", ("never_subscribed",))),))
+
+__all__ = ["SHAPE", "NoSMSMarketingNeverSubscribedParam"]

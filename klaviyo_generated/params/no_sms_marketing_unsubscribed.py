@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class NoSMSMarketingUnsubscribedParam(TypedDict):
     """``NoSMSMarketingUnsubscribed`` as JSON."""
@@ -13,6 +15,48 @@ class NoSMSMarketingUnsubscribedParam(TypedDict):
         "list[StatusDateFilterParam | FormMethodFilterParam | ManualImportManualMethodFilterParam | ManualAddManualMethodFilterParam | ManualRemoveMethodFilterParam | BulkRemoveMethodFilterParam | CheckoutMethodFilterParam | InboundMessageMethodFilterParam | PreferencePageMethodFilterParam | SftpMethodFilterParam | CarrierDeactivationMethodFilterParam | ProvidedLandlineMethodFilterParam | MessageBlockedMethodFilterParam | ProvidedNoAgeMethodFilterParam | FailedAgeGateMethodFilterParam | ShopifyIntegrationMethodFilterParam] | None"
     ]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscription", True, ("literal", ("unsubscribed",))),
+        (
+            "filters",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "StatusDateFilterParam"),
+                                ("ref", "FormMethodFilterParam"),
+                                ("ref", "ManualImportManualMethodFilterParam"),
+                                ("ref", "ManualAddManualMethodFilterParam"),
+                                ("ref", "ManualRemoveMethodFilterParam"),
+                                ("ref", "BulkRemoveMethodFilterParam"),
+                                ("ref", "CheckoutMethodFilterParam"),
+                                ("ref", "InboundMessageMethodFilterParam"),
+                                ("ref", "PreferencePageMethodFilterParam"),
+                                ("ref", "SftpMethodFilterParam"),
+                                ("ref", "CarrierDeactivationMethodFilterParam"),
+                                ("ref", "ProvidedLandlineMethodFilterParam"),
+                                ("ref", "MessageBlockedMethodFilterParam"),
+                                ("ref", "ProvidedNoAgeMethodFilterParam"),
+                                ("ref", "FailedAgeGateMethodFilterParam"),
+                                ("ref", "ShopifyIntegrationMethodFilterParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .bulk_remove_method_filter import BulkRemoveMethodFilterParam
@@ -32,4 +76,4 @@ from .sftp_method_filter import SftpMethodFilterParam
 from .shopify_integration_method_filter import ShopifyIntegrationMethodFilterParam
 from .status_date_filter import StatusDateFilterParam
 
-__all__ = ["NoSMSMarketingUnsubscribedParam"]
+__all__ = ["SHAPE", "NoSMSMarketingUnsubscribedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NonLocalStaticSendParam(TypedDict):
     """``NonLocalStaticSend`` as JSON."""
@@ -11,4 +13,7 @@ class NonLocalStaticSendParam(TypedDict):
     is_local: Literal[False]
 
 
-__all__ = ["NonLocalStaticSendParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("is_local", True, ("literal", (False,))),))
+
+__all__ = ["SHAPE", "NonLocalStaticSendParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NumericOperatorNumericFilterParam(TypedDict):
     """``NumericOperatorNumericFilter`` as JSON."""
@@ -15,4 +17,21 @@ class NumericOperatorNumericFilterParam(TypedDict):
     value: int | float
 
 
-__all__ = ["NumericOperatorNumericFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("numeric",))),
+        (
+            "operator",
+            True,
+            (
+                "literal",
+                ("equals", "greater-than", "greater-than-or-equal", "less-than", "less-than-or-equal", "not-equals"),
+            ),
+        ),
+        ("value", True, ("union", ("int", "float"))),
+    ),
+)
+
+__all__ = ["SHAPE", "NumericOperatorNumericFilterParam"]

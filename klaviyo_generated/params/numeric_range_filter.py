@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class NumericRangeFilterParam(TypedDict):
     """``NumericRangeFilter`` as JSON."""
@@ -14,4 +16,15 @@ class NumericRangeFilterParam(TypedDict):
     end: int | float
 
 
-__all__ = ["NumericRangeFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("numeric",))),
+        ("operator", True, ("literal", ("between",))),
+        ("start", True, ("union", ("int", "float"))),
+        ("end", True, ("union", ("int", "float"))),
+    ),
+)
+
+__all__ = ["SHAPE", "NumericRangeFilterParam"]

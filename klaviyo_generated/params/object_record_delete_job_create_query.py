@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectRecordDeleteJobCreateQueryParam(TypedDict):
     """``ObjectRecordDeleteJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectRecordDeleteJobCreateQueryParam(TypedDict):
     data: "ObjectRecordDeleteJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ObjectRecordDeleteJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_record_delete_job_create_query_resource_object import ObjectRecordDeleteJobCreateQueryResourceObjectParam
 
-__all__ = ["ObjectRecordDeleteJobCreateQueryParam"]
+__all__ = ["SHAPE", "ObjectRecordDeleteJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectRecordDeleteJobCreateQueryResourceObjectParam(TypedDict):
     """``ObjectRecordDeleteJobCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectParam(TypedDict):
     relationships: "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-record-bulk-delete-job",))),
+        ("relationships", True, ("ref", "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_record_delete_job_create_query_resource_object_relationships import (
     ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["ObjectRecordDeleteJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ObjectRecordDeleteJobCreateQueryResourceObjectParam"]

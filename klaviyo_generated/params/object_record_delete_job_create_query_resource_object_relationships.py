@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam = TypedDict(
     "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam",
     {
@@ -11,9 +13,21 @@ ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "object-records",
+            True,
+            ("ref", "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsParam"),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_record_delete_job_create_query_resource_object_relationships_object_records import (
     ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsParam,
 )
 
-__all__ = ["ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsParam(TypedDict):
     """``ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords`` as JSON."""
@@ -11,9 +13,21 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsPa
     data: NotRequired["list[ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "data",
+            False,
+            ("list", ("ref", "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDataItemParam")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_record_delete_job_create_query_resource_object_relationships_object_records_data_item import (
     ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDataItemParam,
 )
 
-__all__ = ["ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsParam"]
+__all__ = ["SHAPE", "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsParam"]

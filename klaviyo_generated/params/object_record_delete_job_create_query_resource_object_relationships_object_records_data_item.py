@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDataItemParam(TypedDict):
     """``ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDataItem`` as JSON."""
@@ -12,4 +14,7 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDa
     id: str
 
 
-__all__ = ["ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDataItemParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("object-record",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecordsDataItemParam"]

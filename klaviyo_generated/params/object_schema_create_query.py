@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaCreateQueryParam(TypedDict):
     """``ObjectSchemaCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectSchemaCreateQueryParam(TypedDict):
     data: "ObjectSchemaCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ObjectSchemaCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_create_query_resource_object import ObjectSchemaCreateQueryResourceObjectParam
 
-__all__ = ["ObjectSchemaCreateQueryParam"]
+__all__ = ["SHAPE", "ObjectSchemaCreateQueryParam"]

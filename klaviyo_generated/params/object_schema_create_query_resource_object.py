@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaCreateQueryResourceObjectParam(TypedDict):
     """``ObjectSchemaCreateQueryResourceObject`` as JSON."""
@@ -13,10 +15,20 @@ class ObjectSchemaCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["ObjectSchemaCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-schema",))),
+        ("attributes", True, ("ref", "ObjectSchemaCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "ObjectSchemaCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_create_query_resource_object_attributes import ObjectSchemaCreateQueryResourceObjectAttributesParam
 from .object_schema_create_query_resource_object_relationships import (
     ObjectSchemaCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["ObjectSchemaCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ObjectSchemaCreateQueryResourceObjectParam"]

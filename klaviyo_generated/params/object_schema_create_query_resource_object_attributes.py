@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 ObjectSchemaCreateQueryResourceObjectAttributesParam = TypedDict(
     "ObjectSchemaCreateQueryResourceObjectAttributesParam",
     {
@@ -16,10 +18,27 @@ ObjectSchemaCreateQueryResourceObjectAttributesParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("title", True, "str"),
+        ("properties", True, ("list", ("ref", "APISchemaPropertyParam"))),
+        ("description", False, ("union", ("str", "None"))),
+        ("status", False, ("union", ("None", ("literal", ("active", "draft"))))),
+        ("required", False, ("union", (("list", "str"), "None"))),
+        (
+            "source-mapping",
+            False,
+            ("union", (("ref", "ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .api_schema_property import APISchemaPropertyParam
 from .object_schema_create_query_resource_object_attributes_source_mapping_type_0 import (
     ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0Param,
 )
 
-__all__ = ["ObjectSchemaCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ObjectSchemaCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 ObjectSchemaCreateQueryResourceObjectRelationshipsParam = TypedDict(
     "ObjectSchemaCreateQueryResourceObjectRelationshipsParam",
     {
@@ -11,9 +13,15 @@ ObjectSchemaCreateQueryResourceObjectRelationshipsParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("object-type", False, ("ref", "ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_create_query_resource_object_relationships_object_type import (
     ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeParam,
 )
 
-__all__ = ["ObjectSchemaCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ObjectSchemaCreateQueryResourceObjectRelationshipsParam"]

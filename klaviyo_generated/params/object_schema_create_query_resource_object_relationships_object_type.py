@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeParam(TypedDict):
     """``ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType`` as JSON."""
@@ -11,9 +13,15 @@ class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeParam(TypedDic
     data: NotRequired["ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_create_query_resource_object_relationships_object_type_data import (
     ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeDataParam,
 )
 
-__all__ = ["ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeParam"]
+__all__ = ["SHAPE", "ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeDataParam(TypedDict):
     """``ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData`` as JSON."""
@@ -12,4 +14,7 @@ class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeDataParam(Type
     id: str
 
 
-__all__ = ["ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("object-type",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaPartialUpdateQueryParam(TypedDict):
     """``ObjectSchemaPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectSchemaPartialUpdateQueryParam(TypedDict):
     data: "ObjectSchemaPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ObjectSchemaPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_partial_update_query_resource_object import ObjectSchemaPartialUpdateQueryResourceObjectParam
 
-__all__ = ["ObjectSchemaPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "ObjectSchemaPartialUpdateQueryParam"]

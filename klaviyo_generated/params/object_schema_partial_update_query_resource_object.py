@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaPartialUpdateQueryResourceObjectParam(TypedDict):
     """``ObjectSchemaPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class ObjectSchemaPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-schema",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_partial_update_query_resource_object_attributes import (
     ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["ObjectSchemaPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ObjectSchemaPartialUpdateQueryResourceObjectParam"]

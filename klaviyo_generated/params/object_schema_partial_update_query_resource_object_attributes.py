@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``ObjectSchemaPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -15,7 +17,19 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     required: NotRequired[list[str] | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("title", False, ("union", ("str", "None"))),
+        ("properties", False, ("union", (("list", ("ref", "APISchemaPropertyParam")), "None"))),
+        ("description", False, ("union", ("str", "None"))),
+        ("status", False, ("union", ("None", ("literal", ("active", "draft"))))),
+        ("required", False, ("union", (("list", "str"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .api_schema_property import APISchemaPropertyParam
 
-__all__ = ["ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ObjectSchemaPartialUpdateQueryResourceObjectAttributesParam"]

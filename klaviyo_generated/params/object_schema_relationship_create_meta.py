@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipCreateMetaParam(TypedDict):
     """``ObjectSchemaRelationshipCreateMeta`` as JSON."""
@@ -12,4 +14,7 @@ class ObjectSchemaRelationshipCreateMetaParam(TypedDict):
     description: NotRequired[str | None]
 
 
-__all__ = ["ObjectSchemaRelationshipCreateMetaParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"), ("description", False, ("union", ("str", "None")))))
+
+__all__ = ["SHAPE", "ObjectSchemaRelationshipCreateMetaParam"]

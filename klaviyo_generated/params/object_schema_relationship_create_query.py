@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipCreateQueryParam(TypedDict):
     """``ObjectSchemaRelationshipCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectSchemaRelationshipCreateQueryParam(TypedDict):
     data: "list[ObjectSchemaRelationshipCreateQueryDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ObjectSchemaRelationshipCreateQueryDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_create_query_data_item import ObjectSchemaRelationshipCreateQueryDataItemParam
 
-__all__ = ["ObjectSchemaRelationshipCreateQueryParam"]
+__all__ = ["SHAPE", "ObjectSchemaRelationshipCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipCreateQueryDataItemParam(TypedDict):
     """``ObjectSchemaRelationshipCreateQueryDataItem`` as JSON."""
@@ -13,7 +15,17 @@ class ObjectSchemaRelationshipCreateQueryDataItemParam(TypedDict):
     meta: NotRequired["None | ObjectSchemaRelationshipCreateMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-schema",))),
+        ("id", True, "str"),
+        ("meta", False, ("union", ("None", ("ref", "ObjectSchemaRelationshipCreateMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_create_meta import ObjectSchemaRelationshipCreateMetaParam
 
-__all__ = ["ObjectSchemaRelationshipCreateQueryDataItemParam"]
+__all__ = ["SHAPE", "ObjectSchemaRelationshipCreateQueryDataItemParam"]

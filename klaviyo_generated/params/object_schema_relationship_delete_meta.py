@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipDeleteMetaParam(TypedDict):
     """``ObjectSchemaRelationshipDeleteMeta`` as JSON."""
@@ -11,4 +13,7 @@ class ObjectSchemaRelationshipDeleteMetaParam(TypedDict):
     relationship_id: str
 
 
-__all__ = ["ObjectSchemaRelationshipDeleteMetaParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("relationship_id", True, "str"),))
+
+__all__ = ["SHAPE", "ObjectSchemaRelationshipDeleteMetaParam"]

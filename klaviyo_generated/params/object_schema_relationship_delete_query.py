@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipDeleteQueryParam(TypedDict):
     """``ObjectSchemaRelationshipDeleteQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectSchemaRelationshipDeleteQueryParam(TypedDict):
     data: "list[ObjectSchemaRelationshipDeleteQueryDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ObjectSchemaRelationshipDeleteQueryDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_delete_query_data_item import ObjectSchemaRelationshipDeleteQueryDataItemParam
 
-__all__ = ["ObjectSchemaRelationshipDeleteQueryParam"]
+__all__ = ["SHAPE", "ObjectSchemaRelationshipDeleteQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipDeleteQueryDataItemParam(TypedDict):
     """``ObjectSchemaRelationshipDeleteQueryDataItem`` as JSON."""
@@ -13,7 +15,17 @@ class ObjectSchemaRelationshipDeleteQueryDataItemParam(TypedDict):
     meta: NotRequired["None | ObjectSchemaRelationshipDeleteMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-schema",))),
+        ("id", True, "str"),
+        ("meta", False, ("union", ("None", ("ref", "ObjectSchemaRelationshipDeleteMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_delete_meta import ObjectSchemaRelationshipDeleteMetaParam
 
-__all__ = ["ObjectSchemaRelationshipDeleteQueryDataItemParam"]
+__all__ = ["SHAPE", "ObjectSchemaRelationshipDeleteQueryDataItemParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipPartialUpdateQueryParam(TypedDict):
     """``ObjectSchemaRelationshipPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectSchemaRelationshipPartialUpdateQueryParam(TypedDict):
     data: "ObjectSchemaRelationshipPartialUpdateQueryDataParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ObjectSchemaRelationshipPartialUpdateQueryDataParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_partial_update_query_data import ObjectSchemaRelationshipPartialUpdateQueryDataParam
 
-__all__ = ["ObjectSchemaRelationshipPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "ObjectSchemaRelationshipPartialUpdateQueryParam"]

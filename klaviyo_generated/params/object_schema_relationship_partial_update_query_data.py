@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipPartialUpdateQueryDataParam(TypedDict):
     """``ObjectSchemaRelationshipPartialUpdateQueryData`` as JSON."""
@@ -13,7 +15,17 @@ class ObjectSchemaRelationshipPartialUpdateQueryDataParam(TypedDict):
     meta: NotRequired["None | ObjectSchemaRelationshipUpdateMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-schema",))),
+        ("id", True, "str"),
+        ("meta", False, ("union", ("None", ("ref", "ObjectSchemaRelationshipUpdateMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_update_meta import ObjectSchemaRelationshipUpdateMetaParam
 
-__all__ = ["ObjectSchemaRelationshipPartialUpdateQueryDataParam"]
+__all__ = ["SHAPE", "ObjectSchemaRelationshipPartialUpdateQueryDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectSchemaRelationshipUpdateMetaParam(TypedDict):
     """``ObjectSchemaRelationshipUpdateMeta`` as JSON."""
@@ -13,4 +15,14 @@ class ObjectSchemaRelationshipUpdateMetaParam(TypedDict):
     description: NotRequired[str | None]
 
 
-__all__ = ["ObjectSchemaRelationshipUpdateMetaParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("relationship_id", True, "str"),
+        ("name", False, ("union", ("str", "None"))),
+        ("description", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ObjectSchemaRelationshipUpdateMetaParam"]

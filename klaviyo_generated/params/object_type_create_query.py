@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectTypeCreateQueryParam(TypedDict):
     """``ObjectTypeCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectTypeCreateQueryParam(TypedDict):
     data: "ObjectTypeCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ObjectTypeCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_type_create_query_resource_object import ObjectTypeCreateQueryResourceObjectParam
 
-__all__ = ["ObjectTypeCreateQueryParam"]
+__all__ = ["SHAPE", "ObjectTypeCreateQueryParam"]

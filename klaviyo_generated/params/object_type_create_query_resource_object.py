@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ObjectTypeCreateQueryResourceObjectParam(TypedDict):
     """``ObjectTypeCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class ObjectTypeCreateQueryResourceObjectParam(TypedDict):
     attributes: "ObjectTypeCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("object-type",))),
+        ("attributes", True, ("ref", "ObjectTypeCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_type_create_query_resource_object_attributes import ObjectTypeCreateQueryResourceObjectAttributesParam
 
-__all__ = ["ObjectTypeCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ObjectTypeCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 ObjectTypeCreateQueryResourceObjectAttributesParam = TypedDict(
     "ObjectTypeCreateQueryResourceObjectAttributesParam",
     {
@@ -15,9 +17,25 @@ ObjectTypeCreateQueryResourceObjectAttributesParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("title", True, "str"),
+        ("description", False, ("union", ("str", "None"))),
+        ("visibility", False, ("union", ("None", ("literal", ("private", "shared"))))),
+        ("namespace", False, ("union", ("str", "None"))),
+        (
+            "object-schema",
+            False,
+            ("union", (("ref", "ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_type_create_query_resource_object_attributes_object_schema_type_0 import (
     ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0Param,
 )
 
-__all__ = ["ObjectTypeCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ObjectTypeCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0Param(TypedDict):
     """``ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0`` as JSON."""
@@ -11,7 +13,10 @@ class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0Param(TypedD
     data: "EmbeddedObjectSchemaResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "EmbeddedObjectSchemaResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .embedded_object_schema_resource_object import EmbeddedObjectSchemaResourceObjectParam
 
-__all__ = ["ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0Param"]
+__all__ = ["SHAPE", "ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0Param"]

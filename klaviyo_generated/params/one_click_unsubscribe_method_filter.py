@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class OneClickUnsubscribeMethodFilterParam(TypedDict):
     """``OneClickUnsubscribeMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class OneClickUnsubscribeMethodFilterParam(TypedDict):
     method: Literal["one_click_unsubscribe"]
 
 
-__all__ = ["OneClickUnsubscribeMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("one_click_unsubscribe",)))),
+)
+
+__all__ = ["SHAPE", "OneClickUnsubscribeMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteProfileCreateQueryResourceObjectParam(TypedDict):
     """``OnsiteProfileCreateQueryResourceObject`` as JSON."""
@@ -14,10 +16,21 @@ class OnsiteProfileCreateQueryResourceObjectParam(TypedDict):
     meta: NotRequired["None | OnsiteProfileMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "OnsiteProfileCreateQueryResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("meta", False, ("union", ("None", ("ref", "OnsiteProfileMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .onsite_profile_create_query_resource_object_attributes import (
     OnsiteProfileCreateQueryResourceObjectAttributesParam,
 )
 from .onsite_profile_meta import OnsiteProfileMetaParam
 
-__all__ = ["OnsiteProfileCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "OnsiteProfileCreateQueryResourceObjectParam"]

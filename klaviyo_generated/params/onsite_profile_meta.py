@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteProfileMetaParam(TypedDict):
     """``OnsiteProfileMeta`` as JSON."""
@@ -12,8 +14,17 @@ class OnsiteProfileMetaParam(TypedDict):
     patch_identifiers: NotRequired["None | PatchIdentifiersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("patch_properties", False, ("union", ("None", ("ref", "ProfileMetaPatchPropertiesParam")))),
+        ("patch_identifiers", False, ("union", ("None", ("ref", "PatchIdentifiersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .patch_identifiers import PatchIdentifiersParam
 from .profile_meta_patch_properties import ProfileMetaPatchPropertiesParam
 
-__all__ = ["OnsiteProfileMetaParam"]
+__all__ = ["SHAPE", "OnsiteProfileMetaParam"]

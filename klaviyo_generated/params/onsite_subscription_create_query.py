@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteSubscriptionCreateQueryParam(TypedDict):
     """``OnsiteSubscriptionCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class OnsiteSubscriptionCreateQueryParam(TypedDict):
     data: "OnsiteSubscriptionCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "OnsiteSubscriptionCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .onsite_subscription_create_query_resource_object import OnsiteSubscriptionCreateQueryResourceObjectParam
 
-__all__ = ["OnsiteSubscriptionCreateQueryParam"]
+__all__ = ["SHAPE", "OnsiteSubscriptionCreateQueryParam"]

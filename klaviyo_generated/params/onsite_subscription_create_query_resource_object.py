@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteSubscriptionCreateQueryResourceObjectParam(TypedDict):
     """``OnsiteSubscriptionCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class OnsiteSubscriptionCreateQueryResourceObjectParam(TypedDict):
     relationships: "OnsiteSubscriptionCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("subscription",))),
+        ("attributes", True, ("ref", "OnsiteSubscriptionCreateQueryResourceObjectAttributesParam")),
+        ("relationships", True, ("ref", "OnsiteSubscriptionCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .onsite_subscription_create_query_resource_object_attributes import (
     OnsiteSubscriptionCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .onsite_subscription_create_query_resource_object_relationships import (
     OnsiteSubscriptionCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["OnsiteSubscriptionCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "OnsiteSubscriptionCreateQueryResourceObjectParam"]

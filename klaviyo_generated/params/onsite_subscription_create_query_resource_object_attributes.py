@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
     """``OnsiteSubscriptionCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,9 +14,18 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
     custom_source: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("profile", True, ("ref", "OnsiteSubscriptionCreateQueryResourceObjectAttributesProfileParam")),
+        ("custom_source", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .onsite_subscription_create_query_resource_object_attributes_profile import (
     OnsiteSubscriptionCreateQueryResourceObjectAttributesProfileParam,
 )
 
-__all__ = ["OnsiteSubscriptionCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "OnsiteSubscriptionCreateQueryResourceObjectAttributesParam"]

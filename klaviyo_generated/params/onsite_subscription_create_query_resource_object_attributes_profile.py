@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteSubscriptionCreateQueryResourceObjectAttributesProfileParam(TypedDict):
     """``OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile`` as JSON."""
@@ -11,9 +13,12 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributesProfileParam(TypedDic
     data: "ProfileUpsertQueryWithSubscriptionsResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfileUpsertQueryWithSubscriptionsResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_upsert_query_with_subscriptions_resource_object import (
     ProfileUpsertQueryWithSubscriptionsResourceObjectParam,
 )
 
-__all__ = ["OnsiteSubscriptionCreateQueryResourceObjectAttributesProfileParam"]
+__all__ = ["SHAPE", "OnsiteSubscriptionCreateQueryResourceObjectAttributesProfileParam"]

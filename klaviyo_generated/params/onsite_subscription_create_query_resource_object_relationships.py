@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteSubscriptionCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``OnsiteSubscriptionCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class OnsiteSubscriptionCreateQueryResourceObjectRelationshipsParam(TypedDict):
     list: "OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("list", True, ("ref", "OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .onsite_subscription_create_query_resource_object_relationships_list import (
     OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListParam,
 )
 
-__all__ = ["OnsiteSubscriptionCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "OnsiteSubscriptionCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListParam(TypedDict):
     """``OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList`` as JSON."""
@@ -11,9 +13,15 @@ class OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListParam(TypedDic
     data: NotRequired["OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .onsite_subscription_create_query_resource_object_relationships_list_data import (
     OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListDataParam,
 )
 
-__all__ = ["OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListParam"]
+__all__ = ["SHAPE", "OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OpenFormParam(TypedDict):
     """``OpenForm`` as JSON."""
@@ -14,7 +16,18 @@ class OpenFormParam(TypedDict):
     submit: NotRequired[Literal[True]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("open_form",))),
+        ("properties", True, ("ref", "OpenFormPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (True,))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .open_form_properties import OpenFormPropertiesParam
 
-__all__ = ["OpenFormParam"]
+__all__ = ["SHAPE", "OpenFormParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OpenFormPropertiesParam(TypedDict):
     """``OpenFormProperties`` as JSON."""
@@ -12,4 +14,7 @@ class OpenFormPropertiesParam(TypedDict):
     close_form: NotRequired[bool]
 
 
-__all__ = ["OpenFormPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("form_id_to_open", True, "str"), ("close_form", False, "bool")))
+
+__all__ = ["SHAPE", "OpenFormPropertiesParam"]

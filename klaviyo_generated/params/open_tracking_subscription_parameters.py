@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class OpenTrackingSubscriptionParametersParam(TypedDict):
     """``OpenTrackingSubscriptionParameters`` as JSON."""
@@ -11,4 +13,7 @@ class OpenTrackingSubscriptionParametersParam(TypedDict):
     consent: Literal["SUBSCRIBED"]
 
 
-__all__ = ["OpenTrackingSubscriptionParametersParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("consent", True, ("literal", ("SUBSCRIBED",))),))
+
+__all__ = ["SHAPE", "OpenTrackingSubscriptionParametersParam"]

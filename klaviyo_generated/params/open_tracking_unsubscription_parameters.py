@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class OpenTrackingUnsubscriptionParametersParam(TypedDict):
     """``OpenTrackingUnsubscriptionParameters`` as JSON."""
@@ -11,4 +13,7 @@ class OpenTrackingUnsubscriptionParametersParam(TypedDict):
     consent: Literal["UNSUBSCRIBED"]
 
 
-__all__ = ["OpenTrackingUnsubscriptionParametersParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("consent", True, ("literal", ("UNSUBSCRIBED",))),))
+
+__all__ = ["SHAPE", "OpenTrackingUnsubscriptionParametersParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OptInCodeParam(TypedDict):
     """``OptInCode`` as JSON."""
@@ -14,8 +16,19 @@ class OptInCodeParam(TypedDict):
     styles: NotRequired["OptInCodeStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("opt_in_code",))),
+        ("properties", True, ("ref", "OptInCodePropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "OptInCodeStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .opt_in_code_properties import OptInCodePropertiesParam
 from .opt_in_code_styles import OptInCodeStylesParam
 
-__all__ = ["OptInCodeParam"]
+__all__ = ["SHAPE", "OptInCodeParam"]

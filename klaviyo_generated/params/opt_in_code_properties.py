@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class OptInCodePropertiesParam(TypedDict):
     """``OptInCodeProperties`` as JSON."""
@@ -18,7 +20,22 @@ class OptInCodePropertiesParam(TypedDict):
     display_device: NotRequired[list[Literal["both", "desktop", "mobile"]]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("classname", False, ("union", ("str", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        ("show_label", False, "bool"),
+        ("placeholder", False, ("union", ("str", "None"))),
+        ("error_messages", False, ("union", ("None", ("ref", "ErrorMessagesParam")))),
+        ("property_name", False, ("literal", ("opt_in_code",))),
+        ("required", False, ("literal", (True,))),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .error_messages import ErrorMessagesParam
 
-__all__ = ["OptInCodePropertiesParam"]
+__all__ = ["SHAPE", "OptInCodePropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PaddingParam(TypedDict):
     """``Padding`` as JSON."""
@@ -14,4 +16,10 @@ class PaddingParam(TypedDict):
     bottom: NotRequired[int]
 
 
-__all__ = ["PaddingParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("left", False, "int"), ("right", False, "int"), ("top", False, "int"), ("bottom", False, "int")),
+)
+
+__all__ = ["SHAPE", "PaddingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PageVisitsParam(TypedDict):
     """``PageVisits`` as JSON."""
@@ -13,7 +15,17 @@ class PageVisitsParam(TypedDict):
     properties: NotRequired["PageVisitsPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("page_visits",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "PageVisitsPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .page_visits_properties import PageVisitsPropertiesParam
 
-__all__ = ["PageVisitsParam"]
+__all__ = ["SHAPE", "PageVisitsParam"]

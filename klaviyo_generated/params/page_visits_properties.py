@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PageVisitsPropertiesParam(TypedDict):
     """``PageVisitsProperties`` as JSON."""
@@ -11,4 +13,7 @@ class PageVisitsPropertiesParam(TypedDict):
     pages: NotRequired[int]
 
 
-__all__ = ["PageVisitsPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("pages", False, "int"),))
+
+__all__ = ["SHAPE", "PageVisitsPropertiesParam"]

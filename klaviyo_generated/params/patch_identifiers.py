@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PatchIdentifiersParam(TypedDict):
     """``PatchIdentifiers`` as JSON."""
@@ -12,8 +14,17 @@ class PatchIdentifiersParam(TypedDict):
     unappend: NotRequired["PatchIdentifiersUnappendParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("append", False, ("ref", "PatchIdentifiersAppendParam")),
+        ("unappend", False, ("ref", "PatchIdentifiersUnappendParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .patch_identifiers_append import PatchIdentifiersAppendParam
 from .patch_identifiers_unappend import PatchIdentifiersUnappendParam
 
-__all__ = ["PatchIdentifiersParam"]
+__all__ = ["SHAPE", "PatchIdentifiersParam"]

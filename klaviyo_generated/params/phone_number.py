@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PhoneNumberParam(TypedDict):
     """``PhoneNumber`` as JSON."""
@@ -14,8 +16,19 @@ class PhoneNumberParam(TypedDict):
     styles: NotRequired["PhoneNumberStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("phone_number",))),
+        ("properties", True, ("ref", "PhoneNumberPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "PhoneNumberStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .phone_number_properties import PhoneNumberPropertiesParam
 from .phone_number_styles import PhoneNumberStylesParam
 
-__all__ = ["PhoneNumberParam"]
+__all__ = ["SHAPE", "PhoneNumberParam"]

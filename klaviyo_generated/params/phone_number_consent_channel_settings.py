@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PhoneNumberConsentChannelSettingsParam(TypedDict):
     """``PhoneNumberConsentChannelSettings`` as JSON."""
@@ -11,4 +13,10 @@ class PhoneNumberConsentChannelSettingsParam(TypedDict):
     consent_type: NotRequired[None | Literal["phone_number_only", "promotional", "transactional"]]
 
 
-__all__ = ["PhoneNumberConsentChannelSettingsParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("consent_type", False, ("union", ("None", ("literal", ("phone_number_only", "promotional", "transactional"))))),),
+)
+
+__all__ = ["SHAPE", "PhoneNumberConsentChannelSettingsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PhoneNumberPropertiesParam(TypedDict):
     """``PhoneNumberProperties`` as JSON."""
@@ -20,8 +22,29 @@ class PhoneNumberPropertiesParam(TypedDict):
     channel_settings: NotRequired["None | ChannelSettingsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        ("show_label", False, "bool"),
+        ("placeholder", False, ("union", ("str", "None"))),
+        ("required", False, ("union", ("bool", "None"))),
+        ("error_messages", False, ("union", ("None", ("ref", "ErrorMessagesParam")))),
+        ("property_name", False, "str"),
+        (
+            "sms_consent_type",
+            False,
+            ("union", (("list", ("literal", ("phone_number_only", "promotional", "transactional"))), "None")),
+        ),
+        ("channel_settings", False, ("union", ("None", ("ref", "ChannelSettingsParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .channel_settings import ChannelSettingsParam
 from .error_messages import ErrorMessagesParam
 
-__all__ = ["PhoneNumberPropertiesParam"]
+__all__ = ["SHAPE", "PhoneNumberPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PreferencePageFilterParam(TypedDict):
     """``PreferencePageFilter`` as JSON."""
@@ -13,7 +15,17 @@ class PreferencePageFilterParam(TypedDict):
     filter: NotRequired["None | EqualsStringFilterParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("method",))),
+        ("method", True, ("literal", ("preference_page",))),
+        ("filter", False, ("union", ("None", ("ref", "EqualsStringFilterParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .equals_string_filter import EqualsStringFilterParam
 
-__all__ = ["PreferencePageFilterParam"]
+__all__ = ["SHAPE", "PreferencePageFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class PreferencePageMethodFilterParam(TypedDict):
     """``PreferencePageMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class PreferencePageMethodFilterParam(TypedDict):
     method: Literal["preference_page"]
 
 
-__all__ = ["PreferencePageMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("preference_page",)))),
+)
+
+__all__ = ["SHAPE", "PreferencePageMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PreviouslySubmittedParam(TypedDict):
     """``PreviouslySubmitted`` as JSON."""
@@ -13,7 +15,17 @@ class PreviouslySubmittedParam(TypedDict):
     properties: NotRequired["TriggerBasePropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("previously_submitted",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "TriggerBasePropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .trigger_base_properties import TriggerBasePropertiesParam
 
-__all__ = ["PreviouslySubmittedParam"]
+__all__ = ["SHAPE", "PreviouslySubmittedParam"]

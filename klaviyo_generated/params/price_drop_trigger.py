@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PriceDropTriggerParam(TypedDict):
     """``PriceDropTrigger`` as JSON."""
@@ -17,7 +19,21 @@ class PriceDropTriggerParam(TypedDict):
     currency_type: NotRequired[Literal["usd"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("price-drop",))),
+        ("trigger_filter", True, ("union", (("ref", "PriceDropTriggerTriggerFilterType0Param"), "None"))),
+        ("price_drop_amount_value", True, ("union", ("int", "float"))),
+        ("audience", True, ("list", ("literal", ("checkout-started", "viewed")))),
+        ("price_drop_amount_unit", False, ("literal", ("currency", "percent"))),
+        ("timeframe_days", False, "int"),
+        ("currency_type", False, ("literal", ("usd",))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .price_drop_trigger_trigger_filter_type_0 import PriceDropTriggerTriggerFilterType0Param
 
-__all__ = ["PriceDropTriggerParam"]
+__all__ = ["SHAPE", "PriceDropTriggerParam"]

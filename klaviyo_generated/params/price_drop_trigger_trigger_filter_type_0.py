@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PriceDropTriggerTriggerFilterType0Param(TypedDict):
     """``PriceDropTriggerTriggerFilterType0`` as JSON."""
@@ -11,9 +13,15 @@ class PriceDropTriggerTriggerFilterType0Param(TypedDict):
     condition_groups: "list[PriceDropTriggerTriggerFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("condition_groups", True, ("list", ("ref", "PriceDropTriggerTriggerFilterType0ConditionGroupsItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .price_drop_trigger_trigger_filter_type_0_condition_groups_item import (
     PriceDropTriggerTriggerFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["PriceDropTriggerTriggerFilterType0Param"]
+__all__ = ["SHAPE", "PriceDropTriggerTriggerFilterType0Param"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PriceDropTriggerTriggerFilterType0ConditionGroupsItemParam(TypedDict):
     """``PriceDropTriggerTriggerFilterType0ConditionGroupsItem`` as JSON."""
@@ -11,7 +13,10 @@ class PriceDropTriggerTriggerFilterType0ConditionGroupsItemParam(TypedDict):
     conditions: "list[PriceDropConditionParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("conditions", True, ("list", ("ref", "PriceDropConditionParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .price_drop_condition import PriceDropConditionParam
 
-__all__ = ["PriceDropTriggerTriggerFilterType0ConditionGroupsItemParam"]
+__all__ = ["SHAPE", "PriceDropTriggerTriggerFilterType0ConditionGroupsItemParam"]

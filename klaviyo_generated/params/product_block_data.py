@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProductBlockDataParam(TypedDict):
     """``ProductBlockData`` as JSON."""
@@ -13,10 +15,24 @@ class ProductBlockDataParam(TypedDict):
     styles: "ProductBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "properties",
+            True,
+            ("union", (("ref", "StaticProductBlockPropertiesParam"), ("ref", "DynamicProductBlockPropertiesParam"))),
+        ),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "ProductBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .dynamic_product_block_properties import DynamicProductBlockPropertiesParam
 from .product_block_styles import ProductBlockStylesParam
 from .static_product_block_properties import StaticProductBlockPropertiesParam
 
-__all__ = ["ProductBlockDataParam"]
+__all__ = ["SHAPE", "ProductBlockDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProductBlockStylesParam(TypedDict):
     """``ProductBlockStyles`` as JSON."""
@@ -92,4 +94,107 @@ class ProductBlockStylesParam(TypedDict):
     title_text_decoration: NotRequired[str | None]
 
 
-__all__ = ["ProductBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("button_alignment", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("button_background_color", False, ("union", ("str", "None"))),
+        ("button_border_color", False, ("union", ("str", "None"))),
+        ("button_border_radius", False, ("union", ("int", "None"))),
+        (
+            "button_border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("button_border_width", False, ("union", ("int", "None"))),
+        ("button_drop_shadow_color", False, ("union", ("str", "None"))),
+        ("button_font_color", False, ("union", ("str", "None"))),
+        ("button_font_family", False, ("union", ("str", "None"))),
+        ("button_font_size", False, ("union", ("int", "None"))),
+        ("button_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("button_font_weight", False, ("union", ("str", "None"))),
+        ("button_letter_spacing", False, ("union", ("int", "None"))),
+        ("button_padding_bottom", False, ("union", ("int", "None"))),
+        ("button_padding_left", False, ("union", ("int", "None"))),
+        ("button_padding_right", False, ("union", ("int", "None"))),
+        ("button_padding_top", False, ("union", ("int", "None"))),
+        ("button_text_decoration", False, ("union", ("str", "None"))),
+        ("description_font_color", False, ("union", ("str", "None"))),
+        ("description_font_family", False, ("union", ("str", "None"))),
+        ("description_font_size", False, ("union", ("int", "None"))),
+        ("description_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("description_font_weight", False, ("union", ("str", "None"))),
+        ("description_letter_spacing", False, ("union", ("int", "None"))),
+        ("description_padding_bottom", False, ("union", ("int", "None"))),
+        ("description_padding_top", False, ("union", ("int", "None"))),
+        ("description_text_decoration", False, ("union", ("str", "None"))),
+        ("item_border_color", False, ("union", ("str", "None"))),
+        (
+            "item_border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("item_border_width", False, ("union", ("int", "None"))),
+        ("item_max_height", False, ("union", ("int", "None"))),
+        ("item_padding_bottom", False, ("union", ("int", "None"))),
+        ("item_padding_left", False, ("union", ("int", "None"))),
+        ("item_padding_right", False, ("union", ("int", "None"))),
+        ("item_padding_top", False, ("union", ("int", "None"))),
+        ("item_text_alignment", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        (
+            "layout",
+            False,
+            ("union", ("None", ("literal", ("horizontal", "vertical-left-image", "vertical-right-image")))),
+        ),
+        ("num_columns", False, ("union", ("int", "None"))),
+        ("num_rows", False, ("union", ("int", "None"))),
+        ("original_price_font_color", False, ("union", ("str", "None"))),
+        ("original_price_font_family", False, ("union", ("str", "None"))),
+        ("original_price_font_size", False, ("union", ("int", "None"))),
+        ("original_price_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("original_price_font_weight", False, ("union", ("str", "None"))),
+        ("original_price_text_decoration", False, ("union", ("str", "None"))),
+        ("price_font_color", False, ("union", ("str", "None"))),
+        ("price_font_family", False, ("union", ("str", "None"))),
+        ("price_font_size", False, ("union", ("int", "None"))),
+        ("price_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("price_font_weight", False, ("union", ("str", "None"))),
+        ("price_letter_spacing", False, ("union", ("int", "None"))),
+        ("price_padding_bottom", False, ("union", ("int", "None"))),
+        ("price_padding_top", False, ("union", ("int", "None"))),
+        ("price_text_decoration", False, ("union", ("str", "None"))),
+        ("rating_font_color", False, ("union", ("str", "None"))),
+        ("rating_font_family", False, ("union", ("str", "None"))),
+        ("rating_font_size", False, ("union", ("int", "None"))),
+        ("rating_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("rating_font_weight", False, ("union", ("str", "None"))),
+        ("rating_letter_spacing", False, ("union", ("int", "None"))),
+        ("rating_padding_bottom", False, ("union", ("int", "None"))),
+        ("rating_padding_top", False, ("union", ("int", "None"))),
+        ("rating_text_decoration", False, ("union", ("str", "None"))),
+        ("stack_on_mobile", False, ("union", ("bool", "None"))),
+        ("title_font_color", False, ("union", ("str", "None"))),
+        ("title_font_family", False, ("union", ("str", "None"))),
+        ("title_font_size", False, ("union", ("int", "None"))),
+        ("title_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("title_font_weight", False, ("union", ("str", "None"))),
+        ("title_letter_spacing", False, ("union", ("int", "None"))),
+        ("title_padding_bottom", False, ("union", ("int", "None"))),
+        ("title_padding_top", False, ("union", ("int", "None"))),
+        ("title_text_decoration", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProductBlockStylesParam"]

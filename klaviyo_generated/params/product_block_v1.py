@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProductBlockV1Param(TypedDict):
     """``ProductBlockV1`` as JSON."""
@@ -17,8 +19,22 @@ class ProductBlockV1Param(TypedDict):
     subblocks: NotRequired["list[ProductSubBlockParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("product",))),
+        ("data", True, ("union", ("None", ("ref", "ProductBlockDataParam")))),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+        ("subblocks", False, ("union", (("list", ("ref", "ProductSubBlockParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .product_block_data import ProductBlockDataParam
 from .product_sub_block import ProductSubBlockParam
 
-__all__ = ["ProductBlockV1Param"]
+__all__ = ["SHAPE", "ProductBlockV1Param"]

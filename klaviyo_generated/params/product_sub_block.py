@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProductSubBlockParam(TypedDict):
     """``ProductSubBlock`` as JSON."""
@@ -25,4 +27,26 @@ class ProductSubBlockParam(TypedDict):
     url: NotRequired[str | None]
 
 
-__all__ = ["ProductSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("product",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("product_id", False, ("union", ("str", "None"))),
+        ("external_id", False, ("union", ("str", "None"))),
+        ("autogenerate_link", False, ("union", ("bool", "None"))),
+        ("button_text", False, ("union", ("str", "None"))),
+        ("description", False, ("union", ("str", "None"))),
+        ("image_url", False, ("union", ("str", "None"))),
+        ("link", False, ("union", ("str", "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("original_price", False, ("union", ("str", "None"))),
+        ("price", False, ("union", ("str", "None"))),
+        ("currency_code", False, ("union", ("str", "None"))),
+        ("title", False, ("union", ("str", "None"))),
+        ("url", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProductSubBlockParam"]

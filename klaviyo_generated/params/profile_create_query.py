@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileCreateQueryParam(TypedDict):
     """``ProfileCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ProfileCreateQueryParam(TypedDict):
     data: "ProfileCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfileCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_create_query_resource_object import ProfileCreateQueryResourceObjectParam
 
-__all__ = ["ProfileCreateQueryParam"]
+__all__ = ["SHAPE", "ProfileCreateQueryParam"]

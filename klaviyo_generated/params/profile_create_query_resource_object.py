@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileCreateQueryResourceObjectParam(TypedDict):
     """``ProfileCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class ProfileCreateQueryResourceObjectParam(TypedDict):
     attributes: "ProfileCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_create_query_resource_object_attributes import ProfileCreateQueryResourceObjectAttributesParam
 
-__all__ = ["ProfileCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileEventTrackedParam(TypedDict):
     """``ProfileEventTracked`` as JSON."""
@@ -13,7 +15,17 @@ class ProfileEventTrackedParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile_event_tracked",))),
+        ("properties", True, ("ref", "ProfileEventTrackedPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_event_tracked_properties import ProfileEventTrackedPropertiesParam
 
-__all__ = ["ProfileEventTrackedParam"]
+__all__ = ["SHAPE", "ProfileEventTrackedParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileEventTrackedPropertiesParam(TypedDict):
     """``ProfileEventTrackedProperties`` as JSON."""
@@ -12,7 +14,16 @@ class ProfileEventTrackedPropertiesParam(TypedDict):
     property_filters: NotRequired["list[PropertyFilterParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("metric", False, ("union", ("str", "None"))),
+        ("property_filters", False, ("union", (("list", ("ref", "PropertyFilterParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .property_filter import PropertyFilterParam
 
-__all__ = ["ProfileEventTrackedPropertiesParam"]
+__all__ = ["SHAPE", "ProfileEventTrackedPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileHasCustomObjectConditionParam(TypedDict):
     """``ProfileHasCustomObjectCondition`` as JSON."""
@@ -15,8 +17,20 @@ class ProfileHasCustomObjectConditionParam(TypedDict):
     filters: "list[ProfileHasCustomObjectFilterParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-has-custom-object",))),
+        ("object_type_id", True, "str"),
+        ("object_type_relationship_id", True, "str"),
+        ("filter", True, ("ref", "IntegerFilterParam")),
+        ("filters", True, ("list", ("ref", "ProfileHasCustomObjectFilterParam"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .integer_filter import IntegerFilterParam
 from .profile_has_custom_object_filter import ProfileHasCustomObjectFilterParam
 
-__all__ = ["ProfileHasCustomObjectConditionParam"]
+__all__ = ["SHAPE", "ProfileHasCustomObjectConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileHasCustomObjectFilterParam(TypedDict):
     """``ProfileHasCustomObjectFilter`` as JSON."""
@@ -11,6 +13,36 @@ class ProfileHasCustomObjectFilterParam(TypedDict):
     property_id: int
     filter: "StringOperatorStringFilterParam | StringArrayOperatorStringArrayFilterParam | NumericOperatorNumericFilterParam | NumericRangeFilterParam | BooleanFilterParam | StaticDateFilterParam | StaticDateRangeFilterParam | RelativeDateOperatorBaseRelativeDateFilterParam | RelativeAnniversaryDateFilterParam | RelativeDateRangeFilterParam | ListContainsOperatorListContainsFilterParam | ListLengthFilterParam | ExistenceOperatorExistenceFilterParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("property_id", True, "int"),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StringOperatorStringFilterParam"),
+                    ("ref", "StringArrayOperatorStringArrayFilterParam"),
+                    ("ref", "NumericOperatorNumericFilterParam"),
+                    ("ref", "NumericRangeFilterParam"),
+                    ("ref", "BooleanFilterParam"),
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "ListContainsOperatorListContainsFilterParam"),
+                    ("ref", "ListLengthFilterParam"),
+                    ("ref", "ExistenceOperatorExistenceFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_filter import BooleanFilterParam
@@ -27,4 +59,4 @@ from .static_date_range_filter import StaticDateRangeFilterParam
 from .string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilterParam
 from .string_operator_string_filter import StringOperatorStringFilterParam
 
-__all__ = ["ProfileHasCustomObjectFilterParam"]
+__all__ = ["SHAPE", "ProfileHasCustomObjectFilterParam"]

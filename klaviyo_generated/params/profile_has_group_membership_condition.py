@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileHasGroupMembershipConditionParam(TypedDict):
     """``ProfileHasGroupMembershipCondition`` as JSON."""
@@ -16,10 +18,34 @@ class ProfileHasGroupMembershipConditionParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-group-membership",))),
+        ("is_member", True, ("literal", (True,))),
+        ("group_ids", True, ("list", "str")),
+        (
+            "timeframe_filter",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilterParam
 from .relative_date_range_filter import RelativeDateRangeFilterParam
 from .static_date_filter import StaticDateFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 
-__all__ = ["ProfileHasGroupMembershipConditionParam"]
+__all__ = ["SHAPE", "ProfileHasGroupMembershipConditionParam"]

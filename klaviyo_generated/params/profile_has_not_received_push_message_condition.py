@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileHasNotReceivedPushMessageConditionParam(TypedDict):
     """``ProfileHasNotReceivedPushMessageCondition`` as JSON."""
@@ -12,8 +14,21 @@ class ProfileHasNotReceivedPushMessageConditionParam(TypedDict):
     timeframe_filter: "AlltimeDateFilterParam | InTheLastBaseRelativeDateFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-not-sent-push",))),
+        (
+            "timeframe_filter",
+            True,
+            ("union", (("ref", "AlltimeDateFilterParam"), ("ref", "InTheLastBaseRelativeDateFilterParam"))),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .alltime_date_filter import AlltimeDateFilterParam
 from .in_the_last_base_relative_date_filter import InTheLastBaseRelativeDateFilterParam
 
-__all__ = ["ProfileHasNotReceivedPushMessageConditionParam"]
+__all__ = ["SHAPE", "ProfileHasNotReceivedPushMessageConditionParam"]

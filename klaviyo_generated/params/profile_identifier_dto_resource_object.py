@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileIdentifierDTOResourceObjectParam(TypedDict):
     """``ProfileIdentifierDTOResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class ProfileIdentifierDTOResourceObjectParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileIdentifierDTOResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_identifier_dto_resource_object_attributes import ProfileIdentifierDTOResourceObjectAttributesParam
 
-__all__ = ["ProfileIdentifierDTOResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileIdentifierDTOResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileIdentifierDTOResourceObjectAttributesParam(TypedDict):
     """``ProfileIdentifierDTOResourceObjectAttributes`` as JSON."""
@@ -13,4 +15,14 @@ class ProfileIdentifierDTOResourceObjectAttributesParam(TypedDict):
     external_id: NotRequired[str | None]
 
 
-__all__ = ["ProfileIdentifierDTOResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("email", False, ("union", ("str", "None"))),
+        ("phone_number", False, ("union", ("str", "None"))),
+        ("external_id", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileIdentifierDTOResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryResourceObjectParam(TypedDict):
     """``ProfileImportJobCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class ProfileImportJobCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["ProfileImportJobCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-bulk-import-job",))),
+        ("attributes", True, ("ref", "ProfileImportJobCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "ProfileImportJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_resource_object_attributes import (
     ProfileImportJobCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .profile_import_job_create_query_resource_object_relationships import (
     ProfileImportJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["ProfileImportJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryResourceObjectParam"]

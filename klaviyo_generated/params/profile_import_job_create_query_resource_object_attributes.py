@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ProfileImportJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class ProfileImportJobCreateQueryResourceObjectAttributesParam(TypedDict):
     profiles: "ProfileImportJobCreateQueryResourceObjectAttributesProfilesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("profiles", True, ("ref", "ProfileImportJobCreateQueryResourceObjectAttributesProfilesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_resource_object_attributes_profiles import (
     ProfileImportJobCreateQueryResourceObjectAttributesProfilesParam,
 )
 
-__all__ = ["ProfileImportJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryResourceObjectAttributesProfilesParam(TypedDict):
     """``ProfileImportJobCreateQueryResourceObjectAttributesProfiles`` as JSON."""
@@ -11,7 +13,10 @@ class ProfileImportJobCreateQueryResourceObjectAttributesProfilesParam(TypedDict
     data: "list[ProfileUpsertQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ProfileUpsertQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_upsert_query_resource_object import ProfileUpsertQueryResourceObjectParam
 
-__all__ = ["ProfileImportJobCreateQueryResourceObjectAttributesProfilesParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryResourceObjectAttributesProfilesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``ProfileImportJobCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class ProfileImportJobCreateQueryResourceObjectRelationshipsParam(TypedDict):
     lists: NotRequired["ProfileImportJobCreateQueryResourceObjectRelationshipsListsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("lists", False, ("ref", "ProfileImportJobCreateQueryResourceObjectRelationshipsListsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_resource_object_relationships_lists import (
     ProfileImportJobCreateQueryResourceObjectRelationshipsListsParam,
 )
 
-__all__ = ["ProfileImportJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryResourceObjectRelationshipsListsParam(TypedDict):
     """``ProfileImportJobCreateQueryResourceObjectRelationshipsLists`` as JSON."""
@@ -11,9 +13,15 @@ class ProfileImportJobCreateQueryResourceObjectRelationshipsListsParam(TypedDict
     data: NotRequired["list[ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("list", ("ref", "ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_resource_object_relationships_lists_data_item import (
     ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItemParam,
 )
 
-__all__ = ["ProfileImportJobCreateQueryResourceObjectRelationshipsListsParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryResourceObjectRelationshipsListsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileLocationParam(TypedDict):
     """``ProfileLocation`` as JSON."""
@@ -20,4 +22,21 @@ class ProfileLocationParam(TypedDict):
     ip: NotRequired[str | None]
 
 
-__all__ = ["ProfileLocationParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("address1", False, ("union", ("str", "None"))),
+        ("address2", False, ("union", ("str", "None"))),
+        ("city", False, ("union", ("str", "None"))),
+        ("country", False, ("union", ("str", "None"))),
+        ("latitude", False, ("union", ("str", "float", "None"))),
+        ("longitude", False, ("union", ("str", "float", "None"))),
+        ("region", False, ("union", ("str", "None"))),
+        ("zip", False, ("union", ("str", "None"))),
+        ("timezone", False, ("union", ("str", "None"))),
+        ("ip", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileLocationParam"]

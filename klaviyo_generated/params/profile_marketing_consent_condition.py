@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMarketingConsentConditionParam(TypedDict):
     """``ProfileMarketingConsentCondition`` as JSON."""
@@ -11,6 +13,29 @@ class ProfileMarketingConsentConditionParam(TypedDict):
     type: Literal["profile-marketing-consent"]
     consent: "HasEmailMarketingConsentParam | NoEmailMarketingConsentParam | HasSMSMarketingConsentParam | NoSMSMarketingConsentParam | HasPushMarketingConsentParam | NoPushMarketingConsentParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-marketing-consent",))),
+        (
+            "consent",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "HasEmailMarketingConsentParam"),
+                    ("ref", "NoEmailMarketingConsentParam"),
+                    ("ref", "HasSMSMarketingConsentParam"),
+                    ("ref", "NoSMSMarketingConsentParam"),
+                    ("ref", "HasPushMarketingConsentParam"),
+                    ("ref", "NoPushMarketingConsentParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .has_email_marketing_consent import HasEmailMarketingConsentParam
@@ -20,4 +45,4 @@ from .no_email_marketing_consent import NoEmailMarketingConsentParam
 from .no_push_marketing_consent import NoPushMarketingConsentParam
 from .no_sms_marketing_consent import NoSMSMarketingConsentParam
 
-__all__ = ["ProfileMarketingConsentConditionParam"]
+__all__ = ["SHAPE", "ProfileMarketingConsentConditionParam"]

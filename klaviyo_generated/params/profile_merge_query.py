@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMergeQueryParam(TypedDict):
     """``ProfileMergeQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ProfileMergeQueryParam(TypedDict):
     data: "ProfileMergeQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfileMergeQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_merge_query_resource_object import ProfileMergeQueryResourceObjectParam
 
-__all__ = ["ProfileMergeQueryParam"]
+__all__ = ["SHAPE", "ProfileMergeQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMergeQueryResourceObjectParam(TypedDict):
     """``ProfileMergeQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class ProfileMergeQueryResourceObjectParam(TypedDict):
     relationships: "ProfileMergeQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-merge",))),
+        ("id", True, "str"),
+        ("relationships", True, ("ref", "ProfileMergeQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_merge_query_resource_object_relationships import ProfileMergeQueryResourceObjectRelationshipsParam
 
-__all__ = ["ProfileMergeQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileMergeQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMergeQueryResourceObjectRelationshipsParam(TypedDict):
     """``ProfileMergeQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,12 @@ class ProfileMergeQueryResourceObjectRelationshipsParam(TypedDict):
     profiles: "ProfileMergeQueryResourceObjectRelationshipsProfilesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("profiles", True, ("ref", "ProfileMergeQueryResourceObjectRelationshipsProfilesParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_merge_query_resource_object_relationships_profiles import (
     ProfileMergeQueryResourceObjectRelationshipsProfilesParam,
 )
 
-__all__ = ["ProfileMergeQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ProfileMergeQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMergeQueryResourceObjectRelationshipsProfilesParam(TypedDict):
     """``ProfileMergeQueryResourceObjectRelationshipsProfiles`` as JSON."""
@@ -11,9 +13,15 @@ class ProfileMergeQueryResourceObjectRelationshipsProfilesParam(TypedDict):
     data: NotRequired["list[ProfileMergeQueryResourceObjectRelationshipsProfilesDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("list", ("ref", "ProfileMergeQueryResourceObjectRelationshipsProfilesDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_merge_query_resource_object_relationships_profiles_data_item import (
     ProfileMergeQueryResourceObjectRelationshipsProfilesDataItemParam,
 )
 
-__all__ = ["ProfileMergeQueryResourceObjectRelationshipsProfilesParam"]
+__all__ = ["SHAPE", "ProfileMergeQueryResourceObjectRelationshipsProfilesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMergeQueryResourceObjectRelationshipsProfilesDataItemParam(TypedDict):
     """``ProfileMergeQueryResourceObjectRelationshipsProfilesDataItem`` as JSON."""
@@ -12,4 +14,7 @@ class ProfileMergeQueryResourceObjectRelationshipsProfilesDataItemParam(TypedDic
     id: str
 
 
-__all__ = ["ProfileMergeQueryResourceObjectRelationshipsProfilesDataItemParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("profile",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "ProfileMergeQueryResourceObjectRelationshipsProfilesDataItemParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMetaPatchPropertiesParam(TypedDict):
     """``ProfileMetaPatchProperties`` as JSON."""
@@ -13,8 +15,18 @@ class ProfileMetaPatchPropertiesParam(TypedDict):
     unset: NotRequired[str | list[str] | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("append", False, ("union", (("ref", "ProfileMetaPatchPropertiesAppendType0Param"), "None"))),
+        ("unappend", False, ("union", (("ref", "ProfileMetaPatchPropertiesUnappendType0Param"), "None"))),
+        ("unset", False, ("union", ("str", ("list", "str"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_meta_patch_properties_append_type_0 import ProfileMetaPatchPropertiesAppendType0Param
 from .profile_meta_patch_properties_unappend_type_0 import ProfileMetaPatchPropertiesUnappendType0Param
 
-__all__ = ["ProfileMetaPatchPropertiesParam"]
+__all__ = ["SHAPE", "ProfileMetaPatchPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMetricFunnelStepsParam(TypedDict):
     """``ProfileMetricFunnelSteps`` as JSON."""
@@ -13,7 +15,17 @@ class ProfileMetricFunnelStepsParam(TypedDict):
     metric_filters: NotRequired["list[ProfileMetricPropertyFilterParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("metric_exists", True, "bool"),
+        ("metric_id", True, "str"),
+        ("metric_filters", False, ("union", (("list", ("ref", "ProfileMetricPropertyFilterParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_metric_property_filter import ProfileMetricPropertyFilterParam
 
-__all__ = ["ProfileMetricFunnelStepsParam"]
+__all__ = ["SHAPE", "ProfileMetricFunnelStepsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileMetricPropertyFilterParam(TypedDict):
     """``ProfileMetricPropertyFilter`` as JSON."""
@@ -13,6 +15,32 @@ class ProfileMetricPropertyFilterParam(TypedDict):
         "StringOperatorStringFilterParam | StringArrayOperatorStringArrayFilterParam | ExistenceOperatorExistenceFilterParam | ListSetFilterParam | ListLengthFilterParam | ListSubstringFilterParam | BooleanFilterParam | NumericOperatorNumericFilterParam | None"
     ]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("property", True, "str"),
+        (
+            "filter",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "StringOperatorStringFilterParam"),
+                    ("ref", "StringArrayOperatorStringArrayFilterParam"),
+                    ("ref", "ExistenceOperatorExistenceFilterParam"),
+                    ("ref", "ListSetFilterParam"),
+                    ("ref", "ListLengthFilterParam"),
+                    ("ref", "ListSubstringFilterParam"),
+                    ("ref", "BooleanFilterParam"),
+                    ("ref", "NumericOperatorNumericFilterParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_filter import BooleanFilterParam
@@ -24,4 +52,4 @@ from .numeric_operator_numeric_filter import NumericOperatorNumericFilterParam
 from .string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilterParam
 from .string_operator_string_filter import StringOperatorStringFilterParam
 
-__all__ = ["ProfileMetricPropertyFilterParam"]
+__all__ = ["SHAPE", "ProfileMetricPropertyFilterParam"]

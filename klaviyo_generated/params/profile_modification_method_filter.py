@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileModificationMethodFilterParam(TypedDict):
     """``ProfileModificationMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class ProfileModificationMethodFilterParam(TypedDict):
     method: Literal["profile_modification"]
 
 
-__all__ = ["ProfileModificationMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("profile_modification",)))),
+)
+
+__all__ = ["SHAPE", "ProfileModificationMethodFilterParam"]

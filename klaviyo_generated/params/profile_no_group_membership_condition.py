@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileNoGroupMembershipConditionParam(TypedDict):
     """``ProfileNoGroupMembershipCondition`` as JSON."""
@@ -13,4 +15,14 @@ class ProfileNoGroupMembershipConditionParam(TypedDict):
     group_ids: list[str]
 
 
-__all__ = ["ProfileNoGroupMembershipConditionParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-group-membership",))),
+        ("is_member", True, ("literal", (False,))),
+        ("group_ids", True, ("list", "str")),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileNoGroupMembershipConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileObjectSchemaRelationshipCreateQueryParam(TypedDict):
     """``ProfileObjectSchemaRelationshipCreateQuery`` as JSON."""
@@ -11,9 +13,15 @@ class ProfileObjectSchemaRelationshipCreateQueryParam(TypedDict):
     data: "list[ProfileObjectSchemaRelationshipCreateQueryDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", True, ("list", ("ref", "ProfileObjectSchemaRelationshipCreateQueryDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_object_schema_relationship_create_query_data_item import (
     ProfileObjectSchemaRelationshipCreateQueryDataItemParam,
 )
 
-__all__ = ["ProfileObjectSchemaRelationshipCreateQueryParam"]
+__all__ = ["SHAPE", "ProfileObjectSchemaRelationshipCreateQueryParam"]

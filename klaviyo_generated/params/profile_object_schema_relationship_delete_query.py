@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileObjectSchemaRelationshipDeleteQueryParam(TypedDict):
     """``ProfileObjectSchemaRelationshipDeleteQuery`` as JSON."""
@@ -11,9 +13,15 @@ class ProfileObjectSchemaRelationshipDeleteQueryParam(TypedDict):
     data: "list[ProfileObjectSchemaRelationshipDeleteQueryDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", True, ("list", ("ref", "ProfileObjectSchemaRelationshipDeleteQueryDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_object_schema_relationship_delete_query_data_item import (
     ProfileObjectSchemaRelationshipDeleteQueryDataItemParam,
 )
 
-__all__ = ["ProfileObjectSchemaRelationshipDeleteQueryParam"]
+__all__ = ["SHAPE", "ProfileObjectSchemaRelationshipDeleteQueryParam"]

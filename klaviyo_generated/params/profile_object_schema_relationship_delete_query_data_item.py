@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileObjectSchemaRelationshipDeleteQueryDataItemParam(TypedDict):
     """``ProfileObjectSchemaRelationshipDeleteQueryDataItem`` as JSON."""
@@ -13,7 +15,17 @@ class ProfileObjectSchemaRelationshipDeleteQueryDataItemParam(TypedDict):
     meta: NotRequired["None | ObjectSchemaRelationshipDeleteMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-object-schema",))),
+        ("id", True, "str"),
+        ("meta", False, ("union", ("None", ("ref", "ObjectSchemaRelationshipDeleteMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_delete_meta import ObjectSchemaRelationshipDeleteMetaParam
 
-__all__ = ["ProfileObjectSchemaRelationshipDeleteQueryDataItemParam"]
+__all__ = ["SHAPE", "ProfileObjectSchemaRelationshipDeleteQueryDataItemParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileObjectSchemaRelationshipPartialUpdateQueryParam(TypedDict):
     """``ProfileObjectSchemaRelationshipPartialUpdateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class ProfileObjectSchemaRelationshipPartialUpdateQueryParam(TypedDict):
     data: "ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_object_schema_relationship_partial_update_query_data import (
     ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam,
 )
 
-__all__ = ["ProfileObjectSchemaRelationshipPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "ProfileObjectSchemaRelationshipPartialUpdateQueryParam"]

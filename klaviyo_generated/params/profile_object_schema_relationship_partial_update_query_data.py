@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam(TypedDict):
     """``ProfileObjectSchemaRelationshipPartialUpdateQueryData`` as JSON."""
@@ -13,7 +15,17 @@ class ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam(TypedDict):
     meta: NotRequired["None | ObjectSchemaRelationshipUpdateMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-object-schema",))),
+        ("id", True, "str"),
+        ("meta", False, ("union", ("None", ("ref", "ObjectSchemaRelationshipUpdateMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .object_schema_relationship_update_meta import ObjectSchemaRelationshipUpdateMetaParam
 
-__all__ = ["ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam"]
+__all__ = ["SHAPE", "ProfileObjectSchemaRelationshipPartialUpdateQueryDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileOperationDeleteParam(TypedDict):
     """``ProfileOperationDelete`` as JSON."""
@@ -12,4 +14,7 @@ class ProfileOperationDeleteParam(TypedDict):
     property_key: str
 
 
-__all__ = ["ProfileOperationDeleteParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("operator", True, ("literal", ("delete",))), ("property_key", True, "str")))
+
+__all__ = ["SHAPE", "ProfileOperationDeleteParam"]

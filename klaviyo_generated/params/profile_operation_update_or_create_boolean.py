@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileOperationUpdateOrCreateBooleanParam(TypedDict):
     """``ProfileOperationUpdateOrCreateBoolean`` as JSON."""
@@ -14,4 +16,15 @@ class ProfileOperationUpdateOrCreateBooleanParam(TypedDict):
     property_value: bool
 
 
-__all__ = ["ProfileOperationUpdateOrCreateBooleanParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("operator", True, ("literal", ("create", "update"))),
+        ("property_type", True, ("literal", ("boolean",))),
+        ("property_key", True, "str"),
+        ("property_value", True, "bool"),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileOperationUpdateOrCreateBooleanParam"]

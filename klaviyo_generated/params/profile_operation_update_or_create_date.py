@@ -4,7 +4,7 @@
 
 from typing import Literal, TypedDict
 
-from ._formats import Date
+from ._formats import Date, Shape
 
 
 class ProfileOperationUpdateOrCreateDateParam(TypedDict):
@@ -16,4 +16,15 @@ class ProfileOperationUpdateOrCreateDateParam(TypedDict):
     property_value: Date | Literal["today"]
 
 
-__all__ = ["ProfileOperationUpdateOrCreateDateParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("operator", True, ("literal", ("create", "update"))),
+        ("property_type", True, ("literal", ("date",))),
+        ("property_key", True, "str"),
+        ("property_value", True, ("union", ("date", ("literal", ("today",))))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileOperationUpdateOrCreateDateParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileOperationUpdateOrCreateListParam(TypedDict):
     """``ProfileOperationUpdateOrCreateList`` as JSON."""
@@ -15,4 +17,16 @@ class ProfileOperationUpdateOrCreateListParam(TypedDict):
     property_operation: NotRequired[None | Literal["add", "remove"]]
 
 
-__all__ = ["ProfileOperationUpdateOrCreateListParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("operator", True, ("literal", ("create", "update"))),
+        ("property_type", True, ("literal", ("list",))),
+        ("property_key", True, "str"),
+        ("property_value", True, "str"),
+        ("property_operation", False, ("union", ("None", ("literal", ("add", "remove"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileOperationUpdateOrCreateListParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileOperationUpdateOrCreateNumericParam(TypedDict):
     """``ProfileOperationUpdateOrCreateNumeric`` as JSON."""
@@ -14,4 +16,15 @@ class ProfileOperationUpdateOrCreateNumericParam(TypedDict):
     property_value: int | float
 
 
-__all__ = ["ProfileOperationUpdateOrCreateNumericParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("operator", True, ("literal", ("create", "update"))),
+        ("property_type", True, ("literal", ("numeric",))),
+        ("property_key", True, "str"),
+        ("property_value", True, ("union", ("int", "float"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileOperationUpdateOrCreateNumericParam"]

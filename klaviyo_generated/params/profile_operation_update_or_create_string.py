@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileOperationUpdateOrCreateStringParam(TypedDict):
     """``ProfileOperationUpdateOrCreateString`` as JSON."""
@@ -14,4 +16,15 @@ class ProfileOperationUpdateOrCreateStringParam(TypedDict):
     property_value: str
 
 
-__all__ = ["ProfileOperationUpdateOrCreateStringParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("operator", True, ("literal", ("create", "update"))),
+        ("property_type", True, ("literal", ("string",))),
+        ("property_key", True, "str"),
+        ("property_value", True, "str"),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileOperationUpdateOrCreateStringParam"]

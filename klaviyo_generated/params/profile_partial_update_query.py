@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePartialUpdateQueryParam(TypedDict):
     """``ProfilePartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ProfilePartialUpdateQueryParam(TypedDict):
     data: "ProfilePartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfilePartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_partial_update_query_resource_object import ProfilePartialUpdateQueryResourceObjectParam
 
-__all__ = ["ProfilePartialUpdateQueryParam"]
+__all__ = ["SHAPE", "ProfilePartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePartialUpdateQueryResourceObjectParam(TypedDict):
     """``ProfilePartialUpdateQueryResourceObject`` as JSON."""
@@ -14,10 +16,21 @@ class ProfilePartialUpdateQueryResourceObjectParam(TypedDict):
     meta: NotRequired["None | ProfileMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "ProfilePartialUpdateQueryResourceObjectAttributesParam")),
+        ("meta", False, ("union", ("None", ("ref", "ProfileMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_meta import ProfileMetaParam
 from .profile_partial_update_query_resource_object_attributes import (
     ProfilePartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["ProfilePartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfilePartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePermissionsConditionParam(TypedDict):
     """``ProfilePermissionsCondition`` as JSON."""
@@ -13,6 +15,30 @@ class ProfilePermissionsConditionParam(TypedDict):
     channel: Literal["whatsapp_marketing", "whatsapp_transactional"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-permissions",))),
+        (
+            "permission",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "ExplicitlyReachableParam"),
+                    ("ref", "ImplicitlyReachableParam"),
+                    ("ref", "ImplicitlyOrExplicitlyReachableParam"),
+                    ("ref", "ExplicitlyUnreachableParam"),
+                    ("ref", "ImplicitlyUnreachableParam"),
+                    ("ref", "ImplicitlyOrExplicitlyUnreachableParam"),
+                ),
+            ),
+        ),
+        ("channel", True, ("literal", ("whatsapp_marketing", "whatsapp_transactional"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .explicitly_reachable import ExplicitlyReachableParam
 from .explicitly_unreachable import ExplicitlyUnreachableParam
@@ -21,4 +47,4 @@ from .implicitly_or_explicitly_unreachable import ImplicitlyOrExplicitlyUnreacha
 from .implicitly_reachable import ImplicitlyReachableParam
 from .implicitly_unreachable import ImplicitlyUnreachableParam
 
-__all__ = ["ProfilePermissionsConditionParam"]
+__all__ = ["SHAPE", "ProfilePermissionsConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePostalCodeDistanceConditionParam(TypedDict):
     """``ProfilePostalCodeDistanceCondition`` as JSON."""
@@ -15,8 +17,27 @@ class ProfilePostalCodeDistanceConditionParam(TypedDict):
     filter: "GreaterThanPositiveNumericFilterParam | LessThanPositiveNumericFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-postal-code-distance",))),
+        ("country_code", True, "str"),
+        ("postal_code", True, "str"),
+        ("unit", True, ("literal", ("kilometers", "miles"))),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (("ref", "GreaterThanPositiveNumericFilterParam"), ("ref", "LessThanPositiveNumericFilterParam")),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .greater_than_positive_numeric_filter import GreaterThanPositiveNumericFilterParam
 from .less_than_positive_numeric_filter import LessThanPositiveNumericFilterParam
 
-__all__ = ["ProfilePostalCodeDistanceConditionParam"]
+__all__ = ["SHAPE", "ProfilePostalCodeDistanceConditionParam"]

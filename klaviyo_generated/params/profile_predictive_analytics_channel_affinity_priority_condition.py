@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam(TypedDict):
     """``ProfilePredictiveAnalyticsChannelAffinityPriorityCondition`` as JSON."""
@@ -15,9 +17,21 @@ class ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam(TypedDict)
     filter: "ProfilePredictiveAnalyticsChannelAffinityPriorityFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-predictive-analytics",))),
+        ("dimension", True, ("literal", ("channel_affinity",))),
+        ("measurement", True, ("literal", ("priority",))),
+        ("predicted_channel", True, ("literal", ("email", "push", "sms", "whatsapp"))),
+        ("filter", True, ("ref", "ProfilePredictiveAnalyticsChannelAffinityPriorityFilterParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_predictive_analytics_channel_affinity_priority_filter import (
     ProfilePredictiveAnalyticsChannelAffinityPriorityFilterParam,
 )
 
-__all__ = ["ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam"]
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsChannelAffinityPriorityConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsChannelAffinityPriorityFilterParam(TypedDict):
     """``ProfilePredictiveAnalyticsChannelAffinityPriorityFilter`` as JSON."""
@@ -13,4 +15,10 @@ class ProfilePredictiveAnalyticsChannelAffinityPriorityFilterParam(TypedDict):
     value: int
 
 
-__all__ = ["ProfilePredictiveAnalyticsChannelAffinityPriorityFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("type", True, ("literal", ("numeric",))), ("operator", True, ("literal", ("equals",))), ("value", True, "int")),
+)
+
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsChannelAffinityPriorityFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsChannelAffinityRankConditionParam(TypedDict):
     """``ProfilePredictiveAnalyticsChannelAffinityRankCondition`` as JSON."""
@@ -15,9 +17,21 @@ class ProfilePredictiveAnalyticsChannelAffinityRankConditionParam(TypedDict):
     filter: "ProfilePredictiveAnalyticsChannelAffinityRankFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-predictive-analytics",))),
+        ("dimension", True, ("literal", ("channel_affinity",))),
+        ("measurement", True, ("literal", ("rank",))),
+        ("predicted_channel", True, ("literal", ("email", "push", "sms", "whatsapp"))),
+        ("filter", True, ("ref", "ProfilePredictiveAnalyticsChannelAffinityRankFilterParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_predictive_analytics_channel_affinity_rank_filter import (
     ProfilePredictiveAnalyticsChannelAffinityRankFilterParam,
 )
 
-__all__ = ["ProfilePredictiveAnalyticsChannelAffinityRankConditionParam"]
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsChannelAffinityRankConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsChannelAffinityRankFilterParam(TypedDict):
     """``ProfilePredictiveAnalyticsChannelAffinityRankFilter`` as JSON."""
@@ -13,4 +15,14 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilterParam(TypedDict):
     value: Literal["high", "low", "medium"]
 
 
-__all__ = ["ProfilePredictiveAnalyticsChannelAffinityRankFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("union", (("literal", ("equals",)), ("literal", ("not-equals",))))),
+        ("value", True, ("literal", ("high", "low", "medium"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsChannelAffinityRankFilterParam"]

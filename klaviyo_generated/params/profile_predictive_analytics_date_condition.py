@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsDateConditionParam(TypedDict):
     """``ProfilePredictiveAnalyticsDateCondition`` as JSON."""
@@ -12,6 +14,31 @@ class ProfilePredictiveAnalyticsDateConditionParam(TypedDict):
     filter: "StaticDateFilterParam | StaticDateRangeFilterParam | RelativeDateOperatorBaseRelativeDateFilterParam | RelativeAnniversaryDateFilterParam | RelativeDateRangeFilterParam | CalendarDateFilterParam | AnniversaryDateFilterParam"
     type: Literal["profile-predictive-analytics"]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dimension", True, ("literal", ("expected_date_of_next_purchase",))),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "CalendarDateFilterParam"),
+                    ("ref", "AnniversaryDateFilterParam"),
+                ),
+            ),
+        ),
+        ("type", True, ("literal", ("profile-predictive-analytics",))),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .anniversary_date_filter import AnniversaryDateFilterParam
@@ -22,4 +49,4 @@ from .relative_date_range_filter import RelativeDateRangeFilterParam
 from .static_date_filter import StaticDateFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 
-__all__ = ["ProfilePredictiveAnalyticsDateConditionParam"]
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsDateConditionParam"]

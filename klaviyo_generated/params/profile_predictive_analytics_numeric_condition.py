@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsNumericConditionParam(TypedDict):
     """``ProfilePredictiveAnalyticsNumericCondition`` as JSON."""
@@ -22,7 +24,33 @@ class ProfilePredictiveAnalyticsNumericConditionParam(TypedDict):
     filter: "NumericOperatorNumericFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-predictive-analytics",))),
+        (
+            "dimension",
+            True,
+            (
+                "literal",
+                (
+                    "average_days_between_orders",
+                    "average_order_value",
+                    "churn_probability",
+                    "historic_clv",
+                    "historic_number_of_orders",
+                    "predicted_clv",
+                    "predicted_number_of_orders",
+                    "total_clv",
+                ),
+            ),
+        ),
+        ("filter", True, ("ref", "NumericOperatorNumericFilterParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .numeric_operator_numeric_filter import NumericOperatorNumericFilterParam
 
-__all__ = ["ProfilePredictiveAnalyticsNumericConditionParam"]
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsNumericConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsStringConditionParam(TypedDict):
     """``ProfilePredictiveAnalyticsStringCondition`` as JSON."""
@@ -13,7 +15,17 @@ class ProfilePredictiveAnalyticsStringConditionParam(TypedDict):
     filter: "ProfilePredictiveAnalyticsStringFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-predictive-analytics",))),
+        ("dimension", True, ("literal", ("predicted_gender",))),
+        ("filter", True, ("ref", "ProfilePredictiveAnalyticsStringFilterParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_predictive_analytics_string_filter import ProfilePredictiveAnalyticsStringFilterParam
 
-__all__ = ["ProfilePredictiveAnalyticsStringConditionParam"]
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsStringConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePredictiveAnalyticsStringFilterParam(TypedDict):
     """``ProfilePredictiveAnalyticsStringFilter`` as JSON."""
@@ -13,4 +15,14 @@ class ProfilePredictiveAnalyticsStringFilterParam(TypedDict):
     value: Literal["likely_female", "likely_male", "uncertain"]
 
 
-__all__ = ["ProfilePredictiveAnalyticsStringFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("union", (("literal", ("equals",)), ("literal", ("not-equals",))))),
+        ("value", True, ("literal", ("likely_female", "likely_male", "uncertain"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfilePredictiveAnalyticsStringFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfilePropertyConditionParam(TypedDict):
     """``ProfilePropertyCondition`` as JSON."""
@@ -12,6 +14,39 @@ class ProfilePropertyConditionParam(TypedDict):
     property: str
     filter: "StringOperatorStringFilterParam | StringArrayOperatorStringArrayFilterParam | StringPhoneOperatorStringArrayFilterParam | NumericOperatorNumericFilterParam | BooleanFilterParam | StaticDateFilterParam | StaticDateRangeFilterParam | RelativeDateOperatorBaseRelativeDateFilterParam | RelativeAnniversaryDateFilterParam | RelativeDateRangeFilterParam | CalendarDateFilterParam | AnniversaryDateFilterParam | ListContainsOperatorListContainsFilterParam | ListLengthFilterParam | ExistenceOperatorExistenceFilterParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-property",))),
+        ("property", True, "str"),
+        (
+            "filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StringOperatorStringFilterParam"),
+                    ("ref", "StringArrayOperatorStringArrayFilterParam"),
+                    ("ref", "StringPhoneOperatorStringArrayFilterParam"),
+                    ("ref", "NumericOperatorNumericFilterParam"),
+                    ("ref", "BooleanFilterParam"),
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "CalendarDateFilterParam"),
+                    ("ref", "AnniversaryDateFilterParam"),
+                    ("ref", "ListContainsOperatorListContainsFilterParam"),
+                    ("ref", "ListLengthFilterParam"),
+                    ("ref", "ExistenceOperatorExistenceFilterParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .anniversary_date_filter import AnniversaryDateFilterParam
@@ -30,4 +65,4 @@ from .string_array_operator_string_array_filter import StringArrayOperatorString
 from .string_operator_string_filter import StringOperatorStringFilterParam
 from .string_phone_operator_string_array_filter import StringPhoneOperatorStringArrayFilterParam
 
-__all__ = ["ProfilePropertyConditionParam"]
+__all__ = ["SHAPE", "ProfilePropertyConditionParam"]

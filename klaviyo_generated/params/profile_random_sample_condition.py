@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileRandomSampleConditionParam(TypedDict):
     """``ProfileRandomSampleCondition`` as JSON."""
@@ -12,4 +14,7 @@ class ProfileRandomSampleConditionParam(TypedDict):
     percentage: int
 
 
-__all__ = ["ProfileRandomSampleConditionParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("profile-sample",))), ("percentage", True, "int")))
+
+__all__ = ["SHAPE", "ProfileRandomSampleConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileRegionConditionParam(TypedDict):
     """``ProfileRegionCondition`` as JSON."""
@@ -13,4 +15,14 @@ class ProfileRegionConditionParam(TypedDict):
     region: Literal["european_union", "united_states"]
 
 
-__all__ = ["ProfileRegionConditionParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-region",))),
+        ("in_region", True, "bool"),
+        ("region", True, ("literal", ("european_union", "united_states"))),
+    ),
+)
+
+__all__ = ["SHAPE", "ProfileRegionConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileRelationshipSourceParam(TypedDict):
     """``ProfileRelationshipSource`` as JSON."""
@@ -15,7 +17,19 @@ class ProfileRelationshipSourceParam(TypedDict):
     update_strategy: NotRequired[None | Literal["additive", "replace_from_origin"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("source_id", True, "str"),
+        ("type", True, ("literal", ("profile",))),
+        ("id_path", True, "str"),
+        ("related_id_paths", True, ("list", ("ref", "RelatedIdPathParam"))),
+        ("update_strategy", False, ("union", ("None", ("literal", ("additive", "replace_from_origin"))))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .related_id_path import RelatedIdPathParam
 
-__all__ = ["ProfileRelationshipSourceParam"]
+__all__ = ["SHAPE", "ProfileRelationshipSourceParam"]

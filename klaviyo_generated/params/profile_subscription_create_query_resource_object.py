@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileSubscriptionCreateQueryResourceObjectParam(TypedDict):
     """``ProfileSubscriptionCreateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class ProfileSubscriptionCreateQueryResourceObjectParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileSubscriptionCreateQueryResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_subscription_create_query_resource_object_attributes import (
     ProfileSubscriptionCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["ProfileSubscriptionCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileSubscriptionCreateQueryResourceObjectParam"]

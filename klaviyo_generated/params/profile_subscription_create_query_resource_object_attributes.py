@@ -4,7 +4,7 @@
 
 from typing import NotRequired, TypedDict
 
-from ._formats import Date
+from ._formats import Date, Shape
 
 
 class ProfileSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
@@ -16,7 +16,18 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
     age_gated_date_of_birth: NotRequired[Date | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscriptions", True, ("ref", "SubscriptionChannelsParam")),
+        ("email", False, ("union", ("str", "None"))),
+        ("phone_number", False, ("union", ("str", "None"))),
+        ("age_gated_date_of_birth", False, ("union", ("date", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_channels import SubscriptionChannelsParam
 
-__all__ = ["ProfileSubscriptionCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ProfileSubscriptionCreateQueryResourceObjectAttributesParam"]

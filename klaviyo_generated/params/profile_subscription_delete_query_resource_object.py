@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileSubscriptionDeleteQueryResourceObjectParam(TypedDict):
     """``ProfileSubscriptionDeleteQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class ProfileSubscriptionDeleteQueryResourceObjectParam(TypedDict):
     attributes: "ProfileSubscriptionDeleteQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileSubscriptionDeleteQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_subscription_delete_query_resource_object_attributes import (
     ProfileSubscriptionDeleteQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["ProfileSubscriptionDeleteQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileSubscriptionDeleteQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileSubscriptionDeleteQueryResourceObjectAttributesParam(TypedDict):
     """``ProfileSubscriptionDeleteQueryResourceObjectAttributes`` as JSON."""
@@ -13,7 +15,17 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributesParam(TypedDict):
     phone_number: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("subscriptions", True, ("ref", "UnsubscriptionChannelsParam")),
+        ("email", False, ("union", ("str", "None"))),
+        ("phone_number", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .unsubscription_channels import UnsubscriptionChannelsParam
 
-__all__ = ["ProfileSubscriptionDeleteQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ProfileSubscriptionDeleteQueryResourceObjectAttributesParam"]

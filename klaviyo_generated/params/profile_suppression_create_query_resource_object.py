@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileSuppressionCreateQueryResourceObjectParam(TypedDict):
     """``ProfileSuppressionCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class ProfileSuppressionCreateQueryResourceObjectParam(TypedDict):
     attributes: "ProfileSuppressionCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileSuppressionCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_suppression_create_query_resource_object_attributes import (
     ProfileSuppressionCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["ProfileSuppressionCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileSuppressionCreateQueryResourceObjectParam"]

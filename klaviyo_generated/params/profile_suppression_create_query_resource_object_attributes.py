@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileSuppressionCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ProfileSuppressionCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,4 +13,7 @@ class ProfileSuppressionCreateQueryResourceObjectAttributesParam(TypedDict):
     email: str
 
 
-__all__ = ["ProfileSuppressionCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("email", True, "str"),))
+
+__all__ = ["SHAPE", "ProfileSuppressionCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileSuppressionDeleteQueryResourceObjectParam(TypedDict):
     """``ProfileSuppressionDeleteQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class ProfileSuppressionDeleteQueryResourceObjectParam(TypedDict):
     attributes: "ProfileSuppressionDeleteQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileSuppressionDeleteQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_suppression_delete_query_resource_object_attributes import (
     ProfileSuppressionDeleteQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["ProfileSuppressionDeleteQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileSuppressionDeleteQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileUpsertQueryResourceObjectParam(TypedDict):
     """``ProfileUpsertQueryResourceObject`` as JSON."""
@@ -14,8 +16,19 @@ class ProfileUpsertQueryResourceObjectParam(TypedDict):
     meta: NotRequired["None | ProfileMetaParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileUpsertQueryResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("meta", False, ("union", ("None", ("ref", "ProfileMetaParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_meta import ProfileMetaParam
 from .profile_upsert_query_resource_object_attributes import ProfileUpsertQueryResourceObjectAttributesParam
 
-__all__ = ["ProfileUpsertQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileUpsertQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileUpsertQueryResourceObjectAttributesParam(TypedDict):
     """``ProfileUpsertQueryResourceObjectAttributes`` as JSON."""
@@ -22,10 +24,33 @@ class ProfileUpsertQueryResourceObjectAttributesParam(TypedDict):
     properties: NotRequired["ProfileUpsertQueryResourceObjectAttributesPropertiesType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("email", False, ("union", ("str", "None"))),
+        ("phone_number", False, ("union", ("str", "None"))),
+        ("external_id", False, ("union", ("str", "None"))),
+        ("_kx", False, ("union", ("str", "None"))),
+        ("first_name", False, ("union", ("str", "None"))),
+        ("last_name", False, ("union", ("str", "None"))),
+        ("organization", False, ("union", ("str", "None"))),
+        ("locale", False, ("union", ("str", "None"))),
+        ("title", False, ("union", ("str", "None"))),
+        ("image", False, ("union", ("str", "None"))),
+        ("location", False, ("union", ("None", ("ref", "ProfileLocationParam")))),
+        (
+            "properties",
+            False,
+            ("union", (("ref", "ProfileUpsertQueryResourceObjectAttributesPropertiesType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_location import ProfileLocationParam
 from .profile_upsert_query_resource_object_attributes_properties_type_0 import (
     ProfileUpsertQueryResourceObjectAttributesPropertiesType0Param,
 )
 
-__all__ = ["ProfileUpsertQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ProfileUpsertQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileUpsertQueryWithSubscriptionsResourceObjectParam(TypedDict):
     """``ProfileUpsertQueryWithSubscriptionsResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class ProfileUpsertQueryWithSubscriptionsResourceObjectParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_upsert_query_with_subscriptions_resource_object_attributes import (
     ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesParam,
 )
 
-__all__ = ["ProfileUpsertQueryWithSubscriptionsResourceObjectParam"]
+__all__ = ["SHAPE", "ProfileUpsertQueryWithSubscriptionsResourceObjectParam"]

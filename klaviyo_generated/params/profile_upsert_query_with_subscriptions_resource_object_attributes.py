@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesParam(TypedDict):
     """``ProfileUpsertQueryWithSubscriptionsResourceObjectAttributes`` as JSON."""
@@ -24,6 +26,34 @@ class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesParam(TypedDict
     subscriptions: NotRequired["None | SubscriptionChannelsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("email", False, ("union", ("str", "None"))),
+        ("phone_number", False, ("union", ("str", "None"))),
+        ("external_id", False, ("union", ("str", "None"))),
+        ("_kx", False, ("union", ("str", "None"))),
+        ("first_name", False, ("union", ("str", "None"))),
+        ("last_name", False, ("union", ("str", "None"))),
+        ("organization", False, ("union", ("str", "None"))),
+        ("locale", False, ("union", ("str", "None"))),
+        ("title", False, ("union", ("str", "None"))),
+        ("image", False, ("union", ("str", "None"))),
+        ("location", False, ("union", ("None", ("ref", "ProfileLocationParam")))),
+        (
+            "properties",
+            False,
+            (
+                "union",
+                (("ref", "ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesPropertiesType0Param"), "None"),
+            ),
+        ),
+        ("meta", False, ("union", ("None", ("ref", "ProfileMetaParam")))),
+        ("subscriptions", False, ("union", ("None", ("ref", "SubscriptionChannelsParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_location import ProfileLocationParam
 from .profile_meta import ProfileMetaParam
@@ -32,4 +62,4 @@ from .profile_upsert_query_with_subscriptions_resource_object_attributes_propert
 )
 from .subscription_channels import SubscriptionChannelsParam
 
-__all__ = ["ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PromotionalSMSSubscriptionParam(TypedDict):
     """``PromotionalSMSSubscription`` as JSON."""
@@ -14,4 +16,15 @@ class PromotionalSMSSubscriptionParam(TypedDict):
     properties: NotRequired[None]
 
 
-__all__ = ["PromotionalSMSSubscriptionParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("promotional_sms_subscription",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (True,))),
+        ("properties", False, "None"),
+    ),
+)
+
+__all__ = ["SHAPE", "PromotionalSMSSubscriptionParam"]

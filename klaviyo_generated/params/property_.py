@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class PropertyParam(TypedDict):
     """``Property`` as JSON."""
@@ -12,4 +14,7 @@ class PropertyParam(TypedDict):
     set_from_property: str
 
 
-__all__ = ["PropertyParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("badge_config", True, ("literal", ("set_property",))), ("set_from_property", True, "str")))
+
+__all__ = ["SHAPE", "PropertyParam"]

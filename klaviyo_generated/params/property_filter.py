@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PropertyFilterParam(TypedDict):
     """``PropertyFilter`` as JSON."""
@@ -12,4 +14,7 @@ class PropertyFilterParam(TypedDict):
     value: str
 
 
-__all__ = ["PropertyFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("property", True, "str"), ("value", True, "str")))
+
+__all__ = ["SHAPE", "PropertyFilterParam"]

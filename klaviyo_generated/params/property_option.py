@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PropertyOptionParam(TypedDict):
     """``PropertyOption`` as JSON."""
@@ -12,4 +14,7 @@ class PropertyOptionParam(TypedDict):
     value: str
 
 
-__all__ = ["PropertyOptionParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("label", True, "str"), ("value", True, "str")))
+
+__all__ = ["SHAPE", "PropertyOptionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PropertySourceParam(TypedDict):
     """``PropertySource`` as JSON."""
@@ -13,4 +15,7 @@ class PropertySourceParam(TypedDict):
     data_path: str
 
 
-__all__ = ["PropertySourceParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("source_id", True, "str"), ("id_path", True, "str"), ("data_path", True, "str")))
+
+__all__ = ["SHAPE", "PropertySourceParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProvidedLandlineMethodFilterParam(TypedDict):
     """``ProvidedLandlineMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class ProvidedLandlineMethodFilterParam(TypedDict):
     method: Literal["provided_landline"]
 
 
-__all__ = ["ProvidedLandlineMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("provided_landline",)))),
+)
+
+__all__ = ["SHAPE", "ProvidedLandlineMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProvidedNoAgeMethodFilterParam(TypedDict):
     """``ProvidedNoAgeMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class ProvidedNoAgeMethodFilterParam(TypedDict):
     method: Literal["provided_no_age"]
 
 
-__all__ = ["ProvidedNoAgeMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("provided_no_age",)))),
+)
+
+__all__ = ["SHAPE", "ProvidedNoAgeMethodFilterParam"]

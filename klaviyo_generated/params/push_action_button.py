@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushActionButtonParam(TypedDict):
     """``PushActionButton`` as JSON."""
@@ -16,4 +18,17 @@ class PushActionButtonParam(TypedDict):
     custom_action_id: NotRequired[str | None]
 
 
-__all__ = ["PushActionButtonParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("label", True, "str"),
+        ("action_type", True, ("literal", ("deep_link", "dismiss", "open_app", "open_url"))),
+        ("position", False, ("union", ("int", "None"))),
+        ("url", False, ("union", ("str", "None"))),
+        ("icon", False, ("union", ("str", "None"))),
+        ("custom_action_id", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "PushActionButtonParam"]

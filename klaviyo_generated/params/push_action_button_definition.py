@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushActionButtonDefinitionParam(TypedDict):
     """``PushActionButtonDefinition`` as JSON."""
@@ -14,4 +16,15 @@ class PushActionButtonDefinitionParam(TypedDict):
     url: NotRequired[str | None]
 
 
-__all__ = ["PushActionButtonDefinitionParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("label", True, "str"),
+        ("action_type", True, "str"),
+        ("position", False, ("union", ("int", "None"))),
+        ("url", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "PushActionButtonDefinitionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class PushOnOpenAppParam(TypedDict):
     """``PushOnOpenApp`` as JSON."""
@@ -11,4 +13,7 @@ class PushOnOpenAppParam(TypedDict):
     type: Literal["open_app"]
 
 
-__all__ = ["PushOnOpenAppParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("open_app",))),))
+
+__all__ = ["SHAPE", "PushOnOpenAppParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushOnOpenDeepLinkParam(TypedDict):
     """``PushOnOpenDeepLink`` as JSON."""
@@ -13,4 +15,14 @@ class PushOnOpenDeepLinkParam(TypedDict):
     android_deep_link: NotRequired[str | None]
 
 
-__all__ = ["PushOnOpenDeepLinkParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("deep_link",))),
+        ("ios_deep_link", False, ("union", ("str", "None"))),
+        ("android_deep_link", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "PushOnOpenDeepLinkParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushOnOpenWebUrlParam(TypedDict):
     """``PushOnOpenWebUrl`` as JSON."""
@@ -12,4 +14,10 @@ class PushOnOpenWebUrlParam(TypedDict):
     web_url: NotRequired[str | None]
 
 
-__all__ = ["PushOnOpenWebUrlParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("type", True, ("literal", ("open_web_url",))), ("web_url", False, ("union", ("str", "None")))),
+)
+
+__all__ = ["SHAPE", "PushOnOpenWebUrlParam"]

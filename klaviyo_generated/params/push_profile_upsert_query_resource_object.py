@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushProfileUpsertQueryResourceObjectParam(TypedDict):
     """``PushProfileUpsertQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class PushProfileUpsertQueryResourceObjectParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "PushProfileUpsertQueryResourceObjectAttributesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_profile_upsert_query_resource_object_attributes import PushProfileUpsertQueryResourceObjectAttributesParam
 
-__all__ = ["PushProfileUpsertQueryResourceObjectParam"]
+__all__ = ["SHAPE", "PushProfileUpsertQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushProfileUpsertQueryResourceObjectAttributesParam(TypedDict):
     """``PushProfileUpsertQueryResourceObjectAttributes`` as JSON."""
@@ -23,6 +25,30 @@ class PushProfileUpsertQueryResourceObjectAttributesParam(TypedDict):
     email: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("phone_number", False, ("union", ("str", "None"))),
+        ("external_id", False, ("union", ("str", "None"))),
+        ("_kx", False, ("union", ("str", "None"))),
+        ("first_name", False, ("union", ("str", "None"))),
+        ("last_name", False, ("union", ("str", "None"))),
+        ("organization", False, ("union", ("str", "None"))),
+        ("locale", False, ("union", ("str", "None"))),
+        ("title", False, ("union", ("str", "None"))),
+        ("image", False, ("union", ("str", "None"))),
+        ("location", False, ("union", ("None", ("ref", "ProfileLocationParam")))),
+        (
+            "properties",
+            False,
+            ("union", (("ref", "PushProfileUpsertQueryResourceObjectAttributesPropertiesType0Param"), "None")),
+        ),
+        ("meta", False, ("union", ("None", ("ref", "ProfileMetaParam")))),
+        ("email", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_location import ProfileLocationParam
 from .profile_meta import ProfileMetaParam
@@ -30,4 +56,4 @@ from .push_profile_upsert_query_resource_object_attributes_properties_type_0 imp
     PushProfileUpsertQueryResourceObjectAttributesPropertiesType0Param,
 )
 
-__all__ = ["PushProfileUpsertQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "PushProfileUpsertQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushSubscriptionParametersParam(TypedDict):
     """``PushSubscriptionParameters`` as JSON."""
@@ -13,8 +15,18 @@ class PushSubscriptionParametersParam(TypedDict):
     anonymous_id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("marketing", True, ("ref", "SubscriptionParametersParam")),
+        ("tokens", False, ("union", (("list", ("ref", "PushTokenEntryParam")), "None"))),
+        ("anonymous_id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_entry import PushTokenEntryParam
 from .subscription_parameters import SubscriptionParametersParam
 
-__all__ = ["PushSubscriptionParametersParam"]
+__all__ = ["SHAPE", "PushSubscriptionParametersParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenCreateQueryParam(TypedDict):
     """``PushTokenCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class PushTokenCreateQueryParam(TypedDict):
     data: "PushTokenCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "PushTokenCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_create_query_resource_object import PushTokenCreateQueryResourceObjectParam
 
-__all__ = ["PushTokenCreateQueryParam"]
+__all__ = ["SHAPE", "PushTokenCreateQueryParam"]

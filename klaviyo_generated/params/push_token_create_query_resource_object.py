@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenCreateQueryResourceObjectParam(TypedDict):
     """``PushTokenCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class PushTokenCreateQueryResourceObjectParam(TypedDict):
     attributes: "PushTokenCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("push-token",))),
+        ("attributes", True, ("ref", "PushTokenCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_create_query_resource_object_attributes import PushTokenCreateQueryResourceObjectAttributesParam
 
-__all__ = ["PushTokenCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "PushTokenCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenCreateQueryResourceObjectAttributesParam(TypedDict):
     """``PushTokenCreateQueryResourceObjectAttributes`` as JSON."""
@@ -19,10 +21,28 @@ class PushTokenCreateQueryResourceObjectAttributesParam(TypedDict):
     device_metadata: NotRequired["None | DeviceMetadataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("token", True, "str"),
+        ("platform", True, ("literal", ("android", "ios"))),
+        ("vendor", True, ("literal", ("apns", "fcm"))),
+        ("profile", True, ("ref", "PushTokenCreateQueryResourceObjectAttributesProfileParam")),
+        (
+            "enablement_status",
+            False,
+            ("union", ("None", ("literal", ("AUTHORIZED", "DENIED", "NOT_DETERMINED", "PROVISIONAL", "UNAUTHORIZED")))),
+        ),
+        ("background", False, ("union", ("None", ("literal", ("AVAILABLE", "DENIED", "RESTRICTED"))))),
+        ("device_metadata", False, ("union", ("None", ("ref", "DeviceMetadataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .device_metadata import DeviceMetadataParam
 from .push_token_create_query_resource_object_attributes_profile import (
     PushTokenCreateQueryResourceObjectAttributesProfileParam,
 )
 
-__all__ = ["PushTokenCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "PushTokenCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenCreateQueryResourceObjectAttributesProfileParam(TypedDict):
     """``PushTokenCreateQueryResourceObjectAttributesProfile`` as JSON."""
@@ -11,7 +13,10 @@ class PushTokenCreateQueryResourceObjectAttributesProfileParam(TypedDict):
     data: "PushProfileUpsertQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "PushProfileUpsertQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_profile_upsert_query_resource_object import PushProfileUpsertQueryResourceObjectParam
 
-__all__ = ["PushTokenCreateQueryResourceObjectAttributesProfileParam"]
+__all__ = ["SHAPE", "PushTokenCreateQueryResourceObjectAttributesProfileParam"]

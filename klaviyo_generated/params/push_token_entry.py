@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenEntryParam(TypedDict):
     """``PushTokenEntry`` as JSON."""
@@ -18,7 +20,24 @@ class PushTokenEntryParam(TypedDict):
     device_metadata: NotRequired["None | PushTokenDeviceMetadataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("token", True, "str"),
+        ("platform", True, ("literal", ("android", "ios"))),
+        ("vendor", True, ("literal", ("apns", "fcm"))),
+        (
+            "enablement_status",
+            False,
+            ("union", ("None", ("literal", ("AUTHORIZED", "DENIED", "NOT_DETERMINED", "PROVISIONAL", "UNAUTHORIZED")))),
+        ),
+        ("background", False, ("union", ("None", ("literal", ("AVAILABLE", "DENIED", "RESTRICTED"))))),
+        ("device_metadata", False, ("union", ("None", ("ref", "PushTokenDeviceMetadataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_device_metadata import PushTokenDeviceMetadataParam
 
-__all__ = ["PushTokenEntryParam"]
+__all__ = ["SHAPE", "PushTokenEntryParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenUnregisterQueryParam(TypedDict):
     """``PushTokenUnregisterQuery`` as JSON."""
@@ -11,7 +13,10 @@ class PushTokenUnregisterQueryParam(TypedDict):
     data: "PushTokenUnregisterQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "PushTokenUnregisterQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_unregister_query_resource_object import PushTokenUnregisterQueryResourceObjectParam
 
-__all__ = ["PushTokenUnregisterQueryParam"]
+__all__ = ["SHAPE", "PushTokenUnregisterQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenUnregisterQueryResourceObjectParam(TypedDict):
     """``PushTokenUnregisterQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class PushTokenUnregisterQueryResourceObjectParam(TypedDict):
     attributes: "PushTokenUnregisterQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("push-token-unregister",))),
+        ("attributes", True, ("ref", "PushTokenUnregisterQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_unregister_query_resource_object_attributes import (
     PushTokenUnregisterQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["PushTokenUnregisterQueryResourceObjectParam"]
+__all__ = ["SHAPE", "PushTokenUnregisterQueryResourceObjectParam"]

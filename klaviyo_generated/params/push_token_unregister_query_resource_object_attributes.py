@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenUnregisterQueryResourceObjectAttributesParam(TypedDict):
     """``PushTokenUnregisterQueryResourceObjectAttributes`` as JSON."""
@@ -14,9 +16,20 @@ class PushTokenUnregisterQueryResourceObjectAttributesParam(TypedDict):
     vendor: NotRequired[None | Literal["apns", "fcm"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("token", True, "str"),
+        ("platform", True, ("literal", ("android", "ios"))),
+        ("profile", True, ("ref", "PushTokenUnregisterQueryResourceObjectAttributesProfileParam")),
+        ("vendor", False, ("union", ("None", ("literal", ("apns", "fcm"))))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_unregister_query_resource_object_attributes_profile import (
     PushTokenUnregisterQueryResourceObjectAttributesProfileParam,
 )
 
-__all__ = ["PushTokenUnregisterQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "PushTokenUnregisterQueryResourceObjectAttributesParam"]

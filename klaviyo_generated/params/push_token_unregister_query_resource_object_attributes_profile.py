@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PushTokenUnregisterQueryResourceObjectAttributesProfileParam(TypedDict):
     """``PushTokenUnregisterQueryResourceObjectAttributesProfile`` as JSON."""
@@ -11,7 +13,10 @@ class PushTokenUnregisterQueryResourceObjectAttributesProfileParam(TypedDict):
     data: "ProfileUpsertQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfileUpsertQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_upsert_query_resource_object import ProfileUpsertQueryResourceObjectParam
 
-__all__ = ["PushTokenUnregisterQueryResourceObjectAttributesProfileParam"]
+__all__ = ["SHAPE", "PushTokenUnregisterQueryResourceObjectAttributesProfileParam"]

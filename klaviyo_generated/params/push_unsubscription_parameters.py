@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class PushUnsubscriptionParametersParam(TypedDict):
     """``PushUnsubscriptionParameters`` as JSON."""
@@ -12,8 +14,17 @@ class PushUnsubscriptionParametersParam(TypedDict):
     tokens: "list[PushTokenEntryParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("marketing", True, ("ref", "UnsubscriptionParametersParam")),
+        ("tokens", True, ("list", ("ref", "PushTokenEntryParam"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .push_token_entry import PushTokenEntryParam
 from .unsubscription_parameters import UnsubscriptionParametersParam
 
-__all__ = ["PushUnsubscriptionParametersParam"]
+__all__ = ["SHAPE", "PushUnsubscriptionParametersParam"]

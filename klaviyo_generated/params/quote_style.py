@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class QuoteStyleParam(TypedDict):
     """``QuoteStyle`` as JSON."""
@@ -19,4 +21,20 @@ class QuoteStyleParam(TypedDict):
     line_height: NotRequired[float]
 
 
-__all__ = ["QuoteStyleParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("font_family", False, "str"),
+        ("font_size", False, "int"),
+        ("text_color", False, "str"),
+        ("character_spacing", False, "int"),
+        ("font_weight", False, "int"),
+        ("font_style", False, ("union", ("str", "None"))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+        ("alignment", False, ("literal", ("center", "left", "right"))),
+        ("line_height", False, "float"),
+    ),
+)
+
+__all__ = ["SHAPE", "QuoteStyleParam"]

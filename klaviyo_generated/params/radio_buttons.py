@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RadioButtonsParam(TypedDict):
     """``RadioButtons`` as JSON."""
@@ -14,8 +16,19 @@ class RadioButtonsParam(TypedDict):
     styles: NotRequired["RadioButtonsStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("radio_buttons",))),
+        ("properties", True, ("ref", "RadioButtonsPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "RadioButtonsStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .radio_buttons_properties import RadioButtonsPropertiesParam
 from .radio_buttons_styles import RadioButtonsStylesParam
 
-__all__ = ["RadioButtonsParam"]
+__all__ = ["SHAPE", "RadioButtonsParam"]

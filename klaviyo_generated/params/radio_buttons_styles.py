@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RadioButtonsStylesParam(TypedDict):
     """``RadioButtonsStyles`` as JSON."""
@@ -14,7 +16,18 @@ class RadioButtonsStylesParam(TypedDict):
     alignment: NotRequired[Literal["center", "left", "right"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("arrangement", False, ("literal", ("horizontal", "vertical"))),
+        ("alignment", False, ("literal", ("center", "left", "right"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 
-__all__ = ["RadioButtonsStylesParam"]
+__all__ = ["SHAPE", "RadioButtonsStylesParam"]

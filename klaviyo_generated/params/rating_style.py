@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RatingStyleParam(TypedDict):
     """``RatingStyle`` as JSON."""
@@ -16,4 +18,17 @@ class RatingStyleParam(TypedDict):
     character_spacing: NotRequired[float]
 
 
-__all__ = ["RatingStyleParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("color", False, "str"),
+        ("empty_color", False, "str"),
+        ("font_size", False, "int"),
+        ("shape", False, ("literal", ("circle", "heart", "star"))),
+        ("alignment", False, ("literal", ("center", "left", "right"))),
+        ("character_spacing", False, "float"),
+    ),
+)
+
+__all__ = ["SHAPE", "RatingStyleParam"]

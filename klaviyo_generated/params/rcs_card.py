@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RCSCardParam(TypedDict):
     """``RCSCard`` as JSON."""
@@ -17,6 +19,20 @@ class RCSCardParam(TypedDict):
     buttons: NotRequired["list[RCSSuggestionParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", True, "str"),
+        ("title", False, ("union", ("str", "None"))),
+        ("text", False, ("union", ("str", "None"))),
+        ("extra", False, ("union", (("ref", "RCSCardExtraType0Param"), "None"))),
+        ("image", False, ("union", (("ref", "ImageAssetParam"), ("ref", "SlimImageReferenceParam"), "None"))),
+        ("video", False, ("union", (("ref", "MediaAssetParam"), ("ref", "MediaAssetReferenceParam"), "None"))),
+        ("buttons", False, ("union", (("list", ("ref", "RCSSuggestionParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .image_asset import ImageAssetParam
 from .media_asset import MediaAssetParam
@@ -25,4 +41,4 @@ from .rcs_card_extra_type_0 import RCSCardExtraType0Param
 from .rcs_suggestion import RCSSuggestionParam
 from .slim_image_reference import SlimImageReferenceParam
 
-__all__ = ["RCSCardParam"]
+__all__ = ["SHAPE", "RCSCardParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RCSRichContentParam(TypedDict):
     """``RCSRichContent`` as JSON."""
@@ -13,9 +15,19 @@ class RCSRichContentParam(TypedDict):
     file: NotRequired["None | MediaAssetReferenceParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("cards", False, ("union", (("list", ("ref", "RCSCardParam")), "None"))),
+        ("suggestions", False, ("union", (("list", ("ref", "RCSSuggestionParam")), "None"))),
+        ("file", False, ("union", ("None", ("ref", "MediaAssetReferenceParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .media_asset_reference import MediaAssetReferenceParam
 from .rcs_card import RCSCardParam
 from .rcs_suggestion import RCSSuggestionParam
 
-__all__ = ["RCSRichContentParam"]
+__all__ = ["SHAPE", "RCSRichContentParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RCSSuggestionParam(TypedDict):
     """``RCSSuggestion`` as JSON."""
@@ -15,4 +17,20 @@ class RCSSuggestionParam(TypedDict):
     open_mode: NotRequired[None | Literal["BROWSER", "WEBVIEW_FULL", "WEBVIEW_HALF", "WEBVIEW_TALL"]]
 
 
-__all__ = ["RCSSuggestionParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("id", True, "str"),
+        ("text", True, "str"),
+        ("type", True, ("literal", ("OPEN_URL", "REPLY"))),
+        ("url", False, ("union", ("str", "None"))),
+        (
+            "open_mode",
+            False,
+            ("union", ("None", ("literal", ("BROWSER", "WEBVIEW_FULL", "WEBVIEW_HALF", "WEBVIEW_TALL")))),
+        ),
+    ),
+)
+
+__all__ = ["SHAPE", "RCSSuggestionParam"]

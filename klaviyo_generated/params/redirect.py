@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RedirectParam(TypedDict):
     """``Redirect`` as JSON."""
@@ -14,7 +16,18 @@ class RedirectParam(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("submit", True, "bool"),
+        ("type", True, ("literal", ("redirect",))),
+        ("properties", True, ("ref", "RedirectPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .redirect_properties import RedirectPropertiesParam
 
-__all__ = ["RedirectParam"]
+__all__ = ["SHAPE", "RedirectParam"]

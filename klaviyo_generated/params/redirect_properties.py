@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RedirectPropertiesParam(TypedDict):
     """``RedirectProperties`` as JSON."""
@@ -13,4 +15,10 @@ class RedirectPropertiesParam(TypedDict):
     new_window: NotRequired[bool]
 
 
-__all__ = ["RedirectPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("list_id", False, ("union", ("str", "None"))), ("url", False, "str"), ("new_window", False, "bool")),
+)
+
+__all__ = ["SHAPE", "RedirectPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReentryCriteriaParam(TypedDict):
     """``ReentryCriteria`` as JSON."""
@@ -12,4 +14,13 @@ class ReentryCriteriaParam(TypedDict):
     unit: Literal["day", "hour", "week"] | Literal["alltime"]
 
 
-__all__ = ["ReentryCriteriaParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("duration", True, "int"),
+        ("unit", True, ("union", (("literal", ("day", "hour", "week")), ("literal", ("alltime",))))),
+    ),
+)
+
+__all__ = ["SHAPE", "ReentryCriteriaParam"]

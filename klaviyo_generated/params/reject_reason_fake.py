@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RejectReasonFakeParam(TypedDict):
     """``RejectReasonFake`` as JSON."""
@@ -11,4 +13,7 @@ class RejectReasonFakeParam(TypedDict):
     reason: Literal["fake"]
 
 
-__all__ = ["RejectReasonFakeParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reason", True, ("literal", ("fake",))),))
+
+__all__ = ["SHAPE", "RejectReasonFakeParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RejectReasonMisleadingParam(TypedDict):
     """``RejectReasonMisleading`` as JSON."""
@@ -11,4 +13,7 @@ class RejectReasonMisleadingParam(TypedDict):
     reason: Literal["false_or_misleading"]
 
 
-__all__ = ["RejectReasonMisleadingParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reason", True, ("literal", ("false_or_misleading",))),))
+
+__all__ = ["SHAPE", "RejectReasonMisleadingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RejectReasonOtherParam(TypedDict):
     """``RejectReasonOther`` as JSON."""
@@ -12,4 +14,10 @@ class RejectReasonOtherParam(TypedDict):
     status_explanation: NotRequired[str | None]
 
 
-__all__ = ["RejectReasonOtherParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("reason", True, ("literal", ("other",))), ("status_explanation", False, ("union", ("str", "None")))),
+)
+
+__all__ = ["SHAPE", "RejectReasonOtherParam"]

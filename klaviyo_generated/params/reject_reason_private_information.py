@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RejectReasonPrivateInformationParam(TypedDict):
     """``RejectReasonPrivateInformation`` as JSON."""
@@ -11,4 +13,7 @@ class RejectReasonPrivateInformationParam(TypedDict):
     reason: Literal["private_information"]
 
 
-__all__ = ["RejectReasonPrivateInformationParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reason", True, ("literal", ("private_information",))),))
+
+__all__ = ["SHAPE", "RejectReasonPrivateInformationParam"]

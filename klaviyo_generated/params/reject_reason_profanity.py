@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RejectReasonProfanityParam(TypedDict):
     """``RejectReasonProfanity`` as JSON."""
@@ -11,4 +13,7 @@ class RejectReasonProfanityParam(TypedDict):
     reason: Literal["profanity_or_inappropriate"]
 
 
-__all__ = ["RejectReasonProfanityParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reason", True, ("literal", ("profanity_or_inappropriate",))),))
+
+__all__ = ["SHAPE", "RejectReasonProfanityParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RejectReasonUnrelatedParam(TypedDict):
     """``RejectReasonUnrelated`` as JSON."""
@@ -11,4 +13,7 @@ class RejectReasonUnrelatedParam(TypedDict):
     reason: Literal["unrelated"]
 
 
-__all__ = ["RejectReasonUnrelatedParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("reason", True, ("literal", ("unrelated",))),))
+
+__all__ = ["SHAPE", "RejectReasonUnrelatedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RelatedIdPathParam(TypedDict):
     """``RelatedIdPath`` as JSON."""
@@ -12,4 +14,13 @@ class RelatedIdPathParam(TypedDict):
     path: str
 
 
-__all__ = ["RelatedIdPathParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("identifier_type", True, ("literal", ("anonymous", "email", "external-id", "klaviyo-id", "phone"))),
+        ("path", True, "str"),
+    ),
+)
+
+__all__ = ["SHAPE", "RelatedIdPathParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RelativeAnniversaryDateFilterParam(TypedDict):
     """``RelativeAnniversaryDateFilter`` as JSON."""
@@ -14,4 +16,15 @@ class RelativeAnniversaryDateFilterParam(TypedDict):
     quantity: int
 
 
-__all__ = ["RelativeAnniversaryDateFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("date",))),
+        ("operator", True, ("literal", ("anniversary-last", "anniversary-next"))),
+        ("unit", True, ("literal", ("day", "hour", "week"))),
+        ("quantity", True, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "RelativeAnniversaryDateFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class RelativeDateRangeFilterParam(TypedDict):
     """``RelativeDateRangeFilter`` as JSON."""
@@ -15,4 +17,16 @@ class RelativeDateRangeFilterParam(TypedDict):
     unit: Literal["day", "hour", "week"]
 
 
-__all__ = ["RelativeDateRangeFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("date",))),
+        ("operator", True, ("literal", ("between",))),
+        ("start", True, "int"),
+        ("end", True, "int"),
+        ("unit", True, ("literal", ("day", "hour", "week"))),
+    ),
+)
+
+__all__ = ["SHAPE", "RelativeDateRangeFilterParam"]

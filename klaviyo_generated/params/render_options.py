@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RenderOptionsParam(TypedDict):
     """``RenderOptions`` as JSON."""
@@ -14,4 +16,15 @@ class RenderOptionsParam(TypedDict):
     add_opt_out_language: NotRequired[bool | None]
 
 
-__all__ = ["RenderOptionsParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("shorten_links", False, ("union", ("bool", "None"))),
+        ("add_org_prefix", False, ("union", ("bool", "None"))),
+        ("add_info_link", False, ("union", ("bool", "None"))),
+        ("add_opt_out_language", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "RenderOptionsParam"]

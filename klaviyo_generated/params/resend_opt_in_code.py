@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ResendOptInCodeParam(TypedDict):
     """``ResendOptInCode`` as JSON."""
@@ -14,4 +16,15 @@ class ResendOptInCodeParam(TypedDict):
     properties: NotRequired[None]
 
 
-__all__ = ["ResendOptInCodeParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("resend_opt_in_code",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (False,))),
+        ("properties", False, "None"),
+    ),
+)
+
+__all__ = ["SHAPE", "ResendOptInCodeParam"]

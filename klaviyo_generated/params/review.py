@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewParam(TypedDict):
     """``Review`` as JSON."""
@@ -14,8 +16,19 @@ class ReviewParam(TypedDict):
     styles: NotRequired["ReviewStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("review",))),
+        ("properties", True, ("ref", "ReviewPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "ReviewStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_properties import ReviewPropertiesParam
 from .review_styles import ReviewStylesParam
 
-__all__ = ["ReviewParam"]
+__all__ = ["SHAPE", "ReviewParam"]

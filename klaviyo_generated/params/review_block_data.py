@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ReviewBlockDataParam(TypedDict):
     """``ReviewBlockData`` as JSON."""
@@ -13,10 +15,24 @@ class ReviewBlockDataParam(TypedDict):
     styles: "ReviewBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "properties",
+            True,
+            ("union", (("ref", "StaticReviewBlockPropertiesParam"), ("ref", "DynamicReviewBlockPropertiesParam"))),
+        ),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "ReviewBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .dynamic_review_block_properties import DynamicReviewBlockPropertiesParam
 from .review_block_styles import ReviewBlockStylesParam
 from .static_review_block_properties import StaticReviewBlockPropertiesParam
 
-__all__ = ["ReviewBlockDataParam"]
+__all__ = ["SHAPE", "ReviewBlockDataParam"]

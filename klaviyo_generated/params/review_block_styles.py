@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewBlockStylesParam(TypedDict):
     """``ReviewBlockStyles`` as JSON."""
@@ -80,4 +82,102 @@ class ReviewBlockStylesParam(TypedDict):
     verified_badge_style: NotRequired[None | Literal["badge-and-text", "badge-only", "text-only"]]
 
 
-__all__ = ["ReviewBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("author_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("author_color", False, ("union", ("str", "None"))),
+        ("author_font_family", False, ("union", ("str", "None"))),
+        ("author_font_size", False, ("union", ("int", "None"))),
+        ("author_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("author_font_weight", False, ("union", ("str", "None"))),
+        ("author_letter_spacing", False, ("union", ("int", "None"))),
+        ("author_text_decoration", False, ("union", ("str", "None"))),
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("border_radius", False, ("union", ("int", "None"))),
+        (
+            "border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("border_width", False, ("union", ("int", "None"))),
+        ("empty_star_color", False, ("union", ("str", "None"))),
+        (
+            "layout",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "big-quotes",
+                            "centered-in-quote-bubble",
+                            "centered-rating-first",
+                            "centered-review-first",
+                            "clean",
+                            "left-aligned",
+                            "message-bubble",
+                            "rating-highlight",
+                            "right-aligned-with-quotation-icon",
+                            "square",
+                            "stacked-card",
+                            "subtle-background",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("product_name_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("product_name_color", False, ("union", ("str", "None"))),
+        ("product_name_font_family", False, ("union", ("str", "None"))),
+        ("product_name_font_size", False, ("union", ("int", "None"))),
+        ("product_name_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("product_name_font_weight", False, ("union", ("str", "None"))),
+        ("product_name_letter_spacing", False, ("union", ("int", "None"))),
+        ("product_name_text_decoration", False, ("union", ("str", "None"))),
+        ("quote_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("quote_color", False, ("union", ("str", "None"))),
+        ("quote_font_family", False, ("union", ("str", "None"))),
+        ("quote_font_size", False, ("union", ("int", "None"))),
+        ("quote_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("quote_font_weight", False, ("union", ("str", "None"))),
+        ("quote_letter_spacing", False, ("union", ("int", "None"))),
+        ("quote_line_height", False, ("union", ("float", "None"))),
+        ("quote_style", False, ("union", ("None", ("literal", ("line", "square", "standard"))))),
+        ("quote_text_decoration", False, ("union", ("str", "None"))),
+        ("shadow_color", False, ("union", ("str", "None"))),
+        ("star_color", False, ("union", ("str", "None"))),
+        ("star_size", False, ("union", ("None", ("literal", ("large", "medium", "small"))))),
+        ("star_rating_shape", False, ("union", ("None", ("literal", ("circle", "heart", "star"))))),
+        ("star_icon_spacing", False, ("union", ("int", "None"))),
+        ("star_alignment", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("text_area_bg_color", False, ("union", ("str", "None"))),
+        ("text_area_border_color", False, ("union", ("str", "None"))),
+        ("verified_color", False, ("union", ("str", "None"))),
+        ("verified_font_family", False, ("union", ("str", "None"))),
+        ("verified_font_size", False, ("union", ("int", "None"))),
+        ("verified_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("verified_font_weight", False, ("union", ("str", "None"))),
+        ("verified_letter_spacing", False, ("union", ("int", "None"))),
+        ("verified_text_decoration", False, ("union", ("str", "None"))),
+        ("verified_badge_color", False, ("union", ("None", ("literal", ("dark", "default", "light"))))),
+        ("verified_badge_size", False, ("union", ("int", "None"))),
+        (
+            "verified_badge_style",
+            False,
+            ("union", ("None", ("literal", ("badge-and-text", "badge-only", "text-only")))),
+        ),
+    ),
+)
+
+__all__ = ["SHAPE", "ReviewBlockStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewBlockV1Param(TypedDict):
     """``ReviewBlockV1`` as JSON."""
@@ -16,7 +18,20 @@ class ReviewBlockV1Param(TypedDict):
     universal_id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("review",))),
+        ("data", True, ("union", ("None", ("ref", "ReviewBlockDataParam")))),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_block_data import ReviewBlockDataParam
 
-__all__ = ["ReviewBlockV1Param"]
+__all__ = ["SHAPE", "ReviewBlockV1Param"]

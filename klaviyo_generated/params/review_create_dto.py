@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ReviewCreateDTOParam(TypedDict):
     """``ReviewCreateDTO`` as JSON."""
@@ -11,7 +13,10 @@ class ReviewCreateDTOParam(TypedDict):
     data: "ReviewCreateDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ReviewCreateDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_create_dto_resource_object import ReviewCreateDTOResourceObjectParam
 
-__all__ = ["ReviewCreateDTOParam"]
+__all__ = ["SHAPE", "ReviewCreateDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewCreateDTOResourceObjectParam(TypedDict):
     """``ReviewCreateDTOResourceObject`` as JSON."""
@@ -13,8 +15,18 @@ class ReviewCreateDTOResourceObjectParam(TypedDict):
     relationships: NotRequired["ReviewCreateDTOResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("review",))),
+        ("attributes", True, ("ref", "ReviewCreateDTOResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "ReviewCreateDTOResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_create_dto_resource_object_attributes import ReviewCreateDTOResourceObjectAttributesParam
 from .review_create_dto_resource_object_relationships import ReviewCreateDTOResourceObjectRelationshipsParam
 
-__all__ = ["ReviewCreateDTOResourceObjectParam"]
+__all__ = ["SHAPE", "ReviewCreateDTOResourceObjectParam"]

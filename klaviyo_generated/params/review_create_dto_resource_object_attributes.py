@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewCreateDTOResourceObjectAttributesParam(TypedDict):
     """``ReviewCreateDTOResourceObjectAttributes`` as JSON."""
@@ -31,8 +33,46 @@ class ReviewCreateDTOResourceObjectAttributesParam(TypedDict):
     images: NotRequired[list[str] | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("review_type", True, ("literal", ("question", "rating", "review", "store"))),
+        ("email", True, "str"),
+        ("author", True, "str"),
+        ("content", True, "str"),
+        (
+            "incentive_type",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "coupon_or_discount",
+                            "employee_review",
+                            "free_product",
+                            "loyalty_points",
+                            "other",
+                            "paid_promotion",
+                            "sweepstakes_entry",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("product", False, ("union", ("None", ("ref", "ReviewProductExternalIdParam")))),
+        ("rating", False, ("union", ("None", ("literal", (1, 2, 3, 4, 5))))),
+        ("title", False, ("union", ("str", "None"))),
+        ("custom_questions", False, ("union", (("list", ("ref", "CustomQuestionDTOParam")), "None"))),
+        ("images", False, ("union", (("list", "str"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_question_dto import CustomQuestionDTOParam
 from .review_product_external_id import ReviewProductExternalIdParam
 
-__all__ = ["ReviewCreateDTOResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ReviewCreateDTOResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewCreateDTOResourceObjectRelationshipsParam(TypedDict):
     """``ReviewCreateDTOResourceObjectRelationships`` as JSON."""
@@ -11,7 +13,10 @@ class ReviewCreateDTOResourceObjectRelationshipsParam(TypedDict):
     order: NotRequired["ReviewCreateDTOResourceObjectRelationshipsOrderParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("order", False, ("ref", "ReviewCreateDTOResourceObjectRelationshipsOrderParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_create_dto_resource_object_relationships_order import ReviewCreateDTOResourceObjectRelationshipsOrderParam
 
-__all__ = ["ReviewCreateDTOResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ReviewCreateDTOResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewCreateDTOResourceObjectRelationshipsOrderParam(TypedDict):
     """``ReviewCreateDTOResourceObjectRelationshipsOrder`` as JSON."""
@@ -11,9 +13,12 @@ class ReviewCreateDTOResourceObjectRelationshipsOrderParam(TypedDict):
     data: NotRequired["ReviewCreateDTOResourceObjectRelationshipsOrderDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", False, ("ref", "ReviewCreateDTOResourceObjectRelationshipsOrderDataParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_create_dto_resource_object_relationships_order_data import (
     ReviewCreateDTOResourceObjectRelationshipsOrderDataParam,
 )
 
-__all__ = ["ReviewCreateDTOResourceObjectRelationshipsOrderParam"]
+__all__ = ["SHAPE", "ReviewCreateDTOResourceObjectRelationshipsOrderParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewCreateDTOResourceObjectRelationshipsOrderDataParam(TypedDict):
     """``ReviewCreateDTOResourceObjectRelationshipsOrderData`` as JSON."""
@@ -12,4 +14,7 @@ class ReviewCreateDTOResourceObjectRelationshipsOrderDataParam(TypedDict):
     id: str
 
 
-__all__ = ["ReviewCreateDTOResourceObjectRelationshipsOrderDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("order",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "ReviewCreateDTOResourceObjectRelationshipsOrderDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ReviewPatchQueryParam(TypedDict):
     """``ReviewPatchQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ReviewPatchQueryParam(TypedDict):
     data: "ReviewPatchQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ReviewPatchQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_patch_query_resource_object import ReviewPatchQueryResourceObjectParam
 
-__all__ = ["ReviewPatchQueryParam"]
+__all__ = ["SHAPE", "ReviewPatchQueryParam"]

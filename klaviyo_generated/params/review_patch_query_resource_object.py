@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewPatchQueryResourceObjectParam(TypedDict):
     """``ReviewPatchQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class ReviewPatchQueryResourceObjectParam(TypedDict):
     attributes: "ReviewPatchQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("review",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "ReviewPatchQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_patch_query_resource_object_attributes import ReviewPatchQueryResourceObjectAttributesParam
 
-__all__ = ["ReviewPatchQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ReviewPatchQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewPatchQueryResourceObjectAttributesParam(TypedDict):
     """``ReviewPatchQueryResourceObjectAttributes`` as JSON."""
@@ -13,6 +15,28 @@ class ReviewPatchQueryResourceObjectAttributesParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "status",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "ReviewStatusRejectedParam"),
+                    ("ref", "ReviewStatusFeaturedParam"),
+                    ("ref", "ReviewStatusPublishedParam"),
+                    ("ref", "ReviewStatusUnpublishedParam"),
+                    ("ref", "ReviewStatusPendingParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .review_status_featured import ReviewStatusFeaturedParam
 from .review_status_pending import ReviewStatusPendingParam
@@ -20,4 +44,4 @@ from .review_status_published import ReviewStatusPublishedParam
 from .review_status_rejected import ReviewStatusRejectedParam
 from .review_status_unpublished import ReviewStatusUnpublishedParam
 
-__all__ = ["ReviewPatchQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ReviewPatchQueryResourceObjectAttributesParam"]

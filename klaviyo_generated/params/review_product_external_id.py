@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewProductExternalIdParam(TypedDict):
     """``ReviewProductExternalId`` as JSON."""
@@ -12,4 +14,10 @@ class ReviewProductExternalIdParam(TypedDict):
     integration_key: Literal["shopify", "woocommerce"]
 
 
-__all__ = ["ReviewProductExternalIdParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("external_id", True, "str"), ("integration_key", True, ("literal", ("shopify", "woocommerce")))),
+)
+
+__all__ = ["SHAPE", "ReviewProductExternalIdParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewPropertiesParam(TypedDict):
     """``ReviewProperties`` as JSON."""
@@ -20,4 +22,21 @@ class ReviewPropertiesParam(TypedDict):
     show_verified: NotRequired[bool]
 
 
-__all__ = ["ReviewPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("author", False, ("union", ("str", "None"))),
+        ("content", False, ("union", ("str", "None"))),
+        ("rating", False, "int"),
+        ("verified", False, "bool"),
+        ("review_id", False, ("union", ("int", "None"))),
+        ("show_rating", False, "bool"),
+        ("show_author", False, "bool"),
+        ("show_verified", False, "bool"),
+    ),
+)
+
+__all__ = ["SHAPE", "ReviewPropertiesParam"]

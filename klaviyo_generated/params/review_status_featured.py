@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewStatusFeaturedParam(TypedDict):
     """``ReviewStatusFeatured`` as JSON."""
@@ -11,4 +13,7 @@ class ReviewStatusFeaturedParam(TypedDict):
     value: Literal["featured"]
 
 
-__all__ = ["ReviewStatusFeaturedParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("value", True, ("literal", ("featured",))),))
+
+__all__ = ["SHAPE", "ReviewStatusFeaturedParam"]

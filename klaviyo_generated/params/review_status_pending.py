@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewStatusPendingParam(TypedDict):
     """``ReviewStatusPending`` as JSON."""
@@ -11,4 +13,7 @@ class ReviewStatusPendingParam(TypedDict):
     value: Literal["pending"]
 
 
-__all__ = ["ReviewStatusPendingParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("value", True, ("literal", ("pending",))),))
+
+__all__ = ["SHAPE", "ReviewStatusPendingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewStatusPublishedParam(TypedDict):
     """``ReviewStatusPublished`` as JSON."""
@@ -11,4 +13,7 @@ class ReviewStatusPublishedParam(TypedDict):
     value: Literal["published"]
 
 
-__all__ = ["ReviewStatusPublishedParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("value", True, ("literal", ("published",))),))
+
+__all__ = ["SHAPE", "ReviewStatusPublishedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewStatusRejectedParam(TypedDict):
     """``ReviewStatusRejected`` as JSON."""
@@ -11,6 +13,29 @@ class ReviewStatusRejectedParam(TypedDict):
     value: Literal["rejected"]
     rejection_reason: "RejectReasonOtherParam | RejectReasonFakeParam | RejectReasonMisleadingParam | RejectReasonPrivateInformationParam | RejectReasonProfanityParam | RejectReasonUnrelatedParam"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("value", True, ("literal", ("rejected",))),
+        (
+            "rejection_reason",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "RejectReasonOtherParam"),
+                    ("ref", "RejectReasonFakeParam"),
+                    ("ref", "RejectReasonMisleadingParam"),
+                    ("ref", "RejectReasonPrivateInformationParam"),
+                    ("ref", "RejectReasonProfanityParam"),
+                    ("ref", "RejectReasonUnrelatedParam"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .reject_reason_fake import RejectReasonFakeParam
@@ -20,4 +45,4 @@ from .reject_reason_private_information import RejectReasonPrivateInformationPar
 from .reject_reason_profanity import RejectReasonProfanityParam
 from .reject_reason_unrelated import RejectReasonUnrelatedParam
 
-__all__ = ["ReviewStatusRejectedParam"]
+__all__ = ["SHAPE", "ReviewStatusRejectedParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewStatusUnpublishedParam(TypedDict):
     """``ReviewStatusUnpublished`` as JSON."""
@@ -11,4 +13,7 @@ class ReviewStatusUnpublishedParam(TypedDict):
     value: Literal["unpublished"]
 
 
-__all__ = ["ReviewStatusUnpublishedParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("value", True, ("literal", ("unpublished",))),))
+
+__all__ = ["SHAPE", "ReviewStatusUnpublishedParam"]

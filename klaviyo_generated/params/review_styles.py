@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewStylesParam(TypedDict):
     """``ReviewStyles`` as JSON."""
@@ -16,10 +18,23 @@ class ReviewStylesParam(TypedDict):
     block_background_color: NotRequired[str]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("rating_style", False, ("ref", "RatingStyleParam")),
+        ("quote_style", False, ("ref", "QuoteStyleParam")),
+        ("reviewer_name_style", False, ("ref", "ReviewerNameStyleParam")),
+        ("block_background_color", False, "str"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 from .quote_style import QuoteStyleParam
 from .rating_style import RatingStyleParam
 from .reviewer_name_style import ReviewerNameStyleParam
 
-__all__ = ["ReviewStylesParam"]
+__all__ = ["SHAPE", "ReviewStylesParam"]

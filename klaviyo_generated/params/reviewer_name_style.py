@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ReviewerNameStyleParam(TypedDict):
     """``ReviewerNameStyle`` as JSON."""
@@ -20,4 +22,21 @@ class ReviewerNameStyleParam(TypedDict):
     line_height: NotRequired[float]
 
 
-__all__ = ["ReviewerNameStyleParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("layout", False, ("literal", ("inline", "stacked"))),
+        ("font_family", False, "str"),
+        ("font_size", False, "int"),
+        ("text_color", False, "str"),
+        ("character_spacing", False, "int"),
+        ("font_weight", False, "int"),
+        ("font_style", False, ("union", ("str", "None"))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+        ("alignment", False, ("literal", ("center", "left", "right"))),
+        ("line_height", False, "float"),
+    ),
+)
+
+__all__ = ["SHAPE", "ReviewerNameStyleParam"]

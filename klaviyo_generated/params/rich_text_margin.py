@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RichTextMarginParam(TypedDict):
     """``RichTextMargin`` as JSON."""
@@ -14,4 +16,15 @@ class RichTextMarginParam(TypedDict):
     bottom: NotRequired[int]
 
 
-__all__ = ["RichTextMarginParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("left", False, ("literal", (0,))),
+        ("right", False, ("literal", (0,))),
+        ("top", False, ("literal", (0,))),
+        ("bottom", False, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "RichTextMarginParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RichTextStylesParam(TypedDict):
     """``RichTextStyles`` as JSON."""
@@ -18,8 +20,23 @@ class RichTextStylesParam(TypedDict):
     h6: NotRequired["RichTextStyleParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("body", False, ("ref", "RichTextStyleParam")),
+        ("link", False, ("ref", "LinkStylesParam")),
+        ("h1", False, ("ref", "RichTextStyleParam")),
+        ("h2", False, ("ref", "RichTextStyleParam")),
+        ("h3", False, ("ref", "RichTextStyleParam")),
+        ("h4", False, ("ref", "RichTextStyleParam")),
+        ("h5", False, ("ref", "RichTextStyleParam")),
+        ("h6", False, ("ref", "RichTextStyleParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link_styles import LinkStylesParam
 from .rich_text_style import RichTextStyleParam
 
-__all__ = ["RichTextStylesParam"]
+__all__ = ["SHAPE", "RichTextStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class RowDataParam(TypedDict):
     """``RowData`` as JSON."""
@@ -11,7 +13,10 @@ class RowDataParam(TypedDict):
     styles: "RowStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("styles", True, ("ref", "RowStylesParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .row_styles import RowStylesParam
 
-__all__ = ["RowDataParam"]
+__all__ = ["SHAPE", "RowDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RowStylesParam(TypedDict):
     """``RowStyles`` as JSON."""
@@ -26,4 +28,37 @@ class RowStylesParam(TypedDict):
     ]
 
 
-__all__ = ["RowStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "column_layout",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "1-column-full-width",
+                            "2-columns-25%-75%",
+                            "2-columns-33%-67%",
+                            "2-columns-67%-33%",
+                            "2-columns-75%-25%",
+                            "2-columns-equal-width",
+                            "3-columns-25%-25%-50%",
+                            "3-columns-25%-50%-25%",
+                            "3-columns-50%-25%-25%",
+                            "3-columns-equal-width",
+                            "4-columns-equal-width",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+__all__ = ["SHAPE", "RowStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RowV0Param(TypedDict):
     """``RowV0`` as JSON."""
@@ -11,6 +13,47 @@ class RowV0Param(TypedDict):
     blocks: "list[ButtonParam | AgeGateParam | CouponParam | DateParam | EmailParam | HTMLTextParam | OptInCodeParam | PhoneNumberParam | SMSConsentCheckboxParam | TextParam | CheckboxesParam | RadioButtonsParam | DropdownParam | ImageParam | CountdownTimerParam | SignupCounterParam | SpinToWinParam | SMSDisclosureParam | BackInStockEmailConsentCheckboxParam | ReviewParam | CustomHTMLParam]"
     id: NotRequired[str | None]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "blocks",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "ButtonParam"),
+                        ("ref", "AgeGateParam"),
+                        ("ref", "CouponParam"),
+                        ("ref", "DateParam"),
+                        ("ref", "EmailParam"),
+                        ("ref", "HTMLTextParam"),
+                        ("ref", "OptInCodeParam"),
+                        ("ref", "PhoneNumberParam"),
+                        ("ref", "SMSConsentCheckboxParam"),
+                        ("ref", "TextParam"),
+                        ("ref", "CheckboxesParam"),
+                        ("ref", "RadioButtonsParam"),
+                        ("ref", "DropdownParam"),
+                        ("ref", "ImageParam"),
+                        ("ref", "CountdownTimerParam"),
+                        ("ref", "SignupCounterParam"),
+                        ("ref", "SpinToWinParam"),
+                        ("ref", "SMSDisclosureParam"),
+                        ("ref", "BackInStockEmailConsentCheckboxParam"),
+                        ("ref", "ReviewParam"),
+                        ("ref", "CustomHTMLParam"),
+                    ),
+                ),
+            ),
+        ),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .age_gate import AgeGateParam
@@ -35,4 +78,4 @@ from .sms_disclosure import SMSDisclosureParam
 from .spin_to_win import SpinToWinParam
 from .text import TextParam
 
-__all__ = ["RowV0Param"]
+__all__ = ["SHAPE", "RowV0Param"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class RowV1Param(TypedDict):
     """``RowV1`` as JSON."""
@@ -14,8 +16,19 @@ class RowV1Param(TypedDict):
     columns: NotRequired["list[ColumnV1Param] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("data", True, ("ref", "RowDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("columns", False, ("union", (("list", ("ref", "ColumnV1Param")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .column_v1 import ColumnV1Param
 from .row_data import RowDataParam
 
-__all__ = ["RowV1Param"]
+__all__ = ["SHAPE", "RowV1Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ScrollParam(TypedDict):
     """``Scroll`` as JSON."""
@@ -13,7 +15,17 @@ class ScrollParam(TypedDict):
     properties: NotRequired["ScrollPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("scroll_percentage",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "ScrollPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .scroll_properties import ScrollPropertiesParam
 
-__all__ = ["ScrollParam"]
+__all__ = ["SHAPE", "ScrollParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ScrollPropertiesParam(TypedDict):
     """``ScrollProperties`` as JSON."""
@@ -11,4 +13,7 @@ class ScrollPropertiesParam(TypedDict):
     percentage: NotRequired[int]
 
 
-__all__ = ["ScrollPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("percentage", False, "int"),))
+
+__all__ = ["SHAPE", "ScrollPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SectionDataParam(TypedDict):
     """``SectionData`` as JSON."""
@@ -13,9 +15,19 @@ class SectionDataParam(TypedDict):
     styles: "SectionStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "SectionPropertiesParam")),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "SectionStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .section_properties import SectionPropertiesParam
 from .section_styles import SectionStylesParam
 
-__all__ = ["SectionDataParam"]
+__all__ = ["SHAPE", "SectionDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SectionPropertiesParam(TypedDict):
     """``SectionProperties`` as JSON."""
@@ -12,4 +14,13 @@ class SectionPropertiesParam(TypedDict):
     is_prebuilt_content: NotRequired[bool | None]
 
 
-__all__ = ["SectionPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("is_ai_generated", False, ("union", ("bool", "None"))),
+        ("is_prebuilt_content", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SectionPropertiesParam"]

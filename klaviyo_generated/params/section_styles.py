@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SectionStylesParam(TypedDict):
     """``SectionStyles`` as JSON."""
@@ -42,4 +44,64 @@ class SectionStylesParam(TypedDict):
     stack_on_mobile: NotRequired[bool | None]
 
 
-__all__ = ["SectionStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("background_asset_id", False, ("union", ("str", "None"))),
+        ("background_color", False, ("union", ("str", "None"))),
+        (
+            "background_format",
+            False,
+            ("union", ("None", ("literal", ("auto", "contain", "cover", "initial", "repeat")))),
+        ),
+        ("background_image_full_width", False, ("union", ("bool", "None"))),
+        (
+            "background_position",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "center-bottom",
+                            "center-center",
+                            "center-top",
+                            "left-bottom",
+                            "left-center",
+                            "left-top",
+                            "right-bottom",
+                            "right-center",
+                            "right-top",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("background_repeat", False, ("union", ("bool", "None"))),
+        ("background_url", False, ("union", ("str", "None"))),
+        ("border_color", False, ("union", ("str", "None"))),
+        (
+            "border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("border_width", False, ("union", ("int", "None"))),
+        ("column_align", False, ("union", ("None", ("literal", ("baseline", "bottom", "middle", "top"))))),
+        ("column_direction", False, ("union", ("None", ("literal", ("ltr", "no-stack", "rtl"))))),
+        ("content_color", False, ("union", ("str", "None"))),
+        ("content_color_type", False, ("union", ("None", ("literal", ("none", "section", "template"))))),
+        ("inner_padding_bottom", False, ("union", ("int", "None"))),
+        ("inner_padding_left", False, ("union", ("int", "None"))),
+        ("inner_padding_right", False, ("union", ("int", "None"))),
+        ("inner_padding_top", False, ("union", ("int", "None"))),
+        ("stack_on_mobile", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SectionStylesParam"]

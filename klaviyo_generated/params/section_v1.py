@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SectionV1Param(TypedDict):
     """``SectionV1`` as JSON."""
@@ -17,8 +19,22 @@ class SectionV1Param(TypedDict):
     rows: NotRequired["list[RowV1Param] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("section",))),
+        ("type", True, ("literal", ("section",))),
+        ("data", True, ("ref", "SectionDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+        ("rows", False, ("union", (("list", ("ref", "RowV1Param")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .row_v1 import RowV1Param
 from .section_data import SectionDataParam
 
-__all__ = ["SectionV1Param"]
+__all__ = ["SHAPE", "SectionV1Param"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SegmentCreateQueryParam(TypedDict):
     """``SegmentCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class SegmentCreateQueryParam(TypedDict):
     data: "SegmentCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SegmentCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_create_query_resource_object import SegmentCreateQueryResourceObjectParam
 
-__all__ = ["SegmentCreateQueryParam"]
+__all__ = ["SHAPE", "SegmentCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentCreateQueryResourceObjectParam(TypedDict):
     """``SegmentCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class SegmentCreateQueryResourceObjectParam(TypedDict):
     attributes: "SegmentCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("segment",))),
+        ("attributes", True, ("ref", "SegmentCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_create_query_resource_object_attributes import SegmentCreateQueryResourceObjectAttributesParam
 
-__all__ = ["SegmentCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SegmentCreateQueryResourceObjectParam"]

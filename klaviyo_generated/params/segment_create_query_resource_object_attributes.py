@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentCreateQueryResourceObjectAttributesParam(TypedDict):
     """``SegmentCreateQueryResourceObjectAttributes`` as JSON."""
@@ -13,7 +15,17 @@ class SegmentCreateQueryResourceObjectAttributesParam(TypedDict):
     is_starred: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        ("definition", True, ("ref", "SegmentDefinitionParam")),
+        ("is_starred", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_definition import SegmentDefinitionParam
 
-__all__ = ["SegmentCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SegmentCreateQueryResourceObjectAttributesParam"]

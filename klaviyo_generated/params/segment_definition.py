@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SegmentDefinitionParam(TypedDict):
     """``SegmentDefinition`` as JSON."""
@@ -11,7 +13,10 @@ class SegmentDefinitionParam(TypedDict):
     condition_groups: "list[ConditionGroupParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("condition_groups", True, ("list", ("ref", "ConditionGroupParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .condition_group import ConditionGroupParam
 
-__all__ = ["SegmentDefinitionParam"]
+__all__ = ["SHAPE", "SegmentDefinitionParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SegmentPartialUpdateQueryParam(TypedDict):
     """``SegmentPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class SegmentPartialUpdateQueryParam(TypedDict):
     data: "SegmentPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SegmentPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_partial_update_query_resource_object import SegmentPartialUpdateQueryResourceObjectParam
 
-__all__ = ["SegmentPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "SegmentPartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentPartialUpdateQueryResourceObjectParam(TypedDict):
     """``SegmentPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class SegmentPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "SegmentPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("segment",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "SegmentPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_partial_update_query_resource_object_attributes import (
     SegmentPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["SegmentPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SegmentPartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``SegmentPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -14,7 +16,18 @@ class SegmentPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     is_active: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("definition", False, ("union", ("None", ("ref", "SegmentDefinitionParam")))),
+        ("name", False, ("union", ("str", "None"))),
+        ("is_starred", False, ("union", ("bool", "None"))),
+        ("is_active", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_definition import SegmentDefinitionParam
 
-__all__ = ["SegmentPartialUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SegmentPartialUpdateQueryResourceObjectAttributesParam"]

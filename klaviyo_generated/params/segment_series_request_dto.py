@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SegmentSeriesRequestDTOParam(TypedDict):
     """``SegmentSeriesRequestDTO`` as JSON."""
@@ -11,7 +13,10 @@ class SegmentSeriesRequestDTOParam(TypedDict):
     data: "SegmentSeriesRequestDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SegmentSeriesRequestDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_series_request_dto_resource_object import SegmentSeriesRequestDTOResourceObjectParam
 
-__all__ = ["SegmentSeriesRequestDTOParam"]
+__all__ = ["SHAPE", "SegmentSeriesRequestDTOParam"]

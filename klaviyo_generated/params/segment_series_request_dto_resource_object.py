@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentSeriesRequestDTOResourceObjectParam(TypedDict):
     """``SegmentSeriesRequestDTOResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class SegmentSeriesRequestDTOResourceObjectParam(TypedDict):
     attributes: "SegmentSeriesRequestDTOResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("segment-series-report",))),
+        ("attributes", True, ("ref", "SegmentSeriesRequestDTOResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_series_request_dto_resource_object_attributes import SegmentSeriesRequestDTOResourceObjectAttributesParam
 
-__all__ = ["SegmentSeriesRequestDTOResourceObjectParam"]
+__all__ = ["SHAPE", "SegmentSeriesRequestDTOResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentSeriesRequestDTOResourceObjectAttributesParam(TypedDict):
     """``SegmentSeriesRequestDTOResourceObjectAttributes`` as JSON."""
@@ -14,8 +16,23 @@ class SegmentSeriesRequestDTOResourceObjectAttributesParam(TypedDict):
     filter: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "statistics",
+            True,
+            ("list", ("literal", ("members_added", "members_removed", "net_members_changed", "total_members"))),
+        ),
+        ("timeframe", True, ("union", (("ref", "TimeframeParam"), ("ref", "CustomTimeframeParam")))),
+        ("interval", True, ("literal", ("daily", "hourly", "monthly", "weekly"))),
+        ("filter", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_timeframe import CustomTimeframeParam
 from .timeframe import TimeframeParam
 
-__all__ = ["SegmentSeriesRequestDTOResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SegmentSeriesRequestDTOResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentTriggerParam(TypedDict):
     """``SegmentTrigger`` as JSON."""
@@ -12,4 +14,7 @@ class SegmentTriggerParam(TypedDict):
     id: NotRequired[str | None]
 
 
-__all__ = ["SegmentTriggerParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("segment",))), ("id", False, ("union", ("str", "None")))))
+
+__all__ = ["SHAPE", "SegmentTriggerParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SegmentValuesRequestDTOParam(TypedDict):
     """``SegmentValuesRequestDTO`` as JSON."""
@@ -11,7 +13,10 @@ class SegmentValuesRequestDTOParam(TypedDict):
     data: "SegmentValuesRequestDTOResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SegmentValuesRequestDTOResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_values_request_dto_resource_object import SegmentValuesRequestDTOResourceObjectParam
 
-__all__ = ["SegmentValuesRequestDTOParam"]
+__all__ = ["SHAPE", "SegmentValuesRequestDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentValuesRequestDTOResourceObjectParam(TypedDict):
     """``SegmentValuesRequestDTOResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class SegmentValuesRequestDTOResourceObjectParam(TypedDict):
     attributes: "SegmentValuesRequestDTOResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("segment-values-report",))),
+        ("attributes", True, ("ref", "SegmentValuesRequestDTOResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .segment_values_request_dto_resource_object_attributes import SegmentValuesRequestDTOResourceObjectAttributesParam
 
-__all__ = ["SegmentValuesRequestDTOResourceObjectParam"]
+__all__ = ["SHAPE", "SegmentValuesRequestDTOResourceObjectParam"]

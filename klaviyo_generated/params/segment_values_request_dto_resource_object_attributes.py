@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentValuesRequestDTOResourceObjectAttributesParam(TypedDict):
     """``SegmentValuesRequestDTOResourceObjectAttributes`` as JSON."""
@@ -13,8 +15,22 @@ class SegmentValuesRequestDTOResourceObjectAttributesParam(TypedDict):
     filter: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "statistics",
+            True,
+            ("list", ("literal", ("members_added", "members_removed", "net_members_changed", "total_members"))),
+        ),
+        ("timeframe", True, ("union", (("ref", "TimeframeParam"), ("ref", "CustomTimeframeParam")))),
+        ("filter", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_timeframe import CustomTimeframeParam
 from .timeframe import TimeframeParam
 
-__all__ = ["SegmentValuesRequestDTOResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SegmentValuesRequestDTOResourceObjectAttributesParam"]

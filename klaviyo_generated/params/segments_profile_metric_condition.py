@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentsProfileMetricConditionParam(TypedDict):
     """``SegmentsProfileMetricCondition`` as JSON."""
@@ -16,6 +18,33 @@ class SegmentsProfileMetricConditionParam(TypedDict):
     metric_filters: NotRequired["list[ProfileMetricPropertyFilterParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-metric",))),
+        ("metric_id", True, "str"),
+        ("measurement", True, ("literal", ("count", "sum"))),
+        ("measurement_filter", True, ("ref", "NumericOperatorNumericFilterParam")),
+        (
+            "timeframe_filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StaticDateFilterParam"),
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                    ("ref", "RelativeAnniversaryDateFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "AlltimeDateFilterParam"),
+                ),
+            ),
+        ),
+        ("metric_filters", False, ("union", (("list", ("ref", "ProfileMetricPropertyFilterParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .alltime_date_filter import AlltimeDateFilterParam
 from .numeric_operator_numeric_filter import NumericOperatorNumericFilterParam
@@ -26,4 +55,4 @@ from .relative_date_range_filter import RelativeDateRangeFilterParam
 from .static_date_filter import StaticDateFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 
-__all__ = ["SegmentsProfileMetricConditionParam"]
+__all__ = ["SHAPE", "SegmentsProfileMetricConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SegmentsProfileMetricFunnelConditionParam(TypedDict):
     """``SegmentsProfileMetricFunnelCondition`` as JSON."""
@@ -18,10 +20,55 @@ class SegmentsProfileMetricFunnelConditionParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-metric-funnel",))),
+        (
+            "timeframe_filter",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "StaticDateRangeFilterParam"),
+                    ("ref", "RelativeDateRangeFilterParam"),
+                    ("ref", "RelativeDateOperatorBaseRelativeDateFilterParam"),
+                ),
+            ),
+        ),
+        ("steps", True, ("list", ("ref", "ProfileMetricFunnelStepsParam"))),
+        (
+            "completion_window_seconds",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "DAYS_1",
+                            "DAYS_180",
+                            "DAYS_3",
+                            "DAYS_30",
+                            "DAYS_5",
+                            "DAYS_90",
+                            "HOURS_1",
+                            "WEEKS_1",
+                            "YEARS_1",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_metric_funnel_steps import ProfileMetricFunnelStepsParam
 from .relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilterParam
 from .relative_date_range_filter import RelativeDateRangeFilterParam
 from .static_date_range_filter import StaticDateRangeFilterParam
 
-__all__ = ["SegmentsProfileMetricFunnelConditionParam"]
+__all__ = ["SHAPE", "SegmentsProfileMetricFunnelConditionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendEmailActionParam(TypedDict):
     """``SendEmailAction`` as JSON."""
@@ -15,8 +17,20 @@ class SendEmailActionParam(TypedDict):
     data: NotRequired["None | SendEmailActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("send-email",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "SendEmailActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .send_email_action_data import SendEmailActionDataParam
 
-__all__ = ["SendEmailActionParam"]
+__all__ = ["SHAPE", "SendEmailActionParam"]

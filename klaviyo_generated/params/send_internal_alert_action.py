@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendInternalAlertActionParam(TypedDict):
     """``SendInternalAlertAction`` as JSON."""
@@ -15,8 +17,20 @@ class SendInternalAlertActionParam(TypedDict):
     data: NotRequired["None | SendInternalAlertActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("send-internal-alert",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "SendInternalAlertActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .send_internal_alert_action_data import SendInternalAlertActionDataParam
 
-__all__ = ["SendInternalAlertActionParam"]
+__all__ = ["SHAPE", "SendInternalAlertActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendInternalAlertActionDataParam(TypedDict):
     """``SendInternalAlertActionData`` as JSON."""
@@ -12,7 +14,16 @@ class SendInternalAlertActionDataParam(TypedDict):
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("message", True, ("ref", "FlowInternalAlertParam")),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_internal_alert import FlowInternalAlertParam
 
-__all__ = ["SendInternalAlertActionDataParam"]
+__all__ = ["SHAPE", "SendInternalAlertActionDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendPushNotificationActionParam(TypedDict):
     """``SendPushNotificationAction`` as JSON."""
@@ -15,8 +17,20 @@ class SendPushNotificationActionParam(TypedDict):
     data: NotRequired["None | SendPushNotificationActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("send-mobile-push",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "SendPushNotificationActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .send_push_notification_action_data import SendPushNotificationActionDataParam
 
-__all__ = ["SendPushNotificationActionParam"]
+__all__ = ["SHAPE", "SendPushNotificationActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendSmsActionParam(TypedDict):
     """``SendSmsAction`` as JSON."""
@@ -15,8 +17,20 @@ class SendSmsActionParam(TypedDict):
     data: NotRequired["None | SendSmsActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("send-sms",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "SendSmsActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .send_sms_action_data import SendSmsActionDataParam
 
-__all__ = ["SendSmsActionParam"]
+__all__ = ["SHAPE", "SendSmsActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendSmsActionDataParam(TypedDict):
     """``SendSmsActionData`` as JSON."""
@@ -12,7 +14,16 @@ class SendSmsActionDataParam(TypedDict):
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("message", False, ("union", ("None", ("ref", "FlowSmsParam")))),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_sms import FlowSmsParam
 
-__all__ = ["SendSmsActionDataParam"]
+__all__ = ["SHAPE", "SendSmsActionDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendWebhookActionParam(TypedDict):
     """``SendWebhookAction`` as JSON."""
@@ -15,8 +17,20 @@ class SendWebhookActionParam(TypedDict):
     data: NotRequired["None | SendWebhookActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("send-webhook",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "SendWebhookActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .send_webhook_action_data import SendWebhookActionDataParam
 
-__all__ = ["SendWebhookActionParam"]
+__all__ = ["SHAPE", "SendWebhookActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendWhatsAppActionParam(TypedDict):
     """``SendWhatsAppAction`` as JSON."""
@@ -15,8 +17,20 @@ class SendWhatsAppActionParam(TypedDict):
     data: NotRequired["None | SendWhatsAppActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("send-whatsapp",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "SendWhatsAppActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .send_whats_app_action_data import SendWhatsAppActionDataParam
 
-__all__ = ["SendWhatsAppActionParam"]
+__all__ = ["SHAPE", "SendWhatsAppActionParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SendWhatsAppActionDataParam(TypedDict):
     """``SendWhatsAppActionData`` as JSON."""
@@ -12,7 +14,16 @@ class SendWhatsAppActionDataParam(TypedDict):
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("message", False, ("union", ("None", ("ref", "FlowWhatsAppParam")))),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .flow_whats_app import FlowWhatsAppParam
 
-__all__ = ["SendWhatsAppActionDataParam"]
+__all__ = ["SHAPE", "SendWhatsAppActionDataParam"]

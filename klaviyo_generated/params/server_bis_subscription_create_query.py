@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ServerBISSubscriptionCreateQueryParam(TypedDict):
     """``ServerBISSubscriptionCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ServerBISSubscriptionCreateQueryParam(TypedDict):
     data: "ServerBISSubscriptionCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ServerBISSubscriptionCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .server_bis_subscription_create_query_resource_object import ServerBISSubscriptionCreateQueryResourceObjectParam
 
-__all__ = ["ServerBISSubscriptionCreateQueryParam"]
+__all__ = ["SHAPE", "ServerBISSubscriptionCreateQueryParam"]

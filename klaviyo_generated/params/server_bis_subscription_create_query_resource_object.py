@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ServerBISSubscriptionCreateQueryResourceObjectParam(TypedDict):
     """``ServerBISSubscriptionCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class ServerBISSubscriptionCreateQueryResourceObjectParam(TypedDict):
     relationships: "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("back-in-stock-subscription",))),
+        ("attributes", True, ("ref", "ServerBISSubscriptionCreateQueryResourceObjectAttributesParam")),
+        ("relationships", True, ("ref", "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .server_bis_subscription_create_query_resource_object_attributes import (
     ServerBISSubscriptionCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .server_bis_subscription_create_query_resource_object_relationships import 
     ServerBISSubscriptionCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["ServerBISSubscriptionCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "ServerBISSubscriptionCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ServerBISSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
     """``ServerBISSubscriptionCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,9 +14,22 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributesParam(TypedDict):
     profile: NotRequired["ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channels", True, ("list", ("literal", ("EMAIL", "PUSH", "SMS", "WHATSAPP")))),
+        (
+            "profile",
+            False,
+            ("union", (("ref", "ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .server_bis_subscription_create_query_resource_object_attributes_profile_type_0 import (
     ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0Param,
 )
 
-__all__ = ["ServerBISSubscriptionCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "ServerBISSubscriptionCreateQueryResourceObjectAttributesParam"]

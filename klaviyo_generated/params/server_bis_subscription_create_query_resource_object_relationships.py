@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``ServerBISSubscriptionCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsParam(TypedDict
     variant: "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("variant", True, ("ref", "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .server_bis_subscription_create_query_resource_object_relationships_variant import (
     ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam,
 )
 
-__all__ = ["ServerBISSubscriptionCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsParam"]

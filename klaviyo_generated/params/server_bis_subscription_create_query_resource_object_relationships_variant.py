@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam(TypedDict):
     """``ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant`` as JSON."""
@@ -11,9 +13,15 @@ class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam(Ty
     data: NotRequired["ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .server_bis_subscription_create_query_resource_object_relationships_variant_data import (
     ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantDataParam,
 )
 
-__all__ = ["ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam"]
+__all__ = ["SHAPE", "ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SftpMethodFilterParam(TypedDict):
     """``SftpMethodFilter`` as JSON."""
@@ -12,4 +14,7 @@ class SftpMethodFilterParam(TypedDict):
     method: Literal["sftp"]
 
 
-__all__ = ["SftpMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("sftp",)))))
+
+__all__ = ["SHAPE", "SftpMethodFilterParam"]

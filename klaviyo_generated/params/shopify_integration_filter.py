@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ShopifyIntegrationFilterParam(TypedDict):
     """``ShopifyIntegrationFilter`` as JSON."""
@@ -13,4 +15,14 @@ class ShopifyIntegrationFilterParam(TypedDict):
     value: list[Literal["shopify"]]
 
 
-__all__ = ["ShopifyIntegrationFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("literal", ("in",))),
+        ("value", True, ("list", ("literal", ("shopify",)))),
+    ),
+)
+
+__all__ = ["SHAPE", "ShopifyIntegrationFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ShopifyIntegrationMethodFilterParam(TypedDict):
     """``ShopifyIntegrationMethodFilter`` as JSON."""
@@ -13,7 +15,17 @@ class ShopifyIntegrationMethodFilterParam(TypedDict):
     filter: "ShopifyIntegrationFilterParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("field", True, ("literal", ("method",))),
+        ("method", True, ("literal", ("integration",))),
+        ("filter", True, ("ref", "ShopifyIntegrationFilterParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .shopify_integration_filter import ShopifyIntegrationFilterParam
 
-__all__ = ["ShopifyIntegrationMethodFilterParam"]
+__all__ = ["SHAPE", "ShopifyIntegrationMethodFilterParam"]

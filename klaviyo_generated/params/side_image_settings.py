@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SideImageSettingsParam(TypedDict):
     """``SideImageSettings`` as JSON."""
@@ -13,4 +15,14 @@ class SideImageSettingsParam(TypedDict):
     device_type: NotRequired[list[Literal["both", "desktop", "mobile"]]]
 
 
-__all__ = ["SideImageSettingsParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("size", False, ("literal", ("large", "medium", "small"))),
+        ("alignment", False, ("literal", ("left", "right"))),
+        ("device_type", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+    ),
+)
+
+__all__ = ["SHAPE", "SideImageSettingsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SignupCounterParam(TypedDict):
     """``SignupCounter`` as JSON."""
@@ -14,8 +16,19 @@ class SignupCounterParam(TypedDict):
     styles: NotRequired["SignupCounterStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("signup_counter",))),
+        ("properties", True, ("ref", "SignupCounterPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "SignupCounterStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .signup_counter_properties import SignupCounterPropertiesParam
 from .signup_counter_styles import SignupCounterStylesParam
 
-__all__ = ["SignupCounterParam"]
+__all__ = ["SHAPE", "SignupCounterParam"]

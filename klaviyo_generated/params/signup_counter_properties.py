@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SignupCounterPropertiesParam(TypedDict):
     """``SignupCounterProperties`` as JSON."""
@@ -15,4 +17,16 @@ class SignupCounterPropertiesParam(TypedDict):
     classname: NotRequired[str | None]
 
 
-__all__ = ["SignupCounterPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("timeframe", True, ("literal", ("1_hour", "24_hours", "30_days", "7_days"))),
+        ("min_submits", True, "int"),
+        ("content", True, "str"),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SignupCounterPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SimplePropertyMappingParam(TypedDict):
     """``SimplePropertyMapping`` as JSON."""
@@ -13,7 +15,13 @@ class SimplePropertyMappingParam(TypedDict):
     source: "PropertySourceParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("id", True, "int"), ("type", True, ("literal", ("simple",))), ("source", True, ("ref", "PropertySourceParam"))),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .property_source import PropertySourceParam
 
-__all__ = ["SimplePropertyMappingParam"]
+__all__ = ["SHAPE", "SimplePropertyMappingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SimpleRelationshipMappingParam(TypedDict):
     """``SimpleRelationshipMapping`` as JSON."""
@@ -13,8 +15,22 @@ class SimpleRelationshipMappingParam(TypedDict):
     source: "CustomObjectRelationshipSourceParam | ProfileRelationshipSourceParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("relationship_id", True, "str"),
+        ("type", True, ("literal", ("simple",))),
+        (
+            "source",
+            True,
+            ("union", (("ref", "CustomObjectRelationshipSourceParam"), ("ref", "ProfileRelationshipSourceParam"))),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_object_relationship_source import CustomObjectRelationshipSourceParam
 from .profile_relationship_source import ProfileRelationshipSourceParam
 
-__all__ = ["SimpleRelationshipMappingParam"]
+__all__ = ["SHAPE", "SimpleRelationshipMappingParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SinceFlowStartDateFilterParam(TypedDict):
     """``SinceFlowStartDateFilter`` as JSON."""
@@ -12,4 +14,7 @@ class SinceFlowStartDateFilterParam(TypedDict):
     operator: Literal["flow-start"]
 
 
-__all__ = ["SinceFlowStartDateFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("date",))), ("operator", True, ("literal", ("flow-start",)))))
+
+__all__ = ["SHAPE", "SinceFlowStartDateFilterParam"]

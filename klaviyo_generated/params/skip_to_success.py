@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SkipToSuccessParam(TypedDict):
     """``SkipToSuccess`` as JSON."""
@@ -14,7 +16,18 @@ class SkipToSuccessParam(TypedDict):
     submit: NotRequired[Literal[False]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("skip_to_success",))),
+        ("properties", True, ("ref", "SkipToSuccessPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (False,))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .skip_to_success_properties import SkipToSuccessPropertiesParam
 
-__all__ = ["SkipToSuccessParam"]
+__all__ = ["SHAPE", "SkipToSuccessParam"]

@@ -4,6 +4,11 @@
 
 from typing import Any
 
+from ._formats import Shape
+
 SkipToSuccessPropertiesParam = dict[str, Any]
 
-__all__ = ["SkipToSuccessPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("dict", "Any")
+
+__all__ = ["SHAPE", "SkipToSuccessPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SlimImageReferenceParam(TypedDict):
     """``SlimImageReference`` as JSON."""
@@ -13,4 +15,14 @@ class SlimImageReferenceParam(TypedDict):
     rendered_asset_url: NotRequired[str | None]
 
 
-__all__ = ["SlimImageReferenceParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("static_image_asset_id", False, ("union", ("int", "None"))),
+        ("dynamic_image_template", False, ("union", ("str", "None"))),
+        ("rendered_asset_url", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SlimImageReferenceParam"]

@@ -4,7 +4,7 @@
 
 from typing import Literal, TypedDict
 
-from ._formats import Date
+from ._formats import Date, Shape
 
 
 class SmartSendTimeStrategyParam(TypedDict):
@@ -14,4 +14,7 @@ class SmartSendTimeStrategyParam(TypedDict):
     date: Date
 
 
-__all__ = ["SmartSendTimeStrategyParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("method", True, ("literal", ("smart_send_time",))), ("date", True, "date")))
+
+__all__ = ["SHAPE", "SmartSendTimeStrategyParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSConsentCheckboxParam(TypedDict):
     """``SMSConsentCheckbox`` as JSON."""
@@ -14,8 +16,19 @@ class SMSConsentCheckboxParam(TypedDict):
     styles: NotRequired["SMSConsentCheckboxStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("promotional_sms_checkbox",))),
+        ("properties", True, ("ref", "SMSConsentCheckboxPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "SMSConsentCheckboxStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .sms_consent_checkbox_properties import SMSConsentCheckboxPropertiesParam
 from .sms_consent_checkbox_styles import SMSConsentCheckboxStylesParam
 
-__all__ = ["SMSConsentCheckboxParam"]
+__all__ = ["SHAPE", "SMSConsentCheckboxParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSConsentCheckboxPropertiesParam(TypedDict):
     """``SMSConsentCheckboxProperties`` as JSON."""
@@ -20,7 +22,24 @@ class SMSConsentCheckboxPropertiesParam(TypedDict):
     channels: NotRequired[list[Literal["sms", "whatsapp"]]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("checkbox_text", True, "str"),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        ("show_label", False, "bool"),
+        ("error_messages", False, ("union", ("None", ("ref", "ErrorMessagesParam")))),
+        ("required", False, ("literal", (False,))),
+        ("property_name", False, ("literal", ("opt_in_promotional_sms",))),
+        ("placeholder", False, "None"),
+        ("channels", False, ("list", ("literal", ("sms", "whatsapp")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .error_messages import ErrorMessagesParam
 
-__all__ = ["SMSConsentCheckboxPropertiesParam"]
+__all__ = ["SHAPE", "SMSConsentCheckboxPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSConsentCheckboxStylesParam(TypedDict):
     """``SMSConsentCheckboxStyles`` as JSON."""
@@ -13,7 +15,17 @@ class SMSConsentCheckboxStylesParam(TypedDict):
     horizontal_alignment: NotRequired[Literal["center", "left", "right"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("horizontal_alignment", False, ("literal", ("center", "left", "right"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 
-__all__ = ["SMSConsentCheckboxStylesParam"]
+__all__ = ["SHAPE", "SMSConsentCheckboxStylesParam"]

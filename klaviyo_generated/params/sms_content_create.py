@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSContentCreateParam(TypedDict):
     """``SMSContentCreate`` as JSON."""
@@ -11,4 +13,7 @@ class SMSContentCreateParam(TypedDict):
     body: NotRequired[str | None]
 
 
-__all__ = ["SMSContentCreateParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("body", False, ("union", ("str", "None"))),))
+
+__all__ = ["SHAPE", "SMSContentCreateParam"]

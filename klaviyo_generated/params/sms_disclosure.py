@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSDisclosureParam(TypedDict):
     """``SMSDisclosure`` as JSON."""
@@ -14,8 +16,19 @@ class SMSDisclosureParam(TypedDict):
     properties: NotRequired["SMSDisclosurePropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("sms_disclosure",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "SMSDisclosureStylesParam")),
+        ("properties", False, ("ref", "SMSDisclosurePropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .sms_disclosure_properties import SMSDisclosurePropertiesParam
 from .sms_disclosure_styles import SMSDisclosureStylesParam
 
-__all__ = ["SMSDisclosureParam"]
+__all__ = ["SHAPE", "SMSDisclosureParam"]

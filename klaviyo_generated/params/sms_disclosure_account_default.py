@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSDisclosureAccountDefaultParam(TypedDict):
     """``SMSDisclosureAccountDefault`` as JSON."""
@@ -12,4 +14,7 @@ class SMSDisclosureAccountDefaultParam(TypedDict):
     html: NotRequired[Any]
 
 
-__all__ = ["SMSDisclosureAccountDefaultParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("account_default",))), ("html", False, "Any")))
+
+__all__ = ["SHAPE", "SMSDisclosureAccountDefaultParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSDisclosureCustomParam(TypedDict):
     """``SMSDisclosureCustom`` as JSON."""
@@ -15,4 +17,16 @@ class SMSDisclosureCustomParam(TypedDict):
     html: NotRequired[str]
 
 
-__all__ = ["SMSDisclosureCustomParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("custom",))),
+        ("compliance_company_name", False, "str"),
+        ("privacy_policy_url", False, "str"),
+        ("terms_of_service_url", False, "str"),
+        ("html", False, "str"),
+    ),
+)
+
+__all__ = ["SHAPE", "SMSDisclosureCustomParam"]

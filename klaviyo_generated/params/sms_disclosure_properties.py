@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSDisclosurePropertiesParam(TypedDict):
     """``SMSDisclosureProperties`` as JSON."""
@@ -13,8 +15,22 @@ class SMSDisclosurePropertiesParam(TypedDict):
     content: NotRequired["SMSDisclosureCustomParam | SMSDisclosureAccountDefaultParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        (
+            "content",
+            False,
+            ("union", (("ref", "SMSDisclosureCustomParam"), ("ref", "SMSDisclosureAccountDefaultParam"))),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .sms_disclosure_account_default import SMSDisclosureAccountDefaultParam
 from .sms_disclosure_custom import SMSDisclosureCustomParam
 
-__all__ = ["SMSDisclosurePropertiesParam"]
+__all__ = ["SHAPE", "SMSDisclosurePropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSDisclosureStylesParam(TypedDict):
     """``SMSDisclosureStyles`` as JSON."""
@@ -14,9 +16,20 @@ class SMSDisclosureStylesParam(TypedDict):
     text_styles: NotRequired["SMSDisclosureTextStyleParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("link_styles", False, ("ref", "SMSDisclosureLinkTextStyleParam")),
+        ("text_styles", False, ("ref", "SMSDisclosureTextStyleParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 from .sms_disclosure_link_text_style import SMSDisclosureLinkTextStyleParam
 from .sms_disclosure_text_style import SMSDisclosureTextStyleParam
 
-__all__ = ["SMSDisclosureStylesParam"]
+__all__ = ["SHAPE", "SMSDisclosureStylesParam"]

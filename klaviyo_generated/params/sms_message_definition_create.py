@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSMessageDefinitionCreateParam(TypedDict):
     """``SMSMessageDefinitionCreate`` as JSON."""
@@ -13,8 +15,18 @@ class SMSMessageDefinitionCreateParam(TypedDict):
     render_options: NotRequired["None | RenderOptionsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("channel", True, ("literal", ("sms",))),
+        ("content", False, ("union", ("None", ("ref", "SMSContentCreateParam")))),
+        ("render_options", False, ("union", ("None", ("ref", "RenderOptionsParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .render_options import RenderOptionsParam
 from .sms_content_create import SMSContentCreateParam
 
-__all__ = ["SMSMessageDefinitionCreateParam"]
+__all__ = ["SHAPE", "SMSMessageDefinitionCreateParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSSendOptionsParam(TypedDict):
     """``SMSSendOptions`` as JSON."""
@@ -11,4 +13,7 @@ class SMSSendOptionsParam(TypedDict):
     use_smart_sending: NotRequired[bool | None]
 
 
-__all__ = ["SMSSendOptionsParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("use_smart_sending", False, ("union", ("bool", "None"))),))
+
+__all__ = ["SHAPE", "SMSSendOptionsParam"]

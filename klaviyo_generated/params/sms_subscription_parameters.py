@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSSubscriptionParametersParam(TypedDict):
     """``SMSSubscriptionParameters`` as JSON."""
@@ -12,7 +14,16 @@ class SMSSubscriptionParametersParam(TypedDict):
     transactional: NotRequired["None | SubscriptionParametersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("marketing", False, ("union", ("None", ("ref", "SubscriptionParametersParam")))),
+        ("transactional", False, ("union", ("None", ("ref", "SubscriptionParametersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_parameters import SubscriptionParametersParam
 
-__all__ = ["SMSSubscriptionParametersParam"]
+__all__ = ["SHAPE", "SMSSubscriptionParametersParam"]

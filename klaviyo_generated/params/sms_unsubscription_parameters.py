@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SMSUnsubscriptionParametersParam(TypedDict):
     """``SMSUnsubscriptionParameters`` as JSON."""
@@ -12,7 +14,16 @@ class SMSUnsubscriptionParametersParam(TypedDict):
     transactional: NotRequired["None | UnsubscriptionParametersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("marketing", False, ("union", ("None", ("ref", "UnsubscriptionParametersParam")))),
+        ("transactional", False, ("union", ("None", ("ref", "UnsubscriptionParametersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .unsubscription_parameters import UnsubscriptionParametersParam
 
-__all__ = ["SMSUnsubscriptionParametersParam"]
+__all__ = ["SHAPE", "SMSUnsubscriptionParametersParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SocialBlockDataParam(TypedDict):
     """``SocialBlockData`` as JSON."""
@@ -13,9 +15,19 @@ class SocialBlockDataParam(TypedDict):
     styles: "SocialBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "SocialBlockPropertiesParam")),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "SocialBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .social_block_properties import SocialBlockPropertiesParam
 from .social_block_styles import SocialBlockStylesParam
 
-__all__ = ["SocialBlockDataParam"]
+__all__ = ["SHAPE", "SocialBlockDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SocialBlockPropertiesParam(TypedDict):
     """``SocialBlockProperties`` as JSON."""
@@ -11,4 +13,7 @@ class SocialBlockPropertiesParam(TypedDict):
     show_labels: NotRequired[bool | None]
 
 
-__all__ = ["SocialBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("show_labels", False, ("union", ("bool", "None"))),))
+
+__all__ = ["SHAPE", "SocialBlockPropertiesParam"]

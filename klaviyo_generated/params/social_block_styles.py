@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SocialBlockStylesParam(TypedDict):
     """``SocialBlockStyles`` as JSON."""
@@ -26,4 +28,27 @@ class SocialBlockStylesParam(TypedDict):
     stack_on_mobile: NotRequired[bool | None]
 
 
-__all__ = ["SocialBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("icon_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("icon_color", False, ("union", ("None", ("literal", ("black", "default", "grey", "white"))))),
+        ("icon_size", False, ("union", ("None", ("literal", ("large", "medium", "small"))))),
+        ("icon_spacing", False, ("union", ("int", "None"))),
+        ("label_color", False, ("union", ("str", "None"))),
+        ("label_font_family", False, ("union", ("str", "None"))),
+        ("label_font_size", False, ("union", ("int", "None"))),
+        ("label_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("label_text_decoration", False, ("union", ("str", "None"))),
+        ("label_font_weight", False, ("union", ("str", "None"))),
+        ("stack_on_mobile", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SocialBlockStylesParam"]

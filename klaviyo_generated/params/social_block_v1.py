@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SocialBlockV1Param(TypedDict):
     """``SocialBlockV1`` as JSON."""
@@ -17,9 +19,33 @@ class SocialBlockV1Param(TypedDict):
     subblocks: NotRequired["list[SocialIconSubBlockParam | SocialSpacerSubBlockParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("social",))),
+        ("data", True, ("union", ("None", ("ref", "SocialBlockDataParam")))),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+        (
+            "subblocks",
+            False,
+            (
+                "union",
+                (
+                    ("list", ("union", (("ref", "SocialIconSubBlockParam"), ("ref", "SocialSpacerSubBlockParam")))),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .social_block_data import SocialBlockDataParam
 from .social_icon_sub_block import SocialIconSubBlockParam
 from .social_spacer_sub_block import SocialSpacerSubBlockParam
 
-__all__ = ["SocialBlockV1Param"]
+__all__ = ["SHAPE", "SocialBlockV1Param"]

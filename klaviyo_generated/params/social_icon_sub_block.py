@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SocialIconSubBlockParam(TypedDict):
     """``SocialIconSubBlock`` as JSON."""
@@ -42,4 +44,53 @@ class SocialIconSubBlockParam(TypedDict):
     link_url: NotRequired[str | None]
 
 
-__all__ = ["SocialIconSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("social_link_icon",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("custom_asset_id", False, ("union", ("str", "None"))),
+        ("custom_src", False, ("union", ("str", "None"))),
+        ("custom_size", False, ("union", ("int", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        (
+            "link_type",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "android",
+                            "apple",
+                            "custom",
+                            "discord",
+                            "email",
+                            "facebook",
+                            "google-plus",
+                            "instagram",
+                            "linkedin",
+                            "pinterest",
+                            "rss",
+                            "snapchat",
+                            "threads",
+                            "tiktok",
+                            "twitch",
+                            "twitter",
+                            "whatsapp",
+                            "x-twitter",
+                            "yelp",
+                            "youtube",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("link_url", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SocialIconSubBlockParam"]

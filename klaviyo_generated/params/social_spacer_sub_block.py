@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SocialSpacerSubBlockParam(TypedDict):
     """``SocialSpacerSubBlock`` as JSON."""
@@ -13,4 +15,14 @@ class SocialSpacerSubBlockParam(TypedDict):
     width: NotRequired[int | None]
 
 
-__all__ = ["SocialSpacerSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("social_link_spacer",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("width", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SocialSpacerSubBlockParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SourceMappingCreateQueryResourceObjectParam(TypedDict):
     """``SourceMappingCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class SourceMappingCreateQueryResourceObjectParam(TypedDict):
     attributes: "SourceMappingCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("source-mapping",))),
+        ("attributes", True, ("ref", "SourceMappingCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .source_mapping_create_query_resource_object_attributes import (
     SourceMappingCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["SourceMappingCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SourceMappingCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SourceMappingCreateQueryResourceObjectAttributesParam(TypedDict):
     """``SourceMappingCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,9 +14,31 @@ class SourceMappingCreateQueryResourceObjectAttributesParam(TypedDict):
     relationship_mappings: NotRequired["list[SimpleRelationshipMappingParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "property_mappings",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        ("union", (("ref", "ConstantPropertyMappingParam"), ("ref", "SimplePropertyMappingParam"))),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+        ("relationship_mappings", False, ("union", (("list", ("ref", "SimpleRelationshipMappingParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .constant_property_mapping import ConstantPropertyMappingParam
 from .simple_property_mapping import SimplePropertyMappingParam
 from .simple_relationship_mapping import SimpleRelationshipMappingParam
 
-__all__ = ["SourceMappingCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SourceMappingCreateQueryResourceObjectAttributesParam"]

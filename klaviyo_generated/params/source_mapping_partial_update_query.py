@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SourceMappingPartialUpdateQueryParam(TypedDict):
     """``SourceMappingPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class SourceMappingPartialUpdateQueryParam(TypedDict):
     data: "SourceMappingPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SourceMappingPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .source_mapping_partial_update_query_resource_object import SourceMappingPartialUpdateQueryResourceObjectParam
 
-__all__ = ["SourceMappingPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "SourceMappingPartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SourceMappingPartialUpdateQueryResourceObjectParam(TypedDict):
     """``SourceMappingPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class SourceMappingPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "SourceMappingPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("source-mapping",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "SourceMappingPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .source_mapping_partial_update_query_resource_object_attributes import (
     SourceMappingPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["SourceMappingPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SourceMappingPartialUpdateQueryResourceObjectParam"]

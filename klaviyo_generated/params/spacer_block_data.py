@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SpacerBlockDataParam(TypedDict):
     """``SpacerBlockData`` as JSON."""
@@ -12,8 +14,14 @@ class SpacerBlockDataParam(TypedDict):
     styles: "SpacerBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("display_options", True, ("ref", "DisplayOptionsParam")), ("styles", True, ("ref", "SpacerBlockStylesParam"))),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .spacer_block_styles import SpacerBlockStylesParam
 
-__all__ = ["SpacerBlockDataParam"]
+__all__ = ["SHAPE", "SpacerBlockDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Any, Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SpacerBlockV0Param(TypedDict):
     """``SpacerBlockV0`` as JSON."""
@@ -13,4 +15,10 @@ class SpacerBlockV0Param(TypedDict):
     data: Any
 
 
-__all__ = ["SpacerBlockV0Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("content_type", True, ("literal", ("block",))), ("type", True, ("literal", ("spacer",))), ("data", True, "Any")),
+)
+
+__all__ = ["SHAPE", "SpacerBlockV0Param"]

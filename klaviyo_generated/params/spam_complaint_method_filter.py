@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SpamComplaintMethodFilterParam(TypedDict):
     """``SpamComplaintMethodFilter`` as JSON."""
@@ -12,4 +14,10 @@ class SpamComplaintMethodFilterParam(TypedDict):
     method: Literal["spam_complaint"]
 
 
-__all__ = ["SpamComplaintMethodFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("field", True, ("literal", ("method",))), ("method", True, ("literal", ("spam_complaint",)))),
+)
+
+__all__ = ["SHAPE", "SpamComplaintMethodFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SpinToWinParam(TypedDict):
     """``SpinToWin`` as JSON."""
@@ -14,8 +16,19 @@ class SpinToWinParam(TypedDict):
     styles: NotRequired["SpinToWinStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "SpinToWinPropertiesParam")),
+        ("type", True, ("literal", ("spin_to_win",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "SpinToWinStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .spin_to_win_properties import SpinToWinPropertiesParam
 from .spin_to_win_styles import SpinToWinStylesParam
 
-__all__ = ["SpinToWinParam"]
+__all__ = ["SHAPE", "SpinToWinParam"]

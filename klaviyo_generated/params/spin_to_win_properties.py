@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SpinToWinPropertiesParam(TypedDict):
     """``SpinToWinProperties`` as JSON."""
@@ -14,7 +16,18 @@ class SpinToWinPropertiesParam(TypedDict):
     duplicate_slices: NotRequired[bool]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("slices", True, ("list", ("ref", "SpinToWinSliceConfigParam"))),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("duplicate_slices", False, "bool"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .spin_to_win_slice_config import SpinToWinSliceConfigParam
 
-__all__ = ["SpinToWinPropertiesParam"]
+__all__ = ["SHAPE", "SpinToWinPropertiesParam"]

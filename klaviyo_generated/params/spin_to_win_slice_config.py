@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SpinToWinSliceConfigParam(TypedDict):
     """``SpinToWinSliceConfig`` as JSON."""
@@ -13,4 +15,7 @@ class SpinToWinSliceConfigParam(TypedDict):
     step_id: str
 
 
-__all__ = ["SpinToWinSliceConfigParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("label", True, "str"), ("probability", True, "int"), ("step_id", True, "str")))
+
+__all__ = ["SHAPE", "SpinToWinSliceConfigParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SpinToWinSliceStyleParam(TypedDict):
     """``SpinToWinSliceStyle`` as JSON."""
@@ -12,4 +14,7 @@ class SpinToWinSliceStyleParam(TypedDict):
     text_color: NotRequired[str]
 
 
-__all__ = ["SpinToWinSliceStyleParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("background_color", False, "str"), ("text_color", False, "str")))
+
+__all__ = ["SHAPE", "SpinToWinSliceStyleParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SpinToWinStylesParam(TypedDict):
     """``SpinToWinStyles`` as JSON."""
@@ -19,9 +21,25 @@ class SpinToWinStylesParam(TypedDict):
     wheel_size: NotRequired[int]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("padding", False, ("ref", "PaddingParam")),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("slice_styles", False, ("list", ("ref", "SpinToWinSliceStyleParam"))),
+        ("text_styles", False, ("ref", "TextStyleV0Param")),
+        ("center_color", False, "str"),
+        ("outline_color", False, "str"),
+        ("outline_thickness", False, "int"),
+        ("pin_color", False, "str"),
+        ("wheel_size", False, "int"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .padding import PaddingParam
 from .spin_to_win_slice_style import SpinToWinSliceStyleParam
 from .text_style_v0 import TextStyleV0Param
 
-__all__ = ["SpinToWinStylesParam"]
+__all__ = ["SHAPE", "SpinToWinStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SplitBlockDataParam(TypedDict):
     """``SplitBlockData`` as JSON."""
@@ -12,8 +14,14 @@ class SplitBlockDataParam(TypedDict):
     styles: "SplitBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("display_options", True, ("ref", "DisplayOptionsParam")), ("styles", True, ("ref", "SplitBlockStylesParam"))),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .split_block_styles import SplitBlockStylesParam
 
-__all__ = ["SplitBlockDataParam"]
+__all__ = ["SHAPE", "SplitBlockDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SplitBlockStylesParam(TypedDict):
     """``SplitBlockStyles`` as JSON."""
@@ -18,4 +20,19 @@ class SplitBlockStylesParam(TypedDict):
     padding_in_between: NotRequired[int | None]
 
 
-__all__ = ["SplitBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("column_widths", False, ("union", ("str", "None"))),
+        ("mobile_stack_order", False, ("union", ("None", ("literal", ("ltr", "no-stack", "rtl"))))),
+        ("padding_in_between", False, ("union", ("int", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SplitBlockStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SplitBlockV1Param(TypedDict):
     """``SplitBlockV1`` as JSON."""
@@ -17,10 +19,44 @@ class SplitBlockV1Param(TypedDict):
     subblocks: NotRequired["list[TableTextSubBlockParam | TableImageSubBlockParam | TableHtmlSubBlockParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("split",))),
+        ("data", True, ("union", ("None", ("ref", "SplitBlockDataParam")))),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+        (
+            "subblocks",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "TableTextSubBlockParam"),
+                                ("ref", "TableImageSubBlockParam"),
+                                ("ref", "TableHtmlSubBlockParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .split_block_data import SplitBlockDataParam
 from .table_html_sub_block import TableHtmlSubBlockParam
 from .table_image_sub_block import TableImageSubBlockParam
 from .table_text_sub_block import TableTextSubBlockParam
 
-__all__ = ["SplitBlockV1Param"]
+__all__ = ["SHAPE", "SplitBlockV1Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class StaticCountParam(TypedDict):
     """``StaticCount`` as JSON."""
@@ -12,4 +14,7 @@ class StaticCountParam(TypedDict):
     value: str
 
 
-__all__ = ["StaticCountParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("badge_config", True, ("literal", ("set_count",))), ("value", True, "str")))
+
+__all__ = ["SHAPE", "StaticCountParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class StaticCouponConfigParam(TypedDict):
     """``StaticCouponConfig`` as JSON."""
@@ -12,4 +14,7 @@ class StaticCouponConfigParam(TypedDict):
     text: NotRequired[str | None]
 
 
-__all__ = ["StaticCouponConfigParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("static",))), ("text", False, ("union", ("str", "None")))))
+
+__all__ = ["SHAPE", "StaticCouponConfigParam"]

@@ -4,7 +4,7 @@
 
 from typing import Literal, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class StaticDateFilterParam(TypedDict):
@@ -15,4 +15,14 @@ class StaticDateFilterParam(TypedDict):
     date: DateTime
 
 
-__all__ = ["StaticDateFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("date",))),
+        ("operator", True, ("literal", ("after", "before"))),
+        ("date", True, "date-time"),
+    ),
+)
+
+__all__ = ["SHAPE", "StaticDateFilterParam"]

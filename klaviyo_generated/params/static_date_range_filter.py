@@ -4,7 +4,7 @@
 
 from typing import Literal, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class StaticDateRangeFilterParam(TypedDict):
@@ -16,4 +16,15 @@ class StaticDateRangeFilterParam(TypedDict):
     end: DateTime
 
 
-__all__ = ["StaticDateRangeFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("date",))),
+        ("operator", True, ("literal", ("between-static",))),
+        ("start", True, "date-time"),
+        ("end", True, "date-time"),
+    ),
+)
+
+__all__ = ["SHAPE", "StaticDateRangeFilterParam"]

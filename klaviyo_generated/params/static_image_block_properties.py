@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class StaticImageBlockPropertiesParam(TypedDict):
     """``StaticImageBlockProperties`` as JSON."""
@@ -16,7 +18,20 @@ class StaticImageBlockPropertiesParam(TypedDict):
     src: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("union", (("literal", (False,)), "None"))),
+        ("alt_text", False, ("union", ("str", "None"))),
+        ("asset_id", False, ("union", ("str", "None"))),
+        ("cropping_properties", False, ("union", ("None", ("ref", "ImageBlockCroppingPropertiesParam")))),
+        ("href", False, ("union", ("str", "None"))),
+        ("src", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .image_block_cropping_properties import ImageBlockCroppingPropertiesParam
 
-__all__ = ["StaticImageBlockPropertiesParam"]
+__all__ = ["SHAPE", "StaticImageBlockPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class StaticProductBlockPropertiesParam(TypedDict):
     """``StaticProductBlockProperties`` as JSON."""
@@ -26,4 +28,27 @@ class StaticProductBlockPropertiesParam(TypedDict):
     region: NotRequired[str | None]
 
 
-__all__ = ["StaticProductBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("union", (("literal", (False,)), "None"))),
+        ("is_ai_generated", False, ("union", ("bool", "None"))),
+        ("is_prebuilt_content", False, ("union", ("bool", "None"))),
+        ("item_subtype_id", False, ("union", ("int", "None"))),
+        ("show_button", False, ("union", ("bool", "None"))),
+        ("show_original_price", False, ("union", ("bool", "None"))),
+        ("show_price", False, ("union", ("bool", "None"))),
+        ("show_rating", False, ("union", ("bool", "None"))),
+        ("show_rating_count", False, ("union", ("bool", "None"))),
+        ("show_title", False, ("union", ("bool", "None"))),
+        ("show_title_links", False, ("union", ("bool", "None"))),
+        ("title_placeholder", False, ("union", ("str", "None"))),
+        ("show_description", False, ("union", ("bool", "None"))),
+        ("localize_for_recipient", False, ("union", ("bool", "None"))),
+        ("language", False, ("union", ("str", "None"))),
+        ("region", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "StaticProductBlockPropertiesParam"]

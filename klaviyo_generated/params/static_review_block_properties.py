@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class StaticReviewBlockPropertiesParam(TypedDict):
     """``StaticReviewBlockProperties`` as JSON."""
@@ -41,4 +43,52 @@ class StaticReviewBlockPropertiesParam(TypedDict):
     verified: NotRequired[bool | None]
 
 
-__all__ = ["StaticReviewBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("union", (("literal", (False,)), "None"))),
+        ("show_rating", False, ("union", ("bool", "None"))),
+        ("show_reviewer_name", False, ("union", ("bool", "None"))),
+        ("show_product_name", False, ("union", ("bool", "None"))),
+        ("show_variant_name", False, ("union", ("bool", "None"))),
+        ("show_verified_badge", False, ("union", ("bool", "None"))),
+        ("author_placeholder", False, ("union", ("str", "None"))),
+        ("quote_placeholder", False, ("union", ("str", "None"))),
+        ("product_name_placeholder", False, ("union", ("str", "None"))),
+        ("product_variant_name_placeholder", False, ("union", ("str", "None"))),
+        (
+            "verified_badge_language",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "dutch",
+                            "english",
+                            "french",
+                            "german",
+                            "hungarian",
+                            "italian",
+                            "japanese",
+                            "korean",
+                            "portuguese",
+                            "spanish",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("author", False, ("union", ("str", "None"))),
+        ("product_name", False, ("union", ("str", "None"))),
+        ("product_variant_name", False, ("union", ("str", "None"))),
+        ("quote", False, ("union", ("str", "None"))),
+        ("stars", False, ("union", ("int", "None"))),
+        ("verified", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "StaticReviewBlockPropertiesParam"]

@@ -4,7 +4,7 @@
 
 from typing import Literal, NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class StaticSendStrategyParam(TypedDict):
@@ -15,8 +15,18 @@ class StaticSendStrategyParam(TypedDict):
     options: NotRequired["LocalStaticSendParam | NonLocalStaticSendParam | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("method", True, ("literal", ("static",))),
+        ("datetime", True, "date-time"),
+        ("options", False, ("union", (("ref", "LocalStaticSendParam"), ("ref", "NonLocalStaticSendParam"), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .local_static_send import LocalStaticSendParam
 from .non_local_static_send import NonLocalStaticSendParam
 
-__all__ = ["StaticSendStrategyParam"]
+__all__ = ["SHAPE", "StaticSendStrategyParam"]

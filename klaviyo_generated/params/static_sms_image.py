@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class StaticSMSImageParam(TypedDict):
     """``StaticSMSImage`` as JSON."""
@@ -12,4 +14,10 @@ class StaticSMSImageParam(TypedDict):
     dynamic: NotRequired[Literal[False] | None]
 
 
-__all__ = ["StaticSMSImageParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("static_image_asset_id", True, "int"), ("dynamic", False, ("union", (("literal", (False,)), "None")))),
+)
+
+__all__ = ["SHAPE", "StaticSMSImageParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class StaticTableBlockPropertiesParam(TypedDict):
     """``StaticTableBlockProperties`` as JSON."""
@@ -13,4 +15,14 @@ class StaticTableBlockPropertiesParam(TypedDict):
     show_headers: NotRequired[bool | None]
 
 
-__all__ = ["StaticTableBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("dynamic", True, ("union", (("literal", (False,)), "None"))),
+        ("num_columns", False, ("union", ("int", "None"))),
+        ("show_headers", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "StaticTableBlockPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class StaticTrackingParamParam(TypedDict):
     """``StaticTrackingParam`` as JSON."""
@@ -13,4 +15,7 @@ class StaticTrackingParamParam(TypedDict):
     name: str
 
 
-__all__ = ["StaticTrackingParamParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("static",))), ("value", True, "str"), ("name", True, "str")))
+
+__all__ = ["SHAPE", "StaticTrackingParamParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class StepParam(TypedDict):
     """``Step`` as JSON."""
@@ -14,7 +16,18 @@ class StepParam(TypedDict):
     steps: NotRequired["list[StepParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("columns", True, ("list", ("ref", "ColumnV0Param"))),
+        ("id", False, ("union", ("str", "None"))),
+        ("name", False, ("union", ("str", "None"))),
+        ("steps", False, ("union", (("list", ("ref", "StepParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .column_v0 import ColumnV0Param
 
-__all__ = ["StepParam"]
+__all__ = ["SHAPE", "StepParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class StringArrayOperatorStringArrayFilterParam(TypedDict):
     """``StringArrayOperatorStringArrayFilter`` as JSON."""
@@ -13,4 +15,14 @@ class StringArrayOperatorStringArrayFilterParam(TypedDict):
     value: list[str]
 
 
-__all__ = ["StringArrayOperatorStringArrayFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("literal", ("in", "not-in"))),
+        ("value", True, ("list", "str")),
+    ),
+)
+
+__all__ = ["SHAPE", "StringArrayOperatorStringArrayFilterParam"]

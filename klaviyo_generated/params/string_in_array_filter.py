@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class StringInArrayFilterParam(TypedDict):
     """``StringInArrayFilter`` as JSON."""
@@ -13,4 +15,14 @@ class StringInArrayFilterParam(TypedDict):
     type: Literal["string"]
 
 
-__all__ = ["StringInArrayFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("operator", True, ("literal", ("in",))),
+        ("value", True, ("list", "str")),
+        ("type", True, ("literal", ("string",))),
+    ),
+)
+
+__all__ = ["SHAPE", "StringInArrayFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class StringOperatorStringFilterParam(TypedDict):
     """``StringOperatorStringFilter`` as JSON."""
@@ -24,4 +26,32 @@ class StringOperatorStringFilterParam(TypedDict):
     value: str | None
 
 
-__all__ = ["StringOperatorStringFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        (
+            "operator",
+            True,
+            (
+                "literal",
+                (
+                    "contains",
+                    "ends-with",
+                    "equals",
+                    "not-contains",
+                    "not-ends-with",
+                    "not-equals",
+                    "not-starts-with",
+                    "nregex",
+                    "regex",
+                    "starts-with",
+                ),
+            ),
+        ),
+        ("value", True, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "StringOperatorStringFilterParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class StringPhoneOperatorStringArrayFilterParam(TypedDict):
     """``StringPhoneOperatorStringArrayFilter`` as JSON."""
@@ -13,4 +15,14 @@ class StringPhoneOperatorStringArrayFilterParam(TypedDict):
     value: list[str]
 
 
-__all__ = ["StringPhoneOperatorStringArrayFilterParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("string",))),
+        ("operator", True, ("literal", ("phone-country-code-in", "phone-country-code-not-in"))),
+        ("value", True, ("list", "str")),
+    ),
+)
+
+__all__ = ["SHAPE", "StringPhoneOperatorStringArrayFilterParam"]

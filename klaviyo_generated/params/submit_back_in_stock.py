@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubmitBackInStockParam(TypedDict):
     """``SubmitBackInStock`` as JSON."""
@@ -14,7 +16,18 @@ class SubmitBackInStockParam(TypedDict):
     submit: NotRequired[Literal[True]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("submit_back_in_stock",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("union", ("None", ("ref", "SubmitBackInStockPropertiesParam")))),
+        ("submit", False, ("literal", (True,))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .submit_back_in_stock_properties import SubmitBackInStockPropertiesParam
 
-__all__ = ["SubmitBackInStockParam"]
+__all__ = ["SHAPE", "SubmitBackInStockParam"]

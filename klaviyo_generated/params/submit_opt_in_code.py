@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubmitOptInCodeParam(TypedDict):
     """``SubmitOptInCode`` as JSON."""
@@ -14,4 +16,15 @@ class SubmitOptInCodeParam(TypedDict):
     properties: NotRequired[None]
 
 
-__all__ = ["SubmitOptInCodeParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("submit_opt_in_code",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (True,))),
+        ("properties", False, "None"),
+    ),
+)
+
+__all__ = ["SHAPE", "SubmitOptInCodeParam"]

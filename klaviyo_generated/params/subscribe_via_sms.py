@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscribeViaSMSParam(TypedDict):
     """``SubscribeViaSMS`` as JSON."""
@@ -14,7 +16,18 @@ class SubscribeViaSMSParam(TypedDict):
     submit: NotRequired[Literal[True]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("subscribe_via_sms",))),
+        ("properties", True, ("ref", "SubscribeViaSMSPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("submit", False, ("literal", (True,))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscribe_via_sms_properties import SubscribeViaSMSPropertiesParam
 
-__all__ = ["SubscribeViaSMSParam"]
+__all__ = ["SHAPE", "SubscribeViaSMSParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SubscribeViaSMSPropertiesParam(TypedDict):
     """``SubscribeViaSMSProperties`` as JSON."""
@@ -13,4 +15,14 @@ class SubscribeViaSMSPropertiesParam(TypedDict):
     sending_number: str | None
 
 
-__all__ = ["SubscribeViaSMSPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("opt_in_keyword", True, ("union", ("str", "None"))),
+        ("opt_in_message", True, "str"),
+        ("sending_number", True, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "SubscribeViaSMSPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionChannelsParam(TypedDict):
     """``SubscriptionChannels`` as JSON."""
@@ -14,10 +16,21 @@ class SubscriptionChannelsParam(TypedDict):
     push: NotRequired["None | PushSubscriptionParametersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("email", False, ("union", ("None", ("ref", "EmailSubscriptionParametersParam")))),
+        ("sms", False, ("union", ("None", ("ref", "SMSSubscriptionParametersParam")))),
+        ("whatsapp", False, ("union", ("None", ("ref", "WhatsAppSubscriptionParametersParam")))),
+        ("push", False, ("union", ("None", ("ref", "PushSubscriptionParametersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .email_subscription_parameters import EmailSubscriptionParametersParam
 from .push_subscription_parameters import PushSubscriptionParametersParam
 from .sms_subscription_parameters import SMSSubscriptionParametersParam
 from .whats_app_subscription_parameters import WhatsAppSubscriptionParametersParam
 
-__all__ = ["SubscriptionChannelsParam"]
+__all__ = ["SHAPE", "SubscriptionChannelsParam"]

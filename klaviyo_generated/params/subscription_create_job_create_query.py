@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionCreateJobCreateQueryParam(TypedDict):
     """``SubscriptionCreateJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class SubscriptionCreateJobCreateQueryParam(TypedDict):
     data: "SubscriptionCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SubscriptionCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_create_job_create_query_resource_object import SubscriptionCreateJobCreateQueryResourceObjectParam
 
-__all__ = ["SubscriptionCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "SubscriptionCreateJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``SubscriptionCreateJobCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class SubscriptionCreateJobCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["SubscriptionCreateJobCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-subscription-bulk-create-job",))),
+        ("attributes", True, ("ref", "SubscriptionCreateJobCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "SubscriptionCreateJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_create_job_create_query_resource_object_attributes import (
     SubscriptionCreateJobCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .subscription_create_job_create_query_resource_object_relationships import 
     SubscriptionCreateJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["SubscriptionCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SubscriptionCreateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionCreateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``SubscriptionCreateJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -13,9 +15,19 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributesParam(TypedDict):
     historical_import: NotRequired[bool | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("profiles", True, ("ref", "SubscriptionCreateJobCreateQueryResourceObjectAttributesProfilesParam")),
+        ("custom_source", False, ("union", ("str", "None"))),
+        ("historical_import", False, ("union", ("bool", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_create_job_create_query_resource_object_attributes_profiles import (
     SubscriptionCreateJobCreateQueryResourceObjectAttributesProfilesParam,
 )
 
-__all__ = ["SubscriptionCreateJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SubscriptionCreateJobCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionCreateJobCreateQueryResourceObjectAttributesProfilesParam(TypedDict):
     """``SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles`` as JSON."""
@@ -11,7 +13,10 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributesProfilesParam(Type
     data: "list[ProfileSubscriptionCreateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ProfileSubscriptionCreateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_subscription_create_query_resource_object import ProfileSubscriptionCreateQueryResourceObjectParam
 
-__all__ = ["SubscriptionCreateJobCreateQueryResourceObjectAttributesProfilesParam"]
+__all__ = ["SHAPE", "SubscriptionCreateJobCreateQueryResourceObjectAttributesProfilesParam"]

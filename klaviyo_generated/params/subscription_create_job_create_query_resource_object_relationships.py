@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionCreateJobCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``SubscriptionCreateJobCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationshipsParam(TypedDict
     list: NotRequired["SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("list", False, ("ref", "SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_create_job_create_query_resource_object_relationships_list import (
     SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListParam,
 )
 
-__all__ = ["SubscriptionCreateJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "SubscriptionCreateJobCreateQueryResourceObjectRelationshipsParam"]

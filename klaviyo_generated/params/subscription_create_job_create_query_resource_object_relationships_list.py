@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListParam(TypedDict):
     """``SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList`` as JSON."""
@@ -11,9 +13,15 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListParam(Typed
     data: NotRequired["SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_create_job_create_query_resource_object_relationships_list_data import (
     SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListDataParam,
 )
 
-__all__ = ["SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListParam"]
+__all__ = ["SHAPE", "SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListParam"]

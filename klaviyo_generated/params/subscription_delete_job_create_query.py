@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionDeleteJobCreateQueryParam(TypedDict):
     """``SubscriptionDeleteJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class SubscriptionDeleteJobCreateQueryParam(TypedDict):
     data: "SubscriptionDeleteJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SubscriptionDeleteJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_delete_job_create_query_resource_object import SubscriptionDeleteJobCreateQueryResourceObjectParam
 
-__all__ = ["SubscriptionDeleteJobCreateQueryParam"]
+__all__ = ["SHAPE", "SubscriptionDeleteJobCreateQueryParam"]

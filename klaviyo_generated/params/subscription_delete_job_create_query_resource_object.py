@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionDeleteJobCreateQueryResourceObjectParam(TypedDict):
     """``SubscriptionDeleteJobCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class SubscriptionDeleteJobCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-subscription-bulk-delete-job",))),
+        ("attributes", True, ("ref", "SubscriptionDeleteJobCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_delete_job_create_query_resource_object_attributes import (
     SubscriptionDeleteJobCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .subscription_delete_job_create_query_resource_object_relationships import 
     SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["SubscriptionDeleteJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SubscriptionDeleteJobCreateQueryResourceObjectParam"]

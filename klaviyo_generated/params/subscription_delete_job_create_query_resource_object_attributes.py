@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``SubscriptionDeleteJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,15 @@ class SubscriptionDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     profiles: "SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfilesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("profiles", True, ("ref", "SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfilesParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_delete_job_create_query_resource_object_attributes_profiles import (
     SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfilesParam,
 )
 
-__all__ = ["SubscriptionDeleteJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SubscriptionDeleteJobCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfilesParam(TypedDict):
     """``SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles`` as JSON."""
@@ -11,7 +13,10 @@ class SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfilesParam(Type
     data: "list[ProfileSubscriptionDeleteQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ProfileSubscriptionDeleteQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_subscription_delete_query_resource_object import ProfileSubscriptionDeleteQueryResourceObjectParam
 
-__all__ = ["SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfilesParam"]
+__all__ = ["SHAPE", "SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfilesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``SubscriptionDeleteJobCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,9 +13,15 @@ class SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsParam(TypedDict
     list: NotRequired["SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("list", False, ("ref", "SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_delete_job_create_query_resource_object_relationships_list import (
     SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListParam,
 )
 
-__all__ = ["SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListParam(TypedDict):
     """``SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsList`` as JSON."""
@@ -11,9 +13,15 @@ class SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListParam(Typed
     data: NotRequired["SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .subscription_delete_job_create_query_resource_object_relationships_list_data import (
     SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam,
 )
 
-__all__ = ["SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListParam"]
+__all__ = ["SHAPE", "SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListParam"]

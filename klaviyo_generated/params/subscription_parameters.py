@@ -4,7 +4,7 @@
 
 from typing import Literal, NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class SubscriptionParametersParam(TypedDict):
@@ -14,4 +14,10 @@ class SubscriptionParametersParam(TypedDict):
     consented_at: NotRequired[DateTime | None]
 
 
-__all__ = ["SubscriptionParametersParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("consent", True, ("literal", ("SUBSCRIBED",))), ("consented_at", False, ("union", ("date-time", "None")))),
+)
+
+__all__ = ["SHAPE", "SubscriptionParametersParam"]

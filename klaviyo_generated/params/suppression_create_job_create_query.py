@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryParam(TypedDict):
     """``SuppressionCreateJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class SuppressionCreateJobCreateQueryParam(TypedDict):
     data: "SuppressionCreateJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SuppressionCreateJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_create_job_create_query_resource_object import SuppressionCreateJobCreateQueryResourceObjectParam
 
-__all__ = ["SuppressionCreateJobCreateQueryParam"]
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryResourceObjectParam(TypedDict):
     """``SuppressionCreateJobCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class SuppressionCreateJobCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["SuppressionCreateJobCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-suppression-bulk-create-job",))),
+        ("attributes", True, ("ref", "SuppressionCreateJobCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_create_job_create_query_resource_object_attributes import (
     SuppressionCreateJobCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .suppression_create_job_create_query_resource_object_relationships import (
     SuppressionCreateJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["SuppressionCreateJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0Param(TypedDict):
     """``SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0`` as JSON."""
@@ -11,7 +13,10 @@ class SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0Param(
     data: "list[ProfileSuppressionCreateQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ProfileSuppressionCreateQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_suppression_create_query_resource_object import ProfileSuppressionCreateQueryResourceObjectParam
 
-__all__ = ["SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0Param"]
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0Param"]

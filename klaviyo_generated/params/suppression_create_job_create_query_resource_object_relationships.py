@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``SuppressionCreateJobCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,6 +13,15 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationshipsParam(TypedDict)
     list: NotRequired["SuppressionCreateJobCreateQueryResourceObjectRelationshipsListParam"]
     segment: NotRequired["SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentParam"]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("list", False, ("ref", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsListParam")),
+        ("segment", False, ("ref", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentParam")),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_create_job_create_query_resource_object_relationships_list import (
@@ -20,4 +31,4 @@ from .suppression_create_job_create_query_resource_object_relationships_segment 
     SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentParam,
 )
 
-__all__ = ["SuppressionCreateJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryResourceObjectRelationshipsListParam(TypedDict):
     """``SuppressionCreateJobCreateQueryResourceObjectRelationshipsList`` as JSON."""
@@ -11,9 +13,15 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationshipsListParam(TypedD
     data: NotRequired["SuppressionCreateJobCreateQueryResourceObjectRelationshipsListDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsListDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_create_job_create_query_resource_object_relationships_list_data import (
     SuppressionCreateJobCreateQueryResourceObjectRelationshipsListDataParam,
 )
 
-__all__ = ["SuppressionCreateJobCreateQueryResourceObjectRelationshipsListParam"]
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsListParam"]

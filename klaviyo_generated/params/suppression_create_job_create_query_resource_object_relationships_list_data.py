@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryResourceObjectRelationshipsListDataParam(TypedDict):
     """``SuppressionCreateJobCreateQueryResourceObjectRelationshipsListData`` as JSON."""
@@ -12,4 +14,7 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationshipsListDataParam(Ty
     id: str
 
 
-__all__ = ["SuppressionCreateJobCreateQueryResourceObjectRelationshipsListDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("list",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsListDataParam"]

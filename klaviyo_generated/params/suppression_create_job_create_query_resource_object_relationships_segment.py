@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentParam(TypedDict):
     """``SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment`` as JSON."""
@@ -11,9 +13,15 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentParam(Typ
     data: NotRequired["SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_create_job_create_query_resource_object_relationships_segment_data import (
     SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentDataParam,
 )
 
-__all__ = ["SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentParam"]
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentParam"]

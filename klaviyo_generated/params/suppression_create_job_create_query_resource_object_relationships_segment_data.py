@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentDataParam(TypedDict):
     """``SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentData`` as JSON."""
@@ -12,4 +14,7 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentDataParam
     id: str
 
 
-__all__ = ["SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("segment",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentDataParam"]

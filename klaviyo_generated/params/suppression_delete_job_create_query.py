@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryParam(TypedDict):
     """``SuppressionDeleteJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class SuppressionDeleteJobCreateQueryParam(TypedDict):
     data: "SuppressionDeleteJobCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "SuppressionDeleteJobCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_delete_job_create_query_resource_object import SuppressionDeleteJobCreateQueryResourceObjectParam
 
-__all__ = ["SuppressionDeleteJobCreateQueryParam"]
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectParam(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObject`` as JSON."""
@@ -13,6 +15,16 @@ class SuppressionDeleteJobCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-suppression-bulk-delete-job",))),
+        ("attributes", True, ("ref", "SuppressionDeleteJobCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_delete_job_create_query_resource_object_attributes import (
     SuppressionDeleteJobCreateQueryResourceObjectAttributesParam,
@@ -21,4 +33,4 @@ from .suppression_delete_job_create_query_resource_object_relationships import (
     SuppressionDeleteJobCreateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,21 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributesParam(TypedDict):
     profiles: NotRequired["SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0Param | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "profiles",
+            False,
+            ("union", (("ref", "SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0Param"), "None")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_delete_job_create_query_resource_object_attributes_profiles_type_0 import (
     SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0Param,
 )
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectAttributesParam"]

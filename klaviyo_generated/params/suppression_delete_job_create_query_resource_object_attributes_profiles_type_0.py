@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0Param(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0`` as JSON."""
@@ -11,7 +13,10 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0Param(
     data: "list[ProfileSuppressionDeleteQueryResourceObjectParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "ProfileSuppressionDeleteQueryResourceObjectParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_suppression_delete_query_resource_object import ProfileSuppressionDeleteQueryResourceObjectParam
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0Param"]
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0Param"]

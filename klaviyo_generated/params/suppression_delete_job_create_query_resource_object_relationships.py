@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsParam(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObjectRelationships`` as JSON."""
@@ -11,6 +13,15 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsParam(TypedDict)
     list: NotRequired["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListParam"]
     segment: NotRequired["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentParam"]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("list", False, ("ref", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListParam")),
+        ("segment", False, ("ref", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentParam")),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_delete_job_create_query_resource_object_relationships_list import (
@@ -20,4 +31,4 @@ from .suppression_delete_job_create_query_resource_object_relationships_segment 
     SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentParam,
 )
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListParam(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList`` as JSON."""
@@ -11,9 +13,15 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListParam(TypedD
     data: NotRequired["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_delete_job_create_query_resource_object_relationships_list_data import (
     SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam,
 )
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListParam"]
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData`` as JSON."""
@@ -12,4 +14,7 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam(Ty
     id: str
 
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("list",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentParam(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment`` as JSON."""
@@ -11,9 +13,15 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentParam(Typ
     data: NotRequired["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("ref", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentDataParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .suppression_delete_job_create_query_resource_object_relationships_segment_data import (
     SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentDataParam,
 )
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentParam"]
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentDataParam(TypedDict):
     """``SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData`` as JSON."""
@@ -12,4 +14,7 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentDataParam
     id: str
 
 
-__all__ = ["SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentDataParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("segment",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TableBlockDataParam(TypedDict):
     """``TableBlockData`` as JSON."""
@@ -13,10 +15,24 @@ class TableBlockDataParam(TypedDict):
     styles: "TableBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "properties",
+            True,
+            ("union", (("ref", "StaticTableBlockPropertiesParam"), ("ref", "DynamicTableBlockPropertiesParam"))),
+        ),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "TableBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .dynamic_table_block_properties import DynamicTableBlockPropertiesParam
 from .static_table_block_properties import StaticTableBlockPropertiesParam
 from .table_block_styles import TableBlockStylesParam
 
-__all__ = ["TableBlockDataParam"]
+__all__ = ["SHAPE", "TableBlockDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TableBlockStylesParam(TypedDict):
     """``TableBlockStyles`` as JSON."""
@@ -54,4 +56,70 @@ class TableBlockStylesParam(TypedDict):
     use_legacy_mobile_padding: NotRequired[bool | None]
 
 
-__all__ = ["TableBlockStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_border_color", False, ("union", ("str", "None"))),
+        (
+            "block_border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("block_border_width", False, ("union", ("int", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("cell_horizontal_border_color", False, ("union", ("str", "None"))),
+        (
+            "cell_horizontal_border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("cell_horizontal_border_width", False, ("union", ("int", "None"))),
+        ("cell_padding_bottom", False, ("union", ("int", "None"))),
+        ("cell_padding_left", False, ("union", ("int", "None"))),
+        ("cell_padding_right", False, ("union", ("int", "None"))),
+        ("cell_padding_top", False, ("union", ("int", "None"))),
+        ("cell_vertical_align", False, ("union", ("None", ("literal", ("baseline", "bottom", "middle", "top"))))),
+        ("cell_vertical_border_color", False, ("union", ("str", "None"))),
+        (
+            "cell_vertical_border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("cell_vertical_border_width", False, ("union", ("int", "None"))),
+        ("header_background_color", False, ("union", ("str", "None"))),
+        ("header_font_color", False, ("union", ("str", "None"))),
+        ("header_font_family", False, ("union", ("str", "None"))),
+        ("header_font_size", False, ("union", ("int", "None"))),
+        ("header_font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("header_font_weight", False, ("union", ("str", "None"))),
+        ("header_letter_spacing", False, ("union", ("int", "None"))),
+        ("header_line_height", False, ("union", ("float", "None"))),
+        ("header_padding_bottom", False, ("union", ("int", "None"))),
+        ("header_padding_left", False, ("union", ("int", "None"))),
+        ("header_padding_right", False, ("union", ("int", "None"))),
+        ("header_padding_top", False, ("union", ("int", "None"))),
+        ("header_text_decoration", False, ("union", ("str", "None"))),
+        ("table_background_color", False, ("union", ("str", "None"))),
+        ("table_font_color", False, ("union", ("str", "None"))),
+        ("table_font_family", False, ("union", ("str", "None"))),
+        ("table_font_size", False, ("union", ("int", "None"))),
+        ("table_text_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("use_legacy_mobile_padding", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "TableBlockStylesParam"]

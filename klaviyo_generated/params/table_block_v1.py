@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TableBlockV1Param(TypedDict):
     """``TableBlockV1`` as JSON."""
@@ -19,6 +21,44 @@ class TableBlockV1Param(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("table",))),
+        ("data", True, ("union", ("None", ("ref", "TableBlockDataParam")))),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+        (
+            "subblocks",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "list",
+                        (
+                            "union",
+                            (
+                                ("ref", "TableHeaderSubBlockParam"),
+                                ("ref", "TableHtmlSubBlockParam"),
+                                ("ref", "TableImageSubBlockParam"),
+                                ("ref", "TableTextSubBlockParam"),
+                                ("ref", "TableFallbackHtmlSubBlockParam"),
+                                ("ref", "TableFallbackImageSubBlockParam"),
+                                ("ref", "TableFallbackTextSubBlockParam"),
+                            ),
+                        ),
+                    ),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .table_block_data import TableBlockDataParam
 from .table_fallback_html_sub_block import TableFallbackHtmlSubBlockParam
@@ -29,4 +69,4 @@ from .table_html_sub_block import TableHtmlSubBlockParam
 from .table_image_sub_block import TableImageSubBlockParam
 from .table_text_sub_block import TableTextSubBlockParam
 
-__all__ = ["TableBlockV1Param"]
+__all__ = ["SHAPE", "TableBlockV1Param"]

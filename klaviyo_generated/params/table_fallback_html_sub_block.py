@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TableFallbackHtmlSubBlockParam(TypedDict):
     """``TableFallbackHtmlSubBlock`` as JSON."""
@@ -14,4 +16,15 @@ class TableFallbackHtmlSubBlockParam(TypedDict):
     id: NotRequired[str | None]
 
 
-__all__ = ["TableFallbackHtmlSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("table_fallback_html",))),
+        ("content", False, ("union", ("str", "None"))),
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "TableFallbackHtmlSubBlockParam"]

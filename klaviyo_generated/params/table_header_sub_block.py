@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TableHeaderSubBlockParam(TypedDict):
     """``TableHeaderSubBlock`` as JSON."""
@@ -23,4 +25,24 @@ class TableHeaderSubBlockParam(TypedDict):
     id: NotRequired[str | None]
 
 
-__all__ = ["TableHeaderSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("table_header",))),
+        ("content", False, ("union", ("str", "None"))),
+        ("cell_text_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("color", False, ("union", ("str", "None"))),
+        ("font_family", False, ("union", ("str", "None"))),
+        ("font_size", False, ("union", ("int", "None"))),
+        ("font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("font_weight", False, ("union", ("str", "None"))),
+        ("letter_spacing", False, ("union", ("int", "None"))),
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+        ("table_column_width", False, ("union", ("str", "None"))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "TableHeaderSubBlockParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TableImageSubBlockParam(TypedDict):
     """``TableImageSubBlock`` as JSON."""
@@ -31,4 +33,32 @@ class TableImageSubBlockParam(TypedDict):
     id: NotRequired[str | None]
 
 
-__all__ = ["TableImageSubBlockParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("table_image",))),
+        ("dynamic", False, ("union", ("bool", "None"))),
+        ("alt_text", False, ("union", ("str", "None"))),
+        ("asset_id", False, ("union", ("str", "None"))),
+        ("href", False, ("union", ("str", "None"))),
+        ("src", False, ("union", ("str", "None"))),
+        ("width", False, ("union", ("int", "None"))),
+        ("height", False, ("union", ("int", "None"))),
+        ("image_width", False, ("union", ("int", "None"))),
+        ("image_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("show_on", False, ("union", ("None", ("literal", ("all", "desktop", "mobile"))))),
+        ("table_column_width", False, ("union", ("str", "None"))),
+        ("cell_text_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("cropped_asset_id", False, ("union", ("str", "None"))),
+        ("cropped_src", False, ("union", ("str", "None"))),
+        ("cropping_aspect_ratio", False, ("union", ("str", "None"))),
+        ("cropping_height", False, ("union", ("int", "None"))),
+        ("cropping_width", False, ("union", ("int", "None"))),
+        ("cropping_x", False, ("union", ("int", "None"))),
+        ("cropping_y", False, ("union", ("int", "None"))),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "TableImageSubBlockParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagCampaignOpParam(TypedDict):
     """``TagCampaignOp`` as JSON."""
@@ -11,7 +13,10 @@ class TagCampaignOpParam(TypedDict):
     data: "list[TagCampaignOpDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "TagCampaignOpDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_campaign_op_data_item import TagCampaignOpDataItemParam
 
-__all__ = ["TagCampaignOpParam"]
+__all__ = ["SHAPE", "TagCampaignOpParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagCreateQueryParam(TypedDict):
     """``TagCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TagCreateQueryParam(TypedDict):
     data: "TagCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TagCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_create_query_resource_object import TagCreateQueryResourceObjectParam
 
-__all__ = ["TagCreateQueryParam"]
+__all__ = ["SHAPE", "TagCreateQueryParam"]

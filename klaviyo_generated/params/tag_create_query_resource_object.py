@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TagCreateQueryResourceObjectParam(TypedDict):
     """``TagCreateQueryResourceObject`` as JSON."""
@@ -13,8 +15,18 @@ class TagCreateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["TagCreateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("tag",))),
+        ("attributes", True, ("ref", "TagCreateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "TagCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_create_query_resource_object_attributes import TagCreateQueryResourceObjectAttributesParam
 from .tag_create_query_resource_object_relationships import TagCreateQueryResourceObjectRelationshipsParam
 
-__all__ = ["TagCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TagCreateQueryResourceObjectParam"]

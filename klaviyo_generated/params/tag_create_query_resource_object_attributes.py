@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagCreateQueryResourceObjectAttributesParam(TypedDict):
     """``TagCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,4 +13,7 @@ class TagCreateQueryResourceObjectAttributesParam(TypedDict):
     name: str
 
 
-__all__ = ["TagCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"),))
+
+__all__ = ["SHAPE", "TagCreateQueryResourceObjectAttributesParam"]

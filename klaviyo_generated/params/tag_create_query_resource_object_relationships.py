@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 TagCreateQueryResourceObjectRelationshipsParam = TypedDict(
     "TagCreateQueryResourceObjectRelationshipsParam",
     {
@@ -11,9 +13,12 @@ TagCreateQueryResourceObjectRelationshipsParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("tag-group", False, ("ref", "TagCreateQueryResourceObjectRelationshipsTagGroupParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_create_query_resource_object_relationships_tag_group import (
     TagCreateQueryResourceObjectRelationshipsTagGroupParam,
 )
 
-__all__ = ["TagCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "TagCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TagCreateQueryResourceObjectRelationshipsTagGroupParam(TypedDict):
     """``TagCreateQueryResourceObjectRelationshipsTagGroup`` as JSON."""
@@ -11,9 +13,12 @@ class TagCreateQueryResourceObjectRelationshipsTagGroupParam(TypedDict):
     data: NotRequired["TagCreateQueryResourceObjectRelationshipsTagGroupDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", False, ("ref", "TagCreateQueryResourceObjectRelationshipsTagGroupDataParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_create_query_resource_object_relationships_tag_group_data import (
     TagCreateQueryResourceObjectRelationshipsTagGroupDataParam,
 )
 
-__all__ = ["TagCreateQueryResourceObjectRelationshipsTagGroupParam"]
+__all__ = ["SHAPE", "TagCreateQueryResourceObjectRelationshipsTagGroupParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagFlowOpParam(TypedDict):
     """``TagFlowOp`` as JSON."""
@@ -11,7 +13,10 @@ class TagFlowOpParam(TypedDict):
     data: "list[TagFlowOpDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "TagFlowOpDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_flow_op_data_item import TagFlowOpDataItemParam
 
-__all__ = ["TagFlowOpParam"]
+__all__ = ["SHAPE", "TagFlowOpParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagGroupCreateQueryParam(TypedDict):
     """``TagGroupCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TagGroupCreateQueryParam(TypedDict):
     data: "TagGroupCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TagGroupCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_group_create_query_resource_object import TagGroupCreateQueryResourceObjectParam
 
-__all__ = ["TagGroupCreateQueryParam"]
+__all__ = ["SHAPE", "TagGroupCreateQueryParam"]

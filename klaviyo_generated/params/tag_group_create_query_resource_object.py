@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TagGroupCreateQueryResourceObjectParam(TypedDict):
     """``TagGroupCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class TagGroupCreateQueryResourceObjectParam(TypedDict):
     attributes: "TagGroupCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("tag-group",))),
+        ("attributes", True, ("ref", "TagGroupCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_group_create_query_resource_object_attributes import TagGroupCreateQueryResourceObjectAttributesParam
 
-__all__ = ["TagGroupCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TagGroupCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TagGroupCreateQueryResourceObjectAttributesParam(TypedDict):
     """``TagGroupCreateQueryResourceObjectAttributes`` as JSON."""
@@ -12,4 +14,7 @@ class TagGroupCreateQueryResourceObjectAttributesParam(TypedDict):
     exclusive: NotRequired[bool | None]
 
 
-__all__ = ["TagGroupCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"), ("exclusive", False, ("union", ("bool", "None")))))
+
+__all__ = ["SHAPE", "TagGroupCreateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagGroupUpdateQueryParam(TypedDict):
     """``TagGroupUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TagGroupUpdateQueryParam(TypedDict):
     data: "TagGroupUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TagGroupUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_group_update_query_resource_object import TagGroupUpdateQueryResourceObjectParam
 
-__all__ = ["TagGroupUpdateQueryParam"]
+__all__ = ["SHAPE", "TagGroupUpdateQueryParam"]

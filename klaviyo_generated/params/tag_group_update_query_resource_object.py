@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TagGroupUpdateQueryResourceObjectParam(TypedDict):
     """``TagGroupUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class TagGroupUpdateQueryResourceObjectParam(TypedDict):
     attributes: "TagGroupUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("tag-group",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "TagGroupUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_group_update_query_resource_object_attributes import TagGroupUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["TagGroupUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TagGroupUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TagGroupUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``TagGroupUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -12,4 +14,7 @@ class TagGroupUpdateQueryResourceObjectAttributesParam(TypedDict):
     return_fields: NotRequired[list[str] | None]
 
 
-__all__ = ["TagGroupUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"), ("return_fields", False, ("union", (("list", "str"), "None")))))
+
+__all__ = ["SHAPE", "TagGroupUpdateQueryResourceObjectAttributesParam"]

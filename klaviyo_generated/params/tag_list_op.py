@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagListOpParam(TypedDict):
     """``TagListOp`` as JSON."""
@@ -11,7 +13,10 @@ class TagListOpParam(TypedDict):
     data: "list[TagListOpDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "TagListOpDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_list_op_data_item import TagListOpDataItemParam
 
-__all__ = ["TagListOpParam"]
+__all__ = ["SHAPE", "TagListOpParam"]

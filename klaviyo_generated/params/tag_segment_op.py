@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagSegmentOpParam(TypedDict):
     """``TagSegmentOp`` as JSON."""
@@ -11,7 +13,10 @@ class TagSegmentOpParam(TypedDict):
     data: "list[TagSegmentOpDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("list", ("ref", "TagSegmentOpDataItemParam"))),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_segment_op_data_item import TagSegmentOpDataItemParam
 
-__all__ = ["TagSegmentOpParam"]
+__all__ = ["SHAPE", "TagSegmentOpParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TagSegmentOpDataItemParam(TypedDict):
     """``TagSegmentOpDataItem`` as JSON."""
@@ -12,4 +14,7 @@ class TagSegmentOpDataItemParam(TypedDict):
     id: str
 
 
-__all__ = ["TagSegmentOpDataItemParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("segment",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "TagSegmentOpDataItemParam"]

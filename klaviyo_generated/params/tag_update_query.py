@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagUpdateQueryParam(TypedDict):
     """``TagUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TagUpdateQueryParam(TypedDict):
     data: "TagUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TagUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_update_query_resource_object import TagUpdateQueryResourceObjectParam
 
-__all__ = ["TagUpdateQueryParam"]
+__all__ = ["SHAPE", "TagUpdateQueryParam"]

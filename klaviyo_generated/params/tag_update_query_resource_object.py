@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TagUpdateQueryResourceObjectParam(TypedDict):
     """``TagUpdateQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class TagUpdateQueryResourceObjectParam(TypedDict):
     attributes: "TagUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("tag",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "TagUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tag_update_query_resource_object_attributes import TagUpdateQueryResourceObjectAttributesParam
 
-__all__ = ["TagUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TagUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TagUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``TagUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -11,4 +13,7 @@ class TagUpdateQueryResourceObjectAttributesParam(TypedDict):
     name: str
 
 
-__all__ = ["TagUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("name", True, "str"),))
+
+__all__ = ["SHAPE", "TagUpdateQueryResourceObjectAttributesParam"]

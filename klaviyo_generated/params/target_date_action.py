@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TargetDateActionParam(TypedDict):
     """``TargetDateAction`` as JSON."""
@@ -15,8 +17,20 @@ class TargetDateActionParam(TypedDict):
     links: NotRequired["None | LinkParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("target-date",))),
+        ("data", True, ("ref", "TargetDateActionDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .target_date_action_data import TargetDateActionDataParam
 
-__all__ = ["TargetDateActionParam"]
+__all__ = ["SHAPE", "TargetDateActionParam"]

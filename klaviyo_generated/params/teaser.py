@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TeaserParam(TypedDict):
     """``Teaser`` as JSON."""
@@ -31,7 +33,40 @@ class TeaserParam(TypedDict):
     device_type: NotRequired[Literal["both", "desktop", "mobile"]]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content", True, "str"),
+        ("id", False, ("union", ("str", "None"))),
+        ("display_order", False, ("literal", ("after", "before", "before_and_after"))),
+        ("teaser_type", False, ("literal", ("circle", "corner", "rectangle"))),
+        (
+            "location",
+            False,
+            (
+                "literal",
+                (
+                    "bottom_center",
+                    "bottom_left",
+                    "bottom_right",
+                    "center_left",
+                    "center_right",
+                    "top_center",
+                    "top_left",
+                    "top_right",
+                ),
+            ),
+        ),
+        ("size", False, ("literal", ("custom", "large", "medium", "small"))),
+        ("custom_size", False, ("union", ("int", "None"))),
+        ("styles", False, ("ref", "TeaserStylesParam")),
+        ("close_button", False, "bool"),
+        ("device_type", False, ("literal", ("both", "desktop", "mobile"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .teaser_styles import TeaserStylesParam
 
-__all__ = ["TeaserParam"]
+__all__ = ["SHAPE", "TeaserParam"]

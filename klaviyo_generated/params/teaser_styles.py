@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TeaserStylesParam(TypedDict):
     """``TeaserStyles`` as JSON."""
@@ -16,10 +18,23 @@ class TeaserStylesParam(TypedDict):
     margin: NotRequired["MarginParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("background_color", False, "str"),
+        ("drop_shadow", False, ("ref", "DropShadowParam")),
+        ("corner_radius", False, "int"),
+        ("background_image", False, ("union", ("None", ("ref", "BackgroundImageParam")))),
+        ("close_button", False, ("ref", "CloseButtonStyleParam")),
+        ("margin", False, ("ref", "MarginParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .background_image import BackgroundImageParam
 from .close_button_style import CloseButtonStyleParam
 from .drop_shadow import DropShadowParam
 from .margin import MarginParam
 
-__all__ = ["TeaserStylesParam"]
+__all__ = ["SHAPE", "TeaserStylesParam"]

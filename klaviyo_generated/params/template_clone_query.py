@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TemplateCloneQueryParam(TypedDict):
     """``TemplateCloneQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TemplateCloneQueryParam(TypedDict):
     data: "TemplateCloneQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TemplateCloneQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_clone_query_resource_object import TemplateCloneQueryResourceObjectParam
 
-__all__ = ["TemplateCloneQueryParam"]
+__all__ = ["SHAPE", "TemplateCloneQueryParam"]

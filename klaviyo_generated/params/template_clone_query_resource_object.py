@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TemplateCloneQueryResourceObjectParam(TypedDict):
     """``TemplateCloneQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class TemplateCloneQueryResourceObjectParam(TypedDict):
     attributes: "TemplateCloneQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("template",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "TemplateCloneQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_clone_query_resource_object_attributes import TemplateCloneQueryResourceObjectAttributesParam
 
-__all__ = ["TemplateCloneQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TemplateCloneQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TemplateCreateHtmlOrDndQueryParam(TypedDict):
     """``TemplateCreateHtmlOrDndQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TemplateCreateHtmlOrDndQueryParam(TypedDict):
     data: "TemplateCreateHtmlOrDndQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TemplateCreateHtmlOrDndQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_create_html_or_dnd_query_resource_object import TemplateCreateHtmlOrDndQueryResourceObjectParam
 
-__all__ = ["TemplateCreateHtmlOrDndQueryParam"]
+__all__ = ["SHAPE", "TemplateCreateHtmlOrDndQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TemplateCreateHtmlOrDndQueryResourceObjectParam(TypedDict):
     """``TemplateCreateHtmlOrDndQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class TemplateCreateHtmlOrDndQueryResourceObjectParam(TypedDict):
     attributes: "TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("template",))),
+        ("attributes", True, ("ref", "TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_create_html_or_dnd_query_resource_object_attributes import (
     TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["TemplateCreateHtmlOrDndQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TemplateCreateHtmlOrDndQueryResourceObjectParam"]

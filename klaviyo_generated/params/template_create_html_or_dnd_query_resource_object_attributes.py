@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam(TypedDict):
     """``TemplateCreateHtmlOrDndQueryResourceObjectAttributes`` as JSON."""
@@ -16,7 +18,20 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam(TypedDict):
     amp: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        ("editor_type", True, "str"),
+        ("html", False, ("union", ("str", "None"))),
+        ("definition", False, ("union", ("None", ("ref", "TemplateDefinitionParam")))),
+        ("text", False, ("union", ("str", "None"))),
+        ("amp", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_definition import TemplateDefinitionParam
 
-__all__ = ["TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "TemplateCreateHtmlOrDndQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TemplateDefinitionParam(TypedDict):
     """``TemplateDefinition`` as JSON."""
@@ -13,6 +15,36 @@ class TemplateDefinitionParam(TypedDict):
     id: NotRequired[str | None]
     template_id: NotRequired[str | None]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("body", True, ("ref", "BodyParam")),
+        (
+            "styles",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "BaseStyleParam"),
+                        ("ref", "TextStyleV1Param"),
+                        ("ref", "Heading1StyleParam"),
+                        ("ref", "Heading2StyleParam"),
+                        ("ref", "Heading3StyleParam"),
+                        ("ref", "Heading4StyleParam"),
+                        ("ref", "LinkStyleParam"),
+                        ("ref", "MobileStyleParam"),
+                    ),
+                ),
+            ),
+        ),
+        ("id", False, ("union", ("str", "None"))),
+        ("template_id", False, ("union", ("str", "None"))),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .base_style import BaseStyleParam
@@ -25,4 +57,4 @@ from .link_style import LinkStyleParam
 from .mobile_style import MobileStyleParam
 from .text_style_v1 import TextStyleV1Param
 
-__all__ = ["TemplateDefinitionParam"]
+__all__ = ["SHAPE", "TemplateDefinitionParam"]

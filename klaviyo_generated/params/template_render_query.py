@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TemplateRenderQueryParam(TypedDict):
     """``TemplateRenderQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TemplateRenderQueryParam(TypedDict):
     data: "TemplateRenderQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TemplateRenderQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_render_query_resource_object import TemplateRenderQueryResourceObjectParam
 
-__all__ = ["TemplateRenderQueryParam"]
+__all__ = ["SHAPE", "TemplateRenderQueryParam"]

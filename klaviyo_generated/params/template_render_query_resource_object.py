@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TemplateRenderQueryResourceObjectParam(TypedDict):
     """``TemplateRenderQueryResourceObject`` as JSON."""
@@ -13,7 +15,17 @@ class TemplateRenderQueryResourceObjectParam(TypedDict):
     attributes: "TemplateRenderQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("template",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "TemplateRenderQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_render_query_resource_object_attributes import TemplateRenderQueryResourceObjectAttributesParam
 
-__all__ = ["TemplateRenderQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TemplateRenderQueryResourceObjectParam"]

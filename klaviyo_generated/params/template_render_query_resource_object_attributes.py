@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TemplateRenderQueryResourceObjectAttributesParam(TypedDict):
     """``TemplateRenderQueryResourceObjectAttributes`` as JSON."""
@@ -11,9 +13,12 @@ class TemplateRenderQueryResourceObjectAttributesParam(TypedDict):
     context: "TemplateRenderQueryResourceObjectAttributesContextParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("context", True, ("ref", "TemplateRenderQueryResourceObjectAttributesContextParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_render_query_resource_object_attributes_context import (
     TemplateRenderQueryResourceObjectAttributesContextParam,
 )
 
-__all__ = ["TemplateRenderQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "TemplateRenderQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TemplateUpdateHtmlOrDndQueryParam(TypedDict):
     """``TemplateUpdateHtmlOrDndQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TemplateUpdateHtmlOrDndQueryParam(TypedDict):
     data: "TemplateUpdateHtmlOrDndQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TemplateUpdateHtmlOrDndQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_update_html_or_dnd_query_resource_object import TemplateUpdateHtmlOrDndQueryResourceObjectParam
 
-__all__ = ["TemplateUpdateHtmlOrDndQueryParam"]
+__all__ = ["SHAPE", "TemplateUpdateHtmlOrDndQueryParam"]

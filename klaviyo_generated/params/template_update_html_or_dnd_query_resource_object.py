@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TemplateUpdateHtmlOrDndQueryResourceObjectParam(TypedDict):
     """``TemplateUpdateHtmlOrDndQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectParam(TypedDict):
     attributes: "TemplateUpdateHtmlOrDndQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("template",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "TemplateUpdateHtmlOrDndQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .template_update_html_or_dnd_query_resource_object_attributes import (
     TemplateUpdateHtmlOrDndQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["TemplateUpdateHtmlOrDndQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TemplateUpdateHtmlOrDndQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TextParam(TypedDict):
     """``Text`` as JSON."""
@@ -14,8 +16,19 @@ class TextParam(TypedDict):
     styles: NotRequired["TextStylesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("text",))),
+        ("properties", True, ("ref", "TextPropertiesParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "TextStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .text_properties import TextPropertiesParam
 from .text_styles import TextStylesParam
 
-__all__ = ["TextParam"]
+__all__ = ["SHAPE", "TextParam"]

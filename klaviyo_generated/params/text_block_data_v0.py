@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TextBlockDataV0Param(TypedDict):
     """``TextBlockDataV0`` as JSON."""
@@ -13,8 +15,18 @@ class TextBlockDataV0Param(TypedDict):
     styles: "TextBlockStylesV0Param"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content", True, "str"),
+        ("display_options", True, ("ref", "BlockDisplayOptionsParam")),
+        ("styles", True, ("ref", "TextBlockStylesV0Param")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .block_display_options import BlockDisplayOptionsParam
 from .text_block_styles_v0 import TextBlockStylesV0Param
 
-__all__ = ["TextBlockDataV0Param"]
+__all__ = ["SHAPE", "TextBlockDataV0Param"]

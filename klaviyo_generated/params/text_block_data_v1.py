@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TextBlockDataV1Param(TypedDict):
     """``TextBlockDataV1`` as JSON."""
@@ -13,8 +15,18 @@ class TextBlockDataV1Param(TypedDict):
     styles: "TextBlockStylesV1Param"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content", True, "str"),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "TextBlockStylesV1Param")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .text_block_styles_v1 import TextBlockStylesV1Param
 
-__all__ = ["TextBlockDataV1Param"]
+__all__ = ["SHAPE", "TextBlockDataV1Param"]

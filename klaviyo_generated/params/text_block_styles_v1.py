@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TextBlockStylesV1Param(TypedDict):
     """``TextBlockStylesV1`` as JSON."""
@@ -37,4 +39,43 @@ class TextBlockStylesV1Param(TypedDict):
     text_table_layout: NotRequired[None | Literal["auto", "fixed", "inherit", "initial"]]
 
 
-__all__ = ["TextBlockStylesV1Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("background_color", False, ("union", ("str", "None"))),
+        ("block_background_color", False, ("union", ("str", "None"))),
+        ("block_border_color", False, ("union", ("str", "None"))),
+        (
+            "block_border_style",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("dashed", "dotted", "groove", "inset", "none", "outset", "ridge", "solid"))),
+            ),
+        ),
+        ("block_border_width", False, ("union", ("int", "None"))),
+        ("block_padding_bottom", False, ("union", ("int", "None"))),
+        ("block_padding_left", False, ("union", ("int", "None"))),
+        ("block_padding_right", False, ("union", ("int", "None"))),
+        ("block_padding_top", False, ("union", ("int", "None"))),
+        ("color", False, ("union", ("str", "None"))),
+        ("extra_css_class", False, ("union", ("str", "None"))),
+        ("font_family", False, ("union", ("str", "None"))),
+        ("font_size", False, ("union", ("int", "None"))),
+        ("font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("font_weight", False, ("union", ("str", "None"))),
+        ("inner_padding_bottom", False, ("union", ("int", "None"))),
+        ("inner_padding_left", False, ("union", ("int", "None"))),
+        ("inner_padding_right", False, ("union", ("int", "None"))),
+        ("inner_padding_top", False, ("union", ("int", "None"))),
+        ("letter_spacing", False, ("union", ("int", "None"))),
+        ("line_height", False, ("union", ("float", "None"))),
+        ("mobile_stretch_content", False, ("union", ("bool", "None"))),
+        ("text_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+        ("text_table_layout", False, ("union", ("None", ("literal", ("auto", "fixed", "inherit", "initial"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "TextBlockStylesV1Param"]

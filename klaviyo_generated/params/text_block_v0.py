@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TextBlockV0Param(TypedDict):
     """``TextBlockV0`` as JSON."""
@@ -13,7 +15,17 @@ class TextBlockV0Param(TypedDict):
     data: "TextBlockDataV0Param"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("text",))),
+        ("data", True, ("ref", "TextBlockDataV0Param")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .text_block_data_v0 import TextBlockDataV0Param
 
-__all__ = ["TextBlockV0Param"]
+__all__ = ["SHAPE", "TextBlockV0Param"]

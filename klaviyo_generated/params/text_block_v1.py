@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TextBlockV1Param(TypedDict):
     """``TextBlockV1`` as JSON."""
@@ -16,7 +18,20 @@ class TextBlockV1Param(TypedDict):
     universal_id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("content_type", True, ("literal", ("block",))),
+        ("type", True, ("literal", ("text",))),
+        ("data", True, ("ref", "TextBlockDataV1Param")),
+        ("id", False, ("union", ("str", "None"))),
+        ("data_id", False, ("union", ("str", "None"))),
+        ("universal_id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .text_block_data_v1 import TextBlockDataV1Param
 
-__all__ = ["TextBlockV1Param"]
+__all__ = ["SHAPE", "TextBlockV1Param"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TextPropertiesParam(TypedDict):
     """``TextProperties`` as JSON."""
@@ -18,7 +20,22 @@ class TextPropertiesParam(TypedDict):
     error_messages: NotRequired["None | ErrorMessagesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("property_name", True, "str"),
+        ("display_device", False, ("list", ("literal", ("both", "desktop", "mobile")))),
+        ("classname", False, ("union", ("str", "None"))),
+        ("label", False, ("union", ("str", "None"))),
+        ("show_label", False, "bool"),
+        ("placeholder", False, ("union", ("str", "None"))),
+        ("required", False, ("union", ("bool", "None"))),
+        ("error_messages", False, ("union", ("None", ("ref", "ErrorMessagesParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .error_messages import ErrorMessagesParam
 
-__all__ = ["TextPropertiesParam"]
+__all__ = ["SHAPE", "TextPropertiesParam"]

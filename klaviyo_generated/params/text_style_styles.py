@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TextStyleStylesParam(TypedDict):
     """``TextStyleStyles`` as JSON."""
@@ -21,4 +23,22 @@ class TextStyleStylesParam(TypedDict):
     text_decoration: NotRequired[str | None]
 
 
-__all__ = ["TextStyleStylesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("color", False, ("union", ("str", "None"))),
+        ("font_family", False, ("union", ("str", "None"))),
+        ("font_size", False, ("union", ("int", "None"))),
+        ("font_style", False, ("union", ("None", ("literal", ("italic", "normal"))))),
+        ("font_weight", False, ("union", ("str", "None"))),
+        ("letter_spacing", False, ("union", ("int", "None"))),
+        ("line_height", False, ("union", ("float", "None"))),
+        ("mobile_font_size", False, ("union", ("int", "None"))),
+        ("mobile_line_height", False, ("union", ("float", "None"))),
+        ("text_align", False, ("union", ("None", ("literal", ("center", "left", "right"))))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "TextStyleStylesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TextStyleV0Param(TypedDict):
     """``TextStyleV0`` as JSON."""
@@ -41,4 +43,52 @@ class TextStyleV0Param(TypedDict):
     text_decoration: NotRequired[str | None]
 
 
-__all__ = ["TextStyleV0Param"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "font_family",
+            False,
+            (
+                "union",
+                (
+                    (
+                        "literal",
+                        (
+                            "Arial Black,Arial",
+                            "Arial, 'Helvetica Neue', Helvetica, sans-serif",
+                            "Century Gothic,AppleGothic,Arial",
+                            "Comic Sans MS,Comic Sans,cursive",
+                            "Courier",
+                            "Courier New",
+                            "Geneva,Arial",
+                            "Georgia",
+                            "Helvetica,Arial",
+                            "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif",
+                            "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif",
+                            "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif",
+                            "MS Serif,Georgia",
+                            "New York,Georgia",
+                            "Palatino Linotype,Palatino,Georgia",
+                            "Palatino,Georgia",
+                            "Tahoma,sans-serif",
+                            "Times New Roman",
+                            "Trebuchet MS",
+                            "Verdana",
+                        ),
+                    ),
+                    "str",
+                ),
+            ),
+        ),
+        ("font_size", False, "int"),
+        ("font_weight", False, ("union", ("None", ("literal", (100, 200, 300, 400, 500, 600, 700, 800, 900))))),
+        ("text_color", False, "str"),
+        ("character_spacing", False, ("union", ("int", "None"))),
+        ("font_style", False, ("union", ("str", "None"))),
+        ("text_decoration", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "TextStyleV0Param"]

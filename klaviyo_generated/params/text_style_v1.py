@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TextStyleV1Param(TypedDict):
     """``TextStyleV1`` as JSON."""
@@ -13,7 +15,17 @@ class TextStyleV1Param(TypedDict):
     id: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("style_type", True, ("literal", ("text-styles",))),
+        ("styles", True, ("ref", "TextStyleStylesParam")),
+        ("id", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .text_style_styles import TextStyleStylesParam
 
-__all__ = ["TextStyleV1Param"]
+__all__ = ["SHAPE", "TextStyleV1Param"]

@@ -4,7 +4,7 @@
 
 from typing import Literal, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 
 class ThrottledSendStrategyParam(TypedDict):
@@ -15,4 +15,14 @@ class ThrottledSendStrategyParam(TypedDict):
     throttle_percentage: Literal[1, 2, 5, 10, 11, 13, 14, 17, 20, 25, 33, 50]
 
 
-__all__ = ["ThrottledSendStrategyParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("method", True, ("literal", ("throttled",))),
+        ("datetime", True, "date-time"),
+        ("throttle_percentage", True, ("literal", (1, 2, 5, 10, 11, 13, 14, 17, 20, 25, 33, 50))),
+    ),
+)
+
+__all__ = ["SHAPE", "ThrottledSendStrategyParam"]

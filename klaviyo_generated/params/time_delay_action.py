@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TimeDelayActionParam(TypedDict):
     """``TimeDelayAction`` as JSON."""
@@ -15,8 +17,20 @@ class TimeDelayActionParam(TypedDict):
     links: NotRequired["None | LinkParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("time-delay",))),
+        ("data", True, ("ref", "TimeDelayActionDataParam")),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .time_delay_action_data import TimeDelayActionDataParam
 
-__all__ = ["TimeDelayActionParam"]
+__all__ = ["SHAPE", "TimeDelayActionParam"]

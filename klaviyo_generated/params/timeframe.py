@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TimeframeParam(TypedDict):
     """``Timeframe`` as JSON."""
@@ -26,4 +28,34 @@ class TimeframeParam(TypedDict):
     ]
 
 
-__all__ = ["TimeframeParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "key",
+            True,
+            (
+                "literal",
+                (
+                    "last_12_months",
+                    "last_30_days",
+                    "last_365_days",
+                    "last_3_months",
+                    "last_7_days",
+                    "last_90_days",
+                    "last_month",
+                    "last_week",
+                    "last_year",
+                    "this_month",
+                    "this_week",
+                    "this_year",
+                    "today",
+                    "yesterday",
+                ),
+            ),
+        ),
+    ),
+)
+
+__all__ = ["SHAPE", "TimeframeParam"]

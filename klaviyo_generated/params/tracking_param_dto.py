@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TrackingParamDTOParam(TypedDict):
     """``TrackingParamDTO`` as JSON."""
@@ -12,10 +14,41 @@ class TrackingParamDTOParam(TypedDict):
     campaign: NotRequired["CampaignTrackingSettingDynamicParamParam | CampaignTrackingSettingStaticParamParam | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "flow",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "FlowTrackingSettingDynamicParamParam"),
+                    ("ref", "FlowTrackingSettingStaticParamParam"),
+                    "None",
+                ),
+            ),
+        ),
+        (
+            "campaign",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "CampaignTrackingSettingDynamicParamParam"),
+                    ("ref", "CampaignTrackingSettingStaticParamParam"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .campaign_tracking_setting_dynamic_param import CampaignTrackingSettingDynamicParamParam
 from .campaign_tracking_setting_static_param import CampaignTrackingSettingStaticParamParam
 from .flow_tracking_setting_dynamic_param import FlowTrackingSettingDynamicParamParam
 from .flow_tracking_setting_static_param import FlowTrackingSettingStaticParamParam
 
-__all__ = ["TrackingParamDTOParam"]
+__all__ = ["SHAPE", "TrackingParamDTOParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TrackingSettingPartialUpdateQueryParam(TypedDict):
     """``TrackingSettingPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class TrackingSettingPartialUpdateQueryParam(TypedDict):
     data: "TrackingSettingPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "TrackingSettingPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tracking_setting_partial_update_query_resource_object import TrackingSettingPartialUpdateQueryResourceObjectParam
 
-__all__ = ["TrackingSettingPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "TrackingSettingPartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class TrackingSettingPartialUpdateQueryResourceObjectParam(TypedDict):
     """``TrackingSettingPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class TrackingSettingPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "TrackingSettingPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("tracking-setting",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "TrackingSettingPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .tracking_setting_partial_update_query_resource_object_attributes import (
     TrackingSettingPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["TrackingSettingPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "TrackingSettingPartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TrackingSettingPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``TrackingSettingPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -17,8 +19,22 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     custom_parameters: NotRequired["list[CustomTrackingParamDTOParam] | None"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("auto_add_parameters", False, ("union", ("bool", "None"))),
+        ("utm_source", False, ("union", ("None", ("ref", "TrackingParamDTOParam")))),
+        ("utm_medium", False, ("union", ("None", ("ref", "TrackingParamDTOParam")))),
+        ("utm_campaign", False, ("union", ("None", ("ref", "TrackingParamDTOParam")))),
+        ("utm_id", False, ("union", ("None", ("ref", "TrackingParamDTOParam")))),
+        ("utm_term", False, ("union", ("None", ("ref", "TrackingParamDTOParam")))),
+        ("custom_parameters", False, ("union", (("list", ("ref", "CustomTrackingParamDTOParam")), "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_tracking_param_dto import CustomTrackingParamDTOParam
 from .tracking_param_dto import TrackingParamDTOParam
 
-__all__ = ["TrackingSettingPartialUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "TrackingSettingPartialUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TriggerBranchActionParam(TypedDict):
     """``TriggerBranchAction`` as JSON."""
@@ -15,8 +17,20 @@ class TriggerBranchActionParam(TypedDict):
     data: NotRequired["None | TriggerBranchActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("trigger-split",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "BooleanBranchLinksParam")))),
+        ("data", False, ("union", ("None", ("ref", "TriggerBranchActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .boolean_branch_links import BooleanBranchLinksParam
 from .trigger_branch_action_data import TriggerBranchActionDataParam
 
-__all__ = ["TriggerBranchActionParam"]
+__all__ = ["SHAPE", "TriggerBranchActionParam"]

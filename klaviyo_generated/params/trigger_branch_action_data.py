@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class TriggerBranchActionDataParam(TypedDict):
     """``TriggerBranchActionData`` as JSON."""
@@ -16,7 +18,29 @@ class TriggerBranchActionDataParam(TypedDict):
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("trigger_filter", True, ("union", (("ref", "TriggerBranchActionDataTriggerFilterType0Param"), "None"))),
+        ("trigger_id", True, "str"),
+        (
+            "trigger_type",
+            True,
+            ("literal", ("date", "list", "low-inventory", "metric", "price-drop", "scheduled", "segment")),
+        ),
+        (
+            "trigger_subtype",
+            False,
+            (
+                "union",
+                ("None", ("literal", ("custom-object", "legacy-custom-object", "profile-property", "profile-trait"))),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .trigger_branch_action_data_trigger_filter_type_0 import TriggerBranchActionDataTriggerFilterType0Param
 
-__all__ = ["TriggerBranchActionDataParam"]
+__all__ = ["SHAPE", "TriggerBranchActionDataParam"]

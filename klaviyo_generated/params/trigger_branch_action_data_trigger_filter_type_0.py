@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TriggerBranchActionDataTriggerFilterType0Param(TypedDict):
     """``TriggerBranchActionDataTriggerFilterType0`` as JSON."""
@@ -11,9 +13,21 @@ class TriggerBranchActionDataTriggerFilterType0Param(TypedDict):
     condition_groups: "list[TriggerBranchActionDataTriggerFilterType0ConditionGroupsItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "condition_groups",
+            True,
+            ("list", ("ref", "TriggerBranchActionDataTriggerFilterType0ConditionGroupsItemParam")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .trigger_branch_action_data_trigger_filter_type_0_condition_groups_item import (
     TriggerBranchActionDataTriggerFilterType0ConditionGroupsItemParam,
 )
 
-__all__ = ["TriggerBranchActionDataTriggerFilterType0Param"]
+__all__ = ["SHAPE", "TriggerBranchActionDataTriggerFilterType0Param"]

@@ -4,12 +4,38 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItemParam(TypedDict):
     """``TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem`` as JSON."""
 
     conditions: "list[MetricPropertyConditionParam | CustomObjectTriggerConditionParam | CustomObjectPropertyConditionParam | PriceDropConditionParam | LowInventoryConditionParam]"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "conditions",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "MetricPropertyConditionParam"),
+                        ("ref", "CustomObjectTriggerConditionParam"),
+                        ("ref", "CustomObjectPropertyConditionParam"),
+                        ("ref", "PriceDropConditionParam"),
+                        ("ref", "LowInventoryConditionParam"),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .custom_object_property_condition import CustomObjectPropertyConditionParam
@@ -18,4 +44,4 @@ from .low_inventory_condition import LowInventoryConditionParam
 from .metric_property_condition import MetricPropertyConditionParam
 from .price_drop_condition import PriceDropConditionParam
 
-__all__ = ["TriggerBranchActionDataTriggerFilterType0ConditionGroupsItemParam"]
+__all__ = ["SHAPE", "TriggerBranchActionDataTriggerFilterType0ConditionGroupsItemParam"]

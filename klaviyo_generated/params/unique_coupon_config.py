@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class UniqueCouponConfigParam(TypedDict):
     """``UniqueCouponConfig`` as JSON."""
@@ -15,4 +17,16 @@ class UniqueCouponConfigParam(TypedDict):
     integration: NotRequired[Literal["api", "magento_two", "prestashop", "shopify", "uploaded", "woocommerce"]]
 
 
-__all__ = ["UniqueCouponConfigParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("unique",))),
+        ("id", False, ("union", ("int", "None"))),
+        ("code", False, ("union", ("str", "None"))),
+        ("fallback_coupon_code", False, ("union", ("str", "None"))),
+        ("integration", False, ("literal", ("api", "magento_two", "prestashop", "shopify", "uploaded", "woocommerce"))),
+    ),
+)
+
+__all__ = ["SHAPE", "UniqueCouponConfigParam"]

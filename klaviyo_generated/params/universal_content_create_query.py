@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class UniversalContentCreateQueryParam(TypedDict):
     """``UniversalContentCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class UniversalContentCreateQueryParam(TypedDict):
     data: "UniversalContentCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "UniversalContentCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .universal_content_create_query_resource_object import UniversalContentCreateQueryResourceObjectParam
 
-__all__ = ["UniversalContentCreateQueryParam"]
+__all__ = ["SHAPE", "UniversalContentCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class UniversalContentCreateQueryResourceObjectParam(TypedDict):
     """``UniversalContentCreateQueryResourceObject`` as JSON."""
@@ -12,9 +14,18 @@ class UniversalContentCreateQueryResourceObjectParam(TypedDict):
     attributes: "UniversalContentCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("template-universal-content",))),
+        ("attributes", True, ("ref", "UniversalContentCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .universal_content_create_query_resource_object_attributes import (
     UniversalContentCreateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["UniversalContentCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "UniversalContentCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class UniversalContentCreateQueryResourceObjectAttributesParam(TypedDict):
     """``UniversalContentCreateQueryResourceObjectAttributes`` as JSON."""
@@ -11,6 +13,30 @@ class UniversalContentCreateQueryResourceObjectAttributesParam(TypedDict):
     name: str
     definition: "ButtonBlockV0Param | DropShadowBlockV0Param | HorizontalRuleBlockV0Param | HTMLBlockV0Param | ImageBlockV0Param | SpacerBlockV0Param | TextBlockV0Param"
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        (
+            "definition",
+            True,
+            (
+                "union",
+                (
+                    ("ref", "ButtonBlockV0Param"),
+                    ("ref", "DropShadowBlockV0Param"),
+                    ("ref", "HorizontalRuleBlockV0Param"),
+                    ("ref", "HTMLBlockV0Param"),
+                    ("ref", "ImageBlockV0Param"),
+                    ("ref", "SpacerBlockV0Param"),
+                    ("ref", "TextBlockV0Param"),
+                ),
+            ),
+        ),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .button_block_v0 import ButtonBlockV0Param
@@ -21,4 +47,4 @@ from .image_block_v0 import ImageBlockV0Param
 from .spacer_block_v0 import SpacerBlockV0Param
 from .text_block_v0 import TextBlockV0Param
 
-__all__ = ["UniversalContentCreateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "UniversalContentCreateQueryResourceObjectAttributesParam"]

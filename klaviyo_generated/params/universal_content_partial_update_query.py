@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class UniversalContentPartialUpdateQueryParam(TypedDict):
     """``UniversalContentPartialUpdateQuery`` as JSON."""
@@ -11,9 +13,12 @@ class UniversalContentPartialUpdateQueryParam(TypedDict):
     data: "UniversalContentPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "UniversalContentPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .universal_content_partial_update_query_resource_object import (
     UniversalContentPartialUpdateQueryResourceObjectParam,
 )
 
-__all__ = ["UniversalContentPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "UniversalContentPartialUpdateQueryParam"]

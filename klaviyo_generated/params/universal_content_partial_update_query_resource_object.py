@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class UniversalContentPartialUpdateQueryResourceObjectParam(TypedDict):
     """``UniversalContentPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class UniversalContentPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "UniversalContentPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("template-universal-content",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "UniversalContentPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .universal_content_partial_update_query_resource_object_attributes import (
     UniversalContentPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["UniversalContentPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "UniversalContentPartialUpdateQueryResourceObjectParam"]

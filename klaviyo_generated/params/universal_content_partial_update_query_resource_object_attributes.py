@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class UniversalContentPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``UniversalContentPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -14,6 +16,31 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributesParam(TypedDict)
     ]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", False, ("union", ("str", "None"))),
+        (
+            "definition",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "ButtonBlockV0Param"),
+                    ("ref", "DropShadowBlockV0Param"),
+                    ("ref", "HorizontalRuleBlockV0Param"),
+                    ("ref", "HTMLBlockV0Param"),
+                    ("ref", "ImageBlockV0Param"),
+                    ("ref", "SpacerBlockV0Param"),
+                    ("ref", "TextBlockV0Param"),
+                    "None",
+                ),
+            ),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .button_block_v0 import ButtonBlockV0Param
 from .drop_shadow_block_v0 import DropShadowBlockV0Param
@@ -23,4 +50,4 @@ from .image_block_v0 import ImageBlockV0Param
 from .spacer_block_v0 import SpacerBlockV0Param
 from .text_block_v0 import TextBlockV0Param
 
-__all__ = ["UniversalContentPartialUpdateQueryResourceObjectAttributesParam"]
+__all__ = ["SHAPE", "UniversalContentPartialUpdateQueryResourceObjectAttributesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class UnsubscriptionChannelsParam(TypedDict):
     """``UnsubscriptionChannels`` as JSON."""
@@ -14,10 +16,21 @@ class UnsubscriptionChannelsParam(TypedDict):
     push: NotRequired["None | PushUnsubscriptionParametersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("email", False, ("union", ("None", ("ref", "EmailUnsubscriptionParametersParam")))),
+        ("sms", False, ("union", ("None", ("ref", "SMSUnsubscriptionParametersParam")))),
+        ("whatsapp", False, ("union", ("None", ("ref", "WhatsAppUnsubscriptionParametersParam")))),
+        ("push", False, ("union", ("None", ("ref", "PushUnsubscriptionParametersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .email_unsubscription_parameters import EmailUnsubscriptionParametersParam
 from .push_unsubscription_parameters import PushUnsubscriptionParametersParam
 from .sms_unsubscription_parameters import SMSUnsubscriptionParametersParam
 from .whats_app_unsubscription_parameters import WhatsAppUnsubscriptionParametersParam
 
-__all__ = ["UnsubscriptionChannelsParam"]
+__all__ = ["SHAPE", "UnsubscriptionChannelsParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class UnsubscriptionParametersParam(TypedDict):
     """``UnsubscriptionParameters`` as JSON."""
@@ -11,4 +13,7 @@ class UnsubscriptionParametersParam(TypedDict):
     consent: Literal["UNSUBSCRIBED"]
 
 
-__all__ = ["UnsubscriptionParametersParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("consent", True, ("literal", ("UNSUBSCRIBED",))),))
+
+__all__ = ["SHAPE", "UnsubscriptionParametersParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class UpdateProfileActionParam(TypedDict):
     """``UpdateProfileAction`` as JSON."""
@@ -15,8 +17,20 @@ class UpdateProfileActionParam(TypedDict):
     data: NotRequired["None | UpdateProfileActionDataParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("update-profile",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("temporary_id", False, ("union", ("str", "None"))),
+        ("links", False, ("union", ("None", ("ref", "LinkParam")))),
+        ("data", False, ("union", ("None", ("ref", "UpdateProfileActionDataParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .link import LinkParam
 from .update_profile_action_data import UpdateProfileActionDataParam
 
-__all__ = ["UpdateProfileActionParam"]
+__all__ = ["SHAPE", "UpdateProfileActionParam"]

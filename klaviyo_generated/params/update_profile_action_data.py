@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class UpdateProfileActionDataParam(TypedDict):
     """``UpdateProfileActionData`` as JSON."""
@@ -11,6 +13,32 @@ class UpdateProfileActionDataParam(TypedDict):
     profile_operations: "list[ProfileOperationUpdateOrCreateStringParam | ProfileOperationUpdateOrCreateBooleanParam | ProfileOperationUpdateOrCreateNumericParam | ProfileOperationUpdateOrCreateDateParam | ProfileOperationUpdateOrCreateListParam | ProfileOperationDeleteParam]"
     status: NotRequired[Literal["disabled", "draft", "live", "manual"]]
 
+
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "profile_operations",
+            True,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "ProfileOperationUpdateOrCreateStringParam"),
+                        ("ref", "ProfileOperationUpdateOrCreateBooleanParam"),
+                        ("ref", "ProfileOperationUpdateOrCreateNumericParam"),
+                        ("ref", "ProfileOperationUpdateOrCreateDateParam"),
+                        ("ref", "ProfileOperationUpdateOrCreateListParam"),
+                        ("ref", "ProfileOperationDeleteParam"),
+                    ),
+                ),
+            ),
+        ),
+        ("status", False, ("literal", ("disabled", "draft", "live", "manual"))),
+    ),
+)
 
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_operation_delete import ProfileOperationDeleteParam
@@ -20,4 +48,4 @@ from .profile_operation_update_or_create_list import ProfileOperationUpdateOrCre
 from .profile_operation_update_or_create_numeric import ProfileOperationUpdateOrCreateNumericParam
 from .profile_operation_update_or_create_string import ProfileOperationUpdateOrCreateStringParam
 
-__all__ = ["UpdateProfileActionDataParam"]
+__all__ = ["SHAPE", "UpdateProfileActionDataParam"]

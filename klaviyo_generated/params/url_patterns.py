@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class URLPatternsParam(TypedDict):
     """``URLPatterns`` as JSON."""
@@ -13,7 +15,17 @@ class URLPatternsParam(TypedDict):
     properties: NotRequired["URLPatternsPropertiesParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("url_patterns",))),
+        ("id", False, ("union", ("str", "None"))),
+        ("properties", False, ("ref", "URLPatternsPropertiesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .url_patterns_properties import URLPatternsPropertiesParam
 
-__all__ = ["URLPatternsParam"]
+__all__ = ["SHAPE", "URLPatternsParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class UtmParamParam(TypedDict):
     """``UtmParam`` as JSON."""
@@ -12,4 +14,7 @@ class UtmParamParam(TypedDict):
     value: str
 
 
-__all__ = ["UtmParamParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("param", True, "str"), ("value", True, "str")))
+
+__all__ = ["SHAPE", "UtmParamParam"]

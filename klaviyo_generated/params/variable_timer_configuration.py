@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class VariableTimerConfigurationParam(TypedDict):
     """``VariableTimerConfiguration`` as JSON."""
@@ -14,4 +16,15 @@ class VariableTimerConfigurationParam(TypedDict):
     minutes: int
 
 
-__all__ = ["VariableTimerConfigurationParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("variable",))),
+        ("days", True, "int"),
+        ("hours", True, "int"),
+        ("minutes", True, "int"),
+    ),
+)
+
+__all__ = ["SHAPE", "VariableTimerConfigurationParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class VersionParam(TypedDict):
     """``Version`` as JSON."""
@@ -39,6 +41,81 @@ class VersionParam(TypedDict):
     message_priority: NotRequired[int]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("steps", True, ("list", ("ref", "StepParam"))),
+        ("id", False, ("union", ("int", "None"))),
+        (
+            "triggers",
+            False,
+            (
+                "list",
+                (
+                    "union",
+                    (
+                        ("ref", "AfterCloseTimeoutParam"),
+                        ("ref", "CartContentParam"),
+                        ("ref", "CartItemCountParam"),
+                        ("ref", "CartProductParam"),
+                        ("ref", "CartValueParam"),
+                        ("ref", "ChannelParam"),
+                        ("ref", "CustomJavascriptParam"),
+                        ("ref", "DelayParam"),
+                        ("ref", "DeviceParam"),
+                        ("ref", "ExitIntentParam"),
+                        ("ref", "IdentifiedProfilesParam"),
+                        ("ref", "ListsAndSegmentsParam"),
+                        ("ref", "LocationParam"),
+                        ("ref", "PageVisitsParam"),
+                        ("ref", "PreviouslySubmittedParam"),
+                        ("ref", "ProfileEventTrackedParam"),
+                        ("ref", "ScrollParam"),
+                        ("ref", "UnidentifiedProfilesParam"),
+                        ("ref", "URLPatternsParam"),
+                        ("ref", "BackInStockParam"),
+                    ),
+                ),
+            ),
+        ),
+        ("teasers", False, ("list", ("ref", "TeaserParam"))),
+        ("dynamic_button", False, ("union", ("None", ("ref", "DynamicButtonParam")))),
+        ("name", False, ("union", ("str", "None"))),
+        ("styles", False, ("ref", "VersionStylesParam")),
+        ("properties", False, ("ref", "VersionPropertiesParam")),
+        ("type", False, ("literal", ("banner", "embed", "flyout", "full_screen", "popup"))),
+        (
+            "location",
+            False,
+            (
+                "union",
+                (
+                    "None",
+                    (
+                        "literal",
+                        (
+                            "bottom_center",
+                            "bottom_left",
+                            "bottom_right",
+                            "center_left",
+                            "center_right",
+                            "top_center",
+                            "top_left",
+                            "top_right",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        ("status", False, ("literal", ("draft", "live"))),
+        ("ab_test", False, "bool"),
+        ("specialties", False, ("list", ("literal", ("BACK_IN_STOCK",)))),
+        ("channel", False, ("literal", ("IN_APP", "WEB"))),
+        ("message_priority", False, "int"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .after_close_timeout import AfterCloseTimeoutParam
 from .back_in_stock import BackInStockParam
@@ -66,4 +143,4 @@ from .url_patterns import URLPatternsParam
 from .version_properties import VersionPropertiesParam
 from .version_styles import VersionStylesParam
 
-__all__ = ["VersionParam"]
+__all__ = ["SHAPE", "VersionParam"]

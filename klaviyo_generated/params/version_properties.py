@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class VersionPropertiesParam(TypedDict):
     """``VersionProperties`` as JSON."""
@@ -16,7 +18,20 @@ class VersionPropertiesParam(TypedDict):
     accessible_name: NotRequired[str | None]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("side_image_settings", False, ("union", ("None", ("ref", "SideImageSettingsParam")))),
+        ("click_outside_to_close", False, ("union", (("list", ("literal", ("both", "desktop", "mobile"))), "None"))),
+        ("rule_based_trigger_evaluation", False, ("union", ("None", ("literal", ("all", "any"))))),
+        ("record_utm_params_on_submit", False, "bool"),
+        ("show_close_button", False, "bool"),
+        ("accessible_name", False, ("union", ("str", "None"))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .side_image_settings import SideImageSettingsParam
 
-__all__ = ["VersionPropertiesParam"]
+__all__ = ["SHAPE", "VersionPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class VersionStylesParam(TypedDict):
     """``VersionStyles`` as JSON."""
@@ -27,6 +29,30 @@ class VersionStylesParam(TypedDict):
     custom_css: NotRequired["CustomCssParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("wrap_content", False, ("literal", (False,))),
+        ("border_styles", False, ("union", ("None", ("ref", "BorderStyleParam")))),
+        ("close_button", False, ("ref", "CloseButtonStyleParam")),
+        ("margin", False, ("ref", "MarginParam")),
+        ("padding", False, ("ref", "PaddingParam")),
+        ("minimum_height", False, "int"),
+        ("width", False, ("literal", ("custom", "full", "large", "medium", "small"))),
+        ("custom_width", False, ("union", ("int", "None"))),
+        ("background_image", False, ("union", ("None", ("ref", "BackgroundImageParam")))),
+        ("background_color", False, ("union", ("str", "None"))),
+        ("input_styles", False, ("ref", "InputStylesParam")),
+        ("drop_shadow", False, ("ref", "DropShadowParam")),
+        ("overlay_color", False, "str"),
+        ("rich_text_styles", False, ("ref", "RichTextStylesParam")),
+        ("mobile_overlay", False, ("union", ("None", ("ref", "MobileOverlayParam")))),
+        ("banner_styles", False, ("union", ("None", ("ref", "BannerStylesParam")))),
+        ("custom_css", False, ("ref", "CustomCssParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .background_image import BackgroundImageParam
 from .banner_styles import BannerStylesParam
@@ -40,4 +66,4 @@ from .mobile_overlay import MobileOverlayParam
 from .padding import PaddingParam
 from .rich_text_styles import RichTextStylesParam
 
-__all__ = ["VersionStylesParam"]
+__all__ = ["SHAPE", "VersionStylesParam"]

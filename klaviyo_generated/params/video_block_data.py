@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class VideoBlockDataParam(TypedDict):
     """``VideoBlockData`` as JSON."""
@@ -13,9 +15,19 @@ class VideoBlockDataParam(TypedDict):
     styles: "VideoBlockStylesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("properties", True, ("ref", "VideoBlockPropertiesParam")),
+        ("display_options", True, ("ref", "DisplayOptionsParam")),
+        ("styles", True, ("ref", "VideoBlockStylesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .display_options import DisplayOptionsParam
 from .video_block_properties import VideoBlockPropertiesParam
 from .video_block_styles import VideoBlockStylesParam
 
-__all__ = ["VideoBlockDataParam"]
+__all__ = ["SHAPE", "VideoBlockDataParam"]

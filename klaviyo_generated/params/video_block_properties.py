@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class VideoBlockPropertiesParam(TypedDict):
     """``VideoBlockProperties`` as JSON."""
@@ -17,4 +19,18 @@ class VideoBlockPropertiesParam(TypedDict):
     src: NotRequired[str | None]
 
 
-__all__ = ["VideoBlockPropertiesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("raw_asset_id", False, ("union", ("str", "None"))),
+        ("src_asset_id", False, ("union", ("str", "None"))),
+        ("alt_text", False, ("union", ("str", "None"))),
+        ("href", False, ("union", ("str", "None"))),
+        ("overlay_toggle", False, ("union", ("bool", "None"))),
+        ("raw_src", False, ("union", ("str", "None"))),
+        ("src", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "VideoBlockPropertiesParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class VisibilityParam(TypedDict):
     """``Visibility`` as JSON."""
@@ -13,4 +15,14 @@ class VisibilityParam(TypedDict):
     is_code_only: NotRequired[bool | None]
 
 
-__all__ = ["VisibilityParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("check", False, ("union", ("str", "None"))),
+        ("definition", False, ("union", ("str", "None"))),
+        ("is_code_only", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "VisibilityParam"]

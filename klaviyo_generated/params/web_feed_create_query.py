@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class WebFeedCreateQueryParam(TypedDict):
     """``WebFeedCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class WebFeedCreateQueryParam(TypedDict):
     data: "WebFeedCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "WebFeedCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .web_feed_create_query_resource_object import WebFeedCreateQueryResourceObjectParam
 
-__all__ = ["WebFeedCreateQueryParam"]
+__all__ = ["SHAPE", "WebFeedCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class WebFeedCreateQueryResourceObjectParam(TypedDict):
     """``WebFeedCreateQueryResourceObject`` as JSON."""
@@ -12,7 +14,16 @@ class WebFeedCreateQueryResourceObjectParam(TypedDict):
     attributes: "WebFeedCreateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("web-feed",))),
+        ("attributes", True, ("ref", "WebFeedCreateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .web_feed_create_query_resource_object_attributes import WebFeedCreateQueryResourceObjectAttributesParam
 
-__all__ = ["WebFeedCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "WebFeedCreateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class WebFeedCreateQueryResourceObjectAttributesParam(TypedDict):
     """``WebFeedCreateQueryResourceObjectAttributes`` as JSON."""
@@ -14,4 +16,15 @@ class WebFeedCreateQueryResourceObjectAttributesParam(TypedDict):
     content_type: Literal["json", "xml"]
 
 
-__all__ = ["WebFeedCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        ("url", True, "str"),
+        ("request_method", True, ("literal", ("get", "post"))),
+        ("content_type", True, ("literal", ("json", "xml"))),
+    ),
+)
+
+__all__ = ["SHAPE", "WebFeedCreateQueryResourceObjectAttributesParam"]

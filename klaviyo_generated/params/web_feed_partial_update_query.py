@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class WebFeedPartialUpdateQueryParam(TypedDict):
     """``WebFeedPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class WebFeedPartialUpdateQueryParam(TypedDict):
     data: "WebFeedPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "WebFeedPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .web_feed_partial_update_query_resource_object import WebFeedPartialUpdateQueryResourceObjectParam
 
-__all__ = ["WebFeedPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "WebFeedPartialUpdateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class WebFeedPartialUpdateQueryResourceObjectParam(TypedDict):
     """``WebFeedPartialUpdateQueryResourceObject`` as JSON."""
@@ -13,9 +15,19 @@ class WebFeedPartialUpdateQueryResourceObjectParam(TypedDict):
     attributes: "WebFeedPartialUpdateQueryResourceObjectAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("web-feed",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "WebFeedPartialUpdateQueryResourceObjectAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .web_feed_partial_update_query_resource_object_attributes import (
     WebFeedPartialUpdateQueryResourceObjectAttributesParam,
 )
 
-__all__ = ["WebFeedPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "WebFeedPartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class WebFeedPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``WebFeedPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -14,4 +16,15 @@ class WebFeedPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     content_type: NotRequired[None | Literal["json", "xml"]]
 
 
-__all__ = ["WebFeedPartialUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", False, ("union", ("str", "None"))),
+        ("url", False, ("union", ("str", "None"))),
+        ("request_method", False, ("union", ("None", ("literal", ("get", "post"))))),
+        ("content_type", False, ("union", ("None", ("literal", ("json", "xml"))))),
+    ),
+)
+
+__all__ = ["SHAPE", "WebFeedPartialUpdateQueryResourceObjectAttributesParam"]

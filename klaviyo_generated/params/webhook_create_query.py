@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class WebhookCreateQueryParam(TypedDict):
     """``WebhookCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class WebhookCreateQueryParam(TypedDict):
     data: "WebhookCreateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "WebhookCreateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_create_query_resource_object import WebhookCreateQueryResourceObjectParam
 
-__all__ = ["WebhookCreateQueryParam"]
+__all__ = ["SHAPE", "WebhookCreateQueryParam"]

@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class WebhookCreateQueryResourceObjectParam(TypedDict):
     """``WebhookCreateQueryResourceObject`` as JSON."""
@@ -13,8 +15,18 @@ class WebhookCreateQueryResourceObjectParam(TypedDict):
     relationships: "WebhookCreateQueryResourceObjectRelationshipsParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("webhook",))),
+        ("attributes", True, ("ref", "WebhookCreateQueryResourceObjectAttributesParam")),
+        ("relationships", True, ("ref", "WebhookCreateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_create_query_resource_object_attributes import WebhookCreateQueryResourceObjectAttributesParam
 from .webhook_create_query_resource_object_relationships import WebhookCreateQueryResourceObjectRelationshipsParam
 
-__all__ = ["WebhookCreateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "WebhookCreateQueryResourceObjectParam"]

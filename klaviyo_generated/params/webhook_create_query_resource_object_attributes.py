@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class WebhookCreateQueryResourceObjectAttributesParam(TypedDict):
     """``WebhookCreateQueryResourceObjectAttributes`` as JSON."""
@@ -14,4 +16,15 @@ class WebhookCreateQueryResourceObjectAttributesParam(TypedDict):
     description: NotRequired[str | None]
 
 
-__all__ = ["WebhookCreateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", True, "str"),
+        ("endpoint_url", True, "str"),
+        ("secret_key", True, "str"),
+        ("description", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "WebhookCreateQueryResourceObjectAttributesParam"]

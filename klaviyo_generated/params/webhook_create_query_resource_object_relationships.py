@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 WebhookCreateQueryResourceObjectRelationshipsParam = TypedDict(
     "WebhookCreateQueryResourceObjectRelationshipsParam",
     {
@@ -11,9 +13,15 @@ WebhookCreateQueryResourceObjectRelationshipsParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("webhook-topics", True, ("ref", "WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_create_query_resource_object_relationships_webhook_topics import (
     WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsParam,
 )
 
-__all__ = ["WebhookCreateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "WebhookCreateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsParam(TypedDict):
     """``WebhookCreateQueryResourceObjectRelationshipsWebhookTopics`` as JSON."""
@@ -11,9 +13,15 @@ class WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsParam(TypedDict)
     data: NotRequired["list[WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", False, ("list", ("ref", "WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_create_query_resource_object_relationships_webhook_topics_data_item import (
     WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam,
 )
 
-__all__ = ["WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsParam"]
+__all__ = ["SHAPE", "WebhookCreateQueryResourceObjectRelationshipsWebhookTopicsParam"]

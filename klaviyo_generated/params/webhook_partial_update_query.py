@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class WebhookPartialUpdateQueryParam(TypedDict):
     """``WebhookPartialUpdateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class WebhookPartialUpdateQueryParam(TypedDict):
     data: "WebhookPartialUpdateQueryResourceObjectParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "WebhookPartialUpdateQueryResourceObjectParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_partial_update_query_resource_object import WebhookPartialUpdateQueryResourceObjectParam
 
-__all__ = ["WebhookPartialUpdateQueryParam"]
+__all__ = ["SHAPE", "WebhookPartialUpdateQueryParam"]

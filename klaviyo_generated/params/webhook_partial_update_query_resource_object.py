@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class WebhookPartialUpdateQueryResourceObjectParam(TypedDict):
     """``WebhookPartialUpdateQueryResourceObject`` as JSON."""
@@ -14,6 +16,17 @@ class WebhookPartialUpdateQueryResourceObjectParam(TypedDict):
     relationships: NotRequired["WebhookPartialUpdateQueryResourceObjectRelationshipsParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("webhook",))),
+        ("id", True, "str"),
+        ("attributes", True, ("ref", "WebhookPartialUpdateQueryResourceObjectAttributesParam")),
+        ("relationships", False, ("ref", "WebhookPartialUpdateQueryResourceObjectRelationshipsParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_partial_update_query_resource_object_attributes import (
     WebhookPartialUpdateQueryResourceObjectAttributesParam,
@@ -22,4 +35,4 @@ from .webhook_partial_update_query_resource_object_relationships import (
     WebhookPartialUpdateQueryResourceObjectRelationshipsParam,
 )
 
-__all__ = ["WebhookPartialUpdateQueryResourceObjectParam"]
+__all__ = ["SHAPE", "WebhookPartialUpdateQueryResourceObjectParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class WebhookPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     """``WebhookPartialUpdateQueryResourceObjectAttributes`` as JSON."""
@@ -15,4 +17,16 @@ class WebhookPartialUpdateQueryResourceObjectAttributesParam(TypedDict):
     enabled: NotRequired[bool | None]
 
 
-__all__ = ["WebhookPartialUpdateQueryResourceObjectAttributesParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("name", False, ("union", ("str", "None"))),
+        ("description", False, ("union", ("str", "None"))),
+        ("endpoint_url", False, ("union", ("str", "None"))),
+        ("secret_key", False, ("union", ("str", "None"))),
+        ("enabled", False, ("union", ("bool", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "WebhookPartialUpdateQueryResourceObjectAttributesParam"]

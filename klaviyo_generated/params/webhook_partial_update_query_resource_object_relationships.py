@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 WebhookPartialUpdateQueryResourceObjectRelationshipsParam = TypedDict(
     "WebhookPartialUpdateQueryResourceObjectRelationshipsParam",
     {
@@ -11,9 +13,15 @@ WebhookPartialUpdateQueryResourceObjectRelationshipsParam = TypedDict(
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("webhook-topics", False, ("ref", "WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsParam")),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_partial_update_query_resource_object_relationships_webhook_topics import (
     WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsParam,
 )
 
-__all__ = ["WebhookPartialUpdateQueryResourceObjectRelationshipsParam"]
+__all__ = ["SHAPE", "WebhookPartialUpdateQueryResourceObjectRelationshipsParam"]

@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsParam(TypedDict):
     """``WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics`` as JSON."""
@@ -11,9 +13,21 @@ class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsParam(Typ
     data: NotRequired["list[WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam]"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "data",
+            False,
+            ("list", ("ref", "WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam")),
+        ),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .webhook_partial_update_query_resource_object_relationships_webhook_topics_data_item import (
     WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam,
 )
 
-__all__ = ["WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsParam"]
+__all__ = ["SHAPE", "WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsParam"]

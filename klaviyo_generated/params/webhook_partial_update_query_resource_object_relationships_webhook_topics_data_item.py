@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam(TypedDict):
     """``WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem`` as JSON."""
@@ -12,4 +14,7 @@ class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItemP
     id: str
 
 
-__all__ = ["WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("type", True, ("literal", ("webhook-topic",))), ("id", True, "str")))
+
+__all__ = ["SHAPE", "WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItemParam"]

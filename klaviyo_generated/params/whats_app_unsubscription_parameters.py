@@ -4,6 +4,8 @@
 
 from typing import NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class WhatsAppUnsubscriptionParametersParam(TypedDict):
     """``WhatsAppUnsubscriptionParameters`` as JSON."""
@@ -13,7 +15,17 @@ class WhatsAppUnsubscriptionParametersParam(TypedDict):
     conversational: NotRequired["None | UnsubscriptionParametersParam"]
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("marketing", False, ("union", ("None", ("ref", "UnsubscriptionParametersParam")))),
+        ("transactional", False, ("union", ("None", ("ref", "UnsubscriptionParametersParam")))),
+        ("conversational", False, ("union", ("None", ("ref", "UnsubscriptionParametersParam")))),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .unsubscription_parameters import UnsubscriptionParametersParam
 
-__all__ = ["WhatsAppUnsubscriptionParametersParam"]
+__all__ = ["SHAPE", "WhatsAppUnsubscriptionParametersParam"]

@@ -13,16 +13,12 @@ from collections.abc import Generator
 
 import httpx
 
-from ._exceptions import KlaviyoError
+from ._exceptions import ConfigurationError
 from ._operation import operation_name
 
 __all__ = ["ApiKeyAuth", "ConfigurationError", "PublicKeyOnlyAuth", "check_api_key", "is_public_path"]
 
 _PRIVATE_KEY = re.compile(r"pk_[A-Za-z0-9_-]+")
-
-
-class ConfigurationError(KlaviyoError, ValueError):
-    """The client was set up or called with values it cannot use; nothing was sent."""
 
 
 def is_public_path(path: str) -> bool:

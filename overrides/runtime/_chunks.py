@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ._arguments import check_body
-from ._exceptions import KlaviyoError
+from ._exceptions import ChunkFailedError, KlaviyoError
 from ._jobs import AsyncJob, Job, JobLimitError, Progress
 from ._operation import Operation
 
@@ -85,18 +85,6 @@ class ChunkOutcome:
     job: Job[Any] | AsyncJob[Any] | None
     result: Any = None
     error: BaseException | None = None
-
-
-class ChunkFailedError(KlaviyoError):
-    """Some chunks failed; ``failed`` names them, ``outcomes`` holds every chunk's result or error."""
-
-    def __init__(self, operation: str, outcomes: Sequence[ChunkOutcome]) -> None:
-        self.outcomes = tuple(outcomes)
-        self.failed = tuple(o for o in outcomes if o.error is not None)
-        described = "; ".join(
-            f"chunk {o.index} (items {o.items.start}-{o.items.stop - 1}): {o.error}" for o in self.failed
-        )
-        super().__init__(f"{operation}: {len(self.failed)} of {len(outcomes)} chunk(s) failed: {described}")
 
 
 def _combined(progresses: Sequence[Progress | None]) -> Progress:

@@ -19,8 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from ._auth import ConfigurationError
-from ._exceptions import KlaviyoError
+from ._exceptions import ConfigurationError, PaginationError
 from ._jsonapi import attribute as _attribute
 from ._jsonapi import resource_key as _key
 
@@ -30,10 +29,6 @@ PageT = TypeVar("PageT")
 ItemT = TypeVar("ItemT")
 
 CURSOR = "page[cursor]"
-
-
-class PaginationError(KlaviyoError):
-    """The server's paging links could not be followed safely (foreign origin, repeated cursor, no cursor)."""
 
 
 def _check_max_items(max_items: int | None) -> int | None:

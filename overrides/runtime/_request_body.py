@@ -10,15 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._arguments import InvalidArgumentError
-from ._auth import ConfigurationError
+from ._exceptions import InvalidArgumentError, JobLimitError
 from ._operation import BodyLimits, OperationSpec
 
 __all__ = ["JobLimitError", "encode_body"]
-
-
-class JobLimitError(ConfigurationError):
-    """A job's input is over a limit the API documents; nothing was sent."""
 
 
 def _items_in(body: object) -> int:

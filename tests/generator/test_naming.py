@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openapi_python_client.strings import PythonIdentifier
 
-from generator.naming import tag_identifier
+from generator.naming import RENAMED_TAGS, former_identifier, tag_identifier
 from generator.patches._walk import iter_operations
 
 
@@ -25,14 +25,24 @@ from generator.patches._walk import iter_operations
         ("Reporting API", "reporting_api"),
         ("class", "class_"),
         ("2FA Setup", "tag2fa_setup"),
+        ("Client", "client_side"),
     ],
 )
 def test_tags_become_namespaces_as_a_person_would_write_them(tag: str, namespace: str) -> None:
     assert tag_identifier(tag) == namespace
 
 
-def test_every_tag_of_the_pinned_spec_keeps_the_name_it_had(pinned_spec_path: Path) -> None:
+def test_every_tag_of_the_pinned_spec_keeps_the_name_it_had_but_the_renamed_one(pinned_spec_path: Path) -> None:
     spec = json.loads(pinned_spec_path.read_bytes())
     tags = {tag for _, _, operation in iter_operations(spec) for tag in operation.get("tags", [])}
     assert len(tags) == 23
-    assert {tag: tag_identifier(tag) for tag in tags} == {tag: PythonIdentifier(tag, "tag") for tag in tags}
+    assert {tag: tag_identifier(tag) for tag in tags} == {
+        tag: PythonIdentifier(RENAMED_TAGS.get(tag, tag), "tag") for tag in tags
+    }
+    assert {tag: former_identifier(tag_identifier(tag)) for tag in tags if tag in RENAMED_TAGS} == {"Client": "client"}
+
+
+def test_a_renamed_namespace_knows_its_former_name_and_others_have_none() -> None:
+    assert former_identifier("client_side") == "client"
+    assert former_identifier("profiles") is None
+    assert former_identifier("client") is None

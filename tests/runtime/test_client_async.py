@@ -140,7 +140,7 @@ def test_a_post_that_may_have_been_applied_is_not_retried_unless_opted_in() -> N
 def test_client_endpoints_and_public_key_only_clients() -> None:
     server = Server({"data": [], "links": {"self": "x"}})
     kv = AsyncKlaviyo(company_id="AbC123", transport=server.async_transport())
-    run(kv.client.get_client_geofences())
+    run(kv.client_side.get_client_geofences())
     assert server.last.url.params["company_id"] == "AbC123"
     assert "Authorization" not in server.last.headers
     with pytest.raises(ConfigurationError, match="get_profile needs a private API key or OAuth"):
@@ -182,7 +182,7 @@ def test_50_concurrent_tasks_stay_within_the_operations_tier() -> None:
     )
 
     async def one() -> None:
-        await kv.client.get_client_geofences()
+        await kv.client_side.get_client_geofences()
 
     async def main() -> None:
         await asyncio.gather(*(one() for _ in range(50)))

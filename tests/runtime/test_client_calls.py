@@ -102,25 +102,25 @@ def test_a_no_content_answer_returns_none() -> None:
 def test_client_endpoints_send_the_public_key_and_no_credential() -> None:
     server = Server({"data": [], "links": {"self": "x"}})
     kv = make(server, company_id="AbC123")
-    kv.client.get_client_geofences()
+    kv.client_side.get_client_geofences()
     assert server.last.url.path == "/client/geofences"
     assert server.last.url.params["company_id"] == "AbC123"
     assert "Authorization" not in server.last.headers
-    kv.client.get_client_geofences(company_id="XyZ789")
+    kv.client_side.get_client_geofences(company_id="XyZ789")
     assert server.last.url.params["company_id"] == "XyZ789"
 
 
 def test_a_client_endpoint_without_company_id_fails_before_sending() -> None:
     server = Server()
     with pytest.raises(ConfigurationError, match=r"get_client_geofences needs company_id"):
-        make(server).client.get_client_geofences()
+        make(server).client_side.get_client_geofences()
     assert server.requests == []
 
 
 def test_a_public_key_only_client_refuses_private_endpoints_before_sending() -> None:
     server = Server({"data": [], "links": {"self": "x"}})
     kv = Klaviyo(company_id="AbC123", transport=server.transport())
-    kv.client.get_client_geofences()
+    kv.client_side.get_client_geofences()
     assert len(server.requests) == 1
     with pytest.raises(ConfigurationError, match=r"get_profile needs a private API key or OAuth"):
         kv.profiles.get_profile(PROFILE_ID)
@@ -292,7 +292,7 @@ def test_a_burst_of_50_calls_stays_within_the_operations_tier_on_a_virtual_clock
     server = Server({"data": [], "links": {"self": "x"}})
     kv = make(server, company_id="AbC123")
     for _ in range(50):
-        kv.client.get_client_geofences()
+        kv.client_side.get_client_geofences()
     assert len(server.requests) == 50
     assert _max_in_window(server.times, 1.0) == 3
     assert _max_in_window(server.times, 60.0) <= 60
@@ -303,7 +303,7 @@ def test_rate_limiting_can_be_switched_off() -> None:
     server = Server({"data": [], "links": {"self": "x"}})
     kv = make(server, company_id="AbC123", rate_limits=False)
     for _ in range(10):
-        kv.client.get_client_geofences()
+        kv.client_side.get_client_geofences()
     assert server.sleeps == []
     assert set(server.times) == {1000.0}
 

@@ -359,7 +359,7 @@ def test_client_endpoints_get_no_authorization_and_trigger_no_refresh() -> None:
     server = TokenServer()
     auth, saved = make_oauth()  # no access token: any other call would refresh first
     with client(server, auth) as kv:
-        geofences = kv.client.get_client_geofences(company_id=COMPANY_ID)
+        geofences = kv.client_side.get_client_geofences(company_id=COMPANY_ID)
     assert geofences.data == []
     assert server.sent == [api_sent(None, GEOFENCES_URL)]
     assert (saved, auth.refreshes) == ([], 0)
@@ -494,7 +494,7 @@ def test_async_client_endpoints_get_no_authorization_and_trigger_no_refresh() ->
 
     async def go() -> None:
         async with aclient(server, auth) as kv:
-            await kv.client.get_client_geofences(company_id=COMPANY_ID)
+            await kv.client_side.get_client_geofences(company_id=COMPANY_ID)
 
     run(go())
     assert server.sent == [api_sent(None, GEOFENCES_URL)]

@@ -54,7 +54,7 @@ class Klaviyo(SyncAPIClient):
     Args:
         api_key: a private API key (`pk_...`); default: the `KLAVIYO_API_KEY` environment variable.
         oauth: an `OAuth` instead of a key, for apps installed through OAuth.
-        company_id: the account's public key, used by the `/client/` endpoints (they send no credential).
+        company_id: the account's public key, for the `/client/` endpoints (`client_side`), which send no credential.
         base_url: default `https://a.klaviyo.com`; `http://` only with `allow_http=True`.
         revision: the `revision` header; default the pinned `2026-07-15`. Each method also takes `revision=`.
         timeout: seconds or an `httpx.Timeout`; default 10 s to connect, 60 s for the rest.

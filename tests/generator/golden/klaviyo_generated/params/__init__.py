@@ -14,6 +14,8 @@ only, and a call given a dict loads just its body's shapes. ``__init__.pyi`` lis
 from importlib import import_module
 from typing import Any
 
+from ._formats import Shape
+
 MODULE_OF: dict[str, str] = {
     "LocationParam": ".location",
     "ProfileImportJobCreateQueryDataAttributesParam": ".profile_import_job_create_query_data_attributes",
@@ -39,3 +41,9 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(MODULE_OF)
+
+
+def shape_of(name: str) -> Shape:
+    """The ``SHAPE`` of the ``TypedDict`` called ``name``, loading only its module (and those it names)."""
+    shape: Shape = import_module(MODULE_OF[name], __name__).SHAPE
+    return shape

@@ -4,6 +4,8 @@
 
 from typing import Literal, NotRequired, TypedDict
 
+from ._formats import Shape
+
 
 class LocationParam(TypedDict):
     """``Location`` as JSON."""
@@ -12,4 +14,17 @@ class LocationParam(TypedDict):
     city: NotRequired[str | None]
 
 
-__all__ = ["LocationParam"]
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        (
+            "timezone",
+            False,
+            ("union", ("None", ("literal", ("Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT+0", "GMT-0", "GMT0", "UTC")))),
+        ),
+        ("city", False, ("union", ("str", "None"))),
+    ),
+)
+
+__all__ = ["SHAPE", "LocationParam"]

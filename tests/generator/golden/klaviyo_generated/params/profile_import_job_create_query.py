@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryParam(TypedDict):
     """``ProfileImportJobCreateQuery`` as JSON."""
@@ -11,7 +13,10 @@ class ProfileImportJobCreateQueryParam(TypedDict):
     data: "ProfileImportJobCreateQueryDataParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("data", True, ("ref", "ProfileImportJobCreateQueryDataParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_data import ProfileImportJobCreateQueryDataParam
 
-__all__ = ["ProfileImportJobCreateQueryParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryParam"]

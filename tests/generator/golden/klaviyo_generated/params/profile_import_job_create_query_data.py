@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryDataParam(TypedDict):
     """``ProfileImportJobCreateQueryData`` as JSON."""
@@ -12,7 +14,16 @@ class ProfileImportJobCreateQueryDataParam(TypedDict):
     attributes: "ProfileImportJobCreateQueryDataAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile-bulk-import-job",))),
+        ("attributes", True, ("ref", "ProfileImportJobCreateQueryDataAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_data_attributes import ProfileImportJobCreateQueryDataAttributesParam
 
-__all__ = ["ProfileImportJobCreateQueryDataParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryDataParam"]

@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryDataAttributesParam(TypedDict):
     """``ProfileImportJobCreateQueryDataAttributes`` as JSON."""
@@ -11,9 +13,12 @@ class ProfileImportJobCreateQueryDataAttributesParam(TypedDict):
     profiles: "ProfileImportJobCreateQueryDataAttributesProfilesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = ("object", (("profiles", True, ("ref", "ProfileImportJobCreateQueryDataAttributesProfilesParam")),))
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_data_attributes_profiles import (
     ProfileImportJobCreateQueryDataAttributesProfilesParam,
 )
 
-__all__ = ["ProfileImportJobCreateQueryDataAttributesParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryDataAttributesParam"]

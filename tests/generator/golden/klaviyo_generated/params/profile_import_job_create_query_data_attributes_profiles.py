@@ -4,6 +4,8 @@
 
 from typing import TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryDataAttributesProfilesParam(TypedDict):
     """``ProfileImportJobCreateQueryDataAttributesProfiles`` as JSON."""
@@ -11,9 +13,15 @@ class ProfileImportJobCreateQueryDataAttributesProfilesParam(TypedDict):
     data: "list[ProfileImportJobCreateQueryDataAttributesProfilesDataItemParam]"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (("data", True, ("list", ("ref", "ProfileImportJobCreateQueryDataAttributesProfilesDataItemParam"))),),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_data_attributes_profiles_data_item import (
     ProfileImportJobCreateQueryDataAttributesProfilesDataItemParam,
 )
 
-__all__ = ["ProfileImportJobCreateQueryDataAttributesProfilesParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryDataAttributesProfilesParam"]

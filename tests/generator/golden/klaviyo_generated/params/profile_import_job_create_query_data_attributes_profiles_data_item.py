@@ -4,6 +4,8 @@
 
 from typing import Literal, TypedDict
 
+from ._formats import Shape
+
 
 class ProfileImportJobCreateQueryDataAttributesProfilesDataItemParam(TypedDict):
     """``ProfileImportJobCreateQueryDataAttributesProfilesDataItem`` as JSON."""
@@ -12,9 +14,18 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemParam(TypedDict):
     attributes: "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam"
 
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("type", True, ("literal", ("profile",))),
+        ("attributes", True, ("ref", "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam")),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .profile_import_job_create_query_data_attributes_profiles_data_item_attributes import (
     ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam,
 )
 
-__all__ = ["ProfileImportJobCreateQueryDataAttributesProfilesDataItemParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryDataAttributesProfilesDataItemParam"]

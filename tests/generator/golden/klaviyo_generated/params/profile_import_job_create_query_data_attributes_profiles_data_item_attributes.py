@@ -4,7 +4,7 @@
 
 from typing import NotRequired, TypedDict
 
-from ._formats import DateTime
+from ._formats import DateTime, Shape
 
 ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam = TypedDict(
     "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam",
@@ -22,10 +22,35 @@ ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam = Typed
     },
 )
 
+# The same description as data, for the run-time check of a dict body (see ``_formats.Shape``).
+SHAPE: Shape = (
+    "object",
+    (
+        ("email", False, ("union", ("str", "None"))),
+        ("location", False, ("ref", "LocationParam")),
+        (
+            "properties",
+            False,
+            (
+                "union",
+                (
+                    ("ref", "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0Param"),
+                    "None",
+                ),
+            ),
+        ),
+        ("created", False, "date-time"),
+        ("score", False, "float"),
+        ("subscribed", False, "bool"),
+        ("tags", False, ("list", "str")),
+        ("opt-in-source", False, "str"),
+    ),
+)
+
 # Imported after the class exists, so that shapes which contain each other import.
 from .location import LocationParam
 from .profile_import_job_create_query_data_attributes_profiles_data_item_attributes_properties_type_0 import (
     ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0Param,
 )
 
-__all__ = ["ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam"]
+__all__ = ["SHAPE", "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesParam"]

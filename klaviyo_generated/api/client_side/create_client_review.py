@@ -4,7 +4,7 @@
 
 `POST /client/reviews`: `OPERATION` binds the operation's
 spec data to this module's request builder and response parser; call it as
-`kv.client.create_client_review(...)`, whose docstring has the full documentation.
+`kv.client_side.create_client_review(...)`, whose docstring has the full documentation.
 """
 
 from __future__ import annotations

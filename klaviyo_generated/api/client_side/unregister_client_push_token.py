@@ -4,7 +4,7 @@
 
 `POST /client/push-token-unregister`: `OPERATION` binds the operation's
 spec data to this module's request builder and response parser; call it as
-`kv.client.unregister_client_push_token(...)`, whose docstring has the full documentation.
+`kv.client_side.unregister_client_push_token(...)`, whose docstring has the full documentation.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 `GET /client/reviews`: `OPERATION` binds the operation's
 spec data to this module's request builder and response parser; call it as
-`kv.client.get_client_reviews(...)`, whose docstring has the full documentation.
+`kv.client_side.get_client_reviews(...)`, whose docstring has the full documentation.
 """
 
 from __future__ import annotations
