@@ -18,18 +18,16 @@ Retrying sits outside rate limiting so that every retry also waits for a slot. T
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import re
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 
-from . import __api_revision__ as API_REVISION
 from ._auth import ConfigurationError
 from ._exceptions import (
     APIConnectionError,
@@ -40,7 +38,6 @@ from ._exceptions import (
 from ._lazy import LazyModel, decode_first_level
 from ._oauth import OAuth
 from ._operation import OPERATION_EXTENSION, Operation, OperationSpec
-from ._operations import OPERATIONS
 from ._ratelimit import Limiter, RateLimits, coerce_limiter
 from ._request_body import encode_body
 from ._response import APIResponse, raw_mode
@@ -78,18 +75,21 @@ _USER_AGENT = f"klaviyo-generated (python {sys.version_info[0]}.{sys.version_inf
 T = TypeVar("T")
 
 
-@functools.cache
-def _route_table() -> tuple[tuple[str, re.Pattern[str], OperationSpec], ...]:
+Routes = tuple[tuple[str, re.Pattern[str], OperationSpec], ...]
+
+
+def route_table(operations: Iterable[OperationSpec]) -> Routes:
+    """Each operation's method and path template as a pattern, to recognise a raw ``request()``'s path."""
     routes = []
-    for op in OPERATIONS.values():
+    for op in operations:
         pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path))
         routes.append((op.method, re.compile(pattern + "/?"), op))
     return tuple(routes)
 
 
-def operation_for(method: str, path: str) -> OperationSpec | None:
+def operation_for(routes: Routes, method: str, path: str) -> OperationSpec | None:
     """The spec operation a raw ``request()`` hits, so it shares that operation's rate-limit bucket."""
-    return next((op for m, rx, op in _route_table() if m == method and rx.fullmatch(path)), None)
+    return next((op for m, rx, op in routes if m == method and rx.fullmatch(path)), None)
 
 
 def _attempts(source: object) -> int:
@@ -117,7 +117,15 @@ def _decode(response: httpx.Response) -> Any:
 
 
 class _BaseClient:
-    """What the sync and async clients share: settings, request building, result handling."""
+    """What the sync and async clients share: settings, request building, result handling.
+
+    The generated facade (``Klaviyo``) supplies what the spec says: the pinned revision and the
+    operations a raw ``request()`` is matched against (the core imports nothing generated).
+    """
+
+    pinned_revision: ClassVar[str | None] = None
+    operations: ClassVar[Mapping[str, OperationSpec]] = {}
+    _routes: ClassVar[Routes | None] = None
 
     def __init__(
         self,
@@ -127,7 +135,7 @@ class _BaseClient:
         company_id: str | None,
         base_url: str | httpx.URL,
         allow_http: bool,
-        revision: str,
+        revision: str | None,
         timeout: float | httpx.Timeout,
         retry: RetryPolicy | bool | None,
         max_retries: int | None,
@@ -138,11 +146,24 @@ class _BaseClient:
             auth=choose_auth(api_key, oauth, company_id),
             company_id=company_id,
             base_url=check_base_url(base_url, allow_http=allow_http),
-            revision=check_revision(revision),
+            revision=check_revision(self._revision_or_pinned(revision)),
             timeout=check_timeout(timeout),
             retry=retry_policy(retry, max_retries, RetryPolicy()),
             headers=check_headers(default_headers),
         )
+
+    def _revision_or_pinned(self, revision: str | None) -> str:
+        if revision is not None:
+            return revision
+        if self.pinned_revision is None:
+            raise ConfigurationError(f"{type(self).__name__} needs revision= (the API revision to send)")
+        return self.pinned_revision
+
+    @classmethod
+    def _route_table(cls) -> Routes:
+        if cls.__dict__.get("_routes") is None:
+            cls._routes = route_table(cls.operations.values())
+        return cls._routes  # type: ignore[return-value]  # set just above
 
     def _client_options(self) -> dict[str, Any]:
         s = self.settings
@@ -232,7 +253,7 @@ class _BaseClient:
             )
         if json is not None and (data is not None or files is not None):
             raise ConfigurationError("pass json= or data=/files=, not both")
-        operation = operation_for(method, path.split("?", 1)[0])
+        operation = operation_for(self._route_table(), method, path.split("?", 1)[0])
         kwargs: dict[str, Any] = {"method": method, "url": path, "headers": dict(headers or {})}
         if json is not None and not any(name.lower() == "content-type" for name in kwargs["headers"]):
             # Klaviyo documents JSON:API's media type for every JSON body.
@@ -316,7 +337,7 @@ class SyncAPIClient(_BaseClient):
         company_id: str | None = None,
         base_url: str | httpx.URL = DEFAULT_BASE_URL,
         allow_http: bool = False,
-        revision: str = API_REVISION,
+        revision: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
@@ -425,7 +446,7 @@ class AsyncAPIClient(_BaseClient):
         company_id: str | None = None,
         base_url: str | httpx.URL = DEFAULT_BASE_URL,
         allow_http: bool = False,
-        revision: str = API_REVISION,
+        revision: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,

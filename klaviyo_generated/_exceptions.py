@@ -59,7 +59,7 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -506,45 +506,11 @@ class PaginationError(KlaviyoError):
     """The server's paging links could not be followed safely (foreign origin, repeated cursor, no cursor)."""
 
 
-class _Named(Protocol):
-    @property
-    def name(self) -> str: ...
-
-
-class _Counters(Protocol):
-    @property
-    def status(self) -> str | None: ...
-    @property
-    def failed(self) -> int | None: ...
-
-
-class _JobHandle(Protocol):
-    """What a job error reads of its job (``Job``/``AsyncJob``, which this core module does not import)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def operation(self) -> _Named: ...
-    @property
-    def progress(self) -> _Counters: ...
-
-
-class _ChunkResult(Protocol):
-    """What ``ChunkFailedError`` reads of a chunk's outcome (``ChunkOutcome``)."""
-
-    @property
-    def index(self) -> int: ...
-    @property
-    def items(self) -> range: ...
-    @property
-    def error(self) -> BaseException | None: ...
-
-
 class JobFailedError(KlaviyoError):
     """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
     per-item import errors where the job type has them (every page)."""
 
-    def __init__(self, job: _JobHandle, errors: tuple[Any, ...] = ()) -> None:
+    def __init__(self, job: Any, errors: tuple[Any, ...] = ()) -> None:
         progress = job.progress
         why = "was cancelled" if progress.status == "cancelled" else f"finished with {progress.failed} failed item(s)"
         super().__init__(f"{job.operation.name} job {job.id} {why}")
@@ -555,7 +521,7 @@ class JobFailedError(KlaviyoError):
 class JobTimeoutError(KlaviyoError):
     """``wait()`` ran out of time; the job is still running (``job.wait()`` again, or attach later)."""
 
-    def __init__(self, job: _JobHandle, waited: float) -> None:
+    def __init__(self, job: Any, waited: float) -> None:
         super().__init__(
             f"{job.operation.name} job {job.id} still {job.progress.status!r} after {waited:.1f}s; it keeps running"
         )
@@ -567,7 +533,7 @@ class JobTimeoutError(KlaviyoError):
 class ChunkFailedError(KlaviyoError):
     """Some chunks failed; ``failed`` names them, ``outcomes`` holds every chunk's result or error."""
 
-    def __init__(self, operation: str, outcomes: Sequence[_ChunkResult]) -> None:
+    def __init__(self, operation: str, outcomes: Sequence[Any]) -> None:
         # ChunkOutcome items (Any: this core module names no extension's class)
         self.outcomes: tuple[Any, ...] = tuple(outcomes)
         self.failed: tuple[Any, ...] = tuple(o for o in outcomes if o.error is not None)

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._operations import OPERATIONS
 from ._response import APIResponse, to_async_raw_response, to_raw_response
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ class Klaviyo(SyncAPIClient):
         sleep: how the client waits (retries, rate limits, job polling); injected by tests.
         clock: monotonic seconds; injected by tests.
     """
+
+    pinned_revision = "2026-07-15"
+    operations = OPERATIONS
 
     @cached_property
     def beta_apis(self) -> BetaApis:
@@ -143,6 +147,9 @@ class KlaviyoWithRawResponse:
 
 class AsyncKlaviyo(AsyncAPIClient):
     """The Klaviyo API, revision 2026-07-15, for asyncio: `Klaviyo`'s arguments, every method awaited."""
+
+    pinned_revision = "2026-07-15"
+    operations = OPERATIONS
 
     @cached_property
     def beta_apis(self) -> AsyncBetaApis:
