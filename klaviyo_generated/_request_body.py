@@ -14,7 +14,7 @@ from typing import Any
 from ._exceptions import InvalidArgumentError, JobLimitError
 from ._operation import BodyLimits, OperationSpec
 
-__all__ = ["JobLimitError", "encode_body"]
+__all__ = ["JobLimitError", "encode_body", "encode_json"]
 
 
 def _items_in(body: object) -> int:
@@ -24,7 +24,7 @@ def _items_in(body: object) -> int:
     return max(sizes, default=0)
 
 
-def _dumps(body: Any) -> bytes:
+def encode_json(body: Any) -> bytes:
     # As httpx encodes json=: compact, UTF-8, and NaN/Infinity refused (they are not JSON).
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
@@ -61,7 +61,7 @@ def encode_body(operation: OperationSpec | None, body: Any) -> bytes:
     if limits is not None:
         _check_items(name, limits, body)
     try:
-        encoded = _dumps(body)
+        encoded = encode_json(body)
     except (TypeError, ValueError, RecursionError) as error:
         raise InvalidArgumentError(f"{name}: the request body is not JSON: {error}") from None
     if limits is not None:

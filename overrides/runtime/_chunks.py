@@ -10,7 +10,6 @@ them, reporting combined progress; when any chunk fails, ``ChunkFailedError`` li
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -21,6 +20,7 @@ from ._arguments import check_body
 from ._exceptions import ChunkFailedError, KlaviyoError
 from ._jobs import AsyncJob, Job, JobLimitError, Progress
 from ._operation import Operation
+from ._request_body import encode_json
 
 __all__ = ["AsyncJobGroup", "ChunkFailedError", "ChunkOutcome", "JobGroup", "split_body"]
 
@@ -29,7 +29,7 @@ _ENVELOPE_MARGIN = 1024  # bytes kept free for the envelope around the items
 
 
 def _size(value: object) -> int:
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode())
+    return len(encode_json(value))
 
 
 def split_body(submit: Operation[Any], body: Any, chunk_size: int | None = None) -> tuple[list[Any], list[range]]:
