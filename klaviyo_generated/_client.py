@@ -171,11 +171,17 @@ def _renamed(old: str, new: str) -> None:
 class Klaviyo(SyncAPIClient):
     """The Klaviyo API, revision 2026-07-15, synchronous.
 
+    Each spec tag is a namespace attribute (`kv.profiles`, `kv.lists`, ...), each operation a method of it
+    (`kv.profiles.get_profile(id)`); the docs site has a page per namespace (Reference > Namespaces) listing
+    its operations with their API paths, arguments, rate limits, scopes and return models.
+
     Args:
         api_key: a private API key (`pk_...`); default: the `KLAVIYO_API_KEY` environment variable.
         oauth: an `OAuth` instead of a key, for apps installed through OAuth.
         company_id: the account's public key, for the `/client/` endpoints (`client_side`), which send no credential.
         base_url: default `https://a.klaviyo.com`; `http://` only with `allow_http=True`.
+        allow_http: `True` lets `base_url` be `http://` (a local test server, e.g. `FakeKlaviyo.serve()`); default
+            `False`, which refuses it with a `ConfigurationError`, so a key is never sent in the clear by mistake.
         revision: the `revision` header; default the pinned `2026-07-15`. Each method also takes `revision=`.
         timeout: seconds or an `httpx.Timeout`; default 10 s to connect, 60 s for the rest.
         retry: a `RetryPolicy`, or `False` for a single attempt; see `RetryPolicy`.

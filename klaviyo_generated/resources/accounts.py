@@ -32,7 +32,11 @@ if TYPE_CHECKING:
 
 
 class Accounts:
-    """`kv.accounts`: the 2 `accounts` operations on the synchronous client."""
+    """`kv.accounts`: the 2 `accounts` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.accounts (`reference/namespaces/accounts/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -172,7 +172,11 @@ if TYPE_CHECKING:
 
 
 class Campaigns:
-    """`kv.campaigns`: the 26 `campaigns` operations on the synchronous client."""
+    """`kv.campaigns`: the 26 `campaigns` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.campaigns (`reference/namespaces/campaigns/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -373,7 +373,11 @@ if TYPE_CHECKING:
 
 
 class Catalogs:
-    """`kv.catalogs`: the 55 `catalogs` operations on the synchronous client."""
+    """`kv.catalogs`: the 55 `catalogs` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.catalogs (`reference/namespaces/catalogs/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

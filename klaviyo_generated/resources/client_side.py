@@ -71,7 +71,11 @@ if TYPE_CHECKING:
 
 
 class ClientSide:
-    """`kv.client_side`: the 12 `client_side` operations on the synchronous client."""
+    """`kv.client_side`: the 12 `client_side` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.client_side (`reference/namespaces/client_side/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 
 
 class Conversations:
-    """`kv.conversations`: the 1 `conversations` operations on the synchronous client."""
+    """`kv.conversations`: the 1 `conversations` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.conversations (`reference/namespaces/conversations/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -118,7 +118,11 @@ if TYPE_CHECKING:
 
 
 class Coupons:
-    """`kv.coupons`: the 17 `coupons` operations on the synchronous client."""
+    """`kv.coupons`: the 17 `coupons` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.coupons (`reference/namespaces/coupons/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -198,7 +198,11 @@ if TYPE_CHECKING:
 
 
 class CustomObjects:
-    """`kv.custom_objects`: the 39 `custom_objects` operations on the synchronous client."""
+    """`kv.custom_objects`: the 39 `custom_objects` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.custom_objects (`reference/namespaces/custom_objects/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -27,7 +27,11 @@ if TYPE_CHECKING:
 
 
 class DataPrivacy:
-    """`kv.data_privacy`: the 1 `data_privacy` operations on the synchronous client."""
+    """`kv.data_privacy`: the 1 `data_privacy` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.data_privacy (`reference/namespaces/data_privacy/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -62,7 +62,11 @@ if TYPE_CHECKING:
 
 
 class Events:
-    """`kv.events`: the 8 `events` operations on the synchronous client."""
+    """`kv.events`: the 8 `events` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.events (`reference/namespaces/events/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

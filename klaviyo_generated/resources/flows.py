@@ -133,7 +133,11 @@ if TYPE_CHECKING:
 
 
 class Flows:
-    """`kv.flows`: the 21 `flows` operations on the synchronous client."""
+    """`kv.flows`: the 21 `flows` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.flows (`reference/namespaces/flows/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

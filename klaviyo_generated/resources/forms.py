@@ -63,7 +63,11 @@ if TYPE_CHECKING:
 
 
 class Forms:
-    """`kv.forms`: the 9 `forms` operations on the synchronous client."""
+    """`kv.forms`: the 9 `forms` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.forms (`reference/namespaces/forms/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

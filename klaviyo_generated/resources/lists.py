@@ -86,7 +86,11 @@ if TYPE_CHECKING:
 
 
 class Lists:
-    """`kv.lists`: the 13 `lists` operations on the synchronous client."""
+    """`kv.lists`: the 13 `lists` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.lists (`reference/namespaces/lists/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

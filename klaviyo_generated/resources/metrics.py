@@ -175,7 +175,11 @@ if TYPE_CHECKING:
 
 
 class Metrics:
-    """`kv.metrics`: the 24 `metrics` operations on the synchronous client."""
+    """`kv.metrics`: the 24 `metrics` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.metrics (`reference/namespaces/metrics/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -265,7 +265,11 @@ if TYPE_CHECKING:
 
 
 class Profiles:
-    """`kv.profiles`: the 38 `profiles` operations on the synchronous client."""
+    """`kv.profiles`: the 38 `profiles` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.profiles (`reference/namespaces/profiles/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

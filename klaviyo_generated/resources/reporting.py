@@ -68,7 +68,11 @@ if TYPE_CHECKING:
 
 
 class Reporting:
-    """`kv.reporting`: the 7 `reporting` operations on the synchronous client."""
+    """`kv.reporting`: the 7 `reporting` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.reporting (`reference/namespaces/reporting/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

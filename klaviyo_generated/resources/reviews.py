@@ -45,7 +45,11 @@ if TYPE_CHECKING:
 
 
 class Reviews:
-    """`kv.reviews`: the 3 `reviews` operations on the synchronous client."""
+    """`kv.reviews`: the 3 `reviews` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.reviews (`reference/namespaces/reviews/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -91,7 +91,11 @@ if TYPE_CHECKING:
 
 
 class Segments:
-    """`kv.segments`: the 11 `segments` operations on the synchronous client."""
+    """`kv.segments`: the 11 `segments` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.segments (`reference/namespaces/segments/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -88,7 +88,11 @@ if TYPE_CHECKING:
 
 
 class Tags:
-    """`kv.tags`: the 26 `tags` operations on the synchronous client."""
+    """`kv.tags`: the 26 `tags` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.tags (`reference/namespaces/tags/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

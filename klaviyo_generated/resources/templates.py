@@ -96,7 +96,11 @@ if TYPE_CHECKING:
 
 
 class Templates:
-    """`kv.templates`: the 12 `templates` operations on the synchronous client."""
+    """`kv.templates`: the 12 `templates` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.templates (`reference/namespaces/templates/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -40,7 +40,11 @@ if TYPE_CHECKING:
 
 
 class TrackingSettings:
-    """`kv.tracking_settings`: the 3 `tracking_settings` operations on the synchronous client."""
+    """`kv.tracking_settings`: the 3 `tracking_settings` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.tracking_settings (`reference/namespaces/tracking_settings/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

@@ -48,7 +48,11 @@ if TYPE_CHECKING:
 
 
 class WebFeeds:
-    """`kv.web_feeds`: the 5 `web_feeds` operations on the synchronous client."""
+    """`kv.web_feeds`: the 5 `web_feeds` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.web_feeds (`reference/namespaces/web_feeds/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

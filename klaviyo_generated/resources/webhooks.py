@@ -59,7 +59,11 @@ if TYPE_CHECKING:
 
 
 class Webhooks:
-    """`kv.webhooks`: the 7 `webhooks` operations on the synchronous client."""
+    """`kv.webhooks`: the 7 `webhooks` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.webhooks (`reference/namespaces/webhooks/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

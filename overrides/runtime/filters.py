@@ -1,8 +1,11 @@
 """Klaviyo's ``filter`` query language as composable Python.
 
+    from datetime import UTC, datetime
+
     from klaviyo_generated.filters import and_, equals, greater_than
 
-    kv.profiles.get_profiles(filter_=and_(equals("email", "ada@example.com"), greater_than("created", when)))
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    kv.profiles.get_profiles(filter=and_(equals("email", "ada@example.com"), greater_than("created", when)))
 
 renders ``and(equals(email,"ada@example.com"),greater-than(created,2026-01-01T00:00:00Z))``. Strings
 are double-quoted with ``"`` and ``\\`` escaped; datetimes become UTC ISO 8601 (a naive datetime is

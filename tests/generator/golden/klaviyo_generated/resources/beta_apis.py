@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 
 
 class BetaApis:
-    """`kv.beta_apis`: the 1 `beta_apis` operations on the synchronous client."""
+    """`kv.beta_apis`: the 1 `beta_apis` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.beta_apis (`reference/namespaces/beta_apis/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client

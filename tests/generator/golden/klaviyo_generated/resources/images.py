@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 
 
 class Images:
-    """`kv.images`: the 1 `images` operations on the synchronous client."""
+    """`kv.images`: the 1 `images` operations on the synchronous client.
+
+    Each operation with its API path, arguments, rate limits, scopes and return model: the docs site's
+    page for this namespace, Reference > Namespaces > kv.images (`reference/namespaces/images/`).
+    """
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
