@@ -12,6 +12,7 @@ pages cannot drift from the code. The nav gets a "Namespaces" section; nothing i
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -122,13 +123,28 @@ def _type(annotation: Any) -> str:
     return text.replace(" | Unset", "").replace("Unset | ", "")
 
 
+@functools.cache
+def return_aliases() -> dict[str, str]:
+    """``_returns``' names that stay put across revisions (``GetProfilesItem``) -> the model each stands for.
+
+    Read from the source: at run time the module defines nothing (its aliases are for type checkers)."""
+    source = importlib.util.find_spec("klaviyo_generated._returns")
+    assert source is not None
+    assert source.origin is not None
+    text = Path(source.origin).read_text(encoding="utf-8")
+    return dict(re.findall(r"^    (\w+): TypeAlias = (\w+)$", text, re.M))
+
+
 def _linked_type(text: str, models: dict[str, str], page: str = "") -> str:
-    """A type annotation as markdown, each model in it linked to its row on the models page."""
+    """A type annotation as markdown, each model in it (or ``_returns`` alias of one) linked to the models page."""
     parts = re.split(r"\b([A-Z][A-Za-z0-9]+)\b", _type(text))
-    rendered = [
-        f"[{part}]({page}#{part})" if index % 2 and part in models else part.replace("[", "\\[").replace("]", "\\]")
-        for index, part in enumerate(parts)
-    ]
+    rendered = []
+    for index, part in enumerate(parts):
+        target = return_aliases().get(part, part) if index % 2 else None
+        if target in models:
+            rendered.append(f"[{part}]({page}#{target})")
+        else:
+            rendered.append(part.replace("[", "\\[").replace("]", "\\]"))
     return "".join(rendered)
 
 
@@ -153,6 +169,8 @@ def argument_table(
         )
     if len(rows) == 2:  # the header only
         return ["No arguments."]
+    if not described:  # no descriptions to show (the workflows document theirs on their own pages)
+        return [row.rsplit(" |", 2)[0] + " |" for row in rows]
     return rows
 
 
