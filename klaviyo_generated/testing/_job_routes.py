@@ -281,9 +281,23 @@ def _submit(kind: str, limit: int | None) -> Handler:
             job["attributes"] = _job_attributes(store, kind, total)
             job["state"] = {"started": store.clock(), "total": total}
             store.resources[kind][job["id"]] = job
+            if kind in SUPPRESSIONS:
+                _suppress(store, data, suppressed=SUPPRESSIONS[kind])
         return json_response(202, store.single(_visible(job)))
 
     return submit
+
+
+# Suppression jobs change what `additional-fields[profile]=subscriptions` reports, at once.
+SUPPRESSIONS = {"profile-suppression-bulk-create-job": True, "profile-suppression-bulk-delete-job": False}
+
+
+def _suppress(store: Store, data: dict[str, Any], *, suppressed: bool) -> None:
+    for entry in (((data.get("attributes") or {}).get("profiles") or {}).get("data")) or []:
+        attributes = (entry or {}).get("attributes") or {}
+        if attributes.get("email"):
+            profile, _ = store.upsert_profile({"email": attributes["email"]})
+            store.set_suppressed(profile["id"], suppressed)
 
 
 def _job_attributes(store: Store, kind: str, total: int) -> dict[str, Any]:
