@@ -214,7 +214,6 @@ def test_subscribe_and_unsubscribe_in_the_documented_batches(kv: Klaviyo, fake: 
         for b in sent(fake, "POST", "/api/profile-subscription-bulk-delete-jobs")
     ] == [100, 50]
 
-
     def consent(email: str) -> str | None:
         profile = fake.find_profile(email=email)
         assert profile is not None
