@@ -207,7 +207,7 @@ def matches(condition: Filter, resource: Resource) -> bool:
     if condition.operator in ("equals", "any") and isinstance(wanted, tuple):
         return actual in wanted or (isinstance(actual, list) and tuple(actual) == wanted)
     if condition.operator == "equals":
-        return _comparable(actual) == _comparable(wanted)
+        return bool(_comparable(actual) == _comparable(wanted))
     test = _TESTS.get(condition.operator)
     return actual is not None and test is not None and test(actual, wanted)
 

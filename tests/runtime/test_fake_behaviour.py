@@ -5,6 +5,7 @@ endpoint's ``x-klaviyo-filters``, and a 10,000-profile import in one job."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,15 @@ def test_seeded_profiles_lists_and_segments_are_what_the_api_answers(kv: Klaviyo
         "properties": {"plan": "pro"},
     }
     found = kv.profiles.get_profile(ada["id"]).data.attributes
+    assert found.properties
     assert (found.email, found.first_name, found.properties.to_dict()) == ("ada@example.com", "Ada", {"plan": "pro"})
     assert [p.id for p in kv.lists.iter_profiles_for_list(vip["id"])] == [ada["id"], "BOB"]
     assert [s.attributes.name for s in kv.segments.iter_segments()] == ["Engaged"]
-    sms = kv.profiles.get_profile("BOB", additional_fields_profile=["subscriptions"]).data.attributes.subscriptions
-    assert (sms.sms.marketing.consent, sms.sms.marketing.can_receive_sms_marketing) == ("SUBSCRIBED", True)
+    consent = kv.profiles.get_profile("BOB", additional_fields_profile=["subscriptions"]).data.attributes.subscriptions
+    assert consent
+    assert consent.sms
+    assert consent.sms.marketing
+    assert (consent.sms.marketing.consent, consent.sms.marketing.can_receive_sms_marketing) == ("SUBSCRIBED", True)
     assert fake.find_profile(email="ada@example.com") is ada
     assert fake.find_profile(phone_number="+15005550006") is bob
     assert fake.find_profile(email="nobody@example.com") is None
@@ -96,8 +101,9 @@ def test_patch_properties_append_unappend_and_unset(kv: Klaviyo, fake: FakeKlavi
     }
     answer = kv.request("PATCH", f"/api/profiles/{ident}", json=patch)
     assert answer["data"]["attributes"]["properties"] == {"skus": ["B", "C"], "keep": 1, "tags": ["new"]}
-    properties = kv.profiles.get_profile(ident).data.attributes.properties.to_dict()
-    assert properties == {"skus": ["B", "C"], "keep": 1, "tags": ["new"]}
+    properties = kv.profiles.get_profile(ident).data.attributes.properties
+    assert properties
+    assert properties.to_dict() == {"skus": ["B", "C"], "keep": 1, "tags": ["new"]}
 
 
 def test_an_update_merges_properties_and_refuses_anothers_email(kv: Klaviyo, fake: FakeKlaviyo) -> None:
@@ -174,7 +180,10 @@ def test_subscriptions_follow_subscribe_unsubscribe_and_suppress(kv: Klaviyo, fa
 
     def email_marketing() -> Any:
         found = kv.profiles.get_profile(ident, additional_fields_profile=["subscriptions"])
-        return found.data.attributes.subscriptions.email.marketing
+        subscriptions = found.data.attributes.subscriptions
+        assert subscriptions
+        assert subscriptions.email
+        return subscriptions.email.marketing
 
     suppress = {"profiles": {"data": [{"type": "profile", "attributes": {"email": "ada@example.com"}}]}}
     kv.request(
@@ -363,3 +372,13 @@ def test_validate_responses_needs_a_spec(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.delenv("KLAVIYO_OPENAPI_SPEC", raising=False)
     with pytest.raises(ConfigurationError, match=r"validate_responses=True needs spec= or \$KLAVIYO_OPENAPI_SPEC"):
         FakeKlaviyo(validate_responses=True)
+
+
+def test_the_testing_reference_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "reference" / "testing.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    assert blocks, "the seeding section shows code"
+    namespace: dict[str, Any] = {"__name__": "testing_md"}
+    for block in blocks:
+        exec(compile(block, str(page), "exec"), namespace)
+    assert namespace["fake"].find_profile(email="ada@example.com")["attributes"]["first_name"] == "Ada"

@@ -218,7 +218,11 @@ def test_subscribe_and_unsubscribe_in_the_documented_batches(kv: Klaviyo, fake: 
         profile = fake.find_profile(email=email)
         assert profile is not None
         found = kv.profiles.get_profile(profile["id"], additional_fields_profile=["subscriptions"])
-        return found.data.attributes.subscriptions.email.marketing.consent
+        subscriptions = found.data.attributes.subscriptions
+        assert subscriptions
+        assert subscriptions.email
+        assert subscriptions.email.marketing
+        return subscriptions.email.marketing.consent
 
     assert (consent("s0@example.com"), consent("s500@example.com")) == ("UNSUBSCRIBED", "SUBSCRIBED")
     with pytest.raises(InputError, match="pass at least one email"):
