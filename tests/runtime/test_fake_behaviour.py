@@ -382,3 +382,26 @@ def test_the_testing_reference_examples_run(monkeypatch: pytest.MonkeyPatch) -> 
     for block in blocks:
         exec(compile(block, str(page), "exec"), namespace)
     assert namespace["fake"].find_profile(email="ada@example.com")["attributes"]["first_name"] == "Ada"
+
+
+def test_events_and_list_members_filter_too(kv: Klaviyo, fake: FakeKlaviyo, clock: VirtualClock) -> None:
+    ada, bob = (fake.add_profile(email=f"{n}@example.com")["id"] for n in ("ada", "bob"))
+    fake.add_list("VIP", members=[ada, bob], id="VIP")
+    for email in ("ada@example.com", "bob@example.com"):
+        event = {
+            "data": {
+                "type": "event",
+                "attributes": {
+                    "properties": {},
+                    "metric": {"data": {"type": "metric", "attributes": {"name": "Viewed"}}},
+                    "profile": {"data": {"type": "profile", "attributes": {"email": email}}},
+                },
+            }
+        }
+        kv.request("POST", "/api/events", json=event)
+        clock.sleep(10)
+    by_bob = kv.events.get_events(filter=f'equals(profile_id,"{bob}")').data
+    assert [e.attributes.timestamp for e in by_bob] == [10]
+    assert len(kv.events.get_events(filter="greater-or-equal(datetime,2026-01-01T00:00:05Z)").data) == 1
+    members = kv.lists.get_profiles_for_list("VIP", filter='any(email,["ada@example.com"])').data
+    assert [m.id for m in members] == [ada]

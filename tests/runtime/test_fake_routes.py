@@ -240,9 +240,9 @@ def test_every_route_answers_as_the_spec_says(pinned_spec_path: Path) -> None:
     answers_for_no_key_and_unimplemented_routes(driver)
     sent = [(r.method, r.url.raw_path.decode("ascii").split("?", 1)[0]) for r in driver.fake.requests]
     missing = [
-        f"{method} {pattern.pattern}"
-        for method, pattern, _ in driver.fake._routes
-        if not any(m == method and pattern.match(path) for m, path in sent)
+        f"{route.method} {route.pattern.pattern}"
+        for route in driver.fake._routes
+        if not any(m == route.method and route.pattern.match(path) for m, path in sent)
     ]
     assert missing == []
     assert {status for _, _, status in driver.answered} >= {200, 201, 202, 204, 400, 404, 409, 501}

@@ -202,12 +202,12 @@ class FakeKlaviyo:
             self._authenticate(request)
             if self._validator is not None:
                 self._validator(request)
-            _filters.check(request, raw)
-            for method, pattern, handler in self._routes:
-                match = pattern.match(raw)
-                if method == request.method and match:
+            for found in self._routes:
+                match = found.pattern.match(raw)
+                if found.method == request.method and match:
+                    _filters.check(request, found.name, found.filters)
                     params = {k: unquote(v) for k, v in match.groupdict().items()}
-                    return handler(self.store, request, params, _json_body(request))
+                    return found.handler(self.store, request, params, _json_body(request))
             raise FakeError(501, "not_implemented_by_fake", f"FakeKlaviyo does not implement {request.method} {path}.")
         except FakeError as error:
             return json_response(error.status, error.document())

@@ -3,16 +3,15 @@ operator outside the endpoint's ``x-klaviyo-filters``: 400, ``source.parameter``
 applied to the stored resources.
 
 The text becomes the client's own ``Filter`` tree, checked with the client's own ``check_filter``
-against the generated ``Operation.filters``: one reading of the spec's rules for both sides.
+against the generated ``Operation.filters`` of the operation the route stands for: one reading of the
+spec's rules for both sides.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import importlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -146,38 +145,14 @@ def _aware(value: datetime) -> datetime:
 # -- refusing what the endpoint does not allow ----------------------------------------------------------
 
 
-@functools.cache
-def _operation_paths() -> list[tuple[str, re.Pattern[str], str, str]]:
-    from .._operations import OPERATIONS
-
-    table = [
-        (spec.method.upper(), re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", spec.path) + "/?$"), name, spec.tag)
-        for name, spec in OPERATIONS.items()
-    ]
-    # A fixed segment wins over a parameter (`/api/profiles/bulk` over `/api/profiles/{id}`).
-    return sorted(table, key=lambda row: row[1].pattern.count("[^/]+"))
-
-
-def operation_filters(method: str, raw_path: str) -> tuple[str, dict[str, Any]] | None:
-    """The name and ``x-klaviyo-filters`` of the operation ``method raw_path`` calls, if the spec has it."""
-    for verb, pattern, name, tag in _operation_paths():
-        if verb == method and pattern.match(raw_path):
-            module = importlib.import_module(f"klaviyo_generated.api.{tag}.{name}")
-            return name, dict(module.OPERATION.filters)
-    return None
-
-
-def check(request: httpx.Request, raw_path: str) -> None:
-    """A 400 for a ``filter=`` the endpoint does not take, as Klaviyo answers it."""
+def check(request: httpx.Request, operation: str, fields: Mapping[str, Mapping[str, Any]]) -> None:
+    """A 400 for a ``filter=`` the route (``operation``, whose ``x-klaviyo-filters`` are ``fields``)
+    does not take, as Klaviyo answers it."""
     text = request.url.params.get("filter")
     if text is None:
         return
-    found = operation_filters(request.method, raw_path)
-    if found is None:
-        return  # not a spec operation: the fake answers 501 for it anyway
-    name, fields = found
     try:
-        check_filter(name, parse(text), {name: fields} if fields else {})
+        check_filter(operation, parse(text), {operation: fields} if fields else {})
     except FilterError as error:
         raise FakeError(400, "invalid", f"Invalid filter provided: {error}", "filter") from None
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 import httpx
 
+from .._operation import Operation
 from ._filters import filtered
 from ._store import FakeError, Resource, Store
 
@@ -26,11 +27,18 @@ class Route(NamedTuple):
     method: str
     pattern: re.Pattern[str]
     handler: Handler
+    # The filters a `filter=` on this route may use (the operation's `x-klaviyo-filters`); none: no filter.
+    filters: Mapping[str, Mapping[str, Any]]
+    name: str
 
 
-def route(method: str, path: str, handler: Handler) -> Route:
-    """``handler`` answers ``method path``; ``{name}`` in the path matches one segment, passed as ``name``."""
-    return Route(method, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?$"), handler)
+def route(method: str, path: str, handler: Handler, operation: Operation[Any] | None = None) -> Route:
+    """``handler`` answers ``method path``; ``{name}`` in the path matches one segment, passed as ``name``.
+    ``operation`` is the spec operation the route stands for when it takes a ``filter=``."""
+    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?$")
+    if operation is None:
+        return Route(method, pattern, handler, {}, f"{method} {path}")
+    return Route(method, pattern, handler, operation.filters, operation.name)
 
 
 def json_response(status: int, document: Any = None) -> httpx.Response:

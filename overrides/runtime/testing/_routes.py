@@ -7,37 +7,46 @@ from typing import Any
 
 import httpx
 
+from ._filters import filtered
 from ._http import Route, attributes_of, json_response, list_of, named_attributes, one_of, page, route
 from ._store import PROFILE_KEYS, FakeError, Resource, Store
 
 
 def routes() -> list[Route]:
     """Profiles, lists and members, segments, metrics, events, templates, images, consent and bulk events."""
+    from ..api.events import get_events
+    from ..api.images import get_images
+    from ..api.lists import get_lists, get_profiles_for_list
+    from ..api.metrics import get_metrics
+    from ..api.profiles import get_profiles
+    from ..api.segments import get_segments
+    from ..api.templates import get_templates
+
     return [
-        route("GET", "/api/profiles", list_of("profile")),
+        route("GET", "/api/profiles", list_of("profile"), get_profiles.OPERATION),
         route("POST", "/api/profiles", create_profile),
         route("GET", "/api/profiles/{id}", one_of("profile")),
         route("PATCH", "/api/profiles/{id}", update_profile),
         route("POST", "/api/profile-import", import_profile),
-        route("GET", "/api/lists", list_of("list")),
+        route("GET", "/api/lists", list_of("list"), get_lists.OPERATION),
         route("POST", "/api/lists", create_list),
         route("GET", "/api/lists/{id}", one_of("list")),
         route("DELETE", "/api/lists/{id}", delete_list),
-        route("GET", "/api/lists/{id}/profiles", list_members),
+        route("GET", "/api/lists/{id}/profiles", list_members, get_profiles_for_list.OPERATION),
         route("POST", "/api/lists/{id}/relationships/profiles", add_members),
         route("DELETE", "/api/lists/{id}/relationships/profiles", remove_members),
-        route("GET", "/api/segments", list_of("segment")),
+        route("GET", "/api/segments", list_of("segment"), get_segments.OPERATION),
         route("GET", "/api/segments/{id}", one_of("segment")),
-        route("GET", "/api/metrics", list_of("metric")),
+        route("GET", "/api/metrics", list_of("metric"), get_metrics.OPERATION),
         route("GET", "/api/metrics/{id}", one_of("metric")),
         route("POST", "/api/events", create_event),
-        route("GET", "/api/events", list_events),
+        route("GET", "/api/events", list_events, get_events.OPERATION),
         route("POST", "/api/templates", create_template),
-        route("GET", "/api/templates", list_of("template")),
+        route("GET", "/api/templates", list_of("template"), get_templates.OPERATION),
         route("GET", "/api/templates/{id}", one_of("template")),
         route("POST", "/api/images", create_image),
         route("POST", "/api/image-upload", upload_image),
-        route("GET", "/api/images", list_of("image")),
+        route("GET", "/api/images", list_of("image"), get_images.OPERATION),
         route("GET", "/api/images/{id}", one_of("image")),
         route("POST", "/api/profile-subscription-bulk-create-jobs", change_consent),
         route("POST", "/api/profile-subscription-bulk-delete-jobs", change_consent),
@@ -125,7 +134,7 @@ def delete_list(store: Store, request: httpx.Request, params: dict[str, str], bo
 
 def list_members(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     store.get("list", params["id"])
-    members = [store.get("profile", p) for p in store.members.get(params["id"], [])]
+    members = filtered(request, (store.get("profile", p) for p in store.members.get(params["id"], [])))
 
     def render(profile: Resource) -> Resource:
         document = store.render(profile)
@@ -202,7 +211,7 @@ def create_event(store: Store, request: httpx.Request, params: dict[str, str], b
 
 
 def list_events(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return page(store, request, list(store.resources["event"].values()))
+    return page(store, request, filtered(request, store.resources["event"].values()))
 
 
 # -- templates and images -----------------------------------------------------------------------
