@@ -91,6 +91,7 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("testing", EXTENSIONS, "the fake Klaviyo"),
     ("testing._fake", EXTENSIONS, "its HTTP server and transport"),
     ("testing._faults", EXTENSIONS, "injected faults"),
+    ("testing._filters", EXTENSIONS, "its filter= parsing, refusal and matching"),
     ("testing._http", EXTENSIONS, "what its routes share: JSON:API answers, paging, include, filter"),
     ("testing._job_routes", EXTENSIONS, "its job endpoints"),
     ("testing._routes", EXTENSIONS, "its endpoints"),

@@ -1,19 +1,6 @@
 # Copied from overrides/runtime/testing/_fake.py by `python -m generator sync`; edit that file, not this one.
-"""``FakeKlaviyo``: an in-memory Klaviyo for tests and demos, like stripe-mock or moto.
-
-    fake = FakeKlaviyo()
-    kv = Klaviyo(api_key="pk_test_fake", transport=fake.transport())
-
-It keeps profiles, lists and memberships, segments (seeded, read-only), events and metrics,
-campaigns with their messages, templates, images, and profile bulk-import and campaign-send jobs
-that move through their statuses on the fake's clock. Lists page with ``page[cursor]`` and
-``links.next``; ``include=`` fills ``included``; ``filter=`` understands ``equals``, ``any`` and the
-comparisons (``greater-than`` ... ``ends-with``) on
-attributes and ``id``. Given the spec (``spec=`` or ``$KLAVIYO_OPENAPI_SPEC``, needs the optional
-openapi-core), every request is validated first and an invalid one gets Klaviyo's 400. ``faults=``
-injects failures by rule (see ``Fault``). ``serve()`` runs it as an HTTP server on 127.0.0.1.
-What is not implemented answers 501 with a JSON:API error naming the route.
-"""
+"""``FakeKlaviyo``: an in-memory Klaviyo for tests and demos, like stripe-mock or moto (see its
+class docstring); ``VirtualClock``: time that passes only when told to."""
 
 from __future__ import annotations
 
@@ -25,15 +12,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 import httpx
 
-from . import _job_routes, _routes
+from .._exceptions import ConfigurationError, InputError
+from . import _filters, _job_routes, _routes
 from ._faults import Fault, _Rules
 from ._http import json_response
-from ._store import FakeError, Resource, Store
+from ._store import PROFILE_KEYS, FakeError, Resource, Store
 
 __all__ = ["FakeKlaviyo", "VirtualClock"]
 
@@ -55,6 +43,38 @@ class VirtualClock:
 
 
 class FakeKlaviyo:
+    """An in-memory Klaviyo that the real client talks to through an httpx transport.
+
+    Hand ``fake.transport()`` (``fake.async_transport()`` for ``AsyncKlaviyo``) to the client; nothing
+    leaves the process::
+
+        fake = FakeKlaviyo()
+        kv = Klaviyo(api_key="pk_test_fake", transport=fake.transport())
+
+    Any ``pk_...`` key (or ``Bearer`` token) is accepted. It keeps profiles, lists and memberships,
+    segments, events and metrics, campaigns and their messages, templates, images and consent, and
+    answers in Klaviyo's JSON:API shapes: pages with ``links.next``, ``include=``, ``filter=``
+    (refused with Klaviyo's 400 when the endpoint's ``x-klaviyo-filters`` does not allow it),
+    ``additional-fields[profile]``, errors with ``source``. A route it does not implement answers 501
+    naming the route. ``requests`` lists every request it received.
+
+    Seed data with ``add_profile``, ``add_list`` and ``add_segment``; read profiles back with
+    ``find_profile``.
+
+    Args:
+        base_url: The origin its links name (the client's own ``base_url``).
+        clock: Seconds now; jobs move through queued, processing and complete on it. Pass a
+            ``VirtualClock`` here and ``clock=clock, sleep=clock.sleep`` to the client, and polling a
+            job takes no real time.
+        spec: The OpenAPI spec (default ``$KLAVIYO_OPENAPI_SPEC``, none if unset). Given one, every
+            request is validated against it first and an invalid one gets Klaviyo's 400. Needs
+            openapi-core (``klaviyo-generated[testing]``).
+        faults: Rules that make chosen calls fail (``Fault``): rate limits, statuses, network errors.
+        validate_responses: Also check every answer (errors included) against ``spec``; an answer the
+            spec does not allow raises ``AssertionError`` naming the route. For the fake's own tests,
+            and for yours if you extend it.
+    """
+
     def __init__(
         self,
         *,
@@ -62,6 +82,7 @@ class FakeKlaviyo:
         clock: Callable[[], float] | None = None,
         spec: str | Path | None = None,
         faults: Sequence[Fault] = (),
+        validate_responses: bool = False,
     ) -> None:
         started = time.monotonic()
         self.clock = clock if clock is not None else (lambda: time.monotonic() - started)
@@ -69,13 +90,60 @@ class FakeKlaviyo:
         self.requests: list[httpx.Request] = []
         self._faults = _Rules(faults)
         configured = spec if spec is not None else os.environ.get("KLAVIYO_OPENAPI_SPEC")
+        if validate_responses and not configured:
+            raise ConfigurationError("validate_responses=True needs spec= or $KLAVIYO_OPENAPI_SPEC")
         self._validator = _validator(Path(configured)) if configured else None
+        self._answers = _answer_validator(Path(configured)) if configured and validate_responses else None
         # Tried in order; the first route whose method and path match answers.
         self._routes = (*_routes.routes(), *_job_routes.routes())
 
     # -- seeding ---------------------------------------------------------------------------------
 
+    def add_profile(
+        self,
+        *,
+        email: str | None = None,
+        phone_number: str | None = None,
+        external_id: str | None = None,
+        id: str | None = None,
+        subscribed: Sequence[Literal["email", "sms"]] = (),
+        **attributes: Any,
+    ) -> Resource:
+        """Store a profile, as if created earlier, and return it (a JSON:API resource: ``type``,
+        ``id``, ``attributes``). It needs an ``email``, ``phone_number`` or ``external_id``;
+        ``attributes`` are any other profile attributes (``first_name``, ``properties``, ...).
+        ``subscribed`` lists the channels it has marketing consent for. ``id`` picks its id (a new
+        one by default); an identifier another profile has is refused with ``InputError``."""
+        given = {"email": email, "phone_number": phone_number, "external_id": external_id, **attributes}
+        if not any(given[k] for k in PROFILE_KEYS):
+            raise InputError("a profile needs an email, phone_number or external_id")
+        with self.store.lock:
+            for key in PROFILE_KEYS:
+                if given[key] and self.store.find("profile", **{key: given[key]}) is not None:
+                    raise InputError(f"another profile already has {key}={given[key]!r}")
+            now = self.store.now()
+            stored = {"created": now, "updated": now, **{k: v for k, v in given.items() if v is not None}}
+            profile = self.store.add("profile", stored, ident=id)
+            for channel in subscribed:
+                self.store.set_consent(profile["id"], channel, "SUBSCRIBED")
+        return profile
+
+    def add_list(self, name: str, *, members: Sequence[str] = (), id: str | None = None) -> Resource:
+        """Store a list named ``name`` whose members are the profiles with the ids ``members``
+        (stored already: ``InputError`` otherwise), and return it. ``id`` picks its id."""
+        with self.store.lock:
+            missing = [m for m in members if m not in self.store.resources["profile"]]
+            if missing:
+                raise InputError(f"no profile has the id {missing[0]!r}; add it with add_profile first")
+            created = _routes.new_list(self.store, name, id)
+            now = self.store.now()
+            for member in dict.fromkeys(members):
+                self.store.members[created["id"]].append(member)
+                self.store.joined[(created["id"], member)] = now
+        return created
+
     def add_segment(self, name: str, *, active: bool = True) -> Resource:
+        """Store a segment named ``name`` (segments are read-only through the API) and return it."""
         now = self.store.now()
         attributes = {
             "name": name,
@@ -86,6 +154,16 @@ class FakeKlaviyo:
             "updated": now,
         }
         return self.store.add("segment", attributes)
+
+    def find_profile(
+        self, *, email: str | None = None, phone_number: str | None = None, external_id: str | None = None
+    ) -> Resource | None:
+        """The stored profile with this ``email``, ``phone_number`` or ``external_id`` (give one), or ``None``."""
+        keys = {"email": email, "phone_number": phone_number, "external_id": external_id}
+        given = {k: v for k, v in keys.items() if v}
+        if len(given) != 1:
+            raise InputError("give exactly one of email, phone_number, external_id")
+        return self.store.find("profile", **given)
 
     # -- transports --------------------------------------------------------------------------------
 
@@ -106,10 +184,15 @@ class FakeKlaviyo:
         if fault is not None and (early := fault.before(request)) is not None:
             return early
         token = self.store.origin.set(f"{request.url.scheme}://{request.url.netloc.decode('ascii')}")
+        wanted = request.url.params.get("additional-fields[profile]", "")
+        fields = self.store.profile_fields.set(frozenset(f for f in wanted.split(",") if f))
         try:
             response = self._answer(request)
         finally:
+            self.store.profile_fields.reset(fields)
             self.store.origin.reset(token)
+        if self._answers is not None:
+            self._answers(request, response)
         return fault.after(request, response) if fault is not None else response
 
     def _answer(self, request: httpx.Request) -> httpx.Response:
@@ -120,11 +203,12 @@ class FakeKlaviyo:
             self._authenticate(request)
             if self._validator is not None:
                 self._validator(request)
-            for method, pattern, handler in self._routes:
-                match = pattern.match(raw)
-                if method == request.method and match:
+            for found in self._routes:
+                match = found.pattern.match(raw)
+                if found.method == request.method and match:
+                    _filters.check(request, found.name, found.filters)
                     params = {k: unquote(v) for k, v in match.groupdict().items()}
-                    return handler(self.store, request, params, _json_body(request))
+                    return found.handler(self.store, request, params, _json_body(request))
             raise FakeError(501, "not_implemented_by_fake", f"FakeKlaviyo does not implement {request.method} {path}.")
         except FakeError as error:
             return json_response(error.status, error.document())
@@ -201,3 +285,9 @@ def _validator(path: Path) -> Callable[[httpx.Request], None]:
     from ._validation import request_validator
 
     return request_validator(path)
+
+
+def _answer_validator(path: Path) -> Callable[[httpx.Request, httpx.Response], None]:
+    from ._validation import response_validator
+
+    return response_validator(path)

@@ -234,12 +234,14 @@ def cancel_send_job(store: Store, request: httpx.Request, params: dict[str, str]
 def routes() -> list[Route]:
     """The job and campaign routes: profile import and campaign send in full, every other job type the
     spec has (from the generated job table) counted and timed."""
+    from ..api.campaigns import get_campaigns
+
     return [
         route("POST", "/api/profile-bulk-import-jobs", submit_import),
         route("GET", "/api/profile-bulk-import-jobs/{id}", get_import),
         route("GET", "/api/profile-bulk-import-jobs/{id}/import-errors", import_errors),
         route("POST", "/api/campaigns", create_campaign),
-        route("GET", "/api/campaigns", list_campaigns),
+        route("GET", "/api/campaigns", list_campaigns, get_campaigns.OPERATION),
         route("GET", "/api/campaigns/{id}", get_campaign),
         route("POST", "/api/campaign-message-assign-template", assign_template),
         route("POST", "/api/campaign-send-jobs", send_campaign),
@@ -281,9 +283,23 @@ def _submit(kind: str, limit: int | None) -> Handler:
             job["attributes"] = _job_attributes(store, kind, total)
             job["state"] = {"started": store.clock(), "total": total}
             store.resources[kind][job["id"]] = job
+            if kind in SUPPRESSIONS:
+                _suppress(store, data, suppressed=SUPPRESSIONS[kind])
         return json_response(202, store.single(_visible(job)))
 
     return submit
+
+
+# Suppression jobs change what `additional-fields[profile]=subscriptions` reports, at once.
+SUPPRESSIONS = {"profile-suppression-bulk-create-job": True, "profile-suppression-bulk-delete-job": False}
+
+
+def _suppress(store: Store, data: dict[str, Any], *, suppressed: bool) -> None:
+    for entry in (((data.get("attributes") or {}).get("profiles") or {}).get("data")) or []:
+        attributes = (entry or {}).get("attributes") or {}
+        if attributes.get("email"):
+            profile, _ = store.upsert_profile({"email": attributes["email"]})
+            store.set_suppressed(profile["id"], suppressed)
 
 
 def _job_attributes(store: Store, kind: str, total: int) -> dict[str, Any]:

@@ -8,37 +8,46 @@ from typing import Any
 
 import httpx
 
+from ._filters import filtered
 from ._http import Route, attributes_of, json_response, list_of, named_attributes, one_of, page, route
 from ._store import PROFILE_KEYS, FakeError, Resource, Store
 
 
 def routes() -> list[Route]:
     """Profiles, lists and members, segments, metrics, events, templates, images, consent and bulk events."""
+    from ..api.events import get_events
+    from ..api.images import get_images
+    from ..api.lists import get_lists, get_profiles_for_list
+    from ..api.metrics import get_metrics
+    from ..api.profiles import get_profiles
+    from ..api.segments import get_segments
+    from ..api.templates import get_templates
+
     return [
-        route("GET", "/api/profiles", list_of("profile")),
+        route("GET", "/api/profiles", list_of("profile"), get_profiles.OPERATION),
         route("POST", "/api/profiles", create_profile),
         route("GET", "/api/profiles/{id}", one_of("profile")),
         route("PATCH", "/api/profiles/{id}", update_profile),
         route("POST", "/api/profile-import", import_profile),
-        route("GET", "/api/lists", list_of("list")),
+        route("GET", "/api/lists", list_of("list"), get_lists.OPERATION),
         route("POST", "/api/lists", create_list),
         route("GET", "/api/lists/{id}", one_of("list")),
         route("DELETE", "/api/lists/{id}", delete_list),
-        route("GET", "/api/lists/{id}/profiles", list_members),
+        route("GET", "/api/lists/{id}/profiles", list_members, get_profiles_for_list.OPERATION),
         route("POST", "/api/lists/{id}/relationships/profiles", add_members),
         route("DELETE", "/api/lists/{id}/relationships/profiles", remove_members),
-        route("GET", "/api/segments", list_of("segment")),
+        route("GET", "/api/segments", list_of("segment"), get_segments.OPERATION),
         route("GET", "/api/segments/{id}", one_of("segment")),
-        route("GET", "/api/metrics", list_of("metric")),
+        route("GET", "/api/metrics", list_of("metric"), get_metrics.OPERATION),
         route("GET", "/api/metrics/{id}", one_of("metric")),
         route("POST", "/api/events", create_event),
-        route("GET", "/api/events", list_events),
+        route("GET", "/api/events", list_events, get_events.OPERATION),
         route("POST", "/api/templates", create_template),
-        route("GET", "/api/templates", list_of("template")),
+        route("GET", "/api/templates", list_of("template"), get_templates.OPERATION),
         route("GET", "/api/templates/{id}", one_of("template")),
         route("POST", "/api/images", create_image),
         route("POST", "/api/image-upload", upload_image),
-        route("GET", "/api/images", list_of("image")),
+        route("GET", "/api/images", list_of("image"), get_images.OPERATION),
         route("GET", "/api/images/{id}", one_of("image")),
         route("POST", "/api/profile-subscription-bulk-create-jobs", change_consent),
         route("POST", "/api/profile-subscription-bulk-delete-jobs", change_consent),
@@ -49,9 +58,9 @@ def routes() -> list[Route]:
 # -- profiles -----------------------------------------------------------------------------------
 
 
-def _profile_attributes(store: Store, given: dict[str, Any]) -> dict[str, Any]:
-    now = store.now()
-    return {"created": now, "updated": now, **{k: v for k, v in given.items() if v is not None}}
+def _meta(body: Any) -> dict[str, Any]:
+    meta = ((body or {}).get("data") or {}).get("meta")
+    return meta if isinstance(meta, dict) else {}
 
 
 def create_profile(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
@@ -68,15 +77,25 @@ def create_profile(store: Store, request: httpx.Request, params: dict[str, str],
                     "/data/attributes",
                     meta={"duplicate_profile_id": existing["id"]},
                 )
-        created = store.add("profile", _profile_attributes(store, attributes))
+        created = store.new_profile(attributes, _meta(body))
     return json_response(201, store.single(created))
 
 
 def update_profile(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = attributes_of(body)
     with store.lock:
         profile = store.get("profile", params["id"])
-        profile["attributes"].update({k: v for k, v in attributes_of(body).items() if v is not None})
-        profile["attributes"]["updated"] = store.now()
+        for key in PROFILE_KEYS:
+            other = attributes.get(key) and store.find("profile", **{key: attributes[key]})
+            if other and other["id"] != profile["id"]:
+                raise FakeError(
+                    409,
+                    "duplicate_profile",
+                    f"Another profile already has this {key}.",
+                    f"/data/attributes/{key}",
+                    meta={"duplicate_profile_id": other["id"]},
+                )
+        store.change_profile(profile, attributes, _meta(body))
     return json_response(200, store.single(profile))
 
 
@@ -84,7 +103,7 @@ def import_profile(store: Store, request: httpx.Request, params: dict[str, str],
     given = dict(attributes_of(body))
     if (body.get("data") or {}).get("id"):
         given["id"] = body["data"]["id"]  # update by Klaviyo id
-    profile, created = store.upsert_profile(given)
+    profile, created = store.upsert_profile(given, _meta(body))
     return json_response(201 if created else 200, store.single(profile))
 
 
@@ -93,25 +112,30 @@ def import_profile(store: Store, request: httpx.Request, params: dict[str, str],
 
 def create_list(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     attributes = named_attributes(body, "list")
+    return json_response(201, store.single(new_list(store, attributes["name"])))
+
+
+def new_list(store: Store, name: str, ident: str | None = None) -> Resource:
     now = store.now()
-    created = store.add(
-        "list", {"name": attributes["name"], "created": now, "updated": now, "opt_in_process": "single_opt_in"}
-    )
-    store.members[created["id"]] = []
-    return json_response(201, store.single(created))
+    with store.lock:
+        created = store.add(
+            "list", {"name": name, "created": now, "updated": now, "opt_in_process": "single_opt_in"}, ident=ident
+        )
+        store.members[created["id"]] = []
+    return created
 
 
 def delete_list(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     with store.lock:
-        store.get("list", params["id"])
-        del store.resources["list"][params["id"]]
-        store.members.pop(params["id"], None)
+        store.remove("list", params["id"])
+        for profile_id in store.members.pop(params["id"], []):
+            store.joined.pop((params["id"], profile_id), None)
     return json_response(204)
 
 
 def list_members(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     store.get("list", params["id"])
-    members = [store.get("profile", p) for p in store.members.get(params["id"], [])]
+    members = filtered(request, (store.get("profile", p) for p in store.members.get(params["id"], [])))
 
     def render(profile: Resource) -> Resource:
         document = store.render(profile)
@@ -137,7 +161,8 @@ def add_members(store: Store, request: httpx.Request, params: dict[str, str], bo
         store.get("list", params["id"])
         members = store.members.setdefault(params["id"], [])
         for profile_id in _profile_ids(store, body):
-            if profile_id not in members:
+            # `joined` answers "already a member?" without scanning the member list.
+            if (params["id"], profile_id) not in store.joined:
                 members.append(profile_id)
                 store.joined[(params["id"], profile_id)] = store.now()
     return json_response(204)
@@ -148,6 +173,8 @@ def remove_members(store: Store, request: httpx.Request, params: dict[str, str],
         store.get("list", params["id"])
         gone = set(_profile_ids(store, body))
         store.members[params["id"]] = [p for p in store.members.get(params["id"], []) if p not in gone]
+        for profile_id in gone:
+            store.joined.pop((params["id"], profile_id), None)
     return json_response(204)
 
 
@@ -157,7 +184,10 @@ def remove_members(store: Store, request: httpx.Request, params: dict[str, str],
 def create_event(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     attributes = attributes_of(body)
     metric_name = (((attributes.get("metric") or {}).get("data") or {}).get("attributes") or {}).get("name")
-    profile_given = (((attributes.get("profile") or {}).get("data") or {}).get("attributes")) or {}
+    profile_data = (attributes.get("profile") or {}).get("data") or {}
+    profile_given = dict(profile_data.get("attributes") or {})
+    if profile_data.get("id"):
+        profile_given["id"] = profile_data["id"]
     if not metric_name:
         raise FakeError(400, "invalid", "An event needs metric.data.attributes.name.", "/data/attributes/metric")
     with store.lock:
@@ -165,7 +195,7 @@ def create_event(store: Store, request: httpx.Request, params: dict[str, str], b
         if metric is None:
             now = store.now()
             metric = store.add("metric", {"name": metric_name, "created": now, "updated": now})
-        profile, _ = store.upsert_profile(profile_given)
+        profile, _ = store.upsert_profile(profile_given, profile_data.get("meta"))
         unique = attributes.get("unique_id") or store.new_id("uuid")
         if store.find("event", uuid=unique) is None:
             store.add(
@@ -182,7 +212,7 @@ def create_event(store: Store, request: httpx.Request, params: dict[str, str], b
 
 
 def list_events(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    return page(store, request, list(store.resources["event"].values()))
+    return page(store, request, filtered(request, store.resources["event"].values()))
 
 
 # -- templates and images -----------------------------------------------------------------------
@@ -240,15 +270,28 @@ def upload_image(store: Store, request: httpx.Request, params: dict[str, str], b
 
 
 def change_consent(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    """Subscribe or unsubscribe: each profile's consent becomes what its ``subscriptions`` say."""
-    profiles = ((attributes_of(body).get("profiles") or {}).get("data")) or []
-    for entry in profiles:
-        attributes = dict((entry or {}).get("attributes") or {})
-        subscriptions = attributes.pop("subscriptions", {})
-        profile, _ = store.upsert_profile(attributes)
-        current = profile["attributes"].setdefault("fake_consent", {})
-        for channel, settings in subscriptions.items():
-            current[channel] = (settings.get("marketing") or {}).get("consent")
+    """Subscribe or unsubscribe: each profile's consent becomes what its ``subscriptions`` say (kept
+    beside the profile, reported by ``additional-fields[profile]=subscriptions``); the profile joins
+    the body's list, if it names one the fake holds."""
+    given = attributes_of(body)
+    subscribing = request.url.path.rstrip("/").endswith("-create-jobs")
+    list_id = ((((body.get("data") or {}).get("relationships") or {}).get("list") or {}).get("data") or {}).get("id")
+    with store.lock:
+        # A list the fake does not hold is not refused: tests often name lists they never created.
+        joins = str(list_id) if subscribing and list_id and str(list_id) in store.resources["list"] else None
+        for entry in ((given.get("profiles") or {}).get("data")) or []:
+            attributes = dict((entry or {}).get("attributes") or {})
+            subscriptions = attributes.pop("subscriptions", None) or {}
+            profile, _ = store.upsert_profile(attributes)
+            channels = {c: (s or {}).get("marketing") or {} for c, s in subscriptions.items()}
+            if not subscribing and not channels:  # unsubscribe without channels: every channel it has
+                channels = {"email": {}} | ({"sms": {}} if profile["attributes"].get("phone_number") else {})
+            for channel, marketing in channels.items():
+                consent = marketing.get("consent") or ("SUBSCRIBED" if subscribing else "UNSUBSCRIBED")
+                store.set_consent(profile["id"], channel, consent, custom_method_detail=given.get("custom_source"))
+            if joins and (joins, profile["id"]) not in store.joined:
+                store.members.setdefault(joins, []).append(profile["id"])
+                store.joined[(joins, profile["id"])] = store.now()
     return json_response(202)
 
 

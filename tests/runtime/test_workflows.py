@@ -213,12 +213,18 @@ def test_subscribe_and_unsubscribe_in_the_documented_batches(kv: Klaviyo, fake: 
         len(b["data"]["attributes"]["profiles"]["data"])
         for b in sent(fake, "POST", "/api/profile-subscription-bulk-delete-jobs")
     ] == [100, 50]
-    consent = {
-        p["attributes"]["email"]: p["attributes"]["fake_consent"]["email"]
-        for p in fake.store.resources["profile"].values()
-        if "email" in p["attributes"]
-    }
-    assert (consent["s0@example.com"], consent["s500@example.com"]) == ("UNSUBSCRIBED", "SUBSCRIBED")
+
+    def consent(email: str) -> str | None:
+        profile = fake.find_profile(email=email)
+        assert profile is not None
+        found = kv.profiles.get_profile(profile["id"], additional_fields_profile=["subscriptions"])
+        subscriptions = found.data.attributes.subscriptions
+        assert subscriptions
+        assert subscriptions.email
+        assert subscriptions.email.marketing
+        return subscriptions.email.marketing.consent
+
+    assert (consent("s0@example.com"), consent("s500@example.com")) == ("UNSUBSCRIBED", "SUBSCRIBED")
     with pytest.raises(InputError, match="pass at least one email"):
         kv.workflows.subscribe()
     with pytest.raises(InputError, match=r"phone_numbers\[\] must be an E.164 phone number"):

@@ -1,5 +1,5 @@
 """What every route of the fake uses: the route table's shape, the request's body, and the answers
-(JSON:API documents, pages with ``links.next``, ``include=`` and ``filter=``).
+(JSON:API documents, pages with ``links.next`` and ``include=``; ``filter=`` is ``_filters``).
 
 A leaf: it knows the store, never the fake or the routes.
 """
@@ -9,13 +9,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 import httpx
 
+from .._operation import Operation
+from ._filters import filtered
 from ._store import FakeError, Resource, Store
 
 Handler = Callable[[Store, httpx.Request, dict[str, str], Any], httpx.Response]
@@ -26,11 +27,18 @@ class Route(NamedTuple):
     method: str
     pattern: re.Pattern[str]
     handler: Handler
+    # The filters a `filter=` on this route may use (the operation's `x-klaviyo-filters`); none: no filter.
+    filters: Mapping[str, Mapping[str, Any]]
+    name: str
 
 
-def route(method: str, path: str, handler: Handler) -> Route:
-    """``handler`` answers ``method path``; ``{name}`` in the path matches one segment, passed as ``name``."""
-    return Route(method, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?$"), handler)
+def route(method: str, path: str, handler: Handler, operation: Operation[Any] | None = None) -> Route:
+    """``handler`` answers ``method path``; ``{name}`` in the path matches one segment, passed as ``name``.
+    ``operation`` is the spec operation the route stands for when it takes a ``filter=``."""
+    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?$")
+    if operation is None:
+        return Route(method, pattern, handler, {}, f"{method} {path}")
+    return Route(method, pattern, handler, operation.filters, operation.name)
 
 
 def json_response(status: int, document: Any = None) -> httpx.Response:
@@ -114,75 +122,3 @@ def page(
     if extra:
         document["included"] = [store.render(r) for r in extra]
     return json_response(200, document)
-
-
-# -- filter= ----------------------------------------------------------------------------------------
-
-_CONDITION = re.compile(
-    r"^(equals|any|greater-than|greater-or-equal|less-than|less-or-equal|contains|starts-with|ends-with)\(([\w.\-]+),(.+)\)$"
-)
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "greater-than": lambda a, b: a > b,
-    "greater-or-equal": lambda a, b: a >= b,
-    "less-than": lambda a, b: a < b,
-    "less-or-equal": lambda a, b: a <= b,
-    "contains": lambda a, b: str(b) in str(a),
-    "starts-with": lambda a, b: str(a).startswith(str(b)),
-    "ends-with": lambda a, b: str(a).endswith(str(b)),
-}
-
-
-def filtered(request: httpx.Request, items: Iterable[Resource]) -> list[Resource]:
-    text = request.url.params.get("filter")
-    items = list(items)
-    if not text:
-        return items
-    for condition in _split(text):
-        match = _CONDITION.match(condition.strip())
-        if match is None:
-            raise FakeError(400, "invalid", f"FakeKlaviyo does not understand the filter {condition!r}.", "filter")
-        operator, field, raw = match.groups()
-        wanted = _values(raw)
-        if operator in _COMPARE:
-            test, bound = _COMPARE[operator], _comparable(wanted[0])
-            items = [r for r in items if (v := r["attributes"].get(field)) is not None and test(_comparable(v), bound)]
-            continue
-        if operator == "equals" and len(wanted) != 1:
-            wanted = [wanted]
-        items = [r for r in items if (r["id"] if field == "id" else r["attributes"].get(field)) in wanted]
-    return items
-
-
-def _split(text: str) -> list[str]:
-    if text.startswith("and(") and text.endswith(")"):
-        text = text[4:-1]
-    parts, depth, current = [], 0, ""
-    for char in text:
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    return [*parts, current] if current else parts
-
-
-def _comparable(value: Any) -> Any:
-    """Datetimes compare as instants whether written with ``Z`` or ``+00:00``; other values as given."""
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            return datetime.fromisoformat(value)
-    return value
-
-
-def _values(raw: str) -> list[Any]:
-    raw = raw.strip()
-    text = raw.replace("'", '"')
-    try:
-        value = json.loads(text)
-    except ValueError:
-        value = raw
-    return value if isinstance(value, list) else [value]

@@ -122,3 +122,43 @@ def request_validator(path: Path) -> Callable[[httpx.Request], None]:
             raise FakeError(400, "invalid", f"The request does not match the API spec: {detail}") from None
 
     return check
+
+
+def response_validator(path: Path) -> Callable[[httpx.Request, httpx.Response], None]:
+    """A check that raises ``AssertionError`` for an answer the spec does not allow for its request:
+    what a test double must never send."""
+    from openapi_core.testing import MockResponse
+
+    api, _ = load(path)
+
+    def check(request: httpx.Request, response: httpx.Response) -> None:
+        if not response.content:
+            return
+        answer = MockResponse(
+            response.content,
+            response.status_code,
+            content_type=response.headers.get("content-type", "application/vnd.api+json"),
+        )
+        try:
+            api.validate_response(as_checked_request(request), answer)
+        except Exception as error:  # openapi-core's error types vary by failure
+            causes = "; ".join(str(e) for e in _causes(error))
+            raise AssertionError(
+                f"FakeKlaviyo answered {request.method} {request.url.path} with {response.status_code}, "
+                f"which the spec does not allow: {causes}"
+            ) from error
+
+    return check
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps (openapi-core nests the schema errors that say what is wrong)."""
+    found: list[BaseException] = [error]
+    cause = error.__cause__
+    while cause is not None and len(found) < 4:
+        found.append(cause)
+        inner = getattr(cause, "schema_errors", None)
+        if inner:
+            found.extend(list(inner)[:3])
+        cause = cause.__cause__
+    return found
