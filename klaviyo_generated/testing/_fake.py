@@ -48,6 +48,9 @@ class FakeKlaviyo:
     Hand ``fake.transport()`` (``fake.async_transport()`` for ``AsyncKlaviyo``) to the client; nothing
     leaves the process::
 
+        from klaviyo_generated import Klaviyo
+        from klaviyo_generated.testing import FakeKlaviyo
+
         fake = FakeKlaviyo()
         kv = Klaviyo(api_key="pk_test_fake", transport=fake.transport())
 
