@@ -99,7 +99,7 @@ def lookup_batches(emails: Sequence[str]) -> list[list[str]]:
     batch: list[str] = []
     size = _BASE_CHARS
     for email in emails:
-        cost = len(quote(str(any_("email", [email])), safe="")) - _BASE_CHARS + _COMMA_CHARS
+        cost = len(quote(str(any_("email", (email,))), safe="")) - _BASE_CHARS + _COMMA_CHARS
         if batch and (len(batch) == LOOKUP_BATCH or size + cost > LOOKUP_CHARS):
             batches.append(batch)
             batch, size = [], _BASE_CHARS
@@ -109,13 +109,13 @@ def lookup_batches(emails: Sequence[str]) -> list[list[str]]:
 
 
 def _lookup_kwargs(batch: list[str]) -> dict[str, Any]:
-    return {"filter": any_("email", batch), "sort": _SORT, "fields_profile": _FIELDS, "page_size": LOOKUP_BATCH}
+    return {"filter": any_("email", tuple(batch)), "sort": _SORT, "fields_profile": _FIELDS, "page_size": LOOKUP_BATCH}
 
 
 def _record(found: dict[str, str], wanted: Mapping[str, str], item: Any) -> None:
     """Note the id of a profile a lookup answered, under its email's key (the first, newest, wins)."""
     email = attribute(attribute(item, "attributes"), "email")
-    key = _key(email) if isinstance(email, str) else None
+    key = _key(email) if isinstance(email, str) else ""
     if key in wanted and key not in found:
         found[key] = _profile_id(attribute(item, "id"), "get_profiles")
 

@@ -97,7 +97,7 @@ def test_a_whole_authorization_header_value_says_what_to_pass_instead(
     with pytest.raises(ConfigurationError) as caught:
         client()
     assert str(caught.value) == message.format("the KLAVIYO_API_KEY environment variable")
-    assert key.split()[-1] not in str(caught.value)
+    assert key.rsplit(maxsplit=1)[-1] not in str(caught.value)
 
 
 def test_api_key_and_oauth_together_are_refused() -> None:

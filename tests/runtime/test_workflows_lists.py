@@ -11,6 +11,7 @@ import asyncio
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -60,7 +61,7 @@ class Scripted:
     def handle(self, request: httpx.Request) -> httpx.Response:
         request.read()
         self.requests.append(request)
-        routes = {
+        routes: dict[tuple[str, str], Callable[[httpx.Request], httpx.Response]] = {
             ("GET", "/api/profiles"): self._lookup,
             ("POST", JOBS): self._submit,
             ("GET", f"{JOBS}/J1"): self._poll,
@@ -162,7 +163,9 @@ def described(request: httpx.Request) -> tuple[Any, ...]:
 
 
 def expected_new(new: list[str], ids: list[str]) -> list[tuple[Any, ...]]:
-    lookups = [("GET", "/api/profiles", any_email(new[i : i + 100]), {}) for i in range(0, len(new), 100)]
+    lookups: list[tuple[Any, ...]] = [
+        ("GET", "/api/profiles", any_email(new[i : i + 100]), {}) for i in range(0, len(new), 100)
+    ]
     return [
         *lookups,
         ("POST", JOBS, new),
