@@ -139,6 +139,7 @@ def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Pat
         "create_event",
         "add_profiles_to_list",
         "remove_profiles_from_list",
+        "bulk_import_profiles",
         "bulk_subscribe_profiles",
         "bulk_unsubscribe_profiles",
         "bulk_create_events",
@@ -153,7 +154,9 @@ def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Pat
         "get_bulk_unsuppress_profiles_job",
         "get_campaign_send_job",
     }
+    assert required_operations(RUNTIME / "_workflow_lists.py") <= required_operations(RUNTIME / "_workflows.py")
     assert not (generated / "_workflows.py").exists()
+    assert not (generated / "_workflow_lists.py").exists()
     assert "def workflows" not in (generated / "_client.py").read_text()
     package = Path(__file__).resolve().parents[2] / "klaviyo_generated"
     assert (package / "_workflows.py").exists()
