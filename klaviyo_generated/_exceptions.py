@@ -31,7 +31,8 @@ Every error raised on purpose derives from :class:`KlaviyoError`; the README's e
     ├── FieldDecodeError              a nested member, read later, is not the documented shape (.raw) (a ValueError)
     │   └── MissingFieldError         a required member the API left out, when it is read (an AttributeError)
     ├── PaginationError               a next link that cannot be followed safely (other origin, repeated cursor)
-    ├── JobFailedError                a job was cancelled or finished with failed items (.job, .errors)
+    ├── JobFailedError                a job was cancelled or finished with failed items (.job, .errors,
+    │                                 .failed_items)
     ├── JobTimeoutError               wait() ran out of time; the job keeps running (.job, .waited)
     ├── ChunkFailedError              some chunks of a chunked submission failed (.failed, .outcomes)
     ├── UnexpectedStatus              (errors module) an endpoint function got an undocumented status
