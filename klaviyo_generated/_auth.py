@@ -27,20 +27,35 @@ def is_public_path(path: str) -> bool:
     return path.startswith("/client/")
 
 
-def check_api_key(key: object) -> str:
+def check_api_key(key: object, source: str = "api_key") -> str:
     """``key`` if it is shaped like a private API key; otherwise a ``ConfigurationError`` saying why.
 
-    The message never repeats the value: a wrong key is often a right key pasted in the wrong place.
+    ``source`` names where the key came from (``api_key`` or the ``KLAVIYO_API_KEY`` variable). The
+    message never repeats the value: a wrong key is often a right key pasted in the wrong place.
     """
     if not isinstance(key, str):
-        raise ConfigurationError(f"api_key must be a str, got {type(key).__name__}")
+        raise ConfigurationError(f"{source} must be a str, got {type(key).__name__}")
     if not key:
-        raise ConfigurationError("api_key is empty: pass Klaviyo(api_key='pk_...') or set KLAVIYO_API_KEY")
+        raise ConfigurationError(f"{source} is empty: pass Klaviyo(api_key='pk_...') or set KLAVIYO_API_KEY")
+    # Whole Authorization header values pasted from curl examples or another client's settings.
+    scheme = key.strip().split(" ", 1)[0].lower() if " " in key.strip() else ""
+    if scheme == "klaviyo-api-key":
+        raise ConfigurationError(
+            f"{source} starts with 'Klaviyo-API-Key ': drop that prefix and pass the key alone ('pk_...'); "
+            "the client writes the 'Authorization: Klaviyo-API-Key' header itself"
+        )
+    if scheme == "bearer":
+        raise ConfigurationError(
+            f"{source} holds an OAuth bearer token ('Bearer ...'), but it takes a private API key ('pk_...'); "
+            "an OAuth app passes Klaviyo(oauth=OAuth(client_id=..., client_secret=..., refresh_token=..., "
+            "access_token=<the token without 'Bearer '>)) (from klaviyo_generated import OAuth), which sends "
+            "the token and refreshes it"
+        )
     if key != key.strip() or any(c.isspace() or ord(c) < 32 for c in key):
-        raise ConfigurationError("api_key contains whitespace or control characters (a stray newline from a file?)")
+        raise ConfigurationError(f"{source} contains whitespace or control characters (a stray newline from a file?)")
     if not _PRIVATE_KEY.fullmatch(key):
         raise ConfigurationError(
-            "api_key does not look like a private API key (they start with 'pk_' and contain only letters, "
+            f"{source} does not look like a private API key (they start with 'pk_' and contain only letters, "
             "digits, '_' and '-'); a six-character public key belongs in company_id= instead"
         )
     return key

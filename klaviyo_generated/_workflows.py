@@ -1,6 +1,6 @@
 # Copied from overrides/runtime/_workflows.py by `python -m generator sync`; edit that file, not this one.
 # requires-operations: get_profiles, create_or_update_profile, create_event
-# requires-operations: add_profiles_to_list, remove_profiles_from_list
+# requires-operations: add_profiles_to_list, remove_profiles_from_list, bulk_import_profiles
 # requires-operations: bulk_subscribe_profiles, bulk_unsubscribe_profiles, bulk_create_events
 # requires-operations: upload_image_from_file, upload_image_from_url
 # requires-operations: bulk_suppress_profiles, bulk_unsuppress_profiles
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, overload
 
-from ._base_error import KlaviyoError
 from ._chunks import split_body
-from ._exceptions import ConflictError
 from ._inputs import (
     InputError,
     Prefer,
@@ -31,7 +30,6 @@ from ._inputs import (
     check_email,
     check_items,
     check_text,
-    chunks,
     event_body,
     identifier,
     profile_attributes,
@@ -40,7 +38,7 @@ from ._inputs import (
     subscription_profiles,
 )
 from ._operation import Operation
-from ._unset import Unset
+from ._workflow_lists import async_ids_by_email, ids_by_email, list_inputs, membership_requests
 from .filters import Filter, equals
 
 if TYPE_CHECKING:
@@ -110,10 +108,6 @@ class _AsyncNamespaces(Protocol):
 # The bulk ones are cut by ``split_body`` within the limits the generated job tables hold for the
 # operation (items per request and bytes per request), so no limit is copied here by hand.
 
-# The spec states "This endpoint accepts a maximum of 1000 profiles per call" for list membership in a
-# sentence the generator does not read yet (it reads the limits of job submissions only).
-LIST_BATCH = 1000
-
 
 def _split(operation: Operation[Any], body: Any) -> list[Any]:
     """``body`` as the requests ``operation`` takes: within its documented item and byte limits, in order."""
@@ -156,45 +150,6 @@ def _upsert_request(  # noqa: PLR0917 - the workflow's own arguments, passed thr
     if names:
         body["data"]["meta"] = {"patch_properties": {"unset": names}}
     return ProfileUpsertQuery.from_dict(body)
-
-
-def _list_inputs(
-    list_id: object, profile_ids: Iterable[str] | None, emails: Iterable[str] | None
-) -> tuple[str, list[str] | None, list[str] | None]:
-    check_text(list_id, "list_id")
-    if (profile_ids is None) == (emails is None):
-        raise InputError("pass either profile_ids= or emails=")
-    ids = (
-        None
-        if profile_ids is None
-        else [check_text(i, "profile_ids[]") for i in check_items(profile_ids, "profile_ids")]
-    )
-    checked = None if emails is None else [check_email(e, "emails[]") for e in check_items(emails, "emails")]
-    return str(list_id), ids, checked
-
-
-def _membership_requests(ids: list[str], *, add: bool) -> list[Any]:
-    from .models import ListMembersAddQuery, ListMembersDeleteQuery
-
-    model = ListMembersAddQuery if add else ListMembersDeleteQuery
-    return [
-        model.from_dict({"data": [{"type": "profile", "id": i} for i in batch]}) for batch in chunks(ids, LIST_BATCH)
-    ]
-
-
-def _profile_id(ident: str | Unset | None, operation: str) -> str:
-    """The id of a profile Klaviyo answered with; an answer without one is Klaviyo's fault, said so."""
-    if not isinstance(ident, str) or not ident:
-        raise KlaviyoError(f"{operation} answered a profile without an id (got {ident!r}); cannot use it")
-    return ident
-
-
-def _duplicate_of(error: ConflictError) -> str:
-    """The profile a 409 names: the import endpoint updates, rather than refuses, a profile another
-    writer created since the lookup; should Klaviyo answer 409 all the same, its answer names it."""
-    if error.duplicate_profile_id is None:
-        raise error
-    return error.duplicate_profile_id
 
 
 def _event_request(  # noqa: PLR0917 - the workflow's own arguments, passed through in order by both twins
@@ -366,6 +321,15 @@ def _send_request(campaign_id: str) -> CampaignSendJobCreateQuery:
     )
 
 
+def _renamed(old: str, new: str) -> None:
+    warnings.warn(
+        f"kv.workflows.{old} is deprecated: use kv.workflows.{new} (same arguments); "
+        f"kv.lists.{old} is the API endpoint, which takes a body of profile ids",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
 class Workflows:
     """The workflows on the synchronous client: ``kv.workflows``."""
 
@@ -403,27 +367,50 @@ class Workflows:
         body = _upsert_request(email, phone_number, external_id, profile_id, location, properties, unset, fields)
         return self._kv.profiles.create_or_update_profile(body=body)
 
+    def add_to_list(
+        self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
+    ) -> list[str]:
+        """Add profiles by id, or by email (found, or created when missing), 1,000 per request; returns the
+        ids added, each once, in the order given.
+
+        Emails go in batches: 100 looked up per request, the missing ones created by one bulk import job
+        (per 10,000), read back 100 per request. Emails that differ only in case are one profile. If
+        Klaviyo refuses some of the emails, ``JobFailedError`` names them (``.failed_items``) and the list
+        is left unchanged (profiles the job did create stay). Not ``kv.lists.add_profiles_to_list``: that
+        is the API endpoint itself, which takes a body of profile ids.
+        """
+        list_id, ids, checked = list_inputs(list_id, profile_ids, emails)
+        if ids is None:
+            ids = ids_by_email(self._kv.profiles, checked or [], create=True)
+        for body in membership_requests(ids, add=True):
+            self._kv.lists.add_profiles_to_list(list_id, body=body)
+        return list(dict.fromkeys(ids))
+
+    def remove_from_list(
+        self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
+    ) -> list[str]:
+        """Remove profiles by id, or by email (looked up 100 per request; emails with no profile are
+        skipped); returns the ids removed, each once, in the order given."""
+        list_id, ids, checked = list_inputs(list_id, profile_ids, emails)
+        if ids is None:
+            ids = ids_by_email(self._kv.profiles, checked or [], create=False)
+        for body in membership_requests(ids, add=False):
+            self._kv.lists.remove_profiles_from_list(list_id, body=body)
+        return list(dict.fromkeys(ids))
+
     def add_profiles_to_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
-        """Add profiles by id, or by email (found, or created when missing), 1,000 per request; returns the ids."""
-        list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
-        if ids is None:
-            ids = [self._id_for(email, create=True) for email in checked or []]
-        for body in _membership_requests(ids, add=True):
-            self._kv.lists.add_profiles_to_list(list_id, body=body)
-        return ids
+        """Deprecated: the old name of ``add_to_list`` (it collided with ``kv.lists.add_profiles_to_list``)."""
+        _renamed("add_profiles_to_list", "add_to_list")
+        return self.add_to_list(list_id, profile_ids=profile_ids, emails=emails)
 
     def remove_profiles_from_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
-        """Remove profiles by id, or by email (emails with no profile are skipped); returns the ids removed."""
-        list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
-        if ids is None:
-            ids = [i for i in (self._id_for(email, create=False) for email in checked or []) if i]
-        for body in _membership_requests(ids, add=False):
-            self._kv.lists.remove_profiles_from_list(list_id, body=body)
-        return ids
+        """Deprecated: the old name of ``remove_from_list``."""
+        _renamed("remove_profiles_from_list", "remove_from_list")
+        return self.remove_from_list(list_id, profile_ids=profile_ids, emails=emails)
 
     def track_event(
         self,
@@ -544,18 +531,6 @@ class Workflows:
         """Return a cancelled campaign to draft."""
         self._kv.campaigns.attach_send_campaign(check_text(campaign_id, "campaign_id")).revert()
 
-    def _id_for(self, email: str, *, create: bool) -> str:
-        found = self.find_profile(email=email)
-        if found is not None:
-            return _profile_id(found.id, "get_profiles")
-        if not create:
-            return ""
-        try:
-            created = self.upsert_profile(email=email)
-        except ConflictError as error:
-            return _duplicate_of(error)
-        return _profile_id(created.data.id, "create_or_update_profile")
-
 
 class AsyncWorkflows:
     """The workflows on the asyncio client: ``await kv.workflows.find_profile(...)``."""
@@ -591,25 +566,39 @@ class AsyncWorkflows:
         body = _upsert_request(email, phone_number, external_id, profile_id, location, properties, unset, fields)
         return await self._kv.profiles.create_or_update_profile(body=body)
 
+    async def add_to_list(
+        self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
+    ) -> list[str]:
+        list_id, ids, checked = list_inputs(list_id, profile_ids, emails)
+        if ids is None:
+            ids = await async_ids_by_email(self._kv.profiles, checked or [], create=True)
+        for body in membership_requests(ids, add=True):
+            await self._kv.lists.add_profiles_to_list(list_id, body=body)
+        return list(dict.fromkeys(ids))
+
+    async def remove_from_list(
+        self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
+    ) -> list[str]:
+        list_id, ids, checked = list_inputs(list_id, profile_ids, emails)
+        if ids is None:
+            ids = await async_ids_by_email(self._kv.profiles, checked or [], create=False)
+        for body in membership_requests(ids, add=False):
+            await self._kv.lists.remove_profiles_from_list(list_id, body=body)
+        return list(dict.fromkeys(ids))
+
     async def add_profiles_to_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
-        list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
-        if ids is None:
-            ids = [await self._id_for(email, create=True) for email in checked or []]
-        for body in _membership_requests(ids, add=True):
-            await self._kv.lists.add_profiles_to_list(list_id, body=body)
-        return ids
+        """Deprecated: the old name of ``add_to_list``."""
+        _renamed("add_profiles_to_list", "add_to_list")
+        return await self.add_to_list(list_id, profile_ids=profile_ids, emails=emails)
 
     async def remove_profiles_from_list(
         self, list_id: str, *, profile_ids: Iterable[str] | None = None, emails: Iterable[str] | None = None
     ) -> list[str]:
-        list_id, ids, checked = _list_inputs(list_id, profile_ids, emails)
-        if ids is None:
-            ids = [i for i in [await self._id_for(email, create=False) for email in checked or []] if i]
-        for body in _membership_requests(ids, add=False):
-            await self._kv.lists.remove_profiles_from_list(list_id, body=body)
-        return ids
+        """Deprecated: the old name of ``remove_from_list``."""
+        _renamed("remove_profiles_from_list", "remove_from_list")
+        return await self.remove_from_list(list_id, profile_ids=profile_ids, emails=emails)
 
     async def track_event(
         self,
@@ -716,15 +705,3 @@ class AsyncWorkflows:
 
     async def revert_campaign(self, campaign_id: str) -> None:
         await self._kv.campaigns.attach_send_campaign(check_text(campaign_id, "campaign_id")).revert()
-
-    async def _id_for(self, email: str, *, create: bool) -> str:
-        found = await self.find_profile(email=email)
-        if found is not None:
-            return _profile_id(found.id, "get_profiles")
-        if not create:
-            return ""
-        try:
-            created = await self.upsert_profile(email=email)
-        except ConflictError as error:
-            return _duplicate_of(error)
-        return _profile_id(created.data.id, "create_or_update_profile")

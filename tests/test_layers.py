@@ -99,6 +99,7 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("testing._validation", EXTENSIONS, "its request validation"),
     ("resources", FACADE, "one namespace per tag (kv.profiles, ...)"),
     ("_workflows", FACADE, "kv.workflows: tasks composed from the resources' public methods"),
+    ("_workflow_lists", FACADE, "kv.workflows.add_to_list / remove_from_list by email: lookups, imports, in batches"),
     ("_client", FACADE, "Klaviyo and AsyncKlaviyo"),
     ("__init__", FACADE, "the package's public names"),
 )

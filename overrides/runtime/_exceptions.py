@@ -30,7 +30,8 @@ Every error raised on purpose derives from :class:`KlaviyoError`; the README's e
     ├── FieldDecodeError              a nested member, read later, is not the documented shape (.raw) (a ValueError)
     │   └── MissingFieldError         a required member the API left out, when it is read (an AttributeError)
     ├── PaginationError               a next link that cannot be followed safely (other origin, repeated cursor)
-    ├── JobFailedError                a job was cancelled or finished with failed items (.job, .errors)
+    ├── JobFailedError                a job was cancelled or finished with failed items (.job, .errors,
+    │                                 .failed_items)
     ├── JobTimeoutError               wait() ran out of time; the job keeps running (.job, .waited)
     ├── ChunkFailedError              some chunks of a chunked submission failed (.failed, .outcomes)
     ├── UnexpectedStatus              (errors module) an endpoint function got an undocumented status
@@ -507,14 +508,19 @@ class PaginationError(KlaviyoError):
 
 class JobFailedError(KlaviyoError):
     """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
-    per-item import errors where the job type has them (every page)."""
+    per-item import errors where the job type has them (every page); ``failed_items`` names the items
+    that failed where the caller knows them (e.g. the emails ``kv.workflows.add_to_list`` imported)."""
 
-    def __init__(self, job: Any, errors: tuple[Any, ...] = ()) -> None:
+    def __init__(self, job: Any, errors: tuple[Any, ...] = (), failed_items: Sequence[str] = ()) -> None:
         progress = job.progress
         why = "was cancelled" if progress.status == "cancelled" else f"finished with {progress.failed} failed item(s)"
+        named = list(failed_items)
+        if named:
+            why += ": " + "; ".join(named[:10]) + (f"; and {len(named) - 10} more" if len(named) > 10 else "")
         super().__init__(f"{job.operation.name} job {job.id} {why}")
         self.job: Any = job  # the Job or AsyncJob (Any: this core module names no extension's class)
         self.errors = errors
+        self.failed_items = tuple(named)
 
 
 class JobTimeoutError(KlaviyoError):

@@ -48,10 +48,11 @@ def choose_auth(api_key: str | None, oauth: OAuth | None, company_id: str | None
         if not isinstance(oauth, OAuth):
             raise ConfigurationError(f"oauth must be a klaviyo_generated.OAuth, got {type(oauth).__name__}")
         return oauth
+    source = "api_key"
     if api_key is None:
-        api_key = os.environ.get("KLAVIYO_API_KEY") or None
+        api_key, source = os.environ.get("KLAVIYO_API_KEY") or None, "the KLAVIYO_API_KEY environment variable"
     if api_key is not None:
-        return ApiKeyAuth(check_api_key(api_key))
+        return ApiKeyAuth(check_api_key(api_key, source))
     if company_id is not None:
         return PublicKeyOnlyAuth()
     raise ConfigurationError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 from pathlib import Path
 from types import ModuleType
 
@@ -32,6 +33,29 @@ def test_the_demo_against_the_fake_does_what_it_says(monkeypatch: pytest.MonkeyP
     assert summary.retried_attempts == 2  # the injected 429, waited out for its Retry-After
     assert summary.burst_calls == 15
     assert summary.burst_seconds == pytest.approx(1.0)  # create_list's 10/s tier spaces the burst
+
+
+def test_the_demo_logs_each_real_wait_once_and_no_zero_wait(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("KLAVIYO_API_KEY", raising=False)
+    demo = load_demo()
+    clock = VirtualClock()
+    with caplog.at_level(logging.INFO, logger="klaviyo_generated"):
+        demo.run_against_fake(clock=clock, sleep=clock.sleep, bar=True)
+    assert [r.getMessage() for r in caplog.records] == [
+        "Rate limit: pausing get_profiles for 1.000s after HTTP 429",
+        "Retrying GET /api/profiles in 1.000s after HTTP 429 (attempt 1/3 failed)",
+        "Rate limit: delaying create_list by 1.000s",
+    ]
+    assert "0.000s" not in caplog.text
+    # The import's bar (tqdm draws on stderr): never 100 % while saying "processing"; it ends complete.
+    frames = [f.strip() for f in capsys.readouterr().err.split("\r") if f.strip()]
+    assert frames
+    assert all(f.startswith("Importing") for f in frames)
+    assert not [f for f in frames if "100%" in f and "processing" in f]
+    assert frames[-1].startswith("Importing: 100%")
+    assert frames[-1].endswith("complete]")
 
 
 def test_the_demo_with_a_key_makes_only_read_only_calls(

@@ -57,16 +57,17 @@ def test_sync_needs_no_spec_and_check_lists_each_drifted_file(
     _write(package / "_retry.py", (package / "_retry.py").read_text() + "HAND_EDIT = 1\n")
     (package / "progress.py").unlink()
     _write(package / "_gone.py", copy_header("_gone.py") + "GONE = 1\n")  # its source was deleted
-    # _workflows.py is built on operations this package lacks: its copy is stale too.
-    assert "_workflows.py" in present_copies(package)
-    kept = len(list(RUNTIME.rglob("*.py"))) - 1  # all but _workflows.py
+    # _workflows.py and _workflow_lists.py are built on operations this package lacks: stale too.
+    assert {"_workflows.py", "_workflow_lists.py"} <= set(present_copies(package))
+    kept = len(list(RUNTIME.rglob("*.py"))) - 2  # all but those two
 
     assert main(["sync", "--check", "--output", str(package)]) == 1
     assert capsys.readouterr().out == (
-        "klaviyo_generated/ has runtime copies that differ from overrides/runtime/ (4 file(s)):\n"
+        "klaviyo_generated/ has runtime copies that differ from overrides/runtime/ (5 file(s)):\n"
         "  changed: _retry.py\n"
         "  missing: progress.py\n"
         "  stale: _gone.py\n"
+        "  stale: _workflow_lists.py\n"
         "  stale: _workflows.py\n"
         "Run `python -m generator sync` (or `nox -s sync`); edit overrides/runtime/, never the copies.\n"
     )
@@ -77,13 +78,15 @@ def test_sync_needs_no_spec_and_check_lists_each_drifted_file(
         "wrote klaviyo_generated/_retry.py\n"
         "wrote klaviyo_generated/progress.py\n"
         "removed klaviyo_generated/_gone.py\n"
+        "removed klaviyo_generated/_workflow_lists.py\n"
         "removed klaviyo_generated/_workflows.py\n"
-        f"runtime copies: 2 written, 2 removed, {kept - 2} unchanged\n"
+        f"runtime copies: 2 written, 3 removed, {kept - 2} unchanged\n"
     )
     for name in ("_retry.py", "progress.py"):
         assert (package / name).read_bytes() == copy_header(name).encode() + (RUNTIME / name).read_bytes()
     assert not (package / "_gone.py").exists()
     assert not (package / "_workflows.py").exists()
+    assert not (package / "_workflow_lists.py").exists()
     assert (package / "api" / "profiles" / "get_profiles.py").read_text() == GENERATED
 
     assert main(["sync", "--check", "--output", str(package)]) == 0

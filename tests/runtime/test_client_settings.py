@@ -52,7 +52,8 @@ def test_an_explicit_key_beats_the_environment(monkeypatch: pytest.MonkeyPatch) 
         (" pk_abcdef", "whitespace or control characters"),
         ("pk_abcdef\n", "whitespace or control characters"),
         ("AbC123", "a six-character public key belongs in company_id="),
-        ("Klaviyo-API-Key pk_abc", "whitespace or control characters"),
+        ("Klaviyo-API-Key pk_abc", "starts with 'Klaviyo-API-Key ': drop that prefix"),
+        ("Bearer eyJhbGciOi", "holds an OAuth bearer token ('Bearer ...')"),
         (12345, "api_key must be a str, got int"),
     ],
 )
@@ -62,6 +63,41 @@ def test_a_malformed_key_is_refused_without_echoing_it(key: Any, fragment: str) 
     assert fragment in str(caught.value)
     if isinstance(key, str) and key.strip():
         assert key.strip() not in str(caught.value)
+
+
+PREFIXED = (
+    "{} starts with 'Klaviyo-API-Key ': drop that prefix and pass the key alone ('pk_...'); "
+    "the client writes the 'Authorization: Klaviyo-API-Key' header itself"
+)
+BEARER = (
+    "{} holds an OAuth bearer token ('Bearer ...'), but it takes a private API key ('pk_...'); "
+    "an OAuth app passes Klaviyo(oauth=OAuth(client_id=..., client_secret=..., refresh_token=..., "
+    "access_token=<the token without 'Bearer '>)) (from klaviyo_generated import OAuth), which sends "
+    "the token and refreshes it"
+)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("Klaviyo-API-Key pk_0123456789abcdef", PREFIXED),
+        ("klaviyo-api-key  pk_0123456789abcdef\n", PREFIXED),
+        ("Bearer eyJhbGciOiJIUzI1NiJ9.e30.x", BEARER),
+        ("bearer abc", BEARER),
+    ],
+)
+@pytest.mark.parametrize("client", [Klaviyo, AsyncKlaviyo])
+def test_a_whole_authorization_header_value_says_what_to_pass_instead(
+    monkeypatch: pytest.MonkeyPatch, key: str, message: str, client: type[Klaviyo] | type[AsyncKlaviyo]
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        client(api_key=key)
+    assert str(caught.value) == message.format("api_key")
+    monkeypatch.setenv("KLAVIYO_API_KEY", key)
+    with pytest.raises(ConfigurationError) as caught:
+        client()
+    assert str(caught.value) == message.format("the KLAVIYO_API_KEY environment variable")
+    assert key.rsplit(maxsplit=1)[-1] not in str(caught.value)
 
 
 def test_api_key_and_oauth_together_are_refused() -> None:

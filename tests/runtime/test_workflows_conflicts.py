@@ -1,4 +1,4 @@
-"""Workflows that need a profile's id take it from Klaviyo's 409 when the answer names the profile."""
+"""Profiles another writer creates meanwhile, 409s from profile-import, and profiles answered without an id."""
 
 from __future__ import annotations
 
@@ -29,9 +29,22 @@ DUPLICATE = {
 }
 
 
+def job(status: str) -> httpx.Response:
+    attributes = {"status": status, "total_count": 1, "completed_count": int(status == "complete"), "failed_count": 0}
+    data = {"type": "profile-bulk-import-job", "id": "J1", "attributes": attributes, "links": {"self": "x"}}
+    return httpx.Response(202 if status == "queued" else 200, json={"data": data})
+
+
+FOUND_PAGE = {
+    "data": [{"type": "profile", "id": EXISTING, "attributes": {"email": "ada@example.com"}, "links": {"self": "x"}}],
+    "links": {"self": "https://a.klaviyo.com/api/profiles", "next": None},
+}
+
+
 def race() -> Server:
-    """The lookup finds nothing, another writer creates the profile, the create answers 409 naming it."""
-    return Server(PROFILES_PAGE, httpx.Response(409, json=DUPLICATE), 204)
+    """The lookup finds nothing, another writer creates the profile, the import updates it (a bulk
+    import never answers 409 for an existing profile) and the read-back finds it."""
+    return Server(PROFILES_PAGE, job("queued"), job("complete"), FOUND_PAGE, 204)
 
 
 def _calls(server: Server) -> list[tuple[str, str]]:
@@ -40,52 +53,19 @@ def _calls(server: Server) -> list[tuple[str, str]]:
 
 EXPECTED_CALLS = [
     ("GET", "/api/profiles"),
-    ("POST", "/api/profile-import"),
+    ("POST", "/api/profile-bulk-import-jobs"),
+    ("GET", "/api/profile-bulk-import-jobs/J1"),
+    ("GET", "/api/profiles"),
     ("POST", "/api/lists/L1/relationships/profiles"),
 ]
 
 
-def test_add_by_email_continues_with_the_profile_a_409_names() -> None:
+@pytest.mark.parametrize("awaiting", [False, True])
+def test_add_by_email_continues_with_the_profile_another_writer_created(awaiting: bool) -> None:
     server = race()
-    ids = Klaviyo(**client_kwargs(server)).workflows.add_profiles_to_list("L1", emails=["ada@example.com"])
-    assert ids == [EXISTING]
+    assert add_by_email(server, awaiting=awaiting) == [EXISTING]
     assert _calls(server) == EXPECTED_CALLS
     assert body_of(server.last) == {"data": [{"type": "profile", "id": EXISTING}]}
-
-
-def test_async_add_by_email_continues_with_the_profile_a_409_names() -> None:
-    server = race()
-
-    async def main() -> list[str]:
-        kv = AsyncKlaviyo(**async_client_kwargs(server))
-        return await kv.workflows.add_profiles_to_list("L1", emails=["ada@example.com"])
-
-    assert asyncio.run(main()) == [EXISTING]
-    assert _calls(server) == EXPECTED_CALLS
-    assert body_of(server.last) == {"data": [{"type": "profile", "id": EXISTING}]}
-
-
-NAMELESS = {"errors": [{**DUPLICATE["errors"][0], "meta": {}}]}
-
-
-def test_a_409_that_names_no_profile_is_raised_and_nothing_more_is_sent() -> None:
-    server = Server(PROFILES_PAGE, httpx.Response(409, json=NAMELESS))
-    with pytest.raises(ConflictError) as caught:
-        Klaviyo(**client_kwargs(server)).workflows.add_profiles_to_list("L1", emails=["ada@example.com"])
-    assert caught.value.duplicate_profile_id is None
-    assert _calls(server) == EXPECTED_CALLS[:2]
-
-
-def test_async_409_that_names_no_profile_is_raised() -> None:
-    server = Server(PROFILES_PAGE, httpx.Response(409, json=NAMELESS))
-
-    async def main() -> Any:
-        kv = AsyncKlaviyo(**async_client_kwargs(server))
-        return await kv.workflows.add_profiles_to_list("L1", emails=["ada@example.com"])
-
-    with pytest.raises(ConflictError):
-        asyncio.run(main())
-    assert _calls(server) == EXPECTED_CALLS[:2]
 
 
 def test_upsert_profile_raises_the_conflict_with_the_profile_it_names() -> None:
@@ -102,35 +82,28 @@ NO_ID_PAGE = {
     "data": [{"type": "profile", "attributes": {"email": "ada@example.com"}, "links": {"self": "https://x/"}}],
     "links": {"self": "https://a.klaviyo.com/api/profiles", "next": None},
 }
-NO_ID_PROFILE = {
-    "data": {"type": "profile", "attributes": {"email": "ada@example.com"}, "links": {"self": "https://x/"}}
-}
 
 
 @pytest.mark.parametrize(
-    ("steps", "message", "calls"),
+    ("steps", "calls"),
     [
-        (lambda: (NO_ID_PAGE,), "get_profiles answered a profile without an id (got UNSET)", 1),
-        (
-            lambda: (PROFILES_PAGE, httpx.Response(201, json=NO_ID_PROFILE)),
-            "create_or_update_profile answered a profile without an id (got UNSET)",
-            2,
-        ),
+        (lambda: (NO_ID_PAGE,), 1),
+        (lambda: (PROFILES_PAGE, job("queued"), job("complete"), NO_ID_PAGE), 4),
     ],
 )
 def test_a_profile_answered_without_an_id_is_an_error_not_the_text_unset(
-    steps: Callable[[], tuple[Any, ...]], message: str, calls: int
+    steps: Callable[[], tuple[Any, ...]], calls: int
 ) -> None:
     for awaiting in (False, True):
         server = Server(*steps())
         with pytest.raises(KlaviyoError) as caught:
             add_by_email(server, awaiting=awaiting)
-        assert message in str(caught.value)
+        assert "get_profiles answered a profile without an id (got None)" in str(caught.value)
         assert _calls(server) == EXPECTED_CALLS[:calls]  # the list is never sent an "UNSET" member
 
 
 def add_by_email(server: Server, *, awaiting: bool) -> list[str]:
     if not awaiting:
-        return Klaviyo(**client_kwargs(server)).workflows.add_profiles_to_list("L1", emails=["ada@example.com"])
+        return Klaviyo(**client_kwargs(server)).workflows.add_to_list("L1", emails=["ada@example.com"])
     kv = AsyncKlaviyo(**async_client_kwargs(server))
-    return asyncio.run(kv.workflows.add_profiles_to_list("L1", emails=["ada@example.com"]))
+    return asyncio.run(kv.workflows.add_to_list("L1", emails=["ada@example.com"]))

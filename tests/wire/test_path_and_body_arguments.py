@@ -415,7 +415,7 @@ def test_one_except_catches_argument_and_workflow_input_errors() -> None:
         with pytest.raises(InvalidArgumentError, match="email must be an email address"):
             kv.workflows.upsert_profile(email="not an email")
         with pytest.raises(InvalidArgumentError, match=r"^add_profiles_to_list: path parameter 'id' "):
-            kv.workflows.add_profiles_to_list("..", profile_ids=["P1"])
+            kv.workflows.add_to_list("..", profile_ids=["P1"])
 
 
 def test_the_errors_are_public_names() -> None:

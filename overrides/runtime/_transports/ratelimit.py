@@ -77,10 +77,15 @@ def _budget(request: httpx.Request, limiter: Limiter) -> tuple[float, float]:
     return limiter.limits.max_wait, limiter.limits.max_wait
 
 
+_SHOWN_WAIT = 0.0005  # the shortest wait that reads as at least 0.001s in the log line
+
+
 def _log_wait(operation: OperationRef, wait: float) -> None:
     # The operation name and the wait only: never the URL's query, headers or credentials.
     name = bucket_key(operation)
-    if wait > 0:
+    # A slot that frees within half a millisecond is no delay worth telling anyone about: it would read
+    # "delaying ... by 0.000s" (the limiter's arithmetic leaves such crumbs when a window just rolled).
+    if wait >= _SHOWN_WAIT:
         _LOG.info(
             "Rate limit: delaying %s by %.3fs",
             name,
