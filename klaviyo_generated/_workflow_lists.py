@@ -1,11 +1,14 @@
 # Copied from overrides/runtime/_workflow_lists.py by `python -m generator sync`; edit that file, not this one.
 # requires-operations: get_profiles, bulk_import_profiles, add_profiles_to_list, remove_profiles_from_list
+# requires-operations: get_profiles_for_bulk_import_profiles_job
 """List membership by email for ``kv.workflows.add_to_list`` / ``remove_from_list``, in batches.
 
 The requests grow with batches, not with emails. For ``n`` distinct emails of which ``m`` have no
 profile yet: ``ceil(n/100)`` lookups (``get_profiles`` with ``any(email,[...])``), one profile bulk
 import job per 10,000 missing emails (its submission and status polls), ``ceil(m/100)`` lookups of the
-profiles it created, then ``ceil(n/1000)`` membership requests. Removing needs the lookups only.
+profiles it created, then ``ceil(n/1000)`` membership requests. Removing needs the lookups only. Should
+a lookup not find a profile the job just made (Klaviyo's search index lagging behind the job), the job's
+own profiles (``get_profiles_for_bulk_import_profiles_job``, 100 a page) are read before giving up.
 
 Emails are compared as Klaviyo compares them, without regard to case: ``Ada@Example.com`` and
 ``ada@example.com`` are one profile, looked up and created once.
@@ -51,6 +54,7 @@ LOOKUP_BATCH = 100
 LOOKUP_CHARS = 6000
 _SORT = sort_for("newest_updated")  # as find_profile: with several profiles per email, the newest updated
 _FIELDS: list[Any] = ["email"]  # a lookup needs the id and the email only (sparse fieldset: small pages)
+_JOB_PROFILES: dict[str, Any] = {"fields_profile": _FIELDS, "page_size": LOOKUP_BATCH}
 _BASE_CHARS = len(quote("any(email,[])", safe=""))
 _COMMA_CHARS = len(quote(",", safe=""))
 
@@ -169,12 +173,17 @@ def _import_failed(error: JobFailedError, batch: list[str]) -> JobFailedError:
     return JobFailedError(error.job, error.errors, failed_items=_failed_emails(error.errors, batch))
 
 
+def _absent(found: Mapping[str, str], emails: list[str]) -> list[str]:
+    return [e for e in emails if _key(e) not in found]
+
+
 def _all_found(found: Mapping[str, str], emails: list[str]) -> None:
-    absent = [e for e in emails if _key(e) not in found]
+    absent = _absent(found, emails)
     if absent:
         shown = ", ".join(absent[:10]) + (f" and {len(absent) - 10} more" if len(absent) > 10 else "")
         raise KlaviyoError(
-            f"the profile import completed but get_profiles finds no profile for {len(absent)} email(s): {shown}"
+            f"the profile import completed but neither get_profiles nor the job's own profiles name a profile"
+            f" for {len(absent)} email(s): {shown}"
         )
 
 
@@ -194,6 +203,9 @@ def ids_by_email(profiles: Profiles, emails: Sequence[str], *, create: bool) -> 
             except JobFailedError as error:
                 raise _import_failed(error, batch) from None
         found.update(_lookup(profiles, missing, wanted))
+        for job, _batch in jobs if _absent(found, missing) else ():
+            for item in profiles.iter_profiles_for_bulk_import_profiles_job(job.id, **_JOB_PROFILES):
+                _record(found, wanted, item)
         _all_found(found, missing)
     return [found[key] for key in wanted if key in found]
 
@@ -220,6 +232,9 @@ async def async_ids_by_email(profiles: AsyncProfiles, emails: Sequence[str], *, 
             except JobFailedError as error:
                 raise _import_failed(error, batch) from None
         found.update(await _async_lookup(profiles, missing, wanted))
+        for job, _batch in jobs if _absent(found, missing) else ():
+            async for item in profiles.aiter_profiles_for_bulk_import_profiles_job(job.id, **_JOB_PROFILES):
+                _record(found, wanted, item)
         _all_found(found, missing)
     return [found[key] for key in wanted if key in found]
 

@@ -1,6 +1,7 @@
 # Copied from overrides/runtime/_workflows.py by `python -m generator sync`; edit that file, not this one.
 # requires-operations: get_profiles, create_or_update_profile, create_event
 # requires-operations: add_profiles_to_list, remove_profiles_from_list, bulk_import_profiles
+# requires-operations: get_profiles_for_bulk_import_profiles_job
 # requires-operations: bulk_subscribe_profiles, bulk_unsubscribe_profiles, bulk_create_events
 # requires-operations: upload_image_from_file, upload_image_from_url
 # requires-operations: bulk_suppress_profiles, bulk_unsuppress_profiles

@@ -34,8 +34,8 @@ def _advance(store: Store, job: Resource) -> None:
         attributes.update(status="processing", completed_count=done)
         return
     failures = state.get("failures", [])
-    for item in state.get("items", []):
-        store.upsert_profile(item)
+    # The profiles the job created or updated, in order: GET .../{id}/profiles answers them.
+    state["profiles"] = list(dict.fromkeys(store.upsert_profile(item)[0]["id"] for item in state.get("items", [])))
     attributes.update(
         status="complete",
         completed_count=total - len(failures),
@@ -103,6 +103,14 @@ def import_errors(store: Store, request: httpx.Request, params: dict[str, str], 
         for failure in job["state"]["failures"]
     ]
     return page(store, request, errors, render=_render_error(store))
+
+
+def import_profiles(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        job = store.get("profile-bulk-import-job", params["id"])
+        _advance(store, job)
+        ids = job["state"].get("profiles", [])  # none until the job completes, as Klaviyo answers
+        return page(store, request, [store.get("profile", i) for i in ids if i in store.resources["profile"]])
 
 
 def _render_error(store: Store) -> Any:
@@ -240,6 +248,7 @@ def routes() -> list[Route]:
         route("POST", "/api/profile-bulk-import-jobs", submit_import),
         route("GET", "/api/profile-bulk-import-jobs/{id}", get_import),
         route("GET", "/api/profile-bulk-import-jobs/{id}/import-errors", import_errors),
+        route("GET", "/api/profile-bulk-import-jobs/{id}/profiles", import_profiles),
         route("POST", "/api/campaigns", create_campaign),
         route("GET", "/api/campaigns", list_campaigns, get_campaigns.OPERATION),
         route("GET", "/api/campaigns/{id}", get_campaign),

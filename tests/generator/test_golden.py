@@ -141,6 +141,7 @@ def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Pat
         "add_profiles_to_list",
         "remove_profiles_from_list",
         "bulk_import_profiles",
+        "get_profiles_for_bulk_import_profiles_job",
         "bulk_subscribe_profiles",
         "bulk_unsubscribe_profiles",
         "bulk_create_events",

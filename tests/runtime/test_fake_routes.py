@@ -173,6 +173,13 @@ def import_and_campaign_jobs(driver: Driver) -> None:
     assert statuses == ["queued", "processing", "complete"]
     errors = driver.send("GET", f"/api/profile-bulk-import-jobs/{job_id}/import-errors")
     assert len(errors["data"]) == 1
+    made = driver.send(
+        "GET",
+        f"/api/profile-bulk-import-jobs/{job_id}/profiles",
+        params={"fields[profile]": "email", "page[size]": "2"},
+    )
+    assert [p["attributes"]["email"] for p in made["data"]] == ["i0@example.com", "i1@example.com"]
+    assert "next" in made["links"]
     driver.send("GET", "/api/profile-bulk-import-jobs/NOPE", status=404)
 
     template = {"data": {"type": "template", "attributes": {"name": "T", "editor_type": "CODE", "html": "<p>Hi</p>"}}}
