@@ -124,7 +124,10 @@ def build_and_check(out: Path, scratch: Path) -> tuple[Path, Path]:
     sdist = _only(out, "*.tar.gz")
     with tarfile.open(sdist) as archive:
         check_sdist_members(member.name for member in archive.getmembers() if member.isfile())
-        archive.extractall(scratch / "sdist", filter="data")
+        if hasattr(tarfile, "data_filter"):  # 3.11.4+; Debian 12's 3.11.2 lacks extraction filters
+            archive.extractall(scratch / "sdist", filter="data")
+        else:  # our own fresh build, whose member names were just checked
+            archive.extractall(scratch / "sdist")
     unpacked = _only(scratch / "sdist", "*")
     _uv("build", "--wheel", "--out-dir", out, "--no-progress", unpacked)
     wheel = _only(out, "*.whl")
