@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         help="generate: (re)write the package; check: fail if the committed package differs from a fresh run; "
         "sync: copy overrides/runtime/ into the package (no spec needed)",
     )
-    parser.add_argument("--spec", type=Path, help="the pinned spec file (else $KLAVIYO_OPENAPI_SPEC, cache, download)")
+    parser.add_argument(
+        "--spec", type=Path, help="the pinned spec file (else $KLAVIYO_OPENAPI_SPEC, ../shared, cache, download)"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="package directory (default: %(default)s)")
     parser.add_argument("--offline", action="store_true", help="never try to download the spec")
     parser.add_argument("--check", action="store_true", help="sync: only list the runtime copies that drifted")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import attrs
 
@@ -27,6 +27,12 @@ class Pin:
     @property
     def cache_name(self) -> str:
         return f"klaviyo-openapi-{self.revision}-{self.sha256[:12]}.json"
+
+    @property
+    def shared_name(self) -> str:
+        """The file's name in ``../shared/klaviyo-openapi/``: the raw file's, dated (``stable-2026-07-15.json``)."""
+        raw = PurePosixPath(self.path)
+        return f"{raw.stem}-{self.revision}{raw.suffix}"
 
 
 def load_pin(path: Path = PIN_FILE) -> Pin:

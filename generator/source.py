@@ -1,8 +1,10 @@
 """Finding the pinned spec file and proving it is the pinned one.
 
-Order: an explicit ``--spec`` path, then ``$KLAVIYO_OPENAPI_SPEC``, then the local cache,
-then a download of the pinned raw file (cached on success). Whatever is found must hash to
-the pin's sha256: a spec from elsewhere would silently generate a different package.
+Order: an explicit ``--spec`` path, then ``$KLAVIYO_OPENAPI_SPEC``, then the shared copy beside
+the clone (``../shared/klaviyo-openapi/stable-<revision>.json``), then the local cache, then a
+download of the pinned raw file (cached on success). Whatever is found must hash to the pin's
+sha256: a spec from elsewhere would silently generate a different package. The generator, the
+test suite (tests/conftest.py) and ``.ci/run`` all use this one rule.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from pathlib import Path
 
 import attrs
 
-from .pin import Pin
+from .pin import ROOT, Pin
 
 ENV_VAR = "KLAVIYO_OPENAPI_SPEC"
 CACHE_ENV_VAR = "KLAVIYO_GENERATED_CACHE"
+# Where the project's shared files sit beside every clone (and CI's): the spec revisions among them.
+SHARED_DIR = ROOT.parent / "shared" / "klaviyo-openapi"
 
 
 class SpecSourceError(Exception):
@@ -28,7 +32,7 @@ class SpecSourceError(Exception):
 @attrs.frozen(kw_only=True)
 class SpecFile:
     path: Path
-    origin: str  # "--spec", "$KLAVIYO_OPENAPI_SPEC", "cache" or "download"
+    origin: str  # "--spec", "$KLAVIYO_OPENAPI_SPEC", "shared", "cache" or "download"
     data: bytes
 
 
@@ -82,13 +86,18 @@ def _write_atomically(path: Path, data: bytes) -> None:
     Path(partial.name).replace(path)
 
 
-def _how_to_supply(pin: Pin, cache: Path) -> str:
+def shared_copy(pin: Pin, directory: Path | None = None) -> Path:
+    """Where the shared copy of the pinned spec sits (it may not exist)."""
+    return (SHARED_DIR if directory is None else directory) / pin.shared_name
+
+
+def _how_to_supply(pin: Pin, *, shared: Path, cache: Path, download: str) -> str:
     return (
-        f"No copy of the pinned Klaviyo OpenAPI spec (revision {pin.revision}) was found and it "
-        f"could not be downloaded from {pin.url}. Supply it in one of these ways: pass "
-        f"`--spec PATH`; set {ENV_VAR}=PATH; or place the file at "
-        f"{cache / pin.cache_name}. The file must have sha256 {pin.sha256} "
-        f"({pin.repository} at commit {pin.commit}, {pin.path})."
+        f"No copy of the pinned Klaviyo OpenAPI spec (revision {pin.revision}) was found. Looked for: "
+        f"${ENV_VAR} (unset); the shared copy {shared} (missing); the cache {cache} (missing); "
+        f"a download of {pin.url} ({download}). Supply it in one of these ways: set {ENV_VAR}=PATH; "
+        f"place the file at {shared} or {cache}; or pass `--spec PATH` to `python -m generator`. "
+        f"The file must have sha256 {pin.sha256} ({pin.repository} at commit {pin.commit}, {pin.path})."
     )
 
 
@@ -97,20 +106,37 @@ def locate(
     *,
     explicit: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    shared: Path | None = None,
     allow_download: bool = True,
     timeout: float = 30.0,
 ) -> SpecFile:
-    """Find the pinned spec, verified; raise SpecSourceError saying what to do otherwise."""
+    """Find the pinned spec, verified; raise SpecSourceError saying what to do otherwise.
+
+    ``shared`` is the directory of shared spec copies (default ``SHARED_DIR``: beside the clone).
+    """
     env = os.environ if environ is None else environ
+    shared = SHARED_DIR if shared is None else shared
     if explicit is not None:
         data = _read(explicit, "--spec")
         verify(data, expected=pin.sha256, where=f"--spec {explicit}")
         return SpecFile(path=explicit, origin="--spec", data=data)
     if configured := env.get(ENV_VAR):
         path = Path(configured)
-        data = _read(path, f"${ENV_VAR}")
+        try:
+            data = _read(path, f"${ENV_VAR}")
+        except SpecSourceError as error:
+            # Set but wrong is an error, never a reason to look elsewhere: say both ways out.
+            raise SpecSourceError(
+                f"{error}. Point it at the pinned spec (revision {pin.revision}, sha256 {pin.sha256}), "
+                f"or unset it to use the shared copy {shared_copy(pin, shared)}."
+            ) from None
         verify(data, expected=pin.sha256, where=f"${ENV_VAR}={path}")
         return SpecFile(path=path, origin=f"${ENV_VAR}", data=data)
+    beside = shared_copy(pin, shared)
+    if beside.is_file():
+        data = _read(beside, "the shared copy")
+        verify(data, expected=pin.sha256, where=f"the shared copy {beside}")
+        return SpecFile(path=beside, origin="shared", data=data)
     cache = cache_dir(env)
     cached = cache / pin.cache_name
     if cached.is_file():
@@ -121,7 +147,8 @@ def locate(
         verify(data_or_none, expected=pin.sha256, where=f"the download of {pin.url}")
         _write_atomically(cached, data_or_none)
         return SpecFile(path=cached, origin="download", data=data_or_none)
-    raise SpecSourceError(_how_to_supply(pin, cache))
+    download = "failed: no network, or not found" if allow_download else "not tried: offline"
+    raise SpecSourceError(_how_to_supply(pin, shared=beside, cache=cached, download=download))
 
 
 def load_unpinned(path: Path) -> SpecFile:

@@ -1,7 +1,8 @@
-"""Finding the pinned spec (--spec, $KLAVIYO_OPENAPI_SPEC, cache, download) and refusing any other file."""
+"""Finding the pinned spec (--spec, $KLAVIYO_OPENAPI_SPEC, ../shared, cache, download) and refusing any other file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -200,9 +201,13 @@ def test_unreadable_explicit_path(pin: Pin, cache: Path, downloads: Downloads, t
 
 
 def test_unreadable_env_path(pin: Pin, cache: Path, downloads: Downloads, tmp_path: Path) -> None:
+    shared = _write(tmp_path / "shared" / pin.shared_name, SPEC_BYTES)  # set but wrong is not a reason to look on
     with pytest.raises(SpecSourceError) as caught:
-        locate(pin, environ={ENV_VAR: str(tmp_path)})  # a directory
-    assert str(caught.value) == f"$KLAVIYO_OPENAPI_SPEC points at {tmp_path}, which cannot be read: Is a directory"
+        locate(pin, environ={ENV_VAR: str(tmp_path)}, shared=shared.parent)  # a directory
+    assert str(caught.value) == (
+        f"$KLAVIYO_OPENAPI_SPEC points at {tmp_path}, which cannot be read: Is a directory. Point it at the pinned "
+        f"spec (revision 2099-01-01, sha256 {pin.sha256}), or unset it to use the shared copy {shared}."
+    )
     assert downloads.calls == []
 
 
@@ -248,3 +253,98 @@ def test_a_given_environ_also_decides_the_cache(pin: Pin, cache: Path, downloads
     found = locate(pin, environ={CACHE_ENV_VAR: str(elsewhere)}, allow_download=True)
     assert found.origin == "download"
     assert (elsewhere / pin.cache_name).read_bytes() == SPEC_BYTES
+
+
+def test_shared_name_is_the_raw_file_name_dated() -> None:
+    assert load_pin().shared_name == "stable-2026-07-15.json"
+    assert source.shared_copy(load_pin()) == source.SHARED_DIR / "stable-2026-07-15.json"
+    # The shared directory sits beside the clone, as ../shared does for every clone and CI.
+    assert Path(source.__file__).resolve().parents[2] / "shared" / "klaviyo-openapi" == source.SHARED_DIR
+
+
+def test_shared_copy_comes_after_env_and_before_cache_and_download(
+    pin: Pin, cache: Path, downloads: Downloads, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared" / "klaviyo-openapi"
+    beside = _write(shared / "stable-2099-01-01.json", SPEC_BYTES)
+    _write(cache / pin.cache_name, SPEC_BYTES)
+    downloads.data = SPEC_BYTES
+    from_env = _write(tmp_path / "env.json", SPEC_BYTES)
+    assert locate(pin, environ={ENV_VAR: str(from_env)}, shared=shared).origin == "$KLAVIYO_OPENAPI_SPEC"
+    found = locate(pin, environ={CACHE_ENV_VAR: str(cache)}, shared=shared)
+    assert found == source.SpecFile(path=beside, origin="shared", data=SPEC_BYTES)
+    assert downloads.calls == []
+
+
+def test_a_wrong_shared_copy_is_refused(pin: Pin, cache: Path, downloads: Downloads, tmp_path: Path) -> None:
+    beside = _write(tmp_path / "shared" / pin.shared_name, OTHER_BYTES)
+    _write(cache / pin.cache_name, SPEC_BYTES)
+    with pytest.raises(SpecSourceError, match=rf"^the shared copy {re.escape(str(beside))} is not the pinned spec"):
+        locate(pin, environ={CACHE_ENV_VAR: str(cache)}, shared=beside.parent)
+
+
+def test_the_shared_directory_defaults_to_the_module_setting(
+    pin: Pin, cache: Path, downloads: Downloads, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    beside = _write(tmp_path / "elsewhere" / pin.shared_name, SPEC_BYTES)
+    monkeypatch.setattr(source, "SHARED_DIR", beside.parent)
+    assert locate(pin, environ={CACHE_ENV_VAR: str(cache)}).path == beside
+
+
+@pytest.mark.parametrize("allow_download", [True, False])
+def test_nothing_found_names_every_place_looked(
+    allow_download: bool, pin: Pin, cache: Path, downloads: Downloads, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    with pytest.raises(SpecSourceError) as caught:
+        locate(pin, environ={CACHE_ENV_VAR: str(cache)}, shared=shared, allow_download=allow_download)
+    download = "failed: no network, or not found" if allow_download else "not tried: offline"
+    assert str(caught.value) == (
+        "No copy of the pinned Klaviyo OpenAPI spec (revision 2099-01-01) was found. Looked for: "
+        f"$KLAVIYO_OPENAPI_SPEC (unset); the shared copy {shared / 'stable-2099-01-01.json'} (missing); "
+        f"the cache {cache / pin.cache_name} (missing); a download of {pin.url} ({download}). "
+        "Supply it in one of these ways: set KLAVIYO_OPENAPI_SPEC=PATH; place the file at "
+        f"{shared / 'stable-2099-01-01.json'} or {cache / pin.cache_name}; or pass `--spec PATH` to "
+        f"`python -m generator`. The file must have sha256 {pin.sha256} "
+        f"(example/openapi at commit {pin.commit}, openapi/stable.json)."
+    )
+
+
+def test_generator_check_finds_the_shared_copy_without_the_env_var(
+    cache: Path,
+    downloads: Downloads,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`python -m generator check` (the check_generated session) uses ../shared as pytest and .ci/run do.
+
+    The pinned bytes are stood in for by a pin on a small file: the lookup, not the 40 s generation, is tested."""
+    from generator import __main__ as cli
+    from generator import compare, pin, pipeline
+
+    fake_pin = Pin(
+        revision="2099-01-01",
+        repository="example/openapi",
+        commit="0" * 40,
+        path="openapi/stable.json",
+        sha256=sha256_of(SPEC_BYTES),
+    )
+    beside = _write(tmp_path / "shared" / "klaviyo-openapi" / "stable-2099-01-01.json", SPEC_BYTES)
+    monkeypatch.setattr(source, "SHARED_DIR", beside.parent)
+    monkeypatch.setattr(pin, "load_pin", lambda: fake_pin)
+    built: list[bytes] = []
+
+    def build_into(data: bytes, into: Path) -> object:
+        built.append(data)
+        into.mkdir(parents=True)
+        return type("Summary", (), {"files": 0})()
+
+    monkeypatch.setattr(pipeline, "build_into", build_into)
+    monkeypatch.setattr(compare, "compare_trees", lambda fresh, output: type("Diff", (), {"clean": True})())
+    assert cli.main(["check", "--output", str(tmp_path / "package")]) == 0
+    assert built == [SPEC_BYTES]
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"spec: {beside} (shared, sha256 {fake_pin.sha256[:12]}… matches the pin)"
+    )
+    assert downloads.calls == []

@@ -22,11 +22,11 @@ __all__ = ["RedisServer", "free_port", "missing_redis", "reserve_worker"]
 def missing_redis() -> str | None:
     """Why the Redis tests cannot run here (``None`` when they can)."""
     if shutil.which("redis-server") is None:
-        return "redis-server is not installed (apt-get install redis-server; .ci/run installs it)"
+        return "redis-server is not on PATH"
     try:
         import redis  # noqa: F401
     except ImportError:
-        return "the redis package is not installed (pip install -e '.[test]')"
+        return "the redis package is not installed (pip install -e '.[test]'; `nox -s tests` installs it)"
     return None
 
 
