@@ -4,13 +4,14 @@ code examples in their docstrings (the pages' own ```python blocks are read by `
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import inspect
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from tests.loading import module_from_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -105,9 +106,4 @@ def code_blocks(docstring: str) -> list[str]:
 def reference_hook() -> ModuleType:
     """``docs/_hooks/reference.py``, the mkdocs hook that generates the reference pages (loaded as mkdocs does:
     from its file; ``docs/`` is no package)."""
-    spec = importlib.util.spec_from_file_location("docs_reference_hook", DOCS / "_hooks" / "reference.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_from_file("docs_reference_hook", DOCS / "_hooks" / "reference.py")

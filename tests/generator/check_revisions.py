@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 from generator.pipeline import build_into
-from generator.source import ENV_VAR
+from generator.source import ENV_VAR, SHARED_DIR
 
-DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "klaviyo-openapi"
 IMPORT_CHECK = """
 import functools
 import klaviyo_generated as k
@@ -36,7 +35,7 @@ def shared_directory(argv: list[str]) -> Path:
     if argv:
         return Path(argv[0])
     configured = os.environ.get(ENV_VAR)
-    return Path(configured).parent if configured else DEFAULT
+    return Path(configured).parent if configured else SHARED_DIR
 
 
 def check(spec: Path, scratch: Path) -> None:

@@ -7,7 +7,6 @@ No network: PyPI is played by a fetch function, or by an HTTP server on 127.0.0.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -18,24 +17,16 @@ import urllib.error
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import ClassVar
 
 import pytest
 
+from tests.loading import module_from_file
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bootstrap_pip", ROOT / ".ci" / "bootstrap_pip.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bootstrap = _load()
+bootstrap = module_from_file("bootstrap_pip", ROOT / ".ci" / "bootstrap_pip.py")
 JSON_URL = "https://pypi.example/pypi/pip/json"
 WHEEL = bootstrap.PIP_WHEEL
 
