@@ -69,7 +69,7 @@ class RedisServer:
             cwd=self._directory.name,
         )
         deadline = time.monotonic() + timeout
-        with redis.Redis(port=self.port, socket_connect_timeout=0.2) as probe:
+        with redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2) as probe:
             while True:
                 try:
                     if probe.ping():
@@ -102,7 +102,7 @@ class RedisServer:
         """A ``redis.Redis`` on this server (typed ``Any`` so callers need not import redis)."""
         import redis
 
-        return redis.Redis(port=self.port)
+        return redis.Redis(host="127.0.0.1", port=self.port)
 
 
 def reserve_worker(
