@@ -9,8 +9,9 @@ client's business and left out.
 Schemas are JSON Schema 2020-12, converted from the spec's OpenAPI 3.0 dialect (``nullable`` becomes
 a ``"null"`` type, ``example`` and ``x-`` keys are dropped) with every ``$ref`` resolved inline:
 tool APIs take one self-contained schema per tool. Response-only members (``readOnly``) are left
-out of request bodies, and nesting deeper than ``MAX_DEPTH`` becomes ``{"type": "object"}`` with a
-note, which bounds recursive schemas (a size test in ``tests/tools`` guards the rest).
+out of request bodies, and a body is nested as deep as fits ``BODY_BUDGET`` (``MAX_DEPTH`` levels at most,
+``MIN_DEPTH`` at least); deeper nodes become ``{"type": "object"}`` with a note, which bounds recursive
+schemas (a size test in ``tests/tools`` guards the rest).
 
 The catalog is written compact and sorted, so ``python -m generator check`` compares it byte for byte.
 """
@@ -27,7 +28,14 @@ import attrs
 from .patches._walk import JSON
 
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
-MAX_DEPTH = 6  # body nesting kept; JSON:API documents are data -> attributes -> member -> value (4-5 levels)
+# Body nesting kept (object levels; an array's items are on their parent's level): JSON:API bodies are
+# data -> attributes -> member -> data -> attributes -> value. The deepest that fits BODY_BUDGET is used, and
+# never less than MIN_DEPTH; deeper nodes become {"type": "object"} with a note.
+MAX_DEPTH = 12
+MIN_DEPTH = 2
+MAX_HOPS = 40  # schemas passed through on one path; only a cycle of combinators gets near it
+_NESTING = frozenset({"properties", "items", "additionalProperties", "oneOf", "anyOf", "allOf"})
+BODY_BUDGET = 12_000  # bytes of compact JSON, about 3,000 tokens
 MAX_DESCRIPTION = 600
 MAX_PARAM_DESCRIPTION = 300
 MAX_BODY_DESCRIPTION = 160
@@ -117,14 +125,20 @@ class _Resolver:
             schema, seen = node, seen + 1
         return schema
 
-    def convert(self, schema: Any, depth: int, *, request: bool, describe: int) -> dict[str, Any]:
-        """``schema`` as self-contained JSON Schema 2020-12, ``depth`` levels of nesting left."""
+    def convert(self, schema: Any, depth: int, *, request: bool, describe: int, hops: int = 0) -> dict[str, Any]:
+        """``schema`` as self-contained JSON Schema 2020-12, ``depth`` object levels left.
+
+        An array's items and a combinator's branches stay on their parent's level (``allOf: [$ref]`` is how
+        the spec writes a nullable member); ``hops`` bounds a cycle of combinators that never reaches one.
+        """
         schema = self.deref(schema)
         if not isinstance(schema, dict):
             return {}
-        if depth <= 0:
-            out: dict[str, Any] = {"type": "object", "description": "nested too deep to describe here; any object"}
-            return out if schema.get("type") in (None, "object") else {"type": schema["type"]}
+        nested = not _NESTING.isdisjoint(schema)
+        if nested and (depth <= 0 or hops > MAX_HOPS):
+            kind = schema.get("type", "object")
+            cut: dict[str, Any] = {"type": kind, "description": f"nested too deep to describe here; any {kind}"}
+            return _allow_null(cut) if schema.get("nullable") else cut
         out = {key: schema[key] for key in sorted(_KEPT & schema.keys())}
         if "description" in schema and describe:
             text = _cut(_clean(str(schema["description"])), describe)
@@ -133,13 +147,20 @@ class _Resolver:
         for combinator in ("oneOf", "anyOf", "allOf"):
             if combinator in schema:
                 out[combinator] = [
-                    self.convert(s, depth - 1, request=request, describe=describe) for s in schema[combinator]
+                    self.convert(s, depth, request=request, describe=describe, hops=hops + 1)
+                    for s in schema[combinator]
                 ]
         if "items" in schema:
-            out["items"] = self.convert(schema["items"], depth - 1, request=request, describe=describe)
+            out["items"] = self.convert(schema["items"], depth, request=request, describe=describe, hops=hops + 1)
+        out.update(self._members(schema, depth - 1, request=request, describe=describe, hops=hops + 1))
+        return _allow_null(out) if schema.get("nullable") else out
+
+    def _members(self, schema: JSON, depth: int, *, request: bool, describe: int, hops: int) -> dict[str, Any]:
+        """``properties``, ``required`` and ``additionalProperties``, one object level down."""
+        out: dict[str, Any] = {}
         if "properties" in schema:
             properties = {
-                name: self.convert(sub, depth - 1, request=request, describe=describe)
+                name: self.convert(sub, depth, request=request, describe=describe, hops=hops)
                 for name, sub in schema["properties"].items()
                 if not (request and isinstance(self.deref(sub), dict) and self.deref(sub).get("readOnly"))
             }
@@ -151,21 +172,25 @@ class _Resolver:
         if isinstance(additional, bool):
             out["additionalProperties"] = additional
         elif isinstance(additional, dict):
-            out["additionalProperties"] = self.convert(additional, depth - 1, request=request, describe=describe)
-        if schema.get("nullable"):
-            _allow_null(out)
+            out["additionalProperties"] = self.convert(additional, depth, request=request, describe=describe, hops=hops)
         return out
 
 
-def _allow_null(out: dict[str, Any]) -> None:
+def _allow_null(out: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0's ``nullable: true`` in 2020-12 terms: ``null`` joins the types (and the enum), or the
+    alternatives; an ``allOf`` (how the spec makes a reference nullable) becomes ``anyOf: [it, null]``."""
     kind = out.get("type")
     if isinstance(kind, str):
         out["type"] = [kind, "null"]
     elif kind is None and any(k in out for k in ("oneOf", "anyOf")):
         key = "oneOf" if "oneOf" in out else "anyOf"
         out[key] = [*out[key], {"type": "null"}]
+    elif kind is None and "allOf" in out:
+        described = {"description": out.pop("description")} if "description" in out else {}
+        out = {**described, "anyOf": [out, {"type": "null"}]}
     if "enum" in out and None not in out["enum"]:
         out["enum"] = [*out["enum"], None]
+    return out
 
 
 def _filter_text(filters: Any) -> str:
@@ -202,9 +227,9 @@ def _param_description(parameter: Parameter, declared: dict[str, Any], operation
 def _success(operation: JSON) -> tuple[str, Any]:
     for status in sorted(operation.get("responses", {})):
         if status.startswith("2"):
-            content = operation["responses"][status].get("content") or {}
-            schema = next(iter(content.values()), {}).get("schema")
-            return status, schema
+            content: dict[str, Any] = operation["responses"][status].get("content") or {}
+            media: dict[str, Any] = next(iter(content.values()), {})
+            return status, media.get("schema")
     return "", None
 
 
@@ -246,6 +271,20 @@ def _description(endpoint: Endpoint, operation: JSON, resolver: _Resolver, pagin
     return _cut(" ".join(part for part in (head, body, tail_text) if part), MAX_DESCRIPTION)
 
 
+def _bounded_body(resolver: _Resolver, declared: Any) -> dict[str, Any]:
+    """The body schema nested as deep as fits ``BODY_BUDGET`` bytes (``MAX_DEPTH`` down to ``MIN_DEPTH``).
+
+    JSON:API bodies nest deep (``data.attributes.profiles.data[].attributes.location``): the common ones
+    fit whole; a flow definition (a ``oneOf`` of every action kind, recursively) is cut where it has to be.
+    """
+    schema: dict[str, Any] = {}
+    for depth in range(MAX_DEPTH, MIN_DEPTH - 1, -1):
+        schema = resolver.convert(declared, depth, request=True, describe=MAX_BODY_DESCRIPTION)
+        if len(json.dumps(schema, separators=(",", ":"))) <= BODY_BUDGET:
+            break
+    return schema
+
+
 def _input_schema(endpoint: Endpoint, operation: JSON, inherited: list[Any], resolver: _Resolver) -> dict[str, Any]:
     declared = {(p["name"], p["in"]): p for p in map(resolver.deref, [*inherited, *operation.get("parameters", [])])}
     properties: dict[str, Any] = {}
@@ -266,7 +305,7 @@ def _input_schema(endpoint: Endpoint, operation: JSON, inherited: list[Any], res
     if endpoint.body:
         content = operation["requestBody"]["content"]
         media, body = next(iter(content.items()))
-        schema = resolver.convert(body["schema"], MAX_DEPTH, request=True, describe=MAX_BODY_DESCRIPTION)
+        schema = _bounded_body(resolver, body["schema"])
         note = "The request document (JSON:API), as a JSON object"
         if media.startswith("multipart/"):
             note = f"The {media} form; a file part cannot be sent as JSON"
