@@ -27,13 +27,17 @@ def _stem(word: str) -> str:
     return word
 
 
+def _raw(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower().replace("_", " ")) if w not in _STOP]
+
+
 def words(text: str) -> list[str]:
     """``text``'s search words: lower-cased, split on anything not a letter or digit, stemmed, stop words out."""
-    return [_stem(w) for w in _WORD.findall(text.lower().replace("_", " ")) if w not in _STOP]
+    return [_stem(w) for w in _raw(text)]
 
 
 @cache
-def _index() -> tuple[tuple[Tool, dict[str, float], frozenset[str]], ...]:
+def _index() -> tuple[tuple[Tool, dict[str, float], frozenset[str], frozenset[str]], ...]:
     index = []
     for tool in all_tools():
         fields = {
@@ -45,20 +49,20 @@ def _index() -> tuple[tuple[Tool, dict[str, float], frozenset[str]], ...]:
         weights: dict[str, float] = {}
         for field, weight in reversed(_WEIGHTS):
             weights.update(dict.fromkeys(words(fields[field]), weight))
-        index.append((tool, weights, frozenset(words(tool.name))))
+        index.append((tool, weights, frozenset(words(tool.name)), frozenset(_raw(tool.name))))
     return tuple(index)
 
 
 def search(query: str, limit: int = 10, *, tools: Iterable[Tool] | None = None) -> list[Tool]:
     """The ``limit`` tools that match ``query`` best (an API path like ``/api/lists/{id}/profiles`` works too);
     ``tools`` narrows the search to those (e.g. a filtered ``catalog()``)."""
-    wanted = words(query)
+    wanted, spelled = words(query), set(_raw(query))
     if not wanted or limit <= 0:
         return []
     allowed = None if tools is None else {tool.name for tool in tools}
     phrase = query.strip().lower()
     scored = []
-    for tool, weights, name_words in _index():
+    for tool, weights, name_words, raw_name in _index():
         if allowed is not None and tool.name not in allowed:
             continue
         score = sum(weights.get(word, 0.0) for word in wanted)
@@ -66,6 +70,7 @@ def search(query: str, limit: int = 10, *, tools: Iterable[Tool] | None = None) 
             continue
         # A name the query spells out entirely ranks first; each name word the query lacks costs (a narrower tool).
         score += 2.0 * len(name_words & set(wanted)) / len(name_words) - 2.0 * len(name_words - set(wanted))
+        score += 0.5 * len(raw_name & spelled)  # "get profiles" means get_profiles, not get_profile
         if phrase in (tool.name, tool.http.lower(), tool.http.lower().partition(" ")[2]):
             score += 100.0
         scored.append((-score, tool.name, tool))
