@@ -108,7 +108,7 @@ def report() -> str:
         "- A `describe_operation` answer in compact mode is one tool's MCP entry: median "
         f"{sorted(size(as_mcp([t])) for t in everything)[len(everything) // 2]:,} B.",
     ]
-    return "\n".join(lines + [""] + notes)
+    return "\n".join([*lines, "", *notes])
 
 
 def main(argv: list[str] | None = None) -> None:

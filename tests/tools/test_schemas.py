@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from klaviyo_generated import Klaviyo
 from klaviyo_generated.testing import FakeKlaviyo, VirtualClock
@@ -197,7 +197,7 @@ def test_wrong_arguments_fail_the_schema(name: str, arguments: dict[str, Any], w
 
 def test_workflow_arguments_validate_and_the_workflow_takes_them(kv_and_ids: tuple[Klaviyo, dict[str, str]]) -> None:
     kv, _ = kv_and_ids
-    calls = [
+    calls: list[tuple[str, dict[str, Any]]] = [
         ("workflows_upsert_profile", {"email": "grace@example.com", "first_name": "Grace", "properties": {"vip": 1}}),
         ("workflows_find_profile", {"email": "grace@example.com"}),
         ("workflows_subscribe", {"emails": ["grace@example.com"]}),
@@ -209,9 +209,9 @@ def test_workflow_arguments_validate_and_the_workflow_takes_them(kv_and_ids: tup
         results.append(getattr(kv.workflows, tool.method)(**arguments))
     assert results[1].attributes.first_name == "Grace"
     created = kv.lists.create_list(body={"data": {"type": "list", "attributes": {"name": "L"}}})
-    arguments = {"list_id": str(created.data.id), "emails": ["grace@example.com", "new@example.com"]}
-    Draft202012Validator(get_tool("workflows_add_to_list").input_schema).validate(arguments)
-    assert len(kv.workflows.add_to_list(**arguments)) == 2
+    add: dict[str, Any] = {"list_id": str(created.data.id), "emails": ["grace@example.com", "new@example.com"]}
+    Draft202012Validator(get_tool("workflows_add_to_list").input_schema).validate(add)
+    assert len(kv.workflows.add_to_list(**add)) == 2
 
 
 def test_the_committed_catalog_is_what_the_package_reads() -> None:
