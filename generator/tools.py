@@ -103,7 +103,10 @@ def _cut(text: str, limit: int) -> str:
 def _sentences(description: str, limit: int) -> str:
     """The first sentence or two of an operation's description, before its rate-limit and scope notes."""
     head = re.split(r"\*?Rate limits\*?:|\*\*Scopes:\*\*|Scopes:", description, maxsplit=1)[0]
-    parts = re.split(r"(?<=[.!?])\s+", _clean(head))
+    # A paragraph is a sentence's end even when the spec leaves out its full stop ("... order: `created`").
+    paragraphs = [_clean(p) for p in re.split(r"\n\s*\n|(?:<br\s*/?>\s*){2,}", head)]
+    text = " ".join(p if p.endswith((".", "!", "?", ":")) else f"{p}." for p in paragraphs if p)
+    parts = re.split(r"(?<=[.!?])\s+", text)
     kept = ""
     for part in parts[:2]:
         if kept and len(kept) + len(part) > limit:
