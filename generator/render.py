@@ -27,6 +27,7 @@ from .naming import former_identifier, naming_rules, tag_identifier
 from .params import ParamTable, param_table
 from .patches._walk import JSON, iter_operations
 from .pin import ROOT
+from .tools import Endpoint, Parameter, write_catalog
 
 TEMPLATES = ROOT / "overrides" / "templates"
 
@@ -431,6 +432,49 @@ def _render_returns(env: Any, endpoints: list[Any], package_dir: Path) -> None:
     (package_dir / "_returns.py").write_text(text, encoding="utf-8")
 
 
+def _spec_name(parameter: Any) -> str:
+    name = parameter.name
+    return str(name.get_untrusted_value() if hasattr(name, "get_untrusted_value") else name)
+
+
+def _tool_endpoints(data: GeneratorData) -> list[Endpoint]:
+    """Each endpoint's keywords as the facade template writes its method (``resource.py.jinja``)."""
+    endpoints = []
+    for tag, collection in data.endpoint_collections_by_tag.items():
+        for endpoint in collection.endpoints:
+            located = [("path", p) for p in endpoint.path_parameters] + [
+                (where, p)
+                for where, group in (
+                    ("query", endpoint.query_parameters),
+                    ("header", endpoint.header_parameters),
+                    ("cookie", endpoint.cookie_parameters),
+                )
+                for p in group
+            ]
+            parameters = tuple(
+                Parameter(
+                    spec_name=_spec_name(p),
+                    python_name=str(p.python_name),
+                    location=where,
+                    required=bool(p.required),
+                    optional_override=str(p.python_name) == "company_id" and _is_public(endpoint),
+                )
+                for where, p in located
+            )
+            endpoints.append(
+                Endpoint(
+                    name=str(endpoint.name),
+                    namespace=str(tag),
+                    http_method=str(endpoint.method).upper(),
+                    path=str(endpoint.path.get_untrusted_value()),
+                    parameters=parameters,
+                    body=bool(endpoint.bodies),
+                    body_required=bool(endpoint.bodies) and all(b.prop.required for b in endpoint.bodies),
+                )
+            )
+    return endpoints
+
+
 def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
     config = _config(output, package_name)
     with (
@@ -459,6 +503,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         _render_model_index(project, data, project.package_dir)
         _render_operations(project, facts, families, project.package_dir)
         _render_facade(project, data, families, project.package_dir)
+        write_catalog(spec, _tool_endpoints(data), project.package_dir)
     if python_warnings:
         listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)
         raise GenerationFailed(f"generation emitted {len(python_warnings)} warning(s):\n{listed}")

@@ -35,6 +35,8 @@ Every error raised on purpose derives from :class:`KlaviyoError`; the README's e
     │                                 .failed_items)
     ├── JobTimeoutError               wait() ran out of time; the job keeps running (.job, .waited)
     ├── ChunkFailedError              some chunks of a chunked submission failed (.failed, .outcomes)
+    ├── UnknownToolError              klaviyo_generated.tools has no tool of that name (.name, .suggestions)
+    │                                 (also a LookupError)
     ├── UnexpectedStatus              (errors module) an endpoint function got an undocumented status
     └── UndecodableResponse           (errors module) an endpoint function could not decode a 2xx body
 
@@ -549,6 +551,18 @@ class ChunkFailedError(KlaviyoError):
         super().__init__(f"{operation}: {len(self.failed)} of {len(outcomes)} chunk(s) failed: {described}")
 
 
+class UnknownToolError(KlaviyoError, LookupError):
+    """``klaviyo_generated.tools.get_tool`` was given a name the catalog lacks; ``suggestions`` holds the close ones.
+
+    A ``LookupError`` (not a ``KeyError``, whose ``str`` is the quoted key rather than this message)."""
+
+    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"no tool named {name!r}{hint}")
+
+
 # --- Raised by the generated endpoint modules (re-exported by ``errors``) -------------------------
 
 
@@ -631,6 +645,7 @@ __all__ = [
     "TokenRefreshError",
     "UndecodableResponse",
     "UnexpectedStatus",
+    "UnknownToolError",
     "UnprocessableEntityError",
     "redact_headers",
     "request_id_of",

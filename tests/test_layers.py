@@ -101,6 +101,11 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("_workflows", FACADE, "kv.workflows: tasks composed from the resources' public methods"),
     ("_workflow_lists", FACADE, "kv.workflows.add_to_list / remove_from_list by email: lookups, imports, in batches"),
     ("_client", FACADE, "Klaviyo and AsyncKlaviyo"),
+    ("tools", FACADE, "every operation and workflow as an LLM tool: the catalog, its filters and export shapes"),
+    ("tools._catalog", FACADE, "Tool, catalog(), get_tool(): catalog.json and the workflow tools, read on first use"),
+    ("tools._search", FACADE, "search(): the tools a few words describe"),
+    ("tools._export", FACADE, "the catalog as OpenAI, Anthropic and MCP tool dicts"),
+    ("tools._workflow_tools", FACADE, "kv.workflows' input schemas, written from their signatures"),
     ("__init__", FACADE, "the package's public names"),
 )
 

@@ -57,18 +57,20 @@ def test_sync_needs_no_spec_and_check_lists_each_drifted_file(
     _write(package / "_retry.py", (package / "_retry.py").read_text() + "HAND_EDIT = 1\n")
     (package / "progress.py").unlink()
     _write(package / "_gone.py", copy_header("_gone.py") + "GONE = 1\n")  # its source was deleted
-    # _workflows.py and _workflow_lists.py are built on operations this package lacks: stale too.
-    assert {"_workflows.py", "_workflow_lists.py"} <= set(present_copies(package))
-    kept = len(list(RUNTIME.rglob("*.py"))) - 2  # all but those two
+    # _workflows.py, _workflow_lists.py and tools/_workflow_tools.py are built on operations this package
+    # lacks: stale too.
+    assert {"_workflows.py", "_workflow_lists.py", "tools/_workflow_tools.py"} <= set(present_copies(package))
+    kept = len(list(RUNTIME.rglob("*.py"))) - 3  # all but those three
 
     assert main(["sync", "--check", "--output", str(package)]) == 1
     assert capsys.readouterr().out == (
-        "klaviyo_generated/ has runtime copies that differ from overrides/runtime/ (5 file(s)):\n"
+        "klaviyo_generated/ has runtime copies that differ from overrides/runtime/ (6 file(s)):\n"
         "  changed: _retry.py\n"
         "  missing: progress.py\n"
         "  stale: _gone.py\n"
         "  stale: _workflow_lists.py\n"
         "  stale: _workflows.py\n"
+        "  stale: tools/_workflow_tools.py\n"
         "Run `python -m generator sync` (or `nox -s sync`); edit overrides/runtime/, never the copies.\n"
     )
     assert "HAND_EDIT" in (package / "_retry.py").read_text()  # --check writes nothing
@@ -80,7 +82,8 @@ def test_sync_needs_no_spec_and_check_lists_each_drifted_file(
         "removed klaviyo_generated/_gone.py\n"
         "removed klaviyo_generated/_workflow_lists.py\n"
         "removed klaviyo_generated/_workflows.py\n"
-        f"runtime copies: 2 written, 3 removed, {kept - 2} unchanged\n"
+        "removed klaviyo_generated/tools/_workflow_tools.py\n"
+        f"runtime copies: 2 written, 4 removed, {kept - 2} unchanged\n"
     )
     for name in ("_retry.py", "progress.py"):
         assert (package / name).read_bytes() == copy_header(name).encode() + (RUNTIME / name).read_bytes()

@@ -48,6 +48,7 @@ from klaviyo_generated._exceptions import (
     TokenRefreshError,
     UndecodableResponse,
     UnexpectedStatus,
+    UnknownToolError,
     status_error,
 )
 from klaviyo_generated.types import UNSET
@@ -273,6 +274,7 @@ EXAMPLES: dict[str, Callable[[], KlaviyoError]] = {
     "ChunkFailedError": _chunk_error,
     "UnexpectedStatus": lambda: UnexpectedStatus(418, b"teapot"),
     "UndecodableResponse": lambda: UndecodableResponse(200, b"<html>"),
+    "UnknownToolError": lambda: UnknownToolError("get_profil", ["get_profile"]),
 }
 
 # What must read the same after the round trip, beyond the type, str() and args.
@@ -288,6 +290,7 @@ KEPT = {
     "JobTimeoutError": ("status", "waited"),
     "UnexpectedStatus": ("status_code", "content"),
     "UndecodableResponse": ("status_code", "content"),
+    "UnknownToolError": ("name", "suggestions"),
 }
 
 

@@ -27,7 +27,9 @@ PACKAGE = "klaviyo_generated"
 # What an sdist may hold at its top level (under its ``name-version/`` directory).
 SDIST_TOP_LEVEL = frozenset({PACKAGE, "README.md", "pyproject.toml", "PKG-INFO", ".gitignore"})
 SDIST_REQUIRED = frozenset({f"{PACKAGE}/__init__.py", f"{PACKAGE}/py.typed", "pyproject.toml", "README.md", "PKG-INFO"})
-WHEEL_REQUIRED = frozenset({f"{PACKAGE}/__init__.py", f"{PACKAGE}/py.typed", f"{PACKAGE}/testing/__init__.py"})
+WHEEL_REQUIRED = frozenset(
+    {f"{PACKAGE}/__init__.py", f"{PACKAGE}/py.typed", f"{PACKAGE}/testing/__init__.py", f"{PACKAGE}/tools/catalog.json"}
+)
 
 SMOKE = """
 import sys

@@ -23,6 +23,7 @@ WHEEL = [
     "klaviyo_generated/__init__.py",
     "klaviyo_generated/py.typed",
     "klaviyo_generated/testing/__init__.py",
+    "klaviyo_generated/tools/catalog.json",
     "klaviyo_generated-0.1.0.dist-info/METADATA",
     "klaviyo_generated-0.1.0.dist-info/RECORD",
 ]

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         TokenRefreshError,
         UndecodableResponse,
         UnexpectedStatus,
+        UnknownToolError,
         UnprocessableEntityError,
     )
     from ._jobs import Accepted, AsyncJob, Job, Progress
@@ -116,6 +117,7 @@ for _name in (
     "FilterError",
     "UndecodableResponse",
     "UnexpectedStatus",
+    "UnknownToolError",
 ):
     _MODULE_OF[_name] = "._exceptions"
 
@@ -185,6 +187,7 @@ __all__ = [
     "TokenRefreshError",
     "UndecodableResponse",
     "UnexpectedStatus",
+    "UnknownToolError",
     "UnprocessableEntityError",
     "__api_revision__",
     "set_testing",
