@@ -101,6 +101,12 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("_workflows", FACADE, "kv.workflows: tasks composed from the resources' public methods"),
     ("_workflow_lists", FACADE, "kv.workflows.add_to_list / remove_from_list by email: lookups, imports, in batches"),
     ("_client", FACADE, "Klaviyo and AsyncKlaviyo"),
+    ("tools", FACADE, "the tool catalog (its own helper's row replaces this one at merge)"),
+    ("tools._call", FACADE, "a catalog tool run on a client: arguments checked, answer paged and cut, dry run"),
+    ("mcp", FACADE, "the MCP server's public names (lazy: the SDK loads on first use)"),
+    ("mcp._options", FACADE, "the MCP server's command line"),
+    ("mcp._server", FACADE, "the MCP server: catalog tools listed and called, compact mode, refusals"),
+    ("mcp.__main__", FACADE, "python -m klaviyo_generated.mcp: stdio or HTTP on 127.0.0.1"),
     ("__init__", FACADE, "the package's public names"),
 )
 
