@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +119,52 @@ def test_a_stdio_session_against_a_served_fake() -> None:
     assert document["next_cursor"] is None
     [request] = fake.requests
     assert request.headers["Authorization"] == f"Klaviyo-API-Key {KEY}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for(port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def test_http_serves_on_loopback_only() -> None:
+    fake = FakeKlaviyo(spec="")
+    profile = fake.add_profile(email="http@example.com")
+    port = _free_port()
+    with fake.serve() as url:
+        command = [sys.executable, "-c", LAUNCH, "--http", "--port", str(port), "--base-url", url, "--read-only"]
+        env = {**os.environ, "KLAVIYO_API_KEY": KEY, "PYTHONPATH": str(ROOT)}
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            _wait_for(port, process)
+
+            async def main() -> tuple[list[str], types.CallToolResult]:
+                async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+                    names = [tool.name for tool in (await client.list_tools()).tools]
+                    return names, await client.call_tool("get_profile", {"id": profile["id"]})
+
+            names, result = anyio.run(main)
+            listening = [line.split()[1] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+        finally:
+            process.terminate()
+            process.communicate(timeout=30)
+
+    assert names == ["get_profile", "get_profiles", "get_lists"]
+    assert not result.is_error
+    # Bound to 127.0.0.1 (0100007F in /proc/net/tcp), not 0.0.0.0.
+    assert f"0100007F:{port:04X}" in listening
+    assert f"00000000:{port:04X}" not in listening
