@@ -6,7 +6,6 @@ Every operation and workflow of the catalog (``klaviyo_generated.tools``) as an 
 server object, to run on any transport the ``mcp`` SDK offers.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,21 +13,18 @@ if TYPE_CHECKING:
     from ._server import CatalogProvider, CatalogTool, build_server, default_catalog
 
 # Importing the MCP SDK takes seconds: `--help` and the missing-key stop should not wait for it.
-_MODULE_OF = {
-    "Options": "._options",
-    "parse_args": "._options",
-    "CatalogProvider": "._server",
-    "CatalogTool": "._server",
-    "build_server": "._server",
-    "default_catalog": "._server",
-}
+_OPTIONS = frozenset({"Options", "parse_args"})
+_SERVER = frozenset({"CatalogProvider", "CatalogTool", "build_server", "default_catalog"})
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
+    if name in _OPTIONS:
+        from . import _options as module
+    elif name in _SERVER:
+        from . import _server as module  # type: ignore[no-redef]  # one module object either way
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
+    value = getattr(module, name)
     globals()[name] = value
     return value
 
