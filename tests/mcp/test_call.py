@@ -172,3 +172,11 @@ def test_an_answer_without_items_to_drop_is_replaced_by_the_note(kv: Klaviyo, fa
     assert cut.truncated
     assert list(cut.content) == ["note"]
     assert "over the 1000-character limit" in cut.content["note"]
+
+
+def test_a_key_pasted_into_an_argument_is_masked_in_the_error(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    result = _call(kv, "get_profiles", page_size=KEY)
+
+    assert not result.ok
+    assert result.content["error"]["problems"] == ["page_size: 'pk_***' is not of type 'integer'"]
+    assert fake.requests == []

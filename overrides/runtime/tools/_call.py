@@ -141,7 +141,8 @@ def _schema_problems(tool: ToolLike, arguments: Mapping[str, Any]) -> list[str]:
         cached = (tool.input_schema, Draft202012Validator(tool.input_schema))
         _VALIDATORS[tool.name] = cached
     errors = sorted(cached[1].iter_errors(dict(arguments)), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"{'.'.join(map(str, e.absolute_path)) or '(arguments)'}: {e.message}" for e in errors[:10]]
+    # A message quotes the value at fault: mask anything shaped like a key an agent put there.
+    return [scrub(f"{'.'.join(map(str, e.absolute_path)) or '(arguments)'}: {e.message}", ()) for e in errors[:10]]
 
 
 # -- answers ------------------------------------------------------------------------------------------
