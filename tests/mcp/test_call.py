@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from klaviyo_generated import Klaviyo
 from klaviyo_generated.testing import FakeKlaviyo
 from klaviyo_generated.tools._call import ToolResult, call_tool, next_cursor
 from tests.mcp.standin import KEY, by_name
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _call(kv: Klaviyo, name: str, **arguments: object) -> ToolResult:
@@ -180,3 +185,10 @@ def test_a_key_pasted_into_an_argument_is_masked_in_the_error(kv: Klaviyo, fake:
     assert not result.ok
     assert result.content["error"]["problems"] == ["page_size: 'pk_***' is not of type 'integer'"]
     assert fake.requests == []
+
+
+def test_importing_call_tool_loads_no_http_stack() -> None:
+    # The catalog package re-exports call_tool; it reads no JSON and loads no httpx until used.
+    code = "import sys, klaviyo_generated.tools._call; print(sorted(m for m in ('httpx', 'mcp') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"

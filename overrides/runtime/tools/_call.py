@@ -28,15 +28,14 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
-import httpx
 
 from .._base_error import KlaviyoError
 from .._error_text import scrub
 from .._exceptions import APIError, APIStatusError
-from .._jobs import Job
-from .._response import Accepted
 
 if TYPE_CHECKING:
+    import httpx
+
     from .._client import Klaviyo
 
 __all__ = ["DEFAULT_MAX_CHARS", "ToolLike", "ToolResult", "call_tool", "error_document", "failure", "result_of"]
@@ -161,6 +160,10 @@ def jsonable(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     """One step from an object towards JSON data (``str(value)`` for what has no better form)."""
+    # Imported here: the catalog re-exports call_tool, and importing it should not load httpx (these do).
+    from .._jobs import Job
+    from .._response import Accepted
+
     if hasattr(value, "to_dict"):
         plain = value.to_dict()
     elif isinstance(value, enum.Enum):
@@ -278,10 +281,16 @@ class _Captured(Exception):
         self.request = request
 
 
-class _Capture(httpx.BaseTransport):
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        raise _Captured(request)
+def _capture() -> httpx.BaseTransport:
+    """A transport that hands every request back as ``_Captured`` instead of sending it."""
+    import httpx
+
+    class Capture(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            request.read()
+            raise _Captured(request)
+
+    return Capture()
 
 
 def _dry_run(kv: Klaviyo, tool: ToolLike, arguments: Mapping[str, Any]) -> dict[str, Any]:
@@ -297,7 +306,7 @@ def _dry_run(kv: Klaviyo, tool: ToolLike, arguments: Mapping[str, Any]) -> dict[
         default_headers=s.headers,
         retry=False,
         rate_limits=False,
-        transport=_Capture(),
+        transport=_capture(),
     )
     with twin:
         try:
