@@ -38,8 +38,9 @@ def tests(session: nox.Session) -> None:
     """The test suite (generator golden files, spec patches, wire format of the generated package).
 
     The runtime is synced into the package first, so a runtime edit is tested as is (no spec needed). The docs
-    extra is installed too: tests/docs builds the site (about 20 s) and checks its reference."""
-    session.install("-e", ".[test,generate,docs]")
+    extra is installed too: tests/docs builds the site (about 20 s) and checks its reference; and the mcp extra, for
+    tests/mcp (the MCP server through the SDK's own client)."""
+    session.install("-e", ".[test,generate,docs,mcp]")
     session.run("python", "-m", "generator", "sync")
     session.run("pytest", *session.posargs)
 

@@ -106,6 +106,11 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("tools._search", FACADE, "search(): the tools a few words describe"),
     ("tools._export", FACADE, "the catalog as OpenAI, Anthropic and MCP tool dicts"),
     ("tools._workflow_tools", FACADE, "kv.workflows' input schemas, written from their signatures"),
+    ("tools._call", FACADE, "a catalog tool run on a client: arguments checked, answer paged and cut, dry run"),
+    ("mcp", FACADE, "the MCP server's public names (lazy: the SDK loads on first use)"),
+    ("mcp._options", FACADE, "the MCP server's command line"),
+    ("mcp._server", FACADE, "the MCP server: catalog tools listed and called, compact mode, refusals"),
+    ("mcp.__main__", FACADE, "python -m klaviyo_generated.mcp: stdio or HTTP on 127.0.0.1"),
     ("__init__", FACADE, "the package's public names"),
 )
 

@@ -18,16 +18,19 @@ Scopes: ``catalog(scopes=...)`` keeps the tools whose ``x-klaviyo-scopes`` the g
 """
 
 from .._exceptions import UnknownToolError
+from ._call import ToolResult, call_tool
 from ._catalog import Tool, catalog, get_tool, implied_scopes
 from ._export import as_anthropic, as_mcp, as_openai
 from ._search import search
 
 __all__ = [
     "Tool",
+    "ToolResult",
     "UnknownToolError",
     "as_anthropic",
     "as_mcp",
     "as_openai",
+    "call_tool",
     "catalog",
     "get_tool",
     "implied_scopes",

@@ -48,7 +48,7 @@ def test_the_extras_listed_are_the_packages_user_facing_extras() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     extras = set(pyproject["project"]["optional-dependencies"]) - DEVELOPMENT_EXTRAS
     listed = set(re.findall(r"^\| `(\w+)` \|", _section("Installing"), re.M))
-    assert listed == extras == {"progress", "redis", "testing"}
+    assert listed == extras == {"mcp", "progress", "redis", "testing"}
 
 
 def test_the_venv_and_build_outputs_are_ignored_by_git() -> None:

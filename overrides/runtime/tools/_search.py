@@ -11,8 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Protocol
 
 from ._catalog import Tool, all_tools
+
+
+class Named(Protocol):
+    """What ``search(tools=...)`` reads of a tool: its name (a ``Tool``, or a server's view of one)."""
+
+    @property
+    def name(self) -> str: ...
+
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset({"a", "an", "and", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "api"})
@@ -53,7 +62,7 @@ def _index() -> tuple[tuple[Tool, dict[str, float], frozenset[str], frozenset[st
     return tuple(index)
 
 
-def search(query: str, limit: int = 10, *, tools: Iterable[Tool] | None = None) -> list[Tool]:
+def search(query: str, limit: int = 10, *, tools: Iterable[Named] | None = None) -> list[Tool]:
     """The ``limit`` tools that match ``query`` best (an API path like ``/api/lists/{id}/profiles`` works too);
     ``tools`` narrows the search to those (e.g. a filtered ``catalog()``)."""
     wanted, spelled = words(query), set(_raw(query))
