@@ -29,7 +29,7 @@ import mcp_types as types
 from mcp.server import Server
 
 from .._error_text import scrub
-from ..tools._call import ToolResult, call_tool, failure, result_of
+from ..tools._call import ToolLike, ToolResult, call_tool, failure, result_of
 from ..tools._search import search
 from ._options import Options
 
@@ -41,21 +41,14 @@ if TYPE_CHECKING:
 __all__ = ["CatalogProvider", "CatalogTool", "build_server", "default_catalog"]
 
 
-class CatalogTool(Protocol):
-    """What the server reads of a catalog tool (``klaviyo_generated.tools.Tool`` has it all)."""
+class CatalogTool(ToolLike, Protocol):
+    """What the server reads of a catalog tool, beyond what ``call_tool`` reads (``klaviyo_generated.tools.Tool``
+    has it all)."""
 
-    @property
-    def name(self) -> str: ...
-    @property
-    def namespace(self) -> str: ...
-    @property
-    def method(self) -> str: ...
     @property
     def title(self) -> str: ...
     @property
     def description(self) -> str: ...
-    @property
-    def input_schema(self) -> Mapping[str, Any]: ...
     @property
     def read_only(self) -> bool: ...
     @property
@@ -64,8 +57,6 @@ class CatalogTool(Protocol):
     def idempotent(self) -> bool: ...
     @property
     def scopes(self) -> Sequence[str]: ...
-    @property
-    def paginated(self) -> bool: ...
 
 
 # catalog(*, namespaces=None, read_only=False, scopes=None) -> the tools these filters leave.
@@ -76,7 +67,7 @@ def default_catalog(
     *, namespaces: Iterable[str] | None = None, read_only: bool = False, scopes: Iterable[str] | None = None
 ) -> Sequence[CatalogTool]:
     """The package's generated catalog, ``klaviyo_generated.tools.catalog``."""
-    from ..tools import catalog  # type: ignore[attr-defined,unused-ignore]  # the generated catalog
+    from ..tools import catalog
 
     tools: Sequence[CatalogTool] = catalog(namespaces=namespaces, read_only=read_only, scopes=scopes)
     return tools
