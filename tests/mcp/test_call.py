@@ -99,6 +99,21 @@ def test_unknown_and_missing_arguments_are_named_and_nothing_is_sent(kv: Klaviyo
     assert fake.requests == []
 
 
+def test_arguments_that_are_not_an_object_are_refused_and_nothing_is_sent(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    for given, kind in ((["id", "P1"], "list"), ("id=P1", "str"), (7, "int")):
+        result = call_tool(kv, by_name("get_profile"), given)  # type: ignore[arg-type]
+        assert not result.ok
+        assert result.content == {
+            "error": {
+                "type": "InvalidArguments",
+                "message": "get_profile: arguments must be a JSON object (a mapping of names to values), "
+                f"not {kind}. Nothing was sent.",
+            }
+        }
+    assert call_tool(kv, by_name("get_lists"), None).ok  # no arguments at all is an empty object
+    assert [r.url.path for r in fake.requests] == ["/api/lists"]
+
+
 def test_values_against_the_schema_are_checked_before_sending(kv: Klaviyo, fake: FakeKlaviyo) -> None:
     result = _call(kv, "get_profiles", page_size=500, fields_profile=["emial"])
 

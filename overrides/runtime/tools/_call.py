@@ -82,6 +82,10 @@ def call_tool(
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ToolResult:
     """Run ``tool`` on ``kv`` with ``arguments`` (the JSON object a model sent); see the module docstring."""
+    if arguments is not None and not isinstance(arguments, Mapping):
+        kind = type(arguments).__name__
+        message = f"{tool.name}: arguments must be a JSON object (a mapping of names to values), not {kind}"
+        return failure({"error": {"type": "InvalidArguments", "message": message + ". Nothing was sent."}})
     arguments = dict(arguments or {})
     problem = check_arguments(tool, arguments)
     if problem is not None:
