@@ -52,6 +52,7 @@ __all__ = [
     "RequestEvent",
     "check_hook",
     "configure_from_env",
+    "log_path",
 ]
 
 ENV_VAR: Final = "KLAVIYO_LOG"
@@ -112,6 +113,11 @@ def redacted_path(request: httpx.Request, operation: OperationSpec | None) -> st
     if operation is not None:
         return operation.path
     return clean(_PERSONAL.sub("***", request.url.path), ())
+
+
+def log_path(request: httpx.Request) -> str:
+    """The path a log line shows for ``request`` (see ``redacted_path``)."""
+    return redacted_path(request, _operation(request))
 
 
 def _operation(request: httpx.Request) -> OperationSpec | None:
