@@ -104,8 +104,10 @@ def check_hook(hook: object, name: str, *, asynchronous: bool) -> Hook | None:
     if not callable(hook):
         raise ConfigurationError(f"{name} must be a callable taking a RequestEvent, got {type(hook).__name__}")
     if not asynchronous and inspect.iscoroutinefunction(hook):
-        raise ConfigurationError(f"{name} is an async function: Klaviyo calls hooks synchronously (AsyncKlaviyo awaits)")
-    return hook  # type: ignore[return-value]  # callable() does not narrow to the signature
+        raise ConfigurationError(
+            f"{name} is an async function: Klaviyo calls hooks synchronously (AsyncKlaviyo awaits)"
+        )
+    return hook
 
 
 def redacted_path(request: httpx.Request, operation: OperationSpec | None) -> str:

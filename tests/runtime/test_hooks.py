@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -173,4 +173,4 @@ def test_a_hook_the_sync_client_cannot_call_is_refused_at_construction(kwargs: d
 def test_the_async_client_takes_an_async_hook_and_refuses_a_non_callable() -> None:
     AsyncKlaviyo(api_key=API_KEY, on_response=_async_hook)
     with pytest.raises(ConfigurationError, match=r"^on_request must be a callable taking a RequestEvent, got dict$"):
-        AsyncKlaviyo(api_key=API_KEY, on_request={})
+        AsyncKlaviyo(api_key=API_KEY, on_request=cast(Any, {}))

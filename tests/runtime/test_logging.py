@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -136,7 +137,7 @@ def test_no_key_token_email_or_phone_in_any_line_or_event(caplog: pytest.LogCapt
     kv.profiles.get_profiles(filter='equals(email,"a@b.com")')
     wire.steps = [ok("r1")]
     kv.profiles.get_profile("01HSECRETID")
-    body = {"data": {"type": "profile", "attributes": {"email": "a@b.com", "phone_number": "+15551234567"}}}
+    body: Any = {"data": {"type": "profile", "attributes": {"email": "a@b.com", "phone_number": "+15551234567"}}}
     wire.steps = [ok("r2", body={"data": {"type": "profile", "id": "p", "attributes": {}}}, status=201)]
     kv.profiles.create_profile(body=body)
     wire.steps = [refused(503, "r3", retry_after="1"), ok("r4", body={})]
