@@ -174,3 +174,12 @@ def test_the_async_client_takes_an_async_hook_and_refuses_a_non_callable() -> No
     AsyncKlaviyo(api_key=API_KEY, on_response=_async_hook)
     with pytest.raises(ConfigurationError, match=r"^on_request must be a callable taking a RequestEvent, got dict$"):
         AsyncKlaviyo(api_key=API_KEY, on_request=cast(Any, {}))
+
+
+def test_the_client_docstring_describes_the_hook_arguments() -> None:
+    import inspect
+    import re
+
+    documented = re.findall(r"^        (\w+): ", Klaviyo.__doc__ or "", re.M)
+    assert [name for name in inspect.signature(Klaviyo).parameters if name not in documented] == []
+    assert {"on_request", "on_response"} <= set(documented)
