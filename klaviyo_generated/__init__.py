@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from ._jobs import Accepted, AsyncJob, Job, Progress
     from ._oauth import OAuth, OAuthToken
+    from ._observe import RequestEvent
     from ._pagination import AsyncPager, Pager
     from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits
     from ._redis_ratelimit import RedisRateLimiter
@@ -75,6 +76,7 @@ _MODULE_OF: dict[str, str] = {
     "AsyncPager": "._pagination",
     "Pager": "._pagination",
     "OAuthToken": "._oauth",
+    "RequestEvent": "._observe",
     "Limiter": "._ratelimit",
     "RateLimiter": "._ratelimit",
     "RateLimitInfo": "._ratelimit",
@@ -182,6 +184,7 @@ __all__ = [
     "RateLimiter",
     "RateLimits",
     "RedisRateLimiter",
+    "RequestEvent",
     "ResponseDecodeError",
     "RetryPolicy",
     "TokenRefreshError",

@@ -43,6 +43,7 @@ from datetime import timedelta
 import httpx
 
 from .._exceptions import RateLimitWaitExceededError
+from .._observe import log_path
 from .._retry import BUDGET_EXTENSION, AttemptBudget, RetryPolicy, coerce_policy, is_testing
 from .._retry_after import requested_wait
 
@@ -140,11 +141,12 @@ class _Attempts:
         ):
             return None  # the wait would overrun total_timeout
         reason = f"HTTP {status}" if error is None else type(error).__name__
-        # Method and path only: the query string may carry a public key, and headers carry credentials.
+        # Method and path only: the query string may carry a public key or an email, and headers carry
+        # credentials; the path as the per-attempt lines show it (the template: no id, no email).
         _LOG.info(
             "Retrying %s %s in %.3fs after %s (attempt %d/%d failed)",
             method,
-            self.request.url.path,
+            log_path(self.request),
             wait,
             reason,
             self.count,

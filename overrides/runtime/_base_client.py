@@ -4,7 +4,8 @@ A call goes::
 
     generated method -> _call(endpoint.OPERATION, endpoint._get_kwargs(...))
       -> httpx.Client (auth, revision, timeout; the request carries the operation's ``OperationSpec``)
-      -> RetryTransport -> RateLimitTransport -> the I/O transport (httpx's, the caller's, or a fake)
+      -> RetryTransport -> RateLimitTransport -> LogTransport (one line and the hooks per attempt)
+      -> the I/O transport (httpx's, the caller's, or a fake)
       <- non-2xx: typed error (status_error); 2xx: OPERATION.parse(response) -> model
 
 Everything this path knows about an operation is the operation's own data: no table is looked up
@@ -28,6 +29,7 @@ from typing import Any, ClassVar, Self, TypeVar
 import httpx
 
 from ._auth import ConfigurationError
+from ._error_text import request_id_of
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -36,6 +38,7 @@ from ._exceptions import (
 )
 from ._lazy import LazyModel, decode_first_level
 from ._oauth import OAuth
+from ._observe import Hook, check_hook, configure_from_env
 from ._operation import OPERATION_EXTENSION, Operation, OperationSpec
 from ._ratelimit import Limiter, RateLimits, coerce_limiter
 from ._request_body import encode_body
@@ -54,10 +57,12 @@ from ._settings import (
     retry_policy,
 )
 from ._transports import (
+    AsyncLogTransport,
     AsyncRateLimitTransport,
     AsyncRetryTransport,
     DeferredAsyncTransport,
     DeferredTransport,
+    LogTransport,
     RateLimitTransport,
     RetryTransport,
 )
@@ -140,6 +145,7 @@ class _BaseClient:
         max_retries: int | None,
         default_headers: Mapping[str, str] | None,
     ) -> None:
+        configure_from_env()
         company_id = check_company_id(company_id)
         self.settings = Settings(
             auth=choose_auth(api_key, oauth, company_id),
@@ -278,6 +284,7 @@ class _BaseClient:
                 # The document's own members (data, links, included) are checked now, so a body
                 # of the wrong shape fails the call; deeper members decode when read.
                 decode_first_level(parsed)
+                parsed._request_id = request_id_of(response.headers)
         except Exception as error:
             # Whatever an answer we cannot read raises (a RecursionError from JSON nested
             # thousands deep, an OverflowError from a date in year 10**9, an undocumented 2xx, ...),
@@ -325,6 +332,13 @@ def _inner(transport: Any, http_client: Any, client_type: type, wrap: Callable[[
     return transport if transport is not None else default()
 
 
+def _hooks(on_request: object, on_response: object, *, asynchronous: bool) -> dict[str, Hook | None]:
+    return {
+        "on_request": check_hook(on_request, "on_request", asynchronous=asynchronous),
+        "on_response": check_hook(on_response, "on_response", asynchronous=asynchronous),
+    }
+
+
 class SyncAPIClient(_BaseClient):
     """The synchronous client; see ``Klaviyo`` for the arguments."""
 
@@ -346,6 +360,8 @@ class SyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_request: Hook | None = None,
+        on_response: Hook | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -360,6 +376,7 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
         )
         inner = _inner(transport, http_client, httpx.Client, _ClientTransport, DeferredTransport)
+        inner = LogTransport(inner, clock=clock, **_hooks(on_request, on_response, asynchronous=False))
         self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
         self._sleep, self._clock = sleep, clock
         limited = RateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
@@ -455,6 +472,8 @@ class AsyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_request: Hook | None = None,
+        on_response: Hook | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -469,6 +488,7 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
         )
         inner = _inner(transport, http_client, httpx.AsyncClient, _AsyncClientTransport, DeferredAsyncTransport)
+        inner = AsyncLogTransport(inner, clock=clock, **_hooks(on_request, on_response, asynchronous=True))
         self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
         self._sleep, self._clock = sleep, clock
         limited = AsyncRateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)

@@ -204,6 +204,12 @@ class LazyModel:
     if TYPE_CHECKING:
         _klaviyo_raw_: Mapping[str, Any]
 
+    # The request id of the response a call returned this model from (set on the instance by the
+    # client, as openai-python's ``_request_id``); ``None`` for a model built any other way. Not a
+    # field: ==, repr, to_dict and attrs.evolve ignore it; a pickle keeps it. Underscored so no
+    # spec member named ``request_id`` can ever collide with it.
+    _request_id: str | None = None
+
     def __repr__(self) -> str:
         cls = type(self)
         shown = ", ".join(f"{name}={getattr(self, name, _MISSING)!r}" for name in _field_names(cls))

@@ -9,14 +9,17 @@ per layer, each with a sync and an async twin sharing their decisions.
 from __future__ import annotations
 
 from .deferred import DeferredAsyncTransport, DeferredTransport
+from .log import AsyncLogTransport, LogTransport
 from .ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from .retry import AsyncRetryTransport, RetryTransport
 
 __all__ = [
+    "AsyncLogTransport",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
     "DeferredAsyncTransport",
     "DeferredTransport",
+    "LogTransport",
     "RateLimitTransport",
     "RetryTransport",
 ]

@@ -74,6 +74,10 @@ class Klaviyo(SyncAPIClient):
         default_headers: extra headers on every request.
         sleep: how the client waits (retries, rate limits, job polling); injected by tests.
         clock: monotonic seconds; injected by tests.
+        on_request: called with a `RequestEvent` before each HTTP attempt (retries included) is sent; for your
+            metrics or tracing. No key, query or body is in it. `AsyncKlaviyo` awaits what it returns.
+        on_response: called with the completed `RequestEvent` after each attempt: status (or the error),
+            elapsed ms, request id. A hook that raises is logged at WARNING and the call goes on.
     """
 
     pinned_revision = "2026-07-15"
