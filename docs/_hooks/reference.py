@@ -274,9 +274,10 @@ def namespace_page(tag: str, models: dict[str, str]) -> str:
         f"Class: `klaviyo_generated.resources.{tag}.{cls.__name__}` (sync), "
         f"`klaviyo_generated.resources.{tag}.Async{cls.__name__}` (async).",
         "",
-        "Every operation also takes `timeout=`, `retry=` and `max_retries=` for that call, and `revision=` to send",
-        "another API revision. A failure raises a [`KlaviyoError`](../errors.md): `APIStatusError` (by status:",
-        "`NotFoundError`, `RateLimitError`, ...), `APIConnectionError`, `ResponseDecodeError`,",
+        "Every operation also takes `timeout=`, `retry=` and `max_retries=` for that call, `extra_headers=` and",
+        "`extra_query=` for what the spec does not list ([per-request options](../clients.md#per-request-options)),",
+        "and `revision=` to send another API revision. A failure raises a [`KlaviyoError`](../errors.md):",
+        "`APIStatusError` (by status: `NotFoundError`, `RateLimitError`, ...), `APIConnectionError`, `ResponseDecodeError`,",
         "`InvalidArgumentError` or `RateLimitWaitExceededError` (nothing sent).",
         "",
         "| Operation | API path | Helpers |",
