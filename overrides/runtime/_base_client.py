@@ -389,6 +389,9 @@ class _Pool(Generic[TransportT]):
 
     __slots__ = ("closed", "transport")
 
+    transport: TransportT
+    closed: bool
+
     def __init__(self, transport: TransportT) -> None:
         self.transport = transport
         self.closed = False

@@ -246,7 +246,7 @@ def test_another_account_on_a_shared_limiter_that_is_not_in_process_must_name_it
         def __getattr__(self, name: str) -> Any:
             return getattr(RateLimiter(), name)
 
-    limiter: Limiter = Redisish()  # type: ignore[assignment]
+    limiter: Limiter = Redisish()
     assert isinstance(limiter, Limiter) and not isinstance(limiter, RateLimiter)
     server = Server(PROFILE)
     kv = Klaviyo(**client_kwargs(server, rate_limits=limiter))
