@@ -80,7 +80,8 @@ def test_extras_on_a_raw_request_and_with_raw_response() -> None:
         "request(GET /api/beta-things): extra_headers cannot set 'x-a': the request already carries it"
     )
     raw = kv.with_raw_response.profiles.get_profile(PROFILE_ID, extra_headers={"X-R": "r"})
-    assert raw.status_code == 200 and server.last.headers["X-R"] == "r"
+    assert raw.status_code == 200
+    assert server.last.headers["X-R"] == "r"
 
 
 def test_extras_reach_each_submitted_chunk() -> None:
@@ -164,7 +165,8 @@ def test_extras_reach_each_submitted_chunk() -> None:
         (
             {"extra_query": {"page[size]": "3"}},
             InvalidArgumentError,
-            "get_profiles: extra_query cannot set 'page[size]': the method sets it from its own arguments; pass it there",
+            "get_profiles: extra_query cannot set 'page[size]': the method sets it from its own arguments; "
+            "pass it there",
         ),
         (
             {"extra_query": {"page[cursor]": "c9"}},
@@ -185,7 +187,8 @@ def test_a_wrong_extra_is_refused_before_anything_is_sent(
     server = Server({"data": []})
     with pytest.raises(error) as caught:
         make(server).profiles.get_profiles(page_size=5, **extras)
-    assert type(caught.value) is error and str(caught.value) == message
+    assert type(caught.value) is error
+    assert str(caught.value) == message
     assert server.requests == []
 
 
@@ -204,7 +207,7 @@ def test_async_extras_on_a_method_every_page_and_a_raw_request() -> None:
         pager = kv.profiles.aiter_profiles(page_size=5, extra_query={"beta": "on"})
         assert [p.id async for p in pager] == [PROFILE_ID, PROFILE_ID]
         await kv.request("GET", "/api/x", extra_query={"y": "2"})
-        with pytest.raises(InvalidArgumentError, match="^get_profile: extra_headers cannot set 'Authorization'"):
+        with pytest.raises(InvalidArgumentError, match=r"^get_profile: extra_headers cannot set 'Authorization'"):
             await kv.profiles.get_profile(PROFILE_ID, extra_headers={"Authorization": "Bearer x"})
 
     asyncio.run(main())

@@ -90,7 +90,9 @@ def test_a_derived_client_sends_through_the_parents_transport_and_closing_it_lea
     io = Counting(server)
     kv = Klaviyo(**client_kwargs(server, transport=io))
     fast = kv.with_options(timeout=5)
-    assert type(fast) is Klaviyo and fast._pool is kv._pool and fast._pool.transport is io
+    assert type(fast) is Klaviyo
+    assert fast._pool is kv._pool
+    assert fast._pool.transport is io
 
     kv.profiles.get_profile(PROFILE_ID)
     fast.profiles.get_profile(PROFILE_ID)
@@ -115,7 +117,7 @@ def test_a_derived_client_sends_through_the_parents_transport_and_closing_it_lea
         "this Klaviyo came from with_options() on a client that is now closed, and with it the connection "
         "pool they share; derive from an open client"
     )
-    with pytest.raises(ConfigurationError, match="^this Klaviyo is closed; build a new client to call again$"):
+    with pytest.raises(ConfigurationError, match=r"^this Klaviyo is closed; build a new client to call again$"):
         kv.profiles.get_profile(PROFILE_ID)
     assert len(server.requests) == 3  # nothing was sent after the close
 
@@ -127,19 +129,20 @@ def test_async_a_derived_client_sends_through_the_parents_transport_and_closing_
     async def main() -> None:
         kv = AsyncKlaviyo(**async_client_kwargs(server, transport=io))
         fast = kv.with_options(timeout=5)
-        assert type(fast) is AsyncKlaviyo and fast._pool.transport is io
+        assert type(fast) is AsyncKlaviyo
+        assert fast._pool.transport is io
         await kv.profiles.get_profile(PROFILE_ID)
         await fast.profiles.get_profile(PROFILE_ID)
         assert server.requests[1].extensions["timeout"]["read"] == 5.0
         async with fast:
             pass
         assert io.closed == 0
-        with pytest.raises(ConfigurationError, match="^this AsyncKlaviyo is closed"):
+        with pytest.raises(ConfigurationError, match=r"^this AsyncKlaviyo is closed"):
             await fast.profiles.get_profile(PROFILE_ID)
         survivor = kv.with_options()
         await kv.close()
         assert io.closed == 1
-        with pytest.raises(ConfigurationError, match="^this AsyncKlaviyo came from with_options"):
+        with pytest.raises(ConfigurationError, match=r"^this AsyncKlaviyo came from with_options"):
             await survivor.profiles.get_profile(PROFILE_ID)
 
     run(main())
@@ -166,7 +169,8 @@ def test_the_same_account_shares_one_limiter_whose_reservations_hold_back_both_c
     kv = Klaviyo(**client_kwargs(server, rate_limits=limiter))
     same = kv.with_options(timeout=5)
     same_key = kv.with_options(api_key=API_KEY)  # the same key is the same account
-    assert same.rate_limiter is limiter and same_key.rate_limiter is limiter
+    assert same.rate_limiter is limiter
+    assert same_key.rate_limiter is limiter
 
     kv.profiles.get_profile(PROFILE_ID)
     same.profiles.get_profile(PROFILE_ID)  # the parent's call took the second's only slot
@@ -180,8 +184,10 @@ def test_another_api_key_gets_its_own_limiter_with_the_parents_configuration_and
     limiter = RateLimiter(RateLimits(max_wait=30.0), clock=server.clock, operations={"get_profile": Tier()})
     kv = Klaviyo(**client_kwargs(server, rate_limits=limiter))
     other = kv.with_options(api_key=OTHER_KEY)
-    assert other.rate_limiter is not limiter and other._pool is kv._pool
-    assert isinstance(other.rate_limiter, RateLimiter) and other.rate_limiter.limits == RateLimits(max_wait=30.0)
+    assert other.rate_limiter is not limiter
+    assert other._pool is kv._pool
+    assert isinstance(other.rate_limiter, RateLimiter)
+    assert other.rate_limiter.limits == RateLimits(max_wait=30.0)
 
     kv.profiles.get_profile(PROFILE_ID)
     other.profiles.get_profile(PROFILE_ID)  # its own bucket: no wait
@@ -223,13 +229,15 @@ def test_oauth_for_another_account_and_explicit_rate_limits() -> None:
     kv = Klaviyo(**client_kwargs(server))
     oauth = OAuth(client_id="c", client_secret="s", refresh_token="r", access_token="tok")
     app = kv.with_options(oauth=oauth)
-    assert app.settings.auth is oauth and app.rate_limiter is not kv.rate_limiter
+    assert app.settings.auth is oauth
+    assert app.rate_limiter is not kv.rate_limiter
     assert app.with_options(timeout=2).rate_limiter is app.rate_limiter  # the same OAuth: the same account
     app.profiles.get_profile(PROFILE_ID)
     assert auth_of(server.last) == "Bearer tok"
 
     unlimited = kv.with_options(rate_limits=False)
-    assert unlimited.rate_limiter.limits.enabled is False and kv.rate_limiter.limits.enabled is True
+    assert unlimited.rate_limiter.limits.enabled is False
+    assert kv.rate_limiter.limits.enabled is True
     mine = RateLimiter()
     assert kv.with_options(api_key=OTHER_KEY, rate_limits=mine).rate_limiter is mine
 
@@ -247,7 +255,8 @@ def test_another_account_on_a_shared_limiter_that_is_not_in_process_must_name_it
             return getattr(RateLimiter(), name)
 
     limiter: Limiter = Redisish()
-    assert isinstance(limiter, Limiter) and not isinstance(limiter, RateLimiter)
+    assert isinstance(limiter, Limiter)
+    assert not isinstance(limiter, RateLimiter)
     server = Server(PROFILE)
     kv = Klaviyo(**client_kwargs(server, rate_limits=limiter))
     assert kv.with_options(timeout=1).rate_limiter is limiter
@@ -268,7 +277,8 @@ def test_async_the_limiter_is_shared_for_the_same_account_and_not_for_another() 
     async def main() -> None:
         kv = AsyncKlaviyo(**async_client_kwargs(server, rate_limits=limiter))
         same, other = kv.with_options(timeout=5), kv.with_options(api_key=OTHER_KEY)
-        assert same.rate_limiter is limiter and other.rate_limiter is not limiter
+        assert same.rate_limiter is limiter
+        assert other.rate_limiter is not limiter
         await kv.profiles.get_profile(PROFILE_ID)
         await other.profiles.get_profile(PROFILE_ID)
         await same.profiles.get_profile(PROFILE_ID)
@@ -301,7 +311,8 @@ def test_headers_merge_over_default_headers_and_revision_is_sent() -> None:
         ("shop", "growth", None, kv.revision),
         ("shop", "data", "1", "2026-01-15"),
     ]
-    assert derived.revision == "2025-10-15" and kv.settings.headers == {"X-App": "shop", "X-Team": "growth"}
+    assert derived.revision == "2025-10-15"
+    assert kv.settings.headers == {"X-App": "shop", "X-Team": "growth"}
 
 
 def test_a_retry_override_is_honoured_with_exact_attempts_and_waits() -> None:
@@ -309,10 +320,13 @@ def test_a_retry_override_is_honoured_with_exact_attempts_and_waits() -> None:
     kv = Klaviyo(**client_kwargs(server, retry=NO_JITTER))
     with pytest.raises(InternalServerError) as caught:
         kv.with_options(max_retries=1).profiles.get_profile(PROFILE_ID)
-    assert caught.value.attempts == 2 and len(server.requests) == 2 and server.sleeps == [0.5]
+    assert caught.value.attempts == 2
+    assert len(server.requests) == 2
+    assert server.sleeps == [0.5]
     with pytest.raises(InternalServerError) as caught:
         kv.with_options(retry=False).profiles.get_profile(PROFILE_ID)
-    assert caught.value.attempts == 1 and len(server.requests) == 3
+    assert caught.value.attempts == 1
+    assert len(server.requests) == 3
     assert kv.profiles.get_profile(PROFILE_ID).data.id == PROFILE_ID  # the parent keeps its 4 attempts
 
 
@@ -336,14 +350,16 @@ def test_nothing_given_is_an_equivalent_client_sharing_everything() -> None:
     server = Server(PROFILE)
     kv = Klaviyo(**client_kwargs(server))
     same = kv.with_options()
-    assert same is not kv and same.settings == kv.settings
+    assert same is not kv
+    assert same.settings == kv.settings
     assert (same._pool, same.rate_limiter, same._sleep, same._clock) == (
         kv._pool,
         kv.rate_limiter,
         kv._sleep,
         kv._clock,
     )
-    assert same.profiles is not kv.profiles and same.profiles._client is same
+    assert same.profiles is not kv.profiles
+    assert same.profiles._client is same
 
 
 @pytest.mark.parametrize(
@@ -389,7 +405,9 @@ def test_raw_responses_paging_and_workflows_run_on_a_derived_client() -> None:
     derived = Klaviyo(**client_kwargs(server)).with_options(timeout=7, headers={"X-Tenant": "t1"})
 
     raw = derived.with_raw_response.profiles.get_profile(PROFILE_ID)
-    assert isinstance(raw, APIResponse) and raw.status_code == 200 and raw.parsed.data.id == PROFILE_ID
+    assert isinstance(raw, APIResponse)
+    assert raw.status_code == 200
+    assert raw.parsed.data.id == PROFILE_ID
     assert [p.id for p in derived.profiles.iter_profiles()] == [PROFILE_ID, PROFILE_ID]
     derived.workflows.upsert_profile(email="ada@example.com")
     derived.request("GET", "/api/profiles")
@@ -417,5 +435,6 @@ def test_with_options_is_cheap_and_thread_safe() -> None:
 
     with ThreadPoolExecutor(8) as pool:
         derived = list(pool.map(lambda n: kv.with_options(headers={"X-N": str(n)}), range(32)))
-    assert {d._pool for d in derived} == {kv._pool} and {d.rate_limiter for d in derived} == {kv.rate_limiter}
+    assert {d._pool for d in derived} == {kv._pool}
+    assert {d.rate_limiter for d in derived} == {kv.rate_limiter}
     assert sorted(d.settings.headers["X-N"] for d in derived) == sorted(str(n) for n in range(32))
