@@ -40,6 +40,11 @@ PER_CALL = (
     ("timeout", "Seconds (or an `httpx.Timeout`) for this call; None keeps the client's."),
     ("retry", "This call's `RetryPolicy`; False never retries; None keeps the client's."),
     ("max_retries", "At most this many retries for this call; None keeps the client's."),
+    (
+        "extra_headers",
+        "Headers the spec does not list, added to this call (str values; not Authorization, revision or Content-Type).",
+    ),
+    ("extra_query", "Query parameters the spec does not list, added after the method's own (str values)."),
 )
 RAISES = (
     (
@@ -395,7 +400,7 @@ class Docstrings:
         ]
         if awaiting:
             arguments += _entry("concurrency", "How many chunks are submitted at a time.")
-        for name in ("revision", "timeout", "retry", "max_retries"):
+        for name in ("revision", "timeout", "retry", "max_retries", "extra_headers", "extra_query"):
             arguments += _entry(name, f"As in `{base}`, for each chunk.")
         raises = _entry(
             "klaviyo_generated.JobLimitError",

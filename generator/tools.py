@@ -3,8 +3,8 @@
 Each entry describes how an agent calls ``getattr(kv, namespace).<method>(**arguments)``: the input
 schema has one property per keyword the resource method takes (its Python name, as the facade
 template spells it: ``fields_profile``, ``page_cursor``), so a tool call's arguments go to the method
-unchanged. Transport keywords (``revision``, ``timeout``, ``retry``, ``max_retries``) are the
-client's business and left out.
+unchanged. Transport keywords (``revision``, ``timeout``, ``retry``, ``max_retries``, ``extra_headers``,
+``extra_query``) are the client's business and left out.
 
 Schemas are JSON Schema 2020-12, converted from the spec's OpenAPI 3.0 dialect (``nullable`` becomes
 a ``"null"`` type, ``example`` and ``x-`` keys are dropped) with every ``$ref`` resolved inline:
@@ -39,7 +39,7 @@ BODY_BUDGET = 12_000  # bytes of compact JSON, about 3,000 tokens
 MAX_DESCRIPTION = 600
 MAX_PARAM_DESCRIPTION = 300
 MAX_BODY_DESCRIPTION = 160
-DROPPED = frozenset({"revision"})  # header the client sets; timeout/retry/max_retries never reach the spec
+DROPPED = frozenset({"revision"})  # header the client sets; timeout, retry, extra_headers... never reach the spec
 _KEPT = frozenset(
     {
         "type",

@@ -72,6 +72,10 @@ class ApiKeyAuth(httpx.Auth):
             request.headers["Authorization"] = self._header
         yield request
 
+    def same_key(self, other: ApiKeyAuth) -> bool:
+        """Whether ``other`` sends the same key (the same account, for sharing a rate limiter)."""
+        return self._header == other._header
+
     def __repr__(self) -> str:
         return "ApiKeyAuth(api_key='pk_***')"
 

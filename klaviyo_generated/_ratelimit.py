@@ -190,6 +190,10 @@ class RateLimiter:
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
 
+    def sibling(self) -> RateLimiter:
+        """A new, empty limiter with this one's limits, clock and table: for another account's calls."""
+        return RateLimiter(self.limits, clock=self._clock, operations=self._operations)
+
     def _bucket(self, operation: OperationRef) -> _Bucket | None:
         # Called with the lock held.
         key = bucket_key(operation)

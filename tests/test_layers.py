@@ -63,6 +63,7 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("_redis_ratelimit", CORE, "the shared Redis limiter"),
     ("_observe", CORE, "what is logged and handed to hooks per attempt, redacted; KLAVIYO_LOG"),
     ("_base_client", CORE, "the request path shared by the sync and async clients"),
+    ("_options", CORE, "extra_headers/extra_query checks; what with_options() derives from a client"),
     ("_response", CORE, "APIResponse, raw-response mode"),
     ("_base_error", CORE, "KlaviyoError"),
     ("_exceptions", CORE, "every error class of the package"),

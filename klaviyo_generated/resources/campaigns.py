@@ -3,8 +3,8 @@
 """The `campaigns` namespace of the client: `kv.campaigns.<operation>(...)`, sync and async.
 
 Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
-raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
-success model; failures raise the typed errors of `klaviyo_generated`.
+raises), takes per-call `timeout=`, `retry=`, `max_retries=`, `extra_headers=` and `extra_query=`,
+and returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -190,6 +192,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignMessageResponse:
         """Assign Template to Campaign Message
 
@@ -207,6 +211,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -233,7 +240,15 @@ class Campaigns:
             fields_campaign_message=fields_campaign_message,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def cancel_campaign_send(
         self,
@@ -244,6 +259,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Cancel Campaign Send
 
@@ -261,6 +278,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -287,7 +307,15 @@ class Campaigns:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def create_campaign(
         self,
@@ -298,6 +326,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignResponse:
         """Create Campaign
 
@@ -314,6 +344,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -340,7 +373,15 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def create_campaign_clone(
         self,
@@ -351,6 +392,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignResponse:
         """Create Campaign Clone
 
@@ -367,6 +410,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -393,7 +439,15 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_campaign(
         self,
@@ -403,6 +457,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Campaign
 
@@ -416,6 +472,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -441,7 +500,15 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaign(
         self,
@@ -455,6 +522,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignResponseCompoundDocument:
         """Get Campaign
 
@@ -476,6 +545,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -505,7 +577,15 @@ class Campaigns:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaign_for_campaign_message(
         self,
@@ -516,6 +596,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignResponse:
         """Get Campaign for Campaign Message
 
@@ -531,6 +613,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -557,7 +642,15 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaign_id_for_campaign_message(
         self,
@@ -567,6 +660,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageCampaignRelationshipResponse:
         """Get Campaign ID for Campaign Message
 
@@ -580,6 +675,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -605,7 +703,15 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaign_message(
         self,
@@ -620,6 +726,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageResponseCompoundDocument:
         """Get Campaign Message
 
@@ -643,6 +751,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -673,7 +784,15 @@ class Campaigns:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaign_recipient_estimation(
         self,
@@ -685,6 +804,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignRecipientEstimationResponse:
         """Get Campaign Recipient Estimation
 
@@ -701,6 +822,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -727,7 +851,15 @@ class Campaigns:
             fields_campaign_recipient_estimation=fields_campaign_recipient_estimation,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaign_recipient_estimation_job(
         self,
@@ -741,6 +873,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignRecipientEstimationJobResponse:
         """Get Campaign Recipient Estimation Job
 
@@ -757,6 +891,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -783,7 +920,15 @@ class Campaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaign_send_job(
         self,
@@ -794,6 +939,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignSendJobResponse:
         """Get Campaign Send Job
 
@@ -809,6 +956,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -835,7 +985,15 @@ class Campaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_campaigns(
         self,
@@ -852,6 +1010,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignResponseCollectionCompoundDocument:
         """Get Campaigns
 
@@ -887,6 +1047,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -922,7 +1085,15 @@ class Campaigns:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_image_for_campaign_message(
         self,
@@ -933,6 +1104,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetImageResponse:
         """Get Image for Campaign Message
 
@@ -948,6 +1121,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -975,7 +1151,15 @@ class Campaigns:
             fields_image=fields_image,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_image_id_for_campaign_message(
         self,
@@ -985,6 +1169,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageImageRelationshipResponse:
         """Get Image ID for Campaign Message
 
@@ -998,6 +1184,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1024,7 +1213,15 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_message_ids_for_campaign(
         self,
@@ -1034,6 +1231,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessagesRelationshipsResponseCollection:
         """Get Message IDs for Campaign
 
@@ -1047,6 +1246,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1072,7 +1274,15 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_messages_for_campaign(
         self,
@@ -1087,6 +1297,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageResponseCollectionCompoundDocument:
         """Get Messages for Campaign
 
@@ -1110,6 +1322,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1140,7 +1355,15 @@ class Campaigns:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_tag_ids_for_campaign(
         self,
@@ -1150,6 +1373,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignTagsRelationshipsResponseCollection:
         """Get Tag IDs for Campaign
 
@@ -1163,6 +1388,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1189,7 +1417,15 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_tags_for_campaign(
         self,
@@ -1200,6 +1436,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTagResponseCollection:
         """Get Tags for Campaign
 
@@ -1215,6 +1453,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1242,7 +1483,15 @@ class Campaigns:
             fields_tag=fields_tag,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_template_for_campaign_message(
         self,
@@ -1253,6 +1502,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTemplateResponse:
         """Get Template for Campaign Message
 
@@ -1268,6 +1519,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1295,7 +1549,15 @@ class Campaigns:
             fields_template=fields_template,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_template_id_for_campaign_message(
         self,
@@ -1305,6 +1567,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageTemplateRelationshipResponse:
         """Get Template ID for Campaign Message
 
@@ -1318,6 +1582,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1344,7 +1611,15 @@ class Campaigns:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def refresh_campaign_recipient_estimation(
         self,
@@ -1358,6 +1633,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignRecipientEstimationJobResponse:
         """Refresh Campaign Recipient Estimation
 
@@ -1379,6 +1656,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1405,7 +1685,15 @@ class Campaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def send_campaign(
         self,
@@ -1416,6 +1704,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignSendJobResponse:
         """Send Campaign
 
@@ -1432,6 +1722,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1458,7 +1751,15 @@ class Campaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_campaign(
         self,
@@ -1470,6 +1771,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCampaignResponse:
         """Update Campaign
 
@@ -1487,6 +1790,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1514,7 +1820,15 @@ class Campaigns:
             fields_campaign=fields_campaign,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_campaign_message(
         self,
@@ -1526,6 +1840,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCampaignMessageResponse:
         """Update Campaign Message
 
@@ -1543,6 +1859,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1570,7 +1889,15 @@ class Campaigns:
             fields_campaign_message=fields_campaign_message,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_image_for_campaign_message(
         self,
@@ -1581,6 +1908,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Update Image for Campaign Message
 
@@ -1596,6 +1925,9 @@ class Campaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1623,7 +1955,15 @@ class Campaigns:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def iter_campaigns(
         self,
@@ -1641,6 +1981,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCampaignResponseCollectionCompoundDocument, CampaignResponseObjectResource]:
         """Every item of `kv.campaigns.get_campaigns`, page after page.
 
@@ -1667,7 +2009,15 @@ class Campaigns:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1683,6 +2033,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCampaignRecipientEstimationJobResponse]:
         """Submit `refresh_campaign_recipient_estimation` and return its job: `job.wait()` polls it to the end.
 
@@ -1695,7 +2047,15 @@ class Campaigns:
             fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_refresh_campaign_recipient_estimation(
@@ -1715,6 +2075,8 @@ class Campaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCampaignSendJobResponse]:
         """Submit `send_campaign` and return its job: `job.wait()` polls it to the end.
 
@@ -1727,7 +2089,15 @@ class Campaigns:
             fields_campaign_send_job=fields_campaign_send_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def attach_send_campaign(self, job_id: str) -> Job[GetCampaignSendJobResponse]:
@@ -1752,6 +2122,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignMessageResponse:
         """Assign Template to Campaign Message
 
@@ -1769,6 +2141,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1796,7 +2171,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def cancel_campaign_send(
@@ -1808,6 +2189,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Cancel Campaign Send
 
@@ -1825,6 +2208,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1852,7 +2238,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def create_campaign(
@@ -1864,6 +2256,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignResponse:
         """Create Campaign
 
@@ -1880,6 +2274,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1907,7 +2304,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def create_campaign_clone(
@@ -1919,6 +2322,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignResponse:
         """Create Campaign Clone
 
@@ -1935,6 +2340,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1962,7 +2370,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_campaign(
@@ -1973,6 +2387,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Campaign
 
@@ -1986,6 +2402,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2012,7 +2431,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaign(
@@ -2027,6 +2452,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignResponseCompoundDocument:
         """Get Campaign
 
@@ -2048,6 +2475,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2078,7 +2508,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaign_for_campaign_message(
@@ -2090,6 +2526,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignResponse:
         """Get Campaign for Campaign Message
 
@@ -2105,6 +2543,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2132,7 +2573,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaign_id_for_campaign_message(
@@ -2143,6 +2590,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageCampaignRelationshipResponse:
         """Get Campaign ID for Campaign Message
 
@@ -2156,6 +2605,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2182,7 +2634,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaign_message(
@@ -2198,6 +2656,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageResponseCompoundDocument:
         """Get Campaign Message
 
@@ -2221,6 +2681,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2252,7 +2715,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaign_recipient_estimation(
@@ -2265,6 +2734,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignRecipientEstimationResponse:
         """Get Campaign Recipient Estimation
 
@@ -2281,6 +2752,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2308,7 +2782,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaign_recipient_estimation_job(
@@ -2323,6 +2803,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignRecipientEstimationJobResponse:
         """Get Campaign Recipient Estimation Job
 
@@ -2339,6 +2821,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2366,7 +2851,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaign_send_job(
@@ -2378,6 +2869,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignSendJobResponse:
         """Get Campaign Send Job
 
@@ -2393,6 +2886,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2420,7 +2916,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_campaigns(
@@ -2438,6 +2940,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignResponseCollectionCompoundDocument:
         """Get Campaigns
 
@@ -2473,6 +2977,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2509,7 +3016,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_image_for_campaign_message(
@@ -2521,6 +3034,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetImageResponse:
         """Get Image for Campaign Message
 
@@ -2536,6 +3051,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2564,7 +3082,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_image_id_for_campaign_message(
@@ -2575,6 +3099,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageImageRelationshipResponse:
         """Get Image ID for Campaign Message
 
@@ -2588,6 +3114,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2615,7 +3144,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_message_ids_for_campaign(
@@ -2626,6 +3161,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessagesRelationshipsResponseCollection:
         """Get Message IDs for Campaign
 
@@ -2639,6 +3176,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2665,7 +3205,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_messages_for_campaign(
@@ -2681,6 +3227,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageResponseCollectionCompoundDocument:
         """Get Messages for Campaign
 
@@ -2704,6 +3252,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2735,7 +3286,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_tag_ids_for_campaign(
@@ -2746,6 +3303,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignTagsRelationshipsResponseCollection:
         """Get Tag IDs for Campaign
 
@@ -2759,6 +3318,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2786,7 +3348,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_tags_for_campaign(
@@ -2798,6 +3366,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTagResponseCollection:
         """Get Tags for Campaign
 
@@ -2813,6 +3383,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2841,7 +3414,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_template_for_campaign_message(
@@ -2853,6 +3432,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTemplateResponse:
         """Get Template for Campaign Message
 
@@ -2868,6 +3449,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2896,7 +3480,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_template_id_for_campaign_message(
@@ -2907,6 +3497,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCampaignMessageTemplateRelationshipResponse:
         """Get Template ID for Campaign Message
 
@@ -2920,6 +3512,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2947,7 +3542,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def refresh_campaign_recipient_estimation(
@@ -2962,6 +3563,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignRecipientEstimationJobResponse:
         """Refresh Campaign Recipient Estimation
 
@@ -2983,6 +3586,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -3010,7 +3616,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def send_campaign(
@@ -3022,6 +3634,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignSendJobResponse:
         """Send Campaign
 
@@ -3038,6 +3652,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -3065,7 +3682,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_campaign(
@@ -3078,6 +3701,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCampaignResponse:
         """Update Campaign
 
@@ -3095,6 +3720,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -3123,7 +3751,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_campaign_message(
@@ -3136,6 +3770,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCampaignMessageResponse:
         """Update Campaign Message
 
@@ -3153,6 +3789,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -3181,7 +3820,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_image_for_campaign_message(
@@ -3193,6 +3838,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Update Image for Campaign Message
 
@@ -3208,6 +3855,9 @@ class AsyncCampaigns:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -3236,7 +3886,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def aiter_campaigns(
@@ -3255,6 +3911,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCampaignResponseCollectionCompoundDocument, CampaignResponseObjectResource]:
         """Every item of `kv.campaigns.get_campaigns`, page after page.
 
@@ -3282,7 +3940,13 @@ class AsyncCampaigns:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -3299,6 +3963,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCampaignRecipientEstimationJobResponse]:
         """Submit `refresh_campaign_recipient_estimation` and return its job: `await job.wait()` polls it to the end.
 
@@ -3312,7 +3978,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -3333,6 +4005,8 @@ class AsyncCampaigns:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCampaignSendJobResponse]:
         """Submit `send_campaign` and return its job: `await job.wait()` polls it to the end.
 
@@ -3346,7 +4020,13 @@ class AsyncCampaigns:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 

@@ -3,8 +3,8 @@
 """The `catalogs` namespace of the client: `kv.catalogs.<operation>(...)`, sync and async.
 
 Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
-raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
-success model; failures raise the typed errors of `klaviyo_generated`.
+raises), takes per-call `timeout=`, `retry=`, `max_retries=`, `extra_headers=` and `extra_query=`,
+and returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -391,6 +393,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Add Categories to Catalog Item
 
@@ -407,6 +411,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -433,7 +440,15 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def add_items_to_catalog_category(
         self,
@@ -444,6 +459,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Add Items to Catalog Category
 
@@ -460,6 +477,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -486,7 +506,15 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_create_catalog_categories(
         self,
@@ -498,6 +526,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryCreateJobResponse:
         """Bulk Create Catalog Categories
 
@@ -517,6 +547,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -545,7 +578,15 @@ class Catalogs:
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_create_catalog_items(
         self,
@@ -557,6 +598,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemCreateJobResponse:
         """Bulk Create Catalog Items
 
@@ -576,6 +619,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -604,7 +650,15 @@ class Catalogs:
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_create_catalog_variants(
         self,
@@ -616,6 +670,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantCreateJobResponse:
         """Bulk Create Catalog Variants
 
@@ -635,6 +691,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -663,7 +722,15 @@ class Catalogs:
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_delete_catalog_categories(
         self,
@@ -675,6 +742,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryDeleteJobResponse:
         """Bulk Delete Catalog Categories
 
@@ -694,6 +763,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -722,7 +794,15 @@ class Catalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_delete_catalog_items(
         self,
@@ -734,6 +814,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemDeleteJobResponse:
         """Bulk Delete Catalog Items
 
@@ -753,6 +835,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -781,7 +866,15 @@ class Catalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_delete_catalog_variants(
         self,
@@ -793,6 +886,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantDeleteJobResponse:
         """Bulk Delete Catalog Variants
 
@@ -812,6 +907,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -840,7 +938,15 @@ class Catalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_update_catalog_categories(
         self,
@@ -852,6 +958,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryUpdateJobResponse:
         """Bulk Update Catalog Categories
 
@@ -871,6 +979,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -899,7 +1010,15 @@ class Catalogs:
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_update_catalog_items(
         self,
@@ -911,6 +1030,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemUpdateJobResponse:
         """Bulk Update Catalog Items
 
@@ -930,6 +1051,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -958,7 +1082,15 @@ class Catalogs:
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def bulk_update_catalog_variants(
         self,
@@ -970,6 +1102,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantUpdateJobResponse:
         """Bulk Update Catalog Variants
 
@@ -989,6 +1123,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1017,7 +1154,15 @@ class Catalogs:
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def create_back_in_stock_subscription(
         self,
@@ -1027,6 +1172,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Create Back In Stock Subscription
 
@@ -1046,6 +1193,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -1072,7 +1222,15 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def create_catalog_category(
         self,
@@ -1083,6 +1241,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryResponse:
         """Create Catalog Category
 
@@ -1099,6 +1259,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1125,7 +1288,15 @@ class Catalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def create_catalog_item(
         self,
@@ -1136,6 +1307,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemResponse:
         """Create Catalog Item
 
@@ -1151,6 +1324,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1177,7 +1353,15 @@ class Catalogs:
             fields_catalog_item=fields_catalog_item,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def create_catalog_variant(
         self,
@@ -1188,6 +1372,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantResponse:
         """Create Catalog Variant
 
@@ -1204,6 +1390,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1230,7 +1419,15 @@ class Catalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_catalog_category(
         self,
@@ -1240,6 +1437,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Catalog Category
 
@@ -1255,6 +1454,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1280,7 +1482,15 @@ class Catalogs:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_catalog_item(
         self,
@@ -1290,6 +1500,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Catalog Item
 
@@ -1305,6 +1517,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1330,7 +1545,15 @@ class Catalogs:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_catalog_variant(
         self,
@@ -1340,6 +1563,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Catalog Variant
 
@@ -1355,6 +1580,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1380,7 +1608,15 @@ class Catalogs:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_create_catalog_items_job(
         self,
@@ -1394,6 +1630,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemCreateJobResponseCompoundDocument:
         """Get Bulk Create Catalog Items Job
 
@@ -1415,6 +1653,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1443,7 +1684,15 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_create_catalog_items_jobs(
         self,
@@ -1456,6 +1705,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Catalog Items Jobs
 
@@ -1477,6 +1728,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1507,7 +1761,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_create_categories_job(
         self,
@@ -1521,6 +1783,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryCreateJobResponseCompoundDocument:
         """Get Bulk Create Categories Job
 
@@ -1542,6 +1806,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -1570,7 +1837,15 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_create_categories_jobs(
         self,
@@ -1583,6 +1858,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Categories Jobs
 
@@ -1604,6 +1881,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -1634,7 +1914,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_create_variants_job(
         self,
@@ -1648,6 +1936,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantCreateJobResponseCompoundDocument:
         """Get Bulk Create Variants Job
 
@@ -1669,6 +1959,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1697,7 +1990,15 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_create_variants_jobs(
         self,
@@ -1710,6 +2011,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Variants Jobs
 
@@ -1731,6 +2034,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1761,7 +2067,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_delete_catalog_items_job(
         self,
@@ -1773,6 +2087,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemDeleteJobResponse:
         """Get Bulk Delete Catalog Items Job
 
@@ -1788,6 +2104,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -1814,7 +2133,15 @@ class Catalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_delete_catalog_items_jobs(
         self,
@@ -1827,6 +2154,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemDeleteJobResponseCollection:
         """Get Bulk Delete Catalog Items Jobs
 
@@ -1848,6 +2177,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -1878,7 +2210,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_delete_categories_job(
         self,
@@ -1890,6 +2230,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryDeleteJobResponse:
         """Get Bulk Delete Categories Job
 
@@ -1905,6 +2247,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -1931,7 +2276,15 @@ class Catalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_delete_categories_jobs(
         self,
@@ -1944,6 +2297,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryDeleteJobResponseCollection:
         """Get Bulk Delete Categories Jobs
 
@@ -1965,6 +2320,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -1995,7 +2353,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_delete_variants_job(
         self,
@@ -2007,6 +2373,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantDeleteJobResponse:
         """Get Bulk Delete Variants Job
 
@@ -2022,6 +2390,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2048,7 +2419,15 @@ class Catalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_delete_variants_jobs(
         self,
@@ -2061,6 +2440,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantDeleteJobResponseCollection:
         """Get Bulk Delete Variants Jobs
 
@@ -2082,6 +2463,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2112,7 +2496,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_update_catalog_items_job(
         self,
@@ -2126,6 +2518,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemUpdateJobResponseCompoundDocument:
         """Get Bulk Update Catalog Items Job
 
@@ -2147,6 +2541,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -2175,7 +2572,15 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_update_catalog_items_jobs(
         self,
@@ -2188,6 +2593,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Catalog Items Jobs
 
@@ -2209,6 +2616,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -2239,7 +2649,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_update_categories_job(
         self,
@@ -2253,6 +2671,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryUpdateJobResponseCompoundDocument:
         """Get Bulk Update Categories Job
 
@@ -2274,6 +2694,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2302,7 +2725,15 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_update_categories_jobs(
         self,
@@ -2315,6 +2746,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Categories Jobs
 
@@ -2336,6 +2769,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2366,7 +2802,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_update_variants_job(
         self,
@@ -2380,6 +2824,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantUpdateJobResponseCompoundDocument:
         """Get Bulk Update Variants Job
 
@@ -2401,6 +2847,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -2429,7 +2878,15 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_bulk_update_variants_jobs(
         self,
@@ -2442,6 +2899,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Variants Jobs
 
@@ -2463,6 +2922,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -2493,7 +2955,15 @@ class Catalogs:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_catalog_categories(
         self,
@@ -2507,6 +2977,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryResponseCollection:
         """Get Catalog Categories
 
@@ -2535,6 +3007,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2567,7 +3042,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_catalog_category(
         self,
@@ -2578,6 +3061,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryResponse:
         """Get Catalog Category
 
@@ -2595,6 +3080,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2621,7 +3109,15 @@ class Catalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_catalog_item(
         self,
@@ -2634,6 +3130,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemResponseCompoundDocument:
         """Get Catalog Item
 
@@ -2655,6 +3153,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2683,7 +3184,15 @@ class Catalogs:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_catalog_items(
         self,
@@ -2699,6 +3208,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Catalog Items
 
@@ -2731,6 +3242,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2765,7 +3279,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_catalog_variant(
         self,
@@ -2776,6 +3298,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantResponse:
         """Get Catalog Variant
 
@@ -2793,6 +3317,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2819,7 +3346,15 @@ class Catalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_catalog_variants(
         self,
@@ -2833,6 +3368,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantResponseCollection:
         """Get Catalog Variants
 
@@ -2861,6 +3398,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2893,7 +3433,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_categories_for_catalog_item(
         self,
@@ -2908,6 +3456,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryResponseCollection:
         """Get Categories for Catalog Item
 
@@ -2937,6 +3487,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -2970,7 +3523,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_category_ids_for_catalog_item(
         self,
@@ -2984,6 +3545,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
         """Get Category IDs for Catalog Item
 
@@ -3007,6 +3570,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -3039,7 +3605,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_item_ids_for_catalog_category(
         self,
@@ -3053,6 +3627,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
         """Get Item IDs for Catalog Category
 
@@ -3076,6 +3652,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -3108,7 +3687,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_items_for_catalog_category(
         self,
@@ -3125,6 +3712,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Items for Catalog Category
 
@@ -3158,6 +3747,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -3193,7 +3785,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_variant_ids_for_catalog_item(
         self,
@@ -3207,6 +3807,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemVariantsRelationshipsResponseCollection:
         """Get Variant IDs for Catalog Item
 
@@ -3234,6 +3836,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -3266,7 +3871,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_variants_for_catalog_item(
         self,
@@ -3281,6 +3894,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantResponseCollection:
         """Get Variants for Catalog Item
 
@@ -3310,6 +3925,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -3343,7 +3961,15 @@ class Catalogs:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def remove_categories_from_catalog_item(
         self,
@@ -3354,6 +3980,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Remove Categories from Catalog Item
 
@@ -3370,6 +3998,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -3396,7 +4027,15 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def remove_items_from_catalog_category(
         self,
@@ -3407,6 +4046,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Remove Items from Catalog Category
 
@@ -3423,6 +4064,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -3449,7 +4093,15 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_catalog_category(
         self,
@@ -3461,6 +4113,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCatalogCategoryResponse:
         """Update Catalog Category
 
@@ -3480,6 +4134,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -3507,7 +4164,15 @@ class Catalogs:
             fields_catalog_category=fields_catalog_category,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_catalog_item(
         self,
@@ -3519,6 +4184,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCatalogItemResponse:
         """Update Catalog Item
 
@@ -3537,6 +4204,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -3564,7 +4234,15 @@ class Catalogs:
             fields_catalog_item=fields_catalog_item,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_catalog_variant(
         self,
@@ -3576,6 +4254,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCatalogVariantResponse:
         """Update Catalog Variant
 
@@ -3595,6 +4275,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -3622,7 +4305,15 @@ class Catalogs:
             fields_catalog_variant=fields_catalog_variant,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_categories_for_catalog_item(
         self,
@@ -3633,6 +4324,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Update Categories for Catalog Item
 
@@ -3649,6 +4342,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -3675,7 +4371,15 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_items_for_catalog_category(
         self,
@@ -3686,6 +4390,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Update Items for Catalog Category
 
@@ -3702,6 +4408,9 @@ class Catalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -3728,7 +4437,15 @@ class Catalogs:
             body=body,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def iter_bulk_create_catalog_items_jobs(
         self,
@@ -3742,6 +4459,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_create_catalog_items_jobs`, page after page.
 
@@ -3763,7 +4482,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3779,6 +4506,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
     ]:
@@ -3802,7 +4531,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3818,6 +4555,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
     ]:
@@ -3841,7 +4580,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3857,6 +4604,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_delete_catalog_items_jobs`, page after page.
 
@@ -3878,7 +4627,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3894,6 +4651,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_delete_categories_jobs`, page after page.
 
@@ -3915,7 +4674,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3931,6 +4698,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_delete_variants_jobs`, page after page.
 
@@ -3952,7 +4721,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -3968,6 +4745,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_update_catalog_items_jobs`, page after page.
 
@@ -3989,7 +4768,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4005,6 +4792,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
     ]:
@@ -4028,7 +4817,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4044,6 +4841,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
     ]:
@@ -4067,7 +4866,15 @@ class Catalogs:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4084,6 +4891,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
         """Every item of `kv.catalogs.get_catalog_categories`, page after page.
 
@@ -4107,7 +4916,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4126,6 +4943,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
         """Every item of `kv.catalogs.get_catalog_items`, page after page.
 
@@ -4151,7 +4970,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4168,6 +4995,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
         """Every item of `kv.catalogs.get_catalog_variants`, page after page.
 
@@ -4191,7 +5020,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4209,6 +5046,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
         """Every item of `kv.catalogs.get_categories_for_catalog_item`, page after page.
 
@@ -4233,7 +5072,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4250,6 +5097,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetCatalogItemCategoriesRelationshipsResponseCollection,
         GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
@@ -4276,7 +5125,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4293,6 +5150,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetCatalogCategoryItemsRelationshipsResponseCollection,
         GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
@@ -4319,7 +5178,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4339,6 +5206,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
         """Every item of `kv.catalogs.get_items_for_catalog_category`, page after page.
 
@@ -4365,7 +5234,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4382,6 +5259,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetCatalogItemVariantsRelationshipsResponseCollection,
         GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
@@ -4408,7 +5287,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4426,6 +5313,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
         """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
@@ -4450,7 +5339,15 @@ class Catalogs:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -4464,6 +5361,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """Submit `bulk_create_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
@@ -4477,7 +5376,15 @@ class Catalogs:
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_create_catalog_categories_in_chunks(
@@ -4489,6 +5396,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
@@ -4503,6 +5412,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -4517,7 +5428,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_create_catalog_categories(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -4539,6 +5456,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
         """Submit `bulk_create_catalog_items` and return its job: `job.wait()` polls it to the end.
 
@@ -4552,7 +5471,15 @@ class Catalogs:
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_create_catalog_items_in_chunks(
@@ -4564,6 +5491,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
@@ -4577,6 +5506,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -4591,7 +5522,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_create_catalog_items(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -4611,6 +5548,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """Submit `bulk_create_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
@@ -4624,7 +5563,15 @@ class Catalogs:
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_create_catalog_variants_in_chunks(
@@ -4636,6 +5583,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
@@ -4649,6 +5598,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -4663,7 +5614,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_create_catalog_variants(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -4685,6 +5642,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogCategoryDeleteJobResponse]:
         """Submit `bulk_delete_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
@@ -4698,7 +5657,15 @@ class Catalogs:
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_delete_catalog_categories_in_chunks(
@@ -4710,6 +5677,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogCategoryDeleteJobResponse]:
         """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
@@ -4724,6 +5693,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -4738,7 +5709,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_delete_catalog_categories(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -4758,6 +5735,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogItemDeleteJobResponse]:
         """Submit `bulk_delete_catalog_items` and return its job: `job.wait()` polls it to the end.
 
@@ -4771,7 +5750,15 @@ class Catalogs:
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_delete_catalog_items_in_chunks(
@@ -4783,6 +5770,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogItemDeleteJobResponse]:
         """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
@@ -4796,6 +5785,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -4810,7 +5801,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_delete_catalog_items(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -4830,6 +5827,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogVariantDeleteJobResponse]:
         """Submit `bulk_delete_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
@@ -4843,7 +5842,15 @@ class Catalogs:
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_delete_catalog_variants_in_chunks(
@@ -4855,6 +5862,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogVariantDeleteJobResponse]:
         """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
@@ -4868,6 +5877,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -4882,7 +5893,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_delete_catalog_variants(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -4902,6 +5919,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """Submit `bulk_update_catalog_categories` and return its job: `job.wait()` polls it to the end.
 
@@ -4915,7 +5934,15 @@ class Catalogs:
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_update_catalog_categories_in_chunks(
@@ -4927,6 +5954,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
@@ -4941,6 +5970,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -4955,7 +5986,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_update_catalog_categories(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -4977,6 +6014,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """Submit `bulk_update_catalog_items` and return its job: `job.wait()` polls it to the end.
 
@@ -4990,7 +6029,15 @@ class Catalogs:
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_update_catalog_items_in_chunks(
@@ -5002,6 +6049,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
@@ -5015,6 +6064,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -5029,7 +6080,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_update_catalog_items(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -5049,6 +6106,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """Submit `bulk_update_catalog_variants` and return its job: `job.wait()` polls it to the end.
 
@@ -5062,7 +6121,15 @@ class Catalogs:
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
             revision=revision,
         )
-        created = self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        created = self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
         return Job(self._client, endpoint.OPERATION, job_id_of(created), created)
 
     def submit_bulk_update_catalog_variants_in_chunks(
@@ -5074,6 +6141,8 @@ class Catalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> JobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
@@ -5087,6 +6156,8 @@ class Catalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -5101,7 +6172,13 @@ class Catalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_update_catalog_variants(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
         )
 
@@ -5129,6 +6206,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Add Categories to Catalog Item
 
@@ -5145,6 +6224,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5172,7 +6254,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def add_items_to_catalog_category(
@@ -5184,6 +6272,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Add Items to Catalog Category
 
@@ -5200,6 +6290,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5227,7 +6320,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_create_catalog_categories(
@@ -5240,6 +6339,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryCreateJobResponse:
         """Bulk Create Catalog Categories
 
@@ -5259,6 +6360,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5288,7 +6392,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_create_catalog_items(
@@ -5301,6 +6411,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemCreateJobResponse:
         """Bulk Create Catalog Items
 
@@ -5320,6 +6432,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5349,7 +6464,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_create_catalog_variants(
@@ -5362,6 +6483,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantCreateJobResponse:
         """Bulk Create Catalog Variants
 
@@ -5381,6 +6504,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5410,7 +6536,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_delete_catalog_categories(
@@ -5423,6 +6555,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryDeleteJobResponse:
         """Bulk Delete Catalog Categories
 
@@ -5442,6 +6576,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5471,7 +6608,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_delete_catalog_items(
@@ -5484,6 +6627,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemDeleteJobResponse:
         """Bulk Delete Catalog Items
 
@@ -5503,6 +6648,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5532,7 +6680,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_delete_catalog_variants(
@@ -5545,6 +6699,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantDeleteJobResponse:
         """Bulk Delete Catalog Variants
 
@@ -5564,6 +6720,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5593,7 +6752,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_update_catalog_categories(
@@ -5606,6 +6771,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryUpdateJobResponse:
         """Bulk Update Catalog Categories
 
@@ -5625,6 +6792,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5654,7 +6824,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_update_catalog_items(
@@ -5667,6 +6843,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemUpdateJobResponse:
         """Bulk Update Catalog Items
 
@@ -5686,6 +6864,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5715,7 +6896,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def bulk_update_catalog_variants(
@@ -5728,6 +6915,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantUpdateJobResponse:
         """Bulk Update Catalog Variants
 
@@ -5747,6 +6936,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5776,7 +6968,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def create_back_in_stock_subscription(
@@ -5787,6 +6985,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Create Back In Stock Subscription
 
@@ -5806,6 +7006,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -5833,7 +7036,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def create_catalog_category(
@@ -5845,6 +7054,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogCategoryResponse:
         """Create Catalog Category
 
@@ -5861,6 +7072,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5888,7 +7102,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def create_catalog_item(
@@ -5900,6 +7120,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogItemResponse:
         """Create Catalog Item
 
@@ -5915,6 +7137,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5942,7 +7167,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def create_catalog_variant(
@@ -5954,6 +7185,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCatalogVariantResponse:
         """Create Catalog Variant
 
@@ -5970,6 +7203,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -5997,7 +7233,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_catalog_category(
@@ -6008,6 +7250,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Catalog Category
 
@@ -6023,6 +7267,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6049,7 +7296,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_catalog_item(
@@ -6060,6 +7313,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Catalog Item
 
@@ -6075,6 +7330,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6101,7 +7359,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_catalog_variant(
@@ -6112,6 +7376,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Catalog Variant
 
@@ -6127,6 +7393,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6153,7 +7422,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_create_catalog_items_job(
@@ -6168,6 +7443,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemCreateJobResponseCompoundDocument:
         """Get Bulk Create Catalog Items Job
 
@@ -6189,6 +7466,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6218,7 +7498,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_create_catalog_items_jobs(
@@ -6232,6 +7518,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Catalog Items Jobs
 
@@ -6253,6 +7541,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6284,7 +7575,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_create_categories_job(
@@ -6299,6 +7596,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryCreateJobResponseCompoundDocument:
         """Get Bulk Create Categories Job
 
@@ -6320,6 +7619,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6349,7 +7651,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_create_categories_jobs(
@@ -6363,6 +7671,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Categories Jobs
 
@@ -6384,6 +7694,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6415,7 +7728,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_create_variants_job(
@@ -6430,6 +7749,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantCreateJobResponseCompoundDocument:
         """Get Bulk Create Variants Job
 
@@ -6451,6 +7772,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6480,7 +7804,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_create_variants_jobs(
@@ -6494,6 +7824,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
         """Get Bulk Create Variants Jobs
 
@@ -6515,6 +7847,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6546,7 +7881,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_delete_catalog_items_job(
@@ -6559,6 +7900,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemDeleteJobResponse:
         """Get Bulk Delete Catalog Items Job
 
@@ -6574,6 +7917,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6601,7 +7947,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_delete_catalog_items_jobs(
@@ -6615,6 +7967,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemDeleteJobResponseCollection:
         """Get Bulk Delete Catalog Items Jobs
 
@@ -6636,6 +7990,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6667,7 +8024,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_delete_categories_job(
@@ -6680,6 +8043,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryDeleteJobResponse:
         """Get Bulk Delete Categories Job
 
@@ -6695,6 +8060,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6722,7 +8090,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_delete_categories_jobs(
@@ -6736,6 +8110,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryDeleteJobResponseCollection:
         """Get Bulk Delete Categories Jobs
 
@@ -6757,6 +8133,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6788,7 +8167,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_delete_variants_job(
@@ -6801,6 +8186,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantDeleteJobResponse:
         """Get Bulk Delete Variants Job
 
@@ -6816,6 +8203,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6843,7 +8233,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_delete_variants_jobs(
@@ -6857,6 +8253,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantDeleteJobResponseCollection:
         """Get Bulk Delete Variants Jobs
 
@@ -6878,6 +8276,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -6909,7 +8310,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_update_catalog_items_job(
@@ -6924,6 +8331,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemUpdateJobResponseCompoundDocument:
         """Get Bulk Update Catalog Items Job
 
@@ -6945,6 +8354,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -6974,7 +8386,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_update_catalog_items_jobs(
@@ -6988,6 +8406,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Catalog Items Jobs
 
@@ -7009,6 +8429,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -7040,7 +8463,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_update_categories_job(
@@ -7055,6 +8484,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryUpdateJobResponseCompoundDocument:
         """Get Bulk Update Categories Job
 
@@ -7076,6 +8507,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7105,7 +8539,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_update_categories_jobs(
@@ -7119,6 +8559,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Categories Jobs
 
@@ -7140,6 +8582,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7171,7 +8616,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_update_variants_job(
@@ -7186,6 +8637,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantUpdateJobResponseCompoundDocument:
         """Get Bulk Update Variants Job
 
@@ -7207,6 +8660,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -7236,7 +8692,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_bulk_update_variants_jobs(
@@ -7250,6 +8712,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
         """Get Bulk Update Variants Jobs
 
@@ -7271,6 +8735,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -7302,7 +8769,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_catalog_categories(
@@ -7317,6 +8790,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryResponseCollection:
         """Get Catalog Categories
 
@@ -7345,6 +8820,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7378,7 +8856,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_catalog_category(
@@ -7390,6 +8874,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryResponse:
         """Get Catalog Category
 
@@ -7407,6 +8893,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7434,7 +8923,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_catalog_item(
@@ -7448,6 +8943,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemResponseCompoundDocument:
         """Get Catalog Item
 
@@ -7469,6 +8966,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7498,7 +8998,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_catalog_items(
@@ -7515,6 +9021,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Catalog Items
 
@@ -7547,6 +9055,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7582,7 +9093,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_catalog_variant(
@@ -7594,6 +9111,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantResponse:
         """Get Catalog Variant
 
@@ -7611,6 +9130,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7638,7 +9160,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_catalog_variants(
@@ -7653,6 +9181,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantResponseCollection:
         """Get Catalog Variants
 
@@ -7681,6 +9211,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7714,7 +9247,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_categories_for_catalog_item(
@@ -7730,6 +9269,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryResponseCollection:
         """Get Categories for Catalog Item
 
@@ -7759,6 +9300,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7793,7 +9337,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_category_ids_for_catalog_item(
@@ -7808,6 +9358,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
         """Get Category IDs for Catalog Item
 
@@ -7831,6 +9383,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7864,7 +9419,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_item_ids_for_catalog_category(
@@ -7879,6 +9440,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
         """Get Item IDs for Catalog Category
 
@@ -7902,6 +9465,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -7935,7 +9501,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_items_for_catalog_category(
@@ -7953,6 +9525,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemResponseCollectionCompoundDocument:
         """Get Items for Catalog Category
 
@@ -7986,6 +9560,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -8022,7 +9599,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_variant_ids_for_catalog_item(
@@ -8037,6 +9620,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogItemVariantsRelationshipsResponseCollection:
         """Get Variant IDs for Catalog Item
 
@@ -8064,6 +9649,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -8097,7 +9685,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_variants_for_catalog_item(
@@ -8113,6 +9707,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCatalogVariantResponseCollection:
         """Get Variants for Catalog Item
 
@@ -8142,6 +9738,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             350/s burst, 3500/m steady.
@@ -8176,7 +9775,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def remove_categories_from_catalog_item(
@@ -8188,6 +9793,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Remove Categories from Catalog Item
 
@@ -8204,6 +9811,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -8231,7 +9841,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def remove_items_from_catalog_category(
@@ -8243,6 +9859,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Remove Items from Catalog Category
 
@@ -8259,6 +9877,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -8286,7 +9907,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_catalog_category(
@@ -8299,6 +9926,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCatalogCategoryResponse:
         """Update Catalog Category
 
@@ -8318,6 +9947,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -8346,7 +9978,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_catalog_item(
@@ -8359,6 +9997,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCatalogItemResponse:
         """Update Catalog Item
 
@@ -8377,6 +10017,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -8405,7 +10048,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_catalog_variant(
@@ -8418,6 +10067,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCatalogVariantResponse:
         """Update Catalog Variant
 
@@ -8437,6 +10088,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -8465,7 +10119,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_categories_for_catalog_item(
@@ -8477,6 +10137,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Update Categories for Catalog Item
 
@@ -8493,6 +10155,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -8520,7 +10185,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_items_for_catalog_category(
@@ -8532,6 +10203,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Update Items for Catalog Category
 
@@ -8548,6 +10221,9 @@ class AsyncCatalogs:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -8575,7 +10251,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def aiter_bulk_create_catalog_items_jobs(
@@ -8590,6 +10272,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource
     ]:
@@ -8614,7 +10298,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8631,6 +10321,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
     ]:
@@ -8655,7 +10347,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8672,6 +10370,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
     ]:
@@ -8696,7 +10396,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8713,6 +10419,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_delete_catalog_items_jobs`, page after page.
 
@@ -8735,7 +10443,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8752,6 +10466,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_delete_categories_jobs`, page after page.
 
@@ -8774,7 +10490,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8791,6 +10513,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
         """Every item of `kv.catalogs.get_bulk_delete_variants_jobs`, page after page.
 
@@ -8813,7 +10537,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8830,6 +10560,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource
     ]:
@@ -8854,7 +10586,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8871,6 +10609,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
     ]:
@@ -8895,7 +10635,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8912,6 +10658,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
     ]:
@@ -8936,7 +10684,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8954,6 +10708,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
         """Every item of `kv.catalogs.get_catalog_categories`, page after page.
 
@@ -8978,7 +10734,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -8998,6 +10760,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
         """Every item of `kv.catalogs.get_catalog_items`, page after page.
 
@@ -9024,7 +10788,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9042,6 +10812,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
         """Every item of `kv.catalogs.get_catalog_variants`, page after page.
 
@@ -9066,7 +10838,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9085,6 +10863,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
         """Every item of `kv.catalogs.get_categories_for_catalog_item`, page after page.
 
@@ -9110,7 +10890,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9128,6 +10914,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogItemCategoriesRelationshipsResponseCollection,
         GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
@@ -9155,7 +10943,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9173,6 +10967,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogCategoryItemsRelationshipsResponseCollection,
         GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
@@ -9200,7 +10996,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9221,6 +11023,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
         """Every item of `kv.catalogs.get_items_for_catalog_category`, page after page.
 
@@ -9248,7 +11052,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9266,6 +11076,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetCatalogItemVariantsRelationshipsResponseCollection,
         GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
@@ -9293,7 +11105,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9312,6 +11130,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
         """Every item of `kv.catalogs.get_variants_for_catalog_item`, page after page.
 
@@ -9337,7 +11157,13 @@ class AsyncCatalogs:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -9352,6 +11178,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """Submit `bulk_create_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
@@ -9366,7 +11194,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9380,6 +11214,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_categories` for any number of items: one job per chunk.
 
@@ -9395,6 +11231,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_create_catalog_categories`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9409,7 +11247,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_create_catalog_categories(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9432,6 +11276,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
         """Submit `bulk_create_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
@@ -9446,7 +11292,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9460,6 +11312,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_items` for any number of items: one job per chunk.
 
@@ -9475,6 +11329,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_create_catalog_items`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9489,7 +11345,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_create_catalog_items(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9512,6 +11374,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """Submit `bulk_create_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
@@ -9526,7 +11390,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9540,6 +11410,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """`bulk_create_catalog_variants` for any number of items: one job per chunk.
 
@@ -9555,6 +11427,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_create_catalog_variants`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9569,7 +11443,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_create_catalog_variants(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9592,6 +11472,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
         """Submit `bulk_delete_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
@@ -9606,7 +11488,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9620,6 +11508,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryDeleteJobResponse]:
         """`bulk_delete_catalog_categories` for any number of items: one job per chunk.
 
@@ -9635,6 +11525,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_delete_catalog_categories`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9649,7 +11541,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_delete_catalog_categories(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9670,6 +11568,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
         """Submit `bulk_delete_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
@@ -9684,7 +11584,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9698,6 +11604,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogItemDeleteJobResponse]:
         """`bulk_delete_catalog_items` for any number of items: one job per chunk.
 
@@ -9713,6 +11621,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_delete_catalog_items`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9727,7 +11637,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_delete_catalog_items(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9748,6 +11664,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
         """Submit `bulk_delete_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
@@ -9762,7 +11680,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9776,6 +11700,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantDeleteJobResponse]:
         """`bulk_delete_catalog_variants` for any number of items: one job per chunk.
 
@@ -9791,6 +11717,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_delete_catalog_variants`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9805,7 +11733,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_delete_catalog_variants(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9826,6 +11760,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """Submit `bulk_update_catalog_categories` and return its job: `await job.wait()` polls it to the end.
 
@@ -9840,7 +11776,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9854,6 +11796,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_categories` for any number of items: one job per chunk.
 
@@ -9869,6 +11813,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_update_catalog_categories`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9883,7 +11829,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_update_catalog_categories(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9906,6 +11858,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """Submit `bulk_update_catalog_items` and return its job: `await job.wait()` polls it to the end.
 
@@ -9920,7 +11874,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -9934,6 +11894,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_items` for any number of items: one job per chunk.
 
@@ -9949,6 +11911,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_update_catalog_items`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -9963,7 +11927,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_update_catalog_items(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )
@@ -9986,6 +11956,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """Submit `bulk_update_catalog_variants` and return its job: `await job.wait()` polls it to the end.
 
@@ -10000,7 +11972,13 @@ class AsyncCatalogs:
             revision=revision,
         )
         created = await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return AsyncJob(self._client, endpoint.OPERATION, job_id_of(created), created)
 
@@ -10014,6 +11992,8 @@ class AsyncCatalogs:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncJobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """`bulk_update_catalog_variants` for any number of items: one job per chunk.
 
@@ -10029,6 +12009,8 @@ class AsyncCatalogs:
             timeout: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             retry: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
             max_retries: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            extra_headers: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
+            extra_query: As in `kv.catalogs.bulk_update_catalog_variants`, for each chunk.
 
         Raises:
             klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
@@ -10043,7 +12025,13 @@ class AsyncCatalogs:
             bodies,
             ranges,
             lambda chunk: self.submit_bulk_update_catalog_variants(
-                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+                body=chunk,
+                revision=revision,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             ),
             concurrency=concurrency,
         )

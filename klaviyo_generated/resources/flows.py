@@ -3,8 +3,8 @@
 """The `flows` namespace of the client: `kv.flows.<operation>(...)`, sync and async.
 
 Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
-raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
-success model; failures raise the typed errors of `klaviyo_generated`.
+raises), takes per-call `timeout=`, `retry=`, `max_retries=`, `extra_headers=` and `extra_query=`,
+and returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -152,6 +154,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFlowV2Response:
         """Create Flow
 
@@ -174,6 +178,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 100/d daily.
@@ -201,7 +208,15 @@ class Flows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_flow(
         self,
@@ -211,6 +226,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Flow
 
@@ -224,6 +241,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -249,7 +269,15 @@ class Flows:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_flow_action(
         self,
@@ -259,6 +287,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Flow Action
 
@@ -272,6 +302,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -297,7 +330,15 @@ class Flows:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_action_for_flow_message(
         self,
@@ -308,6 +349,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionEncodedResponse:
         """Get Action for Flow Message
 
@@ -323,6 +366,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -349,7 +395,15 @@ class Flows:
             fields_flow_action=fields_flow_action,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_action_id_for_flow_message(
         self,
@@ -359,6 +413,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageActionRelationshipResponse:
         """Get Action ID for Flow Message
 
@@ -373,6 +429,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -398,7 +457,15 @@ class Flows:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_action_ids_for_flow(
         self,
@@ -412,6 +479,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowFlowActionRelationshipListResponseCollection:
         """Get Action IDs for Flow
 
@@ -438,6 +507,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -470,7 +542,15 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_actions_for_flow(
         self,
@@ -485,6 +565,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionEncodedResponseCollection:
         """Get Actions for Flow
 
@@ -512,6 +594,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -545,7 +630,15 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flow(
         self,
@@ -560,6 +653,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowV2ResponseCompoundDocument:
         """Get Flow
 
@@ -583,6 +678,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -613,7 +711,15 @@ class Flows:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flow_action(
         self,
@@ -627,6 +733,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionEncodedResponseCompoundDocument:
         """Get Flow Action
 
@@ -648,6 +756,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -677,7 +788,15 @@ class Flows:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flow_action_messages(
         self,
@@ -692,6 +811,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageEncodedResponseCollection:
         """Get Messages For Flow Action
 
@@ -720,6 +841,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -753,7 +877,15 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flow_for_flow_action(
         self,
@@ -764,6 +896,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponse:
         """Get Flow for Flow Action
 
@@ -779,6 +913,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -805,7 +942,15 @@ class Flows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flow_id_for_flow_action(
         self,
@@ -815,6 +960,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionFlowRelationshipResponse:
         """Get Flow ID for Flow Action
 
@@ -828,6 +975,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -853,7 +1003,15 @@ class Flows:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flow_message(
         self,
@@ -867,6 +1025,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageEncodedResponseCompoundDocument:
         """Get Flow Message
 
@@ -888,6 +1048,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -917,7 +1080,15 @@ class Flows:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flows(
         self,
@@ -934,6 +1105,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponseCollectionCompoundDocument:
         """Get Flows
 
@@ -966,6 +1139,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1001,7 +1177,15 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_message_ids_for_flow_action(
         self,
@@ -1015,6 +1199,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionFlowMessageRelationshipResponseCollection:
         """Get Message IDs for Flow Action
 
@@ -1041,6 +1227,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1073,7 +1262,15 @@ class Flows:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_tag_ids_for_flow(
         self,
@@ -1083,6 +1280,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowTagsRelationshipsResponseCollection:
         """Get Tag IDs for Flow
 
@@ -1096,6 +1295,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1122,7 +1324,15 @@ class Flows:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_tags_for_flow(
         self,
@@ -1133,6 +1343,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTagResponseCollection:
         """Get Tags for Flow
 
@@ -1148,6 +1360,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1175,7 +1390,15 @@ class Flows:
             fields_tag=fields_tag,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_template_for_flow_message(
         self,
@@ -1186,6 +1409,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTemplateResponse:
         """Get Template for Flow Message
 
@@ -1201,6 +1426,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1227,7 +1455,15 @@ class Flows:
             fields_template=fields_template,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_template_id_for_flow_message(
         self,
@@ -1237,6 +1473,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageTemplateRelationshipResponse:
         """Get Template ID for Flow Message
 
@@ -1250,6 +1488,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1275,7 +1516,15 @@ class Flows:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_flow(
         self,
@@ -1287,6 +1536,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchFlowResponse:
         """Update Flow Status
 
@@ -1303,6 +1554,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1330,7 +1584,15 @@ class Flows:
             fields_flow=fields_flow,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_flow_action(
         self,
@@ -1342,6 +1604,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchFlowActionEncodedResponse:
         """Update Flow Action
 
@@ -1358,6 +1622,9 @@ class Flows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1385,7 +1652,15 @@ class Flows:
             fields_flow_action=fields_flow_action,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def iter_action_ids_for_flow(
         self,
@@ -1400,6 +1675,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetFlowFlowActionRelationshipListResponseCollection, GetFlowFlowActionRelationshipListResponseCollectionDataItem
     ]:
@@ -1425,7 +1702,15 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1443,6 +1728,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetFlowActionEncodedResponseCollection, FlowActionEncodedResponseObjectResource]:
         """Every item of `kv.flows.get_actions_for_flow`, page after page.
 
@@ -1467,7 +1754,15 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1485,6 +1780,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetFlowMessageEncodedResponseCollection, FlowMessageEncodedResponseObjectResource]:
         """Every item of `kv.flows.get_flow_action_messages`, page after page.
 
@@ -1509,7 +1806,15 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1529,6 +1834,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetFlowResponseCollectionCompoundDocument, FlowResponseObjectResource]:
         """Every item of `kv.flows.get_flows`, page after page.
 
@@ -1555,7 +1862,15 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1572,6 +1887,8 @@ class Flows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetFlowActionFlowMessageRelationshipResponseCollection,
         GetFlowActionFlowMessageRelationshipResponseCollectionDataItem,
@@ -1598,7 +1915,15 @@ class Flows:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1619,6 +1944,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFlowV2Response:
         """Create Flow
 
@@ -1641,6 +1968,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 100/d daily.
@@ -1669,7 +1999,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_flow(
@@ -1680,6 +2016,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Flow
 
@@ -1693,6 +2031,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1719,7 +2060,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_flow_action(
@@ -1730,6 +2077,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Flow Action
 
@@ -1743,6 +2092,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1769,7 +2121,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_action_for_flow_message(
@@ -1781,6 +2139,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionEncodedResponse:
         """Get Action for Flow Message
 
@@ -1796,6 +2156,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1823,7 +2186,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_action_id_for_flow_message(
@@ -1834,6 +2203,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageActionRelationshipResponse:
         """Get Action ID for Flow Message
 
@@ -1848,6 +2219,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1874,7 +2248,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_action_ids_for_flow(
@@ -1889,6 +2269,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowFlowActionRelationshipListResponseCollection:
         """Get Action IDs for Flow
 
@@ -1915,6 +2297,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1948,7 +2333,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_actions_for_flow(
@@ -1964,6 +2355,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionEncodedResponseCollection:
         """Get Actions for Flow
 
@@ -1991,6 +2384,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2025,7 +2421,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flow(
@@ -2041,6 +2443,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowV2ResponseCompoundDocument:
         """Get Flow
 
@@ -2064,6 +2468,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2095,7 +2502,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flow_action(
@@ -2110,6 +2523,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionEncodedResponseCompoundDocument:
         """Get Flow Action
 
@@ -2131,6 +2546,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2161,7 +2579,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flow_action_messages(
@@ -2177,6 +2601,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageEncodedResponseCollection:
         """Get Messages For Flow Action
 
@@ -2205,6 +2631,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2239,7 +2668,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flow_for_flow_action(
@@ -2251,6 +2686,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponse:
         """Get Flow for Flow Action
 
@@ -2266,6 +2703,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2293,7 +2733,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flow_id_for_flow_action(
@@ -2304,6 +2750,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionFlowRelationshipResponse:
         """Get Flow ID for Flow Action
 
@@ -2317,6 +2765,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2343,7 +2794,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flow_message(
@@ -2358,6 +2815,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageEncodedResponseCompoundDocument:
         """Get Flow Message
 
@@ -2379,6 +2838,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2409,7 +2871,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flows(
@@ -2427,6 +2895,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponseCollectionCompoundDocument:
         """Get Flows
 
@@ -2459,6 +2929,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2495,7 +2968,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_message_ids_for_flow_action(
@@ -2510,6 +2989,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowActionFlowMessageRelationshipResponseCollection:
         """Get Message IDs for Flow Action
 
@@ -2536,6 +3017,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2569,7 +3053,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_tag_ids_for_flow(
@@ -2580,6 +3070,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowTagsRelationshipsResponseCollection:
         """Get Tag IDs for Flow
 
@@ -2593,6 +3085,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2620,7 +3115,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_tags_for_flow(
@@ -2632,6 +3133,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTagResponseCollection:
         """Get Tags for Flow
 
@@ -2647,6 +3150,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2675,7 +3181,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_template_for_flow_message(
@@ -2687,6 +3199,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTemplateResponse:
         """Get Template for Flow Message
 
@@ -2702,6 +3216,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2729,7 +3246,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_template_id_for_flow_message(
@@ -2740,6 +3263,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowMessageTemplateRelationshipResponse:
         """Get Template ID for Flow Message
 
@@ -2753,6 +3278,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2779,7 +3307,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_flow(
@@ -2792,6 +3326,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchFlowResponse:
         """Update Flow Status
 
@@ -2808,6 +3344,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2836,7 +3375,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_flow_action(
@@ -2849,6 +3394,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchFlowActionEncodedResponse:
         """Update Flow Action
 
@@ -2865,6 +3412,9 @@ class AsyncFlows:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2893,7 +3443,13 @@ class AsyncFlows:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def aiter_action_ids_for_flow(
@@ -2909,6 +3465,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetFlowFlowActionRelationshipListResponseCollection, GetFlowFlowActionRelationshipListResponseCollectionDataItem
     ]:
@@ -2935,7 +3493,13 @@ class AsyncFlows:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -2954,6 +3518,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetFlowActionEncodedResponseCollection, FlowActionEncodedResponseObjectResource]:
         """Every item of `kv.flows.get_actions_for_flow`, page after page.
 
@@ -2979,7 +3545,13 @@ class AsyncFlows:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -2998,6 +3570,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetFlowMessageEncodedResponseCollection, FlowMessageEncodedResponseObjectResource]:
         """Every item of `kv.flows.get_flow_action_messages`, page after page.
 
@@ -3023,7 +3597,13 @@ class AsyncFlows:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -3044,6 +3624,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetFlowResponseCollectionCompoundDocument, FlowResponseObjectResource]:
         """Every item of `kv.flows.get_flows`, page after page.
 
@@ -3071,7 +3653,13 @@ class AsyncFlows:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -3089,6 +3677,8 @@ class AsyncFlows:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetFlowActionFlowMessageRelationshipResponseCollection,
         GetFlowActionFlowMessageRelationshipResponseCollectionDataItem,
@@ -3116,7 +3706,13 @@ class AsyncFlows:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)

@@ -3,8 +3,8 @@
 """The `metrics` namespace of the client: `kv.metrics.<operation>(...)`, sync and async.
 
 Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
-raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
-success model; failures raise the typed errors of `klaviyo_generated`.
+raises), takes per-call `timeout=`, `retry=`, `max_retries=`, `extra_headers=` and `extra_query=`,
+and returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -193,6 +195,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCustomMetricResponse:
         """Create Custom Metric
 
@@ -211,6 +215,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 15/d daily.
@@ -237,7 +244,15 @@ class Metrics:
             fields_custom_metric=fields_custom_metric,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_custom_metric(
         self,
@@ -247,6 +262,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Custom Metric
 
@@ -260,6 +277,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -285,7 +305,15 @@ class Metrics:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_custom_metric(
         self,
@@ -298,6 +326,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricResponseCompoundDocument:
         """Get Custom Metric
 
@@ -317,6 +347,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -345,7 +378,15 @@ class Metrics:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_custom_metric_for_mapped_metric(
         self,
@@ -356,6 +397,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricResponse:
         """Get Custom Metric for Mapped Metric
 
@@ -371,6 +414,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -397,7 +443,15 @@ class Metrics:
             fields_custom_metric=fields_custom_metric,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_custom_metric_id_for_mapped_metric(
         self,
@@ -407,6 +461,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricCustomMetricRelationshipResponse:
         """Get Custom Metric ID for Mapped Metric
 
@@ -420,6 +476,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -445,7 +504,15 @@ class Metrics:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_custom_metrics(
         self,
@@ -457,6 +524,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricResponseCollectionCompoundDocument:
         """Get Custom Metrics
 
@@ -475,6 +544,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -502,7 +574,15 @@ class Metrics:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flows_triggered_by_metric(
         self,
@@ -513,6 +593,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Metric
 
@@ -528,6 +610,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -555,7 +640,15 @@ class Metrics:
             fields_flow=fields_flow,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_ids_for_flows_triggered_by_metric(
         self,
@@ -565,6 +658,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Metric
 
@@ -578,6 +673,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -604,7 +702,15 @@ class Metrics:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_mapped_metric(
         self,
@@ -618,6 +724,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricResponseCompoundDocument:
         """Get Mapped Metric
 
@@ -639,6 +747,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -668,7 +779,15 @@ class Metrics:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_mapped_metrics(
         self,
@@ -681,6 +800,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricResponseCollectionCompoundDocument:
         """Get Mapped Metrics
 
@@ -701,6 +822,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -729,7 +853,15 @@ class Metrics:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metric(
         self,
@@ -742,6 +874,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponseCompoundDocument:
         """Get Metric
 
@@ -761,6 +895,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -789,7 +926,15 @@ class Metrics:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metric_for_mapped_metric(
         self,
@@ -800,6 +945,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponse:
         """Get Metric for Mapped Metric
 
@@ -815,6 +962,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -841,7 +991,15 @@ class Metrics:
             fields_metric=fields_metric,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metric_for_metric_property(
         self,
@@ -852,6 +1010,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponse:
         """Get Metric for Metric Property
 
@@ -867,6 +1027,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -893,7 +1056,15 @@ class Metrics:
             fields_metric=fields_metric,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metric_id_for_mapped_metric(
         self,
@@ -903,6 +1074,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricMetricRelationshipResponse:
         """Get Metric ID for Mapped Metric
 
@@ -916,6 +1089,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -941,7 +1117,15 @@ class Metrics:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metric_id_for_metric_property(
         self,
@@ -951,6 +1135,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertyMetricRelationshipResponse:
         """Get Metric ID for Metric Property
 
@@ -964,6 +1150,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -989,7 +1178,15 @@ class Metrics:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metric_ids_for_custom_metric(
         self,
@@ -999,6 +1196,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricMetricsRelationshipsResponseCollection:
         """Get Metric IDs for Custom Metric
 
@@ -1012,6 +1211,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1037,7 +1239,15 @@ class Metrics:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metric_property(
         self,
@@ -1051,6 +1261,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertyResponseCompoundDocument:
         """Get Metric Property
 
@@ -1072,6 +1284,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -1101,7 +1316,15 @@ class Metrics:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metrics(
         self,
@@ -1115,6 +1338,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponseCollectionCompoundDocument:
         """Get Metrics
 
@@ -1142,6 +1367,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1174,7 +1402,15 @@ class Metrics:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_metrics_for_custom_metric(
         self,
@@ -1185,6 +1421,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponseCollection:
         """Get Metrics for Custom Metric
 
@@ -1200,6 +1438,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1226,7 +1467,15 @@ class Metrics:
             fields_metric=fields_metric,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_properties_for_metric(
         self,
@@ -1239,6 +1488,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertyResponseCollection:
         """Get Properties for Metric
 
@@ -1256,6 +1507,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -1283,7 +1537,15 @@ class Metrics:
             fields_metric_property=fields_metric_property,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_property_ids_for_metric(
         self,
@@ -1293,6 +1555,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertiesRelationshipsResponseCollection:
         """Get Property IDs for Metric
 
@@ -1306,6 +1570,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -1331,7 +1598,15 @@ class Metrics:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def query_metric_aggregates(
         self,
@@ -1342,6 +1617,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostMetricAggregateResponse:
         """Query Metric Aggregates
 
@@ -1373,6 +1650,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1399,7 +1679,15 @@ class Metrics:
             fields_metric_aggregate=fields_metric_aggregate,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_custom_metric(
         self,
@@ -1411,6 +1699,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCustomMetricResponse:
         """Update Custom Metric
 
@@ -1428,6 +1718,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 15/d daily.
@@ -1455,7 +1748,15 @@ class Metrics:
             fields_custom_metric=fields_custom_metric,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_mapped_metric(
         self,
@@ -1467,6 +1768,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchMappedMetricResponse:
         """Update Mapped Metric
 
@@ -1484,6 +1787,9 @@ class Metrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 30/d daily.
@@ -1511,7 +1817,15 @@ class Metrics:
             fields_mapped_metric=fields_mapped_metric,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def iter_metrics(
         self,
@@ -1526,6 +1840,8 @@ class Metrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
         """Every item of `kv.metrics.get_metrics`, page after page.
 
@@ -1549,7 +1865,15 @@ class Metrics:
                 page_cursor=UNSET if cursor is None else cursor,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -1569,6 +1893,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCustomMetricResponse:
         """Create Custom Metric
 
@@ -1587,6 +1913,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 15/d daily.
@@ -1614,7 +1943,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_custom_metric(
@@ -1625,6 +1960,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Custom Metric
 
@@ -1638,6 +1975,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1664,7 +2004,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_custom_metric(
@@ -1678,6 +2024,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricResponseCompoundDocument:
         """Get Custom Metric
 
@@ -1697,6 +2045,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1726,7 +2077,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_custom_metric_for_mapped_metric(
@@ -1738,6 +2095,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricResponse:
         """Get Custom Metric for Mapped Metric
 
@@ -1753,6 +2112,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1780,7 +2142,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_custom_metric_id_for_mapped_metric(
@@ -1791,6 +2159,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricCustomMetricRelationshipResponse:
         """Get Custom Metric ID for Mapped Metric
 
@@ -1804,6 +2174,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1830,7 +2203,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_custom_metrics(
@@ -1843,6 +2222,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricResponseCollectionCompoundDocument:
         """Get Custom Metrics
 
@@ -1861,6 +2242,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1889,7 +2273,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flows_triggered_by_metric(
@@ -1901,6 +2291,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Metric
 
@@ -1916,6 +2308,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1944,7 +2339,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_ids_for_flows_triggered_by_metric(
@@ -1955,6 +2356,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Metric
 
@@ -1968,6 +2371,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -1995,7 +2401,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_mapped_metric(
@@ -2010,6 +2422,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricResponseCompoundDocument:
         """Get Mapped Metric
 
@@ -2031,6 +2445,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2061,7 +2478,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_mapped_metrics(
@@ -2075,6 +2498,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricResponseCollectionCompoundDocument:
         """Get Mapped Metrics
 
@@ -2095,6 +2520,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2124,7 +2552,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metric(
@@ -2138,6 +2572,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponseCompoundDocument:
         """Get Metric
 
@@ -2157,6 +2593,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2186,7 +2625,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metric_for_mapped_metric(
@@ -2198,6 +2643,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponse:
         """Get Metric for Mapped Metric
 
@@ -2213,6 +2660,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2240,7 +2690,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metric_for_metric_property(
@@ -2252,6 +2708,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponse:
         """Get Metric for Metric Property
 
@@ -2267,6 +2725,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -2294,7 +2755,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metric_id_for_mapped_metric(
@@ -2305,6 +2772,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMappedMetricMetricRelationshipResponse:
         """Get Metric ID for Mapped Metric
 
@@ -2318,6 +2787,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2344,7 +2816,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metric_id_for_metric_property(
@@ -2355,6 +2833,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertyMetricRelationshipResponse:
         """Get Metric ID for Metric Property
 
@@ -2368,6 +2848,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -2394,7 +2877,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metric_ids_for_custom_metric(
@@ -2405,6 +2894,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetCustomMetricMetricsRelationshipsResponseCollection:
         """Get Metric IDs for Custom Metric
 
@@ -2418,6 +2909,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2444,7 +2938,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metric_property(
@@ -2459,6 +2959,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertyResponseCompoundDocument:
         """Get Metric Property
 
@@ -2480,6 +2982,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -2510,7 +3015,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metrics(
@@ -2525,6 +3036,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponseCollectionCompoundDocument:
         """Get Metrics
 
@@ -2552,6 +3065,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             10/s burst, 150/m steady.
@@ -2585,7 +3101,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_metrics_for_custom_metric(
@@ -2597,6 +3119,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricResponseCollection:
         """Get Metrics for Custom Metric
 
@@ -2612,6 +3136,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2639,7 +3166,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_properties_for_metric(
@@ -2653,6 +3186,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertyResponseCollection:
         """Get Properties for Metric
 
@@ -2670,6 +3205,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -2698,7 +3236,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_property_ids_for_metric(
@@ -2709,6 +3253,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetMetricPropertiesRelationshipsResponseCollection:
         """Get Property IDs for Metric
 
@@ -2722,6 +3268,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady.
@@ -2748,7 +3297,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def query_metric_aggregates(
@@ -2760,6 +3315,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostMetricAggregateResponse:
         """Query Metric Aggregates
 
@@ -2791,6 +3348,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -2818,7 +3378,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_custom_metric(
@@ -2831,6 +3397,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchCustomMetricResponse:
         """Update Custom Metric
 
@@ -2848,6 +3416,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 15/d daily.
@@ -2876,7 +3447,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_mapped_metric(
@@ -2889,6 +3466,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchMappedMetricResponse:
         """Update Mapped Metric
 
@@ -2906,6 +3485,9 @@ class AsyncMetrics:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 30/d daily.
@@ -2934,7 +3516,13 @@ class AsyncMetrics:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def aiter_metrics(
@@ -2950,6 +3538,8 @@ class AsyncMetrics:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
         """Every item of `kv.metrics.get_metrics`, page after page.
 
@@ -2974,7 +3564,13 @@ class AsyncMetrics:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)

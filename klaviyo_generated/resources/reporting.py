@@ -3,8 +3,8 @@
 """The `reporting` namespace of the client: `kv.reporting.<operation>(...)`, sync and async.
 
 Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
-raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
-success model; failures raise the typed errors of `klaviyo_generated`.
+raises), takes per-call `timeout=`, `retry=`, `max_retries=`, `extra_headers=` and `extra_query=`,
+and returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -87,6 +89,8 @@ class Reporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignValuesResponseDTO:
         """Query Campaign Values
 
@@ -105,6 +109,9 @@ class Reporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -132,7 +139,15 @@ class Reporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def query_flow_series(
         self,
@@ -144,6 +159,8 @@ class Reporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFlowSeriesResponseDTO:
         """Query Flow Series
 
@@ -161,6 +178,9 @@ class Reporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -188,7 +208,15 @@ class Reporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def query_flow_values(
         self,
@@ -200,6 +228,8 @@ class Reporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFlowValuesResponseDTO:
         """Query Flow Values
 
@@ -217,6 +247,9 @@ class Reporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -244,7 +277,15 @@ class Reporting:
             page_cursor=page_cursor,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def query_form_series(
         self,
@@ -255,6 +296,8 @@ class Reporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFormSeriesResponseDTO:
         """Query Form Series
 
@@ -270,6 +313,9 @@ class Reporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -296,7 +342,15 @@ class Reporting:
             fields_form_series_report=fields_form_series_report,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def query_form_values(
         self,
@@ -307,6 +361,8 @@ class Reporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFormValuesResponseDTO:
         """Query Form Values
 
@@ -322,6 +378,9 @@ class Reporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -348,7 +407,15 @@ class Reporting:
             fields_form_values_report=fields_form_values_report,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def query_segment_series(
         self,
@@ -359,6 +426,8 @@ class Reporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostSegmentSeriesResponseDTO:
         """Query Segment Series
 
@@ -374,6 +443,9 @@ class Reporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -400,7 +472,15 @@ class Reporting:
             fields_segment_series_report=fields_segment_series_report,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def query_segment_values(
         self,
@@ -411,6 +491,8 @@ class Reporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostSegmentValuesResponseDTO:
         """Query Segment Values
 
@@ -426,6 +508,9 @@ class Reporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -452,7 +537,15 @@ class Reporting:
             fields_segment_values_report=fields_segment_values_report,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
 
 class AsyncReporting:
@@ -471,6 +564,8 @@ class AsyncReporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostCampaignValuesResponseDTO:
         """Query Campaign Values
 
@@ -489,6 +584,9 @@ class AsyncReporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -517,7 +615,13 @@ class AsyncReporting:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def query_flow_series(
@@ -530,6 +634,8 @@ class AsyncReporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFlowSeriesResponseDTO:
         """Query Flow Series
 
@@ -547,6 +653,9 @@ class AsyncReporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -575,7 +684,13 @@ class AsyncReporting:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def query_flow_values(
@@ -588,6 +703,8 @@ class AsyncReporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFlowValuesResponseDTO:
         """Query Flow Values
 
@@ -605,6 +722,9 @@ class AsyncReporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -633,7 +753,13 @@ class AsyncReporting:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def query_form_series(
@@ -645,6 +771,8 @@ class AsyncReporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFormSeriesResponseDTO:
         """Query Form Series
 
@@ -660,6 +788,9 @@ class AsyncReporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -687,7 +818,13 @@ class AsyncReporting:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def query_form_values(
@@ -699,6 +836,8 @@ class AsyncReporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostFormValuesResponseDTO:
         """Query Form Values
 
@@ -714,6 +853,9 @@ class AsyncReporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -741,7 +883,13 @@ class AsyncReporting:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def query_segment_series(
@@ -753,6 +901,8 @@ class AsyncReporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostSegmentSeriesResponseDTO:
         """Query Segment Series
 
@@ -768,6 +918,9 @@ class AsyncReporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -795,7 +948,13 @@ class AsyncReporting:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def query_segment_values(
@@ -807,6 +966,8 @@ class AsyncReporting:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostSegmentValuesResponseDTO:
         """Query Segment Values
 
@@ -822,6 +983,9 @@ class AsyncReporting:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 2/m steady, 225/d daily.
@@ -849,7 +1013,13 @@ class AsyncReporting:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
 

@@ -3,8 +3,8 @@
 """The `segments` namespace of the client: `kv.segments.<operation>(...)`, sync and async.
 
 Each method carries its operation's documentation (arguments, rate limits, scopes, returns,
-raises), takes per-call `timeout=`, `retry=` and `max_retries=`, and returns the documented
-success model; failures raise the typed errors of `klaviyo_generated`.
+raises), takes per-call `timeout=`, `retry=`, `max_retries=`, `extra_headers=` and `extra_query=`,
+and returns the documented success model; failures raise the typed errors of `klaviyo_generated`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from ..types import UNSET, Unset
 
 # Annotations only: importing this namespace loads no model until a method parses a response.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -109,6 +111,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostSegmentCreateResponse:
         """Create Segment
 
@@ -124,6 +128,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 100/d daily.
@@ -150,7 +157,15 @@ class Segments:
             fields_segment=fields_segment,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def delete_segment(
         self,
@@ -160,6 +175,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Segment
 
@@ -173,6 +190,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -198,7 +218,15 @@ class Segments:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_flows_triggered_by_segment(
         self,
@@ -209,6 +237,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Segment
 
@@ -224,6 +254,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -251,7 +284,15 @@ class Segments:
             fields_flow=fields_flow,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_ids_for_flows_triggered_by_segment(
         self,
@@ -261,6 +302,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Segment
 
@@ -274,6 +317,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -300,7 +346,15 @@ class Segments:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_profile_ids_for_segment(
         self,
@@ -314,6 +368,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentProfilesRelationshipsResponseCollection:
         """Get Profile IDs for Segment
 
@@ -338,6 +394,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -371,7 +430,15 @@ class Segments:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_profiles_for_segment(
         self,
@@ -387,6 +454,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentMemberResponseCollection:
         """Get Profiles for Segment
 
@@ -417,6 +486,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -452,7 +524,15 @@ class Segments:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_segment(
         self,
@@ -467,6 +547,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentRetrieveResponseCompoundDocument:
         """Get Segment
 
@@ -490,6 +572,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -527,7 +612,15 @@ class Segments:
             include=include,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_segments(
         self,
@@ -544,6 +637,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentListResponseCollectionCompoundDocument:
         """Get Segments
 
@@ -577,6 +672,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -612,7 +710,15 @@ class Segments:
             sort=sort,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_tag_ids_for_segment(
         self,
@@ -622,6 +728,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentTagsRelationshipsResponseCollection:
         """Get Tag IDs for Segment
 
@@ -635,6 +743,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -661,7 +772,15 @@ class Segments:
             id=id,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def get_tags_for_segment(
         self,
@@ -672,6 +791,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTagResponseCollection:
         """Get Tags for Segment
 
@@ -687,6 +808,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -714,7 +838,15 @@ class Segments:
             fields_tag=fields_tag,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def update_segment(
         self,
@@ -726,6 +858,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchSegmentPartialUpdateResponse:
         """Update Segment
 
@@ -743,6 +877,9 @@ class Segments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 100/d daily.
@@ -770,7 +907,15 @@ class Segments:
             fields_segment=fields_segment,
             revision=revision,
         )
-        return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._client._call(
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
 
     def iter_profile_ids_for_segment(
         self,
@@ -785,6 +930,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[
         GetSegmentProfilesRelationshipsResponseCollection, GetSegmentProfilesRelationshipsResponseCollectionDataItem
     ]:
@@ -810,7 +957,15 @@ class Segments:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -829,6 +984,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetSegmentMemberResponseCollection, GetSegmentMemberResponseCollectionDataItem]:
         """Every item of `kv.segments.get_profiles_for_segment`, page after page.
 
@@ -854,7 +1011,15 @@ class Segments:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -874,6 +1039,8 @@ class Segments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Pager[GetSegmentListResponseCollectionCompoundDocument, SegmentListResponseObjectResource]:
         """Every item of `kv.segments.get_segments`, page after page.
 
@@ -900,7 +1067,15 @@ class Segments:
                 sort=sort,
                 revision=revision,
             )
-            return self._client._call(endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return self._client._call(
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
@@ -920,6 +1095,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PostSegmentCreateResponse:
         """Create Segment
 
@@ -935,6 +1112,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 100/d daily.
@@ -962,7 +1142,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def delete_segment(
@@ -973,6 +1159,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         """Delete Segment
 
@@ -986,6 +1174,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1012,7 +1203,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_flows_triggered_by_segment(
@@ -1024,6 +1221,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetFlowResponseCollection:
         """Get Flows Triggered by Segment
 
@@ -1039,6 +1238,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1067,7 +1269,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_ids_for_flows_triggered_by_segment(
@@ -1078,6 +1286,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentFlowTriggersRelationshipsResponseCollection:
         """Get IDs for Flows Triggered by Segment
 
@@ -1091,6 +1301,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1118,7 +1331,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_profile_ids_for_segment(
@@ -1133,6 +1352,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentProfilesRelationshipsResponseCollection:
         """Get Profile IDs for Segment
 
@@ -1157,6 +1378,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1191,7 +1415,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_profiles_for_segment(
@@ -1208,6 +1438,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentMemberResponseCollection:
         """Get Profiles for Segment
 
@@ -1238,6 +1470,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1274,7 +1509,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_segment(
@@ -1290,6 +1531,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentRetrieveResponseCompoundDocument:
         """Get Segment
 
@@ -1313,6 +1556,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1351,7 +1597,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_segments(
@@ -1369,6 +1621,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentListResponseCollectionCompoundDocument:
         """Get Segments
 
@@ -1402,6 +1656,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             75/s burst, 750/m steady.
@@ -1438,7 +1695,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_tag_ids_for_segment(
@@ -1449,6 +1712,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetSegmentTagsRelationshipsResponseCollection:
         """Get Tag IDs for Segment
 
@@ -1462,6 +1727,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1489,7 +1757,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def get_tags_for_segment(
@@ -1501,6 +1775,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> GetTagResponseCollection:
         """Get Tags for Segment
 
@@ -1516,6 +1792,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             3/s burst, 60/m steady.
@@ -1544,7 +1823,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     async def update_segment(
@@ -1557,6 +1842,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> PatchSegmentPartialUpdateResponse:
         """Update Segment
 
@@ -1574,6 +1861,9 @@ class AsyncSegments:
             timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
             retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
             max_retries: At most this many retries for this call; None keeps the client's.
+            extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+                or Content-Type).
+            extra_query: Query parameters the spec does not list, added after the method's own (str values).
 
         Rate limits:
             1/s burst, 15/m steady, 100/d daily.
@@ -1602,7 +1892,13 @@ class AsyncSegments:
             revision=revision,
         )
         return await self._client._call(
-            endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+            endpoint.OPERATION,
+            kwargs,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def aiter_profile_ids_for_segment(
@@ -1618,6 +1914,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[
         GetSegmentProfilesRelationshipsResponseCollection, GetSegmentProfilesRelationshipsResponseCollectionDataItem
     ]:
@@ -1644,7 +1942,13 @@ class AsyncSegments:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -1664,6 +1968,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetSegmentMemberResponseCollection, GetSegmentMemberResponseCollectionDataItem]:
         """Every item of `kv.segments.get_profiles_for_segment`, page after page.
 
@@ -1690,7 +1996,13 @@ class AsyncSegments:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
@@ -1711,6 +2023,8 @@ class AsyncSegments:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncPager[GetSegmentListResponseCollectionCompoundDocument, SegmentListResponseObjectResource]:
         """Every item of `kv.segments.get_segments`, page after page.
 
@@ -1738,7 +2052,13 @@ class AsyncSegments:
                 revision=revision,
             )
             return await self._client._call(
-                endpoint.OPERATION, kwargs, timeout=timeout, retry=retry, max_retries=max_retries
+                endpoint.OPERATION,
+                kwargs,
+                timeout=timeout,
+                retry=retry,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import httpx
 
@@ -40,6 +40,7 @@ from ._lazy import LazyModel, decode_first_level
 from ._oauth import OAuth
 from ._observe import Hook, check_hook, configure_from_env
 from ._operation import OPERATION_EXTENSION, Operation, OperationSpec
+from ._options import add_extras, derive_limiter, derive_settings
 from ._ratelimit import Limiter, RateLimits, coerce_limiter
 from ._request_body import encode_body
 from ._response import APIResponse, raw_mode
@@ -77,6 +78,7 @@ _USER_AGENT = f"klaviyo-generated (python {sys.version_info[0]}.{sys.version_inf
 
 
 T = TypeVar("T")
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 
 Routes = tuple[tuple[str, re.Pattern[str], OperationSpec], ...]
@@ -131,6 +133,14 @@ class _BaseClient:
     operations: ClassVar[Mapping[str, OperationSpec]] = {}
     _routes: ClassVar[Routes | None] = None
 
+    settings: Settings
+    rate_limiter: Limiter
+    _pool: _Pool[Any]
+    _owner: bool  # whether this client built its pool (and closes it), or borrowed it through with_options()
+    _sleep: Any  # each client declares its own kind (awaited or not)
+    _clock: Callable[[], float]
+    _http: httpx.Client | httpx.AsyncClient
+
     def __init__(
         self,
         *,
@@ -155,6 +165,76 @@ class _BaseClient:
             timeout=check_timeout(timeout),
             retry=retry_policy(retry, max_retries, RetryPolicy()),
             headers=check_headers(default_headers),
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        oauth: OAuth | None = None,
+        company_id: str | None = None,
+        revision: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        rate_limits: Limiter | RateLimits | bool | None = None,
+    ) -> Self:
+        """A client like this one with some settings changed; ``None`` (the default) keeps a setting.
+
+        It sends through this client's connection pool (or ``http_client``/``transport``), with its
+        ``sleep`` and ``clock``, and for the same account through its rate limiter too: building one
+        costs no connection and no SSL context, so derive freely (per request, per tenant).
+
+        Args:
+            api_key: another account's private key (or the same key: still the same account).
+            oauth: an ``OAuth`` instead (not with ``api_key``).
+            company_id: the public key for the ``/client/`` endpoints; another account does not inherit
+                this client's, which is the first account's.
+            revision: the API revision to send.
+            timeout: seconds or an ``httpx.Timeout``.
+            retry: a ``RetryPolicy``, or ``False`` for a single attempt.
+            max_retries: retries after the first attempt (adjusts ``retry``, or this client's policy).
+            headers: merged over this client's ``default_headers`` (a name given again takes the new value).
+            rate_limits: the limiter, as the constructor's ``rate_limits=``. Default: this client's limiter
+                for the same account; for another account a new, empty one with this one's ``RateLimits``
+                (Klaviyo counts limits per account). A ``RedisRateLimiter`` is one account's by its
+                prefix, so another account must pass its own here.
+
+        Closing: this client owns the pool. Closing a derived client closes only that client; once
+        this one is closed, calls on its derived clients raise ``ConfigurationError`` instead of
+        reopening connections nobody would close. A subclass whose ``__init__`` adds state of its own
+        should override this method: the derived client is built without calling ``__init__``.
+        """
+        settings, same_account = derive_settings(
+            self.settings,
+            api_key=api_key,
+            oauth=oauth,
+            company_id=company_id,
+            revision=revision,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            headers=headers,
+        )
+        limiter = derive_limiter(self.rate_limiter, rate_limits, same_account=same_account, clock=self._clock)
+        # Not through __init__: that would check and build everything again, and cannot take a pool.
+        derived = object.__new__(type(self))
+        derived.settings = settings
+        derived._assemble(self._pool, limiter, self._sleep, self._clock, owner=False)
+        return derived
+
+    def _assemble(
+        self, pool: _Pool[Any], limiter: Limiter, sleep: Any, clock: Callable[[], float], *, owner: bool
+    ) -> None:
+        raise NotImplementedError
+
+    def _closed_error(self) -> ConfigurationError:
+        if self._owner or self._http.is_closed:
+            return ConfigurationError(f"this {type(self).__name__} is closed; build a new client to call again")
+        return ConfigurationError(
+            f"this {type(self).__name__} came from with_options() on a client that is now closed, and with it "
+            "the connection pool they share; derive from an open client"
         )
 
     def _revision_or_pinned(self, revision: str | None) -> str:
@@ -211,6 +291,8 @@ class _BaseClient:
         timeout: float | httpx.Timeout | None,
         retry: RetryPolicy | bool | None,
         max_retries: int | None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Request:
         extensions: dict[str, Any] = {}
         if operation is not None:
@@ -220,6 +302,8 @@ class _BaseClient:
         if kwargs.get("json") is not None:
             # Measuring the payload against the operation's limits meant encoding it: send those bytes.
             kwargs["content"] = encode_body(operation, kwargs.pop("json"))
+        if extra_headers is not None or extra_query is not None:
+            add_extras(kwargs, operation, extra_headers, extra_query)
         headers = kwargs.get("headers") or {}
         if "revision" in headers:
             check_revision(headers["revision"])
@@ -304,6 +388,40 @@ def _connection_error(error: httpx.HTTPError | httpx.StreamError) -> APIConnecti
     return cls(cause=error, attempts=_attempts(error))
 
 
+class _Pool(Generic[TransportT]):
+    """The I/O transport (the connection pool) of a client, shared with the clients ``with_options`` derives.
+
+    The client that built it owns it: its ``close()`` closes the transport and marks the pool closed.
+    """
+
+    __slots__ = ("closed", "transport")
+
+    transport: TransportT
+    closed: bool
+
+    def __init__(self, transport: TransportT) -> None:
+        self.transport = transport
+        self.closed = False
+
+
+class _Borrowed(httpx.BaseTransport):
+    """A derived client's way to its parent's pool: sends through it, never closes it."""
+
+    def __init__(self, pool: _Pool[httpx.BaseTransport]) -> None:
+        self._transport = pool.transport
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._transport.handle_request(request)
+
+
+class _AsyncBorrowed(httpx.AsyncBaseTransport):
+    def __init__(self, pool: _Pool[httpx.AsyncBaseTransport]) -> None:
+        self._transport = pool.transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._transport.handle_async_request(request)
+
+
 class _ClientTransport(httpx.BaseTransport):
     """Sends through a caller's ``httpx.Client`` (its transport, proxies, TLS and hooks); never closes it."""
 
@@ -342,6 +460,10 @@ def _hooks(on_request: object, on_response: object, *, asynchronous: bool) -> di
 class SyncAPIClient(_BaseClient):
     """The synchronous client; see ``Klaviyo`` for the arguments."""
 
+    _pool: _Pool[httpx.BaseTransport]
+    _sleep: Callable[[float], object]
+    _http: httpx.Client
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -377,9 +499,21 @@ class SyncAPIClient(_BaseClient):
         )
         inner = _inner(transport, http_client, httpx.Client, _ClientTransport, DeferredTransport)
         inner = LogTransport(inner, clock=clock, **_hooks(on_request, on_response, asynchronous=False))
-        self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
-        self._sleep, self._clock = sleep, clock
-        limited = RateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
+        self._assemble(_Pool(inner), coerce_limiter(rate_limits, clock=clock), sleep, clock, owner=True)
+
+    def _assemble(
+        self,
+        pool: _Pool[httpx.BaseTransport],
+        limiter: Limiter,
+        sleep: Callable[[float], object],
+        clock: Callable[[], float],
+        *,
+        owner: bool,
+    ) -> None:
+        """Build the stack over ``pool``'s transport (retry -> rate limit -> log -> I/O) and the httpx client."""
+        self._pool, self._owner, self.rate_limiter, self._sleep, self._clock = pool, owner, limiter, sleep, clock
+        inner = pool.transport if owner else _Borrowed(pool)
+        limited = RateLimitTransport(inner, limits=limiter, sleep=sleep)
         stack = RetryTransport(limited, policy=self.settings.retry, sleep=sleep, clock=clock)
         self._http = httpx.Client(transport=stack, **self._client_options())
 
@@ -392,10 +526,17 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool (a caller's ``http_client`` stays open: it is the caller's)."""
+        """Close the connection pool (a caller's ``http_client`` stays open: it is the caller's).
+
+        A client from ``with_options()`` closes only itself: the pool is its parent's.
+        """
+        if self._owner:
+            self._pool.closed = True
         self._http.close()
 
     def _send(self, request: httpx.Request) -> httpx.Response:
+        if self._pool.closed or self._http.is_closed:
+            raise self._closed_error()
         try:
             response = self._http.send(request)
         except (httpx.HTTPError, httpx.StreamError) as error:  # StreamError: a stream used twice, say
@@ -410,6 +551,8 @@ class SyncAPIClient(_BaseClient):
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> T:
         """Send ``operation``'s request (``kwargs`` from its builder) and parse the answer with its parser.
 
@@ -417,7 +560,14 @@ class SyncAPIClient(_BaseClient):
         """
         raw = raw_mode.get()
         request = self._build_request(
-            self._http, kwargs, operation.spec, timeout=timeout, retry=retry, max_retries=max_retries
+            self._http,
+            kwargs,
+            operation.spec,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return self._parsed(operation, self._send(request), raw)  # type: ignore[no-any-return]
 
@@ -434,25 +584,39 @@ class SyncAPIClient(_BaseClient):
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Any:
         """Call any path on ``base_url`` with the client's auth, revision, timeouts, retries and errors.
 
         For endpoints the generated methods do not cover. Returns the decoded JSON body (``None``
         when empty); non-2xx raises the typed errors. A path that matches a spec operation shares
-        that operation's rate-limit bucket.
+        that operation's rate-limit bucket. ``extra_headers``/``extra_query`` are added as on every
+        generated method (see ``_options.add_extras``).
         """
         kwargs, operation = self._raw_kwargs(
             method, path, params=params, json=json, data=data, files=files, headers=headers
         )
         raw = raw_mode.get()
         request = self._build_request(
-            self._http, kwargs, operation, timeout=timeout, retry=retry, max_retries=max_retries
+            self._http,
+            kwargs,
+            operation,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return self._decoded(self._send(request), raw)
 
 
 class AsyncAPIClient(_BaseClient):
     """The asyncio client; see ``AsyncKlaviyo`` for the arguments."""
+
+    _pool: _Pool[httpx.AsyncBaseTransport]
+    _sleep: Callable[[float], Awaitable[object]]
+    _http: httpx.AsyncClient
 
     def __init__(
         self,
@@ -489,9 +653,21 @@ class AsyncAPIClient(_BaseClient):
         )
         inner = _inner(transport, http_client, httpx.AsyncClient, _AsyncClientTransport, DeferredAsyncTransport)
         inner = AsyncLogTransport(inner, clock=clock, **_hooks(on_request, on_response, asynchronous=True))
-        self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
-        self._sleep, self._clock = sleep, clock
-        limited = AsyncRateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
+        self._assemble(_Pool(inner), coerce_limiter(rate_limits, clock=clock), sleep, clock, owner=True)
+
+    def _assemble(
+        self,
+        pool: _Pool[httpx.AsyncBaseTransport],
+        limiter: Limiter,
+        sleep: Callable[[float], Awaitable[object]],
+        clock: Callable[[], float],
+        *,
+        owner: bool,
+    ) -> None:
+        """Build the stack over ``pool``'s transport (retry -> rate limit -> log -> I/O) and the httpx client."""
+        self._pool, self._owner, self.rate_limiter, self._sleep, self._clock = pool, owner, limiter, sleep, clock
+        inner = pool.transport if owner else _AsyncBorrowed(pool)
+        limited = AsyncRateLimitTransport(inner, limits=limiter, sleep=sleep)
         stack = AsyncRetryTransport(limited, policy=self.settings.retry, sleep=sleep, clock=clock)
         self._http = httpx.AsyncClient(transport=stack, **self._client_options())
 
@@ -504,10 +680,17 @@ class AsyncAPIClient(_BaseClient):
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection pool (a caller's ``http_client`` stays open: it is the caller's)."""
+        """Close the connection pool (a caller's ``http_client`` stays open: it is the caller's).
+
+        A client from ``with_options()`` closes only itself: the pool is its parent's.
+        """
+        if self._owner:
+            self._pool.closed = True
         await self._http.aclose()
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
+        if self._pool.closed or self._http.is_closed:
+            raise self._closed_error()
         try:
             response = await self._http.send(request)
         except (httpx.HTTPError, httpx.StreamError) as error:  # StreamError: a stream used twice, say
@@ -522,6 +705,8 @@ class AsyncAPIClient(_BaseClient):
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> T:
         """Send ``operation``'s request (``kwargs`` from its builder) and parse the answer with its parser.
 
@@ -529,7 +714,14 @@ class AsyncAPIClient(_BaseClient):
         """
         raw = raw_mode.get()
         request = self._build_request(
-            self._http, kwargs, operation.spec, timeout=timeout, retry=retry, max_retries=max_retries
+            self._http,
+            kwargs,
+            operation.spec,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return self._parsed(operation, await self._send(request), raw)  # type: ignore[no-any-return]
 
@@ -546,6 +738,8 @@ class AsyncAPIClient(_BaseClient):
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Any:
         """The async twin of ``Klaviyo.request``."""
         kwargs, operation = self._raw_kwargs(
@@ -553,6 +747,13 @@ class AsyncAPIClient(_BaseClient):
         )
         raw = raw_mode.get()
         request = self._build_request(
-            self._http, kwargs, operation, timeout=timeout, retry=retry, max_retries=max_retries
+            self._http,
+            kwargs,
+            operation,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         return self._decoded(await self._send(request), raw)

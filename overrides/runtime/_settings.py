@@ -125,14 +125,14 @@ def retry_policy(retry: object, max_retries: object, default: RetryPolicy) -> Re
     return attrs.evolve(policy, max_attempts=max_retries + 1)
 
 
-def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+def check_headers(headers: Mapping[str, str] | None, *, name: str = "default_headers") -> dict[str, str]:
     checked = {}
-    for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
-            raise ConfigurationError(f"default_headers[{name!r}] must be a str without line breaks")
-        if name.lower() == "authorization":
+    for header, value in (headers or {}).items():
+        if not isinstance(header, str) or not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            raise ConfigurationError(f"{name}[{header!r}] must be a str without line breaks")
+        if header.lower() == "authorization":
             raise ConfigurationError("set credentials with api_key= or oauth=, not an Authorization header")
-        checked[name] = value
+        checked[header] = value
     return checked
 
 

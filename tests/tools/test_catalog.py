@@ -19,7 +19,7 @@ from klaviyo_generated.tools import Tool, UnknownToolError, catalog, get_tool, i
 from klaviyo_generated.types import UNSET
 
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
-TRANSPORT = {"self", "revision", "timeout", "retry", "max_retries"}
+TRANSPORT = {"self", "revision", "timeout", "retry", "max_retries", "extra_headers", "extra_query"}
 WORKFLOW_METHODS = {
     "find_profile",
     "upsert_profile",

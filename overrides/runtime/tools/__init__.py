@@ -9,7 +9,8 @@
 
 A tool is ``getattr(kv, tool.namespace).<tool.method>(**arguments)``: its input schema's properties are
 that method's keywords (``fields_profile``, ``page_cursor``, ``body`` as a dict, …) without the transport
-ones (``revision``, ``timeout``, ``retry``, ``max_retries``). The operations' entries are generated from
+ones (``revision``, ``timeout``, ``retry``, ``max_retries``, ``extra_headers``, ``extra_query``). The
+operations' entries are generated from
 the spec (``tools/catalog.json``, read on first use); the workflows' are written by hand.
 
 Scopes: ``catalog(scopes=...)`` keeps the tools whose ``x-klaviyo-scopes`` the given scopes cover, a
