@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         KlaviyoError,
         MissingFieldError,
         NotFoundError,
+        OAuthError,
         PaginationError,
         PermissionDeniedError,
         RateLimitError,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     )
     from ._jobs import Accepted, AsyncJob, Job, Progress
     from ._oauth import OAuth, OAuthToken
+    from ._oauth_flow import AuthorizationRequest, aexchange_code, arevoke, authorization_url, exchange_code, revoke
     from ._pagination import AsyncPager, Pager
     from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits
     from ._redis_ratelimit import RedisRateLimiter
@@ -75,6 +77,12 @@ _MODULE_OF: dict[str, str] = {
     "AsyncPager": "._pagination",
     "Pager": "._pagination",
     "OAuthToken": "._oauth",
+    "AuthorizationRequest": "._oauth_flow",
+    "authorization_url": "._oauth_flow",
+    "exchange_code": "._oauth_flow",
+    "aexchange_code": "._oauth_flow",
+    "revoke": "._oauth_flow",
+    "arevoke": "._oauth_flow",
     "Limiter": "._ratelimit",
     "RateLimiter": "._ratelimit",
     "RateLimitInfo": "._ratelimit",
@@ -109,6 +117,7 @@ for _name in (
     "FieldDecodeError",
     "MissingFieldError",
     "TokenRefreshError",
+    "OAuthError",
     "ChunkFailedError",
     "JobFailedError",
     "JobLimitError",
@@ -149,6 +158,7 @@ __all__ = [
     "AsyncKlaviyo",
     "AsyncPager",
     "AuthenticationError",
+    "AuthorizationRequest",
     "BadRequestError",
     "ChunkFailedError",
     "ConfigurationError",
@@ -170,6 +180,7 @@ __all__ = [
     "MissingFieldError",
     "NotFoundError",
     "OAuth",
+    "OAuthError",
     "OAuthToken",
     "Pager",
     "PaginationError",
@@ -190,5 +201,10 @@ __all__ = [
     "UnknownToolError",
     "UnprocessableEntityError",
     "__api_revision__",
+    "aexchange_code",
+    "arevoke",
+    "authorization_url",
+    "exchange_code",
+    "revoke",
     "set_testing",
 ]
