@@ -20,6 +20,8 @@ Every error raised on purpose derives from :class:`KlaviyoError`; the README's e
     │   │   ├── BadRequestError       400
     │   │   ├── AuthenticationError   401
     │   │   │   └── TokenRefreshError the OAuth token endpoint refused the refresh (invalid_grant)
+    │   │   ├── OAuthError            the OAuth token or revoke endpoint refused a code exchange or a
+    │   │   │                         revocation (.error, .error_description: RFC 6749's fields)
     │   │   ├── PermissionDeniedError 403
     │   │   ├── NotFoundError         404
     │   │   ├── ConflictError         409 (.duplicate_profile_id)
@@ -392,9 +394,7 @@ def _oauth_fields(text: str) -> dict[str, str]:
     if not isinstance(document, dict):
         return {}
     return {
-        name: value
-        for name in ("error", "error_description")
-        if isinstance(value := document.get(name), str) and value
+        name: value for name in ("error", "error_description") if isinstance(value := document.get(name), str) and value
     }
 
 

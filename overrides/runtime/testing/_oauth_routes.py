@@ -23,6 +23,7 @@ import attrs
 import httpx
 
 from .._exceptions import InputError
+from ._store import FakeError
 
 __all__ = ["ACCESS_TOKEN_LIFETIME", "OAuthServer"]
 
@@ -55,12 +56,6 @@ class _Grant:
     refresh_token: str
     access_tokens: dict[str, float] = attrs.field(factory=dict)  # token -> expiry on the fake's clock
     revoked: bool = False
-
-
-class _Refused(Exception):
-    def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(description)
-        self.status, self.error, self.description = status, error, description
 
 
 class OAuthServer:
@@ -129,7 +124,7 @@ class OAuthServer:
     def answer(self, request: httpx.Request) -> httpx.Response:
         try:
             if request.method != "POST":
-                raise _Refused(405, "invalid_request", f"{request.url.path} takes POST.")
+                raise FakeError(405, "invalid_request", f"{request.url.path} takes POST.")
             form = dict(parse_qsl(request.content.decode("utf-8", "replace"), keep_blank_values=True))
             client_id = self._client(request)
             with self._lock:
@@ -138,9 +133,9 @@ class OAuthServer:
                 if request.url.path == "/oauth/revoke":
                     self._revoke(client_id, form)
                     return httpx.Response(200)
-            raise _Refused(404, "invalid_request", f"FakeKlaviyo has no {request.url.path}.")
-        except _Refused as refused:
-            return _json(refused.status, {"error": refused.error, "error_description": refused.description})
+            raise FakeError(404, "invalid_request", f"FakeKlaviyo has no {request.url.path}.")
+        except FakeError as refused:  # in RFC 6749's shape here, not JSON:API's
+            return _json(refused.status, {"error": refused.code, "error_description": refused.detail})
 
     def _client(self, request: httpx.Request) -> str:
         scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
@@ -150,7 +145,7 @@ class OAuthServer:
             client_id, secret = "", ""
         app = self.apps.get(client_id)
         if scheme != "Basic" or app is None or not hmac.compare_digest(app.client_secret, secret):
-            raise _Refused(401, "invalid_client", "Client authentication failed.")
+            raise FakeError(401, "invalid_client", "Client authentication failed.")
         return client_id
 
     def _token(self, client_id: str, form: dict[str, str]) -> dict[str, Any]:
@@ -160,27 +155,27 @@ class OAuthServer:
         if grant_type == "refresh_token":
             grant = self._grants.get(form.get("refresh_token", ""))
             if grant is None or grant.revoked or grant.client_id != client_id:
-                raise _Refused(400, "invalid_grant", "The refresh token is invalid, expired or revoked.")
+                raise FakeError(400, "invalid_grant", "The refresh token is invalid, expired or revoked.")
             del self._grants[grant.refresh_token]
             return self._issue(grant)  # rotated: the old refresh token is spent
-        raise _Refused(400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported.")
+        raise FakeError(400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported.")
 
     def _exchange(self, client_id: str, form: dict[str, str]) -> dict[str, Any]:
         code = self._codes.get(form.get("code", ""))
         if code is None or code.client_id != client_id or self._clock() >= code.issued + CODE_LIFETIME:
-            raise _Refused(400, "invalid_grant", "The authorization code is invalid or expired.")
+            raise FakeError(400, "invalid_grant", "The authorization code is invalid or expired.")
         if code.used:
             # RFC 6749 section 4.1.2: a code used twice revokes what it was first exchanged for.
             if code.grant is not None:
                 code.grant.revoked = True
-            raise _Refused(400, "invalid_grant", "The authorization code was already used.")
+            raise FakeError(400, "invalid_grant", "The authorization code was already used.")
         code.used = True
         if form.get("redirect_uri") != code.redirect_uri:
-            raise _Refused(400, "invalid_grant", "redirect_uri does not match the authorization request.")
+            raise FakeError(400, "invalid_grant", "redirect_uri does not match the authorization request.")
         verifier = form.get("code_verifier", "")
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
         if not verifier or not hmac.compare_digest(challenge, code.challenge):
-            raise _Refused(400, "invalid_grant", "Invalid code verifier.")
+            raise FakeError(400, "invalid_grant", "Invalid code verifier.")
         code.grant = _Grant(client_id, code.scope, refresh_token="")
         return self._issue(code.grant)
 
