@@ -269,10 +269,7 @@ def test_the_async_code_exchange_sends_the_same_request() -> None:
 
 def test_revoke_sends_the_refresh_token_with_client_credentials() -> None:
     endpoint = Recorder(httpx.Response(200))
-    assert (
-        revoke(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token=REFRESH, transport=httpx.MockTransport(endpoint))
-        is None
-    )
+    revoke(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token=REFRESH, transport=httpx.MockTransport(endpoint))
     [sent] = endpoint.sent
     assert (sent.method, str(sent.url), sent.headers["Authorization"], sent.headers["Content-Type"]) == (
         "POST",
