@@ -42,6 +42,8 @@ REQUEST_ID_HEADERS = ("x-request-id", "x-klaviyo-request-id")
 
 EXCERPT = 200  # longest piece of server-provided text put into a message
 _SENSITIVE_HEADER = re.compile(r"auth|cookie|token|secret|passw|api[-_]?key|session", re.IGNORECASE)
+# A code exchange's single-use code and PKCE verifier: credentials whose names say nothing of it.
+_ONE_TIME_FIELDS = frozenset({"code", "code_verifier"})
 _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 # A Klaviyo private key echoed anywhere in text we did not write ourselves.
 _PRIVATE_KEY = re.compile(r"\bpk_[A-Za-z0-9]{8,}")
@@ -89,7 +91,9 @@ def secrets_of(request: httpx.Request | None) -> tuple[str, ...]:
             fields = parse_qsl(request.content.decode("utf-8", "replace"))
         except RuntimeError:  # httpx.RequestNotRead: a streamed body we cannot look into
             fields = []
-        found.update(value.strip() for name, value in fields if _SENSITIVE_HEADER.search(name))
+        found.update(
+            value.strip() for name, value in fields if _SENSITIVE_HEADER.search(name) or name in _ONE_TIME_FIELDS
+        )
     # Very short values would mangle unrelated text and are no secret worth the name.
     return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
 

@@ -20,6 +20,8 @@ Every error raised on purpose derives from :class:`KlaviyoError`; the README's e
     │   │   ├── BadRequestError       400
     │   │   ├── AuthenticationError   401
     │   │   │   └── TokenRefreshError the OAuth token endpoint refused the refresh (invalid_grant)
+    │   │   ├── OAuthError            the OAuth token or revoke endpoint refused a code exchange or a
+    │   │   │                         revocation (.error, .error_description: RFC 6749's fields)
     │   │   ├── PermissionDeniedError 403
     │   │   ├── NotFoundError         404
     │   │   ├── ConflictError         409 (.duplicate_profile_id)
@@ -355,6 +357,47 @@ class TokenRefreshError(AuthenticationError):
     """The token endpoint refused the refresh (e.g. ``invalid_grant``: the refresh token was revoked)."""
 
 
+class OAuthError(APIStatusError):
+    """The OAuth token or revoke endpoint refused a code exchange or a revocation, whatever the status.
+
+    ``error`` and ``error_description`` are RFC 6749's fields of the answer (section 5.2:
+    ``invalid_grant`` for a used, expired or unknown code or a wrong PKCE verifier, ``invalid_client``
+    for a wrong client id or secret, ...), ``None`` when the body does not carry them. The message
+    quotes them with the request's client secret, code, verifier and tokens scrubbed out.
+    """
+
+    def __init__(self, response: httpx.Response, *, attempts: int = 1) -> None:
+        fields = _oauth_fields(body_text(response) or "")
+        self.error: str | None = fields.get("error")
+        self.error_description: str | None = fields.get("error_description")
+        super().__init__(response, attempts=attempts)
+
+    def _render(self) -> str:
+        if self.error is None:
+            return super()._render()
+        secrets = secrets_of(self.request)
+        line = f"HTTP {self.status_code} {clean(self.error, secrets, 100)}"
+        if self.error_description:
+            line += f": {clean(self.error_description, secrets)}"
+        line += self._attempts_suffix()
+        if self.request_id:
+            line += f" [request-id {clean(self.request_id, secrets, 100)}]"
+        return line
+
+
+def _oauth_fields(text: str) -> dict[str, str]:
+    """The string ``error`` and ``error_description`` of an RFC 6749 error body (JSON), if any."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(document, dict):
+        return {}
+    return {
+        name: value for name in ("error", "error_description") if isinstance(value := document.get(name), str) and value
+    }
+
+
 class PermissionDeniedError(APIStatusError):
     """HTTP 403: the credentials lack a scope this operation needs."""
 
@@ -635,6 +678,7 @@ __all__ = [
     "KlaviyoError",
     "MissingFieldError",
     "NotFoundError",
+    "OAuthError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",

@@ -70,6 +70,7 @@ class OAuth(httpx.Auth):
         refresh_token: the long-lived token from the authorization-code exchange.
         access_token: the current access token, if one is at hand; without it the first call refreshes.
         expires_at: when ``access_token`` expires, in epoch seconds.
+        scope: the scopes the token was granted (space-separated, as the token endpoint says them).
         on_token_refresh: called with every new ``OAuthToken``, under the refresh lock, before the
             call that needed it is sent. Persist the token here; an exception fails that call.
         token_url: the token endpoint; default ``/oauth/token`` on the client's base URL.
@@ -87,6 +88,7 @@ class OAuth(httpx.Auth):
         refresh_token: str,
         access_token: str | None = None,
         expires_at: float | None = None,
+        scope: str | None = None,
         on_token_refresh: Callable[[OAuthToken], object] | None = None,
         token_url: str | None = None,
         leeway: float = 60.0,
@@ -101,6 +103,7 @@ class OAuth(httpx.Auth):
             access_token=token,
             refresh_token=_required("refresh_token", refresh_token),
             expires_at=expires_at if access_token is not None else 0.0,
+            scope=scope,
         )
         self._on_token_refresh = on_token_refresh
         self._token_url = token_url

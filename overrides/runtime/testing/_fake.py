@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
 
 import httpx
@@ -20,7 +20,11 @@ from .._exceptions import ConfigurationError, InputError
 from . import _filters, _job_routes, _routes
 from ._faults import Fault, _Rules
 from ._http import json_response
+from ._oauth_routes import OAuthServer
 from ._store import PROFILE_KEYS, FakeError, Resource, Store
+
+if TYPE_CHECKING:
+    from .._oauth_flow import AuthorizationRequest
 
 __all__ = ["FakeKlaviyo", "VirtualClock"]
 
@@ -53,12 +57,15 @@ class FakeKlaviyo:
         fake = FakeKlaviyo()
         kv = Klaviyo(api_key="pk_test_fake", transport=fake.transport())
 
-    Any ``pk_...`` key (or ``Bearer`` token) is accepted. It keeps profiles, lists and memberships,
-    segments, events and metrics, campaigns and their messages, templates, images and consent, and
-    answers in Klaviyo's JSON:API shapes: pages with ``links.next``, ``include=``, ``filter=``
-    (refused with Klaviyo's 400 when the endpoint's ``x-klaviyo-filters`` does not allow it),
-    ``additional-fields[profile]``, errors with ``source``. A route it does not implement answers 501
-    naming the route. ``requests`` lists every request it received.
+    Any ``pk_...`` key is accepted, and any ``Bearer`` token until an OAuth app is registered
+    (``add_oauth_app``); then it is also an OAuth authorization server (``approve`` gives the consent,
+    ``/oauth/token`` and ``/oauth/revoke`` answer) and takes only the live tokens it issued. It keeps
+    profiles, lists and memberships, segments, events and metrics, campaigns and their messages,
+    templates, images and consent, and answers in Klaviyo's JSON:API shapes: pages with
+    ``links.next``, ``include=``, ``filter=`` (refused with Klaviyo's 400 when the endpoint's
+    ``x-klaviyo-filters`` does not allow it), ``additional-fields[profile]``, errors with
+    ``source``. A route it does not implement answers 501 naming the route. ``requests`` lists
+    every request it received.
 
     Seed data with ``add_profile``, ``add_list`` and ``add_segment``; read profiles back with
     ``find_profile``.
@@ -96,6 +103,7 @@ class FakeKlaviyo:
             raise ConfigurationError("validate_responses=True needs spec= or $KLAVIYO_OPENAPI_SPEC")
         self._validator = _validator(Path(configured)) if configured else None
         self._answers = _answer_validator(Path(configured)) if configured and validate_responses else None
+        self.oauth = OAuthServer(self.clock)
         # Tried in order; the first route whose method and path match answers.
         self._routes = (*_routes.routes(), *_job_routes.routes())
 
@@ -167,6 +175,25 @@ class FakeKlaviyo:
             raise InputError("give exactly one of email, phone_number, external_id")
         return self.store.find("profile", **given)
 
+    def add_oauth_app(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        redirect_uris: Sequence[str],
+        scopes: Sequence[str] | None = None,
+    ) -> None:
+        """Register an OAuth app: ``POST /oauth/token`` and ``/oauth/revoke`` then take its HTTP Basic
+        credentials, and ``approve`` its authorization URLs. ``scopes`` limits what it may ask for.
+        From then on, the API routes take only the bearer tokens this fake issued, live and not revoked."""
+        self.oauth.add_app(client_id, client_secret, redirect_uris, scopes)
+
+    def approve(self, authorization: str | AuthorizationRequest) -> str:
+        """The user clicks "Allow" on the consent page of ``authorization`` (a URL, or the
+        ``AuthorizationRequest`` from ``authorization_url``): returns the URL Klaviyo redirects to,
+        ``redirect_uri?code=...&state=...``. A URL the app's registration does not allow raises ``InputError``."""
+        return self.oauth.approve(authorization if isinstance(authorization, str) else authorization.url)
+
     # -- transports --------------------------------------------------------------------------------
 
     def transport(self) -> httpx.MockTransport:
@@ -193,7 +220,7 @@ class FakeKlaviyo:
         finally:
             self.store.profile_fields.reset(fields)
             self.store.origin.reset(token)
-        if self._answers is not None:
+        if self._answers is not None and not _is_oauth(request):
             self._answers(request, response)
         return fault.after(request, response) if fault is not None else response
 
@@ -201,6 +228,8 @@ class FakeKlaviyo:
         path = request.url.path
         # Routes match the still-encoded path, so an id with a '/' (sent as %2F) stays one parameter.
         raw = request.url.raw_path.decode("ascii").split("?", 1)[0]
+        if _is_oauth(request):  # the authorization server: not in the API spec, and its own error shape
+            return self.oauth.answer(request)
         try:
             self._authenticate(request)
             if self._validator is not None:
@@ -215,8 +244,7 @@ class FakeKlaviyo:
         except FakeError as error:
             return json_response(error.status, error.document())
 
-    @staticmethod
-    def _authenticate(request: httpx.Request) -> None:
+    def _authenticate(self, request: httpx.Request) -> None:
         if request.url.path.startswith("/client/"):
             if not request.url.params.get("company_id"):
                 raise FakeError(400, "invalid", "company_id is required.", "company_id")
@@ -224,6 +252,8 @@ class FakeKlaviyo:
         credential = request.headers.get("Authorization", "")
         if not credential.startswith(("Klaviyo-API-Key pk_", "Bearer ")):
             raise FakeError(401, "not_authenticated", "Missing or invalid private key.")
+        if credential.startswith("Bearer ") and not self.oauth.bearer_ok(credential.removeprefix("Bearer ")):
+            raise FakeError(401, "not_authenticated", "The access token is invalid, expired or revoked.")
 
     # -- as an HTTP server ---------------------------------------------------------------------------
 
@@ -272,6 +302,10 @@ class FakeKlaviyo:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+
+
+def _is_oauth(request: httpx.Request) -> bool:
+    return request.url.path.startswith("/oauth/")
 
 
 def _json_body(request: httpx.Request) -> Any:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         KlaviyoError,
         MissingFieldError,
         NotFoundError,
+        OAuthError,
         PaginationError,
         PermissionDeniedError,
         RateLimitError,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     )
     from ._jobs import Accepted, AsyncJob, Job, Progress
     from ._oauth import OAuth, OAuthToken
+    from ._oauth_flow import AuthorizationRequest, aexchange_code, arevoke, authorization_url, exchange_code, revoke
     from ._observe import RequestEvent
     from ._pagination import AsyncPager, Pager
     from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits
@@ -77,6 +79,12 @@ _MODULE_OF: dict[str, str] = {
     "Pager": "._pagination",
     "OAuthToken": "._oauth",
     "RequestEvent": "._observe",
+    "AuthorizationRequest": "._oauth_flow",
+    "authorization_url": "._oauth_flow",
+    "exchange_code": "._oauth_flow",
+    "aexchange_code": "._oauth_flow",
+    "revoke": "._oauth_flow",
+    "arevoke": "._oauth_flow",
     "Limiter": "._ratelimit",
     "RateLimiter": "._ratelimit",
     "RateLimitInfo": "._ratelimit",
@@ -111,6 +119,7 @@ for _name in (
     "FieldDecodeError",
     "MissingFieldError",
     "TokenRefreshError",
+    "OAuthError",
     "ChunkFailedError",
     "JobFailedError",
     "JobLimitError",
@@ -151,6 +160,7 @@ __all__ = [
     "AsyncKlaviyo",
     "AsyncPager",
     "AuthenticationError",
+    "AuthorizationRequest",
     "BadRequestError",
     "ChunkFailedError",
     "ConfigurationError",
@@ -172,6 +182,7 @@ __all__ = [
     "MissingFieldError",
     "NotFoundError",
     "OAuth",
+    "OAuthError",
     "OAuthToken",
     "Pager",
     "PaginationError",
@@ -193,5 +204,10 @@ __all__ = [
     "UnknownToolError",
     "UnprocessableEntityError",
     "__api_revision__",
+    "aexchange_code",
+    "arevoke",
+    "authorization_url",
+    "exchange_code",
+    "revoke",
     "set_testing",
 ]
