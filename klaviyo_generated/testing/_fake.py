@@ -9,7 +9,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +19,7 @@ from urllib.parse import unquote
 import httpx
 
 from .._exceptions import ConfigurationError, InputError
-from . import _filters, _job_routes, _routes
+from . import _filters, _job_routes, _routes, _webhooks
 from ._faults import Fault, _Rules
 from ._http import json_response
 from ._store import PROFILE_KEYS, FakeError, Resource, Store
@@ -89,6 +90,7 @@ class FakeKlaviyo:
     ) -> None:
         started = time.monotonic()
         self.clock = clock if clock is not None else (lambda: time.monotonic() - started)
+        self._own_clock = clock is not None  # webhooks are stamped with it, else with the wall clock
         self.store = Store(base_url, self.clock)
         self.requests: list[httpx.Request] = []
         self._faults = _Rules(faults)
@@ -167,6 +169,51 @@ class FakeKlaviyo:
         if len(given) != 1:
             raise InputError("give exactly one of email, phone_number, external_id")
         return self.store.find("profile", **given)
+
+    # -- system webhooks -----------------------------------------------------------------------------
+
+    def deliver_webhook(
+        self,
+        target: str | Callable[[bytes, dict[str, str]], Any],
+        *,
+        secret: str | bytes,
+        topic: str,
+        events: Sequence[Resource | str] = (),
+        payloads: Sequence[Mapping[str, Any]] = (),
+        webhook_id: str = "01FAKEWEBHOOK00000000000000",
+        account_id: str = "FAKE01",
+        sent_at: datetime | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> _webhooks.SentWebhook:
+        """Send a system webhook delivery, signed with ``secret`` exactly as Klaviyo signs one.
+
+        ``target`` is a callable, called with the raw body (bytes) and the headers (a dict), or an
+        http(s) URL the delivery is POSTed to (through ``transport`` if given). The items are the stored
+        ``events`` (resources or ids; each payload is its Get Event answer with its metric and profile
+        included) and then ``payloads`` as given, all under ``topic``. ``sent_at`` is the
+        ``Klaviyo-Timestamp``: by default the fake's clock when it was given one (``EPOCH`` + seconds, as
+        its stored times), else the current time, so a receiver checking against the real clock accepts
+        it. Returns what was sent and the callable's result or the ``httpx.Response``.
+        """
+        if sent_at is None:
+            sent_at = _webhooks.fake_now(self.store) if self._own_clock else datetime.now(UTC)
+        return _webhooks.deliver(
+            self.store,
+            target,
+            secret=secret,
+            topic=topic,
+            events=events,
+            payloads=payloads,
+            webhook_id=webhook_id,
+            account_id=account_id,
+            sent_at=sent_at,
+            transport=transport,
+        )
+
+    def now(self) -> datetime:
+        """The fake's time (``EPOCH`` plus its clock's seconds): pass it as ``now=`` to ``unwrap_webhook``
+        when the fake runs on a ``VirtualClock``."""
+        return _webhooks.fake_now(self.store)
 
     # -- transports --------------------------------------------------------------------------------
 
