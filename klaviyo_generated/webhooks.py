@@ -171,7 +171,7 @@ class WebhookItem:
 
         Raises ``FieldDecodeError`` when the payload is not a JSON object.
         """
-        from .models.get_event_response_compound_document import GetEventResponseCompoundDocument  # noqa: PLC0415
+        from .models.get_event_response_compound_document import GetEventResponseCompoundDocument
 
         if not isinstance(self.raw_payload, dict):
             raise FieldDecodeError("WebhookItem", "payload", self.raw_payload)
@@ -242,7 +242,6 @@ def _verified(
             WEBHOOK_ID_HEADER,
         )
     return document, sent_at
-
 
 
 def _failure(reason: str, message: str, header: str | None = None) -> WebhookVerificationError:
@@ -351,7 +350,8 @@ def _check_age(sent_at: datetime, now: datetime, tolerance: float) -> None:
     if age > tolerance:
         raise _failure(
             "stale_timestamp",
-            f"{TIMESTAMP_HEADER} is {age:.0f} s old, more than the {tolerance:g} s allowed (a replay, or a late delivery)",
+            f"{TIMESTAMP_HEADER} is {age:.0f} s old, more than the {tolerance:g} s allowed "
+            "(a replay, or a late delivery)",
             TIMESTAMP_HEADER,
         )
     if -age > tolerance:
