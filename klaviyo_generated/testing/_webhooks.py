@@ -1,5 +1,6 @@
 # Copied from overrides/runtime/testing/_webhooks.py by `python -m generator sync`; edit that file, not this one.
-"""System webhook deliveries from ``FakeKlaviyo``: signed as Klaviyo signs them, sent to a callable or a URL.
+"""System webhooks in ``FakeKlaviyo``: the webhooks API (create, list, get, delete; the ``secret_key`` is kept
+but, as Klaviyo does, never answered), and deliveries signed as Klaviyo signs them, sent to a callable or a URL.
 
 The body has Klaviyo's shape (``data``: items with ``external_id``, ``topic`` and a Get Event answer as
 ``payload``; ``meta``: ``klaviyo_account_id``, ``klaviyo_webhook_id``, ``timestamp``), the headers are
@@ -20,9 +21,10 @@ import httpx
 
 from .._exceptions import InputError
 from ..webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, WEBHOOK_ID_HEADER, sign_webhook
-from ._store import EPOCH, Resource, Store
+from ._http import Route, attributes_of, json_response, list_of, one_of, route
+from ._store import EPOCH, FakeError, Resource, Store
 
-__all__ = ["SentWebhook", "deliver"]
+__all__ = ["SentWebhook", "deliver", "routes", "stored"]
 
 Target = str | Callable[[bytes, dict[str, str]], Any]
 
@@ -87,6 +89,57 @@ def deliver(
         response = client.post(target, content=body, headers=headers)
         response.read()
     return SentWebhook(body, headers, response)
+
+
+def routes() -> list[Route]:
+    return [
+        route("POST", "/api/webhooks", create_webhook),
+        route("GET", "/api/webhooks", list_of("webhook")),
+        route("GET", "/api/webhooks/{id}", one_of("webhook")),
+        route("DELETE", "/api/webhooks/{id}", delete_webhook),
+    ]
+
+
+def create_webhook(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = attributes_of(body)
+    for name in ("name", "endpoint_url", "secret_key"):
+        if not isinstance(attributes.get(name), str) or not attributes[name]:
+            raise FakeError(400, "invalid", f"A webhook needs {name}.", f"/data/attributes/{name}")
+    if not attributes["endpoint_url"].startswith("https://"):
+        raise FakeError(400, "invalid", "endpoint_url must be https.", "/data/attributes/endpoint_url")
+    topics = ((((body.get("data") or {}).get("relationships") or {}).get("webhook-topics") or {}).get("data")) or []
+    now = store.now()
+    with store.lock:
+        webhook = store.add(
+            "webhook",
+            {
+                "name": attributes["name"],
+                "description": attributes.get("description"),
+                "endpoint_url": attributes["endpoint_url"],
+                "enabled": True,
+                "created_at": now,
+                "updated_at": now,
+            },
+            {"webhook-topics": [{"type": "webhook-topic", "id": t.get("id")} for t in topics if isinstance(t, dict)]},
+        )
+        store.webhook_secrets[webhook["id"]] = attributes["secret_key"]
+    return json_response(201, store.single(webhook))
+
+
+def delete_webhook(store: Store, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with store.lock:
+        store.remove("webhook", params["id"])
+        store.webhook_secrets.pop(params["id"], None)
+    return json_response(204)
+
+
+def stored(store: Store, webhook: str) -> tuple[str, str]:
+    """A stored webhook's endpoint URL and secret key, or ``InputError``."""
+    with store.lock:
+        found = store.resources["webhook"].get(webhook)
+        if found is None:
+            raise InputError(f"no stored webhook has the id {webhook!r}; create it with kv.webhooks.create_webhook")
+        return found["attributes"]["endpoint_url"], store.webhook_secrets[webhook]
 
 
 def fake_now(store: Store) -> datetime:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from klaviyo_generated import InputError, Klaviyo, WebhookDelivery, unwrap_webhook
-from klaviyo_generated.models import EventCreateQueryV2
+from klaviyo_generated.models import EventCreateQueryV2, WebhookCreateQuery
 from klaviyo_generated.testing import FakeKlaviyo, VirtualClock
 
 SECRET = "whsec-fake-0123456789"
@@ -159,3 +159,56 @@ def test_what_cannot_be_delivered_is_an_input_error(arguments: dict[str, Any], m
     with pytest.raises(InputError) as caught:
         FakeKlaviyo().deliver_webhook(target, secret=SECRET, **arguments)
     assert str(caught.value) == message
+
+
+def test_a_webhook_created_through_the_api_is_delivered_to_its_endpoint_with_its_secret() -> None:
+    clock = VirtualClock()
+    fake = FakeKlaviyo(clock=clock, validate_responses=True)  # its answers checked against the spec
+    with Klaviyo(api_key="pk_test", transport=fake.transport(), clock=clock, sleep=clock.sleep) as kv:
+        created = kv.webhooks.create_webhook(
+            body=WebhookCreateQuery.from_dict(
+                {
+                    "data": {
+                        "type": "webhook",
+                        "attributes": {
+                            "name": "SMS",
+                            "endpoint_url": "https://hooks.example.com/klaviyo",
+                            "secret_key": SECRET,
+                        },
+                        "relationships": {
+                            "webhook-topics": {"data": [{"type": "webhook-topic", "id": "event:klaviyo.sent_sms"}]}
+                        },
+                    }
+                }
+            )
+        )
+        webhook_id = str(created.data.id)
+        assert "secret_key" not in created.to_dict()["data"]["attributes"]  # Klaviyo never answers it
+        assert [str(w.id) for w in kv.webhooks.get_webhooks().data] == [webhook_id]
+        assert kv.webhooks.get_webhook(webhook_id).data.attributes.endpoint_url == "https://hooks.example.com/klaviyo"
+
+        seen: list[httpx.Request] = []
+
+        def endpoint(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            delivery = unwrap_webhook(request.content, request.headers, secret=SECRET, now=fake.now())
+            return httpx.Response(200, json={"webhook": delivery.webhook_id})
+
+        sent = fake.deliver_webhook(
+            webhook=webhook_id,
+            topic="event:klaviyo.sent_sms",
+            payloads=[PAYLOAD],
+            transport=httpx.MockTransport(endpoint),
+        )
+        assert str(seen[0].url) == "https://hooks.example.com/klaviyo"
+        assert sent.headers["Klaviyo-Webhook-Id"] == webhook_id
+        assert sent.result.json() == {"webhook": webhook_id}
+
+        kv.webhooks.delete_webhook(webhook_id)
+    with pytest.raises(InputError) as caught:
+        fake.deliver_webhook(webhook=webhook_id, topic="t", payloads=[PAYLOAD])
+    assert str(caught.value) == (
+        f"no stored webhook has the id {webhook_id!r}; create it with kv.webhooks.create_webhook"
+    )
+    with pytest.raises(InputError, match=r"^give target= and secret=, or webhook= \(a stored webhook's id\)$"):
+        fake.deliver_webhook(lambda body, headers: None, topic="t", payloads=[PAYLOAD])

@@ -99,7 +99,7 @@ class FakeKlaviyo:
         self._validator = _validator(Path(configured)) if configured else None
         self._answers = _answer_validator(Path(configured)) if configured and validate_responses else None
         # Tried in order; the first route whose method and path match answers.
-        self._routes = (*_routes.routes(), *_job_routes.routes())
+        self._routes = (*_routes.routes(), *_job_routes.routes(), *_webhooks.routes())
 
     # -- seeding ---------------------------------------------------------------------------------
 
@@ -173,13 +173,14 @@ class FakeKlaviyo:
 
     def deliver_webhook(
         self,
-        target: str | Callable[[bytes, dict[str, str]], Any],
+        target: str | Callable[[bytes, dict[str, str]], Any] | None = None,
         *,
-        secret: str | bytes,
         topic: str,
+        secret: str | bytes | None = None,
+        webhook: str | None = None,
         events: Sequence[Resource | str] = (),
         payloads: Sequence[Mapping[str, Any]] = (),
-        webhook_id: str = "01FAKEWEBHOOK00000000000000",
+        webhook_id: str | None = None,
         account_id: str = "FAKE01",
         sent_at: datetime | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -193,7 +194,18 @@ class FakeKlaviyo:
         ``Klaviyo-Timestamp``: by default the fake's clock when it was given one (``EPOCH`` + seconds, as
         its stored times), else the current time, so a receiver checking against the real clock accepts
         it. Returns what was sent and the callable's result or the ``httpx.Response``.
+
+        ``webhook`` names a webhook made with ``kv.webhooks.create_webhook`` on this fake: its
+        ``endpoint_url`` is the default ``target``, its ``secret_key`` the ``secret`` and its id the
+        ``webhook_id`` (default otherwise ``01FAKEWEBHOOK00000000000000``).
         """
+        if webhook is not None:
+            endpoint, secret_key = _webhooks.stored(self.store, webhook)
+            target = endpoint if target is None else target
+            secret = secret_key if secret is None else secret
+            webhook_id = webhook if webhook_id is None else webhook_id
+        if target is None or secret is None:
+            raise InputError("give target= and secret=, or webhook= (a stored webhook's id)")
         if sent_at is None:
             sent_at = _webhooks.fake_now(self.store) if self._own_clock else datetime.now(UTC)
         return _webhooks.deliver(
@@ -203,7 +215,7 @@ class FakeKlaviyo:
             topic=topic,
             events=events,
             payloads=payloads,
-            webhook_id=webhook_id,
+            webhook_id=webhook_id if webhook_id is not None else "01FAKEWEBHOOK00000000000000",
             account_id=account_id,
             sent_at=sent_at,
             transport=transport,
