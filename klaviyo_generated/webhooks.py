@@ -299,10 +299,10 @@ def _headers(headers: object) -> dict[str, str]:
     for pair in _pairs(headers):
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise ArgumentTypeError(f"headers holds {type(pair).__name__}, not a (name, value) pair")
-        name, value = (_text(part) for part in pair)
-        canonical = wanted.get(name.lower())
+        canonical = wanted.get(_text(pair[0]).lower())
         if canonical is None:
-            continue
+            continue  # other headers' values are never read
+        value = _text(pair[1])
         if canonical in found:
             raise _failure("duplicate_header", f"{canonical} was sent more than once; Klaviyo sends it once", canonical)
         found[canonical] = value.strip()

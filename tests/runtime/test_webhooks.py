@@ -282,6 +282,12 @@ def test_headers_in_any_container_and_any_case(given: Any) -> None:
     assert verify_webhook(BODY, given, secret=SECRET, now=SENT)["meta"]["klaviyo_account_id"] == "AbC123"
 
 
+def test_other_headers_are_not_read() -> None:
+    # A framework may hold a multi-valued header as a list: only the three Klaviyo headers are read.
+    given: dict[str, Any] = {**headers(), "X-Forwarded-For": ["10.0.0.1", "10.0.0.2"]}
+    assert verify_webhook(BODY, given, secret=SECRET, now=SENT)
+
+
 @pytest.mark.parametrize("body", [BODY, BODY.decode(), bytearray(BODY), memoryview(BODY)], ids=type)
 def test_the_body_as_bytes_or_text(body: Any) -> None:
     assert verify_webhook(body, headers(), secret=SECRET, now=SENT)["data"][0]["topic"] == "event:klaviyo.sent_sms"
