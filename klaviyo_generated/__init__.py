@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         UnexpectedStatus,
         UnknownToolError,
         UnprocessableEntityError,
+        WebhookVerificationError,
     )
     from ._jobs import Accepted, AsyncJob, Job, Progress
     from ._oauth import OAuth, OAuthToken
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from ._redis_ratelimit import RedisRateLimiter
     from ._response import APIResponse
     from ._retry import RetryPolicy, set_testing
+    from .webhooks import WebhookDelivery, WebhookItem, unwrap_webhook, verify_webhook
 
 _MODULE_OF: dict[str, str] = {
     "Klaviyo": "._client",
@@ -93,6 +95,10 @@ _MODULE_OF: dict[str, str] = {
     "RedisRateLimiter": "._redis_ratelimit",
     "RetryPolicy": "._retry",
     "set_testing": "._retry",
+    "WebhookDelivery": ".webhooks",
+    "WebhookItem": ".webhooks",
+    "unwrap_webhook": ".webhooks",
+    "verify_webhook": ".webhooks",
 }
 for _name in (
     "APIConnectionError",
@@ -129,6 +135,7 @@ for _name in (
     "UndecodableResponse",
     "UnexpectedStatus",
     "UnknownToolError",
+    "WebhookVerificationError",
 ):
     _MODULE_OF[_name] = "._exceptions"
 
@@ -203,6 +210,9 @@ __all__ = [
     "UnexpectedStatus",
     "UnknownToolError",
     "UnprocessableEntityError",
+    "WebhookDelivery",
+    "WebhookItem",
+    "WebhookVerificationError",
     "__api_revision__",
     "aexchange_code",
     "arevoke",
@@ -210,4 +220,6 @@ __all__ = [
     "exchange_code",
     "revoke",
     "set_testing",
+    "unwrap_webhook",
+    "verify_webhook",
 ]

@@ -9,7 +9,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,7 +19,7 @@ from urllib.parse import unquote
 import httpx
 
 from .._exceptions import ConfigurationError, InputError
-from . import _filters, _job_routes, _routes
+from . import _filters, _job_routes, _routes, _webhooks
 from ._faults import Fault, _Rules
 from ._http import json_response
 from ._oauth_routes import OAuthServer
@@ -96,6 +97,7 @@ class FakeKlaviyo:
     ) -> None:
         started = time.monotonic()
         self.clock = clock if clock is not None else (lambda: time.monotonic() - started)
+        self._own_clock = clock is not None  # webhooks are stamped with it, else with the wall clock
         self.store = Store(base_url, self.clock)
         self.requests: list[httpx.Request] = []
         self._faults = _Rules(faults)
@@ -106,7 +108,7 @@ class FakeKlaviyo:
         self._answers = _answer_validator(Path(configured)) if configured and validate_responses else None
         self.oauth = OAuthServer(self.clock)
         # Tried in order; the first route whose method and path match answers.
-        self._routes = (*_routes.routes(), *_job_routes.routes())
+        self._routes = (*_routes.routes(), *_job_routes.routes(), *_webhooks.routes())
 
     # -- seeding ---------------------------------------------------------------------------------
 
@@ -194,6 +196,63 @@ class FakeKlaviyo:
         ``AuthorizationRequest`` from ``authorization_url``): returns the URL Klaviyo redirects to,
         ``redirect_uri?code=...&state=...``. A URL the app's registration does not allow raises ``InputError``."""
         return self.oauth.approve(authorization if isinstance(authorization, str) else authorization.url)
+
+    # -- system webhooks -----------------------------------------------------------------------------
+
+    def deliver_webhook(
+        self,
+        target: str | Callable[[bytes, dict[str, str]], Any] | None = None,
+        *,
+        topic: str,
+        secret: str | bytes | None = None,
+        webhook: str | None = None,
+        events: Sequence[Resource | str] = (),
+        payloads: Sequence[Mapping[str, Any]] = (),
+        webhook_id: str | None = None,
+        account_id: str = "FAKE01",
+        sent_at: datetime | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> _webhooks.SentWebhook:
+        """Send a system webhook delivery, signed with ``secret`` exactly as Klaviyo signs one.
+
+        ``target`` is a callable, called with the raw body (bytes) and the headers (a dict), or an
+        http(s) URL the delivery is POSTed to (through ``transport`` if given). The items are the stored
+        ``events`` (resources or ids; each payload is its Get Event answer with its metric and profile
+        included) and then ``payloads`` as given, all under ``topic``. ``sent_at`` is the
+        ``Klaviyo-Timestamp``: by default the fake's clock when it was given one (``EPOCH`` + seconds, as
+        its stored times), else the current time, so a receiver checking against the real clock accepts
+        it. Returns what was sent and the callable's result or the ``httpx.Response``.
+
+        ``webhook`` names a webhook made with ``kv.webhooks.create_webhook`` on this fake: its
+        ``endpoint_url`` is the default ``target``, its ``secret_key`` the ``secret`` and its id the
+        ``webhook_id`` (default otherwise ``01FAKEWEBHOOK00000000000000``).
+        """
+        if webhook is not None:
+            endpoint, secret_key = _webhooks.stored(self.store, webhook)
+            target = endpoint if target is None else target
+            secret = secret_key if secret is None else secret
+            webhook_id = webhook if webhook_id is None else webhook_id
+        if target is None or secret is None:
+            raise InputError("give target= and secret=, or webhook= (a stored webhook's id)")
+        if sent_at is None:
+            sent_at = _webhooks.fake_now(self.store) if self._own_clock else datetime.now(UTC)
+        return _webhooks.deliver(
+            self.store,
+            target,
+            secret=secret,
+            topic=topic,
+            events=events,
+            payloads=payloads,
+            webhook_id=webhook_id if webhook_id is not None else "01FAKEWEBHOOK00000000000000",
+            account_id=account_id,
+            sent_at=sent_at,
+            transport=transport,
+        )
+
+    def now(self) -> datetime:
+        """The fake's time (``EPOCH`` plus its clock's seconds): pass it as ``now=`` to ``unwrap_webhook``
+        when the fake runs on a ``VirtualClock``."""
+        return _webhooks.fake_now(self.store)
 
     # -- transports --------------------------------------------------------------------------------
 

@@ -101,6 +101,7 @@ class Store:
         self.joined: dict[tuple[str, str], str] = {}  # (list id, profile id) -> when it was added
         # profile id -> channel -> {"consent", "timestamp", "method", ...}; plus "suppression" for email.
         self.subscriptions: dict[str, dict[str, Any]] = {}
+        self.webhook_secrets: dict[str, str] = {}  # webhook id -> secret_key, which Klaviyo never answers
         self._index: dict[str, dict[tuple[str, Any], str]] = {kind: {} for kind in INDEXED}
         self._indexed: dict[str, int] = dict.fromkeys(INDEXED, 0)
         self._ids = itertools.count(1)

@@ -38,6 +38,7 @@ Every error raised on purpose derives from :class:`KlaviyoError`; the README's e
     ├── ChunkFailedError              some chunks of a chunked submission failed (.failed, .outcomes)
     ├── UnknownToolError              klaviyo_generated.tools has no tool of that name (.name, .suggestions)
     │                                 (also a LookupError)
+    ├── WebhookVerificationError      a webhook request that is not a genuine, fresh Klaviyo delivery (.reason)
     ├── UnexpectedStatus              (errors module) an endpoint function got an undocumented status
     └── UndecodableResponse           (errors module) an endpoint function could not decode a 2xx body
 
@@ -605,6 +606,24 @@ class UnknownToolError(KlaviyoError, LookupError):
         super().__init__(f"no tool named {name!r}{hint}")
 
 
+# --- Receiving webhooks (``klaviyo_generated.webhooks``) ------------------------------------------
+
+
+class WebhookVerificationError(KlaviyoError):
+    """A webhook request that is not a genuine, fresh, well-formed Klaviyo delivery: do not process it.
+
+    ``reason`` says which check failed: ``missing_header``, ``duplicate_header``, ``malformed_header``,
+    ``bad_signature``, ``stale_timestamp``, ``future_timestamp``, ``malformed_body`` or
+    ``webhook_id_mismatch``; ``header`` names the header concerned, if any. The message says what was
+    wrong and what was expected; it never holds the secret or a signature, computed or received.
+    """
+
+    def __init__(self, reason: str, message: str, *, header: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.header = header
+
+
 # --- Raised by the generated endpoint modules (re-exported by ``errors``) -------------------------
 
 
@@ -690,6 +709,7 @@ __all__ = [
     "UnexpectedStatus",
     "UnknownToolError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "redact_headers",
     "request_id_of",
     "status_error",

@@ -50,6 +50,7 @@ from klaviyo_generated._exceptions import (
     UndecodableResponse,
     UnexpectedStatus,
     UnknownToolError,
+    WebhookVerificationError,
     status_error,
 )
 from klaviyo_generated.types import UNSET
@@ -283,6 +284,9 @@ EXAMPLES: dict[str, Callable[[], KlaviyoError]] = {
     "UnexpectedStatus": lambda: UnexpectedStatus(418, b"teapot"),
     "UndecodableResponse": lambda: UndecodableResponse(200, b"<html>"),
     "UnknownToolError": lambda: UnknownToolError("get_profil", ["get_profile"]),
+    "WebhookVerificationError": lambda: WebhookVerificationError(
+        "bad_signature", "webhook refused (bad_signature): ...", header="Klaviyo-Signature"
+    ),
 }
 
 # What must read the same after the round trip, beyond the type, str() and args.
@@ -299,6 +303,7 @@ KEPT = {
     "UnexpectedStatus": ("status_code", "content"),
     "UndecodableResponse": ("status_code", "content"),
     "UnknownToolError": ("name", "suggestions"),
+    "WebhookVerificationError": ("reason", "header"),
 }
 
 

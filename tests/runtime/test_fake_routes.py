@@ -231,6 +231,22 @@ def every_other_job_type(driver: Driver, spec: dict[str, Any]) -> None:
         driver.send("GET", status.replace("{id}", "NOPE").replace("{job_id}", "NOPE"), status=404)
 
 
+def webhooks(driver: Driver) -> None:
+    body = {
+        "data": {
+            "type": "webhook",
+            "attributes": {"name": "SMS", "endpoint_url": "https://hooks.example.com/k", "secret_key": "s3cret"},
+            "relationships": {"webhook-topics": {"data": [{"type": "webhook-topic", "id": "event:klaviyo.sent_sms"}]}},
+        }
+    }
+    created = driver.send("POST", "/api/webhooks", body, 201)
+    assert "secret_key" not in created["data"]["attributes"]
+    driver.send("GET", "/api/webhooks")
+    driver.send("GET", f"/api/webhooks/{created['data']['id']}")
+    driver.send("DELETE", f"/api/webhooks/{created['data']['id']}", status=204)
+    driver.send("GET", f"/api/webhooks/{created['data']['id']}", status=404)
+
+
 def answers_for_no_key_and_unimplemented_routes(driver: Driver) -> None:
     anonymous = httpx.Client(transport=driver.fake.transport(), base_url=HOST)
     assert anonymous.get("/api/profiles", headers={"revision": "2026-07-15"}).status_code == 401
@@ -244,6 +260,7 @@ def test_every_route_answers_as_the_spec_says(pinned_spec_path: Path) -> None:
     templates_images_consent_bulk_events(driver)
     import_and_campaign_jobs(driver)
     every_other_job_type(driver, load(pinned_spec_path)[1])
+    webhooks(driver)
     answers_for_no_key_and_unimplemented_routes(driver)
     sent = [(r.method, r.url.raw_path.decode("ascii").split("?", 1)[0]) for r in driver.fake.requests]
     missing = [
