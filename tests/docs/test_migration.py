@@ -9,6 +9,7 @@ replaced by one that records the request and answers 404, so nothing leaves the 
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import json
 import re
@@ -181,6 +182,11 @@ def test_their_blocks_are_python_and_call_klaviyo_api() -> None:
 # -- against klaviyo-api itself ---------------------------------------------------------------------
 
 
+def _sdk(module: str) -> Any:
+    """A module of klaviyo-api (or its urllib3), imported by name: the package's type checks run without it."""
+    return importlib.import_module(module)
+
+
 class _Pool:
     """Stands in for klaviyo-api's urllib3 PoolManager: records each request, answers ``status``."""
 
@@ -189,7 +195,7 @@ class _Pool:
         self.status, self.headers = status, headers or {}
 
     def request(self, method: str, url: str, body: Any = None, **_: Any) -> Any:
-        import urllib3
+        urllib3 = _sdk("urllib3")
 
         self.sent.append((method, url, body))
         payload = json.dumps(NOT_FOUND).encode()
@@ -211,7 +217,7 @@ def test_their_call_and_ours_send_the_same_request(row: tuple[str, ...]) -> None
     their_call, _, _, our_call, _, operation, _, _, _ = row
     pool = _Pool()
     klaviyo = _theirs(pool, max_retries=1)
-    from openapi_client.exceptions import NotFoundException
+    NotFoundException = _sdk("openapi_client.exceptions").NotFoundException
 
     with pytest.raises(NotFoundException):
         exec(their_call, {"klaviyo": klaviyo, "ID": ID, "body": BODIES.get(operation)})
@@ -238,7 +244,7 @@ def test_their_call_and_ours_send_the_same_request(row: tuple[str, ...]) -> None
 
 
 # What klaviyo-api adds to the rows' bodies (the spec's defaults, which the page lists).
-DEFAULTS_ADDED_BY_KLAVIYO_API = {
+DEFAULTS_ADDED_BY_KLAVIYO_API: dict[str, dict[str, Any]] = {
     "bulk_subscribe_profiles": {"historical_import": False},
     "create_event": {"backfill": False},
     "query_metric_aggregates": {"page_size": 500},
@@ -259,10 +265,10 @@ def _json_blocks() -> list[Any]:
 def test_klaviyo_api_sends_null_for_every_unset_attribute_of_a_from_dict_model() -> None:
     pool = _Pool(status=404)
     klaviyo = _theirs(pool, max_retries=1)
-    from openapi_client.exceptions import NotFoundException
-    from openapi_client.models import ProfileCreateQueryResourceObjectAttributes as TheirAttributes
-    from openapi_client.models import ProfilePartialUpdateQuery as TheirQuery
-    from openapi_client.models import ProfilePartialUpdateQueryResourceObject as TheirObject
+    NotFoundException = _sdk("openapi_client.exceptions").NotFoundException
+    models = _sdk("openapi_client.models")
+    TheirQuery, TheirObject = models.ProfilePartialUpdateQuery, models.ProfilePartialUpdateQueryResourceObject
+    TheirAttributes = models.ProfileCreateQueryResourceObjectAttributes  # what its update model holds
 
     body = {"data": {"type": "profile", "id": "01H", "attributes": {"first_name": "Ada"}}}
     built = TheirQuery(data=TheirObject(type="profile", id="01H", attributes=TheirAttributes(first_name="Ada")))
@@ -316,8 +322,8 @@ def test_klaviyo_api_max_retries_counts_attempts_and_429_is_a_bare_api_exception
 ) -> None:
     pool = _Pool(status=429)
     klaviyo = _theirs(pool, max_retries=3)
-    import klaviyo_api.custom_retry as retry
-    from openapi_client.exceptions import ApiException
+    retry = _sdk("klaviyo_api.custom_retry")
+    ApiException = _sdk("openapi_client.exceptions").ApiException
 
     waits: list[float] = []
     monkeypatch.setattr(retry, "time", SimpleNamespace(sleep=waits.append, time=lambda: 0.0))
@@ -329,3 +335,69 @@ def test_klaviyo_api_max_retries_counts_attempts_and_429_is_a_bare_api_exception
     assert len(pool.sent) == 3
     assert waits == [0.5, 0.75]
     assert Klaviyo(api_key="pk_migration_test", max_retries=2).settings.retry.max_attempts == 3
+
+
+def test_the_names_paragraph_counts_what_klaviyo_api_has() -> None:
+    pytest.importorskip("klaviyo_api")
+    from importlib.metadata import distribution
+
+    # Its README lists each operation under a link to its API reference; aliases follow "Method alias".
+    readme = distribution("klaviyo-api").read_text("METADATA") or ""
+    theirs = []
+    for section in re.split(r"^#### \[", readme, flags=re.M)[1:]:
+        call = re.search(r"^klaviyo\.(\w+)\.(\w+)\(", section.split("##### Method alias")[0], re.M)
+        if call:
+            theirs.append((call.group(1).lower().replace("client", "client_side"), call.group(2)))
+    ours = {(spec.tag, name) for name, spec in Klaviyo.operations.items()}
+    same = [pair for pair in theirs if pair in ours]
+    renamed = {("campaigns", "clone_campaign"): ("campaigns", "create_campaign_clone")}
+    absent_here = [pair for pair in theirs if pair not in ours and pair not in renamed]
+    absent_there = ours - set(theirs) - set(renamed.values())
+    assert (len(theirs), len(same), len(absent_here), len(absent_there), len(ours)) == (423, 333, 89, 11, 345)
+    assert all(renamed[pair] in ours for pair in renamed)
+    assert {tag for tag, _ in absent_there} == {"client_side"}
+    for number in ("423 operations", "333 have the same name", "the other 89", "11 of our 345"):
+        assert number in " ".join(TEXT.split())
+
+
+def test_klaviyo_api_returns_dicts_once_a_fields_argument_is_given() -> None:
+    page = {"data": [], "links": {"self": "https://a.klaviyo.com/api/profiles"}}
+
+    class Answer(_Pool):
+        def request(self, method: str, url: str, body: Any = None, **_: Any) -> Any:
+            urllib3 = _sdk("urllib3")
+
+            self.sent.append((method, url, body))
+            return urllib3.HTTPResponse(body=json.dumps(page).encode(), status=200, preload_content=False)
+
+    pool = Answer()
+    klaviyo = _theirs(pool, max_retries=1)
+    assert (
+        type(klaviyo.Profiles.get_profiles()).__name__
+        == "GetProfileResponsePluralConversationsCollectionCompoundDocument"
+    )
+    assert klaviyo.Profiles.get_profiles(fields_profile=["email"]) == page
+    assert pool.sent[0][2] is None
+
+
+def test_klaviyo_api_waits_out_retry_after_in_seconds_and_fails_on_a_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    retry = pytest.importorskip("klaviyo_api.custom_retry")
+    ApiException = _sdk("openapi_client.exceptions").ApiException
+
+    now = [1000.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(round(seconds, 3))
+        now[0] += seconds
+
+    monkeypatch.setattr(retry, "time", SimpleNamespace(sleep=sleep, time=lambda: now[0]))
+    monkeypatch.setattr(retry.random, "random", lambda: 0.5)
+    pool = _Pool(status=429, headers={"Retry-After": "10"})
+    with pytest.raises(ApiException, match=r"\(429\)"):
+        _theirs(pool, max_retries=2).Profiles.get_profiles()
+    assert len(pool.sent) == 2
+    assert sum(waits[:-1]) < 10 <= sum(waits)  # backing off, not calling, until the 10 s have passed
+    dated = _Pool(status=429, headers={"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"})
+    with pytest.raises(ValueError, match="invalid literal for int"):
+        _theirs(dated, max_retries=2).Profiles.get_profiles()
