@@ -56,6 +56,7 @@ __all__ = [
     "WebhookItem",
     "WebhookVerificationError",
     "sign_webhook",
+    "unwrap",
     "unwrap_webhook",
     "verify_webhook",
 ]
@@ -147,6 +148,11 @@ def unwrap_webhook(
         items=tuple(items),
         meta=meta,
     )
+
+
+# The short name, read through the module (`webhooks.unwrap(...)`, as openai-python's `client.webhooks.unwrap`);
+# the package exports the longer one, which says what it unwraps.
+unwrap = unwrap_webhook
 
 
 @attrs.frozen

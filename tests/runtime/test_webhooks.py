@@ -459,3 +459,10 @@ def test_the_error_pickles_with_its_reason_and_is_exported() -> None:
     assert (copy.reason, copy.header, str(copy)) == (error.reason, error.header, str(error))
     assert klaviyo_generated.WebhookVerificationError is WebhookVerificationError
     assert isinstance(error, klaviyo_generated.KlaviyoError)
+
+
+def test_the_module_offers_unwrap_as_the_short_name_of_unwrap_webhook() -> None:
+    from klaviyo_generated import webhooks
+
+    assert webhooks.unwrap is webhooks.unwrap_webhook
+    assert "unwrap" in webhooks.__all__
