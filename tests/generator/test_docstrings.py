@@ -168,6 +168,9 @@ PER_CALL = """\
     timeout: Seconds (or an `httpx.Timeout`) for this call; None keeps the client's.
     retry: This call's `RetryPolicy`; False never retries; None keeps the client's.
     max_retries: At most this many retries for this call; None keeps the client's.
+    extra_headers: Headers the spec does not list, added to this call (str values; not Authorization, revision
+        or Content-Type).
+    extra_query: Query parameters the spec does not list, added after the method's own (str values).
 """
 STATUS_ERRORS = """\
 Raises:
@@ -304,6 +307,8 @@ Args:
     timeout: As in `kv.profiles.bulk_import_profiles`, for each chunk.
     retry: As in `kv.profiles.bulk_import_profiles`, for each chunk.
     max_retries: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+    extra_headers: As in `kv.profiles.bulk_import_profiles`, for each chunk.
+    extra_query: As in `kv.profiles.bulk_import_profiles`, for each chunk.
 
 Raises:
     klaviyo_generated.JobLimitError: No list of items to split, an item alone over the byte limit, or a bad
