@@ -49,14 +49,9 @@ class ABTestSendStrategy(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_method(src_value__: Any) -> ABTestSendStrategyMethod:
-            method = check_ab_test_send_strategy_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
+                "method": ("method", check_ab_test_send_strategy_method),
             },
             copied={},
             known=("method",),

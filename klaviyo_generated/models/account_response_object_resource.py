@@ -78,26 +78,11 @@ class AccountResponseObjectResource(LazyModel):
         from ..models.account_response_object_resource_attributes import AccountResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> AccountEnum:
-            type_ = check_account_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> AccountResponseObjectResourceAttributes:
-            attributes = AccountResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_account_enum),
+                "attributes": ("attributes", AccountResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

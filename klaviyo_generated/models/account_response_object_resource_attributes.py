@@ -107,14 +107,9 @@ class AccountResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.contact_information import ContactInformation  # noqa: PLC0415
 
-        def _decode_contact_information(src_value__: Any) -> ContactInformation:
-            contact_information = ContactInformation.from_dict(src_value__)
-
-            return contact_information
-
         return LazyTable(
             fields={
-                "contact_information": ("contact_information", _decode_contact_information),
+                "contact_information": ("contact_information", ContactInformation.from_dict),
             },
             copied={
                 "test_account": "test_account",

@@ -61,27 +61,22 @@ class ActionOutputSplitActionData(LazyModel):
             ActionOutputSplitActionDataActionOutputFilterType0,  # noqa: PLC0415
         )
 
-        def _decode_action_output_filter(src_value__: Any) -> ActionOutputSplitActionDataActionOutputFilterType0 | None:
-            def _parse_action_output_filter(data: object) -> ActionOutputSplitActionDataActionOutputFilterType0 | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_output_filter_type_0 = ActionOutputSplitActionDataActionOutputFilterType0.from_dict(data)
+        def _parse_action_output_filter(data: object) -> ActionOutputSplitActionDataActionOutputFilterType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_output_filter_type_0 = ActionOutputSplitActionDataActionOutputFilterType0.from_dict(data)
 
-                    return action_output_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            action_output_filter = _parse_action_output_filter(src_value__)
-
-            return action_output_filter
+                return action_output_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "action_output_filter": ("action_output_filter", _decode_action_output_filter),
+                "action_output_filter": ("action_output_filter", _parse_action_output_filter),
             },
             copied={},
             known=("action_output_filter",),

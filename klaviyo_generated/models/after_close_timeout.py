@@ -71,25 +71,10 @@ class AfterCloseTimeout(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.after_close_timeout_properties import AfterCloseTimeoutProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> AfterCloseTimeoutType:
-            type_ = check_after_close_timeout_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> AfterCloseTimeoutProperties | Unset:
-            _properties = src_value__
-            properties: AfterCloseTimeoutProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = AfterCloseTimeoutProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_after_close_timeout_type),
+                "properties": ("properties", AfterCloseTimeoutProperties.from_dict),
             },
             copied={
                 "id": "id",

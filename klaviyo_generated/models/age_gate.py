@@ -94,26 +94,6 @@ class AgeGate(LazyModel):
         from ..models.age_gate_properties import AgeGateProperties  # noqa: PLC0415
         from ..models.age_gate_styles import AgeGateStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> AgeGateType:
-            type_ = check_age_gate_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> AgeGateProperties:
-            properties = AgeGateProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> AgeGateStyles | Unset:
-            _styles = src_value__
-            styles: AgeGateStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = AgeGateStyles.from_dict(_styles)
-
-            return styles
-
         def _decode_display_device(src_value__: Any) -> list[AgeGateDisplayDeviceItem] | Unset:
             _display_device = src_value__
             display_device: list[AgeGateDisplayDeviceItem] | Unset = UNSET
@@ -128,9 +108,9 @@ class AgeGate(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_age_gate_type),
+                "properties": ("properties", AgeGateProperties.from_dict),
+                "styles": ("styles", AgeGateStyles.from_dict),
                 "display_device": ("display_device", _decode_display_device),
             },
             copied={

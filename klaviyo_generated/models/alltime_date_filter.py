@@ -56,20 +56,10 @@ class AlltimeDateFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> AlltimeDateFilterType:
-            type_ = check_alltime_date_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> AlltimeDateFilterOperator:
-            operator = check_alltime_date_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_alltime_date_filter_type),
+                "operator": ("operator", check_alltime_date_filter_operator),
             },
             copied={},
             known=(

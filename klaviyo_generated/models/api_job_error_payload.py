@@ -84,14 +84,9 @@ class APIJobErrorPayload(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.error_source import ErrorSource  # noqa: PLC0415
 
-        def _decode_source(src_value__: Any) -> ErrorSource:
-            source = ErrorSource.from_dict(src_value__)
-
-            return source
-
         return LazyTable(
             fields={
-                "source": ("source", _decode_source),
+                "source": ("source", ErrorSource.from_dict),
             },
             copied={
                 "id": "id",

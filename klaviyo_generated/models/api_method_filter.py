@@ -76,32 +76,22 @@ class APIMethodFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.in_string_array_filter import InStringArrayFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> APIMethodFilterField:
-            field = check_api_method_filter_field(src_value__)
+        def _parse_filter(data: object) -> InStringArrayFilter | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = InStringArrayFilter.from_dict(data)
 
-            return field
-
-        def _decode_method(src_value__: Any) -> APIMethodFilterMethod:
-            method = check_api_method_filter_method(src_value__)
-
-            return method
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_filter(src_value__: Any) -> InStringArrayFilter | None | Unset:
-            def _parse_filter(data: object) -> InStringArrayFilter | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = InStringArrayFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             filter: InStringArrayFilter | None | Unset
             match src_value__:
                 case {"type": "string"}:
@@ -113,8 +103,8 @@ class APIMethodFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_api_method_filter_field),
+                "method": ("method", check_api_method_filter_method),
                 "filter": ("filter", _decode_filter),
             },
             copied={},

@@ -77,14 +77,9 @@ class APISchemaProperty(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> APISchemaPropertyType:
-            type_ = check_api_schema_property_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_api_schema_property_type),
             },
             copied={
                 "id": "id",

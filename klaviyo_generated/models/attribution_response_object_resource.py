@@ -85,31 +85,11 @@ class AttributionResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> AttributionEnum:
-            type_ = check_attribution_enum(src_value__)
-
-            return type_
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> AttributionResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: AttributionResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = AttributionResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_attribution_enum),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", AttributionResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -60,14 +60,9 @@ class AttributionResponseObjectResourceRelationshipsCampaignData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CampaignEnum:
-            type_ = check_campaign_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_campaign_enum),
             },
             copied={
                 "id": "id",

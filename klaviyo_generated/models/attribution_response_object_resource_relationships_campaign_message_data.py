@@ -60,14 +60,9 @@ class AttributionResponseObjectResourceRelationshipsCampaignMessageData(LazyMode
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
-            type_ = check_campaign_message_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_campaign_message_enum),
             },
             copied={
                 "id": "id",

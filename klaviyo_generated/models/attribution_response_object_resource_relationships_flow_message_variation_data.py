@@ -60,14 +60,9 @@ class AttributionResponseObjectResourceRelationshipsFlowMessageVariationData(Laz
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> FlowMessageEnum:
-            type_ = check_flow_message_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_flow_message_enum),
             },
             copied={
                 "id": "id",

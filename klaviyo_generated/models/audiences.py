@@ -71,30 +71,25 @@ class Audiences(LazyModel):
 
             return included
 
-        def _decode_excluded(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_excluded(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    excluded_type_0 = cast(list[str], data)
+        def _parse_excluded(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                excluded_type_0 = cast(list[str], data)
 
-                    return excluded_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            excluded = _parse_excluded(src_value__)
-
-            return excluded
+                return excluded_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "included": ("included", _decode_included),
-                "excluded": ("excluded", _decode_excluded),
+                "excluded": ("excluded", _parse_excluded),
             },
             copied={},
             known=(

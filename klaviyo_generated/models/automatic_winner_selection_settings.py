@@ -77,29 +77,24 @@ class AutomaticWinnerSelectionSettings(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_automatic_end_date(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_automatic_end_date(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    automatic_end_date_type_0 = parse_datetime(data)
+        def _parse_automatic_end_date(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                automatic_end_date_type_0 = parse_datetime(data)
 
-                    return automatic_end_date_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            automatic_end_date = _parse_automatic_end_date(src_value__)
-
-            return automatic_end_date
+                return automatic_end_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "automatic_end_date": ("automatic_end_date", _decode_automatic_end_date),
+                "automatic_end_date": ("automatic_end_date", _parse_automatic_end_date),
             },
             copied={
                 "enabled": "enabled",

@@ -71,25 +71,10 @@ class BackInStock(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.back_in_stock_properties import BackInStockProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> BackInStockType:
-            type_ = check_back_in_stock_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> BackInStockProperties | Unset:
-            _properties = src_value__
-            properties: BackInStockProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = BackInStockProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_back_in_stock_type),
+                "properties": ("properties", BackInStockProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -78,29 +78,24 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_style(src_value__: Any) -> BackInStockDynamicButtonBorderStylesStyle | None | Unset:
-            def _parse_style(data: object) -> BackInStockDynamicButtonBorderStylesStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    style_type_1 = check_back_in_stock_dynamic_button_border_styles_style(data)
+        def _parse_style(data: object) -> BackInStockDynamicButtonBorderStylesStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                style_type_1 = check_back_in_stock_dynamic_button_border_styles_style(data)
 
-                    return style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            style = _parse_style(src_value__)
-
-            return style
+                return style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "style": ("style", _decode_style),
+                "style": ("style", _parse_style),
             },
             copied={
                 "enabled": "enabled",

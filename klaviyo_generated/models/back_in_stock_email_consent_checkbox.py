@@ -82,31 +82,11 @@ class BackInStockEmailConsentCheckbox(LazyModel):
         from ..models.back_in_stock_email_consent_checkbox_properties import BackInStockEmailConsentCheckboxProperties  # noqa: PLC0415
         from ..models.back_in_stock_email_consent_checkbox_styles import BackInStockEmailConsentCheckboxStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> BackInStockEmailConsentCheckboxType:
-            type_ = check_back_in_stock_email_consent_checkbox_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> BackInStockEmailConsentCheckboxProperties:
-            properties = BackInStockEmailConsentCheckboxProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> BackInStockEmailConsentCheckboxStyles | Unset:
-            _styles = src_value__
-            styles: BackInStockEmailConsentCheckboxStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = BackInStockEmailConsentCheckboxStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_back_in_stock_email_consent_checkbox_type),
+                "properties": ("properties", BackInStockEmailConsentCheckboxProperties.from_dict),
+                "styles": ("styles", BackInStockEmailConsentCheckboxStyles.from_dict),
             },
             copied={
                 "id": "id",

@@ -62,20 +62,10 @@ class BackInStockMethodFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_field(src_value__: Any) -> BackInStockMethodFilterField:
-            field = check_back_in_stock_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> BackInStockMethodFilterMethod:
-            method = check_back_in_stock_method_filter_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_back_in_stock_method_filter_field),
+                "method": ("method", check_back_in_stock_method_filter_method),
             },
             copied={},
             known=(

@@ -63,25 +63,10 @@ class BackgroundImage(LazyModel):
         from ..models.background_image_styles import BackgroundImageStyles  # noqa: PLC0415
         from ..models.image_asset_properties import ImageAssetProperties  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> ImageAssetProperties:
-            properties = ImageAssetProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> BackgroundImageStyles | Unset:
-            _styles = src_value__
-            styles: BackgroundImageStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = BackgroundImageStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", ImageAssetProperties.from_dict),
+                "styles": ("styles", BackgroundImageStyles.from_dict),
             },
             copied={},
             known=(

@@ -95,41 +95,11 @@ class BackgroundImageStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_horizontal_alignment(src_value__: Any) -> BackgroundImageStylesHorizontalAlignment | Unset:
-            _horizontal_alignment = src_value__
-            horizontal_alignment: BackgroundImageStylesHorizontalAlignment | Unset
-            if isinstance(_horizontal_alignment, Unset):
-                horizontal_alignment = UNSET
-            else:
-                horizontal_alignment = check_background_image_styles_horizontal_alignment(_horizontal_alignment)
-
-            return horizontal_alignment
-
-        def _decode_position(src_value__: Any) -> BackgroundImageStylesPosition | Unset:
-            _position = src_value__
-            position: BackgroundImageStylesPosition | Unset
-            if isinstance(_position, Unset):
-                position = UNSET
-            else:
-                position = check_background_image_styles_position(_position)
-
-            return position
-
-        def _decode_vertical_alignment(src_value__: Any) -> BackgroundImageStylesVerticalAlignment | Unset:
-            _vertical_alignment = src_value__
-            vertical_alignment: BackgroundImageStylesVerticalAlignment | Unset
-            if isinstance(_vertical_alignment, Unset):
-                vertical_alignment = UNSET
-            else:
-                vertical_alignment = check_background_image_styles_vertical_alignment(_vertical_alignment)
-
-            return vertical_alignment
-
         return LazyTable(
             fields={
-                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
-                "position": ("position", _decode_position),
-                "vertical_alignment": ("vertical_alignment", _decode_vertical_alignment),
+                "horizontal_alignment": ("horizontal_alignment", check_background_image_styles_horizontal_alignment),
+                "position": ("position", check_background_image_styles_position),
+                "vertical_alignment": ("vertical_alignment", check_background_image_styles_vertical_alignment),
             },
             copied={
                 "width": "width",

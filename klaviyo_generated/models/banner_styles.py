@@ -66,30 +66,10 @@ class BannerStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_desktop_position(src_value__: Any) -> BannerStylesDesktopPosition | Unset:
-            _desktop_position = src_value__
-            desktop_position: BannerStylesDesktopPosition | Unset
-            if isinstance(_desktop_position, Unset):
-                desktop_position = UNSET
-            else:
-                desktop_position = check_banner_styles_desktop_position(_desktop_position)
-
-            return desktop_position
-
-        def _decode_mobile_position(src_value__: Any) -> BannerStylesMobilePosition | Unset:
-            _mobile_position = src_value__
-            mobile_position: BannerStylesMobilePosition | Unset
-            if isinstance(_mobile_position, Unset):
-                mobile_position = UNSET
-            else:
-                mobile_position = check_banner_styles_mobile_position(_mobile_position)
-
-            return mobile_position
-
         return LazyTable(
             fields={
-                "desktop_position": ("desktop_position", _decode_desktop_position),
-                "mobile_position": ("mobile_position", _decode_mobile_position),
+                "desktop_position": ("desktop_position", check_banner_styles_desktop_position),
+                "mobile_position": ("mobile_position", check_banner_styles_mobile_position),
             },
             copied={
                 "scroll_with_page": "scroll_with_page",

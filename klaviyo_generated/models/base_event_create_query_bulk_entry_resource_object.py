@@ -63,20 +63,10 @@ class BaseEventCreateQueryBulkEntryResourceObject(LazyModel):
             BaseEventCreateQueryBulkEntryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> EventEnum:
-            type_ = check_event_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> BaseEventCreateQueryBulkEntryResourceObjectAttributes:
-            attributes = BaseEventCreateQueryBulkEntryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_event_enum),
+                "attributes": ("attributes", BaseEventCreateQueryBulkEntryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

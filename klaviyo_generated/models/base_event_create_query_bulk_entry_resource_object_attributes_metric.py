@@ -52,14 +52,9 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.metric_create_query_resource_object import MetricCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> MetricCreateQueryResourceObject:
-            data = MetricCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", MetricCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

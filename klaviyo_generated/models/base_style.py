@@ -77,26 +77,11 @@ class BaseStyle(LazyModel):
         from ..models.base_style_properties import BaseStyleProperties  # noqa: PLC0415
         from ..models.base_style_styles import BaseStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> BaseStyleStyleType:
-            style_type = check_base_style_style_type(src_value__)
-
-            return style_type
-
-        def _decode_properties(src_value__: Any) -> BaseStyleProperties:
-            properties = BaseStyleProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> BaseStyleStyles:
-            styles = BaseStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_base_style_style_type),
+                "properties": ("properties", BaseStyleProperties.from_dict),
+                "styles": ("styles", BaseStyleStyles.from_dict),
             },
             copied={
                 "id": "id",

@@ -74,50 +74,40 @@ class BlockDisplayOptions(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.content_repeat_v0 import ContentRepeatV0  # noqa: PLC0415
 
-        def _decode_show_on(src_value__: Any) -> BlockDisplayOptionsShowOn | None | Unset:
-            def _parse_show_on(data: object) -> BlockDisplayOptionsShowOn | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_block_display_options_show_on(data)
+        def _parse_show_on(data: object) -> BlockDisplayOptionsShowOn | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_block_display_options_show_on(data)
 
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            show_on = _parse_show_on(src_value__)
+        def _parse_content_repeat(data: object) -> ContentRepeatV0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_repeat_type_1 = ContentRepeatV0.from_dict(data)
 
-            return show_on
-
-        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV0 | None | Unset:
-            def _parse_content_repeat(data: object) -> ContentRepeatV0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_repeat_type_1 = ContentRepeatV0.from_dict(data)
-
-                    return content_repeat_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content_repeat = _parse_content_repeat(src_value__)
-
-            return content_repeat
+                return content_repeat_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "show_on": ("show_on", _decode_show_on),
-                "content_repeat": ("content_repeat", _decode_content_repeat),
+                "show_on": ("show_on", _parse_show_on),
+                "content_repeat": ("content_repeat", _parse_content_repeat),
             },
             copied={
                 "visible_check": "visible_check",

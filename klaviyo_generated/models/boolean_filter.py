@@ -67,20 +67,10 @@ class BooleanFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> BooleanFilterType:
-            type_ = check_boolean_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> BooleanFilterOperator:
-            operator = check_boolean_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_boolean_filter_type),
+                "operator": ("operator", check_boolean_filter_operator),
             },
             copied={
                 "value": "value",

@@ -74,29 +74,24 @@ class BorderStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_style(src_value__: Any) -> BorderStyleStyle | None | Unset:
-            def _parse_style(data: object) -> BorderStyleStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    style_type_1 = check_border_style_style(data)
+        def _parse_style(data: object) -> BorderStyleStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                style_type_1 = check_border_style_style(data)
 
-                    return style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            style = _parse_style(src_value__)
-
-            return style
+                return style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "style": ("style", _decode_style),
+                "style": ("style", _parse_style),
             },
             copied={
                 "radius": "radius",

@@ -68,36 +68,13 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceRelationships(LazyMo
             BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(
-            src_value__: Any,
-        ) -> BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(
-            src_value__: Any,
-        ) -> BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsSegments.from_dict(
-                    _segments
-                )
-
-            return segments
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
+                "lists": ("lists", BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": (
+                    "segments",
+                    BulkProfileSuppressionsCreateJobResponseObjectResourceRelationshipsSegments.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -100,41 +100,18 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileSuppressionBulkDeleteJobEnum:
-            type_ = check_profile_suppression_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes:
-            attributes = BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships.from_dict(
-                    _relationships
-                )
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_suppression_bulk_delete_job_enum),
+                "attributes": (
+                    "attributes",
+                    BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes.from_dict,
+                ),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": (
+                    "relationships",
+                    BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships.from_dict,
+                ),
             },
             copied={
                 "id": "id",

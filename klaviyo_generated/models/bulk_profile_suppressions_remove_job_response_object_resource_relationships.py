@@ -68,36 +68,13 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships(LazyMo
             BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(
-            src_value__: Any,
-        ) -> BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(
-            src_value__: Any,
-        ) -> BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsSegments.from_dict(
-                    _segments
-                )
-
-            return segments
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
+                "lists": ("lists", BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": (
+                    "segments",
+                    BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsSegments.from_dict,
+                ),
             },
             copied={},
             known=(

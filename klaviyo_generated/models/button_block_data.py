@@ -79,26 +79,11 @@ class ButtonBlockData(LazyModel):
         from ..models.button_block_styles import ButtonBlockStyles  # noqa: PLC0415
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> ButtonBlockProperties:
-            properties = ButtonBlockProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> ButtonBlockStyles:
-            styles = ButtonBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", ButtonBlockProperties.from_dict),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", ButtonBlockStyles.from_dict),
             },
             copied={
                 "content": "content",

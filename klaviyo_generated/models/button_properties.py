@@ -115,35 +115,30 @@ class ButtonProperties(LazyModel):
 
             return display_device
 
-        def _decode_additional_fields(src_value__: Any) -> list[AdditionalField] | None | Unset:
-            def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    additional_fields_type_0 = []
-                    _additional_fields_type_0 = data
-                    for additional_fields_type_0_item_data in _additional_fields_type_0:
-                        additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
+        def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                additional_fields_type_0 = []
+                _additional_fields_type_0 = data
+                for additional_fields_type_0_item_data in _additional_fields_type_0:
+                    additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
 
-                        additional_fields_type_0.append(additional_fields_type_0_item)
+                    additional_fields_type_0.append(additional_fields_type_0_item)
 
-                    return additional_fields_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_fields = _parse_additional_fields(src_value__)
-
-            return additional_fields
+                return additional_fields_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "additional_fields": ("additional_fields", _decode_additional_fields),
+                "additional_fields": ("additional_fields", _parse_additional_fields),
             },
             copied={
                 "label": "label",

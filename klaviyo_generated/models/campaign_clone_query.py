@@ -52,14 +52,9 @@ class CampaignCloneQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_clone_query_resource_object import CampaignCloneQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CampaignCloneQueryResourceObject:
-            data = CampaignCloneQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignCloneQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

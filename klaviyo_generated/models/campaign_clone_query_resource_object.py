@@ -70,20 +70,10 @@ class CampaignCloneQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_clone_query_resource_object_attributes import CampaignCloneQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CampaignEnum:
-            type_ = check_campaign_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignCloneQueryResourceObjectAttributes:
-            attributes = CampaignCloneQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_campaign_enum),
+                "attributes": ("attributes", CampaignCloneQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -52,14 +52,9 @@ class CampaignCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_create_query_resource_object import CampaignCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CampaignCreateQueryResourceObject:
-            data = CampaignCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

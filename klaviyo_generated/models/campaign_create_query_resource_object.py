@@ -61,20 +61,10 @@ class CampaignCreateQueryResourceObject(LazyModel):
             CampaignCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignEnum:
-            type_ = check_campaign_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignCreateQueryResourceObjectAttributes:
-            attributes = CampaignCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_campaign_enum),
+                "attributes": ("attributes", CampaignCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class CampaignMessageAssignTemplateQuery(LazyModel):
             CampaignMessageAssignTemplateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CampaignMessageAssignTemplateQueryResourceObject:
-            data = CampaignMessageAssignTemplateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignMessageAssignTemplateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -74,20 +74,13 @@ class CampaignMessageAssignTemplateQueryResourceObject(LazyModel):
             CampaignMessageAssignTemplateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
-            type_ = check_campaign_message_enum(src_value__)
-
-            return type_
-
-        def _decode_relationships(src_value__: Any) -> CampaignMessageAssignTemplateQueryResourceObjectRelationships:
-            relationships = CampaignMessageAssignTemplateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_campaign_message_enum),
+                "relationships": (
+                    "relationships",
+                    CampaignMessageAssignTemplateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={
                 "id": "id",

@@ -56,14 +56,12 @@ class CampaignMessageAssignTemplateQueryResourceObjectRelationships(LazyModel):
             CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_template(src_value__: Any) -> CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate:
-            template = CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate.from_dict(src_value__)
-
-            return template
-
         return LazyTable(
             fields={
-                "template": ("template", _decode_template),
+                "template": (
+                    "template",
+                    CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate.from_dict,
+                ),
             },
             copied={},
             known=("template",),

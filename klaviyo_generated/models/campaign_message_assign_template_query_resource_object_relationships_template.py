@@ -54,21 +54,9 @@ class CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate(Lazy
             CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateData | Unset:
-            _data = src_value__
-            data: CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplateData.from_dict),
             },
             copied={},
             known=("data",),

@@ -78,31 +78,11 @@ class CampaignMessageCreateQueryResourceObject(LazyModel):
             CampaignMessageCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
-            type_ = check_campaign_message_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectAttributes:
-            attributes = CampaignMessageCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: CampaignMessageCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CampaignMessageCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_campaign_message_enum),
+                "attributes": ("attributes", CampaignMessageCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CampaignMessageCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -74,6 +74,44 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.mobile_push_message_standard_definition_create import MobilePushMessageStandardDefinitionCreate  # noqa: PLC0415
         from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            EmailMessageDefinition
+            | MobilePushMessageSilentDefinitionCreate
+            | MobilePushMessageStandardDefinitionCreate
+            | SMSMessageDefinitionCreate
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = EmailMessageDefinition.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = MobilePushMessageStandardDefinitionCreate.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            definition_type_3 = MobilePushMessageSilentDefinitionCreate.from_dict(data)
+
+            return definition_type_3
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -82,44 +120,6 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
             | MobilePushMessageStandardDefinitionCreate
             | SMSMessageDefinitionCreate
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                EmailMessageDefinition
-                | MobilePushMessageSilentDefinitionCreate
-                | MobilePushMessageStandardDefinitionCreate
-                | SMSMessageDefinitionCreate
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = EmailMessageDefinition.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = MobilePushMessageStandardDefinitionCreate.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = MobilePushMessageSilentDefinitionCreate.from_dict(data)
-
-                return definition_type_3
-
             definition = parse_union(_parse_definition, src_value__)
 
             return definition

@@ -54,19 +54,9 @@ class CampaignMessageCreateQueryResourceObjectRelationships(LazyModel):
             CampaignMessageCreateQueryResourceObjectRelationshipsImage,  # noqa: PLC0415
         )
 
-        def _decode_image(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectRelationshipsImage | Unset:
-            _image = src_value__
-            image: CampaignMessageCreateQueryResourceObjectRelationshipsImage | Unset
-            if isinstance(_image, Unset):
-                image = UNSET
-            else:
-                image = CampaignMessageCreateQueryResourceObjectRelationshipsImage.from_dict(_image)
-
-            return image
-
         return LazyTable(
             fields={
-                "image": ("image", _decode_image),
+                "image": ("image", CampaignMessageCreateQueryResourceObjectRelationshipsImage.from_dict),
             },
             copied={},
             known=("image",),

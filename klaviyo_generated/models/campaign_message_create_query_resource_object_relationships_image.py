@@ -54,19 +54,9 @@ class CampaignMessageCreateQueryResourceObjectRelationshipsImage(LazyModel):
             CampaignMessageCreateQueryResourceObjectRelationshipsImageData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectRelationshipsImageData | Unset:
-            _data = src_value__
-            data: CampaignMessageCreateQueryResourceObjectRelationshipsImageData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = CampaignMessageCreateQueryResourceObjectRelationshipsImageData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignMessageCreateQueryResourceObjectRelationshipsImageData.from_dict),
             },
             copied={},
             known=("data",),

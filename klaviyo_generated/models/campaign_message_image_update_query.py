@@ -52,14 +52,9 @@ class CampaignMessageImageUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_image_update_query_data import CampaignMessageImageUpdateQueryData  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CampaignMessageImageUpdateQueryData:
-            data = CampaignMessageImageUpdateQueryData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignMessageImageUpdateQueryData.from_dict),
             },
             copied={},
             known=("data",),

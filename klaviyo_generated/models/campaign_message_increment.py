@@ -52,14 +52,9 @@ class CampaignMessageIncrement(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> CampaignMessageIncrementBadgeConfig:
-            badge_config = check_campaign_message_increment_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_campaign_message_increment_badge_config),
             },
             copied={},
             known=("badge_config",),

@@ -56,14 +56,9 @@ class CampaignMessagePartialUpdateQuery(LazyModel):
             CampaignMessagePartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CampaignMessagePartialUpdateQueryResourceObject:
-            data = CampaignMessagePartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignMessagePartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -89,33 +89,14 @@ class CampaignMessagePartialUpdateQueryResourceObject(LazyModel):
             CampaignMessagePartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
-            type_ = check_campaign_message_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignMessagePartialUpdateQueryResourceObjectAttributes:
-            attributes = CampaignMessagePartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CampaignMessagePartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_campaign_message_enum),
+                "attributes": ("attributes", CampaignMessagePartialUpdateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    CampaignMessagePartialUpdateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={
                 "id": "id",

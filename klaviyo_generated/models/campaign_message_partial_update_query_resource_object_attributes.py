@@ -76,6 +76,54 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
         from ..models.mobile_push_message_standard_definition_update import MobilePushMessageStandardDefinitionUpdate  # noqa: PLC0415
         from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            EmailMessageDefinition
+            | MobilePushMessageSilentDefinitionUpdate
+            | MobilePushMessageStandardDefinitionUpdate
+            | None
+            | SMSMessageDefinitionCreate
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = EmailMessageDefinition.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = MobilePushMessageStandardDefinitionUpdate.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = MobilePushMessageSilentDefinitionUpdate.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -86,54 +134,6 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
             | SMSMessageDefinitionCreate
             | Unset
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                EmailMessageDefinition
-                | MobilePushMessageSilentDefinitionUpdate
-                | MobilePushMessageStandardDefinitionUpdate
-                | None
-                | SMSMessageDefinitionCreate
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = EmailMessageDefinition.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = MobilePushMessageStandardDefinitionUpdate.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = MobilePushMessageSilentDefinitionUpdate.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             definition = parse_union(_parse_definition, src_value__)
 
             return definition

@@ -54,21 +54,9 @@ class CampaignMessagePartialUpdateQueryResourceObjectRelationships(LazyModel):
             CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage,  # noqa: PLC0415
         )
 
-        def _decode_image(
-            src_value__: Any,
-        ) -> CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage | Unset:
-            _image = src_value__
-            image: CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage | Unset
-            if isinstance(_image, Unset):
-                image = UNSET
-            else:
-                image = CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage.from_dict(_image)
-
-            return image
-
         return LazyTable(
             fields={
-                "image": ("image", _decode_image),
+                "image": ("image", CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage.from_dict),
             },
             copied={},
             known=("image",),

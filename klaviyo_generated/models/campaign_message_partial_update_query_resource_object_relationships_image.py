@@ -54,21 +54,9 @@ class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage(LazyMode
             CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData | Unset:
-            _data = src_value__
-            data: CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData.from_dict),
             },
             copied={},
             known=("data",),

@@ -63,14 +63,9 @@ class CampaignMessageProperty(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> CampaignMessagePropertyBadgeConfig:
-            badge_config = check_campaign_message_property_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_campaign_message_property_badge_config),
             },
             copied={
                 "set_from_property": "set_from_property",

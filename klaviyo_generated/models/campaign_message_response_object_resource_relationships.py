@@ -82,41 +82,11 @@ class CampaignMessageResponseObjectResourceRelationships(LazyModel):
             CampaignMessageResponseObjectResourceRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_campaign(src_value__: Any) -> CampaignMessageResponseObjectResourceRelationshipsCampaign | Unset:
-            _campaign = src_value__
-            campaign: CampaignMessageResponseObjectResourceRelationshipsCampaign | Unset
-            if isinstance(_campaign, Unset):
-                campaign = UNSET
-            else:
-                campaign = CampaignMessageResponseObjectResourceRelationshipsCampaign.from_dict(_campaign)
-
-            return campaign
-
-        def _decode_template(src_value__: Any) -> CampaignMessageResponseObjectResourceRelationshipsTemplate | Unset:
-            _template = src_value__
-            template: CampaignMessageResponseObjectResourceRelationshipsTemplate | Unset
-            if isinstance(_template, Unset):
-                template = UNSET
-            else:
-                template = CampaignMessageResponseObjectResourceRelationshipsTemplate.from_dict(_template)
-
-            return template
-
-        def _decode_image(src_value__: Any) -> CampaignMessageResponseObjectResourceRelationshipsImage | Unset:
-            _image = src_value__
-            image: CampaignMessageResponseObjectResourceRelationshipsImage | Unset
-            if isinstance(_image, Unset):
-                image = UNSET
-            else:
-                image = CampaignMessageResponseObjectResourceRelationshipsImage.from_dict(_image)
-
-            return image
-
         return LazyTable(
             fields={
-                "campaign": ("campaign", _decode_campaign),
-                "template": ("template", _decode_template),
-                "image": ("image", _decode_image),
+                "campaign": ("campaign", CampaignMessageResponseObjectResourceRelationshipsCampaign.from_dict),
+                "template": ("template", CampaignMessageResponseObjectResourceRelationshipsTemplate.from_dict),
+                "image": ("image", CampaignMessageResponseObjectResourceRelationshipsImage.from_dict),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class CampaignPartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_partial_update_query_resource_object import CampaignPartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CampaignPartialUpdateQueryResourceObject:
-            data = CampaignPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

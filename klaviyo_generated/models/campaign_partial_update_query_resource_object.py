@@ -74,20 +74,10 @@ class CampaignPartialUpdateQueryResourceObject(LazyModel):
             CampaignPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignEnum:
-            type_ = check_campaign_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignPartialUpdateQueryResourceObjectAttributes:
-            attributes = CampaignPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_campaign_enum),
+                "attributes": ("attributes", CampaignPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

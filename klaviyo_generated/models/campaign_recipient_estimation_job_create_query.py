@@ -56,14 +56,9 @@ class CampaignRecipientEstimationJobCreateQuery(LazyModel):
             CampaignRecipientEstimationJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CampaignRecipientEstimationJobCreateQueryResourceObject:
-            data = CampaignRecipientEstimationJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignRecipientEstimationJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

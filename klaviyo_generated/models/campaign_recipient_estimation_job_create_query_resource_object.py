@@ -63,14 +63,9 @@ class CampaignRecipientEstimationJobCreateQueryResourceObject(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CampaignRecipientEstimationJobEnum:
-            type_ = check_campaign_recipient_estimation_job_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_campaign_recipient_estimation_job_enum),
             },
             copied={
                 "id": "id",

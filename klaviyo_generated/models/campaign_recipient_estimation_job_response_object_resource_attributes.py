@@ -53,14 +53,12 @@ class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus:
-            status = check_campaign_recipient_estimation_job_response_object_resource_attributes_status(src_value__)
-
-            return status
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
+                "status": (
+                    "status",
+                    check_campaign_recipient_estimation_job_response_object_resource_attributes_status,
+                ),
             },
             copied={},
             known=("status",),

@@ -68,34 +68,13 @@ class CampaignResponseObjectResourceRelationships(LazyModel):
             CampaignResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_campaign_messages(
-            src_value__: Any,
-        ) -> CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset:
-            _campaign_messages = src_value__
-            campaign_messages: CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset
-            if isinstance(_campaign_messages, Unset):
-                campaign_messages = UNSET
-            else:
-                campaign_messages = CampaignResponseObjectResourceRelationshipsCampaignMessages.from_dict(
-                    _campaign_messages
-                )
-
-            return campaign_messages
-
-        def _decode_tags(src_value__: Any) -> CampaignResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: CampaignResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = CampaignResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
-                "tags": ("tags", _decode_tags),
+                "campaign_messages": (
+                    "campaign-messages",
+                    CampaignResponseObjectResourceRelationshipsCampaignMessages.from_dict,
+                ),
+                "tags": ("tags", CampaignResponseObjectResourceRelationshipsTags.from_dict),
             },
             copied={},
             known=(

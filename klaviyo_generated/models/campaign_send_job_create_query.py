@@ -52,14 +52,9 @@ class CampaignSendJobCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_send_job_create_query_resource_object import CampaignSendJobCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CampaignSendJobCreateQueryResourceObject:
-            data = CampaignSendJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignSendJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

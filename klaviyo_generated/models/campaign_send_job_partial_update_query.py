@@ -56,14 +56,9 @@ class CampaignSendJobPartialUpdateQuery(LazyModel):
             CampaignSendJobPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CampaignSendJobPartialUpdateQueryResourceObject:
-            data = CampaignSendJobPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignSendJobPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -74,20 +74,10 @@ class CampaignSendJobPartialUpdateQueryResourceObject(LazyModel):
             CampaignSendJobPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignSendJobEnum:
-            type_ = check_campaign_send_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignSendJobPartialUpdateQueryResourceObjectAttributes:
-            attributes = CampaignSendJobPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_campaign_send_job_enum),
+                "attributes": ("attributes", CampaignSendJobPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -53,14 +53,9 @@ class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_action(src_value__: Any) -> CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction:
-            action = check_campaign_send_job_partial_update_query_resource_object_attributes_action(src_value__)
-
-            return action
-
         return LazyTable(
             fields={
-                "action": ("action", _decode_action),
+                "action": ("action", check_campaign_send_job_partial_update_query_resource_object_attributes_action),
             },
             copied={},
             known=("action",),

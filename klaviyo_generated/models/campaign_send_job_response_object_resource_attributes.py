@@ -52,14 +52,9 @@ class CampaignSendJobResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> CampaignSendJobResponseObjectResourceAttributesStatus:
-            status = check_campaign_send_job_response_object_resource_attributes_status(src_value__)
-
-            return status
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
+                "status": ("status", check_campaign_send_job_response_object_resource_attributes_status),
             },
             copied={},
             known=("status",),

@@ -63,14 +63,9 @@ class CampaignTrackingSettingStaticParam(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CampaignTrackingSettingStaticParamType:
-            type_ = check_campaign_tracking_setting_static_param_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_campaign_tracking_setting_static_param_type),
             },
             copied={
                 "value": "value",

@@ -52,14 +52,9 @@ class CampaignValuesRequestDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_values_request_dto_resource_object import CampaignValuesRequestDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CampaignValuesRequestDTOResourceObject:
-            data = CampaignValuesRequestDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignValuesRequestDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -63,20 +63,10 @@ class CampaignValuesRequestDTOResourceObject(LazyModel):
             CampaignValuesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignValuesReportEnum:
-            type_ = check_campaign_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignValuesRequestDTOResourceObjectAttributes:
-            attributes = CampaignValuesRequestDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_campaign_values_report_enum),
+                "attributes": ("attributes", CampaignValuesRequestDTOResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

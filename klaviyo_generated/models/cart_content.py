@@ -71,25 +71,10 @@ class CartContent(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.cart_content_properties import CartContentProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CartContentType:
-            type_ = check_cart_content_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CartContentProperties | Unset:
-            _properties = src_value__
-            properties: CartContentProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = CartContentProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_cart_content_type),
+                "properties": ("properties", CartContentProperties.from_dict),
             },
             copied={
                 "id": "id",

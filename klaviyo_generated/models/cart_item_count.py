@@ -71,25 +71,10 @@ class CartItemCount(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.cart_item_count_properties import CartItemCountProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CartItemCountType:
-            type_ = check_cart_item_count_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CartItemCountProperties | Unset:
-            _properties = src_value__
-            properties: CartItemCountProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = CartItemCountProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_cart_item_count_type),
+                "properties": ("properties", CartItemCountProperties.from_dict),
             },
             copied={
                 "id": "id",

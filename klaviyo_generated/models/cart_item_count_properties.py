@@ -59,29 +59,24 @@ class CartItemCountProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_comparison(src_value__: Any) -> CartItemCountPropertiesComparison | None | Unset:
-            def _parse_comparison(data: object) -> CartItemCountPropertiesComparison | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    comparison_type_1 = check_cart_item_count_properties_comparison(data)
+        def _parse_comparison(data: object) -> CartItemCountPropertiesComparison | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                comparison_type_1 = check_cart_item_count_properties_comparison(data)
 
-                    return comparison_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            comparison = _parse_comparison(src_value__)
-
-            return comparison
+                return comparison_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "comparison": ("comparison", _decode_comparison),
+                "comparison": ("comparison", _parse_comparison),
             },
             copied={
                 "value": "value",

@@ -71,25 +71,10 @@ class CartProduct(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.cart_product_properties import CartProductProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CartProductType:
-            type_ = check_cart_product_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CartProductProperties | Unset:
-            _properties = src_value__
-            properties: CartProductProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = CartProductProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_cart_product_type),
+                "properties": ("properties", CartProductProperties.from_dict),
             },
             copied={
                 "id": "id",

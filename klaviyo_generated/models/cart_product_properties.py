@@ -56,29 +56,24 @@ class CartProductProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CartProductPropertiesType | None | Unset:
-            def _parse_type_(data: object) -> CartProductPropertiesType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    type_type_1 = check_cart_product_properties_type(data)
+        def _parse_type_(data: object) -> CartProductPropertiesType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                type_type_1 = check_cart_product_properties_type(data)
 
-                    return type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            type_ = _parse_type_(src_value__)
-
-            return type_
+                return type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", _parse_type_),
             },
             copied={
                 "value": "value",

@@ -71,25 +71,10 @@ class CartValue(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.cart_value_properties import CartValueProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CartValueType:
-            type_ = check_cart_value_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CartValueProperties | Unset:
-            _properties = src_value__
-            properties: CartValueProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = CartValueProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_cart_value_type),
+                "properties": ("properties", CartValueProperties.from_dict),
             },
             copied={
                 "id": "id",

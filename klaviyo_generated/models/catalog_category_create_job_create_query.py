@@ -56,14 +56,9 @@ class CatalogCategoryCreateJobCreateQuery(LazyModel):
             CatalogCategoryCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogCategoryCreateJobCreateQueryResourceObject:
-            data = CatalogCategoryCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogCategoryCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -57,16 +57,12 @@ class CatalogCategoryCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories:
-            categories = CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories.from_dict(src_value__)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": (
+                    "categories",
+                    CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories.from_dict,
+                ),
             },
             copied={},
             known=("categories",),

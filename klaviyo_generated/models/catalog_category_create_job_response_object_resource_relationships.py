@@ -54,23 +54,12 @@ class CatalogCategoryCreateJobResponseObjectResourceRelationships(LazyModel):
             CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategories.from_dict(
-                    _categories
-                )
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": (
+                    "categories",
+                    CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategories.from_dict,
+                ),
             },
             copied={},
             known=("categories",),

@@ -52,14 +52,9 @@ class CatalogCategoryCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_create_query_resource_object import CatalogCategoryCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogCategoryCreateQueryResourceObject:
-            data = CatalogCategoryCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogCategoryCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

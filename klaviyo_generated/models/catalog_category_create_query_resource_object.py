@@ -78,31 +78,11 @@ class CatalogCategoryCreateQueryResourceObject(LazyModel):
             CatalogCategoryCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
-            type_ = check_catalog_category_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogCategoryCreateQueryResourceObjectAttributes:
-            attributes = CatalogCategoryCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CatalogCategoryCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: CatalogCategoryCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CatalogCategoryCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_category_enum),
+                "attributes": ("attributes", CatalogCategoryCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CatalogCategoryCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

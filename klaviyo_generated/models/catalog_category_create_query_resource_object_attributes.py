@@ -84,35 +84,28 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_integration_type(
-            src_value__: Any,
+        def _parse_integration_type(
+            data: object,
         ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
-            def _parse_integration_type(
-                data: object,
-            ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    integration_type_type_1 = (
-                        check_catalog_category_create_query_resource_object_attributes_integration_type(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                integration_type_type_1 = (
+                    check_catalog_category_create_query_resource_object_attributes_integration_type(data)
+                )
 
-                    return integration_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            integration_type = _parse_integration_type(src_value__)
-
-            return integration_type
+                return integration_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "integration_type": ("integration_type", _decode_integration_type),
+                "integration_type": ("integration_type", _parse_integration_type),
             },
             copied={
                 "external_id": "external_id",

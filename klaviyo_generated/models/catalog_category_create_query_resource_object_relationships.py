@@ -54,19 +54,9 @@ class CatalogCategoryCreateQueryResourceObjectRelationships(LazyModel):
             CatalogCategoryCreateQueryResourceObjectRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogCategoryCreateQueryResourceObjectRelationshipsItems | Unset:
-            _items = src_value__
-            items: CatalogCategoryCreateQueryResourceObjectRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = CatalogCategoryCreateQueryResourceObjectRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogCategoryCreateQueryResourceObjectRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

@@ -56,14 +56,9 @@ class CatalogCategoryDeleteJobCreateQuery(LazyModel):
             CatalogCategoryDeleteJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogCategoryDeleteJobCreateQueryResourceObject:
-            data = CatalogCategoryDeleteJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogCategoryDeleteJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

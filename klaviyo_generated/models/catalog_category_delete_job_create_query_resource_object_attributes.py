@@ -57,16 +57,12 @@ class CatalogCategoryDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategories:
-            categories = CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategories.from_dict(src_value__)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": (
+                    "categories",
+                    CatalogCategoryDeleteJobCreateQueryResourceObjectAttributesCategories.from_dict,
+                ),
             },
             copied={},
             known=("categories",),

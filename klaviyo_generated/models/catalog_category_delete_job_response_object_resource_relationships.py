@@ -54,23 +54,12 @@ class CatalogCategoryDeleteJobResponseObjectResourceRelationships(LazyModel):
             CatalogCategoryDeleteJobResponseObjectResourceRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> CatalogCategoryDeleteJobResponseObjectResourceRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: CatalogCategoryDeleteJobResponseObjectResourceRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = CatalogCategoryDeleteJobResponseObjectResourceRelationshipsCategories.from_dict(
-                    _categories
-                )
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": (
+                    "categories",
+                    CatalogCategoryDeleteJobResponseObjectResourceRelationshipsCategories.from_dict,
+                ),
             },
             copied={},
             known=("categories",),

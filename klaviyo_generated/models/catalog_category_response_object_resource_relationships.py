@@ -54,19 +54,9 @@ class CatalogCategoryResponseObjectResourceRelationships(LazyModel):
             CatalogCategoryResponseObjectResourceRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogCategoryResponseObjectResourceRelationshipsItems | Unset:
-            _items = src_value__
-            items: CatalogCategoryResponseObjectResourceRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = CatalogCategoryResponseObjectResourceRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogCategoryResponseObjectResourceRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

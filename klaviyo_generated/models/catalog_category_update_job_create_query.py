@@ -56,14 +56,9 @@ class CatalogCategoryUpdateJobCreateQuery(LazyModel):
             CatalogCategoryUpdateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogCategoryUpdateJobCreateQueryResourceObject:
-            data = CatalogCategoryUpdateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogCategoryUpdateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -57,16 +57,12 @@ class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategories:
-            categories = CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategories.from_dict(src_value__)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": (
+                    "categories",
+                    CatalogCategoryUpdateJobCreateQueryResourceObjectAttributesCategories.from_dict,
+                ),
             },
             copied={},
             known=("categories",),

@@ -54,23 +54,12 @@ class CatalogCategoryUpdateJobResponseObjectResourceRelationships(LazyModel):
             CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategories.from_dict(
-                    _categories
-                )
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": (
+                    "categories",
+                    CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategories.from_dict,
+                ),
             },
             copied={},
             known=("categories",),

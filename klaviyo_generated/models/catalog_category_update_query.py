@@ -52,14 +52,9 @@ class CatalogCategoryUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_update_query_resource_object import CatalogCategoryUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObject:
-            data = CatalogCategoryUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogCategoryUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -91,31 +91,11 @@ class CatalogCategoryUpdateQueryResourceObject(LazyModel):
             CatalogCategoryUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
-            type_ = check_catalog_category_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObjectAttributes:
-            attributes = CatalogCategoryUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: CatalogCategoryUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CatalogCategoryUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_category_enum),
+                "attributes": ("attributes", CatalogCategoryUpdateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CatalogCategoryUpdateQueryResourceObjectRelationships.from_dict),
             },
             copied={
                 "id": "id",

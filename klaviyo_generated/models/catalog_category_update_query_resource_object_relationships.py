@@ -54,19 +54,9 @@ class CatalogCategoryUpdateQueryResourceObjectRelationships(LazyModel):
             CatalogCategoryUpdateQueryResourceObjectRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObjectRelationshipsItems | Unset:
-            _items = src_value__
-            items: CatalogCategoryUpdateQueryResourceObjectRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = CatalogCategoryUpdateQueryResourceObjectRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogCategoryUpdateQueryResourceObjectRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

@@ -56,14 +56,9 @@ class CatalogItemCreateJobCreateQuery(LazyModel):
             CatalogItemCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogItemCreateJobCreateQueryResourceObject:
-            data = CatalogItemCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogItemCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

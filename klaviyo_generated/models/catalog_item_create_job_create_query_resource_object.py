@@ -66,20 +66,10 @@ class CatalogItemCreateJobCreateQueryResourceObject(LazyModel):
             CatalogItemCreateJobCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogItemBulkCreateJobEnum:
-            type_ = check_catalog_item_bulk_create_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogItemCreateJobCreateQueryResourceObjectAttributes:
-            attributes = CatalogItemCreateJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_catalog_item_bulk_create_job_enum),
+                "attributes": ("attributes", CatalogItemCreateJobCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class CatalogItemCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogItemCreateJobCreateQueryResourceObjectAttributesItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogItemCreateJobCreateQueryResourceObjectAttributesItems:
-            items = CatalogItemCreateJobCreateQueryResourceObjectAttributesItems.from_dict(src_value__)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogItemCreateJobCreateQueryResourceObjectAttributesItems.from_dict),
             },
             copied={},
             known=("items",),

@@ -54,19 +54,9 @@ class CatalogItemCreateJobResponseObjectResourceRelationships(LazyModel):
             CatalogItemCreateJobResponseObjectResourceRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogItemCreateJobResponseObjectResourceRelationshipsItems | Unset:
-            _items = src_value__
-            items: CatalogItemCreateJobResponseObjectResourceRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = CatalogItemCreateJobResponseObjectResourceRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogItemCreateJobResponseObjectResourceRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

@@ -52,14 +52,9 @@ class CatalogItemCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_create_query_resource_object import CatalogItemCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogItemCreateQueryResourceObject:
-            data = CatalogItemCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogItemCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -78,31 +78,11 @@ class CatalogItemCreateQueryResourceObject(LazyModel):
             CatalogItemCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogItemEnum:
-            type_ = check_catalog_item_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogItemCreateQueryResourceObjectAttributes:
-            attributes = CatalogItemCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CatalogItemCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: CatalogItemCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CatalogItemCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_item_enum),
+                "attributes": ("attributes", CatalogItemCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CatalogItemCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -54,19 +54,9 @@ class CatalogItemCreateQueryResourceObjectRelationships(LazyModel):
             CatalogItemCreateQueryResourceObjectRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(src_value__: Any) -> CatalogItemCreateQueryResourceObjectRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: CatalogItemCreateQueryResourceObjectRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = CatalogItemCreateQueryResourceObjectRelationshipsCategories.from_dict(_categories)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": ("categories", CatalogItemCreateQueryResourceObjectRelationshipsCategories.from_dict),
             },
             copied={},
             known=("categories",),

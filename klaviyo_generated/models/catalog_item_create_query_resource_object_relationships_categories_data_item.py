@@ -61,14 +61,9 @@ class CatalogItemCreateQueryResourceObjectRelationshipsCategoriesDataItem(LazyMo
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
-            type_ = check_catalog_category_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_catalog_category_enum),
             },
             copied={
                 "id": "id",

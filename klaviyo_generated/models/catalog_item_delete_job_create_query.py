@@ -56,14 +56,9 @@ class CatalogItemDeleteJobCreateQuery(LazyModel):
             CatalogItemDeleteJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogItemDeleteJobCreateQueryResourceObject:
-            data = CatalogItemDeleteJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogItemDeleteJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -66,20 +66,10 @@ class CatalogItemDeleteJobCreateQueryResourceObject(LazyModel):
             CatalogItemDeleteJobCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogItemBulkDeleteJobEnum:
-            type_ = check_catalog_item_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogItemDeleteJobCreateQueryResourceObjectAttributes:
-            attributes = CatalogItemDeleteJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_catalog_item_bulk_delete_job_enum),
+                "attributes": ("attributes", CatalogItemDeleteJobCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class CatalogItemDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems:
-            items = CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems.from_dict(src_value__)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems.from_dict),
             },
             copied={},
             known=("items",),

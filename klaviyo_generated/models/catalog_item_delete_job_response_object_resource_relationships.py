@@ -54,19 +54,9 @@ class CatalogItemDeleteJobResponseObjectResourceRelationships(LazyModel):
             CatalogItemDeleteJobResponseObjectResourceRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogItemDeleteJobResponseObjectResourceRelationshipsItems | Unset:
-            _items = src_value__
-            items: CatalogItemDeleteJobResponseObjectResourceRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = CatalogItemDeleteJobResponseObjectResourceRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogItemDeleteJobResponseObjectResourceRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

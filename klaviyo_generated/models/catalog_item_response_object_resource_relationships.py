@@ -54,19 +54,9 @@ class CatalogItemResponseObjectResourceRelationships(LazyModel):
             CatalogItemResponseObjectResourceRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> CatalogItemResponseObjectResourceRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: CatalogItemResponseObjectResourceRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = CatalogItemResponseObjectResourceRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogItemResponseObjectResourceRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

@@ -56,14 +56,9 @@ class CatalogItemUpdateJobCreateQuery(LazyModel):
             CatalogItemUpdateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogItemUpdateJobCreateQueryResourceObject:
-            data = CatalogItemUpdateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogItemUpdateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -66,20 +66,10 @@ class CatalogItemUpdateJobCreateQueryResourceObject(LazyModel):
             CatalogItemUpdateJobCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogItemBulkUpdateJobEnum:
-            type_ = check_catalog_item_bulk_update_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogItemUpdateJobCreateQueryResourceObjectAttributes:
-            attributes = CatalogItemUpdateJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_catalog_item_bulk_update_job_enum),
+                "attributes": ("attributes", CatalogItemUpdateJobCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class CatalogItemUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogItemUpdateJobCreateQueryResourceObjectAttributesItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogItemUpdateJobCreateQueryResourceObjectAttributesItems:
-            items = CatalogItemUpdateJobCreateQueryResourceObjectAttributesItems.from_dict(src_value__)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogItemUpdateJobCreateQueryResourceObjectAttributesItems.from_dict),
             },
             copied={},
             known=("items",),

@@ -54,19 +54,9 @@ class CatalogItemUpdateJobResponseObjectResourceRelationships(LazyModel):
             CatalogItemUpdateJobResponseObjectResourceRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> CatalogItemUpdateJobResponseObjectResourceRelationshipsItems | Unset:
-            _items = src_value__
-            items: CatalogItemUpdateJobResponseObjectResourceRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = CatalogItemUpdateJobResponseObjectResourceRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", CatalogItemUpdateJobResponseObjectResourceRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

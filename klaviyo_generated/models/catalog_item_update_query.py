@@ -52,14 +52,9 @@ class CatalogItemUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_update_query_resource_object import CatalogItemUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogItemUpdateQueryResourceObject:
-            data = CatalogItemUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogItemUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

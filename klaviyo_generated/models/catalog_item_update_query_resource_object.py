@@ -91,31 +91,11 @@ class CatalogItemUpdateQueryResourceObject(LazyModel):
             CatalogItemUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogItemEnum:
-            type_ = check_catalog_item_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogItemUpdateQueryResourceObjectAttributes:
-            attributes = CatalogItemUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CatalogItemUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: CatalogItemUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CatalogItemUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_item_enum),
+                "attributes": ("attributes", CatalogItemUpdateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CatalogItemUpdateQueryResourceObjectRelationships.from_dict),
             },
             copied={
                 "id": "id",

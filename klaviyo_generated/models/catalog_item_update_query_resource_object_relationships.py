@@ -54,19 +54,9 @@ class CatalogItemUpdateQueryResourceObjectRelationships(LazyModel):
             CatalogItemUpdateQueryResourceObjectRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(src_value__: Any) -> CatalogItemUpdateQueryResourceObjectRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: CatalogItemUpdateQueryResourceObjectRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = CatalogItemUpdateQueryResourceObjectRelationshipsCategories.from_dict(_categories)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": ("categories", CatalogItemUpdateQueryResourceObjectRelationshipsCategories.from_dict),
             },
             copied={},
             known=("categories",),

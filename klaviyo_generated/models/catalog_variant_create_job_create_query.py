@@ -56,14 +56,9 @@ class CatalogVariantCreateJobCreateQuery(LazyModel):
             CatalogVariantCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogVariantCreateJobCreateQueryResourceObject:
-            data = CatalogVariantCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogVariantCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -57,14 +57,9 @@ class CatalogVariantCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants:
-            variants = CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants.from_dict(src_value__)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants.from_dict),
             },
             copied={},
             known=("variants",),

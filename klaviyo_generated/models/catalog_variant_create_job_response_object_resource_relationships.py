@@ -54,21 +54,9 @@ class CatalogVariantCreateJobResponseObjectResourceRelationships(LazyModel):
             CatalogVariantCreateJobResponseObjectResourceRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(
-            src_value__: Any,
-        ) -> CatalogVariantCreateJobResponseObjectResourceRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: CatalogVariantCreateJobResponseObjectResourceRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = CatalogVariantCreateJobResponseObjectResourceRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogVariantCreateJobResponseObjectResourceRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

@@ -52,14 +52,9 @@ class CatalogVariantCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_create_query_resource_object import CatalogVariantCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogVariantCreateQueryResourceObject:
-            data = CatalogVariantCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogVariantCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

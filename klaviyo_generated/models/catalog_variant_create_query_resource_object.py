@@ -75,26 +75,11 @@ class CatalogVariantCreateQueryResourceObject(LazyModel):
             CatalogVariantCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantEnum:
-            type_ = check_catalog_variant_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectAttributes:
-            attributes = CatalogVariantCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectRelationships:
-            relationships = CatalogVariantCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_variant_enum),
+                "attributes": ("attributes", CatalogVariantCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CatalogVariantCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

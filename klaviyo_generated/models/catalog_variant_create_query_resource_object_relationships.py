@@ -56,14 +56,9 @@ class CatalogVariantCreateQueryResourceObjectRelationships(LazyModel):
             CatalogVariantCreateQueryResourceObjectRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_item(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectRelationshipsItem:
-            item = CatalogVariantCreateQueryResourceObjectRelationshipsItem.from_dict(src_value__)
-
-            return item
-
         return LazyTable(
             fields={
-                "item": ("item", _decode_item),
+                "item": ("item", CatalogVariantCreateQueryResourceObjectRelationshipsItem.from_dict),
             },
             copied={},
             known=("item",),

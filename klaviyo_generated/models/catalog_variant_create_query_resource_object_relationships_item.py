@@ -54,19 +54,9 @@ class CatalogVariantCreateQueryResourceObjectRelationshipsItem(LazyModel):
             CatalogVariantCreateQueryResourceObjectRelationshipsItemData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectRelationshipsItemData | Unset:
-            _data = src_value__
-            data: CatalogVariantCreateQueryResourceObjectRelationshipsItemData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = CatalogVariantCreateQueryResourceObjectRelationshipsItemData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogVariantCreateQueryResourceObjectRelationshipsItemData.from_dict),
             },
             copied={},
             known=("data",),

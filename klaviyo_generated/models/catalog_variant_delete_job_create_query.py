@@ -56,14 +56,9 @@ class CatalogVariantDeleteJobCreateQuery(LazyModel):
             CatalogVariantDeleteJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogVariantDeleteJobCreateQueryResourceObject:
-            data = CatalogVariantDeleteJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogVariantDeleteJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -57,14 +57,9 @@ class CatalogVariantDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariants:
-            variants = CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariants.from_dict(src_value__)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogVariantDeleteJobCreateQueryResourceObjectAttributesVariants.from_dict),
             },
             copied={},
             known=("variants",),

@@ -54,21 +54,9 @@ class CatalogVariantDeleteJobResponseObjectResourceRelationships(LazyModel):
             CatalogVariantDeleteJobResponseObjectResourceRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(
-            src_value__: Any,
-        ) -> CatalogVariantDeleteJobResponseObjectResourceRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: CatalogVariantDeleteJobResponseObjectResourceRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = CatalogVariantDeleteJobResponseObjectResourceRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogVariantDeleteJobResponseObjectResourceRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

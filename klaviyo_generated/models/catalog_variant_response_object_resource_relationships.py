@@ -54,19 +54,9 @@ class CatalogVariantResponseObjectResourceRelationships(LazyModel):
             CatalogVariantResponseObjectResourceRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_item(src_value__: Any) -> CatalogVariantResponseObjectResourceRelationshipsItem | Unset:
-            _item = src_value__
-            item: CatalogVariantResponseObjectResourceRelationshipsItem | Unset
-            if isinstance(_item, Unset):
-                item = UNSET
-            else:
-                item = CatalogVariantResponseObjectResourceRelationshipsItem.from_dict(_item)
-
-            return item
-
         return LazyTable(
             fields={
-                "item": ("item", _decode_item),
+                "item": ("item", CatalogVariantResponseObjectResourceRelationshipsItem.from_dict),
             },
             copied={},
             known=("item",),

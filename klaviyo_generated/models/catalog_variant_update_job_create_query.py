@@ -56,14 +56,9 @@ class CatalogVariantUpdateJobCreateQuery(LazyModel):
             CatalogVariantUpdateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CatalogVariantUpdateJobCreateQueryResourceObject:
-            data = CatalogVariantUpdateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogVariantUpdateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -57,14 +57,9 @@ class CatalogVariantUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariants:
-            variants = CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariants.from_dict(src_value__)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogVariantUpdateJobCreateQueryResourceObjectAttributesVariants.from_dict),
             },
             copied={},
             known=("variants",),

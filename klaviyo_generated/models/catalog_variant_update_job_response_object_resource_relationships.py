@@ -54,21 +54,9 @@ class CatalogVariantUpdateJobResponseObjectResourceRelationships(LazyModel):
             CatalogVariantUpdateJobResponseObjectResourceRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(
-            src_value__: Any,
-        ) -> CatalogVariantUpdateJobResponseObjectResourceRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: CatalogVariantUpdateJobResponseObjectResourceRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = CatalogVariantUpdateJobResponseObjectResourceRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogVariantUpdateJobResponseObjectResourceRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

@@ -52,14 +52,9 @@ class CatalogVariantUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_update_query_resource_object import CatalogVariantUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogVariantUpdateQueryResourceObject:
-            data = CatalogVariantUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogVariantUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -76,20 +76,10 @@ class CatalogVariantUpdateQueryResourceObject(LazyModel):
             CatalogVariantUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantEnum:
-            type_ = check_catalog_variant_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogVariantUpdateQueryResourceObjectAttributes:
-            attributes = CatalogVariantUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_catalog_variant_enum),
+                "attributes": ("attributes", CatalogVariantUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -69,20 +69,10 @@ class Channel(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.channel_properties import ChannelProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ChannelType:
-            type_ = check_channel_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> ChannelProperties:
-            properties = ChannelProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_channel_type),
+                "properties": ("properties", ChannelProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -49,14 +49,9 @@ class ChannelProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_channel(src_value__: Any) -> ChannelPropertiesChannel:
-            channel = check_channel_properties_channel(src_value__)
-
-            return channel
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_channel_properties_channel),
             },
             copied={},
             known=("channel",),

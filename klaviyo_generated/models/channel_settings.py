@@ -58,30 +58,10 @@ class ChannelSettings(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.phone_number_consent_channel_settings import PhoneNumberConsentChannelSettings  # noqa: PLC0415
 
-        def _decode_sms(src_value__: Any) -> PhoneNumberConsentChannelSettings | Unset:
-            _sms = src_value__
-            sms: PhoneNumberConsentChannelSettings | Unset
-            if isinstance(_sms, Unset):
-                sms = UNSET
-            else:
-                sms = PhoneNumberConsentChannelSettings.from_dict(_sms)
-
-            return sms
-
-        def _decode_whatsapp(src_value__: Any) -> PhoneNumberConsentChannelSettings | Unset:
-            _whatsapp = src_value__
-            whatsapp: PhoneNumberConsentChannelSettings | Unset
-            if isinstance(_whatsapp, Unset):
-                whatsapp = UNSET
-            else:
-                whatsapp = PhoneNumberConsentChannelSettings.from_dict(_whatsapp)
-
-            return whatsapp
-
         return LazyTable(
             fields={
-                "sms": ("sms", _decode_sms),
-                "whatsapp": ("whatsapp", _decode_whatsapp),
+                "sms": ("sms", PhoneNumberConsentChannelSettings.from_dict),
+                "whatsapp": ("whatsapp", PhoneNumberConsentChannelSettings.from_dict),
             },
             copied={},
             known=(

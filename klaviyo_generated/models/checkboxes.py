@@ -79,31 +79,11 @@ class Checkboxes(LazyModel):
         from ..models.checkboxes_properties import CheckboxesProperties  # noqa: PLC0415
         from ..models.checkboxes_styles import CheckboxesStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CheckboxesType:
-            type_ = check_checkboxes_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CheckboxesProperties:
-            properties = CheckboxesProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> CheckboxesStyles | Unset:
-            _styles = src_value__
-            styles: CheckboxesStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = CheckboxesStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_checkboxes_type),
+                "properties": ("properties", CheckboxesProperties.from_dict),
+                "styles": ("styles", CheckboxesStyles.from_dict),
             },
             copied={
                 "id": "id",

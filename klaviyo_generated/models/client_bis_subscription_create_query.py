@@ -56,14 +56,9 @@ class ClientBISSubscriptionCreateQuery(LazyModel):
             ClientBISSubscriptionCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObject:
-            data = ClientBISSubscriptionCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ClientBISSubscriptionCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -89,15 +89,10 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
 
             return channels
 
-        def _decode_profile(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile:
-            profile = ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
         return LazyTable(
             fields={
                 "channels": ("channels", _decode_channels),
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict),
             },
             copied={},
             known=(

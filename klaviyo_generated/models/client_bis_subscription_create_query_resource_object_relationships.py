@@ -56,14 +56,9 @@ class ClientBISSubscriptionCreateQueryResourceObjectRelationships(LazyModel):
             ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant,  # noqa: PLC0415
         )
 
-        def _decode_variant(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant:
-            variant = ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant.from_dict(src_value__)
-
-            return variant
-
         return LazyTable(
             fields={
-                "variant": ("variant", _decode_variant),
+                "variant": ("variant", ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant.from_dict),
             },
             copied={},
             known=("variant",),

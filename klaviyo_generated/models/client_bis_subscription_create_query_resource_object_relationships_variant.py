@@ -54,21 +54,9 @@ class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant(LazyMod
             ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset:
-            _data = src_value__
-            data: ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict),
             },
             copied={},
             known=("data",),

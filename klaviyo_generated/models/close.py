@@ -88,35 +88,25 @@ class Close(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.close_properties import CloseProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CloseType:
-            type_ = check_close_type(src_value__)
+        def _parse_properties(data: object) -> CloseProperties | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_1 = CloseProperties.from_dict(data)
 
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CloseProperties | None | Unset:
-            def _parse_properties(data: object) -> CloseProperties | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_1 = CloseProperties.from_dict(data)
-
-                    return properties_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
+                return properties_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_close_type),
+                "properties": ("properties", _parse_properties),
             },
             copied={
                 "submit": "submit",

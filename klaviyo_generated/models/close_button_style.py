@@ -95,19 +95,9 @@ class CloseButtonStyle(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.margin import Margin  # noqa: PLC0415
 
-        def _decode_margin(src_value__: Any) -> Margin | Unset:
-            _margin = src_value__
-            margin: Margin | Unset
-            if isinstance(_margin, Unset):
-                margin = UNSET
-            else:
-                margin = Margin.from_dict(_margin)
-
-            return margin
-
         return LazyTable(
             fields={
-                "margin": ("margin", _decode_margin),
+                "margin": ("margin", Margin.from_dict),
             },
             copied={
                 "background_color": "background_color",

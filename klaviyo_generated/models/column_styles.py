@@ -65,29 +65,24 @@ class ColumnStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.background_image import BackgroundImage  # noqa: PLC0415
 
-        def _decode_background_image(src_value__: Any) -> BackgroundImage | None | Unset:
-            def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    background_image_type_1 = BackgroundImage.from_dict(data)
+        def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                background_image_type_1 = BackgroundImage.from_dict(data)
 
-                    return background_image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background_image = _parse_background_image(src_value__)
-
-            return background_image
+                return background_image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "background_image": ("background_image", _decode_background_image),
+                "background_image": ("background_image", _parse_background_image),
             },
             copied={
                 "background_color": "background_color",

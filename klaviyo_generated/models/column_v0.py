@@ -93,30 +93,25 @@ class ColumnV0(LazyModel):
 
             return rows
 
-        def _decode_styles(src_value__: Any) -> ColumnStyles | None | Unset:
-            def _parse_styles(data: object) -> ColumnStyles | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_type_1 = ColumnStyles.from_dict(data)
+        def _parse_styles(data: object) -> ColumnStyles | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                styles_type_1 = ColumnStyles.from_dict(data)
 
-                    return styles_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            styles = _parse_styles(src_value__)
-
-            return styles
+                return styles_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "rows": ("rows", _decode_rows),
-                "styles": ("styles", _decode_styles),
+                "styles": ("styles", _parse_styles),
             },
             copied={
                 "id": "id",

@@ -61,27 +61,22 @@ class ConditionalBranchActionData(LazyModel):
             ConditionalBranchActionDataProfileFilterType0,  # noqa: PLC0415
         )
 
-        def _decode_profile_filter(src_value__: Any) -> ConditionalBranchActionDataProfileFilterType0 | None:
-            def _parse_profile_filter(data: object) -> ConditionalBranchActionDataProfileFilterType0 | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_filter_type_0 = ConditionalBranchActionDataProfileFilterType0.from_dict(data)
+        def _parse_profile_filter(data: object) -> ConditionalBranchActionDataProfileFilterType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profile_filter_type_0 = ConditionalBranchActionDataProfileFilterType0.from_dict(data)
 
-                    return profile_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            profile_filter = _parse_profile_filter(src_value__)
-
-            return profile_filter
+                return profile_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "profile_filter": ("profile_filter", _decode_profile_filter),
+                "profile_filter": ("profile_filter", _parse_profile_filter),
             },
             copied={},
             known=("profile_filter",),

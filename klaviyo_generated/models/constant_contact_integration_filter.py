@@ -77,16 +77,6 @@ class ConstantContactIntegrationFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ConstantContactIntegrationFilterType:
-            type_ = check_constant_contact_integration_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ConstantContactIntegrationFilterOperator:
-            operator = check_constant_contact_integration_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[ConstantContactIntegrationFilterValueItem]:
             value = []
             _value = src_value__
@@ -99,8 +89,8 @@ class ConstantContactIntegrationFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_constant_contact_integration_filter_type),
+                "operator": ("operator", check_constant_contact_integration_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},

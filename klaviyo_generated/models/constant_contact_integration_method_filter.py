@@ -72,26 +72,11 @@ class ConstantContactIntegrationMethodFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.constant_contact_integration_filter import ConstantContactIntegrationFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> ConstantContactIntegrationMethodFilterField:
-            field = check_constant_contact_integration_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> ConstantContactIntegrationMethodFilterMethod:
-            method = check_constant_contact_integration_method_filter_method(src_value__)
-
-            return method
-
-        def _decode_filter(src_value__: Any) -> ConstantContactIntegrationFilter:
-            filter = ConstantContactIntegrationFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
-                "filter": ("filter", _decode_filter),
+                "field": ("field", check_constant_contact_integration_method_filter_field),
+                "method": ("method", check_constant_contact_integration_method_filter_method),
+                "filter": ("filter", ConstantContactIntegrationFilter.from_dict),
             },
             copied={},
             known=(

@@ -67,14 +67,9 @@ class ConstantPropertyMapping(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ConstantPropertyMappingType:
-            type_ = check_constant_property_mapping_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_constant_property_mapping_type),
             },
             copied={
                 "id": "id",

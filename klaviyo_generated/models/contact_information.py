@@ -89,14 +89,9 @@ class ContactInformation(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.street_address import StreetAddress  # noqa: PLC0415
 
-        def _decode_street_address(src_value__: Any) -> StreetAddress:
-            street_address = StreetAddress.from_dict(src_value__)
-
-            return street_address
-
         return LazyTable(
             fields={
-                "street_address": ("street_address", _decode_street_address),
+                "street_address": ("street_address", StreetAddress.from_dict),
             },
             copied={
                 "default_sender_name": "default_sender_name",

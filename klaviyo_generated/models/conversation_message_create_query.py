@@ -54,14 +54,9 @@ class ConversationMessageCreateQuery(LazyModel):
             ConversationMessageCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ConversationMessageCreateQueryResourceObject:
-            data = ConversationMessageCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ConversationMessageCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

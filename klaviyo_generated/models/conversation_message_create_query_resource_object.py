@@ -75,26 +75,11 @@ class ConversationMessageCreateQueryResourceObject(LazyModel):
             ConversationMessageCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ConversationMessageEnum:
-            type_ = check_conversation_message_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ConversationMessageCreateQueryResourceObjectAttributes:
-            attributes = ConversationMessageCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> ConversationMessageCreateQueryResourceObjectRelationships:
-            relationships = ConversationMessageCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_conversation_message_enum),
+                "attributes": ("attributes", ConversationMessageCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", ConversationMessageCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -56,16 +56,12 @@ class ConversationMessageCreateQueryResourceObjectRelationships(LazyModel):
             ConversationMessageCreateQueryResourceObjectRelationshipsConversation,  # noqa: PLC0415
         )
 
-        def _decode_conversation(
-            src_value__: Any,
-        ) -> ConversationMessageCreateQueryResourceObjectRelationshipsConversation:
-            conversation = ConversationMessageCreateQueryResourceObjectRelationshipsConversation.from_dict(src_value__)
-
-            return conversation
-
         return LazyTable(
             fields={
-                "conversation": ("conversation", _decode_conversation),
+                "conversation": (
+                    "conversation",
+                    ConversationMessageCreateQueryResourceObjectRelationshipsConversation.from_dict,
+                ),
             },
             copied={},
             known=("conversation",),

@@ -54,21 +54,9 @@ class ConversationMessageCreateQueryResourceObjectRelationshipsConversation(Lazy
             ConversationMessageCreateQueryResourceObjectRelationshipsConversationData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> ConversationMessageCreateQueryResourceObjectRelationshipsConversationData | Unset:
-            _data = src_value__
-            data: ConversationMessageCreateQueryResourceObjectRelationshipsConversationData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = ConversationMessageCreateQueryResourceObjectRelationshipsConversationData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ConversationMessageCreateQueryResourceObjectRelationshipsConversationData.from_dict),
             },
             copied={},
             known=("data",),

@@ -95,37 +95,12 @@ class ConversationResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ConversationEnum:
-            type_ = check_conversation_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ConversationResponseObjectResourceAttributes:
-            attributes = ConversationResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> ConversationResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: ConversationResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ConversationResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_conversation_enum),
+                "attributes": ("attributes", ConversationResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", ConversationResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

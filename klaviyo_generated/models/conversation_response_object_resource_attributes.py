@@ -52,14 +52,9 @@ class ConversationResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_channel(src_value__: Any) -> ConversationResponseObjectResourceAttributesChannel:
-            channel = check_conversation_response_object_resource_attributes_channel(src_value__)
-
-            return channel
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_conversation_response_object_resource_attributes_channel),
             },
             copied={},
             known=("channel",),

@@ -54,19 +54,9 @@ class ConversationResponseObjectResourceRelationships(LazyModel):
             ConversationResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> ConversationResponseObjectResourceRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: ConversationResponseObjectResourceRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = ConversationResponseObjectResourceRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", ConversationResponseObjectResourceRelationshipsProfile.from_dict),
             },
             copied={},
             known=("profile",),

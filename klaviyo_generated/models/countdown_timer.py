@@ -79,31 +79,11 @@ class CountdownTimer(LazyModel):
         from ..models.countdown_timer_properties import CountdownTimerProperties  # noqa: PLC0415
         from ..models.countdown_timer_styles import CountdownTimerStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CountdownTimerType:
-            type_ = check_countdown_timer_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CountdownTimerProperties:
-            properties = CountdownTimerProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> CountdownTimerStyles | Unset:
-            _styles = src_value__
-            styles: CountdownTimerStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = CountdownTimerStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_countdown_timer_type),
+                "properties": ("properties", CountdownTimerProperties.from_dict),
+                "styles": ("styles", CountdownTimerStyles.from_dict),
             },
             copied={
                 "id": "id",

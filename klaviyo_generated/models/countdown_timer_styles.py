@@ -100,41 +100,11 @@ class CountdownTimerStyles(LazyModel):
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
-        def _decode_label_font_weight(src_value__: Any) -> CountdownTimerStylesLabelFontWeight | Unset:
-            _label_font_weight = src_value__
-            label_font_weight: CountdownTimerStylesLabelFontWeight | Unset
-            if isinstance(_label_font_weight, Unset):
-                label_font_weight = UNSET
-            else:
-                label_font_weight = check_countdown_timer_styles_label_font_weight(_label_font_weight)
-
-            return label_font_weight
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "text_styles": ("text_styles", _decode_text_styles),
-                "label_font_weight": ("label_font_weight", _decode_label_font_weight),
+                "padding": ("padding", Padding.from_dict),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
+                "label_font_weight": ("label_font_weight", check_countdown_timer_styles_label_font_weight),
             },
             copied={
                 "background_color": "background_color",

@@ -79,31 +79,11 @@ class Coupon(LazyModel):
         from ..models.coupon_properties import CouponProperties  # noqa: PLC0415
         from ..models.coupon_styles import CouponStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CouponType:
-            type_ = check_coupon_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CouponProperties:
-            properties = CouponProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> CouponStyles | Unset:
-            _styles = src_value__
-            styles: CouponStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = CouponStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_coupon_type),
+                "properties": ("properties", CouponProperties.from_dict),
+                "styles": ("styles", CouponStyles.from_dict),
             },
             copied={
                 "id": "id",

@@ -79,26 +79,11 @@ class CouponBlockData(LazyModel):
         from ..models.coupon_block_styles import CouponBlockStyles  # noqa: PLC0415
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> CouponBlockProperties:
-            properties = CouponBlockProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> CouponBlockStyles:
-            styles = CouponBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", CouponBlockProperties.from_dict),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", CouponBlockStyles.from_dict),
             },
             copied={
                 "content": "content",

@@ -56,14 +56,9 @@ class CouponCodeCreateJobCreateQuery(LazyModel):
             CouponCodeCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CouponCodeCreateJobCreateQueryResourceObject:
-            data = CouponCodeCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CouponCodeCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -57,14 +57,12 @@ class CouponCodeCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes,  # noqa: PLC0415
         )
 
-        def _decode_coupon_codes(src_value__: Any) -> CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes:
-            coupon_codes = CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes.from_dict(src_value__)
-
-            return coupon_codes
-
         return LazyTable(
             fields={
-                "coupon_codes": ("coupon-codes", _decode_coupon_codes),
+                "coupon_codes": (
+                    "coupon-codes",
+                    CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes.from_dict,
+                ),
             },
             copied={},
             known=("coupon-codes",),

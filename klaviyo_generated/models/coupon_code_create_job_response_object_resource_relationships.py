@@ -54,23 +54,12 @@ class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
             CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes,  # noqa: PLC0415
         )
 
-        def _decode_coupon_codes(
-            src_value__: Any,
-        ) -> CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset:
-            _coupon_codes = src_value__
-            coupon_codes: CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset
-            if isinstance(_coupon_codes, Unset):
-                coupon_codes = UNSET
-            else:
-                coupon_codes = CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes.from_dict(
-                    _coupon_codes
-                )
-
-            return coupon_codes
-
         return LazyTable(
             fields={
-                "coupon_codes": ("coupon-codes", _decode_coupon_codes),
+                "coupon_codes": (
+                    "coupon-codes",
+                    CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes.from_dict,
+                ),
             },
             copied={},
             known=("coupon-codes",),

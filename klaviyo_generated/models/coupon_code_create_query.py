@@ -52,14 +52,9 @@ class CouponCodeCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_create_query_resource_object import CouponCodeCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CouponCodeCreateQueryResourceObject:
-            data = CouponCodeCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CouponCodeCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

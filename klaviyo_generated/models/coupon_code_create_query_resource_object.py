@@ -75,26 +75,11 @@ class CouponCodeCreateQueryResourceObject(LazyModel):
             CouponCodeCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CouponCodeEnum:
-            type_ = check_coupon_code_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CouponCodeCreateQueryResourceObjectAttributes:
-            attributes = CouponCodeCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CouponCodeCreateQueryResourceObjectRelationships:
-            relationships = CouponCodeCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_coupon_code_enum),
+                "attributes": ("attributes", CouponCodeCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CouponCodeCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

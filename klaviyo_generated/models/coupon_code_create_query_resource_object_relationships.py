@@ -56,14 +56,9 @@ class CouponCodeCreateQueryResourceObjectRelationships(LazyModel):
             CouponCodeCreateQueryResourceObjectRelationshipsCoupon,  # noqa: PLC0415
         )
 
-        def _decode_coupon(src_value__: Any) -> CouponCodeCreateQueryResourceObjectRelationshipsCoupon:
-            coupon = CouponCodeCreateQueryResourceObjectRelationshipsCoupon.from_dict(src_value__)
-
-            return coupon
-
         return LazyTable(
             fields={
-                "coupon": ("coupon", _decode_coupon),
+                "coupon": ("coupon", CouponCodeCreateQueryResourceObjectRelationshipsCoupon.from_dict),
             },
             copied={},
             known=("coupon",),

@@ -54,19 +54,9 @@ class CouponCodeCreateQueryResourceObjectRelationshipsCoupon(LazyModel):
             CouponCodeCreateQueryResourceObjectRelationshipsCouponData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CouponCodeCreateQueryResourceObjectRelationshipsCouponData | Unset:
-            _data = src_value__
-            data: CouponCodeCreateQueryResourceObjectRelationshipsCouponData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = CouponCodeCreateQueryResourceObjectRelationshipsCouponData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CouponCodeCreateQueryResourceObjectRelationshipsCouponData.from_dict),
             },
             copied={},
             known=("data",),

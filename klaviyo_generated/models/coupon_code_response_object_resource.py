@@ -94,37 +94,12 @@ class CouponCodeResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CouponCodeEnum:
-            type_ = check_coupon_code_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CouponCodeResponseObjectResourceAttributes:
-            attributes = CouponCodeResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> CouponCodeResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: CouponCodeResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CouponCodeResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_coupon_code_enum),
+                "attributes": ("attributes", CouponCodeResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", CouponCodeResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

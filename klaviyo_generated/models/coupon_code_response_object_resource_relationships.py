@@ -68,30 +68,10 @@ class CouponCodeResponseObjectResourceRelationships(LazyModel):
             CouponCodeResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_coupon(src_value__: Any) -> CouponCodeResponseObjectResourceRelationshipsCoupon | Unset:
-            _coupon = src_value__
-            coupon: CouponCodeResponseObjectResourceRelationshipsCoupon | Unset
-            if isinstance(_coupon, Unset):
-                coupon = UNSET
-            else:
-                coupon = CouponCodeResponseObjectResourceRelationshipsCoupon.from_dict(_coupon)
-
-            return coupon
-
-        def _decode_profile(src_value__: Any) -> CouponCodeResponseObjectResourceRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: CouponCodeResponseObjectResourceRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = CouponCodeResponseObjectResourceRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
         return LazyTable(
             fields={
-                "coupon": ("coupon", _decode_coupon),
-                "profile": ("profile", _decode_profile),
+                "coupon": ("coupon", CouponCodeResponseObjectResourceRelationshipsCoupon.from_dict),
+                "profile": ("profile", CouponCodeResponseObjectResourceRelationshipsProfile.from_dict),
             },
             copied={},
             known=(

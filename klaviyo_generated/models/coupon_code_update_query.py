@@ -52,14 +52,9 @@ class CouponCodeUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_update_query_resource_object import CouponCodeUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CouponCodeUpdateQueryResourceObject:
-            data = CouponCodeUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CouponCodeUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -75,20 +75,10 @@ class CouponCodeUpdateQueryResourceObject(LazyModel):
             CouponCodeUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CouponCodeEnum:
-            type_ = check_coupon_code_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CouponCodeUpdateQueryResourceObjectAttributes:
-            attributes = CouponCodeUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_coupon_code_enum),
+                "attributes": ("attributes", CouponCodeUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -52,14 +52,9 @@ class CouponCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_create_query_resource_object import CouponCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CouponCreateQueryResourceObject:
-            data = CouponCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CouponCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -97,22 +97,22 @@ class CouponProperties(LazyModel):
         from ..models.static_coupon_config import StaticCouponConfig  # noqa: PLC0415
         from ..models.unique_coupon_config import UniqueCouponConfig  # noqa: PLC0415
 
-        def _decode_coupon(src_value__: Any) -> StaticCouponConfig | UniqueCouponConfig:
-            def _parse_coupon(data: object) -> StaticCouponConfig | UniqueCouponConfig:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    coupon_type_0 = UniqueCouponConfig.from_dict(data)
-
-                    return coupon_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_coupon(data: object) -> StaticCouponConfig | UniqueCouponConfig:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                coupon_type_1 = StaticCouponConfig.from_dict(data)
+                coupon_type_0 = UniqueCouponConfig.from_dict(data)
 
-                return coupon_type_1
+                return coupon_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            coupon_type_1 = StaticCouponConfig.from_dict(data)
 
+            return coupon_type_1
+
+        def _decode_coupon(src_value__: Any) -> StaticCouponConfig | UniqueCouponConfig:
             coupon: StaticCouponConfig | UniqueCouponConfig
             match src_value__:
                 case {"type": "unique"}:

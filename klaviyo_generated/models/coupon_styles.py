@@ -94,51 +94,26 @@ class CouponStyles(LazyModel):
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
+        def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                border_styles_type_1 = BorderStyle.from_dict(data)
 
-            return padding
-
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
-        def _decode_border_styles(src_value__: Any) -> BorderStyle | None | Unset:
-            def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    border_styles_type_1 = BorderStyle.from_dict(data)
-
-                    return border_styles_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            border_styles = _parse_border_styles(src_value__)
-
-            return border_styles
+                return border_styles_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "text_styles": ("text_styles", _decode_text_styles),
-                "border_styles": ("border_styles", _decode_border_styles),
+                "padding": ("padding", Padding.from_dict),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
+                "border_styles": ("border_styles", _parse_border_styles),
             },
             copied={
                 "background_color": "background_color",

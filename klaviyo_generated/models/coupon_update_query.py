@@ -52,14 +52,9 @@ class CouponUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_update_query_resource_object import CouponUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CouponUpdateQueryResourceObject:
-            data = CouponUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CouponUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -71,20 +71,10 @@ class CouponUpdateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_update_query_resource_object_attributes import CouponUpdateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CouponEnum:
-            type_ = check_coupon_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CouponUpdateQueryResourceObjectAttributes:
-            attributes = CouponUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_coupon_enum),
+                "attributes": ("attributes", CouponUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

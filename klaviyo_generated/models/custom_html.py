@@ -81,36 +81,11 @@ class CustomHTML(LazyModel):
         from ..models.custom_html_properties import CustomHTMLProperties  # noqa: PLC0415
         from ..models.custom_html_styles import CustomHTMLStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CustomHTMLType:
-            type_ = check_custom_html_type(src_value__)
-
-            return type_
-
-        def _decode_styles(src_value__: Any) -> CustomHTMLStyles | Unset:
-            _styles = src_value__
-            styles: CustomHTMLStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = CustomHTMLStyles.from_dict(_styles)
-
-            return styles
-
-        def _decode_properties(src_value__: Any) -> CustomHTMLProperties | Unset:
-            _properties = src_value__
-            properties: CustomHTMLProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = CustomHTMLProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "styles": ("styles", _decode_styles),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_custom_html_type),
+                "styles": ("styles", CustomHTMLStyles.from_dict),
+                "properties": ("properties", CustomHTMLProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -102,6 +102,80 @@ class CustomMetricCondition(LazyModel):
         from ..models.string_in_array_filter import StringInArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
+        def _parse_filter(
+            data: object,
+        ) -> (
+            BooleanFilter
+            | ExistenceOperatorExistenceFilter
+            | ListContainsOperatorListContainsFilter
+            | ListRegexOperatorListContainsFilter
+            | ListSubstringFilter
+            | NumericOperatorNumericFilter
+            | StringInArrayFilter
+            | StringOperatorStringFilter
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_0 = NumericOperatorNumericFilter.from_dict(data)
+
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = StringInArrayFilter.from_dict(data)
+
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
+
+                return filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_3 = BooleanFilter.from_dict(data)
+
+                return filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_4 = StringOperatorStringFilter.from_dict(data)
+
+                return filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_5 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                return filter_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_6 = ListRegexOperatorListContainsFilter.from_dict(data)
+
+                return filter_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_7 = ListSubstringFilter.from_dict(data)
+
+            return filter_type_7
+
         def _decode_filter(
             src_value__: Any,
         ) -> (
@@ -114,80 +188,6 @@ class CustomMetricCondition(LazyModel):
             | StringInArrayFilter
             | StringOperatorStringFilter
         ):
-            def _parse_filter(
-                data: object,
-            ) -> (
-                BooleanFilter
-                | ExistenceOperatorExistenceFilter
-                | ListContainsOperatorListContainsFilter
-                | ListRegexOperatorListContainsFilter
-                | ListSubstringFilter
-                | NumericOperatorNumericFilter
-                | StringInArrayFilter
-                | StringOperatorStringFilter
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = NumericOperatorNumericFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = StringInArrayFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-                    return filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_3 = BooleanFilter.from_dict(data)
-
-                    return filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_4 = StringOperatorStringFilter.from_dict(data)
-
-                    return filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_5 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                    return filter_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_6 = ListRegexOperatorListContainsFilter.from_dict(data)
-
-                    return filter_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_7 = ListSubstringFilter.from_dict(data)
-
-                return filter_type_7
-
             filter: (
                 BooleanFilter
                 | ExistenceOperatorExistenceFilter

@@ -52,14 +52,9 @@ class CustomMetricCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_create_query_resource_object import CustomMetricCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CustomMetricCreateQueryResourceObject:
-            data = CustomMetricCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CustomMetricCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -63,20 +63,10 @@ class CustomMetricCreateQueryResourceObject(LazyModel):
             CustomMetricCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CustomMetricEnum:
-            type_ = check_custom_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CustomMetricCreateQueryResourceObjectAttributes:
-            attributes = CustomMetricCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_custom_metric_enum),
+                "attributes": ("attributes", CustomMetricCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -64,14 +64,9 @@ class CustomMetricCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> CustomMetricDefinition:
-            definition = CustomMetricDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
+                "definition": ("definition", CustomMetricDefinition.from_dict),
             },
             copied={
                 "name": "name",

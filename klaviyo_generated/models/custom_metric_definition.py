@@ -70,11 +70,6 @@ class CustomMetricDefinition(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_group import CustomMetricGroup  # noqa: PLC0415
 
-        def _decode_aggregation_method(src_value__: Any) -> CustomMetricDefinitionAggregationMethod:
-            aggregation_method = check_custom_metric_definition_aggregation_method(src_value__)
-
-            return aggregation_method
-
         def _decode_metric_groups(src_value__: Any) -> list[CustomMetricGroup]:
             metric_groups = []
             _metric_groups = src_value__
@@ -87,7 +82,7 @@ class CustomMetricDefinition(LazyModel):
 
         return LazyTable(
             fields={
-                "aggregation_method": ("aggregation_method", _decode_aggregation_method),
+                "aggregation_method": ("aggregation_method", check_custom_metric_definition_aggregation_method),
                 "metric_groups": ("metric_groups", _decode_metric_groups),
             },
             copied={},

@@ -89,34 +89,29 @@ class CustomMetricGroup(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_condition import CustomMetricCondition  # noqa: PLC0415
 
-        def _decode_metric_filters(src_value__: Any) -> list[CustomMetricCondition] | None | Unset:
-            def _parse_metric_filters(data: object) -> list[CustomMetricCondition] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    metric_filters_type_0 = []
-                    _metric_filters_type_0 = data
-                    for metric_filters_type_0_item_data in _metric_filters_type_0:
-                        metric_filters_type_0_item = CustomMetricCondition.from_dict(metric_filters_type_0_item_data)
+        def _parse_metric_filters(data: object) -> list[CustomMetricCondition] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                metric_filters_type_0 = []
+                _metric_filters_type_0 = data
+                for metric_filters_type_0_item_data in _metric_filters_type_0:
+                    metric_filters_type_0_item = CustomMetricCondition.from_dict(metric_filters_type_0_item_data)
 
-                        metric_filters_type_0.append(metric_filters_type_0_item)
+                    metric_filters_type_0.append(metric_filters_type_0_item)
 
-                    return metric_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            metric_filters = _parse_metric_filters(src_value__)
-
-            return metric_filters
+                return metric_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "metric_filters": ("metric_filters", _decode_metric_filters),
+                "metric_filters": ("metric_filters", _parse_metric_filters),
             },
             copied={
                 "metric_id": "metric_id",

@@ -54,14 +54,9 @@ class CustomMetricPartialUpdateQuery(LazyModel):
             CustomMetricPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> CustomMetricPartialUpdateQueryResourceObject:
-            data = CustomMetricPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CustomMetricPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -54,19 +54,9 @@ class CustomMetricResponseObjectResourceRelationships(LazyModel):
             CustomMetricResponseObjectResourceRelationshipsMetrics,  # noqa: PLC0415
         )
 
-        def _decode_metrics(src_value__: Any) -> CustomMetricResponseObjectResourceRelationshipsMetrics | Unset:
-            _metrics = src_value__
-            metrics: CustomMetricResponseObjectResourceRelationshipsMetrics | Unset
-            if isinstance(_metrics, Unset):
-                metrics = UNSET
-            else:
-                metrics = CustomMetricResponseObjectResourceRelationshipsMetrics.from_dict(_metrics)
-
-            return metrics
-
         return LazyTable(
             fields={
-                "metrics": ("metrics", _decode_metrics),
+                "metrics": ("metrics", CustomMetricResponseObjectResourceRelationshipsMetrics.from_dict),
             },
             copied={},
             known=("metrics",),

@@ -92,35 +92,25 @@ class CustomObjectRelationshipSource(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CustomObjectRelationshipSourceType:
-            type_ = check_custom_object_relationship_source_type(src_value__)
+        def _parse_update_strategy(data: object) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                update_strategy_type_1 = check_custom_object_relationship_source_update_strategy(data)
 
-            return type_
-
-        def _decode_update_strategy(src_value__: Any) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
-            def _parse_update_strategy(data: object) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    update_strategy_type_1 = check_custom_object_relationship_source_update_strategy(data)
-
-                    return update_strategy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            update_strategy = _parse_update_strategy(src_value__)
-
-            return update_strategy
+                return update_strategy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "update_strategy": ("update_strategy", _decode_update_strategy),
+                "type_": ("type", check_custom_object_relationship_source_type),
+                "update_strategy": ("update_strategy", _parse_update_strategy),
             },
             copied={
                 "source_id": "source_id",

@@ -59,20 +59,10 @@ class CustomSourceFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.equals_string_filter import EqualsStringFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> CustomSourceFilterField:
-            field = check_custom_source_filter_field(src_value__)
-
-            return field
-
-        def _decode_filter(src_value__: Any) -> EqualsStringFilter:
-            filter = EqualsStringFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "filter": ("filter", _decode_filter),
+                "field": ("field", check_custom_source_filter_field),
+                "filter": ("filter", EqualsStringFilter.from_dict),
             },
             copied={},
             known=(

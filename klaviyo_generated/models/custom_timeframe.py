@@ -60,20 +60,10 @@ class CustomTimeframe(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_start(src_value__: Any) -> datetime.datetime:
-            start = parse_datetime(src_value__)
-
-            return start
-
-        def _decode_end(src_value__: Any) -> datetime.datetime:
-            end = parse_datetime(src_value__)
-
-            return end
-
         return LazyTable(
             fields={
-                "start": ("start", _decode_start),
-                "end": ("end", _decode_end),
+                "start": ("start", parse_datetime),
+                "end": ("end", parse_datetime),
             },
             copied={},
             known=(

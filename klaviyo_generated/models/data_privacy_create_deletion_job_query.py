@@ -56,14 +56,9 @@ class DataPrivacyCreateDeletionJobQuery(LazyModel):
             DataPrivacyCreateDeletionJobQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> DataPrivacyCreateDeletionJobQueryResourceObject:
-            data = DataPrivacyCreateDeletionJobQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", DataPrivacyCreateDeletionJobQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -63,20 +63,10 @@ class DataPrivacyCreateDeletionJobQueryResourceObject(LazyModel):
             DataPrivacyCreateDeletionJobQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> DataPrivacyDeletionJobEnum:
-            type_ = check_data_privacy_deletion_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> DataPrivacyCreateDeletionJobQueryResourceObjectAttributes:
-            attributes = DataPrivacyCreateDeletionJobQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_data_privacy_deletion_job_enum),
+                "attributes": ("attributes", DataPrivacyCreateDeletionJobQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectAttributes(LazyModel):
             DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile:
-            profile = DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile.from_dict),
             },
             copied={},
             known=("profile",),

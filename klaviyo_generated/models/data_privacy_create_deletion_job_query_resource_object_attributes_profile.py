@@ -52,14 +52,9 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile(LazyModel
     def _klaviyo_table_() -> LazyTable:
         from ..models.data_privacy_profile_query_resource_object import DataPrivacyProfileQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> DataPrivacyProfileQueryResourceObject:
-            data = DataPrivacyProfileQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", DataPrivacyProfileQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -52,14 +52,9 @@ class DataSourceCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_create_query_resource_object import DataSourceCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> DataSourceCreateQueryResourceObject:
-            data = DataSourceCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", DataSourceCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -63,20 +63,10 @@ class DataSourceCreateQueryResourceObject(LazyModel):
             DataSourceCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> DataSourceEnum:
-            type_ = check_data_source_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> DataSourceCreateQueryResourceObjectAttributes:
-            attributes = DataSourceCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_data_source_enum),
+                "attributes": ("attributes", DataSourceCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -86,33 +86,24 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_visibility(
-            src_value__: Any,
-        ) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
-            def _parse_visibility(
-                data: object,
-            ) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    visibility_type_1 = check_data_source_create_query_resource_object_attributes_visibility(data)
+        def _parse_visibility(data: object) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                visibility_type_1 = check_data_source_create_query_resource_object_attributes_visibility(data)
 
-                    return visibility_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            visibility = _parse_visibility(src_value__)
-
-            return visibility
+                return visibility_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "visibility": ("visibility", _decode_visibility),
+                "visibility": ("visibility", _parse_visibility),
             },
             copied={
                 "title": "title",

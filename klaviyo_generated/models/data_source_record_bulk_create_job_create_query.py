@@ -56,14 +56,9 @@ class DataSourceRecordBulkCreateJobCreateQuery(LazyModel):
             DataSourceRecordBulkCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> DataSourceRecordBulkCreateJobCreateQueryResourceObject:
-            data = DataSourceRecordBulkCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", DataSourceRecordBulkCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -81,35 +81,17 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> DataSourceRecordBulkCreateJobEnum:
-            type_ = check_data_source_record_bulk_create_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes:
-            attributes = DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships.from_dict(
-                    _relationships
-                )
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_data_source_record_bulk_create_job_enum),
+                "attributes": (
+                    "attributes",
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes.from_dict,
+                ),
+                "relationships": (
+                    "relationships",
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(

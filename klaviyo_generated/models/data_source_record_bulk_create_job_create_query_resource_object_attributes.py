@@ -66,35 +66,30 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0,  # noqa: PLC0415
         )
 
-        def _decode_data_source_records(
-            src_value__: Any,
+        def _parse_data_source_records(
+            data: object,
         ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset:
-            def _parse_data_source_records(
-                data: object,
-            ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_source_records_type_0 = DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0.from_dict(
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_source_records_type_0 = (
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0.from_dict(
                         data
                     )
+                )
 
-                    return data_source_records_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data_source_records = _parse_data_source_records(src_value__)
-
-            return data_source_records
+                return data_source_records_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "data_source_records": ("data-source-records", _decode_data_source_records),
+                "data_source_records": ("data-source-records", _parse_data_source_records),
             },
             copied={},
             known=("data-source-records",),

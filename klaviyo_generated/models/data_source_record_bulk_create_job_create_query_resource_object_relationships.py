@@ -54,23 +54,12 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyMo
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource,  # noqa: PLC0415
         )
 
-        def _decode_data_source(
-            src_value__: Any,
-        ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset:
-            _data_source = src_value__
-            data_source: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset
-            if isinstance(_data_source, Unset):
-                data_source = UNSET
-            else:
-                data_source = DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict(
-                    _data_source
-                )
-
-            return data_source
-
         return LazyTable(
             fields={
-                "data_source": ("data-source", _decode_data_source),
+                "data_source": (
+                    "data-source",
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict,
+                ),
             },
             copied={},
             known=("data-source",),

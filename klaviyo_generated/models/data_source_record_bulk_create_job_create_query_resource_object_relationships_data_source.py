@@ -54,23 +54,12 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSou
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset:
-            _data = src_value__
-            data: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData.from_dict(
-                    _data
-                )
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": (
+                    "data",
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData.from_dict,
+                ),
             },
             copied={},
             known=("data",),

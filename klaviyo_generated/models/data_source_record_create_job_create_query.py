@@ -56,14 +56,9 @@ class DataSourceRecordCreateJobCreateQuery(LazyModel):
             DataSourceRecordCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> DataSourceRecordCreateJobCreateQueryResourceObject:
-            data = DataSourceRecordCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", DataSourceRecordCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

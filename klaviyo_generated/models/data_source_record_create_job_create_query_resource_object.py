@@ -81,35 +81,14 @@ class DataSourceRecordCreateJobCreateQueryResourceObject(LazyModel):
             DataSourceRecordCreateJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> DataSourceRecordCreateJobEnum:
-            type_ = check_data_source_record_create_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> DataSourceRecordCreateJobCreateQueryResourceObjectAttributes:
-            attributes = DataSourceRecordCreateJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> DataSourceRecordCreateJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: DataSourceRecordCreateJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = DataSourceRecordCreateJobCreateQueryResourceObjectRelationships.from_dict(
-                    _relationships
-                )
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_data_source_record_create_job_enum),
+                "attributes": ("attributes", DataSourceRecordCreateJobCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    DataSourceRecordCreateJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(

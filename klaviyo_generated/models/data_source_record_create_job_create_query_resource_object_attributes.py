@@ -58,18 +58,12 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord,  # noqa: PLC0415
         )
 
-        def _decode_data_source_record(
-            src_value__: Any,
-        ) -> DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord:
-            data_source_record = DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord.from_dict(
-                src_value__
-            )
-
-            return data_source_record
-
         return LazyTable(
             fields={
-                "data_source_record": ("data-source-record", _decode_data_source_record),
+                "data_source_record": (
+                    "data-source-record",
+                    DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord.from_dict,
+                ),
             },
             copied={},
             known=("data-source-record",),

@@ -56,14 +56,9 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceReco
     def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_resource_object import DataSourceRecordResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> DataSourceRecordResourceObject:
-            data = DataSourceRecordResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", DataSourceRecordResourceObject.from_dict),
             },
             copied={},
             known=("data",),

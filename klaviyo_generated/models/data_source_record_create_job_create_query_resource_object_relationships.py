@@ -54,23 +54,12 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationships(LazyModel)
             DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource,  # noqa: PLC0415
         )
 
-        def _decode_data_source(
-            src_value__: Any,
-        ) -> DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset:
-            _data_source = src_value__
-            data_source: DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset
-            if isinstance(_data_source, Unset):
-                data_source = UNSET
-            else:
-                data_source = DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict(
-                    _data_source
-                )
-
-            return data_source
-
         return LazyTable(
             fields={
-                "data_source": ("data-source", _decode_data_source),
+                "data_source": (
+                    "data-source",
+                    DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict,
+                ),
             },
             copied={},
             known=("data-source",),

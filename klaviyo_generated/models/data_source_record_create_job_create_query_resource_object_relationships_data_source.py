@@ -54,21 +54,12 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource(
             DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset:
-            _data = src_value__
-            data: DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": (
+                    "data",
+                    DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData.from_dict,
+                ),
             },
             copied={},
             known=("data",),

@@ -60,14 +60,9 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceD
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> DataSourceEnum:
-            type_ = check_data_source_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_data_source_enum),
             },
             copied={
                 "id": "id",

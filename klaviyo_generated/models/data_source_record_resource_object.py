@@ -59,20 +59,10 @@ class DataSourceRecordResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_resource_object_attributes import DataSourceRecordResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DataSourceRecordEnum:
-            type_ = check_data_source_record_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> DataSourceRecordResourceObjectAttributes:
-            attributes = DataSourceRecordResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_data_source_record_enum),
+                "attributes": ("attributes", DataSourceRecordResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class DataSourceRecordResourceObjectAttributes(LazyModel):
             DataSourceRecordResourceObjectAttributesRecord,  # noqa: PLC0415
         )
 
-        def _decode_record(src_value__: Any) -> DataSourceRecordResourceObjectAttributesRecord:
-            record = DataSourceRecordResourceObjectAttributesRecord.from_dict(src_value__)
-
-            return record
-
         return LazyTable(
             fields={
-                "record": ("record", _decode_record),
+                "record": ("record", DataSourceRecordResourceObjectAttributesRecord.from_dict),
             },
             copied={},
             known=("record",),

@@ -77,14 +77,9 @@ class DataSourceResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_visibility(src_value__: Any) -> DataSourceResponseObjectResourceAttributesVisibility:
-            visibility = check_data_source_response_object_resource_attributes_visibility(src_value__)
-
-            return visibility
-
         return LazyTable(
             fields={
-                "visibility": ("visibility", _decode_visibility),
+                "visibility": ("visibility", check_data_source_response_object_resource_attributes_visibility),
             },
             copied={
                 "title": "title",

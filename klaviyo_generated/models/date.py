@@ -79,31 +79,11 @@ class Date(LazyModel):
         from ..models.date_properties import DateProperties  # noqa: PLC0415
         from ..models.date_styles import DateStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DateType:
-            type_ = check_date_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> DateProperties:
-            properties = DateProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> DateStyles | Unset:
-            _styles = src_value__
-            styles: DateStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = DateStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_date_type),
+                "properties": ("properties", DateProperties.from_dict),
+                "styles": ("styles", DateStyles.from_dict),
             },
             copied={
                 "id": "id",

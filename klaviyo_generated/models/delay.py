@@ -71,25 +71,10 @@ class Delay(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.delay_properties import DelayProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DelayType:
-            type_ = check_delay_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> DelayProperties | Unset:
-            _properties = src_value__
-            properties: DelayProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = DelayProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_delay_type),
+                "properties": ("properties", DelayProperties.from_dict),
             },
             copied={
                 "id": "id",

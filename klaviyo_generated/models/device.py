@@ -71,25 +71,10 @@ class Device(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.device_properties import DeviceProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DeviceType:
-            type_ = check_device_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> DeviceProperties | Unset:
-            _properties = src_value__
-            properties: DeviceProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = DeviceProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_device_type),
+                "properties": ("properties", DeviceProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -149,71 +149,56 @@ class DeviceMetadata(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_klaviyo_sdk(src_value__: Any) -> DeviceMetadataKlaviyoSdk | None | Unset:
-            def _parse_klaviyo_sdk(data: object) -> DeviceMetadataKlaviyoSdk | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    klaviyo_sdk_type_1 = check_device_metadata_klaviyo_sdk(data)
+        def _parse_klaviyo_sdk(data: object) -> DeviceMetadataKlaviyoSdk | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                klaviyo_sdk_type_1 = check_device_metadata_klaviyo_sdk(data)
 
-                    return klaviyo_sdk_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return klaviyo_sdk_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            klaviyo_sdk = _parse_klaviyo_sdk(src_value__)
+        def _parse_os_name(data: object) -> DeviceMetadataOsName | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                os_name_type_1 = check_device_metadata_os_name(data)
 
-            return klaviyo_sdk
+                return os_name_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_os_name(src_value__: Any) -> DeviceMetadataOsName | None | Unset:
-            def _parse_os_name(data: object) -> DeviceMetadataOsName | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    os_name_type_1 = check_device_metadata_os_name(data)
+        def _parse_environment(data: object) -> DeviceMetadataEnvironment | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                environment_type_1 = check_device_metadata_environment(data)
 
-                    return os_name_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            os_name = _parse_os_name(src_value__)
-
-            return os_name
-
-        def _decode_environment(src_value__: Any) -> DeviceMetadataEnvironment | None | Unset:
-            def _parse_environment(data: object) -> DeviceMetadataEnvironment | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    environment_type_1 = check_device_metadata_environment(data)
-
-                    return environment_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            environment = _parse_environment(src_value__)
-
-            return environment
+                return environment_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "klaviyo_sdk": ("klaviyo_sdk", _decode_klaviyo_sdk),
-                "os_name": ("os_name", _decode_os_name),
-                "environment": ("environment", _decode_environment),
+                "klaviyo_sdk": ("klaviyo_sdk", _parse_klaviyo_sdk),
+                "os_name": ("os_name", _parse_os_name),
+                "environment": ("environment", _parse_environment),
             },
             copied={
                 "device_id": "device_id",

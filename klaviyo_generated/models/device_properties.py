@@ -48,19 +48,9 @@ class DeviceProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_device(src_value__: Any) -> DevicePropertiesDevice | Unset:
-            _device = src_value__
-            device: DevicePropertiesDevice | Unset
-            if isinstance(_device, Unset):
-                device = UNSET
-            else:
-                device = check_device_properties_device(_device)
-
-            return device
-
         return LazyTable(
             fields={
-                "device": ("device", _decode_device),
+                "device": ("device", check_device_properties_device),
             },
             copied={},
             known=("device",),

@@ -104,29 +104,24 @@ class DropShadowBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_shadow_color(src_value__: Any) -> DropShadowBlockStylesShadowColor | None | Unset:
-            def _parse_shadow_color(data: object) -> DropShadowBlockStylesShadowColor | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    shadow_color_type_1 = check_drop_shadow_block_styles_shadow_color(data)
+        def _parse_shadow_color(data: object) -> DropShadowBlockStylesShadowColor | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                shadow_color_type_1 = check_drop_shadow_block_styles_shadow_color(data)
 
-                    return shadow_color_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            shadow_color = _parse_shadow_color(src_value__)
-
-            return shadow_color
+                return shadow_color_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "shadow_color": ("shadow_color", _decode_shadow_color),
+                "shadow_color": ("shadow_color", _parse_shadow_color),
             },
             copied={
                 "block_background_color": "block_background_color",

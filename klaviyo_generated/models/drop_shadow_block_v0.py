@@ -70,20 +70,10 @@ class DropShadowBlockV0(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_content_type(src_value__: Any) -> DropShadowBlockV0ContentType:
-            content_type = check_drop_shadow_block_v0_content_type(src_value__)
-
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> DropShadowBlockV0Type:
-            type_ = check_drop_shadow_block_v0_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
+                "content_type": ("content_type", check_drop_shadow_block_v0_content_type),
+                "type_": ("type", check_drop_shadow_block_v0_type),
             },
             copied={
                 "data": "data",

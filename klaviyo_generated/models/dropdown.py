@@ -79,31 +79,11 @@ class Dropdown(LazyModel):
         from ..models.dropdown_properties import DropdownProperties  # noqa: PLC0415
         from ..models.dropdown_styles import DropdownStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DropdownType:
-            type_ = check_dropdown_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> DropdownProperties:
-            properties = DropdownProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> DropdownStyles | Unset:
-            _styles = src_value__
-            styles: DropdownStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = DropdownStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_dropdown_type),
+                "properties": ("properties", DropdownProperties.from_dict),
+                "styles": ("styles", DropdownStyles.from_dict),
             },
             copied={
                 "id": "id",

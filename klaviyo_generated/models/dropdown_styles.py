@@ -59,19 +59,9 @@ class DropdownStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
+                "padding": ("padding", Padding.from_dict),
             },
             copied={
                 "background_color": "background_color",

@@ -69,20 +69,10 @@ class DynamicButton(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.back_in_stock_dynamic_button_data import BackInStockDynamicButtonData  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DynamicButtonType:
-            type_ = check_dynamic_button_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> BackInStockDynamicButtonData:
-            data = BackInStockDynamicButtonData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "type_": ("type", check_dynamic_button_type),
+                "data": ("data", BackInStockDynamicButtonData.from_dict),
             },
             copied={
                 "id": "id",

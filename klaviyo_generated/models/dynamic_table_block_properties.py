@@ -109,30 +109,25 @@ class DynamicTableBlockProperties(LazyModel):
                 raise ValueError(f"dynamic must match const True, got '{dynamic}'")
             return dynamic
 
-        def _decode_row_content_repeat(src_value__: Any) -> ContentRepeatV1 | None | Unset:
-            def _parse_row_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    row_content_repeat_type_1 = ContentRepeatV1.from_dict(data)
+        def _parse_row_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                row_content_repeat_type_1 = ContentRepeatV1.from_dict(data)
 
-                    return row_content_repeat_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            row_content_repeat = _parse_row_content_repeat(src_value__)
-
-            return row_content_repeat
+                return row_content_repeat_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "row_content_repeat": ("row_content_repeat", _decode_row_content_repeat),
+                "row_content_repeat": ("row_content_repeat", _parse_row_content_repeat),
             },
             copied={
                 "num_columns": "num_columns",

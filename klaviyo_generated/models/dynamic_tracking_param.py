@@ -67,20 +67,10 @@ class DynamicTrackingParam(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> DynamicTrackingParamType:
-            type_ = check_dynamic_tracking_param_type(src_value__)
-
-            return type_
-
-        def _decode_value(src_value__: Any) -> DynamicTrackingParamValue:
-            value = check_dynamic_tracking_param_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "value": ("value", _decode_value),
+                "type_": ("type", check_dynamic_tracking_param_type),
+                "value": ("value", check_dynamic_tracking_param_value),
             },
             copied={
                 "name": "name",

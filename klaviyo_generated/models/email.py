@@ -79,31 +79,11 @@ class Email(LazyModel):
         from ..models.email_properties import EmailProperties  # noqa: PLC0415
         from ..models.email_styles import EmailStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> EmailType:
-            type_ = check_email_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> EmailProperties:
-            properties = EmailProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> EmailStyles | Unset:
-            _styles = src_value__
-            styles: EmailStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = EmailStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_email_type),
+                "properties": ("properties", EmailProperties.from_dict),
+                "styles": ("styles", EmailStyles.from_dict),
             },
             copied={
                 "id": "id",

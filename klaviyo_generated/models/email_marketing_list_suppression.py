@@ -70,14 +70,9 @@ class EmailMarketingListSuppression(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = parse_datetime(src_value__)
-
-            return timestamp
-
         return LazyTable(
             fields={
-                "timestamp": ("timestamp", _decode_timestamp),
+                "timestamp": ("timestamp", parse_datetime),
             },
             copied={
                 "list_id": "list_id",

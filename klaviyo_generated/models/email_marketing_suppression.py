@@ -62,20 +62,10 @@ class EmailMarketingSuppression(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reason(src_value__: Any) -> EmailMarketingSuppressionReason:
-            reason = check_email_marketing_suppression_reason(src_value__)
-
-            return reason
-
-        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = parse_datetime(src_value__)
-
-            return timestamp
-
         return LazyTable(
             fields={
-                "reason": ("reason", _decode_reason),
-                "timestamp": ("timestamp", _decode_timestamp),
+                "reason": ("reason", check_email_marketing_suppression_reason),
+                "timestamp": ("timestamp", parse_datetime),
             },
             copied={},
             known=(

@@ -80,35 +80,25 @@ class EmailMessageDefinition(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.email_content import EmailContent  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> EmailMessageDefinitionChannel:
-            channel = check_email_message_definition_channel(src_value__)
+        def _parse_content(data: object) -> EmailContent | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_type_1 = EmailContent.from_dict(data)
 
-            return channel
-
-        def _decode_content(src_value__: Any) -> EmailContent | None | Unset:
-            def _parse_content(data: object) -> EmailContent | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_1 = EmailContent.from_dict(data)
-
-                    return content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content = _parse_content(src_value__)
-
-            return content
+                return content_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "content": ("content", _decode_content),
+                "channel": ("channel", check_email_message_definition_channel),
+                "content": ("content", _parse_content),
             },
             copied={
                 "label": "label",

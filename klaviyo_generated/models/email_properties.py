@@ -140,41 +140,26 @@ class EmailProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
-            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_messages_type_1 = ErrorMessages.from_dict(data)
+        def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_messages_type_1 = ErrorMessages.from_dict(data)
 
-                    return error_messages_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            error_messages = _parse_error_messages(src_value__)
-
-            return error_messages
-
-        def _decode_property_name(src_value__: Any) -> EmailPropertiesPropertyName | Unset:
-            _property_name = src_value__
-            property_name: EmailPropertiesPropertyName | Unset
-            if isinstance(_property_name, Unset):
-                property_name = UNSET
-            else:
-                property_name = check_email_properties_property_name(_property_name)
-
-            return property_name
+                return error_messages_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "error_messages": ("error_messages", _decode_error_messages),
-                "property_name": ("property_name", _decode_property_name),
+                "error_messages": ("error_messages", _parse_error_messages),
+                "property_name": ("property_name", check_email_properties_property_name),
             },
             copied={
                 "classname": "classname",

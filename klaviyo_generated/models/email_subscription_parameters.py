@@ -75,50 +75,40 @@ class EmailSubscriptionParameters(LazyModel):
         from ..models.open_tracking_subscription_parameters import OpenTrackingSubscriptionParameters  # noqa: PLC0415
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> None | SubscriptionParameters | Unset:
-            def _parse_marketing(data: object) -> None | SubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    marketing_type_1 = SubscriptionParameters.from_dict(data)
+        def _parse_marketing(data: object) -> None | SubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                marketing_type_1 = SubscriptionParameters.from_dict(data)
 
-                    return marketing_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return marketing_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            marketing = _parse_marketing(src_value__)
+        def _parse_open_tracking(data: object) -> None | OpenTrackingSubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                open_tracking_type_1 = OpenTrackingSubscriptionParameters.from_dict(data)
 
-            return marketing
-
-        def _decode_open_tracking(src_value__: Any) -> None | OpenTrackingSubscriptionParameters | Unset:
-            def _parse_open_tracking(data: object) -> None | OpenTrackingSubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    open_tracking_type_1 = OpenTrackingSubscriptionParameters.from_dict(data)
-
-                    return open_tracking_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            open_tracking = _parse_open_tracking(src_value__)
-
-            return open_tracking
+                return open_tracking_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
-                "open_tracking": ("open_tracking", _decode_open_tracking),
+                "marketing": ("marketing", _parse_marketing),
+                "open_tracking": ("open_tracking", _parse_open_tracking),
             },
             copied={},
             known=(

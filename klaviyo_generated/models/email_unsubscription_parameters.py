@@ -74,50 +74,40 @@ class EmailUnsubscriptionParameters(LazyModel):
         from ..models.open_tracking_unsubscription_parameters import OpenTrackingUnsubscriptionParameters  # noqa: PLC0415
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
-            def _parse_marketing(data: object) -> None | Unset | UnsubscriptionParameters:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    marketing_type_1 = UnsubscriptionParameters.from_dict(data)
+        def _parse_marketing(data: object) -> None | Unset | UnsubscriptionParameters:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                marketing_type_1 = UnsubscriptionParameters.from_dict(data)
 
-                    return marketing_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return marketing_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            marketing = _parse_marketing(src_value__)
+        def _parse_open_tracking(data: object) -> None | OpenTrackingUnsubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                open_tracking_type_1 = OpenTrackingUnsubscriptionParameters.from_dict(data)
 
-            return marketing
-
-        def _decode_open_tracking(src_value__: Any) -> None | OpenTrackingUnsubscriptionParameters | Unset:
-            def _parse_open_tracking(data: object) -> None | OpenTrackingUnsubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    open_tracking_type_1 = OpenTrackingUnsubscriptionParameters.from_dict(data)
-
-                    return open_tracking_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            open_tracking = _parse_open_tracking(src_value__)
-
-            return open_tracking
+                return open_tracking_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
-                "open_tracking": ("open_tracking", _decode_open_tracking),
+                "marketing": ("marketing", _parse_marketing),
+                "open_tracking": ("open_tracking", _parse_open_tracking),
             },
             copied={},
             known=(

@@ -61,20 +61,10 @@ class EmbeddedObjectSchemaResourceObject(LazyModel):
             EmbeddedObjectSchemaResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
-            type_ = check_object_schema_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> EmbeddedObjectSchemaResourceObjectAttributes:
-            attributes = EmbeddedObjectSchemaResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_object_schema_enum),
+                "attributes": ("attributes", EmbeddedObjectSchemaResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

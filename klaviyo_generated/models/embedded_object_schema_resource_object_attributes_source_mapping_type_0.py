@@ -53,14 +53,9 @@ class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.source_mapping_create_query_resource_object import SourceMappingCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> SourceMappingCreateQueryResourceObject:
-            data = SourceMappingCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SourceMappingCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

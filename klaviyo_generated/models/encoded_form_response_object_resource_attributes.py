@@ -97,32 +97,12 @@ class EncodedFormResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_definition import FormDefinition  # noqa: PLC0415
 
-        def _decode_status(src_value__: Any) -> EncodedFormResponseObjectResourceAttributesStatus:
-            status = check_encoded_form_response_object_resource_attributes_status(src_value__)
-
-            return status
-
-        def _decode_definition(src_value__: Any) -> FormDefinition:
-            definition = FormDefinition.from_dict(src_value__)
-
-            return definition
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
-
-            return created_at
-
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "definition": ("definition", _decode_definition),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
+                "status": ("status", check_encoded_form_response_object_resource_attributes_status),
+                "definition": ("definition", FormDefinition.from_dict),
+                "created_at": ("created_at", parse_datetime),
+                "updated_at": ("updated_at", parse_datetime),
             },
             copied={
                 "ab_test": "ab_test",

@@ -67,20 +67,10 @@ class EqualsStringFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> EqualsStringFilterType:
-            type_ = check_equals_string_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> EqualsStringFilterOperator:
-            operator = check_equals_string_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_equals_string_filter_type),
+                "operator": ("operator", check_equals_string_filter_operator),
             },
             copied={
                 "value": "value",

@@ -52,14 +52,9 @@ class EventCreateQueryV2(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.event_create_query_v2_resource_object import EventCreateQueryV2ResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> EventCreateQueryV2ResourceObject:
-            data = EventCreateQueryV2ResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", EventCreateQueryV2ResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -59,20 +59,10 @@ class EventCreateQueryV2ResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.event_create_query_v2_resource_object_attributes import EventCreateQueryV2ResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> EventEnum:
-            type_ = check_event_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> EventCreateQueryV2ResourceObjectAttributes:
-            attributes = EventCreateQueryV2ResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_event_enum),
+                "attributes": ("attributes", EventCreateQueryV2ResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -153,47 +153,27 @@ class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
             EventCreateQueryV2ResourceObjectAttributesProperties,  # noqa: PLC0415
         )
 
-        def _decode_properties(src_value__: Any) -> EventCreateQueryV2ResourceObjectAttributesProperties:
-            properties = EventCreateQueryV2ResourceObjectAttributesProperties.from_dict(src_value__)
+        def _parse_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                time_type_0 = parse_datetime(data)
 
-            return properties
-
-        def _decode_metric(src_value__: Any) -> EventCreateQueryV2ResourceObjectAttributesMetric:
-            metric = EventCreateQueryV2ResourceObjectAttributesMetric.from_dict(src_value__)
-
-            return metric
-
-        def _decode_profile(src_value__: Any) -> EventCreateQueryV2ResourceObjectAttributesProfile:
-            profile = EventCreateQueryV2ResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
-        def _decode_time(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_time(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    time_type_0 = parse_datetime(data)
-
-                    return time_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            time = _parse_time(src_value__)
-
-            return time
+                return time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "metric": ("metric", _decode_metric),
-                "profile": ("profile", _decode_profile),
-                "time": ("time", _decode_time),
+                "properties": ("properties", EventCreateQueryV2ResourceObjectAttributesProperties.from_dict),
+                "metric": ("metric", EventCreateQueryV2ResourceObjectAttributesMetric.from_dict),
+                "profile": ("profile", EventCreateQueryV2ResourceObjectAttributesProfile.from_dict),
+                "time": ("time", _parse_time),
             },
             copied={
                 "value": "value",

@@ -52,14 +52,9 @@ class EventCreateQueryV2ResourceObjectAttributesProfile(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.event_profile_create_query_resource_object import EventProfileCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> EventProfileCreateQueryResourceObject:
-            data = EventProfileCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", EventProfileCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -73,20 +73,10 @@ class EventProfileCreateQueryResourceObject(LazyModel):
             EventProfileCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> EventProfileCreateQueryResourceObjectAttributes:
-            attributes = EventProfileCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", EventProfileCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -200,75 +200,58 @@ class EventProfileCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.onsite_profile_meta import OnsiteProfileMeta  # noqa: PLC0415
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
 
-        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
-            def _parse_location(data: object) -> None | ProfileLocation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = ProfileLocation.from_dict(data)
+        def _parse_location(data: object) -> None | ProfileLocation | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                location_type_1 = ProfileLocation.from_dict(data)
 
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> EventProfileCreateQueryResourceObjectAttributesPropertiesType0 | None | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> EventProfileCreateQueryResourceObjectAttributesPropertiesType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = EventProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_0 = EventProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
 
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = _parse_properties(src_value__)
+        def _parse_meta(data: object) -> None | OnsiteProfileMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = OnsiteProfileMeta.from_dict(data)
 
-            return properties
-
-        def _decode_meta(src_value__: Any) -> None | OnsiteProfileMeta | Unset:
-            def _parse_meta(data: object) -> None | OnsiteProfileMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = OnsiteProfileMeta.from_dict(data)
-
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
-                "meta": ("meta", _decode_meta),
+                "location": ("location", _parse_location),
+                "properties": ("properties", _parse_properties),
+                "meta": ("meta", _parse_meta),
             },
             copied={
                 "email": "email",

@@ -89,37 +89,12 @@ class EventResponseObjectResource(LazyModel):
         from ..models.event_response_object_resource_relationships import EventResponseObjectResourceRelationships  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> EventEnum:
-            type_ = check_event_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> EventResponseObjectResourceAttributes:
-            attributes = EventResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> EventResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: EventResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = EventResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_event_enum),
+                "attributes": ("attributes", EventResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", EventResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

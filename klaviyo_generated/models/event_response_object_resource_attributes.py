@@ -96,54 +96,42 @@ class EventResponseObjectResourceAttributes(LazyModel):
             EventResponseObjectResourceAttributesEventPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_event_properties(
-            src_value__: Any,
+        def _parse_event_properties(
+            data: object,
         ) -> EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset:
-            def _parse_event_properties(
-                data: object,
-            ) -> EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    event_properties_type_0 = EventResponseObjectResourceAttributesEventPropertiesType0.from_dict(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                event_properties_type_0 = EventResponseObjectResourceAttributesEventPropertiesType0.from_dict(data)
 
-                    return event_properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return event_properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            event_properties = _parse_event_properties(src_value__)
+        def _parse_datetime_(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                datetime_type_0 = parse_datetime(data)
 
-            return event_properties
-
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_datetime_(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    datetime_type_0 = parse_datetime(data)
-
-                    return datetime_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            datetime_ = _parse_datetime_(src_value__)
-
-            return datetime_
+                return datetime_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "event_properties": ("event_properties", _decode_event_properties),
-                "datetime_": ("datetime", _decode_datetime_),
+                "event_properties": ("event_properties", _parse_event_properties),
+                "datetime_": ("datetime", _parse_datetime_),
             },
             copied={
                 "timestamp": "timestamp",

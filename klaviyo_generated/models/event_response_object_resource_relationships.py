@@ -82,41 +82,11 @@ class EventResponseObjectResourceRelationships(LazyModel):
             EventResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> EventResponseObjectResourceRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: EventResponseObjectResourceRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = EventResponseObjectResourceRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
-        def _decode_metric(src_value__: Any) -> EventResponseObjectResourceRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: EventResponseObjectResourceRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = EventResponseObjectResourceRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_attributions(src_value__: Any) -> EventResponseObjectResourceRelationshipsAttributions | Unset:
-            _attributions = src_value__
-            attributions: EventResponseObjectResourceRelationshipsAttributions | Unset
-            if isinstance(_attributions, Unset):
-                attributions = UNSET
-            else:
-                attributions = EventResponseObjectResourceRelationshipsAttributions.from_dict(_attributions)
-
-            return attributions
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
-                "metric": ("metric", _decode_metric),
-                "attributions": ("attributions", _decode_attributions),
+                "profile": ("profile", EventResponseObjectResourceRelationshipsProfile.from_dict),
+                "metric": ("metric", EventResponseObjectResourceRelationshipsMetric.from_dict),
+                "attributions": ("attributions", EventResponseObjectResourceRelationshipsAttributions.from_dict),
             },
             copied={},
             known=(

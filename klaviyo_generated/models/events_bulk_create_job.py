@@ -52,14 +52,9 @@ class EventsBulkCreateJob(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.events_bulk_create_job_resource_object import EventsBulkCreateJobResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> EventsBulkCreateJobResourceObject:
-            data = EventsBulkCreateJobResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", EventsBulkCreateJobResourceObject.from_dict),
             },
             copied={},
             known=("data",),

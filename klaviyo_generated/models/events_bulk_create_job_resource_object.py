@@ -61,20 +61,10 @@ class EventsBulkCreateJobResourceObject(LazyModel):
             EventsBulkCreateJobResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> EventBulkCreateJobEnum:
-            type_ = check_event_bulk_create_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> EventsBulkCreateJobResourceObjectAttributes:
-            attributes = EventsBulkCreateJobResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_event_bulk_create_job_enum),
+                "attributes": ("attributes", EventsBulkCreateJobResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,12 @@ class EventsBulkCreateJobResourceObjectAttributes(LazyModel):
             EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate,  # noqa: PLC0415
         )
 
-        def _decode_events_bulk_create(src_value__: Any) -> EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate:
-            events_bulk_create = EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate.from_dict(src_value__)
-
-            return events_bulk_create
-
         return LazyTable(
             fields={
-                "events_bulk_create": ("events-bulk-create", _decode_events_bulk_create),
+                "events_bulk_create": (
+                    "events-bulk-create",
+                    EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate.from_dict,
+                ),
             },
             copied={},
             known=("events-bulk-create",),

@@ -52,14 +52,9 @@ class EventsBulkCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.events_bulk_create_query_resource_object import EventsBulkCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> EventsBulkCreateQueryResourceObject:
-            data = EventsBulkCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", EventsBulkCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

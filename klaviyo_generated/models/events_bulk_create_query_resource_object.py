@@ -63,20 +63,10 @@ class EventsBulkCreateQueryResourceObject(LazyModel):
             EventsBulkCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> EventBulkCreateEnum:
-            type_ = check_event_bulk_create_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> EventsBulkCreateQueryResourceObjectAttributes:
-            attributes = EventsBulkCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_event_bulk_create_enum),
+                "attributes": ("attributes", EventsBulkCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

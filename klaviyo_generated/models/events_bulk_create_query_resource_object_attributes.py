@@ -81,20 +81,10 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
             EventsBulkCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> EventsBulkCreateQueryResourceObjectAttributesProfile:
-            profile = EventsBulkCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
-        def _decode_events(src_value__: Any) -> EventsBulkCreateQueryResourceObjectAttributesEvents:
-            events = EventsBulkCreateQueryResourceObjectAttributesEvents.from_dict(src_value__)
-
-            return events
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
-                "events": ("events", _decode_events),
+                "profile": ("profile", EventsBulkCreateQueryResourceObjectAttributesProfile.from_dict),
+                "events": ("events", EventsBulkCreateQueryResourceObjectAttributesEvents.from_dict),
             },
             copied={
                 "backfill": "backfill",

@@ -52,14 +52,9 @@ class EventsBulkCreateQueryResourceObjectAttributesProfile(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.onsite_profile_create_query_resource_object import OnsiteProfileCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> OnsiteProfileCreateQueryResourceObject:
-            data = OnsiteProfileCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", OnsiteProfileCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -79,11 +79,6 @@ class ExplicitlyUnreachable(LazyModel):
         from ..models.method_filter import MethodFilter  # noqa: PLC0415
         from ..models.recorded_date_filter import RecordedDateFilter  # noqa: PLC0415
 
-        def _decode_reachable_status(src_value__: Any) -> ExplicitlyUnreachableReachableStatus:
-            reachable_status = check_explicitly_unreachable_reachable_status(src_value__)
-
-            return reachable_status
-
         def _decode_filters(
             src_value__: Any,
         ) -> list[EffectiveDateFilter | FormSubscribeFilter | MethodFilter | RecordedDateFilter]:
@@ -132,7 +127,7 @@ class ExplicitlyUnreachable(LazyModel):
 
         return LazyTable(
             fields={
-                "reachable_status": ("reachable_status", _decode_reachable_status),
+                "reachable_status": ("reachable_status", check_explicitly_unreachable_reachable_status),
                 "filters": ("filters", _decode_filters),
             },
             copied={},

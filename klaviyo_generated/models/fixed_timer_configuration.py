@@ -76,41 +76,26 @@ class FixedTimerConfiguration(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> FixedTimerConfigurationType:
-            type_ = check_fixed_timer_configuration_type(src_value__)
+        def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                end_time_type_0 = parse_datetime(data)
 
-            return type_
-
-        def _decode_timezone(src_value__: Any) -> FixedTimerConfigurationTimezone:
-            timezone = check_fixed_timer_configuration_timezone(src_value__)
-
-            return timezone
-
-        def _decode_end_time(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    end_time_type_0 = parse_datetime(data)
-
-                    return end_time_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            end_time = _parse_end_time(src_value__)
-
-            return end_time
+                return end_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "timezone": ("timezone", _decode_timezone),
-                "end_time": ("end_time", _decode_end_time),
+                "type_": ("type", check_fixed_timer_configuration_type),
+                "timezone": ("timezone", check_fixed_timer_configuration_timezone),
+                "end_time": ("end_time", _parse_end_time),
             },
             copied={},
             known=(

@@ -68,34 +68,13 @@ class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
             FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages,  # noqa: PLC0415
         )
 
-        def _decode_flow(src_value__: Any) -> FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset:
-            _flow = src_value__
-            flow: FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset
-            if isinstance(_flow, Unset):
-                flow = UNSET
-            else:
-                flow = FlowActionEncodedResponseObjectResourceRelationshipsFlow.from_dict(_flow)
-
-            return flow
-
-        def _decode_flow_messages(
-            src_value__: Any,
-        ) -> FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset:
-            _flow_messages = src_value__
-            flow_messages: FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset
-            if isinstance(_flow_messages, Unset):
-                flow_messages = UNSET
-            else:
-                flow_messages = FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages.from_dict(
-                    _flow_messages
-                )
-
-            return flow_messages
-
         return LazyTable(
             fields={
-                "flow": ("flow", _decode_flow),
-                "flow_messages": ("flow-messages", _decode_flow_messages),
+                "flow": ("flow", FlowActionEncodedResponseObjectResourceRelationshipsFlow.from_dict),
+                "flow_messages": (
+                    "flow-messages",
+                    FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class FlowActionUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_action_update_query_resource_object import FlowActionUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FlowActionUpdateQueryResourceObject:
-            data = FlowActionUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FlowActionUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -74,20 +74,10 @@ class FlowActionUpdateQueryResourceObject(LazyModel):
             FlowActionUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> FlowActionEnum:
-            type_ = check_flow_action_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FlowActionUpdateQueryResourceObjectAttributes:
-            attributes = FlowActionUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_flow_action_enum),
+                "attributes": ("attributes", FlowActionUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

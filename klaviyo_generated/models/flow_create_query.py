@@ -52,14 +52,9 @@ class FlowCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_create_query_resource_object import FlowCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FlowCreateQueryResourceObject:
-            data = FlowCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FlowCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -59,20 +59,10 @@ class FlowCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_create_query_resource_object_attributes import FlowCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowEnum:
-            type_ = check_flow_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FlowCreateQueryResourceObjectAttributes:
-            attributes = FlowCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_flow_enum),
+                "attributes": ("attributes", FlowCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

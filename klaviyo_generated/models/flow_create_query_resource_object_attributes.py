@@ -63,14 +63,9 @@ class FlowCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition import FlowDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> FlowDefinition:
-            definition = FlowDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
+                "definition": ("definition", FlowDefinition.from_dict),
             },
             copied={
                 "name": "name",

@@ -628,52 +628,42 @@ class FlowDefinition(LazyModel):
 
             return actions
 
-        def _decode_profile_filter(src_value__: Any) -> FlowDefinitionProfileFilterType0 | None | Unset:
-            def _parse_profile_filter(data: object) -> FlowDefinitionProfileFilterType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_filter_type_0 = FlowDefinitionProfileFilterType0.from_dict(data)
+        def _parse_profile_filter(data: object) -> FlowDefinitionProfileFilterType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profile_filter_type_0 = FlowDefinitionProfileFilterType0.from_dict(data)
 
-                    return profile_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return profile_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            profile_filter = _parse_profile_filter(src_value__)
+        def _parse_reentry_criteria(data: object) -> None | ReentryCriteria | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                reentry_criteria_type_1 = ReentryCriteria.from_dict(data)
 
-            return profile_filter
-
-        def _decode_reentry_criteria(src_value__: Any) -> None | ReentryCriteria | Unset:
-            def _parse_reentry_criteria(data: object) -> None | ReentryCriteria | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    reentry_criteria_type_1 = ReentryCriteria.from_dict(data)
-
-                    return reentry_criteria_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            reentry_criteria = _parse_reentry_criteria(src_value__)
-
-            return reentry_criteria
+                return reentry_criteria_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "triggers": ("triggers", _decode_triggers),
                 "actions": ("actions", _decode_actions),
-                "profile_filter": ("profile_filter", _decode_profile_filter),
-                "reentry_criteria": ("reentry_criteria", _decode_reentry_criteria),
+                "profile_filter": ("profile_filter", _parse_profile_filter),
+                "reentry_criteria": ("reentry_criteria", _parse_reentry_criteria),
             },
             copied={
                 "entry_action_id": "entry_action_id",

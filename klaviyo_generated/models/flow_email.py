@@ -193,55 +193,45 @@ class FlowEmail(LazyModel):
         from ..models.flow_email_additional_filters_type_0 import FlowEmailAdditionalFiltersType0  # noqa: PLC0415
         from ..models.utm_param import UtmParam  # noqa: PLC0415
 
-        def _decode_custom_tracking_params(src_value__: Any) -> list[UtmParam] | None | Unset:
-            def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    custom_tracking_params_type_0 = []
-                    _custom_tracking_params_type_0 = data
-                    for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
-                        custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
+        def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                custom_tracking_params_type_0 = []
+                _custom_tracking_params_type_0 = data
+                for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
+                    custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
 
-                        custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
+                    custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
-                    return custom_tracking_params_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return custom_tracking_params_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_tracking_params = _parse_custom_tracking_params(src_value__)
+        def _parse_additional_filters(data: object) -> FlowEmailAdditionalFiltersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                additional_filters_type_0 = FlowEmailAdditionalFiltersType0.from_dict(data)
 
-            return custom_tracking_params
-
-        def _decode_additional_filters(src_value__: Any) -> FlowEmailAdditionalFiltersType0 | None | Unset:
-            def _parse_additional_filters(data: object) -> FlowEmailAdditionalFiltersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_filters_type_0 = FlowEmailAdditionalFiltersType0.from_dict(data)
-
-                    return additional_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_filters = _parse_additional_filters(src_value__)
-
-            return additional_filters
+                return additional_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
-                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "custom_tracking_params": ("custom_tracking_params", _parse_custom_tracking_params),
+                "additional_filters": ("additional_filters", _parse_additional_filters),
             },
             copied={
                 "from_email": "from_email",

@@ -97,37 +97,12 @@ class FlowMessageEncodedResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowMessageEnum:
-            type_ = check_flow_message_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FlowMessageEncodedResponseObjectResourceAttributes:
-            attributes = FlowMessageEncodedResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> FlowMessageEncodedResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: FlowMessageEncodedResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = FlowMessageEncodedResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_message_enum),
+                "attributes": ("attributes", FlowMessageEncodedResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", FlowMessageEncodedResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -68,32 +68,13 @@ class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
             FlowMessageEncodedResponseObjectResourceRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_flow_action(
-            src_value__: Any,
-        ) -> FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset:
-            _flow_action = src_value__
-            flow_action: FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset
-            if isinstance(_flow_action, Unset):
-                flow_action = UNSET
-            else:
-                flow_action = FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction.from_dict(_flow_action)
-
-            return flow_action
-
-        def _decode_template(src_value__: Any) -> FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset:
-            _template = src_value__
-            template: FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset
-            if isinstance(_template, Unset):
-                template = UNSET
-            else:
-                template = FlowMessageEncodedResponseObjectResourceRelationshipsTemplate.from_dict(_template)
-
-            return template
-
         return LazyTable(
             fields={
-                "flow_action": ("flow-action", _decode_flow_action),
-                "template": ("template", _decode_template),
+                "flow_action": (
+                    "flow-action",
+                    FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction.from_dict,
+                ),
+                "template": ("template", FlowMessageEncodedResponseObjectResourceRelationshipsTemplate.from_dict),
             },
             copied={},
             known=(

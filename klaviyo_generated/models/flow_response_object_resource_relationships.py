@@ -66,30 +66,10 @@ class FlowResponseObjectResourceRelationships(LazyModel):
             FlowResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_flow_actions(src_value__: Any) -> FlowResponseObjectResourceRelationshipsFlowActions | Unset:
-            _flow_actions = src_value__
-            flow_actions: FlowResponseObjectResourceRelationshipsFlowActions | Unset
-            if isinstance(_flow_actions, Unset):
-                flow_actions = UNSET
-            else:
-                flow_actions = FlowResponseObjectResourceRelationshipsFlowActions.from_dict(_flow_actions)
-
-            return flow_actions
-
-        def _decode_tags(src_value__: Any) -> FlowResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: FlowResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = FlowResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "flow_actions": ("flow-actions", _decode_flow_actions),
-                "tags": ("tags", _decode_tags),
+                "flow_actions": ("flow-actions", FlowResponseObjectResourceRelationshipsFlowActions.from_dict),
+                "tags": ("tags", FlowResponseObjectResourceRelationshipsTags.from_dict),
             },
             copied={},
             known=(

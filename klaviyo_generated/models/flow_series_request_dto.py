@@ -52,14 +52,9 @@ class FlowSeriesRequestDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_series_request_dto_resource_object import FlowSeriesRequestDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FlowSeriesRequestDTOResourceObject:
-            data = FlowSeriesRequestDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FlowSeriesRequestDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -61,20 +61,10 @@ class FlowSeriesRequestDTOResourceObject(LazyModel):
             FlowSeriesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> FlowSeriesReportEnum:
-            type_ = check_flow_series_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FlowSeriesRequestDTOResourceObjectAttributes:
-            attributes = FlowSeriesRequestDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_flow_series_report_enum),
+                "attributes": ("attributes", FlowSeriesRequestDTOResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

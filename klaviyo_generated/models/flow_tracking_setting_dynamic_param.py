@@ -62,20 +62,10 @@ class FlowTrackingSettingDynamicParam(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> FlowTrackingSettingDynamicParamType:
-            type_ = check_flow_tracking_setting_dynamic_param_type(src_value__)
-
-            return type_
-
-        def _decode_value(src_value__: Any) -> FlowTrackingSettingDynamicParamValue:
-            value = check_flow_tracking_setting_dynamic_param_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "value": ("value", _decode_value),
+                "type_": ("type", check_flow_tracking_setting_dynamic_param_type),
+                "value": ("value", check_flow_tracking_setting_dynamic_param_value),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class FlowUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_update_query_resource_object import FlowUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FlowUpdateQueryResourceObject:
-            data = FlowUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FlowUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

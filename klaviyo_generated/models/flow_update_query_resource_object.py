@@ -70,20 +70,10 @@ class FlowUpdateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_update_query_resource_object_attributes import FlowUpdateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowEnum:
-            type_ = check_flow_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FlowUpdateQueryResourceObjectAttributes:
-            attributes = FlowUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_flow_enum),
+                "attributes": ("attributes", FlowUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

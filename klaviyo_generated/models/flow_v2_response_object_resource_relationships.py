@@ -68,30 +68,10 @@ class FlowV2ResponseObjectResourceRelationships(LazyModel):
             FlowV2ResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_flow_actions(src_value__: Any) -> FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset:
-            _flow_actions = src_value__
-            flow_actions: FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset
-            if isinstance(_flow_actions, Unset):
-                flow_actions = UNSET
-            else:
-                flow_actions = FlowV2ResponseObjectResourceRelationshipsFlowActions.from_dict(_flow_actions)
-
-            return flow_actions
-
-        def _decode_tags(src_value__: Any) -> FlowV2ResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: FlowV2ResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = FlowV2ResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "flow_actions": ("flow-actions", _decode_flow_actions),
-                "tags": ("tags", _decode_tags),
+                "flow_actions": ("flow-actions", FlowV2ResponseObjectResourceRelationshipsFlowActions.from_dict),
+                "tags": ("tags", FlowV2ResponseObjectResourceRelationshipsTags.from_dict),
             },
             copied={},
             known=(

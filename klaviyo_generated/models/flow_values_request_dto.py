@@ -52,14 +52,9 @@ class FlowValuesRequestDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_values_request_dto_resource_object import FlowValuesRequestDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FlowValuesRequestDTOResourceObject:
-            data = FlowValuesRequestDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FlowValuesRequestDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

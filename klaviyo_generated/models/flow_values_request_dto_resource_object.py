@@ -61,20 +61,10 @@ class FlowValuesRequestDTOResourceObject(LazyModel):
             FlowValuesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> FlowValuesReportEnum:
-            type_ = check_flow_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FlowValuesRequestDTOResourceObjectAttributes:
-            attributes = FlowValuesRequestDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_flow_values_report_enum),
+                "attributes": ("attributes", FlowValuesRequestDTOResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

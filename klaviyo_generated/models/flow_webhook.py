@@ -99,29 +99,24 @@ class FlowWebhook(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_webhook_headers_type_0 import FlowWebhookHeadersType0  # noqa: PLC0415
 
-        def _decode_headers(src_value__: Any) -> FlowWebhookHeadersType0 | None | Unset:
-            def _parse_headers(data: object) -> FlowWebhookHeadersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    headers_type_0 = FlowWebhookHeadersType0.from_dict(data)
+        def _parse_headers(data: object) -> FlowWebhookHeadersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                headers_type_0 = FlowWebhookHeadersType0.from_dict(data)
 
-                    return headers_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            headers = _parse_headers(src_value__)
-
-            return headers
+                return headers_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "headers": ("headers", _decode_headers),
+                "headers": ("headers", _parse_headers),
             },
             copied={
                 "url": "url",

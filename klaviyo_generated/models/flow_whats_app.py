@@ -110,29 +110,24 @@ class FlowWhatsApp(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_whats_app_additional_filters_type_0 import FlowWhatsAppAdditionalFiltersType0  # noqa: PLC0415
 
-        def _decode_additional_filters(src_value__: Any) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
-            def _parse_additional_filters(data: object) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_filters_type_0 = FlowWhatsAppAdditionalFiltersType0.from_dict(data)
+        def _parse_additional_filters(data: object) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                additional_filters_type_0 = FlowWhatsAppAdditionalFiltersType0.from_dict(data)
 
-                    return additional_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_filters = _parse_additional_filters(src_value__)
-
-            return additional_filters
+                return additional_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "additional_filters": ("additional_filters", _parse_additional_filters),
             },
             copied={
                 "id": "id",

@@ -52,14 +52,9 @@ class FormCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_create_query_resource_object import FormCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FormCreateQueryResourceObject:
-            data = FormCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FormCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

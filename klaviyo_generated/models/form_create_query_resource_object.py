@@ -59,20 +59,10 @@ class FormCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_create_query_resource_object_attributes import FormCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FormEnum:
-            type_ = check_form_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FormCreateQueryResourceObjectAttributes:
-            attributes = FormCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_form_enum),
+                "attributes": ("attributes", FormCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -80,20 +80,10 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_definition import FormDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> FormDefinition:
-            definition = FormDefinition.from_dict(src_value__)
-
-            return definition
-
-        def _decode_status(src_value__: Any) -> FormCreateQueryResourceObjectAttributesStatus:
-            status = check_form_create_query_resource_object_attributes_status(src_value__)
-
-            return status
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
-                "status": ("status", _decode_status),
+                "definition": ("definition", FormDefinition.from_dict),
+                "status": ("status", check_form_create_query_resource_object_attributes_status),
             },
             copied={
                 "ab_test": "ab_test",

@@ -89,37 +89,12 @@ class FormResponseObjectResource(LazyModel):
         from ..models.form_response_object_resource_relationships import FormResponseObjectResourceRelationships  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FormEnum:
-            type_ = check_form_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FormResponseObjectResourceAttributes:
-            attributes = FormResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> FormResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: FormResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = FormResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_form_enum),
+                "attributes": ("attributes", FormResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", FormResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

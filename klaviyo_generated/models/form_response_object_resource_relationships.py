@@ -54,19 +54,9 @@ class FormResponseObjectResourceRelationships(LazyModel):
             FormResponseObjectResourceRelationshipsFormVersions,  # noqa: PLC0415
         )
 
-        def _decode_form_versions(src_value__: Any) -> FormResponseObjectResourceRelationshipsFormVersions | Unset:
-            _form_versions = src_value__
-            form_versions: FormResponseObjectResourceRelationshipsFormVersions | Unset
-            if isinstance(_form_versions, Unset):
-                form_versions = UNSET
-            else:
-                form_versions = FormResponseObjectResourceRelationshipsFormVersions.from_dict(_form_versions)
-
-            return form_versions
-
         return LazyTable(
             fields={
-                "form_versions": ("form-versions", _decode_form_versions),
+                "form_versions": ("form-versions", FormResponseObjectResourceRelationshipsFormVersions.from_dict),
             },
             copied={},
             known=("form-versions",),

@@ -52,14 +52,9 @@ class FormSeriesRequestDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_series_request_dto_resource_object import FormSeriesRequestDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FormSeriesRequestDTOResourceObject:
-            data = FormSeriesRequestDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FormSeriesRequestDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -75,32 +75,22 @@ class FormSubscribeFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.in_string_array_filter import InStringArrayFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> FormSubscribeFilterField:
-            field = check_form_subscribe_filter_field(src_value__)
+        def _parse_filter(data: object) -> InStringArrayFilter | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = InStringArrayFilter.from_dict(data)
 
-            return field
-
-        def _decode_method(src_value__: Any) -> FormSubscribeFilterMethod:
-            method = check_form_subscribe_filter_method(src_value__)
-
-            return method
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_filter(src_value__: Any) -> InStringArrayFilter | None | Unset:
-            def _parse_filter(data: object) -> InStringArrayFilter | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = InStringArrayFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             filter: InStringArrayFilter | None | Unset
             match src_value__:
                 case {"type": "string"}:
@@ -112,8 +102,8 @@ class FormSubscribeFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_form_subscribe_filter_field),
+                "method": ("method", check_form_subscribe_filter_method),
                 "filter": ("filter", _decode_filter),
             },
             copied={},

@@ -52,14 +52,9 @@ class FormValuesRequestDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_values_request_dto_resource_object import FormValuesRequestDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> FormValuesRequestDTOResourceObject:
-            data = FormValuesRequestDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", FormValuesRequestDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -61,20 +61,10 @@ class FormValuesRequestDTOResourceObject(LazyModel):
             FormValuesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> FormValuesReportEnum:
-            type_ = check_form_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FormValuesRequestDTOResourceObjectAttributes:
-            attributes = FormValuesRequestDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_form_values_report_enum),
+                "attributes": ("attributes", FormValuesRequestDTOResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -54,19 +54,9 @@ class FormVersionResponseObjectResourceRelationships(LazyModel):
             FormVersionResponseObjectResourceRelationshipsForm,  # noqa: PLC0415
         )
 
-        def _decode_form(src_value__: Any) -> FormVersionResponseObjectResourceRelationshipsForm | Unset:
-            _form = src_value__
-            form: FormVersionResponseObjectResourceRelationshipsForm | Unset
-            if isinstance(_form, Unset):
-                form = UNSET
-            else:
-                form = FormVersionResponseObjectResourceRelationshipsForm.from_dict(_form)
-
-            return form
-
         return LazyTable(
             fields={
-                "form": ("form", _decode_form),
+                "form": ("form", FormVersionResponseObjectResourceRelationshipsForm.from_dict),
             },
             copied={},
             known=("form",),

@@ -79,26 +79,11 @@ class GeofenceResponseObjectResource(LazyModel):
         from ..models.geofence_response_object_resource_attributes import GeofenceResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> GeofenceEnum:
-            type_ = check_geofence_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> GeofenceResponseObjectResourceAttributes:
-            attributes = GeofenceResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_geofence_enum),
+                "attributes": ("attributes", GeofenceResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

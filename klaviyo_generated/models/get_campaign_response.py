@@ -78,20 +78,20 @@ class GetCampaignResponse(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
+        def _parse_data(data: object) -> CampaignResponseObjectResource | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = CampaignResponseObjectResource.from_dict(data)
+
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_data(src_value__: Any) -> CampaignResponseObjectResource | None:
-            def _parse_data(data: object) -> CampaignResponseObjectResource | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = CampaignResponseObjectResource.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             data: CampaignResponseObjectResource | None
             match src_value__:
                 case {"type": "campaign"}:
@@ -101,31 +101,11 @@ class GetCampaignResponse(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "links": ("links", ObjectLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(

@@ -93,11 +93,6 @@ class GetCatalogCategoryCreateJobResponseCompoundDocument(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogCategoryCreateJobResponseObjectResource:
-            data = CatalogCategoryCreateJobResponseObjectResource.from_dict(src_value__)
-
-            return data
-
         def _decode_included(src_value__: Any) -> list[CatalogCategoryResponseObjectResource] | Unset:
             _included = src_value__
             included: list[CatalogCategoryResponseObjectResource] | Unset = UNSET
@@ -110,32 +105,12 @@ class GetCatalogCategoryCreateJobResponseCompoundDocument(LazyModel):
 
             return included
 
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogCategoryCreateJobResponseObjectResource.from_dict),
                 "included": ("included", _decode_included),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "links": ("links", ObjectLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(

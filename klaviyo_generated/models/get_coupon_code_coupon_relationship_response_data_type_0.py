@@ -61,14 +61,9 @@ class GetCouponCodeCouponRelationshipResponseDataType0(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CouponEnum:
-            type_ = check_coupon_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_coupon_enum),
             },
             copied={
                 "id": "id",

@@ -111,26 +111,6 @@ class GetFlowResponseCollectionCompoundDocument(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
-            _links = src_value__
-            links: CollectionLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = CollectionLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         def _decode_included(
             src_value__: Any,
         ) -> list[FlowActionEncodedResponseObjectResource | TagResponseObjectResource] | Unset:
@@ -173,8 +153,8 @@ class GetFlowResponseCollectionCompoundDocument(LazyModel):
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "links": ("links", CollectionLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
                 "included": ("included", _decode_included),
             },
             copied={},

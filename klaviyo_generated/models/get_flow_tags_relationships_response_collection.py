@@ -92,31 +92,11 @@ class GetFlowTagsRelationshipsResponseCollection(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
-            _links = src_value__
-            links: CollectionLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = CollectionLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "links": ("links", CollectionLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(

@@ -93,37 +93,12 @@ class GetFlowV2ResponseCompoundDocumentData(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowEnum:
-            type_ = check_flow_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> GetFlowV2ResponseCompoundDocumentDataAttributes:
-            attributes = GetFlowV2ResponseCompoundDocumentDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> FlowV2ResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: FlowV2ResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = FlowV2ResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_enum),
+                "attributes": ("attributes", GetFlowV2ResponseCompoundDocumentDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", FlowV2ResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

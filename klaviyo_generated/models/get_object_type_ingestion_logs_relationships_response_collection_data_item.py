@@ -60,14 +60,9 @@ class GetObjectTypeIngestionLogsRelationshipsResponseCollectionDataItem(LazyMode
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ObjectIngestionLogEnum:
-            type_ = check_object_ingestion_log_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_object_ingestion_log_enum),
             },
             copied={
                 "id": "id",

@@ -119,11 +119,6 @@ class GetProfileResponsePluralConversationsCompoundDocument(LazyModel):
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
         from ..models.segment_response_object_resource import SegmentResponseObjectResource  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> GetProfileResponsePluralConversationsCompoundDocumentData:
-            data = GetProfileResponsePluralConversationsCompoundDocumentData.from_dict(src_value__)
-
-            return data
-
         def _decode_included(
             src_value__: Any,
         ) -> (
@@ -209,32 +204,12 @@ class GetProfileResponsePluralConversationsCompoundDocument(LazyModel):
 
             return included
 
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", GetProfileResponsePluralConversationsCompoundDocumentData.from_dict),
                 "included": ("included", _decode_included),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "links": ("links", ObjectLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(

@@ -97,37 +97,12 @@ class GetSegmentRetrieveResponseCompoundDocumentData(LazyModel):
             SegmentRetrieveResponseObjectResourceRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> SegmentEnum:
-            type_ = check_segment_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> GetSegmentRetrieveResponseCompoundDocumentDataAttributes:
-            attributes = GetSegmentRetrieveResponseCompoundDocumentDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> SegmentRetrieveResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: SegmentRetrieveResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = SegmentRetrieveResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_segment_enum),
+                "attributes": ("attributes", GetSegmentRetrieveResponseCompoundDocumentDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", SegmentRetrieveResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -76,11 +76,6 @@ class GoToInbox(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> GoToInboxType:
-            type_ = check_go_to_inbox_type(src_value__)
-
-            return type_
-
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
             if submit != True and not isinstance(submit, Unset) and strict_enums():
@@ -89,7 +84,7 @@ class GoToInbox(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_go_to_inbox_type),
                 "submit": ("submit", _decode_submit),
             },
             copied={

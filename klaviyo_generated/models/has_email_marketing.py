@@ -62,14 +62,9 @@ class HasEmailMarketing(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> HasEmailMarketingSubscription:
-            subscription = check_has_email_marketing_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_has_email_marketing_subscription),
             },
             copied={
                 "filters": "filters",

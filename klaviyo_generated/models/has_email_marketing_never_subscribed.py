@@ -62,14 +62,9 @@ class HasEmailMarketingNeverSubscribed(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> HasEmailMarketingNeverSubscribedSubscription:
-            subscription = check_has_email_marketing_never_subscribed_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_has_email_marketing_never_subscribed_subscription),
             },
             copied={
                 "filters": "filters",

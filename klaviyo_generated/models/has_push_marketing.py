@@ -72,40 +72,30 @@ class HasPushMarketing(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        def _decode_subscription(src_value__: Any) -> HasPushMarketingSubscription:
-            subscription = check_has_push_marketing_subscription(src_value__)
+        def _parse_filters(data: object) -> list[StatusDateFilter] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                filters_type_0 = []
+                _filters_type_0 = data
+                for filters_type_0_item_data in _filters_type_0:
+                    filters_type_0_item = StatusDateFilter.from_dict(filters_type_0_item_data)
 
-            return subscription
+                    filters_type_0.append(filters_type_0_item)
 
-        def _decode_filters(src_value__: Any) -> list[StatusDateFilter] | None | Unset:
-            def _parse_filters(data: object) -> list[StatusDateFilter] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    filters_type_0 = []
-                    _filters_type_0 = data
-                    for filters_type_0_item_data in _filters_type_0:
-                        filters_type_0_item = StatusDateFilter.from_dict(filters_type_0_item_data)
-
-                        filters_type_0.append(filters_type_0_item)
-
-                    return filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            filters = _parse_filters(src_value__)
-
-            return filters
+                return filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
-                "filters": ("filters", _decode_filters),
+                "subscription": ("subscription", check_has_push_marketing_subscription),
+                "filters": ("filters", _parse_filters),
             },
             copied={},
             known=(

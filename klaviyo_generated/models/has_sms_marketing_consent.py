@@ -69,27 +69,17 @@ class HasSMSMarketingConsent(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.has_sms_marketing_subscribed import HasSMSMarketingSubscribed  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> HasSMSMarketingConsentChannel:
-            channel = check_has_sms_marketing_consent_channel(src_value__)
-
-            return channel
-
         def _decode_can_receive_marketing(src_value__: Any) -> Literal[True]:
             can_receive_marketing = cast(Literal[True], src_value__)
             if can_receive_marketing != True and strict_enums():
                 raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
             return can_receive_marketing
 
-        def _decode_consent_status(src_value__: Any) -> HasSMSMarketingSubscribed:
-            consent_status = HasSMSMarketingSubscribed.from_dict(src_value__)
-
-            return consent_status
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_has_sms_marketing_consent_channel),
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
-                "consent_status": ("consent_status", _decode_consent_status),
+                "consent_status": ("consent_status", HasSMSMarketingSubscribed.from_dict),
             },
             copied={},
             known=(

@@ -140,35 +140,25 @@ class HeaderImageSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> HeaderImageSubBlockType:
-            type_ = check_header_image_sub_block_type(src_value__)
+        def _parse_show_on(data: object) -> HeaderImageSubBlockShowOn | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_header_image_sub_block_show_on(data)
 
-            return type_
-
-        def _decode_show_on(src_value__: Any) -> HeaderImageSubBlockShowOn | None | Unset:
-            def _parse_show_on(data: object) -> HeaderImageSubBlockShowOn | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_header_image_sub_block_show_on(data)
-
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            show_on = _parse_show_on(src_value__)
-
-            return show_on
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "show_on": ("show_on", _decode_show_on),
+                "type_": ("type", check_header_image_sub_block_type),
+                "show_on": ("show_on", _parse_show_on),
             },
             copied={
                 "id": "id",

@@ -69,20 +69,10 @@ class Heading4Style(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.heading_style_styles import HeadingStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> Heading4StyleStyleType:
-            style_type = check_heading_4_style_style_type(src_value__)
-
-            return style_type
-
-        def _decode_styles(src_value__: Any) -> HeadingStyleStyles:
-            styles = HeadingStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_heading_4_style_style_type),
+                "styles": ("styles", HeadingStyleStyles.from_dict),
             },
             copied={
                 "id": "id",

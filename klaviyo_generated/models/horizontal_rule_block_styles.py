@@ -122,29 +122,24 @@ class HorizontalRuleBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_border_style(src_value__: Any) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
-            def _parse_border_style(data: object) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_horizontal_rule_block_styles_border_style(data)
+        def _parse_border_style(data: object) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_horizontal_rule_block_styles_border_style(data)
 
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            border_style = _parse_border_style(src_value__)
-
-            return border_style
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "border_style": ("border_style", _decode_border_style),
+                "border_style": ("border_style", _parse_border_style),
             },
             copied={
                 "block_background_color": "block_background_color",

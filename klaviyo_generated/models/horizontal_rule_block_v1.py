@@ -102,39 +102,24 @@ class HorizontalRuleBlockV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.horizontal_rule_block_data import HorizontalRuleBlockData  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> HorizontalRuleBlockV1ContentType:
-            content_type = check_horizontal_rule_block_v1_content_type(src_value__)
+        def _parse_data(data: object) -> HorizontalRuleBlockData | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = HorizontalRuleBlockData.from_dict(data)
 
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> HorizontalRuleBlockV1Type:
-            type_ = check_horizontal_rule_block_v1_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> HorizontalRuleBlockData | None:
-            def _parse_data(data: object) -> HorizontalRuleBlockData | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = HorizontalRuleBlockData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "content_type": ("content_type", check_horizontal_rule_block_v1_content_type),
+                "type_": ("type", check_horizontal_rule_block_v1_type),
+                "data": ("data", _parse_data),
             },
             copied={
                 "id": "id",

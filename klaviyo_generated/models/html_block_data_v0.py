@@ -63,14 +63,9 @@ class HTMLBlockDataV0(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.block_display_options import BlockDisplayOptions  # noqa: PLC0415
 
-        def _decode_display_options(src_value__: Any) -> BlockDisplayOptions:
-            display_options = BlockDisplayOptions.from_dict(src_value__)
-
-            return display_options
-
         return LazyTable(
             fields={
-                "display_options": ("display_options", _decode_display_options),
+                "display_options": ("display_options", BlockDisplayOptions.from_dict),
             },
             copied={
                 "content": "content",

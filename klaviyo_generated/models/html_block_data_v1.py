@@ -63,14 +63,9 @@ class HTMLBlockDataV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
         return LazyTable(
             fields={
-                "display_options": ("display_options", _decode_display_options),
+                "display_options": ("display_options", DisplayOptions.from_dict),
             },
             copied={
                 "content": "content",

@@ -81,36 +81,11 @@ class HTMLText(LazyModel):
         from ..models.html_text_properties import HTMLTextProperties  # noqa: PLC0415
         from ..models.html_text_styles import HTMLTextStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> HTMLTextType:
-            type_ = check_html_text_type(src_value__)
-
-            return type_
-
-        def _decode_styles(src_value__: Any) -> HTMLTextStyles | Unset:
-            _styles = src_value__
-            styles: HTMLTextStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = HTMLTextStyles.from_dict(_styles)
-
-            return styles
-
-        def _decode_properties(src_value__: Any) -> HTMLTextProperties | Unset:
-            _properties = src_value__
-            properties: HTMLTextProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = HTMLTextProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "styles": ("styles", _decode_styles),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_html_text_type),
+                "styles": ("styles", HTMLTextStyles.from_dict),
+                "properties": ("properties", HTMLTextProperties.from_dict),
             },
             copied={
                 "id": "id",

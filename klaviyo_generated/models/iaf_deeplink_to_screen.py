@@ -77,16 +77,6 @@ class IafDeeplinkToScreen(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.iaf_deeplink_to_screen_properties import IafDeeplinkToScreenProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> IafDeeplinkToScreenType:
-            type_ = check_iaf_deeplink_to_screen_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> IafDeeplinkToScreenProperties:
-            properties = IafDeeplinkToScreenProperties.from_dict(src_value__)
-
-            return properties
-
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
             if submit != True and not isinstance(submit, Unset) and strict_enums():
@@ -95,8 +85,8 @@ class IafDeeplinkToScreen(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_iaf_deeplink_to_screen_type),
+                "properties": ("properties", IafDeeplinkToScreenProperties.from_dict),
                 "submit": ("submit", _decode_submit),
             },
             copied={

@@ -71,25 +71,10 @@ class IdentifiedProfiles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.trigger_base_properties import TriggerBaseProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> IdentifiedProfilesType:
-            type_ = check_identified_profiles_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> TriggerBaseProperties | Unset:
-            _properties = src_value__
-            properties: TriggerBaseProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = TriggerBaseProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_identified_profiles_type),
+                "properties": ("properties", TriggerBaseProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -126,47 +126,27 @@ class ImageAsset(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_format_(src_value__: Any) -> ImageAssetFormat:
-            format_ = check_image_asset_format(src_value__)
+        def _parse_origin(data: object) -> ImageAssetOrigin | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                origin_type_1 = check_image_asset_origin(data)
 
-            return format_
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
-        def _decode_image_type(src_value__: Any) -> ImageAssetImageType:
-            image_type = check_image_asset_image_type(src_value__)
-
-            return image_type
-
-        def _decode_origin(src_value__: Any) -> ImageAssetOrigin | None | Unset:
-            def _parse_origin(data: object) -> ImageAssetOrigin | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    origin_type_1 = check_image_asset_origin(data)
-
-                    return origin_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            origin = _parse_origin(src_value__)
-
-            return origin
+                return origin_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "format_": ("format", _decode_format_),
-                "updated": ("updated", _decode_updated),
-                "image_type": ("image_type", _decode_image_type),
-                "origin": ("origin", _decode_origin),
+                "format_": ("format", check_image_asset_format),
+                "updated": ("updated", parse_datetime),
+                "image_type": ("image_type", check_image_asset_image_type),
+                "origin": ("origin", _parse_origin),
             },
             copied={
                 "id": "id",

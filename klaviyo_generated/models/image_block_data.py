@@ -77,41 +77,31 @@ class ImageBlockData(LazyModel):
         from ..models.image_block_styles import ImageBlockStyles  # noqa: PLC0415
         from ..models.static_image_block_properties import StaticImageBlockProperties  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> DynamicImageBlockProperties | StaticImageBlockProperties:
-            def _parse_properties(data: object) -> DynamicImageBlockProperties | StaticImageBlockProperties:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = StaticImageBlockProperties.from_dict(data)
-
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_properties(data: object) -> DynamicImageBlockProperties | StaticImageBlockProperties:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                properties_type_1 = DynamicImageBlockProperties.from_dict(data)
+                properties_type_0 = StaticImageBlockProperties.from_dict(data)
 
-                return properties_type_1
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            properties_type_1 = DynamicImageBlockProperties.from_dict(data)
 
+            return properties_type_1
+
+        def _decode_properties(src_value__: Any) -> DynamicImageBlockProperties | StaticImageBlockProperties:
             properties = parse_union(_parse_properties, src_value__)
 
             return properties
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> ImageBlockStyles:
-            styles = ImageBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
                 "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", ImageBlockStyles.from_dict),
             },
             copied={},
             known=(

@@ -212,50 +212,40 @@ class ImageBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_align(src_value__: Any) -> ImageBlockStylesAlign | None | Unset:
-            def _parse_align(data: object) -> ImageBlockStylesAlign | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    align_type_1 = check_image_block_styles_align(data)
+        def _parse_align(data: object) -> ImageBlockStylesAlign | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                align_type_1 = check_image_block_styles_align(data)
 
-                    return align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            align = _parse_align(src_value__)
+        def _parse_block_border_style(data: object) -> ImageBlockStylesBlockBorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                block_border_style_type_1 = check_image_block_styles_block_border_style(data)
 
-            return align
-
-        def _decode_block_border_style(src_value__: Any) -> ImageBlockStylesBlockBorderStyle | None | Unset:
-            def _parse_block_border_style(data: object) -> ImageBlockStylesBlockBorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    block_border_style_type_1 = check_image_block_styles_block_border_style(data)
-
-                    return block_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            block_border_style = _parse_block_border_style(src_value__)
-
-            return block_border_style
+                return block_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "align": ("align", _decode_align),
-                "block_border_style": ("block_border_style", _decode_block_border_style),
+                "align": ("align", _parse_align),
+                "block_border_style": ("block_border_style", _parse_block_border_style),
             },
             copied={
                 "background_color": "background_color",

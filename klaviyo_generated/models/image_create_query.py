@@ -52,14 +52,9 @@ class ImageCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.image_create_query_resource_object import ImageCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ImageCreateQueryResourceObject:
-            data = ImageCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ImageCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -59,20 +59,10 @@ class ImageCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.image_create_query_resource_object_attributes import ImageCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ImageEnum:
-            type_ = check_image_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ImageCreateQueryResourceObjectAttributes:
-            attributes = ImageCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_image_enum),
+                "attributes": ("attributes", ImageCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class ImagePartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.image_partial_update_query_resource_object import ImagePartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ImagePartialUpdateQueryResourceObject:
-            data = ImagePartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ImagePartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -74,20 +74,10 @@ class ImagePartialUpdateQueryResourceObject(LazyModel):
             ImagePartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ImageEnum:
-            type_ = check_image_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ImagePartialUpdateQueryResourceObjectAttributes:
-            attributes = ImagePartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_image_enum),
+                "attributes": ("attributes", ImagePartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

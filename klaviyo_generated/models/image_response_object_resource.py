@@ -78,26 +78,11 @@ class ImageResponseObjectResource(LazyModel):
         from ..models.image_response_object_resource_attributes import ImageResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ImageEnum:
-            type_ = check_image_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ImageResponseObjectResourceAttributes:
-            attributes = ImageResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_image_enum),
+                "attributes": ("attributes", ImageResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

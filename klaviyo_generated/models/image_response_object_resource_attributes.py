@@ -90,14 +90,9 @@ class ImageResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
-
         return LazyTable(
             fields={
-                "updated_at": ("updated_at", _decode_updated_at),
+                "updated_at": ("updated_at", parse_datetime),
             },
             copied={
                 "name": "name",

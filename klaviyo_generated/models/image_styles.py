@@ -91,41 +91,11 @@ class ImageStyles(LazyModel):
         from ..models.image_drop_shadow_styles import ImageDropShadowStyles  # noqa: PLC0415
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_horizontal_alignment(src_value__: Any) -> ImageStylesHorizontalAlignment | Unset:
-            _horizontal_alignment = src_value__
-            horizontal_alignment: ImageStylesHorizontalAlignment | Unset
-            if isinstance(_horizontal_alignment, Unset):
-                horizontal_alignment = UNSET
-            else:
-                horizontal_alignment = check_image_styles_horizontal_alignment(_horizontal_alignment)
-
-            return horizontal_alignment
-
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_drop_shadow(src_value__: Any) -> ImageDropShadowStyles | Unset:
-            _drop_shadow = src_value__
-            drop_shadow: ImageDropShadowStyles | Unset
-            if isinstance(_drop_shadow, Unset):
-                drop_shadow = UNSET
-            else:
-                drop_shadow = ImageDropShadowStyles.from_dict(_drop_shadow)
-
-            return drop_shadow
-
         return LazyTable(
             fields={
-                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
-                "padding": ("padding", _decode_padding),
-                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+                "horizontal_alignment": ("horizontal_alignment", check_image_styles_horizontal_alignment),
+                "padding": ("padding", Padding.from_dict),
+                "drop_shadow": ("drop_shadow", ImageDropShadowStyles.from_dict),
             },
             copied={
                 "width": "width",

@@ -52,14 +52,9 @@ class ImplicitlyOrExplicitlyReachable(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reachable_status(src_value__: Any) -> ImplicitlyOrExplicitlyReachableReachableStatus:
-            reachable_status = check_implicitly_or_explicitly_reachable_reachable_status(src_value__)
-
-            return reachable_status
-
         return LazyTable(
             fields={
-                "reachable_status": ("reachable_status", _decode_reachable_status),
+                "reachable_status": ("reachable_status", check_implicitly_or_explicitly_reachable_reachable_status),
             },
             copied={},
             known=("reachable_status",),

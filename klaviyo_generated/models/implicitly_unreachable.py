@@ -52,14 +52,9 @@ class ImplicitlyUnreachable(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reachable_status(src_value__: Any) -> ImplicitlyUnreachableReachableStatus:
-            reachable_status = check_implicitly_unreachable_reachable_status(src_value__)
-
-            return reachable_status
-
         return LazyTable(
             fields={
-                "reachable_status": ("reachable_status", _decode_reachable_status),
+                "reachable_status": ("reachable_status", check_implicitly_unreachable_reachable_status),
             },
             copied={},
             known=("reachable_status",),

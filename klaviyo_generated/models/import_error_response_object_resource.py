@@ -72,20 +72,10 @@ class ImportErrorResponseObjectResource(LazyModel):
             ImportErrorResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ImportErrorEnum:
-            type_ = check_import_error_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ImportErrorResponseObjectResourceAttributes:
-            attributes = ImportErrorResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_import_error_enum),
+                "attributes": ("attributes", ImportErrorResponseObjectResourceAttributes.from_dict),
             },
             copied={
                 "id": "id",

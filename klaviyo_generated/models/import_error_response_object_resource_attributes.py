@@ -98,41 +98,29 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
             ImportErrorResponseObjectResourceAttributesOriginalPayloadType0,  # noqa: PLC0415
         )
 
-        def _decode_source(src_value__: Any) -> ErrorSource:
-            source = ErrorSource.from_dict(src_value__)
-
-            return source
-
-        def _decode_original_payload(
-            src_value__: Any,
+        def _parse_original_payload(
+            data: object,
         ) -> ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset:
-            def _parse_original_payload(
-                data: object,
-            ) -> ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    original_payload_type_0 = ImportErrorResponseObjectResourceAttributesOriginalPayloadType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                original_payload_type_0 = ImportErrorResponseObjectResourceAttributesOriginalPayloadType0.from_dict(
+                    data
+                )
 
-                    return original_payload_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            original_payload = _parse_original_payload(src_value__)
-
-            return original_payload
+                return original_payload_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "source": ("source", _decode_source),
-                "original_payload": ("original_payload", _decode_original_payload),
+                "source": ("source", ErrorSource.from_dict),
+                "original_payload": ("original_payload", _parse_original_payload),
             },
             copied={
                 "code": "code",

@@ -83,26 +83,11 @@ class InTheLastBaseRelativeDateFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> InTheLastBaseRelativeDateFilterType:
-            type_ = check_in_the_last_base_relative_date_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> InTheLastBaseRelativeDateFilterOperator:
-            operator = check_in_the_last_base_relative_date_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_unit(src_value__: Any) -> InTheLastBaseRelativeDateFilterUnit:
-            unit = check_in_the_last_base_relative_date_filter_unit(src_value__)
-
-            return unit
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "unit": ("unit", _decode_unit),
+                "type_": ("type", check_in_the_last_base_relative_date_filter_type),
+                "operator": ("operator", check_in_the_last_base_relative_date_filter_operator),
+                "unit": ("unit", check_in_the_last_base_relative_date_filter_unit),
             },
             copied={
                 "quantity": "quantity",

@@ -49,14 +49,9 @@ class Increment(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> IncrementBadgeConfig:
-            badge_config = check_increment_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_increment_badge_config),
             },
             copied={},
             known=("badge_config",),

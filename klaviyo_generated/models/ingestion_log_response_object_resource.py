@@ -95,37 +95,12 @@ class IngestionLogResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ObjectIngestionLogEnum:
-            type_ = check_object_ingestion_log_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> IngestionLogResponseObjectResourceAttributes:
-            attributes = IngestionLogResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> IngestionLogResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: IngestionLogResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = IngestionLogResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_object_ingestion_log_enum),
+                "attributes": ("attributes", IngestionLogResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", IngestionLogResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

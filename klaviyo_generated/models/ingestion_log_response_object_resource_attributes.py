@@ -99,21 +99,6 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.ingestion_log_error_detail import IngestionLogErrorDetail  # noqa: PLC0415
 
-        def _decode_status(src_value__: Any) -> IngestionLogResponseObjectResourceAttributesStatus:
-            status = check_ingestion_log_response_object_resource_attributes_status(src_value__)
-
-            return status
-
-        def _decode_event_type(src_value__: Any) -> IngestionLogResponseObjectResourceAttributesEventType:
-            event_type = check_ingestion_log_response_object_resource_attributes_event_type(src_value__)
-
-            return event_type
-
-        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = parse_datetime(src_value__)
-
-            return timestamp
-
         def _decode_errors(src_value__: Any) -> list[IngestionLogErrorDetail]:
             errors = []
             _errors = src_value__
@@ -126,9 +111,9 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "event_type": ("event_type", _decode_event_type),
-                "timestamp": ("timestamp", _decode_timestamp),
+                "status": ("status", check_ingestion_log_response_object_resource_attributes_status),
+                "event_type": ("event_type", check_ingestion_log_response_object_resource_attributes_event_type),
+                "timestamp": ("timestamp", parse_datetime),
                 "errors": ("errors", _decode_errors),
             },
             copied={

@@ -68,32 +68,13 @@ class IngestionLogResponseObjectResourceRelationships(LazyModel):
             IngestionLogResponseObjectResourceRelationshipsObjectType,  # noqa: PLC0415
         )
 
-        def _decode_object_type(src_value__: Any) -> IngestionLogResponseObjectResourceRelationshipsObjectType | Unset:
-            _object_type = src_value__
-            object_type: IngestionLogResponseObjectResourceRelationshipsObjectType | Unset
-            if isinstance(_object_type, Unset):
-                object_type = UNSET
-            else:
-                object_type = IngestionLogResponseObjectResourceRelationshipsObjectType.from_dict(_object_type)
-
-            return object_type
-
-        def _decode_object_record(
-            src_value__: Any,
-        ) -> IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset:
-            _object_record = src_value__
-            object_record: IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset
-            if isinstance(_object_record, Unset):
-                object_record = UNSET
-            else:
-                object_record = IngestionLogResponseObjectResourceRelationshipsObjectRecord.from_dict(_object_record)
-
-            return object_record
-
         return LazyTable(
             fields={
-                "object_type": ("object-type", _decode_object_type),
-                "object_record": ("object-record", _decode_object_record),
+                "object_type": ("object-type", IngestionLogResponseObjectResourceRelationshipsObjectType.from_dict),
+                "object_record": (
+                    "object-record",
+                    IngestionLogResponseObjectResourceRelationshipsObjectRecord.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -61,14 +61,9 @@ class IngestionLogResponseObjectResourceRelationshipsObjectRecordData(LazyModel)
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ObjectRecordEnum:
-            type_ = check_object_record_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_object_record_enum),
             },
             copied={
                 "id": "id",

@@ -131,19 +131,9 @@ class InputStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
         return LazyTable(
             fields={
-                "text_styles": ("text_styles", _decode_text_styles),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
             },
             copied={
                 "label_color": "label_color",

@@ -67,20 +67,10 @@ class IntegerFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> IntegerFilterType:
-            type_ = check_integer_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> IntegerFilterOperator:
-            operator = check_integer_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_integer_filter_type),
+                "operator": ("operator", check_integer_filter_operator),
             },
             copied={
                 "value": "value",

@@ -63,14 +63,12 @@ class InternalScheduledReportBuilderReportData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_service_method_type(src_value__: Any) -> InternalScheduledReportBuilderReportDataServiceMethodType:
-            service_method_type = check_internal_scheduled_report_builder_report_data_service_method_type(src_value__)
-
-            return service_method_type
-
         return LazyTable(
             fields={
-                "service_method_type": ("service_method_type", _decode_service_method_type),
+                "service_method_type": (
+                    "service_method_type",
+                    check_internal_scheduled_report_builder_report_data_service_method_type,
+                ),
             },
             copied={
                 "report_id": "report_id",

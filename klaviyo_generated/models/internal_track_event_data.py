@@ -89,35 +89,25 @@ class InternalTrackEventData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.internal_track_event_data_event_payload_type_0 import InternalTrackEventDataEventPayloadType0  # noqa: PLC0415
 
-        def _decode_service_method_type(src_value__: Any) -> InternalTrackEventDataServiceMethodType:
-            service_method_type = check_internal_track_event_data_service_method_type(src_value__)
+        def _parse_event_payload(data: object) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                event_payload_type_0 = InternalTrackEventDataEventPayloadType0.from_dict(data)
 
-            return service_method_type
-
-        def _decode_event_payload(src_value__: Any) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
-            def _parse_event_payload(data: object) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    event_payload_type_0 = InternalTrackEventDataEventPayloadType0.from_dict(data)
-
-                    return event_payload_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            event_payload = _parse_event_payload(src_value__)
-
-            return event_payload
+                return event_payload_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "service_method_type": ("service_method_type", _decode_service_method_type),
-                "event_payload": ("event_payload", _decode_event_payload),
+                "service_method_type": ("service_method_type", check_internal_track_event_data_service_method_type),
+                "event_payload": ("event_payload", _parse_event_payload),
             },
             copied={
                 "event_key": "event_key",

@@ -52,14 +52,9 @@ class InternalUnknownServiceData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_service_method_type(src_value__: Any) -> InternalUnknownServiceDataServiceMethodType:
-            service_method_type = check_internal_unknown_service_data_service_method_type(src_value__)
-
-            return service_method_type
-
         return LazyTable(
             fields={
-                "service_method_type": ("service_method_type", _decode_service_method_type),
+                "service_method_type": ("service_method_type", check_internal_unknown_service_data_service_method_type),
             },
             copied={},
             known=("service_method_type",),

@@ -80,15 +80,10 @@ class IpAllowlistResponse(LazyModel):
 
             return prefixes
 
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
-
-            return created
-
         return LazyTable(
             fields={
                 "prefixes": ("prefixes", _decode_prefixes),
-                "created": ("created", _decode_created),
+                "created": ("created", parse_datetime),
             },
             copied={
                 "sync_token": "sync_token",

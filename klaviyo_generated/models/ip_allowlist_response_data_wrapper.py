@@ -63,25 +63,10 @@ class IpAllowlistResponseDataWrapper(LazyModel):
         from ..models.ip_allowlist_response_data import IpAllowlistResponseData  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> IpAllowlistResponseData:
-            data = IpAllowlistResponseData.from_dict(src_value__)
-
-            return data
-
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "data": ("data", IpAllowlistResponseData.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={},
             known=(

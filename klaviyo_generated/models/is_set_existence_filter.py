@@ -59,20 +59,10 @@ class IsSetExistenceFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> IsSetExistenceFilterType:
-            type_ = check_is_set_existence_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> IsSetExistenceFilterOperator:
-            operator = check_is_set_existence_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_is_set_existence_filter_type),
+                "operator": ("operator", check_is_set_existence_filter_operator),
             },
             copied={},
             known=(

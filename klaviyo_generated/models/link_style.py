@@ -69,20 +69,10 @@ class LinkStyle(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.link_style_styles import LinkStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> LinkStyleStyleType:
-            style_type = check_link_style_style_type(src_value__)
-
-            return style_type
-
-        def _decode_styles(src_value__: Any) -> LinkStyleStyles:
-            styles = LinkStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_link_style_style_type),
+                "styles": ("styles", LinkStyleStyles.from_dict),
             },
             copied={
                 "id": "id",

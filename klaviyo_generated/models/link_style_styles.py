@@ -74,29 +74,24 @@ class LinkStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_font_style(src_value__: Any) -> LinkStyleStylesFontStyle | None | Unset:
-            def _parse_font_style(data: object) -> LinkStyleStylesFontStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_link_style_styles_font_style(data)
+        def _parse_font_style(data: object) -> LinkStyleStylesFontStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_link_style_styles_font_style(data)
 
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_style = _parse_font_style(src_value__)
-
-            return font_style
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "font_style": ("font_style", _decode_font_style),
+                "font_style": ("font_style", _parse_font_style),
             },
             copied={
                 "color": "color",

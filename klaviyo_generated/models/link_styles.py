@@ -56,19 +56,9 @@ class LinkStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_decoration(src_value__: Any) -> LinkStylesDecoration | Unset:
-            _decoration = src_value__
-            decoration: LinkStylesDecoration | Unset
-            if isinstance(_decoration, Unset):
-                decoration = UNSET
-            else:
-                decoration = check_link_styles_decoration(_decoration)
-
-            return decoration
-
         return LazyTable(
             fields={
-                "decoration": ("decoration", _decode_decoration),
+                "decoration": ("decoration", check_link_styles_decoration),
             },
             copied={
                 "color": "color",

@@ -52,14 +52,9 @@ class ListCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.list_create_query_resource_object import ListCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ListCreateQueryResourceObject:
-            data = ListCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ListCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -59,20 +59,10 @@ class ListCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.list_create_query_resource_object_attributes import ListCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ListEnum:
-            type_ = check_list_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ListCreateQueryResourceObjectAttributes:
-            attributes = ListCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_list_enum),
+                "attributes": ("attributes", ListCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

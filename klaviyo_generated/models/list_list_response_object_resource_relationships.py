@@ -82,41 +82,11 @@ class ListListResponseObjectResourceRelationships(LazyModel):
             ListListResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> ListListResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: ListListResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = ListListResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> ListListResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: ListListResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = ListListResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(src_value__: Any) -> ListListResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: ListListResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = ListListResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", ListListResponseObjectResourceRelationshipsProfiles.from_dict),
+                "tags": ("tags", ListListResponseObjectResourceRelationshipsTags.from_dict),
+                "flow_triggers": ("flow-triggers", ListListResponseObjectResourceRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=(

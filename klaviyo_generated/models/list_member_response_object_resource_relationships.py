@@ -82,41 +82,11 @@ class ListMemberResponseObjectResourceRelationships(LazyModel):
             ListMemberResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> ListMemberResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ListMemberResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ListMemberResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> ListMemberResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: ListMemberResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = ListMemberResponseObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(src_value__: Any) -> ListMemberResponseObjectResourceRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: ListMemberResponseObjectResourceRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = ListMemberResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
-
-            return push_tokens
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "lists": ("lists", ListMemberResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": ("segments", ListMemberResponseObjectResourceRelationshipsSegments.from_dict),
+                "push_tokens": ("push-tokens", ListMemberResponseObjectResourceRelationshipsPushTokens.from_dict),
             },
             copied={},
             known=(

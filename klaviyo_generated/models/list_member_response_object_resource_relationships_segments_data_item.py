@@ -60,14 +60,9 @@ class ListMemberResponseObjectResourceRelationshipsSegmentsDataItem(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SegmentEnum:
-            type_ = check_segment_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_segment_enum),
             },
             copied={
                 "id": "id",

@@ -52,14 +52,9 @@ class ListPartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.list_partial_update_query_resource_object import ListPartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ListPartialUpdateQueryResourceObject:
-            data = ListPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ListPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

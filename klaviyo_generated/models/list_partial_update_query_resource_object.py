@@ -74,20 +74,10 @@ class ListPartialUpdateQueryResourceObject(LazyModel):
             ListPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ListEnum:
-            type_ = check_list_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ListPartialUpdateQueryResourceObjectAttributes:
-            attributes = ListPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_list_enum),
+                "attributes": ("attributes", ListPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -60,35 +60,26 @@ class ListPartialUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_opt_in_process(
-            src_value__: Any,
+        def _parse_opt_in_process(
+            data: object,
         ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset:
-            def _parse_opt_in_process(
-                data: object,
-            ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    opt_in_process_type_1 = check_list_partial_update_query_resource_object_attributes_opt_in_process(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                opt_in_process_type_1 = check_list_partial_update_query_resource_object_attributes_opt_in_process(data)
 
-                    return opt_in_process_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            opt_in_process = _parse_opt_in_process(src_value__)
-
-            return opt_in_process
+                return opt_in_process_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+                "opt_in_process": ("opt_in_process", _parse_opt_in_process),
             },
             copied={
                 "name": "name",

@@ -80,41 +80,11 @@ class ListResponseObjectResourceRelationships(LazyModel):
             ListResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> ListResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: ListResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = ListResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> ListResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: ListResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = ListResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(src_value__: Any) -> ListResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: ListResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = ListResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", ListResponseObjectResourceRelationshipsProfiles.from_dict),
+                "tags": ("tags", ListResponseObjectResourceRelationshipsTags.from_dict),
+                "flow_triggers": ("flow-triggers", ListResponseObjectResourceRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=(

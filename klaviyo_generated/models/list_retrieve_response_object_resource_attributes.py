@@ -112,45 +112,80 @@ class ListRetrieveResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-            return created
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_opt_in_process(
+            data: object,
+        ) -> (
+            ListRetrieveResponseObjectResourceAttributesOptInProcessType1
+            | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
+            | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
+            | None
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1 = (
+                    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_1(data)
+                )
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1 = (
+                    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1(data)
+                )
 
-            updated = _parse_updated(src_value__)
+                return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1 = (
+                    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1(data)
+                )
 
-            return updated
+                return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_opt_in_process(
             src_value__: Any,
@@ -161,63 +196,14 @@ class ListRetrieveResponseObjectResourceAttributes(LazyModel):
             | None
             | Unset
         ):
-            def _parse_opt_in_process(
-                data: object,
-            ) -> (
-                ListRetrieveResponseObjectResourceAttributesOptInProcessType1
-                | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
-                | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1 = (
-                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_1(data)
-                    )
-
-                    return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1 = (
-                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1(data)
-                    )
-
-                    return (
-                        componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1
-                    )
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1 = (
-                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1(data)
-                    )
-
-                    return (
-                        componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1
-                    )
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             opt_in_process = parse_union(_parse_opt_in_process, src_value__)
 
             return opt_in_process
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
             },
             copied={

@@ -82,43 +82,14 @@ class ListRetrieveResponseObjectResourceRelationships(LazyModel):
             ListRetrieveResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> ListRetrieveResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: ListRetrieveResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = ListRetrieveResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> ListRetrieveResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: ListRetrieveResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = ListRetrieveResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(
-            src_value__: Any,
-        ) -> ListRetrieveResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: ListRetrieveResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = ListRetrieveResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", ListRetrieveResponseObjectResourceRelationshipsProfiles.from_dict),
+                "tags": ("tags", ListRetrieveResponseObjectResourceRelationshipsTags.from_dict),
+                "flow_triggers": (
+                    "flow-triggers",
+                    ListRetrieveResponseObjectResourceRelationshipsFlowTriggers.from_dict,
+                ),
             },
             copied={},
             known=(

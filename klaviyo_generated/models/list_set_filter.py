@@ -64,16 +64,6 @@ class ListSetFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ListSetFilterType:
-            type_ = check_list_set_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ListSetFilterOperator:
-            operator = check_list_set_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[str]:
             value = cast(list[str], src_value__)
 
@@ -81,8 +71,8 @@ class ListSetFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_list_set_filter_type),
+                "operator": ("operator", check_list_set_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},

@@ -67,20 +67,10 @@ class ListSubstringFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ListSubstringFilterType:
-            type_ = check_list_substring_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ListSubstringFilterOperator:
-            operator = check_list_substring_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_list_substring_filter_type),
+                "operator": ("operator", check_list_substring_filter_operator),
             },
             copied={
                 "value": "value",

@@ -59,14 +59,9 @@ class ListTrigger(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ListTriggerType:
-            type_ = check_list_trigger_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_list_trigger_type),
             },
             copied={
                 "id": "id",

@@ -78,19 +78,9 @@ class ListUpdateActionData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> ListUpdateActionDataStatus | Unset:
-            _status = src_value__
-            status: ListUpdateActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_list_update_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
+                "status": ("status", check_list_update_action_data_status),
             },
             copied={
                 "name": "name",

@@ -69,20 +69,10 @@ class ListsAndSegments(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.lists_and_segments_properties import ListsAndSegmentsProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ListsAndSegmentsType:
-            type_ = check_lists_and_segments_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> ListsAndSegmentsProperties:
-            properties = ListsAndSegmentsProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_lists_and_segments_type),
+                "properties": ("properties", ListsAndSegmentsProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -68,50 +68,40 @@ class ListsAndSegmentsProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_allow_list(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_allow_list(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    allow_list_type_0 = cast(list[str], data)
+        def _parse_allow_list(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                allow_list_type_0 = cast(list[str], data)
 
-                    return allow_list_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return allow_list_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            allow_list = _parse_allow_list(src_value__)
+        def _parse_deny_list(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                deny_list_type_0 = cast(list[str], data)
 
-            return allow_list
-
-        def _decode_deny_list(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_deny_list(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    deny_list_type_0 = cast(list[str], data)
-
-                    return deny_list_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            deny_list = _parse_deny_list(src_value__)
-
-            return deny_list
+                return deny_list_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "allow_list": ("allow_list", _decode_allow_list),
-                "deny_list": ("deny_list", _decode_deny_list),
+                "allow_list": ("allow_list", _parse_allow_list),
+                "deny_list": ("deny_list", _parse_deny_list),
             },
             copied={},
             known=(

@@ -69,20 +69,10 @@ class Location(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.location_properties import LocationProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> LocationType:
-            type_ = check_location_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> LocationProperties:
-            properties = LocationProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_location_type),
+                "properties": ("properties", LocationProperties.from_dict),
             },
             copied={
                 "id": "id",

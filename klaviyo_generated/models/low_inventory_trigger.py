@@ -110,33 +110,18 @@ class LowInventoryTrigger(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.low_inventory_trigger_trigger_filter_type_0 import LowInventoryTriggerTriggerFilterType0  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> LowInventoryTriggerType:
-            type_ = check_low_inventory_trigger_type(src_value__)
+        def _parse_trigger_filter(data: object) -> LowInventoryTriggerTriggerFilterType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_filter_type_0 = LowInventoryTriggerTriggerFilterType0.from_dict(data)
 
-            return type_
-
-        def _decode_product_level(src_value__: Any) -> LowInventoryTriggerProductLevel:
-            product_level = check_low_inventory_trigger_product_level(src_value__)
-
-            return product_level
-
-        def _decode_trigger_filter(src_value__: Any) -> LowInventoryTriggerTriggerFilterType0 | None:
-            def _parse_trigger_filter(data: object) -> LowInventoryTriggerTriggerFilterType0 | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    trigger_filter_type_0 = LowInventoryTriggerTriggerFilterType0.from_dict(data)
-
-                    return trigger_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_filter = _parse_trigger_filter(src_value__)
-
-            return trigger_filter
+                return trigger_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_audience(src_value__: Any) -> list[LowInventoryTriggerAudienceItem]:
             audience = []
@@ -150,9 +135,9 @@ class LowInventoryTrigger(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "product_level": ("product_level", _decode_product_level),
-                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "type_": ("type", check_low_inventory_trigger_type),
+                "product_level": ("product_level", check_low_inventory_trigger_product_level),
+                "trigger_filter": ("trigger_filter", _parse_trigger_filter),
                 "audience": ("audience", _decode_audience),
             },
             copied={

@@ -54,14 +54,9 @@ class MappedMetricPartialUpdateQuery(LazyModel):
             MappedMetricPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObject:
-            data = MappedMetricPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", MappedMetricPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -76,33 +76,11 @@ class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
             MappedMetricPartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
-            type_ = check_mapped_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_id(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObjectId:
-            id = check_mapped_metric_partial_update_query_resource_object_id(src_value__)
-
-            return id
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = MappedMetricPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "id": ("id", _decode_id),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_mapped_metric_enum),
+                "id": ("id", check_mapped_metric_partial_update_query_resource_object_id),
+                "relationships": ("relationships", MappedMetricPartialUpdateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -68,34 +68,13 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel):
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric,  # noqa: PLC0415
         )
 
-        def _decode_metric(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_custom_metric(
-            src_value__: Any,
-        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric | Unset:
-            _custom_metric = src_value__
-            custom_metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric | Unset
-            if isinstance(_custom_metric, Unset):
-                custom_metric = UNSET
-            else:
-                custom_metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric.from_dict(
-                    _custom_metric
-                )
-
-            return custom_metric
-
         return LazyTable(
             fields={
-                "metric": ("metric", _decode_metric),
-                "custom_metric": ("custom-metric", _decode_custom_metric),
+                "metric": ("metric", MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric.from_dict),
+                "custom_metric": (
+                    "custom-metric",
+                    MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric.from_dict,
+                ),
             },
             copied={},
             known=(

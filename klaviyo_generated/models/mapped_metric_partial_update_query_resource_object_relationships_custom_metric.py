@@ -54,21 +54,9 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric(Lazy
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset:
-            _data = src_value__
-            data: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData.from_dict),
             },
             copied={},
             known=("data",),

@@ -54,21 +54,9 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric(LazyModel)
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData | Unset:
-            _data = src_value__
-            data: MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData.from_dict),
             },
             copied={},
             known=("data",),

@@ -94,43 +94,13 @@ class MappedMetricResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
-            type_ = check_mapped_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_id(src_value__: Any) -> MappedMetricResponseObjectResourceId:
-            id = check_mapped_metric_response_object_resource_id(src_value__)
-
-            return id
-
-        def _decode_attributes(src_value__: Any) -> MappedMetricResponseObjectResourceAttributes:
-            attributes = MappedMetricResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> MappedMetricResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: MappedMetricResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = MappedMetricResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "id": ("id", _decode_id),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_mapped_metric_enum),
+                "id": ("id", check_mapped_metric_response_object_resource_id),
+                "attributes": ("attributes", MappedMetricResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", MappedMetricResponseObjectResourceRelationships.from_dict),
             },
             copied={},
             known=(

@@ -51,14 +51,9 @@ class MappedMetricResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
         return LazyTable(
             fields={
-                "updated": ("updated", _decode_updated),
+                "updated": ("updated", parse_datetime),
             },
             copied={},
             known=("updated",),

@@ -68,32 +68,13 @@ class MappedMetricResponseObjectResourceRelationships(LazyModel):
             MappedMetricResponseObjectResourceRelationshipsMetric,  # noqa: PLC0415
         )
 
-        def _decode_metric(src_value__: Any) -> MappedMetricResponseObjectResourceRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: MappedMetricResponseObjectResourceRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = MappedMetricResponseObjectResourceRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_custom_metric(
-            src_value__: Any,
-        ) -> MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset:
-            _custom_metric = src_value__
-            custom_metric: MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset
-            if isinstance(_custom_metric, Unset):
-                custom_metric = UNSET
-            else:
-                custom_metric = MappedMetricResponseObjectResourceRelationshipsCustomMetric.from_dict(_custom_metric)
-
-            return custom_metric
-
         return LazyTable(
             fields={
-                "metric": ("metric", _decode_metric),
-                "custom_metric": ("custom-metric", _decode_custom_metric),
+                "metric": ("metric", MappedMetricResponseObjectResourceRelationshipsMetric.from_dict),
+                "custom_metric": (
+                    "custom-metric",
+                    MappedMetricResponseObjectResourceRelationshipsCustomMetric.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -74,29 +74,24 @@ class MediaAssetReference(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        def _decode_thumbnail(src_value__: Any) -> None | SlimImageReference | Unset:
-            def _parse_thumbnail(data: object) -> None | SlimImageReference | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    thumbnail_type_1 = SlimImageReference.from_dict(data)
+        def _parse_thumbnail(data: object) -> None | SlimImageReference | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                thumbnail_type_1 = SlimImageReference.from_dict(data)
 
-                    return thumbnail_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            thumbnail = _parse_thumbnail(src_value__)
-
-            return thumbnail
+                return thumbnail_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "thumbnail": ("thumbnail", _decode_thumbnail),
+                "thumbnail": ("thumbnail", _parse_thumbnail),
             },
             copied={
                 "static_asset_id": "static_asset_id",

@@ -113,82 +113,57 @@ class MessageHierarchyRcsItem(LazyModel):
         from ..models.rcs_rich_content import RCSRichContent  # noqa: PLC0415
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        def _decode_message_format(src_value__: Any) -> MessageHierarchyRcsItemMessageFormat | Unset:
-            _message_format = src_value__
-            message_format: MessageHierarchyRcsItemMessageFormat | Unset
-            if isinstance(_message_format, Unset):
-                message_format = UNSET
-            else:
-                message_format = check_message_hierarchy_rcs_item_message_format(_message_format)
+        def _parse_rich_content(data: object) -> None | RCSRichContent | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rich_content_type_1 = RCSRichContent.from_dict(data)
 
-            return message_format
+                return rich_content_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_rich_content(src_value__: Any) -> None | RCSRichContent | Unset:
-            def _parse_rich_content(data: object) -> None | RCSRichContent | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rich_content_type_1 = RCSRichContent.from_dict(data)
+        def _parse_extra(data: object) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                extra_type_0 = MessageHierarchyRcsItemExtraType0.from_dict(data)
 
-                    return rich_content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return extra_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            rich_content = _parse_rich_content(src_value__)
+        def _parse_image(data: object) -> None | SlimImageReference | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                image_type_1 = SlimImageReference.from_dict(data)
 
-            return rich_content
-
-        def _decode_extra(src_value__: Any) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
-            def _parse_extra(data: object) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    extra_type_0 = MessageHierarchyRcsItemExtraType0.from_dict(data)
-
-                    return extra_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            extra = _parse_extra(src_value__)
-
-            return extra
-
-        def _decode_image(src_value__: Any) -> None | SlimImageReference | Unset:
-            def _parse_image(data: object) -> None | SlimImageReference | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    image_type_1 = SlimImageReference.from_dict(data)
-
-                    return image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            image = _parse_image(src_value__)
-
-            return image
+                return image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "message_format": ("message_format", _decode_message_format),
-                "rich_content": ("rich_content", _decode_rich_content),
-                "extra": ("extra", _decode_extra),
-                "image": ("image", _decode_image),
+                "message_format": ("message_format", check_message_hierarchy_rcs_item_message_format),
+                "rich_content": ("rich_content", _parse_rich_content),
+                "extra": ("extra", _parse_extra),
+                "image": ("image", _parse_image),
             },
             copied={
                 "message": "message",

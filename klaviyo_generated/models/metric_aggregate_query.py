@@ -52,14 +52,9 @@ class MetricAggregateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.metric_aggregate_query_resource_object import MetricAggregateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> MetricAggregateQueryResourceObject:
-            data = MetricAggregateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", MetricAggregateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -61,20 +61,10 @@ class MetricAggregateQueryResourceObject(LazyModel):
             MetricAggregateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> MetricAggregateEnum:
-            type_ = check_metric_aggregate_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> MetricAggregateQueryResourceObjectAttributes:
-            attributes = MetricAggregateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_metric_aggregate_enum),
+                "attributes": ("attributes", MetricAggregateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -65,15 +65,10 @@ class MetricAggregateRowDTO(LazyModel):
 
             return dimensions
 
-        def _decode_measurements(src_value__: Any) -> MetricAggregateRowDTOMeasurements:
-            measurements = MetricAggregateRowDTOMeasurements.from_dict(src_value__)
-
-            return measurements
-
         return LazyTable(
             fields={
                 "dimensions": ("dimensions", _decode_dimensions),
-                "measurements": ("measurements", _decode_measurements),
+                "measurements": ("measurements", MetricAggregateRowDTOMeasurements.from_dict),
             },
             copied={},
             known=(

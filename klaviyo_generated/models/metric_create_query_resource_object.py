@@ -59,20 +59,10 @@ class MetricCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.metric_create_query_resource_object_attributes import MetricCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MetricEnum:
-            type_ = check_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> MetricCreateQueryResourceObjectAttributes:
-            attributes = MetricCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_metric_enum),
+                "attributes": ("attributes", MetricCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

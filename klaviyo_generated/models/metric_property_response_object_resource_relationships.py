@@ -54,19 +54,9 @@ class MetricPropertyResponseObjectResourceRelationships(LazyModel):
             MetricPropertyResponseObjectResourceRelationshipsMetric,  # noqa: PLC0415
         )
 
-        def _decode_metric(src_value__: Any) -> MetricPropertyResponseObjectResourceRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: MetricPropertyResponseObjectResourceRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = MetricPropertyResponseObjectResourceRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
         return LazyTable(
             fields={
-                "metric": ("metric", _decode_metric),
+                "metric": ("metric", MetricPropertyResponseObjectResourceRelationshipsMetric.from_dict),
             },
             copied={},
             known=("metric",),

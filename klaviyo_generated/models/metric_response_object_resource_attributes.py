@@ -88,33 +88,24 @@ class MetricResponseObjectResourceAttributes(LazyModel):
             MetricResponseObjectResourceAttributesIntegrationType0,  # noqa: PLC0415
         )
 
-        def _decode_integration(
-            src_value__: Any,
-        ) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
-            def _parse_integration(
-                data: object,
-            ) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    integration_type_0 = MetricResponseObjectResourceAttributesIntegrationType0.from_dict(data)
+        def _parse_integration(data: object) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                integration_type_0 = MetricResponseObjectResourceAttributesIntegrationType0.from_dict(data)
 
-                    return integration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            integration = _parse_integration(src_value__)
-
-            return integration
+                return integration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "integration": ("integration", _decode_integration),
+                "integration": ("integration", _parse_integration),
             },
             copied={
                 "name": "name",

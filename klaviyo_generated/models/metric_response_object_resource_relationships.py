@@ -54,19 +54,9 @@ class MetricResponseObjectResourceRelationships(LazyModel):
             MetricResponseObjectResourceRelationshipsFlowTriggers,  # noqa: PLC0415
         )
 
-        def _decode_flow_triggers(src_value__: Any) -> MetricResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: MetricResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = MetricResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "flow_triggers": ("flow-triggers", MetricResponseObjectResourceRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=("flow-triggers",),

@@ -77,35 +77,25 @@ class MetricTrigger(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.metric_trigger_trigger_filter_type_0 import MetricTriggerTriggerFilterType0  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MetricTriggerType:
-            type_ = check_metric_trigger_type(src_value__)
+        def _parse_trigger_filter(data: object) -> MetricTriggerTriggerFilterType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_filter_type_0 = MetricTriggerTriggerFilterType0.from_dict(data)
 
-            return type_
-
-        def _decode_trigger_filter(src_value__: Any) -> MetricTriggerTriggerFilterType0 | None | Unset:
-            def _parse_trigger_filter(data: object) -> MetricTriggerTriggerFilterType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    trigger_filter_type_0 = MetricTriggerTriggerFilterType0.from_dict(data)
-
-                    return trigger_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_filter = _parse_trigger_filter(src_value__)
-
-            return trigger_filter
+                return trigger_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "type_": ("type", check_metric_trigger_type),
+                "trigger_filter": ("trigger_filter", _parse_trigger_filter),
             },
             copied={
                 "id": "id",

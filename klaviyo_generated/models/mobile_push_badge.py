@@ -84,42 +84,42 @@ class MobilePushBadge(LazyModel):
                 raise ValueError(f"display must match const True, got '{display}'")
             return display
 
+        def _parse_badge_options(
+            data: object,
+        ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_options_type_0 = CampaignMessageIncrement.from_dict(data)
+
+                return badge_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_options_type_1 = CampaignMessageStaticCount.from_dict(data)
+
+                return badge_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_options_type_2 = CampaignMessageProperty.from_dict(data)
+
+                return badge_options_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_badge_options(
             src_value__: Any,
         ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
-            def _parse_badge_options(
-                data: object,
-            ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_0 = CampaignMessageIncrement.from_dict(data)
-
-                    return badge_options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_1 = CampaignMessageStaticCount.from_dict(data)
-
-                    return badge_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_2 = CampaignMessageProperty.from_dict(data)
-
-                    return badge_options_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             badge_options = parse_union(_parse_badge_options, src_value__)
 
             return badge_options

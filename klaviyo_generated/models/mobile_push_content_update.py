@@ -88,36 +88,29 @@ class MobilePushContentUpdate(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_action_button_definition import PushActionButtonDefinition  # noqa: PLC0415
 
-        def _decode_action_buttons(src_value__: Any) -> list[PushActionButtonDefinition] | None | Unset:
-            def _parse_action_buttons(data: object) -> list[PushActionButtonDefinition] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    action_buttons_type_0 = []
-                    _action_buttons_type_0 = data
-                    for action_buttons_type_0_item_data in _action_buttons_type_0:
-                        action_buttons_type_0_item = PushActionButtonDefinition.from_dict(
-                            action_buttons_type_0_item_data
-                        )
+        def _parse_action_buttons(data: object) -> list[PushActionButtonDefinition] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                action_buttons_type_0 = []
+                _action_buttons_type_0 = data
+                for action_buttons_type_0_item_data in _action_buttons_type_0:
+                    action_buttons_type_0_item = PushActionButtonDefinition.from_dict(action_buttons_type_0_item_data)
 
-                        action_buttons_type_0.append(action_buttons_type_0_item)
+                    action_buttons_type_0.append(action_buttons_type_0_item)
 
-                    return action_buttons_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            action_buttons = _parse_action_buttons(src_value__)
-
-            return action_buttons
+                return action_buttons_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "action_buttons": ("action_buttons", _decode_action_buttons),
+                "action_buttons": ("action_buttons", _parse_action_buttons),
             },
             copied={
                 "title": "title",

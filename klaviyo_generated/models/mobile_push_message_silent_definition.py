@@ -86,41 +86,29 @@ class MobilePushMessageSilentDefinition(LazyModel):
             MobilePushMessageSilentDefinitionKvPairsType0,  # noqa: PLC0415
         )
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionChannel:
-            channel = check_mobile_push_message_silent_definition_channel(src_value__)
+        def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = MobilePushMessageSilentDefinitionKvPairsType0.from_dict(data)
 
-            return channel
-
-        def _decode_notification_type(src_value__: Any) -> MobilePushMessageSilentDefinitionNotificationType:
-            notification_type = check_mobile_push_message_silent_definition_notification_type(src_value__)
-
-            return notification_type
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = MobilePushMessageSilentDefinitionKvPairsType0.from_dict(data)
-
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            kv_pairs = _parse_kv_pairs(src_value__)
-
-            return kv_pairs
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "notification_type": ("notification_type", _decode_notification_type),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "channel": ("channel", check_mobile_push_message_silent_definition_channel),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_silent_definition_notification_type,
+                ),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
             },
             copied={},
             known=(

@@ -89,50 +89,29 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
             MobilePushMessageSilentDefinitionCreateKvPairsType0,  # noqa: PLC0415
         )
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionCreateChannel:
-            channel = check_mobile_push_message_silent_definition_create_channel(src_value__)
+        def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = MobilePushMessageSilentDefinitionCreateKvPairsType0.from_dict(data)
 
-            return channel
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = MobilePushMessageSilentDefinitionCreateKvPairsType0.from_dict(data)
-
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            kv_pairs = _parse_kv_pairs(src_value__)
-
-            return kv_pairs
-
-        def _decode_notification_type(
-            src_value__: Any,
-        ) -> MobilePushMessageSilentDefinitionCreateNotificationType | Unset:
-            _notification_type = src_value__
-            notification_type: MobilePushMessageSilentDefinitionCreateNotificationType | Unset
-            if isinstance(_notification_type, Unset):
-                notification_type = UNSET
-            else:
-                notification_type = check_mobile_push_message_silent_definition_create_notification_type(
-                    _notification_type
-                )
-
-            return notification_type
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "notification_type": ("notification_type", _decode_notification_type),
+                "channel": ("channel", check_mobile_push_message_silent_definition_create_channel),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_silent_definition_create_notification_type,
+                ),
             },
             copied={},
             known=(

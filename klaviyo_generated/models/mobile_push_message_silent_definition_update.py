@@ -83,40 +83,14 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
             MobilePushMessageSilentDefinitionUpdateKvPairs,  # noqa: PLC0415
         )
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionUpdateChannel:
-            channel = check_mobile_push_message_silent_definition_update_channel(src_value__)
-
-            return channel
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionUpdateKvPairs | Unset:
-            _kv_pairs = src_value__
-            kv_pairs: MobilePushMessageSilentDefinitionUpdateKvPairs | Unset
-            if isinstance(_kv_pairs, Unset):
-                kv_pairs = UNSET
-            else:
-                kv_pairs = MobilePushMessageSilentDefinitionUpdateKvPairs.from_dict(_kv_pairs)
-
-            return kv_pairs
-
-        def _decode_notification_type(
-            src_value__: Any,
-        ) -> MobilePushMessageSilentDefinitionUpdateNotificationType | Unset:
-            _notification_type = src_value__
-            notification_type: MobilePushMessageSilentDefinitionUpdateNotificationType | Unset
-            if isinstance(_notification_type, Unset):
-                notification_type = UNSET
-            else:
-                notification_type = check_mobile_push_message_silent_definition_update_notification_type(
-                    _notification_type
-                )
-
-            return notification_type
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "notification_type": ("notification_type", _decode_notification_type),
+                "channel": ("channel", check_mobile_push_message_silent_definition_update_channel),
+                "kv_pairs": ("kv_pairs", MobilePushMessageSilentDefinitionUpdateKvPairs.from_dict),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_silent_definition_update_notification_type,
+                ),
             },
             copied={},
             known=(

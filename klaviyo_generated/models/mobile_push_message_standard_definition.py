@@ -110,68 +110,46 @@ class MobilePushMessageStandardDefinition(LazyModel):
         )
         from ..models.mobile_push_options import MobilePushOptions  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageStandardDefinitionChannel:
-            channel = check_mobile_push_message_standard_definition_channel(src_value__)
+        def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = MobilePushMessageStandardDefinitionKvPairsType0.from_dict(data)
 
-            return channel
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_notification_type(src_value__: Any) -> MobilePushMessageStandardDefinitionNotificationType:
-            notification_type = check_mobile_push_message_standard_definition_notification_type(src_value__)
+        def _parse_options(data: object) -> MobilePushOptions | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                options_type_1 = MobilePushOptions.from_dict(data)
 
-            return notification_type
-
-        def _decode_content(src_value__: Any) -> MobilePushContent:
-            content = MobilePushContent.from_dict(src_value__)
-
-            return content
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = MobilePushMessageStandardDefinitionKvPairsType0.from_dict(data)
-
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            kv_pairs = _parse_kv_pairs(src_value__)
-
-            return kv_pairs
-
-        def _decode_options(src_value__: Any) -> MobilePushOptions | None | Unset:
-            def _parse_options(data: object) -> MobilePushOptions | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    options_type_1 = MobilePushOptions.from_dict(data)
-
-                    return options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            options = _parse_options(src_value__)
-
-            return options
+                return options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "notification_type": ("notification_type", _decode_notification_type),
-                "content": ("content", _decode_content),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "options": ("options", _decode_options),
+                "channel": ("channel", check_mobile_push_message_standard_definition_channel),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_standard_definition_notification_type,
+                ),
+                "content": ("content", MobilePushContent.from_dict),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
+                "options": ("options", _parse_options),
             },
             copied={},
             known=(

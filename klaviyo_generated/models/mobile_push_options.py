@@ -87,38 +87,38 @@ class MobilePushOptions(LazyModel):
         from ..models.push_on_open_deep_link import PushOnOpenDeepLink  # noqa: PLC0415
         from ..models.push_on_open_web_url import PushOnOpenWebUrl  # noqa: PLC0415
 
+        def _parse_on_open(data: object) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                on_open_type_0 = PushOnOpenApp.from_dict(data)
+
+                return on_open_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                on_open_type_1 = PushOnOpenDeepLink.from_dict(data)
+
+                return on_open_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                on_open_type_2 = PushOnOpenWebUrl.from_dict(data)
+
+                return on_open_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_on_open(src_value__: Any) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
-            def _parse_on_open(data: object) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    on_open_type_0 = PushOnOpenApp.from_dict(data)
-
-                    return on_open_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    on_open_type_1 = PushOnOpenDeepLink.from_dict(data)
-
-                    return on_open_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    on_open_type_2 = PushOnOpenWebUrl.from_dict(data)
-
-                    return on_open_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             on_open: None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset
             match src_value__:
                 case {"type": "open_app"}:
@@ -132,30 +132,30 @@ class MobilePushOptions(LazyModel):
 
             return on_open
 
+        def _parse_badge(data: object) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_type_0 = MobilePushBadge.from_dict(data)
+
+                return badge_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_type_1 = MobilePushNoBadge.from_dict(data)
+
+                return badge_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_badge(src_value__: Any) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
-            def _parse_badge(data: object) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_type_0 = MobilePushBadge.from_dict(data)
-
-                    return badge_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_type_1 = MobilePushNoBadge.from_dict(data)
-
-                    return badge_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             badge = parse_union(_parse_badge, src_value__)
 
             return badge

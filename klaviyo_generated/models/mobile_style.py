@@ -77,26 +77,11 @@ class MobileStyle(LazyModel):
         from ..models.mobile_style_properties import MobileStyleProperties  # noqa: PLC0415
         from ..models.mobile_style_styles import MobileStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> MobileStyleStyleType:
-            style_type = check_mobile_style_style_type(src_value__)
-
-            return style_type
-
-        def _decode_properties(src_value__: Any) -> MobileStyleProperties:
-            properties = MobileStyleProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> MobileStyleStyles:
-            styles = MobileStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_mobile_style_style_type),
+                "properties": ("properties", MobileStyleProperties.from_dict),
+                "styles": ("styles", MobileStyleStyles.from_dict),
             },
             copied={
                 "id": "id",

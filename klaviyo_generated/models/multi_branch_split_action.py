@@ -96,35 +96,25 @@ class MultiBranchSplitAction(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.multi_branch_split_action_data import MultiBranchSplitActionData  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MultiBranchSplitActionType:
-            type_ = check_multi_branch_split_action_type(src_value__)
+        def _parse_data(data: object) -> MultiBranchSplitActionData | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = MultiBranchSplitActionData.from_dict(data)
 
-            return type_
-
-        def _decode_data(src_value__: Any) -> MultiBranchSplitActionData | None | Unset:
-            def _parse_data(data: object) -> MultiBranchSplitActionData | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = MultiBranchSplitActionData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "type_": ("type", check_multi_branch_split_action_type),
+                "data": ("data", _parse_data),
             },
             copied={
                 "id": "id",

@@ -115,50 +115,40 @@ class MultiBranchSplitBranch(LazyModel):
         from ..models.link import Link  # noqa: PLC0415
         from ..models.multi_branch_split_branch_branch_filter_type_0 import MultiBranchSplitBranchBranchFilterType0  # noqa: PLC0415
 
-        def _decode_branch_filter(src_value__: Any) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
-            def _parse_branch_filter(data: object) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    branch_filter_type_0 = MultiBranchSplitBranchBranchFilterType0.from_dict(data)
+        def _parse_branch_filter(data: object) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                branch_filter_type_0 = MultiBranchSplitBranchBranchFilterType0.from_dict(data)
 
-                    return branch_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return branch_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            branch_filter = _parse_branch_filter(src_value__)
+        def _parse_links(data: object) -> Link | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                links_type_1 = Link.from_dict(data)
 
-            return branch_filter
-
-        def _decode_links(src_value__: Any) -> Link | None | Unset:
-            def _parse_links(data: object) -> Link | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    links_type_1 = Link.from_dict(data)
-
-                    return links_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            links = _parse_links(src_value__)
-
-            return links
+                return links_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "branch_filter": ("branch_filter", _decode_branch_filter),
-                "links": ("links", _decode_links),
+                "branch_filter": ("branch_filter", _parse_branch_filter),
+                "links": ("links", _parse_links),
             },
             copied={
                 "branch_id": "branch_id",

@@ -77,11 +77,6 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
         from ..models.invalid_email_date_filter import InvalidEmailDateFilter  # noqa: PLC0415
         from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
 
-        def _decode_subscription(src_value__: Any) -> NoEmailMarketingNeverSubscribedSubscription:
-            subscription = check_no_email_marketing_never_subscribed_subscription(src_value__)
-
-            return subscription
-
         def _decode_filters(
             src_value__: Any,
         ) -> list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]:
@@ -122,7 +117,7 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
 
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_email_marketing_never_subscribed_subscription),
                 "filters": ("filters", _decode_filters),
             },
             copied={},

@@ -49,14 +49,9 @@ class NoPushMarketing(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> NoPushMarketingSubscription:
-            subscription = check_no_push_marketing_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_push_marketing_subscription),
             },
             copied={},
             known=("subscription",),

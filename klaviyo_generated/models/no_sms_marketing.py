@@ -49,14 +49,9 @@ class NoSMSMarketing(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> NoSMSMarketingSubscription:
-            subscription = check_no_sms_marketing_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_sms_marketing_subscription),
             },
             copied={},
             known=("subscription",),

@@ -79,52 +79,47 @@ class NoSMSMarketingConsent(LazyModel):
         from ..models.no_sms_marketing_never_subscribed import NoSMSMarketingNeverSubscribed  # noqa: PLC0415
         from ..models.no_sms_marketing_unsubscribed import NoSMSMarketingUnsubscribed  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> NoSMSMarketingConsentChannel:
-            channel = check_no_sms_marketing_consent_channel(src_value__)
-
-            return channel
-
         def _decode_can_receive_marketing(src_value__: Any) -> Literal[False]:
             can_receive_marketing = cast(Literal[False], src_value__)
             if can_receive_marketing != False and strict_enums():
                 raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
             return can_receive_marketing
 
+        def _parse_consent_status(
+            data: object,
+        ) -> NoSMSMarketing | NoSMSMarketingNeverSubscribed | NoSMSMarketingUnsubscribed:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_status_type_0 = NoSMSMarketing.from_dict(data)
+
+                return consent_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_status_type_1 = NoSMSMarketingUnsubscribed.from_dict(data)
+
+                return consent_status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            consent_status_type_2 = NoSMSMarketingNeverSubscribed.from_dict(data)
+
+            return consent_status_type_2
+
         def _decode_consent_status(
             src_value__: Any,
         ) -> NoSMSMarketing | NoSMSMarketingNeverSubscribed | NoSMSMarketingUnsubscribed:
-            def _parse_consent_status(
-                data: object,
-            ) -> NoSMSMarketing | NoSMSMarketingNeverSubscribed | NoSMSMarketingUnsubscribed:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_status_type_0 = NoSMSMarketing.from_dict(data)
-
-                    return consent_status_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_status_type_1 = NoSMSMarketingUnsubscribed.from_dict(data)
-
-                    return consent_status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_status_type_2 = NoSMSMarketingNeverSubscribed.from_dict(data)
-
-                return consent_status_type_2
-
             consent_status = parse_union(_parse_consent_status, src_value__)
 
             return consent_status
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_no_sms_marketing_consent_channel),
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "consent_status": ("consent_status", _decode_consent_status),
             },

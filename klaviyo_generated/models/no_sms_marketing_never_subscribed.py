@@ -52,14 +52,9 @@ class NoSMSMarketingNeverSubscribed(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> NoSMSMarketingNeverSubscribedSubscription:
-            subscription = check_no_sms_marketing_never_subscribed_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_sms_marketing_never_subscribed_subscription),
             },
             copied={},
             known=("subscription",),

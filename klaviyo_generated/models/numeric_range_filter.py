@@ -74,20 +74,10 @@ class NumericRangeFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> NumericRangeFilterType:
-            type_ = check_numeric_range_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> NumericRangeFilterOperator:
-            operator = check_numeric_range_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_numeric_range_filter_type),
+                "operator": ("operator", check_numeric_range_filter_operator),
             },
             copied={
                 "start": "start",

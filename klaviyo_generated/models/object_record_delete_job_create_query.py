@@ -56,14 +56,9 @@ class ObjectRecordDeleteJobCreateQuery(LazyModel):
             ObjectRecordDeleteJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ObjectRecordDeleteJobCreateQueryResourceObject:
-            data = ObjectRecordDeleteJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ObjectRecordDeleteJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

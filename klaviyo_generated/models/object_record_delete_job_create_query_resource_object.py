@@ -66,20 +66,13 @@ class ObjectRecordDeleteJobCreateQueryResourceObject(LazyModel):
             ObjectRecordDeleteJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ObjectRecordBulkDeleteJobEnum:
-            type_ = check_object_record_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_relationships(src_value__: Any) -> ObjectRecordDeleteJobCreateQueryResourceObjectRelationships:
-            relationships = ObjectRecordDeleteJobCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_object_record_bulk_delete_job_enum),
+                "relationships": (
+                    "relationships",
+                    ObjectRecordDeleteJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(

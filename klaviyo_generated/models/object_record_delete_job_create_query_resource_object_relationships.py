@@ -56,18 +56,12 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
             ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords,  # noqa: PLC0415
         )
 
-        def _decode_object_records(
-            src_value__: Any,
-        ) -> ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords:
-            object_records = ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords.from_dict(
-                src_value__
-            )
-
-            return object_records
-
         return LazyTable(
             fields={
-                "object_records": ("object-records", _decode_object_records),
+                "object_records": (
+                    "object-records",
+                    ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords.from_dict,
+                ),
             },
             copied={},
             known=("object-records",),

@@ -81,26 +81,11 @@ class ObjectRecordResponseObjectResource(LazyModel):
             ObjectRecordResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ObjectRecordEnum:
-            type_ = check_object_record_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ObjectRecordResponseObjectResourceAttributes:
-            attributes = ObjectRecordResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_object_record_enum),
+                "attributes": ("attributes", ObjectRecordResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

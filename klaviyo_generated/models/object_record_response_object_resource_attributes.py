@@ -57,14 +57,12 @@ class ObjectRecordResponseObjectResourceAttributes(LazyModel):
             ObjectRecordResponseObjectResourceAttributesRecordProperties,  # noqa: PLC0415
         )
 
-        def _decode_record_properties(src_value__: Any) -> ObjectRecordResponseObjectResourceAttributesRecordProperties:
-            record_properties = ObjectRecordResponseObjectResourceAttributesRecordProperties.from_dict(src_value__)
-
-            return record_properties
-
         return LazyTable(
             fields={
-                "record_properties": ("record_properties", _decode_record_properties),
+                "record_properties": (
+                    "record_properties",
+                    ObjectRecordResponseObjectResourceAttributesRecordProperties.from_dict,
+                ),
             },
             copied={},
             known=("record_properties",),

@@ -52,14 +52,9 @@ class ObjectSchemaCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_create_query_resource_object import ObjectSchemaCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ObjectSchemaCreateQueryResourceObject:
-            data = ObjectSchemaCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ObjectSchemaCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -78,31 +78,11 @@ class ObjectSchemaCreateQueryResourceObject(LazyModel):
             ObjectSchemaCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
-            type_ = check_object_schema_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectAttributes:
-            attributes = ObjectSchemaCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: ObjectSchemaCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ObjectSchemaCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_object_schema_enum),
+                "attributes": ("attributes", ObjectSchemaCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", ObjectSchemaCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -54,21 +54,9 @@ class ObjectSchemaCreateQueryResourceObjectRelationships(LazyModel):
             ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType,  # noqa: PLC0415
         )
 
-        def _decode_object_type(
-            src_value__: Any,
-        ) -> ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType | Unset:
-            _object_type = src_value__
-            object_type: ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType | Unset
-            if isinstance(_object_type, Unset):
-                object_type = UNSET
-            else:
-                object_type = ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType.from_dict(_object_type)
-
-            return object_type
-
         return LazyTable(
             fields={
-                "object_type": ("object-type", _decode_object_type),
+                "object_type": ("object-type", ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType.from_dict),
             },
             copied={},
             known=("object-type",),

@@ -54,19 +54,9 @@ class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType(LazyModel):
             ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData | Unset:
-            _data = src_value__
-            data: ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData.from_dict),
             },
             copied={},
             known=("data",),

@@ -54,14 +54,9 @@ class ObjectSchemaPartialUpdateQuery(LazyModel):
             ObjectSchemaPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ObjectSchemaPartialUpdateQueryResourceObject:
-            data = ObjectSchemaPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ObjectSchemaPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

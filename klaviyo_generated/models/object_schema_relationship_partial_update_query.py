@@ -56,14 +56,9 @@ class ObjectSchemaRelationshipPartialUpdateQuery(LazyModel):
             ObjectSchemaRelationshipPartialUpdateQueryData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ObjectSchemaRelationshipPartialUpdateQueryData:
-            data = ObjectSchemaRelationshipPartialUpdateQueryData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ObjectSchemaRelationshipPartialUpdateQueryData.from_dict),
             },
             copied={},
             known=("data",),

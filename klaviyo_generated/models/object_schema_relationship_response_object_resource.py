@@ -83,26 +83,11 @@ class ObjectSchemaRelationshipResponseObjectResource(LazyModel):
             ObjectSchemaRelationshipResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
-            type_ = check_object_schema_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ObjectSchemaRelationshipResponseObjectResourceAttributes:
-            attributes = ObjectSchemaRelationshipResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_object_schema_enum),
+                "attributes": ("attributes", ObjectSchemaRelationshipResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

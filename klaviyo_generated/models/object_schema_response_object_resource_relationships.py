@@ -82,49 +82,20 @@ class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
             ObjectSchemaResponseObjectResourceRelationshipsSourceMapping,  # noqa: PLC0415
         )
 
-        def _decode_source_mapping(
-            src_value__: Any,
-        ) -> ObjectSchemaResponseObjectResourceRelationshipsSourceMapping | Unset:
-            _source_mapping = src_value__
-            source_mapping: ObjectSchemaResponseObjectResourceRelationshipsSourceMapping | Unset
-            if isinstance(_source_mapping, Unset):
-                source_mapping = UNSET
-            else:
-                source_mapping = ObjectSchemaResponseObjectResourceRelationshipsSourceMapping.from_dict(_source_mapping)
-
-            return source_mapping
-
-        def _decode_object_schemas(
-            src_value__: Any,
-        ) -> ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas | Unset:
-            _object_schemas = src_value__
-            object_schemas: ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas | Unset
-            if isinstance(_object_schemas, Unset):
-                object_schemas = UNSET
-            else:
-                object_schemas = ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas.from_dict(_object_schemas)
-
-            return object_schemas
-
-        def _decode_profile_object_schemas(
-            src_value__: Any,
-        ) -> ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas | Unset:
-            _profile_object_schemas = src_value__
-            profile_object_schemas: ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas | Unset
-            if isinstance(_profile_object_schemas, Unset):
-                profile_object_schemas = UNSET
-            else:
-                profile_object_schemas = ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas.from_dict(
-                    _profile_object_schemas
-                )
-
-            return profile_object_schemas
-
         return LazyTable(
             fields={
-                "source_mapping": ("source-mapping", _decode_source_mapping),
-                "object_schemas": ("object-schemas", _decode_object_schemas),
-                "profile_object_schemas": ("profile-object-schemas", _decode_profile_object_schemas),
+                "source_mapping": (
+                    "source-mapping",
+                    ObjectSchemaResponseObjectResourceRelationshipsSourceMapping.from_dict,
+                ),
+                "object_schemas": (
+                    "object-schemas",
+                    ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas.from_dict,
+                ),
+                "profile_object_schemas": (
+                    "profile-object-schemas",
+                    ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas.from_dict,
+                ),
             },
             copied={},
             known=(

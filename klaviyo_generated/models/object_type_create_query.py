@@ -52,14 +52,9 @@ class ObjectTypeCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_type_create_query_resource_object import ObjectTypeCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ObjectTypeCreateQueryResourceObject:
-            data = ObjectTypeCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ObjectTypeCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

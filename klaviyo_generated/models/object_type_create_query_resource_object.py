@@ -63,20 +63,10 @@ class ObjectTypeCreateQueryResourceObject(LazyModel):
             ObjectTypeCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ObjectTypeEnum:
-            type_ = check_object_type_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ObjectTypeCreateQueryResourceObjectAttributes:
-            attributes = ObjectTypeCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_object_type_enum),
+                "attributes": ("attributes", ObjectTypeCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -112,60 +112,42 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
             ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0,  # noqa: PLC0415
         )
 
-        def _decode_visibility(
-            src_value__: Any,
-        ) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
-            def _parse_visibility(
-                data: object,
-            ) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    visibility_type_1 = check_object_type_create_query_resource_object_attributes_visibility(data)
+        def _parse_visibility(data: object) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                visibility_type_1 = check_object_type_create_query_resource_object_attributes_visibility(data)
 
-                    return visibility_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return visibility_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            visibility = _parse_visibility(src_value__)
-
-            return visibility
-
-        def _decode_object_schema(
-            src_value__: Any,
+        def _parse_object_schema(
+            data: object,
         ) -> None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset:
-            def _parse_object_schema(
-                data: object,
-            ) -> None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    object_schema_type_0 = ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                object_schema_type_0 = ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0.from_dict(data)
 
-                    return object_schema_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            object_schema = _parse_object_schema(src_value__)
-
-            return object_schema
+                return object_schema_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "visibility": ("visibility", _decode_visibility),
-                "object_schema": ("object-schema", _decode_object_schema),
+                "visibility": ("visibility", _parse_visibility),
+                "object_schema": ("object-schema", _parse_object_schema),
             },
             copied={
                 "title": "title",

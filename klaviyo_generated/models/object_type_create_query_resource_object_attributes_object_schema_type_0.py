@@ -53,14 +53,9 @@ class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.embedded_object_schema_resource_object import EmbeddedObjectSchemaResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> EmbeddedObjectSchemaResourceObject:
-            data = EmbeddedObjectSchemaResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", EmbeddedObjectSchemaResourceObject.from_dict),
             },
             copied={},
             known=("data",),

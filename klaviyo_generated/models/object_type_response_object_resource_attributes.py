@@ -97,26 +97,11 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> ObjectTypeResponseObjectResourceAttributesStatus:
-            status = check_object_type_response_object_resource_attributes_status(src_value__)
-
-            return status
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
-
-            return created_at
-
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
+                "status": ("status", check_object_type_response_object_resource_attributes_status),
+                "created_at": ("created_at", parse_datetime),
+                "updated_at": ("updated_at", parse_datetime),
             },
             copied={
                 "title": "title",

@@ -89,41 +89,26 @@ class OnsiteProfileCreateQueryResourceObject(LazyModel):
         )
         from ..models.onsite_profile_meta import OnsiteProfileMeta  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
+        def _parse_meta(data: object) -> None | OnsiteProfileMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = OnsiteProfileMeta.from_dict(data)
 
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> OnsiteProfileCreateQueryResourceObjectAttributes:
-            attributes = OnsiteProfileCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_meta(src_value__: Any) -> None | OnsiteProfileMeta | Unset:
-            def _parse_meta(data: object) -> None | OnsiteProfileMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = OnsiteProfileMeta.from_dict(data)
-
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "meta": ("meta", _decode_meta),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", OnsiteProfileCreateQueryResourceObjectAttributes.from_dict),
+                "meta": ("meta", _parse_meta),
             },
             copied={
                 "id": "id",

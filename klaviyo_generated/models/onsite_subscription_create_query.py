@@ -54,14 +54,9 @@ class OnsiteSubscriptionCreateQuery(LazyModel):
             OnsiteSubscriptionCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObject:
-            data = OnsiteSubscriptionCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", OnsiteSubscriptionCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -75,26 +75,11 @@ class OnsiteSubscriptionCreateQueryResourceObject(LazyModel):
             OnsiteSubscriptionCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> SubscriptionEnum:
-            type_ = check_subscription_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectAttributes:
-            attributes = OnsiteSubscriptionCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectRelationships:
-            relationships = OnsiteSubscriptionCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_subscription_enum),
+                "attributes": ("attributes", OnsiteSubscriptionCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", OnsiteSubscriptionCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -67,14 +67,9 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile:
-            profile = OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict),
             },
             copied={
                 "custom_source": "custom_source",

@@ -56,14 +56,9 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile(LazyModel):
             ProfileUpsertQueryWithSubscriptionsResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ProfileUpsertQueryWithSubscriptionsResourceObject:
-            data = ProfileUpsertQueryWithSubscriptionsResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileUpsertQueryWithSubscriptionsResourceObject.from_dict),
             },
             copied={},
             known=("data",),

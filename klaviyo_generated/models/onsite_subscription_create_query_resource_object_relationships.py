@@ -56,14 +56,9 @@ class OnsiteSubscriptionCreateQueryResourceObjectRelationships(LazyModel):
             OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList,  # noqa: PLC0415
         )
 
-        def _decode_list_(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList:
-            list_ = OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList.from_dict(src_value__)
-
-            return list_
-
         return LazyTable(
             fields={
-                "list_": ("list", _decode_list_),
+                "list_": ("list", OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList.from_dict),
             },
             copied={},
             known=("list",),

@@ -54,19 +54,9 @@ class OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList(LazyModel):
             OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListData | Unset:
-            _data = src_value__
-            data: OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", OnsiteSubscriptionCreateQueryResourceObjectRelationshipsListData.from_dict),
             },
             copied={},
             known=("data",),

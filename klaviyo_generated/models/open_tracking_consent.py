@@ -142,113 +142,88 @@ class OpenTrackingConsent(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.open_tracking_consent_metadata_type_0 import OpenTrackingConsentMetadataType0  # noqa: PLC0415
 
-        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consent_timestamp_type_0 = parse_datetime(data)
+        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_timestamp_type_0 = parse_datetime(data)
 
-                    return consent_timestamp_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return consent_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = _parse_consent_timestamp(src_value__)
+        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_updated_type_0 = parse_datetime(data)
 
-            return consent_timestamp
+                return last_updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    last_updated_type_0 = parse_datetime(data)
+        def _parse_created_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_timestamp_type_0 = parse_datetime(data)
 
-                    return last_updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            last_updated = _parse_last_updated(src_value__)
+        def _parse_metadata(data: object) -> None | OpenTrackingConsentMetadataType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metadata_type_0 = OpenTrackingConsentMetadataType0.from_dict(data)
 
-            return last_updated
+                return metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created_timestamp(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_timestamp_type_0 = parse_datetime(data)
+        def _parse_valid_until(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                valid_until_type_0 = parse_datetime(data)
 
-                    return created_timestamp_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            created_timestamp = _parse_created_timestamp(src_value__)
-
-            return created_timestamp
-
-        def _decode_metadata(src_value__: Any) -> None | OpenTrackingConsentMetadataType0 | Unset:
-            def _parse_metadata(data: object) -> None | OpenTrackingConsentMetadataType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    metadata_type_0 = OpenTrackingConsentMetadataType0.from_dict(data)
-
-                    return metadata_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            metadata = _parse_metadata(src_value__)
-
-            return metadata
-
-        def _decode_valid_until(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_valid_until(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    valid_until_type_0 = parse_datetime(data)
-
-                    return valid_until_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            valid_until = _parse_valid_until(src_value__)
-
-            return valid_until
+                return valid_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
-                "last_updated": ("last_updated", _decode_last_updated),
-                "created_timestamp": ("created_timestamp", _decode_created_timestamp),
-                "metadata": ("metadata", _decode_metadata),
-                "valid_until": ("valid_until", _decode_valid_until),
+                "consent_timestamp": ("consent_timestamp", _parse_consent_timestamp),
+                "last_updated": ("last_updated", _parse_last_updated),
+                "created_timestamp": ("created_timestamp", _parse_created_timestamp),
+                "metadata": ("metadata", _parse_metadata),
+                "valid_until": ("valid_until", _parse_valid_until),
             },
             copied={
                 "consent": "consent",

@@ -53,14 +53,9 @@ class OpenTrackingUnsubscriptionParameters(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent(src_value__: Any) -> OpenTrackingUnsubscriptionParametersConsent:
-            consent = check_open_tracking_unsubscription_parameters_consent(src_value__)
-
-            return consent
-
         return LazyTable(
             fields={
-                "consent": ("consent", _decode_consent),
+                "consent": ("consent", check_open_tracking_unsubscription_parameters_consent),
             },
             copied={},
             known=("consent",),

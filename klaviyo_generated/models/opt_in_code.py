@@ -79,31 +79,11 @@ class OptInCode(LazyModel):
         from ..models.opt_in_code_properties import OptInCodeProperties  # noqa: PLC0415
         from ..models.opt_in_code_styles import OptInCodeStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> OptInCodeType:
-            type_ = check_opt_in_code_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> OptInCodeProperties:
-            properties = OptInCodeProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> OptInCodeStyles | Unset:
-            _styles = src_value__
-            styles: OptInCodeStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = OptInCodeStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_opt_in_code_type),
+                "properties": ("properties", OptInCodeProperties.from_dict),
+                "styles": ("styles", OptInCodeStyles.from_dict),
             },
             copied={
                 "id": "id",

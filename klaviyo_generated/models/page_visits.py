@@ -71,25 +71,10 @@ class PageVisits(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.page_visits_properties import PageVisitsProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> PageVisitsType:
-            type_ = check_page_visits_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> PageVisitsProperties | Unset:
-            _properties = src_value__
-            properties: PageVisitsProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = PageVisitsProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_page_visits_type),
+                "properties": ("properties", PageVisitsProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -82,41 +82,11 @@ class PatchCampaignMessageResponseDataRelationships(LazyModel):
             PatchCampaignMessageResponseDataRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_campaign(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsCampaign | Unset:
-            _campaign = src_value__
-            campaign: PatchCampaignMessageResponseDataRelationshipsCampaign | Unset
-            if isinstance(_campaign, Unset):
-                campaign = UNSET
-            else:
-                campaign = PatchCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
-
-            return campaign
-
-        def _decode_template(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsTemplate | Unset:
-            _template = src_value__
-            template: PatchCampaignMessageResponseDataRelationshipsTemplate | Unset
-            if isinstance(_template, Unset):
-                template = UNSET
-            else:
-                template = PatchCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
-
-            return template
-
-        def _decode_image(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsImage | Unset:
-            _image = src_value__
-            image: PatchCampaignMessageResponseDataRelationshipsImage | Unset
-            if isinstance(_image, Unset):
-                image = UNSET
-            else:
-                image = PatchCampaignMessageResponseDataRelationshipsImage.from_dict(_image)
-
-            return image
-
         return LazyTable(
             fields={
-                "campaign": ("campaign", _decode_campaign),
-                "template": ("template", _decode_template),
-                "image": ("image", _decode_image),
+                "campaign": ("campaign", PatchCampaignMessageResponseDataRelationshipsCampaign.from_dict),
+                "template": ("template", PatchCampaignMessageResponseDataRelationshipsTemplate.from_dict),
+                "image": ("image", PatchCampaignMessageResponseDataRelationshipsImage.from_dict),
             },
             copied={},
             known=(

@@ -64,32 +64,13 @@ class PatchCampaignResponseDataRelationships(LazyModel):
         )
         from ..models.patch_campaign_response_data_relationships_tags import PatchCampaignResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_campaign_messages(
-            src_value__: Any,
-        ) -> PatchCampaignResponseDataRelationshipsCampaignMessages | Unset:
-            _campaign_messages = src_value__
-            campaign_messages: PatchCampaignResponseDataRelationshipsCampaignMessages | Unset
-            if isinstance(_campaign_messages, Unset):
-                campaign_messages = UNSET
-            else:
-                campaign_messages = PatchCampaignResponseDataRelationshipsCampaignMessages.from_dict(_campaign_messages)
-
-            return campaign_messages
-
-        def _decode_tags(src_value__: Any) -> PatchCampaignResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PatchCampaignResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PatchCampaignResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
-                "tags": ("tags", _decode_tags),
+                "campaign_messages": (
+                    "campaign-messages",
+                    PatchCampaignResponseDataRelationshipsCampaignMessages.from_dict,
+                ),
+                "tags": ("tags", PatchCampaignResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=(

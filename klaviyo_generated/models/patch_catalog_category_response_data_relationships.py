@@ -54,19 +54,9 @@ class PatchCatalogCategoryResponseDataRelationships(LazyModel):
             PatchCatalogCategoryResponseDataRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> PatchCatalogCategoryResponseDataRelationshipsItems | Unset:
-            _items = src_value__
-            items: PatchCatalogCategoryResponseDataRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = PatchCatalogCategoryResponseDataRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", PatchCatalogCategoryResponseDataRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

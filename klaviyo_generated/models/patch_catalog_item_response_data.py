@@ -91,37 +91,12 @@ class PatchCatalogItemResponseData(LazyModel):
         from ..models.patch_catalog_item_response_data_attributes import PatchCatalogItemResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_catalog_item_response_data_relationships import PatchCatalogItemResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CatalogItemEnum:
-            type_ = check_catalog_item_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchCatalogItemResponseDataAttributes:
-            attributes = PatchCatalogItemResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchCatalogItemResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchCatalogItemResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchCatalogItemResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_item_enum),
+                "attributes": ("attributes", PatchCatalogItemResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchCatalogItemResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -54,19 +54,9 @@ class PatchCatalogItemResponseDataRelationships(LazyModel):
             PatchCatalogItemResponseDataRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> PatchCatalogItemResponseDataRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: PatchCatalogItemResponseDataRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = PatchCatalogItemResponseDataRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", PatchCatalogItemResponseDataRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

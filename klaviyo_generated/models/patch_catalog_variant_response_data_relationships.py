@@ -54,19 +54,9 @@ class PatchCatalogVariantResponseDataRelationships(LazyModel):
             PatchCatalogVariantResponseDataRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_item(src_value__: Any) -> PatchCatalogVariantResponseDataRelationshipsItem | Unset:
-            _item = src_value__
-            item: PatchCatalogVariantResponseDataRelationshipsItem | Unset
-            if isinstance(_item, Unset):
-                item = UNSET
-            else:
-                item = PatchCatalogVariantResponseDataRelationshipsItem.from_dict(_item)
-
-            return item
-
         return LazyTable(
             fields={
-                "item": ("item", _decode_item),
+                "item": ("item", PatchCatalogVariantResponseDataRelationshipsItem.from_dict),
             },
             copied={},
             known=("item",),

@@ -90,37 +90,12 @@ class PatchCouponCodeResponseData(LazyModel):
         from ..models.patch_coupon_code_response_data_attributes import PatchCouponCodeResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_coupon_code_response_data_relationships import PatchCouponCodeResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CouponCodeEnum:
-            type_ = check_coupon_code_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchCouponCodeResponseDataAttributes:
-            attributes = PatchCouponCodeResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchCouponCodeResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchCouponCodeResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchCouponCodeResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_coupon_code_enum),
+                "attributes": ("attributes", PatchCouponCodeResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchCouponCodeResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -68,30 +68,10 @@ class PatchCouponCodeResponseDataRelationships(LazyModel):
             PatchCouponCodeResponseDataRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_coupon(src_value__: Any) -> PatchCouponCodeResponseDataRelationshipsCoupon | Unset:
-            _coupon = src_value__
-            coupon: PatchCouponCodeResponseDataRelationshipsCoupon | Unset
-            if isinstance(_coupon, Unset):
-                coupon = UNSET
-            else:
-                coupon = PatchCouponCodeResponseDataRelationshipsCoupon.from_dict(_coupon)
-
-            return coupon
-
-        def _decode_profile(src_value__: Any) -> PatchCouponCodeResponseDataRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: PatchCouponCodeResponseDataRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = PatchCouponCodeResponseDataRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
         return LazyTable(
             fields={
-                "coupon": ("coupon", _decode_coupon),
-                "profile": ("profile", _decode_profile),
+                "coupon": ("coupon", PatchCouponCodeResponseDataRelationshipsCoupon.from_dict),
+                "profile": ("profile", PatchCouponCodeResponseDataRelationshipsProfile.from_dict),
             },
             copied={},
             known=(

@@ -79,26 +79,11 @@ class PatchCouponResponseData(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.patch_coupon_response_data_attributes import PatchCouponResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CouponEnum:
-            type_ = check_coupon_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchCouponResponseDataAttributes:
-            attributes = PatchCouponResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_coupon_enum),
+                "attributes": ("attributes", PatchCouponResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

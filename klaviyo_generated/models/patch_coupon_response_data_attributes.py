@@ -86,35 +86,28 @@ class PatchCouponResponseDataAttributes(LazyModel):
             PatchCouponResponseDataAttributesMonitorConfigurationType0,  # noqa: PLC0415
         )
 
-        def _decode_monitor_configuration(
-            src_value__: Any,
+        def _parse_monitor_configuration(
+            data: object,
         ) -> None | PatchCouponResponseDataAttributesMonitorConfigurationType0 | Unset:
-            def _parse_monitor_configuration(
-                data: object,
-            ) -> None | PatchCouponResponseDataAttributesMonitorConfigurationType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    monitor_configuration_type_0 = PatchCouponResponseDataAttributesMonitorConfigurationType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                monitor_configuration_type_0 = PatchCouponResponseDataAttributesMonitorConfigurationType0.from_dict(
+                    data
+                )
 
-                    return monitor_configuration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            monitor_configuration = _parse_monitor_configuration(src_value__)
-
-            return monitor_configuration
+                return monitor_configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
+                "monitor_configuration": ("monitor_configuration", _parse_monitor_configuration),
             },
             copied={
                 "external_id": "external_id",

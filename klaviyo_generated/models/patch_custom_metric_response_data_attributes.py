@@ -80,26 +80,11 @@ class PatchCustomMetricResponseDataAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
-
-            return created
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
-        def _decode_definition(src_value__: Any) -> CustomMetricDefinition:
-            definition = CustomMetricDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "definition": ("definition", _decode_definition),
+                "created": ("created", parse_datetime),
+                "updated": ("updated", parse_datetime),
+                "definition": ("definition", CustomMetricDefinition.from_dict),
             },
             copied={
                 "name": "name",

@@ -54,19 +54,9 @@ class PatchCustomMetricResponseDataRelationships(LazyModel):
             PatchCustomMetricResponseDataRelationshipsMetrics,  # noqa: PLC0415
         )
 
-        def _decode_metrics(src_value__: Any) -> PatchCustomMetricResponseDataRelationshipsMetrics | Unset:
-            _metrics = src_value__
-            metrics: PatchCustomMetricResponseDataRelationshipsMetrics | Unset
-            if isinstance(_metrics, Unset):
-                metrics = UNSET
-            else:
-                metrics = PatchCustomMetricResponseDataRelationshipsMetrics.from_dict(_metrics)
-
-            return metrics
-
         return LazyTable(
             fields={
-                "metrics": ("metrics", _decode_metrics),
+                "metrics": ("metrics", PatchCustomMetricResponseDataRelationshipsMetrics.from_dict),
             },
             copied={},
             known=("metrics",),

@@ -95,37 +95,12 @@ class PatchFlowActionEncodedResponseData(LazyModel):
             PatchFlowActionEncodedResponseDataRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> FlowActionEnum:
-            type_ = check_flow_action_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchFlowActionEncodedResponseDataAttributes:
-            attributes = PatchFlowActionEncodedResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchFlowActionEncodedResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchFlowActionEncodedResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchFlowActionEncodedResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_action_enum),
+                "attributes": ("attributes", PatchFlowActionEncodedResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchFlowActionEncodedResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -68,32 +68,13 @@ class PatchFlowActionEncodedResponseDataRelationships(LazyModel):
             PatchFlowActionEncodedResponseDataRelationshipsFlowMessages,  # noqa: PLC0415
         )
 
-        def _decode_flow(src_value__: Any) -> PatchFlowActionEncodedResponseDataRelationshipsFlow | Unset:
-            _flow = src_value__
-            flow: PatchFlowActionEncodedResponseDataRelationshipsFlow | Unset
-            if isinstance(_flow, Unset):
-                flow = UNSET
-            else:
-                flow = PatchFlowActionEncodedResponseDataRelationshipsFlow.from_dict(_flow)
-
-            return flow
-
-        def _decode_flow_messages(
-            src_value__: Any,
-        ) -> PatchFlowActionEncodedResponseDataRelationshipsFlowMessages | Unset:
-            _flow_messages = src_value__
-            flow_messages: PatchFlowActionEncodedResponseDataRelationshipsFlowMessages | Unset
-            if isinstance(_flow_messages, Unset):
-                flow_messages = UNSET
-            else:
-                flow_messages = PatchFlowActionEncodedResponseDataRelationshipsFlowMessages.from_dict(_flow_messages)
-
-            return flow_messages
-
         return LazyTable(
             fields={
-                "flow": ("flow", _decode_flow),
-                "flow_messages": ("flow-messages", _decode_flow_messages),
+                "flow": ("flow", PatchFlowActionEncodedResponseDataRelationshipsFlow.from_dict),
+                "flow_messages": (
+                    "flow-messages",
+                    PatchFlowActionEncodedResponseDataRelationshipsFlowMessages.from_dict,
+                ),
             },
             copied={},
             known=(

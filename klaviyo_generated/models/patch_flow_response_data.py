@@ -89,37 +89,12 @@ class PatchFlowResponseData(LazyModel):
         from ..models.patch_flow_response_data_attributes import PatchFlowResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_flow_response_data_relationships import PatchFlowResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowEnum:
-            type_ = check_flow_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchFlowResponseDataAttributes:
-            attributes = PatchFlowResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchFlowResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchFlowResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchFlowResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_enum),
+                "attributes": ("attributes", PatchFlowResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchFlowResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

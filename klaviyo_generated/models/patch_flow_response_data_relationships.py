@@ -64,30 +64,10 @@ class PatchFlowResponseDataRelationships(LazyModel):
         )
         from ..models.patch_flow_response_data_relationships_tags import PatchFlowResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_flow_actions(src_value__: Any) -> PatchFlowResponseDataRelationshipsFlowActions | Unset:
-            _flow_actions = src_value__
-            flow_actions: PatchFlowResponseDataRelationshipsFlowActions | Unset
-            if isinstance(_flow_actions, Unset):
-                flow_actions = UNSET
-            else:
-                flow_actions = PatchFlowResponseDataRelationshipsFlowActions.from_dict(_flow_actions)
-
-            return flow_actions
-
-        def _decode_tags(src_value__: Any) -> PatchFlowResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PatchFlowResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PatchFlowResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "flow_actions": ("flow-actions", _decode_flow_actions),
-                "tags": ("tags", _decode_tags),
+                "flow_actions": ("flow-actions", PatchFlowResponseDataRelationshipsFlowActions.from_dict),
+                "tags": ("tags", PatchFlowResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=(

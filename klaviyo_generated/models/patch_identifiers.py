@@ -60,30 +60,10 @@ class PatchIdentifiers(LazyModel):
         from ..models.patch_identifiers_append import PatchIdentifiersAppend  # noqa: PLC0415
         from ..models.patch_identifiers_unappend import PatchIdentifiersUnappend  # noqa: PLC0415
 
-        def _decode_append(src_value__: Any) -> PatchIdentifiersAppend | Unset:
-            _append = src_value__
-            append: PatchIdentifiersAppend | Unset
-            if isinstance(_append, Unset):
-                append = UNSET
-            else:
-                append = PatchIdentifiersAppend.from_dict(_append)
-
-            return append
-
-        def _decode_unappend(src_value__: Any) -> PatchIdentifiersUnappend | Unset:
-            _unappend = src_value__
-            unappend: PatchIdentifiersUnappend | Unset
-            if isinstance(_unappend, Unset):
-                unappend = UNSET
-            else:
-                unappend = PatchIdentifiersUnappend.from_dict(_unappend)
-
-            return unappend
-
         return LazyTable(
             fields={
-                "append": ("append", _decode_append),
-                "unappend": ("unappend", _decode_unappend),
+                "append": ("append", PatchIdentifiersAppend.from_dict),
+                "unappend": ("unappend", PatchIdentifiersUnappend.from_dict),
             },
             copied={},
             known=(

@@ -82,43 +82,14 @@ class PatchListPartialUpdateResponseDataRelationships(LazyModel):
             PatchListPartialUpdateResponseDataRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> PatchListPartialUpdateResponseDataRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: PatchListPartialUpdateResponseDataRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = PatchListPartialUpdateResponseDataRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> PatchListPartialUpdateResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PatchListPartialUpdateResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PatchListPartialUpdateResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(
-            src_value__: Any,
-        ) -> PatchListPartialUpdateResponseDataRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: PatchListPartialUpdateResponseDataRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = PatchListPartialUpdateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", PatchListPartialUpdateResponseDataRelationshipsProfiles.from_dict),
+                "tags": ("tags", PatchListPartialUpdateResponseDataRelationshipsTags.from_dict),
+                "flow_triggers": (
+                    "flow-triggers",
+                    PatchListPartialUpdateResponseDataRelationshipsFlowTriggers.from_dict,
+                ),
             },
             copied={},
             known=(

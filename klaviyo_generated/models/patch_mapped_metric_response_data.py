@@ -88,43 +88,13 @@ class PatchMappedMetricResponseData(LazyModel):
         from ..models.patch_mapped_metric_response_data_attributes import PatchMappedMetricResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_mapped_metric_response_data_relationships import PatchMappedMetricResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
-            type_ = check_mapped_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_id(src_value__: Any) -> PatchMappedMetricResponseDataId:
-            id = check_patch_mapped_metric_response_data_id(src_value__)
-
-            return id
-
-        def _decode_attributes(src_value__: Any) -> PatchMappedMetricResponseDataAttributes:
-            attributes = PatchMappedMetricResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchMappedMetricResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchMappedMetricResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchMappedMetricResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "id": ("id", _decode_id),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_mapped_metric_enum),
+                "id": ("id", check_patch_mapped_metric_response_data_id),
+                "attributes": ("attributes", PatchMappedMetricResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchMappedMetricResponseDataRelationships.from_dict),
             },
             copied={},
             known=(

@@ -68,30 +68,10 @@ class PatchMappedMetricResponseDataRelationships(LazyModel):
             PatchMappedMetricResponseDataRelationshipsMetric,  # noqa: PLC0415
         )
 
-        def _decode_metric(src_value__: Any) -> PatchMappedMetricResponseDataRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: PatchMappedMetricResponseDataRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = PatchMappedMetricResponseDataRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_custom_metric(src_value__: Any) -> PatchMappedMetricResponseDataRelationshipsCustomMetric | Unset:
-            _custom_metric = src_value__
-            custom_metric: PatchMappedMetricResponseDataRelationshipsCustomMetric | Unset
-            if isinstance(_custom_metric, Unset):
-                custom_metric = UNSET
-            else:
-                custom_metric = PatchMappedMetricResponseDataRelationshipsCustomMetric.from_dict(_custom_metric)
-
-            return custom_metric
-
         return LazyTable(
             fields={
-                "metric": ("metric", _decode_metric),
-                "custom_metric": ("custom-metric", _decode_custom_metric),
+                "metric": ("metric", PatchMappedMetricResponseDataRelationshipsMetric.from_dict),
+                "custom_metric": ("custom-metric", PatchMappedMetricResponseDataRelationshipsCustomMetric.from_dict),
             },
             copied={},
             known=(

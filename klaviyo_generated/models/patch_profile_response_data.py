@@ -88,37 +88,12 @@ class PatchProfileResponseData(LazyModel):
         from ..models.patch_profile_response_data_attributes import PatchProfileResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_profile_response_data_relationships import PatchProfileResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchProfileResponseDataAttributes:
-            attributes = PatchProfileResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchProfileResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchProfileResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchProfileResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", PatchProfileResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchProfileResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -78,41 +78,11 @@ class PatchProfileResponseDataRelationships(LazyModel):
             PatchProfileResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> PatchProfileResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PatchProfileResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PatchProfileResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> PatchProfileResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PatchProfileResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PatchProfileResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(src_value__: Any) -> PatchProfileResponseDataRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: PatchProfileResponseDataRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = PatchProfileResponseDataRelationshipsPushTokens.from_dict(_push_tokens)
-
-            return push_tokens
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "lists": ("lists", PatchProfileResponseDataRelationshipsLists.from_dict),
+                "segments": ("segments", PatchProfileResponseDataRelationshipsSegments.from_dict),
+                "push_tokens": ("push-tokens", PatchProfileResponseDataRelationshipsPushTokens.from_dict),
             },
             copied={},
             known=(

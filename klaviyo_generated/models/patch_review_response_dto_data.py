@@ -89,37 +89,12 @@ class PatchReviewResponseDTOData(LazyModel):
         from ..models.patch_review_response_dto_data_attributes import PatchReviewResponseDTODataAttributes  # noqa: PLC0415
         from ..models.patch_review_response_dto_data_relationships import PatchReviewResponseDTODataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ReviewEnum:
-            type_ = check_review_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchReviewResponseDTODataAttributes:
-            attributes = PatchReviewResponseDTODataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchReviewResponseDTODataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchReviewResponseDTODataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchReviewResponseDTODataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_review_enum),
+                "attributes": ("attributes", PatchReviewResponseDTODataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchReviewResponseDTODataRelationships.from_dict),
             },
             copied={
                 "id": "id",

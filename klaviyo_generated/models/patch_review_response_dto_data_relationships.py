@@ -66,30 +66,10 @@ class PatchReviewResponseDTODataRelationships(LazyModel):
             PatchReviewResponseDTODataRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_events(src_value__: Any) -> PatchReviewResponseDTODataRelationshipsEvents | Unset:
-            _events = src_value__
-            events: PatchReviewResponseDTODataRelationshipsEvents | Unset
-            if isinstance(_events, Unset):
-                events = UNSET
-            else:
-                events = PatchReviewResponseDTODataRelationshipsEvents.from_dict(_events)
-
-            return events
-
-        def _decode_item(src_value__: Any) -> PatchReviewResponseDTODataRelationshipsItem | Unset:
-            _item = src_value__
-            item: PatchReviewResponseDTODataRelationshipsItem | Unset
-            if isinstance(_item, Unset):
-                item = UNSET
-            else:
-                item = PatchReviewResponseDTODataRelationshipsItem.from_dict(_item)
-
-            return item
-
         return LazyTable(
             fields={
-                "events": ("events", _decode_events),
-                "item": ("item", _decode_item),
+                "events": ("events", PatchReviewResponseDTODataRelationshipsEvents.from_dict),
+                "item": ("item", PatchReviewResponseDTODataRelationshipsItem.from_dict),
             },
             copied={},
             known=(

@@ -73,36 +73,11 @@ class PatchSegmentPartialUpdateResponse(LazyModel):
         from ..models.patch_segment_partial_update_response_data import PatchSegmentPartialUpdateResponseData  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> PatchSegmentPartialUpdateResponseData:
-            data = PatchSegmentPartialUpdateResponseData.from_dict(src_value__)
-
-            return data
-
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "data": ("data", PatchSegmentPartialUpdateResponseData.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(

@@ -82,43 +82,14 @@ class PatchSegmentPartialUpdateResponseDataRelationships(LazyModel):
             PatchSegmentPartialUpdateResponseDataRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> PatchSegmentPartialUpdateResponseDataRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: PatchSegmentPartialUpdateResponseDataRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = PatchSegmentPartialUpdateResponseDataRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> PatchSegmentPartialUpdateResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PatchSegmentPartialUpdateResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PatchSegmentPartialUpdateResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(
-            src_value__: Any,
-        ) -> PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", PatchSegmentPartialUpdateResponseDataRelationshipsProfiles.from_dict),
+                "tags": ("tags", PatchSegmentPartialUpdateResponseDataRelationshipsTags.from_dict),
+                "flow_triggers": (
+                    "flow-triggers",
+                    PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers.from_dict,
+                ),
             },
             copied={},
             known=(

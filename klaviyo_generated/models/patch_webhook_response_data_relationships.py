@@ -54,19 +54,9 @@ class PatchWebhookResponseDataRelationships(LazyModel):
             PatchWebhookResponseDataRelationshipsWebhookTopics,  # noqa: PLC0415
         )
 
-        def _decode_webhook_topics(src_value__: Any) -> PatchWebhookResponseDataRelationshipsWebhookTopics | Unset:
-            _webhook_topics = src_value__
-            webhook_topics: PatchWebhookResponseDataRelationshipsWebhookTopics | Unset
-            if isinstance(_webhook_topics, Unset):
-                webhook_topics = UNSET
-            else:
-                webhook_topics = PatchWebhookResponseDataRelationshipsWebhookTopics.from_dict(_webhook_topics)
-
-            return webhook_topics
-
         return LazyTable(
             fields={
-                "webhook_topics": ("webhook-topics", _decode_webhook_topics),
+                "webhook_topics": ("webhook-topics", PatchWebhookResponseDataRelationshipsWebhookTopics.from_dict),
             },
             copied={},
             known=("webhook-topics",),

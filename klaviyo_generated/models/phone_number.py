@@ -79,31 +79,11 @@ class PhoneNumber(LazyModel):
         from ..models.phone_number_properties import PhoneNumberProperties  # noqa: PLC0415
         from ..models.phone_number_styles import PhoneNumberStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> PhoneNumberType:
-            type_ = check_phone_number_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> PhoneNumberProperties:
-            properties = PhoneNumberProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> PhoneNumberStyles | Unset:
-            _styles = src_value__
-            styles: PhoneNumberStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = PhoneNumberStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_phone_number_type),
+                "properties": ("properties", PhoneNumberProperties.from_dict),
+                "styles": ("styles", PhoneNumberStyles.from_dict),
             },
             copied={
                 "id": "id",

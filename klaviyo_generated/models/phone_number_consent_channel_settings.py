@@ -50,29 +50,24 @@ class PhoneNumberConsentChannelSettings(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent_type(src_value__: Any) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
-            def _parse_consent_type(data: object) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consent_type_type_1 = check_phone_number_consent_channel_settings_consent_type(data)
+        def _parse_consent_type(data: object) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_type_type_1 = check_phone_number_consent_channel_settings_consent_type(data)
 
-                    return consent_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            consent_type = _parse_consent_type(src_value__)
-
-            return consent_type
+                return consent_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent_type": ("consent_type", _decode_consent_type),
+                "consent_type": ("consent_type", _parse_consent_type),
             },
             copied={},
             known=("consent_type",),

@@ -68,34 +68,13 @@ class PostBulkProfileSuppressionsCreateJobResponseDataRelationships(LazyModel):
             PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(
-            src_value__: Any,
-        ) -> PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(
-            src_value__: Any,
-        ) -> PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
+                "lists": ("lists", PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsLists.from_dict),
+                "segments": (
+                    "segments",
+                    PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsSegments.from_dict,
+                ),
             },
             copied={},
             known=(

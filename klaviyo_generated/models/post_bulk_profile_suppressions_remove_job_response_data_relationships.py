@@ -68,34 +68,13 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
             PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(
-            src_value__: Any,
-        ) -> PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(
-            src_value__: Any,
-        ) -> PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
+                "lists": ("lists", PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists.from_dict),
+                "segments": (
+                    "segments",
+                    PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -68,30 +68,10 @@ class PostCampaignMessageResponseDataRelationships(LazyModel):
             PostCampaignMessageResponseDataRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_campaign(src_value__: Any) -> PostCampaignMessageResponseDataRelationshipsCampaign | Unset:
-            _campaign = src_value__
-            campaign: PostCampaignMessageResponseDataRelationshipsCampaign | Unset
-            if isinstance(_campaign, Unset):
-                campaign = UNSET
-            else:
-                campaign = PostCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
-
-            return campaign
-
-        def _decode_template(src_value__: Any) -> PostCampaignMessageResponseDataRelationshipsTemplate | Unset:
-            _template = src_value__
-            template: PostCampaignMessageResponseDataRelationshipsTemplate | Unset
-            if isinstance(_template, Unset):
-                template = UNSET
-            else:
-                template = PostCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
-
-            return template
-
         return LazyTable(
             fields={
-                "campaign": ("campaign", _decode_campaign),
-                "template": ("template", _decode_template),
+                "campaign": ("campaign", PostCampaignMessageResponseDataRelationshipsCampaign.from_dict),
+                "template": ("template", PostCampaignMessageResponseDataRelationshipsTemplate.from_dict),
             },
             copied={},
             known=(

@@ -85,26 +85,11 @@ class PostCampaignRecipientEstimationJobResponseData(LazyModel):
             PostCampaignRecipientEstimationJobResponseDataAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignRecipientEstimationJobEnum:
-            type_ = check_campaign_recipient_estimation_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCampaignRecipientEstimationJobResponseDataAttributes:
-            attributes = PostCampaignRecipientEstimationJobResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_campaign_recipient_estimation_job_enum),
+                "attributes": ("attributes", PostCampaignRecipientEstimationJobResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

@@ -89,37 +89,12 @@ class PostCampaignResponseData(LazyModel):
         from ..models.post_campaign_response_data_attributes import PostCampaignResponseDataAttributes  # noqa: PLC0415
         from ..models.post_campaign_response_data_relationships import PostCampaignResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CampaignEnum:
-            type_ = check_campaign_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCampaignResponseDataAttributes:
-            attributes = PostCampaignResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostCampaignResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCampaignResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCampaignResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_campaign_enum),
+                "attributes": ("attributes", PostCampaignResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostCampaignResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

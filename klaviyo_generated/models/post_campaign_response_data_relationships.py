@@ -64,32 +64,13 @@ class PostCampaignResponseDataRelationships(LazyModel):
         )
         from ..models.post_campaign_response_data_relationships_tags import PostCampaignResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_campaign_messages(
-            src_value__: Any,
-        ) -> PostCampaignResponseDataRelationshipsCampaignMessages | Unset:
-            _campaign_messages = src_value__
-            campaign_messages: PostCampaignResponseDataRelationshipsCampaignMessages | Unset
-            if isinstance(_campaign_messages, Unset):
-                campaign_messages = UNSET
-            else:
-                campaign_messages = PostCampaignResponseDataRelationshipsCampaignMessages.from_dict(_campaign_messages)
-
-            return campaign_messages
-
-        def _decode_tags(src_value__: Any) -> PostCampaignResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PostCampaignResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PostCampaignResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
-                "tags": ("tags", _decode_tags),
+                "campaign_messages": (
+                    "campaign-messages",
+                    PostCampaignResponseDataRelationshipsCampaignMessages.from_dict,
+                ),
+                "tags": ("tags", PostCampaignResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class PostCampaignSendJobResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> PostCampaignSendJobResponseDataAttributesStatus:
-            status = check_post_campaign_send_job_response_data_attributes_status(src_value__)
-
-            return status
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
+                "status": ("status", check_post_campaign_send_job_response_data_attributes_status),
             },
             copied={},
             known=("status",),

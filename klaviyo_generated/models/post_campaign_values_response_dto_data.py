@@ -76,31 +76,11 @@ class PostCampaignValuesResponseDTOData(LazyModel):
             PostCampaignValuesResponseDTODataRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignValuesReportEnum:
-            type_ = check_campaign_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCampaignValuesResponseDTODataAttributes:
-            attributes = PostCampaignValuesResponseDTODataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> PostCampaignValuesResponseDTODataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCampaignValuesResponseDTODataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCampaignValuesResponseDTODataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_campaign_values_report_enum),
+                "attributes": ("attributes", PostCampaignValuesResponseDTODataAttributes.from_dict),
+                "relationships": ("relationships", PostCampaignValuesResponseDTODataRelationships.from_dict),
             },
             copied={},
             known=(

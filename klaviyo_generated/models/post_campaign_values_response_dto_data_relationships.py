@@ -54,19 +54,9 @@ class PostCampaignValuesResponseDTODataRelationships(LazyModel):
             PostCampaignValuesResponseDTODataRelationshipsCampaigns,  # noqa: PLC0415
         )
 
-        def _decode_campaigns(src_value__: Any) -> PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset:
-            _campaigns = src_value__
-            campaigns: PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset
-            if isinstance(_campaigns, Unset):
-                campaigns = UNSET
-            else:
-                campaigns = PostCampaignValuesResponseDTODataRelationshipsCampaigns.from_dict(_campaigns)
-
-            return campaigns
-
         return LazyTable(
             fields={
-                "campaigns": ("campaigns", _decode_campaigns),
+                "campaigns": ("campaigns", PostCampaignValuesResponseDTODataRelationshipsCampaigns.from_dict),
             },
             copied={},
             known=("campaigns",),

@@ -54,21 +54,9 @@ class PostCatalogCategoryCreateJobResponseDataRelationships(LazyModel):
             PostCatalogCategoryCreateJobResponseDataRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> PostCatalogCategoryCreateJobResponseDataRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: PostCatalogCategoryCreateJobResponseDataRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = PostCatalogCategoryCreateJobResponseDataRelationshipsCategories.from_dict(_categories)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": ("categories", PostCatalogCategoryCreateJobResponseDataRelationshipsCategories.from_dict),
             },
             copied={},
             known=("categories",),

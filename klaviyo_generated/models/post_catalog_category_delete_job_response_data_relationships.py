@@ -54,21 +54,9 @@ class PostCatalogCategoryDeleteJobResponseDataRelationships(LazyModel):
             PostCatalogCategoryDeleteJobResponseDataRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> PostCatalogCategoryDeleteJobResponseDataRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: PostCatalogCategoryDeleteJobResponseDataRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = PostCatalogCategoryDeleteJobResponseDataRelationshipsCategories.from_dict(_categories)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": ("categories", PostCatalogCategoryDeleteJobResponseDataRelationshipsCategories.from_dict),
             },
             copied={},
             known=("categories",),

@@ -93,37 +93,12 @@ class PostCatalogCategoryResponseData(LazyModel):
             PostCatalogCategoryResponseDataRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
-            type_ = check_catalog_category_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCatalogCategoryResponseDataAttributes:
-            attributes = PostCatalogCategoryResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostCatalogCategoryResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCatalogCategoryResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCatalogCategoryResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_category_enum),
+                "attributes": ("attributes", PostCatalogCategoryResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostCatalogCategoryResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -54,19 +54,9 @@ class PostCatalogCategoryResponseDataRelationships(LazyModel):
             PostCatalogCategoryResponseDataRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> PostCatalogCategoryResponseDataRelationshipsItems | Unset:
-            _items = src_value__
-            items: PostCatalogCategoryResponseDataRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = PostCatalogCategoryResponseDataRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", PostCatalogCategoryResponseDataRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

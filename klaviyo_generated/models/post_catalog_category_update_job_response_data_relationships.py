@@ -54,21 +54,9 @@ class PostCatalogCategoryUpdateJobResponseDataRelationships(LazyModel):
             PostCatalogCategoryUpdateJobResponseDataRelationshipsCategories,  # noqa: PLC0415
         )
 
-        def _decode_categories(
-            src_value__: Any,
-        ) -> PostCatalogCategoryUpdateJobResponseDataRelationshipsCategories | Unset:
-            _categories = src_value__
-            categories: PostCatalogCategoryUpdateJobResponseDataRelationshipsCategories | Unset
-            if isinstance(_categories, Unset):
-                categories = UNSET
-            else:
-                categories = PostCatalogCategoryUpdateJobResponseDataRelationshipsCategories.from_dict(_categories)
-
-            return categories
-
         return LazyTable(
             fields={
-                "categories": ("categories", _decode_categories),
+                "categories": ("categories", PostCatalogCategoryUpdateJobResponseDataRelationshipsCategories.from_dict),
             },
             copied={},
             known=("categories",),

@@ -100,37 +100,12 @@ class PostCatalogItemCreateJobResponseData(LazyModel):
             PostCatalogItemCreateJobResponseDataRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogItemBulkCreateJobEnum:
-            type_ = check_catalog_item_bulk_create_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCatalogItemCreateJobResponseDataAttributes:
-            attributes = PostCatalogItemCreateJobResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostCatalogItemCreateJobResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCatalogItemCreateJobResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCatalogItemCreateJobResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_item_bulk_create_job_enum),
+                "attributes": ("attributes", PostCatalogItemCreateJobResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostCatalogItemCreateJobResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

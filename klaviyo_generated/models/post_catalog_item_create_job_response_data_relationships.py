@@ -54,19 +54,9 @@ class PostCatalogItemCreateJobResponseDataRelationships(LazyModel):
             PostCatalogItemCreateJobResponseDataRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> PostCatalogItemCreateJobResponseDataRelationshipsItems | Unset:
-            _items = src_value__
-            items: PostCatalogItemCreateJobResponseDataRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = PostCatalogItemCreateJobResponseDataRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", PostCatalogItemCreateJobResponseDataRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

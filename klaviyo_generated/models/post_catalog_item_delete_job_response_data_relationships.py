@@ -54,19 +54,9 @@ class PostCatalogItemDeleteJobResponseDataRelationships(LazyModel):
             PostCatalogItemDeleteJobResponseDataRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> PostCatalogItemDeleteJobResponseDataRelationshipsItems | Unset:
-            _items = src_value__
-            items: PostCatalogItemDeleteJobResponseDataRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = PostCatalogItemDeleteJobResponseDataRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", PostCatalogItemDeleteJobResponseDataRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

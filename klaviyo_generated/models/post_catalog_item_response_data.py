@@ -91,37 +91,12 @@ class PostCatalogItemResponseData(LazyModel):
         from ..models.post_catalog_item_response_data_attributes import PostCatalogItemResponseDataAttributes  # noqa: PLC0415
         from ..models.post_catalog_item_response_data_relationships import PostCatalogItemResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CatalogItemEnum:
-            type_ = check_catalog_item_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCatalogItemResponseDataAttributes:
-            attributes = PostCatalogItemResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostCatalogItemResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCatalogItemResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCatalogItemResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_item_enum),
+                "attributes": ("attributes", PostCatalogItemResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostCatalogItemResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

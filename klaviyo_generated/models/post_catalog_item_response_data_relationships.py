@@ -54,19 +54,9 @@ class PostCatalogItemResponseDataRelationships(LazyModel):
             PostCatalogItemResponseDataRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> PostCatalogItemResponseDataRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: PostCatalogItemResponseDataRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = PostCatalogItemResponseDataRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", PostCatalogItemResponseDataRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

@@ -54,19 +54,9 @@ class PostCatalogItemUpdateJobResponseDataRelationships(LazyModel):
             PostCatalogItemUpdateJobResponseDataRelationshipsItems,  # noqa: PLC0415
         )
 
-        def _decode_items(src_value__: Any) -> PostCatalogItemUpdateJobResponseDataRelationshipsItems | Unset:
-            _items = src_value__
-            items: PostCatalogItemUpdateJobResponseDataRelationshipsItems | Unset
-            if isinstance(_items, Unset):
-                items = UNSET
-            else:
-                items = PostCatalogItemUpdateJobResponseDataRelationshipsItems.from_dict(_items)
-
-            return items
-
         return LazyTable(
             fields={
-                "items": ("items", _decode_items),
+                "items": ("items", PostCatalogItemUpdateJobResponseDataRelationshipsItems.from_dict),
             },
             copied={},
             known=("items",),

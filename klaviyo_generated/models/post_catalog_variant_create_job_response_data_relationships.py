@@ -54,19 +54,9 @@ class PostCatalogVariantCreateJobResponseDataRelationships(LazyModel):
             PostCatalogVariantCreateJobResponseDataRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> PostCatalogVariantCreateJobResponseDataRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: PostCatalogVariantCreateJobResponseDataRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = PostCatalogVariantCreateJobResponseDataRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", PostCatalogVariantCreateJobResponseDataRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

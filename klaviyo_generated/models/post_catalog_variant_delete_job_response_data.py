@@ -100,37 +100,12 @@ class PostCatalogVariantDeleteJobResponseData(LazyModel):
             PostCatalogVariantDeleteJobResponseDataRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantBulkDeleteJobEnum:
-            type_ = check_catalog_variant_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCatalogVariantDeleteJobResponseDataAttributes:
-            attributes = PostCatalogVariantDeleteJobResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostCatalogVariantDeleteJobResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCatalogVariantDeleteJobResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCatalogVariantDeleteJobResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_variant_bulk_delete_job_enum),
+                "attributes": ("attributes", PostCatalogVariantDeleteJobResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostCatalogVariantDeleteJobResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -54,19 +54,9 @@ class PostCatalogVariantDeleteJobResponseDataRelationships(LazyModel):
             PostCatalogVariantDeleteJobResponseDataRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> PostCatalogVariantDeleteJobResponseDataRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: PostCatalogVariantDeleteJobResponseDataRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = PostCatalogVariantDeleteJobResponseDataRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", PostCatalogVariantDeleteJobResponseDataRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

@@ -60,14 +60,9 @@ class PostCatalogVariantDeleteJobResponseDataRelationshipsVariantsDataItem(LazyM
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantEnum:
-            type_ = check_catalog_variant_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_catalog_variant_enum),
             },
             copied={
                 "id": "id",

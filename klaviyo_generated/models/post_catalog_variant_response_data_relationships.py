@@ -54,19 +54,9 @@ class PostCatalogVariantResponseDataRelationships(LazyModel):
             PostCatalogVariantResponseDataRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_item(src_value__: Any) -> PostCatalogVariantResponseDataRelationshipsItem | Unset:
-            _item = src_value__
-            item: PostCatalogVariantResponseDataRelationshipsItem | Unset
-            if isinstance(_item, Unset):
-                item = UNSET
-            else:
-                item = PostCatalogVariantResponseDataRelationshipsItem.from_dict(_item)
-
-            return item
-
         return LazyTable(
             fields={
-                "item": ("item", _decode_item),
+                "item": ("item", PostCatalogVariantResponseDataRelationshipsItem.from_dict),
             },
             copied={},
             known=("item",),

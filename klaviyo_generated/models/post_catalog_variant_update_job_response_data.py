@@ -100,37 +100,12 @@ class PostCatalogVariantUpdateJobResponseData(LazyModel):
             PostCatalogVariantUpdateJobResponseDataRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantBulkUpdateJobEnum:
-            type_ = check_catalog_variant_bulk_update_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCatalogVariantUpdateJobResponseDataAttributes:
-            attributes = PostCatalogVariantUpdateJobResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostCatalogVariantUpdateJobResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCatalogVariantUpdateJobResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCatalogVariantUpdateJobResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_variant_bulk_update_job_enum),
+                "attributes": ("attributes", PostCatalogVariantUpdateJobResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostCatalogVariantUpdateJobResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

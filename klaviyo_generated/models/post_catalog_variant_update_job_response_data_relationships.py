@@ -54,19 +54,9 @@ class PostCatalogVariantUpdateJobResponseDataRelationships(LazyModel):
             PostCatalogVariantUpdateJobResponseDataRelationshipsVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> PostCatalogVariantUpdateJobResponseDataRelationshipsVariants | Unset:
-            _variants = src_value__
-            variants: PostCatalogVariantUpdateJobResponseDataRelationshipsVariants | Unset
-            if isinstance(_variants, Unset):
-                variants = UNSET
-            else:
-                variants = PostCatalogVariantUpdateJobResponseDataRelationshipsVariants.from_dict(_variants)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", PostCatalogVariantUpdateJobResponseDataRelationshipsVariants.from_dict),
             },
             copied={},
             known=("variants",),

@@ -54,21 +54,9 @@ class PostCouponCodeCreateJobResponseDataRelationships(LazyModel):
             PostCouponCodeCreateJobResponseDataRelationshipsCouponCodes,  # noqa: PLC0415
         )
 
-        def _decode_coupon_codes(
-            src_value__: Any,
-        ) -> PostCouponCodeCreateJobResponseDataRelationshipsCouponCodes | Unset:
-            _coupon_codes = src_value__
-            coupon_codes: PostCouponCodeCreateJobResponseDataRelationshipsCouponCodes | Unset
-            if isinstance(_coupon_codes, Unset):
-                coupon_codes = UNSET
-            else:
-                coupon_codes = PostCouponCodeCreateJobResponseDataRelationshipsCouponCodes.from_dict(_coupon_codes)
-
-            return coupon_codes
-
         return LazyTable(
             fields={
-                "coupon_codes": ("coupon-codes", _decode_coupon_codes),
+                "coupon_codes": ("coupon-codes", PostCouponCodeCreateJobResponseDataRelationshipsCouponCodes.from_dict),
             },
             copied={},
             known=("coupon-codes",),

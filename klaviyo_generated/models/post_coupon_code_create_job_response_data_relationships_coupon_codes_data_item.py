@@ -60,14 +60,9 @@ class PostCouponCodeCreateJobResponseDataRelationshipsCouponCodesDataItem(LazyMo
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CouponCodeEnum:
-            type_ = check_coupon_code_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_coupon_code_enum),
             },
             copied={
                 "id": "id",

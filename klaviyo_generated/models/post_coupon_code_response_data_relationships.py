@@ -68,30 +68,10 @@ class PostCouponCodeResponseDataRelationships(LazyModel):
             PostCouponCodeResponseDataRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_coupon(src_value__: Any) -> PostCouponCodeResponseDataRelationshipsCoupon | Unset:
-            _coupon = src_value__
-            coupon: PostCouponCodeResponseDataRelationshipsCoupon | Unset
-            if isinstance(_coupon, Unset):
-                coupon = UNSET
-            else:
-                coupon = PostCouponCodeResponseDataRelationshipsCoupon.from_dict(_coupon)
-
-            return coupon
-
-        def _decode_profile(src_value__: Any) -> PostCouponCodeResponseDataRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: PostCouponCodeResponseDataRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = PostCouponCodeResponseDataRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
         return LazyTable(
             fields={
-                "coupon": ("coupon", _decode_coupon),
-                "profile": ("profile", _decode_profile),
+                "coupon": ("coupon", PostCouponCodeResponseDataRelationshipsCoupon.from_dict),
+                "profile": ("profile", PostCouponCodeResponseDataRelationshipsProfile.from_dict),
             },
             copied={},
             known=(

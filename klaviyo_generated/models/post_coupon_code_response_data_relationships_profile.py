@@ -64,30 +64,10 @@ class PostCouponCodeResponseDataRelationshipsProfile(LazyModel):
         )
         from ..models.relationship_links import RelationshipLinks  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> PostCouponCodeResponseDataRelationshipsProfileData | Unset:
-            _data = src_value__
-            data: PostCouponCodeResponseDataRelationshipsProfileData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = PostCouponCodeResponseDataRelationshipsProfileData.from_dict(_data)
-
-            return data
-
-        def _decode_links(src_value__: Any) -> RelationshipLinks | Unset:
-            _links = src_value__
-            links: RelationshipLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = RelationshipLinks.from_dict(_links)
-
-            return links
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "data": ("data", PostCouponCodeResponseDataRelationshipsProfileData.from_dict),
+                "links": ("links", RelationshipLinks.from_dict),
             },
             copied={},
             known=(

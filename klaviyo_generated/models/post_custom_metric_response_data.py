@@ -89,37 +89,12 @@ class PostCustomMetricResponseData(LazyModel):
         from ..models.post_custom_metric_response_data_attributes import PostCustomMetricResponseDataAttributes  # noqa: PLC0415
         from ..models.post_custom_metric_response_data_relationships import PostCustomMetricResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CustomMetricEnum:
-            type_ = check_custom_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostCustomMetricResponseDataAttributes:
-            attributes = PostCustomMetricResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostCustomMetricResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostCustomMetricResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostCustomMetricResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_custom_metric_enum),
+                "attributes": ("attributes", PostCustomMetricResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostCustomMetricResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

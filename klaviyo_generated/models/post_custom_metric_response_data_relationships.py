@@ -54,19 +54,9 @@ class PostCustomMetricResponseDataRelationships(LazyModel):
             PostCustomMetricResponseDataRelationshipsMetrics,  # noqa: PLC0415
         )
 
-        def _decode_metrics(src_value__: Any) -> PostCustomMetricResponseDataRelationshipsMetrics | Unset:
-            _metrics = src_value__
-            metrics: PostCustomMetricResponseDataRelationshipsMetrics | Unset
-            if isinstance(_metrics, Unset):
-                metrics = UNSET
-            else:
-                metrics = PostCustomMetricResponseDataRelationshipsMetrics.from_dict(_metrics)
-
-            return metrics
-
         return LazyTable(
             fields={
-                "metrics": ("metrics", _decode_metrics),
+                "metrics": ("metrics", PostCustomMetricResponseDataRelationshipsMetrics.from_dict),
             },
             copied={},
             known=("metrics",),

@@ -78,26 +78,11 @@ class PostDataSourceResponseData(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.post_data_source_response_data_attributes import PostDataSourceResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DataSourceEnum:
-            type_ = check_data_source_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostDataSourceResponseDataAttributes:
-            attributes = PostDataSourceResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_data_source_enum),
+                "attributes": ("attributes", PostDataSourceResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

@@ -70,31 +70,11 @@ class PostFlowSeriesResponseDTOData(LazyModel):
         from ..models.post_flow_series_response_dto_data_attributes import PostFlowSeriesResponseDTODataAttributes  # noqa: PLC0415
         from ..models.post_flow_series_response_dto_data_relationships import PostFlowSeriesResponseDTODataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowSeriesReportEnum:
-            type_ = check_flow_series_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostFlowSeriesResponseDTODataAttributes:
-            attributes = PostFlowSeriesResponseDTODataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> PostFlowSeriesResponseDTODataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostFlowSeriesResponseDTODataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostFlowSeriesResponseDTODataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_series_report_enum),
+                "attributes": ("attributes", PostFlowSeriesResponseDTODataAttributes.from_dict),
+                "relationships": ("relationships", PostFlowSeriesResponseDTODataRelationships.from_dict),
             },
             copied={},
             known=(

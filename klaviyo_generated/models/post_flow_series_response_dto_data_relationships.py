@@ -68,30 +68,10 @@ class PostFlowSeriesResponseDTODataRelationships(LazyModel):
             PostFlowSeriesResponseDTODataRelationshipsFlows,  # noqa: PLC0415
         )
 
-        def _decode_flows(src_value__: Any) -> PostFlowSeriesResponseDTODataRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: PostFlowSeriesResponseDTODataRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = PostFlowSeriesResponseDTODataRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
-        def _decode_flow_messages(src_value__: Any) -> PostFlowSeriesResponseDTODataRelationshipsFlowMessages | Unset:
-            _flow_messages = src_value__
-            flow_messages: PostFlowSeriesResponseDTODataRelationshipsFlowMessages | Unset
-            if isinstance(_flow_messages, Unset):
-                flow_messages = UNSET
-            else:
-                flow_messages = PostFlowSeriesResponseDTODataRelationshipsFlowMessages.from_dict(_flow_messages)
-
-            return flow_messages
-
         return LazyTable(
             fields={
-                "flows": ("flows", _decode_flows),
-                "flow_messages": ("flow-messages", _decode_flow_messages),
+                "flows": ("flows", PostFlowSeriesResponseDTODataRelationshipsFlows.from_dict),
+                "flow_messages": ("flow-messages", PostFlowSeriesResponseDTODataRelationshipsFlowMessages.from_dict),
             },
             copied={},
             known=(

@@ -89,37 +89,12 @@ class PostFlowV2ResponseData(LazyModel):
         from ..models.post_flow_v2_response_data_attributes import PostFlowV2ResponseDataAttributes  # noqa: PLC0415
         from ..models.post_flow_v2_response_data_relationships import PostFlowV2ResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowEnum:
-            type_ = check_flow_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostFlowV2ResponseDataAttributes:
-            attributes = PostFlowV2ResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostFlowV2ResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostFlowV2ResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostFlowV2ResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_enum),
+                "attributes": ("attributes", PostFlowV2ResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostFlowV2ResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -64,30 +64,10 @@ class PostFlowV2ResponseDataRelationships(LazyModel):
         )
         from ..models.post_flow_v2_response_data_relationships_tags import PostFlowV2ResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_flow_actions(src_value__: Any) -> PostFlowV2ResponseDataRelationshipsFlowActions | Unset:
-            _flow_actions = src_value__
-            flow_actions: PostFlowV2ResponseDataRelationshipsFlowActions | Unset
-            if isinstance(_flow_actions, Unset):
-                flow_actions = UNSET
-            else:
-                flow_actions = PostFlowV2ResponseDataRelationshipsFlowActions.from_dict(_flow_actions)
-
-            return flow_actions
-
-        def _decode_tags(src_value__: Any) -> PostFlowV2ResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PostFlowV2ResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PostFlowV2ResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "flow_actions": ("flow-actions", _decode_flow_actions),
-                "tags": ("tags", _decode_tags),
+                "flow_actions": ("flow-actions", PostFlowV2ResponseDataRelationshipsFlowActions.from_dict),
+                "tags": ("tags", PostFlowV2ResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=(

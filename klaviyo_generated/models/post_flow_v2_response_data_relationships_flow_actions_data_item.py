@@ -60,14 +60,9 @@ class PostFlowV2ResponseDataRelationshipsFlowActionsDataItem(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> FlowActionEnum:
-            type_ = check_flow_action_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_flow_action_enum),
             },
             copied={
                 "id": "id",

@@ -70,31 +70,11 @@ class PostFlowValuesResponseDTOData(LazyModel):
         from ..models.post_flow_values_response_dto_data_attributes import PostFlowValuesResponseDTODataAttributes  # noqa: PLC0415
         from ..models.post_flow_values_response_dto_data_relationships import PostFlowValuesResponseDTODataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowValuesReportEnum:
-            type_ = check_flow_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostFlowValuesResponseDTODataAttributes:
-            attributes = PostFlowValuesResponseDTODataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> PostFlowValuesResponseDTODataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostFlowValuesResponseDTODataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostFlowValuesResponseDTODataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_values_report_enum),
+                "attributes": ("attributes", PostFlowValuesResponseDTODataAttributes.from_dict),
+                "relationships": ("relationships", PostFlowValuesResponseDTODataRelationships.from_dict),
             },
             copied={},
             known=(

@@ -68,30 +68,10 @@ class PostFlowValuesResponseDTODataRelationships(LazyModel):
             PostFlowValuesResponseDTODataRelationshipsFlows,  # noqa: PLC0415
         )
 
-        def _decode_flows(src_value__: Any) -> PostFlowValuesResponseDTODataRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: PostFlowValuesResponseDTODataRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = PostFlowValuesResponseDTODataRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
-        def _decode_flow_messages(src_value__: Any) -> PostFlowValuesResponseDTODataRelationshipsFlowMessages | Unset:
-            _flow_messages = src_value__
-            flow_messages: PostFlowValuesResponseDTODataRelationshipsFlowMessages | Unset
-            if isinstance(_flow_messages, Unset):
-                flow_messages = UNSET
-            else:
-                flow_messages = PostFlowValuesResponseDTODataRelationshipsFlowMessages.from_dict(_flow_messages)
-
-            return flow_messages
-
         return LazyTable(
             fields={
-                "flows": ("flows", _decode_flows),
-                "flow_messages": ("flow-messages", _decode_flow_messages),
+                "flows": ("flows", PostFlowValuesResponseDTODataRelationshipsFlows.from_dict),
+                "flow_messages": ("flow-messages", PostFlowValuesResponseDTODataRelationshipsFlowMessages.from_dict),
             },
             copied={},
             known=(

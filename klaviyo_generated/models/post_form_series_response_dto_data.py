@@ -59,20 +59,10 @@ class PostFormSeriesResponseDTOData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.post_form_series_response_dto_data_attributes import PostFormSeriesResponseDTODataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FormSeriesReportEnum:
-            type_ = check_form_series_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostFormSeriesResponseDTODataAttributes:
-            attributes = PostFormSeriesResponseDTODataAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_form_series_report_enum),
+                "attributes": ("attributes", PostFormSeriesResponseDTODataAttributes.from_dict),
             },
             copied={},
             known=(

@@ -80,41 +80,11 @@ class PostListCreateResponseDataRelationships(LazyModel):
             PostListCreateResponseDataRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> PostListCreateResponseDataRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: PostListCreateResponseDataRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = PostListCreateResponseDataRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> PostListCreateResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PostListCreateResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PostListCreateResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(src_value__: Any) -> PostListCreateResponseDataRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: PostListCreateResponseDataRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = PostListCreateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", PostListCreateResponseDataRelationshipsProfiles.from_dict),
+                "tags": ("tags", PostListCreateResponseDataRelationshipsTags.from_dict),
+                "flow_triggers": ("flow-triggers", PostListCreateResponseDataRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=(

@@ -89,37 +89,12 @@ class PostObjectSchemaResponseData(LazyModel):
         from ..models.post_object_schema_response_data_attributes import PostObjectSchemaResponseDataAttributes  # noqa: PLC0415
         from ..models.post_object_schema_response_data_relationships import PostObjectSchemaResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
-            type_ = check_object_schema_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostObjectSchemaResponseDataAttributes:
-            attributes = PostObjectSchemaResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostObjectSchemaResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostObjectSchemaResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostObjectSchemaResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_object_schema_enum),
+                "attributes": ("attributes", PostObjectSchemaResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostObjectSchemaResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

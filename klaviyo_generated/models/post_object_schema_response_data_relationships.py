@@ -82,45 +82,14 @@ class PostObjectSchemaResponseDataRelationships(LazyModel):
             PostObjectSchemaResponseDataRelationshipsSourceMapping,  # noqa: PLC0415
         )
 
-        def _decode_source_mapping(src_value__: Any) -> PostObjectSchemaResponseDataRelationshipsSourceMapping | Unset:
-            _source_mapping = src_value__
-            source_mapping: PostObjectSchemaResponseDataRelationshipsSourceMapping | Unset
-            if isinstance(_source_mapping, Unset):
-                source_mapping = UNSET
-            else:
-                source_mapping = PostObjectSchemaResponseDataRelationshipsSourceMapping.from_dict(_source_mapping)
-
-            return source_mapping
-
-        def _decode_object_schemas(src_value__: Any) -> PostObjectSchemaResponseDataRelationshipsObjectSchemas | Unset:
-            _object_schemas = src_value__
-            object_schemas: PostObjectSchemaResponseDataRelationshipsObjectSchemas | Unset
-            if isinstance(_object_schemas, Unset):
-                object_schemas = UNSET
-            else:
-                object_schemas = PostObjectSchemaResponseDataRelationshipsObjectSchemas.from_dict(_object_schemas)
-
-            return object_schemas
-
-        def _decode_profile_object_schemas(
-            src_value__: Any,
-        ) -> PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset:
-            _profile_object_schemas = src_value__
-            profile_object_schemas: PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset
-            if isinstance(_profile_object_schemas, Unset):
-                profile_object_schemas = UNSET
-            else:
-                profile_object_schemas = PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas.from_dict(
-                    _profile_object_schemas
-                )
-
-            return profile_object_schemas
-
         return LazyTable(
             fields={
-                "source_mapping": ("source-mapping", _decode_source_mapping),
-                "object_schemas": ("object-schemas", _decode_object_schemas),
-                "profile_object_schemas": ("profile-object-schemas", _decode_profile_object_schemas),
+                "source_mapping": ("source-mapping", PostObjectSchemaResponseDataRelationshipsSourceMapping.from_dict),
+                "object_schemas": ("object-schemas", PostObjectSchemaResponseDataRelationshipsObjectSchemas.from_dict),
+                "profile_object_schemas": (
+                    "profile-object-schemas",
+                    PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas.from_dict,
+                ),
             },
             copied={},
             known=(

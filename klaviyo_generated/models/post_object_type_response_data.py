@@ -89,37 +89,12 @@ class PostObjectTypeResponseData(LazyModel):
         from ..models.post_object_type_response_data_attributes import PostObjectTypeResponseDataAttributes  # noqa: PLC0415
         from ..models.post_object_type_response_data_relationships import PostObjectTypeResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ObjectTypeEnum:
-            type_ = check_object_type_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostObjectTypeResponseDataAttributes:
-            attributes = PostObjectTypeResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostObjectTypeResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostObjectTypeResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostObjectTypeResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_object_type_enum),
+                "attributes": ("attributes", PostObjectTypeResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostObjectTypeResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

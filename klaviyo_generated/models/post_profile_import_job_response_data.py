@@ -93,37 +93,12 @@ class PostProfileImportJobResponseData(LazyModel):
             PostProfileImportJobResponseDataRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileBulkImportJobEnum:
-            type_ = check_profile_bulk_import_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostProfileImportJobResponseDataAttributes:
-            attributes = PostProfileImportJobResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostProfileImportJobResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostProfileImportJobResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostProfileImportJobResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_bulk_import_job_enum),
+                "attributes": ("attributes", PostProfileImportJobResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostProfileImportJobResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -82,43 +82,11 @@ class PostProfileImportJobResponseDataRelationships(LazyModel):
             PostProfileImportJobResponseDataRelationshipsProfiles,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> PostProfileImportJobResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostProfileImportJobResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostProfileImportJobResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_profiles(src_value__: Any) -> PostProfileImportJobResponseDataRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: PostProfileImportJobResponseDataRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = PostProfileImportJobResponseDataRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_import_errors(
-            src_value__: Any,
-        ) -> PostProfileImportJobResponseDataRelationshipsImportErrors | Unset:
-            _import_errors = src_value__
-            import_errors: PostProfileImportJobResponseDataRelationshipsImportErrors | Unset
-            if isinstance(_import_errors, Unset):
-                import_errors = UNSET
-            else:
-                import_errors = PostProfileImportJobResponseDataRelationshipsImportErrors.from_dict(_import_errors)
-
-            return import_errors
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "profiles": ("profiles", _decode_profiles),
-                "import_errors": ("import-errors", _decode_import_errors),
+                "lists": ("lists", PostProfileImportJobResponseDataRelationshipsLists.from_dict),
+                "profiles": ("profiles", PostProfileImportJobResponseDataRelationshipsProfiles.from_dict),
+                "import_errors": ("import-errors", PostProfileImportJobResponseDataRelationshipsImportErrors.from_dict),
             },
             copied={},
             known=(

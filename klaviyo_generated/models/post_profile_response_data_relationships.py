@@ -76,41 +76,11 @@ class PostProfileResponseDataRelationships(LazyModel):
             PostProfileResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> PostProfileResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostProfileResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostProfileResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> PostProfileResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PostProfileResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PostProfileResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(src_value__: Any) -> PostProfileResponseDataRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: PostProfileResponseDataRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = PostProfileResponseDataRelationshipsPushTokens.from_dict(_push_tokens)
-
-            return push_tokens
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "lists": ("lists", PostProfileResponseDataRelationshipsLists.from_dict),
+                "segments": ("segments", PostProfileResponseDataRelationshipsSegments.from_dict),
+                "push_tokens": ("push-tokens", PostProfileResponseDataRelationshipsPushTokens.from_dict),
             },
             copied={},
             known=(

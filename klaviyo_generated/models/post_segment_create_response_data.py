@@ -89,37 +89,12 @@ class PostSegmentCreateResponseData(LazyModel):
         from ..models.post_segment_create_response_data_attributes import PostSegmentCreateResponseDataAttributes  # noqa: PLC0415
         from ..models.post_segment_create_response_data_relationships import PostSegmentCreateResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SegmentEnum:
-            type_ = check_segment_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostSegmentCreateResponseDataAttributes:
-            attributes = PostSegmentCreateResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostSegmentCreateResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostSegmentCreateResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostSegmentCreateResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_segment_enum),
+                "attributes": ("attributes", PostSegmentCreateResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostSegmentCreateResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -82,41 +82,11 @@ class PostSegmentCreateResponseDataRelationships(LazyModel):
             PostSegmentCreateResponseDataRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> PostSegmentCreateResponseDataRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: PostSegmentCreateResponseDataRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = PostSegmentCreateResponseDataRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> PostSegmentCreateResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PostSegmentCreateResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PostSegmentCreateResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(src_value__: Any) -> PostSegmentCreateResponseDataRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: PostSegmentCreateResponseDataRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = PostSegmentCreateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", PostSegmentCreateResponseDataRelationshipsProfiles.from_dict),
+                "tags": ("tags", PostSegmentCreateResponseDataRelationshipsTags.from_dict),
+                "flow_triggers": ("flow-triggers", PostSegmentCreateResponseDataRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=(

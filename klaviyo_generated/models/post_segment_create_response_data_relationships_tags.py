@@ -82,20 +82,10 @@ class PostSegmentCreateResponseDataRelationshipsTags(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> RelationshipLinks | Unset:
-            _links = src_value__
-            links: RelationshipLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = RelationshipLinks.from_dict(_links)
-
-            return links
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "links": ("links", RelationshipLinks.from_dict),
             },
             copied={},
             known=(

@@ -59,20 +59,10 @@ class PostSegmentValuesResponseDTOData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.post_segment_values_response_dto_data_attributes import PostSegmentValuesResponseDTODataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SegmentValuesReportEnum:
-            type_ = check_segment_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostSegmentValuesResponseDTODataAttributes:
-            attributes = PostSegmentValuesResponseDTODataAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_segment_values_report_enum),
+                "attributes": ("attributes", PostSegmentValuesResponseDTODataAttributes.from_dict),
             },
             copied={},
             known=(

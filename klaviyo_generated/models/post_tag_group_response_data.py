@@ -89,37 +89,12 @@ class PostTagGroupResponseData(LazyModel):
         from ..models.post_tag_group_response_data_attributes import PostTagGroupResponseDataAttributes  # noqa: PLC0415
         from ..models.post_tag_group_response_data_relationships import PostTagGroupResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TagGroupEnum:
-            type_ = check_tag_group_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostTagGroupResponseDataAttributes:
-            attributes = PostTagGroupResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostTagGroupResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostTagGroupResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostTagGroupResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_tag_group_enum),
+                "attributes": ("attributes", PostTagGroupResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostTagGroupResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

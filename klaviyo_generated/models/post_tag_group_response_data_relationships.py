@@ -50,19 +50,9 @@ class PostTagGroupResponseDataRelationships(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.post_tag_group_response_data_relationships_tags import PostTagGroupResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_tags(src_value__: Any) -> PostTagGroupResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PostTagGroupResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PostTagGroupResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "tags": ("tags", _decode_tags),
+                "tags": ("tags", PostTagGroupResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=("tags",),

@@ -89,37 +89,12 @@ class PostTagResponseData(LazyModel):
         from ..models.post_tag_response_data_attributes import PostTagResponseDataAttributes  # noqa: PLC0415
         from ..models.post_tag_response_data_relationships import PostTagResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TagEnum:
-            type_ = check_tag_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostTagResponseDataAttributes:
-            attributes = PostTagResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostTagResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostTagResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostTagResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_tag_enum),
+                "attributes": ("attributes", PostTagResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostTagResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -90,63 +90,13 @@ class PostTagResponseDataRelationships(LazyModel):
         from ..models.post_tag_response_data_relationships_segments import PostTagResponseDataRelationshipsSegments  # noqa: PLC0415
         from ..models.post_tag_response_data_relationships_tag_group import PostTagResponseDataRelationshipsTagGroup  # noqa: PLC0415
 
-        def _decode_tag_group(src_value__: Any) -> PostTagResponseDataRelationshipsTagGroup | Unset:
-            _tag_group = src_value__
-            tag_group: PostTagResponseDataRelationshipsTagGroup | Unset
-            if isinstance(_tag_group, Unset):
-                tag_group = UNSET
-            else:
-                tag_group = PostTagResponseDataRelationshipsTagGroup.from_dict(_tag_group)
-
-            return tag_group
-
-        def _decode_lists(src_value__: Any) -> PostTagResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostTagResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostTagResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> PostTagResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PostTagResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PostTagResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_campaigns(src_value__: Any) -> PostTagResponseDataRelationshipsCampaigns | Unset:
-            _campaigns = src_value__
-            campaigns: PostTagResponseDataRelationshipsCampaigns | Unset
-            if isinstance(_campaigns, Unset):
-                campaigns = UNSET
-            else:
-                campaigns = PostTagResponseDataRelationshipsCampaigns.from_dict(_campaigns)
-
-            return campaigns
-
-        def _decode_flows(src_value__: Any) -> PostTagResponseDataRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: PostTagResponseDataRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = PostTagResponseDataRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
         return LazyTable(
             fields={
-                "tag_group": ("tag-group", _decode_tag_group),
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "campaigns": ("campaigns", _decode_campaigns),
-                "flows": ("flows", _decode_flows),
+                "tag_group": ("tag-group", PostTagResponseDataRelationshipsTagGroup.from_dict),
+                "lists": ("lists", PostTagResponseDataRelationshipsLists.from_dict),
+                "segments": ("segments", PostTagResponseDataRelationshipsSegments.from_dict),
+                "campaigns": ("campaigns", PostTagResponseDataRelationshipsCampaigns.from_dict),
+                "flows": ("flows", PostTagResponseDataRelationshipsFlows.from_dict),
             },
             copied={},
             known=(

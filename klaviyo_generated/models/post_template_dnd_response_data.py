@@ -78,26 +78,11 @@ class PostTemplateDndResponseData(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.post_template_dnd_response_data_attributes import PostTemplateDndResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TemplateEnum:
-            type_ = check_template_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostTemplateDndResponseDataAttributes:
-            attributes = PostTemplateDndResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_template_enum),
+                "attributes": ("attributes", PostTemplateDndResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

@@ -89,37 +89,12 @@ class PostWebhookResponseData(LazyModel):
         from ..models.post_webhook_response_data_attributes import PostWebhookResponseDataAttributes  # noqa: PLC0415
         from ..models.post_webhook_response_data_relationships import PostWebhookResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> WebhookEnum:
-            type_ = check_webhook_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostWebhookResponseDataAttributes:
-            attributes = PostWebhookResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PostWebhookResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PostWebhookResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PostWebhookResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_webhook_enum),
+                "attributes": ("attributes", PostWebhookResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PostWebhookResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",

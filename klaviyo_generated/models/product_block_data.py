@@ -77,41 +77,31 @@ class ProductBlockData(LazyModel):
         from ..models.product_block_styles import ProductBlockStyles  # noqa: PLC0415
         from ..models.static_product_block_properties import StaticProductBlockProperties  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> DynamicProductBlockProperties | StaticProductBlockProperties:
-            def _parse_properties(data: object) -> DynamicProductBlockProperties | StaticProductBlockProperties:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = StaticProductBlockProperties.from_dict(data)
-
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_properties(data: object) -> DynamicProductBlockProperties | StaticProductBlockProperties:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                properties_type_1 = DynamicProductBlockProperties.from_dict(data)
+                properties_type_0 = StaticProductBlockProperties.from_dict(data)
 
-                return properties_type_1
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            properties_type_1 = DynamicProductBlockProperties.from_dict(data)
 
+            return properties_type_1
+
+        def _decode_properties(src_value__: Any) -> DynamicProductBlockProperties | StaticProductBlockProperties:
             properties = parse_union(_parse_properties, src_value__)
 
             return properties
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> ProductBlockStyles:
-            styles = ProductBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
                 "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", ProductBlockStyles.from_dict),
             },
             copied={},
             known=(

@@ -176,14 +176,9 @@ class ProductSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProductSubBlockType:
-            type_ = check_product_sub_block_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_product_sub_block_type),
             },
             copied={
                 "id": "id",

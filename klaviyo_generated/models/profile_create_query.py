@@ -52,14 +52,9 @@ class ProfileCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_create_query_resource_object import ProfileCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfileCreateQueryResourceObject:
-            data = ProfileCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

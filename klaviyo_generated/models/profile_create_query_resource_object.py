@@ -59,20 +59,10 @@ class ProfileCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_create_query_resource_object_attributes import ProfileCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileCreateQueryResourceObjectAttributes:
-            attributes = ProfileCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", ProfileCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

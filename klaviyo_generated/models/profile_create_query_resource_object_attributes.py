@@ -162,54 +162,40 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
         )
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
 
-        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
-            def _parse_location(data: object) -> None | ProfileLocation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = ProfileLocation.from_dict(data)
+        def _parse_location(data: object) -> None | ProfileLocation | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                location_type_1 = ProfileLocation.from_dict(data)
 
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            location = _parse_location(src_value__)
+        def _parse_properties(data: object) -> None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_0 = ProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
 
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
-        ) -> None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = ProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
-
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
+                "location": ("location", _parse_location),
+                "properties": ("properties", _parse_properties),
             },
             copied={
                 "email": "email",

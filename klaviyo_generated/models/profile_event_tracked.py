@@ -69,20 +69,10 @@ class ProfileEventTracked(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_event_tracked_properties import ProfileEventTrackedProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEventTrackedType:
-            type_ = check_profile_event_tracked_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> ProfileEventTrackedProperties:
-            properties = ProfileEventTrackedProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_profile_event_tracked_type),
+                "properties": ("properties", ProfileEventTrackedProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -69,34 +69,29 @@ class ProfileEventTrackedProperties(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.property_filter import PropertyFilter  # noqa: PLC0415
 
-        def _decode_property_filters(src_value__: Any) -> list[PropertyFilter] | None | Unset:
-            def _parse_property_filters(data: object) -> list[PropertyFilter] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    property_filters_type_0 = []
-                    _property_filters_type_0 = data
-                    for property_filters_type_0_item_data in _property_filters_type_0:
-                        property_filters_type_0_item = PropertyFilter.from_dict(property_filters_type_0_item_data)
+        def _parse_property_filters(data: object) -> list[PropertyFilter] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                property_filters_type_0 = []
+                _property_filters_type_0 = data
+                for property_filters_type_0_item_data in _property_filters_type_0:
+                    property_filters_type_0_item = PropertyFilter.from_dict(property_filters_type_0_item_data)
 
-                        property_filters_type_0.append(property_filters_type_0_item)
+                    property_filters_type_0.append(property_filters_type_0_item)
 
-                    return property_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            property_filters = _parse_property_filters(src_value__)
-
-            return property_filters
+                return property_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "property_filters": ("property_filters", _decode_property_filters),
+                "property_filters": ("property_filters", _parse_property_filters),
             },
             copied={
                 "metric": "metric",

@@ -93,16 +93,6 @@ class ProfileHasCustomObjectCondition(LazyModel):
         from ..models.integer_filter import IntegerFilter  # noqa: PLC0415
         from ..models.profile_has_custom_object_filter import ProfileHasCustomObjectFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileHasCustomObjectConditionType:
-            type_ = check_profile_has_custom_object_condition_type(src_value__)
-
-            return type_
-
-        def _decode_filter(src_value__: Any) -> IntegerFilter:
-            filter = IntegerFilter.from_dict(src_value__)
-
-            return filter
-
         def _decode_filters(src_value__: Any) -> list[ProfileHasCustomObjectFilter]:
             filters = []
             _filters = src_value__
@@ -115,8 +105,8 @@ class ProfileHasCustomObjectCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "filter": ("filter", _decode_filter),
+                "type_": ("type", check_profile_has_custom_object_condition_type),
+                "filter": ("filter", IntegerFilter.from_dict),
                 "filters": ("filters", _decode_filters),
             },
             copied={

@@ -104,11 +104,6 @@ class ProfileHasGroupMembershipCondition(LazyModel):
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileHasGroupMembershipConditionType:
-            type_ = check_profile_has_group_membership_condition_type(src_value__)
-
-            return type_
-
         def _decode_is_member(src_value__: Any) -> Literal[True]:
             is_member = cast(Literal[True], src_value__)
             if is_member != True and strict_enums():
@@ -120,6 +115,54 @@ class ProfileHasGroupMembershipCondition(LazyModel):
 
             return group_ids
 
+        def _parse_timeframe_filter(
+            data: object,
+        ) -> (
+            None
+            | RelativeDateOperatorBaseRelativeDateFilter
+            | RelativeDateRangeFilter
+            | StaticDateFilter
+            | StaticDateRangeFilter
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
+
+                return timeframe_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
+
+                return timeframe_filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                return timeframe_filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_3 = RelativeDateRangeFilter.from_dict(data)
+
+                return timeframe_filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_timeframe_filter(
             src_value__: Any,
         ) -> (
@@ -130,61 +173,13 @@ class ProfileHasGroupMembershipCondition(LazyModel):
             | StaticDateRangeFilter
             | Unset
         ):
-            def _parse_timeframe_filter(
-                data: object,
-            ) -> (
-                None
-                | RelativeDateOperatorBaseRelativeDateFilter
-                | RelativeDateRangeFilter
-                | StaticDateFilter
-                | StaticDateRangeFilter
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_3 = RelativeDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
             return timeframe_filter
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_has_group_membership_condition_type),
                 "is_member": ("is_member", _decode_is_member),
                 "group_ids": ("group_ids", _decode_group_ids),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),

@@ -71,34 +71,29 @@ class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
         from ..models.alltime_date_filter import AlltimeDateFilter  # noqa: PLC0415
         from ..models.in_the_last_base_relative_date_filter import InTheLastBaseRelativeDateFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileHasNotReceivedEmailMessageConditionType:
-            type_ = check_profile_has_not_received_email_message_condition_type(src_value__)
-
-            return type_
-
-        def _decode_timeframe_filter(src_value__: Any) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
-            def _parse_timeframe_filter(data: object) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_0 = AlltimeDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_timeframe_filter(data: object) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_filter_type_1 = InTheLastBaseRelativeDateFilter.from_dict(data)
+                timeframe_filter_type_0 = AlltimeDateFilter.from_dict(data)
 
-                return timeframe_filter_type_1
+                return timeframe_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_filter_type_1 = InTheLastBaseRelativeDateFilter.from_dict(data)
 
+            return timeframe_filter_type_1
+
+        def _decode_timeframe_filter(src_value__: Any) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
             timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
             return timeframe_filter
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_has_not_received_email_message_condition_type),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
             },
             copied={},

@@ -78,31 +78,11 @@ class ProfileImportJobCreateQueryResourceObject(LazyModel):
             ProfileImportJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileBulkImportJobEnum:
-            type_ = check_profile_bulk_import_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileImportJobCreateQueryResourceObjectAttributes:
-            attributes = ProfileImportJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> ProfileImportJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: ProfileImportJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ProfileImportJobCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_bulk_import_job_enum),
+                "attributes": ("attributes", ProfileImportJobCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", ProfileImportJobCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class ProfileImportJobCreateQueryResourceObjectAttributes(LazyModel):
             ProfileImportJobCreateQueryResourceObjectAttributesProfiles,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> ProfileImportJobCreateQueryResourceObjectAttributesProfiles:
-            profiles = ProfileImportJobCreateQueryResourceObjectAttributesProfiles.from_dict(src_value__)
-
-            return profiles
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", ProfileImportJobCreateQueryResourceObjectAttributesProfiles.from_dict),
             },
             copied={},
             known=("profiles",),

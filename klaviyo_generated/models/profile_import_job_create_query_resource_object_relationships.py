@@ -54,19 +54,9 @@ class ProfileImportJobCreateQueryResourceObjectRelationships(LazyModel):
             ProfileImportJobCreateQueryResourceObjectRelationshipsLists,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> ProfileImportJobCreateQueryResourceObjectRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileImportJobCreateQueryResourceObjectRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileImportJobCreateQueryResourceObjectRelationshipsLists.from_dict(_lists)
-
-            return lists
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
+                "lists": ("lists", ProfileImportJobCreateQueryResourceObjectRelationshipsLists.from_dict),
             },
             copied={},
             known=("lists",),

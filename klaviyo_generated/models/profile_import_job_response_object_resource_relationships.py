@@ -82,45 +82,14 @@ class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
             ProfileImportJobResponseObjectResourceRelationshipsProfiles,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> ProfileImportJobResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileImportJobResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileImportJobResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_profiles(src_value__: Any) -> ProfileImportJobResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: ProfileImportJobResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = ProfileImportJobResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_import_errors(
-            src_value__: Any,
-        ) -> ProfileImportJobResponseObjectResourceRelationshipsImportErrors | Unset:
-            _import_errors = src_value__
-            import_errors: ProfileImportJobResponseObjectResourceRelationshipsImportErrors | Unset
-            if isinstance(_import_errors, Unset):
-                import_errors = UNSET
-            else:
-                import_errors = ProfileImportJobResponseObjectResourceRelationshipsImportErrors.from_dict(
-                    _import_errors
-                )
-
-            return import_errors
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "profiles": ("profiles", _decode_profiles),
-                "import_errors": ("import-errors", _decode_import_errors),
+                "lists": ("lists", ProfileImportJobResponseObjectResourceRelationshipsLists.from_dict),
+                "profiles": ("profiles", ProfileImportJobResponseObjectResourceRelationshipsProfiles.from_dict),
+                "import_errors": (
+                    "import-errors",
+                    ProfileImportJobResponseObjectResourceRelationshipsImportErrors.from_dict,
+                ),
             },
             copied={},
             known=(

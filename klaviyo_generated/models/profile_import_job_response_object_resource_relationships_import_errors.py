@@ -86,20 +86,10 @@ class ProfileImportJobResponseObjectResourceRelationshipsImportErrors(LazyModel)
 
             return data
 
-        def _decode_links(src_value__: Any) -> OnlyRelatedLinks | Unset:
-            _links = src_value__
-            links: OnlyRelatedLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = OnlyRelatedLinks.from_dict(_links)
-
-            return links
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "links": ("links", OnlyRelatedLinks.from_dict),
             },
             copied={},
             known=(

@@ -60,14 +60,9 @@ class ProfileImportJobResponseObjectResourceRelationshipsImportErrorsDataItem(La
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ImportErrorEnum:
-            type_ = check_import_error_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_import_error_enum),
             },
             copied={
                 "id": "id",

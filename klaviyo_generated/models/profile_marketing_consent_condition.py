@@ -92,10 +92,61 @@ class ProfileMarketingConsentCondition(LazyModel):
         from ..models.no_push_marketing_consent import NoPushMarketingConsent  # noqa: PLC0415
         from ..models.no_sms_marketing_consent import NoSMSMarketingConsent  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileMarketingConsentConditionType:
-            type_ = check_profile_marketing_consent_condition_type(src_value__)
+        def _parse_consent(
+            data: object,
+        ) -> (
+            HasEmailMarketingConsent
+            | HasPushMarketingConsent
+            | HasSMSMarketingConsent
+            | NoEmailMarketingConsent
+            | NoPushMarketingConsent
+            | NoSMSMarketingConsent
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_0 = HasEmailMarketingConsent.from_dict(data)
 
-            return type_
+                return consent_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_1 = NoEmailMarketingConsent.from_dict(data)
+
+                return consent_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_2 = HasSMSMarketingConsent.from_dict(data)
+
+                return consent_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_3 = NoSMSMarketingConsent.from_dict(data)
+
+                return consent_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_4 = HasPushMarketingConsent.from_dict(data)
+
+                return consent_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            consent_type_5 = NoPushMarketingConsent.from_dict(data)
+
+            return consent_type_5
 
         def _decode_consent(
             src_value__: Any,
@@ -107,69 +158,13 @@ class ProfileMarketingConsentCondition(LazyModel):
             | NoPushMarketingConsent
             | NoSMSMarketingConsent
         ):
-            def _parse_consent(
-                data: object,
-            ) -> (
-                HasEmailMarketingConsent
-                | HasPushMarketingConsent
-                | HasSMSMarketingConsent
-                | NoEmailMarketingConsent
-                | NoPushMarketingConsent
-                | NoSMSMarketingConsent
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_0 = HasEmailMarketingConsent.from_dict(data)
-
-                    return consent_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_1 = NoEmailMarketingConsent.from_dict(data)
-
-                    return consent_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_2 = HasSMSMarketingConsent.from_dict(data)
-
-                    return consent_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_3 = NoSMSMarketingConsent.from_dict(data)
-
-                    return consent_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_4 = HasPushMarketingConsent.from_dict(data)
-
-                    return consent_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_type_5 = NoPushMarketingConsent.from_dict(data)
-
-                return consent_type_5
-
             consent = parse_union(_parse_consent, src_value__)
 
             return consent
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_marketing_consent_condition_type),
                 "consent": ("consent", _decode_consent),
             },
             copied={},

@@ -52,14 +52,9 @@ class ProfileMergeQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_merge_query_resource_object import ProfileMergeQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfileMergeQueryResourceObject:
-            data = ProfileMergeQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileMergeQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

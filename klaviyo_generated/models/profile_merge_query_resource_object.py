@@ -72,20 +72,10 @@ class ProfileMergeQueryResourceObject(LazyModel):
             ProfileMergeQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileMergeEnum:
-            type_ = check_profile_merge_enum(src_value__)
-
-            return type_
-
-        def _decode_relationships(src_value__: Any) -> ProfileMergeQueryResourceObjectRelationships:
-            relationships = ProfileMergeQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_merge_enum),
+                "relationships": ("relationships", ProfileMergeQueryResourceObjectRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -56,14 +56,9 @@ class ProfileMergeQueryResourceObjectRelationships(LazyModel):
             ProfileMergeQueryResourceObjectRelationshipsProfiles,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> ProfileMergeQueryResourceObjectRelationshipsProfiles:
-            profiles = ProfileMergeQueryResourceObjectRelationshipsProfiles.from_dict(src_value__)
-
-            return profiles
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", ProfileMergeQueryResourceObjectRelationshipsProfiles.from_dict),
             },
             copied={},
             known=("profiles",),

@@ -75,50 +75,40 @@ class ProfileMeta(LazyModel):
         from ..models.patch_identifiers import PatchIdentifiers  # noqa: PLC0415
         from ..models.profile_meta_patch_properties import ProfileMetaPatchProperties  # noqa: PLC0415
 
-        def _decode_patch_properties(src_value__: Any) -> None | ProfileMetaPatchProperties | Unset:
-            def _parse_patch_properties(data: object) -> None | ProfileMetaPatchProperties | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    patch_properties_type_1 = ProfileMetaPatchProperties.from_dict(data)
+        def _parse_patch_properties(data: object) -> None | ProfileMetaPatchProperties | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                patch_properties_type_1 = ProfileMetaPatchProperties.from_dict(data)
 
-                    return patch_properties_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return patch_properties_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            patch_properties = _parse_patch_properties(src_value__)
+        def _parse_patch_identifiers(data: object) -> None | PatchIdentifiers | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                patch_identifiers_type_1 = PatchIdentifiers.from_dict(data)
 
-            return patch_properties
-
-        def _decode_patch_identifiers(src_value__: Any) -> None | PatchIdentifiers | Unset:
-            def _parse_patch_identifiers(data: object) -> None | PatchIdentifiers | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    patch_identifiers_type_1 = PatchIdentifiers.from_dict(data)
-
-                    return patch_identifiers_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            patch_identifiers = _parse_patch_identifiers(src_value__)
-
-            return patch_identifiers
+                return patch_identifiers_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "patch_properties": ("patch_properties", _decode_patch_properties),
-                "patch_identifiers": ("patch_identifiers", _decode_patch_identifiers),
+                "patch_properties": ("patch_properties", _parse_patch_properties),
+                "patch_identifiers": ("patch_identifiers", _parse_patch_identifiers),
             },
             copied={},
             known=(

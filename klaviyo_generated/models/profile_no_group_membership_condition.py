@@ -67,11 +67,6 @@ class ProfileNoGroupMembershipCondition(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfileNoGroupMembershipConditionType:
-            type_ = check_profile_no_group_membership_condition_type(src_value__)
-
-            return type_
-
         def _decode_is_member(src_value__: Any) -> Literal[False]:
             is_member = cast(Literal[False], src_value__)
             if is_member != False and strict_enums():
@@ -85,7 +80,7 @@ class ProfileNoGroupMembershipCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_no_group_membership_condition_type),
                 "is_member": ("is_member", _decode_is_member),
                 "group_ids": ("group_ids", _decode_group_ids),
             },

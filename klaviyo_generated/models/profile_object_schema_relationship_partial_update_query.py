@@ -56,14 +56,9 @@ class ProfileObjectSchemaRelationshipPartialUpdateQuery(LazyModel):
             ProfileObjectSchemaRelationshipPartialUpdateQueryData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ProfileObjectSchemaRelationshipPartialUpdateQueryData:
-            data = ProfileObjectSchemaRelationshipPartialUpdateQueryData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileObjectSchemaRelationshipPartialUpdateQueryData.from_dict),
             },
             copied={},
             known=("data",),

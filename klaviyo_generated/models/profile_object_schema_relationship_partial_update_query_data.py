@@ -80,35 +80,25 @@ class ProfileObjectSchemaRelationshipPartialUpdateQueryData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_relationship_update_meta import ObjectSchemaRelationshipUpdateMeta  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileObjectSchemaEnum:
-            type_ = check_profile_object_schema_enum(src_value__)
+        def _parse_meta(data: object) -> None | ObjectSchemaRelationshipUpdateMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = ObjectSchemaRelationshipUpdateMeta.from_dict(data)
 
-            return type_
-
-        def _decode_meta(src_value__: Any) -> None | ObjectSchemaRelationshipUpdateMeta | Unset:
-            def _parse_meta(data: object) -> None | ObjectSchemaRelationshipUpdateMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = ObjectSchemaRelationshipUpdateMeta.from_dict(data)
-
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "meta": ("meta", _decode_meta),
+                "type_": ("type", check_profile_object_schema_enum),
+                "meta": ("meta", _parse_meta),
             },
             copied={
                 "id": "id",

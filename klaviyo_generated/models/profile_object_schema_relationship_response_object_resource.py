@@ -82,26 +82,11 @@ class ProfileObjectSchemaRelationshipResponseObjectResource(LazyModel):
             ProfileObjectSchemaRelationshipResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileObjectSchemaEnum:
-            type_ = check_profile_object_schema_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileObjectSchemaRelationshipResponseObjectResourceAttributes:
-            attributes = ProfileObjectSchemaRelationshipResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_profile_object_schema_enum),
+                "attributes": ("attributes", ProfileObjectSchemaRelationshipResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

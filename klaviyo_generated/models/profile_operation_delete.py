@@ -63,14 +63,9 @@ class ProfileOperationDelete(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationDeleteOperator:
-            operator = check_profile_operation_delete_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
+                "operator": ("operator", check_profile_operation_delete_operator),
             },
             copied={
                 "property_key": "property_key",

@@ -81,20 +81,10 @@ class ProfileOperationUpdateOrCreateBoolean(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateBooleanOperator:
-            operator = check_profile_operation_update_or_create_boolean_operator(src_value__)
-
-            return operator
-
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateBooleanPropertyType:
-            property_type = check_profile_operation_update_or_create_boolean_property_type(src_value__)
-
-            return property_type
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
+                "operator": ("operator", check_profile_operation_update_or_create_boolean_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_boolean_property_type),
             },
             copied={
                 "property_key": "property_key",

@@ -91,44 +91,32 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateDateOperator:
-            operator = check_profile_operation_update_or_create_date_operator(src_value__)
+        def _parse_property_value(data: object) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                property_value_type_0 = datetime.date.fromisoformat(data)
 
-            return operator
+                return property_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            property_value_type_1 = check_profile_operation_update_or_create_date_property_value_type_1(data)
 
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateDatePropertyType:
-            property_type = check_profile_operation_update_or_create_date_property_type(src_value__)
-
-            return property_type
+            return property_value_type_1
 
         def _decode_property_value(
             src_value__: Any,
         ) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
-            def _parse_property_value(
-                data: object,
-            ) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    property_value_type_0 = datetime.date.fromisoformat(data)
-
-                    return property_value_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, str):
-                    raise TypeError()
-                property_value_type_1 = check_profile_operation_update_or_create_date_property_value_type_1(data)
-
-                return property_value_type_1
-
             property_value = parse_union(_parse_property_value, src_value__)
 
             return property_value
 
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
+                "operator": ("operator", check_profile_operation_update_or_create_date_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_date_property_type),
                 "property_value": ("property_value", _decode_property_value),
             },
             copied={

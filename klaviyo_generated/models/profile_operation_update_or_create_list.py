@@ -94,45 +94,28 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateListOperator:
-            operator = check_profile_operation_update_or_create_list_operator(src_value__)
-
-            return operator
-
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateListPropertyType:
-            property_type = check_profile_operation_update_or_create_list_property_type(src_value__)
-
-            return property_type
-
-        def _decode_property_operation(
-            src_value__: Any,
+        def _parse_property_operation(
+            data: object,
         ) -> None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
-            def _parse_property_operation(
-                data: object,
-            ) -> None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    property_operation_type_1 = check_profile_operation_update_or_create_list_property_operation(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                property_operation_type_1 = check_profile_operation_update_or_create_list_property_operation(data)
 
-                    return property_operation_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            property_operation = _parse_property_operation(src_value__)
-
-            return property_operation
+                return property_operation_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
-                "property_operation": ("property_operation", _decode_property_operation),
+                "operator": ("operator", check_profile_operation_update_or_create_list_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_list_property_type),
+                "property_operation": ("property_operation", _parse_property_operation),
             },
             copied={
                 "property_key": "property_key",

@@ -80,20 +80,10 @@ class ProfileOperationUpdateOrCreateString(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateStringOperator:
-            operator = check_profile_operation_update_or_create_string_operator(src_value__)
-
-            return operator
-
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateStringPropertyType:
-            property_type = check_profile_operation_update_or_create_string_property_type(src_value__)
-
-            return property_type
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
+                "operator": ("operator", check_profile_operation_update_or_create_string_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_string_property_type),
             },
             copied={
                 "property_key": "property_key",

@@ -52,14 +52,9 @@ class ProfilePartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_partial_update_query_resource_object import ProfilePartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfilePartialUpdateQueryResourceObject:
-            data = ProfilePartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfilePartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -102,10 +102,61 @@ class ProfilePermissionsCondition(LazyModel):
         from ..models.implicitly_reachable import ImplicitlyReachable  # noqa: PLC0415
         from ..models.implicitly_unreachable import ImplicitlyUnreachable  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePermissionsConditionType:
-            type_ = check_profile_permissions_condition_type(src_value__)
+        def _parse_permission(
+            data: object,
+        ) -> (
+            ExplicitlyReachable
+            | ExplicitlyUnreachable
+            | ImplicitlyOrExplicitlyReachable
+            | ImplicitlyOrExplicitlyUnreachable
+            | ImplicitlyReachable
+            | ImplicitlyUnreachable
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_0 = ExplicitlyReachable.from_dict(data)
 
-            return type_
+                return permission_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_1 = ImplicitlyReachable.from_dict(data)
+
+                return permission_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_2 = ImplicitlyOrExplicitlyReachable.from_dict(data)
+
+                return permission_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_3 = ExplicitlyUnreachable.from_dict(data)
+
+                return permission_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_4 = ImplicitlyUnreachable.from_dict(data)
+
+                return permission_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            permission_type_5 = ImplicitlyOrExplicitlyUnreachable.from_dict(data)
+
+            return permission_type_5
 
         def _decode_permission(
             src_value__: Any,
@@ -117,76 +168,15 @@ class ProfilePermissionsCondition(LazyModel):
             | ImplicitlyReachable
             | ImplicitlyUnreachable
         ):
-            def _parse_permission(
-                data: object,
-            ) -> (
-                ExplicitlyReachable
-                | ExplicitlyUnreachable
-                | ImplicitlyOrExplicitlyReachable
-                | ImplicitlyOrExplicitlyUnreachable
-                | ImplicitlyReachable
-                | ImplicitlyUnreachable
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_0 = ExplicitlyReachable.from_dict(data)
-
-                    return permission_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_1 = ImplicitlyReachable.from_dict(data)
-
-                    return permission_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_2 = ImplicitlyOrExplicitlyReachable.from_dict(data)
-
-                    return permission_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_3 = ExplicitlyUnreachable.from_dict(data)
-
-                    return permission_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_4 = ImplicitlyUnreachable.from_dict(data)
-
-                    return permission_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                permission_type_5 = ImplicitlyOrExplicitlyUnreachable.from_dict(data)
-
-                return permission_type_5
-
             permission = parse_union(_parse_permission, src_value__)
 
             return permission
 
-        def _decode_channel(src_value__: Any) -> ProfilePermissionsConditionChannel:
-            channel = check_profile_permissions_condition_channel(src_value__)
-
-            return channel
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_permissions_condition_type),
                 "permission": ("permission", _decode_permission),
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_profile_permissions_condition_channel),
             },
             copied={},
             known=(

@@ -99,40 +99,30 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
         from ..models.greater_than_positive_numeric_filter import GreaterThanPositiveNumericFilter  # noqa: PLC0415
         from ..models.less_than_positive_numeric_filter import LessThanPositiveNumericFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePostalCodeDistanceConditionType:
-            type_ = check_profile_postal_code_distance_condition_type(src_value__)
-
-            return type_
-
-        def _decode_unit(src_value__: Any) -> ProfilePostalCodeDistanceConditionUnit:
-            unit = check_profile_postal_code_distance_condition_unit(src_value__)
-
-            return unit
-
-        def _decode_filter(src_value__: Any) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
-            def _parse_filter(data: object) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = GreaterThanPositiveNumericFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_filter(data: object) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_1 = LessThanPositiveNumericFilter.from_dict(data)
+                filter_type_0 = GreaterThanPositiveNumericFilter.from_dict(data)
 
-                return filter_type_1
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_1 = LessThanPositiveNumericFilter.from_dict(data)
 
+            return filter_type_1
+
+        def _decode_filter(src_value__: Any) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
             filter = parse_union(_parse_filter, src_value__)
 
             return filter
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "unit": ("unit", _decode_unit),
+                "type_": ("type", check_profile_postal_code_distance_condition_type),
+                "unit": ("unit", check_profile_postal_code_distance_condition_unit),
                 "filter": ("filter", _decode_filter),
             },
             copied={

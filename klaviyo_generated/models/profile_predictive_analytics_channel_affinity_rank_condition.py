@@ -98,42 +98,22 @@ class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
             ProfilePredictiveAnalyticsChannelAffinityRankFilter,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionType:
-            type_ = check_profile_predictive_analytics_channel_affinity_rank_condition_type(src_value__)
-
-            return type_
-
-        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionDimension:
-            dimension = check_profile_predictive_analytics_channel_affinity_rank_condition_dimension(src_value__)
-
-            return dimension
-
-        def _decode_measurement(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionMeasurement:
-            measurement = check_profile_predictive_analytics_channel_affinity_rank_condition_measurement(src_value__)
-
-            return measurement
-
-        def _decode_predicted_channel(
-            src_value__: Any,
-        ) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionPredictedChannel:
-            predicted_channel = check_profile_predictive_analytics_channel_affinity_rank_condition_predicted_channel(
-                src_value__
-            )
-
-            return predicted_channel
-
-        def _decode_filter(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankFilter:
-            filter = ProfilePredictiveAnalyticsChannelAffinityRankFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "dimension": ("dimension", _decode_dimension),
-                "measurement": ("measurement", _decode_measurement),
-                "predicted_channel": ("predicted_channel", _decode_predicted_channel),
-                "filter": ("filter", _decode_filter),
+                "type_": ("type", check_profile_predictive_analytics_channel_affinity_rank_condition_type),
+                "dimension": (
+                    "dimension",
+                    check_profile_predictive_analytics_channel_affinity_rank_condition_dimension,
+                ),
+                "measurement": (
+                    "measurement",
+                    check_profile_predictive_analytics_channel_affinity_rank_condition_measurement,
+                ),
+                "predicted_channel": (
+                    "predicted_channel",
+                    check_profile_predictive_analytics_channel_affinity_rank_condition_predicted_channel,
+                ),
+                "filter": ("filter", ProfilePredictiveAnalyticsChannelAffinityRankFilter.from_dict),
             },
             copied={},
             known=(

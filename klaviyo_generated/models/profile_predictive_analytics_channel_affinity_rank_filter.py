@@ -83,10 +83,25 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankFilterType:
-            type_ = check_profile_predictive_analytics_channel_affinity_rank_filter_type(src_value__)
+        def _parse_operator(
+            data: object,
+        ) -> (
+            ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0
+            | ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType1
+        ):
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                operator_type_0 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0(data)
 
-            return type_
+                return operator_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            operator_type_1 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_1(data)
+
+            return operator_type_1
 
         def _decode_operator(
             src_value__: Any,
@@ -94,42 +109,15 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
             ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0
             | ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType1
         ):
-            def _parse_operator(
-                data: object,
-            ) -> (
-                ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0
-                | ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType1
-            ):
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    operator_type_0 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0(
-                        data
-                    )
-
-                    return operator_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, str):
-                    raise TypeError()
-                operator_type_1 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_1(data)
-
-                return operator_type_1
-
             operator = parse_union(_parse_operator, src_value__)
 
             return operator
 
-        def _decode_value(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankFilterValue:
-            value = check_profile_predictive_analytics_channel_affinity_rank_filter_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_predictive_analytics_channel_affinity_rank_filter_type),
                 "operator": ("operator", _decode_operator),
-                "value": ("value", _decode_value),
+                "value": ("value", check_profile_predictive_analytics_channel_affinity_rank_filter_value),
             },
             copied={},
             known=(

@@ -73,26 +73,11 @@ class ProfilePredictiveAnalyticsNumericCondition(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsNumericConditionType:
-            type_ = check_profile_predictive_analytics_numeric_condition_type(src_value__)
-
-            return type_
-
-        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsNumericConditionDimension:
-            dimension = check_profile_predictive_analytics_numeric_condition_dimension(src_value__)
-
-            return dimension
-
-        def _decode_filter(src_value__: Any) -> NumericOperatorNumericFilter:
-            filter = NumericOperatorNumericFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "dimension": ("dimension", _decode_dimension),
-                "filter": ("filter", _decode_filter),
+                "type_": ("type", check_profile_predictive_analytics_numeric_condition_type),
+                "dimension": ("dimension", check_profile_predictive_analytics_numeric_condition_dimension),
+                "filter": ("filter", NumericOperatorNumericFilter.from_dict),
             },
             copied={},
             known=(

@@ -73,26 +73,11 @@ class ProfilePredictiveAnalyticsStringCondition(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_predictive_analytics_string_filter import ProfilePredictiveAnalyticsStringFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsStringConditionType:
-            type_ = check_profile_predictive_analytics_string_condition_type(src_value__)
-
-            return type_
-
-        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsStringConditionDimension:
-            dimension = check_profile_predictive_analytics_string_condition_dimension(src_value__)
-
-            return dimension
-
-        def _decode_filter(src_value__: Any) -> ProfilePredictiveAnalyticsStringFilter:
-            filter = ProfilePredictiveAnalyticsStringFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "dimension": ("dimension", _decode_dimension),
-                "filter": ("filter", _decode_filter),
+                "type_": ("type", check_profile_predictive_analytics_string_condition_type),
+                "dimension": ("dimension", check_profile_predictive_analytics_string_condition_dimension),
+                "filter": ("filter", ProfilePredictiveAnalyticsStringFilter.from_dict),
             },
             copied={},
             known=(

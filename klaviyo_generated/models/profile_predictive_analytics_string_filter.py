@@ -79,48 +79,35 @@ class ProfilePredictiveAnalyticsStringFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsStringFilterType:
-            type_ = check_profile_predictive_analytics_string_filter_type(src_value__)
+        def _parse_operator(
+            data: object,
+        ) -> ProfilePredictiveAnalyticsStringFilterOperatorType0 | ProfilePredictiveAnalyticsStringFilterOperatorType1:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                operator_type_0 = check_profile_predictive_analytics_string_filter_operator_type_0(data)
 
-            return type_
+                return operator_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            operator_type_1 = check_profile_predictive_analytics_string_filter_operator_type_1(data)
+
+            return operator_type_1
 
         def _decode_operator(
             src_value__: Any,
         ) -> ProfilePredictiveAnalyticsStringFilterOperatorType0 | ProfilePredictiveAnalyticsStringFilterOperatorType1:
-            def _parse_operator(
-                data: object,
-            ) -> (
-                ProfilePredictiveAnalyticsStringFilterOperatorType0
-                | ProfilePredictiveAnalyticsStringFilterOperatorType1
-            ):
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    operator_type_0 = check_profile_predictive_analytics_string_filter_operator_type_0(data)
-
-                    return operator_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, str):
-                    raise TypeError()
-                operator_type_1 = check_profile_predictive_analytics_string_filter_operator_type_1(data)
-
-                return operator_type_1
-
             operator = parse_union(_parse_operator, src_value__)
 
             return operator
 
-        def _decode_value(src_value__: Any) -> ProfilePredictiveAnalyticsStringFilterValue:
-            value = check_profile_predictive_analytics_string_filter_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_predictive_analytics_string_filter_type),
                 "operator": ("operator", _decode_operator),
-                "value": ("value", _decode_value),
+                "value": ("value", check_profile_predictive_analytics_string_filter_value),
             },
             copied={},
             known=(

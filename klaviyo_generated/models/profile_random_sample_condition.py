@@ -63,14 +63,9 @@ class ProfileRandomSampleCondition(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfileRandomSampleConditionType:
-            type_ = check_profile_random_sample_condition_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_random_sample_condition_type),
             },
             copied={
                 "percentage": "percentage",

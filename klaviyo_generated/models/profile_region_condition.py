@@ -67,20 +67,10 @@ class ProfileRegionCondition(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfileRegionConditionType:
-            type_ = check_profile_region_condition_type(src_value__)
-
-            return type_
-
-        def _decode_region(src_value__: Any) -> ProfileRegionConditionRegion:
-            region = check_profile_region_condition_region(src_value__)
-
-            return region
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "region": ("region", _decode_region),
+                "type_": ("type", check_profile_region_condition_type),
+                "region": ("region", check_profile_region_condition_region),
             },
             copied={
                 "in_region": "in_region",

@@ -82,41 +82,11 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
             ProfileResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: ProfileResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = ProfileResponseObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: ProfileResponseObjectResourceRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = ProfileResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
-
-            return push_tokens
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "lists": ("lists", ProfileResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": ("segments", ProfileResponseObjectResourceRelationshipsSegments.from_dict),
+                "push_tokens": ("push-tokens", ProfileResponseObjectResourceRelationshipsPushTokens.from_dict),
             },
             copied={},
             known=(

@@ -96,64 +96,21 @@ class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
             ProfileResponsePluralConversationsObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileResponsePluralConversationsObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = ProfileResponsePluralConversationsObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens.from_dict(
-                    _push_tokens
-                )
-
-            return push_tokens
-
-        def _decode_conversations(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset:
-            _conversations = src_value__
-            conversations: ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset
-            if isinstance(_conversations, Unset):
-                conversations = UNSET
-            else:
-                conversations = ProfileResponsePluralConversationsObjectResourceRelationshipsConversations.from_dict(
-                    _conversations
-                )
-
-            return conversations
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
-                "conversations": ("conversations", _decode_conversations),
+                "lists": ("lists", ProfileResponsePluralConversationsObjectResourceRelationshipsLists.from_dict),
+                "segments": (
+                    "segments",
+                    ProfileResponsePluralConversationsObjectResourceRelationshipsSegments.from_dict,
+                ),
+                "push_tokens": (
+                    "push-tokens",
+                    ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens.from_dict,
+                ),
+                "conversations": (
+                    "conversations",
+                    ProfileResponsePluralConversationsObjectResourceRelationshipsConversations.from_dict,
+                ),
             },
             copied={},
             known=(

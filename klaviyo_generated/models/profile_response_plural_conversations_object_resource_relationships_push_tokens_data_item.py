@@ -60,14 +60,9 @@ class ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokensDat
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> PushTokenEnum:
-            type_ = check_push_token_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_push_token_enum),
             },
             copied={
                 "id": "id",

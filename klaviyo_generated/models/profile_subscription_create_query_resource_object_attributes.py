@@ -91,35 +91,25 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_channels import SubscriptionChannels  # noqa: PLC0415
 
-        def _decode_subscriptions(src_value__: Any) -> SubscriptionChannels:
-            subscriptions = SubscriptionChannels.from_dict(src_value__)
+        def _parse_age_gated_date_of_birth(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                age_gated_date_of_birth_type_0 = datetime.date.fromisoformat(data)
 
-            return subscriptions
-
-        def _decode_age_gated_date_of_birth(src_value__: Any) -> datetime.date | None | Unset:
-            def _parse_age_gated_date_of_birth(data: object) -> datetime.date | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    age_gated_date_of_birth_type_0 = datetime.date.fromisoformat(data)
-
-                    return age_gated_date_of_birth_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            age_gated_date_of_birth = _parse_age_gated_date_of_birth(src_value__)
-
-            return age_gated_date_of_birth
+                return age_gated_date_of_birth_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "subscriptions": ("subscriptions", _decode_subscriptions),
-                "age_gated_date_of_birth": ("age_gated_date_of_birth", _decode_age_gated_date_of_birth),
+                "subscriptions": ("subscriptions", SubscriptionChannels.from_dict),
+                "age_gated_date_of_birth": ("age_gated_date_of_birth", _parse_age_gated_date_of_birth),
             },
             copied={
                 "email": "email",

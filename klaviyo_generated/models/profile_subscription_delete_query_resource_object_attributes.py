@@ -72,14 +72,9 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.unsubscription_channels import UnsubscriptionChannels  # noqa: PLC0415
 
-        def _decode_subscriptions(src_value__: Any) -> UnsubscriptionChannels:
-            subscriptions = UnsubscriptionChannels.from_dict(src_value__)
-
-            return subscriptions
-
         return LazyTable(
             fields={
-                "subscriptions": ("subscriptions", _decode_subscriptions),
+                "subscriptions": ("subscriptions", UnsubscriptionChannels.from_dict),
             },
             copied={
                 "email": "email",

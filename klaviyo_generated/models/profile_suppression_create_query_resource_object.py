@@ -63,20 +63,10 @@ class ProfileSuppressionCreateQueryResourceObject(LazyModel):
             ProfileSuppressionCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileSuppressionCreateQueryResourceObjectAttributes:
-            attributes = ProfileSuppressionCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", ProfileSuppressionCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,29 +56,24 @@ class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_type_relationship_meta import ObjectTypeRelationshipMeta  # noqa: PLC0415
 
-        def _decode_meta(src_value__: Any) -> None | ObjectTypeRelationshipMeta | Unset:
-            def _parse_meta(data: object) -> None | ObjectTypeRelationshipMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = ObjectTypeRelationshipMeta.from_dict(data)
+        def _parse_meta(data: object) -> None | ObjectTypeRelationshipMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = ObjectTypeRelationshipMeta.from_dict(data)
 
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "meta": ("meta", _decode_meta),
+                "meta": ("meta", _parse_meta),
             },
             copied={},
             known=("meta",),

@@ -79,11 +79,6 @@ class PromotionalSMSSubscription(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> PromotionalSMSSubscriptionType:
-            type_ = check_promotional_sms_subscription_type(src_value__)
-
-            return type_
-
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
             if submit != True and not isinstance(submit, Unset) and strict_enums():
@@ -92,7 +87,7 @@ class PromotionalSMSSubscription(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_promotional_sms_subscription_type),
                 "submit": ("submit", _decode_submit),
             },
             copied={

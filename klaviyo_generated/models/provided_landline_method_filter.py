@@ -62,20 +62,10 @@ class ProvidedLandlineMethodFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_field(src_value__: Any) -> ProvidedLandlineMethodFilterField:
-            field = check_provided_landline_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> ProvidedLandlineMethodFilterMethod:
-            method = check_provided_landline_method_filter_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_provided_landline_method_filter_field),
+                "method": ("method", check_provided_landline_method_filter_method),
             },
             copied={},
             known=(

@@ -97,14 +97,9 @@ class PushActionButton(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_action_type(src_value__: Any) -> PushActionButtonActionType:
-            action_type = check_push_action_button_action_type(src_value__)
-
-            return action_type
-
         return LazyTable(
             fields={
-                "action_type": ("action_type", _decode_action_type),
+                "action_type": ("action_type", check_push_action_button_action_type),
             },
             copied={
                 "label": "label",

@@ -49,14 +49,9 @@ class PushOnOpenApp(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> PushOnOpenAppType:
-            type_ = check_push_on_open_app_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_push_on_open_app_type),
             },
             copied={},
             known=("type",),

@@ -68,14 +68,9 @@ class PushOnOpenDeepLink(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> PushOnOpenDeepLinkType:
-            type_ = check_push_on_open_deep_link_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_push_on_open_deep_link_type),
             },
             copied={
                 "ios_deep_link": "ios_deep_link",

@@ -59,14 +59,9 @@ class PushOnOpenWebUrl(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> PushOnOpenWebUrlType:
-            type_ = check_push_on_open_web_url_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_push_on_open_web_url_type),
             },
             copied={
                 "web_url": "web_url",

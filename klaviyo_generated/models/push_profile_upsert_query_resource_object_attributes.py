@@ -191,75 +191,58 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
             PushProfileUpsertQueryResourceObjectAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
-            def _parse_location(data: object) -> None | ProfileLocation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = ProfileLocation.from_dict(data)
+        def _parse_location(data: object) -> None | ProfileLocation | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                location_type_1 = ProfileLocation.from_dict(data)
 
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = PushProfileUpsertQueryResourceObjectAttributesPropertiesType0.from_dict(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_0 = PushProfileUpsertQueryResourceObjectAttributesPropertiesType0.from_dict(data)
 
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = _parse_properties(src_value__)
+        def _parse_meta(data: object) -> None | ProfileMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = ProfileMeta.from_dict(data)
 
-            return properties
-
-        def _decode_meta(src_value__: Any) -> None | ProfileMeta | Unset:
-            def _parse_meta(data: object) -> None | ProfileMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = ProfileMeta.from_dict(data)
-
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
-                "meta": ("meta", _decode_meta),
+                "location": ("location", _parse_location),
+                "properties": ("properties", _parse_properties),
+                "meta": ("meta", _parse_meta),
             },
             copied={
                 "phone_number": "phone_number",

@@ -82,40 +82,30 @@ class PushSubscriptionParameters(LazyModel):
         from ..models.push_token_entry import PushTokenEntry  # noqa: PLC0415
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> SubscriptionParameters:
-            marketing = SubscriptionParameters.from_dict(src_value__)
+        def _parse_tokens(data: object) -> list[PushTokenEntry] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                tokens_type_0 = []
+                _tokens_type_0 = data
+                for tokens_type_0_item_data in _tokens_type_0:
+                    tokens_type_0_item = PushTokenEntry.from_dict(tokens_type_0_item_data)
 
-            return marketing
+                    tokens_type_0.append(tokens_type_0_item)
 
-        def _decode_tokens(src_value__: Any) -> list[PushTokenEntry] | None | Unset:
-            def _parse_tokens(data: object) -> list[PushTokenEntry] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    tokens_type_0 = []
-                    _tokens_type_0 = data
-                    for tokens_type_0_item_data in _tokens_type_0:
-                        tokens_type_0_item = PushTokenEntry.from_dict(tokens_type_0_item_data)
-
-                        tokens_type_0.append(tokens_type_0_item)
-
-                    return tokens_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            tokens = _parse_tokens(src_value__)
-
-            return tokens
+                return tokens_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
-                "tokens": ("tokens", _decode_tokens),
+                "marketing": ("marketing", SubscriptionParameters.from_dict),
+                "tokens": ("tokens", _parse_tokens),
             },
             copied={
                 "anonymous_id": "anonymous_id",

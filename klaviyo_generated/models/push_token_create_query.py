@@ -52,14 +52,9 @@ class PushTokenCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_create_query_resource_object import PushTokenCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> PushTokenCreateQueryResourceObject:
-            data = PushTokenCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", PushTokenCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -61,20 +61,10 @@ class PushTokenCreateQueryResourceObject(LazyModel):
             PushTokenCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> PushTokenEnum:
-            type_ = check_push_token_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributes:
-            attributes = PushTokenCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_push_token_enum),
+                "attributes": ("attributes", PushTokenCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

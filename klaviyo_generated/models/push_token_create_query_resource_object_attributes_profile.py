@@ -53,14 +53,9 @@ class PushTokenCreateQueryResourceObjectAttributesProfile(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_profile_upsert_query_resource_object import PushProfileUpsertQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> PushProfileUpsertQueryResourceObject:
-            data = PushProfileUpsertQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", PushProfileUpsertQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -109,83 +109,58 @@ class PushTokenEntry(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_device_metadata import PushTokenDeviceMetadata  # noqa: PLC0415
 
-        def _decode_platform(src_value__: Any) -> PushTokenEntryPlatform:
-            platform = check_push_token_entry_platform(src_value__)
+        def _parse_enablement_status(data: object) -> None | PushTokenEntryEnablementStatus | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                enablement_status_type_1 = check_push_token_entry_enablement_status(data)
 
-            return platform
+                return enablement_status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_vendor(src_value__: Any) -> PushTokenEntryVendor:
-            vendor = check_push_token_entry_vendor(src_value__)
+        def _parse_background(data: object) -> None | PushTokenEntryBackground | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                background_type_1 = check_push_token_entry_background(data)
 
-            return vendor
+                return background_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_enablement_status(src_value__: Any) -> None | PushTokenEntryEnablementStatus | Unset:
-            def _parse_enablement_status(data: object) -> None | PushTokenEntryEnablementStatus | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    enablement_status_type_1 = check_push_token_entry_enablement_status(data)
+        def _parse_device_metadata(data: object) -> None | PushTokenDeviceMetadata | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                device_metadata_type_1 = PushTokenDeviceMetadata.from_dict(data)
 
-                    return enablement_status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            enablement_status = _parse_enablement_status(src_value__)
-
-            return enablement_status
-
-        def _decode_background(src_value__: Any) -> None | PushTokenEntryBackground | Unset:
-            def _parse_background(data: object) -> None | PushTokenEntryBackground | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    background_type_1 = check_push_token_entry_background(data)
-
-                    return background_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background = _parse_background(src_value__)
-
-            return background
-
-        def _decode_device_metadata(src_value__: Any) -> None | PushTokenDeviceMetadata | Unset:
-            def _parse_device_metadata(data: object) -> None | PushTokenDeviceMetadata | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    device_metadata_type_1 = PushTokenDeviceMetadata.from_dict(data)
-
-                    return device_metadata_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            device_metadata = _parse_device_metadata(src_value__)
-
-            return device_metadata
+                return device_metadata_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "platform": ("platform", _decode_platform),
-                "vendor": ("vendor", _decode_vendor),
-                "enablement_status": ("enablement_status", _decode_enablement_status),
-                "background": ("background", _decode_background),
-                "device_metadata": ("device_metadata", _decode_device_metadata),
+                "platform": ("platform", check_push_token_entry_platform),
+                "vendor": ("vendor", check_push_token_entry_vendor),
+                "enablement_status": ("enablement_status", _parse_enablement_status),
+                "background": ("background", _parse_background),
+                "device_metadata": ("device_metadata", _parse_device_metadata),
             },
             copied={
                 "token": "token",

@@ -91,37 +91,12 @@ class PushTokenResponseObjectResource(LazyModel):
             PushTokenResponseObjectResourceRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> PushTokenEnum:
-            type_ = check_push_token_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PushTokenResponseObjectResourceAttributes:
-            attributes = PushTokenResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PushTokenResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: PushTokenResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PushTokenResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_push_token_enum),
+                "attributes": ("attributes", PushTokenResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PushTokenResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -123,47 +123,30 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.device_metadata import DeviceMetadata  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
+        def _parse_metadata(data: object) -> DeviceMetadata | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metadata_type_1 = DeviceMetadata.from_dict(data)
 
-            return created
-
-        def _decode_enablement_status(src_value__: Any) -> PushTokenResponseObjectResourceAttributesEnablementStatus:
-            enablement_status = check_push_token_response_object_resource_attributes_enablement_status(src_value__)
-
-            return enablement_status
-
-        def _decode_platform(src_value__: Any) -> PushTokenResponseObjectResourceAttributesPlatform:
-            platform = check_push_token_response_object_resource_attributes_platform(src_value__)
-
-            return platform
-
-        def _decode_metadata(src_value__: Any) -> DeviceMetadata | None | Unset:
-            def _parse_metadata(data: object) -> DeviceMetadata | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    metadata_type_1 = DeviceMetadata.from_dict(data)
-
-                    return metadata_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            metadata = _parse_metadata(src_value__)
-
-            return metadata
+                return metadata_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "enablement_status": ("enablement_status", _decode_enablement_status),
-                "platform": ("platform", _decode_platform),
-                "metadata": ("metadata", _decode_metadata),
+                "created": ("created", parse_datetime),
+                "enablement_status": (
+                    "enablement_status",
+                    check_push_token_response_object_resource_attributes_enablement_status,
+                ),
+                "platform": ("platform", check_push_token_response_object_resource_attributes_platform),
+                "metadata": ("metadata", _parse_metadata),
             },
             copied={
                 "token": "token",

@@ -54,19 +54,9 @@ class PushTokenResponseObjectResourceRelationships(LazyModel):
             PushTokenResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> PushTokenResponseObjectResourceRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: PushTokenResponseObjectResourceRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = PushTokenResponseObjectResourceRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", PushTokenResponseObjectResourceRelationshipsProfile.from_dict),
             },
             copied={},
             known=("profile",),

@@ -52,14 +52,9 @@ class PushTokenUnregisterQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_unregister_query_resource_object import PushTokenUnregisterQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> PushTokenUnregisterQueryResourceObject:
-            data = PushTokenUnregisterQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", PushTokenUnregisterQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -63,20 +63,10 @@ class PushTokenUnregisterQueryResourceObject(LazyModel):
             PushTokenUnregisterQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> PushTokenUnregisterEnum:
-            type_ = check_push_token_unregister_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributes:
-            attributes = PushTokenUnregisterQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_push_token_unregister_enum),
+                "attributes": ("attributes", PushTokenUnregisterQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -93,41 +93,26 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
             PushTokenUnregisterQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_platform(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesPlatform:
-            platform = check_push_token_unregister_query_resource_object_attributes_platform(src_value__)
+        def _parse_vendor(data: object) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                vendor_type_1 = check_push_token_unregister_query_resource_object_attributes_vendor(data)
 
-            return platform
-
-        def _decode_profile(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesProfile:
-            profile = PushTokenUnregisterQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
-        def _decode_vendor(src_value__: Any) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
-            def _parse_vendor(data: object) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    vendor_type_1 = check_push_token_unregister_query_resource_object_attributes_vendor(data)
-
-                    return vendor_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            vendor = _parse_vendor(src_value__)
-
-            return vendor
+                return vendor_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "platform": ("platform", _decode_platform),
-                "profile": ("profile", _decode_profile),
-                "vendor": ("vendor", _decode_vendor),
+                "platform": ("platform", check_push_token_unregister_query_resource_object_attributes_platform),
+                "profile": ("profile", PushTokenUnregisterQueryResourceObjectAttributesProfile.from_dict),
+                "vendor": ("vendor", _parse_vendor),
             },
             copied={
                 "token": "token",

@@ -53,14 +53,9 @@ class PushTokenUnregisterQueryResourceObjectAttributesProfile(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_upsert_query_resource_object import ProfileUpsertQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfileUpsertQueryResourceObject:
-            data = ProfileUpsertQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileUpsertQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -65,11 +65,6 @@ class PushUnsubscriptionParameters(LazyModel):
         from ..models.push_token_entry import PushTokenEntry  # noqa: PLC0415
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> UnsubscriptionParameters:
-            marketing = UnsubscriptionParameters.from_dict(src_value__)
-
-            return marketing
-
         def _decode_tokens(src_value__: Any) -> list[PushTokenEntry]:
             tokens = []
             _tokens = src_value__
@@ -82,7 +77,7 @@ class PushUnsubscriptionParameters(LazyModel):
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
+                "marketing": ("marketing", UnsubscriptionParameters.from_dict),
                 "tokens": ("tokens", _decode_tokens),
             },
             copied={},

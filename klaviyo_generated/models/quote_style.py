@@ -120,19 +120,9 @@ class QuoteStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_alignment(src_value__: Any) -> QuoteStyleAlignment | Unset:
-            _alignment = src_value__
-            alignment: QuoteStyleAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_quote_style_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "alignment": ("alignment", _decode_alignment),
+                "alignment": ("alignment", check_quote_style_alignment),
             },
             copied={
                 "font_family": "font_family",

@@ -79,31 +79,11 @@ class RadioButtons(LazyModel):
         from ..models.radio_buttons_properties import RadioButtonsProperties  # noqa: PLC0415
         from ..models.radio_buttons_styles import RadioButtonsStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> RadioButtonsType:
-            type_ = check_radio_buttons_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> RadioButtonsProperties:
-            properties = RadioButtonsProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> RadioButtonsStyles | Unset:
-            _styles = src_value__
-            styles: RadioButtonsStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = RadioButtonsStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_radio_buttons_type),
+                "properties": ("properties", RadioButtonsProperties.from_dict),
+                "styles": ("styles", RadioButtonsStyles.from_dict),
             },
             copied={
                 "id": "id",

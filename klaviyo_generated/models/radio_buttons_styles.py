@@ -82,41 +82,11 @@ class RadioButtonsStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_arrangement(src_value__: Any) -> RadioButtonsStylesArrangement | Unset:
-            _arrangement = src_value__
-            arrangement: RadioButtonsStylesArrangement | Unset
-            if isinstance(_arrangement, Unset):
-                arrangement = UNSET
-            else:
-                arrangement = check_radio_buttons_styles_arrangement(_arrangement)
-
-            return arrangement
-
-        def _decode_alignment(src_value__: Any) -> RadioButtonsStylesAlignment | Unset:
-            _alignment = src_value__
-            alignment: RadioButtonsStylesAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_radio_buttons_styles_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "arrangement": ("arrangement", _decode_arrangement),
-                "alignment": ("alignment", _decode_alignment),
+                "padding": ("padding", Padding.from_dict),
+                "arrangement": ("arrangement", check_radio_buttons_styles_arrangement),
+                "alignment": ("alignment", check_radio_buttons_styles_alignment),
             },
             copied={
                 "background_color": "background_color",

@@ -92,30 +92,10 @@ class RatingStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_shape(src_value__: Any) -> RatingStyleShape | Unset:
-            _shape = src_value__
-            shape: RatingStyleShape | Unset
-            if isinstance(_shape, Unset):
-                shape = UNSET
-            else:
-                shape = check_rating_style_shape(_shape)
-
-            return shape
-
-        def _decode_alignment(src_value__: Any) -> RatingStyleAlignment | Unset:
-            _alignment = src_value__
-            alignment: RatingStyleAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_rating_style_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "shape": ("shape", _decode_shape),
-                "alignment": ("alignment", _decode_alignment),
+                "shape": ("shape", check_rating_style_shape),
+                "alignment": ("alignment", check_rating_style_alignment),
             },
             copied={
                 "color": "color",

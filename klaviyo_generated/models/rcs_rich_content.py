@@ -96,81 +96,66 @@ class RCSRichContent(LazyModel):
         from ..models.rcs_card import RCSCard  # noqa: PLC0415
         from ..models.rcs_suggestion import RCSSuggestion  # noqa: PLC0415
 
-        def _decode_cards(src_value__: Any) -> list[RCSCard] | None | Unset:
-            def _parse_cards(data: object) -> list[RCSCard] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    cards_type_0 = []
-                    _cards_type_0 = data
-                    for cards_type_0_item_data in _cards_type_0:
-                        cards_type_0_item = RCSCard.from_dict(cards_type_0_item_data)
+        def _parse_cards(data: object) -> list[RCSCard] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                cards_type_0 = []
+                _cards_type_0 = data
+                for cards_type_0_item_data in _cards_type_0:
+                    cards_type_0_item = RCSCard.from_dict(cards_type_0_item_data)
 
-                        cards_type_0.append(cards_type_0_item)
+                    cards_type_0.append(cards_type_0_item)
 
-                    return cards_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return cards_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            cards = _parse_cards(src_value__)
+        def _parse_suggestions(data: object) -> list[RCSSuggestion] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                suggestions_type_0 = []
+                _suggestions_type_0 = data
+                for suggestions_type_0_item_data in _suggestions_type_0:
+                    suggestions_type_0_item = RCSSuggestion.from_dict(suggestions_type_0_item_data)
 
-            return cards
+                    suggestions_type_0.append(suggestions_type_0_item)
 
-        def _decode_suggestions(src_value__: Any) -> list[RCSSuggestion] | None | Unset:
-            def _parse_suggestions(data: object) -> list[RCSSuggestion] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    suggestions_type_0 = []
-                    _suggestions_type_0 = data
-                    for suggestions_type_0_item_data in _suggestions_type_0:
-                        suggestions_type_0_item = RCSSuggestion.from_dict(suggestions_type_0_item_data)
+                return suggestions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-                        suggestions_type_0.append(suggestions_type_0_item)
+        def _parse_file(data: object) -> MediaAssetReference | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                file_type_1 = MediaAssetReference.from_dict(data)
 
-                    return suggestions_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            suggestions = _parse_suggestions(src_value__)
-
-            return suggestions
-
-        def _decode_file(src_value__: Any) -> MediaAssetReference | None | Unset:
-            def _parse_file(data: object) -> MediaAssetReference | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    file_type_1 = MediaAssetReference.from_dict(data)
-
-                    return file_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            file = _parse_file(src_value__)
-
-            return file
+                return file_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "cards": ("cards", _decode_cards),
-                "suggestions": ("suggestions", _decode_suggestions),
-                "file": ("file", _decode_file),
+                "cards": ("cards", _parse_cards),
+                "suggestions": ("suggestions", _parse_suggestions),
+                "file": ("file", _parse_file),
             },
             copied={},
             known=(

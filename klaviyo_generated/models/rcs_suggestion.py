@@ -87,35 +87,25 @@ class RCSSuggestion(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> RCSSuggestionType:
-            type_ = check_rcs_suggestion_type(src_value__)
+        def _parse_open_mode(data: object) -> None | RCSSuggestionOpenMode | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                open_mode_type_1 = check_rcs_suggestion_open_mode(data)
 
-            return type_
-
-        def _decode_open_mode(src_value__: Any) -> None | RCSSuggestionOpenMode | Unset:
-            def _parse_open_mode(data: object) -> None | RCSSuggestionOpenMode | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    open_mode_type_1 = check_rcs_suggestion_open_mode(data)
-
-                    return open_mode_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            open_mode = _parse_open_mode(src_value__)
-
-            return open_mode
+                return open_mode_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "open_mode": ("open_mode", _decode_open_mode),
+                "type_": ("type", check_rcs_suggestion_type),
+                "open_mode": ("open_mode", _parse_open_mode),
             },
             copied={
                 "id": "id",

@@ -80,20 +80,10 @@ class Redirect(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.redirect_properties import RedirectProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> RedirectType:
-            type_ = check_redirect_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> RedirectProperties:
-            properties = RedirectProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_redirect_type),
+                "properties": ("properties", RedirectProperties.from_dict),
             },
             copied={
                 "submit": "submit",

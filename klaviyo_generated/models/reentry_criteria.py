@@ -62,22 +62,22 @@ class ReentryCriteria(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_unit(src_value__: Any) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
-            def _parse_unit(data: object) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    unit_type_0 = check_reentry_criteria_unit_type_0(data)
-
-                    return unit_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_unit(data: object) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
+            try:
                 if not isinstance(data, str):
                     raise TypeError()
-                unit_type_1 = check_reentry_criteria_unit_type_1(data)
+                unit_type_0 = check_reentry_criteria_unit_type_0(data)
 
-                return unit_type_1
+                return unit_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            unit_type_1 = check_reentry_criteria_unit_type_1(data)
 
+            return unit_type_1
+
+        def _decode_unit(src_value__: Any) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
             unit = parse_union(_parse_unit, src_value__)
 
             return unit

@@ -49,14 +49,9 @@ class RejectReasonFake(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reason(src_value__: Any) -> RejectReasonFakeReason:
-            reason = check_reject_reason_fake_reason(src_value__)
-
-            return reason
-
         return LazyTable(
             fields={
-                "reason": ("reason", _decode_reason),
+                "reason": ("reason", check_reject_reason_fake_reason),
             },
             copied={},
             known=("reason",),

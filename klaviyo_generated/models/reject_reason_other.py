@@ -60,14 +60,9 @@ class RejectReasonOther(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reason(src_value__: Any) -> RejectReasonOtherReason:
-            reason = check_reject_reason_other_reason(src_value__)
-
-            return reason
-
         return LazyTable(
             fields={
-                "reason": ("reason", _decode_reason),
+                "reason": ("reason", check_reject_reason_other_reason),
             },
             copied={
                 "status_explanation": "status_explanation",

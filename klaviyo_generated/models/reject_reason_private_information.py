@@ -52,14 +52,9 @@ class RejectReasonPrivateInformation(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reason(src_value__: Any) -> RejectReasonPrivateInformationReason:
-            reason = check_reject_reason_private_information_reason(src_value__)
-
-            return reason
-
         return LazyTable(
             fields={
-                "reason": ("reason", _decode_reason),
+                "reason": ("reason", check_reject_reason_private_information_reason),
             },
             copied={},
             known=("reason",),

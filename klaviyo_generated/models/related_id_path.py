@@ -60,14 +60,9 @@ class RelatedIdPath(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_identifier_type(src_value__: Any) -> RelatedIdPathIdentifierType:
-            identifier_type = check_related_id_path_identifier_type(src_value__)
-
-            return identifier_type
-
         return LazyTable(
             fields={
-                "identifier_type": ("identifier_type", _decode_identifier_type),
+                "identifier_type": ("identifier_type", check_related_id_path_identifier_type),
             },
             copied={
                 "path": "path",

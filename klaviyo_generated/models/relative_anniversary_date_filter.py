@@ -85,26 +85,11 @@ class RelativeAnniversaryDateFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> RelativeAnniversaryDateFilterType:
-            type_ = check_relative_anniversary_date_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> RelativeAnniversaryDateFilterOperator:
-            operator = check_relative_anniversary_date_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_unit(src_value__: Any) -> RelativeAnniversaryDateFilterUnit:
-            unit = check_relative_anniversary_date_filter_unit(src_value__)
-
-            return unit
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "unit": ("unit", _decode_unit),
+                "type_": ("type", check_relative_anniversary_date_filter_type),
+                "operator": ("operator", check_relative_anniversary_date_filter_operator),
+                "unit": ("unit", check_relative_anniversary_date_filter_unit),
             },
             copied={
                 "quantity": "quantity",

@@ -76,11 +76,6 @@ class ResendOptInCode(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ResendOptInCodeType:
-            type_ = check_resend_opt_in_code_type(src_value__)
-
-            return type_
-
         def _decode_submit(src_value__: Any) -> Literal[False] | Unset:
             submit = cast(Literal[False] | Unset, src_value__)
             if submit != False and not isinstance(submit, Unset) and strict_enums():
@@ -89,7 +84,7 @@ class ResendOptInCode(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_resend_opt_in_code_type),
                 "submit": ("submit", _decode_submit),
             },
             copied={

@@ -51,19 +51,9 @@ class ResponseMeta(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.agent_hints import AgentHints  # noqa: PLC0415
 
-        def _decode_agent_hints(src_value__: Any) -> AgentHints | Unset:
-            _agent_hints = src_value__
-            agent_hints: AgentHints | Unset
-            if isinstance(_agent_hints, Unset):
-                agent_hints = UNSET
-            else:
-                agent_hints = AgentHints.from_dict(_agent_hints)
-
-            return agent_hints
-
         return LazyTable(
             fields={
-                "agent_hints": ("agent_hints", _decode_agent_hints),
+                "agent_hints": ("agent_hints", AgentHints.from_dict),
             },
             copied={},
             known=("agent_hints",),

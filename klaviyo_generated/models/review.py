@@ -79,31 +79,11 @@ class Review(LazyModel):
         from ..models.review_properties import ReviewProperties  # noqa: PLC0415
         from ..models.review_styles import ReviewStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ReviewType:
-            type_ = check_review_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> ReviewProperties:
-            properties = ReviewProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> ReviewStyles | Unset:
-            _styles = src_value__
-            styles: ReviewStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = ReviewStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_review_type),
+                "properties": ("properties", ReviewProperties.from_dict),
+                "styles": ("styles", ReviewStyles.from_dict),
             },
             copied={
                 "id": "id",

@@ -77,41 +77,31 @@ class ReviewBlockData(LazyModel):
         from ..models.review_block_styles import ReviewBlockStyles  # noqa: PLC0415
         from ..models.static_review_block_properties import StaticReviewBlockProperties  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
-            def _parse_properties(data: object) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = StaticReviewBlockProperties.from_dict(data)
-
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_properties(data: object) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                properties_type_1 = DynamicReviewBlockProperties.from_dict(data)
+                properties_type_0 = StaticReviewBlockProperties.from_dict(data)
 
-                return properties_type_1
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            properties_type_1 = DynamicReviewBlockProperties.from_dict(data)
 
+            return properties_type_1
+
+        def _decode_properties(src_value__: Any) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
             properties = parse_union(_parse_properties, src_value__)
 
             return properties
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> ReviewBlockStyles:
-            styles = ReviewBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
                 "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", ReviewBlockStyles.from_dict),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class ReviewCreateDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.review_create_dto_resource_object import ReviewCreateDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ReviewCreateDTOResourceObject:
-            data = ReviewCreateDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ReviewCreateDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -70,31 +70,11 @@ class ReviewCreateDTOResourceObject(LazyModel):
         from ..models.review_create_dto_resource_object_attributes import ReviewCreateDTOResourceObjectAttributes  # noqa: PLC0415
         from ..models.review_create_dto_resource_object_relationships import ReviewCreateDTOResourceObjectRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ReviewEnum:
-            type_ = check_review_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributes:
-            attributes = ReviewCreateDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> ReviewCreateDTOResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: ReviewCreateDTOResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ReviewCreateDTOResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_review_enum),
+                "attributes": ("attributes", ReviewCreateDTOResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", ReviewCreateDTOResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

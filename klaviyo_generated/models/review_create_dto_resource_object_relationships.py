@@ -54,19 +54,9 @@ class ReviewCreateDTOResourceObjectRelationships(LazyModel):
             ReviewCreateDTOResourceObjectRelationshipsOrder,  # noqa: PLC0415
         )
 
-        def _decode_order(src_value__: Any) -> ReviewCreateDTOResourceObjectRelationshipsOrder | Unset:
-            _order = src_value__
-            order: ReviewCreateDTOResourceObjectRelationshipsOrder | Unset
-            if isinstance(_order, Unset):
-                order = UNSET
-            else:
-                order = ReviewCreateDTOResourceObjectRelationshipsOrder.from_dict(_order)
-
-            return order
-
         return LazyTable(
             fields={
-                "order": ("order", _decode_order),
+                "order": ("order", ReviewCreateDTOResourceObjectRelationshipsOrder.from_dict),
             },
             copied={},
             known=("order",),

@@ -54,19 +54,9 @@ class ReviewCreateDTOResourceObjectRelationshipsOrder(LazyModel):
             ReviewCreateDTOResourceObjectRelationshipsOrderData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ReviewCreateDTOResourceObjectRelationshipsOrderData | Unset:
-            _data = src_value__
-            data: ReviewCreateDTOResourceObjectRelationshipsOrderData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = ReviewCreateDTOResourceObjectRelationshipsOrderData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ReviewCreateDTOResourceObjectRelationshipsOrderData.from_dict),
             },
             copied={},
             known=("data",),

@@ -52,14 +52,9 @@ class ReviewPatchQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.review_patch_query_resource_object import ReviewPatchQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ReviewPatchQueryResourceObject:
-            data = ReviewPatchQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ReviewPatchQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -70,20 +70,10 @@ class ReviewPatchQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.review_patch_query_resource_object_attributes import ReviewPatchQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ReviewEnum:
-            type_ = check_review_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ReviewPatchQueryResourceObjectAttributes:
-            attributes = ReviewPatchQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_review_enum),
+                "attributes": ("attributes", ReviewPatchQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -79,6 +79,63 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
         from ..models.review_status_rejected import ReviewStatusRejected  # noqa: PLC0415
         from ..models.review_status_unpublished import ReviewStatusUnpublished  # noqa: PLC0415
 
+        def _parse_status(
+            data: object,
+        ) -> (
+            None
+            | ReviewStatusFeatured
+            | ReviewStatusPending
+            | ReviewStatusPublished
+            | ReviewStatusRejected
+            | ReviewStatusUnpublished
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_0 = ReviewStatusRejected.from_dict(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_1 = ReviewStatusFeatured.from_dict(data)
+
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_2 = ReviewStatusPublished.from_dict(data)
+
+                return status_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_3 = ReviewStatusUnpublished.from_dict(data)
+
+                return status_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_4 = ReviewStatusPending.from_dict(data)
+
+                return status_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_status(
             src_value__: Any,
         ) -> (
@@ -90,63 +147,6 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
             | ReviewStatusUnpublished
             | Unset
         ):
-            def _parse_status(
-                data: object,
-            ) -> (
-                None
-                | ReviewStatusFeatured
-                | ReviewStatusPending
-                | ReviewStatusPublished
-                | ReviewStatusRejected
-                | ReviewStatusUnpublished
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_0 = ReviewStatusRejected.from_dict(data)
-
-                    return status_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_1 = ReviewStatusFeatured.from_dict(data)
-
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_2 = ReviewStatusPublished.from_dict(data)
-
-                    return status_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_3 = ReviewStatusUnpublished.from_dict(data)
-
-                    return status_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_4 = ReviewStatusPending.from_dict(data)
-
-                    return status_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             status = parse_union(_parse_status, src_value__)
 
             return status

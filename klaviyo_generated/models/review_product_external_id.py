@@ -64,14 +64,9 @@ class ReviewProductExternalId(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_integration_key(src_value__: Any) -> ReviewProductExternalIdIntegrationKey:
-            integration_key = check_review_product_external_id_integration_key(src_value__)
-
-            return integration_key
-
         return LazyTable(
             fields={
-                "integration_key": ("integration_key", _decode_integration_key),
+                "integration_key": ("integration_key", check_review_product_external_id_integration_key),
             },
             copied={
                 "external_id": "external_id",

@@ -91,37 +91,12 @@ class ReviewResponseDTOObjectResource(LazyModel):
             ReviewResponseDTOObjectResourceRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ReviewEnum:
-            type_ = check_review_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ReviewResponseDTOObjectResourceAttributes:
-            attributes = ReviewResponseDTOObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> ReviewResponseDTOObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: ReviewResponseDTOObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ReviewResponseDTOObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_review_enum),
+                "attributes": ("attributes", ReviewResponseDTOObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", ReviewResponseDTOObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

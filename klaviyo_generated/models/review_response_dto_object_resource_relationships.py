@@ -68,30 +68,10 @@ class ReviewResponseDTOObjectResourceRelationships(LazyModel):
             ReviewResponseDTOObjectResourceRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_events(src_value__: Any) -> ReviewResponseDTOObjectResourceRelationshipsEvents | Unset:
-            _events = src_value__
-            events: ReviewResponseDTOObjectResourceRelationshipsEvents | Unset
-            if isinstance(_events, Unset):
-                events = UNSET
-            else:
-                events = ReviewResponseDTOObjectResourceRelationshipsEvents.from_dict(_events)
-
-            return events
-
-        def _decode_item(src_value__: Any) -> ReviewResponseDTOObjectResourceRelationshipsItem | Unset:
-            _item = src_value__
-            item: ReviewResponseDTOObjectResourceRelationshipsItem | Unset
-            if isinstance(_item, Unset):
-                item = UNSET
-            else:
-                item = ReviewResponseDTOObjectResourceRelationshipsItem.from_dict(_item)
-
-            return item
-
         return LazyTable(
             fields={
-                "events": ("events", _decode_events),
-                "item": ("item", _decode_item),
+                "events": ("events", ReviewResponseDTOObjectResourceRelationshipsEvents.from_dict),
+                "item": ("item", ReviewResponseDTOObjectResourceRelationshipsItem.from_dict),
             },
             copied={},
             known=(

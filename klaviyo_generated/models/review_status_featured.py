@@ -49,14 +49,9 @@ class ReviewStatusFeatured(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_value(src_value__: Any) -> ReviewStatusFeaturedValue:
-            value = check_review_status_featured_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "value": ("value", _decode_value),
+                "value": ("value", check_review_status_featured_value),
             },
             copied={},
             known=("value",),

@@ -49,14 +49,9 @@ class ReviewStatusPending(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_value(src_value__: Any) -> ReviewStatusPendingValue:
-            value = check_review_status_pending_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "value": ("value", _decode_value),
+                "value": ("value", check_review_status_pending_value),
             },
             copied={},
             known=("value",),

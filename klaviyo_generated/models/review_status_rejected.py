@@ -89,10 +89,61 @@ class ReviewStatusRejected(LazyModel):
         from ..models.reject_reason_profanity import RejectReasonProfanity  # noqa: PLC0415
         from ..models.reject_reason_unrelated import RejectReasonUnrelated  # noqa: PLC0415
 
-        def _decode_value(src_value__: Any) -> ReviewStatusRejectedValue:
-            value = check_review_status_rejected_value(src_value__)
+        def _parse_rejection_reason(
+            data: object,
+        ) -> (
+            RejectReasonFake
+            | RejectReasonMisleading
+            | RejectReasonOther
+            | RejectReasonPrivateInformation
+            | RejectReasonProfanity
+            | RejectReasonUnrelated
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_0 = RejectReasonOther.from_dict(data)
 
-            return value
+                return rejection_reason_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_1 = RejectReasonFake.from_dict(data)
+
+                return rejection_reason_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_2 = RejectReasonMisleading.from_dict(data)
+
+                return rejection_reason_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_3 = RejectReasonPrivateInformation.from_dict(data)
+
+                return rejection_reason_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_4 = RejectReasonProfanity.from_dict(data)
+
+                return rejection_reason_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            rejection_reason_type_5 = RejectReasonUnrelated.from_dict(data)
+
+            return rejection_reason_type_5
 
         def _decode_rejection_reason(
             src_value__: Any,
@@ -104,69 +155,13 @@ class ReviewStatusRejected(LazyModel):
             | RejectReasonProfanity
             | RejectReasonUnrelated
         ):
-            def _parse_rejection_reason(
-                data: object,
-            ) -> (
-                RejectReasonFake
-                | RejectReasonMisleading
-                | RejectReasonOther
-                | RejectReasonPrivateInformation
-                | RejectReasonProfanity
-                | RejectReasonUnrelated
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_0 = RejectReasonOther.from_dict(data)
-
-                    return rejection_reason_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_1 = RejectReasonFake.from_dict(data)
-
-                    return rejection_reason_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_2 = RejectReasonMisleading.from_dict(data)
-
-                    return rejection_reason_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_3 = RejectReasonPrivateInformation.from_dict(data)
-
-                    return rejection_reason_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_4 = RejectReasonProfanity.from_dict(data)
-
-                    return rejection_reason_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rejection_reason_type_5 = RejectReasonUnrelated.from_dict(data)
-
-                return rejection_reason_type_5
-
             rejection_reason = parse_union(_parse_rejection_reason, src_value__)
 
             return rejection_reason
 
         return LazyTable(
             fields={
-                "value": ("value", _decode_value),
+                "value": ("value", check_review_status_rejected_value),
                 "rejection_reason": ("rejection_reason", _decode_rejection_reason),
             },
             copied={},

@@ -49,14 +49,9 @@ class ReviewStatusUnpublished(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_value(src_value__: Any) -> ReviewStatusUnpublishedValue:
-            value = check_review_status_unpublished_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "value": ("value", _decode_value),
+                "value": ("value", check_review_status_unpublished_value),
             },
             copied={},
             known=("value",),

@@ -98,52 +98,12 @@ class ReviewStyles(LazyModel):
         from ..models.rating_style import RatingStyle  # noqa: PLC0415
         from ..models.reviewer_name_style import ReviewerNameStyle  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_rating_style(src_value__: Any) -> RatingStyle | Unset:
-            _rating_style = src_value__
-            rating_style: RatingStyle | Unset
-            if isinstance(_rating_style, Unset):
-                rating_style = UNSET
-            else:
-                rating_style = RatingStyle.from_dict(_rating_style)
-
-            return rating_style
-
-        def _decode_quote_style(src_value__: Any) -> QuoteStyle | Unset:
-            _quote_style = src_value__
-            quote_style: QuoteStyle | Unset
-            if isinstance(_quote_style, Unset):
-                quote_style = UNSET
-            else:
-                quote_style = QuoteStyle.from_dict(_quote_style)
-
-            return quote_style
-
-        def _decode_reviewer_name_style(src_value__: Any) -> ReviewerNameStyle | Unset:
-            _reviewer_name_style = src_value__
-            reviewer_name_style: ReviewerNameStyle | Unset
-            if isinstance(_reviewer_name_style, Unset):
-                reviewer_name_style = UNSET
-            else:
-                reviewer_name_style = ReviewerNameStyle.from_dict(_reviewer_name_style)
-
-            return reviewer_name_style
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "rating_style": ("rating_style", _decode_rating_style),
-                "quote_style": ("quote_style", _decode_quote_style),
-                "reviewer_name_style": ("reviewer_name_style", _decode_reviewer_name_style),
+                "padding": ("padding", Padding.from_dict),
+                "rating_style": ("rating_style", RatingStyle.from_dict),
+                "quote_style": ("quote_style", QuoteStyle.from_dict),
+                "reviewer_name_style": ("reviewer_name_style", ReviewerNameStyle.from_dict),
             },
             copied={
                 "background_color": "background_color",

@@ -69,35 +69,30 @@ class ReviewValueReportGrouping(LazyModel):
         from ..models.grouping_product import GroupingProduct  # noqa: PLC0415
         from ..models.statistics_dto import StatisticsDTO  # noqa: PLC0415
 
-        def _decode_groupings(src_value__: Any) -> GroupingCompany | GroupingProduct:
-            def _parse_groupings(data: object) -> GroupingCompany | GroupingProduct:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    groupings_type_0 = GroupingProduct.from_dict(data)
-
-                    return groupings_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_groupings(data: object) -> GroupingCompany | GroupingProduct:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                groupings_type_1 = GroupingCompany.from_dict(data)
+                groupings_type_0 = GroupingProduct.from_dict(data)
 
-                return groupings_type_1
+                return groupings_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            groupings_type_1 = GroupingCompany.from_dict(data)
 
+            return groupings_type_1
+
+        def _decode_groupings(src_value__: Any) -> GroupingCompany | GroupingProduct:
             groupings = parse_union(_parse_groupings, src_value__)
 
             return groupings
 
-        def _decode_statistics(src_value__: Any) -> StatisticsDTO:
-            statistics = StatisticsDTO.from_dict(src_value__)
-
-            return statistics
-
         return LazyTable(
             fields={
                 "groupings": ("groupings", _decode_groupings),
-                "statistics": ("statistics", _decode_statistics),
+                "statistics": ("statistics", StatisticsDTO.from_dict),
             },
             copied={},
             known=(

@@ -131,30 +131,10 @@ class ReviewerNameStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_layout(src_value__: Any) -> ReviewerNameStyleLayout | Unset:
-            _layout = src_value__
-            layout: ReviewerNameStyleLayout | Unset
-            if isinstance(_layout, Unset):
-                layout = UNSET
-            else:
-                layout = check_reviewer_name_style_layout(_layout)
-
-            return layout
-
-        def _decode_alignment(src_value__: Any) -> ReviewerNameStyleAlignment | Unset:
-            _alignment = src_value__
-            alignment: ReviewerNameStyleAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_reviewer_name_style_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "layout": ("layout", _decode_layout),
-                "alignment": ("alignment", _decode_alignment),
+                "layout": ("layout", check_reviewer_name_style_layout),
+                "alignment": ("alignment", check_reviewer_name_style_alignment),
             },
             copied={
                 "font_family": "font_family",

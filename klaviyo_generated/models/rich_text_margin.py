@@ -74,41 +74,11 @@ class RichTextMargin(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_left(src_value__: Any) -> RichTextMarginLeft | Unset:
-            _left = src_value__
-            left: RichTextMarginLeft | Unset
-            if isinstance(_left, Unset):
-                left = UNSET
-            else:
-                left = check_rich_text_margin_left(_left)
-
-            return left
-
-        def _decode_right(src_value__: Any) -> RichTextMarginRight | Unset:
-            _right = src_value__
-            right: RichTextMarginRight | Unset
-            if isinstance(_right, Unset):
-                right = UNSET
-            else:
-                right = check_rich_text_margin_right(_right)
-
-            return right
-
-        def _decode_top(src_value__: Any) -> RichTextMarginTop | Unset:
-            _top = src_value__
-            top: RichTextMarginTop | Unset
-            if isinstance(_top, Unset):
-                top = UNSET
-            else:
-                top = check_rich_text_margin_top(_top)
-
-            return top
-
         return LazyTable(
             fields={
-                "left": ("left", _decode_left),
-                "right": ("right", _decode_right),
-                "top": ("top", _decode_top),
+                "left": ("left", check_rich_text_margin_left),
+                "right": ("right", check_rich_text_margin_right),
+                "top": ("top", check_rich_text_margin_top),
             },
             copied={
                 "bottom": "bottom",

@@ -52,14 +52,9 @@ class RowData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.row_styles import RowStyles  # noqa: PLC0415
 
-        def _decode_styles(src_value__: Any) -> RowStyles:
-            styles = RowStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "styles": ("styles", _decode_styles),
+                "styles": ("styles", RowStyles.from_dict),
             },
             copied={},
             known=("styles",),

@@ -47,29 +47,24 @@ class RowStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_column_layout(src_value__: Any) -> None | RowStylesColumnLayout | Unset:
-            def _parse_column_layout(data: object) -> None | RowStylesColumnLayout | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    column_layout_type_1 = check_row_styles_column_layout(data)
+        def _parse_column_layout(data: object) -> None | RowStylesColumnLayout | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                column_layout_type_1 = check_row_styles_column_layout(data)
 
-                    return column_layout_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            column_layout = _parse_column_layout(src_value__)
-
-            return column_layout
+                return column_layout_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "column_layout": ("column_layout", _decode_column_layout),
+                "column_layout": ("column_layout", _parse_column_layout),
             },
             copied={},
             known=("column_layout",),

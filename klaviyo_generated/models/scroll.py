@@ -71,25 +71,10 @@ class Scroll(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.scroll_properties import ScrollProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ScrollType:
-            type_ = check_scroll_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> ScrollProperties | Unset:
-            _properties = src_value__
-            properties: ScrollProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = ScrollProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_scroll_type),
+                "properties": ("properties", ScrollProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -68,26 +68,11 @@ class SectionData(LazyModel):
         from ..models.section_properties import SectionProperties  # noqa: PLC0415
         from ..models.section_styles import SectionStyles  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> SectionProperties:
-            properties = SectionProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> SectionStyles:
-            styles = SectionStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", SectionProperties.from_dict),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", SectionStyles.from_dict),
             },
             copied={},
             known=(

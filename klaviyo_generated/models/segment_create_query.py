@@ -52,14 +52,9 @@ class SegmentCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_create_query_resource_object import SegmentCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> SegmentCreateQueryResourceObject:
-            data = SegmentCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SegmentCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -59,20 +59,10 @@ class SegmentCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_create_query_resource_object_attributes import SegmentCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SegmentEnum:
-            type_ = check_segment_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SegmentCreateQueryResourceObjectAttributes:
-            attributes = SegmentCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_segment_enum),
+                "attributes": ("attributes", SegmentCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -73,14 +73,9 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> SegmentDefinition:
-            definition = SegmentDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
+                "definition": ("definition", SegmentDefinition.from_dict),
             },
             copied={
                 "name": "name",

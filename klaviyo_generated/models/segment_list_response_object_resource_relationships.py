@@ -82,43 +82,14 @@ class SegmentListResponseObjectResourceRelationships(LazyModel):
             SegmentListResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> SegmentListResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: SegmentListResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = SegmentListResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> SegmentListResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: SegmentListResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = SegmentListResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(
-            src_value__: Any,
-        ) -> SegmentListResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: SegmentListResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = SegmentListResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", SegmentListResponseObjectResourceRelationshipsProfiles.from_dict),
+                "tags": ("tags", SegmentListResponseObjectResourceRelationshipsTags.from_dict),
+                "flow_triggers": (
+                    "flow-triggers",
+                    SegmentListResponseObjectResourceRelationshipsFlowTriggers.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -96,37 +96,12 @@ class SegmentMemberResponseObjectResource(LazyModel):
             SegmentMemberResponseObjectResourceRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SegmentMemberResponseObjectResourceAttributes:
-            attributes = SegmentMemberResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> SegmentMemberResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: SegmentMemberResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = SegmentMemberResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", SegmentMemberResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", SegmentMemberResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

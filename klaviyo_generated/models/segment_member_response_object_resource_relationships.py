@@ -82,41 +82,11 @@ class SegmentMemberResponseObjectResourceRelationships(LazyModel):
             SegmentMemberResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> SegmentMemberResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: SegmentMemberResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = SegmentMemberResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> SegmentMemberResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: SegmentMemberResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = SegmentMemberResponseObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(src_value__: Any) -> SegmentMemberResponseObjectResourceRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: SegmentMemberResponseObjectResourceRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = SegmentMemberResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
-
-            return push_tokens
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "lists": ("lists", SegmentMemberResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": ("segments", SegmentMemberResponseObjectResourceRelationshipsSegments.from_dict),
+                "push_tokens": ("push-tokens", SegmentMemberResponseObjectResourceRelationshipsPushTokens.from_dict),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class SegmentPartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_partial_update_query_resource_object import SegmentPartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> SegmentPartialUpdateQueryResourceObject:
-            data = SegmentPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SegmentPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -74,20 +74,10 @@ class SegmentPartialUpdateQueryResourceObject(LazyModel):
             SegmentPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> SegmentEnum:
-            type_ = check_segment_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SegmentPartialUpdateQueryResourceObjectAttributes:
-            attributes = SegmentPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_segment_enum),
+                "attributes": ("attributes", SegmentPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -86,29 +86,24 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> None | SegmentDefinition | Unset:
-            def _parse_definition(data: object) -> None | SegmentDefinition | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = SegmentDefinition.from_dict(data)
+        def _parse_definition(data: object) -> None | SegmentDefinition | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = SegmentDefinition.from_dict(data)
 
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            definition = _parse_definition(src_value__)
-
-            return definition
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
+                "definition": ("definition", _parse_definition),
             },
             copied={
                 "name": "name",

@@ -82,41 +82,11 @@ class SegmentResponseObjectResourceRelationships(LazyModel):
             SegmentResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> SegmentResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: SegmentResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = SegmentResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> SegmentResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: SegmentResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = SegmentResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(src_value__: Any) -> SegmentResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: SegmentResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = SegmentResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", SegmentResponseObjectResourceRelationshipsProfiles.from_dict),
+                "tags": ("tags", SegmentResponseObjectResourceRelationshipsTags.from_dict),
+                "flow_triggers": ("flow-triggers", SegmentResponseObjectResourceRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=(

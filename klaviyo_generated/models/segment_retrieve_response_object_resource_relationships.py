@@ -82,43 +82,14 @@ class SegmentRetrieveResponseObjectResourceRelationships(LazyModel):
             SegmentRetrieveResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> SegmentRetrieveResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: SegmentRetrieveResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = SegmentRetrieveResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> SegmentRetrieveResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: SegmentRetrieveResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = SegmentRetrieveResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(
-            src_value__: Any,
-        ) -> SegmentRetrieveResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: SegmentRetrieveResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = SegmentRetrieveResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", SegmentRetrieveResponseObjectResourceRelationshipsProfiles.from_dict),
+                "tags": ("tags", SegmentRetrieveResponseObjectResourceRelationshipsTags.from_dict),
+                "flow_triggers": (
+                    "flow-triggers",
+                    SegmentRetrieveResponseObjectResourceRelationshipsFlowTriggers.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -52,14 +52,9 @@ class SegmentSeriesRequestDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_series_request_dto_resource_object import SegmentSeriesRequestDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> SegmentSeriesRequestDTOResourceObject:
-            data = SegmentSeriesRequestDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SegmentSeriesRequestDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -63,20 +63,10 @@ class SegmentSeriesRequestDTOResourceObject(LazyModel):
             SegmentSeriesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> SegmentSeriesReportEnum:
-            type_ = check_segment_series_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SegmentSeriesRequestDTOResourceObjectAttributes:
-            attributes = SegmentSeriesRequestDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_segment_series_report_enum),
+                "attributes": ("attributes", SegmentSeriesRequestDTOResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -118,36 +118,31 @@ class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
 
             return statistics
 
-        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
-            def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_type_0 = Timeframe.from_dict(data)
-
-                    return timeframe_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_type_1 = CustomTimeframe.from_dict(data)
+                timeframe_type_0 = Timeframe.from_dict(data)
 
-                return timeframe_type_1
+                return timeframe_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_type_1 = CustomTimeframe.from_dict(data)
 
+            return timeframe_type_1
+
+        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
             timeframe = parse_union(_parse_timeframe, src_value__)
 
             return timeframe
-
-        def _decode_interval(src_value__: Any) -> SegmentSeriesRequestDTOResourceObjectAttributesInterval:
-            interval = check_segment_series_request_dto_resource_object_attributes_interval(src_value__)
-
-            return interval
 
         return LazyTable(
             fields={
                 "statistics": ("statistics", _decode_statistics),
                 "timeframe": ("timeframe", _decode_timeframe),
-                "interval": ("interval", _decode_interval),
+                "interval": ("interval", check_segment_series_request_dto_resource_object_attributes_interval),
             },
             copied={
                 "filter": "filter",

@@ -52,14 +52,9 @@ class SegmentValuesRequestDTO(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_values_request_dto_resource_object import SegmentValuesRequestDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> SegmentValuesRequestDTOResourceObject:
-            data = SegmentValuesRequestDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SegmentValuesRequestDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

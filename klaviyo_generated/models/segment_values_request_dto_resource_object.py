@@ -63,20 +63,10 @@ class SegmentValuesRequestDTOResourceObject(LazyModel):
             SegmentValuesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> SegmentValuesReportEnum:
-            type_ = check_segment_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SegmentValuesRequestDTOResourceObjectAttributes:
-            attributes = SegmentValuesRequestDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_segment_values_report_enum),
+                "attributes": ("attributes", SegmentValuesRequestDTOResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

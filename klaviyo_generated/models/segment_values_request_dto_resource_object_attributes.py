@@ -104,22 +104,22 @@ class SegmentValuesRequestDTOResourceObjectAttributes(LazyModel):
 
             return statistics
 
-        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
-            def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_type_0 = Timeframe.from_dict(data)
-
-                    return timeframe_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_type_1 = CustomTimeframe.from_dict(data)
+                timeframe_type_0 = Timeframe.from_dict(data)
 
-                return timeframe_type_1
+                return timeframe_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_type_1 = CustomTimeframe.from_dict(data)
 
+            return timeframe_type_1
+
+        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
             timeframe = parse_union(_parse_timeframe, src_value__)
 
             return timeframe

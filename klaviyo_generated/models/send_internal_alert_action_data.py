@@ -65,25 +65,10 @@ class SendInternalAlertActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_internal_alert import FlowInternalAlert  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowInternalAlert:
-            message = FlowInternalAlert.from_dict(src_value__)
-
-            return message
-
-        def _decode_status(src_value__: Any) -> SendInternalAlertActionDataStatus | Unset:
-            _status = src_value__
-            status: SendInternalAlertActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_send_internal_alert_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
-                "message": ("message", _decode_message),
-                "status": ("status", _decode_status),
+                "message": ("message", FlowInternalAlert.from_dict),
+                "status": ("status", check_send_internal_alert_action_data_status),
             },
             copied={},
             known=(

@@ -65,40 +65,25 @@ class SendSmsActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_sms import FlowSms  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowSms | None | Unset:
-            def _parse_message(data: object) -> FlowSms | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    message_type_1 = FlowSms.from_dict(data)
+        def _parse_message(data: object) -> FlowSms | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                message_type_1 = FlowSms.from_dict(data)
 
-                    return message_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            message = _parse_message(src_value__)
-
-            return message
-
-        def _decode_status(src_value__: Any) -> SendSmsActionDataStatus | Unset:
-            _status = src_value__
-            status: SendSmsActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_send_sms_action_data_status(_status)
-
-            return status
+                return message_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "message": ("message", _decode_message),
-                "status": ("status", _decode_status),
+                "message": ("message", _parse_message),
+                "status": ("status", check_send_sms_action_data_status),
             },
             copied={},
             known=(

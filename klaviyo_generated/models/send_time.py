@@ -62,14 +62,9 @@ class SendTime(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = parse_datetime(src_value__)
-
-            return datetime_
-
         return LazyTable(
             fields={
-                "datetime_": ("datetime", _decode_datetime_),
+                "datetime_": ("datetime", parse_datetime),
             },
             copied={
                 "is_local": "is_local",

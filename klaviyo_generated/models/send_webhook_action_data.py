@@ -62,25 +62,10 @@ class SendWebhookActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_webhook import FlowWebhook  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowWebhook:
-            message = FlowWebhook.from_dict(src_value__)
-
-            return message
-
-        def _decode_status(src_value__: Any) -> SendWebhookActionDataStatus | Unset:
-            _status = src_value__
-            status: SendWebhookActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_send_webhook_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
-                "message": ("message", _decode_message),
-                "status": ("status", _decode_status),
+                "message": ("message", FlowWebhook.from_dict),
+                "status": ("status", check_send_webhook_action_data_status),
             },
             copied={},
             known=(

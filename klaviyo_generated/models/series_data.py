@@ -60,20 +60,10 @@ class SeriesData(LazyModel):
         from ..models.series_data_groupings import SeriesDataGroupings  # noqa: PLC0415
         from ..models.series_data_statistics import SeriesDataStatistics  # noqa: PLC0415
 
-        def _decode_groupings(src_value__: Any) -> SeriesDataGroupings:
-            groupings = SeriesDataGroupings.from_dict(src_value__)
-
-            return groupings
-
-        def _decode_statistics(src_value__: Any) -> SeriesDataStatistics:
-            statistics = SeriesDataStatistics.from_dict(src_value__)
-
-            return statistics
-
         return LazyTable(
             fields={
-                "groupings": ("groupings", _decode_groupings),
-                "statistics": ("statistics", _decode_statistics),
+                "groupings": ("groupings", SeriesDataGroupings.from_dict),
+                "statistics": ("statistics", SeriesDataStatistics.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class ServerBISSubscriptionCreateQuery(LazyModel):
             ServerBISSubscriptionCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> ServerBISSubscriptionCreateQueryResourceObject:
-            data = ServerBISSubscriptionCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ServerBISSubscriptionCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -75,26 +75,14 @@ class ServerBISSubscriptionCreateQueryResourceObject(LazyModel):
             ServerBISSubscriptionCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> BackInStockSubscriptionEnum:
-            type_ = check_back_in_stock_subscription_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ServerBISSubscriptionCreateQueryResourceObjectAttributes:
-            attributes = ServerBISSubscriptionCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> ServerBISSubscriptionCreateQueryResourceObjectRelationships:
-            relationships = ServerBISSubscriptionCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_back_in_stock_subscription_enum),
+                "attributes": ("attributes", ServerBISSubscriptionCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    ServerBISSubscriptionCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(

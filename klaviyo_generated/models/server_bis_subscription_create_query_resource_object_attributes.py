@@ -98,36 +98,27 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
 
             return channels
 
-        def _decode_profile(
-            src_value__: Any,
+        def _parse_profile(
+            data: object,
         ) -> None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset:
-            def _parse_profile(
-                data: object,
-            ) -> None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_type_0 = ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profile_type_0 = ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0.from_dict(data)
 
-                    return profile_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            profile = _parse_profile(src_value__)
-
-            return profile
+                return profile_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "channels": ("channels", _decode_channels),
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", _parse_profile),
             },
             copied={},
             known=(

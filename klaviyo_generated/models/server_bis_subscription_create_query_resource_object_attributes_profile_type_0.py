@@ -56,14 +56,9 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0(LazyM
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_identifier_dto_resource_object import ProfileIdentifierDTOResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfileIdentifierDTOResourceObject:
-            data = ProfileIdentifierDTOResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileIdentifierDTOResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -56,14 +56,9 @@ class ServerBISSubscriptionCreateQueryResourceObjectRelationships(LazyModel):
             ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant,  # noqa: PLC0415
         )
 
-        def _decode_variant(src_value__: Any) -> ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant:
-            variant = ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant.from_dict(src_value__)
-
-            return variant
-
         return LazyTable(
             fields={
-                "variant": ("variant", _decode_variant),
+                "variant": ("variant", ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant.from_dict),
             },
             copied={},
             known=("variant",),

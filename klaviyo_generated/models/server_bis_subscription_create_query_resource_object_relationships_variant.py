@@ -54,21 +54,9 @@ class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant(LazyMod
             ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset:
-            _data = src_value__
-            data: ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict),
             },
             copied={},
             known=("data",),

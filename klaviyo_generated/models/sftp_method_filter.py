@@ -56,20 +56,10 @@ class SftpMethodFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_field(src_value__: Any) -> SftpMethodFilterField:
-            field = check_sftp_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> SftpMethodFilterMethod:
-            method = check_sftp_method_filter_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_sftp_method_filter_field),
+                "method": ("method", check_sftp_method_filter_method),
             },
             copied={},
             known=(

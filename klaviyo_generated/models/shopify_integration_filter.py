@@ -74,16 +74,6 @@ class ShopifyIntegrationFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ShopifyIntegrationFilterType:
-            type_ = check_shopify_integration_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ShopifyIntegrationFilterOperator:
-            operator = check_shopify_integration_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[ShopifyIntegrationFilterValueItem]:
             value = []
             _value = src_value__
@@ -96,8 +86,8 @@ class ShopifyIntegrationFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_shopify_integration_filter_type),
+                "operator": ("operator", check_shopify_integration_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},

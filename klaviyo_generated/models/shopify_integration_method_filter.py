@@ -72,26 +72,11 @@ class ShopifyIntegrationMethodFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.shopify_integration_filter import ShopifyIntegrationFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> ShopifyIntegrationMethodFilterField:
-            field = check_shopify_integration_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> ShopifyIntegrationMethodFilterMethod:
-            method = check_shopify_integration_method_filter_method(src_value__)
-
-            return method
-
-        def _decode_filter(src_value__: Any) -> ShopifyIntegrationFilter:
-            filter = ShopifyIntegrationFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
-                "filter": ("filter", _decode_filter),
+                "field": ("field", check_shopify_integration_method_filter_field),
+                "method": ("method", check_shopify_integration_method_filter_method),
+                "filter": ("filter", ShopifyIntegrationFilter.from_dict),
             },
             copied={},
             known=(

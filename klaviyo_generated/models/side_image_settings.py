@@ -75,26 +75,6 @@ class SideImageSettings(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_size(src_value__: Any) -> SideImageSettingsSize | Unset:
-            _size = src_value__
-            size: SideImageSettingsSize | Unset
-            if isinstance(_size, Unset):
-                size = UNSET
-            else:
-                size = check_side_image_settings_size(_size)
-
-            return size
-
-        def _decode_alignment(src_value__: Any) -> SideImageSettingsAlignment | Unset:
-            _alignment = src_value__
-            alignment: SideImageSettingsAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_side_image_settings_alignment(_alignment)
-
-            return alignment
-
         def _decode_device_type(src_value__: Any) -> list[SideImageSettingsDeviceTypeItem] | Unset:
             _device_type = src_value__
             device_type: list[SideImageSettingsDeviceTypeItem] | Unset = UNSET
@@ -109,8 +89,8 @@ class SideImageSettings(LazyModel):
 
         return LazyTable(
             fields={
-                "size": ("size", _decode_size),
-                "alignment": ("alignment", _decode_alignment),
+                "size": ("size", check_side_image_settings_size),
+                "alignment": ("alignment", check_side_image_settings_alignment),
                 "device_type": ("device_type", _decode_device_type),
             },
             copied={},

@@ -79,31 +79,11 @@ class SignupCounter(LazyModel):
         from ..models.signup_counter_properties import SignupCounterProperties  # noqa: PLC0415
         from ..models.signup_counter_styles import SignupCounterStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SignupCounterType:
-            type_ = check_signup_counter_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> SignupCounterProperties:
-            properties = SignupCounterProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> SignupCounterStyles | Unset:
-            _styles = src_value__
-            styles: SignupCounterStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = SignupCounterStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_signup_counter_type),
+                "properties": ("properties", SignupCounterProperties.from_dict),
+                "styles": ("styles", SignupCounterStyles.from_dict),
             },
             copied={
                 "id": "id",

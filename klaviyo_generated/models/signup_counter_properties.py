@@ -98,11 +98,6 @@ class SignupCounterProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timeframe(src_value__: Any) -> SignupCounterPropertiesTimeframe:
-            timeframe = check_signup_counter_properties_timeframe(src_value__)
-
-            return timeframe
-
         def _decode_display_device(src_value__: Any) -> list[SignupCounterPropertiesDisplayDeviceItem] | Unset:
             _display_device = src_value__
             display_device: list[SignupCounterPropertiesDisplayDeviceItem] | Unset = UNSET
@@ -117,7 +112,7 @@ class SignupCounterProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "timeframe": ("timeframe", _decode_timeframe),
+                "timeframe": ("timeframe", check_signup_counter_properties_timeframe),
                 "display_device": ("display_device", _decode_display_device),
             },
             copied={

@@ -70,20 +70,10 @@ class SimplePropertyMapping(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.property_source import PropertySource  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SimplePropertyMappingType:
-            type_ = check_simple_property_mapping_type(src_value__)
-
-            return type_
-
-        def _decode_source(src_value__: Any) -> PropertySource:
-            source = PropertySource.from_dict(src_value__)
-
-            return source
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "source": ("source", _decode_source),
+                "type_": ("type", check_simple_property_mapping_type),
+                "source": ("source", PropertySource.from_dict),
             },
             copied={
                 "id": "id",

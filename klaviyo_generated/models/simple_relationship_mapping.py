@@ -82,27 +82,22 @@ class SimpleRelationshipMapping(LazyModel):
         from ..models.custom_object_relationship_source import CustomObjectRelationshipSource  # noqa: PLC0415
         from ..models.profile_relationship_source import ProfileRelationshipSource  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SimpleRelationshipMappingType:
-            type_ = check_simple_relationship_mapping_type(src_value__)
-
-            return type_
-
-        def _decode_source(src_value__: Any) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
-            def _parse_source(data: object) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    source_type_0 = CustomObjectRelationshipSource.from_dict(data)
-
-                    return source_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_source(data: object) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                source_type_1 = ProfileRelationshipSource.from_dict(data)
+                source_type_0 = CustomObjectRelationshipSource.from_dict(data)
 
-                return source_type_1
+                return source_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            source_type_1 = ProfileRelationshipSource.from_dict(data)
 
+            return source_type_1
+
+        def _decode_source(src_value__: Any) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
             source: CustomObjectRelationshipSource | ProfileRelationshipSource
             match src_value__:
                 case {"type": "custom-object"}:
@@ -116,7 +111,7 @@ class SimpleRelationshipMapping(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_simple_relationship_mapping_type),
                 "source": ("source", _decode_source),
             },
             copied={

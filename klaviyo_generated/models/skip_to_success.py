@@ -77,16 +77,6 @@ class SkipToSuccess(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.skip_to_success_properties import SkipToSuccessProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SkipToSuccessType:
-            type_ = check_skip_to_success_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> SkipToSuccessProperties:
-            properties = SkipToSuccessProperties.from_dict(src_value__)
-
-            return properties
-
         def _decode_submit(src_value__: Any) -> Literal[False] | Unset:
             submit = cast(Literal[False] | Unset, src_value__)
             if submit != False and not isinstance(submit, Unset) and strict_enums():
@@ -95,8 +85,8 @@ class SkipToSuccess(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_skip_to_success_type),
+                "properties": ("properties", SkipToSuccessProperties.from_dict),
                 "submit": ("submit", _decode_submit),
             },
             copied={

@@ -57,20 +57,10 @@ class SmartSendTimeStrategy(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_method(src_value__: Any) -> SmartSendTimeStrategyMethod:
-            method = check_smart_send_time_strategy_method(src_value__)
-
-            return method
-
-        def _decode_date(src_value__: Any) -> datetime.date:
-            date = datetime.date.fromisoformat(src_value__)
-
-            return date
-
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
-                "date": ("date", _decode_date),
+                "method": ("method", check_smart_send_time_strategy_method),
+                "date": ("date", datetime.date.fromisoformat),
             },
             copied={},
             known=(

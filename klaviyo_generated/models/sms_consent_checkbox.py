@@ -79,31 +79,11 @@ class SMSConsentCheckbox(LazyModel):
         from ..models.sms_consent_checkbox_properties import SMSConsentCheckboxProperties  # noqa: PLC0415
         from ..models.sms_consent_checkbox_styles import SMSConsentCheckboxStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SMSConsentCheckboxType:
-            type_ = check_sms_consent_checkbox_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> SMSConsentCheckboxProperties:
-            properties = SMSConsentCheckboxProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> SMSConsentCheckboxStyles | Unset:
-            _styles = src_value__
-            styles: SMSConsentCheckboxStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = SMSConsentCheckboxStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_sms_consent_checkbox_type),
+                "properties": ("properties", SMSConsentCheckboxProperties.from_dict),
+                "styles": ("styles", SMSConsentCheckboxStyles.from_dict),
             },
             copied={
                 "id": "id",

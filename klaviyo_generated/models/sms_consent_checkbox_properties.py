@@ -179,41 +179,26 @@ class SMSConsentCheckboxProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
-            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_messages_type_1 = ErrorMessages.from_dict(data)
+        def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_messages_type_1 = ErrorMessages.from_dict(data)
 
-                    return error_messages_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            error_messages = _parse_error_messages(src_value__)
-
-            return error_messages
+                return error_messages_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_required(src_value__: Any) -> Literal[False] | Unset:
             required = cast(Literal[False] | Unset, src_value__)
             if required != False and not isinstance(required, Unset) and strict_enums():
                 raise ValueError(f"required must match const False, got '{required}'")
             return required
-
-        def _decode_property_name(src_value__: Any) -> SMSConsentCheckboxPropertiesPropertyName | Unset:
-            _property_name = src_value__
-            property_name: SMSConsentCheckboxPropertiesPropertyName | Unset
-            if isinstance(_property_name, Unset):
-                property_name = UNSET
-            else:
-                property_name = check_sms_consent_checkbox_properties_property_name(_property_name)
-
-            return property_name
 
         def _decode_channels(src_value__: Any) -> list[SMSConsentCheckboxPropertiesChannelsItem] | Unset:
             _channels = src_value__
@@ -230,9 +215,9 @@ class SMSConsentCheckboxProperties(LazyModel):
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "error_messages": ("error_messages", _decode_error_messages),
+                "error_messages": ("error_messages", _parse_error_messages),
                 "required": ("required", _decode_required),
-                "property_name": ("property_name", _decode_property_name),
+                "property_name": ("property_name", check_sms_consent_checkbox_properties_property_name),
                 "channels": ("channels", _decode_channels),
             },
             copied={

@@ -72,30 +72,13 @@ class SMSConsentCheckboxStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_horizontal_alignment(src_value__: Any) -> SMSConsentCheckboxStylesHorizontalAlignment | Unset:
-            _horizontal_alignment = src_value__
-            horizontal_alignment: SMSConsentCheckboxStylesHorizontalAlignment | Unset
-            if isinstance(_horizontal_alignment, Unset):
-                horizontal_alignment = UNSET
-            else:
-                horizontal_alignment = check_sms_consent_checkbox_styles_horizontal_alignment(_horizontal_alignment)
-
-            return horizontal_alignment
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
+                "padding": ("padding", Padding.from_dict),
+                "horizontal_alignment": (
+                    "horizontal_alignment",
+                    check_sms_consent_checkbox_styles_horizontal_alignment,
+                ),
             },
             copied={
                 "background_color": "background_color",

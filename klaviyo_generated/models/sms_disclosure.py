@@ -81,36 +81,11 @@ class SMSDisclosure(LazyModel):
         from ..models.sms_disclosure_properties import SMSDisclosureProperties  # noqa: PLC0415
         from ..models.sms_disclosure_styles import SMSDisclosureStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SMSDisclosureType:
-            type_ = check_sms_disclosure_type(src_value__)
-
-            return type_
-
-        def _decode_styles(src_value__: Any) -> SMSDisclosureStyles | Unset:
-            _styles = src_value__
-            styles: SMSDisclosureStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = SMSDisclosureStyles.from_dict(_styles)
-
-            return styles
-
-        def _decode_properties(src_value__: Any) -> SMSDisclosureProperties | Unset:
-            _properties = src_value__
-            properties: SMSDisclosureProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = SMSDisclosureProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "styles": ("styles", _decode_styles),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_sms_disclosure_type),
+                "styles": ("styles", SMSDisclosureStyles.from_dict),
+                "properties": ("properties", SMSDisclosureProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -62,14 +62,9 @@ class SMSDisclosureAccountDefault(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SMSDisclosureAccountDefaultType:
-            type_ = check_sms_disclosure_account_default_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_sms_disclosure_account_default_type),
             },
             copied={
                 "html": "html",

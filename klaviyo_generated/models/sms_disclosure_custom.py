@@ -86,14 +86,9 @@ class SMSDisclosureCustom(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SMSDisclosureCustomType:
-            type_ = check_sms_disclosure_custom_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_sms_disclosure_custom_type),
             },
             copied={
                 "compliance_company_name": "compliance_company_name",

@@ -98,24 +98,24 @@ class SMSDisclosureProperties(LazyModel):
 
             return display_device
 
-        def _decode_content(src_value__: Any) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
-            def _parse_content(data: object) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_0 = SMSDisclosureCustom.from_dict(data)
-
-                    return content_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_content(data: object) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                content_type_1 = SMSDisclosureAccountDefault.from_dict(data)
+                content_type_0 = SMSDisclosureCustom.from_dict(data)
 
-                return content_type_1
+                return content_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            content_type_1 = SMSDisclosureAccountDefault.from_dict(data)
 
+            return content_type_1
+
+        def _decode_content(src_value__: Any) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
             content: SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset
             match src_value__:
                 case {"type": "custom"}:

@@ -79,41 +79,11 @@ class SMSDisclosureStyles(LazyModel):
         from ..models.sms_disclosure_link_text_style import SMSDisclosureLinkTextStyle  # noqa: PLC0415
         from ..models.sms_disclosure_text_style import SMSDisclosureTextStyle  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_link_styles(src_value__: Any) -> SMSDisclosureLinkTextStyle | Unset:
-            _link_styles = src_value__
-            link_styles: SMSDisclosureLinkTextStyle | Unset
-            if isinstance(_link_styles, Unset):
-                link_styles = UNSET
-            else:
-                link_styles = SMSDisclosureLinkTextStyle.from_dict(_link_styles)
-
-            return link_styles
-
-        def _decode_text_styles(src_value__: Any) -> SMSDisclosureTextStyle | Unset:
-            _text_styles = src_value__
-            text_styles: SMSDisclosureTextStyle | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = SMSDisclosureTextStyle.from_dict(_text_styles)
-
-            return text_styles
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "link_styles": ("link_styles", _decode_link_styles),
-                "text_styles": ("text_styles", _decode_text_styles),
+                "padding": ("padding", Padding.from_dict),
+                "link_styles": ("link_styles", SMSDisclosureLinkTextStyle.from_dict),
+                "text_styles": ("text_styles", SMSDisclosureTextStyle.from_dict),
             },
             copied={
                 "background_color": "background_color",

@@ -112,50 +112,40 @@ class SMSMarketing(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consent_timestamp_type_0 = parse_datetime(data)
+        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_timestamp_type_0 = parse_datetime(data)
 
-                    return consent_timestamp_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return consent_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = _parse_consent_timestamp(src_value__)
+        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_updated_type_0 = parse_datetime(data)
 
-            return consent_timestamp
-
-        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    last_updated_type_0 = parse_datetime(data)
-
-                    return last_updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            last_updated = _parse_last_updated(src_value__)
-
-            return last_updated
+                return last_updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
-                "last_updated": ("last_updated", _decode_last_updated),
+                "consent_timestamp": ("consent_timestamp", _parse_consent_timestamp),
+                "last_updated": ("last_updated", _parse_last_updated),
             },
             copied={
                 "can_receive_sms_marketing": "can_receive_sms_marketing",

@@ -87,56 +87,41 @@ class SMSMessageDefinitionCreate(LazyModel):
         from ..models.render_options import RenderOptions  # noqa: PLC0415
         from ..models.sms_content_create import SMSContentCreate  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> SMSMessageDefinitionCreateChannel:
-            channel = check_sms_message_definition_create_channel(src_value__)
+        def _parse_content(data: object) -> None | SMSContentCreate | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_type_1 = SMSContentCreate.from_dict(data)
 
-            return channel
+                return content_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_content(src_value__: Any) -> None | SMSContentCreate | Unset:
-            def _parse_content(data: object) -> None | SMSContentCreate | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_1 = SMSContentCreate.from_dict(data)
+        def _parse_render_options(data: object) -> None | RenderOptions | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                render_options_type_1 = RenderOptions.from_dict(data)
 
-                    return content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content = _parse_content(src_value__)
-
-            return content
-
-        def _decode_render_options(src_value__: Any) -> None | RenderOptions | Unset:
-            def _parse_render_options(data: object) -> None | RenderOptions | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    render_options_type_1 = RenderOptions.from_dict(data)
-
-                    return render_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            render_options = _parse_render_options(src_value__)
-
-            return render_options
+                return render_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "content": ("content", _decode_content),
-                "render_options": ("render_options", _decode_render_options),
+                "channel": ("channel", check_sms_message_definition_create_channel),
+                "content": ("content", _parse_content),
+                "render_options": ("render_options", _parse_render_options),
             },
             copied={},
             known=(

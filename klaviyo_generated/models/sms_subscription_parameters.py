@@ -72,50 +72,40 @@ class SMSSubscriptionParameters(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> None | SubscriptionParameters | Unset:
-            def _parse_marketing(data: object) -> None | SubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    marketing_type_1 = SubscriptionParameters.from_dict(data)
+        def _parse_marketing(data: object) -> None | SubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                marketing_type_1 = SubscriptionParameters.from_dict(data)
 
-                    return marketing_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return marketing_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            marketing = _parse_marketing(src_value__)
+        def _parse_transactional(data: object) -> None | SubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                transactional_type_1 = SubscriptionParameters.from_dict(data)
 
-            return marketing
-
-        def _decode_transactional(src_value__: Any) -> None | SubscriptionParameters | Unset:
-            def _parse_transactional(data: object) -> None | SubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    transactional_type_1 = SubscriptionParameters.from_dict(data)
-
-                    return transactional_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            transactional = _parse_transactional(src_value__)
-
-            return transactional
+                return transactional_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
-                "transactional": ("transactional", _decode_transactional),
+                "marketing": ("marketing", _parse_marketing),
+                "transactional": ("transactional", _parse_transactional),
             },
             copied={},
             known=(

@@ -68,26 +68,11 @@ class SocialBlockData(LazyModel):
         from ..models.social_block_properties import SocialBlockProperties  # noqa: PLC0415
         from ..models.social_block_styles import SocialBlockStyles  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> SocialBlockProperties:
-            properties = SocialBlockProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> SocialBlockStyles:
-            styles = SocialBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", SocialBlockProperties.from_dict),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", SocialBlockStyles.from_dict),
             },
             copied={},
             known=(

@@ -113,35 +113,25 @@ class SocialIconSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SocialIconSubBlockType:
-            type_ = check_social_icon_sub_block_type(src_value__)
+        def _parse_link_type(data: object) -> None | SocialIconSubBlockLinkType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                link_type_type_1 = check_social_icon_sub_block_link_type(data)
 
-            return type_
-
-        def _decode_link_type(src_value__: Any) -> None | SocialIconSubBlockLinkType | Unset:
-            def _parse_link_type(data: object) -> None | SocialIconSubBlockLinkType | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    link_type_type_1 = check_social_icon_sub_block_link_type(data)
-
-                    return link_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            link_type = _parse_link_type(src_value__)
-
-            return link_type
+                return link_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "link_type": ("link_type", _decode_link_type),
+                "type_": ("type", check_social_icon_sub_block_type),
+                "link_type": ("link_type", _parse_link_type),
             },
             copied={
                 "id": "id",

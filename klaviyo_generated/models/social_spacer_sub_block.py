@@ -68,14 +68,9 @@ class SocialSpacerSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SocialSpacerSubBlockType:
-            type_ = check_social_spacer_sub_block_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_social_spacer_sub_block_type),
             },
             copied={
                 "id": "id",

@@ -63,20 +63,10 @@ class SourceMappingCreateQueryResourceObject(LazyModel):
             SourceMappingCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> SourceMappingEnum:
-            type_ = check_source_mapping_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SourceMappingCreateQueryResourceObjectAttributes:
-            attributes = SourceMappingCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_source_mapping_enum),
+                "attributes": ("attributes", SourceMappingCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

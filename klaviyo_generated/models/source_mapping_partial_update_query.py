@@ -56,14 +56,9 @@ class SourceMappingPartialUpdateQuery(LazyModel):
             SourceMappingPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> SourceMappingPartialUpdateQueryResourceObject:
-            data = SourceMappingPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SourceMappingPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -60,20 +60,10 @@ class SpacerBlockData(LazyModel):
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.spacer_block_styles import SpacerBlockStyles  # noqa: PLC0415
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> SpacerBlockStyles:
-            styles = SpacerBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", SpacerBlockStyles.from_dict),
             },
             copied={},
             known=(

@@ -99,39 +99,24 @@ class SpacerBlockV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.spacer_block_data import SpacerBlockData  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> SpacerBlockV1ContentType:
-            content_type = check_spacer_block_v1_content_type(src_value__)
+        def _parse_data(data: object) -> None | SpacerBlockData:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = SpacerBlockData.from_dict(data)
 
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> SpacerBlockV1Type:
-            type_ = check_spacer_block_v1_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> None | SpacerBlockData:
-            def _parse_data(data: object) -> None | SpacerBlockData:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = SpacerBlockData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "content_type": ("content_type", check_spacer_block_v1_content_type),
+                "type_": ("type", check_spacer_block_v1_type),
+                "data": ("data", _parse_data),
             },
             copied={
                 "id": "id",

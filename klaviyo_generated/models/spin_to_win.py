@@ -79,31 +79,11 @@ class SpinToWin(LazyModel):
         from ..models.spin_to_win_properties import SpinToWinProperties  # noqa: PLC0415
         from ..models.spin_to_win_styles import SpinToWinStyles  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> SpinToWinProperties:
-            properties = SpinToWinProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_type_(src_value__: Any) -> SpinToWinType:
-            type_ = check_spin_to_win_type(src_value__)
-
-            return type_
-
-        def _decode_styles(src_value__: Any) -> SpinToWinStyles | Unset:
-            _styles = src_value__
-            styles: SpinToWinStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = SpinToWinStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "type_": ("type", _decode_type_),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", SpinToWinProperties.from_dict),
+                "type_": ("type", check_spin_to_win_type),
+                "styles": ("styles", SpinToWinStyles.from_dict),
             },
             copied={
                 "id": "id",

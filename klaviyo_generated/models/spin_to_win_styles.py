@@ -130,16 +130,6 @@ class SpinToWinStyles(LazyModel):
         from ..models.spin_to_win_slice_style import SpinToWinSliceStyle  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
         def _decode_slice_styles(src_value__: Any) -> list[SpinToWinSliceStyle] | Unset:
             _slice_styles = src_value__
             slice_styles: list[SpinToWinSliceStyle] | Unset = UNSET
@@ -152,21 +142,11 @@ class SpinToWinStyles(LazyModel):
 
             return slice_styles
 
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
+                "padding": ("padding", Padding.from_dict),
                 "slice_styles": ("slice_styles", _decode_slice_styles),
-                "text_styles": ("text_styles", _decode_text_styles),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
             },
             copied={
                 "background_color": "background_color",

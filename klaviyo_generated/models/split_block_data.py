@@ -60,20 +60,10 @@ class SplitBlockData(LazyModel):
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.split_block_styles import SplitBlockStyles  # noqa: PLC0415
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> SplitBlockStyles:
-            styles = SplitBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", SplitBlockStyles.from_dict),
             },
             copied={},
             known=(

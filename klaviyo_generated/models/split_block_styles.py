@@ -113,29 +113,24 @@ class SplitBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_mobile_stack_order(src_value__: Any) -> None | SplitBlockStylesMobileStackOrder | Unset:
-            def _parse_mobile_stack_order(data: object) -> None | SplitBlockStylesMobileStackOrder | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    mobile_stack_order_type_1 = check_split_block_styles_mobile_stack_order(data)
+        def _parse_mobile_stack_order(data: object) -> None | SplitBlockStylesMobileStackOrder | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                mobile_stack_order_type_1 = check_split_block_styles_mobile_stack_order(data)
 
-                    return mobile_stack_order_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            mobile_stack_order = _parse_mobile_stack_order(src_value__)
-
-            return mobile_stack_order
+                return mobile_stack_order_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "mobile_stack_order": ("mobile_stack_order", _decode_mobile_stack_order),
+                "mobile_stack_order": ("mobile_stack_order", _parse_mobile_stack_order),
             },
             copied={
                 "block_background_color": "block_background_color",

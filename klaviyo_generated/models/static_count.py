@@ -60,14 +60,9 @@ class StaticCount(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> StaticCountBadgeConfig:
-            badge_config = check_static_count_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_static_count_badge_config),
             },
             copied={
                 "value": "value",

@@ -59,14 +59,9 @@ class StaticCouponConfig(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StaticCouponConfigType:
-            type_ = check_static_coupon_config_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_static_coupon_config_type),
             },
             copied={
                 "text": "text",

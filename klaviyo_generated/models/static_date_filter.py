@@ -67,26 +67,11 @@ class StaticDateFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StaticDateFilterType:
-            type_ = check_static_date_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> StaticDateFilterOperator:
-            operator = check_static_date_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_date(src_value__: Any) -> datetime.datetime:
-            date = parse_datetime(src_value__)
-
-            return date
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "date": ("date", _decode_date),
+                "type_": ("type", check_static_date_filter_type),
+                "operator": ("operator", check_static_date_filter_operator),
+                "date": ("date", parse_datetime),
             },
             copied={},
             known=(

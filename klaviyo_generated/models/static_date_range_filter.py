@@ -77,32 +77,12 @@ class StaticDateRangeFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StaticDateRangeFilterType:
-            type_ = check_static_date_range_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> StaticDateRangeFilterOperator:
-            operator = check_static_date_range_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_start(src_value__: Any) -> datetime.datetime:
-            start = parse_datetime(src_value__)
-
-            return start
-
-        def _decode_end(src_value__: Any) -> datetime.datetime:
-            end = parse_datetime(src_value__)
-
-            return end
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "start": ("start", _decode_start),
-                "end": ("end", _decode_end),
+                "type_": ("type", check_static_date_range_filter_type),
+                "operator": ("operator", check_static_date_range_filter_operator),
+                "start": ("start", parse_datetime),
+                "end": ("end", parse_datetime),
             },
             copied={},
             known=(

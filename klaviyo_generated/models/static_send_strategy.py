@@ -80,48 +80,38 @@ class StaticSendStrategy(LazyModel):
         from ..models.local_static_send import LocalStaticSend  # noqa: PLC0415
         from ..models.non_local_static_send import NonLocalStaticSend  # noqa: PLC0415
 
-        def _decode_method(src_value__: Any) -> StaticSendStrategyMethod:
-            method = check_static_send_strategy_method(src_value__)
+        def _parse_options(data: object) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                options_type_0 = LocalStaticSend.from_dict(data)
 
-            return method
+                return options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                options_type_1 = NonLocalStaticSend.from_dict(data)
 
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = parse_datetime(src_value__)
-
-            return datetime_
+                return options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_options(src_value__: Any) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
-            def _parse_options(data: object) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    options_type_0 = LocalStaticSend.from_dict(data)
-
-                    return options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    options_type_1 = NonLocalStaticSend.from_dict(data)
-
-                    return options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             options = parse_union(_parse_options, src_value__)
 
             return options
 
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
-                "datetime_": ("datetime", _decode_datetime_),
+                "method": ("method", check_static_send_strategy_method),
+                "datetime_": ("datetime", parse_datetime),
                 "options": ("options", _decode_options),
             },
             copied={},

@@ -62,25 +62,20 @@ class StaticSMSImage(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_dynamic(src_value__: Any) -> Literal[False] | None | Unset:
-            def _parse_dynamic(data: object) -> Literal[False] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                dynamic_type_0 = cast(Literal[False], data)
-                if dynamic_type_0 != False and strict_enums():
-                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-                return dynamic_type_0
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            dynamic = _parse_dynamic(src_value__)
-
-            return dynamic
+        def _parse_dynamic(data: object) -> Literal[False] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "dynamic": ("dynamic", _decode_dynamic),
+                "dynamic": ("dynamic", _parse_dynamic),
             },
             copied={
                 "static_image_asset_id": "static_image_asset_id",

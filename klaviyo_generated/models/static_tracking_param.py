@@ -67,14 +67,9 @@ class StaticTrackingParam(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StaticTrackingParamType:
-            type_ = check_static_tracking_param_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_static_tracking_param_type),
             },
             copied={
                 "value": "value",

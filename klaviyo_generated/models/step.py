@@ -104,35 +104,30 @@ class Step(LazyModel):
 
             return columns
 
-        def _decode_steps(src_value__: Any) -> list[Step] | None | Unset:
-            def _parse_steps(data: object) -> list[Step] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    steps_type_0 = []
-                    _steps_type_0 = data
-                    for steps_type_0_item_data in _steps_type_0:
-                        steps_type_0_item = Step.from_dict(steps_type_0_item_data)
+        def _parse_steps(data: object) -> list[Step] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                steps_type_0 = []
+                _steps_type_0 = data
+                for steps_type_0_item_data in _steps_type_0:
+                    steps_type_0_item = Step.from_dict(steps_type_0_item_data)
 
-                        steps_type_0.append(steps_type_0_item)
+                    steps_type_0.append(steps_type_0_item)
 
-                    return steps_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            steps = _parse_steps(src_value__)
-
-            return steps
+                return steps_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "columns": ("columns", _decode_columns),
-                "steps": ("steps", _decode_steps),
+                "steps": ("steps", _parse_steps),
             },
             copied={
                 "id": "id",

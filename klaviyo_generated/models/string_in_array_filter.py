@@ -64,26 +64,16 @@ class StringInArrayFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> StringInArrayFilterOperator:
-            operator = check_string_in_array_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[str]:
             value = cast(list[str], src_value__)
 
             return value
 
-        def _decode_type_(src_value__: Any) -> StringInArrayFilterType:
-            type_ = check_string_in_array_filter_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
+                "operator": ("operator", check_string_in_array_filter_operator),
                 "value": ("value", _decode_value),
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_string_in_array_filter_type),
             },
             copied={},
             known=(

@@ -73,20 +73,10 @@ class StringOperatorStringFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StringOperatorStringFilterType:
-            type_ = check_string_operator_string_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> StringOperatorStringFilterOperator:
-            operator = check_string_operator_string_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_string_operator_string_filter_type),
+                "operator": ("operator", check_string_operator_string_filter_operator),
             },
             copied={
                 "value": "value",

@@ -81,16 +81,6 @@ class StringPhoneOperatorStringArrayFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StringPhoneOperatorStringArrayFilterType:
-            type_ = check_string_phone_operator_string_array_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> StringPhoneOperatorStringArrayFilterOperator:
-            operator = check_string_phone_operator_string_array_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[str]:
             value = cast(list[str], src_value__)
 
@@ -98,8 +88,8 @@ class StringPhoneOperatorStringArrayFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_string_phone_operator_string_array_filter_type),
+                "operator": ("operator", check_string_phone_operator_string_array_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},

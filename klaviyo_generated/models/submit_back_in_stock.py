@@ -85,30 +85,20 @@ class SubmitBackInStock(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.submit_back_in_stock_properties import SubmitBackInStockProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SubmitBackInStockType:
-            type_ = check_submit_back_in_stock_type(src_value__)
+        def _parse_properties(data: object) -> None | SubmitBackInStockProperties | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_1 = SubmitBackInStockProperties.from_dict(data)
 
-            return type_
-
-        def _decode_properties(src_value__: Any) -> None | SubmitBackInStockProperties | Unset:
-            def _parse_properties(data: object) -> None | SubmitBackInStockProperties | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_1 = SubmitBackInStockProperties.from_dict(data)
-
-                    return properties_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
+                return properties_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
@@ -118,8 +108,8 @@ class SubmitBackInStock(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_submit_back_in_stock_type),
+                "properties": ("properties", _parse_properties),
                 "submit": ("submit", _decode_submit),
             },
             copied={

@@ -77,16 +77,6 @@ class SubscribeViaWhatsApp(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.subscribe_via_whats_app_properties import SubscribeViaWhatsAppProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SubscribeViaWhatsAppType:
-            type_ = check_subscribe_via_whats_app_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> SubscribeViaWhatsAppProperties:
-            properties = SubscribeViaWhatsAppProperties.from_dict(src_value__)
-
-            return properties
-
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
             if submit != True and not isinstance(submit, Unset) and strict_enums():
@@ -95,8 +85,8 @@ class SubscribeViaWhatsApp(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_subscribe_via_whats_app_type),
+                "properties": ("properties", SubscribeViaWhatsAppProperties.from_dict),
                 "submit": ("submit", _decode_submit),
             },
             copied={

@@ -62,20 +62,10 @@ class SubscribedSMSIsRcsCapableFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> SubscribedSMSIsRcsCapableFilterField:
-            field = check_subscribed_sms_is_rcs_capable_filter_field(src_value__)
-
-            return field
-
-        def _decode_filter(src_value__: Any) -> BooleanFilter:
-            filter = BooleanFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "filter": ("filter", _decode_filter),
+                "field": ("field", check_subscribed_sms_is_rcs_capable_filter_field),
+                "filter": ("filter", BooleanFilter.from_dict),
             },
             copied={},
             known=(

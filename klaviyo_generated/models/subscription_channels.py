@@ -108,92 +108,72 @@ class SubscriptionChannels(LazyModel):
         from ..models.sms_subscription_parameters import SMSSubscriptionParameters  # noqa: PLC0415
         from ..models.whats_app_subscription_parameters import WhatsAppSubscriptionParameters  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailSubscriptionParameters | None | Unset:
-            def _parse_email(data: object) -> EmailSubscriptionParameters | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    email_type_1 = EmailSubscriptionParameters.from_dict(data)
+        def _parse_email(data: object) -> EmailSubscriptionParameters | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                email_type_1 = EmailSubscriptionParameters.from_dict(data)
 
-                    return email_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return email_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            email = _parse_email(src_value__)
+        def _parse_sms(data: object) -> None | SMSSubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                sms_type_1 = SMSSubscriptionParameters.from_dict(data)
 
-            return email
+                return sms_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_sms(src_value__: Any) -> None | SMSSubscriptionParameters | Unset:
-            def _parse_sms(data: object) -> None | SMSSubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    sms_type_1 = SMSSubscriptionParameters.from_dict(data)
+        def _parse_whatsapp(data: object) -> None | Unset | WhatsAppSubscriptionParameters:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                whatsapp_type_1 = WhatsAppSubscriptionParameters.from_dict(data)
 
-                    return sms_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return whatsapp_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            sms = _parse_sms(src_value__)
+        def _parse_push(data: object) -> None | PushSubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                push_type_1 = PushSubscriptionParameters.from_dict(data)
 
-            return sms
-
-        def _decode_whatsapp(src_value__: Any) -> None | Unset | WhatsAppSubscriptionParameters:
-            def _parse_whatsapp(data: object) -> None | Unset | WhatsAppSubscriptionParameters:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    whatsapp_type_1 = WhatsAppSubscriptionParameters.from_dict(data)
-
-                    return whatsapp_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            whatsapp = _parse_whatsapp(src_value__)
-
-            return whatsapp
-
-        def _decode_push(src_value__: Any) -> None | PushSubscriptionParameters | Unset:
-            def _parse_push(data: object) -> None | PushSubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    push_type_1 = PushSubscriptionParameters.from_dict(data)
-
-                    return push_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            push = _parse_push(src_value__)
-
-            return push
+                return push_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "email": ("email", _decode_email),
-                "sms": ("sms", _decode_sms),
-                "whatsapp": ("whatsapp", _decode_whatsapp),
-                "push": ("push", _decode_push),
+                "email": ("email", _parse_email),
+                "sms": ("sms", _parse_sms),
+                "whatsapp": ("whatsapp", _parse_whatsapp),
+                "push": ("push", _parse_push),
             },
             copied={},
             known=(

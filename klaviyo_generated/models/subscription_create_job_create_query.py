@@ -56,14 +56,9 @@ class SubscriptionCreateJobCreateQuery(LazyModel):
             SubscriptionCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> SubscriptionCreateJobCreateQueryResourceObject:
-            data = SubscriptionCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SubscriptionCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

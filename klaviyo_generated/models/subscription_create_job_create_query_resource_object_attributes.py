@@ -77,14 +77,9 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles:
-            profiles = SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles.from_dict(src_value__)
-
-            return profiles
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles.from_dict),
             },
             copied={
                 "custom_source": "custom_source",

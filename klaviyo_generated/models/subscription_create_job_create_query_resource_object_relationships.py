@@ -54,19 +54,9 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
             SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList,  # noqa: PLC0415
         )
 
-        def _decode_list_(src_value__: Any) -> SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList | Unset:
-            _list_ = src_value__
-            list_: SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList | Unset
-            if isinstance(_list_, Unset):
-                list_ = UNSET
-            else:
-                list_ = SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
-
-            return list_
-
         return LazyTable(
             fields={
-                "list_": ("list", _decode_list_),
+                "list_": ("list", SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict),
             },
             copied={},
             known=("list",),

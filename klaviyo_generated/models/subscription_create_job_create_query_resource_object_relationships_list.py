@@ -54,21 +54,9 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList(LazyModel)
             SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListData | Unset:
-            _data = src_value__
-            data: SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SubscriptionCreateJobCreateQueryResourceObjectRelationshipsListData.from_dict),
             },
             copied={},
             known=("data",),

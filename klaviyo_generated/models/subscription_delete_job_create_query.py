@@ -56,14 +56,9 @@ class SubscriptionDeleteJobCreateQuery(LazyModel):
             SubscriptionDeleteJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObject:
-            data = SubscriptionDeleteJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SubscriptionDeleteJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -81,33 +81,14 @@ class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel):
             SubscriptionDeleteJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileSubscriptionBulkDeleteJobEnum:
-            type_ = check_profile_subscription_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObjectAttributes:
-            attributes = SubscriptionDeleteJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = SubscriptionDeleteJobCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_subscription_bulk_delete_job_enum),
+                "attributes": ("attributes", SubscriptionDeleteJobCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    SubscriptionDeleteJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class SubscriptionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles:
-            profiles = SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles.from_dict(src_value__)
-
-            return profiles
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles.from_dict),
             },
             copied={},
             known=("profiles",),

@@ -54,19 +54,9 @@ class SubscriptionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
             SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsList,  # noqa: PLC0415
         )
 
-        def _decode_list_(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset:
-            _list_ = src_value__
-            list_: SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset
-            if isinstance(_list_, Unset):
-                list_ = UNSET
-            else:
-                list_ = SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
-
-            return list_
-
         return LazyTable(
             fields={
-                "list_": ("list", _decode_list_),
+                "list_": ("list", SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsList.from_dict),
             },
             copied={},
             known=("list",),

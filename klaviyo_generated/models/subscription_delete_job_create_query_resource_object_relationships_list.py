@@ -54,21 +54,9 @@ class SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsList(LazyModel)
             SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListData | Unset:
-            _data = src_value__
-            data: SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SubscriptionDeleteJobCreateQueryResourceObjectRelationshipsListData.from_dict),
             },
             copied={},
             known=("data",),

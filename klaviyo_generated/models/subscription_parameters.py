@@ -72,35 +72,25 @@ class SubscriptionParameters(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent(src_value__: Any) -> SubscriptionParametersConsent:
-            consent = check_subscription_parameters_consent(src_value__)
+        def _parse_consented_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consented_at_type_0 = parse_datetime(data)
 
-            return consent
-
-        def _decode_consented_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_consented_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consented_at_type_0 = parse_datetime(data)
-
-                    return consented_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            consented_at = _parse_consented_at(src_value__)
-
-            return consented_at
+                return consented_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent": ("consent", _decode_consent),
-                "consented_at": ("consented_at", _decode_consented_at),
+                "consent": ("consent", check_subscription_parameters_consent),
+                "consented_at": ("consented_at", _parse_consented_at),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class SuppressionCreateJobCreateQuery(LazyModel):
             SuppressionCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> SuppressionCreateJobCreateQueryResourceObject:
-            data = SuppressionCreateJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SuppressionCreateJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -81,33 +81,14 @@ class SuppressionCreateJobCreateQueryResourceObject(LazyModel):
             SuppressionCreateJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileSuppressionBulkCreateJobEnum:
-            type_ = check_profile_suppression_bulk_create_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SuppressionCreateJobCreateQueryResourceObjectAttributes:
-            attributes = SuppressionCreateJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> SuppressionCreateJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: SuppressionCreateJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = SuppressionCreateJobCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_suppression_bulk_create_job_enum),
+                "attributes": ("attributes", SuppressionCreateJobCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    SuppressionCreateJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(

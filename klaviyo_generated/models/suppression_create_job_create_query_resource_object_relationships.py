@@ -68,32 +68,10 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
             SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment,  # noqa: PLC0415
         )
 
-        def _decode_list_(src_value__: Any) -> SuppressionCreateJobCreateQueryResourceObjectRelationshipsList | Unset:
-            _list_ = src_value__
-            list_: SuppressionCreateJobCreateQueryResourceObjectRelationshipsList | Unset
-            if isinstance(_list_, Unset):
-                list_ = UNSET
-            else:
-                list_ = SuppressionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
-
-            return list_
-
-        def _decode_segment(
-            src_value__: Any,
-        ) -> SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment | Unset:
-            _segment = src_value__
-            segment: SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment | Unset
-            if isinstance(_segment, Unset):
-                segment = UNSET
-            else:
-                segment = SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment.from_dict(_segment)
-
-            return segment
-
         return LazyTable(
             fields={
-                "list_": ("list", _decode_list_),
-                "segment": ("segment", _decode_segment),
+                "list_": ("list", SuppressionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict),
+                "segment": ("segment", SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment.from_dict),
             },
             copied={},
             known=(

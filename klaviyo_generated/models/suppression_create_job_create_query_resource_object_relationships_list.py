@@ -54,21 +54,9 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationshipsList(LazyModel):
             SuppressionCreateJobCreateQueryResourceObjectRelationshipsListData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> SuppressionCreateJobCreateQueryResourceObjectRelationshipsListData | Unset:
-            _data = src_value__
-            data: SuppressionCreateJobCreateQueryResourceObjectRelationshipsListData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = SuppressionCreateJobCreateQueryResourceObjectRelationshipsListData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SuppressionCreateJobCreateQueryResourceObjectRelationshipsListData.from_dict),
             },
             copied={},
             known=("data",),

@@ -54,21 +54,9 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment(LazyMode
             SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentData | Unset:
-            _data = src_value__
-            data: SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegmentData.from_dict),
             },
             copied={},
             known=("data",),

@@ -56,14 +56,9 @@ class SuppressionDeleteJobCreateQuery(LazyModel):
             SuppressionDeleteJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> SuppressionDeleteJobCreateQueryResourceObject:
-            data = SuppressionDeleteJobCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SuppressionDeleteJobCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

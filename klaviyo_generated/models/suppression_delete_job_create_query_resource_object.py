@@ -81,33 +81,14 @@ class SuppressionDeleteJobCreateQueryResourceObject(LazyModel):
             SuppressionDeleteJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileSuppressionBulkDeleteJobEnum:
-            type_ = check_profile_suppression_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SuppressionDeleteJobCreateQueryResourceObjectAttributes:
-            attributes = SuppressionDeleteJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> SuppressionDeleteJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: SuppressionDeleteJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = SuppressionDeleteJobCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_suppression_bulk_delete_job_enum),
+                "attributes": ("attributes", SuppressionDeleteJobCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    SuppressionDeleteJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(

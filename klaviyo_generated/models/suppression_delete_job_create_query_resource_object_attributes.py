@@ -61,35 +61,26 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0,  # noqa: PLC0415
         )
 
-        def _decode_profiles(
-            src_value__: Any,
+        def _parse_profiles(
+            data: object,
         ) -> None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset:
-            def _parse_profiles(
-                data: object,
-            ) -> None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profiles_type_0 = SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profiles_type_0 = SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0.from_dict(data)
 
-                    return profiles_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            profiles = _parse_profiles(src_value__)
-
-            return profiles
+                return profiles_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", _parse_profiles),
             },
             copied={},
             known=("profiles",),

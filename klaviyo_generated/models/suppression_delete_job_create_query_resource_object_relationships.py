@@ -68,32 +68,10 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
             SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment,  # noqa: PLC0415
         )
 
-        def _decode_list_(src_value__: Any) -> SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset:
-            _list_ = src_value__
-            list_: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset
-            if isinstance(_list_, Unset):
-                list_ = UNSET
-            else:
-                list_ = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
-
-            return list_
-
-        def _decode_segment(
-            src_value__: Any,
-        ) -> SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment | Unset:
-            _segment = src_value__
-            segment: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment | Unset
-            if isinstance(_segment, Unset):
-                segment = UNSET
-            else:
-                segment = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment.from_dict(_segment)
-
-            return segment
-
         return LazyTable(
             fields={
-                "list_": ("list", _decode_list_),
-                "segment": ("segment", _decode_segment),
+                "list_": ("list", SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList.from_dict),
+                "segment": ("segment", SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment.from_dict),
             },
             copied={},
             known=(

@@ -54,21 +54,9 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList(LazyModel):
             SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData | Unset:
-            _data = src_value__
-            data: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData.from_dict),
             },
             copied={},
             known=("data",),

@@ -54,21 +54,9 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment(LazyMode
             SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData | Unset:
-            _data = src_value__
-            data: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData.from_dict),
             },
             copied={},
             known=("data",),

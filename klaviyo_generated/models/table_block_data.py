@@ -77,41 +77,31 @@ class TableBlockData(LazyModel):
         from ..models.static_table_block_properties import StaticTableBlockProperties  # noqa: PLC0415
         from ..models.table_block_styles import TableBlockStyles  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> DynamicTableBlockProperties | StaticTableBlockProperties:
-            def _parse_properties(data: object) -> DynamicTableBlockProperties | StaticTableBlockProperties:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = StaticTableBlockProperties.from_dict(data)
-
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_properties(data: object) -> DynamicTableBlockProperties | StaticTableBlockProperties:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                properties_type_1 = DynamicTableBlockProperties.from_dict(data)
+                properties_type_0 = StaticTableBlockProperties.from_dict(data)
 
-                return properties_type_1
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            properties_type_1 = DynamicTableBlockProperties.from_dict(data)
 
+            return properties_type_1
+
+        def _decode_properties(src_value__: Any) -> DynamicTableBlockProperties | StaticTableBlockProperties:
             properties = parse_union(_parse_properties, src_value__)
 
             return properties
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> TableBlockStyles:
-            styles = TableBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
                 "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", TableBlockStyles.from_dict),
             },
             copied={},
             known=(

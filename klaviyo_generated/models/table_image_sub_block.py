@@ -236,77 +236,57 @@ class TableImageSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> TableImageSubBlockType:
-            type_ = check_table_image_sub_block_type(src_value__)
+        def _parse_image_align(data: object) -> None | TableImageSubBlockImageAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                image_align_type_1 = check_table_image_sub_block_image_align(data)
 
-            return type_
+                return image_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_image_align(src_value__: Any) -> None | TableImageSubBlockImageAlign | Unset:
-            def _parse_image_align(data: object) -> None | TableImageSubBlockImageAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    image_align_type_1 = check_table_image_sub_block_image_align(data)
+        def _parse_show_on(data: object) -> None | TableImageSubBlockShowOn | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_table_image_sub_block_show_on(data)
 
-                    return image_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            image_align = _parse_image_align(src_value__)
+        def _parse_cell_text_align(data: object) -> None | TableImageSubBlockCellTextAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cell_text_align_type_1 = check_table_image_sub_block_cell_text_align(data)
 
-            return image_align
-
-        def _decode_show_on(src_value__: Any) -> None | TableImageSubBlockShowOn | Unset:
-            def _parse_show_on(data: object) -> None | TableImageSubBlockShowOn | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_table_image_sub_block_show_on(data)
-
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            show_on = _parse_show_on(src_value__)
-
-            return show_on
-
-        def _decode_cell_text_align(src_value__: Any) -> None | TableImageSubBlockCellTextAlign | Unset:
-            def _parse_cell_text_align(data: object) -> None | TableImageSubBlockCellTextAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    cell_text_align_type_1 = check_table_image_sub_block_cell_text_align(data)
-
-                    return cell_text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            cell_text_align = _parse_cell_text_align(src_value__)
-
-            return cell_text_align
+                return cell_text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "image_align": ("image_align", _decode_image_align),
-                "show_on": ("show_on", _decode_show_on),
-                "cell_text_align": ("cell_text_align", _decode_cell_text_align),
+                "type_": ("type", check_table_image_sub_block_type),
+                "image_align": ("image_align", _parse_image_align),
+                "show_on": ("show_on", _parse_show_on),
+                "cell_text_align": ("cell_text_align", _parse_cell_text_align),
             },
             copied={
                 "dynamic": "dynamic",

@@ -161,77 +161,57 @@ class TableTextSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> TableTextSubBlockType:
-            type_ = check_table_text_sub_block_type(src_value__)
+        def _parse_cell_text_align(data: object) -> None | TableTextSubBlockCellTextAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cell_text_align_type_1 = check_table_text_sub_block_cell_text_align(data)
 
-            return type_
+                return cell_text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_cell_text_align(src_value__: Any) -> None | TableTextSubBlockCellTextAlign | Unset:
-            def _parse_cell_text_align(data: object) -> None | TableTextSubBlockCellTextAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    cell_text_align_type_1 = check_table_text_sub_block_cell_text_align(data)
+        def _parse_font_style(data: object) -> None | TableTextSubBlockFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_table_text_sub_block_font_style(data)
 
-                    return cell_text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            cell_text_align = _parse_cell_text_align(src_value__)
+        def _parse_show_on(data: object) -> None | TableTextSubBlockShowOn | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_table_text_sub_block_show_on(data)
 
-            return cell_text_align
-
-        def _decode_font_style(src_value__: Any) -> None | TableTextSubBlockFontStyle | Unset:
-            def _parse_font_style(data: object) -> None | TableTextSubBlockFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_table_text_sub_block_font_style(data)
-
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_style = _parse_font_style(src_value__)
-
-            return font_style
-
-        def _decode_show_on(src_value__: Any) -> None | TableTextSubBlockShowOn | Unset:
-            def _parse_show_on(data: object) -> None | TableTextSubBlockShowOn | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_table_text_sub_block_show_on(data)
-
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            show_on = _parse_show_on(src_value__)
-
-            return show_on
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "cell_text_align": ("cell_text_align", _decode_cell_text_align),
-                "font_style": ("font_style", _decode_font_style),
-                "show_on": ("show_on", _decode_show_on),
+                "type_": ("type", check_table_text_sub_block_type),
+                "cell_text_align": ("cell_text_align", _parse_cell_text_align),
+                "font_style": ("font_style", _parse_font_style),
+                "show_on": ("show_on", _parse_show_on),
             },
             copied={
                 "content": "content",

@@ -52,14 +52,9 @@ class TagCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.tag_create_query_resource_object import TagCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> TagCreateQueryResourceObject:
-            data = TagCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TagCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -70,31 +70,11 @@ class TagCreateQueryResourceObject(LazyModel):
         from ..models.tag_create_query_resource_object_attributes import TagCreateQueryResourceObjectAttributes  # noqa: PLC0415
         from ..models.tag_create_query_resource_object_relationships import TagCreateQueryResourceObjectRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TagEnum:
-            type_ = check_tag_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TagCreateQueryResourceObjectAttributes:
-            attributes = TagCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> TagCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: TagCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = TagCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_tag_enum),
+                "attributes": ("attributes", TagCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", TagCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -54,19 +54,9 @@ class TagCreateQueryResourceObjectRelationships(LazyModel):
             TagCreateQueryResourceObjectRelationshipsTagGroup,  # noqa: PLC0415
         )
 
-        def _decode_tag_group(src_value__: Any) -> TagCreateQueryResourceObjectRelationshipsTagGroup | Unset:
-            _tag_group = src_value__
-            tag_group: TagCreateQueryResourceObjectRelationshipsTagGroup | Unset
-            if isinstance(_tag_group, Unset):
-                tag_group = UNSET
-            else:
-                tag_group = TagCreateQueryResourceObjectRelationshipsTagGroup.from_dict(_tag_group)
-
-            return tag_group
-
         return LazyTable(
             fields={
-                "tag_group": ("tag-group", _decode_tag_group),
+                "tag_group": ("tag-group", TagCreateQueryResourceObjectRelationshipsTagGroup.from_dict),
             },
             copied={},
             known=("tag-group",),

@@ -54,19 +54,9 @@ class TagCreateQueryResourceObjectRelationshipsTagGroup(LazyModel):
             TagCreateQueryResourceObjectRelationshipsTagGroupData,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> TagCreateQueryResourceObjectRelationshipsTagGroupData | Unset:
-            _data = src_value__
-            data: TagCreateQueryResourceObjectRelationshipsTagGroupData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = TagCreateQueryResourceObjectRelationshipsTagGroupData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TagCreateQueryResourceObjectRelationshipsTagGroupData.from_dict),
             },
             copied={},
             known=("data",),

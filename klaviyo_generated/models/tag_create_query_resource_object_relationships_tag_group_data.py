@@ -61,14 +61,9 @@ class TagCreateQueryResourceObjectRelationshipsTagGroupData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> TagGroupEnum:
-            type_ = check_tag_group_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_tag_group_enum),
             },
             copied={
                 "id": "id",

@@ -52,14 +52,9 @@ class TagGroupCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.tag_group_create_query_resource_object import TagGroupCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> TagGroupCreateQueryResourceObject:
-            data = TagGroupCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TagGroupCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

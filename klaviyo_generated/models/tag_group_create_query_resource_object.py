@@ -61,20 +61,10 @@ class TagGroupCreateQueryResourceObject(LazyModel):
             TagGroupCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TagGroupEnum:
-            type_ = check_tag_group_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TagGroupCreateQueryResourceObjectAttributes:
-            attributes = TagGroupCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_tag_group_enum),
+                "attributes": ("attributes", TagGroupCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

@@ -54,19 +54,9 @@ class TagGroupResponseObjectResourceRelationships(LazyModel):
             TagGroupResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_tags(src_value__: Any) -> TagGroupResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: TagGroupResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = TagGroupResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "tags": ("tags", _decode_tags),
+                "tags": ("tags", TagGroupResponseObjectResourceRelationshipsTags.from_dict),
             },
             copied={},
             known=("tags",),

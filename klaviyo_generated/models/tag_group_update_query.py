@@ -52,14 +52,9 @@ class TagGroupUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.tag_group_update_query_resource_object import TagGroupUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> TagGroupUpdateQueryResourceObject:
-            data = TagGroupUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TagGroupUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -72,20 +72,10 @@ class TagGroupUpdateQueryResourceObject(LazyModel):
             TagGroupUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TagGroupEnum:
-            type_ = check_tag_group_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TagGroupUpdateQueryResourceObjectAttributes:
-            attributes = TagGroupUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_tag_group_enum),
+                "attributes": ("attributes", TagGroupUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -69,29 +69,24 @@ class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_return_fields(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_return_fields(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    return_fields_type_0 = cast(list[str], data)
+        def _parse_return_fields(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                return_fields_type_0 = cast(list[str], data)
 
-                    return return_fields_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            return_fields = _parse_return_fields(src_value__)
-
-            return return_fields
+                return return_fields_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "return_fields": ("return_fields", _decode_return_fields),
+                "return_fields": ("return_fields", _parse_return_fields),
             },
             copied={
                 "name": "name",

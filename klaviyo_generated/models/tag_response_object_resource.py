@@ -89,37 +89,12 @@ class TagResponseObjectResource(LazyModel):
         from ..models.tag_response_object_resource_attributes import TagResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.tag_response_object_resource_relationships import TagResponseObjectResourceRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TagEnum:
-            type_ = check_tag_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TagResponseObjectResourceAttributes:
-            attributes = TagResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> TagResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: TagResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = TagResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_tag_enum),
+                "attributes": ("attributes", TagResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", TagResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

@@ -106,63 +106,13 @@ class TagResponseObjectResourceRelationships(LazyModel):
             TagResponseObjectResourceRelationshipsTagGroup,  # noqa: PLC0415
         )
 
-        def _decode_tag_group(src_value__: Any) -> TagResponseObjectResourceRelationshipsTagGroup | Unset:
-            _tag_group = src_value__
-            tag_group: TagResponseObjectResourceRelationshipsTagGroup | Unset
-            if isinstance(_tag_group, Unset):
-                tag_group = UNSET
-            else:
-                tag_group = TagResponseObjectResourceRelationshipsTagGroup.from_dict(_tag_group)
-
-            return tag_group
-
-        def _decode_lists(src_value__: Any) -> TagResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: TagResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = TagResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> TagResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: TagResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = TagResponseObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_campaigns(src_value__: Any) -> TagResponseObjectResourceRelationshipsCampaigns | Unset:
-            _campaigns = src_value__
-            campaigns: TagResponseObjectResourceRelationshipsCampaigns | Unset
-            if isinstance(_campaigns, Unset):
-                campaigns = UNSET
-            else:
-                campaigns = TagResponseObjectResourceRelationshipsCampaigns.from_dict(_campaigns)
-
-            return campaigns
-
-        def _decode_flows(src_value__: Any) -> TagResponseObjectResourceRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: TagResponseObjectResourceRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = TagResponseObjectResourceRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
         return LazyTable(
             fields={
-                "tag_group": ("tag-group", _decode_tag_group),
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "campaigns": ("campaigns", _decode_campaigns),
-                "flows": ("flows", _decode_flows),
+                "tag_group": ("tag-group", TagResponseObjectResourceRelationshipsTagGroup.from_dict),
+                "lists": ("lists", TagResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": ("segments", TagResponseObjectResourceRelationshipsSegments.from_dict),
+                "campaigns": ("campaigns", TagResponseObjectResourceRelationshipsCampaigns.from_dict),
+                "flows": ("flows", TagResponseObjectResourceRelationshipsFlows.from_dict),
             },
             copied={},
             known=(

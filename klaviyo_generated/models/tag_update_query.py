@@ -52,14 +52,9 @@ class TagUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.tag_update_query_resource_object import TagUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> TagUpdateQueryResourceObject:
-            data = TagUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TagUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

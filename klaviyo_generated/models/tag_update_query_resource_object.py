@@ -70,20 +70,10 @@ class TagUpdateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.tag_update_query_resource_object_attributes import TagUpdateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TagEnum:
-            type_ = check_tag_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TagUpdateQueryResourceObjectAttributes:
-            attributes = TagUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_tag_enum),
+                "attributes": ("attributes", TagUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -95,41 +95,26 @@ class TargetDateAction(LazyModel):
         from ..models.link import Link  # noqa: PLC0415
         from ..models.target_date_action_data import TargetDateActionData  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TargetDateActionType:
-            type_ = check_target_date_action_type(src_value__)
+        def _parse_links(data: object) -> Link | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                links_type_1 = Link.from_dict(data)
 
-            return type_
-
-        def _decode_data(src_value__: Any) -> TargetDateActionData:
-            data = TargetDateActionData.from_dict(src_value__)
-
-            return data
-
-        def _decode_links(src_value__: Any) -> Link | None | Unset:
-            def _parse_links(data: object) -> Link | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    links_type_1 = Link.from_dict(data)
-
-                    return links_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            links = _parse_links(src_value__)
-
-            return links
+                return links_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_target_date_action_type),
+                "data": ("data", TargetDateActionData.from_dict),
+                "links": ("links", _parse_links),
             },
             copied={
                 "id": "id",

@@ -81,47 +81,32 @@ class TargetDateActionData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timezone(src_value__: Any) -> TargetDateActionDataTimezone | Unset:
-            _timezone = src_value__
-            timezone: TargetDateActionDataTimezone | Unset
-            if isinstance(_timezone, Unset):
-                timezone = UNSET
-            else:
-                timezone = check_target_date_action_data_timezone(_timezone)
+        def _parse_target_days(data: object) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                target_days_type_0 = []
+                _target_days_type_0 = data
+                for target_days_type_0_item_data in _target_days_type_0:
+                    target_days_type_0_item = check_target_date_action_data_target_days_type_0_item(
+                        target_days_type_0_item_data
+                    )
 
-            return timezone
+                    target_days_type_0.append(target_days_type_0_item)
 
-        def _decode_target_days(src_value__: Any) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
-            def _parse_target_days(data: object) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    target_days_type_0 = []
-                    _target_days_type_0 = data
-                    for target_days_type_0_item_data in _target_days_type_0:
-                        target_days_type_0_item = check_target_date_action_data_target_days_type_0_item(
-                            target_days_type_0_item_data
-                        )
-
-                        target_days_type_0.append(target_days_type_0_item)
-
-                    return target_days_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            target_days = _parse_target_days(src_value__)
-
-            return target_days
+                return target_days_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "timezone": ("timezone", _decode_timezone),
-                "target_days": ("target_days", _decode_target_days),
+                "timezone": ("timezone", check_target_date_action_data_timezone),
+                "target_days": ("target_days", _parse_target_days),
             },
             copied={
                 "target_time": "target_time",

@@ -52,14 +52,9 @@ class TemplateCloneQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.template_clone_query_resource_object import TemplateCloneQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> TemplateCloneQueryResourceObject:
-            data = TemplateCloneQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TemplateCloneQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -70,20 +70,10 @@ class TemplateCloneQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.template_clone_query_resource_object_attributes import TemplateCloneQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TemplateEnum:
-            type_ = check_template_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TemplateCloneQueryResourceObjectAttributes:
-            attributes = TemplateCloneQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_template_enum),
+                "attributes": ("attributes", TemplateCloneQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

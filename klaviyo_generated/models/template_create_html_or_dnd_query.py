@@ -54,14 +54,9 @@ class TemplateCreateHtmlOrDndQuery(LazyModel):
             TemplateCreateHtmlOrDndQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> TemplateCreateHtmlOrDndQueryResourceObject:
-            data = TemplateCreateHtmlOrDndQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TemplateCreateHtmlOrDndQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

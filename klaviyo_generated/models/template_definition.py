@@ -122,11 +122,6 @@ class TemplateDefinition(LazyModel):
         from ..models.mobile_style import MobileStyle  # noqa: PLC0415
         from ..models.text_style_v1 import TextStyleV1  # noqa: PLC0415
 
-        def _decode_body(src_value__: Any) -> Body:
-            body = Body.from_dict(src_value__)
-
-            return body
-
         def _decode_styles(
             src_value__: Any,
         ) -> list[
@@ -225,7 +220,7 @@ class TemplateDefinition(LazyModel):
 
         return LazyTable(
             fields={
-                "body": ("body", _decode_body),
+                "body": ("body", Body.from_dict),
                 "styles": ("styles", _decode_styles),
             },
             copied={

@@ -80,26 +80,11 @@ class TemplateDndResponseObjectResource(LazyModel):
             TemplateDndResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TemplateEnum:
-            type_ = check_template_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TemplateDndResponseObjectResourceAttributes:
-            attributes = TemplateDndResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_template_enum),
+                "attributes": ("attributes", TemplateDndResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

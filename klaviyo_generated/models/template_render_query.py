@@ -52,14 +52,9 @@ class TemplateRenderQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.template_render_query_resource_object import TemplateRenderQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> TemplateRenderQueryResourceObject:
-            data = TemplateRenderQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TemplateRenderQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

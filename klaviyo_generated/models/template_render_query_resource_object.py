@@ -72,20 +72,10 @@ class TemplateRenderQueryResourceObject(LazyModel):
             TemplateRenderQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TemplateEnum:
-            type_ = check_template_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TemplateRenderQueryResourceObjectAttributes:
-            attributes = TemplateRenderQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_template_enum),
+                "attributes": ("attributes", TemplateRenderQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

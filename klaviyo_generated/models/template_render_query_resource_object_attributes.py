@@ -58,14 +58,9 @@ class TemplateRenderQueryResourceObjectAttributes(LazyModel):
             TemplateRenderQueryResourceObjectAttributesContext,  # noqa: PLC0415
         )
 
-        def _decode_context(src_value__: Any) -> TemplateRenderQueryResourceObjectAttributesContext:
-            context = TemplateRenderQueryResourceObjectAttributesContext.from_dict(src_value__)
-
-            return context
-
         return LazyTable(
             fields={
-                "context": ("context", _decode_context),
+                "context": ("context", TemplateRenderQueryResourceObjectAttributesContext.from_dict),
             },
             copied={},
             known=("context",),

@@ -54,14 +54,9 @@ class TemplateUpdateHtmlOrDndQuery(LazyModel):
             TemplateUpdateHtmlOrDndQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> TemplateUpdateHtmlOrDndQueryResourceObject:
-            data = TemplateUpdateHtmlOrDndQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TemplateUpdateHtmlOrDndQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

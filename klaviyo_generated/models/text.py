@@ -79,31 +79,11 @@ class Text(LazyModel):
         from ..models.text_properties import TextProperties  # noqa: PLC0415
         from ..models.text_styles import TextStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TextType:
-            type_ = check_text_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> TextProperties:
-            properties = TextProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> TextStyles | Unset:
-            _styles = src_value__
-            styles: TextStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = TextStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_text_type),
+                "properties": ("properties", TextProperties.from_dict),
+                "styles": ("styles", TextStyles.from_dict),
             },
             copied={
                 "id": "id",

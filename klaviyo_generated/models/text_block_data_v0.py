@@ -71,20 +71,10 @@ class TextBlockDataV0(LazyModel):
         from ..models.block_display_options import BlockDisplayOptions  # noqa: PLC0415
         from ..models.text_block_styles_v0 import TextBlockStylesV0  # noqa: PLC0415
 
-        def _decode_display_options(src_value__: Any) -> BlockDisplayOptions:
-            display_options = BlockDisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> TextBlockStylesV0:
-            styles = TextBlockStylesV0.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", BlockDisplayOptions.from_dict),
+                "styles": ("styles", TextBlockStylesV0.from_dict),
             },
             copied={
                 "content": "content",

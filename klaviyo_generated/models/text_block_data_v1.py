@@ -71,20 +71,10 @@ class TextBlockDataV1(LazyModel):
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.text_block_styles_v1 import TextBlockStylesV1  # noqa: PLC0415
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> TextBlockStylesV1:
-            styles = TextBlockStylesV1.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", TextBlockStylesV1.from_dict),
             },
             copied={
                 "content": "content",

@@ -66,26 +66,11 @@ class TextBlockV0(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.text_block_data_v0 import TextBlockDataV0  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> TextBlockV0ContentType:
-            content_type = check_text_block_v0_content_type(src_value__)
-
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> TextBlockV0Type:
-            type_ = check_text_block_v0_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> TextBlockDataV0:
-            data = TextBlockDataV0.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "content_type": ("content_type", check_text_block_v0_content_type),
+                "type_": ("type", check_text_block_v0_type),
+                "data": ("data", TextBlockDataV0.from_dict),
             },
             copied={},
             known=(

@@ -94,26 +94,11 @@ class TextBlockV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.text_block_data_v1 import TextBlockDataV1  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> TextBlockV1ContentType:
-            content_type = check_text_block_v1_content_type(src_value__)
-
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> TextBlockV1Type:
-            type_ = check_text_block_v1_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> TextBlockDataV1:
-            data = TextBlockDataV1.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "content_type": ("content_type", check_text_block_v1_content_type),
+                "type_": ("type", check_text_block_v1_type),
+                "data": ("data", TextBlockDataV1.from_dict),
             },
             copied={
                 "id": "id",

@@ -137,50 +137,40 @@ class TextStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_font_style(src_value__: Any) -> None | TextStyleStylesFontStyle | Unset:
-            def _parse_font_style(data: object) -> None | TextStyleStylesFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_text_style_styles_font_style(data)
+        def _parse_font_style(data: object) -> None | TextStyleStylesFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_text_style_styles_font_style(data)
 
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            font_style = _parse_font_style(src_value__)
+        def _parse_text_align(data: object) -> None | TextStyleStylesTextAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                text_align_type_1 = check_text_style_styles_text_align(data)
 
-            return font_style
-
-        def _decode_text_align(src_value__: Any) -> None | TextStyleStylesTextAlign | Unset:
-            def _parse_text_align(data: object) -> None | TextStyleStylesTextAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    text_align_type_1 = check_text_style_styles_text_align(data)
-
-                    return text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            text_align = _parse_text_align(src_value__)
-
-            return text_align
+                return text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "font_style": ("font_style", _decode_font_style),
-                "text_align": ("text_align", _decode_text_align),
+                "font_style": ("font_style", _parse_font_style),
+                "text_align": ("text_align", _parse_text_align),
             },
             copied={
                 "color": "color",

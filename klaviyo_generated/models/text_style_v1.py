@@ -69,20 +69,10 @@ class TextStyleV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.text_style_styles import TextStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> TextStyleV1StyleType:
-            style_type = check_text_style_v1_style_type(src_value__)
-
-            return style_type
-
-        def _decode_styles(src_value__: Any) -> TextStyleStyles:
-            styles = TextStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_text_style_v1_style_type),
+                "styles": ("styles", TextStyleStyles.from_dict),
             },
             copied={
                 "id": "id",

@@ -68,26 +68,11 @@ class ThrottledSendStrategy(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_method(src_value__: Any) -> ThrottledSendStrategyMethod:
-            method = check_throttled_send_strategy_method(src_value__)
-
-            return method
-
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = parse_datetime(src_value__)
-
-            return datetime_
-
-        def _decode_throttle_percentage(src_value__: Any) -> ThrottledSendStrategyThrottlePercentage:
-            throttle_percentage = check_throttled_send_strategy_throttle_percentage(src_value__)
-
-            return throttle_percentage
-
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
-                "datetime_": ("datetime", _decode_datetime_),
-                "throttle_percentage": ("throttle_percentage", _decode_throttle_percentage),
+                "method": ("method", check_throttled_send_strategy_method),
+                "datetime_": ("datetime", parse_datetime),
+                "throttle_percentage": ("throttle_percentage", check_throttled_send_strategy_throttle_percentage),
             },
             copied={},
             known=(

@@ -95,41 +95,26 @@ class TimeDelayAction(LazyModel):
         from ..models.link import Link  # noqa: PLC0415
         from ..models.time_delay_action_data import TimeDelayActionData  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TimeDelayActionType:
-            type_ = check_time_delay_action_type(src_value__)
+        def _parse_links(data: object) -> Link | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                links_type_1 = Link.from_dict(data)
 
-            return type_
-
-        def _decode_data(src_value__: Any) -> TimeDelayActionData:
-            data = TimeDelayActionData.from_dict(src_value__)
-
-            return data
-
-        def _decode_links(src_value__: Any) -> Link | None | Unset:
-            def _parse_links(data: object) -> Link | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    links_type_1 = Link.from_dict(data)
-
-                    return links_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            links = _parse_links(src_value__)
-
-            return links
+                return links_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_time_delay_action_type),
+                "data": ("data", TimeDelayActionData.from_dict),
+                "links": ("links", _parse_links),
             },
             copied={
                 "id": "id",

@@ -49,14 +49,9 @@ class Timeframe(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_key(src_value__: Any) -> TimeframeKey:
-            key = check_timeframe_key(src_value__)
-
-            return key
-
         return LazyTable(
             fields={
-                "key": ("key", _decode_key),
+                "key": ("key", check_timeframe_key),
             },
             copied={},
             known=("key",),

@@ -78,34 +78,34 @@ class TrackingParamDTO(LazyModel):
         from ..models.flow_tracking_setting_dynamic_param import FlowTrackingSettingDynamicParam  # noqa: PLC0415
         from ..models.flow_tracking_setting_static_param import FlowTrackingSettingStaticParam  # noqa: PLC0415
 
+        def _parse_flow(
+            data: object,
+        ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                flow_type_0 = FlowTrackingSettingDynamicParam.from_dict(data)
+
+                return flow_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                flow_type_1 = FlowTrackingSettingStaticParam.from_dict(data)
+
+                return flow_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_flow(
             src_value__: Any,
         ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
-            def _parse_flow(
-                data: object,
-            ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    flow_type_0 = FlowTrackingSettingDynamicParam.from_dict(data)
-
-                    return flow_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    flow_type_1 = FlowTrackingSettingStaticParam.from_dict(data)
-
-                    return flow_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset
             match src_value__:
                 case {"type": "dynamic"}:
@@ -117,34 +117,34 @@ class TrackingParamDTO(LazyModel):
 
             return flow
 
+        def _parse_campaign(
+            data: object,
+        ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                campaign_type_0 = CampaignTrackingSettingDynamicParam.from_dict(data)
+
+                return campaign_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                campaign_type_1 = CampaignTrackingSettingStaticParam.from_dict(data)
+
+                return campaign_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_campaign(
             src_value__: Any,
         ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
-            def _parse_campaign(
-                data: object,
-            ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    campaign_type_0 = CampaignTrackingSettingDynamicParam.from_dict(data)
-
-                    return campaign_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    campaign_type_1 = CampaignTrackingSettingStaticParam.from_dict(data)
-
-                    return campaign_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset
             match src_value__:
                 case {"type": "dynamic"}:

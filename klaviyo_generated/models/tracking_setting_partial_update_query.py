@@ -56,14 +56,9 @@ class TrackingSettingPartialUpdateQuery(LazyModel):
             TrackingSettingPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> TrackingSettingPartialUpdateQueryResourceObject:
-            data = TrackingSettingPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", TrackingSettingPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

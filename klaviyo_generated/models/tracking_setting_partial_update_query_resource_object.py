@@ -74,20 +74,10 @@ class TrackingSettingPartialUpdateQueryResourceObject(LazyModel):
             TrackingSettingPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TrackingSettingEnum:
-            type_ = check_tracking_setting_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TrackingSettingPartialUpdateQueryResourceObjectAttributes:
-            attributes = TrackingSettingPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_tracking_setting_enum),
+                "attributes": ("attributes", TrackingSettingPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -132,111 +132,79 @@ class TrackingSettingResponseObjectResourceAttributes(LazyModel):
         from ..models.custom_tracking_param_dto import CustomTrackingParamDTO  # noqa: PLC0415
         from ..models.tracking_param_dto import TrackingParamDTO  # noqa: PLC0415
 
-        def _decode_utm_source(src_value__: Any) -> TrackingParamDTO:
-            utm_source = TrackingParamDTO.from_dict(src_value__)
+        def _parse_utm_campaign(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_campaign_type_1 = TrackingParamDTO.from_dict(data)
 
-            return utm_source
+                return utm_campaign_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_utm_medium(src_value__: Any) -> TrackingParamDTO:
-            utm_medium = TrackingParamDTO.from_dict(src_value__)
+        def _parse_utm_id(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_id_type_1 = TrackingParamDTO.from_dict(data)
 
-            return utm_medium
+                return utm_id_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_utm_campaign(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_campaign(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_campaign_type_1 = TrackingParamDTO.from_dict(data)
+        def _parse_utm_term(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_term_type_1 = TrackingParamDTO.from_dict(data)
 
-                    return utm_campaign_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return utm_term_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            utm_campaign = _parse_utm_campaign(src_value__)
+        def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                custom_parameters_type_0 = []
+                _custom_parameters_type_0 = data
+                for custom_parameters_type_0_item_data in _custom_parameters_type_0:
+                    custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(custom_parameters_type_0_item_data)
 
-            return utm_campaign
+                    custom_parameters_type_0.append(custom_parameters_type_0_item)
 
-        def _decode_utm_id(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_id(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_id_type_1 = TrackingParamDTO.from_dict(data)
-
-                    return utm_id_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            utm_id = _parse_utm_id(src_value__)
-
-            return utm_id
-
-        def _decode_utm_term(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_term(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_term_type_1 = TrackingParamDTO.from_dict(data)
-
-                    return utm_term_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            utm_term = _parse_utm_term(src_value__)
-
-            return utm_term
-
-        def _decode_custom_parameters(src_value__: Any) -> list[CustomTrackingParamDTO] | None | Unset:
-            def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    custom_parameters_type_0 = []
-                    _custom_parameters_type_0 = data
-                    for custom_parameters_type_0_item_data in _custom_parameters_type_0:
-                        custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(
-                            custom_parameters_type_0_item_data
-                        )
-
-                        custom_parameters_type_0.append(custom_parameters_type_0_item)
-
-                    return custom_parameters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            custom_parameters = _parse_custom_parameters(src_value__)
-
-            return custom_parameters
+                return custom_parameters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "utm_source": ("utm_source", _decode_utm_source),
-                "utm_medium": ("utm_medium", _decode_utm_medium),
-                "utm_campaign": ("utm_campaign", _decode_utm_campaign),
-                "utm_id": ("utm_id", _decode_utm_id),
-                "utm_term": ("utm_term", _decode_utm_term),
-                "custom_parameters": ("custom_parameters", _decode_custom_parameters),
+                "utm_source": ("utm_source", TrackingParamDTO.from_dict),
+                "utm_medium": ("utm_medium", TrackingParamDTO.from_dict),
+                "utm_campaign": ("utm_campaign", _parse_utm_campaign),
+                "utm_id": ("utm_id", _parse_utm_id),
+                "utm_term": ("utm_term", _parse_utm_term),
+                "custom_parameters": ("custom_parameters", _parse_custom_parameters),
             },
             copied={
                 "auto_add_parameters": "auto_add_parameters",

@@ -91,54 +91,39 @@ class TriggerBranchActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.trigger_branch_action_data_trigger_filter_type_0 import TriggerBranchActionDataTriggerFilterType0  # noqa: PLC0415
 
-        def _decode_trigger_filter(src_value__: Any) -> None | TriggerBranchActionDataTriggerFilterType0:
-            def _parse_trigger_filter(data: object) -> None | TriggerBranchActionDataTriggerFilterType0:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    trigger_filter_type_0 = TriggerBranchActionDataTriggerFilterType0.from_dict(data)
+        def _parse_trigger_filter(data: object) -> None | TriggerBranchActionDataTriggerFilterType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_filter_type_0 = TriggerBranchActionDataTriggerFilterType0.from_dict(data)
 
-                    return trigger_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return trigger_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            trigger_filter = _parse_trigger_filter(src_value__)
+        def _parse_trigger_subtype(data: object) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                trigger_subtype_type_1 = check_trigger_branch_action_data_trigger_subtype(data)
 
-            return trigger_filter
-
-        def _decode_trigger_type(src_value__: Any) -> TriggerBranchActionDataTriggerType:
-            trigger_type = check_trigger_branch_action_data_trigger_type(src_value__)
-
-            return trigger_type
-
-        def _decode_trigger_subtype(src_value__: Any) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
-            def _parse_trigger_subtype(data: object) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    trigger_subtype_type_1 = check_trigger_branch_action_data_trigger_subtype(data)
-
-                    return trigger_subtype_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_subtype = _parse_trigger_subtype(src_value__)
-
-            return trigger_subtype
+                return trigger_subtype_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
-                "trigger_type": ("trigger_type", _decode_trigger_type),
-                "trigger_subtype": ("trigger_subtype", _decode_trigger_subtype),
+                "trigger_filter": ("trigger_filter", _parse_trigger_filter),
+                "trigger_type": ("trigger_type", check_trigger_branch_action_data_trigger_type),
+                "trigger_subtype": ("trigger_subtype", _parse_trigger_subtype),
             },
             copied={
                 "trigger_id": "trigger_id",

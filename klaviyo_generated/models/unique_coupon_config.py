@@ -90,25 +90,10 @@ class UniqueCouponConfig(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> UniqueCouponConfigType:
-            type_ = check_unique_coupon_config_type(src_value__)
-
-            return type_
-
-        def _decode_integration(src_value__: Any) -> UniqueCouponConfigIntegration | Unset:
-            _integration = src_value__
-            integration: UniqueCouponConfigIntegration | Unset
-            if isinstance(_integration, Unset):
-                integration = UNSET
-            else:
-                integration = check_unique_coupon_config_integration(_integration)
-
-            return integration
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "integration": ("integration", _decode_integration),
+                "type_": ("type", check_unique_coupon_config_type),
+                "integration": ("integration", check_unique_coupon_config_integration),
             },
             copied={
                 "id": "id",

@@ -52,14 +52,9 @@ class UniversalContentCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.universal_content_create_query_resource_object import UniversalContentCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> UniversalContentCreateQueryResourceObject:
-            data = UniversalContentCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", UniversalContentCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

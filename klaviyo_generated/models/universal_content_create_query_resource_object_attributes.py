@@ -97,6 +97,71 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
         from ..models.text_block_v0 import TextBlockV0  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            ButtonBlockV0
+            | DropShadowBlockV0
+            | HorizontalRuleBlockV0
+            | HTMLBlockV0
+            | ImageBlockV0
+            | SpacerBlockV0
+            | TextBlockV0
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = ButtonBlockV0.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = DropShadowBlockV0.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = HTMLBlockV0.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_4 = ImageBlockV0.from_dict(data)
+
+                return definition_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_5 = SpacerBlockV0.from_dict(data)
+
+                return definition_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            definition_type_6 = TextBlockV0.from_dict(data)
+
+            return definition_type_6
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -108,71 +173,6 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
             | SpacerBlockV0
             | TextBlockV0
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                ButtonBlockV0
-                | DropShadowBlockV0
-                | HorizontalRuleBlockV0
-                | HTMLBlockV0
-                | ImageBlockV0
-                | SpacerBlockV0
-                | TextBlockV0
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = ButtonBlockV0.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = DropShadowBlockV0.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = HTMLBlockV0.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_4 = ImageBlockV0.from_dict(data)
-
-                    return definition_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_5 = SpacerBlockV0.from_dict(data)
-
-                    return definition_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_6 = TextBlockV0.from_dict(data)
-
-                return definition_type_6
-
             definition: (
                 ButtonBlockV0
                 | DropShadowBlockV0

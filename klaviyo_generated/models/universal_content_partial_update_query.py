@@ -56,14 +56,9 @@ class UniversalContentPartialUpdateQuery(LazyModel):
             UniversalContentPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        def _decode_data(src_value__: Any) -> UniversalContentPartialUpdateQueryResourceObject:
-            data = UniversalContentPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", UniversalContentPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -74,20 +74,10 @@ class UniversalContentPartialUpdateQueryResourceObject(LazyModel):
             UniversalContentPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TemplateUniversalContentEnum:
-            type_ = check_template_universal_content_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> UniversalContentPartialUpdateQueryResourceObjectAttributes:
-            attributes = UniversalContentPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_template_universal_content_enum),
+                "attributes": ("attributes", UniversalContentPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

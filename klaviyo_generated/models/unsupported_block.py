@@ -67,20 +67,10 @@ class UnsupportedBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_content_type(src_value__: Any) -> UnsupportedBlockContentType:
-            content_type = check_unsupported_block_content_type(src_value__)
-
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> UnsupportedBlockType:
-            type_ = check_unsupported_block_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
+                "content_type": ("content_type", check_unsupported_block_content_type),
+                "type_": ("type", check_unsupported_block_type),
             },
             copied={
                 "data": "data",

@@ -52,14 +52,9 @@ class UnsupportedSendStrategy(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_method(src_value__: Any) -> UnsupportedSendStrategyMethod:
-            method = check_unsupported_send_strategy_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
+                "method": ("method", check_unsupported_send_strategy_method),
             },
             copied={},
             known=("method",),

@@ -177,20 +177,10 @@ class UpdateProfileActionData(LazyModel):
 
             return profile_operations
 
-        def _decode_status(src_value__: Any) -> UpdateProfileActionDataStatus | Unset:
-            _status = src_value__
-            status: UpdateProfileActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_update_profile_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
                 "profile_operations": ("profile_operations", _decode_profile_operations),
-                "status": ("status", _decode_status),
+                "status": ("status", check_update_profile_action_data_status),
             },
             copied={},
             known=(

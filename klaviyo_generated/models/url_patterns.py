@@ -71,25 +71,10 @@ class URLPatterns(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.url_patterns_properties import URLPatternsProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> URLPatternsType:
-            type_ = check_url_patterns_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> URLPatternsProperties | Unset:
-            _properties = src_value__
-            properties: URLPatternsProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = URLPatternsProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_url_patterns_type),
+                "properties": ("properties", URLPatternsProperties.from_dict),
             },
             copied={
                 "id": "id",

@@ -60,20 +60,10 @@ class ValuesData(LazyModel):
         from ..models.values_data_groupings import ValuesDataGroupings  # noqa: PLC0415
         from ..models.values_data_statistics import ValuesDataStatistics  # noqa: PLC0415
 
-        def _decode_groupings(src_value__: Any) -> ValuesDataGroupings:
-            groupings = ValuesDataGroupings.from_dict(src_value__)
-
-            return groupings
-
-        def _decode_statistics(src_value__: Any) -> ValuesDataStatistics:
-            statistics = ValuesDataStatistics.from_dict(src_value__)
-
-            return statistics
-
         return LazyTable(
             fields={
-                "groupings": ("groupings", _decode_groupings),
-                "statistics": ("statistics", _decode_statistics),
+                "groupings": ("groupings", ValuesDataGroupings.from_dict),
+                "statistics": ("statistics", ValuesDataStatistics.from_dict),
             },
             copied={},
             known=(

@@ -77,14 +77,9 @@ class VariableTimerConfiguration(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> VariableTimerConfigurationType:
-            type_ = check_variable_timer_configuration_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_variable_timer_configuration_type),
             },
             copied={
                 "days": "days",

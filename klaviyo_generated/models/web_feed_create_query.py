@@ -52,14 +52,9 @@ class WebFeedCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.web_feed_create_query_resource_object import WebFeedCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> WebFeedCreateQueryResourceObject:
-            data = WebFeedCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", WebFeedCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

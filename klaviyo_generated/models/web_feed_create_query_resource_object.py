@@ -59,20 +59,10 @@ class WebFeedCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.web_feed_create_query_resource_object_attributes import WebFeedCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> WebFeedEnum:
-            type_ = check_web_feed_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> WebFeedCreateQueryResourceObjectAttributes:
-            attributes = WebFeedCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_web_feed_enum),
+                "attributes": ("attributes", WebFeedCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(

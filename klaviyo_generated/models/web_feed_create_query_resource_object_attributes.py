@@ -82,20 +82,13 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_request_method(src_value__: Any) -> WebFeedCreateQueryResourceObjectAttributesRequestMethod:
-            request_method = check_web_feed_create_query_resource_object_attributes_request_method(src_value__)
-
-            return request_method
-
-        def _decode_content_type(src_value__: Any) -> WebFeedCreateQueryResourceObjectAttributesContentType:
-            content_type = check_web_feed_create_query_resource_object_attributes_content_type(src_value__)
-
-            return content_type
-
         return LazyTable(
             fields={
-                "request_method": ("request_method", _decode_request_method),
-                "content_type": ("content_type", _decode_content_type),
+                "request_method": (
+                    "request_method",
+                    check_web_feed_create_query_resource_object_attributes_request_method,
+                ),
+                "content_type": ("content_type", check_web_feed_create_query_resource_object_attributes_content_type),
             },
             copied={
                 "name": "name",

@@ -52,14 +52,9 @@ class WebFeedPartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.web_feed_partial_update_query_resource_object import WebFeedPartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> WebFeedPartialUpdateQueryResourceObject:
-            data = WebFeedPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", WebFeedPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -74,20 +74,10 @@ class WebFeedPartialUpdateQueryResourceObject(LazyModel):
             WebFeedPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> WebFeedEnum:
-            type_ = check_web_feed_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> WebFeedPartialUpdateQueryResourceObjectAttributes:
-            attributes = WebFeedPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_web_feed_enum),
+                "attributes": ("attributes", WebFeedPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",

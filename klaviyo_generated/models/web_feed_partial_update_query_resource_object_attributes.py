@@ -83,62 +83,46 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_request_method(
-            src_value__: Any,
+        def _parse_request_method(
+            data: object,
         ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod:
-            def _parse_request_method(
-                data: object,
-            ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    request_method_type_1 = (
-                        check_web_feed_partial_update_query_resource_object_attributes_request_method(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                request_method_type_1 = check_web_feed_partial_update_query_resource_object_attributes_request_method(
+                    data
+                )
 
-                    return request_method_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return request_method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            request_method = _parse_request_method(src_value__)
-
-            return request_method
-
-        def _decode_content_type(
-            src_value__: Any,
+        def _parse_content_type(
+            data: object,
         ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType:
-            def _parse_content_type(
-                data: object,
-            ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    content_type_type_1 = check_web_feed_partial_update_query_resource_object_attributes_content_type(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                content_type_type_1 = check_web_feed_partial_update_query_resource_object_attributes_content_type(data)
 
-                    return content_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content_type = _parse_content_type(src_value__)
-
-            return content_type
+                return content_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "request_method": ("request_method", _decode_request_method),
-                "content_type": ("content_type", _decode_content_type),
+                "request_method": ("request_method", _parse_request_method),
+                "content_type": ("content_type", _parse_content_type),
             },
             copied={
                 "name": "name",

@@ -52,14 +52,9 @@ class WebhookCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.webhook_create_query_resource_object import WebhookCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> WebhookCreateQueryResourceObject:
-            data = WebhookCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", WebhookCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

@@ -71,26 +71,11 @@ class WebhookCreateQueryResourceObject(LazyModel):
             WebhookCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> WebhookEnum:
-            type_ = check_webhook_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> WebhookCreateQueryResourceObjectAttributes:
-            attributes = WebhookCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> WebhookCreateQueryResourceObjectRelationships:
-            relationships = WebhookCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_webhook_enum),
+                "attributes": ("attributes", WebhookCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", WebhookCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,12 @@ class WebhookCreateQueryResourceObjectRelationships(LazyModel):
             WebhookCreateQueryResourceObjectRelationshipsWebhookTopics,  # noqa: PLC0415
         )
 
-        def _decode_webhook_topics(src_value__: Any) -> WebhookCreateQueryResourceObjectRelationshipsWebhookTopics:
-            webhook_topics = WebhookCreateQueryResourceObjectRelationshipsWebhookTopics.from_dict(src_value__)
-
-            return webhook_topics
-
         return LazyTable(
             fields={
-                "webhook_topics": ("webhook-topics", _decode_webhook_topics),
+                "webhook_topics": (
+                    "webhook-topics",
+                    WebhookCreateQueryResourceObjectRelationshipsWebhookTopics.from_dict,
+                ),
             },
             copied={},
             known=("webhook-topics",),

@@ -52,14 +52,9 @@ class WebhookPartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.webhook_partial_update_query_resource_object import WebhookPartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> WebhookPartialUpdateQueryResourceObject:
-            data = WebhookPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", WebhookPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),

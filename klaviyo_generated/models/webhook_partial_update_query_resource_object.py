@@ -89,31 +89,11 @@ class WebhookPartialUpdateQueryResourceObject(LazyModel):
             WebhookPartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> WebhookEnum:
-            type_ = check_webhook_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> WebhookPartialUpdateQueryResourceObjectAttributes:
-            attributes = WebhookPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> WebhookPartialUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: WebhookPartialUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = WebhookPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_webhook_enum),
+                "attributes": ("attributes", WebhookPartialUpdateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", WebhookPartialUpdateQueryResourceObjectRelationships.from_dict),
             },
             copied={
                 "id": "id",

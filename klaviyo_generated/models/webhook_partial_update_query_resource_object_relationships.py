@@ -54,23 +54,12 @@ class WebhookPartialUpdateQueryResourceObjectRelationships(LazyModel):
             WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics,  # noqa: PLC0415
         )
 
-        def _decode_webhook_topics(
-            src_value__: Any,
-        ) -> WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics | Unset:
-            _webhook_topics = src_value__
-            webhook_topics: WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics | Unset
-            if isinstance(_webhook_topics, Unset):
-                webhook_topics = UNSET
-            else:
-                webhook_topics = WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics.from_dict(
-                    _webhook_topics
-                )
-
-            return webhook_topics
-
         return LazyTable(
             fields={
-                "webhook_topics": ("webhook-topics", _decode_webhook_topics),
+                "webhook_topics": (
+                    "webhook-topics",
+                    WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics.from_dict,
+                ),
             },
             copied={},
             known=("webhook-topics",),

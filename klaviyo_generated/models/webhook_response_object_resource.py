@@ -89,37 +89,12 @@ class WebhookResponseObjectResource(LazyModel):
         from ..models.webhook_response_object_resource_attributes import WebhookResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.webhook_response_object_resource_relationships import WebhookResponseObjectResourceRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> WebhookEnum:
-            type_ = check_webhook_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> WebhookResponseObjectResourceAttributes:
-            attributes = WebhookResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> WebhookResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: WebhookResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = WebhookResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_webhook_enum),
+                "attributes": ("attributes", WebhookResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", WebhookResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",

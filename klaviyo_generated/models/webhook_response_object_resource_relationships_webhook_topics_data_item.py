@@ -60,14 +60,9 @@ class WebhookResponseObjectResourceRelationshipsWebhookTopicsDataItem(LazyModel)
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> WebhookTopicEnum:
-            type_ = check_webhook_topic_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_webhook_topic_enum),
             },
             copied={
                 "id": "id",

@@ -70,20 +70,10 @@ class WebhookTopicResponseObjectResource(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> WebhookTopicEnum:
-            type_ = check_webhook_topic_enum(src_value__)
-
-            return type_
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_webhook_topic_enum),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",
