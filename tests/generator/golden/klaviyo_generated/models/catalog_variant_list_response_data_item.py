@@ -75,25 +75,10 @@ class CatalogVariantListResponseDataItem(LazyModel):
             CatalogVariantListResponseDataItemAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantEnum:
-            type_ = check_catalog_variant_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogVariantListResponseDataItemAttributes | Unset:
-            _attributes = src_value__
-            attributes: CatalogVariantListResponseDataItemAttributes | Unset
-            if isinstance(_attributes, Unset):
-                attributes = UNSET
-            else:
-                attributes = CatalogVariantListResponseDataItemAttributes.from_dict(_attributes)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_catalog_variant_enum),
+                "attributes": ("attributes", CatalogVariantListResponseDataItemAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -59,23 +59,12 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_inventory_policy(
-            src_value__: Any,
-        ) -> CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset:
-            _inventory_policy = src_value__
-            inventory_policy: CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset
-            if isinstance(_inventory_policy, Unset):
-                inventory_policy = UNSET
-            else:
-                inventory_policy = check_catalog_variant_list_response_data_item_attributes_inventory_policy(
-                    _inventory_policy
-                )
-
-            return inventory_policy
-
         return LazyTable(
             fields={
-                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
+                "inventory_policy": (
+                    "inventory_policy",
+                    check_catalog_variant_list_response_data_item_attributes_inventory_policy,
+                ),
             },
             copied={
                 "sku": "sku",

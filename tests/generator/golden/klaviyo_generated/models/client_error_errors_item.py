@@ -117,41 +117,11 @@ class ClientErrorErrorsItem(LazyModel):
         from ..models.client_error_errors_item_meta import ClientErrorErrorsItemMeta  # noqa: PLC0415
         from ..models.client_error_errors_item_source import ClientErrorErrorsItemSource  # noqa: PLC0415
 
-        def _decode_source(src_value__: Any) -> ClientErrorErrorsItemSource | Unset:
-            _source = src_value__
-            source: ClientErrorErrorsItemSource | Unset
-            if isinstance(_source, Unset):
-                source = UNSET
-            else:
-                source = ClientErrorErrorsItemSource.from_dict(_source)
-
-            return source
-
-        def _decode_links(src_value__: Any) -> ClientErrorErrorsItemLinks | Unset:
-            _links = src_value__
-            links: ClientErrorErrorsItemLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ClientErrorErrorsItemLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ClientErrorErrorsItemMeta | Unset:
-            _meta = src_value__
-            meta: ClientErrorErrorsItemMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ClientErrorErrorsItemMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
-                "source": ("source", _decode_source),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "source": ("source", ClientErrorErrorsItemSource.from_dict),
+                "links": ("links", ClientErrorErrorsItemLinks.from_dict),
+                "meta": ("meta", ClientErrorErrorsItemMeta.from_dict),
             },
             copied={
                 "id": "id",

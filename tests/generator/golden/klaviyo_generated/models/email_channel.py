@@ -56,29 +56,24 @@ class EmailChannel(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.email_marketing import EmailMarketing  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> EmailMarketing | None | Unset:
-            def _parse_marketing(data: object) -> EmailMarketing | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    marketing_type_1 = EmailMarketing.from_dict(data)
+        def _parse_marketing(data: object) -> EmailMarketing | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                marketing_type_1 = EmailMarketing.from_dict(data)
 
-                    return marketing_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            marketing = _parse_marketing(src_value__)
-
-            return marketing
+                return marketing_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
+                "marketing": ("marketing", _parse_marketing),
             },
             copied={},
             known=("marketing",),

@@ -68,20 +68,10 @@ class FeatureFlagListResponse(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
-            _links = src_value__
-            links: CollectionLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = CollectionLinks.from_dict(_links)
-
-            return links
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "links": ("links", CollectionLinks.from_dict),
             },
             copied={},
             known=(

@@ -102,16 +102,6 @@ class GetProfileListResponse(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
-            _links = src_value__
-            links: CollectionLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = CollectionLinks.from_dict(_links)
-
-            return links
-
         def _decode_included(
             src_value__: Any,
         ) -> list[ListResponseObjectResource | SegmentResponseObjectResource] | Unset:
@@ -154,7 +144,7 @@ class GetProfileListResponse(LazyModel):
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "links": ("links", CollectionLinks.from_dict),
                 "included": ("included", _decode_included),
             },
             copied={},

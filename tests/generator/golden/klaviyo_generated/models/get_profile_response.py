@@ -69,11 +69,6 @@ class GetProfileResponse(LazyModel):
         from ..models.get_profile_response_data import GetProfileResponseData  # noqa: PLC0415
         from ..models.list_response_object_resource import ListResponseObjectResource  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> GetProfileResponseData:
-            data = GetProfileResponseData.from_dict(src_value__)
-
-            return data
-
         def _decode_included(src_value__: Any) -> list[ListResponseObjectResource] | Unset:
             _included = src_value__
             included: list[ListResponseObjectResource] | Unset = UNSET
@@ -88,7 +83,7 @@ class GetProfileResponse(LazyModel):
 
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", GetProfileResponseData.from_dict),
                 "included": ("included", _decode_included),
             },
             copied={},

@@ -75,16 +75,6 @@ class HasEmailMarketingConsent(LazyModel):
                 raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
             return can_receive_marketing
 
-        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | Unset:
-            _consent_timestamp = src_value__
-            consent_timestamp: datetime.datetime | Unset
-            if isinstance(_consent_timestamp, Unset):
-                consent_timestamp = UNSET
-            else:
-                consent_timestamp = parse_datetime(_consent_timestamp)
-
-            return consent_timestamp
-
         def _decode_double_optin(src_value__: Any) -> Literal[True] | Unset:
             double_optin = cast(Literal[True] | Unset, src_value__)
             if double_optin != True and not isinstance(double_optin, Unset) and strict_enums():
@@ -94,7 +84,7 @@ class HasEmailMarketingConsent(LazyModel):
         return LazyTable(
             fields={
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
-                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+                "consent_timestamp": ("consent_timestamp", parse_datetime),
                 "double_optin": ("double_optin", _decode_double_optin),
             },
             copied={},

@@ -52,14 +52,9 @@ class ImageResponse(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.image_response_data import ImageResponseData  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ImageResponseData:
-            data = ImageResponseData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ImageResponseData.from_dict),
             },
             copied={},
             known=("data",),

@@ -73,25 +73,10 @@ class ImageResponseData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.image_response_data_attributes import ImageResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ImageEnum:
-            type_ = check_image_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ImageResponseDataAttributes | Unset:
-            _attributes = src_value__
-            attributes: ImageResponseDataAttributes | Unset
-            if isinstance(_attributes, Unset):
-                attributes = UNSET
-            else:
-                attributes = ImageResponseDataAttributes.from_dict(_attributes)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_image_enum),
+                "attributes": ("attributes", ImageResponseDataAttributes.from_dict),
             },
             copied={
                 "id": "id",

@@ -70,20 +70,10 @@ class ListResponseObjectResource(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.list_response_object_resource_attributes import ListResponseObjectResourceAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ListEnum:
-            type_ = check_list_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ListResponseObjectResourceAttributes:
-            attributes = ListResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_list_enum),
+                "attributes": ("attributes", ListResponseObjectResourceAttributes.from_dict),
             },
             copied={
                 "id": "id",

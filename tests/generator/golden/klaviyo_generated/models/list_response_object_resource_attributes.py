@@ -59,19 +59,9 @@ class ListResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_opt_in_process(src_value__: Any) -> ListResponseObjectResourceAttributesOptInProcess | Unset:
-            _opt_in_process = src_value__
-            opt_in_process: ListResponseObjectResourceAttributesOptInProcess | Unset
-            if isinstance(_opt_in_process, Unset):
-                opt_in_process = UNSET
-            else:
-                opt_in_process = check_list_response_object_resource_attributes_opt_in_process(_opt_in_process)
-
-            return opt_in_process
-
         return LazyTable(
             fields={
-                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+                "opt_in_process": ("opt_in_process", check_list_response_object_resource_attributes_opt_in_process),
             },
             copied={
                 "name": "name",

@@ -56,29 +56,24 @@ class Location(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timezone(src_value__: Any) -> LocationTimezone | None | Unset:
-            def _parse_timezone(data: object) -> LocationTimezone | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    timezone_type_1 = check_location_timezone(data)
+        def _parse_timezone(data: object) -> LocationTimezone | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                timezone_type_1 = check_location_timezone(data)
 
-                    return timezone_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            timezone = _parse_timezone(src_value__)
-
-            return timezone
+                return timezone_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "timezone": ("timezone", _decode_timezone),
+                "timezone": ("timezone", _parse_timezone),
             },
             copied={
                 "city": "city",

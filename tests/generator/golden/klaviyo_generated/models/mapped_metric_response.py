@@ -52,14 +52,9 @@ class MappedMetricResponse(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_response_data import MappedMetricResponseData  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> MappedMetricResponseData:
-            data = MappedMetricResponseData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", MappedMetricResponseData.from_dict),
             },
             copied={},
             known=("data",),

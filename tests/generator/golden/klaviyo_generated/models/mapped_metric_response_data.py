@@ -73,25 +73,10 @@ class MappedMetricResponseData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_response_data_attributes import MappedMetricResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
-            type_ = check_mapped_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> MappedMetricResponseDataAttributes | Unset:
-            _attributes = src_value__
-            attributes: MappedMetricResponseDataAttributes | Unset
-            if isinstance(_attributes, Unset):
-                attributes = UNSET
-            else:
-                attributes = MappedMetricResponseDataAttributes.from_dict(_attributes)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_mapped_metric_enum),
+                "attributes": ("attributes", MappedMetricResponseDataAttributes.from_dict),
             },
             copied={
                 "id": "id",

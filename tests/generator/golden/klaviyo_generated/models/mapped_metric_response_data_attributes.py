@@ -50,19 +50,9 @@ class MappedMetricResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | Unset:
-            _updated = src_value__
-            updated: datetime.datetime | Unset
-            if isinstance(_updated, Unset):
-                updated = UNSET
-            else:
-                updated = parse_datetime(_updated)
-
-            return updated
-
         return LazyTable(
             fields={
-                "updated": ("updated", _decode_updated),
+                "updated": ("updated", parse_datetime),
             },
             copied={},
             known=("updated",),

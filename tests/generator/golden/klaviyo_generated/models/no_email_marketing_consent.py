@@ -70,24 +70,19 @@ class NoEmailMarketingConsent(LazyModel):
                 raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
             return can_receive_marketing
 
-        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
-            def _parse_dynamic(data: object) -> Literal[False] | None:
-                if data is None:
-                    return data
-                dynamic_type_0 = cast(Literal[False], data)
-                if dynamic_type_0 != False and strict_enums():
-                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-                return dynamic_type_0
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            dynamic = _parse_dynamic(src_value__)
-
-            return dynamic
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
-                "dynamic": ("dynamic", _decode_dynamic),
+                "dynamic": ("dynamic", _parse_dynamic),
             },
             copied={
                 "reason": "reason",

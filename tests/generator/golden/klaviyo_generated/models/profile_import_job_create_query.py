@@ -52,14 +52,9 @@ class ProfileImportJobCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_import_job_create_query_data import ProfileImportJobCreateQueryData  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfileImportJobCreateQueryData:
-            data = ProfileImportJobCreateQueryData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileImportJobCreateQueryData.from_dict),
             },
             copied={},
             known=("data",),

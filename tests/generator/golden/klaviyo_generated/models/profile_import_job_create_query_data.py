@@ -59,20 +59,10 @@ class ProfileImportJobCreateQueryData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_import_job_create_query_data_attributes import ProfileImportJobCreateQueryDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileImportJobEnum:
-            type_ = check_profile_import_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileImportJobCreateQueryDataAttributes:
-            attributes = ProfileImportJobCreateQueryDataAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_profile_import_job_enum),
+                "attributes": ("attributes", ProfileImportJobCreateQueryDataAttributes.from_dict),
             },
             copied={},
             known=(

@@ -56,14 +56,9 @@ class ProfileImportJobCreateQueryDataAttributes(LazyModel):
             ProfileImportJobCreateQueryDataAttributesProfiles,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> ProfileImportJobCreateQueryDataAttributesProfiles:
-            profiles = ProfileImportJobCreateQueryDataAttributesProfiles.from_dict(src_value__)
-
-            return profiles
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", ProfileImportJobCreateQueryDataAttributesProfiles.from_dict),
             },
             copied={},
             known=("profiles",),

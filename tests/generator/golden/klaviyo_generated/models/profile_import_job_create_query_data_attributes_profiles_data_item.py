@@ -63,20 +63,13 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItem(LazyModel):
             ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes:
-            attributes = ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_profile_enum),
+                "attributes": (
+                    "attributes",
+                    ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes.from_dict,
+                ),
             },
             copied={},
             known=(

@@ -133,53 +133,24 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
             ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_location(src_value__: Any) -> Location | Unset:
-            _location = src_value__
-            location: Location | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = Location.from_dict(_location)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = (
-                        ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0.from_dict(
-                            data
-                        )
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_0 = (
+                    ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0.from_dict(data)
+                )
 
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
-
-        def _decode_created(src_value__: Any) -> datetime.datetime | Unset:
-            _created = src_value__
-            created: datetime.datetime | Unset
-            if isinstance(_created, Unset):
-                created = UNSET
-            else:
-                created = parse_datetime(_created)
-
-            return created
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_tags(src_value__: Any) -> list[str] | Unset:
             tags = cast(list[str], src_value__)
@@ -188,9 +159,9 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
-                "created": ("created", _decode_created),
+                "location": ("location", Location.from_dict),
+                "properties": ("properties", _parse_properties),
+                "created": ("created", parse_datetime),
                 "tags": ("tags", _decode_tags),
             },
             copied={

@@ -52,14 +52,9 @@ class ProfileImportJobResponse(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_import_job_response_data import ProfileImportJobResponseData  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfileImportJobResponseData:
-            data = ProfileImportJobResponseData.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", ProfileImportJobResponseData.from_dict),
             },
             copied={},
             known=("data",),

@@ -78,26 +78,11 @@ class ProfileImportJobResponseData(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.profile_import_job_response_data_attributes import ProfileImportJobResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileImportJobEnum:
-            type_ = check_profile_import_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileImportJobResponseDataAttributes:
-            attributes = ProfileImportJobResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_profile_import_job_enum),
+                "attributes": ("attributes", ProfileImportJobResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",

@@ -105,41 +105,26 @@ class ProfileImportJobResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> ProfileImportJobResponseDataAttributesStatus:
-            status = check_profile_import_job_response_data_attributes_status(src_value__)
+        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completed_at_type_0 = parse_datetime(data)
 
-            return status
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
-
-            return created_at
-
-        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    completed_at_type_0 = parse_datetime(data)
-
-                    return completed_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            completed_at = _parse_completed_at(src_value__)
-
-            return completed_at
+                return completed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "created_at": ("created_at", _decode_created_at),
-                "completed_at": ("completed_at", _decode_completed_at),
+                "status": ("status", check_profile_import_job_response_data_attributes_status),
+                "created_at": ("created_at", parse_datetime),
+                "completed_at": ("completed_at", _parse_completed_at),
             },
             copied={
                 "total_count": "total_count",

@@ -54,19 +54,9 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
             ProfileResponseObjectResourceRelationshipsLists,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
+                "lists": ("lists", ProfileResponseObjectResourceRelationshipsLists.from_dict),
             },
             copied={},
             known=("lists",),

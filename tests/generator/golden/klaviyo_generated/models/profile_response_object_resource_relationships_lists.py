@@ -82,20 +82,10 @@ class ProfileResponseObjectResourceRelationshipsLists(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={},
             known=(

@@ -60,14 +60,9 @@ class ProfileResponseObjectResourceRelationshipsListsDataItem(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ListEnum:
-            type_ = check_list_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_list_enum),
             },
             copied={
                 "id": "id",

@@ -70,20 +70,10 @@ class SegmentResponseObjectResource(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_response_object_resource_attributes import SegmentResponseObjectResourceAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SegmentEnum:
-            type_ = check_segment_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SegmentResponseObjectResourceAttributes:
-            attributes = SegmentResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_segment_enum),
+                "attributes": ("attributes", SegmentResponseObjectResourceAttributes.from_dict),
             },
             copied={
                 "id": "id",

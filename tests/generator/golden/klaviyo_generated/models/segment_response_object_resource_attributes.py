@@ -60,19 +60,9 @@ class SegmentResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_kind(src_value__: Any) -> SegmentResponseObjectResourceAttributesKind | Unset:
-            _kind = src_value__
-            kind: SegmentResponseObjectResourceAttributesKind | Unset
-            if isinstance(_kind, Unset):
-                kind = UNSET
-            else:
-                kind = check_segment_response_object_resource_attributes_kind(_kind)
-
-            return kind
-
         return LazyTable(
             fields={
-                "kind": ("kind", _decode_kind),
+                "kind": ("kind", check_segment_response_object_resource_attributes_kind),
             },
             copied={
                 "name": "name",

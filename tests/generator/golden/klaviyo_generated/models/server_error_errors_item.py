@@ -117,41 +117,11 @@ class ServerErrorErrorsItem(LazyModel):
         from ..models.server_error_errors_item_meta import ServerErrorErrorsItemMeta  # noqa: PLC0415
         from ..models.server_error_errors_item_source import ServerErrorErrorsItemSource  # noqa: PLC0415
 
-        def _decode_source(src_value__: Any) -> ServerErrorErrorsItemSource | Unset:
-            _source = src_value__
-            source: ServerErrorErrorsItemSource | Unset
-            if isinstance(_source, Unset):
-                source = UNSET
-            else:
-                source = ServerErrorErrorsItemSource.from_dict(_source)
-
-            return source
-
-        def _decode_links(src_value__: Any) -> ServerErrorErrorsItemLinks | Unset:
-            _links = src_value__
-            links: ServerErrorErrorsItemLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ServerErrorErrorsItemLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ServerErrorErrorsItemMeta | Unset:
-            _meta = src_value__
-            meta: ServerErrorErrorsItemMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ServerErrorErrorsItemMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
-                "source": ("source", _decode_source),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "source": ("source", ServerErrorErrorsItemSource.from_dict),
+                "links": ("links", ServerErrorErrorsItemLinks.from_dict),
+                "meta": ("meta", ServerErrorErrorsItemMeta.from_dict),
             },
             copied={
                 "id": "id",

@@ -56,29 +56,24 @@ class Subscriptions(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.email_channel import EmailChannel  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailChannel | None | Unset:
-            def _parse_email(data: object) -> EmailChannel | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    email_type_1 = EmailChannel.from_dict(data)
+        def _parse_email(data: object) -> EmailChannel | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                email_type_1 = EmailChannel.from_dict(data)
 
-                    return email_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            email = _parse_email(src_value__)
-
-            return email
+                return email_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "email": ("email", _decode_email),
+                "email": ("email", _parse_email),
             },
             copied={},
             known=("email",),
