@@ -51,6 +51,7 @@ from ._unions import CHOOSING, STRICT_ENUMS
 from ._unset import UNSET
 
 __all__ = [
+    "AdditionalProperties",
     "FieldDecodeError",
     "LazyModel",
     "LazyTable",
@@ -236,6 +237,33 @@ class LazyModel:
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
         raise NotImplementedError  # every generated model defines its own
+
+
+class AdditionalProperties:
+    """The mapping side of a model that keeps additional properties (members no field claims).
+
+    Defined once here rather than in each of the thousands of generated models that keep them as
+    plain JSON values: five functions per model were a few MB of an import of every model.
+    """
+
+    if TYPE_CHECKING:
+        additional_properties: dict[str, Any]
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
 
 
 def _additional(model: str, table: LazyTable, raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.back_in_stock_dynamic_button_text_styles_font_family_type_0 import (
     BackInStockDynamicButtonTextStylesFontFamilyType0,
     check_back_in_stock_dynamic_button_text_styles_font_family_type_0,
@@ -21,7 +26,7 @@ from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackInStockDynamicButtonTextStyles(LazyModel):
+class BackInStockDynamicButtonTextStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         font_family (BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica
@@ -172,19 +177,3 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

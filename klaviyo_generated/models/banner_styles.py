@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.banner_styles_desktop_position import BannerStylesDesktopPosition, check_banner_styles_desktop_position
 from ..models.banner_styles_mobile_position import BannerStylesMobilePosition, check_banner_styles_mobile_position
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BannerStyles(LazyModel):
+class BannerStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         desktop_position (BannerStylesDesktopPosition | Unset): Positioning of banner forms. Default: 'top'. Example:
@@ -82,19 +87,3 @@ class BannerStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

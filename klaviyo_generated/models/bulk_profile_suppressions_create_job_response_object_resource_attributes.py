@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.bulk_profile_suppressions_create_job_response_object_resource_attributes_status import (
     BulkProfileSuppressionsCreateJobResponseObjectResourceAttributesStatus,
     check_bulk_profile_suppressions_create_job_response_object_resource_attributes_status,
@@ -19,7 +27,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel):
+class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (BulkProfileSuppressionsCreateJobResponseObjectResourceAttributesStatus): Status of the asynchronous job.
@@ -155,19 +163,3 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.campaign_values_request_dto_resource_object_attributes_group_by_type_0_item import (
     CampaignValuesRequestDTOResourceObjectAttributesGroupByType0Item,
     check_campaign_values_request_dto_resource_object_attributes_group_by_type_0_item,
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignValuesRequestDTOResourceObjectAttributes(LazyModel):
+class CampaignValuesRequestDTOResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         statistics (list[CampaignValuesRequestDTOResourceObjectAttributesStatisticsItem]): List of statistics to query
@@ -217,19 +225,3 @@ class CampaignValuesRequestDTOResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.content_experiment_action_data_current_experiment_type_0_winner_metric import (
     ContentExperimentActionDataCurrentExperimentType0WinnerMetric,
     check_content_experiment_action_data_current_experiment_type_0_winner_metric,
@@ -26,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
+class ContentExperimentActionDataCurrentExperimentType0(LazyModel, AdditionalProperties):
     """
     Attributes:
         variations (list[SendPushNotificationAction | SendWhatsAppAction]):
@@ -239,19 +246,3 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
             required=("variations",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

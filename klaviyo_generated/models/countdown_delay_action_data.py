@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.countdown_delay_action_data_delay_until_weekdays_type_0_item import (
     CountdownDelayActionDataDelayUntilWeekdaysType0Item,
     check_countdown_delay_action_data_delay_until_weekdays_type_0_item,
@@ -25,7 +30,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CountdownDelayActionData(LazyModel):
+class CountdownDelayActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         unit (CountdownDelayActionDataUnit | Unset): Defined as FlowDateTrigger attributes in app. Default: 'days'.
@@ -149,19 +154,3 @@ class CountdownDelayActionData(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

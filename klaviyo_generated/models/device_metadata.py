@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.device_metadata_environment import DeviceMetadataEnvironment, check_device_metadata_environment
 from ..models.device_metadata_klaviyo_sdk import DeviceMetadataKlaviyoSdk, check_device_metadata_klaviyo_sdk
 from ..models.device_metadata_os_name import DeviceMetadataOsName, check_device_metadata_os_name
@@ -16,7 +21,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DeviceMetadata(LazyModel):
+class DeviceMetadata(LazyModel, AdditionalProperties):
     """
     Attributes:
         device_id (None | str | Unset): Relatively stable ID for the device. Will update on app uninstall and reinstall
@@ -228,19 +233,3 @@ class DeviceMetadata(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.flow_series_request_dto_resource_object_attributes_group_by_type_0_item import (
     FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item,
     check_flow_series_request_dto_resource_object_attributes_group_by_type_0_item,
@@ -29,7 +37,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowSeriesRequestDTOResourceObjectAttributes(LazyModel):
+class FlowSeriesRequestDTOResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         statistics (list[FlowSeriesRequestDTOResourceObjectAttributesStatisticsItem]): List of statistics to query for.
@@ -232,19 +240,3 @@ class FlowSeriesRequestDTOResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.image_asset_format import ImageAssetFormat, check_image_asset_format
 from ..models.image_asset_image_type import ImageAssetImageType, check_image_asset_image_type
 from ..models.image_asset_origin import ImageAssetOrigin, check_image_asset_origin
@@ -18,7 +26,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImageAsset(LazyModel):
+class ImageAsset(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (int): The unique identifier for this image asset. Not allowed on update.
@@ -180,19 +188,3 @@ class ImageAsset(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.location_properties_allow_list_type_0_item_type_0 import (
     LocationPropertiesAllowListType0ItemType0,
     check_location_properties_allow_list_type_0_item_type_0,
@@ -29,7 +34,7 @@ from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class LocationProperties(LazyModel):
+class LocationProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         allow_list (list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1] | None |
@@ -205,19 +210,3 @@ class LocationProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

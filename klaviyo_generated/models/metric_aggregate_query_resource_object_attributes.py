@@ -8,7 +8,15 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.metric_aggregate_query_resource_object_attributes_by_type_0_item import (
     MetricAggregateQueryResourceObjectAttributesByType0Item,
     check_metric_aggregate_query_resource_object_attributes_by_type_0_item,
@@ -29,7 +37,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MetricAggregateQueryResourceObjectAttributes(LazyModel):
+class MetricAggregateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         metric_id (str): The metric ID used in the aggregation. Example: 0rG4eQ.
@@ -283,19 +291,3 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.object_type_create_query_resource_object_attributes_visibility import (
     ObjectTypeCreateQueryResourceObjectAttributesVisibility,
     check_object_type_create_query_resource_object_attributes_visibility,
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
+class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title for this object type. Note that this title moves in lockstep with the associated object-
@@ -164,19 +172,3 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
             required=("title",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.patch_catalog_variant_response_data_attributes_inventory_policy import (
     PatchCatalogVariantResponseDataAttributesInventoryPolicy,
     check_patch_catalog_variant_response_data_attributes_inventory_policy,
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchCatalogVariantResponseDataAttributes(LazyModel):
+class PatchCatalogVariantResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         external_id (None | str | Unset): The ID of the catalog item variant in an external system. Example: SAMPLE-
@@ -346,19 +351,3 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

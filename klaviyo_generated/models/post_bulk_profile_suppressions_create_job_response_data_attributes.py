@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_bulk_profile_suppressions_create_job_response_data_attributes_status import (
     PostBulkProfileSuppressionsCreateJobResponseDataAttributesStatus,
     check_post_bulk_profile_suppressions_create_job_response_data_attributes_status,
@@ -19,7 +27,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostBulkProfileSuppressionsCreateJobResponseDataAttributes(LazyModel):
+class PostBulkProfileSuppressionsCreateJobResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (PostBulkProfileSuppressionsCreateJobResponseDataAttributesStatus): Status of the asynchronous job.
@@ -152,19 +160,3 @@ class PostBulkProfileSuppressionsCreateJobResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

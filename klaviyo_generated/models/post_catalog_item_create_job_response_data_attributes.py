@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_catalog_item_create_job_response_data_attributes_status import (
     PostCatalogItemCreateJobResponseDataAttributesStatus,
     check_post_catalog_item_create_job_response_data_attributes_status,
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCatalogItemCreateJobResponseDataAttributes(LazyModel):
+class PostCatalogItemCreateJobResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (PostCatalogItemCreateJobResponseDataAttributesStatus): Status of the asynchronous job. Example:
@@ -228,19 +236,3 @@ class PostCatalogItemCreateJobResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.post_coupon_code_response_data_attributes_status import (
     PostCouponCodeResponseDataAttributesStatus,
     check_post_coupon_code_response_data_attributes_status,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCouponCodeResponseDataAttributes(LazyModel):
+class PostCouponCodeResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         unique_code (None | str | Unset): This is a unique string that will be or is assigned to each customer/profile
@@ -124,19 +129,3 @@ class PostCouponCodeResponseDataAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

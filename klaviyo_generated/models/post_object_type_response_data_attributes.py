@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_object_type_response_data_attributes_status import (
     PostObjectTypeResponseDataAttributesStatus,
     check_post_object_type_response_data_attributes_status,
@@ -18,7 +26,7 @@ from ..models.post_object_type_response_data_attributes_status import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostObjectTypeResponseDataAttributes(LazyModel):
+class PostObjectTypeResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title for this object type Example: My object.
@@ -125,19 +133,3 @@ class PostObjectTypeResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.predictive_analytics_ranked_channel_affinity_type_0_item import (
     PredictiveAnalyticsRankedChannelAffinityType0Item,
     check_predictive_analytics_ranked_channel_affinity_type_0_item,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PredictiveAnalytics(LazyModel):
+class PredictiveAnalytics(LazyModel, AdditionalProperties):
     """
     Attributes:
         historic_clv (float | None | Unset): Total value of all historically placed orders Example: 93.87.
@@ -224,19 +229,3 @@ class PredictiveAnalytics(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

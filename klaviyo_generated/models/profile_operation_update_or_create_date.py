@@ -9,7 +9,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_operation_update_or_create_date_operator import (
     ProfileOperationUpdateOrCreateDateOperator,
     check_profile_operation_update_or_create_date_operator,
@@ -26,7 +34,7 @@ from ..types import parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileOperationUpdateOrCreateDate(LazyModel):
+class ProfileOperationUpdateOrCreateDate(LazyModel, AdditionalProperties):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateDateOperator): The type of operation to perform on a profile property.
@@ -136,19 +144,3 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0 import (
     ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0,
     check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0,
@@ -29,7 +36,7 @@ from ..types import parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
+class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsChannelAffinityRankFilterType):
@@ -132,19 +139,3 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

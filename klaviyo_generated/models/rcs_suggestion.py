@@ -8,14 +8,22 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.rcs_suggestion_open_mode import RCSSuggestionOpenMode, check_rcs_suggestion_open_mode
 from ..models.rcs_suggestion_type import RCSSuggestionType, check_rcs_suggestion_type
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RCSSuggestion(LazyModel):
+class RCSSuggestion(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (str): Unique identifier for this suggestion/button. Example: quick-action-1767105662671.
@@ -126,19 +134,3 @@ class RCSSuggestion(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_create_dto_resource_object_attributes_incentive_type import (
     ReviewCreateDTOResourceObjectAttributesIncentiveType,
     check_review_create_dto_resource_object_attributes_incentive_type,
@@ -29,7 +37,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewCreateDTOResourceObjectAttributes(LazyModel):
+class ReviewCreateDTOResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         review_type (ReviewCreateDTOResourceObjectAttributesReviewType): The type of this review -- either a review or a
@@ -286,19 +294,3 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.reviewer_name_style_alignment import ReviewerNameStyleAlignment, check_reviewer_name_style_alignment
 from ..models.reviewer_name_style_layout import ReviewerNameStyleLayout, check_reviewer_name_style_layout
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewerNameStyle(LazyModel):
+class ReviewerNameStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         layout (ReviewerNameStyleLayout | Unset): Enumeration for review name layouts. Default: 'stacked'. Example:
@@ -161,19 +166,3 @@ class ReviewerNameStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

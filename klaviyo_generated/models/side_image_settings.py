@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.side_image_settings_alignment import SideImageSettingsAlignment, check_side_image_settings_alignment
 from ..models.side_image_settings_device_type_item import (
     SideImageSettingsDeviceTypeItem,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SideImageSettings(LazyModel):
+class SideImageSettings(LazyModel, AdditionalProperties):
     """
     Attributes:
         size (SideImageSettingsSize | Unset): Side image size enumeration. Default: 'medium'. Example: medium.
@@ -102,19 +107,3 @@ class SideImageSettings(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

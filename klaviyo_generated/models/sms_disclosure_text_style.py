@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.sms_disclosure_text_style_font_family_type_0 import (
     SMSDisclosureTextStyleFontFamilyType0,
     check_sms_disclosure_text_style_font_family_type_0,
@@ -21,7 +26,7 @@ from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSDisclosureTextStyle(LazyModel):
+class SMSDisclosureTextStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         font_family (SMSDisclosureTextStyleFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica Neue',
@@ -170,19 +175,3 @@ class SMSDisclosureTextStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

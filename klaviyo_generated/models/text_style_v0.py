@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.text_style_v0_font_family_type_0 import TextStyleV0FontFamilyType0, check_text_style_v0_font_family_type_0
 from ..models.text_style_v0_font_weight import TextStyleV0FontWeight, check_text_style_v0_font_weight
 from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TextStyleV0(LazyModel):
+class TextStyleV0(LazyModel, AdditionalProperties):
     """
     Attributes:
         font_family (str | TextStyleV0FontFamilyType0 | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-
@@ -161,19 +166,3 @@ class TextStyleV0(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
